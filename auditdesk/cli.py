@@ -1,0 +1,318 @@
+"""Command line: the same services as the GUI. No arguments opens the GUI (imported lazily).
+
+Exit codes: 0 ok, 1 a check found problems, 2 user error (bad argument, bad data, unusable
+database), 3 internal error (logged with its traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import re
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn
+
+from pydantic import BaseModel, ValidationError
+
+from auditdesk import __version__
+from auditdesk.errors import AuditDeskError
+from auditdesk.formatting import format_date
+from auditdesk.models.common import field_errors
+from auditdesk.models.company import CompanyInput
+
+EXIT_OK, EXIT_FAILED_CHECK, EXIT_USER_ERROR, EXIT_BUG = 0, 1, 2, 3
+
+log = logging.getLogger(__name__)
+
+_ARGPARSE_MESSAGES: list[tuple[str, str]] = [
+    (r"unrecognized arguments: (.*)", "无法识别的参数：{0}"),
+    (r"the following arguments are required: (.*)", "缺少必需的参数：{0}"),
+    (
+        r"argument (\S+): invalid choice: '?([^' ]+)'? \(choose from (.*)\)",
+        "参数 {0} 的取值“{1}”无效，可选：{2}",
+    ),
+    (r"argument (\S+): invalid (\w+) value: '?([^']*)'?", "参数 {0} 的值“{2}”无效"),
+    (r"argument (\S+): expected one argument", "参数 {0} 需要一个值"),
+    (r"invalid choice: '?([^' ]+)'? \(choose from (.*)\)", "无效的命令“{0}”，可选：{1}"),
+]
+
+COMPANY_FIELD_LABELS = {
+    "name": "企业名称",
+    "credit_code": "统一社会信用代码",
+    "legal_representative": "法定代表人",
+    "address": "地址",
+    "town": "所属街镇",
+    "industry": "行业",
+    "headcount": "职工人数",
+    "has_union": "是否建会",
+    "contact_name": "联系人",
+    "contact_phone": "联系电话",
+    "notes": "备注",
+}
+
+
+def _translate_argparse(message: str) -> str:
+    for pattern, template in _ARGPARSE_MESSAGES:
+        match = re.search(pattern, message)
+        if match:
+            return template.format(*match.groups())
+    return message
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    """argparse with Chinese error lines and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(
+            EXIT_USER_ERROR,
+            f"{self.prog}: 参数错误：{_translate_argparse(message)}\n"
+            f"用 {self.prog} --help 查看用法。\n",
+        )
+
+
+def _emit_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def _dump(model: BaseModel) -> dict[str, Any]:
+    data: dict[str, Any] = model.model_dump(mode="json")
+    return data
+
+
+# ------------------------------------------------------------------ commands
+def _open(args: argparse.Namespace) -> Any:
+    from auditdesk.services.workspace import Workspace
+
+    return Workspace.open(args.data_dir)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from auditdesk.services import demo
+
+    ws = _open(args)
+    try:
+        result = demo.load_demo(ws)
+    finally:
+        ws.close()
+    if args.json:
+        _emit_json(
+            {
+                "created": result.created,
+                "company": _dump(result.company),
+                "audit": _dump(result.audit) if result.audit else None,
+            }
+        )
+    elif result.created:
+        print(f"已载入演示数据：{result.company.name}（一项进行中的用工体检）")
+        print(f"数据目录：{ws.paths.root}")
+    else:
+        print(f"演示数据已存在：{result.company.name}，未重复创建。")
+    return EXIT_OK
+
+
+def cmd_company_list(args: argparse.Namespace) -> int:
+    from auditdesk.services import companies
+
+    ws = _open(args)
+    try:
+        rows = companies.list_companies(ws, args.search)
+    finally:
+        ws.close()
+    if args.json:
+        _emit_json(
+            [
+                {**_dump(r.company), "audit_count": r.audit_count, "open_findings": r.open_findings}
+                for r in rows
+            ]
+        )
+        return EXIT_OK
+    if not rows:
+        print("没有企业。" if not args.search else f"没有匹配“{args.search}”的企业。")
+        return EXIT_OK
+    for r in rows:
+        c = r.company
+        print(
+            f"{c.id}  {c.name}  {c.credit_code or '—'}  {c.town or '—'}  "
+            f"职工 {c.headcount if c.headcount is not None else '—'} 人  "
+            f"体检 {r.audit_count} 次  未关闭问题 {r.open_findings} 项"
+        )
+    return EXIT_OK
+
+
+def cmd_company_add(args: argparse.Namespace) -> int:
+    from auditdesk.services import companies
+
+    fields = {
+        k: getattr(args, k) for k in COMPANY_FIELD_LABELS if getattr(args, k, None) is not None
+    }
+    try:
+        data = CompanyInput.model_validate(fields)
+    except ValidationError as exc:
+        lines = [
+            f"{COMPANY_FIELD_LABELS.get(loc, loc)}：{msg}" for loc, msg in field_errors(exc).items()
+        ]
+        raise AuditDeskError("企业信息有误：\n  " + "\n  ".join(lines)) from None
+    ws = _open(args)
+    try:
+        company = companies.add_company(ws, data)
+    finally:
+        ws.close()
+    if args.json:
+        _emit_json(_dump(company))
+    else:
+        print(f"已添加企业：{company.name}（编号 {company.id}）")
+    return EXIT_OK
+
+
+def cmd_company_delete(args: argparse.Namespace) -> int:
+    from auditdesk.services import companies
+
+    ws = _open(args)
+    try:
+        company = companies.get_company(ws, args.company_id)
+        if not args.yes:
+            raise AuditDeskError(
+                f"删除“{company.name}”会同时删除它的全部体检、问题和附件，且无法撤销。"
+                "确认删除请加 --yes。"
+            )
+        summary = companies.delete_company(ws, args.company_id)
+    finally:
+        ws.close()
+    if args.json:
+        _emit_json(summary.__dict__)
+    else:
+        print(
+            f"已删除企业：{summary.company_name}（体检 {summary.audits} 次，问题 {summary.findings} "
+            f"项，附件 {summary.attachments} 个）"
+        )
+    return EXIT_OK
+
+
+def cmd_audit_list(args: argparse.Namespace) -> int:
+    from auditdesk.services import audits
+
+    ws = _open(args)
+    try:
+        rows = audits.list_audits(ws, args.company)
+    finally:
+        ws.close()
+    if args.json:
+        _emit_json(
+            [
+                {
+                    **_dump(r.audit),
+                    "company_name": r.company_name,
+                    "finding_count": r.finding_count,
+                    "open_findings": r.open_findings,
+                }
+                for r in rows
+            ]
+        )
+        return EXIT_OK
+    if not rows:
+        print("没有体检记录。")
+    for r in rows:
+        a = r.audit
+        print(
+            f"{a.id}  {r.company_name}  {a.title or '用工体检'}  {a.status.label}  "
+            f"{format_date(a.started_on) or '—'}  问题 {r.finding_count} 项"
+        )
+    return EXIT_OK
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from auditdesk.gui.app import run_gui  # lazy: the CLI never loads Qt otherwise
+
+    return run_gui(args.data_dir)
+
+
+# ------------------------------------------------------------------ parser
+def build_parser() -> ChineseArgumentParser:
+    common = ChineseArgumentParser(add_help=False)
+    common.add_argument(
+        "--data-dir",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help="数据目录（默认：环境变量 AUDITDESK_DATA_DIR，否则为系统用户数据目录）",
+    )
+    json_opt = ChineseArgumentParser(add_help=False)
+    json_opt.add_argument("--json", action="store_true", help="以 JSON 输出")
+
+    parser = ChineseArgumentParser(
+        prog="auditdesk",
+        parents=[common],
+        description="AuditDesk 用工体检台：企业用工合规体检。不带参数运行时打开图形界面。",
+    )
+    parser.add_argument("--version", action="version", version=f"AuditDesk {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=ChineseArgumentParser)
+
+    p = sub.add_parser("gui", parents=[common], help="打开图形界面（默认）")
+    p.set_defaults(func=cmd_gui)
+
+    p = sub.add_parser("demo", parents=[common, json_opt], help="载入演示数据（一家嘉定制造企业）")
+    p.set_defaults(func=cmd_demo)
+
+    company = sub.add_parser("company", parents=[common], help="企业：列表、添加、删除")
+    csub = company.add_subparsers(
+        dest="company_command", metavar="操作", required=True, parser_class=ChineseArgumentParser
+    )
+    p = csub.add_parser("list", parents=[common, json_opt], help="列出企业")
+    p.add_argument("--search", metavar="文本", help="按名称、信用代码、街镇或行业筛选")
+    p.set_defaults(func=cmd_company_list)
+
+    p = csub.add_parser("add", parents=[common, json_opt], help="添加企业")
+    p.add_argument("--name", required=True, help="企业名称")
+    p.add_argument("--credit-code", dest="credit_code", help="统一社会信用代码（18 位）")
+    p.add_argument("--legal-rep", dest="legal_representative", help="法定代表人")
+    p.add_argument("--address", help="地址")
+    p.add_argument("--town", help="所属街镇")
+    p.add_argument("--industry", help="行业")
+    p.add_argument("--headcount", help="职工人数")
+    p.add_argument(
+        "--has-union", dest="has_union", action="store_true", default=None, help="已建立工会"
+    )
+    p.add_argument("--contact", dest="contact_name", help="联系人")
+    p.add_argument("--phone", dest="contact_phone", help="联系电话")
+    p.add_argument("--notes", help="备注")
+    p.set_defaults(func=cmd_company_add)
+
+    p = csub.add_parser("delete", parents=[common, json_opt], help="删除企业及其全部体检记录")
+    p.add_argument("company_id", metavar="企业编号")
+    p.add_argument("--yes", action="store_true", help="确认删除")
+    p.set_defaults(func=cmd_company_delete)
+
+    audit = sub.add_parser("audit", parents=[common], help="体检：列表")
+    asub = audit.add_subparsers(
+        dest="audit_command", metavar="操作", required=True, parser_class=ChineseArgumentParser
+    )
+    p = asub.add_parser("list", parents=[common, json_opt], help="列出体检")
+    p.add_argument("--company", metavar="企业编号", help="只列该企业的体检")
+    p.set_defaults(func=cmd_audit_list)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "data_dir"):
+        args.data_dir = None
+    func: Callable[[argparse.Namespace], int] = getattr(args, "func", cmd_gui)
+    try:
+        return func(args)
+    except AuditDeskError as exc:
+        print(f"错误：{exc.message}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except Exception:
+        log.exception("internal error in command %s", getattr(args, "command", None))
+        print(
+            "内部错误：AuditDesk 遇到了程序缺陷，操作未完成，已保存的数据不受影响。"
+            "详情已写入数据目录下的 logs/auditdesk.log，请反馈给开发者。",
+            file=sys.stderr,
+        )
+        return EXIT_BUG

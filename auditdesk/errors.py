@@ -1,0 +1,47 @@
+"""Error kinds: user-facing errors with a Chinese message and a location, cancellation, store errors."""
+
+from __future__ import annotations
+
+
+class AuditDeskError(Exception):
+    """A problem the user can act on. ``message`` is Chinese; ``location`` names file/sheet/cell/field."""
+
+    def __init__(self, message: str, *, location: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.location = location
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class NotFoundError(AuditDeskError):
+    """A record named by id does not exist (any more)."""
+
+
+class StoreError(AuditDeskError):
+    """The database cannot be used because of the user's environment (not our bug)."""
+
+
+class DatabaseCorruptError(StoreError):
+    """The file is damaged or is not an AuditDesk database."""
+
+
+class DatabaseLockedError(StoreError):
+    """Another program holds the database."""
+
+
+class DatabaseReadOnlyError(StoreError):
+    """The database or its folder cannot be written."""
+
+
+class DiskFullError(StoreError):
+    """No space left to write."""
+
+
+class DatabaseTooNewError(StoreError):
+    """The database was written by a newer AuditDesk."""
+
+
+class Cancelled(Exception):
+    """A long operation was cancelled by the user; nothing it did was kept."""

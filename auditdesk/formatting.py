@@ -1,0 +1,46 @@
+"""Display formatting shared by the GUI, the CLI and reports: yuan amounts, dates, masked ID numbers."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
+
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+_CENT = Decimal("0.01")
+
+
+def format_money(amount: Decimal | None, *, symbol: bool = True) -> str:
+    """``Decimal('12345.6')`` → ``'¥12,345.60'``; ``None`` → ``''``."""
+    if amount is None:
+        return ""
+    q = amount.quantize(_CENT, rounding=ROUND_HALF_UP)
+    text = f"{q:,.2f}"
+    return f"¥{text}" if symbol else text
+
+
+def format_date(value: date | None) -> str:
+    """ISO date (``2025-07-01``), the form Chinese official documents and spreadsheets both accept."""
+    return value.isoformat() if value else ""
+
+
+def format_datetime(value: datetime | None) -> str:
+    """A stored UTC time shown in Shanghai time, to the minute."""
+    if value is None:
+        return ""
+    return value.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
+
+
+def mask_id_number(id_number: str | None) -> str:
+    """Keep the region code (6) and the last 4 characters: ``310114********123X``.
+
+    Shorter strings keep only their last 2 characters, so nothing identifying leaks from odd input.
+    """
+    if not id_number:
+        return ""
+    s = id_number.strip()
+    if len(s) >= 15:
+        return s[:6] + "*" * (len(s) - 10) + s[-4:]
+    if len(s) <= 2:
+        return "*" * len(s)
+    return "*" * (len(s) - 2) + s[-2:]

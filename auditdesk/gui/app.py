@@ -1,0 +1,93 @@
+"""GUI start-up: QApplication, Qt's zh_CN translation, CJK font, crash dialog, main window."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
+from PySide6.QtGui import QFont, QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from auditdesk.errors import AuditDeskError
+from auditdesk.gui.context import AppContext
+from auditdesk.gui.dialogs.errors import CrashDialog
+from auditdesk.gui.main_window import MainWindow
+from auditdesk.paths import shipped_dir
+from auditdesk.services.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+# First one installed wins; these are the usual CJK UI fonts on Windows, macOS and Linux.
+UI_FONTS = [
+    "Microsoft YaHei UI",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "Noto Sans CJK SC",
+    "WenQuanYi Micro Hei",
+    "Source Han Sans SC",
+]
+
+
+def configure_application(app: QApplication) -> None:
+    """Chinese standard buttons (下一步/取消), a CJK UI font, names and icon."""
+    app.setApplicationName("AuditDesk")
+    app.setApplicationDisplayName("AuditDesk 用工体检台")
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    translator = QTranslator(app)
+    if translator.load(
+        QLocale(QLocale.Language.Chinese, QLocale.Country.China),
+        "qtbase",
+        "_",
+        QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath),
+    ):
+        app.installTranslator(translator)
+    else:
+        log.warning("Qt's zh_CN translation not found; standard buttons stay English")
+    font = QFont(app.font())
+    font.setFamilies(UI_FONTS)
+    font.setPointSize(max(font.pointSize(), 10))
+    app.setFont(font)
+    try:
+        icon = shipped_dir("resources") / "auditdesk.svg"
+        if icon.exists():
+            app.setWindowIcon(QIcon(str(icon)))
+    except AuditDeskError:
+        log.warning("resources folder missing; no window icon")
+
+
+def _install_excepthook(log_file: Path | None) -> None:
+    def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        log.error("uncaught exception:\n%s", "".join(traceback.format_exception(kind, exc, tb)))
+        if QApplication.instance() is not None:
+            CrashDialog(exc, log_file).exec()
+
+    sys.excepthook = hook
+
+
+def run_gui(data_dir: str | Path | None = None) -> int:
+    """Open the main window on ``data_dir``; return the process exit code."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    configure_application(app)
+    try:
+        ws = Workspace.open(data_dir)
+    except AuditDeskError as exc:
+        QMessageBox.critical(None, "无法打开 AuditDesk 数据", exc.message)
+        return 2
+    _install_excepthook(ws.paths.logs / "auditdesk.log")
+    window = MainWindow(AppContext(ws))
+    window.show()
+    QTimer.singleShot(0, window.offer_demo_if_empty)
+    try:
+        return app.exec()
+    finally:
+        ws.close()
+
+
+def main() -> int:
+    """Entry point of the ``auditdesk-gui`` launcher (no console on Windows)."""
+    return run_gui(None)

@@ -1,0 +1,116 @@
+"""Company form with inline validation: name required, credit-code checksum, headcount a number."""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from auditdesk.errors import AuditDeskError
+from auditdesk.gui.dialogs.errors import report_failure
+from auditdesk.gui.forms import FormRows
+from auditdesk.models.common import field_errors
+from auditdesk.models.company import Company, CompanyInput, credit_code_problem
+from auditdesk.services import companies
+from auditdesk.services.companies import DuplicateCreditCodeError
+from auditdesk.services.workspace import Workspace
+
+
+class CompanyEditorDialog(QDialog):
+    """Create (``company=None``) or edit a company. Emits ``company_saved(id)`` after the save."""
+
+    company_saved = Signal(str)
+
+    def __init__(
+        self, ws: Workspace, company: Company | None = None, parent: QWidget | None = None
+    ):
+        super().__init__(parent)
+        self.ws = ws
+        self.company = company
+        self.setWindowTitle("编辑企业" if company else "新建企业")
+        self.setMinimumWidth(520)
+
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        self.rows = FormRows(form)
+        self.name_edit = QLineEdit()
+        self.name_edit.setPlaceholderText("营业执照上的全称")
+        self.credit_edit = QLineEdit()
+        self.credit_edit.setPlaceholderText("18 位，如 91310114MA1GT8Q270")
+        self.credit_edit.setMaxLength(22)
+        self.headcount_edit = QLineEdit()
+        self.headcount_edit.setPlaceholderText("在册职工人数")
+        notes = QPlainTextEdit()
+        notes.setFixedHeight(70)
+        self.rows.add("name", "企业名称", self.name_edit, required=True)
+        self.rows.add("credit_code", "统一社会信用代码", self.credit_edit)
+        self.rows.add("legal_representative", "法定代表人", QLineEdit())
+        self.rows.add("town", "所属街镇", QLineEdit())
+        self.rows.add("address", "地址", QLineEdit())
+        self.rows.add("industry", "行业", QLineEdit())
+        self.rows.add("headcount", "职工人数", self.headcount_edit)
+        self.rows.add("has_union", "工会", QCheckBox("已建立工会"))
+        self.rows.add("contact_name", "联系人", QLineEdit())
+        self.rows.add("contact_phone", "联系电话", QLineEdit())
+        self.rows.add("notes", "备注", notes)
+        layout.addLayout(form)
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+
+        self.credit_edit.setValidator(QRegularExpressionValidator(r"[0-9A-Za-z ]*", self))
+        self.credit_edit.editingFinished.connect(self._check_credit_code)
+        if company is not None:
+            self._fill(company)
+
+    def _fill(self, company: Company) -> None:
+        for name, widget in self.rows.fields.items():
+            value = getattr(company, name)
+            if isinstance(widget, QLineEdit):
+                widget.setText("" if value is None else str(value))
+            elif isinstance(widget, QPlainTextEdit):
+                widget.setPlainText(value or "")
+            elif isinstance(widget, QCheckBox):
+                widget.setChecked(bool(value))
+
+    def _check_credit_code(self) -> None:
+        """Immediate feedback when leaving the field; the save re-checks through the model."""
+        text = self.credit_edit.text().strip().upper().replace(" ", "")
+        self.rows.set_error("credit_code", credit_code_problem(text) if text else None)
+
+    def save(self) -> None:
+        try:
+            data = CompanyInput.model_validate(self.rows.values())
+        except ValidationError as exc:
+            self.rows.show_errors(field_errors(exc))
+            return
+        self.rows.clear_errors()
+        try:
+            if self.company is None:
+                saved = companies.add_company(self.ws, data)
+            else:
+                saved = companies.update_company(self.ws, self.company.id, data)
+        except DuplicateCreditCodeError as exc:
+            self.rows.show_errors({"credit_code": exc.message})
+            return
+        except AuditDeskError as exc:
+            report_failure(self, exc, "无法保存企业", None)
+            return
+        self.company = saved
+        self.company_saved.emit(saved.id)
+        self.accept()

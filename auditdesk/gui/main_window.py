@@ -1,0 +1,185 @@
+"""Main window: navigation 企业 / 体检 / 跟诊 / 设置 over a stacked widget; one data_changed signal."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QSize, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from auditdesk import __version__
+from auditdesk.gui.context import AppContext
+from auditdesk.gui.dialogs.errors import report_failure
+from auditdesk.gui.pages.audits import AuditsPage
+from auditdesk.gui.pages.companies import CompaniesPage
+from auditdesk.gui.pages.followups import FollowupsPage
+from auditdesk.gui.pages.settings import SettingsPage
+from auditdesk.gui.worker import JobRunner
+from auditdesk.services import demo
+from auditdesk.services.demo import DemoResult
+
+log = logging.getLogger(__name__)
+
+STYLE = """
+QListWidget#nav { background: #f3f5f8; border: none; font-size: 15px; padding-top: 8px; }
+QListWidget#nav::item { padding: 10px 16px; }
+QListWidget#nav::item:selected { background: #dfe8f5; color: #1d4f91; }
+QLabel#pageTitle { font-size: 20px; font-weight: bold; padding: 4px 0 8px 0; }
+QLabel#emptyHint { color: #666; padding: 8px 0; }
+"""
+
+NAV_PAGES = ("企业", "体检", "跟诊", "设置")
+
+
+class MainWindow(QMainWindow):
+    data_changed = Signal(str)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.runner = JobRunner(self, ctx.pool)
+        self.setWindowTitle(f"AuditDesk 用工体检台 {__version__}")
+        self.setStyleSheet(STYLE)
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("nav")
+        self.nav.setFixedWidth(120)
+        for name in NAV_PAGES:
+            item = QListWidgetItem(name)
+            item.setSizeHint(QSize(110, 44))
+            self.nav.addItem(item)
+        self.stack = QStackedWidget()
+        self.companies_page = CompaniesPage(ctx)
+        self.audits_page = AuditsPage(ctx)
+        self.followups_page = FollowupsPage(ctx)
+        self.settings_page = SettingsPage(ctx)
+        for page in (
+            self.companies_page,
+            self.audits_page,
+            self.followups_page,
+            self.settings_page,
+        ):
+            self.stack.addWidget(page)
+
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 8, 0)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.setCurrentRow(0)
+
+        self._build_menu()
+        self.statusBar().showMessage(f"数据目录：{ctx.ws.paths.root}")
+
+        self.companies_page.data_changed.connect(self.data_changed)
+        self.settings_page.demo_requested.connect(self.load_demo)
+        self.data_changed.connect(self._reload_pages)
+
+        self._gui_state = QSettings(str(ctx.ws.paths.gui_state), QSettings.Format.IniFormat)
+        geometry = self._gui_state.value("main/geometry")
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1100, 680)
+
+    def _build_menu(self) -> None:
+        file_menu = self.menuBar().addMenu("文件(&F)")
+        new_company = QAction("新建企业(&N)", self)
+        new_company.setShortcut(QKeySequence.StandardKey.New)
+        new_company.triggered.connect(self._new_company)
+        file_menu.addAction(new_company)
+        demo_action = QAction("载入演示数据", self)
+        demo_action.triggered.connect(self.load_demo)
+        file_menu.addAction(demo_action)
+        file_menu.addSeparator()
+        quit_action = QAction("退出(&Q)", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        help_menu = self.menuBar().addMenu("帮助(&H)")
+        about = QAction("关于 AuditDesk", self)
+        about.triggered.connect(self._about)
+        help_menu.addAction(about)
+
+    def _new_company(self) -> None:
+        self.nav.setCurrentRow(0)
+        self.companies_page.add_company()
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            "关于 AuditDesk",
+            f"AuditDesk 用工体检台 {__version__}\n\n"
+            "供工会干部与劳动法律师开展企业用工“专家三诊”：问诊、查诊、会诊与跟诊。\n"
+            f"数据目录：{self.ctx.ws.paths.root}",
+        )
+
+    def _reload_pages(self, kind: str) -> None:
+        for page in (
+            self.companies_page,
+            self.audits_page,
+            self.followups_page,
+            self.settings_page,
+        ):
+            page.reload()
+
+    # ------------------------------------------------------------ demo data
+    def offer_demo_if_empty(self) -> bool:
+        """On first start with an empty database, offer the demo company. Returns True if offered."""
+        prefs = self.ctx.ws.preferences()
+        with self.ctx.ws.store.read() as tx:
+            empty = tx.count_companies() == 0
+        if not empty or prefs.demo_offer_declined:
+            return False
+        answer = QMessageBox.question(
+            self,
+            "欢迎使用 AuditDesk",
+            "数据库中还没有企业。\n\n要载入一家演示企业（嘉定区的汽车零部件制造商，含一项进行中的"
+            "用工体检）来熟悉功能吗？\n演示数据以后可以随时删除。",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.load_demo()
+        else:
+            self.ctx.ws.save_preferences(prefs.model_copy(update={"demo_offer_declined": True}))
+        return True
+
+    def load_demo(self) -> None:
+        self.runner.start(
+            demo.load_demo,
+            self.ctx.ws,
+            title="正在载入演示数据",
+            on_finished=self._demo_loaded,
+            on_failed=lambda exc: report_failure(self, exc, "无法载入演示数据", self._log_file()),
+        )
+
+    def _demo_loaded(self, result: DemoResult) -> None:
+        self.data_changed.emit("companies")
+        self.nav.setCurrentRow(0)
+        self.companies_page.select_company(result.company.id)
+        message = "已载入演示数据。" if result.created else "演示数据已存在，未重复创建。"
+        self.statusBar().showMessage(message, 8000)
+
+    def _log_file(self) -> Path:
+        return self.ctx.ws.paths.logs / "auditdesk.log"
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.runner.running():
+            self.ctx.pool.waitForDone(10_000)
+        self._gui_state.setValue("main/geometry", self.saveGeometry())
+        self._gui_state.sync()
+        super().closeEvent(event)
+
+
+__all__ = ["MainWindow"]

@@ -1,0 +1,64 @@
+"""Audits page: every audit across companies, newest first."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from auditdesk.errors import AuditDeskError
+from auditdesk.formatting import format_date
+from auditdesk.gui.context import AppContext
+from auditdesk.gui.dialogs.errors import report_failure
+from auditdesk.gui.table_model import RIGHT, ColumnSpec, RecordProxyModel, RecordTableModel
+from auditdesk.gui.widgets import page_title, read_only_table, stretch
+from auditdesk.models.audit import AuditSummary
+from auditdesk.services import audits
+
+
+def _auditors(r: AuditSummary) -> str:
+    return "、".join(f"{a.name}（{a.role.label}）" for a in r.audit.auditors)
+
+
+AUDIT_COLUMNS: list[ColumnSpec[AuditSummary]] = [
+    ColumnSpec("企业", lambda r: r.company_name),
+    ColumnSpec("体检", lambda r: r.audit.title or "用工体检"),
+    ColumnSpec("范围", lambda r: r.audit.scope.label),
+    ColumnSpec(
+        "状态",
+        lambda r: r.audit.status.label,
+        lambda r: list(type(r.audit.status)).index(r.audit.status),
+    ),
+    ColumnSpec("开始日期", lambda r: format_date(r.audit.started_on), lambda r: r.audit.started_on),
+    ColumnSpec("检查人员", _auditors, tooltip=_auditors),
+    ColumnSpec("问题", lambda r: str(r.finding_count), lambda r: r.finding_count, RIGHT),
+    ColumnSpec("未关闭", lambda r: str(r.open_findings), lambda r: r.open_findings, RIGHT),
+]
+
+
+class AuditsPage(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        layout = QVBoxLayout(self)
+        layout.addWidget(page_title("体检"))
+        self.empty_hint = QLabel("暂无体检记录。")
+        self.empty_hint.setObjectName("emptyHint")
+        layout.addWidget(self.empty_hint)
+        self.model: RecordTableModel[AuditSummary] = RecordTableModel(AUDIT_COLUMNS, parent=self)
+        self.proxy = RecordProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = read_only_table()
+        self.table.setModel(self.proxy)
+        stretch(self.table, 0)
+        self.table.sortByColumn(4, Qt.SortOrder.DescendingOrder)
+        layout.addWidget(self.table, 1)
+        self.reload()
+
+    def reload(self) -> None:
+        try:
+            rows = audits.list_audits(self.ctx.ws)
+        except AuditDeskError as exc:
+            report_failure(self, exc, "无法读取体检列表", None)
+            return
+        self.model.set_rows(rows)
+        self.empty_hint.setVisible(not rows)

@@ -1,0 +1,64 @@
+"""Settings page: where the data lives, versions, demo data."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from auditdesk import __version__
+from auditdesk.gui.context import AppContext
+from auditdesk.gui.widgets import page_title
+
+
+class SettingsPage(QWidget):
+    demo_requested = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        layout = QVBoxLayout(self)
+        layout.addWidget(page_title("设置"))
+
+        data_box = QGroupBox("数据")
+        form = QFormLayout(data_box)
+        paths = ctx.ws.paths
+        self.data_dir_label = QLabel(str(paths.root))
+        self.database_label = QLabel(str(paths.database))
+        self.schema_label = QLabel()
+        for label in (self.data_dir_label, self.database_label):
+            label.setWordWrap(True)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow("数据目录", self.data_dir_label)
+        form.addRow("数据库", self.database_label)
+        form.addRow("数据结构版本", self.schema_label)
+        form.addRow("程序版本", QLabel(f"AuditDesk {__version__}"))
+        note = QLabel("身份证号、工资等个人信息只保存在本机的数据目录中，不会上传。")
+        note.setWordWrap(True)
+        form.addRow("", note)
+        buttons = QHBoxLayout()
+        self.open_dir_button = QPushButton("打开数据目录")
+        self.demo_button = QPushButton("载入演示数据")
+        buttons.addWidget(self.open_dir_button)
+        buttons.addWidget(self.demo_button)
+        buttons.addStretch(1)
+        form.addRow("", buttons)
+        layout.addWidget(data_box)
+        layout.addStretch(1)
+
+        self.open_dir_button.clicked.connect(
+            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(paths.root)))
+        )
+        self.demo_button.clicked.connect(self.demo_requested)
+        self.reload()
+
+    def reload(self) -> None:
+        self.schema_label.setText(str(self.ctx.ws.store.schema_version()))

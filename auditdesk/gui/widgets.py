@@ -1,0 +1,30 @@
+"""Small reusable widget helpers."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView
+
+
+def page_title(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("pageTitle")
+    return label
+
+
+def read_only_table() -> QTableView:
+    """A sortable, row-selecting, read-only table view as every list page uses it."""
+    table = QTableView()
+    table.setSortingEnabled(True)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.verticalHeader().hide()
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(False)
+    return table
+
+
+def stretch(table: QTableView, column: int) -> None:
+    table.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)

@@ -1,0 +1,1 @@
+"""Pydantic v2 domain objects. No I/O, no Qt."""

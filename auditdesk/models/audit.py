@@ -1,0 +1,145 @@
+"""Audit (用工体检), its auditors, visits (初诊/跟诊) and checklist answers; allowed status moves."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from auditdesk.models.common import LabeledEnum, Record, labels
+
+
+class AuditorRole(LabeledEnum):
+    UNION_CADRE = "union_cadre"
+    LAWYER = "lawyer"
+    OTHER = "other"
+
+
+labels(AuditorRole, {"union_cadre": "工会干部", "lawyer": "律师", "other": "其他"})
+
+
+class AuditScope(LabeledEnum):
+    BASIC = "basic"
+    DEEP = "deep"
+
+
+labels(AuditScope, {"basic": "基础评估", "deep": "深度评估"})
+
+
+class AuditStatus(LabeledEnum):
+    DRAFT = "draft"
+    IN_PROGRESS = "in_progress"
+    DIAGNOSED = "diagnosed"
+    CLOSED = "closed"
+
+
+labels(
+    AuditStatus,
+    {"draft": "草稿", "in_progress": "进行中", "diagnosed": "已会诊", "closed": "已关闭"},
+)
+
+# A diagnosed audit may be reopened to add findings; a closed one is final.
+ALLOWED_STATUS_MOVES: dict[AuditStatus, frozenset[AuditStatus]] = {
+    AuditStatus.DRAFT: frozenset({AuditStatus.IN_PROGRESS}),
+    AuditStatus.IN_PROGRESS: frozenset({AuditStatus.DIAGNOSED}),
+    AuditStatus.DIAGNOSED: frozenset({AuditStatus.IN_PROGRESS, AuditStatus.CLOSED}),
+    AuditStatus.CLOSED: frozenset(),
+}
+
+
+def can_move(current: AuditStatus, target: AuditStatus) -> bool:
+    return target in ALLOWED_STATUS_MOVES[current]
+
+
+class Auditor(BaseModel):
+    model_config = ConfigDict(frozen=True, str_strip_whitespace=True)
+
+    name: str = Field(min_length=1, max_length=50)
+    role: AuditorRole
+
+
+class Audit(Record):
+    company_id: str
+    title: str = Field(default="", max_length=200)
+    scope: AuditScope = AuditScope.DEEP
+    region: str = "shanghai"
+    status: AuditStatus = AuditStatus.DRAFT
+    checklist_version: str = ""
+    auditors: list[Auditor] = Field(default_factory=list)
+    started_on: date | None = None
+
+
+class VisitKind(LabeledEnum):
+    INITIAL = "initial"
+    FOLLOW_UP = "follow_up"
+
+
+labels(VisitKind, {"initial": "初诊", "follow_up": "跟诊"})
+
+
+class VisitChannel(LabeledEnum):
+    TALK = "talk"
+    RECORDS = "records"
+    DIAGNOSIS = "diagnosis"
+
+
+labels(VisitChannel, {"talk": "问诊", "records": "查诊", "diagnosis": "会诊"})
+
+
+class Visit(Record):
+    audit_id: str
+    visit_date: date
+    kind: VisitKind = VisitKind.INITIAL
+    channels: list[VisitChannel] = Field(default_factory=list)
+    attendees: list[str] = Field(default_factory=list)
+    notes: str = ""
+
+
+class AnswerResult(LabeledEnum):
+    COMPLIANT = "compliant"
+    NON_COMPLIANT = "non_compliant"
+    PARTIAL = "partial"
+    NOT_APPLICABLE = "not_applicable"
+    TO_VERIFY = "to_verify"
+
+
+labels(
+    AnswerResult,
+    {
+        "compliant": "符合",
+        "non_compliant": "不符合",
+        "partial": "部分符合",
+        "not_applicable": "不适用",
+        "to_verify": "待核实",
+    },
+)
+
+
+class AnswerSource(LabeledEnum):
+    TALK = "talk"
+    RECORDS = "records"
+    OBSERVATION = "observation"
+
+
+labels(AnswerSource, {"talk": "问诊", "records": "查诊", "observation": "现场查看"})
+
+
+class Answer(Record):
+    audit_id: str
+    item_id: str = Field(pattern=r"^[A-Za-z0-9_.\-]+$", max_length=64)
+    result: AnswerResult
+    note: str = ""
+    source: AnswerSource | None = None
+    answered_by: str = ""
+    answered_at: datetime | None = None
+
+
+class AuditSummary(BaseModel):
+    """An audit with its company's name and finding count, for lists."""
+
+    model_config = ConfigDict(frozen=True)
+
+    audit: Audit
+    company_name: str
+    finding_count: int = 0
+    open_findings: int = 0

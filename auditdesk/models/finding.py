@@ -1,0 +1,92 @@
+"""Finding (发现的问题): origin, severity, legal basis, remedy, money at stake, rectification."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from auditdesk.models.common import Area, LabeledEnum, Money, Record, labels
+
+
+class Severity(LabeledEnum):
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """0 for the most severe, for sorting."""
+        return list(Severity).index(self)
+
+
+labels(
+    Severity,
+    {"critical": "严重", "high": "高", "medium": "中", "low": "低", "info": "提示"},
+)
+
+
+class FindingOrigin(LabeledEnum):
+    CHECKLIST = "checklist"
+    PAYROLL = "payroll"
+
+
+labels(FindingOrigin, {"checklist": "检查清单", "payroll": "工资表核查"})
+
+
+class RectificationStatus(LabeledEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    FIXED_PENDING = "fixed_pending"
+    VERIFIED_CLOSED = "verified_closed"
+    REFUSED = "refused"
+
+
+labels(
+    RectificationStatus,
+    {
+        "open": "待整改",
+        "in_progress": "整改中",
+        "fixed_pending": "已整改待核验",
+        "verified_closed": "已核验关闭",
+        "refused": "不予整改",
+    },
+)
+
+
+class Citation(BaseModel):
+    """One legal citation, e.g. 《劳动合同法》第十条."""
+
+    model_config = ConfigDict(frozen=True, str_strip_whitespace=True)
+
+    law: str = Field(min_length=1)
+    article: str = ""
+    excerpt: str = ""
+
+    def display(self) -> str:
+        return f"《{self.law}》{self.article}"
+
+
+class Finding(Record):
+    audit_id: str
+    origin: FindingOrigin
+    origin_ref: str = Field(min_length=1, description="checklist item id or payroll rule id")
+    area: Area
+    severity: Severity
+    title: str = Field(min_length=1, max_length=300)
+    facts: str = ""
+    legal_basis: list[Citation] = Field(default_factory=list)
+    remedy: str = ""
+    money_at_stake: Money | None = None
+    status: RectificationStatus = RectificationStatus.OPEN
+    owner: str = ""
+    due_date: date | None = None
+
+    @model_validator(mode="after")
+    def _money_not_negative(self) -> Self:
+        if self.money_at_stake is not None and self.money_at_stake < 0:
+            raise ValueError("涉及金额不能为负数")
+        return self

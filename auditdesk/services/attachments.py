@@ -1,0 +1,76 @@
+"""Evidence files: copied into the data dir under their SHA-256, linked to an answer or a finding."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import mimetypes
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+
+from auditdesk.errors import AuditDeskError
+from auditdesk.models.attachment import Attachment
+from auditdesk.services.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+
+def blob_path(ws: Workspace, sha256: str) -> Path:
+    return ws.paths.attachments / sha256[:2] / sha256
+
+
+def _hash_file(path: Path) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def attach_file(
+    ws: Workspace, source: Path, *, answer_id: str | None = None, finding_id: str | None = None
+) -> Attachment:
+    """Copy ``source`` into the store (once per content) and record it against an answer or finding."""
+    try:
+        sha, size = _hash_file(source)
+        target = blob_path(ws, sha)
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_suffix(".part")
+            shutil.copyfile(source, tmp)
+            tmp.replace(target)
+    except OSError as exc:
+        raise AuditDeskError(
+            f"无法读取或保存附件 {source}：{exc.strerror or exc}", location=str(source)
+        ) from exc
+    media_type = mimetypes.guess_type(source.name)[0] or "application/octet-stream"
+    attachment = Attachment(
+        sha256=sha,
+        filename=source.name,
+        size=size,
+        media_type=media_type,
+        answer_id=answer_id,
+        finding_id=finding_id,
+    )
+    with ws.store.transaction() as tx:
+        tx.insert_attachment(attachment)
+    return attachment
+
+
+def remove_unreferenced_files(ws: Workspace, hashes: Iterable[str]) -> None:
+    """Delete stored files whose hash no record uses any more (called after a committed delete)."""
+    candidates = sorted(set(hashes))
+    if not candidates:
+        return
+    with ws.store.read() as tx:
+        still_used = tx.referenced_hashes(candidates)
+    for sha in candidates:
+        if sha in still_used:
+            continue
+        try:
+            blob_path(ws, sha).unlink(missing_ok=True)
+        except OSError:
+            log.warning("could not remove attachment file %s", sha, exc_info=True)

@@ -1,0 +1,102 @@
+"""Audit actions: start an audit, record a visit, move its status, list audits."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from auditdesk.errors import AuditDeskError, NotFoundError
+from auditdesk.models.audit import (
+    Audit,
+    Auditor,
+    AuditScope,
+    AuditStatus,
+    AuditSummary,
+    Visit,
+    VisitChannel,
+    VisitKind,
+    can_move,
+)
+from auditdesk.models.common import utcnow
+from auditdesk.services.workspace import Workspace
+from auditdesk.store import Tx
+
+
+def list_audits(ws: Workspace, company_id: str | None = None) -> list[AuditSummary]:
+    """Audits, newest first, with company name and finding counts."""
+    with ws.store.read() as tx:
+        return tx.list_audit_summaries(company_id)
+
+
+def start_audit(
+    ws: Workspace,
+    company_id: str,
+    *,
+    title: str = "",
+    scope: AuditScope = AuditScope.DEEP,
+    auditors: list[Auditor] | None = None,
+    started_on: date | None = None,
+    region: str = "shanghai",
+    checklist_version: str = "",
+) -> Audit:
+    """Create a draft audit for a company."""
+    audit = Audit(
+        company_id=company_id,
+        title=title,
+        scope=scope,
+        auditors=auditors or [],
+        started_on=started_on,
+        region=region,
+        checklist_version=checklist_version,
+    )
+    with ws.store.transaction() as tx:
+        if tx.get_company(company_id) is None:
+            raise NotFoundError(f"找不到企业（编号 {company_id}）。", location=company_id)
+        tx.insert_audit(audit)
+    return audit
+
+
+def _move(tx: Tx, audit: Audit, target: AuditStatus) -> Audit:
+    if not can_move(audit.status, target):
+        raise AuditDeskError(
+            f"体检状态不能从“{audit.status.label}”改为“{target.label}”。", location=audit.id
+        )
+    moved = audit.model_copy(update={"status": target, "updated_at": utcnow()})
+    tx.update_audit(moved)
+    return moved
+
+
+def change_status(ws: Workspace, audit_id: str, target: AuditStatus) -> Audit:
+    with ws.store.transaction() as tx:
+        audit = tx.get_audit(audit_id)
+        if audit is None:
+            raise NotFoundError(f"找不到体检（编号 {audit_id}）。", location=audit_id)
+        return _move(tx, audit, target)
+
+
+def record_visit(
+    ws: Workspace,
+    audit_id: str,
+    *,
+    visit_date: date,
+    kind: VisitKind = VisitKind.INITIAL,
+    channels: list[VisitChannel] | None = None,
+    attendees: list[str] | None = None,
+    notes: str = "",
+) -> Visit:
+    """Record a visit; the first visit of a draft audit puts it in progress (same transaction)."""
+    visit = Visit(
+        audit_id=audit_id,
+        visit_date=visit_date,
+        kind=kind,
+        channels=channels or [],
+        attendees=attendees or [],
+        notes=notes,
+    )
+    with ws.store.transaction() as tx:
+        audit = tx.get_audit(audit_id)
+        if audit is None:
+            raise NotFoundError(f"找不到体检（编号 {audit_id}）。", location=audit_id)
+        tx.insert_visit(visit)
+        if audit.status is AuditStatus.DRAFT:
+            _move(tx, audit, AuditStatus.IN_PROGRESS)
+    return visit

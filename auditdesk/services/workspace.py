@@ -1,0 +1,41 @@
+"""Workspace: the opened data directory, its database and preferences; what every service receives."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from auditdesk.logsetup import setup_logging
+from auditdesk.paths import DataPaths, ensure_dir, resolve_data_dir
+from auditdesk.settings import Preferences, load_preferences, save_preferences
+from auditdesk.store import Store
+
+
+@dataclass
+class Workspace:
+    paths: DataPaths
+    store: Store
+
+    @classmethod
+    def open(cls, data_dir: str | Path | None = None, *, busy_timeout_ms: int = 5000) -> Workspace:
+        """Resolve and create the data dir, start logging there, open and migrate the database.
+
+        Raises:
+            AuditDeskError: the directory cannot be created or written.
+            StoreError: the database is corrupt, locked, read-only or too new.
+        """
+        paths = DataPaths(ensure_dir(resolve_data_dir(data_dir)))
+        setup_logging(paths.logs)
+        store = Store.open_sqlite(
+            paths.database, backups_dir=paths.backups, busy_timeout_ms=busy_timeout_ms
+        )
+        return cls(paths=paths, store=store)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def preferences(self) -> Preferences:
+        return load_preferences(self.paths.settings_file)
+
+    def save_preferences(self, prefs: Preferences) -> None:
+        save_preferences(self.paths.settings_file, prefs)

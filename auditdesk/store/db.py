@@ -1,0 +1,327 @@
+"""Store: open (pragmas, migrations, error translation), transactions, and CRUD returning pydantic objects."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Row,
+    Table,
+    and_,
+    case,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
+
+from auditdesk.errors import NotFoundError
+from auditdesk.models.attachment import Attachment
+from auditdesk.models.audit import Answer, Audit, AuditSummary, Visit
+from auditdesk.models.common import Record, utcnow
+from auditdesk.models.company import Company, CompanySummary
+from auditdesk.models.finding import Finding, RectificationStatus
+from auditdesk.store import schema
+from auditdesk.store.errors import translated
+from auditdesk.store.migrate import migrate, read_version
+from auditdesk.store.sqlite import WRITE_OPTION, create_sqlite_engine
+
+log = logging.getLogger(__name__)
+
+M = TypeVar("M", bound=BaseModel)
+
+_CLOSED_STATUSES = (RectificationStatus.VERIFIED_CLOSED.value, RectificationStatus.REFUSED.value)
+
+
+def _to_model(model: type[M], row: Row[Any]) -> M:
+    return model.model_validate(dict(row._mapping))
+
+
+def _values(record: BaseModel) -> dict[str, Any]:
+    # mode="python" keeps Decimal, date and datetime for the column types to store.
+    return record.model_dump(mode="python")
+
+
+def _json_values(record: BaseModel, *json_fields: str) -> dict[str, Any]:
+    values = _values(record)
+    for name in json_fields:
+        values[name] = record.model_dump(mode="json", include={name})[name]
+    return values
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+@dataclass(frozen=True)
+class DeletedCounts:
+    companies: int
+    audits: int
+    findings: int
+    attachments: int
+    attachment_hashes: frozenset[str]
+
+
+class Tx:
+    """The operations available inside one transaction. Only the store creates these."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    # -------------------------------------------------------------- generic helpers
+    def _insert(self, table: Table, values: dict[str, Any]) -> None:
+        self.conn.execute(insert(table).values(**values))
+
+    def _update(self, table: Table, record: Record, values: dict[str, Any]) -> None:
+        result = self.conn.execute(update(table).where(table.c.id == record.id).values(**values))
+        if result.rowcount == 0:
+            raise NotFoundError(f"要修改的记录已不存在（编号 {record.id}），可能已被删除。")
+
+    # -------------------------------------------------------------- companies
+    def insert_company(self, company: Company) -> None:
+        self._insert(schema.companies, _values(company))
+
+    def update_company(self, company: Company) -> None:
+        self._update(schema.companies, company, _values(company))
+
+    def get_company(self, company_id: str) -> Company | None:
+        row = self.conn.execute(
+            select(schema.companies).where(schema.companies.c.id == company_id)
+        ).first()
+        return _to_model(Company, row) if row else None
+
+    def find_company_by_credit_code(self, credit_code: str) -> Company | None:
+        row = self.conn.execute(
+            select(schema.companies).where(schema.companies.c.credit_code == credit_code)
+        ).first()
+        return _to_model(Company, row) if row else None
+
+    def list_company_summaries(self, search: str | None = None) -> list[CompanySummary]:
+        c, a, f = schema.companies, schema.audits, schema.findings
+        audit_counts = (
+            select(a.c.company_id, func.count().label("n")).group_by(a.c.company_id).subquery()
+        )
+        open_counts = (
+            select(a.c.company_id, func.count().label("n"))
+            .select_from(f.join(a, f.c.audit_id == a.c.id))
+            .where(f.c.status.not_in(_CLOSED_STATUSES))
+            .group_by(a.c.company_id)
+            .subquery()
+        )
+        query = (
+            select(
+                c,
+                func.coalesce(audit_counts.c.n, 0).label("audit_count"),
+                func.coalesce(open_counts.c.n, 0).label("open_findings"),
+            )
+            .outerjoin(audit_counts, audit_counts.c.company_id == c.c.id)
+            .outerjoin(open_counts, open_counts.c.company_id == c.c.id)
+            .order_by(c.c.name, c.c.id)
+        )
+        if search and search.strip():
+            pattern = _like(search.strip())
+            query = query.where(
+                or_(
+                    c.c.name.ilike(pattern, escape="\\"),
+                    c.c.credit_code.ilike(pattern, escape="\\"),
+                    c.c.town.ilike(pattern, escape="\\"),
+                    c.c.industry.ilike(pattern, escape="\\"),
+                )
+            )
+        out = []
+        for row in self.conn.execute(query):
+            data = dict(row._mapping)
+            audit_count = data.pop("audit_count")
+            open_findings = data.pop("open_findings")
+            out.append(
+                CompanySummary(
+                    company=Company.model_validate(data),
+                    audit_count=audit_count,
+                    open_findings=open_findings,
+                )
+            )
+        return out
+
+    def count_companies(self) -> int:
+        return int(
+            self.conn.execute(select(func.count()).select_from(schema.companies)).scalar_one()
+        )
+
+    def delete_company(self, company_id: str) -> DeletedCounts:
+        """Delete a company and everything under it; return what went, for the confirmation."""
+        a, f, ans, att = schema.audits, schema.findings, schema.answers, schema.attachments
+        audit_ids = select(a.c.id).where(a.c.company_id == company_id)
+        finding_ids = select(f.c.id).where(f.c.audit_id.in_(audit_ids))
+        answer_ids = select(ans.c.id).where(ans.c.audit_id.in_(audit_ids))
+        att_where = or_(att.c.finding_id.in_(finding_ids), att.c.answer_id.in_(answer_ids))
+        hashes = frozenset(self.conn.execute(select(att.c.sha256).where(att_where)).scalars())
+        n_att = self.conn.execute(delete(att).where(att_where)).rowcount
+        n_findings = self.conn.execute(
+            select(func.count()).select_from(f).where(f.c.audit_id.in_(audit_ids))
+        ).scalar_one()
+        # Audits, visits, answers and findings go by ON DELETE CASCADE, counted first.
+        n_audits = self.conn.execute(
+            select(func.count()).select_from(a).where(a.c.company_id == company_id)
+        ).scalar_one()
+        n_companies = self.conn.execute(
+            delete(schema.companies).where(schema.companies.c.id == company_id)
+        ).rowcount
+        if n_companies == 0:
+            raise NotFoundError(f"要删除的企业已不存在（编号 {company_id}）。")
+        return DeletedCounts(n_companies, int(n_audits), int(n_findings), n_att, hashes)
+
+    # -------------------------------------------------------------- audits
+    def insert_audit(self, audit: Audit) -> None:
+        self._insert(schema.audits, _json_values(audit, "auditors"))
+
+    def update_audit(self, audit: Audit) -> None:
+        self._update(schema.audits, audit, _json_values(audit, "auditors"))
+
+    def get_audit(self, audit_id: str) -> Audit | None:
+        row = self.conn.execute(select(schema.audits).where(schema.audits.c.id == audit_id)).first()
+        return _to_model(Audit, row) if row else None
+
+    def list_audit_summaries(self, company_id: str | None = None) -> list[AuditSummary]:
+        a, c, f = schema.audits, schema.companies, schema.findings
+        counts = (
+            select(
+                f.c.audit_id,
+                func.count().label("n"),
+                func.sum(case((f.c.status.not_in(_CLOSED_STATUSES), 1), else_=0)).label("open"),
+            )
+            .group_by(f.c.audit_id)
+            .subquery()
+        )
+        query = (
+            select(
+                a,
+                c.c.name.label("company_name"),
+                func.coalesce(counts.c.n, 0).label("finding_count"),
+                func.coalesce(counts.c.open, 0).label("open_findings"),
+            )
+            .join(c, c.c.id == a.c.company_id)
+            .outerjoin(counts, counts.c.audit_id == a.c.id)
+            .order_by(a.c.started_on.desc(), a.c.created_at.desc())
+        )
+        if company_id is not None:
+            query = query.where(a.c.company_id == company_id)
+        out = []
+        for row in self.conn.execute(query):
+            data = dict(row._mapping)
+            extra = {k: data.pop(k) for k in ("company_name", "finding_count", "open_findings")}
+            out.append(AuditSummary(audit=Audit.model_validate(data), **extra))
+        return out
+
+    # -------------------------------------------------------------- visits, answers, findings
+    def insert_visit(self, visit: Visit) -> None:
+        self._insert(schema.visits, _json_values(visit, "channels", "attendees"))
+
+    def list_visits(self, audit_id: str) -> list[Visit]:
+        v = schema.visits
+        rows = self.conn.execute(select(v).where(v.c.audit_id == audit_id).order_by(v.c.visit_date))
+        return [_to_model(Visit, r) for r in rows]
+
+    def upsert_answer(self, answer: Answer) -> Answer:
+        """Insert, or replace the answer to the same item in the same audit (keeping its id)."""
+        ans = schema.answers
+        existing = self.conn.execute(
+            select(ans.c.id, ans.c.created_at).where(
+                and_(ans.c.audit_id == answer.audit_id, ans.c.item_id == answer.item_id)
+            )
+        ).first()
+        if existing is None:
+            self._insert(ans, _values(answer))
+            return answer
+        kept = answer.model_copy(
+            update={"id": existing.id, "created_at": existing.created_at, "updated_at": utcnow()}
+        )
+        self._update(ans, kept, _values(kept))
+        return kept
+
+    def list_answers(self, audit_id: str) -> list[Answer]:
+        ans = schema.answers
+        rows = self.conn.execute(
+            select(ans).where(ans.c.audit_id == audit_id).order_by(ans.c.item_id)
+        )
+        return [_to_model(Answer, r) for r in rows]
+
+    def insert_finding(self, finding: Finding) -> None:
+        self._insert(schema.findings, _json_values(finding, "legal_basis"))
+
+    def list_findings(self, audit_id: str) -> list[Finding]:
+        f = schema.findings
+        rows = self.conn.execute(select(f).where(f.c.audit_id == audit_id).order_by(f.c.created_at))
+        return [_to_model(Finding, r) for r in rows]
+
+    # -------------------------------------------------------------- attachments
+    def insert_attachment(self, attachment: Attachment) -> None:
+        self._insert(schema.attachments, _values(attachment))
+
+    def referenced_hashes(self, hashes: Sequence[str]) -> set[str]:
+        att = schema.attachments
+        rows = self.conn.execute(select(att.c.sha256).where(att.c.sha256.in_(list(hashes))))
+        return set(rows.scalars())
+
+    def count_rows(self, table_name: str) -> int:
+        table = schema.metadata.tables[table_name]
+        return int(self.conn.execute(select(func.count()).select_from(table)).scalar_one())
+
+
+class Store:
+    """The database. Open with :meth:`open_sqlite`; run every user action in :meth:`transaction`."""
+
+    def __init__(self, engine: Engine, where: str) -> None:
+        self.engine = engine
+        self.where = where
+
+    @classmethod
+    def open_sqlite(
+        cls, path: Path, *, backups_dir: Path | None = None, busy_timeout_ms: int = 5000
+    ) -> Store:
+        """Open (creating if missing) and migrate the SQLite database at ``path``.
+
+        Raises:
+            StoreError: the file is corrupt, locked, read-only, or from a newer AuditDesk; the file
+                is left as it was.
+        """
+        engine = create_sqlite_engine(path, busy_timeout_ms=busy_timeout_ms)
+        store = cls(engine, str(path))
+        try:
+            with translated(path):
+                migrate(engine, where=str(path), sqlite_path=path, backups_dir=backups_dir)
+        except BaseException:
+            engine.dispose()
+            raise
+        return store
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Tx]:
+        """One write transaction: committed when the block ends, rolled back on any exception."""
+        with translated(self.where), self.engine.connect() as conn:
+            conn.execution_options(**{WRITE_OPTION: True})
+            with conn.begin():
+                yield Tx(conn)
+
+    @contextmanager
+    def read(self) -> Iterator[Tx]:
+        """A read-only snapshot (a deferred transaction, never committed with changes)."""
+        with translated(self.where), self.engine.connect() as conn, conn.begin():
+            yield Tx(conn)
+
+    def schema_version(self) -> int:
+        with translated(self.where), self.engine.connect() as conn:
+            return read_version(conn, self.where)

@@ -1,0 +1,32 @@
+"""Numbered, forward-only schema steps that run on SQLite and PostgreSQL.
+
+Each step is a function taking alembic ``Operations`` bound to the open transaction; the runner in
+``auditdesk.store.migrate`` applies a step and its version bump in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from alembic.operations import Operations
+
+from auditdesk.store.migrations import m0001_initial
+
+
+@dataclass(frozen=True)
+class Step:
+    version: int
+    description: str
+    apply: Callable[[Operations], None]
+
+
+STEPS: list[Step] = [
+    Step(
+        1,
+        "initial schema: companies, audits, visits, answers, findings, attachments",
+        m0001_initial.upgrade,
+    ),
+]
+
+LATEST_VERSION = STEPS[-1].version

@@ -1,0 +1,131 @@
+"""The current database schema (SQLAlchemy Core tables) that queries in db.py are written against.
+
+Migrations keep their own frozen copies; when this file changes, a new migration step must make an
+existing database match it (tests/core/test_store_migrations.py compares the two).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from auditdesk.store.types import MoneyText, UtcDateTime
+
+metadata = MetaData()
+
+
+def _record_columns() -> list[Column[object]]:
+    return [
+        Column("id", String(36), primary_key=True),
+        Column("created_at", UtcDateTime, nullable=False),
+        Column("updated_at", UtcDateTime, nullable=False),
+    ]
+
+
+schema_version = Table("schema_version", metadata, Column("version", Integer, nullable=False))
+
+companies = Table(
+    "companies",
+    metadata,
+    *_record_columns(),
+    Column("name", String(200), nullable=False),
+    Column("credit_code", String(18), unique=True),
+    Column("legal_representative", String(100), nullable=False, default=""),
+    Column("address", String(300), nullable=False, default=""),
+    Column("town", String(100), nullable=False, default=""),
+    Column("industry", String(100), nullable=False, default=""),
+    Column("headcount", Integer),
+    Column("has_union", Boolean, nullable=False, default=False),
+    Column("contact_name", String(100), nullable=False, default=""),
+    Column("contact_phone", String(50), nullable=False, default=""),
+    Column("notes", Text, nullable=False, default=""),
+)
+
+audits = Table(
+    "audits",
+    metadata,
+    *_record_columns(),
+    Column(
+        "company_id", String(36), ForeignKey("companies.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column("title", String(200), nullable=False, default=""),
+    Column("scope", String(20), nullable=False),
+    Column("region", String(40), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("checklist_version", String(40), nullable=False, default=""),
+    Column("auditors", JSON, nullable=False),
+    Column("started_on", Date),
+    Index("ix_audits_company", "company_id"),
+)
+
+visits = Table(
+    "visits",
+    metadata,
+    *_record_columns(),
+    Column("audit_id", String(36), ForeignKey("audits.id", ondelete="CASCADE"), nullable=False),
+    Column("visit_date", Date, nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("channels", JSON, nullable=False),
+    Column("attendees", JSON, nullable=False),
+    Column("notes", Text, nullable=False, default=""),
+    Index("ix_visits_audit", "audit_id"),
+)
+
+answers = Table(
+    "answers",
+    metadata,
+    *_record_columns(),
+    Column("audit_id", String(36), ForeignKey("audits.id", ondelete="CASCADE"), nullable=False),
+    Column("item_id", String(64), nullable=False),
+    Column("result", String(20), nullable=False),
+    Column("note", Text, nullable=False, default=""),
+    Column("source", String(20)),
+    Column("answered_by", String(50), nullable=False, default=""),
+    Column("answered_at", UtcDateTime),
+    UniqueConstraint("audit_id", "item_id", name="uq_answers_audit_item"),
+)
+
+findings = Table(
+    "findings",
+    metadata,
+    *_record_columns(),
+    Column("audit_id", String(36), ForeignKey("audits.id", ondelete="CASCADE"), nullable=False),
+    Column("origin", String(20), nullable=False),
+    Column("origin_ref", String(64), nullable=False),
+    Column("area", String(30), nullable=False),
+    Column("severity", String(20), nullable=False),
+    Column("title", String(300), nullable=False),
+    Column("facts", Text, nullable=False, default=""),
+    Column("legal_basis", JSON, nullable=False),
+    Column("remedy", Text, nullable=False, default=""),
+    Column("money_at_stake", MoneyText),
+    Column("status", String(20), nullable=False),
+    Column("owner", String(100), nullable=False, default=""),
+    Column("due_date", Date),
+    Index("ix_findings_audit", "audit_id"),
+)
+
+attachments = Table(
+    "attachments",
+    metadata,
+    *_record_columns(),
+    Column("sha256", String(64), nullable=False),
+    Column("filename", String(255), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("media_type", String(100), nullable=False),
+    Column("answer_id", String(36), ForeignKey("answers.id", ondelete="CASCADE")),
+    Column("finding_id", String(36), ForeignKey("findings.id", ondelete="CASCADE")),
+    Index("ix_attachments_sha", "sha256"),
+)

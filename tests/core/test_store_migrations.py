@@ -1,0 +1,142 @@
+"""Schema upgrades: every earlier version upgrades with its data; backups first; failures roll back."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from alembic.operations import Operations
+from sqlalchemy import inspect
+
+from auditdesk.models.company import CompanyInput
+from auditdesk.paths import DB_FILENAME
+from auditdesk.services import companies
+from auditdesk.services.workspace import Workspace
+from auditdesk.store import Store, schema
+from auditdesk.store.migrate import migrate
+from auditdesk.store.migrations import LATEST_VERSION, STEPS, Step
+from auditdesk.store.sqlite import create_sqlite_engine
+
+
+def build_at_version(path: Path, version: int) -> None:
+    """A database at ``version``, built by applying the real steps up to it."""
+    engine = create_sqlite_engine(path)
+    migrate(engine, where=str(path), steps=STEPS[:version])
+    engine.dispose()
+
+
+# Representative rows written with each version's own SQL, and what must read back after upgrade.
+SEED_SQL: dict[int, list[str]] = {
+    0: [],
+    1: [
+        "insert into companies values ('c1','2025-07-01T00:00:00.000000+00:00',"
+        "'2025-07-01T00:00:00.000000+00:00','上海老数据有限公司','91350200776049653A','','',"
+        "'马陆镇','',50,1,'','','')",
+        "insert into audits values ('a1','2025-07-01T00:00:00.000000+00:00',"
+        "'2025-07-01T00:00:00.000000+00:00','c1','首次体检','deep','shanghai','in_progress','',"
+        '\'[{"name": "王", "role": "lawyer"}]\',\'2025-07-01\')',
+        "insert into findings values ('f1','2025-07-01T00:00:00.000000+00:00',"
+        "'2025-07-01T00:00:00.000000+00:00','a1','payroll','PAY.MIN_WAGE','pay','high','低于最低工资',"
+        '\'\',\'[{"law": "劳动法", "article": "第四十八条", "excerpt": ""}]\',\'\',\'50.00\',\'open\','
+        "'',NULL)",
+    ],
+}
+
+
+@pytest.mark.parametrize("version", range(LATEST_VERSION + 1))
+def test_every_version_upgrades_and_reads_back(tmp_path: Path, version: int) -> None:
+    db = tmp_path / DB_FILENAME
+    build_at_version(db, version)
+    raw = sqlite3.connect(db)
+    for sql in SEED_SQL[version]:
+        raw.execute(sql)
+    raw.commit()
+    raw.close()
+
+    ws = Workspace.open(tmp_path)
+    try:
+        assert ws.store.schema_version() == LATEST_VERSION
+        if version >= 1:
+            with ws.store.read() as tx:
+                company = tx.get_company("c1")
+                audit = tx.get_audit("a1")
+                findings = tx.list_findings("a1")
+            assert company is not None
+            assert company.name == "上海老数据有限公司"
+            assert company.has_union is True
+            assert company.headcount == 50
+            assert audit is not None
+            assert audit.auditors[0].name == "王"
+            assert str(findings[0].money_at_stake) == "50.00"
+            assert findings[0].legal_basis[0].article == "第四十八条"
+            backups = list((tmp_path / "backups").glob(f"auditdesk-v{version}-*.db"))
+            # A backup is taken only when there is something to migrate.
+            assert len(backups) == (1 if version < LATEST_VERSION else 0)
+    finally:
+        ws.close()
+
+
+def test_seed_sql_covers_every_version() -> None:
+    assert set(SEED_SQL) == set(range(LATEST_VERSION + 1)), "add seed rows for the new version"
+
+
+def test_schema_module_matches_the_migrated_database(template_db: Path) -> None:
+    engine = create_sqlite_engine(template_db)
+    insp = inspect(engine)
+    try:
+        assert set(insp.get_table_names()) == set(schema.metadata.tables)
+        for name, table in schema.metadata.tables.items():
+            db_cols = {c["name"]: c for c in insp.get_columns(name)}
+            assert list(db_cols) == [c.name for c in table.columns], name
+            for col in table.columns:
+                assert db_cols[col.name]["nullable"] == col.nullable, f"{name}.{col.name}"
+    finally:
+        engine.dispose()
+
+
+def _extra_step(apply: Callable[[Operations], None]) -> list[Step]:
+    return [*STEPS, Step(LATEST_VERSION + 1, "test step", apply)]
+
+
+def test_backup_is_written_before_migrating_and_holds_the_data(ws: Workspace) -> None:
+    companies.add_company(ws, CompanyInput(name="迁移前的企业"))
+    ws.close()
+    engine = create_sqlite_engine(ws.paths.database)
+    steps = _extra_step(lambda op: op.execute("create table extra (x integer)"))
+    reached = migrate(
+        engine, where="db", sqlite_path=ws.paths.database, backups_dir=ws.paths.backups, steps=steps
+    )
+    engine.dispose()
+    assert reached == LATEST_VERSION + 1
+    (backup,) = ws.paths.backups.glob(f"auditdesk-v{LATEST_VERSION}-*.db")
+    raw = sqlite3.connect(backup)
+    assert raw.execute("select name from companies").fetchall() == [("迁移前的企业",)]
+    assert raw.execute("select version from schema_version").fetchone() == (LATEST_VERSION,)
+    raw.close()
+
+
+def test_failing_step_rolls_back_whole(ws: Workspace) -> None:
+    ws.close()
+
+    def broken(op: Operations) -> None:
+        op.execute("create table half_done (x integer)")
+        op.execute("this is not sql")
+
+    engine = create_sqlite_engine(ws.paths.database)
+    with pytest.raises(Exception, match="syntax error"):
+        migrate(
+            engine,
+            where="db",
+            sqlite_path=ws.paths.database,
+            backups_dir=ws.paths.backups,
+            steps=_extra_step(broken),
+        )
+    engine.dispose()
+    store = Store.open_sqlite(ws.paths.database)
+    try:
+        assert store.schema_version() == LATEST_VERSION
+        assert "half_done" not in inspect(store.engine).get_table_names()
+    finally:
+        store.close()

@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+
+from auditdesk.gui.main_window import NAV_PAGES, MainWindow
+from auditdesk.models.company import CompanyInput
+from auditdesk.services import companies
+from tests.gui.typing_helpers import type_text
+
+
+def _answer(monkeypatch, button: QMessageBox.StandardButton) -> list[str]:
+    asked: list[str] = []
+
+    def fake_question(parent, title, text, *args, **kwargs):
+        asked.append(text)
+        return button
+
+    monkeypatch.setattr(QMessageBox, "question", fake_question)
+    return asked
+
+
+def test_navigation_switches_pages(main_window: MainWindow) -> None:
+    assert [main_window.nav.item(i).text() for i in range(main_window.nav.count())] == list(
+        NAV_PAGES
+    )
+    for row, page in enumerate(
+        (
+            main_window.companies_page,
+            main_window.audits_page,
+            main_window.followups_page,
+            main_window.settings_page,
+        )
+    ):
+        main_window.nav.setCurrentRow(row)
+        assert main_window.stack.currentWidget() is page
+    assert str(main_window.ctx.ws.paths.root) in main_window.settings_page.data_dir_label.text()
+
+
+def test_first_start_offers_demo_and_loads_it(qtbot, main_window: MainWindow, monkeypatch) -> None:
+    asked = _answer(monkeypatch, QMessageBox.StandardButton.Yes)
+    with qtbot.waitSignal(main_window.data_changed, timeout=10_000):
+        assert main_window.offer_demo_if_empty()
+    assert "演示企业" in asked[0]
+    page = main_window.companies_page
+    assert page.model.rowCount() == 1
+    assert page.selected().company.name == "上海嘉研精密部件有限公司"
+    assert not page.empty_hint.isVisible()
+    assert main_window.audits_page.model.rowCount() == 1
+    # not offered again once there is data
+    assert not main_window.offer_demo_if_empty()
+
+
+def test_declined_demo_is_remembered(main_window: MainWindow, monkeypatch) -> None:
+    asked = _answer(monkeypatch, QMessageBox.StandardButton.No)
+    assert main_window.offer_demo_if_empty()
+    assert main_window.ctx.ws.preferences().demo_offer_declined
+    assert not main_window.offer_demo_if_empty()
+    assert len(asked) == 1
+    assert main_window.companies_page.empty_hint.isVisible()
+
+
+def test_create_company_from_the_page(qtbot, main_window: MainWindow) -> None:
+    page = main_window.companies_page
+    dialog = page.add_company()
+    qtbot.addWidget(dialog)
+    type_text(qtbot, dialog.name_edit, "上海界面测试有限公司")
+    with qtbot.waitSignal(main_window.data_changed):
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    assert page.model.rowCount() == 1
+    assert page.selected().company.name == "上海界面测试有限公司"
+    assert [r.company.name for r in companies.list_companies(main_window.ctx.ws)] == [
+        "上海界面测试有限公司"
+    ]
+
+
+def test_search_filters_the_table(qtbot, ctx, monkeypatch) -> None:
+    companies.add_company(ctx.ws, CompanyInput(name="上海甲厂", town="马陆镇"))
+    companies.add_company(ctx.ws, CompanyInput(name="上海乙厂", town="安亭镇"))
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    page = window.companies_page
+    assert page.proxy.rowCount() == 2
+    type_text(qtbot, page.search, "安亭")
+    assert page.proxy.rowCount() == 1
+    page.table.selectRow(0)
+    assert page.selected().company.name == "上海乙厂"
+    page.search.clear()
+    assert page.proxy.rowCount() == 2
+
+
+def test_delete_asks_and_removes(qtbot, ctx, monkeypatch) -> None:
+    companies.add_company(ctx.ws, CompanyInput(name="留下"))
+    doomed = companies.add_company(ctx.ws, CompanyInput(name="删掉"))
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    page = window.companies_page
+    page.select_company(doomed.id)
+    assert page.delete_button.isEnabled()
+
+    asked = _answer(monkeypatch, QMessageBox.StandardButton.No)
+    page.delete_button.click()
+    assert "确定删除“删掉”" in asked[0]
+    assert page.model.rowCount() == 2
+
+    _answer(monkeypatch, QMessageBox.StandardButton.Yes)
+    with qtbot.waitSignal(window.data_changed):
+        page.delete_button.click()
+    assert [r.company.name for r in page.model.rows()] == ["留下"]
+    assert not page.delete_button.isEnabled()
+
+
+def test_geometry_is_kept_in_the_data_dir(qtbot, ctx) -> None:
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.resize(640, 470)
+    window.close()
+    assert ctx.ws.paths.gui_state.exists()
+    again = MainWindow(ctx)
+    qtbot.addWidget(again)
+    assert (again.size().width(), again.size().height()) == (640, 470)
