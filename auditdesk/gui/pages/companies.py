@@ -35,7 +35,11 @@ def _count(value: int | None) -> str:
 
 
 COMPANY_COLUMNS: list[ColumnSpec[CompanySummary]] = [
-    ColumnSpec("企业名称", lambda r: r.company.name, tooltip=lambda r: r.company.address),
+    ColumnSpec(
+        "企业名称",
+        lambda r: r.company.name,
+        tooltip=lambda r: "\n".join(filter(None, (r.company.name, r.company.address))),
+    ),
     ColumnSpec("统一社会信用代码", lambda r: r.company.credit_code or ""),
     ColumnSpec("所属街镇", lambda r: r.company.town),
     ColumnSpec("行业", lambda r: r.company.industry),
