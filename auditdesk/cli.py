@@ -12,7 +12,7 @@ import logging
 import re
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from pydantic import BaseModel, ValidationError
 
@@ -21,6 +21,9 @@ from auditdesk.errors import AuditDeskError
 from auditdesk.formatting import format_date
 from auditdesk.models.common import field_errors
 from auditdesk.models.company import CompanyInput
+
+if TYPE_CHECKING:
+    from auditdesk.services.workspace import Workspace
 
 EXIT_OK, EXIT_FAILED_CHECK, EXIT_USER_ERROR, EXIT_BUG = 0, 1, 2, 3
 
@@ -83,7 +86,7 @@ def _dump(model: BaseModel) -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------ commands
-def _open(args: argparse.Namespace) -> Any:
+def _open(args: argparse.Namespace) -> Workspace:
     from auditdesk.services.workspace import Workspace
 
     return Workspace.open(args.data_dir)
@@ -92,11 +95,8 @@ def _open(args: argparse.Namespace) -> Any:
 def cmd_demo(args: argparse.Namespace) -> int:
     from auditdesk.services import demo
 
-    ws = _open(args)
-    try:
+    with _open(args) as ws:
         result = demo.load_demo(ws)
-    finally:
-        ws.close()
     if args.json:
         _emit_json(
             {
@@ -116,11 +116,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_company_list(args: argparse.Namespace) -> int:
     from auditdesk.services import companies
 
-    ws = _open(args)
-    try:
+    with _open(args) as ws:
         rows = companies.list_companies(ws, args.search)
-    finally:
-        ws.close()
     if args.json:
         _emit_json(
             [
@@ -155,11 +152,8 @@ def cmd_company_add(args: argparse.Namespace) -> int:
             f"{COMPANY_FIELD_LABELS.get(loc, loc)}：{msg}" for loc, msg in field_errors(exc).items()
         ]
         raise AuditDeskError("企业信息有误：\n  " + "\n  ".join(lines)) from None
-    ws = _open(args)
-    try:
+    with _open(args) as ws:
         company = companies.add_company(ws, data)
-    finally:
-        ws.close()
     if args.json:
         _emit_json(_dump(company))
     else:
@@ -170,8 +164,7 @@ def cmd_company_add(args: argparse.Namespace) -> int:
 def cmd_company_delete(args: argparse.Namespace) -> int:
     from auditdesk.services import companies
 
-    ws = _open(args)
-    try:
+    with _open(args) as ws:
         company = companies.get_company(ws, args.company_id)
         if not args.yes:
             raise AuditDeskError(
@@ -179,8 +172,6 @@ def cmd_company_delete(args: argparse.Namespace) -> int:
                 "确认删除请加 --yes。"
             )
         summary = companies.delete_company(ws, args.company_id)
-    finally:
-        ws.close()
     if args.json:
         _emit_json(summary.__dict__)
     else:
@@ -194,11 +185,8 @@ def cmd_company_delete(args: argparse.Namespace) -> int:
 def cmd_audit_list(args: argparse.Namespace) -> int:
     from auditdesk.services import audits
 
-    ws = _open(args)
-    try:
+    with _open(args) as ws:
         rows = audits.list_audits(ws, args.company)
-    finally:
-        ws.close()
     if args.json:
         _emit_json(
             [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from auditdesk.errors import AuditDeskError, NotFoundError
+from auditdesk.errors import AuditDeskError
 from auditdesk.models.audit import (
     Audit,
     Auditor,
@@ -49,8 +49,7 @@ def start_audit(
         checklist_version=checklist_version,
     )
     with ws.store.transaction() as tx:
-        if tx.get_company(company_id) is None:
-            raise NotFoundError(f"找不到企业（编号 {company_id}）。", location=company_id)
+        tx.require_company(company_id)
         tx.insert_audit(audit)
     return audit
 
@@ -67,9 +66,7 @@ def _move(tx: Tx, audit: Audit, target: AuditStatus) -> Audit:
 
 def change_status(ws: Workspace, audit_id: str, target: AuditStatus) -> Audit:
     with ws.store.transaction() as tx:
-        audit = tx.get_audit(audit_id)
-        if audit is None:
-            raise NotFoundError(f"找不到体检（编号 {audit_id}）。", location=audit_id)
+        audit = tx.require_audit(audit_id)
         return _move(tx, audit, target)
 
 
@@ -93,9 +90,7 @@ def record_visit(
         notes=notes,
     )
     with ws.store.transaction() as tx:
-        audit = tx.get_audit(audit_id)
-        if audit is None:
-            raise NotFoundError(f"找不到体检（编号 {audit_id}）。", location=audit_id)
+        audit = tx.require_audit(audit_id)
         tx.insert_visit(visit)
         if audit.status is AuditStatus.DRAFT:
             _move(tx, audit, AuditStatus.IN_PROGRESS)

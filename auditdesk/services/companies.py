@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from auditdesk.errors import AuditDeskError, NotFoundError
+from auditdesk.errors import AuditDeskError
 from auditdesk.models.common import utcnow
 from auditdesk.models.company import Company, CompanyInput, CompanySummary
 from auditdesk.services.attachments import remove_unreferenced_files
@@ -28,10 +28,7 @@ def list_companies(ws: Workspace, search: str | None = None) -> list[CompanySumm
 
 def get_company(ws: Workspace, company_id: str) -> Company:
     with ws.store.read() as tx:
-        company = tx.get_company(company_id)
-    if company is None:
-        raise NotFoundError(f"找不到企业（编号 {company_id}）。", location=company_id)
-    return company
+        return tx.require_company(company_id)
 
 
 def _check_credit_code_free(tx: Tx, data: CompanyInput, own_id: str | None) -> None:
@@ -62,9 +59,7 @@ def add_company(ws: Workspace, data: CompanyInput) -> Company:
 def update_company(ws: Workspace, company_id: str, data: CompanyInput) -> Company:
     """Replace the editable fields of a company; keeps its id and creation time."""
     with ws.store.transaction() as tx:
-        current = tx.get_company(company_id)
-        if current is None:
-            raise NotFoundError(f"要修改的企业已不存在（编号 {company_id}）。", location=company_id)
+        current = tx.require_company(company_id)
         _check_credit_code_free(tx, data, company_id)
         updated = Company.model_validate(
             {
@@ -93,9 +88,7 @@ def delete_company(ws: Workspace, company_id: str) -> DeleteSummary:
     delete never loses a file.
     """
     with ws.store.transaction() as tx:
-        company = tx.get_company(company_id)
-        if company is None:
-            raise NotFoundError(f"要删除的企业已不存在（编号 {company_id}）。", location=company_id)
+        company = tx.require_company(company_id)
         counts = tx.delete_company(company_id)
     remove_unreferenced_files(ws, counts.attachment_hashes)
     log.info("company deleted: %s (%d audits)", company_id, counts.audits)

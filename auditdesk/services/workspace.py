@@ -34,6 +34,12 @@ class Workspace:
     def close(self) -> None:
         self.store.close()
 
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
     def preferences(self) -> Preferences:
         return load_preferences(self.paths.settings_file)
 

@@ -101,6 +101,15 @@ class Tx:
         ).first()
         return _to_model(Company, row) if row else None
 
+    def require_company(self, company_id: str) -> Company:
+        """The company, or :class:`NotFoundError` naming the id."""
+        company = self.get_company(company_id)
+        if company is None:
+            raise NotFoundError(
+                f"找不到企业（编号 {company_id}），可能已被删除。", location=company_id
+            )
+        return company
+
     def find_company_by_credit_code(self, credit_code: str) -> Company | None:
         row = self.conn.execute(
             select(schema.companies).where(schema.companies.c.credit_code == credit_code)
@@ -191,6 +200,13 @@ class Tx:
     def get_audit(self, audit_id: str) -> Audit | None:
         row = self.conn.execute(select(schema.audits).where(schema.audits.c.id == audit_id)).first()
         return _to_model(Audit, row) if row else None
+
+    def require_audit(self, audit_id: str) -> Audit:
+        """The audit, or :class:`NotFoundError` naming the id."""
+        audit = self.get_audit(audit_id)
+        if audit is None:
+            raise NotFoundError(f"找不到体检（编号 {audit_id}），可能已被删除。", location=audit_id)
+        return audit
 
     def list_audit_summaries(self, company_id: str | None = None) -> list[AuditSummary]:
         a, c, f = schema.audits, schema.companies, schema.findings
