@@ -148,6 +148,10 @@ def cmd_test(args: list[str]) -> int:
         ("ruff format --check", [str(venv_bin("ruff")), "format", "--check", "."]),
         ("import contracts", [str(venv_bin("lint-imports"))]),
         ("mypy", [str(venv_bin("mypy")), "auditdesk"]),
+        (
+            "checklists validate",
+            [str(venv_bin("auditdesk")), "checklists", "validate", "checklists"],
+        ),
         ("pytest", [str(venv_bin("python")), "-m", "pytest", *args]),
     ]
     for name, argv in steps:

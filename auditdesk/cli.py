@@ -12,6 +12,7 @@ import logging
 import re
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from pydantic import BaseModel, ValidationError
@@ -19,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 from auditdesk import __version__
 from auditdesk.errors import AuditDeskError
 from auditdesk.formatting import format_date
+from auditdesk.models.audit import AnswerResult
 from auditdesk.models.common import field_errors
 from auditdesk.models.company import CompanyInput
 
@@ -211,6 +213,130 @@ def cmd_audit_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_checklists_validate(args: argparse.Namespace) -> int:
+    from auditdesk.services import checklists
+    from auditdesk.services.workspace import Workspace
+
+    paths = [Path(p) for p in args.paths]
+    if paths:
+        count, problems = checklists.validate(None, paths)
+    else:
+        with Workspace.open(args.data_dir) as ws:
+            count, problems = checklists.validate(ws)
+    if args.json:
+        _emit_json({"items": count, "problems": [p.__dict__ for p in problems]})
+    elif problems:
+        print(f"检查清单有 {len(problems)} 处错误：")
+        for problem in problems:
+            print(f"  {problem}")
+    else:
+        print(f"校验通过：共 {count} 个检查项。")
+    return EXIT_FAILED_CHECK if problems else EXIT_OK
+
+
+def _item_json(item: Any, area: Any, module: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {"area": area.value, "area_title": area.label, "module": module.source}
+    data.update(item.model_dump(mode="json"))
+    data["legal_basis_text"] = "；".join(c.display() for c in item.legal_basis)
+    return data
+
+
+def cmd_checklists_list(args: argparse.Namespace) -> int:
+    from auditdesk.checklists.schema import Scale
+    from auditdesk.services import checklists
+
+    with _open(args) as ws:
+        result = checklists.current_library(ws)
+    library = result.library
+    for problem in result.skipped:
+        print(f"警告：已跳过有错误的自定义清单：{problem}", file=sys.stderr)
+    if args.json:
+        modules = []
+        for module in library.modules:
+            modules.append(
+                {
+                    "area": module.area.value,
+                    "title": module.title,
+                    "source": module.source,
+                    "custom": module.custom,
+                    "item_count": len(module.items),
+                    "scored_item_count": sum(
+                        1 for i in module.items if i.scale is Scale.COMPLIANCE
+                    ),
+                    "items": [_item_json(i, module.area, module) for i in module.items],
+                }
+            )
+        _emit_json(
+            {
+                "version": library.version,
+                "key": library.key,
+                "title": library.title,
+                "modules": modules,
+            }
+        )
+        return EXIT_OK
+    print(f"{library.title}  版本 {library.key}")
+    for module in library.modules:
+        scored = sum(1 for i in module.items if i.scale is Scale.COMPLIANCE)
+        core = sum(1 for i in module.items if i.core)
+        origin = "（自定义）" if module.custom else ""
+        print(
+            f"  {module.title}{origin}：{len(module.items)} 项（计分 {scored} 项，基础评估 {core} 项）"
+        )
+    return EXIT_OK
+
+
+def cmd_checklists_import(args: argparse.Namespace) -> int:
+    from auditdesk.services import checklists
+
+    with _open(args) as ws:
+        module = checklists.import_file(ws, Path(args.file), replace=args.replace)
+    print(f"已导入自定义清单 {module.source}：{module.title}，{len(module.items)} 项。")
+    return EXIT_OK
+
+
+def cmd_audit_score(args: argparse.Namespace) -> int:
+    from auditdesk.services import checklists
+
+    with _open(args) as ws:
+        report = checklists.audit_score(ws, args.audit_id)
+    if args.json:
+        _emit_json(report.model_dump(mode="json"))
+        return EXIT_OK
+
+    def fmt(score: Any) -> str:
+        return "—" if score is None else f"{score} 分"
+
+    for line in [*report.areas, report.overall]:
+        print(
+            f"{line.title}：{fmt(line.score)}（符合 {line.compliant}，部分符合 {line.partial}，"
+            f"不符合 {line.non_compliant}，待核实 {line.to_verify}，未答 {line.unanswered}）"
+        )
+    veto = f"；一票否决项：{'、'.join(report.veto_items)}" if report.veto_items else ""
+    print(f"评级：{report.rating}{veto}")
+    return EXIT_OK
+
+
+def cmd_audit_answer(args: argparse.Namespace) -> int:
+    from auditdesk.models.audit import AnswerResult
+    from auditdesk.services import audits
+
+    with _open(args) as ws:
+        answer = audits.record_answer(
+            ws,
+            args.audit_id,
+            args.item_id,
+            AnswerResult(args.result),
+            note=args.note or "",
+            answered_by=args.by or "",
+        )
+    if args.json:
+        _emit_json(_dump(answer))
+    else:
+        print(f"已记录：{answer.item_id} → {answer.result.label}")
+    return EXIT_OK
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from auditdesk.gui.app import run_gui  # lazy: the CLI never loads Qt otherwise
 
@@ -279,6 +405,45 @@ def build_parser() -> ChineseArgumentParser:
     p = asub.add_parser("list", parents=[common, json_opt], help="列出体检")
     p.add_argument("--company", metavar="企业编号", help="只列该企业的体检")
     p.set_defaults(func=cmd_audit_list)
+
+    p = asub.add_parser("score", parents=[common, json_opt], help="体检得分（分领域和总体）")
+    p.add_argument("audit_id", metavar="体检编号")
+    p.set_defaults(func=cmd_audit_score)
+
+    p = asub.add_parser("answer", parents=[common, json_opt], help="记录一个检查项的结果")
+    p.add_argument("audit_id", metavar="体检编号")
+    p.add_argument("item_id", metavar="检查项编号")
+    p.add_argument(
+        "result",
+        metavar="结果",
+        choices=[r.value for r in AnswerResult],
+        help="compliant 符合 / non_compliant 不符合 / partial 部分符合 / "
+        "not_applicable 不适用 / to_verify 待核实 / yes 是 / no 否",
+    )
+    p.add_argument("--note", help="备注")
+    p.add_argument("--by", help="检查人")
+    p.set_defaults(func=cmd_audit_answer)
+
+    checklists_p = sub.add_parser("checklists", parents=[common], help="检查清单：校验、列表、导入")
+    lsub = checklists_p.add_subparsers(
+        dest="checklists_command", metavar="操作", required=True, parser_class=ChineseArgumentParser
+    )
+    p = lsub.add_parser(
+        "validate", parents=[common, json_opt], help="校验清单文件（出错时退出码 1）"
+    )
+    p.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="清单目录或 .toml 文件；省略时校验自带清单和本机自定义清单",
+    )
+    p.set_defaults(func=cmd_checklists_validate)
+    p = lsub.add_parser("list", parents=[common, json_opt], help="列出领域、检查项数量和清单版本")
+    p.set_defaults(func=cmd_checklists_list)
+    p = lsub.add_parser("import", parents=[common], help="导入本单位的自定义清单文件")
+    p.add_argument("file", metavar="FILE", help="自定义清单 .toml 文件")
+    p.add_argument("--replace", action="store_true", help="替换同名的自定义清单")
+    p.set_defaults(func=cmd_checklists_import)
     return parser
 
 

@@ -70,6 +70,11 @@ class DataPaths:
         return self.root / "attachments"
 
     @property
+    def custom_checklists(self) -> Path:
+        """The organisation's own checklist files (``*.toml``), beside the shipped library."""
+        return self.root / "checklists"
+
+    @property
     def logs(self) -> Path:
         return self.root / "logs"
 

@@ -101,6 +101,9 @@ class AnswerResult(LabeledEnum):
     PARTIAL = "partial"
     NOT_APPLICABLE = "not_applicable"
     TO_VERIFY = "to_verify"
+    # yes/no answers to profile questions (e.g. "uses a special hour system?") that gate other items
+    YES = "yes"
+    NO = "no"
 
 
 labels(
@@ -111,6 +114,8 @@ labels(
         "partial": "部分符合",
         "not_applicable": "不适用",
         "to_verify": "待核实",
+        "yes": "是",
+        "no": "否",
     },
 )
 

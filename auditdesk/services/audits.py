@@ -6,6 +6,9 @@ from datetime import date
 
 from auditdesk.errors import AuditDeskError
 from auditdesk.models.audit import (
+    Answer,
+    AnswerResult,
+    AnswerSource,
     Audit,
     Auditor,
     AuditScope,
@@ -17,6 +20,7 @@ from auditdesk.models.audit import (
     can_move,
 )
 from auditdesk.models.common import utcnow
+from auditdesk.services import checklists
 from auditdesk.services.workspace import Workspace
 from auditdesk.store import Tx
 
@@ -36,20 +40,20 @@ def start_audit(
     auditors: list[Auditor] | None = None,
     started_on: date | None = None,
     region: str = "shanghai",
-    checklist_version: str = "",
 ) -> Audit:
-    """Create a draft audit for a company."""
-    audit = Audit(
-        company_id=company_id,
-        title=title,
-        scope=scope,
-        auditors=auditors or [],
-        started_on=started_on,
-        region=region,
-        checklist_version=checklist_version,
-    )
+    """Create a draft audit for a company, pinned to the checklist library in force now."""
+    library = checklists.current_library(ws).library
     with ws.store.transaction() as tx:
         tx.require_company(company_id)
+        audit = Audit(
+            company_id=company_id,
+            title=title,
+            scope=scope,
+            auditors=auditors or [],
+            started_on=started_on,
+            region=region,
+            checklist_version=checklists.pin(tx, library),
+        )
         tx.insert_audit(audit)
     return audit
 
@@ -95,3 +99,45 @@ def record_visit(
         if audit.status is AuditStatus.DRAFT:
             _move(tx, audit, AuditStatus.IN_PROGRESS)
     return visit
+
+
+def record_answer(
+    ws: Workspace,
+    audit_id: str,
+    item_id: str,
+    result: AnswerResult,
+    *,
+    note: str = "",
+    source: AnswerSource | None = None,
+    answered_by: str = "",
+) -> Answer:
+    """Save one checklist answer (replacing an earlier answer to the same item) in one transaction.
+
+    Raises:
+        AuditDeskError: the item is not in the audit's checklist version, the answer does not fit
+            the item's scale, or the audit is closed.
+    """
+    with ws.store.read() as tx:
+        audit = tx.require_audit(audit_id)
+    library = checklists.library_for_audit(ws, audit)
+    item = library.item(item_id)
+    if item is None:
+        raise AuditDeskError(f"检查项 {item_id} 不在本次体检使用的清单版本中。", location=item_id)
+    if result not in item.scale.answers:
+        choices = "、".join(a.label for a in item.scale.answers)
+        raise AuditDeskError(
+            f"检查项 {item_id} 的答案只能是：{choices}（收到“{result.label}”）。", location=item_id
+        )
+    if audit.status is AuditStatus.CLOSED:
+        raise AuditDeskError("体检已关闭，不能再修改检查结果。", location=audit_id)
+    answer = Answer(
+        audit_id=audit_id,
+        item_id=item_id,
+        result=result,
+        note=note,
+        source=source,
+        answered_by=answered_by,
+        answered_at=utcnow(),
+    )
+    with ws.store.transaction() as tx:
+        return tx.upsert_answer(answer)

@@ -5,7 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from auditdesk.models.audit import Audit, Auditor, AuditorRole, AuditScope, VisitChannel, VisitKind
+from auditdesk.models.audit import (
+    AnswerResult,
+    Audit,
+    Auditor,
+    AuditorRole,
+    AuditScope,
+    VisitChannel,
+    VisitKind,
+)
 from auditdesk.models.company import Company, CompanyInput
 from auditdesk.progress import CancelToken, ProgressFn, check_cancel, no_progress
 from auditdesk.services import audits, companies
@@ -29,6 +37,49 @@ DEMO_COMPANY = CompanyInput(
 )
 
 
+# What the first visit established: the lawyer and the union cadre got through part of the list.
+DEMO_ANSWERS: list[tuple[str, AnswerResult, str]] = [
+    ("ONB.HAS_MINORS", AnswerResult.NO, "名册中无未满 18 周岁人员"),
+    ("ONB.HAS_RETIREES", AnswerResult.YES, "返聘 2 名退休技师"),
+    ("ONB.USES_DISPATCH", AnswerResult.NO, ""),
+    ("ONB.HAS_FOREIGN", AnswerResult.NO, ""),
+    ("ONB.USES_PART_TIME", AnswerResult.NO, ""),
+    (
+        "ONB.CONTRACT_WRITTEN",
+        AnswerResult.PARTIAL,
+        "抽查 30 人，3 名 2025 年 4—5 月入职的操作工入职两个月后才签合同",
+    ),
+    ("ONB.CHILD_LABOUR", AnswerResult.COMPLIANT, "入职时查验身份证原件并留存复印件"),
+    ("ONB.NO_DEPOSIT", AnswerResult.COMPLIANT, ""),
+    ("ONB.RETIREES", AnswerResult.TO_VERIFY, "返聘协议在总部，下次调阅"),
+    ("RUL.HANDBOOK", AnswerResult.COMPLIANT, "员工手册 2024 版"),
+    (
+        "RUL.DEMOCRATIC_DISCUSSION",
+        AnswerResult.PARTIAL,
+        "2024 版手册有职代会纪要，考勤制度修订无讨论记录",
+    ),
+    ("RUL.PUBLICATION", AnswerResult.COMPLIANT, "有逐人签收单"),
+    ("HRS.SPECIAL_SYSTEM", AnswerResult.YES, "冲压车间四班三运转"),
+    ("HRS.SPECIAL_APPROVAL", AnswerResult.NON_COMPLIANT, "综合工时批文 2024 年 12 月到期，未续办"),
+    ("HRS.WEEKLY_REST", AnswerResult.COMPLIANT, ""),
+    (
+        "HRS.OT_MONTHLY_CAP",
+        AnswerResult.NON_COMPLIANT,
+        "2025 年 7 月冲压车间 12 人加班超过 36 小时",
+    ),
+    ("PAY.MONTHLY_ON_TIME", AnswerResult.COMPLIANT, "每月 10 日银行代发"),
+    ("PAY.HIGH_TEMP_WORK", AnswerResult.YES, "冲压、热处理车间夏季超过 33℃"),
+    ("PAY.HIGH_TEMP_ALLOWANCE", AnswerResult.COMPLIANT, "6—9 月每月 300 元"),
+    ("SOC.REGISTER_30D", AnswerResult.COMPLIANT, ""),
+    ("SOC.BASE", AnswerResult.TO_VERIFY, "部分人员按下限申报，待比对上年工资"),
+    (
+        "SPC.COLLECTIVE_NEGOTIATION",
+        AnswerResult.NON_COMPLIANT,
+        "2025 年二季度订单下滑时曾拟统一降薪 10%，未与工会协商，经工会提出后暂缓",
+    ),
+]
+
+
 @dataclass(frozen=True)
 class DemoResult:
     company: Company
@@ -44,7 +95,7 @@ def load_demo(
         existing = tx.find_company_by_credit_code(DEMO_CREDIT_CODE)
     if existing is not None:
         return DemoResult(existing, None, created=False)
-    total = 3
+    total = 4
     progress(0, total, "创建演示企业")
     check_cancel(cancel)
     company = companies.add_company(ws, DEMO_COMPANY)
@@ -75,7 +126,11 @@ def load_demo(
         ],
         notes="与人事经理座谈，调阅劳动合同台账和 2025 年 6—8 月工资表；职工代表反映加班较多。",
     )
-    progress(3, total, "完成")
+    progress(3, total, "记录初诊检查结果")
+    for item_id, result, note in DEMO_ANSWERS:
+        check_cancel(cancel)
+        audits.record_answer(ws, audit.id, item_id, result, note=note, answered_by="陈静")
+    progress(total, total, "完成")
     with ws.store.read() as tx:
         in_progress = tx.get_audit(audit.id)
     return DemoResult(company, in_progress, created=True)

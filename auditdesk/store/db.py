@@ -280,6 +280,30 @@ class Tx:
         rows = self.conn.execute(select(f).where(f.c.audit_id == audit_id).order_by(f.c.created_at))
         return [_to_model(Finding, r) for r in rows]
 
+    # -------------------------------------------------------------- checklist snapshots
+    def save_snapshot(self, key: str, version: str, content_hash: str, payload: Any) -> bool:
+        """Store a checklist library under ``key`` once; returns False if it was already there."""
+        snaps = schema.checklist_snapshots
+        exists = self.conn.execute(select(snaps.c.key).where(snaps.c.key == key)).first()
+        if exists:
+            return False
+        self._insert(
+            snaps,
+            {
+                "key": key,
+                "version": version,
+                "content_hash": content_hash,
+                "payload": payload,
+                "created_at": utcnow(),
+            },
+        )
+        return True
+
+    def get_snapshot(self, key: str) -> Any | None:
+        snaps = schema.checklist_snapshots
+        row = self.conn.execute(select(snaps.c.payload).where(snaps.c.key == key)).first()
+        return None if row is None else row[0]
+
     # -------------------------------------------------------------- attachments
     def insert_attachment(self, attachment: Attachment) -> None:
         self._insert(schema.attachments, _values(attachment))

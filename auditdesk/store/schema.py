@@ -117,6 +117,16 @@ findings = Table(
     Index("ix_findings_audit", "audit_id"),
 )
 
+checklist_snapshots = Table(
+    "checklist_snapshots",
+    metadata,
+    Column("key", String(80), primary_key=True),
+    Column("version", String(40), nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
 attachments = Table(
     "attachments",
     metadata,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -12,7 +13,7 @@ from sqlalchemy import inspect
 
 from auditdesk.models.company import CompanyInput
 from auditdesk.paths import DB_FILENAME
-from auditdesk.services import companies
+from auditdesk.services import checklists, companies
 from auditdesk.services.workspace import Workspace
 from auditdesk.store import Store, schema
 from auditdesk.store.migrate import migrate
@@ -28,21 +29,66 @@ def build_at_version(path: Path, version: int) -> None:
 
 
 # Representative rows written with each version's own SQL, and what must read back after upgrade.
-SEED_SQL: dict[int, list[str]] = {
-    0: [],
-    1: [
-        "insert into companies values ('c1','2025-07-01T00:00:00.000000+00:00',"
-        "'2025-07-01T00:00:00.000000+00:00','上海老数据有限公司','91350200776049653A','','',"
-        "'马陆镇','',50,1,'','','')",
-        "insert into audits values ('a1','2025-07-01T00:00:00.000000+00:00',"
-        "'2025-07-01T00:00:00.000000+00:00','c1','首次体检','deep','shanghai','in_progress','',"
-        '\'[{"name": "王", "role": "lawyer"}]\',\'2025-07-01\')',
-        "insert into findings values ('f1','2025-07-01T00:00:00.000000+00:00',"
-        "'2025-07-01T00:00:00.000000+00:00','a1','payroll','PAY.MIN_WAGE','pay','high','低于最低工资',"
-        '\'\',\'[{"law": "劳动法", "article": "第四十八条", "excerpt": ""}]\',\'\',\'50.00\',\'open\','
-        "'',NULL)",
+V1_ROWS = [
+    "insert into companies values ('c1','2025-07-01T00:00:00.000000+00:00',"
+    "'2025-07-01T00:00:00.000000+00:00','上海老数据有限公司','91350200776049653A','','',"
+    "'马陆镇','',50,1,'','','')",
+    "insert into audits values ('a1','2025-07-01T00:00:00.000000+00:00',"
+    "'2025-07-01T00:00:00.000000+00:00','c1','首次体检','deep','shanghai','in_progress','',"
+    '\'[{"name": "王", "role": "lawyer"}]\',\'2025-07-01\')',
+    "insert into findings values ('f1','2025-07-01T00:00:00.000000+00:00',"
+    "'2025-07-01T00:00:00.000000+00:00','a1','payroll','PAY.MIN_WAGE','pay','high','低于最低工资',"
+    '\'\',\'[{"law": "劳动法", "article": "第四十八条", "excerpt": ""}]\',\'\',\'50.00\',\'open\','
+    "'',NULL)",
+]
+OLD_LIBRARY = {
+    "version": "2025.01",
+    "title": "旧版清单",
+    "region": "shanghai",
+    "modules": [
+        {
+            "area": "pay",
+            "title": "薪酬管理",
+            "description": "",
+            "source": "pay.toml",
+            "custom": False,
+            "items": [
+                {
+                    "id": "PAY.REMOVED_LATER",
+                    "question": "旧版中存在、新版已删除的检查项？",
+                    "guidance": "查看工资表。",
+                    "scale": "compliance",
+                    "severity": "high",
+                    "core": True,
+                    "legal_basis": [{"law": "劳动法", "article": "第五十条", "excerpt": ""}],
+                    "basis_status": "verified",
+                    "consequence": "须补发。",
+                    "remedy": "补发工资。",
+                    "when": None,
+                    "applies_to": {
+                        "min_headcount": None,
+                        "max_headcount": None,
+                        "industry_keywords": [],
+                        "has_union": None,
+                    },
+                    "note": "",
+                }
+            ],
+        }
     ],
 }
+V2_ROWS = [
+    *V1_ROWS,
+    "insert into checklist_snapshots values ('2025.01+oldhash1','2025.01','oldhash',"
+    f"'{json.dumps(OLD_LIBRARY, ensure_ascii=False)}','2025-07-01T00:00:00.000000+00:00')",
+    "insert into audits values ('a2','2025-07-02T00:00:00.000000+00:00',"
+    "'2025-07-02T00:00:00.000000+00:00','c1','第二次体检','deep','shanghai','in_progress',"
+    "'2025.01+oldhash1','[]','2025-07-02')",
+    "insert into answers values ('n1','2025-07-02T00:00:00.000000+00:00',"
+    "'2025-07-02T00:00:00.000000+00:00','a2','PAY.REMOVED_LATER','non_compliant','旧答案',"
+    "'records','王',NULL)",
+]
+SEED_SQL: dict[int, list[str]] = {0: [], 1: V1_ROWS, 2: V2_ROWS}
 
 
 @pytest.mark.parametrize("version", range(LATEST_VERSION + 1))
@@ -71,6 +117,20 @@ def test_every_version_upgrades_and_reads_back(tmp_path: Path, version: int) -> 
             assert audit.auditors[0].name == "王"
             assert str(findings[0].money_at_stake) == "50.00"
             assert findings[0].legal_basis[0].article == "第四十八条"
+            # the v1 audit had no pinned checklist: it is pinned to the current library on use
+            pinned = checklists.library_for_audit(ws, audit)
+            assert pinned.item("ONB.CONTRACT_WRITTEN") is not None
+            assert ws.store.schema_version() == LATEST_VERSION
+        if version >= 2:
+            with ws.store.read() as tx:
+                old_audit = tx.require_audit("a2")
+            old = checklists.library_for_audit(ws, old_audit)
+            assert old.version == "2025.01"
+            assert old.item("PAY.REMOVED_LATER") is not None
+            report = checklists.audit_score(ws, "a2")
+            assert report.overall.non_compliant == 1
+            assert report.overall.score == 0
+        if version >= 1:
             backups = list((tmp_path / "backups").glob(f"auditdesk-v{version}-*.db"))
             # A backup is taken only when there is something to migrate.
             assert len(backups) == (1 if version < LATEST_VERSION else 0)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from alembic.operations import Operations
 
-from auditdesk.store.migrations import m0001_initial
+from auditdesk.store.migrations import m0001_initial, m0002_checklist_snapshots
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,7 @@ STEPS: list[Step] = [
         "initial schema: companies, audits, visits, answers, findings, attachments",
         m0001_initial.upgrade,
     ),
+    Step(2, "checklist snapshots pinned by audits", m0002_checklist_snapshots.upgrade),
 ]
 
 LATEST_VERSION = STEPS[-1].version

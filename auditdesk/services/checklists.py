@@ -1,0 +1,147 @@
+"""Checklist actions: load the library in force, validate files, import an organisation's own file,
+pin the library an audit uses, and score an audit."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+
+from auditdesk.checklists.applicability import CompanyProfile
+from auditdesk.checklists.loader import (
+    ChecklistError,
+    ChecklistProblem,
+    LoadResult,
+    collect,
+    load_library,
+    read_module,
+    validate_module_file,
+)
+from auditdesk.checklists.schema import ChecklistLibrary, ChecklistModule
+from auditdesk.checklists.scoring import ScoreReport, score_audit
+from auditdesk.errors import AuditDeskError
+from auditdesk.models.audit import Audit
+from auditdesk.paths import shipped_dir
+from auditdesk.services.workspace import Workspace
+from auditdesk.store import Tx
+
+
+def current_library(ws: Workspace) -> LoadResult:
+    """The shipped library plus the organisation's valid files from ``<data>/checklists``.
+
+    Custom files with problems are left out and listed in ``LoadResult.skipped``.
+
+    Raises:
+        ChecklistError: the shipped files are damaged.
+    """
+    return load_library(shipped_dir("checklists"), ws.paths.custom_checklists)
+
+
+def validate(
+    ws: Workspace | None, paths: Sequence[Path] = ()
+) -> tuple[int, list[ChecklistProblem]]:
+    """Validate checklist files; returns (items checked, problems).
+
+    Without ``paths``: the shipped library and the organisation's folder. A path may be a library
+    folder (with ``checklists.toml``), a folder of custom files, or one custom ``.toml`` file.
+    """
+    if not paths:
+        custom = ws.paths.custom_checklists if ws is not None else None
+        shipped, extra, _manifest, p1, p2 = collect(shipped_dir("checklists"), custom)
+        return sum(len(m.items) for m in [*shipped, *extra]), [*p1, *p2]
+    problems: list[ChecklistProblem] = []
+    count = 0
+    base = load_library(shipped_dir("checklists")).library
+    for path in paths:
+        if path.is_dir() and (path / "checklists.toml").exists():
+            shipped, _extra, _manifest, found, _ = collect(path, None)
+            problems += found
+            count += sum(len(m.items) for m in shipped)
+        elif path.is_dir():
+            for file in sorted(path.glob("*.toml")):
+                problems += validate_module_file(file, base)
+                count += _count_items(file)
+        elif path.is_file():
+            problems += validate_module_file(path, base)
+            count += _count_items(path)
+        else:
+            problems.append(ChecklistProblem(str(path), "文件或目录不存在"))
+    return count, problems
+
+
+def _count_items(path: Path) -> int:
+    module, _ = read_module(path, custom=True)
+    return len(module.items) if module else 0
+
+
+def import_file(ws: Workspace, source: Path, *, replace: bool = False) -> ChecklistModule:
+    """Copy an organisation's checklist file into ``<data>/checklists`` after validating it.
+
+    Never touches the shipped files; refuses to overwrite an existing custom file unless ``replace``.
+
+    Raises:
+        ChecklistError: the file has problems (nothing is copied).
+        AuditDeskError: a file of that name exists and ``replace`` is False.
+    """
+    library = current_library(ws).library
+    if replace:
+        library = library.model_copy(
+            update={"modules": [m for m in library.modules if m.source != source.name]}
+        )
+    problems = validate_module_file(source, library)
+    if problems:
+        raise ChecklistError(problems)
+    target_dir = ws.paths.custom_checklists
+    target = target_dir / source.name
+    if target.exists() and not replace:
+        raise AuditDeskError(
+            f"本机已有同名的自定义清单 {target.name}。如要替换，请使用 --replace。",
+            location=str(target),
+        )
+    target_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, target)
+    result = current_library(ws)
+    module = next((m for m in result.library.modules if m.custom and m.source == source.name), None)
+    if module is None:  # pragma: no cover - validated above
+        raise ChecklistError(result.skipped)
+    return module
+
+
+def pin(tx: Tx, library: ChecklistLibrary) -> str:
+    """Store a frozen copy of ``library`` (once per content) and return the key an audit records."""
+    key = library.key
+    tx.save_snapshot(key, library.version, library.content_hash(), library.model_dump(mode="json"))
+    return key
+
+
+def library_for_audit(ws: Workspace, audit: Audit) -> ChecklistLibrary:
+    """The checklist version the audit was started with, even if the files changed since.
+
+    An audit from before checklists were pinned (empty version) is pinned to the current library
+    on first use.
+    """
+    with ws.store.read() as tx:
+        payload = tx.get_snapshot(audit.checklist_version) if audit.checklist_version else None
+    if payload is not None:
+        return ChecklistLibrary.model_validate(payload)
+    if audit.checklist_version:
+        raise AuditDeskError(
+            f"找不到体检所用的检查清单版本 {audit.checklist_version}，数据库可能不完整。",
+            location=audit.id,
+        )
+    library = current_library(ws).library
+    with ws.store.transaction() as tx:
+        key = pin(tx, library)
+        current = tx.require_audit(audit.id)
+        tx.update_audit(current.model_copy(update={"checklist_version": key}))
+    return library
+
+
+def audit_score(ws: Workspace, audit_id: str) -> ScoreReport:
+    """Per-area and overall score of an audit from its answers (see ``checklists.scoring``)."""
+    with ws.store.read() as tx:
+        audit = tx.require_audit(audit_id)
+        company = tx.require_company(audit.company_id)
+        answers = {a.item_id: a.result for a in tx.list_answers(audit_id)}
+    library = library_for_audit(ws, audit)
+    return score_audit(library, answers, CompanyProfile.of(company), audit.scope)
