@@ -215,13 +215,12 @@ def cmd_audit_list(args: argparse.Namespace) -> int:
 
 def cmd_checklists_validate(args: argparse.Namespace) -> int:
     from auditdesk.services import checklists
-    from auditdesk.services.workspace import Workspace
 
     paths = [Path(p) for p in args.paths]
     if paths:
         count, problems = checklists.validate(None, paths)
     else:
-        with Workspace.open(args.data_dir) as ws:
+        with _open(args) as ws:
             count, problems = checklists.validate(ws)
     if args.json:
         _emit_json({"items": count, "problems": [p.__dict__ for p in problems]})
@@ -242,7 +241,7 @@ def _item_json(item: Any, area: Any, module: Any) -> dict[str, Any]:
 
 
 def cmd_checklists_list(args: argparse.Namespace) -> int:
-    from auditdesk.checklists.schema import Scale
+    from auditdesk.checklists.loader import scored_items
     from auditdesk.services import checklists
 
     with _open(args) as ws:
@@ -260,9 +259,7 @@ def cmd_checklists_list(args: argparse.Namespace) -> int:
                     "source": module.source,
                     "custom": module.custom,
                     "item_count": len(module.items),
-                    "scored_item_count": sum(
-                        1 for i in module.items if i.scale is Scale.COMPLIANCE
-                    ),
+                    "scored_item_count": len(scored_items(module)),
                     "items": [_item_json(i, module.area, module) for i in module.items],
                 }
             )
@@ -277,7 +274,7 @@ def cmd_checklists_list(args: argparse.Namespace) -> int:
         return EXIT_OK
     print(f"{library.title}  版本 {library.key}")
     for module in library.modules:
-        scored = sum(1 for i in module.items if i.scale is Scale.COMPLIANCE)
+        scored = len(scored_items(module))
         core = sum(1 for i in module.items if i.core)
         origin = "（自定义）" if module.custom else ""
         print(
@@ -318,7 +315,6 @@ def cmd_audit_score(args: argparse.Namespace) -> int:
 
 
 def cmd_audit_answer(args: argparse.Namespace) -> int:
-    from auditdesk.models.audit import AnswerResult
     from auditdesk.services import audits
 
     with _open(args) as ws:
