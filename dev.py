@@ -41,6 +41,8 @@ APT_QT_WINDOW = [
     "libxcb-shape0",
 ]
 APT_CJK_FONT = ["fonts-wqy-microhei"]
+APT_TEST_TOOLS = ["libreoffice-calc-nogui"]
+"""Tests convert generated .xlsx fixtures to legacy .xls with LibreOffice (no binary fixtures)."""
 
 
 def say(message: str) -> None:
@@ -76,7 +78,7 @@ def _has_cjk_font() -> bool:
     return bool(done.stdout.strip())
 
 
-def ensure_system_packages(window: bool) -> None:
+def ensure_system_packages(window: bool, tests: bool = False) -> None:
     """Install what Qt needs on Debian/Ubuntu as root; otherwise print the exact line and stop."""
     if not _is_debian():
         return
@@ -85,6 +87,8 @@ def ensure_system_packages(window: bool) -> None:
         wanted += APT_QT_WINDOW
     if not _has_cjk_font():
         wanted += APT_CJK_FONT
+    if tests:
+        wanted += APT_TEST_TOOLS
     try:
         import ensurepip  # noqa: F401
         import venv  # noqa: F401
@@ -95,7 +99,7 @@ def ensure_system_packages(window: bool) -> None:
         return
     line = "apt-get install -y --no-install-recommends " + " ".join(missing)
     if os.geteuid() != 0:
-        say("缺少 Qt 运行所需的系统软件包。请先运行：")
+        say("缺少运行或测试所需的系统软件包。请先运行：")
         print(f"    sudo apt-get update && sudo {line}")
         sys.exit(1)
     say(f"安装系统软件包：{' '.join(missing)}")
@@ -140,7 +144,7 @@ def cmd_run(args: list[str]) -> int:
 
 
 def cmd_test(args: list[str]) -> int:
-    ensure_system_packages(window=False)
+    ensure_system_packages(window=False, tests=True)
     ensure_venv("dev")
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     steps: list[tuple[str, list[str]]] = [

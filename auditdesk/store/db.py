@@ -31,6 +31,7 @@ from auditdesk.models.audit import Answer, Audit, AuditSummary, Visit
 from auditdesk.models.common import Record, utcnow
 from auditdesk.models.company import Company, CompanySummary
 from auditdesk.models.finding import Finding, RectificationStatus
+from auditdesk.models.payroll import ColumnMapping, PayrollImport, PayrollRow
 from auditdesk.store import schema
 from auditdesk.store.errors import translated
 from auditdesk.store.migrate import migrate, read_version
@@ -303,6 +304,57 @@ class Tx:
         snaps = schema.checklist_snapshots
         row = self.conn.execute(select(snaps.c.payload).where(snaps.c.key == key)).first()
         return None if row is None else row[0]
+
+    # -------------------------------------------------------------- payroll
+    def insert_payroll_import(self, record: PayrollImport, rows: Sequence[PayrollRow]) -> None:
+        """Store one imported file and its rows (money as text in the JSON, never float)."""
+        values = _json_values(record, "periods", "report")
+        self._insert(schema.payroll_imports, values)
+        batch: list[dict[str, Any]] = []
+        for row in rows:
+            batch.append(
+                {
+                    "import_id": record.id,
+                    "audit_id": record.audit_id,
+                    "period": row.period,
+                    "employee_id": row.employee_id,
+                    "data": row.model_dump(mode="json", exclude_none=True),
+                }
+            )
+            if len(batch) >= 5000:
+                self.conn.execute(insert(schema.payroll_rows), batch)
+                batch = []
+        if batch:
+            self.conn.execute(insert(schema.payroll_rows), batch)
+
+    def delete_payroll_import(self, import_id: str) -> int:
+        pi = schema.payroll_imports
+        return self.conn.execute(delete(pi).where(pi.c.id == import_id)).rowcount
+
+    def list_payroll_imports(self, audit_id: str) -> list[PayrollImport]:
+        pi = schema.payroll_imports
+        rows = self.conn.execute(
+            select(pi).where(pi.c.audit_id == audit_id).order_by(pi.c.created_at)
+        )
+        return [_to_model(PayrollImport, r) for r in rows]
+
+    def list_payroll_rows(self, audit_id: str) -> list[PayrollRow]:
+        pr = schema.payroll_rows
+        rows = self.conn.execute(
+            select(pr.c.data).where(pr.c.audit_id == audit_id).order_by(pr.c.id)
+        ).scalars()
+        return [PayrollRow.model_validate(data) for data in rows]
+
+    def get_mapping_profile(self, company_id: str) -> ColumnMapping | None:
+        mp = schema.mapping_profiles
+        row = self.conn.execute(select(mp.c.columns).where(mp.c.company_id == company_id)).first()
+        return None if row is None else ColumnMapping.model_validate({"columns": row[0]})
+
+    def save_mapping_profile(self, company_id: str, mapping: ColumnMapping) -> None:
+        mp = schema.mapping_profiles
+        columns = mapping.model_dump(mode="json")["columns"]
+        self.conn.execute(delete(mp).where(mp.c.company_id == company_id))
+        self._insert(mp, {"company_id": company_id, "columns": columns, "updated_at": utcnow()})
 
     # -------------------------------------------------------------- attachments
     def insert_attachment(self, attachment: Attachment) -> None:

@@ -139,3 +139,47 @@ attachments = Table(
     Column("finding_id", String(36), ForeignKey("findings.id", ondelete="CASCADE")),
     Index("ix_attachments_sha", "sha256"),
 )
+
+payroll_imports = Table(
+    "payroll_imports",
+    metadata,
+    *_record_columns(),
+    Column("audit_id", String(36), ForeignKey("audits.id", ondelete="CASCADE"), nullable=False),
+    Column("file_name", String(255), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("row_count", Integer, nullable=False),
+    Column("periods", JSON, nullable=False),
+    Column("report", JSON, nullable=False),
+    Index("ix_payroll_imports_audit", "audit_id"),
+)
+
+payroll_rows = Table(
+    "payroll_rows",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "import_id",
+        String(36),
+        ForeignKey("payroll_imports.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("audit_id", String(36), ForeignKey("audits.id", ondelete="CASCADE"), nullable=False),
+    Column("period", String(7), nullable=False),
+    Column("employee_id", String(64)),
+    Column("data", JSON, nullable=False),
+    Index("ix_payroll_rows_audit", "audit_id", "period"),
+    Index("ix_payroll_rows_import", "import_id"),
+)
+
+mapping_profiles = Table(
+    "mapping_profiles",
+    metadata,
+    Column(
+        "company_id",
+        String(36),
+        ForeignKey("companies.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("columns", JSON, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)

@@ -88,7 +88,21 @@ V2_ROWS = [
     "'2025-07-02T00:00:00.000000+00:00','a2','PAY.REMOVED_LATER','non_compliant','旧答案',"
     "'records','王',NULL)",
 ]
-SEED_SQL: dict[int, list[str]] = {0: [], 1: V1_ROWS, 2: V2_ROWS}
+V3_REPORT = {"file": "7月.xlsx", "path": "/x/7月.xlsx", "format": "xlsx", "encoding": "",
+             "sha256": "ab" * 32, "sheets": [{"name": "7月", "header_rows": [2], "data_rows": 1}]}  # fmt: skip
+V3_ROWS = [
+    *V2_ROWS,
+    "insert into payroll_imports values ('p1','2025-07-03T00:00:00.000000+00:00',"
+    "'2025-07-03T00:00:00.000000+00:00','a2','7月.xlsx','" + "ab" * 32 + "',1,'[\"2025-07\"]',"
+    f"'{json.dumps(V3_REPORT, ensure_ascii=False)}')",
+    "insert into payroll_rows (import_id, audit_id, period, employee_id, data) values ("
+    "'p1','a2','2025-07','E1','{\"source_file\":\"7月.xlsx\",\"source_sheet\":\"7月\","
+    '"source_row":3,"period":"2025-07","employee_id":"E1",'
+    '"gross_pay":"2690.50"}\')',
+    "insert into mapping_profiles values ('c1','{\"应发合计\":\"gross_pay\"}',"
+    "'2025-07-03T00:00:00.000000+00:00')",
+]
+SEED_SQL: dict[int, list[str]] = {0: [], 1: V1_ROWS, 2: V2_ROWS, 3: V3_ROWS}
 
 
 @pytest.mark.parametrize("version", range(LATEST_VERSION + 1))
@@ -130,6 +144,15 @@ def test_every_version_upgrades_and_reads_back(tmp_path: Path, version: int) -> 
             report = checklists.audit_score(ws, "a2")
             assert report.overall.non_compliant == 1
             assert report.overall.score == 0
+        if version >= 3:
+            with ws.store.read() as tx:
+                [row] = tx.list_payroll_rows("a2")
+                [record] = tx.list_payroll_imports("a2")
+                profile = tx.get_mapping_profile("c1")
+            assert str(row.gross_pay) == "2690.50"
+            assert record.report.sheets[0].data_rows == 1
+            assert profile is not None
+            assert profile.columns["应发合计"] == "gross_pay"
         if version >= 1:
             backups = list((tmp_path / "backups").glob(f"auditdesk-v{version}-*.db"))
             # A backup is taken only when there is something to migrate.

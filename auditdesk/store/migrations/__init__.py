@@ -11,7 +11,11 @@ from dataclasses import dataclass
 
 from alembic.operations import Operations
 
-from auditdesk.store.migrations import m0001_initial, m0002_checklist_snapshots
+from auditdesk.store.migrations import (
+    m0001_initial,
+    m0002_checklist_snapshots,
+    m0003_payroll,
+)
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,7 @@ STEPS: list[Step] = [
         m0001_initial.upgrade,
     ),
     Step(2, "checklist snapshots pinned by audits", m0002_checklist_snapshots.upgrade),
+    Step(3, "imported payroll rows and column mapping profiles", m0003_payroll.upgrade),
 ]
 
 LATEST_VERSION = STEPS[-1].version

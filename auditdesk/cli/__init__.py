@@ -7,41 +7,33 @@ database), 3 internal error (logged with its traceback).
 from __future__ import annotations
 
 import argparse
-import json
 import logging
-import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from auditdesk import __version__
+from auditdesk.cli.base import (
+    EXIT_BUG,
+    EXIT_FAILED_CHECK,
+    EXIT_OK,
+    EXIT_USER_ERROR,
+    ChineseArgumentParser,
+    dump,
+    emit_json,
+    open_workspace,
+)
+from auditdesk.cli.payroll import add_payroll_commands
 from auditdesk.errors import AuditDeskError
 from auditdesk.formatting import format_date
 from auditdesk.models.audit import AnswerResult
 from auditdesk.models.common import field_errors
 from auditdesk.models.company import CompanyInput
 
-if TYPE_CHECKING:
-    from auditdesk.services.workspace import Workspace
-
-EXIT_OK, EXIT_FAILED_CHECK, EXIT_USER_ERROR, EXIT_BUG = 0, 1, 2, 3
-
 log = logging.getLogger(__name__)
-
-_ARGPARSE_MESSAGES: list[tuple[str, str]] = [
-    (r"unrecognized arguments: (.*)", "无法识别的参数：{0}"),
-    (r"the following arguments are required: (.*)", "缺少必需的参数：{0}"),
-    (
-        r"argument (\S+): invalid choice: '?([^' ]+)'? \(choose from (.*)\)",
-        "参数 {0} 的取值“{1}”无效，可选：{2}",
-    ),
-    (r"argument (\S+): invalid (\w+) value: '?([^']*)'?", "参数 {0} 的值“{2}”无效"),
-    (r"argument (\S+): expected one argument", "参数 {0} 需要一个值"),
-    (r"invalid choice: '?([^' ]+)'? \(choose from (.*)\)", "无效的命令“{0}”，可选：{1}"),
-]
 
 COMPANY_FIELD_LABELS = {
     "name": "企业名称",
@@ -58,53 +50,18 @@ COMPANY_FIELD_LABELS = {
 }
 
 
-def _translate_argparse(message: str) -> str:
-    for pattern, template in _ARGPARSE_MESSAGES:
-        match = re.search(pattern, message)
-        if match:
-            return template.format(*match.groups())
-    return message
-
-
-class ChineseArgumentParser(argparse.ArgumentParser):
-    """argparse with Chinese error lines and exit status 2."""
-
-    def error(self, message: str) -> NoReturn:
-        self.print_usage(sys.stderr)
-        self.exit(
-            EXIT_USER_ERROR,
-            f"{self.prog}: 参数错误：{_translate_argparse(message)}\n"
-            f"用 {self.prog} --help 查看用法。\n",
-        )
-
-
-def _emit_json(data: Any) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
-
-
-def _dump(model: BaseModel) -> dict[str, Any]:
-    data: dict[str, Any] = model.model_dump(mode="json")
-    return data
-
-
 # ------------------------------------------------------------------ commands
-def _open(args: argparse.Namespace) -> Workspace:
-    from auditdesk.services.workspace import Workspace
-
-    return Workspace.open(args.data_dir)
-
-
 def cmd_demo(args: argparse.Namespace) -> int:
     from auditdesk.services import demo
 
-    with _open(args) as ws:
+    with open_workspace(args) as ws:
         result = demo.load_demo(ws)
     if args.json:
-        _emit_json(
+        emit_json(
             {
                 "created": result.created,
-                "company": _dump(result.company),
-                "audit": _dump(result.audit) if result.audit else None,
+                "company": dump(result.company),
+                "audit": dump(result.audit) if result.audit else None,
             }
         )
     elif result.created:
@@ -118,12 +75,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_company_list(args: argparse.Namespace) -> int:
     from auditdesk.services import companies
 
-    with _open(args) as ws:
+    with open_workspace(args) as ws:
         rows = companies.list_companies(ws, args.search)
     if args.json:
-        _emit_json(
+        emit_json(
             [
-                {**_dump(r.company), "audit_count": r.audit_count, "open_findings": r.open_findings}
+                {**dump(r.company), "audit_count": r.audit_count, "open_findings": r.open_findings}
                 for r in rows
             ]
         )
@@ -154,10 +111,10 @@ def cmd_company_add(args: argparse.Namespace) -> int:
             f"{COMPANY_FIELD_LABELS.get(loc, loc)}：{msg}" for loc, msg in field_errors(exc).items()
         ]
         raise AuditDeskError("企业信息有误：\n  " + "\n  ".join(lines)) from None
-    with _open(args) as ws:
+    with open_workspace(args) as ws:
         company = companies.add_company(ws, data)
     if args.json:
-        _emit_json(_dump(company))
+        emit_json(dump(company))
     else:
         print(f"已添加企业：{company.name}（编号 {company.id}）")
     return EXIT_OK
@@ -166,7 +123,7 @@ def cmd_company_add(args: argparse.Namespace) -> int:
 def cmd_company_delete(args: argparse.Namespace) -> int:
     from auditdesk.services import companies
 
-    with _open(args) as ws:
+    with open_workspace(args) as ws:
         company = companies.get_company(ws, args.company_id)
         if not args.yes:
             raise AuditDeskError(
@@ -175,7 +132,7 @@ def cmd_company_delete(args: argparse.Namespace) -> int:
             )
         summary = companies.delete_company(ws, args.company_id)
     if args.json:
-        _emit_json(summary.__dict__)
+        emit_json(summary.__dict__)
     else:
         print(
             f"已删除企业：{summary.company_name}（体检 {summary.audits} 次，问题 {summary.findings} "
@@ -187,13 +144,13 @@ def cmd_company_delete(args: argparse.Namespace) -> int:
 def cmd_audit_list(args: argparse.Namespace) -> int:
     from auditdesk.services import audits
 
-    with _open(args) as ws:
+    with open_workspace(args) as ws:
         rows = audits.list_audits(ws, args.company)
     if args.json:
-        _emit_json(
+        emit_json(
             [
                 {
-                    **_dump(r.audit),
+                    **dump(r.audit),
                     "company_name": r.company_name,
                     "finding_count": r.finding_count,
                     "open_findings": r.open_findings,
@@ -220,10 +177,10 @@ def cmd_checklists_validate(args: argparse.Namespace) -> int:
     if paths:
         count, problems = checklists.validate(None, paths)
     else:
-        with _open(args) as ws:
+        with open_workspace(args) as ws:
             count, problems = checklists.validate(ws)
     if args.json:
-        _emit_json({"items": count, "problems": [p.__dict__ for p in problems]})
+        emit_json({"items": count, "problems": [p.__dict__ for p in problems]})
     elif problems:
         print(f"检查清单有 {len(problems)} 处错误：")
         for problem in problems:
@@ -244,7 +201,7 @@ def cmd_checklists_list(args: argparse.Namespace) -> int:
     from auditdesk.checklists.loader import scored_items
     from auditdesk.services import checklists
 
-    with _open(args) as ws:
+    with open_workspace(args) as ws:
         result = checklists.current_library(ws)
     library = result.library
     for problem in result.skipped:
@@ -263,7 +220,7 @@ def cmd_checklists_list(args: argparse.Namespace) -> int:
                     "items": [_item_json(i, module.area, module) for i in module.items],
                 }
             )
-        _emit_json(
+        emit_json(
             {
                 "version": library.version,
                 "key": library.key,
@@ -286,7 +243,7 @@ def cmd_checklists_list(args: argparse.Namespace) -> int:
 def cmd_checklists_import(args: argparse.Namespace) -> int:
     from auditdesk.services import checklists
 
-    with _open(args) as ws:
+    with open_workspace(args) as ws:
         module = checklists.import_file(ws, Path(args.file), replace=args.replace)
     print(f"已导入自定义清单 {module.source}：{module.title}，{len(module.items)} 项。")
     return EXIT_OK
@@ -295,10 +252,10 @@ def cmd_checklists_import(args: argparse.Namespace) -> int:
 def cmd_audit_score(args: argparse.Namespace) -> int:
     from auditdesk.services import checklists
 
-    with _open(args) as ws:
+    with open_workspace(args) as ws:
         report = checklists.audit_score(ws, args.audit_id)
     if args.json:
-        _emit_json(report.model_dump(mode="json"))
+        emit_json(report.model_dump(mode="json"))
         return EXIT_OK
 
     def fmt(score: Any) -> str:
@@ -317,7 +274,7 @@ def cmd_audit_score(args: argparse.Namespace) -> int:
 def cmd_audit_answer(args: argparse.Namespace) -> int:
     from auditdesk.services import audits
 
-    with _open(args) as ws:
+    with open_workspace(args) as ws:
         answer = audits.record_answer(
             ws,
             args.audit_id,
@@ -327,7 +284,7 @@ def cmd_audit_answer(args: argparse.Namespace) -> int:
             answered_by=args.by or "",
         )
     if args.json:
-        _emit_json(_dump(answer))
+        emit_json(dump(answer))
     else:
         print(f"已记录：{answer.item_id} → {answer.result.label}")
     return EXIT_OK
@@ -440,6 +397,8 @@ def build_parser() -> ChineseArgumentParser:
     p.add_argument("file", metavar="FILE", help="自定义清单 .toml 文件")
     p.add_argument("--replace", action="store_true", help="替换同名的自定义清单")
     p.set_defaults(func=cmd_checklists_import)
+
+    add_payroll_commands(sub, common, json_opt)
     return parser
 
 

@@ -1,0 +1,65 @@
+"""Shared CLI plumbing: the Chinese argument parser, exit codes, JSON output, opening the workspace."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from pydantic import BaseModel
+
+if TYPE_CHECKING:
+    from auditdesk.services.workspace import Workspace
+
+EXIT_OK, EXIT_FAILED_CHECK, EXIT_USER_ERROR, EXIT_BUG = 0, 1, 2, 3
+
+_ARGPARSE_MESSAGES: list[tuple[str, str]] = [
+    (r"unrecognized arguments: (.*)", "无法识别的参数：{0}"),
+    (r"the following arguments are required: (.*)", "缺少必需的参数：{0}"),
+    (
+        r"argument (\S+): invalid choice: '?([^' ]+)'? \(choose from (.*)\)",
+        "参数 {0} 的取值“{1}”无效，可选：{2}",
+    ),
+    (r"argument (\S+): invalid (\w+) value: '?([^']*)'?", "参数 {0} 的值“{2}”无效"),
+    (r"argument (\S+): expected one argument", "参数 {0} 需要一个值"),
+    (r"invalid choice: '?([^' ]+)'? \(choose from (.*)\)", "无效的命令“{0}”，可选：{1}"),
+    (r"argument (\S+): (.*)", "参数 {0}：{1}"),
+]
+
+
+def translate_argparse(message: str) -> str:
+    for pattern, template in _ARGPARSE_MESSAGES:
+        match = re.search(pattern, message)
+        if match:
+            return template.format(*match.groups())
+    return message
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    """argparse with Chinese error lines and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(
+            EXIT_USER_ERROR,
+            f"{self.prog}: 参数错误：{translate_argparse(message)}\n"
+            f"用 {self.prog} --help 查看用法。\n",
+        )
+
+
+def emit_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def dump(model: BaseModel) -> dict[str, Any]:
+    data: dict[str, Any] = model.model_dump(mode="json")
+    return data
+
+
+# ------------------------------------------------------------------ commands
+def open_workspace(args: argparse.Namespace) -> Workspace:
+    from auditdesk.services.workspace import Workspace
+
+    return Workspace.open(args.data_dir)

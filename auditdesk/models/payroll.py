@@ -1,0 +1,319 @@
+"""Payroll as the importer delivers it: canonical fields, typed rows, and what the import did."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from auditdesk.models.common import LabeledEnum, Record, labels
+
+_PERIOD_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def _check_period(value: str) -> str:
+    if not _PERIOD_RE.match(value):
+        raise ValueError(f"“{value}”不是有效的工资月份（应为 YYYY-MM）")
+    return value
+
+
+Period = Annotated[str, AfterValidator(_check_period)]
+"""A pay month as ``YYYY-MM``."""
+
+
+class FieldKind(StrEnum):
+    TEXT = "text"
+    ID_NUMBER = "id_number"
+    DATE = "date"
+    NUMBER = "number"
+    MONEY = "money"
+    PERIOD = "period"
+
+
+class PayrollField(LabeledEnum):
+    """The canonical payroll fields that source columns are mapped onto."""
+
+    EMPLOYEE_ID = "employee_id"
+    NAME = "name"
+    DEPARTMENT = "department"
+    ID_NUMBER = "id_number"
+    HIRE_DATE = "hire_date"
+    CONTRACT_SIGNED_DATE = "contract_signed_date"
+    SCHEDULED_DAYS = "scheduled_days"
+    ATTENDED_DAYS = "attended_days"
+    BASE_PAY = "base_pay"
+    POSITION_PAY = "position_pay"
+    BONUS = "bonus"
+    OT_HOURS_WORKDAY = "ot_hours_workday"
+    OT_HOURS_RESTDAY = "ot_hours_restday"
+    OT_HOURS_HOLIDAY = "ot_hours_holiday"
+    OT_PAY = "ot_pay"
+    NIGHT_SHIFT_ALLOWANCE = "night_shift_allowance"
+    MEAL_ALLOWANCE = "meal_allowance"
+    TRANSPORT_ALLOWANCE = "transport_allowance"
+    HIGH_TEMP_ALLOWANCE = "high_temp_allowance"
+    HOUSING_ALLOWANCE = "housing_allowance"
+    GROSS_PAY = "gross_pay"
+    SI_BASE = "si_base"
+    PENSION_EMPLOYEE = "pension_employee"
+    MEDICAL_EMPLOYEE = "medical_employee"
+    UNEMPLOYMENT_EMPLOYEE = "unemployment_employee"
+    HOUSING_FUND_EMPLOYEE = "housing_fund_employee"
+    INCOME_TAX = "income_tax"
+    OTHER_DEDUCTIONS = "other_deductions"
+    NET_PAY = "net_pay"
+    PAY_DATE = "pay_date"
+    PERIOD = "period"
+
+    @property
+    def kind(self) -> FieldKind:
+        return _KINDS.get(self, FieldKind.MONEY)
+
+
+labels(
+    PayrollField,
+    {
+        "employee_id": "工号",
+        "name": "姓名",
+        "department": "部门",
+        "id_number": "身份证号",
+        "hire_date": "入职日期",
+        "contract_signed_date": "合同签订日期",
+        "scheduled_days": "应出勤天数",
+        "attended_days": "实际出勤天数",
+        "base_pay": "基本工资",
+        "position_pay": "岗位工资",
+        "bonus": "奖金/绩效",
+        "ot_hours_workday": "工作日加班小时",
+        "ot_hours_restday": "休息日加班小时",
+        "ot_hours_holiday": "法定节假日加班小时",
+        "ot_pay": "加班费",
+        "night_shift_allowance": "夜班/中班津贴",
+        "meal_allowance": "餐费补贴",
+        "transport_allowance": "交通补贴",
+        "high_temp_allowance": "高温津贴",
+        "housing_allowance": "住房补贴",
+        "gross_pay": "应发工资",
+        "si_base": "社保缴费基数",
+        "pension_employee": "养老保险（个人）",
+        "medical_employee": "医疗保险（个人）",
+        "unemployment_employee": "失业保险（个人）",
+        "housing_fund_employee": "住房公积金（个人）",
+        "income_tax": "个人所得税",
+        "other_deductions": "其他扣款",
+        "net_pay": "实发工资",
+        "pay_date": "发放日期",
+        "period": "工资月份",
+    },
+)
+
+_KINDS: dict[PayrollField, FieldKind] = {
+    PayrollField.EMPLOYEE_ID: FieldKind.TEXT,
+    PayrollField.NAME: FieldKind.TEXT,
+    PayrollField.DEPARTMENT: FieldKind.TEXT,
+    PayrollField.ID_NUMBER: FieldKind.ID_NUMBER,
+    PayrollField.HIRE_DATE: FieldKind.DATE,
+    PayrollField.CONTRACT_SIGNED_DATE: FieldKind.DATE,
+    PayrollField.PAY_DATE: FieldKind.DATE,
+    PayrollField.SCHEDULED_DAYS: FieldKind.NUMBER,
+    PayrollField.ATTENDED_DAYS: FieldKind.NUMBER,
+    PayrollField.OT_HOURS_WORKDAY: FieldKind.NUMBER,
+    PayrollField.OT_HOURS_RESTDAY: FieldKind.NUMBER,
+    PayrollField.OT_HOURS_HOLIDAY: FieldKind.NUMBER,
+    PayrollField.PERIOD: FieldKind.PERIOD,
+}
+
+IDENTITY_FIELDS = (PayrollField.EMPLOYEE_ID, PayrollField.NAME, PayrollField.ID_NUMBER)
+"""A data row names its employee through at least one of these."""
+
+
+class PayrollRow(BaseModel):
+    """One employee-month, typed. Missing cells are ``None``, never zero.
+
+    Money is yuan (``Decimal``), hours and days are ``Decimal``; ``source_row`` is the 1-based row
+    number in the sheet (as Excel shows it), for pointing back at the source.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    source_file: str
+    source_sheet: str
+    source_row: int
+    period: Period
+    employee_id: str | None = None
+    name: str | None = None
+    department: str | None = None
+    id_number: str | None = None
+    hire_date: date | None = None
+    contract_signed_date: date | None = None
+    scheduled_days: Decimal | None = None
+    attended_days: Decimal | None = None
+    base_pay: Decimal | None = None
+    position_pay: Decimal | None = None
+    bonus: Decimal | None = None
+    ot_hours_workday: Decimal | None = None
+    ot_hours_restday: Decimal | None = None
+    ot_hours_holiday: Decimal | None = None
+    ot_pay: Decimal | None = None
+    night_shift_allowance: Decimal | None = None
+    meal_allowance: Decimal | None = None
+    transport_allowance: Decimal | None = None
+    high_temp_allowance: Decimal | None = None
+    housing_allowance: Decimal | None = None
+    gross_pay: Decimal | None = None
+    si_base: Decimal | None = None
+    pension_employee: Decimal | None = None
+    medical_employee: Decimal | None = None
+    unemployment_employee: Decimal | None = None
+    housing_fund_employee: Decimal | None = None
+    income_tax: Decimal | None = None
+    other_deductions: Decimal | None = None
+    net_pay: Decimal | None = None
+    pay_date: date | None = None
+
+    @property
+    def source_ref(self) -> str:
+        """``文件 工资!17`` style pointer for messages and reports."""
+        return f"{self.source_file} {self.source_sheet}!{self.source_row}"
+
+
+class SkipReason(LabeledEnum):
+    BLANK = "blank"
+    SUBTOTAL = "subtotal"
+    TOTAL = "total"
+    SIGNATURE = "signature"
+    NOTE = "note"
+    HEADER_REPEAT = "header_repeat"
+    NO_EMPLOYEE = "no_employee"
+
+
+labels(
+    SkipReason,
+    {
+        "blank": "空行",
+        "subtotal": "小计行",
+        "total": "合计行",
+        "signature": "签字行",
+        "note": "备注/说明行",
+        "header_repeat": "重复的表头行",
+        "no_employee": "没有工号、姓名或身份证号",
+    },
+)
+
+
+class SkippedRow(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    row: int
+    reason: SkipReason
+    text: str = ""
+
+
+class CellProblem(BaseModel):
+    """A cell that could not be read; the rest of its row is still imported."""
+
+    model_config = ConfigDict(frozen=True)
+
+    file: str
+    sheet: str
+    cell: str
+    value: str
+    reason: str
+    field: PayrollField | None = None
+
+    @property
+    def location(self) -> str:
+        return f"{self.sheet}!{self.cell}"
+
+
+class ColumnInfo(BaseModel):
+    """A source column: its letter, joined header text and the field it maps onto."""
+
+    model_config = ConfigDict(frozen=True)
+
+    index: int
+    column: str
+    header: str
+    field: PayrollField | None = None
+    confidence: float = 0.0
+    hidden: bool = False
+    source: str = "auto"
+    """How the field was chosen: ``auto`` (synonym or fuzzy), ``profile``, ``user`` or ``none``."""
+
+
+class SheetReport(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    header_rows: list[int] = Field(default_factory=list)
+    columns: list[ColumnInfo] = Field(default_factory=list)
+    periods: list[str] = Field(default_factory=list)
+    period_source: str = ""
+    data_rows: int = 0
+    skipped_rows: list[SkippedRow] = Field(default_factory=list)
+    problems: list[CellProblem] = Field(default_factory=list)
+    note: str = ""
+    """Why a sheet was not imported (e.g. no header found); empty when it was."""
+
+    @property
+    def imported(self) -> bool:
+        return not self.note
+
+
+class FileReport(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    file: str
+    path: str
+    format: str
+    encoding: str = ""
+    sha256: str = ""
+    sheets: list[SheetReport] = Field(default_factory=list)
+
+    @property
+    def data_rows(self) -> int:
+        return sum(s.data_rows for s in self.sheets)
+
+
+class ImportResult(BaseModel):
+    """Everything one import produced: per-file reports and the typed rows."""
+
+    model_config = ConfigDict(frozen=True)
+
+    files: list[FileReport]
+    rows: list[PayrollRow] = Field(default_factory=list)
+
+    @property
+    def periods(self) -> list[str]:
+        return sorted({r.period for r in self.rows})
+
+    @property
+    def problems(self) -> list[CellProblem]:
+        return [p for f in self.files for s in f.sheets for p in s.problems]
+
+
+class ColumnMapping(BaseModel):
+    """Header text → field, as confirmed by a user; ``None`` means "ignore this column".
+
+    Keys are normalised header texts (see ``auditdesk.payroll.mapping.normalize_header``), so a
+    mapping survives columns moving around between months.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    columns: dict[str, PayrollField | None] = Field(default_factory=dict)
+
+
+class PayrollImport(Record):
+    """One imported file, kept with the audit that imported it."""
+
+    audit_id: str
+    file_name: str
+    sha256: str
+    row_count: int
+    periods: list[str]
+    report: FileReport

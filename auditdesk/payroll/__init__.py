@@ -1,0 +1,1 @@
+"""Turn real company payroll spreadsheets into typed monthly rows. Qt-free, no database."""

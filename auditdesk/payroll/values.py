@@ -1,0 +1,336 @@
+"""Cell parsers for payroll sheets: money, hours/days, every date form, periods, ID numbers as text.
+
+Each parser takes the raw cell value as a reader returns it (``str``, ``float``, ``int``, ``date``,
+``datetime``, ``bool``; empty cells are ``""`` or ``None``) and returns the typed value, ``None`` for
+an empty cell, or raises :class:`CellValueError` with a Chinese reason.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from auditdesk.models.payroll import FieldKind
+
+
+class CellValueError(ValueError):
+    """A cell whose content cannot be read as the expected kind; ``reason`` is Chinese."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+# Excel's 1900 date system: serial 1 = 1900-01-01, with the fictitious 1900-02-29 (serial 60),
+# so for every real date after February 1900 the epoch is 1899-12-30.
+_EXCEL_EPOCH = date(1899, 12, 30)
+_SERIAL_MIN = 1  # 1900-01-01
+_SERIAL_MAX = 2958465  # 9999-12-31
+_EXCEL_ERRORS = frozenset(
+    {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!", "#CALC!"}
+)
+_NIL_MARKS = frozenset(
+    {"-", "--", "\u2014", "\u2013", "\uff0d"}
+)  # hyphen, em and en dash, full-width
+"""Accounting sheets write a dash for zero; it is an explicit zero, unlike a blank cell."""
+
+_MONEY_JUNK = str.maketrans("", "", "¥￥元, \u3000\u00a0'")
+_NUMBER_UNITS = re.compile(r"(小时|个小时|工时|天|日|h|H|hrs?|d)$")
+
+_float_cache: dict[float, Decimal] = {}
+
+
+def is_empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _decimal_from_float(value: float) -> Decimal:
+    """Excel keeps 15 significant digits; drop the binary tail (3503.5600000000004 → 3503.56)."""
+    cached = _float_cache.get(value)
+    if cached is not None:
+        return cached
+    if value != value or value in (float("inf"), float("-inf")):
+        raise CellValueError("不是有效的数字")
+    result = Decimal(int(value)) if value.is_integer() else Decimal(format(value, ".15g"))
+    if len(_float_cache) < 100_000:
+        _float_cache[value] = result
+    return result
+
+
+def _text_to_decimal(text: str, *, what: str) -> Decimal:
+    raw = text
+    text = unicodedata.normalize("NFKC", text).strip()
+    if text in _EXCEL_ERRORS:
+        raise CellValueError(f"单元格是公式错误 {text}")
+    if text in _NIL_MARKS:
+        return Decimal(0)
+    negative = False
+    if (text.startswith("(") and text.endswith(")")) or (
+        text.startswith("（") and text.endswith("）")
+    ):
+        negative = True
+        text = text[1:-1]
+    text = text.translate(_MONEY_JUNK)
+    scale = Decimal(1)
+    if text.endswith("万"):
+        scale = Decimal(10000)
+        text = text[:-1]
+    if what == "number":
+        text = _NUMBER_UNITS.sub("", text)
+    if text.startswith("-"):
+        negative = not negative
+        text = text[1:]
+    elif text.startswith("+"):
+        text = text[1:]
+    if not text or not re.fullmatch(r"\d+(\.\d+)?|\.\d+", text):
+        label = "金额" if what == "money" else "数字"
+        raise CellValueError(f"“{raw}”不是有效的{label}")
+    try:
+        result = Decimal(text) * scale
+    except InvalidOperation as exc:  # pragma: no cover - the regex admits only valid decimals
+        raise CellValueError(f"“{raw}”不是有效的数字") from exc
+    return -result if negative else result
+
+
+def parse_money(value: Any) -> Decimal | None:
+    """Yuan as ``Decimal``: numbers, or text with ¥/￥/元, thousands separators, full-width digits,
+    a leading minus or accounting parentheses for negatives, and ``万``."""
+    kind = type(value)
+    if kind is float:
+        return _decimal_from_float(value)
+    if kind is int:
+        return Decimal(value)
+    if kind is str:
+        if not value.strip():
+            return None
+        return _text_to_decimal(value, what="money")
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise CellValueError("是“是/否”值，不是金额")
+    if isinstance(value, date):
+        raise CellValueError(f"是日期 {value:%Y-%m-%d}，不是金额")
+    raise CellValueError(f"“{value}”不是有效的金额")
+
+
+def parse_number(value: Any) -> Decimal | None:
+    """Hours or days: like money, and text may carry a unit (小时, 天, h)."""
+    kind = type(value)
+    if kind is float:
+        return _decimal_from_float(value)
+    if kind is int:
+        return Decimal(value)
+    if kind is str:
+        if not value.strip():
+            return None
+        return _text_to_decimal(value, what="number")
+    if value is None:
+        return None
+    if isinstance(value, date):
+        raise CellValueError(f"是日期 {value:%Y-%m-%d}，不是数字")
+    raise CellValueError(f"“{value}”不是有效的数字")
+
+
+def excel_serial_to_date(serial: float) -> date:
+    if not _SERIAL_MIN <= serial <= _SERIAL_MAX:
+        raise CellValueError(f"{serial:g} 不是有效的 Excel 日期序号")
+    if serial < 61:  # before the fictitious 1900-02-29
+        return date(1899, 12, 31) + timedelta(days=int(serial))
+    return _EXCEL_EPOCH + timedelta(days=int(serial))
+
+
+_DATE_PATTERNS = (
+    re.compile(r"^(\d{4})[-./](\d{1,2})[-./](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})[日号]?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+)
+
+
+_DATE_SPACES = re.compile(r"\s*([年月日号./-])\s*")
+
+
+def _make_date(year: int, month: int, day: int, raw: str) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError as exc:
+        raise CellValueError(f"“{raw}”不是存在的日期") from exc
+
+
+def parse_date(value: Any) -> date | None:
+    """Real dates, Excel serial numbers, and text as 2025-07-01, 2025.07.01, 2025/7/1, 20250701,
+    2025年7月1日."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, bool):
+        raise CellValueError("是“是/否”值，不是日期")
+    if isinstance(value, int | float):
+        if isinstance(value, float) and not value.is_integer():
+            value = int(value)  # a date-time serial: keep the day
+        number = int(value)
+        if 19000101 <= number <= 21001231:
+            text = str(number)
+            return _make_date(int(text[:4]), int(text[4:6]), int(text[6:]), text)
+        return excel_serial_to_date(number)
+    if value is None:
+        return None
+    if isinstance(value, str):
+        text = _DATE_SPACES.sub(r"\1", unicodedata.normalize("NFKC", value).strip())
+        if not text:
+            return None
+        for pattern in _DATE_PATTERNS:
+            match = pattern.match(text)
+            if match:
+                y, m, d = (int(g) for g in match.groups())
+                return _make_date(y, m, d, value)
+        if text.isdigit() and len(text) <= 7:
+            return excel_serial_to_date(int(text))
+        if text in _EXCEL_ERRORS:
+            raise CellValueError(f"单元格是公式错误 {text}")
+        raise CellValueError(f"“{value}”不是可识别的日期")
+    raise CellValueError(f"“{value}”不是可识别的日期")
+
+
+_CN_MONTHS = {
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+    "十一": 11,
+    "十二": 12,
+}
+_PERIOD_FULL = re.compile(r"(?<!\d)(\d{4})\s*(?:年|[-./_])\s*(\d{1,2})(?:\s*月)?(?!\d)")
+_PERIOD_COMPACT = re.compile(r"(?<!\d)(20\d{2})(0[1-9]|1[0-2])(?!\d)")
+_MONTH_ONLY = re.compile(r"(?<!\d)(\d{1,2})\s*月")
+_MONTH_CN = re.compile(r"(十[一二]|[一二三四五六七八九十])月")
+_YEAR_ONLY = re.compile(r"(?<!\d)(20\d{2})\s*年?(?!\d)")
+
+
+def _period(year: int, month: int) -> str | None:
+    if 1990 <= year <= 2100 and 1 <= month <= 12:
+        return f"{year:04d}-{month:02d}"
+    return None
+
+
+def find_period(text: str) -> str | None:
+    """The first pay month named with its year in free text (a title, sheet or file name)."""
+    text = unicodedata.normalize("NFKC", text)
+    match = _PERIOD_FULL.search(text)
+    if match:
+        return _period(int(match.group(1)), int(match.group(2)))
+    match = _PERIOD_COMPACT.search(text)
+    if match:
+        return _period(int(match.group(1)), int(match.group(2)))
+    return None
+
+
+def find_month(text: str) -> int | None:
+    """A month named without its year: ``8月``, ``08月``, ``八月``."""
+    text = unicodedata.normalize("NFKC", text)
+    match = _MONTH_ONLY.search(text)
+    if match and 1 <= int(match.group(1)) <= 12:
+        return int(match.group(1))
+    match = _MONTH_CN.search(text)
+    if match:
+        return _CN_MONTHS[match.group(1)]
+    return None
+
+
+def find_year(text: str) -> int | None:
+    match = _YEAR_ONLY.search(unicodedata.normalize("NFKC", text))
+    return int(match.group(1)) if match else None
+
+
+def parse_period(value: Any) -> str | None:
+    """A pay month cell → ``YYYY-MM``: text (2025-07, 2025.07, 2025年7月, 202507) or a date."""
+    if isinstance(value, date):
+        return f"{value.year:04d}-{value.month:02d}"
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = int(value)
+        if 199001 <= number <= 210012:
+            found = _period(number // 100, number % 100)
+            if found:
+                return found
+        if 19000101 <= number <= 21001231 or _SERIAL_MIN <= number <= _SERIAL_MAX:
+            day = parse_date(value)
+            assert day is not None
+            return f"{day.year:04d}-{day.month:02d}"
+        raise CellValueError(f"“{value}”不是有效的工资月份")
+    text = str(value)
+    found = find_period(text)
+    if found:
+        return found
+    try:
+        day = parse_date(text)
+    except CellValueError:
+        day = None
+    if day is not None:
+        return f"{day.year:04d}-{day.month:02d}"
+    raise CellValueError(f"“{value}”不是有效的工资月份（应如 2025-07 或 2025年7月）")
+
+
+def parse_text(value: Any) -> str | None:
+    """Names, departments, employee numbers: numbers stored as numbers become their digits."""
+    if isinstance(value, str):
+        text = value.strip()
+        if text in _EXCEL_ERRORS:
+            raise CellValueError(f"单元格是公式错误 {text}")
+        return text or None
+    if value is None:
+        return None
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else format(value, ".15g")
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+_ID_CLEAN = str.maketrans("", "", " \u3000\u00a0'-")
+
+
+def parse_id_number(value: Any) -> str | None:
+    """Resident ID numbers kept as text. A number with 16+ digits has lost its tail to Excel's
+    15-digit precision and cannot be trusted; that is reported, not guessed."""
+    if isinstance(value, str):
+        text = unicodedata.normalize("NFKC", value).translate(_ID_CLEAN).upper()
+        return text or None
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise CellValueError("是“是/否”值，不是身份证号")
+    if isinstance(value, int | float):
+        if isinstance(value, float) and not value.is_integer():
+            raise CellValueError(f"“{value}”不是身份证号")
+        digits = str(int(value))
+        if len(digits) > 15:
+            raise CellValueError(
+                "身份证号以数字格式保存，Excel 只保留 15 位有效数字，后几位已丢失；"
+                "请把该列设为文本后重新录入"
+            )
+        return digits
+    raise CellValueError(f"“{value}”不是身份证号")
+
+
+PARSERS: dict[FieldKind, Callable[[Any], Any]] = {
+    FieldKind.TEXT: parse_text,
+    FieldKind.ID_NUMBER: parse_id_number,
+    FieldKind.DATE: parse_date,
+    FieldKind.NUMBER: parse_number,
+    FieldKind.MONEY: parse_money,
+    FieldKind.PERIOD: parse_period,
+}

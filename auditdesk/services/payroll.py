@@ -1,0 +1,212 @@
+"""Payroll actions: inspect files, import them into an audit (progress + cancel), mapping profiles."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from auditdesk.errors import AuditDeskError
+from auditdesk.models.payroll import (
+    ColumnMapping,
+    ImportResult,
+    PayrollField,
+    PayrollImport,
+    PayrollRow,
+)
+from auditdesk.payroll.importer import read_payroll
+from auditdesk.payroll.mapping import merge_profile, normalize_header
+from auditdesk.progress import CancelToken, ProgressFn, check_cancel, no_progress
+from auditdesk.services.workspace import Workspace
+
+
+def profile_for(ws: Workspace, company_id: str | None) -> ColumnMapping | None:
+    if company_id is None:
+        return None
+    with ws.store.read() as tx:
+        return tx.get_mapping_profile(company_id)
+
+
+def inspect_files(
+    ws: Workspace | None,
+    paths: Sequence[Path],
+    *,
+    company_id: str | None = None,
+    mapping: ColumnMapping | None = None,
+    period: str | None = None,
+    progress: ProgressFn = no_progress,
+    cancel: CancelToken | None = None,
+) -> ImportResult:
+    """What an import of ``paths`` would do, without storing anything (rows are not kept).
+
+    With a workspace and ``company_id`` the company's saved mapping profile is applied.
+    """
+    profile = profile_for(ws, company_id) if ws is not None else None
+    return read_payroll(
+        paths,
+        mapping=mapping,
+        profile=profile,
+        period=period,
+        keep_rows=False,
+        progress=progress,
+        cancel=cancel,
+    )
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    result: ImportResult
+    imports: list[PayrollImport]
+    replaced: int
+    """Earlier imports of the same files into this audit that were replaced."""
+
+
+def import_payroll(
+    ws: Workspace,
+    audit_id: str,
+    paths: Sequence[Path],
+    *,
+    mapping: ColumnMapping | None = None,
+    period: str | None = None,
+    progress: ProgressFn = no_progress,
+    cancel: CancelToken | None = None,
+) -> ImportOutcome:
+    """Import payroll files into an audit in one transaction, and remember the mapping.
+
+    Importing a file whose content was imported into this audit before replaces that import (the
+    usual reason is a corrected mapping). The columns used are saved as the company's mapping
+    profile, so the next import of the same layout maps itself.
+
+    Raises:
+        AuditDeskError: a file cannot be read, or no sheet holds importable rows.
+        NotFoundError: the audit does not exist.
+        Cancelled: cancelled; nothing was stored.
+    """
+    with ws.store.read() as tx:
+        audit = tx.require_audit(audit_id)
+        profile = tx.get_mapping_profile(audit.company_id)
+    result = read_payroll(
+        paths, mapping=mapping, profile=profile, period=period, progress=progress, cancel=cancel
+    )
+    if not result.rows:
+        notes = "；".join(
+            f"{f.file}「{s.name}」：{s.note or '没有数据行'}"
+            for f in result.files
+            for s in f.sheets
+        )
+        raise AuditDeskError(f"没有导入任何工资数据。{notes}")
+    check_cancel(cancel)
+    progress(0, 1, "保存到数据库…")
+    by_file: dict[str, list[PayrollRow]] = {}
+    for row in result.rows:
+        by_file.setdefault(row.source_file, []).append(row)
+    imports: list[PayrollImport] = []
+    replaced = 0
+    with ws.store.transaction() as tx:
+        previous = {p.sha256: p for p in tx.list_payroll_imports(audit_id)}
+        for report in result.files:
+            rows = by_file.get(report.file, [])
+            if not rows:
+                continue
+            old = previous.get(report.sha256)
+            if old is not None:
+                replaced += tx.delete_payroll_import(old.id)
+            record = PayrollImport(
+                audit_id=audit_id,
+                file_name=report.file,
+                sha256=report.sha256,
+                row_count=len(rows),
+                periods=sorted({r.period for r in rows}),
+                report=report,
+            )
+            tx.insert_payroll_import(record, rows)
+            imports.append(record)
+            check_cancel(cancel)
+        tx.save_mapping_profile(audit.company_id, merge_profile(profile, used_mapping(result)))
+    progress(1, 1, "完成")
+    return ImportOutcome(result=result, imports=imports, replaced=replaced)
+
+
+def used_mapping(result: ImportResult) -> ColumnMapping:
+    """The header → field choices an import went with (unmapped columns the user chose to leave
+    out included; unrecognised ones are not, so better synonyms can still pick them up later)."""
+    columns: dict[str, PayrollField | None] = {}
+    for f in result.files:
+        for s in f.sheets:
+            if not s.imported:
+                continue
+            for c in s.columns:
+                if not c.header:
+                    continue
+                if c.field is not None or c.source in ("user", "profile"):
+                    columns[normalize_header(c.header)] = c.field
+    return ColumnMapping(columns=columns)
+
+
+def list_imports(ws: Workspace, audit_id: str) -> list[PayrollImport]:
+    with ws.store.read() as tx:
+        tx.require_audit(audit_id)
+        return tx.list_payroll_imports(audit_id)
+
+
+def load_rows(ws: Workspace, audit_id: str) -> list[PayrollRow]:
+    """The payroll rows imported into an audit, in import order."""
+    with ws.store.read() as tx:
+        tx.require_audit(audit_id)
+        return tx.list_payroll_rows(audit_id)
+
+
+def delete_import(ws: Workspace, import_id: str) -> None:
+    with ws.store.transaction() as tx:
+        if tx.delete_payroll_import(import_id) == 0:
+            raise AuditDeskError("要删除的工资表导入记录已不存在。")
+
+
+def read_mapping_file(path: Path) -> ColumnMapping:
+    """A mapping file: JSON ``{"columns": {"应发合计": "gross_pay", "备用": null}}`` (the
+    ``columns`` wrapper may be left out). Fields are canonical names or their Chinese labels.
+
+    Raises:
+        AuditDeskError: unreadable JSON or an unknown field, naming the file and the entry.
+    """
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError as exc:
+        raise AuditDeskError(f"映射文件 {path.name} 不存在。", location=str(path)) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise AuditDeskError(f"映射文件 {path.name} 无法读取：{exc}", location=str(path)) from exc
+    except json.JSONDecodeError as exc:
+        raise AuditDeskError(
+            f"映射文件 {path.name} 不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列，{exc.msg}",
+            location=f"{path}:{exc.lineno}",
+        ) from exc
+    if isinstance(data, dict) and isinstance(data.get("columns"), dict):
+        data = data["columns"]
+    if not isinstance(data, dict):
+        raise AuditDeskError(
+            f'映射文件 {path.name} 的格式应为 {{"表头": "字段"}}。', location=str(path)
+        )
+    by_label = {f.label: f for f in PayrollField}
+    columns: dict[str, PayrollField | None] = {}
+    for header, name in data.items():
+        if name is None or name == "":
+            columns[normalize_header(str(header))] = None
+            continue
+        field = by_label.get(str(name))
+        if field is None:
+            try:
+                field = PayrollField(str(name))
+            except ValueError:
+                known = "、".join(f.value for f in PayrollField)
+                raise AuditDeskError(
+                    f"映射文件 {path.name} 中“{header}”对应的字段“{name}”不存在。可用字段：{known}",
+                    location=f"{path}:{header}",
+                ) from None
+        columns[normalize_header(str(header))] = field
+    try:
+        return ColumnMapping(columns=columns)
+    except ValidationError as exc:  # pragma: no cover - fields were checked above
+        raise AuditDeskError(f"映射文件 {path.name} 有误：{exc}") from exc

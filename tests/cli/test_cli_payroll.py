@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.builders.payroll_files import HEADER, SheetSpec, employee_row, write_xlsx
+from tests.cli.conftest import CliRunner
+
+SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples" / "payroll"
+
+
+def test_inspect_json_has_the_documented_shape(cli: CliRunner) -> None:
+    done = cli("payroll", "inspect", "--json", str(SAMPLES / "s2-titled-grouped.xlsx"),
+               data_dir=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    [f] = done.json()["files"]
+    assert f["file"] == "s2-titled-grouped.xlsx"
+    [sheet] = f["sheets"]
+    assert sheet["name"] == "工资"
+    assert sheet["header_rows"] == [3, 4]
+    assert sheet["columns"][0] == {
+        "column": "A", "header": "工号", "field": "employee_id", "confidence": 1.0,
+        "hidden": False, "source": "auto",
+    }  # fmt: skip
+    assert sheet["periods"] == ["2025-07"]
+    assert sheet["data_rows"] == 45
+    assert {"row": 58, "reason": "total", "label": "合计行"} in sheet["skipped_rows"]
+    assert sheet["problems"] == []
+
+
+def test_inspect_text_names_the_broken_cell(cli: CliRunner, tmp_path: Path) -> None:
+    rows = [list(HEADER), employee_row(1), employee_row(2)]
+    rows[2][7] = "八千"
+    path = write_xlsx(tmp_path / "2025-07.xlsx", [SheetSpec("工资", rows)])
+    done = cli("payroll", "inspect", str(path), data_dir=False)
+    assert done.returncode == 0, done.stderr
+    assert "工资!H3：“八千” “八千”不是有效的金额" in done.stdout
+    assert "数据行：2" in done.stdout
+
+
+def test_import_then_list(cli: CliRunner) -> None:
+    assert cli("demo").returncode == 0
+    audit_id = cli("audit", "list", "--json").json()[0]["id"]
+    done = cli("payroll", "import", "--audit", audit_id, "--json", str(SAMPLES / "s3-gbk.csv"))
+    assert done.returncode == 0, done.stderr
+    data = done.json()
+    assert data["imported_rows"] == 40
+    assert data["periods"] == ["2025-08"]
+    listed = cli("payroll", "list", "--audit", audit_id, "--json").json()
+    assert [(i["file"], i["rows"]) for i in listed] == [("s3-gbk.csv", 40)]
+
+
+def test_period_override_and_mapping_file(cli: CliRunner, tmp_path: Path) -> None:
+    rows = [["工号", "姓名", "部门", "奇怪的列"], ["E1", "张三", "仓储部", 5000]]
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("Sheet1", rows)])
+    mapping = tmp_path / "m.json"
+    mapping.write_text('{"奇怪的列": "base_pay"}', encoding="utf-8")
+    done = cli("payroll", "inspect", "--json", "--period", "2025-02", "--mapping", str(mapping),
+               str(path), data_dir=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    sheet = done.json()["files"][0]["sheets"][0]
+    assert sheet["periods"] == ["2025-02"]
+    assert sheet["columns"][3]["field"] == "base_pay"
+    assert sheet["columns"][3]["source"] == "user"
+
+
+def test_unreadable_file_exits_2_naming_it(cli: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "工资表.xls"
+    path.write_bytes(b"<html><table><tr><td>1</td></tr></table></html>")
+    done = cli("payroll", "inspect", str(path), data_dir=False)
+    assert done.returncode == 2
+    assert "工资表.xls" in done.stderr
+    assert "另存为 .xlsx" in done.stderr
+
+
+def test_bad_period_argument(cli: CliRunner) -> None:
+    done = cli("payroll", "inspect", "--period", "2025-7", "x.xlsx", data_dir=False)
+    assert done.returncode == 2
+    assert "不是有效的工资月份" in done.stderr
+
+
+def test_import_into_unknown_audit(cli: CliRunner) -> None:
+    done = cli("payroll", "import", "--audit", "nope", str(SAMPLES / "s3-gbk.csv"))
+    assert done.returncode == 2
+    assert "体检" in done.stderr
