@@ -214,25 +214,14 @@ def classify_row(row: list[Any], header: Header, identity_cols: list[int]) -> Sk
     return None
 
 
-def needs_classification(row: list[Any], identity_cols: list[int], header: Header) -> bool:
-    """A fast pre-check: rows whose identity cells hold ordinary values are data rows."""
-    seen = False
-    for c in identity_cols:
-        v = row[c] if c < len(row) else ""
-        if _is_blank(v):
-            continue
-        seen = True
-        if isinstance(v, str):
-            t = v.strip()
-            if (
-                _SUBTOTAL.search(t)
-                or _TOTAL.match(t)
-                or _SIGNATURE.match(t)
-                or _NOTE.match(t)
-                or t in header.parts.get(c, ())
-            ):
-                return True
-    return not seen
+_LABEL_HINT = re.compile(
+    _SUBTOTAL.pattern + "|" + "|".join(p.pattern.lstrip("^") for p in (_TOTAL, _SIGNATURE, _NOTE))
+)
+
+
+def looks_like_label(text: str) -> bool:
+    """Whether an identity cell holds a row label (小计, 合计, 制表…) rather than an employee."""
+    return _LABEL_HINT.search(text) is not None
 
 
 # ------------------------------------------------------------------ pay month of a sheet

@@ -41,24 +41,25 @@ _NIL_MARKS = frozenset(
 _MONEY_JUNK = str.maketrans("", "", "¥￥元, \u3000\u00a0'")
 _NUMBER_UNITS = re.compile(r"(小时|个小时|工时|天|日|h|H|hrs?|d)$")
 
-_float_cache: dict[float, Decimal] = {}
-
 
 def is_empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _decimal_from_float(value: float) -> Decimal:
-    """Excel keeps 15 significant digits; drop the binary tail (3503.5600000000004 → 3503.56)."""
-    cached = _float_cache.get(value)
-    if cached is not None:
-        return cached
+    """Excel keeps 15 significant digits; drop the binary tail (3503.5600000000004 → 3503.56).
+
+    Amounts in whole cents (nearly all of them) go through a scaled integer, which is faster
+    than formatting; anything finer keeps its 15 significant digits.
+    """
     if value != value or value in (float("inf"), float("-inf")):
         raise CellValueError("不是有效的数字")
-    result = Decimal(int(value)) if value.is_integer() else Decimal(format(value, ".15g"))
-    if len(_float_cache) < 100_000:
-        _float_cache[value] = result
-    return result
+    if value.is_integer():
+        return Decimal(int(value))
+    cents = round(value * 100)
+    if abs(value * 100 - cents) < 1e-6:
+        return Decimal(cents).scaleb(-2)
+    return Decimal(format(value, ".15g"))
 
 
 def _text_to_decimal(text: str, *, what: str) -> Decimal:

@@ -332,3 +332,24 @@ def test_several_files_in_one_import(tmp_path: Path) -> None:
     result = read_payroll([a, b])
     assert _summary(result) == [("2025-07", 4), ("2025-08", 1)]
     assert result.periods == ["2025-07", "2025-08"]
+
+
+@pytest.mark.parametrize("name", SAMPLE_FILES)
+def test_fast_built_rows_equal_validated_rows(name: str) -> None:
+    """The importer builds rows without pydantic validation; they must be what validation gives."""
+    from auditdesk.models.payroll import PayrollRow
+
+    for row in read_payroll([SAMPLES / name]).rows:
+        validated = PayrollRow.model_validate(row.model_dump())
+        assert validated == row
+        assert row.model_copy(update={"name": "改"}).name == "改"
+        assert row.name != "改"
+
+
+def test_whole_cent_and_finer_amounts(tmp_path: Path) -> None:
+    rows: list[list[Any]] = [["工号", "姓名", "部门", "基本工资", "岗位工资"]]
+    rows += [[f"E{i}", f"员工{i}", "甲", 5000 + i + 0.01 * i, 0.125 + i] for i in range(200)]
+    path = write_xlsx(tmp_path / "2025-07.xlsx", [SheetSpec("Sheet1", rows)])
+    result = read_payroll([path])
+    assert result.rows[7].base_pay == Decimal("5007.07")
+    assert result.rows[7].position_pay == Decimal("7.125")  # finer than a cent is kept

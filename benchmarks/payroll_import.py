@@ -1,0 +1,153 @@
+"""Payroll import speed: a bare python-calamine read vs the full import to typed rows.
+
+Generates (once, cached in the temp dir) a workbook of 60,000 rows x 30 columns — 10,000
+employees x 6 months — with a title row, text-formatted ID numbers, dates and money, then runs
+each measurement in a fresh subprocess and prints wall time and peak RSS.
+
+    .venv/bin/python benchmarks/payroll_import.py [--rows 60000] [--keep]
+
+Target (issue 4): the import within 1.5x the bare read in time, and within 2x in peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+HEADER = [
+    "工资月份", "工号", "姓名", "部门", "身份证号", "入职日期", "合同签订日期", "应出勤天数",
+    "实际出勤天数", "基本工资", "岗位工资", "绩效奖金", "工作日加班(小时)", "休息日加班(小时)",
+    "法定节假日加班(小时)", "加班费", "夜班津贴", "餐补", "交通补贴", "高温津贴", "住房补贴",
+    "应发工资", "社保缴费基数", "养老保险(个人)", "医疗保险(个人)", "失业保险(个人)",
+    "住房公积金(个人)", "个人所得税", "实发工资", "发放日期",
+]  # fmt: skip
+DEPTS = ["生产部", "仓储部", "研发部", "行政部", "财务部", "销售部", "质检部", "设备部"]
+
+CHILD_BARE = """
+import resource, sys, time
+import python_calamine
+t = time.perf_counter()
+wb = python_calamine.CalamineWorkbook.from_path(sys.argv[1])
+rows = wb.get_sheet_by_index(0).to_python()
+elapsed = time.perf_counter() - t
+print({"seconds": elapsed, "rows": len(rows),
+       "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024})
+"""
+
+CHILD_IMPORT = """
+import resource, sys, time
+from pathlib import Path
+from auditdesk.payroll.importer import read_payroll
+t = time.perf_counter()
+result = read_payroll([Path(sys.argv[1])])
+elapsed = time.perf_counter() - t
+print({"seconds": elapsed, "rows": len(result.rows), "problems": len(result.problems),
+       "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024})
+"""
+
+CHILD_BASELINE = """
+import resource
+import python_calamine
+from auditdesk.payroll.importer import read_payroll
+print({"peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024})
+"""
+
+
+def id_number(rng: random.Random) -> str:
+    first = f"310114{rng.randint(1965, 2003)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}"
+    first += f"{rng.randint(0, 999):03d}"
+    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    return first + "10X98765432"[sum(int(d) * w for d, w in zip(first, weights, strict=True)) % 11]
+
+
+def generate(path: Path, rows: int) -> None:
+    import openpyxl
+    from openpyxl.cell import WriteOnlyCell
+
+    rng = random.Random(20251128)
+    employees = max(1, rows // 6)
+    people = [
+        (f"E{i:05d}", f"员工{i}", rng.choice(DEPTS), id_number(rng),
+         date(2015, 1, 1) + timedelta(days=rng.randint(0, 3000)))
+        for i in range(employees)
+    ]  # fmt: skip
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("工资")
+    ws.append(["上海某某制造有限公司2025年上半年工资表"])
+    ws.append(HEADER)
+    written = 0
+    for month in range(1, 7):
+        for emp_id, name, dept, idn, hired in people:
+            if written >= rows:
+                break
+            base = round(rng.uniform(2800, 20000), 2)
+            ot = [rng.choice([0, 4, 8, 12]), rng.choice([0, 8, 16]), 0]
+            ot_pay = round(base / 21.75 / 8 * (1.5 * ot[0] + 2 * ot[1]), 2)
+            gross = round(base + 300 + 500 + ot_pay + 400 + 200, 2)
+            si = min(max(base, 7384), 36921)
+            idc = WriteOnlyCell(ws, value=idn)
+            idc.number_format = "@"
+            ws.append([
+                f"2025-{month:02d}", emp_id, name, dept, idc, hired, hired, 22, 22, base, 300,
+                500, ot[0], ot[1], ot[2], ot_pay, 0, 400, 200, 0, 0, gross, si,
+                round(si * 0.08, 2), round(si * 0.02, 2), round(si * 0.005, 2),
+                round(si * 0.07, 2), round(gross * 0.03, 2), round(gross * 0.8, 2),
+                date(2025, month + 1, 10),
+            ])  # fmt: skip
+            written += 1
+    wb.save(path)
+
+
+def run_child(code: str, path: Path) -> dict[str, float]:
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True
+    )
+    result: dict[str, float] = eval(done.stdout.strip().splitlines()[-1])  # noqa: S307 - our own output
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=60_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    path = Path(tempfile.gettempdir()) / f"auditdesk-bench-{args.rows}x30.xlsx"
+    if not path.exists():
+        t = time.perf_counter()
+        generate(path, args.rows)
+        print(f"generated {path} ({path.stat().st_size / 1e6:.1f} MB) in "
+              f"{time.perf_counter() - t:.1f} s")  # fmt: skip
+    base = run_child(CHILD_BASELINE, path)
+    bare = [run_child(CHILD_BARE, path) for _ in range(args.repeat)]
+    full = [run_child(CHILD_IMPORT, path) for _ in range(args.repeat)]
+    t_bare = min(r["seconds"] for r in bare)
+    t_full = min(r["seconds"] for r in full)
+    m_bare = min(r["peak_mb"] for r in bare)
+    m_full = min(r["peak_mb"] for r in full)
+    figures = {
+        "rows": int(full[0]["rows"]),
+        "problems": int(full[0]["problems"]),
+        "bare_read_s": round(t_bare, 2),
+        "import_s": round(t_full, 2),
+        "time_ratio": round(t_full / t_bare, 2),
+        "bare_read_peak_mb": round(m_bare),
+        "import_peak_mb": round(m_full),
+        "memory_ratio": round(m_full / m_bare, 2),
+        "interpreter_and_imports_mb": round(base["peak_mb"]),
+    }
+    print(json.dumps(figures, indent=2))
+    ok_time, ok_mem = figures["time_ratio"] <= 1.5, figures["memory_ratio"] <= 2.0
+    print(f"time target (<= 1.5x): {'met' if ok_time else 'MISSED'}; "
+          f"memory target (<= 2x): {'met' if ok_mem else 'MISSED'}")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
