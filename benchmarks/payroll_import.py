@@ -31,32 +31,32 @@ HEADER = [
 DEPTS = ["生产部", "仓储部", "研发部", "行政部", "财务部", "销售部", "质检部", "设备部"]
 
 CHILD_BARE = """
-import resource, sys, time
+import json, resource, sys, time
 import python_calamine
 t = time.perf_counter()
 wb = python_calamine.CalamineWorkbook.from_path(sys.argv[1])
 rows = wb.get_sheet_by_index(0).to_python()
 elapsed = time.perf_counter() - t
-print({"seconds": elapsed, "rows": len(rows),
-       "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024})
+print(json.dumps({"seconds": elapsed, "rows": len(rows),
+       "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
 CHILD_IMPORT = """
-import resource, sys, time
+import json, resource, sys, time
 from pathlib import Path
 from auditdesk.payroll.importer import read_payroll
 t = time.perf_counter()
 result = read_payroll([Path(sys.argv[1])])
 elapsed = time.perf_counter() - t
-print({"seconds": elapsed, "rows": len(result.rows), "problems": len(result.problems),
-       "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024})
+print(json.dumps({"seconds": elapsed, "rows": len(result.rows), "problems": len(result.problems),
+       "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
 CHILD_BASELINE = """
-import resource
+import json, resource
 import python_calamine
 from auditdesk.payroll.importer import read_payroll
-print({"peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024})
+print(json.dumps({"peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
 
@@ -109,7 +109,7 @@ def run_child(code: str, path: Path) -> dict[str, float]:
     done = subprocess.run(
         [sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True
     )
-    result: dict[str, float] = eval(done.stdout.strip().splitlines()[-1])  # noqa: S307 - our own output
+    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 
 
