@@ -84,6 +84,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"数据目录：{ctx.ws.paths.root}")
 
         self.companies_page.data_changed.connect(self.data_changed)
+        self.audits_page.data_changed.connect(self.data_changed)
         self.settings_page.demo_requested.connect(self.load_demo)
         self.data_changed.connect(self._reload_pages)
 

@@ -71,12 +71,15 @@ class JobRunner(QObject):
         on_finished: Callable[[Any], None],
         on_failed: Callable[[BaseException], None],
         on_progress: Callable[[int, int, str], None] | None = None,
+        show_dialog: bool = True,
         **kwargs: Any,
     ) -> Job:
         """Run ``fn(*args, progress=…, cancel=…, **kwargs)`` on the pool.
 
         The callbacks run on the GUI thread. Connect ``on_progress`` here rather than to the job's
-        signal afterwards: a fast job may report before a late connection exists.
+        signal afterwards: a fast job may report before a late connection exists. A caller that
+        shows progress itself (a wizard page) passes ``show_dialog=False`` and cancels through
+        ``job.cancel_token``.
         """
         job = Job(fn, *args, **kwargs)
         dialog = QProgressDialog(title, "取消", 0, 0, self._parent_widget)
@@ -89,7 +92,8 @@ class JobRunner(QObject):
         timer = QTimer(self)
         timer.setSingleShot(True)
         timer.timeout.connect(dialog.show)
-        timer.start(PROGRESS_DELAY_MS)
+        if show_dialog:
+            timer.start(PROGRESS_DELAY_MS)
 
         def show_progress(done: int, total: int, message: str) -> None:
             dialog.setMaximum(max(total, 0))

@@ -58,6 +58,20 @@ class SheetPlan:
     def field_columns(self) -> dict[PayrollField, int]:
         return {c.field: c.index for c in self.columns if c.field is not None}
 
+    def skipped(self) -> dict[int, SkipReason]:
+        """Rows (0-based, as in ``sheet.rows``) the import will skip, with the reason; for previews."""
+        if self.header is None:
+            return {}
+        fields = self.field_columns()
+        identity_cols = [fields[f] for f in IDENTITY_FIELDS if f in fields]
+        first = self.header.first_data_row
+        width = max((len(r) for r in self.sheet.rows), default=0)
+        data = [r if len(r) == width else [*r, *([""] * (width - len(r)))]
+                for r in self.sheet.rows[first:]]  # fmt: skip
+        return {
+            first + i: reason for i, reason in _classify(data, self.header, identity_cols).items()
+        }
+
 
 def _column_used(rows: list[list[Any]], start: int, col: int) -> bool:
     return any(col < len(r) and not is_empty(r[col]) for r in rows[start : start + _SAMPLE_ROWS])

@@ -35,6 +35,17 @@ def cell_ref(row_index: int, col_index: int) -> str:
     return f"{column_letter(col_index)}{row_index + 1}"
 
 
+def split_cell_ref(ref: str) -> tuple[int, int]:
+    """``K17`` → 0-based (row, column), the inverse of :func:`cell_ref`."""
+    match = re.fullmatch(r"([A-Z]{1,3})(\d+)", ref.strip().upper())
+    if match is None:
+        raise ValueError(f"not a cell reference: {ref!r}")
+    col = 0
+    for ch in match.group(1):
+        col = col * 26 + (ord(ch) - 64)
+    return int(match.group(2)) - 1, col - 1
+
+
 def _text(value: Any) -> str:
     if isinstance(value, str):
         return unicodedata.normalize("NFKC", value).strip()

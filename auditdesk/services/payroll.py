@@ -17,8 +17,9 @@ from auditdesk.models.payroll import (
     PayrollImport,
     PayrollRow,
 )
-from auditdesk.payroll.importer import read_payroll
+from auditdesk.payroll.importer import SheetPlan, plan_workbook, read_payroll
 from auditdesk.payroll.mapping import merge_profile, normalize_header
+from auditdesk.payroll.readers import RawWorkbook, read_workbook
 from auditdesk.progress import CancelToken, ProgressFn, check_cancel, no_progress
 from auditdesk.services.workspace import Workspace
 
@@ -54,6 +55,47 @@ def inspect_files(
         progress=progress,
         cancel=cancel,
     )
+
+
+@dataclass
+class Preview:
+    """Files read for the import wizard: raw cells to show, and the plan of every sheet."""
+
+    workbooks: list[RawWorkbook]
+    plans: list[list[SheetPlan]]
+    profile: ColumnMapping | None
+
+    def replan(self, mapping: ColumnMapping | None, period: str | None) -> None:
+        """Re-plan every sheet after the user changed the mapping or the period (no file I/O)."""
+        self.plans = [
+            plan_workbook(wb, mapping=mapping, profile=self.profile, period=period)
+            for wb in self.workbooks
+        ]
+
+
+def preview_files(
+    ws: Workspace,
+    paths: Sequence[Path],
+    *,
+    company_id: str | None = None,
+    progress: ProgressFn = no_progress,
+    cancel: CancelToken | None = None,
+) -> Preview:
+    """Read files for previewing and mapping, with the company's saved profile applied.
+
+    Raises:
+        AuditDeskError: a file cannot be read (the message names it).
+    """
+    profile = profile_for(ws, company_id)
+    workbooks: list[RawWorkbook] = []
+    for i, path in enumerate(paths):
+        check_cancel(cancel)
+        progress(i, len(paths), f"读取 {path.name}")
+        workbooks.append(read_workbook(path))
+    progress(len(paths), len(paths), "完成")
+    preview = Preview(workbooks, [], profile)
+    preview.replan(None, None)
+    return preview
 
 
 @dataclass(frozen=True)

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from auditdesk.errors import AuditDeskError
 from auditdesk.formatting import format_date
 from auditdesk.gui.context import AppContext
 from auditdesk.gui.dialogs.errors import report_failure
-from auditdesk.gui.table_model import RIGHT, ColumnSpec, RecordProxyModel, RecordTableModel
+from auditdesk.gui.table_model import (
+    RIGHT,
+    ROW_ROLE,
+    ColumnSpec,
+    RecordProxyModel,
+    RecordTableModel,
+)
 from auditdesk.gui.widgets import page_title, read_only_table, stretch
+from auditdesk.gui.wizards.payroll_import import PayrollImportWizard
 from auditdesk.models.audit import AuditSummary
 from auditdesk.services import audits
 
@@ -36,11 +43,21 @@ AUDIT_COLUMNS: list[ColumnSpec[AuditSummary]] = [
 
 
 class AuditsPage(QWidget):
+    data_changed = Signal(str)
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.wizard: PayrollImportWizard | None = None
         layout = QVBoxLayout(self)
         layout.addWidget(page_title("体检"))
+        bar = QHBoxLayout()
+        self.import_button = QPushButton("导入工资表…")
+        self.import_button.setToolTip("把企业的工资表（.xlsx/.xls/.csv）导入所选体检，供查诊核对")
+        self.import_button.clicked.connect(self.import_payroll)
+        bar.addWidget(self.import_button)
+        bar.addStretch(1)
+        layout.addLayout(bar)
         self.empty_hint = QLabel("暂无体检记录。")
         self.empty_hint.setObjectName("emptyHint")
         layout.addWidget(self.empty_hint)
@@ -52,7 +69,26 @@ class AuditsPage(QWidget):
         stretch(self.table, 0)
         self.table.sortByColumn(4, Qt.SortOrder.DescendingOrder)
         layout.addWidget(self.table, 1)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.reload()
+
+    def selected(self) -> AuditSummary | None:
+        indexes = self.table.selectionModel().selectedRows()
+        if not indexes:
+            return None
+        row: AuditSummary = self.proxy.data(indexes[0], ROW_ROLE)
+        return row
+
+    def _update_buttons(self) -> None:
+        self.import_button.setEnabled(self.selected() is not None)
+
+    def import_payroll(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        self.wizard = PayrollImportWizard(self.ctx, row.audit.id, row.audit.company_id, self)
+        self.wizard.imported.connect(lambda _outcome: self.data_changed.emit("payroll"))
+        self.wizard.open()
 
     def reload(self) -> None:
         try:
@@ -62,3 +98,4 @@ class AuditsPage(QWidget):
             return
         self.model.set_rows(rows)
         self.empty_hint.setVisible(not rows)
+        self._update_buttons()

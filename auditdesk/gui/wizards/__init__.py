@@ -1,0 +1,1 @@
+"""Multi-step flows built as QWizard pages (payroll import; later report export)."""

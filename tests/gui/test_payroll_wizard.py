@@ -1,0 +1,214 @@
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QComboBox
+
+from auditdesk.errors import Cancelled
+from auditdesk.gui.context import AppContext
+from auditdesk.gui.wizards.payroll_import import PayrollImportWizard
+from auditdesk.gui.wizards.sheet_preview import HEADER_BRUSH, PROBLEM_BRUSH, SheetPreviewModel
+from auditdesk.models.audit import Audit
+from auditdesk.models.company import CompanyInput
+from auditdesk.models.payroll import PayrollField
+from auditdesk.services import audits, companies, payroll
+from auditdesk.services.workspace import Workspace
+from tests.builders.payroll_files import HEADER, SheetSpec, employee_row, write_xlsx
+
+SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples" / "payroll"
+
+
+@pytest.fixture
+def audit(ws: Workspace) -> Audit:
+    company = companies.add_company(ws, CompanyInput(name="上海测试机械有限公司"))
+    return audits.start_audit(ws, company.id)
+
+
+@pytest.fixture
+def wizard(qtbot: Any, ctx: AppContext, audit: Audit) -> PayrollImportWizard:
+    w = PayrollImportWizard(ctx, audit.id, audit.company_id)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def _workbook(tmp_path: Path) -> Path:
+    rows: list[list[Any]] = [["上海测试机械有限公司2025年7月工资表"], [*HEADER, "月度补差X"]]
+    rows += [[*employee_row(i), 100] for i in range(1, 6)]
+    rows[4][11] = "待核"  # 应发工资 of the third employee: sheet cell L5
+    rows.append(["合计"])
+    return write_xlsx(tmp_path / "7月工资.xlsx", [SheetSpec("7月", rows, text_columns=[3])])
+
+
+def _drop(widget: Any, paths: list[Path]) -> None:
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    event = QDropEvent(QPointF(5, 5), Qt.DropAction.CopyAction, mime,
+                       Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)  # fmt: skip
+    widget.dropEvent(event)
+
+
+def _to_mapping_page(qtbot: Any, wizard: PayrollImportWizard, path: Path) -> None:
+    _drop(wizard.files_page, [path])
+    assert wizard.files_page.list.count() == 1
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.preview_page, timeout=10000)
+    wizard.next()
+    assert wizard.currentPage() is wizard.mapping_page
+
+
+def test_full_walk_through(qtbot: Any, wizard: PayrollImportWizard, ws: Workspace,
+                           audit: Audit, tmp_path: Path) -> None:  # fmt: skip
+    path = _workbook(tmp_path)
+    _drop(wizard.files_page, [path])
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.preview_page, timeout=10000)
+
+    # preview: the header row (sheet row 2) is highlighted, ID numbers are masked
+    model = wizard.preview_page.model
+    assert model.data(model.index(1, 0), Qt.ItemDataRole.BackgroundRole) == HEADER_BRUSH
+    id_cell = model.data(model.index(2, 3))
+    assert id_cell.startswith("310114")
+    assert "*" in id_cell
+    wizard.preview_page.reveal.setChecked(True)
+    assert model.data(model.index(2, 3)) == employee_row(1)[3]
+    assert "2025-07" in wizard.preview_page.note.text()
+
+    # mapping: the unknown column is unmapped; map it by hand
+    wizard.next()
+    page = wizard.mapping_page
+    table = page.table
+    row = next(r for r in range(table.rowCount()) if table.item(r, 1).text() == "月度补差X")
+    combo = table.cellWidget(row, 3)
+    assert isinstance(combo, QComboBox)
+    assert combo.currentData() is None
+    combo.setCurrentIndex(combo.findData(PayrollField.OTHER_DEDUCTIONS.value))
+    row = next(r for r in range(table.rowCount()) if table.item(r, 1).text() == "月度补差X")
+    assert table.item(row, 5).text() == "本次指定"
+
+    # run → summary
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.summary_page, timeout=15000)
+    summary = wizard.summary_page
+    assert "已导入 5 行" in summary.summary.text()
+    assert "2025-07" in summary.summary.text()
+    assert summary.problems.rowCount() == 1
+    assert summary.problems.item(0, 1).text() == "7月!L5"
+    summary.problems.cellClicked.emit(0, 1)
+    current = summary.preview.currentIndex()
+    assert (current.row(), current.column()) == (4, 11)
+    assert summary.model.data(current, Qt.ItemDataRole.BackgroundRole) == PROBLEM_BRUSH
+
+    # stored, with the hand-made mapping remembered for the company
+    rows = payroll.load_rows(ws, audit.id)
+    assert [r.employee_id for r in rows] == ["E0001", "E0002", "E0003", "E0004", "E0005"]
+    assert rows[0].other_deductions == 100
+    assert rows[2].gross_pay is None
+    profile = payroll.profile_for(ws, audit.company_id)
+    assert profile is not None
+    assert profile.columns["月度补差x"] is PayrollField.OTHER_DEDUCTIONS
+
+    with qtbot.waitSignal(wizard.imported, timeout=2000):
+        wizard.accept()
+
+
+def test_period_typed_on_the_mapping_page(qtbot: Any, wizard: PayrollImportWizard,
+                                          tmp_path: Path) -> None:  # fmt: skip
+    path = write_xlsx(tmp_path / "工资表.xlsx", [SheetSpec("Sheet1", [HEADER, employee_row(1)])])
+    _to_mapping_page(qtbot, wizard, path)
+    page = wizard.mapping_page
+    assert not page.isComplete()
+    assert "无法确定工资月份" in page.note.text()
+    page.period_edit.setText("2025-13")
+    page.period_edit.editingFinished.emit()
+    assert "不是有效的工资月份" in page.period_error.text()
+    assert not page.isComplete()
+    page.period_edit.setText("2025-05")
+    page.period_edit.editingFinished.emit()
+    assert page.period_error.text() == ""
+    assert page.isComplete()
+    assert "2025-05" in page.note.text()
+
+
+def test_unreadable_file_keeps_the_wizard_on_the_files_page(
+    qtbot: Any, wizard: PayrollImportWizard, tmp_path: Path
+) -> None:
+    bad = tmp_path / "扫描件.xlsx"
+    bad.write_bytes(b"%PDF-1.4 not a spreadsheet")
+    wizard.files_page.add_paths([bad])
+    wizard.next()
+    qtbot.waitUntil(lambda: "PDF" in wizard.files_page.status.text(), timeout=10000)
+    assert "扫描件.xlsx" in wizard.files_page.status.text()
+    assert wizard.currentPage() is wizard.files_page
+    assert wizard.files_page.isComplete()
+
+
+def test_cancel_during_import_keeps_nothing(
+    qtbot: Any, wizard: PayrollImportWizard, ws: Workspace, audit: Audit, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    started: list[bool] = []
+
+    def slow_import(*args: Any, progress: Any, cancel: Any, **kwargs: Any) -> Any:
+        started.append(True)
+        progress(1, 10, "读取…")
+        deadline = time.monotonic() + 10
+        while not cancel.cancelled and time.monotonic() < deadline:
+            time.sleep(0.01)
+        raise Cancelled()
+
+    monkeypatch.setattr(payroll, "import_payroll", slow_import)
+    _to_mapping_page(qtbot, wizard, SAMPLES / "s3-gbk.csv")
+    wizard.next()
+    assert wizard.currentPage() is wizard.run_page
+    qtbot.waitUntil(lambda: bool(started), timeout=5000)
+    qtbot.mouseClick(wizard.run_page.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "已取消" in wizard.run_page.label.text(), timeout=5000)
+    assert not wizard.run_page.isComplete()
+    assert payroll.load_rows(ws, audit.id) == []
+
+
+def test_preview_model_passes_the_model_tester(qtmodeltester: Any, tmp_path: Path) -> None:
+    from auditdesk.payroll.importer import plan_workbook
+    from auditdesk.payroll.readers import read_workbook
+
+    wb = read_workbook(_workbook(tmp_path))
+    plan = plan_workbook(wb)[0]
+    model = SheetPreviewModel()
+    model.set_sheet(plan, {(4, 11): "无法读取"})
+    qtmodeltester.check(model)
+    assert model.headerData(11, Qt.Orientation.Horizontal) == "L"
+    assert model.headerData(4, Qt.Orientation.Vertical) == "5"
+
+
+def test_audits_page_opens_the_wizard(qtbot: Any, main_window: Any, audit: Audit) -> None:
+    page = main_window.audits_page
+    page.reload()
+    assert not page.import_button.isEnabled()
+    page.table.selectRow(0)
+    assert page.import_button.isEnabled()
+    qtbot.mouseClick(page.import_button, Qt.MouseButton.LeftButton)
+    assert page.wizard is not None
+    qtbot.waitExposed(page.wizard)
+    assert page.wizard.draft.audit_id == audit.id
+    page.wizard.reject()
+
+
+def test_preview_greys_the_rows_that_will_be_skipped(
+    qtbot: Any, wizard: PayrollImportWizard
+) -> None:
+    wizard.files_page.add_paths([SAMPLES / "s2-titled-grouped.xlsx"])
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.preview_page, timeout=10000)
+    model = wizard.preview_page.model
+    subtotal = model.index(9, 1)  # sheet row 10: 仓储部 小计
+    assert model.data(subtotal) == "仓储部 小计"
+    assert model.data(subtotal, Qt.ItemDataRole.ForegroundRole) is not None
+    assert model.data(subtotal, Qt.ItemDataRole.ToolTipRole) == "跳过：小计行"
+    assert model.data(model.index(4, 1), Qt.ItemDataRole.ForegroundRole) is None
