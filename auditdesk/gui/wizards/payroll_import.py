@@ -488,7 +488,8 @@ class SummaryPage(QWizardPage):
         for r, p in enumerate(problems):
             row_index, col_index = split_cell_ref(p.cell)
             self._rows.append((p.file, p.sheet, row_index, col_index))
-            for c, text in enumerate([p.file, p.location, p.value, p.reason]):
+            value = display_cell(p.value, reveal=False)  # an ID-like value stays masked
+            for c, text in enumerate([p.file, p.location, value, p.reason]):
                 self.problems.setItem(r, c, QTableWidgetItem(text))
         if problems:
             self.show_problem(0)
