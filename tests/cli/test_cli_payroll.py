@@ -4,8 +4,7 @@ from pathlib import Path
 
 from tests.builders.payroll_files import HEADER, SheetSpec, employee_row, write_xlsx
 from tests.cli.conftest import CliRunner
-
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples" / "payroll"
+from tests.samples import PAYROLL_SAMPLES as SAMPLES
 
 
 def test_inspect_json_has_the_documented_shape(cli: CliRunner) -> None:

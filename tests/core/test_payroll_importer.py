@@ -23,8 +23,8 @@ from tests.builders.payroll_files import (
     write_csv,
     write_xlsx,
 )
+from tests.samples import PAYROLL_SAMPLES as SAMPLES
 
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples" / "payroll"
 SAMPLE_FILES = ["s1-simple.xlsx", "s2-titled-grouped.xlsx", "s3-gbk.csv"]
 
 

@@ -13,8 +13,7 @@ from auditdesk.progress import CancelToken
 from auditdesk.services import audits, companies, payroll
 from auditdesk.services.workspace import Workspace
 from tests.builders.payroll_files import SheetSpec, simple_sheet, write_xlsx
-
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples" / "payroll"
+from tests.samples import PAYROLL_SAMPLES as SAMPLES
 
 
 @pytest.fixture

@@ -19,8 +19,7 @@ from auditdesk.models.payroll import PayrollField
 from auditdesk.services import audits, companies, payroll
 from auditdesk.services.workspace import Workspace
 from tests.builders.payroll_files import HEADER, SheetSpec, employee_row, write_xlsx
-
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples" / "payroll"
+from tests.samples import PAYROLL_SAMPLES as SAMPLES
 
 
 @pytest.fixture
