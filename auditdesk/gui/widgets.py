@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView
+
+from auditdesk.gui.table_model import ROW_ROLE
 
 
 def page_title(text: str) -> QLabel:
@@ -28,3 +32,11 @@ def read_only_table() -> QTableView:
 
 def stretch(table: QTableView, column: int) -> None:
     table.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+
+
+def selected_record(table: QTableView) -> Any:
+    """The record object behind the selected row of a table over a RecordTableModel (or None)."""
+    indexes = table.selectionModel().selectedRows()
+    if not indexes:
+        return None
+    return table.model().data(indexes[0], ROW_ROLE)

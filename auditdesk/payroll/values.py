@@ -97,43 +97,33 @@ def _text_to_decimal(text: str, *, what: str) -> Decimal:
     return -result if negative else result
 
 
-def parse_money(value: Any) -> Decimal | None:
-    """Yuan as ``Decimal``: numbers, or text with ¥/￥/元, thousands separators, full-width digits,
-    a leading minus or accounting parentheses for negatives, and ``万``."""
+def _parse_decimal(value: Any, what: str) -> Decimal | None:
+    label = "金额" if what == "money" else "数字"
     kind = type(value)
     if kind is float:
         return _decimal_from_float(value)
     if kind is int:
         return Decimal(value)
     if kind is str:
-        if not value.strip():
-            return None
-        return _text_to_decimal(value, what="money")
+        return _text_to_decimal(value, what=what) if value.strip() else None
     if value is None:
         return None
     if isinstance(value, bool):
-        raise CellValueError("是“是/否”值，不是金额")
+        raise CellValueError(f"是“是/否”值，不是{label}")
     if isinstance(value, date):
-        raise CellValueError(f"是日期 {value:%Y-%m-%d}，不是金额")
-    raise CellValueError(f"“{value}”不是有效的金额")
+        raise CellValueError(f"是日期 {value:%Y-%m-%d}，不是{label}")
+    raise CellValueError(f"“{value}”不是有效的{label}")
+
+
+def parse_money(value: Any) -> Decimal | None:
+    """Yuan as ``Decimal``: numbers, or text with ¥/￥/元, thousands separators, full-width digits,
+    a leading minus or accounting parentheses for negatives, and ``万``."""
+    return _parse_decimal(value, "money")
 
 
 def parse_number(value: Any) -> Decimal | None:
     """Hours or days: like money, and text may carry a unit (小时, 天, h)."""
-    kind = type(value)
-    if kind is float:
-        return _decimal_from_float(value)
-    if kind is int:
-        return Decimal(value)
-    if kind is str:
-        if not value.strip():
-            return None
-        return _text_to_decimal(value, what="number")
-    if value is None:
-        return None
-    if isinstance(value, date):
-        raise CellValueError(f"是日期 {value:%Y-%m-%d}，不是数字")
-    raise CellValueError(f"“{value}”不是有效的数字")
+    return _parse_decimal(value, "number")
 
 
 def excel_serial_to_date(serial: float) -> date:

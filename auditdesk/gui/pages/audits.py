@@ -11,12 +11,11 @@ from auditdesk.gui.context import AppContext
 from auditdesk.gui.dialogs.errors import report_failure
 from auditdesk.gui.table_model import (
     RIGHT,
-    ROW_ROLE,
     ColumnSpec,
     RecordProxyModel,
     RecordTableModel,
 )
-from auditdesk.gui.widgets import page_title, read_only_table, stretch
+from auditdesk.gui.widgets import page_title, read_only_table, selected_record, stretch
 from auditdesk.gui.wizards.payroll_import import PayrollImportWizard
 from auditdesk.models.audit import AuditSummary
 from auditdesk.services import audits
@@ -73,10 +72,7 @@ class AuditsPage(QWidget):
         self.reload()
 
     def selected(self) -> AuditSummary | None:
-        indexes = self.table.selectionModel().selectedRows()
-        if not indexes:
-            return None
-        row: AuditSummary = self.proxy.data(indexes[0], ROW_ROLE)
+        row: AuditSummary | None = selected_record(self.table)
         return row
 
     def _update_buttons(self) -> None:

@@ -25,7 +25,7 @@ from auditdesk.gui.table_model import (
     RecordProxyModel,
     RecordTableModel,
 )
-from auditdesk.gui.widgets import page_title, read_only_table, stretch
+from auditdesk.gui.widgets import page_title, read_only_table, selected_record, stretch
 from auditdesk.models.company import CompanySummary
 from auditdesk.services import companies
 
@@ -114,10 +114,7 @@ class CompaniesPage(QWidget):
         self._update_buttons()
 
     def selected(self) -> CompanySummary | None:
-        indexes = self.table.selectionModel().selectedRows()
-        if not indexes:
-            return None
-        row: CompanySummary = self.proxy.data(indexes[0], ROW_ROLE)
+        row: CompanySummary | None = selected_record(self.table)
         return row
 
     def select_company(self, company_id: str) -> None:
