@@ -24,9 +24,9 @@ from pathlib import Path
 HEADER = [
     "工资月份", "工号", "姓名", "部门", "身份证号", "入职日期", "合同签订日期", "应出勤天数",
     "实际出勤天数", "基本工资", "岗位工资", "绩效奖金", "工作日加班(小时)", "休息日加班(小时)",
-    "法定节假日加班(小时)", "加班费", "夜班津贴", "餐补", "交通补贴", "高温津贴", "住房补贴",
-    "应发工资", "社保缴费基数", "养老保险(个人)", "医疗保险(个人)", "失业保险(个人)",
-    "住房公积金(个人)", "个人所得税", "实发工资", "发放日期",
+    "法定节假日加班(小时)", "加班费", "夜班津贴", "餐补", "交通补贴", "高温津贴", "应发工资",
+    "社保缴费基数", "养老保险(个人)", "医疗保险(个人)", "失业保险(个人)", "住房公积金(个人)",
+    "个人所得税", "其他扣款", "实发工资", "发放日期",
 ]  # fmt: skip
 DEPTS = ["生产部", "仓储部", "研发部", "行政部", "财务部", "销售部", "质检部", "设备部"]
 
@@ -87,19 +87,22 @@ def generate(path: Path, rows: int) -> None:
         for emp_id, name, dept, idn, hired in people:
             if written >= rows:
                 break
-            base = round(rng.uniform(2800, 20000), 2)
+            base = round(rng.uniform(3500, 20000), 2)
             ot = [rng.choice([0, 4, 8, 12]), rng.choice([0, 8, 16]), 0]
-            ot_pay = round(base / 21.75 / 8 * (1.5 * ot[0] + 2 * ot[1]), 2)
-            gross = round(base + 300 + 500 + ot_pay + 400 + 200, 2)
-            si = min(max(base, 7384), 36921)
+            normal = base + 300 + 500
+            ot_pay = round(max(normal, 2740) / 174 * (1.5 * ot[0] + 2 * ot[1]) + 5, 2)
+            gross = round(normal + ot_pay + 400 + 200, 2)
+            si = min(max(normal, 7460), 37302)
+            contrib = [round(si * 0.08, 2), round(si * 0.02, 2), round(si * 0.005, 2),
+                       round(si * 0.07, 2)]  # fmt: skip
+            tax = round(max(gross - 5000 - sum(contrib), 0) * 0.03, 2)
+            net = round(gross - sum(contrib) - tax, 2)
             idc = WriteOnlyCell(ws, value=idn)
             idc.number_format = "@"
             ws.append([
                 f"2025-{month:02d}", emp_id, name, dept, idc, hired, hired, 22, 22, base, 300,
-                500, ot[0], ot[1], ot[2], ot_pay, 0, 400, 200, 0, 0, gross, si,
-                round(si * 0.08, 2), round(si * 0.02, 2), round(si * 0.005, 2),
-                round(si * 0.07, 2), round(gross * 0.03, 2), round(gross * 0.8, 2),
-                date(2025, month + 1, 10),
+                500, ot[0], ot[1], ot[2], ot_pay, 0, 400, 200, 0, gross, si, *contrib, tax, 0,
+                net, date(2025, month + 1, 10),
             ])  # fmt: skip
             written += 1
     wb.save(path)

@@ -10,7 +10,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from auditdesk.models.common import LabeledEnum, Record, labels
+from auditdesk.models.common import Area, LabeledEnum, Record, labels
+from auditdesk.models.finding import Citation, Severity
 
 _PERIOD_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
@@ -317,3 +318,55 @@ class PayrollImport(Record):
     row_count: int
     periods: list[str]
     report: FileReport
+
+
+class PayrollFinding(BaseModel):
+    """One rule broken on one employee-month, with the figures used and the money at stake."""
+
+    model_config = ConfigDict(frozen=True)
+
+    rule: str
+    title: str
+    severity: Severity
+    area: Area
+    period: str
+    employee_key: str
+    """工号; without one, a masked ID number or the name — what the report can show."""
+    employee_id: str | None = None
+    employee_name: str | None = None
+    department: str | None = None
+    message: str
+    legal_basis: list[Citation] = Field(default_factory=list)
+    amount: Decimal | None = None
+    caveat: str = ""
+    """A limit of this finding: a possibly outdated parameter, a partial month to verify…"""
+    source_file: str = ""
+    source_sheet: str = ""
+    source_row: int = 0
+
+    @property
+    def source_ref(self) -> str:
+        return f"{self.source_file} {self.source_sheet}!{self.source_row}"
+
+
+class RuleSkip(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    rule: str
+    title: str
+    reason: str
+
+
+class CheckResult(BaseModel):
+    """The rules applied to a set of payroll rows."""
+
+    model_config = ConfigDict(frozen=True)
+
+    region: str
+    rows: int
+    employees: int
+    periods: list[str]
+    rules_run: list[str]
+    rules_skipped: list[RuleSkip] = Field(default_factory=list)
+    findings: list[PayrollFinding] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)

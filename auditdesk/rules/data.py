@@ -1,0 +1,165 @@
+"""Data-quality rules: invalid ID numbers, duplicate employee-months, sums that do not add up."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from decimal import Decimal
+
+from auditdesk.models.common import Area
+from auditdesk.models.finding import Severity
+from auditdesk.models.payroll import PayrollFinding
+from auditdesk.rules.engine import (
+    EMPLOYEE_SI,
+    ZERO,
+    EmployeeMonth,
+    F,
+    Rule,
+    RuleContext,
+    cite,
+    yuan,
+)
+
+ARITHMETIC_TOLERANCE = Decimal("1.00")
+GROSS_COMPONENTS = (
+    F.BASE_PAY,
+    F.POSITION_PAY,
+    F.BONUS,
+    F.OT_PAY,
+    F.NIGHT_SHIFT_ALLOWANCE,
+    F.MEAL_ALLOWANCE,
+    F.TRANSPORT_ALLOWANCE,
+    F.HIGH_TEMP_ALLOWANCE,
+    F.HOUSING_ALLOWANCE,
+)
+
+
+def check_id(rule: Rule, ctx: RuleContext, emps: list[EmployeeMonth]) -> Iterator[PayrollFinding]:
+    for emp in emps:
+        ident = emp.ident
+        if ident is None or ident.problem is None:
+            continue
+        severity = Severity.LOW if ident.old_format and ident.birth else None
+        yield ctx.finding(
+            rule,
+            emp,
+            f"{ident.problem}；无法据此核对年龄（童工、未成年工、退休年龄），请核对身份证原件并更正职工名册",
+            severity=severity,
+        )
+
+
+ID_INVALID = Rule(
+    id="DATA.ID_INVALID",
+    title="身份证号无效",
+    area=Area.ONBOARDING,
+    severity=Severity.MEDIUM,
+    needs=(F.ID_NUMBER,),
+    legal_basis=(
+        cite("公民身份号码（GB 11643-1999）"),
+        cite("劳动合同法实施条例", "第八条", "职工名册应当包括劳动者姓名、性别、公民身份号码……"),
+    ),
+    check=check_id,
+    description="长度、字符、出生日期、省份代码或校验位（MOD 11-2）不符；15 位旧号码提示核对。",
+)
+
+
+def check_duplicate(
+    rule: Rule, ctx: RuleContext, emps: list[EmployeeMonth]
+) -> Iterator[PayrollFinding]:
+    groups: dict[tuple[str, str], list[EmployeeMonth]] = defaultdict(list)
+    for emp in emps:
+        who = emp.row.employee_id or emp.row.id_number
+        if who:
+            groups[(emp.row.period, who)].append(emp)
+    for (_period, _who), members in groups.items():
+        if len(members) < 2:
+            continue
+        rows = "、".join(f"{m.row.source_sheet}!{m.row.source_row}" for m in members)
+        total = sum((m.gross or ZERO for m in members), ZERO)
+        yield ctx.finding(
+            rule,
+            members[-1],
+            f"同一员工在 {members[0].row.period} 出现 {len(members)} 次（{rows}），应发合计 {yuan(total)}；"
+            "可能是重复发放，或补发、奖金另列——请核实并合并后再判断最低工资、加班费等",
+        )
+
+
+DUPLICATE = Rule(
+    id="DATA.DUPLICATE",
+    title="同一员工同月重复出现",
+    area=Area.PAY,
+    severity=Severity.MEDIUM,
+    needs_any=(F.EMPLOYEE_ID, F.ID_NUMBER),
+    legal_basis=(
+        cite(
+            "工资支付暂行规定",
+            "第六条",
+            "用人单位必须书面记录支付劳动者工资的数额、时间、领取者的姓名以及签字……",
+        ),
+    ),
+    check=check_duplicate,
+    description="同一工号（无工号时按身份证号）在同一月份出现多次。",
+)
+
+
+def _present_sum(emp: EmployeeMonth, names: tuple[str, ...]) -> Decimal:
+    values = emp.row.__dict__
+    total = ZERO
+    for name in names:
+        v = values[name]
+        if v is not None:
+            total += v
+    return total
+
+
+_SI_NAMES = tuple(f.value for f in EMPLOYEE_SI)
+
+
+def check_arithmetic(
+    rule: Rule, ctx: RuleContext, emps: list[EmployeeMonth]
+) -> Iterator[PayrollFinding]:
+    components = tuple(f.value for f in GROSS_COMPONENTS if f in ctx.present)
+    net_ready = {F.NET_PAY, F.INCOME_TAX} <= ctx.present
+    for emp in emps:
+        gross = emp.gross
+        if gross is None:
+            continue
+        problems = []
+        if len(components) >= 2:
+            parts = _present_sum(emp, components)
+            if abs(gross - parts) > ARITHMETIC_TOLERANCE:
+                problems.append(
+                    f"应发 {yuan(gross)} 与各工资项目之和 {yuan(parts)} 相差 {yuan(gross - parts)}"
+                )
+        net = emp.row.net_pay
+        if net_ready and net is not None:
+            expected = (
+                gross
+                - _present_sum(emp, _SI_NAMES)
+                - (emp.row.housing_fund_employee or ZERO)
+                - (emp.row.income_tax or ZERO)
+                - (emp.row.other_deductions or ZERO)
+            )
+            if abs(net - expected) > ARITHMETIC_TOLERANCE:
+                problems.append(
+                    f"实发 {yuan(net)} 与应发减社保、公积金、个税、其他扣款后的 {yuan(expected)} "
+                    f"相差 {yuan(net - expected)}"
+                )
+        if problems:
+            yield ctx.finding(
+                rule,
+                emp,
+                "；".join(problems) + "。可能有未识别的工资项目或计算错误，请核对工资表",
+            )
+
+
+ARITHMETIC = Rule(
+    id="DATA.ARITHMETIC",
+    title="工资数额对不上",
+    area=Area.PAY,
+    severity=Severity.LOW,
+    needs=(F.GROSS_PAY,),
+    legal_basis=(cite("工资支付暂行规定", "第六条"),),
+    check=check_arithmetic,
+    description="应发与各工资项目之和、实发与应发减扣除项之差超过 1 元。",
+)

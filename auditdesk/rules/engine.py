@@ -1,0 +1,391 @@
+"""The rule engine: derive each employee-month's figures once, run every rule whose inputs exist,
+and say which rules were skipped and why — silence must never read as compliance."""
+
+from __future__ import annotations
+
+import calendar as _cal
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
+
+from auditdesk.formatting import format_money, mask_id_number
+from auditdesk.models.common import Area
+from auditdesk.models.finding import Citation, Severity
+from auditdesk.models.payroll import (
+    CheckResult,
+    PayrollField,
+    PayrollFinding,
+    PayrollRow,
+    RuleSkip,
+)
+from auditdesk.rules import calendar as workcal
+from auditdesk.rules.ids import IdInfo, parse_id
+from auditdesk.rules.params import Lookup, RegionParams, load_params, period_start
+
+ZERO = Decimal(0)
+ONE = Decimal(1)
+CENT = Decimal("0.01")
+F = PayrollField
+
+EXCLUDED_ALLOWANCES = (
+    F.NIGHT_SHIFT_ALLOWANCE,
+    F.HIGH_TEMP_ALLOWANCE,
+    F.MEAL_ALLOWANCE,
+    F.TRANSPORT_ALLOWANCE,
+    F.HOUSING_ALLOWANCE,
+)
+EMPLOYEE_SI = (F.PENSION_EMPLOYEE, F.MEDICAL_EMPLOYEE, F.UNEMPLOYMENT_EMPLOYEE)
+_EXCLUDED_NAMES = tuple(f.value for f in EXCLUDED_ALLOWANCES)
+_SI_NAMES = tuple(f.value for f in EMPLOYEE_SI)
+
+
+def yuan(amount: Decimal) -> str:
+    """``1695`` → ``1,695.00 元`` (the form used inside finding messages)."""
+    return f"{format_money(amount, symbol=False)} 元"
+
+
+def money(amount: Decimal) -> Decimal:
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def add_months(day: date, months: int) -> date:
+    """Same day ``months`` later, clipped to the month's end (01-31 + 1 month → 02-28)."""
+    total = day.year * 12 + day.month - 1 + months
+    year, month = divmod(total, 12)
+    last = _cal.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
+@cache
+def pay_deadline(period: str) -> tuple[date, int, int]:
+    """The last day of the month after ``period`` (wages must be paid by then), and that month."""
+    following = add_months(period_start(period), 1)
+    last = _cal.monthrange(following.year, following.month)[1]
+    return date(following.year, following.month, last), following.year, following.month
+
+
+def next_period(period: str, months: int = 1) -> str:
+    d = add_months(period_start(period), months)
+    return f"{d.year:04d}-{d.month:02d}"
+
+
+@dataclass(slots=True)
+class EmployeeMonth:
+    """A payroll row with the figures several rules share, computed once."""
+
+    row: PayrollRow
+    key: str
+    ident: IdInfo | None
+    start: date
+    end: date
+    ratio: Decimal
+    ratio_note: str
+    gross: Decimal | None
+    ot_pay: Decimal
+    excluded: Decimal
+    employee_si: Decimal
+    si_blank: bool
+    employee_hf: Decimal | None
+    retired: bool
+    retirement_note: str
+
+    @property
+    def normal_wage(self) -> Decimal | None:
+        """Gross pay without overtime pay and the allowances the region excludes."""
+        return None if self.gross is None else self.gross - self.ot_pay - self.excluded
+
+    @property
+    def eligible(self) -> Decimal | None:
+        """What counts toward the minimum wage: normal wage less the employee's own SI and HF."""
+        nw = self.normal_wage
+        return None if nw is None else nw - self.employee_si - (self.employee_hf or ZERO)
+
+    @property
+    def ot_hours(self) -> tuple[Decimal, Decimal, Decimal]:
+        r = self.row
+        return (r.ot_hours_workday or ZERO, r.ot_hours_restday or ZERO, r.ot_hours_holiday or ZERO)
+
+
+@dataclass
+class RuleContext:
+    params: RegionParams
+    present: frozenset[PayrollField]
+    agreed_pay_day: int | None = None
+    notes: list[str] = field(default_factory=list)
+    _lookups: dict[tuple[str, str], Lookup | None] = field(default_factory=dict)
+
+    def lookup(self, series: str, period: str) -> Lookup | None:
+        """The figure of ``series`` for ``period`` (memoised: rules ask once per row)."""
+        key = (series, period)
+        if key not in self._lookups:
+            self._lookups[key] = getattr(self.params, series).at(period)
+        return self._lookups[key]
+
+    def outdated_caveat(self, found: Lookup, label: str) -> str:
+        if not found.outdated:
+            return ""
+        return (
+            f"{label}使用 {found.entry.start:%Y-%m-%d} 起的标准；此后可能已有调整，请核实最新标准"
+        )
+
+    def finding(
+        self,
+        rule: Rule,
+        emp: EmployeeMonth,
+        message: str,
+        *,
+        amount: Decimal | None = None,
+        severity: Severity | None = None,
+        caveat: str = "",
+    ) -> PayrollFinding:
+        r = emp.row
+        return PayrollFinding(
+            rule=rule.id,
+            title=rule.title,
+            severity=severity or rule.severity,
+            area=rule.area,
+            period=r.period,
+            employee_key=emp.key,
+            employee_id=r.employee_id,
+            employee_name=r.name,
+            department=r.department,
+            message=message,
+            legal_basis=list(rule.legal_basis),
+            amount=None if amount is None else money(amount),
+            caveat="；".join(c for c in (caveat, emp.ratio_note) if c),
+            source_file=r.source_file,
+            source_sheet=r.source_sheet,
+            source_row=r.source_row,
+        )
+
+
+Check = Callable[["Rule", RuleContext, list[EmployeeMonth]], Iterable[PayrollFinding]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A payroll rule: what it needs, how severe, on what legal basis, and its check."""
+
+    id: str
+    title: str
+    area: Area
+    severity: Severity
+    legal_basis: tuple[Citation, ...]
+    check: Check
+    needs: tuple[PayrollField, ...] = ()
+    needs_any: tuple[PayrollField, ...] = ()
+    description: str = ""
+
+    def missing(self, present: frozenset[PayrollField]) -> str:
+        """Why the rule cannot run on these columns, or ``""``."""
+        lacking = [f.label for f in self.needs if f not in present]
+        if self.needs_any and not any(f in present for f in self.needs_any):
+            lacking.append("或".join(f.label for f in self.needs_any))
+        return f"缺少列：{'、'.join(lacking)}" if lacking else ""
+
+
+def cite(law: str, article: str = "", excerpt: str = "") -> Citation:
+    return Citation(law=law, article=article, excerpt=excerpt)
+
+
+def _sum(row: PayrollRow, names: Sequence[str]) -> tuple[Decimal, bool]:
+    total, seen = ZERO, False
+    values = row.__dict__
+    for name in names:
+        v = values[name]
+        if v is not None:
+            total += v
+            seen = True
+    return total, seen
+
+
+def _key(row: PayrollRow) -> str:
+    if row.employee_id:
+        return row.employee_id
+    if row.id_number:
+        return mask_id_number(row.id_number)
+    return row.name or f"第 {row.source_row} 行"
+
+
+def _ratio(row: PayrollRow, start: date, end: date) -> tuple[Decimal, str]:
+    """Share of the month worked: attended/scheduled days, else from a hire date inside the month."""
+    if row.scheduled_days and row.attended_days is not None and row.scheduled_days > 0:
+        ratio = min(ONE, row.attended_days / row.scheduled_days)
+        if ratio < ONE:
+            return ratio, (
+                f"出勤 {row.attended_days}/{row.scheduled_days} 天，按比例折算；"
+                "如缺勤为带薪假（年休假、婚假、病假等），不应折算，请核实"
+            )
+        return ONE, ""
+    if row.hire_date is not None and start < row.hire_date <= end:
+        try:
+            worked = workcal.workdays_between(row.hire_date, end)
+            total = workcal.workdays_between(start, end)
+        except workcal.CalendarUnavailable as exc:
+            return ONE, f"{row.hire_date:%Y-%m-%d} 入职，本月未满月，但{exc.message}，未折算"
+        if total:
+            return Decimal(worked) / Decimal(total), (
+                f"{row.hire_date:%Y-%m-%d} 入职，按本月 {worked}/{total} 个工作日折算"
+            )
+    return ONE, ""
+
+
+def derive(rows: Sequence[PayrollRow], params: RegionParams) -> list[EmployeeMonth]:
+    """Each row's shared figures (sums, ratio, ID facts, retirement) computed once."""
+    out: list[EmployeeMonth] = []
+    id_cache: dict[str, IdInfo] = {}
+    retire_cache: dict[str, tuple[int, int, str]] = {}
+    for row in rows:
+        start, end = workcal.month_bounds(row.period)
+        ident = None
+        if row.id_number:
+            ident = id_cache.get(row.id_number)
+            if ident is None:
+                ident = id_cache[row.id_number] = parse_id(row.id_number)
+        excluded, _ = _sum(row, _EXCLUDED_NAMES)
+        si, si_seen = _sum(row, _SI_NAMES)
+        ratio, note = _ratio(row, start, end)
+        retired, retirement_note = _retired(ident, row.period, params, retire_cache)
+        out.append(
+            EmployeeMonth(
+                row=row,
+                key=_key(row),
+                ident=ident,
+                start=start,
+                end=end,
+                ratio=ratio,
+                ratio_note=note,
+                gross=row.gross_pay,
+                ot_pay=row.ot_pay or ZERO,
+                excluded=excluded,
+                employee_si=si,
+                si_blank=not si_seen or si == ZERO,
+                employee_hf=row.housing_fund_employee,
+                retired=retired,
+                retirement_note=retirement_note,
+            )
+        )
+    return out
+
+
+def _retired(
+    ident: IdInfo | None, period: str, params: RegionParams, cache: dict[str, tuple[int, int, str]]
+) -> tuple[bool, str]:
+    """Past the statutory retirement age (firm): men by the men's schedule, women by the 55
+    schedule, since whether a woman's post is a 50 (worker) or 55 (cadre) post is not in payroll."""
+    if ident is None or ident.birth is None or ident.male is None:
+        return False, ""
+    known = cache.get(ident.number)
+    if known is None:
+        schedule = params.retirement["men" if ident.male else "women_55"]
+        y, m = schedule.retirement_month(ident.birth)
+        known = cache[ident.number] = (y, m, schedule.age_text(ident.birth))
+    y, m, age = known
+    if (int(period[:4]), int(period[5:7])) > (y, m):
+        return True, f"已于 {y}-{m:02d} 达到法定退休年龄（{age}）"
+    return False, ""
+
+
+def present_fields(rows: Sequence[PayrollRow]) -> frozenset[PayrollField]:
+    """Fields with a value in at least one row (used when the mapped columns are not known)."""
+    found: set[PayrollField] = set()
+    remaining = [f for f in PayrollField if f is not F.PERIOD]
+    for row in rows:
+        for f in list(remaining):
+            if getattr(row, f.value) is not None:
+                found.add(f)
+                remaining.remove(f)
+        if not remaining:
+            break
+    found.add(F.PERIOD)
+    return frozenset(found)
+
+
+def run_rules(
+    rows: Sequence[PayrollRow],
+    *,
+    region: str = "shanghai",
+    present: frozenset[PayrollField] | None = None,
+    agreed_pay_day: int | None = None,
+    rules: Sequence[Rule] | None = None,
+) -> CheckResult:
+    """Apply every rule whose input columns exist to ``rows``.
+
+    Args:
+        rows: typed payroll rows (any number of files, periods and employees).
+        region: parameter set (``shanghai``).
+        present: the fields the source files had columns for; a rule needs its columns present,
+            even if blank on some rows (a blank 合同签订日期 means "not signed"). Without it, a
+            field counts as present when any row has a value.
+        agreed_pay_day: the company's agreed pay day (day of the month after the pay month).
+    """
+    from auditdesk.rules.catalog import RULES
+
+    params = load_params(region)
+    have = present if present is not None else present_fields(rows)
+    ctx = RuleContext(params=params, present=have, agreed_pay_day=agreed_pay_day)
+    emps = derive(rows, params)
+    run: list[str] = []
+    skipped: list[RuleSkip] = []
+    findings: list[PayrollFinding] = []
+    for rule in rules if rules is not None else RULES:
+        why = rule.missing(have)
+        if why:
+            skipped.append(RuleSkip(rule=rule.id, title=rule.title, reason=why))
+            continue
+        run.append(rule.id)
+        findings.extend(rule.check(rule, ctx, emps))
+    periods = sorted({r.period for r in rows})
+    ctx.notes.extend(_period_notes(ctx, periods))
+    ctx.notes.extend(_pay_month_labelling(rows))
+    findings.sort(key=lambda f: (f.period, f.severity.rank, f.rule, f.employee_key))
+    return CheckResult(
+        region=region,
+        rows=len(rows),
+        employees=len({e.key for e in emps}),
+        periods=periods,
+        rules_run=run,
+        rules_skipped=skipped,
+        findings=findings,
+        notes=ctx.notes,
+    )
+
+
+def _period_notes(ctx: RuleContext, periods: list[str]) -> list[str]:
+    notes = []
+    for series in (ctx.params.minimum_wage, ctx.params.si_base, ctx.params.hf_base):
+        before = [p for p in periods if series.at(p) is None]
+        if before:
+            notes.append(
+                f"{'、'.join(before)} 早于已知的{series.label}数据，相关规则未检查这些月份。"
+            )
+        late = [p for p in periods if (f := series.at(p)) is not None and f.outdated]
+        if late:
+            last = series.entries[-1]
+            notes.append(
+                f"{'、'.join(late)} 晚于{series.label}数据的已知有效期（至 {series.known_until}），"
+                f"按 {last.start} 起的标准检查，参数可能已过时。"
+            )
+    return notes
+
+
+def _pay_month_labelling(rows: Sequence[PayrollRow]) -> list[str]:
+    """Files labelled by pay month (not work month) shift every threshold (facts file §9.0)."""
+    dated = [r for r in rows if r.pay_date is not None]
+    if len(dated) < 3:
+        return []
+    early = sum(
+        1
+        for r in dated
+        if r.pay_date is not None
+        and (r.pay_date.year, r.pay_date.month) == (int(r.period[:4]), int(r.period[5:7]))
+        and r.pay_date.day < 22
+    )
+    if early * 2 > len(dated):
+        return [
+            "多数发放日期在所标月份的月中之前：该表的“月份”可能是发放月份而非工资所属月份，"
+            "请核实（这会影响最低工资等标准的适用月份）。"
+        ]
+    return []

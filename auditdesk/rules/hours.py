@@ -1,0 +1,45 @@
+"""Working-hours rules: the monthly overtime cap."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from auditdesk.models.common import Area
+from auditdesk.models.finding import Severity
+from auditdesk.models.payroll import PayrollFinding
+from auditdesk.rules.engine import EmployeeMonth, F, Rule, RuleContext, cite
+
+
+def check_ot_cap(
+    rule: Rule, ctx: RuleContext, emps: list[EmployeeMonth]
+) -> Iterator[PayrollFinding]:
+    cap = ctx.params.overtime["monthly_cap_hours"]
+    for emp in emps:
+        if emp.retired:
+            continue
+        wd, rd, hol = emp.ot_hours
+        total = wd + rd + hol
+        if total > cap:  # exactly 36 hours is within the limit
+            yield ctx.finding(
+                rule,
+                emp,
+                f"当月加班合计 {total} 小时（工作日 {wd}、休息日 {rd}、法定节假日 {hol}），"
+                f"超过每月 {cap} 小时的上限 {total - cap} 小时；可被责令改正并按每名受侵害劳动者"
+                "100 元以上 500 元以下罚款",
+            )
+
+
+OT_MONTHLY_CAP = Rule(
+    id="HOURS.OT_MONTHLY_CAP",
+    title="每月加班超过 36 小时",
+    area=Area.HOURS,
+    severity=Severity.MEDIUM,
+    needs_any=(F.OT_HOURS_WORKDAY, F.OT_HOURS_RESTDAY, F.OT_HOURS_HOLIDAY),
+    legal_basis=(
+        cite("劳动法", "第四十一条", "延长工作时间……每月不得超过三十六小时。"),
+        cite("劳动法", "第九十条"),
+        cite("劳动保障监察条例", "第二十五条"),
+    ),
+    check=check_ot_cap,
+    description="三类加班小时合计超过 36 小时（恰为 36 小时不违规）；已达退休年龄者不适用。",
+)

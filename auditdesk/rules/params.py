@@ -1,0 +1,205 @@
+"""Dated regional figures (minimum wage, social-insurance and housing-fund limits, rates, retirement
+schedule) loaded from ``resources/regions/<region>.toml``, looked up by pay month."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from auditdesk.errors import AuditDeskError
+from auditdesk.paths import shipped_dir
+
+KNOWN_REGIONS = {"shanghai": "上海市"}
+
+
+def period_start(period: str) -> date:
+    return date(int(period[:4]), int(period[5:7]), 1)
+
+
+@dataclass(frozen=True)
+class Dated:
+    """One dated figure of a series: in force from ``start`` until the next one."""
+
+    start: date
+    values: dict[str, Decimal]
+    status: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """The figure for a pay month, and whether it may be outdated (month after ``known_until``)."""
+
+    entry: Dated
+    outdated: bool
+
+    def __getitem__(self, key: str) -> Decimal:
+        return self.entry.values[key]
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    label: str
+    entries: tuple[Dated, ...]
+    known_until: date
+    note: str
+
+    def at(self, period: str) -> Lookup | None:
+        """The figure in force on the first day of ``period``; ``None`` before the first one."""
+        day = period_start(period)
+        found = None
+        for entry in self.entries:
+            if entry.start <= day:
+                found = entry
+        if found is None:
+            return None
+        return Lookup(found, day > self.known_until)
+
+
+@dataclass(frozen=True)
+class RetirementSchedule:
+    old_age: int
+    start_birth: tuple[int, int]
+    step_months: int
+    max_delay_months: int
+
+    def retirement_month(self, birth: date) -> tuple[int, int]:
+        """(year, month) in which the statutory retirement age is reached (facts file §1.8)."""
+        k = (birth.year - self.start_birth[0]) * 12 + (birth.month - self.start_birth[1])
+        delay = 0 if k < 0 else min(self.max_delay_months, k // self.step_months + 1)
+        months = birth.year * 12 + (birth.month - 1) + self.old_age * 12 + delay
+        return months // 12, months % 12 + 1
+
+    def age_text(self, birth: date) -> str:
+        k = (birth.year - self.start_birth[0]) * 12 + (birth.month - self.start_birth[1])
+        delay = 0 if k < 0 else min(self.max_delay_months, k // self.step_months + 1)
+        return f"{self.old_age} 岁" + (f" {delay} 个月" if delay else "")
+
+
+@dataclass(frozen=True)
+class RegionParams:
+    region: str
+    name: str
+    minimum_wage: Series
+    si_base: Series
+    hf_base: Series
+    si_employee_rates: dict[str, Decimal]
+    si_employer_total: Decimal
+    si_rates_source: str
+    hf_rate: Decimal
+    hf_min_rate: Decimal
+    hf_rates_source: str
+    high_temp_months: frozenset[int]
+    high_temp_monthly: Decimal
+    high_temp_from: date
+    high_temp_source: str
+    overtime: dict[str, Decimal]
+    overtime_source: str
+    si_catch_up_months: frozenset[str]
+    si_catch_up_old_lower: Decimal
+    si_catch_up_deadline: date | None
+    minimum_wage_exclusions: str
+    minimum_wage_exclusions_source: str
+    retirement: dict[str, RetirementSchedule]
+    retirement_source: str
+    source_file: Path
+
+    @property
+    def si_employee_total(self) -> Decimal:
+        return sum(self.si_employee_rates.values(), Decimal(0))
+
+
+def _series(data: dict[str, Any], name: str, label: str, keys: tuple[str, ...]) -> Series:
+    entries = tuple(
+        sorted(
+            (
+                Dated(
+                    start=e["from"],
+                    values={k: Decimal(str(e[k])) for k in keys},
+                    status=e.get("status", ""),
+                    source=e.get("source", ""),
+                )
+                for e in data["entries"]
+            ),
+            key=lambda d: d.start,
+        )
+    )
+    return Series(name, label, entries, data["known_until"], data.get("note", ""))
+
+
+def _schedule(d: dict[str, Any]) -> RetirementSchedule:
+    y, m = (int(x) for x in str(d["start_birth"]).split("-"))
+    return RetirementSchedule(
+        int(d["old_age"]), (y, m), int(d["step_months"]), int(d["max_delay_months"])
+    )
+
+
+def parse_params(path: Path) -> RegionParams:
+    """Read one region file. Raises AuditDeskError naming the file and the missing key."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        ot = data["overtime"]
+        hta = data["high_temperature_allowance"]
+        si = data["si_base_limits"]
+        catch = si.get("catch_up", {})
+        return RegionParams(
+            region=data["region"],
+            name=data["name"],
+            minimum_wage=_series(
+                data["minimum_wage"], "minimum_wage", "最低工资", ("monthly", "hourly")
+            ),
+            si_base=_series(si, "si_base_limits", "社保缴费基数上下限", ("lower", "upper")),
+            hf_base=_series(
+                data["housing_fund_base_limits"],
+                "housing_fund_base_limits",
+                "公积金缴存基数上下限",
+                ("lower", "upper"),
+            ),
+            si_employee_rates={k: Decimal(v) for k, v in data["si_rates"]["employee"].items()},
+            si_employer_total=Decimal(data["si_rates"]["employer_total"]),
+            si_rates_source=data["si_rates"]["source"],
+            hf_rate=Decimal(data["housing_fund_rates"]["standard"]),
+            hf_min_rate=Decimal(data["housing_fund_rates"]["minimum"]),
+            hf_rates_source=data["housing_fund_rates"]["source"],
+            high_temp_months=frozenset(int(m) for m in hta["months"]),
+            high_temp_monthly=Decimal(hta["monthly"]),
+            high_temp_from=hta["from"],
+            high_temp_source=hta["source"],
+            overtime={k: Decimal(v) for k, v in ot.items() if k != "source"},
+            overtime_source=ot["source"],
+            si_catch_up_months=frozenset(catch.get("months", [])),
+            si_catch_up_old_lower=Decimal(catch.get("old_lower", "0")),
+            si_catch_up_deadline=catch.get("deadline"),
+            minimum_wage_exclusions=data["minimum_wage"]["exclusions"],
+            minimum_wage_exclusions_source=data["minimum_wage"]["exclusions_source"],
+            retirement={
+                k: _schedule(data["retirement"][k]) for k in ("men", "women_55", "women_50")
+            },
+            retirement_source=data["retirement"]["source"],
+            source_file=path,
+        )
+    except KeyError as exc:
+        raise AuditDeskError(
+            f"地区参数文件 {path.name} 缺少“{exc.args[0]}”。", location=str(path)
+        ) from exc
+    except (tomllib.TOMLDecodeError, ValueError, ArithmeticError) as exc:
+        raise AuditDeskError(f"地区参数文件 {path.name} 有误：{exc}", location=str(path)) from exc
+
+
+@cache
+def load_params(region: str = "shanghai") -> RegionParams:
+    """The parameters of a region shipped with AuditDesk.
+
+    Raises:
+        AuditDeskError: unknown region, or a broken parameter file (named).
+    """
+    if region not in KNOWN_REGIONS:
+        known = "、".join(f"{k}（{v}）" for k, v in KNOWN_REGIONS.items())
+        raise AuditDeskError(f"暂不支持地区“{region}”。可用：{known}")
+    return parse_params(shipped_dir("resources") / "regions" / f"{region}.toml")

@@ -1,0 +1,219 @@
+"""Rules about the person: written contract, child labour, minor workers, retirement age."""
+
+from __future__ import annotations
+
+import calendar as _cal
+from collections.abc import Iterator
+from datetime import date, timedelta
+from decimal import Decimal
+
+from auditdesk.models.common import Area
+from auditdesk.models.finding import Severity
+from auditdesk.models.payroll import PayrollFinding
+from auditdesk.rules.engine import ZERO, EmployeeMonth, F, Rule, RuleContext, add_months, cite, yuan
+from auditdesk.rules.ids import birthday
+
+CHILD_FINE_PER_MONTH = Decimal(5000)
+
+
+def check_contract(
+    rule: Rule, ctx: RuleContext, emps: list[EmployeeMonth]
+) -> Iterator[PayrollFinding]:
+    for emp in emps:
+        hire, signed = emp.row.hire_date, emp.row.contract_signed_date
+        if hire is None or emp.retired or hire > emp.end:
+            continue
+        window_start = add_months(hire, 1)  # the day after one full month of work
+        if signed is not None and signed < window_start:
+            continue  # signed within the first month (or before work started)
+        year_mark = add_months(hire, 12)
+        window_end = year_mark - timedelta(days=1)
+        if signed is not None:
+            window_end = min(window_end, signed - timedelta(days=1))
+        first, last = max(emp.start, window_start), min(emp.end, window_end)
+        deemed = (signed is None or signed >= year_mark) and emp.end >= year_mark
+        if first > last and not deemed:
+            continue
+        wage = (emp.gross or ZERO) - emp.ot_pay
+        days = _cal.monthrange(emp.start.year, emp.start.month)[1]
+        amount = None
+        parts = [
+            f"{hire:%Y-%m-%d} 入职，"
+            + (f"{signed:%Y-%m-%d} 才签订书面劳动合同" if signed else "未见书面劳动合同签订日期")
+        ]
+        if first <= last:
+            overlap = (last - first).days + 1
+            amount = wage * overlap / days
+            parts.append(
+                f"本月 {first:%m-%d} 至 {last:%m-%d} 共 {overlap} 天处于二倍工资期间（入职满一个月的次日起，"
+                f"最长 11 个月），另需支付约 {yuan(amount)}（按应发扣除加班费估算）"
+            )
+        if deemed:
+            parts.append(
+                f"自 {year_mark:%Y-%m-%d} 起视为已订立无固定期限劳动合同，应立即补订书面合同"
+            )
+        yield ctx.finding(
+            rule,
+            emp,
+            "；".join(parts),
+            amount=amount,
+            caveat="二倍工资的计算基数由裁判机构个案认定，金额为估算",
+        )
+
+
+CONTRACT_NOT_SIGNED = Rule(
+    id="CONTRACT.NOT_SIGNED",
+    title="未在一个月内订立书面劳动合同",
+    area=Area.ONBOARDING,
+    severity=Severity.HIGH,
+    needs=(F.HIRE_DATE, F.CONTRACT_SIGNED_DATE),
+    legal_basis=(
+        cite(
+            "劳动合同法",
+            "第十条",
+            "建立劳动关系，应当订立书面劳动合同。已建立劳动关系，未同时订立书面劳动合同的，"
+            "应当自用工之日起一个月内订立书面劳动合同。",
+        ),
+        cite(
+            "劳动合同法",
+            "第八十二条",
+            "用人单位自用工之日起超过一个月不满一年未与劳动者订立书面劳动合同的，"
+            "应当向劳动者每月支付二倍的工资。",
+        ),
+        cite("劳动合同法", "第十四条第三款"),
+        cite("劳动合同法实施条例", "第六条、第七条"),
+    ),
+    check=check_contract,
+    description="入职满一个月仍未签订（签订日期为空或晚于入职一个月）的月份，按重叠天数估算二倍工资差额；"
+    "满一年仍未签订的，视为无固定期限合同。",
+)
+
+
+def _first_day_worked(emp: EmployeeMonth) -> date:
+    hire = emp.row.hire_date
+    return max(hire, emp.start) if hire is not None else emp.start
+
+
+def check_child(
+    rule: Rule, ctx: RuleContext, emps: list[EmployeeMonth]
+) -> Iterator[PayrollFinding]:
+    for emp in emps:
+        birth = emp.ident.birth if emp.ident else None
+        if birth is None:
+            continue
+        turns16 = birthday(birth, 16)
+        if turns16 > _first_day_worked(emp):
+            yield ctx.finding(
+                rule,
+                emp,
+                f"出生于 {birth:%Y-%m-%d}（据身份证号），{emp.row.period} 工作时未满 16 周岁（{turns16:%Y-%m-%d} "
+                "满 16 周岁），属于使用童工；应立即停止使用并送回其父母或监护人，罚款标准为每人每月 5,000 元",
+                amount=CHILD_FINE_PER_MONTH,
+            )
+
+
+CHILD_LABOR = Rule(
+    id="AGE.CHILD_LABOR",
+    title="使用童工",
+    area=Area.ONBOARDING,
+    severity=Severity.CRITICAL,
+    needs=(F.ID_NUMBER,),
+    legal_basis=(
+        cite("劳动法", "第十五条", "禁止用人单位招用未满十六周岁的未成年人。"),
+        cite(
+            "禁止使用童工规定",
+            "第六条",
+            "用人单位使用童工的，由劳动保障行政部门按照每使用一名童工每月处5000元罚款的标准给予处罚。",
+        ),
+    ),
+    check=check_child,
+    description="按身份证号出生日期，当月工作日（入职日或月初）未满 16 周岁。",
+)
+
+
+def check_minor(
+    rule: Rule, ctx: RuleContext, emps: list[EmployeeMonth]
+) -> Iterator[PayrollFinding]:
+    for emp in emps:
+        birth = emp.ident.birth if emp.ident else None
+        if birth is None:
+            continue
+        first = _first_day_worked(emp)
+        if birthday(birth, 16) > first or birthday(birth, 18) <= first:
+            continue
+        wd, rd, hol = emp.ot_hours
+        night = emp.row.night_shift_allowance or ZERO
+        extra = ""
+        severity = None
+        if wd + rd + hol > ZERO or night > ZERO:
+            severity = Severity.HIGH
+            extra = "；当月有加班或夜班津贴，请核查是否安排了未成年工禁忌的加班、夜班或劳动"
+        yield ctx.finding(
+            rule,
+            emp,
+            f"出生于 {birth:%Y-%m-%d}，{emp.row.period} 为 16 至 18 周岁的未成年工：须办理使用登记、定期健康检查，"
+            f"不得安排矿山井下、有毒有害、国家规定的第四级体力劳动强度等禁忌作业{extra}",
+            severity=severity,
+        )
+
+
+MINOR_WORKER = Rule(
+    id="AGE.MINOR_WORKER",
+    title="使用未成年工",
+    area=Area.ONBOARDING,
+    severity=Severity.MEDIUM,
+    needs=(F.ID_NUMBER,),
+    legal_basis=(
+        cite("劳动法", "第五十八条、第六十四条、第六十五条"),
+        cite("未成年工特殊保护规定", "第三条、第六条、第九条"),
+    ),
+    check=check_minor,
+    description="已满 16 未满 18 周岁；有加班或夜班时升为高风险。",
+)
+
+
+def check_retirement(
+    rule: Rule, ctx: RuleContext, emps: list[EmployeeMonth]
+) -> Iterator[PayrollFinding]:
+    seen: set[str] = set()
+    women_50 = ctx.params.retirement["women_50"]
+    for emp in emps:
+        ident = emp.ident
+        if ident is None or ident.birth is None or emp.key in seen:
+            continue
+        if emp.retired:
+            seen.add(emp.key)
+            yield ctx.finding(
+                rule,
+                emp,
+                f"出生于 {ident.birth:%Y-%m-%d}，{emp.retirement_note}：劳动合同依法终止，继续用工一般按劳务关系处理，"
+                "社保、公积金、书面劳动合同等规则不再适用；请核实是否已办理退休或签订劳务协议",
+            )
+            continue
+        if ident.male is False:
+            y, m = women_50.retirement_month(ident.birth)
+            if (emp.start.year, emp.start.month) > (y, m):
+                seen.add(emp.key)
+                yield ctx.finding(
+                    rule,
+                    emp,
+                    f"出生于 {ident.birth:%Y-%m-%d} 的女职工：若其岗位为工人岗位（原 50 岁退休），已于 {y}-{m:02d} "
+                    "达到法定退休年龄；若为管理或专业技术岗位（原 55 岁），尚未达到。请核实岗位性质",
+                )
+
+
+PAST_RETIREMENT = Rule(
+    id="AGE.PAST_RETIREMENT",
+    title="已达法定退休年龄",
+    area=Area.ONBOARDING,
+    severity=Severity.INFO,
+    needs=(F.ID_NUMBER,),
+    legal_basis=(
+        cite("劳动合同法", "第四十四条"),
+        cite("劳动合同法实施条例", "第二十一条"),
+        cite("国务院关于渐进式延迟法定退休年龄的办法"),
+        cite("最高人民法院关于审理劳动争议案件适用法律问题的解释（一）", "第三十二条"),
+    ),
+    check=check_retirement,
+    description="按 2025 年起渐进式延迟退休办法计算法定退休年龄；每人只提示一次。",
+)

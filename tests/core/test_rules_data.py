@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from auditdesk.errors import AuditDeskError
+from auditdesk.models.finding import Severity
+from auditdesk.rules import calendar as workcal
+from auditdesk.rules.ids import parse_id
+from auditdesk.rules.params import load_params, parse_params
+from tests.builders.payroll_rows import D, check, row
+
+
+def test_id_check_character() -> None:
+    assert parse_id("11010519491231002X").problem is None  # the standard's own example
+    bad = parse_id("110105194912310029")
+    assert bad.problem is not None
+    assert "校验位" in bad.problem
+
+
+@pytest.mark.parametrize(
+    ("number", "reason"),
+    [("31011419900101123", "18 位"), ("3101141990010112AX", "非法字符"),
+     ("310114199002301234", "不存在"), ("990114199001011234", "省份代码")],
+)  # fmt: skip
+def test_id_problems(number: str, reason: str) -> None:
+    problem = parse_id(number).problem
+    assert problem is not None
+    assert reason in problem
+
+
+def test_id_future_birth_and_old_format() -> None:
+    problem = parse_id("110105203001010011", today=date(2026, 1, 1)).problem
+    assert problem is not None
+    assert "未来" in problem
+    old = parse_id("310114900101123")
+    assert old.old_format
+    assert old.birth == date(1990, 1, 1)
+
+
+def test_data_id_invalid_rule() -> None:
+    assert check("DATA.ID_INVALID", row()) == []
+    [found] = check("DATA.ID_INVALID", row(id_number="310114199001011230"))
+    assert found.severity is Severity.MEDIUM
+    [old] = check("DATA.ID_INVALID", row(id_number="310114900101123"))
+    assert old.severity is Severity.LOW
+
+
+def test_duplicates_within_a_month_only() -> None:
+    found = check("DATA.DUPLICATE", row(), row(source_row=9))
+    assert len(found) == 1
+    assert "工资!2、工资!9" in found[0].message
+    assert check("DATA.DUPLICATE", row(), row(period="2025-08", pay_date=date(2025, 9, 10))) == []
+
+
+@pytest.mark.parametrize(("gross", "fires"), [("6001.00", False), ("6001.01", True)])
+def test_arithmetic_tolerance(gross: str, fires: bool) -> None:
+    r = row(gross_pay=D(gross), position_pay=D(0), net_pay=D(gross) - D("1305.50"))
+    assert bool(check("DATA.ARITHMETIC", r)) is fires
+
+
+def test_arithmetic_of_net_pay() -> None:
+    [found] = check("DATA.ARITHMETIC", row(net_pay=D(4000), position_pay=D(0)))
+    assert "实发" in found.message
+
+
+# ------------------------------------------------------------------ parameters and calendar
+def test_parameter_lookup_by_first_day_of_month() -> None:
+    p = load_params("shanghai")
+    june, july = p.minimum_wage.at("2025-06"), p.minimum_wage.at("2025-07")
+    assert june is not None
+    assert july is not None
+    assert (june["monthly"], july["monthly"]) == (D(2690), D(2740))
+    assert july.outdated is False
+    later = p.minimum_wage.at("2026-07")
+    assert later is not None
+    assert later.outdated is True
+    assert p.minimum_wage.at("2018-03") is None
+    si = p.si_base.at("2025-06")
+    assert si is not None
+    assert si["lower"] == D(7384)
+
+
+def test_unknown_region() -> None:
+    with pytest.raises(AuditDeskError) as info:
+        load_params("beijing")
+    assert "shanghai" in info.value.message
+
+
+def test_broken_parameter_file_names_the_key(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "x.toml"
+    path.write_text('region = "x"\nname = "x"\n', encoding="utf-8")
+    with pytest.raises(AuditDeskError) as info:
+        parse_params(path)
+    assert "x.toml" in info.value.message
+    assert "缺少“overtime”" in info.value.message
+
+
+@pytest.mark.parametrize(
+    ("schedule", "birth", "expected"),
+    [("men", (1964, 12), (2024, 12)), ("men", (1965, 1), (2025, 2)), ("men", (1965, 4), (2025, 5)),
+     ("men", (1976, 8), (2039, 7)), ("men", (1976, 9), (2039, 9)), ("women_50", (1975, 2), (2025, 3)),
+     ("women_50", (1975, 3), (2025, 5)), ("women_50", (1984, 10), (2039, 9)),
+     ("women_50", (1984, 11), (2039, 11)), ("women_55", (1970, 5), (2025, 7)),
+     ("women_55", (1981, 9), (2039, 9))],
+)  # fmt: skip
+def test_retirement_schedule_matches_the_official_vectors(
+    schedule: str, birth: tuple[int, int], expected: tuple[int, int]
+) -> None:
+    s = load_params().retirement[schedule]
+    assert s.retirement_month(date(birth[0], birth[1], 15)) == expected
+
+
+def test_statutory_holidays_are_not_every_day_off() -> None:
+    assert (
+        workcal.day_kind(date(2025, 5, 31)) is workcal.DayKind.STATUTORY_HOLIDAY
+    )  # 端午, a Saturday
+    assert workcal.day_kind(date(2025, 6, 2)) is workcal.DayKind.REST_DAY
+    assert workcal.day_kind(date(2026, 10, 10)) is workcal.DayKind.WORKDAY  # an adjusted Saturday
+    assert workcal.workdays_between(date(2025, 7, 1), date(2025, 7, 31)) == 23
+
+
+def test_calendar_outside_its_years_is_a_clear_error() -> None:
+    with pytest.raises(workcal.CalendarUnavailable) as info:
+        workcal.day_kind(date(2031, 1, 2))
+    assert "2031" in info.value.message
+
+
+def test_partial_month_outside_the_calendar_is_not_pro_rated() -> None:
+    r = row(period="2031-03", hire_date=date(2031, 3, 16), contract_signed_date=date(2031, 3, 16),
+            scheduled_days=None, attended_days=None, pay_date=date(2031, 4, 10))  # fmt: skip
+    found = check("PAY.MIN_WAGE", r.model_copy(update={"gross_pay": D(1000)}))
+    assert "节假日数据只覆盖" in found[0].caveat

@@ -1,0 +1,177 @@
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from auditdesk.models.finding import Severity
+from auditdesk.rules.engine import run_rules
+from tests.builders.payroll_rows import D, born, check, row
+
+NO_DEDUCTIONS = {"pension_employee": None, "medical_employee": None,
+                 "unemployment_employee": None, "housing_fund_employee": None}  # fmt: skip
+
+
+# ------------------------------------------------------------------ PAY.MIN_WAGE
+@pytest.mark.parametrize(
+    ("gross", "fires"), [(D("2739.99"), True), (D("2740.00"), False), (D("2740.01"), False)]
+)
+def test_min_wage_threshold(gross: Decimal, fires: bool) -> None:
+    found = check("PAY.MIN_WAGE", row(gross_pay=gross, **NO_DEDUCTIONS))
+    assert bool(found) is fires
+    if fires:
+        assert found[0].amount == D("0.01")
+        assert found[0].severity is Severity.HIGH
+        assert "低于 2025-07 上海最低工资 2,740.00 元" in found[0].message
+
+
+def test_min_wage_uses_the_figure_in_force_on_the_first_of_the_month() -> None:
+    assert check("PAY.MIN_WAGE", row(period="2025-06", gross_pay=D(2700), **NO_DEDUCTIONS)) == []
+    assert (
+        len(check("PAY.MIN_WAGE", row(period="2025-07", gross_pay=D(2700), **NO_DEDUCTIONS))) == 1
+    )
+
+
+def test_min_wage_excludes_own_si_hf_overtime_and_allowances() -> None:
+    # 3,300 gross looks fine, but 300 meal allowance and 400 overtime pay do not count
+    found = check("PAY.MIN_WAGE", row(gross_pay=D(3300), meal_allowance=D(300), ot_pay=D(400),
+                                      **NO_DEDUCTIONS))  # fmt: skip
+    assert found[0].amount == D(140)
+    # the employee's own SI and HF come off too (the Shanghai rule)
+    found = check("PAY.MIN_WAGE", row(gross_pay=D(3000), pension_employee=D(240),
+                                      medical_employee=D(60), unemployment_employee=D(15),
+                                      housing_fund_employee=D(210)))  # fmt: skip
+    assert found[0].amount == D(265)
+
+
+def test_min_wage_pro_rates_partial_attendance() -> None:
+    half = row(gross_pay=D(1370), attended_days=D(11), **NO_DEDUCTIONS)
+    assert check("PAY.MIN_WAGE", half) == []
+    short = check("PAY.MIN_WAGE", row(gross_pay=D("1369.99"), attended_days=D(11), **NO_DEDUCTIONS))
+    assert short[0].amount == D("0.01")
+    assert "带薪假" in short[0].caveat
+
+
+def test_min_wage_pro_rates_a_new_hire_by_working_days() -> None:
+    # July 2025 has 23 working days; from the 16th there are 12
+    found = check("PAY.MIN_WAGE", row(hire_date=date(2025, 7, 16), scheduled_days=None,
+                                      attended_days=None, gross_pay=D(1000), **NO_DEDUCTIONS))  # fmt: skip
+    assert found[0].amount == (D(2740) * 12 / 23 - 1000).quantize(D("0.01"))
+    assert "12/23" in found[0].caveat
+
+
+def test_min_wage_for_someone_past_retirement_is_info() -> None:
+    old = row(id_number=born(date(1960, 3, 1)), gross_pay=D(2000), **NO_DEDUCTIONS)
+    assert check("PAY.MIN_WAGE", old)[0].severity is Severity.INFO
+
+
+def test_min_wage_after_the_last_known_figure_says_it_may_be_outdated() -> None:
+    result = run_rules([row(period="2026-08", gross_pay=D(2000), pay_date=date(2026, 9, 10),
+                            **NO_DEDUCTIONS)])  # fmt: skip
+    [found] = [f for f in result.findings if f.rule == "PAY.MIN_WAGE"]
+    assert "2025-07-01 起的标准" in found.caveat
+    assert any("参数可能已过时" in n for n in result.notes)
+
+
+def test_min_wage_before_the_first_figure_is_not_checked() -> None:
+    result = run_rules([row(period="2017-05", gross_pay=D(100), pay_date=date(2017, 6, 10),
+                            hire_date=date(2015, 1, 1), contract_signed_date=date(2015, 1, 1),
+                            **NO_DEDUCTIONS)])  # fmt: skip
+    assert [f for f in result.findings if f.rule == "PAY.MIN_WAGE"] == []
+    assert any("2017-05 早于已知的最低工资数据" in n for n in result.notes)
+
+
+# ------------------------------------------------------------------ PAY.OT_UNDERPAID
+def _ot(pay: str, **changes: object) -> list:
+    return check("PAY.OT_UNDERPAID", row(ot_hours_workday=D(10), ot_pay=D(pay),
+                                         gross_pay=D(6000) + D(pay), **changes))  # fmt: skip
+
+
+@pytest.mark.parametrize(("pay", "fires"), [("361.06", True), ("361.07", False), ("400", False)])
+def test_overtime_threshold(pay: str, fires: bool) -> None:
+    # base = max(2,740, 70 % × 6,000) = 4,200; 4,200 / 174 × 1.5 × 10 h = 362.07; tolerance 1 yuan
+    found = _ot(pay, base_pay=D(4000))
+    assert bool(found) is fires
+    if fires:
+        assert found[0].amount == D("1.01")
+
+
+def test_overtime_base_is_never_below_the_minimum_wage() -> None:
+    # normal wage 3,000 → 70 % = 2,100 < 2,740: the base is 2,740 → 2,740/174×2×8 = 251.95
+    found = check("PAY.OT_UNDERPAID", row(base_pay=D(3000), gross_pay=D(3100), ot_pay=D(100),
+                                          ot_hours_restday=D(8)))  # fmt: skip
+    assert found[0].amount == D("151.95")
+    assert "补休" in found[0].message
+
+
+def test_holiday_hours_count_triple() -> None:
+    found = check("PAY.OT_UNDERPAID", row(base_pay=D(3000), gross_pay=D(3000), ot_pay=D(0),
+                                          ot_hours_holiday=D(8)))  # fmt: skip
+    assert found[0].amount == (D(2740) / 174 * 3 * 8).quantize(D("0.01"))
+
+
+def test_overtime_on_the_agreed_wage_is_a_probable_finding() -> None:
+    found = _ot("700", base_pay=D(10000))  # definite base 4,200 is met; 10,000 agreed base is not
+    assert found[0].severity is Severity.MEDIUM
+    assert "可能少付" in found[0].message
+
+
+# ------------------------------------------------------------------ PAY.LATE
+@pytest.mark.parametrize(("paid", "fires"), [(date(2025, 8, 31), False), (date(2025, 9, 1), True)])
+def test_late_pay_after_the_end_of_the_next_month(paid: date, fires: bool) -> None:
+    found = check("PAY.LATE", row(pay_date=paid))
+    assert bool(found) is fires
+    if fires:
+        assert found[0].amount == D("4694.50")  # the net pay is what is at stake
+
+
+@pytest.mark.parametrize(("paid", "fires"), [(date(2025, 8, 10), False), (date(2025, 8, 11), True)])
+def test_late_pay_against_the_agreed_pay_day(paid: date, fires: bool) -> None:
+    found = check("PAY.LATE", row(pay_date=paid), agreed_pay_day=10)
+    assert bool(found) is fires
+    if fires:
+        assert found[0].severity is Severity.MEDIUM
+
+
+def test_agreed_pay_day_31_in_a_short_month() -> None:
+    assert (
+        check("PAY.LATE", row(period="2025-01", pay_date=date(2025, 2, 28)), agreed_pay_day=31)
+        == []
+    )
+
+
+# ------------------------------------------------------------------ PAY.DEDUCTION_CAP
+@pytest.mark.parametrize(("other", "fires"), [("1200.00", False), ("1200.01", True)])
+def test_deduction_cap_twenty_percent(other: str, fires: bool) -> None:
+    found = check("PAY.DEDUCTION_CAP", row(other_deductions=D(other)))
+    assert bool(found) is fires
+
+
+def test_deduction_that_takes_pay_below_the_minimum() -> None:
+    found = check(
+        "PAY.DEDUCTION_CAP", row(gross_pay=D(3000), other_deductions=D(300), **NO_DEDUCTIONS)
+    )
+    assert found[0].amount == D(40)
+    assert (
+        check("PAY.DEDUCTION_CAP", row(gross_pay=D(3000), other_deductions=D(260), **NO_DEDUCTIONS))
+        == []
+    )
+
+
+# ------------------------------------------------------------------ PAY.HIGH_TEMP
+@pytest.mark.parametrize(
+    ("period", "paid", "fires"),
+    [
+        ("2025-07", "200", True),
+        ("2025-07", "300", False),
+        ("2025-07", "0", False),
+        ("2025-05", "200", False),
+    ],
+)
+def test_high_temperature_allowance(period: str, paid: str, fires: bool) -> None:
+    found = check("PAY.HIGH_TEMP", row(period=period, high_temp_allowance=D(paid),
+                                       pay_date=date(2025, 8, 1)))  # fmt: skip
+    assert bool(found) is fires
+    if fires:
+        assert found[0].amount == D(100)
