@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -44,6 +45,7 @@ COMPANY_FIELD_LABELS = {
     "industry": "行业",
     "headcount": "职工人数",
     "has_union": "是否建会",
+    "pay_day": "约定发薪日",
     "contact_name": "联系人",
     "contact_phone": "联系电话",
     "notes": "备注",
@@ -341,6 +343,7 @@ def build_parser() -> ChineseArgumentParser:
     p.add_argument(
         "--has-union", dest="has_union", action="store_true", default=None, help="已建立工会"
     )
+    p.add_argument("--pay-day", dest="pay_day", help="约定发薪日（次月几日，1 至 31）")
     p.add_argument("--contact", dest="contact_name", help="联系人")
     p.add_argument("--phone", dest="contact_phone", help="联系电话")
     p.add_argument("--notes", help="备注")
@@ -416,6 +419,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return EXIT_USER_ERROR
+    except BrokenPipeError:
+        # The reader went away (``auditdesk … | head``): not an error of ours. Point stdout at
+        # devnull so the interpreter's final flush does not raise again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except Exception:
         log.exception("internal error in command %s", getattr(args, "command", None))
         print(

@@ -1,4 +1,4 @@
-"""``auditdesk payroll inspect|import|list``: read company payroll files from the command line."""
+"""``auditdesk payroll inspect|import|check|list``: read company payroll files from the command line."""
 
 from __future__ import annotations
 
@@ -13,8 +13,15 @@ from auditdesk.cli.base import (
     emit_json,
     open_workspace,
 )
-from auditdesk.formatting import format_datetime, mask_id_number
-from auditdesk.models.payroll import ColumnMapping, FileReport, ImportResult, SheetReport
+from auditdesk.errors import AuditDeskError
+from auditdesk.formatting import format_datetime, format_money, mask_id_number
+from auditdesk.models.payroll import (
+    CheckResult,
+    ColumnMapping,
+    FileReport,
+    ImportResult,
+    SheetReport,
+)
 
 SHOWN_PROBLEMS = 30
 
@@ -189,6 +196,96 @@ def cmd_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def check_json(imported: ImportResult | None, result: CheckResult) -> dict[str, Any]:
+    """The documented JSON shape of ``payroll check``."""
+    problems = [] if imported is None else [
+        {"file": p.file, "sheet": p.sheet, "cell": p.cell, "value": p.value, "reason": p.reason}
+        for p in imported.problems
+    ]  # fmt: skip
+    return {
+        "region": result.region,
+        "rows": result.rows,
+        "employees": result.employees,
+        "periods": result.periods,
+        "rules_run": result.rules_run,
+        "rules_skipped": [
+            {"rule": s.rule, "title": s.title, "reason": s.reason} for s in result.rules_skipped
+        ],
+        "findings": [
+            {
+                "rule": f.rule,
+                "title": f.title,
+                "severity": f.severity.value,
+                "employee_id": f.employee_key,
+                "employee_name": f.employee_name,
+                "department": f.department,
+                "period": f.period,
+                "message": f.message,
+                "caveat": f.caveat,
+                "legal_basis": [
+                    {"law": c.law, "article": c.article, "text": c.display()} for c in f.legal_basis
+                ],
+                "amount": None if f.amount is None else f"{f.amount:.2f}",
+                "source": {"file": f.source_file, "sheet": f.source_sheet, "row": f.source_row},
+            }
+            for f in result.findings
+        ],
+        "notes": result.notes,
+        "problems": problems,
+    }
+
+
+def _print_check(result: CheckResult) -> None:
+    print(f"地区：{result.region}；{result.rows} 行，{result.employees} 名员工，"
+          f"工资月份 {'、'.join(result.periods)}")  # fmt: skip
+    print(f"已运行 {len(result.rules_run)} 条规则：{'、'.join(result.rules_run)}")
+    for s in result.rules_skipped:
+        print(f"未运行 {s.rule}（{s.title}）：{s.reason}")
+    for note in result.notes:
+        print(f"注意：{note}")
+    if not result.findings:
+        print("未发现问题。")
+        return
+    print(f"发现 {len(result.findings)} 项：")
+    for f in result.findings:
+        who = f.employee_key + (f"（{f.employee_name}）" if f.employee_name else "")
+        amount = f"  涉及 {format_money(f.amount)}" if f.amount is not None else ""
+        print(f"[{f.severity.label}] {f.period} {f.rule} {who}{amount}")
+        print(f"    {f.message}")
+        if f.caveat:
+            print(f"    说明：{f.caveat}")
+        print(f"    依据：{'；'.join(c.display() for c in f.legal_basis)}  来源：{f.source_ref}")
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from auditdesk.models.company import CompanyInput
+    from auditdesk.services import payroll
+
+    imported: ImportResult | None = None
+    if args.audit:
+        if args.files:
+            raise AuditDeskError(
+                "--audit 与文件不能同时给出：要么核查体检中已导入的工资表，要么核查文件。"
+            )
+        with open_workspace(args) as ws:
+            result = payroll.check_audit(ws, args.audit)
+    elif args.files:
+        pay_day = None
+        if args.pay_day:
+            pay_day = CompanyInput(name="-", pay_day=args.pay_day).pay_day
+        imported, result = payroll.check_files(
+            [Path(p) for p in args.files], region=args.region, mapping=_mapping(args),
+            period=args.period, agreed_pay_day=pay_day,
+        )  # fmt: skip
+    else:
+        raise AuditDeskError("请给出要核查的工资表文件，或用 --audit 指定体检。")
+    if args.json:
+        emit_json(check_json(imported, result))
+    else:
+        _print_check(result)
+    return EXIT_OK
+
+
 INSPECT_HELP = """\
 逐个文件、逐个工作表列出：表头行、每列的表头文字、对应字段与置信度、识别出的工资月份、数据行数、
 跳过的行及原因、无法读取的单元格（位置、原值、原因）。不写入任何数据。
@@ -234,6 +331,19 @@ def add_payroll_commands(
     p.add_argument("files", nargs="+", metavar="FILE", help=".xlsx / .xls / .csv 文件")
     p.add_argument("--audit", required=True, metavar="体检编号", help="导入到哪次体检")
     p.set_defaults(func=cmd_import)
+
+    p = psub.add_parser(
+        "check",
+        parents=[common, json_opt, shared],
+        help="按法律法规核查工资表（最低工资、加班费、社保等）",
+        description="对每一行工资数据运行风险规则，列出违反的规则、涉及金额、法律依据和来源行。"
+        "缺少所需列的规则不运行，并说明原因。",
+    )
+    p.add_argument("files", nargs="*", metavar="FILE", help=".xlsx / .xls / .csv 文件")
+    p.add_argument("--audit", metavar="体检编号", help="核查该体检已导入的工资表（不再给文件）")
+    p.add_argument("--region", default="shanghai", help="地区参数（默认 shanghai）")
+    p.add_argument("--pay-day", dest="pay_day", metavar="日", help="企业约定发薪日（次月几日）")
+    p.set_defaults(func=cmd_check)
 
     p = psub.add_parser("list", parents=[common, json_opt], help="列出体检已导入的工资表")
     p.add_argument("--audit", required=True, metavar="体检编号")

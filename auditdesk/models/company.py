@@ -55,6 +55,8 @@ class CompanyInput(BaseModel):
     industry: str = Field(default="", max_length=100)
     headcount: int | None = Field(default=None, ge=0, le=1_000_000)
     has_union: bool = False
+    pay_day: int | None = Field(default=None, ge=1, le=31)
+    """The agreed pay day: wages for a month are paid on this day of the following month."""
     contact_name: str = Field(default="", max_length=100)
     contact_phone: str = Field(default="", max_length=50)
     notes: str = Field(default="", max_length=5000)
@@ -85,6 +87,17 @@ class CompanyInput(BaseModel):
             text = value.strip().replace(",", "")
             if not text.isdigit():
                 raise ValueError("职工人数必须是不小于 0 的整数")
+            return int(text)
+        return value
+
+    @field_validator("pay_day", mode="before")
+    @classmethod
+    def _pay_day_number(cls, value: Any) -> Any:
+        value = _blank_to_none(value)
+        if isinstance(value, str):
+            text = value.strip().removeprefix("次月").removesuffix("日").removesuffix("号").strip()
+            if not text.isdigit() or not 1 <= int(text) <= 31:
+                raise ValueError("约定发薪日应为 1 至 31 之间的日期（次月几日）")
             return int(text)
         return value
 

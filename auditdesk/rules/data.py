@@ -59,6 +59,7 @@ ID_INVALID = Rule(
         cite("劳动合同法实施条例", "第八条", "职工名册应当包括劳动者姓名、性别、公民身份号码……"),
     ),
     check=check_id,
+    remedy="核对身份证原件，更正职工名册和工资表中的身份证号。",
     description="长度、字符、出生日期、省份代码或校验位（MOD 11-2）不符；15 位旧号码提示核对。",
 )
 
@@ -98,6 +99,7 @@ DUPLICATE = Rule(
         ),
     ),
     check=check_duplicate,
+    remedy="核实重复记录的原因，合并补发、奖金等分列记录，避免重复发放或漏算。",
     description="同一工号（无工号时按身份证号）在同一月份出现多次。",
 )
 
@@ -161,5 +163,6 @@ ARITHMETIC = Rule(
     needs=(F.GROSS_PAY,),
     legal_basis=(cite("工资支付暂行规定", "第六条"),),
     check=check_arithmetic,
+    remedy="核对工资计算，补全工资表中未列明的项目，确保应发、扣除和实发一致。",
     description="应发与各工资项目之和、实发与应发减扣除项之差超过 1 元。",
 )

@@ -177,6 +177,7 @@ class Rule:
     needs: tuple[PayrollField, ...] = ()
     needs_any: tuple[PayrollField, ...] = ()
     description: str = ""
+    remedy: str = ""
 
     def missing(self, present: frozenset[PayrollField]) -> str:
         """Why the rule cannot run on these columns, or ``""``."""

@@ -5,15 +5,22 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from auditdesk.errors import AuditDeskError
+from auditdesk.formatting import format_money
+from auditdesk.models.common import utcnow
+from auditdesk.models.finding import Finding, FindingOrigin, Severity
 from auditdesk.models.payroll import (
+    CheckResult,
     ColumnMapping,
+    FileReport,
     ImportResult,
     PayrollField,
+    PayrollFinding,
     PayrollImport,
     PayrollRow,
 )
@@ -21,6 +28,8 @@ from auditdesk.payroll.importer import SheetPlan, plan_workbook, read_payroll
 from auditdesk.payroll.mapping import merge_profile, normalize_header
 from auditdesk.payroll.readers import RawWorkbook, read_workbook
 from auditdesk.progress import CancelToken, ProgressFn, check_cancel, no_progress
+from auditdesk.rules.catalog import RULES_BY_ID
+from auditdesk.rules.engine import run_rules
 from auditdesk.services.workspace import Workspace
 
 
@@ -252,3 +261,123 @@ def read_mapping_file(path: Path) -> ColumnMapping:
         return ColumnMapping(columns=columns)
     except ValidationError as exc:  # pragma: no cover - fields were checked above
         raise AuditDeskError(f"映射文件 {path.name} 有误：{exc}") from exc
+
+
+# ------------------------------------------------------------------ risk rules
+def mapped_fields(reports: Sequence[FileReport]) -> frozenset[PayrollField]:
+    """The fields the files had columns for (blank cells included), from their import reports."""
+    fields = {
+        c.field for f in reports for s in f.sheets if s.imported for c in s.columns if c.field
+    }
+    return frozenset(fields | {PayrollField.PERIOD})
+
+
+def check_files(
+    paths: Sequence[Path],
+    *,
+    region: str = "shanghai",
+    mapping: ColumnMapping | None = None,
+    period: str | None = None,
+    agreed_pay_day: int | None = None,
+    progress: ProgressFn = no_progress,
+    cancel: CancelToken | None = None,
+) -> tuple[ImportResult, CheckResult]:
+    """Read payroll files and apply the rules, storing nothing (``auditdesk payroll check``).
+
+    Raises:
+        AuditDeskError: no file could be read, or no sheet held payroll rows.
+    """
+    result = read_payroll(paths, mapping=mapping, period=period, progress=progress, cancel=cancel)
+    if not result.rows:
+        raise AuditDeskError(f"没有可检查的工资数据。{_not_imported(result)}")
+    check_cancel(cancel)
+    progress(0, 1, "核查中…")
+    checked = run_rules(result.rows, region=region, present=mapped_fields(result.files),
+                        agreed_pay_day=agreed_pay_day)  # fmt: skip
+    return result, checked
+
+
+def check_audit(ws: Workspace, audit_id: str) -> CheckResult:
+    """The rules applied to the payroll imported into an audit, with the company's pay day."""
+    with ws.store.read() as tx:
+        audit = tx.require_audit(audit_id)
+        company = tx.require_company(audit.company_id)
+        imports = tx.list_payroll_imports(audit_id)
+        rows = tx.list_payroll_rows(audit_id)
+    return run_rules(rows, region=audit.region, present=mapped_fields([i.report for i in imports]),
+                     agreed_pay_day=company.pay_day)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class FindingGroup:
+    """The findings of one rule in one pay month: what becomes one finding in the report."""
+
+    rule: str
+    title: str
+    period: str
+    severity: Severity
+    findings: list[PayrollFinding]
+
+    @property
+    def employees(self) -> int:
+        return len({f.employee_key for f in self.findings})
+
+    @property
+    def total(self) -> Decimal | None:
+        amounts = [f.amount for f in self.findings if f.amount is not None]
+        return sum(amounts, Decimal(0)) if amounts else None
+
+    def headline(self) -> str:
+        """``12 名员工 2025-07 加班费低于法定标准，合计 8,432.10 元``."""
+        total = self.total
+        money = f"，合计 {format_money(total, symbol=False)} 元" if total else ""
+        return f"{self.employees} 名员工 {self.period} {self.title}{money}"
+
+
+def group_findings(result: CheckResult) -> list[FindingGroup]:
+    groups: dict[tuple[str, str], list[PayrollFinding]] = {}
+    for f in result.findings:
+        groups.setdefault((f.rule, f.period), []).append(f)
+    out = [
+        FindingGroup(rule, members[0].title, period,
+                     min((m.severity for m in members), key=lambda s: s.rank), members)
+        for (rule, period), members in groups.items()
+    ]  # fmt: skip
+    out.sort(key=lambda g: (g.severity.rank, g.rule, g.period))
+    return out
+
+
+def adopt_group(ws: Workspace, audit_id: str, group: FindingGroup) -> Finding:
+    """Turn a group of payroll findings into one report finding of the audit (or refresh the one
+    made from the same rule and month before, e.g. after a corrected import)."""
+    rule = RULES_BY_ID[group.rule]
+    lines = [f"{f.employee_key}{'（' + f.employee_name + '）' if f.employee_name else ''}：{f.message}"
+             for f in group.findings]  # fmt: skip
+    facts = f"{group.headline()}。\n" + "\n".join(lines)
+    ref = f"{group.rule}@{group.period}"
+    with ws.store.transaction() as tx:
+        tx.require_audit(audit_id)
+        existing = next((f for f in tx.list_findings(audit_id)
+                         if f.origin is FindingOrigin.PAYROLL and f.origin_ref == ref), None)  # fmt: skip
+        values = {
+            "title": group.headline()[:300],
+            "facts": facts,
+            "severity": group.severity,
+            "money_at_stake": group.total,
+            "legal_basis": list(rule.legal_basis),
+            "remedy": rule.remedy,
+        }
+        if existing is not None:
+            updated = existing.model_copy(update={**values, "updated_at": utcnow()})
+            tx.update_finding(updated)
+            return updated
+        finding = Finding(audit_id=audit_id, origin=FindingOrigin.PAYROLL, origin_ref=ref,
+                          area=rule.area, **values)  # fmt: skip
+        tx.insert_finding(finding)
+        return finding
+
+
+def _not_imported(result: ImportResult) -> str:
+    return "；".join(
+        f"{f.file}「{s.name}」：{s.note or '没有数据行'}" for f in result.files for s in f.sheets
+    )

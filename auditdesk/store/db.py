@@ -276,6 +276,9 @@ class Tx:
     def insert_finding(self, finding: Finding) -> None:
         self._insert(schema.findings, _json_values(finding, "legal_basis"))
 
+    def update_finding(self, finding: Finding) -> None:
+        self._update(schema.findings, finding, _json_values(finding, "legal_basis"))
+
     def list_findings(self, audit_id: str) -> list[Finding]:
         f = schema.findings
         rows = self.conn.execute(select(f).where(f.c.audit_id == audit_id).order_by(f.c.created_at))

@@ -51,6 +51,7 @@ companies = Table(
     Column("contact_name", String(100), nullable=False, default=""),
     Column("contact_phone", String(50), nullable=False, default=""),
     Column("notes", Text, nullable=False, default=""),
+    Column("pay_day", Integer),
 )
 
 audits = Table(

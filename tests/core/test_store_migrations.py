@@ -102,7 +102,11 @@ V3_ROWS = [
     "insert into mapping_profiles values ('c1','{\"应发合计\":\"gross_pay\"}',"
     "'2025-07-03T00:00:00.000000+00:00')",
 ]
-SEED_SQL: dict[int, list[str]] = {0: [], 1: V1_ROWS, 2: V2_ROWS, 3: V3_ROWS}
+V4_ROWS = [
+    V3_ROWS[0].replace("'马陆镇','',50,1,'','','')", "'马陆镇','',50,1,'','','',10)"),
+    *V3_ROWS[1:],
+]
+SEED_SQL: dict[int, list[str]] = {0: [], 1: V1_ROWS, 2: V2_ROWS, 3: V3_ROWS, 4: V4_ROWS}
 
 
 @pytest.mark.parametrize("version", range(LATEST_VERSION + 1))
@@ -127,6 +131,7 @@ def test_every_version_upgrades_and_reads_back(tmp_path: Path, version: int) -> 
             assert company.name == "上海老数据有限公司"
             assert company.has_union is True
             assert company.headcount == 50
+            assert company.pay_day == (10 if version >= 4 else None)
             assert audit is not None
             assert audit.auditors[0].name == "王"
             assert str(findings[0].money_at_stake) == "50.00"

@@ -61,6 +61,11 @@ class CompanyEditorDialog(QDialog):
         self.rows.add("industry", "行业", QLineEdit())
         self.rows.add("headcount", "职工人数", self.headcount_edit)
         self.rows.add("has_union", "工会", QCheckBox("已建立工会"))
+        self.pay_day_edit = QLineEdit()
+        self.pay_day_edit.setPlaceholderText(
+            "次月几日发放上月工资，如 10；用于核查工资是否按时发放"
+        )
+        self.rows.add("pay_day", "约定发薪日", self.pay_day_edit)
         self.rows.add("contact_name", "联系人", QLineEdit())
         self.rows.add("contact_phone", "联系电话", QLineEdit())
         self.rows.add("notes", "备注", notes)

@@ -15,6 +15,7 @@ from auditdesk.store.migrations import (
     m0001_initial,
     m0002_checklist_snapshots,
     m0003_payroll,
+    m0004_company_pay_day,
 )
 
 
@@ -33,6 +34,7 @@ STEPS: list[Step] = [
     ),
     Step(2, "checklist snapshots pinned by audits", m0002_checklist_snapshots.upgrade),
     Step(3, "imported payroll rows and column mapping profiles", m0003_payroll.upgrade),
+    Step(4, "agreed pay day of a company", m0004_company_pay_day.upgrade),
 ]
 
 LATEST_VERSION = STEPS[-1].version
