@@ -81,3 +81,45 @@ def test_import_into_unknown_audit(cli: CliRunner) -> None:
     done = cli("payroll", "import", "--audit", "nope", str(SAMPLES / "s3-gbk.csv"))
     assert done.returncode == 2
     assert "体检" in done.stderr
+
+
+def test_check_json_shape_and_exact_findings(cli: CliRunner) -> None:
+    done = cli("payroll", "check", "--json", str(SAMPLES / "s2-titled-grouped.xlsx"), data_dir=False)
+    assert done.returncode == 0, done.stderr
+    data = done.json()
+    assert data["region"] == "shanghai"
+    assert data["rows"] == 45
+    assert data["periods"] == ["2025-07"]
+    assert data["rules_skipped"] == []
+    assert len(data["findings"]) == 14
+    child = next(f for f in data["findings"] if f["rule"] == "AGE.CHILD_LABOR")
+    assert child["employee_id"] == "E0041"
+    assert child["severity"] == "critical"
+    assert child["amount"] == "5000.00"
+    assert child["source"] == {"file": "s2-titled-grouped.xlsx", "sheet": "工资", "row": 17}
+    assert child["legal_basis"][0]["text"] == "《劳动法》第十五条"
+
+
+def test_check_states_skipped_rules(cli: CliRunner, tmp_path: Path) -> None:
+    rows = [["工号", "姓名", "部门", "应发工资"], ["E1", "张三", "仓储部", 2000]]
+    path = write_xlsx(tmp_path / "2025-07.xlsx", [SheetSpec("Sheet1", rows)])
+    done = cli("payroll", "check", str(path), data_dir=False)
+    assert done.returncode == 0, done.stderr
+    assert "未运行 PAY.OT_UNDERPAID（加班费低于法定标准）：缺少列：加班费" in done.stdout
+    assert "低于 2025-07 上海最低工资 2,740.00 元" in done.stdout
+
+
+def test_check_unreadable_input_exits_2(cli: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "空.csv"
+    path.write_bytes(b"")
+    done = cli("payroll", "check", str(path), data_dir=False)
+    assert done.returncode == 2
+    assert "空.csv" in done.stderr
+
+
+def test_check_an_audit(cli: CliRunner) -> None:
+    assert cli("demo").returncode == 0
+    audit_id = cli("audit", "list", "--json").json()[0]["id"]
+    assert cli("payroll", "import", "--audit", audit_id, str(SAMPLES / "s3-gbk.csv")).returncode == 0
+    data = cli("payroll", "check", "--audit", audit_id, "--json").json()
+    assert len(data["findings"]) == 14

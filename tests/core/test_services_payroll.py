@@ -125,3 +125,44 @@ def test_deleting_a_company_deletes_its_payroll(ws: Workspace, audit: Audit) -> 
     with ws.store.read() as tx:
         assert tx.count_rows("payroll_rows") == 0
         assert tx.count_rows("mapping_profiles") == 0
+
+
+# ------------------------------------------------------------------ rules over an audit
+def test_check_audit_uses_the_stored_rows_and_the_company_pay_day(
+    ws: Workspace, audit: Audit
+) -> None:
+    payroll.import_payroll(ws, audit.id, [SAMPLES / "s3-gbk.csv"])
+    before = payroll.check_audit(ws, audit.id)
+    late = [f for f in before.findings if f.rule == "PAY.LATE"]
+    assert [f.employee_key for f in late] == ["E0030"]
+    company = companies.get_company(ws, audit.company_id)
+    companies.update_company(ws, company.id, company.to_input().model_copy(update={"pay_day": 5}))
+    after = payroll.check_audit(ws, audit.id)
+    late = [f for f in after.findings if f.rule == "PAY.LATE"]
+    assert len(late) > 1  # everyone paid after the 5th of September is now late against the agreement
+    assert all(f.severity.value in ("high", "medium") for f in late)
+
+
+def test_a_group_becomes_one_report_finding_and_is_refreshed_not_duplicated(
+    ws: Workspace, audit: Audit
+) -> None:
+    payroll.import_payroll(ws, audit.id, [SAMPLES / "s1-simple.xlsx"])
+    groups = payroll.group_findings(payroll.check_audit(ws, audit.id))
+    group = next(g for g in groups if g.rule == "PAY.MIN_WAGE" and g.period == "2025-07")
+    assert group.headline() == "1 名员工 2025-07 工资低于最低工资标准，合计 1,845.30 元"
+    finding = payroll.adopt_group(ws, audit.id, group)
+    assert finding.origin_ref == "PAY.MIN_WAGE@2025-07"
+    assert finding.money_at_stake == Decimal("1845.30")
+    assert "最低工资规定" in finding.legal_basis[0].law
+    assert finding.remedy
+    again = payroll.adopt_group(ws, audit.id, group)
+    assert again.id == finding.id
+    with ws.store.read() as tx:
+        assert len(tx.list_findings(audit.id)) == 1
+
+
+def test_check_files_refuses_when_nothing_is_readable(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "说明.xlsx", [SheetSpec("说明", [["本表无数据"]])])
+    with pytest.raises(AuditDeskError) as info:
+        payroll.check_files([path])
+    assert "没有可检查的工资数据" in info.value.message
