@@ -1,4 +1,4 @@
-"""Main window: navigation 企业 / 体检 / 跟诊 / 设置 over a stacked widget; one data_changed signal."""
+"""Main window: navigation 企业 / 体检 / 跟诊 / 法规参数 / 设置 over a stacked widget; one data_changed signal."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from auditdesk.gui.dialogs.errors import report_failure
 from auditdesk.gui.pages.audits import AuditsPage
 from auditdesk.gui.pages.companies import CompaniesPage
 from auditdesk.gui.pages.followups import FollowupsPage
+from auditdesk.gui.pages.params import ParamsPage
 from auditdesk.gui.pages.settings import SettingsPage
 from auditdesk.gui.worker import JobRunner
 from auditdesk.services import demo
@@ -38,7 +39,7 @@ QLabel#pageTitle { font-size: 20px; font-weight: bold; padding: 4px 0 8px 0; }
 QLabel#emptyHint { color: #666; padding: 8px 0; }
 """
 
-NAV_PAGES = ("企业", "体检", "跟诊", "设置")
+NAV_PAGES = ("企业", "体检", "跟诊", "法规参数", "设置")
 
 
 class MainWindow(QMainWindow):
@@ -62,13 +63,9 @@ class MainWindow(QMainWindow):
         self.companies_page = CompaniesPage(ctx)
         self.audits_page = AuditsPage(ctx)
         self.followups_page = FollowupsPage(ctx)
+        self.params_page = ParamsPage(ctx)
         self.settings_page = SettingsPage(ctx)
-        for page in (
-            self.companies_page,
-            self.audits_page,
-            self.followups_page,
-            self.settings_page,
-        ):
+        for page in self.pages():
             self.stack.addWidget(page)
 
         central = QWidget()
@@ -125,14 +122,14 @@ class MainWindow(QMainWindow):
             f"数据目录：{self.ctx.ws.paths.root}",
         )
 
+    def pages(self) -> tuple[QWidget, ...]:
+        """The pages in navigation order."""
+        return (self.companies_page, self.audits_page, self.followups_page, self.params_page,
+                self.settings_page)  # fmt: skip
+
     def _reload_pages(self, kind: str) -> None:
-        for page in (
-            self.companies_page,
-            self.audits_page,
-            self.followups_page,
-            self.settings_page,
-        ):
-            page.reload()
+        for page in self.pages():
+            page.reload()  # type: ignore[attr-defined]
 
     # ------------------------------------------------------------ demo data
     def offer_demo_if_empty(self) -> bool:

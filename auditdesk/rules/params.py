@@ -203,3 +203,110 @@ def load_params(region: str = "shanghai") -> RegionParams:
         known = "、".join(f"{k}（{v}）" for k, v in KNOWN_REGIONS.items())
         raise AuditDeskError(f"暂不支持地区“{region}”。可用：{known}")
     return parse_params(shipped_dir("resources") / "regions" / f"{region}.toml")
+
+
+@dataclass(frozen=True)
+class ParamLine:
+    """One line of the read-only 法规参数 view."""
+
+    topic: str
+    effective: str
+    value: str
+    status: str
+    source: str
+
+
+STATUS_LABELS = {"verified": "已核实", "2nd-hand": "二手来源，待复核", "": ""}
+
+
+def describe(params: RegionParams) -> list[ParamLine]:
+    """Every figure of a region, with its dates, status and source, for display."""
+    lines: list[ParamLine] = []
+    for series, template in (
+        (params.minimum_wage, "月 {monthly} 元；小时 {hourly} 元"),
+        (params.si_base, "下限 {lower} 元；上限 {upper} 元"),
+        (params.hf_base, "下限 {lower} 元；上限 {upper} 元"),
+    ):
+        for entry in series.entries:
+            lines.append(
+                ParamLine(
+                    series.label,
+                    f"{entry.start} 起",
+                    template.format(**entry.values),
+                    STATUS_LABELS.get(entry.status, entry.status),
+                    entry.source,
+                )
+            )
+        lines.append(
+            ParamLine(
+                series.label,
+                f"已知有效至 {series.known_until}",
+                series.note or "此后的月份沿用最后一档并提示可能过时",
+                "",
+                "",
+            )
+        )
+    lines.append(
+        ParamLine(
+            "最低工资不含",
+            "",
+            params.minimum_wage_exclusions,
+            "已核实",
+            params.minimum_wage_exclusions_source,
+        )
+    )
+    rates = params.si_employee_rates
+    lines.append(
+        ParamLine(
+            "社保个人费率",
+            "",
+            f"养老 {rates['pension']}、医疗 {rates['medical']}、"
+            f"失业 {rates['unemployment']}；单位合计约 {params.si_employer_total}（估算用）",
+            "已核实",
+            params.si_rates_source,
+        )
+    )
+    lines.append(
+        ParamLine(
+            "公积金比例",
+            "",
+            f"单位、个人各 {params.hf_rate}（不低于 {params.hf_min_rate}）",
+            "二手来源，待复核",
+            params.hf_rates_source,
+        )
+    )
+    months = "、".join(str(m) for m in sorted(params.high_temp_months))
+    lines.append(
+        ParamLine(
+            "高温津贴",
+            f"{params.high_temp_from} 起",
+            f"{months} 月，每月 {params.high_temp_monthly} 元",
+            "已核实",
+            params.high_temp_source,
+        )
+    )
+    ot = params.overtime
+    lines.append(
+        ParamLine(
+            "加班",
+            "",
+            f"工作日 {ot['workday']} 倍、休息日 {ot['restday']} 倍、法定节假日 "
+            f"{ot['holiday']} 倍；月计薪 {ot['days_per_month']} 天、{ot['hours_per_month']} 小时；"
+            f"每月上限 {ot['monthly_cap_hours']} 小时；未约定工资时基数为正常工资的 "
+            f"{ot['base_share_if_not_agreed']}",
+            "已核实",
+            params.overtime_source,
+        )
+    )
+    names = {"men": "男职工", "women_55": "女职工（原 55 岁）", "women_50": "女职工（原 50 岁）"}
+    for key, s in params.retirement.items():
+        lines.append(
+            ParamLine(
+                "法定退休年龄",
+                f"{s.start_birth[0]}-{s.start_birth[1]:02d} 及以后出生",
+                f"{names[key]}：原 {s.old_age} 岁，每 {s.step_months} 个月延迟 1 个月，最多 {s.max_delay_months} 个月",
+                "已核实",
+                params.retirement_source,
+            )
+        )
+    return lines

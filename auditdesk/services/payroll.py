@@ -334,9 +334,31 @@ class FindingGroup:
         return f"{self.employees} 名员工 {self.period} {self.title}{money}"
 
 
-def group_findings(result: CheckResult) -> list[FindingGroup]:
+def filter_findings(
+    findings: Sequence[PayrollFinding],
+    *,
+    rule: str | None = None,
+    severity: Severity | None = None,
+    department: str | None = None,
+    employee: str = "",
+) -> list[PayrollFinding]:
+    """Findings matching every given filter; ``employee`` matches 工号 or name, in part."""
+    text = employee.strip().lower()
+    return [
+        f
+        for f in findings
+        if (rule is None or f.rule == rule)
+        and (severity is None or f.severity is severity)
+        and (department is None or f.department == department)
+        and (not text or text in f.employee_key.lower() or text in (f.employee_name or "").lower())
+    ]
+
+
+def group_findings(result: CheckResult | Sequence[PayrollFinding]) -> list[FindingGroup]:
+    """Findings grouped by rule and pay month, most severe first."""
+    findings = result.findings if isinstance(result, CheckResult) else result
     groups: dict[tuple[str, str], list[PayrollFinding]] = {}
-    for f in result.findings:
+    for f in findings:
         groups.setdefault((f.rule, f.period), []).append(f)
     out = [
         FindingGroup(rule, members[0].title, period,

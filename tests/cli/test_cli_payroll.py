@@ -84,7 +84,9 @@ def test_import_into_unknown_audit(cli: CliRunner) -> None:
 
 
 def test_check_json_shape_and_exact_findings(cli: CliRunner) -> None:
-    done = cli("payroll", "check", "--json", str(SAMPLES / "s2-titled-grouped.xlsx"), data_dir=False)
+    done = cli(
+        "payroll", "check", "--json", str(SAMPLES / "s2-titled-grouped.xlsx"), data_dir=False
+    )
     assert done.returncode == 0, done.stderr
     data = done.json()
     assert data["region"] == "shanghai"
@@ -120,6 +122,8 @@ def test_check_unreadable_input_exits_2(cli: CliRunner, tmp_path: Path) -> None:
 def test_check_an_audit(cli: CliRunner) -> None:
     assert cli("demo").returncode == 0
     audit_id = cli("audit", "list", "--json").json()[0]["id"]
-    assert cli("payroll", "import", "--audit", audit_id, str(SAMPLES / "s3-gbk.csv")).returncode == 0
+    assert (
+        cli("payroll", "import", "--audit", audit_id, str(SAMPLES / "s3-gbk.csv")).returncode == 0
+    )
     data = cli("payroll", "check", "--audit", audit_id, "--json").json()
     assert len(data["findings"]) == 14

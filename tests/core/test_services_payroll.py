@@ -139,7 +139,9 @@ def test_check_audit_uses_the_stored_rows_and_the_company_pay_day(
     companies.update_company(ws, company.id, company.to_input().model_copy(update={"pay_day": 5}))
     after = payroll.check_audit(ws, audit.id)
     late = [f for f in after.findings if f.rule == "PAY.LATE"]
-    assert len(late) > 1  # everyone paid after the 5th of September is now late against the agreement
+    assert (
+        len(late) > 1
+    )  # everyone paid after the 5th of September is now late against the agreement
     assert all(f.severity.value in ("high", "medium") for f in late)
 
 

@@ -9,6 +9,7 @@ from auditdesk.errors import AuditDeskError
 from auditdesk.formatting import format_date
 from auditdesk.gui.context import AppContext
 from auditdesk.gui.dialogs.errors import report_failure
+from auditdesk.gui.dialogs.payroll_findings import PayrollFindingsDialog
 from auditdesk.gui.table_model import (
     RIGHT,
     ColumnSpec,
@@ -48,6 +49,7 @@ class AuditsPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.wizard: PayrollImportWizard | None = None
+        self.findings_dialog: PayrollFindingsDialog | None = None
         layout = QVBoxLayout(self)
         layout.addWidget(page_title("体检"))
         bar = QHBoxLayout()
@@ -55,6 +57,10 @@ class AuditsPage(QWidget):
         self.import_button.setToolTip("把企业的工资表（.xlsx/.xls/.csv）导入所选体检，供查诊核对")
         self.import_button.clicked.connect(self.import_payroll)
         bar.addWidget(self.import_button)
+        self.check_button = QPushButton("工资核查…")
+        self.check_button.setToolTip("按最低工资、加班费、社保等规则核查所选体检已导入的工资表")
+        self.check_button.clicked.connect(self.check_payroll)
+        bar.addWidget(self.check_button)
         bar.addStretch(1)
         layout.addLayout(bar)
         self.empty_hint = QLabel("暂无体检记录。")
@@ -76,7 +82,18 @@ class AuditsPage(QWidget):
         return row
 
     def _update_buttons(self) -> None:
-        self.import_button.setEnabled(self.selected() is not None)
+        chosen = self.selected() is not None
+        self.import_button.setEnabled(chosen)
+        self.check_button.setEnabled(chosen)
+
+    def check_payroll(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        self.findings_dialog = PayrollFindingsDialog(self.ctx, row.audit.id, self)
+        self.findings_dialog.finding_adopted.connect(lambda _id: self.data_changed.emit("findings"))
+        self.findings_dialog.open()
+        self.findings_dialog.start()
 
     def import_payroll(self) -> None:
         row = self.selected()

@@ -1,0 +1,200 @@
+"""工资核查: the payroll rule results of an audit, grouped by rule and month, filterable; a group
+can be turned into one report finding."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from auditdesk.errors import AuditDeskError
+from auditdesk.formatting import format_money
+from auditdesk.gui.context import AppContext
+from auditdesk.gui.dialogs.errors import report_failure
+from auditdesk.gui.table_model import RIGHT, ColumnSpec, RecordProxyModel, RecordTableModel
+from auditdesk.gui.widgets import read_only_table, selected_record, stretch
+from auditdesk.gui.worker import JobRunner
+from auditdesk.models.finding import Severity
+from auditdesk.models.payroll import CheckResult, PayrollFinding
+from auditdesk.services import payroll
+from auditdesk.services.payroll import FindingGroup
+
+ALL = "（全部）"
+
+GROUP_COLUMNS: list[ColumnSpec[FindingGroup]] = [
+    ColumnSpec("严重程度", lambda g: g.severity.label, lambda g: g.severity.rank),
+    ColumnSpec("规则", lambda g: g.title, tooltip=lambda g: g.rule),
+    ColumnSpec("月份", lambda g: g.period),
+    ColumnSpec("人数", lambda g: str(g.employees), lambda g: g.employees, RIGHT),
+    ColumnSpec("涉及金额", lambda g: format_money(g.total), lambda g: g.total, RIGHT),
+]
+
+FINDING_COLUMNS: list[ColumnSpec[PayrollFinding]] = [
+    ColumnSpec("员工", lambda f: f.employee_key),
+    ColumnSpec("姓名", lambda f: f.employee_name or ""),
+    ColumnSpec("部门", lambda f: f.department or ""),
+    ColumnSpec("严重程度", lambda f: f.severity.label, lambda f: f.severity.rank),
+    ColumnSpec("金额", lambda f: format_money(f.amount), lambda f: f.amount, RIGHT),
+    ColumnSpec("说明", lambda f: f.message, tooltip=lambda f: "\n".join(
+        [f.message, f.caveat, "依据：" + "；".join(c.display() for c in f.legal_basis)])),
+    ColumnSpec("来源", lambda f: f.source_ref),
+]  # fmt: skip
+
+
+class PayrollFindingsDialog(QDialog):
+    """Runs the rules on the audit's payroll (in the worker) and shows what they found."""
+
+    finding_adopted = Signal(str)
+
+    def __init__(self, ctx: AppContext, audit_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.audit_id = ctx, audit_id
+        self.check_result: CheckResult | None = None
+        self.setWindowTitle("工资核查结果")
+        self.resize(1100, 700)
+        self.summary = QLabel("正在核查…")
+        self.summary.setWordWrap(True)
+        self.rule_filter = QComboBox()
+        self.severity_filter = QComboBox()
+        self.department_filter = QComboBox()
+        self.employee_filter = QLineEdit()
+        self.employee_filter.setPlaceholderText("工号或姓名")
+        self.employee_filter.setClearButtonEnabled(True)
+        bar = QHBoxLayout()
+        for label, widget in (("规则", self.rule_filter), ("严重程度", self.severity_filter),
+                              ("部门", self.department_filter), ("员工", self.employee_filter)):  # fmt: skip
+            bar.addWidget(QLabel(label))
+            bar.addWidget(widget, 1)
+        self.groups: RecordTableModel[FindingGroup] = RecordTableModel(GROUP_COLUMNS, parent=self)
+        self.group_proxy = RecordProxyModel(self)
+        self.group_proxy.setSourceModel(self.groups)
+        self.group_table = read_only_table()
+        self.group_table.setModel(self.group_proxy)
+        stretch(self.group_table, 1)
+        self.details: RecordTableModel[PayrollFinding] = RecordTableModel(
+            FINDING_COLUMNS, parent=self
+        )
+        self.detail_proxy = RecordProxyModel(self)
+        self.detail_proxy.setSourceModel(self.details)
+        self.detail_table = read_only_table()
+        self.detail_table.setModel(self.detail_proxy)
+        stretch(self.detail_table, 5)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.group_table)
+        splitter.addWidget(self.detail_table)
+        self.adopt_button = QPushButton("转为报告问题")
+        self.adopt_button.setToolTip(
+            "把所选规则、月份的全部员工合并为体检报告中的一条问题（含金额与法律依据）"
+        )
+        self.adopt_button.setEnabled(False)
+        self.adopt_button.clicked.connect(self.adopt_selected)
+        self.status = QLabel("")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.adopt_button)
+        bottom.addWidget(self.status, 1)
+        bottom.addWidget(buttons)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addLayout(bar)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(bottom)
+        for combo in (self.rule_filter, self.severity_filter, self.department_filter):
+            combo.currentIndexChanged.connect(self.apply_filters)
+        self.employee_filter.textChanged.connect(self.apply_filters)
+        self.group_table.selectionModel().selectionChanged.connect(self._group_selected)
+        self.runner = JobRunner(self, ctx.pool)
+
+    def start(self) -> None:
+        self.runner.start(
+            lambda progress, cancel: payroll.check_audit(self.ctx.ws, self.audit_id),
+            title="工资核查",
+            on_finished=self.show_result,
+            on_failed=self._failed,
+        )
+
+    def _failed(self, exc: BaseException) -> None:
+        if isinstance(exc, AuditDeskError):
+            self.summary.setText(f"无法核查：{exc.message}")
+        else:
+            report_failure(self, exc, "工资核查出错", None)
+
+    def show_result(self, result: CheckResult) -> None:
+        self.check_result = result
+        skipped = "；".join(f"{s.title}（{s.reason}）" for s in result.rules_skipped)
+        lines = [
+            f"{result.rows} 行工资数据，{result.employees} 名员工，月份 {'、'.join(result.periods) or '—'}；"
+            f"运行 {len(result.rules_run)} 条规则，发现 {len(result.findings)} 项。",
+        ]
+        if not result.rows:
+            lines = ["该体检还没有导入工资表：请先在体检列表中“导入工资表…”。"]
+        if skipped:
+            lines.append(f"未运行：{skipped}")
+        lines += [f"注意：{n}" for n in result.notes]
+        self.summary.setText("\n".join(lines))
+        self._fill_filters(result)
+        self.apply_filters()
+
+    def _fill_filters(self, result: CheckResult) -> None:
+        def fill(combo: QComboBox, items: list[tuple[str, object]]) -> None:
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(ALL, None)
+            for text, data in items:
+                combo.addItem(text, data)
+            combo.blockSignals(False)
+
+        rules = sorted({(f.title, f.rule) for f in result.findings}, key=lambda t: t[1])
+        fill(self.rule_filter, [(f"{title}（{rule}）", rule) for title, rule in rules])
+        fill(self.severity_filter, [(s.label, s.value) for s in Severity])
+        departments = sorted({f.department for f in result.findings if f.department})
+        fill(self.department_filter, [(d, d) for d in departments])
+
+    def apply_filters(self) -> None:
+        if self.check_result is None:
+            return
+        severity = self.severity_filter.currentData()
+        found = payroll.filter_findings(
+            self.check_result.findings,
+            rule=self.rule_filter.currentData(),
+            severity=Severity(severity) if severity else None,
+            department=self.department_filter.currentData(),
+            employee=self.employee_filter.text(),
+        )
+        self.groups.set_rows(payroll.group_findings(found))
+        self.details.set_rows([])
+        self.adopt_button.setEnabled(False)
+        if self.groups.rowCount():
+            self.group_table.selectRow(0)
+
+    def selected_group(self) -> FindingGroup | None:
+        group: FindingGroup | None = selected_record(self.group_table)
+        return group
+
+    def _group_selected(self) -> None:
+        group = self.selected_group()
+        self.details.set_rows(group.findings if group else [])
+        self.adopt_button.setEnabled(group is not None)
+
+    def adopt_selected(self) -> None:
+        group = self.selected_group()
+        if group is None:
+            return
+        try:
+            finding = payroll.adopt_group(self.ctx.ws, self.audit_id, group)
+        except AuditDeskError as exc:
+            report_failure(self, exc, "无法转为报告问题", None)
+            return
+        self.status.setText(f"已转为报告问题：{finding.title}")
+        self.finding_adopted.emit(finding.id)

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+from auditdesk.gui.context import AppContext
+from auditdesk.gui.dialogs.payroll_findings import PayrollFindingsDialog
+from auditdesk.gui.pages.params import ParamsPage
+from auditdesk.models.audit import Audit
+from auditdesk.models.company import CompanyInput
+from auditdesk.services import audits, companies, payroll
+from auditdesk.services.workspace import Workspace
+from tests.samples import PAYROLL_SAMPLES as SAMPLES
+
+
+@pytest.fixture
+def audit(ws: Workspace) -> Audit:
+    company = companies.add_company(ws, CompanyInput(name="上海测试机械有限公司"))
+    audit = audits.start_audit(ws, company.id)
+    payroll.import_payroll(ws, audit.id, [SAMPLES / "s1-simple.xlsx"])
+    return audit
+
+
+@pytest.fixture
+def dialog(qtbot: Any, ctx: AppContext, audit: Audit) -> PayrollFindingsDialog:
+    d = PayrollFindingsDialog(ctx, audit.id)
+    qtbot.addWidget(d)
+    d.show()
+    d.start()
+    qtbot.waitUntil(lambda: d.check_result is not None, timeout=10000)
+    return d
+
+
+def test_groups_filters_and_details(dialog: PayrollFindingsDialog) -> None:
+    assert "135 行工资数据" in dialog.summary.text()
+    assert dialog.groups.rowCount() == 14  # each expected finding is its own rule and month here
+    first = dialog.groups.row_at(0)
+    assert first.severity.value == "critical"  # most severe first
+    assert dialog.details.rowCount() == 1
+    dialog.rule_filter.setCurrentIndex(dialog.rule_filter.findData("PAY.MIN_WAGE"))
+    assert dialog.groups.rowCount() == 2
+    assert {g.period for g in dialog.groups.rows()} == {"2025-06", "2025-07"}
+    dialog.rule_filter.setCurrentIndex(0)
+    dialog.employee_filter.setText("E0044")
+    assert [g.rule for g in dialog.groups.rows()] == ["PAY.OT_UNDERPAID"]
+    dialog.employee_filter.setText("")
+    dialog.severity_filter.setCurrentIndex(dialog.severity_filter.findData("critical"))
+    assert [g.rule for g in dialog.groups.rows()] == ["AGE.CHILD_LABOR"]
+
+
+def test_adopting_a_group_adds_a_report_finding(
+    qtbot: Any, dialog: PayrollFindingsDialog, ws: Workspace, audit: Audit
+) -> None:
+    dialog.rule_filter.setCurrentIndex(dialog.rule_filter.findData("PAY.OT_UNDERPAID"))
+    with qtbot.waitSignal(dialog.finding_adopted, timeout=2000):
+        qtbot.mouseClick(dialog.adopt_button, Qt.MouseButton.LeftButton)
+    with ws.store.read() as tx:
+        [finding] = tx.list_findings(audit.id)
+    assert finding.origin_ref == "PAY.OT_UNDERPAID@2025-08"
+    assert finding.money_at_stake is not None
+    assert "已转为报告问题" in dialog.status.text()
+
+
+def test_findings_models_pass_the_model_tester(
+    qtmodeltester: Any, dialog: PayrollFindingsDialog
+) -> None:
+    qtmodeltester.check(dialog.groups)
+    qtmodeltester.check(dialog.details)
+
+
+def test_params_page_lists_sources(qtbot: Any, ctx: AppContext, qtmodeltester: Any) -> None:
+    page = ParamsPage(ctx)
+    qtbot.addWidget(page)
+    rows = page.model.rows()
+    wage = [r for r in rows if r.topic == "最低工资" and "2025-07-01" in r.effective]
+    assert wage[0].value == "月 2740 元；小时 25 元"
+    assert wage[0].source
+    assert any("2nd-hand" in r.status or "待复核" in r.status for r in rows)
+    qtmodeltester.check(page.model)
+
+
+def test_audit_page_opens_the_check(qtbot: Any, main_window: Any, audit: Audit) -> None:
+    page = main_window.audits_page
+    page.reload()
+    page.table.selectRow(0)
+    qtbot.mouseClick(page.check_button, Qt.MouseButton.LeftButton)
+    dialog = page.findings_dialog
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.check_result is not None, timeout=10000)
+    assert dialog.groups.rowCount() == 14
+    dialog.reject()
