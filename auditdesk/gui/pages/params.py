@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHeaderView, QLabel, QVBoxLayout, QWidget
 
 from auditdesk.errors import AuditDeskError
 from auditdesk.gui.context import AppContext
@@ -33,7 +33,11 @@ class ParamsPage(QWidget):
         self.table.setSortingEnabled(False)
         self.table.setModel(self.model)
         self.table.setWordWrap(True)
+        header = self.table.horizontalHeader()
         stretch(self.table, 2)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(4, 300)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         layout.addWidget(self.table, 1)
         self.reload()
 
