@@ -6,10 +6,8 @@ runs the whole import (progress + cancel) and is what ``payroll inspect`` report
 
 from __future__ import annotations
 
-import gc
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import compress, repeat
@@ -37,7 +35,7 @@ from auditdesk.payroll.layout import Header, PeriodGuess, cell_ref, column_lette
 from auditdesk.payroll.mapping import choose_fields
 from auditdesk.payroll.readers import RawSheet, RawWorkbook, read_workbook
 from auditdesk.payroll.values import PARSERS, CellValueError, find_period, is_empty
-from auditdesk.progress import CancelToken, ProgressFn, check_cancel, no_progress
+from auditdesk.progress import CancelToken, ProgressFn, check_cancel, no_progress, paused_gc
 
 BATCH = 2000
 _SAMPLE_ROWS = 200
@@ -419,21 +417,8 @@ def read_payroll(
     """
     if period is not None and find_period(period) != period:
         raise AuditDeskError(f"“{period}”不是有效的工资月份，应为 YYYY-MM，如 2025-07")
-    with _no_cyclic_gc():
+    with paused_gc():
         return _read_payroll(paths, mapping, profile, period, keep_rows, progress, cancel)
-
-
-@contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Pause the cycle collector: an import allocates a few million objects with no reference
-    cycles, and the collector would otherwise rescan them again and again (about 15% of the time)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _read_payroll(

@@ -105,13 +105,7 @@ DUPLICATE = Rule(
 
 
 def _present_sum(emp: EmployeeMonth, names: tuple[str, ...]) -> Decimal:
-    values = emp.row.__dict__
-    total = ZERO
-    for name in names:
-        v = values[name]
-        if v is not None:
-            total += v
-    return total
+    return sum(filter(None, map(emp.row.__dict__.__getitem__, names)), ZERO)
 
 
 _SI_NAMES = tuple(f.value for f in EMPLOYEE_SI)

@@ -20,6 +20,7 @@ from auditdesk.models.payroll import (
     PayrollRow,
     RuleSkip,
 )
+from auditdesk.progress import paused_gc
 from auditdesk.rules import calendar as workcal
 from auditdesk.rules.ids import IdInfo, parse_id
 from auditdesk.rules.params import Lookup, RegionParams, load_params, period_start
@@ -73,7 +74,13 @@ def next_period(period: str, months: int = 1) -> str:
 
 @dataclass(slots=True)
 class EmployeeMonth:
-    """A payroll row with the figures several rules share, computed once."""
+    """A payroll row with the figures several rules share, computed once in :func:`derive`.
+
+    ``normal_wage`` is gross pay without overtime pay and the allowances the region excludes;
+    ``eligible`` is what counts toward the minimum wage (normal wage less the employee's own SI
+    and HF); both are ``None`` without a gross pay. ``ot_hours`` are (workday, rest day,
+    statutory holiday) hours, missing as zero.
+    """
 
     row: PayrollRow
     key: str
@@ -90,22 +97,9 @@ class EmployeeMonth:
     employee_hf: Decimal | None
     retired: bool
     retirement_note: str
-
-    @property
-    def normal_wage(self) -> Decimal | None:
-        """Gross pay without overtime pay and the allowances the region excludes."""
-        return None if self.gross is None else self.gross - self.ot_pay - self.excluded
-
-    @property
-    def eligible(self) -> Decimal | None:
-        """What counts toward the minimum wage: normal wage less the employee's own SI and HF."""
-        nw = self.normal_wage
-        return None if nw is None else nw - self.employee_si - (self.employee_hf or ZERO)
-
-    @property
-    def ot_hours(self) -> tuple[Decimal, Decimal, Decimal]:
-        r = self.row
-        return (r.ot_hours_workday or ZERO, r.ot_hours_restday or ZERO, r.ot_hours_holiday or ZERO)
+    normal_wage: Decimal | None
+    eligible: Decimal | None
+    ot_hours: tuple[Decimal, Decimal, Decimal]
 
 
 @dataclass
@@ -191,15 +185,9 @@ def cite(law: str, article: str = "", excerpt: str = "") -> Citation:
     return Citation(law=law, article=article, excerpt=excerpt)
 
 
-def _sum(row: PayrollRow, names: Sequence[str]) -> tuple[Decimal, bool]:
-    total, seen = ZERO, False
-    values = row.__dict__
-    for name in names:
-        v = values[name]
-        if v is not None:
-            total += v
-            seen = True
-    return total, seen
+def _sum(row: PayrollRow, names: Sequence[str]) -> Decimal:
+    """Sum of the named fields that have a value (missing ones add nothing)."""
+    return sum(filter(None, map(row.__dict__.__getitem__, names)), ZERO)
 
 
 def _key(row: PayrollRow) -> str:
@@ -212,8 +200,11 @@ def _key(row: PayrollRow) -> str:
 
 def _ratio(row: PayrollRow, start: date, end: date) -> tuple[Decimal, str]:
     """Share of the month worked: attended/scheduled days, else from a hire date inside the month."""
-    if row.scheduled_days and row.attended_days is not None and row.scheduled_days > 0:
-        ratio = min(ONE, row.attended_days / row.scheduled_days)
+    scheduled, attended = row.scheduled_days, row.attended_days
+    if scheduled and attended is not None and scheduled > 0:
+        if attended >= scheduled:
+            return ONE, ""
+        ratio = attended / scheduled
         if ratio < ONE:
             return ratio, (
                 f"出勤 {row.attended_days}/{row.scheduled_days} 天，按比例折算；"
@@ -236,39 +227,41 @@ def _ratio(row: PayrollRow, start: date, end: date) -> tuple[Decimal, str]:
 def derive(rows: Sequence[PayrollRow], params: RegionParams) -> list[EmployeeMonth]:
     """Each row's shared figures (sums, ratio, ID facts, retirement) computed once."""
     out: list[EmployeeMonth] = []
+    append = out.append
     id_cache: dict[str, IdInfo] = {}
     retire_cache: dict[str, tuple[int, int, str]] = {}
     for row in rows:
+        values = row.__dict__
         start, end = workcal.month_bounds(row.period)
         ident = None
-        if row.id_number:
-            ident = id_cache.get(row.id_number)
+        number = values["id_number"]
+        if number:
+            ident = id_cache.get(number)
             if ident is None:
-                ident = id_cache[row.id_number] = parse_id(row.id_number)
-        excluded, _ = _sum(row, _EXCLUDED_NAMES)
-        si, si_seen = _sum(row, _SI_NAMES)
+                ident = id_cache[number] = parse_id(number)
+        excluded = _sum(row, _EXCLUDED_NAMES)
+        si = _sum(row, _SI_NAMES)
         ratio, note = _ratio(row, start, end)
         retired, retirement_note = _retired(ident, row.period, params, retire_cache)
-        out.append(
+        gross = values["gross_pay"]
+        ot_pay = values["ot_pay"] or ZERO
+        hf = values["housing_fund_employee"]
+        normal = None if gross is None else gross - ot_pay - excluded
+        eligible = None if normal is None else normal - si - (hf or ZERO)
+        ot_hours = (values["ot_hours_workday"] or ZERO, values["ot_hours_restday"] or ZERO,
+                    values["ot_hours_holiday"] or ZERO)  # fmt: skip
+        append(
             EmployeeMonth(
-                row=row,
-                key=_key(row),
-                ident=ident,
-                start=start,
-                end=end,
-                ratio=ratio,
-                ratio_note=note,
-                gross=row.gross_pay,
-                ot_pay=row.ot_pay or ZERO,
-                excluded=excluded,
-                employee_si=si,
-                si_blank=not si_seen or si == ZERO,
-                employee_hf=row.housing_fund_employee,
-                retired=retired,
-                retirement_note=retirement_note,
+                row, _key(row), ident, start, end, ratio, note, gross, ot_pay, excluded, si,
+                si == ZERO, hf, retired, retirement_note, normal, eligible, ot_hours,
             )
-        )
+        )  # fmt: skip
     return out
+
+
+@cache
+def _year_month(period: str) -> tuple[int, int]:
+    return int(period[:4]), int(period[5:7])
 
 
 def _retired(
@@ -284,7 +277,7 @@ def _retired(
         y, m = schedule.retirement_month(ident.birth)
         known = cache[ident.number] = (y, m, schedule.age_text(ident.birth))
     y, m, age = known
-    if (int(period[:4]), int(period[5:7])) > (y, m):
+    if _year_month(period) > (y, m):
         return True, f"已于 {y}-{m:02d} 达到法定退休年龄（{age}）"
     return False, ""
 
@@ -324,6 +317,17 @@ def run_rules(
     """
     from auditdesk.rules.catalog import RULES
 
+    with paused_gc():
+        return _run(rows, region, present, agreed_pay_day, rules if rules is not None else RULES)
+
+
+def _run(
+    rows: Sequence[PayrollRow],
+    region: str,
+    present: frozenset[PayrollField] | None,
+    agreed_pay_day: int | None,
+    rules: Sequence[Rule],
+) -> CheckResult:
     params = load_params(region)
     have = present if present is not None else present_fields(rows)
     ctx = RuleContext(params=params, present=have, agreed_pay_day=agreed_pay_day)
@@ -331,7 +335,7 @@ def run_rules(
     run: list[str] = []
     skipped: list[RuleSkip] = []
     findings: list[PayrollFinding] = []
-    for rule in rules if rules is not None else RULES:
+    for rule in rules:
         why = rule.missing(have)
         if why:
             skipped.append(RuleSkip(rule=rule.id, title=rule.title, reason=why))

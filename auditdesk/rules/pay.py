@@ -90,20 +90,18 @@ MIN_WAGE = Rule(
 )
 
 
-def overtime_weighted_hours(ctx: RuleContext, emp: EmployeeMonth) -> Decimal:
-    ot = ctx.params.overtime
-    wd, rd, hol = emp.ot_hours
-    return ot["workday"] * wd + ot["restday"] * rd + ot["holiday"] * hol
-
-
 def check_ot_underpaid(
     rule: Rule, ctx: RuleContext, emps: list[EmployeeMonth]
 ) -> Iterator[PayrollFinding]:
-    hours_per_month = ctx.params.overtime["hours_per_month"]
-    share = ctx.params.overtime["base_share_if_not_agreed"]
+    ot = ctx.params.overtime
+    hours_per_month, share = ot["hours_per_month"], ot["base_share_if_not_agreed"]
+    m_wd, m_rd, m_hol = ot["workday"], ot["restday"], ot["holiday"]
     for emp in emps:
-        weighted = overtime_weighted_hours(ctx, emp)
-        if weighted <= ZERO or emp.normal_wage is None:
+        wd, rd, hol = emp.ot_hours
+        if not (wd or rd or hol) or emp.normal_wage is None:
+            continue
+        weighted = m_wd * wd + m_rd * rd + m_hol * hol
+        if weighted <= ZERO:
             continue
         need = required_minimum(ctx, emp)
         if need is None:
@@ -113,7 +111,6 @@ def check_ot_underpaid(
         base = max(monthly, share * full_month)
         required = base / hours_per_month * weighted
         paid = emp.ot_pay
-        wd, rd, hol = emp.ot_hours
         hours = f"工作日 {wd} 小时、休息日 {rd} 小时、法定节假日 {hol} 小时"
         if paid < required - TOLERANCE:
             message = (
