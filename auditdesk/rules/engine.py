@@ -385,7 +385,7 @@ def _pay_month_labelling(rows: Sequence[PayrollRow]) -> list[str]:
         1
         for r in dated
         if r.pay_date is not None
-        and (r.pay_date.year, r.pay_date.month) == (int(r.period[:4]), int(r.period[5:7]))
+        and (r.pay_date.year, r.pay_date.month) == _year_month(r.period)
         and r.pay_date.day < 22
     )
     if early * 2 > len(dated):
