@@ -148,3 +148,28 @@ class AuditSummary(BaseModel):
     company_name: str
     finding_count: int = 0
     open_findings: int = 0
+
+
+class ChangeEntity(LabeledEnum):
+    ANSWER = "answer"
+    FINDING = "finding"
+
+
+labels(ChangeEntity, {"answer": "检查结果", "finding": "问题"})
+
+
+class Change(BaseModel):
+    """One recorded change: who changed which field of an answer or finding, from what to what."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: int = 0
+    audit_id: str
+    entity: ChangeEntity
+    entity_id: str
+    field: str
+    old_value: str | None = None
+    new_value: str | None = None
+    changed_by: str = ""
+    changed_at: datetime
+    undone: bool = False

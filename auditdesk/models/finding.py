@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -84,6 +84,14 @@ class Finding(Record):
     status: RectificationStatus = RectificationStatus.OPEN
     owner: str = ""
     due_date: date | None = None
+    dismissed_reason: str | None = None
+    """Why an auditor dropped this finding (required to dismiss); with who and when."""
+    dismissed_by: str | None = None
+    dismissed_at: datetime | None = None
+
+    @property
+    def dismissed(self) -> bool:
+        return self.dismissed_at is not None
 
     @model_validator(mode="after")
     def _money_not_negative(self) -> Self:

@@ -31,6 +31,11 @@ def list_audits(ws: Workspace, company_id: str | None = None) -> list[AuditSumma
         return tx.list_audit_summaries(company_id)
 
 
+def get_audit(ws: Workspace, audit_id: str) -> Audit:
+    with ws.store.read() as tx:
+        return tx.require_audit(audit_id)
+
+
 def start_audit(
     ws: Workspace,
     company_id: str,

@@ -27,7 +27,7 @@ from sqlalchemy import (
 
 from auditdesk.errors import NotFoundError
 from auditdesk.models.attachment import Attachment
-from auditdesk.models.audit import Answer, Audit, AuditSummary, Visit
+from auditdesk.models.audit import Answer, Audit, AuditSummary, Change, Visit
 from auditdesk.models.common import Record, utcnow
 from auditdesk.models.company import Company, CompanySummary
 from auditdesk.models.finding import Finding, RectificationStatus
@@ -283,6 +283,67 @@ class Tx:
         f = schema.findings
         rows = self.conn.execute(select(f).where(f.c.audit_id == audit_id).order_by(f.c.created_at))
         return [_to_model(Finding, r) for r in rows]
+
+    def get_finding(self, finding_id: str) -> Finding | None:
+        f = schema.findings
+        row = self.conn.execute(select(f).where(f.c.id == finding_id)).first()
+        return None if row is None else _to_model(Finding, row)
+
+    def require_finding(self, finding_id: str) -> Finding:
+        found = self.get_finding(finding_id)
+        if found is None:
+            raise NotFoundError(f"问题已不存在（编号 {finding_id}）。", location=finding_id)
+        return found
+
+    def delete_answer(self, audit_id: str, item_id: str) -> None:
+        ans = schema.answers
+        self.conn.execute(
+            delete(ans).where(and_(ans.c.audit_id == audit_id, ans.c.item_id == item_id))
+        )
+
+    def get_answer(self, audit_id: str, item_id: str) -> Answer | None:
+        ans = schema.answers
+        row = self.conn.execute(
+            select(ans).where(and_(ans.c.audit_id == audit_id, ans.c.item_id == item_id))
+        ).first()
+        return None if row is None else _to_model(Answer, row)
+
+    # -------------------------------------------------------------- history and self-assessment
+    def log_change(self, change: Change) -> int:
+        values = change.model_dump(mode="python", exclude={"id"})
+        values["entity"] = change.entity.value
+        values["undone"] = int(change.undone)
+        result = self.conn.execute(insert(schema.change_log).values(**values))
+        return int(result.inserted_primary_key[0]) if result.inserted_primary_key else 0
+
+    def list_changes(
+        self, audit_id: str, entity: str | None = None, entity_id: str | None = None
+    ) -> list[Change]:
+        cl = schema.change_log
+        query = select(cl).where(cl.c.audit_id == audit_id)
+        if entity is not None:
+            query = query.where(cl.c.entity == entity)
+        if entity_id is not None:
+            query = query.where(cl.c.entity_id == entity_id)
+        rows = self.conn.execute(query.order_by(cl.c.id))
+        return [_to_model(Change, r) for r in rows]
+
+    def mark_undone(self, change_id: int) -> None:
+        cl = schema.change_log
+        self.conn.execute(update(cl).where(cl.c.id == change_id).values(undone=1))
+
+    def set_self_assessment(self, audit_id: str, item_id: str, result: str | None) -> None:
+        sa = schema.self_assessments
+        self.conn.execute(
+            delete(sa).where(and_(sa.c.audit_id == audit_id, sa.c.item_id == item_id))
+        )
+        if result is not None:
+            self._insert(sa, {"audit_id": audit_id, "item_id": item_id, "result": result})
+
+    def list_self_assessment(self, audit_id: str) -> dict[str, str]:
+        sa = schema.self_assessments
+        rows = self.conn.execute(select(sa.c.item_id, sa.c.result).where(sa.c.audit_id == audit_id))
+        return {r.item_id: r.result for r in rows}
 
     # -------------------------------------------------------------- checklist snapshots
     def save_snapshot(self, key: str, version: str, content_hash: str, payload: Any) -> bool:

@@ -116,6 +116,9 @@ findings = Table(
     Column("owner", String(100), nullable=False, default=""),
     Column("due_date", Date),
     Index("ix_findings_audit", "audit_id"),
+    Column("dismissed_reason", Text),
+    Column("dismissed_by", String(50)),
+    Column("dismissed_at", UtcDateTime),
 )
 
 checklist_snapshots = Table(
@@ -183,4 +186,30 @@ mapping_profiles = Table(
     ),
     Column("columns", JSON, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
+)
+
+change_log = Table(
+    "change_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("audit_id", String(36), ForeignKey("audits.id", ondelete="CASCADE"), nullable=False),
+    Column("entity", String(20), nullable=False),
+    Column("entity_id", String(64), nullable=False),
+    Column("field", String(40), nullable=False),
+    Column("old_value", Text),
+    Column("new_value", Text),
+    Column("changed_by", String(50), nullable=False),
+    Column("changed_at", UtcDateTime, nullable=False),
+    Column("undone", Integer, nullable=False, server_default="0"),
+    Index("ix_change_log_entity", "audit_id", "entity", "entity_id"),
+)
+
+self_assessments = Table(
+    "self_assessments",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("audit_id", String(36), ForeignKey("audits.id", ondelete="CASCADE"), nullable=False),
+    Column("item_id", String(64), nullable=False),
+    Column("result", String(20), nullable=False),
+    UniqueConstraint("audit_id", "item_id", name="uq_self_assessments_audit_item"),
 )

@@ -106,7 +106,22 @@ V4_ROWS = [
     V3_ROWS[0].replace("'马陆镇','',50,1,'','','')", "'马陆镇','',50,1,'','','',10)"),
     *V3_ROWS[1:],
 ]
-SEED_SQL: dict[int, list[str]] = {0: [], 1: V1_ROWS, 2: V2_ROWS, 3: V3_ROWS, 4: V4_ROWS}
+V5_ROWS = [
+    *(
+        r.replace("'',NULL)", "'',NULL,NULL,NULL,NULL)")
+        if r.startswith("insert into findings")
+        else r
+        for r in V4_ROWS
+    ),
+    "insert into change_log (audit_id, entity, entity_id, field, old_value, new_value, "
+    "changed_by, changed_at, undone) values ('a2','answer','PAY.REMOVED_LATER','result',NULL,"
+    "'\"non_compliant\"','王','2025-07-02T00:00:00.000000+00:00',0)",
+    "insert into self_assessments (audit_id, item_id, result) values ('a2','PAY.REMOVED_LATER',"
+    "'compliant')",
+]
+SEED_SQL: dict[int, list[str]] = {
+    0: [], 1: V1_ROWS, 2: V2_ROWS, 3: V3_ROWS, 4: V4_ROWS, 5: V5_ROWS,
+}  # fmt: skip
 
 
 @pytest.mark.parametrize("version", range(LATEST_VERSION + 1))
@@ -158,7 +173,14 @@ def test_every_version_upgrades_and_reads_back(tmp_path: Path, version: int) -> 
             assert record.report.sheets[0].data_rows == 1
             assert profile is not None
             assert profile.columns["应发合计"] == "gross_pay"
+        if version >= 5:
+            with ws.store.read() as tx:
+                [change] = tx.list_changes("a2")
+                assert tx.list_self_assessment("a2") == {"PAY.REMOVED_LATER": "compliant"}
+            assert change.new_value == '"non_compliant"'
         if version >= 1:
+            with ws.store.read() as tx:
+                assert not any(f.dismissed for f in tx.list_findings("a1"))
             backups = list((tmp_path / "backups").glob(f"auditdesk-v{version}-*.db"))
             # A backup is taken only when there is something to migrate.
             assert len(backups) == (1 if version < LATEST_VERSION else 0)

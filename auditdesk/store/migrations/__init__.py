@@ -16,6 +16,7 @@ from auditdesk.store.migrations import (
     m0002_checklist_snapshots,
     m0003_payroll,
     m0004_company_pay_day,
+    m0005_visit_history,
 )
 
 
@@ -35,6 +36,7 @@ STEPS: list[Step] = [
     Step(2, "checklist snapshots pinned by audits", m0002_checklist_snapshots.upgrade),
     Step(3, "imported payroll rows and column mapping profiles", m0003_payroll.upgrade),
     Step(4, "agreed pay day of a company", m0004_company_pay_day.upgrade),
+    Step(5, "change history, self-assessments, dismissed findings", m0005_visit_history.upgrade),
 ]
 
 LATEST_VERSION = STEPS[-1].version

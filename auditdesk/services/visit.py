@@ -1,0 +1,417 @@
+"""The visit: walk the checklist (answers saved one change at a time, with history and undo),
+gather and edit findings (会诊), the company's self-assessment beside the verified score."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from auditdesk.checklists.applicability import CompanyProfile, visible_items
+from auditdesk.checklists.schema import ChecklistItem, ChecklistLibrary
+from auditdesk.checklists.scoring import ScoreReport, score_audit
+from auditdesk.errors import AuditDeskError
+from auditdesk.models.audit import (
+    Answer,
+    AnswerResult,
+    AnswerSource,
+    Audit,
+    AuditStatus,
+    Change,
+    ChangeEntity,
+)
+from auditdesk.models.common import Area, utcnow
+from auditdesk.models.company import Company
+from auditdesk.models.finding import Finding, FindingOrigin, Severity
+from auditdesk.services import checklists
+from auditdesk.services.workspace import Workspace
+from auditdesk.store import Tx
+
+FINDING_RESULTS = (AnswerResult.NON_COMPLIANT, AnswerResult.PARTIAL)
+EDITABLE_FINDING_FIELDS = ("title", "facts", "severity", "remedy", "due_date", "owner", "status")
+
+
+@dataclass(frozen=True)
+class WalkItem:
+    item: ChecklistItem
+    area: Area
+    answer: Answer | None
+    self_result: AnswerResult | None = None
+
+
+@dataclass(frozen=True)
+class AreaProgress:
+    area: Area
+    visible: int
+    answered: int
+    to_verify: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.area.label} {self.answered}/{self.visible}"
+
+
+@dataclass(frozen=True)
+class Walk:
+    """What the walk-through shows: the items visible now (conditions applied) and progress."""
+
+    audit: Audit
+    company: Company
+    library: ChecklistLibrary
+    items: list[WalkItem]
+    progress: list[AreaProgress]
+
+    @property
+    def answered(self) -> int:
+        return sum(p.answered for p in self.progress)
+
+    @property
+    def total(self) -> int:
+        return sum(p.visible for p in self.progress)
+
+
+def _area_of(library: ChecklistLibrary) -> dict[str, Area]:
+    return {item.id: module.area for module in library.modules for item in module.items}
+
+
+def load_walk(ws: Workspace, audit_id: str) -> Walk:
+    with ws.store.read() as tx:
+        audit = tx.require_audit(audit_id)
+        company = tx.require_company(audit.company_id)
+        answers = {a.item_id: a for a in tx.list_answers(audit_id)}
+        own = tx.list_self_assessment(audit_id)
+    library = checklists.library_for_audit(ws, audit)
+    areas = _area_of(library)
+    shown = visible_items(library, {k: a.result for k, a in answers.items()},
+                          CompanyProfile.of(company), audit.scope)  # fmt: skip
+    items = [
+        WalkItem(i, areas[i.id], answers.get(i.id),
+                 AnswerResult(own[i.id]) if i.id in own else None)
+        for i in shown
+    ]  # fmt: skip
+    progress: list[AreaProgress] = []
+    for area in Area:
+        mine = [w for w in items if w.area is area]
+        if not mine:
+            continue
+        answered = sum(1 for w in mine if w.answer is not None)
+        verify = sum(1 for w in mine if w.answer and w.answer.result is AnswerResult.TO_VERIFY)
+        progress.append(AreaProgress(area, len(mine), answered, verify))
+    return Walk(audit, company, library, items, progress)
+
+
+def _json(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, date | Decimal):
+        return json.dumps(str(value))
+    return json.dumps(getattr(value, "value", value), ensure_ascii=False)
+
+
+def _log(tx: Tx, audit_id: str, entity: ChangeEntity, entity_id: str, field: str,
+         old: Any, new: Any, by: str, at: Any) -> None:  # fmt: skip
+    tx.log_change(Change(audit_id=audit_id, entity=entity, entity_id=entity_id, field=field,
+                         old_value=_json(old), new_value=_json(new), changed_by=by,
+                         changed_at=at))  # fmt: skip
+
+
+def answer_item(
+    ws: Workspace,
+    audit_id: str,
+    item_id: str,
+    result: AnswerResult | None,
+    *,
+    note: str | None = None,
+    source: AnswerSource | None = None,
+    by: str = "",
+) -> Answer | None:
+    """Save one change to an item's answer in one transaction, with its history.
+
+    ``result=None`` clears the answer. ``note``/``source`` left ``None`` keep what was there.
+
+    Raises:
+        AuditDeskError: the item is not in the audit's checklist version, the answer does not fit
+            its scale, or the audit is closed.
+    """
+    with ws.store.read() as tx:
+        audit = tx.require_audit(audit_id)
+    if audit.status is AuditStatus.CLOSED:
+        raise AuditDeskError("体检已关闭，不能再修改检查结果。", location=audit_id)
+    item = checklists.library_for_audit(ws, audit).item(item_id)
+    if item is None:
+        raise AuditDeskError(f"检查项 {item_id} 不在本次体检使用的清单版本中。", location=item_id)
+    if result is not None and result not in item.scale.answers:
+        choices = "、".join(a.label for a in item.scale.answers)
+        raise AuditDeskError(f"检查项 {item_id} 的答案只能是：{choices}。", location=item_id)
+    now = utcnow()
+    with ws.store.transaction() as tx:
+        old = tx.get_answer(audit_id, item_id)
+        if result is None:
+            if old is not None:
+                tx.delete_answer(audit_id, item_id)
+                _log(
+                    tx, audit_id, ChangeEntity.ANSWER, item_id, "result", old.result, None, by, now
+                )
+            return None
+        new = Answer(
+            audit_id=audit_id, item_id=item_id, result=result,
+            note=old.note if note is None and old else (note or ""),
+            source=source if source is not None else (old.source if old else None),
+            answered_by=by, answered_at=now,
+        )  # fmt: skip
+        saved = tx.upsert_answer(new)
+        for field in ("result", "note", "source"):
+            before = getattr(old, field) if old else None
+            after = getattr(saved, field)
+            if before != after and not (field == "note" and not before and not after):
+                _log(tx, audit_id, ChangeEntity.ANSWER, item_id, field, before, after, by, now)
+        if audit.status is AuditStatus.DRAFT:
+            tx.update_audit(audit.model_copy(update={"status": AuditStatus.IN_PROGRESS,
+                                                     "updated_at": now}))  # fmt: skip
+        return saved
+
+
+def undo_last_answer(ws: Workspace, audit_id: str, *, by: str = "") -> str | None:
+    """Undo the latest answer change of the audit (all fields changed by that one action).
+
+    Returns the item id that was restored, or ``None`` when there is nothing to undo.
+    """
+    with ws.store.transaction() as tx:
+        changes = [
+            c
+            for c in tx.list_changes(audit_id, ChangeEntity.ANSWER.value)
+            if not c.undone and c.field != "undo"
+        ]
+        if not changes:
+            return None
+        last = changes[-1]
+        batch = [
+            c for c in changes if c.entity_id == last.entity_id and c.changed_at == last.changed_at
+        ]
+        current = tx.get_answer(audit_id, last.entity_id)
+        values: dict[str, Any] = {
+            "result": current.result if current else None,
+            "note": current.note if current else "",
+            "source": current.source if current else None,
+        }
+        for c in batch:
+            values[c.field] = None if c.old_value is None else json.loads(c.old_value)
+            tx.mark_undone(c.id)
+        now = utcnow()
+        if values["result"] is None:
+            tx.delete_answer(audit_id, last.entity_id)
+        else:
+            restored = Answer(
+                audit_id=audit_id, item_id=last.entity_id, result=AnswerResult(values["result"]),
+                note=values["note"] or "",
+                source=AnswerSource(values["source"]) if values["source"] else None,
+                answered_by=by, answered_at=now,
+            )  # fmt: skip
+            tx.upsert_answer(restored)
+        _log(tx, audit_id, ChangeEntity.ANSWER, last.entity_id, "undo",
+             None, f"撤销 {len(batch)} 项修改", by, now)  # fmt: skip
+        return last.entity_id
+
+
+def history(ws: Workspace, audit_id: str, entity_id: str) -> list[Change]:
+    """Every recorded change of one item's answer or one finding, oldest first."""
+    with ws.store.read() as tx:
+        return tx.list_changes(audit_id, entity_id=entity_id)
+
+
+# ------------------------------------------------------------------ 会诊: findings
+def gather_findings(ws: Workspace, audit_id: str, *, by: str = "") -> list[Finding]:
+    """Create a finding for each 不符合/部分符合 answer that has none yet; return the new ones."""
+    walk = load_walk(ws, audit_id)
+    created: list[Finding] = []
+    now = utcnow()
+    with ws.store.transaction() as tx:
+        have = {
+            f.origin_ref for f in tx.list_findings(audit_id) if f.origin is FindingOrigin.CHECKLIST
+        }
+        for w in walk.items:
+            if w.answer is None or w.answer.result not in FINDING_RESULTS or w.item.id in have:
+                continue
+            item = w.item
+            partial = "（部分符合）" if w.answer.result is AnswerResult.PARTIAL else ""
+            facts = (
+                w.answer.note
+                or f"经{w.answer.source.label if w.answer.source else '核查'}，{item.question}——未达到要求{partial}。"
+            )
+            finding = Finding(
+                audit_id=audit_id, origin=FindingOrigin.CHECKLIST, origin_ref=item.id,
+                area=w.area, severity=Severity(item.severity.value), title=item.question[:300],
+                facts=facts, legal_basis=list(item.legal_basis), remedy=item.remedy,
+            )  # fmt: skip
+            tx.insert_finding(finding)
+            _log(
+                tx,
+                audit_id,
+                ChangeEntity.FINDING,
+                finding.id,
+                "created",
+                None,
+                finding.title,
+                by,
+                now,
+            )
+            created.append(finding)
+    return created
+
+
+def list_findings(ws: Workspace, audit_id: str, *, include_dismissed: bool = True) -> list[Finding]:
+    with ws.store.read() as tx:
+        found = tx.list_findings(audit_id)
+    return [f for f in found if include_dismissed or not f.dismissed]
+
+
+def edit_finding(
+    ws: Workspace, finding_id: str, changes: dict[str, Any], *, by: str = ""
+) -> Finding:
+    """Change a finding's title, facts, severity, remedy, deadline, owner or status (logged).
+
+    Raises:
+        AuditDeskError: an unknown field, or a value the finding model refuses (Chinese message).
+    """
+    unknown = set(changes) - set(EDITABLE_FINDING_FIELDS)
+    if unknown:
+        raise AuditDeskError(f"不能修改问题的这些字段：{'、'.join(sorted(unknown))}")
+    now = utcnow()
+    with ws.store.transaction() as tx:
+        old = tx.require_finding(finding_id)
+        try:
+            new = Finding.model_validate({**old.model_dump(), **changes, "updated_at": now})
+        except ValueError as exc:
+            raise AuditDeskError(f"问题内容有误：{exc}") from exc
+        tx.update_finding(new)
+        for field in changes:
+            if getattr(old, field) != getattr(new, field):
+                _log(tx, old.audit_id, ChangeEntity.FINDING, finding_id, field,
+                     getattr(old, field), getattr(new, field), by, now)  # fmt: skip
+        return new
+
+
+def dismiss_finding(ws: Workspace, finding_id: str, reason: str, *, by: str = "") -> Finding:
+    """Drop a finding from the report. A written reason is required and kept, with who and when."""
+    if not reason.strip():
+        raise AuditDeskError("请写明不予列入报告的理由。", location="dismissed_reason")
+    now = utcnow()
+    with ws.store.transaction() as tx:
+        old = tx.require_finding(finding_id)
+        new = old.model_copy(update={"dismissed_reason": reason.strip(), "dismissed_by": by,
+                                     "dismissed_at": now, "updated_at": now})  # fmt: skip
+        tx.update_finding(new)
+        _log(
+            tx,
+            old.audit_id,
+            ChangeEntity.FINDING,
+            finding_id,
+            "dismissed",
+            None,
+            reason.strip(),
+            by,
+            now,
+        )
+        return new
+
+
+def restore_finding(ws: Workspace, finding_id: str, *, by: str = "") -> Finding:
+    now = utcnow()
+    with ws.store.transaction() as tx:
+        old = tx.require_finding(finding_id)
+        new = old.model_copy(update={"dismissed_reason": None, "dismissed_by": None,
+                                     "dismissed_at": None, "updated_at": now})  # fmt: skip
+        tx.update_finding(new)
+        _log(tx, old.audit_id, ChangeEntity.FINDING, finding_id, "restored",
+             old.dismissed_reason, None, by, now)  # fmt: skip
+        return new
+
+
+def merge_findings(ws: Workspace, finding_ids: list[str], *, by: str = "") -> Finding:
+    """Merge findings into the first one: facts joined, money added, the most severe severity; the
+    others are dismissed with the reason "合并到 …"."""
+    if len(finding_ids) < 2:
+        raise AuditDeskError("请至少选择两条问题进行合并。")
+    now = utcnow()
+    with ws.store.transaction() as tx:
+        found = [tx.require_finding(i) for i in finding_ids]
+        keep, others = found[0], found[1:]
+        money = [f.money_at_stake for f in found if f.money_at_stake is not None]
+        basis = list(keep.legal_basis)
+        for f in others:
+            basis += [c for c in f.legal_basis if c not in basis]
+        merged = keep.model_copy(update={
+            "facts": "\n".join(f.facts for f in found if f.facts),
+            "severity": min((f.severity for f in found), key=lambda s: s.rank),
+            "money_at_stake": sum(money, Decimal(0)) if money else None,
+            "legal_basis": basis, "updated_at": now,
+        })  # fmt: skip
+        tx.update_finding(merged)
+        _log(tx, keep.audit_id, ChangeEntity.FINDING, keep.id, "merged", None,
+             "、".join(f.id for f in others), by, now)  # fmt: skip
+        for f in others:
+            tx.update_finding(f.model_copy(update={"dismissed_reason": f"合并到“{keep.title}”",
+                                                   "dismissed_by": by, "dismissed_at": now,
+                                                   "updated_at": now}))  # fmt: skip
+            _log(
+                tx,
+                f.audit_id,
+                ChangeEntity.FINDING,
+                f.id,
+                "dismissed",
+                None,
+                f"合并到 {keep.id}",
+                by,
+                now,
+            )
+        return merged
+
+
+def split_finding(ws: Workspace, finding_id: str, *, by: str = "") -> Finding:
+    """A copy of a finding to edit separately (e.g. one problem per department)."""
+    now = utcnow()
+    with ws.store.transaction() as tx:
+        old = tx.require_finding(finding_id)
+        copy = Finding.model_validate({**old.model_dump(exclude={"id", "created_at", "updated_at"}),
+                                       "title": f"{old.title}（拆分）"[:300]})  # fmt: skip
+        tx.insert_finding(copy)
+        _log(tx, old.audit_id, ChangeEntity.FINDING, copy.id, "split_from", None, old.id, by, now)
+        return copy
+
+
+# ------------------------------------------------------------------ self-assessment and scores
+def set_self_assessment(
+    ws: Workspace, audit_id: str, item_id: str, result: AnswerResult | None
+) -> None:
+    """The company's own answer to an item (自评); ``None`` removes it."""
+    with ws.store.transaction() as tx:
+        tx.require_audit(audit_id)
+        tx.set_self_assessment(audit_id, item_id, result.value if result else None)
+
+
+@dataclass(frozen=True)
+class ScoreComparison:
+    verified: ScoreReport
+    self_assessed: ScoreReport | None
+    differences: list[tuple[ChecklistItem, AnswerResult, AnswerResult | None]]
+    """(item, company's answer, verified answer) where they differ."""
+
+
+def compare_scores(ws: Workspace, audit_id: str) -> ScoreComparison:
+    walk = load_walk(ws, audit_id)
+    profile = CompanyProfile.of(walk.company)
+    verified_answers = {w.item.id: w.answer.result for w in walk.items if w.answer}
+    with ws.store.read() as tx:
+        own = {k: AnswerResult(v) for k, v in tx.list_self_assessment(audit_id).items()}
+    verified = score_audit(walk.library, verified_answers, profile, walk.audit.scope)
+    if not own:
+        return ScoreComparison(verified, None, [])
+    self_report = score_audit(walk.library, own, profile, walk.audit.scope)
+    diffs = [
+        (w.item, own[w.item.id], verified_answers.get(w.item.id))
+        for w in walk.items
+        if w.item.id in own and own[w.item.id] != verified_answers.get(w.item.id)
+    ]
+    return ScoreComparison(verified, self_report, diffs)
