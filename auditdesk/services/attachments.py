@@ -74,3 +74,17 @@ def remove_unreferenced_files(ws: Workspace, hashes: Iterable[str]) -> None:
             blob_path(ws, sha).unlink(missing_ok=True)
         except OSError:
             log.warning("could not remove attachment file %s", sha, exc_info=True)
+
+
+def list_attachments(
+    ws: Workspace, *, answer_id: str | None = None, finding_id: str | None = None
+) -> list[tuple[Attachment, Path | None]]:
+    """Attachments of an answer or finding with their stored file, or ``None`` when the file is
+    missing from the data dir (reported to the user, never fatal)."""
+    with ws.store.read() as tx:
+        found = tx.list_attachments(answer_id=answer_id, finding_id=finding_id)
+    out: list[tuple[Attachment, Path | None]] = []
+    for a in found:
+        path = blob_path(ws, a.sha256)
+        out.append((a, path if path.is_file() else None))
+    return out

@@ -200,6 +200,13 @@ def undo_last_answer(ws: Workspace, audit_id: str, *, by: str = "") -> str | Non
             values[c.field] = None if c.old_value is None else json.loads(c.old_value)
             tx.mark_undone(c.id)
         now = utcnow()
+        if (
+            values["result"] is None
+            and current is not None
+            and tx.list_attachments(answer_id=current.id)
+        ):
+            # evidence hangs on the answer: keep it, as 待核实, rather than delete the photos
+            values["result"] = AnswerResult.TO_VERIFY.value
         if values["result"] is None:
             tx.delete_answer(audit_id, last.entity_id)
         else:

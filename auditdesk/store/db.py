@@ -424,6 +424,19 @@ class Tx:
     def insert_attachment(self, attachment: Attachment) -> None:
         self._insert(schema.attachments, _values(attachment))
 
+    def list_attachments(
+        self, *, answer_id: str | None = None, finding_id: str | None = None
+    ) -> list[Attachment]:
+        att = schema.attachments
+        query = select(att)
+        if answer_id is not None:
+            query = query.where(att.c.answer_id == answer_id)
+        if finding_id is not None:
+            query = query.where(att.c.finding_id == finding_id)
+        return [
+            _to_model(Attachment, r) for r in self.conn.execute(query.order_by(att.c.created_at))
+        ]
+
     def referenced_hashes(self, hashes: Sequence[str]) -> set[str]:
         att = schema.attachments
         rows = self.conn.execute(select(att.c.sha256).where(att.c.sha256.in_(list(hashes))))

@@ -7,9 +7,11 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from auditdesk.errors import AuditDeskError
 from auditdesk.formatting import format_date
+from auditdesk.gui.audit.window import AuditWindow
 from auditdesk.gui.context import AppContext
 from auditdesk.gui.dialogs.errors import report_failure
 from auditdesk.gui.dialogs.payroll_findings import PayrollFindingsDialog
+from auditdesk.gui.dialogs.start_audit import StartAuditDialog
 from auditdesk.gui.table_model import (
     RIGHT,
     ColumnSpec,
@@ -56,6 +58,13 @@ class AuditsPage(QWidget):
         self.import_button = QPushButton("导入工资表…")
         self.import_button.setToolTip("把企业的工资表（.xlsx/.xls/.csv）导入所选体检，供查诊核对")
         self.import_button.clicked.connect(self.import_payroll)
+        self.new_button = QPushButton("开始体检…")
+        self.new_button.clicked.connect(self.start_audit)
+        self.open_button = QPushButton("打开")
+        self.open_button.setToolTip("进入体检：问诊、查诊、会诊与评分（双击列表行也可打开）")
+        self.open_button.clicked.connect(self.open_selected)
+        bar.addWidget(self.new_button)
+        bar.addWidget(self.open_button)
         bar.addWidget(self.import_button)
         self.check_button = QPushButton("工资核查…")
         self.check_button.setToolTip("按最低工资、加班费、社保等规则核查所选体检已导入的工资表")
@@ -75,6 +84,8 @@ class AuditsPage(QWidget):
         self.table.sortByColumn(4, Qt.SortOrder.DescendingOrder)
         layout.addWidget(self.table, 1)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.table.doubleClicked.connect(lambda _i: self.open_selected())
+        self.windows: dict[str, AuditWindow] = {}
         self.reload()
 
     def selected(self) -> AuditSummary | None:
@@ -83,8 +94,35 @@ class AuditsPage(QWidget):
 
     def _update_buttons(self) -> None:
         chosen = self.selected() is not None
+        self.open_button.setEnabled(chosen)
         self.import_button.setEnabled(chosen)
         self.check_button.setEnabled(chosen)
+
+    def start_audit(self) -> None:
+        dialog = StartAuditDialog(self.ctx, None, self)
+        dialog.audit_started.connect(self._started)
+        dialog.open()
+        self.start_dialog = dialog
+
+    def _started(self, audit_id: str) -> None:
+        self.data_changed.emit("audits")
+        self.open_audit(audit_id)
+
+    def open_selected(self) -> None:
+        row = self.selected()
+        if row is not None:
+            self.open_audit(row.audit.id)
+
+    def open_audit(self, audit_id: str) -> AuditWindow:
+        window = self.windows.get(audit_id)
+        if window is None or not window.isVisible():
+            window = AuditWindow(self.ctx, audit_id, self)
+            window.data_changed.connect(lambda _k: self.reload())
+            self.windows[audit_id] = window
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        return window
 
     def check_payroll(self) -> None:
         row = self.selected()

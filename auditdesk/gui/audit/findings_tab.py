@@ -1,0 +1,306 @@
+"""会诊: every non-compliant answer and adopted payroll group as a finding; edit, dismiss with a
+written reason, merge, split; filter by area, severity and status."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from auditdesk.errors import AuditDeskError
+from auditdesk.formatting import format_date, format_datetime, format_money
+from auditdesk.gui.context import AppContext
+from auditdesk.gui.dialogs.errors import report_failure
+from auditdesk.gui.dialogs.payroll_findings import PayrollFindingsDialog
+from auditdesk.gui.table_model import (
+    RIGHT,
+    ROW_ROLE,
+    ColumnSpec,
+    RecordProxyModel,
+    RecordTableModel,
+)
+from auditdesk.gui.widgets import read_only_table, stretch
+from auditdesk.models.common import Area
+from auditdesk.models.finding import Finding, RectificationStatus, Severity
+from auditdesk.services import visit
+
+ALL = "（全部）"
+NO_DATE = QDate(2000, 1, 1)
+
+FINDING_COLUMNS: list[ColumnSpec[Finding]] = [
+    ColumnSpec("严重程度", lambda f: f.severity.label, lambda f: f.severity.rank),
+    ColumnSpec("领域", lambda f: f.area.label),
+    ColumnSpec("问题", lambda f: f.title, tooltip=lambda f: f.facts),
+    ColumnSpec(
+        "涉及金额", lambda f: format_money(f.money_at_stake), lambda f: f.money_at_stake, RIGHT
+    ),
+    ColumnSpec("整改期限", lambda f: format_date(f.due_date), lambda f: f.due_date),
+    ColumnSpec("负责人", lambda f: f.owner),
+    ColumnSpec("状态", lambda f: "已剔除" if f.dismissed else f.status.label),
+    ColumnSpec("来源", lambda f: f.origin.label),
+]
+
+
+class FindingFilter(RecordProxyModel):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.area: str | None = None
+        self.severity: str | None = None
+        self.show_dismissed = False
+
+    def filterAcceptsRow(self, row: int, parent: QModelIndex | QPersistentModelIndex) -> bool:
+        f: Finding = self.sourceModel().data(self.sourceModel().index(row, 0), ROW_ROLE)
+        if f.dismissed and not self.show_dismissed:
+            return False
+        if self.area and f.area.value != self.area:
+            return False
+        return not (self.severity and f.severity.value != self.severity)
+
+
+class FindingsTab(QWidget):
+    changed = Signal()
+
+    def __init__(self, ctx: AppContext, audit_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.audit_id = ctx, audit_id
+        self.by = ""
+        self.model: RecordTableModel[Finding] = RecordTableModel(FINDING_COLUMNS, parent=self)
+        self.proxy = FindingFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = read_only_table()
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setModel(self.proxy)
+        stretch(self.table, 2)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._show())
+        self.area_filter = QComboBox()
+        self.area_filter.addItem(ALL, None)
+        for a in Area:
+            self.area_filter.addItem(a.label, a.value)
+        self.severity_filter = QComboBox()
+        self.severity_filter.addItem(ALL, None)
+        for s in Severity:
+            self.severity_filter.addItem(s.label, s.value)
+        self.dismissed_filter = QComboBox()
+        self.dismissed_filter.addItems(["不含已剔除", "含已剔除"])
+        for combo in (self.area_filter, self.severity_filter, self.dismissed_filter):
+            combo.currentIndexChanged.connect(self._filter)
+        gather = QPushButton("汇总不符合项")
+        gather.setToolTip("为每个“不符合/部分符合”的检查项生成一条问题（已生成的不重复）")
+        gather.clicked.connect(self.gather)
+        payroll_button = QPushButton("工资核查…")
+        payroll_button.clicked.connect(self.open_payroll)
+        bar = QHBoxLayout()
+        bar.addWidget(gather)
+        bar.addWidget(payroll_button)
+        bar.addStretch(1)
+        for label, combo in (("领域", self.area_filter), ("严重程度", self.severity_filter),
+                             ("", self.dismissed_filter)):  # fmt: skip
+            if label:
+                bar.addWidget(QLabel(label))
+            bar.addWidget(combo)
+        # editor
+        self.title = QLineEdit()
+        self.facts = QPlainTextEdit()
+        self.severity = QComboBox()
+        for s in Severity:
+            self.severity.addItem(s.label, s.value)
+        self.status = QComboBox()
+        for st in RectificationStatus:
+            self.status.addItem(st.label, st.value)
+        self.remedy = QPlainTextEdit()
+        self.due = QDateEdit()
+        self.due.setCalendarPopup(True)
+        self.due.setDisplayFormat("yyyy-MM-dd")
+        self.due.setMinimumDate(NO_DATE)
+        self.due.setSpecialValueText("未定")
+        self.owner = QLineEdit()
+        self.basis = QLabel("")
+        self.basis.setWordWrap(True)
+        self.dismissed_note = QLabel("")
+        self.dismissed_note.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow("问题", self.title)
+        form.addRow("事实", self.facts)
+        form.addRow("严重程度", self.severity)
+        form.addRow("整改建议", self.remedy)
+        form.addRow("整改期限", self.due)
+        form.addRow("负责人", self.owner)
+        form.addRow("状态", self.status)
+        form.addRow("法律依据", self.basis)
+        self.save_button = QPushButton("保存修改")
+        self.save_button.clicked.connect(self.save)
+        self.dismiss_button = QPushButton("剔除…")
+        self.dismiss_button.setToolTip("不列入报告；须写明理由，记录操作人和时间")
+        self.dismiss_button.clicked.connect(self.dismiss)
+        self.merge_button = QPushButton("合并所选")
+        self.merge_button.clicked.connect(self.merge)
+        self.split_button = QPushButton("拆分")
+        self.split_button.clicked.connect(self.split)
+        actions = QHBoxLayout()
+        for b in (self.save_button, self.dismiss_button, self.merge_button, self.split_button):
+            actions.addWidget(b)
+        self.history = QListWidget()
+        self.history.setMaximumHeight(110)
+        editor = QVBoxLayout()
+        editor.addLayout(form)
+        editor.addWidget(self.dismissed_note)
+        editor.addLayout(actions)
+        editor.addWidget(QLabel("修改记录"))
+        editor.addWidget(self.history)
+        editor_box = QWidget()
+        editor_box.setLayout(editor)
+        splitter = QSplitter()
+        splitter.addWidget(self.table)
+        splitter.addWidget(editor_box)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(splitter, 1)
+        self.payroll_dialog: PayrollFindingsDialog | None = None
+        self.reload()
+
+    def reload(self, keep: str | None = None) -> None:
+        current = self.selected()
+        keep = keep or (current[0].id if current else None)
+        self.model.set_rows(visit.list_findings(self.ctx.ws, self.audit_id))
+        self._select(keep)
+
+    def _select(self, finding_id: str | None) -> None:
+        for r in range(self.proxy.rowCount()):
+            f = self.proxy.data(self.proxy.index(r, 0), ROW_ROLE)
+            if f.id == finding_id:
+                self.table.selectRow(r)
+                return
+        if self.proxy.rowCount():
+            self.table.selectRow(0)
+        self._show()
+
+    def _filter(self) -> None:
+        self.proxy.area = self.area_filter.currentData()
+        self.proxy.severity = self.severity_filter.currentData()
+        self.proxy.show_dismissed = self.dismissed_filter.currentIndex() == 1
+        self.proxy.invalidateFilter()
+
+    def selected(self) -> list[Finding]:
+        return [self.proxy.data(i, ROW_ROLE) for i in self.table.selectionModel().selectedRows()]
+
+    def _show(self) -> None:
+        chosen = self.selected()
+        f = chosen[0] if chosen else None
+        for w in (self.title, self.facts, self.severity, self.remedy, self.due, self.owner,
+                  self.status, self.save_button, self.dismiss_button, self.split_button):  # fmt: skip
+            w.setEnabled(f is not None)
+        self.merge_button.setEnabled(len(chosen) >= 2)
+        self.history.clear()
+        if f is None:
+            return
+        self.title.setText(f.title)
+        self.facts.setPlainText(f.facts)
+        self.severity.setCurrentIndex(self.severity.findData(f.severity.value))
+        self.status.setCurrentIndex(self.status.findData(f.status.value))
+        self.remedy.setPlainText(f.remedy)
+        self.due.setDate(QDate(f.due_date) if f.due_date else NO_DATE)
+        self.owner.setText(f.owner)
+        money = f"；涉及金额 {format_money(f.money_at_stake)}" if f.money_at_stake else ""
+        self.basis.setText("；".join(c.display() for c in f.legal_basis) + money)
+        self.dismiss_button.setText("恢复" if f.dismissed else "剔除…")
+        self.dismissed_note.setText(
+            f"已剔除：{f.dismissed_reason}（{f.dismissed_by or '—'}，{format_datetime(f.dismissed_at)}）"
+            if f.dismissed else ""
+        )  # fmt: skip
+        for c in reversed(visit.history(self.ctx.ws, self.audit_id, f.id)):
+            self.history.addItem(f"{format_datetime(c.changed_at)} {c.changed_by or '—'} {c.field}："
+                                 f"{(c.old_value or '—')[:30]} → {(c.new_value or '—')[:30]}")  # fmt: skip
+
+    # ------------------------------------------------------------ actions
+    def gather(self) -> None:
+        created = self._call(visit.gather_findings, self.ctx.ws, self.audit_id, by=self.by)
+        if created is not None:
+            self.reload(keep=created[0].id if created else None)
+            self.changed.emit()
+
+    def save(self) -> None:
+        chosen = self.selected()
+        if not chosen:
+            return
+        due = self.due.date()
+        changes = {
+            "title": self.title.text(),
+            "facts": self.facts.toPlainText(),
+            "severity": Severity(self.severity.currentData()),
+            "remedy": self.remedy.toPlainText(),
+            "due_date": None if due == NO_DATE else due.toPython(),
+            "owner": self.owner.text(),
+            "status": RectificationStatus(self.status.currentData()),
+        }
+        saved = self._call(visit.edit_finding, self.ctx.ws, chosen[0].id, changes, by=self.by)
+        if saved is not None:
+            self.reload(keep=saved.id)
+            self.changed.emit()
+
+    def dismiss(self) -> None:
+        chosen = self.selected()
+        if not chosen:
+            return
+        f = chosen[0]
+        if f.dismissed:
+            done = self._call(visit.restore_finding, self.ctx.ws, f.id, by=self.by)
+        else:
+            reason, ok = QInputDialog.getMultiLineText(
+                self, "剔除问题", "不列入报告的理由（必填）："
+            )
+            if not ok:
+                return
+            done = self._call(visit.dismiss_finding, self.ctx.ws, f.id, reason, by=self.by)
+        if done is not None:
+            self.reload(keep=f.id)
+            self.changed.emit()
+
+    def merge(self) -> None:
+        ids = [f.id for f in self.selected()]
+        merged = self._call(visit.merge_findings, self.ctx.ws, ids, by=self.by)
+        if merged is not None:
+            self.reload(keep=merged.id)
+            self.changed.emit()
+
+    def split(self) -> None:
+        chosen = self.selected()
+        if chosen:
+            copy = self._call(visit.split_finding, self.ctx.ws, chosen[0].id, by=self.by)
+            if copy is not None:
+                self.reload(keep=copy.id)
+                self.changed.emit()
+
+    def open_payroll(self) -> None:
+        self.payroll_dialog = PayrollFindingsDialog(self.ctx, self.audit_id, self)
+        self.payroll_dialog.finding_adopted.connect(self._adopted)
+        self.payroll_dialog.open()
+        self.payroll_dialog.start()
+
+    def _adopted(self, finding_id: str) -> None:
+        self.reload(keep=finding_id)
+        self.changed.emit()
+
+    def _call(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except AuditDeskError as exc:
+            report_failure(self, exc, "无法完成操作", None)
+            return None

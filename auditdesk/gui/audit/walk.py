@@ -1,0 +1,454 @@
+"""问诊/查诊: walk the checklist area by area; answers by click or key (1 to 5), J/K or arrows to
+move, note, channel, evidence, company self-assessment, history; every change saved at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+    QUrl,
+    Signal,
+)
+from PySide6.QtGui import (
+    QDesktopServices,
+    QDragEnterEvent,
+    QDropEvent,
+    QIcon,
+    QKeySequence,
+    QPixmap,
+    QShortcut,
+)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from auditdesk.errors import AuditDeskError
+from auditdesk.formatting import format_datetime
+from auditdesk.gui.context import AppContext
+from auditdesk.gui.dialogs.errors import report_failure
+from auditdesk.gui.table_model import ROW_ROLE, ColumnSpec, RecordTableModel
+from auditdesk.gui.widgets import read_only_table, selected_record, stretch
+from auditdesk.models.audit import AnswerResult, AnswerSource
+from auditdesk.models.common import Area
+from auditdesk.services import attachments, visit
+from auditdesk.services.visit import Walk, WalkItem
+
+ANSWER_KEYS: dict[str, tuple[AnswerResult, ...]] = {
+    # keys 1 to 5 → answer, per scale
+    "compliance": (AnswerResult.COMPLIANT, AnswerResult.NON_COMPLIANT, AnswerResult.PARTIAL,
+                   AnswerResult.NOT_APPLICABLE, AnswerResult.TO_VERIFY),
+    "yes_no": (AnswerResult.YES, AnswerResult.NO),
+}  # fmt: skip
+RESULT_COLORS = {
+    AnswerResult.COMPLIANT: "#15803d", AnswerResult.NON_COMPLIANT: "#b91c1c",
+    AnswerResult.PARTIAL: "#b45309", AnswerResult.TO_VERIFY: "#1d4ed8",
+    AnswerResult.NOT_APPLICABLE: "#6b7280",
+}  # fmt: skip
+ALL_AREAS = "全部领域"
+FILTERS = [("全部", "all"), ("未答", "unanswered"), ("待核实", "to_verify"), ("不符合", "problems")]
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp"}
+
+
+def _result(w: WalkItem) -> str:
+    return w.answer.result.label if w.answer else "—"
+
+
+WALK_COLUMNS: list[ColumnSpec[WalkItem]] = [
+    ColumnSpec("领域", lambda w: w.area.label),
+    ColumnSpec("检查项", lambda w: w.item.question, tooltip=lambda w: w.item.question),
+    ColumnSpec("结果", _result),
+    ColumnSpec("自评", lambda w: w.self_result.label if w.self_result else ""),
+    ColumnSpec("风险", lambda w: w.item.severity.label),
+]
+
+
+class WalkFilter(QSortFilterProxyModel):
+    """Area and status filters over the walk model (no sorting: checklist order matters)."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.area: Area | None = None
+        self.mode = "all"
+
+    def set(self, area: Area | None, mode: str) -> None:
+        self.area, self.mode = area, mode
+        self.invalidateFilter()
+
+    def filterAcceptsRow(self, row: int, parent: QModelIndex | QPersistentModelIndex) -> bool:
+        model = self.sourceModel()
+        assert isinstance(model, RecordTableModel)
+        w: WalkItem = model.row_at(row)
+        if self.area is not None and w.area is not self.area:
+            return False
+        if self.mode == "unanswered":
+            return w.answer is None
+        if self.mode == "to_verify":
+            return w.answer is not None and w.answer.result is AnswerResult.TO_VERIFY
+        if self.mode == "problems":
+            return w.answer is not None and w.answer.result in visit.FINDING_RESULTS
+        return True
+
+
+class EvidenceList(QListWidget):
+    """Evidence of the current answer: thumbnails for photos, icons otherwise; drop files here."""
+
+    files_dropped = Signal(list)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setAcceptDrops(True)
+        self.setViewMode(QListWidget.ViewMode.IconMode)
+        self.setIconSize(QSize(96, 72))
+        self.setGridSize(QSize(120, 100))
+        self.setMaximumHeight(120)
+        self.itemDoubleClicked.connect(self._open)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dragMoveEvent(self, event: Any) -> None:
+        event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        self.files_dropped.emit([p for p in paths if p.is_file()])
+        event.acceptProposedAction()
+
+    def _open(self, item: QListWidgetItem) -> None:
+        path = item.data(Qt.ItemDataRole.UserRole)
+        if path:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+class WalkTab(QWidget):
+    changed = Signal()
+
+    def __init__(self, ctx: AppContext, audit_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.audit_id = ctx, audit_id
+        self.walk: Walk | None = None
+        self.by = ""
+        # left: areas with progress
+        self.areas = QListWidget()
+        self.areas.setMaximumWidth(190)
+        self.areas.currentRowChanged.connect(lambda _r: self._filter())
+        self.mode = QComboBox()
+        for text, key in FILTERS:
+            self.mode.addItem(text, key)
+        self.mode.currentIndexChanged.connect(lambda _i: self._filter())
+        left = QVBoxLayout()
+        left.addWidget(QLabel("领域与进度"))
+        left.addWidget(self.areas, 1)
+        left.addWidget(QLabel("显示"))
+        left.addWidget(self.mode)
+        left_box = QWidget()
+        left_box.setLayout(left)
+        # middle: items
+        self.model: RecordTableModel[WalkItem] = RecordTableModel(WALK_COLUMNS, parent=self)
+        self.proxy = WalkFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = read_only_table()
+        self.table.setSortingEnabled(False)
+        self.table.setModel(self.proxy)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
+        stretch(self.table, 1)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_current())
+        # right: the item
+        self.question = QLabel("")
+        self.question.setWordWrap(True)
+        self.question.setObjectName("itemQuestion")
+        self.guidance = QLabel("")
+        self.guidance.setWordWrap(True)
+        self.basis = QLabel("")
+        self.basis.setWordWrap(True)
+        self.buttons: list[QPushButton] = []
+        answer_row = QGridLayout()
+        for i in range(5):
+            b = QPushButton("")
+            b.setCheckable(True)
+            b.clicked.connect(lambda _c=False, n=i: self.answer_key(n))
+            self.buttons.append(b)
+            answer_row.addWidget(b, 0, i)
+        self.source = QComboBox()
+        self.source.addItem("（来源）", None)
+        for s in AnswerSource:
+            self.source.addItem(s.label, s.value)
+        self.source.activated.connect(lambda _i: self._save_source())
+        self.self_result = QComboBox()
+        self.self_result.addItem("（企业自评）", None)
+        self.self_result.activated.connect(lambda _i: self._save_self())
+        self.note = QPlainTextEdit()
+        self.note.setPlaceholderText("核查事实、证据说明（自动保存）")
+        self.note.setMaximumHeight(110)
+        self._note_timer = QTimer(self)
+        self._note_timer.setSingleShot(True)
+        self._note_timer.setInterval(400)
+        self._note_timer.timeout.connect(self.save_note)
+        self.note.textChanged.connect(self._note_timer.start)
+        self.evidence = EvidenceList()
+        self.evidence.files_dropped.connect(self.add_evidence)
+        attach = QPushButton("添加证据…")
+        attach.clicked.connect(self._choose_evidence)
+        self.history = QListWidget()
+        self.history.setMaximumHeight(120)
+        right = QVBoxLayout()
+        right.addWidget(self.question)
+        right.addWidget(self.guidance)
+        right.addWidget(self.basis)
+        right.addLayout(answer_row)
+        meta = QHBoxLayout()
+        meta.addWidget(self.source)
+        meta.addWidget(self.self_result)
+        right.addLayout(meta)
+        right.addWidget(self.note)
+        ev = QHBoxLayout()
+        ev.addWidget(QLabel("证据（可拖入照片、PDF、Word 文件）"))
+        ev.addStretch(1)
+        ev.addWidget(attach)
+        right.addLayout(ev)
+        right.addWidget(self.evidence)
+        right.addWidget(QLabel("修改记录"))
+        right.addWidget(self.history)
+        right_box = QWidget()
+        right_box.setLayout(right)
+        splitter = QSplitter()
+        splitter.addWidget(left_box)
+        splitter.addWidget(self.table)
+        splitter.addWidget(right_box)
+        splitter.setStretchFactor(1, 3)
+        splitter.setStretchFactor(2, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+        for n in range(5):
+            QShortcut(QKeySequence(str(n + 1)), self, lambda n=n: self.answer_key(n))
+        QShortcut(QKeySequence("J"), self, lambda: self.step(1))
+        QShortcut(QKeySequence("K"), self, lambda: self.step(-1))
+        QShortcut(QKeySequence.StandardKey.Undo, self, self.undo)
+        self.reload()
+
+    # ------------------------------------------------------------ data
+    def current(self) -> WalkItem | None:
+        w: WalkItem | None = selected_record(self.table)
+        return w
+
+    def reload(self, keep: str | None = None) -> None:
+        if keep is None:
+            now = self.current()
+            keep = now.item.id if now else None
+        try:
+            self.walk = visit.load_walk(self.ctx.ws, self.audit_id)
+        except AuditDeskError as exc:
+            report_failure(self, exc, "无法读取体检", None)
+            return
+        if not self.by and self.walk.audit.auditors:
+            self.by = self.walk.audit.auditors[0].name
+        area_row = max(0, self.areas.currentRow())
+        self.areas.blockSignals(True)
+        self.areas.clear()
+        self.areas.addItem(f"{ALL_AREAS} {self.walk.answered}/{self.walk.total}")
+        for p in self.walk.progress:
+            item = QListWidgetItem(p.label + (f"（待核实 {p.to_verify}）" if p.to_verify else ""))
+            item.setData(Qt.ItemDataRole.UserRole, p.area.value)
+            self.areas.addItem(item)
+        self.areas.setCurrentRow(min(area_row, self.areas.count() - 1))
+        self.areas.blockSignals(False)
+        self.model.set_rows(self.walk.items)
+        self._filter(keep)
+        self.changed.emit()
+
+    def _filter(self, keep: str | None = None) -> None:
+        item = self.areas.currentItem()
+        area = item.data(Qt.ItemDataRole.UserRole) if item else None
+        self.proxy.set(Area(area) if area else None, self.mode.currentData())
+        self.select(keep)
+
+    def select(self, item_id: str | None) -> None:
+        target = 0
+        for r in range(self.proxy.rowCount()):
+            w = self.proxy.data(self.proxy.index(r, 0), ROW_ROLE)
+            if item_id is not None and w.item.id == item_id:
+                target = r
+                break
+        if self.proxy.rowCount():
+            self.table.selectRow(target)
+            self.table.scrollTo(self.proxy.index(target, 0))
+        self._show_current()
+
+    def step(self, step: int) -> None:
+        rows = self.proxy.rowCount()
+        if not rows:
+            return
+        row = self.table.currentIndex().row()
+        self.table.selectRow(max(0, min(rows - 1, row + step)))
+
+    def _show_current(self) -> None:
+        self.save_note()
+        w = self.current()
+        enabled = w is not None
+        for widget in (self.note, self.source, self.self_result, self.evidence):
+            widget.setEnabled(enabled)
+        if w is None:
+            self.question.setText("没有要显示的检查项。")
+            self.guidance.setText("")
+            self.basis.setText("")
+            for b in self.buttons:
+                b.hide()
+            return
+        item = w.item
+        self.question.setText(f"<b>{item.id}</b>　{item.question}")
+        self.guidance.setText(f"检查要点：{item.guidance}" if item.guidance else "")
+        self.basis.setText("法律依据：" + "；".join(c.display() for c in item.legal_basis)
+                           if item.legal_basis else "")  # fmt: skip
+        answers = ANSWER_KEYS[item.scale.value]
+        for i, b in enumerate(self.buttons):
+            if i < len(answers):
+                b.show()
+                b.setText(f"{i + 1} {answers[i].label}")
+                b.setChecked(w.answer is not None and w.answer.result is answers[i])
+                color = RESULT_COLORS.get(answers[i], "#374151")
+                b.setStyleSheet(f"QPushButton:checked {{ background: {color}; color: white; }}")
+            else:
+                b.hide()
+        self.note.blockSignals(True)
+        self.note.setPlainText(w.answer.note if w.answer else "")
+        self.note.blockSignals(False)
+        self.source.setCurrentIndex(
+            self.source.findData(w.answer.source.value) if w.answer and w.answer.source else 0
+        )
+        self.self_result.clear()
+        self.self_result.addItem("（企业自评）", None)
+        for a in answers:
+            self.self_result.addItem(f"自评：{a.label}", a.value)
+        self.self_result.setCurrentIndex(
+            self.self_result.findData(w.self_result.value) if w.self_result else 0
+        )
+        self._show_evidence(w)
+        self._show_history(w)
+
+    def _show_evidence(self, w: WalkItem) -> None:
+        self.evidence.clear()
+        if w.answer is None:
+            return
+        for att, path in attachments.list_attachments(self.ctx.ws, answer_id=w.answer.id):
+            item = QListWidgetItem(att.filename if path else f"{att.filename}（文件缺失）")
+            if path is not None and Path(att.filename).suffix.lower() in IMAGE_SUFFIXES:
+                item.setIcon(
+                    QIcon(QPixmap(str(path)).scaled(96, 72, Qt.AspectRatioMode.KeepAspectRatio))
+                )
+            else:
+                item.setIcon(self.style().standardIcon(self.style().StandardPixmap.SP_FileIcon))
+            item.setData(Qt.ItemDataRole.UserRole, str(path) if path else "")
+            item.setToolTip(
+                f"{att.filename}，{att.size:,} 字节" + ("" if path else "；数据目录中找不到该文件")
+            )
+            self.evidence.addItem(item)
+
+    def _show_history(self, w: WalkItem) -> None:
+        self.history.clear()
+        for c in reversed(visit.history(self.ctx.ws, self.audit_id, w.item.id)):
+            old = (c.old_value or "—").strip('"')
+            new = (c.new_value or "—").strip('"')
+            self.history.addItem(f"{format_datetime(c.changed_at)} {c.changed_by or '—'} {c.field}：{old} → {new}"
+                                 + ("（已撤销）" if c.undone else ""))  # fmt: skip
+
+    # ------------------------------------------------------------ actions (one save each)
+    def answer_key(self, n: int) -> None:
+        w = self.current()
+        if w is None:
+            return
+        answers = ANSWER_KEYS[w.item.scale.value]
+        if n >= len(answers):
+            return
+        self.save_note()
+        result = None if w.answer is not None and w.answer.result is answers[n] else answers[n]
+        self._call(visit.answer_item, self.ctx.ws, self.audit_id, w.item.id, result, by=self.by)
+        self.reload(keep=w.item.id)
+
+    def save_note(self) -> None:
+        self._note_timer.stop()
+        w = self.current()
+        if w is None or not self.note.isEnabled():
+            return
+        text = self.note.toPlainText()
+        if text == (w.answer.note if w.answer else ""):
+            return
+        result = w.answer.result if w.answer else AnswerResult.TO_VERIFY
+        saved = self._call(visit.answer_item, self.ctx.ws, self.audit_id, w.item.id, result,
+                           note=text, by=self.by)  # fmt: skip
+        if saved is not None:
+            row = self.model.rows().index(w)
+            self.model.update_row(row, WalkItem(w.item, w.area, saved, w.self_result))
+
+    def _save_source(self) -> None:
+        w = self.current()
+        value = self.source.currentData()
+        if w is None or value is None:
+            return
+        result = w.answer.result if w.answer else AnswerResult.TO_VERIFY
+        self._call(visit.answer_item, self.ctx.ws, self.audit_id, w.item.id, result,
+                   source=AnswerSource(value), by=self.by)  # fmt: skip
+        self.reload(keep=w.item.id)
+
+    def _save_self(self) -> None:
+        w = self.current()
+        if w is None:
+            return
+        value = self.self_result.currentData()
+        self._call(visit.set_self_assessment, self.ctx.ws, self.audit_id, w.item.id,
+                   AnswerResult(value) if value else None)  # fmt: skip
+        self.reload(keep=w.item.id)
+
+    def _choose_evidence(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(
+            self,
+            "添加证据",
+            "",
+            "证据文件 (*.png *.jpg *.jpeg *.pdf *.doc *.docx *.xlsx);;所有文件 (*)",
+        )
+        self.add_evidence([Path(n) for n in names])
+
+    def add_evidence(self, paths: list[Path]) -> None:
+        w = self.current()
+        if w is None or not paths:
+            return
+        answer = w.answer
+        if answer is None:  # evidence needs an answer to hang on: mark the item 待核实
+            answer = self._call(visit.answer_item, self.ctx.ws, self.audit_id, w.item.id,
+                                AnswerResult.TO_VERIFY, by=self.by)  # fmt: skip
+            if answer is None:
+                return
+        for path in paths:
+            self._call(attachments.attach_file, self.ctx.ws, path, answer_id=answer.id)
+        self.reload(keep=w.item.id)
+
+    def undo(self) -> None:
+        item_id = self._call(visit.undo_last_answer, self.ctx.ws, self.audit_id, by=self.by)
+        if item_id:
+            self.mode.setCurrentIndex(0)
+            self.areas.setCurrentRow(0)
+            self.reload(keep=item_id)
+
+    def _call(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except AuditDeskError as exc:
+            report_failure(self, exc, "无法保存", None)
+            return None
