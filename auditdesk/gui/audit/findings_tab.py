@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, Signal
+from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -193,10 +193,11 @@ class FindingsTab(QWidget):
         self._show()
 
     def _filter(self) -> None:
+        self.proxy.beginFilterChange()
         self.proxy.area = self.area_filter.currentData()
         self.proxy.severity = self.severity_filter.currentData()
         self.proxy.show_dismissed = self.dismissed_filter.currentIndex() == 1
-        self.proxy.invalidateFilter()
+        self.proxy.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def selected(self) -> list[Finding]:
         return [self.proxy.data(i, ROW_ROLE) for i in self.table.selectionModel().selectedRows()]

@@ -45,7 +45,7 @@ from auditdesk.formatting import format_datetime
 from auditdesk.gui.context import AppContext
 from auditdesk.gui.dialogs.errors import report_failure
 from auditdesk.gui.table_model import ROW_ROLE, ColumnSpec, RecordTableModel
-from auditdesk.gui.widgets import read_only_table, selected_record, stretch
+from auditdesk.gui.widgets import read_only_table, stretch
 from auditdesk.models.audit import AnswerResult, AnswerSource
 from auditdesk.models.common import Area
 from auditdesk.services import attachments, visit
@@ -87,10 +87,14 @@ class WalkFilter(QSortFilterProxyModel):
         super().__init__(parent)
         self.area: Area | None = None
         self.mode = "all"
+        # Rows are re-filtered when the walk reloads, not while a note is being saved: an item
+        # must not vanish from under the cursor mid-edit.
+        self.setDynamicSortFilter(False)
 
     def set(self, area: Area | None, mode: str) -> None:
+        self.beginFilterChange()
         self.area, self.mode = area, mode
-        self.invalidateFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, row: int, parent: QModelIndex | QPersistentModelIndex) -> bool:
         model = self.sourceModel()
@@ -147,6 +151,7 @@ class WalkTab(QWidget):
         self.ctx, self.audit_id = ctx, audit_id
         self.walk: Walk | None = None
         self.by = ""
+        self._note_item: str | None = None
         # left: areas with progress
         self.areas = QListWidget()
         self.areas.setMaximumWidth(190)
@@ -247,7 +252,12 @@ class WalkTab(QWidget):
 
     # ------------------------------------------------------------ data
     def current(self) -> WalkItem | None:
-        w: WalkItem | None = selected_record(self.table)
+        # The current index, not the selection: while currentRowChanged is being delivered the
+        # selection still names the row being left.
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return None
+        w: WalkItem = self.proxy.data(index, ROW_ROLE)
         return w
 
     def reload(self, keep: str | None = None) -> None:
@@ -307,6 +317,7 @@ class WalkTab(QWidget):
         for widget in (self.note, self.source, self.self_result, self.evidence):
             widget.setEnabled(enabled)
         if w is None:
+            self._note_item = None
             self.question.setText("没有要显示的检查项。")
             self.guidance.setText("")
             self.basis.setText("")
@@ -331,6 +342,7 @@ class WalkTab(QWidget):
         self.note.blockSignals(True)
         self.note.setPlainText(w.answer.note if w.answer else "")
         self.note.blockSignals(False)
+        self._note_item = item.id
         self.source.setCurrentIndex(
             self.source.findData(w.answer.source.value) if w.answer and w.answer.source else 0
         )
@@ -384,15 +396,20 @@ class WalkTab(QWidget):
         self.reload(keep=w.item.id)
 
     def save_note(self) -> None:
+        """Save the note editor's text to the item it was opened for (not whatever is current
+        now: moving to another item must never carry a note over)."""
         self._note_timer.stop()
-        w = self.current()
-        if w is None or not self.note.isEnabled():
+        item_id = self._note_item
+        if item_id is None or self.walk is None:
+            return
+        w = next((x for x in self.model.rows() if x.item.id == item_id), None)
+        if w is None:
             return
         text = self.note.toPlainText()
         if text == (w.answer.note if w.answer else ""):
             return
         result = w.answer.result if w.answer else AnswerResult.TO_VERIFY
-        saved = self._call(visit.answer_item, self.ctx.ws, self.audit_id, w.item.id, result,
+        saved = self._call(visit.answer_item, self.ctx.ws, self.audit_id, item_id, result,
                            note=text, by=self.by)  # fmt: skip
         if saved is not None:
             row = self.model.rows().index(w)
