@@ -16,7 +16,9 @@ from PySide6.QtWidgets import QInputDialog, QMessageBox
 from auditdesk.gui.audit.window import AuditWindow
 from auditdesk.gui.context import AppContext
 from auditdesk.gui.dialogs.start_audit import StartAuditDialog
+from auditdesk.gui.table_model import ROW_ROLE
 from auditdesk.models.audit import AnswerResult, AuditScope
+from auditdesk.models.finding import RectificationStatus
 from auditdesk.services import audits, demo, visit
 from auditdesk.services.workspace import Workspace
 from auditdesk.store.sqlite import create_sqlite_engine
@@ -296,3 +298,56 @@ def test_moving_on_saves_the_note_to_its_own_item_only(
     assert _answer_of(ws, demo_audit, first.item.id).note == "甲项的笔记"
     assert _answer_of(ws, demo_audit, second.item.id) is None
     assert walk.note.toPlainText() == ""
+
+
+def test_findings_filter_by_area_severity_and_status(
+    window: AuditWindow, ws: Workspace, demo_audit: str
+) -> None:
+    tab = window.findings
+    tab.gather()
+    total = tab.proxy.rowCount()
+    assert total >= 3
+    first = tab.model.row_at(0)
+    visit.edit_finding(ws, first.id, {"status": RectificationStatus.IN_PROGRESS})
+    tab.reload()
+    tab.status_filter.setCurrentIndex(tab.status_filter.findData("in_progress"))
+    assert tab.proxy.rowCount() == 1
+    tab.status_filter.setCurrentIndex(0)
+    tab.area_filter.setCurrentIndex(tab.area_filter.findData(first.area.value))
+    assert 1 <= tab.proxy.rowCount() <= total
+    assert all(tab.proxy.data(tab.proxy.index(r, 0), ROW_ROLE).area is first.area
+               for r in range(tab.proxy.rowCount()))  # fmt: skip
+    tab.area_filter.setCurrentIndex(0)
+    tab.severity_filter.setCurrentIndex(tab.severity_filter.findData("critical"))
+    assert tab.proxy.rowCount() == 0 or all(
+        tab.proxy.data(tab.proxy.index(r, 0), ROW_ROLE).severity.value == "critical"
+        for r in range(tab.proxy.rowCount())
+    )
+
+
+def test_scores_follow_the_answers(window: AuditWindow) -> None:
+    scores = window.scores
+    before = scores.comparison.verified.overall.score if scores.comparison else None
+    walk = window.walk
+    _unanswered_row(window)
+    while walk.current() is not None and walk.current().item.scale.value != "compliance":
+        walk.step(1)
+    walk.answer_key(1)  # 不符合
+    window.tabs.setCurrentWidget(scores)
+    after = scores.comparison.verified.overall.score if scores.comparison else None
+    assert after is not None
+    assert before is not None
+    assert after < before
+
+
+def test_audits_page_opens_the_workspace(qtbot: Any, main_window: Any, demo_audit: str) -> None:
+    page = main_window.audits_page
+    page.reload()
+    page.table.selectRow(0)
+    assert page.open_button.isEnabled()
+    qtbot.mouseClick(page.open_button, Qt.MouseButton.LeftButton)
+    window = page.windows[demo_audit]
+    qtbot.waitExposed(window)
+    assert window.walk.walk is not None
+    assert page.open_audit(demo_audit) is window  # one window per audit
+    window.close()

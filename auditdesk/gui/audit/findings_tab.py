@@ -62,6 +62,7 @@ class FindingFilter(RecordProxyModel):
         super().__init__(parent)
         self.area: str | None = None
         self.severity: str | None = None
+        self.status: str | None = None
         self.show_dismissed = False
 
     def filterAcceptsRow(self, row: int, parent: QModelIndex | QPersistentModelIndex) -> bool:
@@ -69,6 +70,8 @@ class FindingFilter(RecordProxyModel):
         if f.dismissed and not self.show_dismissed:
             return False
         if self.area and f.area.value != self.area:
+            return False
+        if self.status and f.status.value != self.status:
             return False
         return not (self.severity and f.severity.value != self.severity)
 
@@ -96,9 +99,14 @@ class FindingsTab(QWidget):
         self.severity_filter.addItem(ALL, None)
         for s in Severity:
             self.severity_filter.addItem(s.label, s.value)
+        self.status_filter = QComboBox()
+        self.status_filter.addItem(ALL, None)
+        for st in RectificationStatus:
+            self.status_filter.addItem(st.label, st.value)
         self.dismissed_filter = QComboBox()
         self.dismissed_filter.addItems(["不含已剔除", "含已剔除"])
-        for combo in (self.area_filter, self.severity_filter, self.dismissed_filter):
+        for combo in (self.area_filter, self.severity_filter, self.status_filter,
+                      self.dismissed_filter):  # fmt: skip
             combo.currentIndexChanged.connect(self._filter)
         gather = QPushButton("汇总不符合项")
         gather.setToolTip("为每个“不符合/部分符合”的检查项生成一条问题（已生成的不重复）")
@@ -110,7 +118,7 @@ class FindingsTab(QWidget):
         bar.addWidget(payroll_button)
         bar.addStretch(1)
         for label, combo in (("领域", self.area_filter), ("严重程度", self.severity_filter),
-                             ("", self.dismissed_filter)):  # fmt: skip
+                             ("状态", self.status_filter), ("", self.dismissed_filter)):  # fmt: skip
             if label:
                 bar.addWidget(QLabel(label))
             bar.addWidget(combo)
@@ -196,6 +204,7 @@ class FindingsTab(QWidget):
         self.proxy.beginFilterChange()
         self.proxy.area = self.area_filter.currentData()
         self.proxy.severity = self.severity_filter.currentData()
+        self.proxy.status = self.status_filter.currentData()
         self.proxy.show_dismissed = self.dismissed_filter.currentIndex() == 1
         self.proxy.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
