@@ -116,33 +116,17 @@ def record_answer(
     source: AnswerSource | None = None,
     answered_by: str = "",
 ) -> Answer:
-    """Save one checklist answer (replacing an earlier answer to the same item) in one transaction.
+    """Save one checklist answer (replacing an earlier answer to the same item) in one transaction,
+    with its change history (see ``services.visit.answer_item``).
 
     Raises:
         AuditDeskError: the item is not in the audit's checklist version, the answer does not fit
             the item's scale, or the audit is closed.
     """
-    with ws.store.read() as tx:
-        audit = tx.require_audit(audit_id)
-    library = checklists.library_for_audit(ws, audit)
-    item = library.item(item_id)
-    if item is None:
-        raise AuditDeskError(f"检查项 {item_id} 不在本次体检使用的清单版本中。", location=item_id)
-    if result not in item.scale.answers:
-        choices = "、".join(a.label for a in item.scale.answers)
-        raise AuditDeskError(
-            f"检查项 {item_id} 的答案只能是：{choices}（收到“{result.label}”）。", location=item_id
-        )
-    if audit.status is AuditStatus.CLOSED:
-        raise AuditDeskError("体检已关闭，不能再修改检查结果。", location=audit_id)
-    answer = Answer(
-        audit_id=audit_id,
-        item_id=item_id,
-        result=result,
-        note=note,
-        source=source,
-        answered_by=answered_by,
-        answered_at=utcnow(),
+    from auditdesk.services import visit
+
+    saved = visit.answer_item(
+        ws, audit_id, item_id, result, note=note, source=source, by=answered_by
     )
-    with ws.store.transaction() as tx:
-        return tx.upsert_answer(answer)
+    assert saved is not None  # a result was given, so an answer exists
+    return saved

@@ -289,6 +289,7 @@ class WalkTab(QWidget):
         item = self.areas.currentItem()
         area = item.data(Qt.ItemDataRole.UserRole) if item else None
         self.proxy.set(Area(area) if area else None, self.mode.currentData())
+        self.table.setColumnHidden(0, area is not None)  # the area is in the list on the left
         self.select(keep)
 
     def select(self, item_id: str | None) -> None:
