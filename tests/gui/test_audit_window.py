@@ -212,7 +212,7 @@ def test_scores_and_chart_export(window: AuditWindow, tmp_path: Path) -> None:
     assert out is not None
     image = QImage(out)
     assert not image.isNull()
-    assert image.width() >= 400
+    assert image.width() >= 360
 
 
 def test_close_and_reopen_finds_everything(

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -173,9 +174,13 @@ class FindingsTab(QWidget):
         editor.addWidget(self.history)
         editor_box = QWidget()
         editor_box.setLayout(editor)
+        editor_scroll = QScrollArea()  # fits a 1366×768 screen at 150 % scaling
+        editor_scroll.setWidgetResizable(True)
+        editor_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        editor_scroll.setWidget(editor_box)
         splitter = QSplitter()
         splitter.addWidget(self.table)
-        splitter.addWidget(editor_box)
+        splitter.addWidget(editor_scroll)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)

@@ -37,7 +37,7 @@ class ScoreChart(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.rows: list[tuple[str, Decimal | None, Decimal | None]] = []
-        self.setMinimumSize(QSize(420, 260))
+        self.setMinimumSize(QSize(360, 200))
 
     def set_scores(self, rows: list[tuple[str, Decimal | None, Decimal | None]]) -> None:
         self.rows = rows

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -65,6 +66,22 @@ RESULT_COLORS = {
 ALL_AREAS = "全部领域"
 FILTERS = [("全部", "all"), ("未答", "unanswered"), ("待核实", "to_verify"), ("不符合", "problems")]
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp"}
+
+
+HISTORY_FIELDS = {"result": "结果", "note": "备注", "source": "来源", "undo": "撤销"}
+
+
+def _value(raw: str | None) -> str:
+    """A logged value for display: enum values as their Chinese labels."""
+    if raw is None:
+        return "—"
+    text = raw.strip('"')
+    for enum in (AnswerResult, AnswerSource):
+        try:
+            return enum(text).label
+        except ValueError:
+            continue
+    return text[:40] or "（空）"
 
 
 def _result(w: WalkItem) -> str:
@@ -165,6 +182,10 @@ class WalkTab(QWidget):
         left.addWidget(self.areas, 1)
         left.addWidget(QLabel("显示"))
         left.addWidget(self.mode)
+        self.undo_button = QPushButton("撤销 (Ctrl+Z)")
+        self.undo_button.setToolTip("撤销上一次对检查结果的修改")
+        self.undo_button.clicked.connect(self.undo)
+        left.addWidget(self.undo_button)
         left_box = QWidget()
         left_box.setLayout(left)
         # middle: items
@@ -235,12 +256,19 @@ class WalkTab(QWidget):
         right.addWidget(self.history)
         right_box = QWidget()
         right_box.setLayout(right)
+        # On a 1366×768 laptop at 150 % scaling the item panel is taller than the screen: scroll it.
+        right_scroll = QScrollArea()
+        right_scroll.setWidgetResizable(True)
+        right_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        right_scroll.setWidget(right_box)
+        left_box.setMaximumWidth(220)
         splitter = QSplitter()
         splitter.addWidget(left_box)
         splitter.addWidget(self.table)
-        splitter.addWidget(right_box)
+        splitter.addWidget(right_scroll)
         splitter.setStretchFactor(1, 3)
-        splitter.setStretchFactor(2, 2)
+        splitter.setStretchFactor(2, 3)
+        splitter.setSizes([200, 560, 480])
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
         for n in range(5):
@@ -378,10 +406,10 @@ class WalkTab(QWidget):
     def _show_history(self, w: WalkItem) -> None:
         self.history.clear()
         for c in reversed(visit.history(self.ctx.ws, self.audit_id, w.item.id)):
-            old = (c.old_value or "—").strip('"')
-            new = (c.new_value or "—").strip('"')
-            self.history.addItem(f"{format_datetime(c.changed_at)} {c.changed_by or '—'} {c.field}：{old} → {new}"
-                                 + ("（已撤销）" if c.undone else ""))  # fmt: skip
+            field = HISTORY_FIELDS.get(c.field, c.field)
+            when, who = format_datetime(c.changed_at), c.changed_by or "—"
+            line = f"{when} {who} {field}：{_value(c.old_value)} → {_value(c.new_value)}"
+            self.history.addItem(line + ("（已撤销）" if c.undone else ""))
 
     # ------------------------------------------------------------ actions (one save each)
     def answer_key(self, n: int) -> None:
