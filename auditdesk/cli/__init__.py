@@ -292,6 +292,21 @@ def cmd_audit_answer(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from auditdesk.services import reports
+
+    with open_workspace(args) as ws:
+        out = reports.export(
+            ws, args.audit_id, Path(args.output), kind=args.kind,
+            template=Path(args.template) if args.template else None, unmasked=args.unmasked,
+        )  # fmt: skip
+    if args.json:
+        emit_json({"file": str(out), "kind": args.kind})
+    else:
+        print(f"已生成：{out}")
+    return EXIT_OK
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from auditdesk.gui.app import run_gui  # lazy: the CLI never loads Qt otherwise
 
@@ -402,6 +417,17 @@ def build_parser() -> ChineseArgumentParser:
     p.set_defaults(func=cmd_checklists_import)
 
     add_payroll_commands(sub, common, json_opt)
+
+    p = sub.add_parser(
+        "report", parents=[common, json_opt], help="导出体检报告或整改建议书（.docx）"
+    )
+    p.add_argument("audit_id", metavar="体检编号")
+    p.add_argument("-o", "--output", required=True, metavar="FILE.docx", help="输出文件")
+    p.add_argument("--kind", default="report", choices=["report", "rectification"],
+                   help="report 用工体检报告 / rectification 整改建议书")  # fmt: skip
+    p.add_argument("--template", metavar="PATH", help="使用自己的 Word 模板")
+    p.add_argument("--unmasked", action="store_true", help="显示完整身份证号（默认遮盖）")
+    p.set_defaults(func=cmd_report)
     return parser
 
 

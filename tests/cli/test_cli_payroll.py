@@ -127,3 +127,18 @@ def test_check_an_audit(cli: CliRunner) -> None:
     )
     data = cli("payroll", "check", "--audit", audit_id, "--json").json()
     assert len(data["findings"]) == 14
+
+
+def test_report_command(cli: CliRunner, tmp_path: Path) -> None:
+    assert cli("demo").returncode == 0
+    audit_id = cli("audit", "list", "--json").json()[0]["id"]
+    out = tmp_path / "报告.docx"
+    done = cli("report", audit_id, "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    assert out.exists()
+    assert "已生成" in done.stdout
+    bad = tmp_path / "t.docx"
+    bad.write_bytes(b"x")
+    done = cli("report", audit_id, "-o", str(tmp_path / "r2.docx"), "--template", str(bad))
+    assert done.returncode == 2
+    assert "t.docx" in done.stderr

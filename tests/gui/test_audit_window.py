@@ -351,3 +351,20 @@ def test_audits_page_opens_the_workspace(qtbot: Any, main_window: Any, demo_audi
     assert window.walk.walk is not None
     assert page.open_audit(demo_audit) is window  # one window per audit
     window.close()
+
+
+def test_export_report_from_the_workspace(qtbot: Any, window: AuditWindow, tmp_path: Path) -> None:
+    window.findings.gather()
+    window.export_report()
+    dialog = window.export_dialog
+    assert "列入报告的问题" in dialog.preview.text()
+    dialog.path.setText(str(tmp_path / "体检报告.docx"))
+    dialog.export()
+    qtbot.waitUntil(lambda: dialog.written is not None, timeout=15000)
+    assert dialog.written is not None
+    assert dialog.written.exists()
+    import docx
+
+    document = docx.Document(str(dialog.written))
+    assert len(document.inline_shapes) == 1  # the score chart image
+    assert dialog.open_folder.isEnabled()

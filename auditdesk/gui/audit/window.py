@@ -20,6 +20,7 @@ from auditdesk.gui.audit.findings_tab import FindingsTab
 from auditdesk.gui.audit.scores_tab import ScoresTab
 from auditdesk.gui.audit.walk import WalkTab
 from auditdesk.gui.context import AppContext
+from auditdesk.gui.dialogs.export_report import ExportReportDialog
 from auditdesk.gui.wizards.payroll_import import PayrollImportWizard
 from auditdesk.services import audits, companies, payroll
 
@@ -90,6 +91,10 @@ class AuditWindow(QDialog):
         self.auditor.currentIndexChanged.connect(self._set_auditor)
         top = QHBoxLayout()
         top.addWidget(self.header, 1)
+        self.export_button = QPushButton("导出文书…")
+        self.export_button.setToolTip("导出用工体检报告或整改建议书（Word）")
+        self.export_button.clicked.connect(self.export_report)
+        top.addWidget(self.export_button)
         top.addWidget(QLabel("记录人"))
         top.addWidget(self.auditor)
         top.addWidget(QLabel("进度"))
@@ -137,6 +142,11 @@ class AuditWindow(QDialog):
             self.scores.reload()
         elif page is self.findings:
             self.findings.reload()
+
+    def export_report(self) -> None:
+        self.walk.save_note()
+        self.export_dialog = ExportReportDialog(self.ctx, self.audit_id, self.scores.chart, self)
+        self.export_dialog.open()
 
     def done(self, result: int) -> None:
         self.walk.save_note()  # the last keystrokes of a note, before the window goes

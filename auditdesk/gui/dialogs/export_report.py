@@ -1,0 +1,142 @@
+"""Export an audit's document (用工体检报告 / 整改建议书): what will be included, where to save it,
+rendered in the worker, then open the folder."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from auditdesk.errors import AuditDeskError
+from auditdesk.gui.audit.scores_tab import ScoreChart
+from auditdesk.gui.context import AppContext
+from auditdesk.gui.dialogs.errors import report_failure
+from auditdesk.gui.worker import JobRunner
+from auditdesk.services import reports, visit
+
+
+class ExportReportDialog(QDialog):
+    def __init__(self, ctx: AppContext, audit_id: str, chart: ScoreChart | None = None,
+                 parent: QWidget | None = None) -> None:  # fmt: skip
+        super().__init__(parent)
+        self.ctx, self.audit_id, self.chart = ctx, audit_id, chart
+        self.setWindowTitle("导出文书")
+        self.setMinimumWidth(560)
+        self.kind = QComboBox()
+        for key, label in reports.KIND_LABELS.items():
+            self.kind.addItem(label, key)
+        self.unmasked = QCheckBox("显示完整身份证号（默认遮盖，仅在确有需要时勾选）")
+        self.path = QLineEdit()
+        browse = QPushButton("选择…")
+        browse.clicked.connect(self.choose)
+        where = QHBoxLayout()
+        where.addWidget(self.path, 1)
+        where.addWidget(browse)
+        findings = visit.list_findings(ctx.ws, audit_id, include_dismissed=False)
+        walk = visit.load_walk(ctx.ws, audit_id)
+        self.preview = QLabel(
+            f"将包括：{walk.company.name}；已核查 {walk.answered}/{walk.total} 项；"
+            f"列入报告的问题 {len(findings)} 项（已剔除的不列入）；工资表核查结果；评分图表。"
+        )
+        self.preview.setWordWrap(True)
+        self.template = QLineEdit()
+        self.template.setPlaceholderText("留空使用自带模板")
+        form = QFormLayout()
+        form.addRow("文书", self.kind)
+        form.addRow("保存到", where)
+        form.addRow("自定义模板", self.template)
+        form.addRow("", self.unmasked)
+        self.status = QLabel("")
+        self.status.setWordWrap(True)
+        self.open_folder = QPushButton("打开所在文件夹")
+        self.open_folder.setEnabled(False)
+        self.open_folder.clicked.connect(self._open_folder)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Close
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("导出")
+        self.buttons.accepted.connect(self.export)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.preview)
+        layout.addLayout(form)
+        layout.addWidget(self.status)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.open_folder)
+        bottom.addStretch(1)
+        bottom.addWidget(self.buttons)
+        layout.addLayout(bottom)
+        self.runner = JobRunner(self, ctx.pool)
+        self.kind.currentIndexChanged.connect(lambda _i: self._default_path())
+        self._default_path(walk.company.name)
+        self.written: Path | None = None
+
+    def _default_path(self, company: str | None = None) -> None:
+        name = company or visit.load_walk(self.ctx.ws, self.audit_id).company.name
+        folder = Path.home() / "Documents"
+        folder = folder if folder.is_dir() else Path.home()
+        self.path.setText(str(folder / f"{name}{self.kind.currentText()}.docx"))
+
+    def choose(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "保存文书", self.path.text(), "Word 文档 (*.docx)"
+        )
+        if path:
+            self.path.setText(path if path.endswith(".docx") else f"{path}.docx")
+
+    def export(self) -> None:
+        out = Path(self.path.text().strip())
+        if not out.name:
+            self.status.setText("请选择保存位置。")
+            return
+        chart_png = None
+        if self.chart is not None and self.kind.currentData() == "report":
+            fd, name = tempfile.mkstemp(suffix=".png")
+            os.close(fd)
+            chart_png = Path(name)
+            picture = ScoreChart()  # a copy at print size; the one on screen keeps its layout
+            picture.set_scores(self.chart.rows)
+            picture.resize(720, 320)
+            picture.grab().save(str(chart_png), "PNG")
+        template = Path(self.template.text().strip()) if self.template.text().strip() else None
+        self.status.setText("正在生成…")
+        self.buttons.setEnabled(False)
+        self.runner.start(
+            reports.export, self.ctx.ws, self.audit_id, out, kind=self.kind.currentData(),
+            template=template, unmasked=self.unmasked.isChecked(), chart_png=chart_png,
+            title="导出文书", on_finished=self._done, on_failed=self._failed,
+        )  # fmt: skip
+
+    def _done(self, path: Path) -> None:
+        self.buttons.setEnabled(True)
+        self.written = path
+        self.status.setText(f"已生成：{path}")
+        self.open_folder.setEnabled(True)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.buttons.setEnabled(True)
+        if isinstance(exc, AuditDeskError):
+            self.status.setText(f"未能生成：{exc.message}")
+        else:
+            report_failure(self, exc, "导出失败", None)
+
+    def _open_folder(self) -> None:
+        if self.written is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.written.parent)))

@@ -1,0 +1,73 @@
+"""Export an audit's documents (用工体检报告, 整改建议书) as .docx from the shipped or a user template."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from auditdesk.errors import AuditDeskError
+from auditdesk.paths import shipped_dir
+from auditdesk.progress import CancelToken, ProgressFn, check_cancel, no_progress
+from auditdesk.reports.context import ReportData, build_context
+from auditdesk.reports.docx import render
+from auditdesk.services import payroll, visit
+from auditdesk.services.workspace import Workspace
+
+TEMPLATES = {"report": "audit_report.docx", "rectification": "rectification.docx"}
+KIND_LABELS = {"report": "用工体检报告", "rectification": "整改建议书"}
+
+
+def gather(ws: Workspace, audit_id: str, *, unmasked: bool = False) -> ReportData:
+    """Everything a report needs from the store and the rules, as plain data."""
+    walk = visit.load_walk(ws, audit_id)
+    comparison = visit.compare_scores(ws, audit_id)
+    with ws.store.read() as tx:
+        visits = tx.list_visits(audit_id)
+        findings = tx.list_findings(audit_id)
+        rows = tx.list_payroll_rows(audit_id)
+    checked = payroll.check_audit(ws, audit_id) if rows else None
+    town = walk.company.town
+    return ReportData(
+        company=walk.company, audit=walk.audit, visits=visits, scores=comparison.verified,
+        self_scores=comparison.self_assessed, findings=findings, items_total=walk.total,
+        items_answered=walk.answered, payroll=checked, payroll_rows=rows,
+        union=f"{town}总工会" if town else "工会", report_date=date.today(), unmasked=unmasked,
+    )  # fmt: skip
+
+
+def export(
+    ws: Workspace,
+    audit_id: str,
+    out: Path,
+    *,
+    kind: str = "report",
+    template: Path | None = None,
+    unmasked: bool = False,
+    chart_png: Path | None = None,
+    progress: ProgressFn = no_progress,
+    cancel: CancelToken | None = None,
+) -> Path:
+    """Write one document of an audit to ``out``.
+
+    Args:
+        kind: ``report`` (用工体检报告) or ``rectification`` (整改建议书).
+        template: a user's own .docx template instead of the shipped one.
+        unmasked: show full ID numbers (masked by default).
+        chart_png: the score chart image to place in the report (the GUI renders it).
+
+    Raises:
+        AuditDeskError: unknown kind, a broken template (named, with its paragraph), or an
+            unwritable output file. Nothing is written then.
+    """
+    if kind not in TEMPLATES:
+        known = "、".join(f"{k}（{v}）" for k, v in KIND_LABELS.items())
+        raise AuditDeskError(f"不支持的文书类型“{kind}”。可用：{known}")
+    source = template or shipped_dir("report_templates") / TEMPLATES[kind]
+    progress(0, 3, "汇总体检数据…")
+    data = gather(ws, audit_id, unmasked=unmasked)
+    check_cancel(cancel)
+    progress(1, 3, "生成文书…")
+    context = build_context(data)
+    result = render(source, context, out, chart_png=chart_png)
+    progress(3, 3, "完成")
+    return result

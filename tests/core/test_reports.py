@@ -1,0 +1,162 @@
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from docx.shared import Mm
+
+from auditdesk.errors import AuditDeskError
+from auditdesk.reports.docx import leftover_tags
+from auditdesk.services import audits, demo, payroll, reports, visit
+from auditdesk.services.workspace import Workspace
+from tests.samples import PAYROLL_SAMPLES as SAMPLES
+
+FULL_ID = re.compile(r"(?<!\d)[1-9]\d{5}(19|20)\d{2}(0[1-9]|1[0-2])\d{2}\d{3}[\dX](?!\d)")
+
+
+@pytest.fixture
+def audit_id(ws: Workspace) -> str:
+    demo.load_demo(ws)
+    aid = audits.list_audits(ws)[0].audit.id
+    payroll.import_payroll(ws, aid, [SAMPLES / "s1-simple.xlsx"])
+    visit.gather_findings(ws, aid, by="陈静")
+    for group in payroll.group_findings(payroll.check_audit(ws, aid))[:3]:
+        payroll.adopt_group(ws, aid, group)
+    return aid
+
+
+def _text(path: Path) -> str:
+    d = docx.Document(str(path))
+    parts = [p.text for p in d.paragraphs]
+    for t in d.tables:
+        for row in t.rows:
+            parts.extend(c.text for c in row.cells)
+    return "\n".join(parts)
+
+
+def _xml(path: Path) -> str:
+    with zipfile.ZipFile(path) as zf:
+        return "".join(zf.read(n).decode("utf-8") for n in zf.namelist() if n.endswith(".xml"))
+
+
+def test_report_content(ws: Workspace, audit_id: str, tmp_path: Path) -> None:
+    out = reports.export(ws, audit_id, tmp_path / "报告.docx")
+    text = _text(out)
+    for heading in ("一、体检概况", "二、总体评价", "三、发现的问题", "四、工资表核查",
+                    "五、整改建议与跟诊安排", "六、说明", "附录一", "附录二"):  # fmt: skip
+        assert heading in text
+    findings = [f for f in visit.list_findings(ws, audit_id) if not f.dismissed]
+    assert f"共发现问题 {len(findings)} 项" in text
+    for f in findings:
+        assert f.title in text
+        for c in f.legal_basis:
+            assert c.display() in text
+        if f.money_at_stake:
+            assert f"¥{f.money_at_stake:,.2f}" in text
+    assert "上海嘉研精密部件有限公司" in text
+    assert leftover_tags(out) == []
+    xml = _xml(out)
+    assert "{{" not in xml
+    assert "{%" not in xml
+    ids = {r.id_number for r in payroll.load_rows(ws, audit_id) if r.id_number}
+    assert ids
+    assert not [i for i in ids if i in xml]  # no full ID number anywhere in the package
+    assert "********" in text
+
+
+def test_report_layout_a4_fonts_page_numbers(ws: Workspace, audit_id: str, tmp_path: Path) -> None:
+    out = reports.export(ws, audit_id, tmp_path / "r.docx")
+    d = docx.Document(str(out))
+    section = d.sections[0]
+    assert abs(section.page_width - Mm(210)) < Mm(1)
+    assert abs(section.page_height - Mm(297)) < Mm(1)
+    xml = _xml(out)
+    assert 'w:eastAsia="宋体"' in xml
+    assert 'w:eastAsia="黑体"' in xml
+    assert "NUMPAGES" in xml
+    assert "<w:tblHeader" in xml  # table headers repeat on each page
+
+
+def test_unmasked_export_shows_full_ids(ws: Workspace, audit_id: str, tmp_path: Path) -> None:
+    out = reports.export(ws, audit_id, tmp_path / "r.docx", unmasked=True)
+    assert FULL_ID.search(_text(out)) is not None
+
+
+def test_no_findings_says_so(ws: Workspace, tmp_path: Path) -> None:
+    demo.load_demo(ws)
+    aid = audits.list_audits(ws)[0].audit.id
+    out = reports.export(ws, aid, tmp_path / "r.docx")
+    text = _text(out)
+    assert "未发现问题。" in text
+    assert "本次体检未导入工资表" in text
+    rect = reports.export(ws, aid, tmp_path / "整改.docx", kind="rectification")
+    assert "未发现需要整改的问题" in _text(rect)
+
+
+def test_rectification_lists_open_findings(ws: Workspace, audit_id: str, tmp_path: Path) -> None:
+    out = reports.export(ws, audit_id, tmp_path / "整改建议书.docx", kind="rectification")
+    text = _text(out)
+    assert "整改建议书" in text
+    for f in visit.list_findings(ws, audit_id, include_dismissed=False):
+        assert f.title in text
+
+
+def _template_with(tmp_path: Path, line: str) -> Path:
+    d = docx.Document()
+    d.add_paragraph("{{ company.name }}")
+    d.add_paragraph(line)
+    path = tmp_path / "我的模板.docx"
+    d.save(str(path))
+    return path
+
+
+def test_template_with_an_unknown_placeholder_writes_nothing(
+    ws: Workspace, audit_id: str, tmp_path: Path
+) -> None:
+    template = _template_with(tmp_path, "负责人：{{ compnay.boss }}")
+    out = tmp_path / "out.docx"
+    with pytest.raises(AuditDeskError) as info:
+        reports.export(ws, audit_id, out, template=template)
+    assert "compnay" in info.value.message
+    assert "负责人：{{ compnay.boss }}" in info.value.message
+    assert "我的模板.docx" in info.value.message
+    assert not out.exists()
+
+
+def test_template_with_a_syntax_error_names_the_paragraph(
+    ws: Workspace, audit_id: str, tmp_path: Path
+) -> None:
+    template = _template_with(tmp_path, "日期：{{ report.date ")
+    with pytest.raises(AuditDeskError) as info:
+        reports.export(ws, audit_id, tmp_path / "out.docx", template=template)
+    assert "日期：{{ report.date" in info.value.message
+
+
+def test_a_user_template_renders(ws: Workspace, audit_id: str, tmp_path: Path) -> None:
+    template = _template_with(tmp_path, "共 {{ finding_count }} 项问题")
+    out = reports.export(ws, audit_id, tmp_path / "out.docx", template=template)
+    assert "共 " in _text(out)
+
+
+def test_not_a_template_and_unknown_kind(ws: Workspace, audit_id: str, tmp_path: Path) -> None:
+    bad = tmp_path / "x.docx"
+    bad.write_bytes(b"not a zip")
+    with pytest.raises(AuditDeskError) as info:
+        reports.export(ws, audit_id, tmp_path / "o.docx", template=bad)
+    assert "x.docx" in info.value.message
+    with pytest.raises(AuditDeskError):
+        reports.export(ws, audit_id, tmp_path / "o.docx", kind="letter")
+
+
+def test_existing_file_is_left_alone_when_rendering_fails(
+    ws: Workspace, audit_id: str, tmp_path: Path
+) -> None:
+    out = tmp_path / "out.docx"
+    out.write_bytes(b"previous report")
+    template = _template_with(tmp_path, "{{ nope }}")
+    with pytest.raises(AuditDeskError):
+        reports.export(ws, audit_id, out, template=template)
+    assert out.read_bytes() == b"previous report"
