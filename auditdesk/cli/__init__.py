@@ -423,8 +423,10 @@ def build_parser() -> ChineseArgumentParser:
     )
     p.add_argument("audit_id", metavar="体检编号")
     p.add_argument("-o", "--output", required=True, metavar="FILE.docx", help="输出文件")
-    p.add_argument("--kind", default="report", choices=["report", "rectification"],
-                   help="report 用工体检报告 / rectification 整改建议书")  # fmt: skip
+    p.add_argument("--kind", default="report",
+                   choices=["report", "rectification", "notice", "opinion", "proposal"],
+                   help="report 用工体检报告 / rectification 整改建议书 / notice 提示函 / "
+                   "opinion 意见书 / proposal 建议书")  # fmt: skip
     p.add_argument("--template", metavar="PATH", help="使用自己的 Word 模板")
     p.add_argument("--unmasked", action="store_true", help="显示完整身份证号（默认遮盖）")
     p.set_defaults(func=cmd_report)

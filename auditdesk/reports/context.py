@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -18,8 +18,9 @@ from auditdesk.checklists.scoring import ScoreReport
 from auditdesk.formatting import format_date, format_money, mask_id_number
 from auditdesk.models.audit import Audit, Visit
 from auditdesk.models.company import Company
-from auditdesk.models.finding import Finding, Severity
+from auditdesk.models.finding import Finding, RectificationStatus, Severity
 from auditdesk.models.payroll import CheckResult, PayrollRow
+from auditdesk.rules import calendar as workcal
 
 KNOWN_NAMES = frozenset(
     {"company", "report", "audit", "summary", "findings_by_area", "findings", "finding_count",
@@ -75,10 +76,56 @@ def _basis(finding: Finding) -> str:
     return "；".join(c.display() for c in finding.legal_basis) or "—"
 
 
-def build_context(data: ReportData) -> dict[str, Any]:
+LETTERS = {
+    # kind: (title, working days to reply, basis, recipient is the labour authority)
+    "notice": ("工会劳动法律监督提示函", 10, "工会劳动法律监督有关规定", False),
+    "opinion": ("工会劳动法律监督意见书", 15, "《工会劳动法律监督办法》第二十条", False),
+    "proposal": (
+        "工会劳动法律监督建议书",
+        5,
+        "《工会劳动法律监督办法》第二十一条、第二十三条",
+        True,
+    ),
+}
+
+
+def working_day_deadline(start: date, days: int) -> tuple[date, str]:
+    """The ``days``-th working day after ``start`` and how it was counted. Outside the holiday
+    data, Monday to Friday are counted and the note says so."""
+    try:
+        end = workcal.add_workdays(start, days)
+        return end, (f"期限按工作日计算：自 {format_date(start)} 起第 {days} 个工作日为 {format_date(end)}"
+                     "（已扣除法定节假日和休息日，调休上班日计入）。")  # fmt: skip
+    except workcal.CalendarUnavailable:
+        end, n = start, days
+        while n:
+            end += timedelta(days=1)
+            if end.weekday() < 5:
+                n -= 1
+        return end, (f"期限按工作日计算为 {format_date(end)}；该期间的法定节假日安排尚未收录，"
+                     "按周一至周五计算，请核对当年放假通知。")  # fmt: skip
+
+
+def letter_context(kind: str, data: ReportData, day: date) -> dict[str, Any]:
+    title, days, basis, to_authority = LETTERS[kind]
+    deadline, note = working_day_deadline(day, days)
+    return {
+        "title": title, "days": days, "basis": basis,
+        "number": f"工监〔{day:%Y}〕{data.audit.id[:6].upper()}号",
+        "recipient": "区人力资源和社会保障局（劳动保障监察机构）" if to_authority else data.company.name,
+        "date": format_date(day), "reply_deadline": format_date(deadline), "clock_note": note,
+        "opinion_date": "____年__月__日",
+    }  # fmt: skip
+
+
+def build_context(data: ReportData, kind: str = "report") -> dict[str, Any]:
+    """The template variables for ``kind``: ``report`` lists every finding kept in the report;
+    the 整改建议书 and the letters list only findings not yet verified as closed."""
     company, audit = data.company, data.audit
     day = data.report_date or date.today()
     findings = [f for f in data.findings if not f.dismissed]
+    if kind != "report":
+        findings = [f for f in findings if f.status is not RectificationStatus.VERIFIED_CLOSED]
     findings.sort(key=lambda f: (list(type(f.area)).index(f.area), f.severity.rank, f.created_at))
     numbered = [(i + 1, f) for i, f in enumerate(findings)]
     by_area: OrderedDict[str, list[dict[str, Any]]] = OrderedDict()
@@ -151,6 +198,7 @@ def build_context(data: ReportData) -> dict[str, Any]:
         "money_text": f"，涉及金额合计约 {_money(total)}" if total else "",
         "payroll": _payroll(data),
         "laws": [{"name": law, "articles": "、".join(arts)} for law, arts in laws.items()],
+        "letter": letter_context(kind, data, day) if kind in LETTERS else {},
     }  # fmt: skip
 
 

@@ -1,4 +1,4 @@
-"""Export an audit's documents (用工体检报告, 整改建议书) as .docx from the shipped or a user template."""
+"""Export an audit's documents (用工体检报告, 整改建议书, 一函两书) as .docx, and the 整改台账 as .xlsx."""
 
 from __future__ import annotations
 
@@ -13,8 +13,20 @@ from auditdesk.reports.docx import render
 from auditdesk.services import payroll, visit
 from auditdesk.services.workspace import Workspace
 
-TEMPLATES = {"report": "audit_report.docx", "rectification": "rectification.docx"}
-KIND_LABELS = {"report": "用工体检报告", "rectification": "整改建议书"}
+TEMPLATES = {
+    "report": "audit_report.docx",
+    "rectification": "rectification.docx",
+    "notice": "notice.docx",
+    "opinion": "opinion.docx",
+    "proposal": "proposal.docx",
+}
+KIND_LABELS = {
+    "report": "用工体检报告",
+    "rectification": "整改建议书",
+    "notice": "劳动法律监督提示函",
+    "opinion": "劳动法律监督意见书",
+    "proposal": "劳动法律监督建议书",
+}
 
 
 def gather(ws: Workspace, audit_id: str, *, unmasked: bool = False) -> ReportData:
@@ -50,7 +62,9 @@ def export(
     """Write one document of an audit to ``out``.
 
     Args:
-        kind: ``report`` (用工体检报告) or ``rectification`` (整改建议书).
+        kind: ``report`` (用工体检报告), ``rectification`` (整改建议书), or a union letter:
+            ``notice`` (提示函), ``opinion`` (意见书, reply within 15 working days), ``proposal``
+            (建议书 to the labour authority, 5 working days).
         template: a user's own .docx template instead of the shipped one.
         unmasked: show full ID numbers (masked by default).
         chart_png: the score chart image to place in the report (the GUI renders it).
@@ -67,7 +81,7 @@ def export(
     data = gather(ws, audit_id, unmasked=unmasked)
     check_cancel(cancel)
     progress(1, 3, "生成文书…")
-    context = build_context(data)
+    context = build_context(data, kind)
     result = render(source, context, out, chart_png=chart_png)
     progress(3, 3, "完成")
     return result
