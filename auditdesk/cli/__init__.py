@@ -299,6 +299,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         out = reports.export(
             ws, args.audit_id, Path(args.output), kind=args.kind,
             template=Path(args.template) if args.template else None, unmasked=args.unmasked,
+            mask_names=args.mask_names,
         )  # fmt: skip
     if args.json:
         emit_json({"file": str(out), "kind": args.kind})
@@ -424,9 +425,10 @@ def build_parser() -> ChineseArgumentParser:
     p.add_argument("audit_id", metavar="体检编号")
     p.add_argument("-o", "--output", required=True, metavar="FILE.docx", help="输出文件")
     p.add_argument("--kind", default="report",
-                   choices=["report", "rectification", "notice", "opinion", "proposal"],
+                   choices=["report", "rectification", "notice", "opinion", "proposal", "ledger"],
                    help="report 用工体检报告 / rectification 整改建议书 / notice 提示函 / "
-                   "opinion 意见书 / proposal 建议书")  # fmt: skip
+                   "opinion 意见书 / proposal 建议书 / ledger 整改台账（.xlsx）")  # fmt: skip
+    p.add_argument("--mask-names", action="store_true", help="附录中的员工姓名只显示姓氏")
     p.add_argument("--template", metavar="PATH", help="使用自己的 Word 模板")
     p.add_argument("--unmasked", action="store_true", help="显示完整身份证号（默认遮盖）")
     p.set_defaults(func=cmd_report)

@@ -59,6 +59,7 @@ class ReportData:
     report_date: date | None = None
     followup: str = ""
     unmasked: bool = False
+    mask_names: bool = False
     chart: Any = None
     """An image object the renderer made from a PNG (docxtpl InlineImage), or None."""
 
@@ -132,7 +133,8 @@ def build_context(data: ReportData, kind: str = "report") -> dict[str, Any]:
     flat: list[dict[str, Any]] = []
     for no, f in numbered:
         entry = {
-            "no": no, "title": f.title, "facts": f.facts or "—", "severity": severity_text(f.severity),
+            "no": no, "ref": f.id[:8].upper(), "id": f.id, "title": f.title, "facts": f.facts or "—",
+            "severity": severity_text(f.severity),
             "severity_label": f.severity.label, "area": f.area.label, "basis": _basis(f),
             "consequence": (f"涉及金额约 {_money(f.money_at_stake)}" if f.money_at_stake else
                             "依法可能被责令改正、补发或补缴，并承担相应的行政或民事责任"),
@@ -202,6 +204,11 @@ def build_context(data: ReportData, kind: str = "report") -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _mask_name(name: str | None) -> str:
+    """张三丰 → 张**; the surname stays so HR can still recognise the row."""
+    return f"{name[0]}{'*' * (len(name) - 1)}" if name else "—"
+
+
 def _payroll(data: ReportData) -> dict[str, Any]:
     result = data.payroll
     if result is None or result.rows == 0:
@@ -214,7 +221,8 @@ def _payroll(data: ReportData) -> dict[str, Any]:
     for f in result.findings[:APPENDIX_LIMIT]:
         raw = ids.get((f.employee_id or f.employee_name or "", f.period))
         appendix.append({
-            "employee": f.employee_key, "name": f.employee_name or "—",
+            "employee": f.employee_key,
+            "name": _mask_name(f.employee_name) if data.mask_names else (f.employee_name or "—"),
             "id_number": (raw if data.unmasked else mask_id_number(raw)) if raw else "—",
             "period": f.period, "rule": f.title, "amount": _money(f.amount),
         })  # fmt: skip

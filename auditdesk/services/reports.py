@@ -10,6 +10,7 @@ from auditdesk.paths import shipped_dir
 from auditdesk.progress import CancelToken, ProgressFn, check_cancel, no_progress
 from auditdesk.reports.context import ReportData, build_context
 from auditdesk.reports.docx import render
+from auditdesk.reports.ledger import write_ledger
 from auditdesk.services import payroll, visit
 from auditdesk.services.workspace import Workspace
 
@@ -26,6 +27,7 @@ KIND_LABELS = {
     "notice": "劳动法律监督提示函",
     "opinion": "劳动法律监督意见书",
     "proposal": "劳动法律监督建议书",
+    "ledger": "整改台账（Excel）",
 }
 
 
@@ -55,6 +57,7 @@ def export(
     kind: str = "report",
     template: Path | None = None,
     unmasked: bool = False,
+    mask_names: bool = False,
     chart_png: Path | None = None,
     progress: ProgressFn = no_progress,
     cancel: CancelToken | None = None,
@@ -64,23 +67,29 @@ def export(
     Args:
         kind: ``report`` (用工体检报告), ``rectification`` (整改建议书), or a union letter:
             ``notice`` (提示函), ``opinion`` (意见书, reply within 15 working days), ``proposal``
-            (建议书 to the labour authority, 5 working days).
+            (建议书 to the labour authority, 5 working days); ``ledger`` writes the 整改台账 .xlsx.
         template: a user's own .docx template instead of the shipped one.
         unmasked: show full ID numbers (masked by default).
+        mask_names: show employees' names as 张** in the payroll appendix.
         chart_png: the score chart image to place in the report (the GUI renders it).
 
     Raises:
         AuditDeskError: unknown kind, a broken template (named, with its paragraph), or an
             unwritable output file. Nothing is written then.
     """
-    if kind not in TEMPLATES:
+    if kind not in KIND_LABELS:
         known = "、".join(f"{k}（{v}）" for k, v in KIND_LABELS.items())
         raise AuditDeskError(f"不支持的文书类型“{kind}”。可用：{known}")
-    source = template or shipped_dir("report_templates") / TEMPLATES[kind]
     progress(0, 3, "汇总体检数据…")
     data = gather(ws, audit_id, unmasked=unmasked)
+    data.mask_names = mask_names
     check_cancel(cancel)
     progress(1, 3, "生成文书…")
+    if kind == "ledger":
+        result = write_ledger(build_context(data, "rectification"), out)
+        progress(3, 3, "完成")
+        return result
+    source = template or shipped_dir("report_templates") / TEMPLATES[kind]
     context = build_context(data, kind)
     result = render(source, context, out, chart_png=chart_png)
     progress(3, 3, "完成")

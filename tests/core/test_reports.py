@@ -205,3 +205,28 @@ def test_closed_findings_leave_the_rectification_letter(
     full = _text(reports.export(ws, audit_id, tmp_path / "f.docx"))
     assert first.title not in rect
     assert first.title in full
+
+
+def test_ledger_xlsx_for_hr(ws: Workspace, audit_id: str, tmp_path: Path) -> None:
+    import openpyxl
+
+    out = reports.export(ws, audit_id, tmp_path / "整改台账.xlsx", kind="ledger")
+    sheet = openpyxl.load_workbook(out).active
+    assert sheet.title == "整改台账"
+    header = [c.value for c in sheet[2]]
+    assert header[:3] == ["序号", "问题编号", "领域"]
+    assert "企业整改情况" in header
+    findings = visit.list_findings(ws, audit_id, include_dismissed=False)
+    rows = list(sheet.iter_rows(min_row=3, values_only=True))
+    assert len(rows) == len(findings)
+    refs = {f.id[:8].upper() for f in findings}
+    assert {r[1] for r in rows} == refs
+    assert sheet.data_validations.dataValidation  # a drop-down of statuses for HR
+
+
+def test_names_can_be_masked(ws: Workspace, audit_id: str, tmp_path: Path) -> None:
+    out = reports.export(ws, audit_id, tmp_path / "r.docx", mask_names=True)
+    names = {r.name for r in payroll.load_rows(ws, audit_id) if r.name and len(r.name) > 1}
+    text = _text(out)
+    appendix = text[text.index("附录一") :]
+    assert not [n for n in names if n in appendix]

@@ -43,6 +43,7 @@ class ExportReportDialog(QDialog):
         for key, label in reports.KIND_LABELS.items():
             self.kind.addItem(label, key)
         self.unmasked = QCheckBox("显示完整身份证号（默认遮盖，仅在确有需要时勾选）")
+        self.mask_names = QCheckBox("附录中的员工姓名只显示姓氏")
         self.path = QLineEdit()
         browse = QPushButton("选择…")
         browse.clicked.connect(self.choose)
@@ -63,6 +64,7 @@ class ExportReportDialog(QDialog):
         form.addRow("保存到", where)
         form.addRow("自定义模板", self.template)
         form.addRow("", self.unmasked)
+        form.addRow("", self.mask_names)
         self.status = QLabel("")
         self.status.setWordWrap(True)
         self.open_folder = QPushButton("打开所在文件夹")
@@ -92,7 +94,9 @@ class ExportReportDialog(QDialog):
         name = company or visit.load_walk(self.ctx.ws, self.audit_id).company.name
         folder = Path.home() / "Documents"
         folder = folder if folder.is_dir() else Path.home()
-        self.path.setText(str(folder / f"{name}{self.kind.currentText()}.docx"))
+        suffix = ".xlsx" if self.kind.currentData() == "ledger" else ".docx"
+        label = self.kind.currentText().replace("（Excel）", "")
+        self.path.setText(str(folder / f"{name}{label}{suffix}"))
 
     def choose(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
@@ -120,7 +124,8 @@ class ExportReportDialog(QDialog):
         self.buttons.setEnabled(False)
         self.runner.start(
             reports.export, self.ctx.ws, self.audit_id, out, kind=self.kind.currentData(),
-            template=template, unmasked=self.unmasked.isChecked(), chart_png=chart_png,
+            template=template, unmasked=self.unmasked.isChecked(),
+            mask_names=self.mask_names.isChecked(), chart_png=chart_png,
             title="导出文书", on_finished=self._done, on_failed=self._failed,
         )  # fmt: skip
 
