@@ -41,8 +41,9 @@ APT_QT_WINDOW = [
     "libxcb-shape0",
 ]
 APT_CJK_FONT = ["fonts-wqy-microhei"]
-APT_TEST_TOOLS = ["libreoffice-calc-nogui"]
-"""Tests convert generated .xlsx fixtures to legacy .xls with LibreOffice (no binary fixtures)."""
+APT_TEST_TOOLS = ["libreoffice-calc-nogui", "libreoffice-writer-nogui", "poppler-utils"]
+"""Tests convert generated .xlsx fixtures to legacy .xls, and rendered reports to PDF, with
+LibreOffice (no binary fixtures); poppler's pdffonts checks that a CJK font was embedded."""
 
 
 def say(message: str) -> None:

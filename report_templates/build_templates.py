@@ -279,19 +279,28 @@ def build_letter(kind: str) -> Path:
     number.alignment = WD_ALIGN_PARAGRAPH.CENTER
     p(doc, "{{ letter.recipient }}：")
     if kind == "notice":
-        p(doc, "{{ report.union }}在 {{ audit.dates }} 开展的用工体检中发现，{{ company.name }}在劳动用工方面存在"
-               "以下风险或不规范之处。为防患于未然，现予提示，请及时自查整改，并于 {{ letter.reply_deadline }} "
-               "前将整改情况告知本会。")
+        p(
+            doc,
+            "{{ report.union }}在 {{ audit.dates }} 开展的用工体检中发现，{{ company.name }}在劳动用工方面存在"
+            "以下风险或不规范之处。为防患于未然，现予提示，请及时自查整改，并于 {{ letter.reply_deadline }} "
+            "前将整改情况告知本会。",
+        )
     elif kind == "opinion":
-        p(doc, "{{ report.union }}在 {{ audit.dates }} 开展的劳动法律监督中查明，{{ company.name }}存在以下违反"
-               "劳动法律法规、侵害职工合法权益的情形。根据{{ letter.basis }}，本会提出如下意见，请贵单位依法"
-               "纠正，并自收到本意见书之日起 {{ letter.days }} 个工作日内（即 {{ letter.reply_deadline }} 前）"
-               "将处理情况书面答复本会。")
+        p(
+            doc,
+            "{{ report.union }}在 {{ audit.dates }} 开展的劳动法律监督中查明，{{ company.name }}存在以下违反"
+            "劳动法律法规、侵害职工合法权益的情形。根据{{ letter.basis }}，本会提出如下意见，请贵单位依法"
+            "纠正，并自收到本意见书之日起 {{ letter.days }} 个工作日内（即 {{ letter.reply_deadline }} 前）"
+            "将处理情况书面答复本会。",
+        )
     else:
-        p(doc, "{{ company.name }}存在以下违反劳动法律法规的情形。本会已于 {{ letter.opinion_date }} 发出工会劳动法律"
-               "监督意见书，该单位至今未按要求纠正。根据{{ letter.basis }}，现提请贵部门依法处理：符合立案条件的，"
-               "请于收到本建议书之日起 {{ letter.days }} 个工作日内（即 {{ letter.reply_deadline }} 前）立案查处，"
-               "并将处理结果告知本会；不符合立案条件的，请书面说明理由。")
+        p(
+            doc,
+            "{{ company.name }}存在以下违反劳动法律法规的情形。本会已于 {{ letter.opinion_date }} 发出工会劳动法律"
+            "监督意见书，该单位至今未按要求纠正。根据{{ letter.basis }}，现提请贵部门依法处理：符合立案条件的，"
+            "请于收到本建议书之日起 {{ letter.days }} 个工作日内（即 {{ letter.reply_deadline }} 前）立案查处，"
+            "并将处理结果告知本会；不符合立案条件的，请书面说明理由。",
+        )
     p(doc, "{%p if findings %}")
     p(doc, "{%p for f in findings %}")
     p(doc, "{{ f.no }}. {{ f.title }}（{{ f.severity_label }}）")
@@ -314,6 +323,10 @@ def build_letter(kind: str) -> Path:
 
 
 if __name__ == "__main__":
-    made = [build_report(), build_rectification(), *(build_letter(k) for k in ("notice", "opinion", "proposal"))]
+    made = [
+        build_report(),
+        build_rectification(),
+        *(build_letter(k) for k in ("notice", "opinion", "proposal")),
+    ]
     for path in made:
         print(f"wrote {path}")
