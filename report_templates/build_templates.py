@@ -162,11 +162,11 @@ def build_report() -> Path:
 
     p(doc, "二、总体评价", "Heading 1")
     p(doc, "总体得分 {{ summary.score }} 分，评级“{{ summary.rating }}”。{{ summary.veto_text }}")
-    loop_table(doc, ["领域", "得分", "企业自评", "符合", "部分符合", "不符合", "待核实", "未答"],
+    loop_table(doc, ["领域", "得分", "图示", "企业自评", "符合", "部分符合", "不符合", "待核实", "未答"],
                "a in summary.areas",
-               ["{{ a.name }}", "{{ a.score }}", "{{ a.self_score }}", "{{ a.compliant }}",
+               ["{{ a.name }}", "{{ a.score }}", "{{ a.bar }}", "{{ a.self_score }}", "{{ a.compliant }}",
                 "{{ a.partial }}", "{{ a.non_compliant }}", "{{ a.to_verify }}", "{{ a.unanswered }}"],
-               [38, 18, 18, 16, 18, 18, 18, 16])  # fmt: skip
+               [30, 16, 26, 14, 12, 14, 14, 14, 14])  # fmt: skip
     p(doc, "{%p if summary.chart %}")
     p(doc, "{{ summary.chart }}")
     p(doc, "{%p endif %}")

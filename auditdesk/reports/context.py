@@ -69,6 +69,15 @@ def severity_text(severity: Severity) -> RichText:
     return RichText(f"【{severity.label}】", color=SEVERITY_COLORS[severity], bold=True)
 
 
+def score_bar(score: Decimal | None, width: int = 5) -> str:
+    """A text bar (■■■■□ for 80) that prints in black and white and needs no image library:
+    the CLI has no chart renderer, and it also reads on a fax or a photocopy."""
+    if score is None:
+        return ""
+    filled = int((score / 100 * width).to_integral_value(rounding="ROUND_HALF_UP"))
+    return "■" * filled + "□" * (width - filled)
+
+
 def _money(amount: Decimal | None) -> str:
     return format_money(amount) if amount is not None else "—"
 
@@ -189,7 +198,7 @@ def build_context(data: ReportData, kind: str = "report") -> dict[str, Any]:
                                 else "—"),
                  "compliant": line.compliant, "partial": line.partial,
                  "non_compliant": line.non_compliant, "to_verify": line.to_verify,
-                 "unanswered": line.unanswered}
+                 "unanswered": line.unanswered, "bar": score_bar(line.score)}
                 for line in data.scores.areas
             ],
             "chart": data.chart,

@@ -41,11 +41,15 @@ def gather(ws: Workspace, audit_id: str, *, unmasked: bool = False) -> ReportDat
         rows = tx.list_payroll_rows(audit_id)
     checked = payroll.check_audit(ws, audit_id) if rows else None
     town = walk.company.town
+    due = sorted(f.due_date for f in findings if f.due_date and not f.dismissed)
+    followup = (f"建议在最早的整改期限 {due[0]:%Y-%m-%d} 之后安排跟诊，逐项核验整改情况。" if due
+                else "整改期限确定后安排跟诊，逐项核验整改情况。")  # fmt: skip
     return ReportData(
         company=walk.company, audit=walk.audit, visits=visits, scores=comparison.verified,
         self_scores=comparison.self_assessed, findings=findings, items_total=walk.total,
         items_answered=walk.answered, payroll=checked, payroll_rows=rows,
         union=f"{town}总工会" if town else "工会", report_date=date.today(), unmasked=unmasked,
+        followup=followup,
     )  # fmt: skip
 
 
