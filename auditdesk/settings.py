@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from auditdesk.errors import AuditDeskError
 
@@ -17,9 +17,14 @@ log = logging.getLogger(__name__)
 SCHEMA_VERSION = 1
 
 
+DEFAULT_FOLLOWUP_DAYS = {"critical": 15, "high": 30, "medium": 60, "low": 90, "info": 90}
+
+
 class Preferences(BaseModel):
     schema_version: int = SCHEMA_VERSION
     demo_offer_declined: bool = False
+    followup_days: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_FOLLOWUP_DAYS))
+    """Days from diagnosis to the rectification deadline, by finding severity."""
 
 
 # Each migrator takes the JSON dict at version N and returns it at version N+1.

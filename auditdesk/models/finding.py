@@ -88,6 +88,8 @@ class Finding(Record):
     """Why an auditor dropped this finding (required to dismiss); with who and when."""
     dismissed_by: str | None = None
     dismissed_at: datetime | None = None
+    subjects: list[str] | None = None
+    """For payroll findings: the employees (工号 or masked ID) the group covered, for re-checks."""
 
     @property
     def dismissed(self) -> bool:

@@ -388,6 +388,7 @@ def adopt_group(ws: Workspace, audit_id: str, group: FindingGroup) -> Finding:
             "money_at_stake": group.total,
             "legal_basis": list(rule.legal_basis),
             "remedy": rule.remedy,
+            "subjects": sorted({f.employee_key for f in group.findings}),
         }
         if existing is not None:
             updated = existing.model_copy(update={**values, "updated_at": utcnow()})

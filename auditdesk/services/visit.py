@@ -30,7 +30,8 @@ from auditdesk.services.workspace import Workspace
 from auditdesk.store import Tx
 
 FINDING_RESULTS = (AnswerResult.NON_COMPLIANT, AnswerResult.PARTIAL)
-EDITABLE_FINDING_FIELDS = ("title", "facts", "severity", "remedy", "due_date", "owner", "status")
+EDITABLE_FINDING_FIELDS = ("title", "facts", "severity", "remedy", "due_date", "owner")
+"""Status is not here: rectification moves have rules (``services.followups.move_finding``)."""
 
 
 @dataclass(frozen=True)
@@ -277,7 +278,7 @@ def list_findings(ws: Workspace, audit_id: str, *, include_dismissed: bool = Tru
 def edit_finding(
     ws: Workspace, finding_id: str, changes: dict[str, Any], *, by: str = ""
 ) -> Finding:
-    """Change a finding's title, facts, severity, remedy, deadline, owner or status (logged).
+    """Change a finding's title, facts, severity, remedy, deadline or owner (logged).
 
     Raises:
         AuditDeskError: an unknown field, or a value the finding model refuses (Chinese message).

@@ -119,6 +119,7 @@ findings = Table(
     Column("dismissed_reason", Text),
     Column("dismissed_by", String(50)),
     Column("dismissed_at", UtcDateTime),
+    Column("subjects", JSON),
 )
 
 checklist_snapshots = Table(
@@ -212,4 +213,45 @@ self_assessments = Table(
     Column("item_id", String(64), nullable=False),
     Column("result", String(20), nullable=False),
     UniqueConstraint("audit_id", "item_id", name="uq_self_assessments_audit_item"),
+)
+
+rectification_moves = Table(
+    "rectification_moves",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("finding_id", String(36), ForeignKey("findings.id", ondelete="CASCADE"), nullable=False),
+    Column("audit_id", String(36), ForeignKey("audits.id", ondelete="CASCADE"), nullable=False),
+    Column("from_status", String(20), nullable=False),
+    Column("to_status", String(20), nullable=False),
+    Column("note", Text, nullable=False, server_default=""),
+    Column("moved_by", String(50), nullable=False, server_default=""),
+    Column("moved_at", UtcDateTime, nullable=False),
+    Column("visit_id", String(36)),
+    Index("ix_moves_finding", "finding_id"),
+)
+
+followups = Table(
+    "followups",
+    metadata,
+    *_record_columns(),
+    Column("audit_id", String(36), ForeignKey("audits.id", ondelete="CASCADE"), nullable=False),
+    Column("planned_on", Date, nullable=False),
+    Column("note", Text, nullable=False, server_default=""),
+    Column("visit_id", String(36)),
+    Column("done_on", Date),
+    Index("ix_followups_planned", "planned_on"),
+    Index("ix_followups_audit", "audit_id"),
+)
+
+letters = Table(
+    "letters",
+    metadata,
+    *_record_columns(),
+    Column("audit_id", String(36), ForeignKey("audits.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("issued_on", Date, nullable=False),
+    Column("reply_due", Date, nullable=False),
+    Column("replied_on", Date),
+    Column("note", Text, nullable=False, server_default=""),
+    Index("ix_letters_audit", "audit_id"),
 )

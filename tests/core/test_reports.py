@@ -10,7 +10,7 @@ from docx.shared import Mm
 
 from auditdesk.errors import AuditDeskError
 from auditdesk.reports.docx import leftover_tags
-from auditdesk.services import audits, demo, payroll, reports, visit
+from auditdesk.services import audits, demo, followups, payroll, reports, visit
 from auditdesk.services.workspace import Workspace
 from tests.samples import PAYROLL_SAMPLES as SAMPLES
 
@@ -200,7 +200,7 @@ def test_closed_findings_leave_the_rectification_letter(
     from auditdesk.models.finding import RectificationStatus
 
     first = visit.list_findings(ws, audit_id, include_dismissed=False)[0]
-    visit.edit_finding(ws, first.id, {"status": RectificationStatus.VERIFIED_CLOSED})
+    followups.move_finding(ws, first.id, RectificationStatus.VERIFIED_CLOSED, verify=True)
     rect = _text(reports.export(ws, audit_id, tmp_path / "r.docx", kind="rectification"))
     full = _text(reports.export(ws, audit_id, tmp_path / "f.docx"))
     assert first.title not in rect

@@ -119,8 +119,21 @@ V5_ROWS = [
     "insert into self_assessments (audit_id, item_id, result) values ('a2','PAY.REMOVED_LATER',"
     "'compliant')",
 ]
+V6_ROWS = [
+    # v6 added the payroll subjects column to findings
+    *(
+        r.replace("NULL,NULL,NULL,NULL)", "NULL,NULL,NULL,NULL,'[\"E1\"]')")
+        if r.startswith("insert into findings")
+        else r
+        for r in V5_ROWS
+    ),
+    "insert into followups values ('u1','2025-07-03T00:00:00.000000+00:00',"
+    "'2025-07-03T00:00:00.000000+00:00','a2','2025-08-01','首次跟诊',NULL,NULL)",
+    "insert into letters values ('l1','2025-07-03T00:00:00.000000+00:00',"
+    "'2025-07-03T00:00:00.000000+00:00','a2','opinion','2025-07-03','2025-07-24',NULL,'')",
+]
 SEED_SQL: dict[int, list[str]] = {
-    0: [], 1: V1_ROWS, 2: V2_ROWS, 3: V3_ROWS, 4: V4_ROWS, 5: V5_ROWS,
+    0: [], 1: V1_ROWS, 2: V2_ROWS, 3: V3_ROWS, 4: V4_ROWS, 5: V5_ROWS, 6: V6_ROWS,
 }  # fmt: skip
 
 
@@ -178,6 +191,14 @@ def test_every_version_upgrades_and_reads_back(tmp_path: Path, version: int) -> 
                 [change] = tx.list_changes("a2")
                 assert tx.list_self_assessment("a2") == {"PAY.REMOVED_LATER": "compliant"}
             assert change.new_value == '"non_compliant"'
+        if version >= 6:
+            with ws.store.read() as tx:
+                [followup] = tx.list_followups("a2")
+                [letter] = tx.list_letters("a2")
+                [finding] = tx.list_findings("a1")
+            assert followup.note == "首次跟诊"
+            assert letter.kind.value == "opinion"
+            assert finding.subjects == ["E1"]
         if version >= 1:
             with ws.store.read() as tx:
                 assert not any(f.dismissed for f in tx.list_findings("a1"))

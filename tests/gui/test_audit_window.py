@@ -19,7 +19,7 @@ from auditdesk.gui.dialogs.start_audit import StartAuditDialog
 from auditdesk.gui.table_model import ROW_ROLE
 from auditdesk.models.audit import AnswerResult, AuditScope
 from auditdesk.models.finding import RectificationStatus
-from auditdesk.services import audits, demo, visit
+from auditdesk.services import audits, demo, followups, visit
 from auditdesk.services.workspace import Workspace
 from auditdesk.store.sqlite import create_sqlite_engine
 from tests.gui.typing_helpers import type_text
@@ -308,7 +308,7 @@ def test_findings_filter_by_area_severity_and_status(
     total = tab.proxy.rowCount()
     assert total >= 3
     first = tab.model.row_at(0)
-    visit.edit_finding(ws, first.id, {"status": RectificationStatus.IN_PROGRESS})
+    followups.move_finding(ws, first.id, RectificationStatus.IN_PROGRESS)
     tab.reload()
     tab.status_filter.setCurrentIndex(tab.status_filter.findData("in_progress"))
     assert tab.proxy.rowCount() == 1

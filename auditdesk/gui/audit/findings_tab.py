@@ -39,7 +39,7 @@ from auditdesk.gui.table_model import (
 from auditdesk.gui.widgets import read_only_table, stretch
 from auditdesk.models.common import Area
 from auditdesk.models.finding import Finding, RectificationStatus, Severity
-from auditdesk.services import visit
+from auditdesk.services import followups, visit
 
 ALL = "（全部）"
 NO_DATE = QDate(2000, 1, 1)
@@ -255,6 +255,7 @@ class FindingsTab(QWidget):
         chosen = self.selected()
         if not chosen:
             return
+        finding = chosen[0]
         due = self.due.date()
         changes = {
             "title": self.title.text(),
@@ -263,12 +264,24 @@ class FindingsTab(QWidget):
             "remedy": self.remedy.toPlainText(),
             "due_date": None if due == NO_DATE else due.toPython(),
             "owner": self.owner.text(),
-            "status": RectificationStatus(self.status.currentData()),
         }
-        saved = self._call(visit.edit_finding, self.ctx.ws, chosen[0].id, changes, by=self.by)
-        if saved is not None:
-            self.reload(keep=saved.id)
-            self.changed.emit()
+        saved = self._call(visit.edit_finding, self.ctx.ws, finding.id, changes, by=self.by)
+        if saved is None:
+            return
+        target = RectificationStatus(self.status.currentData())
+        if target is not saved.status:
+            note = ""
+            if target is RectificationStatus.REFUSED:
+                note, ok = QInputDialog.getMultiLineText(self, "不予整改", "企业不予整改的理由（必填）：")
+                if not ok:
+                    self.reload(keep=saved.id)
+                    return
+            # choosing 已核验关闭 here is the auditor's explicit verification
+            moved = self._call(followups.move_finding, self.ctx.ws, saved.id, target, note=note,
+                               by=self.by, verify=True)  # fmt: skip
+            saved = moved or saved
+        self.reload(keep=saved.id)
+        self.changed.emit()
 
     def dismiss(self) -> None:
         chosen = self.selected()

@@ -17,6 +17,7 @@ from auditdesk.store.migrations import (
     m0003_payroll,
     m0004_company_pay_day,
     m0005_visit_history,
+    m0006_followups,
 )
 
 
@@ -37,6 +38,7 @@ STEPS: list[Step] = [
     Step(3, "imported payroll rows and column mapping profiles", m0003_payroll.upgrade),
     Step(4, "agreed pay day of a company", m0004_company_pay_day.upgrade),
     Step(5, "change history, self-assessments, dismissed findings", m0005_visit_history.upgrade),
+    Step(6, "rectification moves, follow-ups, letters, payroll subjects", m0006_followups.upgrade),
 ]
 
 LATEST_VERSION = STEPS[-1].version

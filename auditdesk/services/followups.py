@@ -1,0 +1,316 @@
+"""跟诊: rectification moves, follow-up planning and visits, payroll re-checks, letters and their
+clocks, what is due, and the .ics calendar."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from icalendar import Alarm, Calendar, Event
+
+from auditdesk.errors import AuditDeskError
+from auditdesk.models.audit import AuditStatus, Visit, VisitChannel, VisitKind
+from auditdesk.models.common import utcnow
+from auditdesk.models.finding import Finding, FindingOrigin, RectificationStatus
+from auditdesk.models.followup import FollowUp, Letter, LetterKind, RectificationMove, move_problem
+from auditdesk.reports.context import LETTERS, working_day_deadline
+from auditdesk.services import attachments, payroll
+from auditdesk.services.workspace import Workspace
+from auditdesk.store import Tx
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+S = RectificationStatus
+OPEN_STATES = (S.OPEN, S.IN_PROGRESS, S.FIXED_PENDING)
+
+
+def _move(tx: Tx, finding: Finding, to: RectificationStatus, *, note: str, by: str,
+          verify: bool, visit_id: str | None = None) -> Finding:  # fmt: skip
+    problem = move_problem(finding.status, to, verify=verify, note=note)
+    if problem:
+        raise AuditDeskError(problem, location=finding.id)
+    now = utcnow()
+    moved = finding.model_copy(update={"status": to, "updated_at": now})
+    tx.update_finding(moved)
+    tx.insert_move(RectificationMove(finding_id=finding.id, audit_id=finding.audit_id,
+                                     from_status=finding.status, to_status=to, note=note,
+                                     moved_by=by, moved_at=now, visit_id=visit_id))  # fmt: skip
+    return moved
+
+
+def move_finding(ws: Workspace, finding_id: str, to: RectificationStatus, *, note: str = "",
+                 by: str = "", verify: bool = False, evidence: Sequence[Path] = ()) -> Finding:  # fmt: skip
+    """Move a finding along 待整改 → 整改中 → 已整改待核验 → 已核验关闭 (or 不予整改, with a reason).
+
+    Closing needs ``verify`` (a follow-up visit or an explicit verifier). Evidence files are
+    attached to the finding. Raises AuditDeskError for a move the rules do not allow.
+    """
+    with ws.store.transaction() as tx:
+        moved = _move(tx, tx.require_finding(finding_id), to, note=note, by=by, verify=verify)
+    for path in evidence:
+        attachments.attach_file(ws, path, finding_id=finding_id)
+    return moved
+
+
+def history(ws: Workspace, finding_id: str) -> list[RectificationMove]:
+    with ws.store.read() as tx:
+        return tx.list_moves(finding_id)
+
+
+# ------------------------------------------------------------------ planning
+def plan_followups(ws: Workspace, audit_id: str, *, today: date | None = None) -> list[FollowUp]:
+    """After diagnosis: give open findings without a deadline one by severity (preferences), and
+    propose follow-ups on the earliest deadline and, when much later, on the latest one."""
+    today = today or date.today()
+    days = ws.preferences().followup_days
+    with ws.store.transaction() as tx:
+        tx.require_audit(audit_id)
+        deadlines: list[date] = []
+        for f in tx.list_findings(audit_id):
+            if f.dismissed or f.status not in OPEN_STATES:
+                continue
+            due = f.due_date or today + timedelta(days=days.get(f.severity.value, 60))
+            if f.due_date is None:
+                tx.update_finding(f.model_copy(update={"due_date": due, "updated_at": utcnow()}))
+            deadlines.append(due)
+        planned = {p.planned_on for p in tx.list_followups(audit_id, open_only=True)}
+        proposals = sorted(set(deadlines))
+        chosen = proposals[:1] + (
+            [proposals[-1]]
+            if proposals and proposals[-1] - proposals[0] > timedelta(days=14)
+            else []
+        )
+        made = []
+        for day in chosen:
+            if day in planned:
+                continue
+            followup = FollowUp(audit_id=audit_id, planned_on=day, note="按整改期限安排的跟诊")
+            tx.insert_followup(followup)
+            made.append(followup)
+        return made
+
+
+def reschedule(
+    ws: Workspace, followup_id: str, planned_on: date, note: str | None = None
+) -> FollowUp:
+    with ws.store.transaction() as tx:
+        current = next((f for f in tx.list_followups() if f.id == followup_id), None)
+        if current is None:
+            raise AuditDeskError("要修改的跟诊安排已不存在。")
+        changed = current.model_copy(update={"planned_on": planned_on, "updated_at": utcnow(),
+                                             **({"note": note} if note is not None else {})})  # fmt: skip
+        tx.update_followup(changed)
+        return changed
+
+
+# ------------------------------------------------------------------ the follow-up visit
+@dataclass(frozen=True)
+class VisitResult:
+    finding_id: str
+    outcome: str  # "fixed" | "partly" | "not_fixed"
+    note: str = ""
+    new_due: date | None = None
+    evidence: tuple[Path, ...] = ()
+
+
+def open_findings(ws: Workspace, audit_id: str) -> list[Finding]:
+    """What a 跟诊 visit starts from: every finding not closed, carried forward from earlier visits."""
+    with ws.store.read() as tx:
+        return [
+            f for f in tx.list_findings(audit_id) if not f.dismissed and f.status in OPEN_STATES
+        ]
+
+
+def record_followup_visit(ws: Workspace, audit_id: str, visit_date: date, results: Sequence[VisitResult],
+                          *, by: str = "", attendees: Sequence[str] = ()) -> Visit:  # fmt: skip
+    """One 跟诊 visit in one transaction: the visit, each finding's outcome (fixed → 已核验关闭,
+    partly → 整改中, not fixed → 整改中 with a new deadline), and the planned follow-up it fulfils."""
+    visit = Visit(audit_id=audit_id, visit_date=visit_date, kind=VisitKind.FOLLOW_UP,
+                  channels=[VisitChannel.RECORDS], attendees=list(attendees))  # fmt: skip
+    with ws.store.transaction() as tx:
+        tx.require_audit(audit_id)
+        tx.insert_visit(visit)
+        for r in results:
+            finding = tx.require_finding(r.finding_id)
+            if r.outcome == "fixed":
+                _move(tx, finding, S.VERIFIED_CLOSED, note=r.note or "跟诊核验已整改", by=by,
+                      verify=True, visit_id=visit.id)  # fmt: skip
+            else:
+                target = S.IN_PROGRESS
+                note = r.note or ("部分整改" if r.outcome == "partly" else "未整改")
+                if finding.status is not target:
+                    finding = _move(
+                        tx, finding, target, note=note, by=by, verify=True, visit_id=visit.id
+                    )
+                if r.new_due is not None:
+                    tx.update_finding(
+                        finding.model_copy(update={"due_date": r.new_due, "updated_at": utcnow()})
+                    )
+        due = [
+            f
+            for f in tx.list_followups(audit_id, open_only=True)
+            if f.planned_on <= visit_date + timedelta(days=14)
+        ]
+        if due:
+            tx.update_followup(due[0].model_copy(update={"visit_id": visit.id, "done_on": visit_date,
+                                                         "updated_at": utcnow()}))  # fmt: skip
+        remaining = [
+            f for f in tx.list_findings(audit_id) if not f.dismissed and f.status in OPEN_STATES
+        ]
+        audit = tx.require_audit(audit_id)
+        if not remaining and audit.status is AuditStatus.DIAGNOSED:
+            tx.update_audit(
+                audit.model_copy(update={"status": AuditStatus.CLOSED, "updated_at": utcnow()})
+            )
+    for r in results:
+        for path in r.evidence:
+            attachments.attach_file(ws, path, finding_id=r.finding_id)
+    return visit
+
+
+@dataclass(frozen=True)
+class Recheck:
+    """A payroll finding compared with the rules run on the newest payroll of the audit."""
+
+    finding: Finding
+    still: list[str]
+    """Employees for whom the rule still fires."""
+    before: Decimal | None
+    after: Decimal | None
+
+    @property
+    def fixed(self) -> bool:
+        return not self.still
+
+
+def recheck_payroll(ws: Workspace, audit_id: str) -> list[Recheck]:
+    """Run the rules on the audit's latest pay month and compare each open payroll finding:
+    no longer firing for its employees → proposed as fixed; still firing → stays, with new figures."""
+    result = payroll.check_audit(ws, audit_id)
+    latest = max(result.periods) if result.periods else None
+    out: list[Recheck] = []
+    for f in open_findings(ws, audit_id):
+        if f.origin is not FindingOrigin.PAYROLL:
+            continue
+        rule = f.origin_ref.split("@")[0]
+        subjects = set(f.subjects or [])
+        current = [x for x in result.findings if x.rule == rule and x.period == latest
+                   and (not subjects or x.employee_key in subjects)]  # fmt: skip
+        amounts = [x.amount for x in current if x.amount is not None]
+        out.append(Recheck(f, sorted({x.employee_key for x in current}), f.money_at_stake,
+                           sum(amounts, Decimal(0)) if amounts else None))  # fmt: skip
+    return out
+
+
+# ------------------------------------------------------------------ letters
+def record_letter(
+    ws: Workspace, audit_id: str, kind: LetterKind, issued_on: date, note: str = ""
+) -> Letter:
+    """Record that a letter was sent; its reply clock counts working days (意见书 15, 建议书 5)."""
+    days = LETTERS[kind.value][1]
+    due, _how = working_day_deadline(issued_on, days)
+    letter = Letter(audit_id=audit_id, kind=kind, issued_on=issued_on, reply_due=due, note=note)
+    with ws.store.transaction() as tx:
+        tx.require_audit(audit_id)
+        tx.insert_letter(letter)
+    return letter
+
+
+def letter_replied(ws: Workspace, letter_id: str, replied_on: date) -> Letter:
+    with ws.store.transaction() as tx:
+        letter = next((x for x in tx.list_letters() if x.id == letter_id), None)
+        if letter is None:
+            raise AuditDeskError("该函件记录已不存在。")
+        changed = letter.model_copy(update={"replied_on": replied_on, "updated_at": utcnow()})
+        tx.update_letter(changed)
+        return changed
+
+
+# ------------------------------------------------------------------ what is due
+@dataclass(frozen=True)
+class DueItem:
+    kind: str  # "followup" | "letter" | "finding"
+    day: date
+    company_id: str
+    company: str
+    text: str
+    overdue: bool
+
+
+def due(ws: Workspace, *, today: date | None = None, within_days: int = 7) -> list[DueItem]:
+    """Follow-ups due by ``today + within_days`` (and overdue ones), letters whose reply deadline
+    passed, findings past their deadline; overdue first."""
+    today = today or date.today()
+    until = today + timedelta(days=within_days)
+    items: list[DueItem] = []
+    with ws.store.read() as tx:
+        for f, company_id, name, _town in tx.due_followups(until):
+            when = (
+                "今天" if f.planned_on == today else ("已逾期" if f.planned_on < today else "本周")
+            )
+            items.append(DueItem("followup", f.planned_on, company_id, name,
+                                 f"跟诊（{when}）：{f.note or '按计划跟诊'}", f.planned_on < today))  # fmt: skip
+        for letter, company_id, name in tx.overdue_letters(today):
+            items.append(DueItem("letter", letter.reply_due, company_id, name,
+                                 f"{letter.kind.label}答复期限 {letter.reply_due} 已过，尚未答复", True))  # fmt: skip
+        for row in tx.finding_facts():
+            company_id, name, _town, _area, _sev, status, _money, due_date = row
+            if (
+                due_date is not None
+                and due_date < today
+                and status in (s.value for s in OPEN_STATES)
+            ):
+                items.append(
+                    DueItem(
+                        "finding", due_date, company_id, name, f"问题整改期限 {due_date} 已过", True
+                    )
+                )
+    items.sort(key=lambda i: (not i.overdue, i.day, i.company))
+    return items
+
+
+def ics(ws: Workspace, *, company_id: str | None = None) -> bytes:
+    """Planned follow-ups and letter deadlines as an iCalendar file (Asia/Shanghai, a reminder the
+    day before), for Outlook and phone calendars."""
+    cal = Calendar()
+    cal.add("prodid", "-//AuditDesk//用工体检台//ZH")
+    cal.add("version", "2.0")
+    cal.add("x-wr-timezone", "Asia/Shanghai")
+    with ws.store.read() as tx:
+        followups = tx.due_followups(date(9999, 12, 31))
+        letters = [(letter, tx.require_audit(letter.audit_id).company_id) for letter in tx.list_letters()
+                   if letter.replied_on is None]  # fmt: skip
+        names = {c.company.id: c.company.name for c in tx.list_company_summaries()}
+    for f, cid, name, _town in followups:
+        if company_id and cid != company_id:
+            continue
+        cal.add_component(
+            _event(f"followup-{f.id}@auditdesk", f"跟诊：{name}", f.planned_on, f.note)
+        )
+    for letter, cid in letters:
+        if company_id and cid != company_id:
+            continue
+        cal.add_component(_event(f"letter-{letter.id}@auditdesk",
+                                 f"{letter.kind.label}答复期限：{names.get(cid, '')}", letter.reply_due,
+                                 f"{letter.issued_on} 发出的{letter.kind.label}"))  # fmt: skip
+    return bytes(cal.to_ical())
+
+
+def _event(uid: str, summary: str, day: date, description: str) -> Event:
+    event = Event()
+    event.add("uid", uid)
+    event.add("summary", summary)
+    event.add("dtstart", datetime.combine(day, time(9, 0), tzinfo=SHANGHAI))
+    event.add("dtend", datetime.combine(day, time(11, 0), tzinfo=SHANGHAI))
+    event.add("dtstamp", datetime.now(SHANGHAI))
+    if description:
+        event.add("description", description)
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", summary)
+    alarm.add("trigger", timedelta(days=-1))
+    event.add_component(alarm)
+    return event

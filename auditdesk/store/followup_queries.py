@@ -1,0 +1,153 @@
+"""SQL for 跟诊 and the town-wide view: rectification moves, follow-ups, letters, dashboard counts.
+
+A mixin of :class:`auditdesk.store.db.Tx` (kept apart so db.py stays readable).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, Table, and_, func, insert, select, update
+
+from auditdesk.models.finding import RectificationStatus
+from auditdesk.models.followup import FollowUp, Letter, RectificationMove
+from auditdesk.store import schema
+
+CLOSED = RectificationStatus.VERIFIED_CLOSED.value
+
+
+class FollowupQueries:
+    conn: Connection
+
+    def _insert(self, table: Table, values: dict[str, Any]) -> None:  # provided by Tx
+        raise NotImplementedError
+
+    # -------------------------------------------------------------- rectification moves
+    def insert_move(self, move: RectificationMove) -> None:
+        values = move.model_dump(mode="python", exclude={"id"})
+        values["from_status"] = move.from_status.value
+        values["to_status"] = move.to_status.value
+        self.conn.execute(insert(schema.rectification_moves).values(**values))
+
+    def list_moves(self, finding_id: str) -> list[RectificationMove]:
+        m = schema.rectification_moves
+        rows = self.conn.execute(select(m).where(m.c.finding_id == finding_id).order_by(m.c.id))
+        return [RectificationMove.model_validate(dict(r._mapping)) for r in rows]
+
+    # -------------------------------------------------------------- follow-ups
+    def insert_followup(self, followup: FollowUp) -> None:
+        self._insert(schema.followups, followup.model_dump(mode="python"))
+
+    def update_followup(self, followup: FollowUp) -> None:
+        f = schema.followups
+        self.conn.execute(
+            update(f).where(f.c.id == followup.id).values(**followup.model_dump(mode="python"))
+        )
+
+    def list_followups(
+        self, audit_id: str | None = None, *, open_only: bool = False
+    ) -> list[FollowUp]:
+        f = schema.followups
+        query = select(f)
+        if audit_id is not None:
+            query = query.where(f.c.audit_id == audit_id)
+        if open_only:
+            query = query.where(f.c.visit_id.is_(None))
+        rows = self.conn.execute(query.order_by(f.c.planned_on))
+        return [FollowUp.model_validate(dict(r._mapping)) for r in rows]
+
+    def due_followups(self, until: date) -> list[tuple[FollowUp, str, str, str]]:
+        """Open follow-ups planned up to ``until``, with the company id, name and town."""
+        f, a, c = schema.followups, schema.audits, schema.companies
+        rows = self.conn.execute(
+            select(f, c.c.id.label("company_id"), c.c.name.label("company_name"), c.c.town)
+            .join(a, a.c.id == f.c.audit_id)
+            .join(c, c.c.id == a.c.company_id)
+            .where(and_(f.c.visit_id.is_(None), f.c.planned_on <= until))
+            .order_by(f.c.planned_on)
+        )
+        out = []
+        for r in rows:
+            m = dict(r._mapping)
+            company_id, name, town = m.pop("company_id"), m.pop("company_name"), m.pop("town")
+            out.append((FollowUp.model_validate(m), company_id, name, town))
+        return out
+
+    # -------------------------------------------------------------- letters
+    def insert_letter(self, letter: Letter) -> None:
+        values = letter.model_dump(mode="python")
+        values["kind"] = letter.kind.value
+        self._insert(schema.letters, values)
+
+    def update_letter(self, letter: Letter) -> None:
+        t = schema.letters
+        values = letter.model_dump(mode="python")
+        values["kind"] = letter.kind.value
+        self.conn.execute(update(t).where(t.c.id == letter.id).values(**values))
+
+    def list_letters(self, audit_id: str | None = None) -> list[Letter]:
+        t = schema.letters
+        query = select(t) if audit_id is None else select(t).where(t.c.audit_id == audit_id)
+        return [
+            Letter.model_validate(dict(r._mapping))
+            for r in self.conn.execute(query.order_by(t.c.issued_on))
+        ]
+
+    def overdue_letters(self, today: date) -> list[tuple[Letter, str, str]]:
+        t, a, c = schema.letters, schema.audits, schema.companies
+        rows = self.conn.execute(
+            select(t, c.c.id.label("company_id"), c.c.name.label("company_name"))
+            .join(a, a.c.id == t.c.audit_id)
+            .join(c, c.c.id == a.c.company_id)
+            .where(and_(t.c.replied_on.is_(None), t.c.reply_due < today))
+            .order_by(t.c.reply_due)
+        )
+        out = []
+        for r in rows:
+            m = dict(r._mapping)
+            company_id, name = m.pop("company_id"), m.pop("company_name")
+            out.append((Letter.model_validate(m), company_id, name))
+        return out
+
+    # -------------------------------------------------------------- dashboard
+    def finding_facts(
+        self, *, town: str | None = None, since: date | None = None, until: date | None = None
+    ) -> list[tuple[str, str, str, str, str, str, Any, Any]]:
+        """One tuple per kept finding: company id, name, town, area, severity, status, money at
+        stake (Decimal or None), due date. Aggregated in Python: money is never summed in SQL
+        (REAL), and the query stays the same on SQLite and PostgreSQL."""
+        f, a, c = schema.findings, schema.audits, schema.companies
+        query = (
+            select(c.c.id, c.c.name, c.c.town, f.c.area, f.c.severity, f.c.status,
+                   f.c.money_at_stake, f.c.due_date)
+            .join(a, a.c.id == f.c.audit_id)
+            .join(c, c.c.id == a.c.company_id)
+            .where(f.c.dismissed_at.is_(None))
+        )  # fmt: skip
+        query = _filtered(query, a, c, town, since, until)
+        return [tuple(r) for r in self.conn.execute(query)]
+
+    def overdue_findings(self, today: date, *, town: str | None = None) -> int:
+        f, a, c = schema.findings, schema.audits, schema.companies
+        query = (
+            select(func.count())
+            .select_from(f.join(a, a.c.id == f.c.audit_id).join(c, c.c.id == a.c.company_id))
+            .where(and_(f.c.dismissed_at.is_(None), f.c.due_date < today,
+                        f.c.status.notin_([CLOSED, RectificationStatus.REFUSED.value])))
+        )  # fmt: skip
+        if town:
+            query = query.where(c.c.town == town)
+        return int(self.conn.execute(query).scalar_one())
+
+
+def _filtered(
+    query: Any, a: Table, c: Table, town: str | None, since: date | None, until: date | None
+) -> Any:
+    if town:
+        query = query.where(c.c.town == town)
+    if since is not None:
+        query = query.where(a.c.started_on >= since)
+    if until is not None:
+        query = query.where(a.c.started_on <= until)
+    return query
