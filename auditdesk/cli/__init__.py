@@ -27,6 +27,7 @@ from auditdesk.cli.base import (
     emit_json,
     open_workspace,
 )
+from auditdesk.cli.followups import add_followup_commands
 from auditdesk.cli.payroll import add_payroll_commands
 from auditdesk.errors import AuditDeskError
 from auditdesk.formatting import format_date
@@ -67,7 +68,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
             }
         )
     elif result.created:
-        print(f"已载入演示数据：{result.company.name}（一项进行中的用工体检）")
+        print(
+            f"已载入演示数据：{result.company.name}（一项进行中的用工体检，一项已会诊、待跟诊的体检）"
+        )
         print(f"数据目录：{ws.paths.root}")
     else:
         print(f"演示数据已存在：{result.company.name}，未重复创建。")
@@ -418,6 +421,7 @@ def build_parser() -> ChineseArgumentParser:
     p.set_defaults(func=cmd_checklists_import)
 
     add_payroll_commands(sub, common, json_opt)
+    add_followup_commands(sub, common, json_opt)
 
     p = sub.add_parser(
         "report", parents=[common, json_opt], help="导出体检报告或整改建议书（.docx）"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from auditdesk.models.audit import (
     AnswerResult,
@@ -11,6 +11,7 @@ from auditdesk.models.audit import (
     Auditor,
     AuditorRole,
     AuditScope,
+    AuditStatus,
     VisitChannel,
     VisitKind,
 )
@@ -87,6 +88,56 @@ class DemoResult:
     created: bool
 
 
+LAST_YEAR_ANSWERS = [
+    (
+        "ONB.CONTRACT_WRITTEN",
+        AnswerResult.NON_COMPLIANT,
+        "2025 年入职的 8 名操作工入职三个月后才签合同",
+    ),
+    ("HRS.OT_MONTHLY_CAP", AnswerResult.NON_COMPLIANT, "冲压车间多人每月加班超过 36 小时"),
+    ("PAY.MONTHLY_ON_TIME", AnswerResult.NON_COMPLIANT, "2025 年 3 月工资推迟到 5 月发放"),
+    ("RUL.HANDBOOK", AnswerResult.COMPLIANT, ""),
+]
+
+
+def _last_years_audit(ws: Workspace, company_id: str, today: date) -> None:
+    """A diagnosed audit from last year, for 跟诊: findings with deadlines (one follow-up overdue,
+    one ahead), one finding already verified closed, and an 意见书 whose reply clock is running."""
+    from auditdesk.models.finding import RectificationStatus
+    from auditdesk.models.followup import FollowUp, LetterKind
+    from auditdesk.services import followups, visit
+
+    started = date(2025, 9, 10)
+    audit = audits.start_audit(
+        ws, company_id, title="2025 年度用工体检", scope=AuditScope.BASIC, started_on=started,
+        auditors=[Auditor(name="张卫东", role=AuditorRole.UNION_CADRE),
+                  Auditor(name="陈静", role=AuditorRole.LAWYER)],
+    )  # fmt: skip
+    audits.record_visit(ws, audit.id, visit_date=started, kind=VisitKind.INITIAL,
+                        channels=[VisitChannel.TALK, VisitChannel.RECORDS],
+                        attendees=["张卫东（马陆镇总工会）", "陈静（律师）", "刘敏（企业人事经理）"])  # fmt: skip
+    for item_id, result, note in LAST_YEAR_ANSWERS:
+        visit.answer_item(ws, audit.id, item_id, result, note=note, by="陈静")
+    found = visit.gather_findings(ws, audit.id, by="陈静")
+    audits.change_status(ws, audit.id, AuditStatus.DIAGNOSED)
+    for i, finding in enumerate(found):
+        visit.edit_finding(ws, finding.id, {"due_date": today + timedelta(days=[-20, 25, 60][i % 3]),
+                                            "owner": "刘敏（人事经理）"}, by="陈静")  # fmt: skip
+    if found:
+        followups.move_finding(
+            ws, found[-1].id, RectificationStatus.FIXED_PENDING, note="已按时发放", by="刘敏"
+        )
+        followups.move_finding(ws, found[-1].id, RectificationStatus.VERIFIED_CLOSED, note="调阅银行流水核实",
+                               by="张卫东", verify=True)  # fmt: skip
+    with ws.store.transaction() as tx:
+        tx.insert_followup(FollowUp(audit_id=audit.id, planned_on=today - timedelta(days=5),
+                                    note="核验劳动合同补签情况"))  # fmt: skip
+        tx.insert_followup(FollowUp(audit_id=audit.id, planned_on=today + timedelta(days=25),
+                                    note="核验加班时间控制情况"))  # fmt: skip
+    followups.record_letter(ws, audit.id, LetterKind.OPINION, today - timedelta(days=3),
+                            note="就加班超时和未签合同发出意见书")  # fmt: skip
+
+
 def load_demo(
     ws: Workspace, progress: ProgressFn = no_progress, cancel: CancelToken | None = None
 ) -> DemoResult:
@@ -99,6 +150,7 @@ def load_demo(
     progress(0, total, "创建演示企业")
     check_cancel(cancel)
     company = companies.add_company(ws, DEMO_COMPANY)
+    _last_years_audit(ws, company.id, date.today())
     progress(1, total, "创建体检")
     audit = audits.start_audit(
         ws,

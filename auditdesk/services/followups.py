@@ -248,14 +248,21 @@ def due(ws: Workspace, *, today: date | None = None, within_days: int = 7) -> li
     items: list[DueItem] = []
     with ws.store.read() as tx:
         for f, company_id, name, _town in tx.due_followups(until):
-            when = (
-                "今天" if f.planned_on == today else ("已逾期" if f.planned_on < today else "本周")
-            )
+            if f.planned_on == today:
+                when = "今天"
+            elif f.planned_on < today:
+                when = "已逾期"
+            elif f.planned_on <= today + timedelta(days=7):
+                when = "本周"
+            else:
+                when = f"{(f.planned_on - today).days} 天后"
             items.append(DueItem("followup", f.planned_on, company_id, name,
                                  f"跟诊（{when}）：{f.note or '按计划跟诊'}", f.planned_on < today))  # fmt: skip
-        for letter, company_id, name in tx.overdue_letters(today):
-            items.append(DueItem("letter", letter.reply_due, company_id, name,
-                                 f"{letter.kind.label}答复期限 {letter.reply_due} 已过，尚未答复", True))  # fmt: skip
+        for letter, company_id, name in tx.unanswered_letters(until):
+            late = letter.reply_due < today
+            text = (f"{letter.kind.label}答复期限 {letter.reply_due} 已过，尚未答复" if late
+                    else f"{letter.kind.label}（{letter.issued_on} 发出）须于 {letter.reply_due} 前答复")  # fmt: skip
+            items.append(DueItem("letter", letter.reply_due, company_id, name, text, late))
         for row in tx.finding_facts():
             company_id, name, _town, _area, _sev, status, _money, due_date = row
             if (

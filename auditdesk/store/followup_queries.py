@@ -94,13 +94,25 @@ class FollowupQueries:
             for r in self.conn.execute(query.order_by(t.c.issued_on))
         ]
 
+    def unanswered_letters(self, until: date) -> list[tuple[Letter, str, str]]:
+        """Letters without a reply whose deadline is on or before ``until`` (overdue included)."""
+        return self._letters(until, inclusive=True)
+
     def overdue_letters(self, today: date) -> list[tuple[Letter, str, str]]:
+        return self._letters(today, inclusive=False)
+
+    def _letters(self, day: date, *, inclusive: bool) -> list[tuple[Letter, str, str]]:
         t, a, c = schema.letters, schema.audits, schema.companies
         rows = self.conn.execute(
             select(t, c.c.id.label("company_id"), c.c.name.label("company_name"))
             .join(a, a.c.id == t.c.audit_id)
             .join(c, c.c.id == a.c.company_id)
-            .where(and_(t.c.replied_on.is_(None), t.c.reply_due < today))
+            .where(
+                and_(
+                    t.c.replied_on.is_(None),
+                    t.c.reply_due <= day if inclusive else t.c.reply_due < day,
+                )
+            )
             .order_by(t.c.reply_due)
         )
         out = []

@@ -21,12 +21,12 @@ def test_demo_then_company_list_json(cli: CliRunner) -> None:
     rows = cli("company", "list", "--json").json()
     assert len(rows) == 1
     assert rows[0]["name"] == "上海嘉研精密部件有限公司"
-    assert rows[0]["audit_count"] == 1
+    assert rows[0]["audit_count"] == 2  # this year's audit in progress, last year's in 跟诊
     assert rows[0]["headcount"] == 186
     again = cli("demo", "--json").json()
     assert again["created"] is False
     audits = cli("audit", "list", "--json").json()
-    assert [a["status"] for a in audits] == ["in_progress"]
+    assert [a["status"] for a in audits] == ["in_progress", "diagnosed"]
 
 
 def test_data_dir_option_before_the_command_and_env(cli: CliRunner, tmp_path: Path) -> None:
@@ -112,7 +112,7 @@ def test_delete_needs_confirmation(cli: CliRunner) -> None:
     assert len(cli("company", "list", "--json").json()) == 1
     done = cli("company", "delete", company_id, "--yes", "--json")
     assert done.returncode == 0, done.stderr
-    assert done.json()["audits"] == 1
+    assert done.json()["audits"] == 2
     assert cli("company", "list", "--json").json() == []
     assert cli("company", "delete", company_id, "--yes").returncode == 2
 

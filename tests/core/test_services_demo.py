@@ -15,8 +15,10 @@ def test_demo_creates_a_jiading_company_with_an_audit_in_progress(ws: Workspace)
     company = companies.get_company(ws, result.company.id)
     assert "嘉定" in company.town
     assert credit_code_problem(company.credit_code or "") is None
-    (summary,) = audits.list_audits(ws, company.id)
+    summary, last_year = audits.list_audits(ws, company.id)  # newest first
     assert summary.audit.status is AuditStatus.IN_PROGRESS
+    assert last_year.audit.status is AuditStatus.DIAGNOSED
+    assert last_year.open_findings == 2  # one of three already verified closed
     assert {a.role.label for a in summary.audit.auditors} == {"工会干部", "律师"}
     with ws.store.read() as tx:
         (visit,) = tx.list_visits(summary.audit.id)
@@ -30,7 +32,7 @@ def test_demo_is_not_duplicated(ws: Workspace) -> None:
     again = demo.load_demo(ws)
     assert not again.created
     assert len(companies.list_companies(ws)) == 1
-    assert len(audits.list_audits(ws)) == 1
+    assert len(audits.list_audits(ws)) == 2
 
 
 def test_demo_can_be_cancelled_before_writing(ws: Workspace) -> None:

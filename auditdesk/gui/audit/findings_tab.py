@@ -272,7 +272,9 @@ class FindingsTab(QWidget):
         if target is not saved.status:
             note = ""
             if target is RectificationStatus.REFUSED:
-                note, ok = QInputDialog.getMultiLineText(self, "不予整改", "企业不予整改的理由（必填）：")
+                note, ok = QInputDialog.getMultiLineText(
+                    self, "不予整改", "企业不予整改的理由（必填）："
+                )
                 if not ok:
                     self.reload(keep=saved.id)
                     return

@@ -1,0 +1,156 @@
+"""看板: the town-wide view across companies — open findings by area and severity, overdue items,
+money found and recovered, the rectification rate, progress per company; .xlsx for the district."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from auditdesk.errors import AuditDeskError
+from auditdesk.formatting import format_money
+from auditdesk.models.common import Area
+from auditdesk.models.finding import RectificationStatus, Severity
+from auditdesk.services.workspace import Workspace
+
+CLOSED = RectificationStatus.VERIFIED_CLOSED.value
+OPEN = {RectificationStatus.OPEN.value, RectificationStatus.IN_PROGRESS.value,
+        RectificationStatus.FIXED_PENDING.value}  # fmt: skip
+
+
+@dataclass
+class CompanyProgress:
+    company_id: str
+    name: str
+    town: str
+    found: int = 0
+    closed: int = 0
+    open: int = 0
+    overdue: int = 0
+    money: Decimal = Decimal(0)
+
+    @property
+    def rate(self) -> Decimal | None:
+        return (
+            None
+            if not self.found
+            else (Decimal(self.closed) * 100 / self.found).quantize(Decimal("0.1"))
+        )
+
+
+@dataclass
+class Dashboard:
+    town: str | None
+    found: int = 0
+    closed: int = 0
+    money_found: Decimal = Decimal(0)
+    money_recovered: Decimal = Decimal(0)
+    overdue_findings: int = 0
+    overdue_followups: int = 0
+    open_by: Counter[tuple[str, str]] = field(default_factory=Counter)
+    """(area, severity) → open findings."""
+    companies: list[CompanyProgress] = field(default_factory=list)
+
+    @property
+    def rate(self) -> Decimal | None:
+        return (
+            None
+            if not self.found
+            else (Decimal(self.closed) * 100 / self.found).quantize(Decimal("0.1"))
+        )
+
+
+def build(ws: Workspace, *, town: str | None = None, since: date | None = None, until: date | None = None,
+          today: date | None = None) -> Dashboard:  # fmt: skip
+    today = today or date.today()
+    board = Dashboard(town=town)
+    per: dict[str, CompanyProgress] = {}
+    with ws.store.read() as tx:
+        facts = tx.finding_facts(town=town, since=since, until=until)
+        followups = tx.due_followups(today - timedelta(days=1))
+    for company_id, name, ctown, area, severity, status, money, due in facts:
+        progress = per.get(company_id)
+        if progress is None:
+            progress = per[company_id] = CompanyProgress(company_id, name, ctown or "")
+        amount = Decimal(money) if money is not None else Decimal(0)
+        board.found += 1
+        progress.found += 1
+        board.money_found += amount
+        progress.money += amount
+        if status == CLOSED:
+            board.closed += 1
+            progress.closed += 1
+            board.money_recovered += amount
+        elif status in OPEN:
+            progress.open += 1
+            board.open_by[(area, severity)] += 1
+            if due is not None and due < today:
+                board.overdue_findings += 1
+                progress.overdue += 1
+    board.overdue_followups = sum(1 for _f, _cid, _n, t in followups if not town or t == town)
+    board.companies = sorted(per.values(), key=lambda p: (-p.open, p.name))
+    return board
+
+
+def headline(board: Dashboard) -> str:
+    """ "302 条整改建议，172 条已落实（57.0%）…" — the sentence the union's reports use."""
+    rate = f"（{board.rate}%）" if board.rate is not None else ""
+    where = f"{board.town}：" if board.town else ""
+    return (f"{where}{len(board.companies)} 家企业，{board.found} 条整改建议，{board.closed} 条已落实{rate}；"
+            f"逾期未整改 {board.overdue_findings} 条，逾期未跟诊 {board.overdue_followups} 次；"
+            f"涉及金额 {format_money(board.money_found)}，已追回 {format_money(board.money_recovered)}。")  # fmt: skip
+
+
+def as_json(board: Dashboard) -> dict[str, Any]:
+    return {
+        "town": board.town, "companies": len(board.companies), "found": board.found, "closed": board.closed,
+        "rate": None if board.rate is None else str(board.rate),
+        "money_found": f"{board.money_found:.2f}", "money_recovered": f"{board.money_recovered:.2f}",
+        "overdue_findings": board.overdue_findings, "overdue_followups": board.overdue_followups,
+        "open_by_area_severity": [{"area": a, "severity": s, "open": n} for (a, s), n in sorted(board.open_by.items())],
+        "per_company": [
+            {"company_id": p.company_id, "name": p.name, "town": p.town, "found": p.found, "closed": p.closed,
+             "open": p.open, "overdue": p.overdue, "money": f"{p.money:.2f}",
+             "rate": None if p.rate is None else str(p.rate)}
+            for p in board.companies
+        ],
+    }  # fmt: skip
+
+
+def export_xlsx(board: Dashboard, out: Path) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "概况"
+    ws.append([headline(board)])
+    ws.append([])
+    ws.append(["领域", *[s.label for s in Severity], "合计"])
+    for cell in ws[3]:
+        cell.font = Font(bold=True)
+    for area in Area:
+        counts = [board.open_by.get((area.value, s.value), 0) for s in Severity]
+        ws.append([area.label, *counts, sum(counts)])
+    sheet = wb.create_sheet("企业进度")
+    sheet.append(["企业", "街镇", "发现问题", "已落实", "未关闭", "逾期", "整改率(%)", "涉及金额"])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for p in board.companies:
+        sheet.append([p.name, p.town, p.found, p.closed, p.open, p.overdue,
+                      float(p.rate) if p.rate is not None else None, float(p.money)])  # fmt: skip
+    tmp = out.with_name(f".{out.name}.part")
+    try:
+        wb.save(tmp)
+        os.replace(tmp, out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise AuditDeskError(f"无法写入 {out}：{exc.strerror or exc}", location=str(out)) from exc
+    return out
+
+
+__all__ = ["Dashboard", "build", "export_xlsx", "headline"]
