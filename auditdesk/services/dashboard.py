@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -74,7 +74,7 @@ def build(ws: Workspace, *, town: str | None = None, since: date | None = None, 
     per: dict[str, CompanyProgress] = {}
     with ws.store.read() as tx:
         facts = tx.finding_facts(town=town, since=since, until=until)
-        followups = tx.due_followups(today - timedelta(days=1))
+        board.overdue_followups = tx.count_overdue_followups(today, town=town)
     for company_id, name, ctown, area, severity, status, money, due in facts:
         progress = per.get(company_id)
         if progress is None:
@@ -94,7 +94,6 @@ def build(ws: Workspace, *, town: str | None = None, since: date | None = None, 
             if due is not None and due < today:
                 board.overdue_findings += 1
                 progress.overdue += 1
-    board.overdue_followups = sum(1 for _f, _cid, _n, t in followups if not town or t == town)
     board.companies = sorted(per.values(), key=lambda p: (-p.open, p.name))
     return board
 

@@ -263,18 +263,10 @@ def due(ws: Workspace, *, today: date | None = None, within_days: int = 7) -> li
             text = (f"{letter.kind.label}答复期限 {letter.reply_due} 已过，尚未答复" if late
                     else f"{letter.kind.label}（{letter.issued_on} 发出）须于 {letter.reply_due} 前答复")  # fmt: skip
             items.append(DueItem("letter", letter.reply_due, company_id, name, text, late))
-        for row in tx.finding_facts():
-            company_id, name, _town, _area, _sev, status, _money, due_date = row
-            if (
-                due_date is not None
-                and due_date < today
-                and status in (s.value for s in OPEN_STATES)
-            ):
-                items.append(
-                    DueItem(
-                        "finding", due_date, company_id, name, f"问题整改期限 {due_date} 已过", True
-                    )
-                )
+        for company_id, name, earliest, count in tx.overdue_finding_rows(today):
+            text = (f"{count} 条问题已过整改期限（最早 {earliest}）" if count > 1
+                    else f"问题整改期限 {earliest} 已过")  # fmt: skip
+            items.append(DueItem("finding", earliest, company_id, name, text, True))
     items.sort(key=lambda i: (not i.overdue, i.day, i.company))
     return items
 

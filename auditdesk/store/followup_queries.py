@@ -140,6 +140,34 @@ class FollowupQueries:
         query = _filtered(query, a, c, town, since, until)
         return [tuple(r) for r in self.conn.execute(query)]
 
+    def count_overdue_followups(self, today: date, *, town: str | None = None) -> int:
+        f, a, c = schema.followups, schema.audits, schema.companies
+        query = (
+            select(func.count())
+            .select_from(f.join(a, a.c.id == f.c.audit_id).join(c, c.c.id == a.c.company_id))
+            .where(and_(f.c.visit_id.is_(None), f.c.planned_on < today))
+        )
+        if town:
+            query = query.where(c.c.town == town)
+        return int(self.conn.execute(query).scalar_one())
+
+    def overdue_finding_rows(self, today: date) -> list[tuple[str, str, date, int]]:
+        """Per company with open findings past their deadline: id, name, the earliest deadline
+        and how many."""
+        f, a, c = schema.findings, schema.audits, schema.companies
+        open_states = [RectificationStatus.OPEN.value, RectificationStatus.IN_PROGRESS.value,
+                       RectificationStatus.FIXED_PENDING.value]  # fmt: skip
+        rows = self.conn.execute(
+            select(c.c.id, c.c.name, func.min(f.c.due_date), func.count())
+            .join(a, a.c.id == f.c.audit_id)
+            .join(c, c.c.id == a.c.company_id)
+            .where(
+                and_(f.c.dismissed_at.is_(None), f.c.due_date < today, f.c.status.in_(open_states))
+            )
+            .group_by(c.c.id, c.c.name)
+        )
+        return [(str(r[0]), str(r[1]), _as_date(r[2]), int(r[3])) for r in rows]
+
     def overdue_findings(self, today: date, *, town: str | None = None) -> int:
         f, a, c = schema.findings, schema.audits, schema.companies
         query = (
@@ -163,3 +191,8 @@ def _filtered(
     if until is not None:
         query = query.where(a.c.started_on <= until)
     return query
+
+
+def _as_date(value: Any) -> date:
+    """MIN() over a Date column comes back as text on SQLite."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value))

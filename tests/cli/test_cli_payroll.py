@@ -142,3 +142,20 @@ def test_report_command(cli: CliRunner, tmp_path: Path) -> None:
     done = cli("report", audit_id, "-o", str(tmp_path / "r2.docx"), "--template", str(bad))
     assert done.returncode == 2
     assert "t.docx" in done.stderr
+
+
+def test_followups_due_and_ics_after_demo(cli: CliRunner, tmp_path: Path) -> None:
+    from icalendar import Calendar
+
+    assert cli("demo").returncode == 0
+    due = cli("followups", "due", "--json", "--within", "30").json()
+    kinds = {(d["kind"], d["overdue"]) for d in due}
+    assert ("followup", True) in kinds  # one follow-up overdue
+    assert ("letter", False) in kinds  # the 意见书 clock is running
+    out = tmp_path / "跟诊.ics"
+    assert cli("followups", "ics", "-o", str(out)).returncode == 0
+    events = Calendar.from_ical(out.read_bytes()).walk("VEVENT")
+    assert len(events) == 3  # two follow-ups and the letter deadline
+    board = cli("dashboard", "--json").json()
+    assert board["found"] == 3
+    assert board["closed"] == 1
