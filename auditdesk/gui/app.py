@@ -82,6 +82,7 @@ def run_gui(data_dir: str | Path | None = None) -> int:
     window = MainWindow(AppContext(ws))
     window.show()
     QTimer.singleShot(0, window.offer_demo_if_empty)
+    QTimer.singleShot(500, window.remind)
     try:
         return app.exec()
     finally:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QSize, Signal
+from PySide6.QtCore import QSettings, QSize, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -14,19 +15,22 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QStackedWidget,
+    QSystemTrayIcon,
     QWidget,
 )
 
 from auditdesk import __version__
+from auditdesk.errors import AuditDeskError
 from auditdesk.gui.context import AppContext
 from auditdesk.gui.dialogs.errors import report_failure
 from auditdesk.gui.pages.audits import AuditsPage
 from auditdesk.gui.pages.companies import CompaniesPage
+from auditdesk.gui.pages.dashboard import DashboardPage
 from auditdesk.gui.pages.followups import FollowupsPage
 from auditdesk.gui.pages.params import ParamsPage
 from auditdesk.gui.pages.settings import SettingsPage
 from auditdesk.gui.worker import JobRunner
-from auditdesk.services import demo
+from auditdesk.services import demo, followups
 from auditdesk.services.demo import DemoResult
 
 log = logging.getLogger(__name__)
@@ -39,7 +43,7 @@ QLabel#pageTitle { font-size: 20px; font-weight: bold; padding: 4px 0 8px 0; }
 QLabel#emptyHint { color: #666; padding: 8px 0; }
 """
 
-NAV_PAGES = ("企业", "体检", "跟诊", "法规参数", "设置")
+NAV_PAGES = ("企业", "体检", "跟诊", "看板", "法规参数", "设置")
 
 
 class MainWindow(QMainWindow):
@@ -63,6 +67,7 @@ class MainWindow(QMainWindow):
         self.companies_page = CompaniesPage(ctx)
         self.audits_page = AuditsPage(ctx)
         self.followups_page = FollowupsPage(ctx)
+        self.dashboard_page = DashboardPage(ctx)
         self.params_page = ParamsPage(ctx)
         self.settings_page = SettingsPage(ctx)
         for page in self.pages():
@@ -79,9 +84,16 @@ class MainWindow(QMainWindow):
 
         self._build_menu()
         self.statusBar().showMessage(f"数据目录：{ctx.ws.paths.root}")
+        self._tray: QSystemTrayIcon | None = None
+        self._reminded_on = date.today()
+        self._day_timer = QTimer(self)  # the app stays open for days on an office PC
+        self._day_timer.setInterval(30 * 60 * 1000)
+        self._day_timer.timeout.connect(self._check_date)
+        self._day_timer.start()
 
         self.companies_page.data_changed.connect(self.data_changed)
         self.audits_page.data_changed.connect(self.data_changed)
+        self.followups_page.data_changed.connect(self.data_changed)
         self.settings_page.demo_requested.connect(self.load_demo)
         self.data_changed.connect(self._reload_pages)
 
@@ -124,14 +136,41 @@ class MainWindow(QMainWindow):
 
     def pages(self) -> tuple[QWidget, ...]:
         """The pages in navigation order."""
-        return (self.companies_page, self.audits_page, self.followups_page, self.params_page,
-                self.settings_page)  # fmt: skip
+        return (self.companies_page, self.audits_page, self.followups_page, self.dashboard_page,
+                self.params_page, self.settings_page)  # fmt: skip
 
     def _reload_pages(self, kind: str) -> None:
         for page in self.pages():
             page.reload()  # type: ignore[attr-defined]
 
     # ------------------------------------------------------------ demo data
+    # ------------------------------------------------------------ reminders
+    def remind(self) -> str:
+        """What is due today or overdue: in the status bar, and as a tray notification where the
+        platform has a tray. Run on start and whenever the date changes while the app is open."""
+        self._reminded_on = date.today()
+        try:
+            items = followups.due(self.ctx.ws, today=self._reminded_on, within_days=0)
+        except AuditDeskError:
+            return ""
+        overdue = sum(1 for i in items if i.overdue)
+        today = len(items) - overdue
+        if not items:
+            return ""
+        text = f"提醒：{overdue} 项已逾期，{today} 项今天到期（见“跟诊”页）"
+        self.statusBar().showMessage(text)
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            if self._tray is None:
+                self._tray = QSystemTrayIcon(self.windowIcon(), self)
+                self._tray.show()
+            self._tray.showMessage("AuditDesk 跟诊提醒", text)
+        return text
+
+    def _check_date(self) -> None:
+        if date.today() != self._reminded_on:
+            self.followups_page.reload()
+            self.remind()
+
     def offer_demo_if_empty(self) -> bool:
         """On first start with an empty database, offer the demo company. Returns True if offered."""
         prefs = self.ctx.ws.preferences()

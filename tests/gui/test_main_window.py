@@ -28,6 +28,7 @@ def test_navigation_switches_pages(main_window: MainWindow) -> None:
             main_window.companies_page,
             main_window.audits_page,
             main_window.followups_page,
+            main_window.dashboard_page,
             main_window.params_page,
             main_window.settings_page,
         )

@@ -1,23 +1,167 @@
-"""Follow-ups page (跟诊): the queue of due follow-up visits and open rectifications."""
+"""跟诊 page: what is due (overdue first), planned follow-ups, the follow-up visit, the returned
+整改台账, and the .ics calendar."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from datetime import date
+from pathlib import Path
 
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from auditdesk.errors import AuditDeskError
 from auditdesk.gui.context import AppContext
-from auditdesk.gui.widgets import page_title
+from auditdesk.gui.dialogs.errors import report_failure
+from auditdesk.gui.dialogs.followup_visit import FollowupVisitDialog
+from auditdesk.gui.table_model import ColumnSpec, RecordTableModel
+from auditdesk.gui.widgets import page_title, read_only_table, selected_record, stretch
+from auditdesk.services import audits, followups, ledger
+from auditdesk.services.followups import DueItem
+
+KIND_LABELS = {"followup": "跟诊", "letter": "函件", "finding": "整改期限"}
+
+DUE_COLUMNS: list[ColumnSpec[DueItem]] = [
+    ColumnSpec("日期", lambda i: i.day.isoformat(), lambda i: i.day),
+    ColumnSpec("类别", lambda i: KIND_LABELS.get(i.kind, i.kind)),
+    ColumnSpec("企业", lambda i: i.company),
+    ColumnSpec(
+        "事项", lambda i: ("【逾期】" if i.overdue else "") + i.text, tooltip=lambda i: i.text
+    ),
+]
 
 
 class FollowupsPage(QWidget):
+    data_changed = Signal(str)
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         layout = QVBoxLayout(self)
         layout.addWidget(page_title("跟诊"))
-        hint = QLabel("暂无到期的跟诊。\n体检会诊后，整改事项、跟诊计划和到期提醒会显示在这里。")
-        hint.setObjectName("emptyHint")
-        layout.addWidget(hint)
-        layout.addStretch(1)
+        self.window_days = QComboBox()
+        for days, label in ((7, "7 天内"), (30, "30 天内"), (90, "90 天内")):
+            self.window_days.addItem(label, days)
+        self.window_days.currentIndexChanged.connect(lambda _i: self.reload())
+        self.visit_button = QPushButton("跟诊…")
+        self.visit_button.setToolTip("对所选企业进行跟诊：逐项核验整改情况，可重新核查工资表")
+        self.visit_button.clicked.connect(self.start_visit)
+        self.ledger_button = QPushButton("导入整改台账…")
+        self.ledger_button.clicked.connect(self.import_ledger)
+        self.ics_button = QPushButton("导出日历 (.ics)…")
+        self.ics_button.clicked.connect(self.export_ics)
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("到期提醒"))
+        bar.addWidget(self.window_days)
+        bar.addStretch(1)
+        for b in (self.visit_button, self.ledger_button, self.ics_button):
+            bar.addWidget(b)
+        layout.addLayout(bar)
+        self.empty_hint = QLabel("近期没有到期的跟诊、函件答复或整改期限。")
+        self.empty_hint.setObjectName("emptyHint")
+        layout.addWidget(self.empty_hint)
+        self.model: RecordTableModel[DueItem] = RecordTableModel(DUE_COLUMNS, parent=self)
+        self.table = read_only_table()
+        self.table.setModel(self.model)
+        stretch(self.table, 3)
+        layout.addWidget(self.table, 1)
+        self.visit_dialog: FollowupVisitDialog | None = None
+        self.reload()
 
     def reload(self) -> None:
-        """Nothing to reload until rectification tracking exists."""
+        try:
+            items = followups.due(
+                self.ctx.ws, today=date.today(), within_days=self.window_days.currentData()
+            )
+        except AuditDeskError as exc:
+            report_failure(self, exc, "无法读取跟诊安排", None)
+            return
+        self.model.set_rows(items)
+        self.empty_hint.setVisible(not items)
+
+    def _audit_for(self, company_id: str) -> str | None:
+        """The company's audit that has open findings (the newest); asks when there are several."""
+        candidates = [a for a in audits.list_audits(self.ctx.ws, company_id) if a.open_findings]
+        if not candidates:
+            return None
+        if len(candidates) == 1:
+            return candidates[0].audit.id
+        labels = [
+            f"{a.audit.title or '用工体检'}（{a.audit.started_on}，未关闭 {a.open_findings} 项）"
+            for a in candidates
+        ]
+        choice, ok = QInputDialog.getItem(self, "选择体检", "跟诊哪一次体检：", labels, 0, False)
+        return candidates[labels.index(choice)].audit.id if ok else None
+
+    def start_visit(self) -> None:
+        item: DueItem | None = selected_record(self.table)
+        if item is None:
+            QMessageBox.information(self, "跟诊", "请先在列表中选择一家企业的事项。")
+            return
+        audit_id = self._audit_for(item.company_id)
+        if audit_id is None:
+            QMessageBox.information(self, "跟诊", f"{item.company}没有未关闭的问题。")
+            return
+        self.visit_dialog = FollowupVisitDialog(self.ctx, audit_id, self)
+        self.visit_dialog.visit_recorded.connect(self._visited)
+        self.visit_dialog.open()
+
+    def _visited(self, _visit: object) -> None:
+        self.reload()
+        self.data_changed.emit("followups")
+
+    def import_ledger(self) -> None:
+        item: DueItem | None = selected_record(self.table)
+        if item is None:
+            QMessageBox.information(self, "导入整改台账", "请先选择该企业的一条事项。")
+            return
+        audit_id = self._audit_for(item.company_id)
+        if audit_id is None:
+            return
+        path, _ = QFileDialog.getOpenFileName(
+            self, "企业回填的整改台账", "", "Excel 工作簿 (*.xlsx)"
+        )
+        if not path:
+            return
+        try:
+            diff = ledger.read_ledger(self.ctx.ws, audit_id, Path(path))
+        except AuditDeskError as exc:
+            report_failure(self, exc, "无法读取整改台账", None)
+            return
+        lines = [f"第 {c.row} 行：{c.finding.title[:24]}　{c.finding.status.label} → {c.to.label}"
+                 for c in diff.changes if c.changes_status]  # fmt: skip
+        lines += [f"不采用：{reason}" for _r, reason in diff.rejected]
+        if not lines:
+            QMessageBox.information(self, "导入整改台账", "台账中没有需要更新的状态。")
+            return
+        answer = QMessageBox.question(
+            self, "导入整改台账", "将作如下更新：\n" + "\n".join(lines[:30]) + "\n\n确认导入？"
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            moved = ledger.apply_ledger(self.ctx.ws, diff)
+        except AuditDeskError as exc:
+            report_failure(self, exc, "导入失败", None)
+            return
+        QMessageBox.information(self, "导入整改台账", f"已更新 {moved} 个问题的整改状态。")
+        self.reload()
+        self.data_changed.emit("findings")
+
+    def export_ics(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "导出跟诊日历", "跟诊安排.ics", "日历 (*.ics)")
+        if not path:
+            return
+        try:
+            Path(path).write_bytes(followups.ics(self.ctx.ws))
+        except OSError as exc:
+            report_failure(self, AuditDeskError(f"无法写入 {path}：{exc}"), "导出失败", None)

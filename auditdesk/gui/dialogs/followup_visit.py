@@ -1,0 +1,147 @@
+"""The 跟诊 visit: each open finding (carried forward) marked 已整改 / 部分整改 / 未整改 with a new
+deadline; the payroll can be re-checked first, and findings that no longer fire are proposed fixed."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QDate, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from auditdesk.errors import AuditDeskError
+from auditdesk.formatting import format_date, format_money
+from auditdesk.gui.context import AppContext
+from auditdesk.gui.dialogs.errors import report_failure
+from auditdesk.services import audits, followups
+from auditdesk.services.followups import VisitResult
+
+OUTCOMES = [
+    ("（本次不核验）", ""),
+    ("已整改", "fixed"),
+    ("部分整改", "partly"),
+    ("未整改", "not_fixed"),
+]
+COLS = ["问题", "状态", "期限", "核验结果", "新期限", "说明"]
+
+
+class FollowupVisitDialog(QDialog):
+    visit_recorded = Signal(object)
+
+    def __init__(self, ctx: AppContext, audit_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.audit_id = ctx, audit_id
+        audit = audits.get_audit(ctx.ws, audit_id)
+        self.by = audit.auditors[0].name if audit.auditors else ""
+        self.setWindowTitle("跟诊")
+        self.resize(1100, 560)
+        self.findings = followups.open_findings(ctx.ws, audit_id)
+        self.visit_date = QDateEdit(QDate.currentDate())
+        self.visit_date.setCalendarPopup(True)
+        self.visit_date.setDisplayFormat("yyyy-MM-dd")
+        self.recheck_button = QPushButton("重新核查工资表")
+        self.recheck_button.setToolTip(
+            "用本次体检最新导入的工资表重跑规则：不再触发的工资问题建议标为已整改"
+        )
+        self.recheck_button.clicked.connect(self.recheck)
+        self.table = QTableWidget(len(self.findings), len(COLS))
+        self.table.setHorizontalHeaderLabels(COLS)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.outcomes: list[QComboBox] = []
+        self.dues: list[QDateEdit] = []
+        self.notes: list[QLineEdit] = []
+        for r, f in enumerate(self.findings):
+            for c, text in enumerate([f.title, f.status.label, format_date(f.due_date) or "—"]):
+                self.table.setItem(r, c, QTableWidgetItem(text))
+            combo = QComboBox()
+            for label, key in OUTCOMES:
+                combo.addItem(label, key)
+            due = QDateEdit(QDate.currentDate().addDays(30))
+            due.setCalendarPopup(True)
+            due.setDisplayFormat("yyyy-MM-dd")
+            note = QLineEdit()
+            note.setPlaceholderText("核验情况、证据")
+            self.table.setCellWidget(r, 3, combo)
+            self.table.setCellWidget(r, 4, due)
+            self.table.setCellWidget(r, 5, note)
+            self.outcomes.append(combo)
+            self.dues.append(due)
+            self.notes.append(note)
+        self.table.resizeColumnsToContents()
+        self.status = QLabel(f"未关闭的问题 {len(self.findings)} 项（含以前跟诊结转的）。")
+        self.status.setWordWrap(True)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("保存跟诊记录")
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("跟诊日期"))
+        top.addWidget(self.visit_date)
+        top.addStretch(1)
+        top.addWidget(self.recheck_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.status)
+        layout.addWidget(buttons)
+
+    def recheck(self) -> None:
+        try:
+            checks = followups.recheck_payroll(self.ctx.ws, self.audit_id)
+        except AuditDeskError as exc:
+            report_failure(self, exc, "无法核查工资表", None)
+            return
+        rows = {f.id: r for r, f in enumerate(self.findings)}
+        lines = []
+        for check in checks:
+            r = rows.get(check.finding.id)
+            if r is None:
+                continue
+            before, after = format_money(check.before) or "—", format_money(check.after) or "—"
+            if check.fixed:
+                self.outcomes[r].setCurrentIndex(1)
+                self.notes[r].setText(f"复查工资表：规则不再触发（原涉及 {before}）")
+            else:
+                self.outcomes[r].setCurrentIndex(3)
+                self.notes[r].setText(
+                    f"复查工资表：仍有 {len(check.still)} 人（涉及 {before} → {after}）"
+                )
+            lines.append(self.notes[r].text())
+        self.status.setText("；".join(lines) if lines else "没有需要复查的工资问题。")
+
+    def results(self) -> list[VisitResult]:
+        out = []
+        for r, f in enumerate(self.findings):
+            key = self.outcomes[r].currentData()
+            if not key:
+                continue
+            new_due = None if key == "fixed" else self.dues[r].date().toPython()
+            out.append(VisitResult(f.id, key, self.notes[r].text().strip(), new_due))  # type: ignore[arg-type]
+        return out
+
+    def save(self) -> None:
+        results = self.results()
+        if not results:
+            self.status.setText("请至少为一个问题选择核验结果。")
+            return
+        try:
+            visit = followups.record_followup_visit(self.ctx.ws, self.audit_id, self.visit_date.date().toPython(),  # type: ignore[arg-type]
+                                                    results, by=self.by)  # fmt: skip
+        except AuditDeskError as exc:
+            report_failure(self, exc, "无法保存跟诊记录", None)
+            return
+        self.visit_recorded.emit(visit)
+        self.accept()

@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from auditdesk.gui.context import AppContext
+from auditdesk.gui.dialogs.followup_visit import FollowupVisitDialog
+from auditdesk.gui.pages.dashboard import DashboardPage
+from auditdesk.gui.pages.followups import FollowupsPage
+from auditdesk.models.finding import RectificationStatus
+from auditdesk.services import audits, demo, followups, reports
+from auditdesk.services.workspace import Workspace
+
+
+@pytest.fixture
+def last_year(ws: Workspace) -> str:
+    """The demo's diagnosed audit (two open findings, one overdue follow-up, a running letter)."""
+    demo.load_demo(ws)
+    return audits.list_audits(ws)[1].audit.id
+
+
+def test_page_lists_due_items_overdue_first(qtbot: Any, ctx: AppContext, last_year: str) -> None:
+    page = FollowupsPage(ctx)
+    qtbot.addWidget(page)
+    rows = page.model.rows()
+    assert rows
+    assert rows[0].overdue
+    assert "【逾期】" in page.model.data(page.model.index(0, 3))
+    page.window_days.setCurrentIndex(page.window_days.findData(30))
+    kinds = {r.kind for r in page.model.rows()}
+    assert {"followup", "letter", "finding"} <= kinds
+    assert not page.empty_hint.isVisible()
+
+
+def test_follow_up_visit_dialog(qtbot: Any, ctx: AppContext, ws: Workspace, last_year: str) -> None:
+    dialog = FollowupVisitDialog(ctx, last_year)
+    qtbot.addWidget(dialog)
+    assert len(dialog.findings) == 2  # carried forward from the first visit
+    dialog.save()
+    assert "至少" in dialog.status.text()
+    dialog.outcomes[0].setCurrentIndex(1)  # 已整改
+    dialog.notes[0].setText("合同已补签，核对 8 份")
+    dialog.outcomes[1].setCurrentIndex(3)  # 未整改, new deadline
+    dialog.dues[1].setDate(dialog.dues[1].date().addDays(10))
+    with qtbot.waitSignal(dialog.visit_recorded):
+        dialog.save()
+    remaining = followups.open_findings(ws, last_year)
+    assert [f.id for f in remaining] == [dialog.findings[1].id]
+    assert remaining[0].status is RectificationStatus.IN_PROGRESS
+    closed = followups.history(ws, dialog.findings[0].id)[-1]
+    assert (closed.to_status, closed.note) == (
+        RectificationStatus.VERIFIED_CLOSED,
+        "合同已补签，核对 8 份",
+    )
+
+
+def test_recheck_without_payroll_findings(qtbot: Any, ctx: AppContext, last_year: str) -> None:
+    dialog = FollowupVisitDialog(ctx, last_year)
+    qtbot.addWidget(dialog)
+    dialog.recheck()
+    assert "没有需要复查的工资问题" in dialog.status.text()
+
+
+def test_ledger_import_from_the_page(qtbot: Any, ctx: AppContext, ws: Workspace, last_year: str,
+                                     tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    out = reports.export(ws, last_year, tmp_path / "台账.xlsx", kind="ledger")
+    wb = openpyxl.load_workbook(out)
+    wb.active["I3"] = "已整改待核验"
+    wb.save(out)
+    page = FollowupsPage(ctx)
+    qtbot.addWidget(page)
+    page.table.selectRow(0)
+    monkeypatch.setattr(
+        "PySide6.QtWidgets.QFileDialog.getOpenFileName", lambda *a, **k: (str(out), "")
+    )
+    asked: list[str] = []
+    monkeypatch.setattr(
+        QMessageBox,
+        "question",
+        lambda _p, _t, text, *a, **k: (asked.append(text), QMessageBox.StandardButton.Yes)[1],
+    )
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
+    page.import_ledger()
+    assert "已整改待核验" in asked[0]
+    statuses = [f.status for f in followups.open_findings(ws, last_year)]
+    assert RectificationStatus.FIXED_PENDING in statuses
+
+
+def test_dashboard_page(qtbot: Any, ctx: AppContext, ws: Workspace, last_year: str, tmp_path: Path,
+                        qtmodeltester: Any) -> None:  # fmt: skip
+    page = DashboardPage(ctx)
+    qtbot.addWidget(page)
+    assert "3 条整改建议，1 条已落实（33.3%）" in page.headline.text()
+    assert page.model.rowCount() == 1
+    page.town.setCurrentIndex(page.town.findData("嘉定区马陆镇"))
+    assert page.model.rowCount() == 1
+    out = page.export(str(tmp_path / "看板.xlsx"))
+    assert out is not None
+    assert openpyxl.load_workbook(out)["企业进度"]["A2"].value == "上海嘉研精密部件有限公司"
+    qtmodeltester.check(page.model)
+
+
+def test_reminder_on_start(main_window: Any, ws: Workspace, last_year: str) -> None:
+    text = main_window.remind()
+    assert "项已逾期" in text
+    assert text in main_window.statusBar().currentMessage()
+    assert date.today() == main_window._reminded_on
