@@ -322,10 +322,41 @@ def build_letter(kind: str) -> Path:
     return out
 
 
+def build_followup_record() -> Path:
+    """跟诊记录: what the latest follow-up visit found, finding by finding."""
+    doc = new_document()
+    title = doc.add_paragraph("跟诊记录", style="Title")
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p(doc, "受检单位：{{ company.name }}")
+    p(doc, "原体检：{{ audit.title }}（{{ audit.dates }}）")
+    p(doc, "跟诊日期：{{ followup.date }}　　跟诊人员：{{ audit.auditors }}")
+    p(
+        doc,
+        "核验情况：共 {{ followup.total }} 项，已核验关闭 {{ followup.closed }} 项，"
+        "尚未整改到位 {{ followup.open }} 项。",
+    )
+    p(doc, "{%p if followup.rows %}")
+    loop_table(doc, ["序号", "问题", "状态", "核验说明", "期限"], "r in followup.rows",
+               ["{{ r.no }}", "{{ r.title }}", "{{ r.status }}", "{{ r.note }}", "{{ r.due }}"],
+               [12, 56, 22, 50, 20])  # fmt: skip
+    p(doc, "{%p else %}")
+    p(doc, "无。")
+    p(doc, "{%p endif %}")
+    p(doc, "{{ followup.next }}")
+    p(doc, "")
+    for text in ("{{ report.union }}", "{{ report.date }}"):
+        para = doc.add_paragraph(text)
+        para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    out = HERE / "followup_record.docx"
+    doc.save(out)
+    return out
+
+
 if __name__ == "__main__":
     made = [
         build_report(),
         build_rectification(),
+        build_followup_record(),
         *(build_letter(k) for k in ("notice", "opinion", "proposal")),
     ]
     for path in made:

@@ -429,8 +429,8 @@ def build_parser() -> ChineseArgumentParser:
     p.add_argument("audit_id", metavar="体检编号")
     p.add_argument("-o", "--output", required=True, metavar="FILE.docx", help="输出文件")
     p.add_argument("--kind", default="report",
-                   choices=["report", "rectification", "notice", "opinion", "proposal", "ledger"],
-                   help="report 用工体检报告 / rectification 整改建议书 / notice 提示函 / "
+                   choices=["report", "rectification", "followup", "notice", "opinion", "proposal", "ledger"],
+                   help="report 用工体检报告 / rectification 整改建议书 / followup 跟诊记录 / notice 提示函 / "
                    "opinion 意见书 / proposal 建议书 / ledger 整改台账（.xlsx）")  # fmt: skip
     p.add_argument("--mask-names", action="store_true", help="附录中的员工姓名只显示姓氏")
     p.add_argument("--template", metavar="PATH", help="使用自己的 Word 模板")

@@ -72,6 +72,71 @@ def cmd_ledger(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_open(args: argparse.Namespace) -> int:
+    from auditdesk.services import followups
+
+    with open_workspace(args) as ws:
+        found = followups.open_findings(ws, args.audit)
+    if args.json:
+        emit_json([{"ref": f.id[:8].upper(), "id": f.id, "title": f.title, "status": f.status.value,
+                    "due_date": f.due_date.isoformat() if f.due_date else None} for f in found])  # fmt: skip
+        return EXIT_OK
+    for f in found:
+        print(f"{f.id[:8].upper()}  [{f.status.label}]  期限 {f.due_date or '—'}  {f.title}")
+    if not found:
+        print("没有未关闭的问题。")
+    return EXIT_OK
+
+
+def cmd_visit(args: argparse.Namespace) -> int:
+    from auditdesk.errors import AuditDeskError
+    from auditdesk.services import followups
+    from auditdesk.services.followups import VisitResult
+
+    with open_workspace(args) as ws:
+        by_ref = {f.id[:8].upper(): f for f in followups.open_findings(ws, args.audit)}
+        if args.recheck:
+            for check in followups.recheck_payroll(ws, args.audit):
+                if check.fixed:
+                    state = "不再触发，建议标为已整改"
+                elif check.still:
+                    state = f"仍有 {len(check.still)} 人"
+                else:
+                    state = "相关员工不在最新工资表中，无法复查"
+                print(
+                    f"工资复查 {check.finding.id[:8].upper()}：{state}（{check.before} → {check.after}）"
+                )
+        results = []
+        for outcome, refs in (
+            ("fixed", args.fixed),
+            ("partly", args.partly),
+            ("not_fixed", args.not_fixed),
+        ):
+            for ref in refs or []:
+                finding = by_ref.get(ref.strip().upper()[:8])
+                if finding is None:
+                    raise AuditDeskError(
+                        f"问题编号 {ref} 不是该体检未关闭的问题（用 followups open 查看）。"
+                    )
+                due = (
+                    None
+                    if outcome == "fixed"
+                    else date.fromisoformat(args.due)
+                    if args.due
+                    else None
+                )
+                results.append(VisitResult(finding.id, outcome, args.note or "", due))
+        if not results:
+            raise AuditDeskError(
+                "请用 --fixed / --partly / --not-fixed 给出至少一个问题的核验结果。"
+            )
+        day = date.fromisoformat(args.date) if args.date else date.today()
+        followups.record_followup_visit(ws, args.audit, day, results, by=args.by or "")
+        left = followups.open_findings(ws, args.audit)
+    print(f"已记录 {day} 的跟诊：核验 {len(results)} 项，尚未关闭 {len(left)} 项。")
+    return EXIT_OK
+
+
 def cmd_dashboard(args: argparse.Namespace) -> int:
     from auditdesk.services import dashboard
 
@@ -113,6 +178,22 @@ def add_followup_commands(
     p.add_argument("file", metavar="FILE.xlsx")
     p.add_argument("--apply", action="store_true", help="确认写入")
     p.set_defaults(func=cmd_ledger)
+    p = fsub.add_parser(
+        "open", parents=[common, json_opt], help="列出体检未关闭的问题（含问题编号）"
+    )
+    p.add_argument("--audit", required=True, metavar="体检编号")
+    p.set_defaults(func=cmd_open)
+    p = fsub.add_parser("visit", parents=[common], help="记录一次跟诊：逐项核验整改情况")
+    p.add_argument("--audit", required=True, metavar="体检编号")
+    p.add_argument("--date", metavar="YYYY-MM-DD", help="跟诊日期（默认今天）")
+    p.add_argument("--fixed", nargs="*", metavar="问题编号", help="已整改（核验关闭）")
+    p.add_argument("--partly", nargs="*", metavar="问题编号", help="部分整改")
+    p.add_argument("--not-fixed", dest="not_fixed", nargs="*", metavar="问题编号", help="未整改")
+    p.add_argument("--due", metavar="YYYY-MM-DD", help="未整改、部分整改问题的新期限")
+    p.add_argument("--note", help="核验说明")
+    p.add_argument("--by", help="跟诊人员")
+    p.add_argument("--recheck", action="store_true", help="先用最新导入的工资表复查工资问题")
+    p.set_defaults(func=cmd_visit)
     p = sub.add_parser(
         "dashboard", parents=[common, json_opt], help="全镇看板：整改率、逾期、涉及金额"
     )

@@ -24,7 +24,7 @@ from auditdesk.rules import calendar as workcal
 
 KNOWN_NAMES = frozenset(
     {"company", "report", "audit", "summary", "findings_by_area", "findings", "finding_count",
-     "money_text", "payroll", "laws", "letter"}
+     "money_text", "payroll", "laws", "letter", "followup"}
 )  # fmt: skip
 """Every top-level template variable; a template using any other name is refused."""
 
@@ -62,6 +62,8 @@ class ReportData:
     mask_names: bool = False
     chart: Any = None
     """An image object the renderer made from a PNG (docxtpl InlineImage), or None."""
+    moves: dict[str, Any] = field(default_factory=dict)
+    """Finding id → its latest rectification move (for the 跟诊记录)."""
 
 
 def severity_text(severity: Severity) -> RichText:
@@ -210,6 +212,25 @@ def build_context(data: ReportData, kind: str = "report") -> dict[str, Any]:
         "payroll": _payroll(data),
         "laws": [{"name": law, "articles": "、".join(arts)} for law, arts in laws.items()],
         "letter": letter_context(kind, data, day) if kind in LETTERS else {},
+        "followup": _followup(data) if kind == "followup" else {},
+    }  # fmt: skip
+
+
+def _followup(data: ReportData) -> dict[str, Any]:
+    visits = [v for v in data.visits if v.kind.value == "follow_up"]
+    last = max((v.visit_date for v in visits), default=None)
+    kept = [f for f in data.findings if not f.dismissed]
+    rows = []
+    for no, f in enumerate(kept, start=1):
+        move = data.moves.get(f.id)
+        rows.append({"no": no, "title": f.title, "status": f.status.label,
+                     "note": move.note if move else "—", "due": format_date(f.due_date) or "—"})  # fmt: skip
+    closed = sum(1 for f in kept if f.status is RectificationStatus.VERIFIED_CLOSED)
+    still = len(kept) - closed
+    return {
+        "date": format_date(last) or "—", "total": len(kept), "closed": closed, "open": still, "rows": rows,
+        "next": ("尚未整改到位的问题请于新的期限前整改，工会将再次跟诊核验。" if still
+                 else "全部问题已整改到位，本次体检的跟诊结束。"),
     }  # fmt: skip
 
 

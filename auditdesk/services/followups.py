@@ -4,7 +4,7 @@ clocks, what is due, and the .ics calendar."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -180,10 +180,15 @@ class Recheck:
     """Employees for whom the rule still fires."""
     before: Decimal | None
     after: Decimal | None
+    missing: list[str] = field(default_factory=list)
+    """Employees of the finding who are not in the latest payroll (cannot be re-checked)."""
 
     @property
     def fixed(self) -> bool:
-        return not self.still
+        """Proposed as fixed: the rule no longer fires for anyone, and at least one of the
+        finding's employees is in the new payroll (absence is not a fix)."""
+        subjects = self.finding.subjects or []
+        return not self.still and (not subjects or len(self.missing) < len(subjects))
 
 
 def recheck_payroll(ws: Workspace, audit_id: str) -> list[Recheck]:
@@ -191,6 +196,8 @@ def recheck_payroll(ws: Workspace, audit_id: str) -> list[Recheck]:
     no longer firing for its employees → proposed as fixed; still firing → stays, with new figures."""
     result = payroll.check_audit(ws, audit_id)
     latest = max(result.periods) if result.periods else None
+    rows = payroll.load_rows(ws, audit_id)
+    present = {r.employee_id or r.name or "" for r in rows if r.period == latest}
     out: list[Recheck] = []
     for f in open_findings(ws, audit_id):
         if f.origin is not FindingOrigin.PAYROLL:
@@ -200,8 +207,9 @@ def recheck_payroll(ws: Workspace, audit_id: str) -> list[Recheck]:
         current = [x for x in result.findings if x.rule == rule and x.period == latest
                    and (not subjects or x.employee_key in subjects)]  # fmt: skip
         amounts = [x.amount for x in current if x.amount is not None]
+        missing = sorted(subjects - present)
         out.append(Recheck(f, sorted({x.employee_key for x in current}), f.money_at_stake,
-                           sum(amounts, Decimal(0)) if amounts else None))  # fmt: skip
+                           sum(amounts, Decimal(0)) if amounts else None, missing))  # fmt: skip
     return out
 
 

@@ -17,6 +17,7 @@ from auditdesk.services.workspace import Workspace
 TEMPLATES = {
     "report": "audit_report.docx",
     "rectification": "rectification.docx",
+    "followup": "followup_record.docx",
     "notice": "notice.docx",
     "opinion": "opinion.docx",
     "proposal": "proposal.docx",
@@ -24,6 +25,7 @@ TEMPLATES = {
 KIND_LABELS = {
     "report": "用工体检报告",
     "rectification": "整改建议书",
+    "followup": "跟诊记录",
     "notice": "劳动法律监督提示函",
     "opinion": "劳动法律监督意见书",
     "proposal": "劳动法律监督建议书",
@@ -39,6 +41,7 @@ def gather(ws: Workspace, audit_id: str, *, unmasked: bool = False) -> ReportDat
         visits = tx.list_visits(audit_id)
         findings = tx.list_findings(audit_id)
         rows = tx.list_payroll_rows(audit_id)
+        moves = {f.id: m[-1] for f in findings if (m := tx.list_moves(f.id))}
     checked = payroll.check_audit(ws, audit_id) if rows else None
     town = walk.company.town
     due = sorted(f.due_date for f in findings if f.due_date and not f.dismissed)
@@ -49,7 +52,7 @@ def gather(ws: Workspace, audit_id: str, *, unmasked: bool = False) -> ReportDat
         self_scores=comparison.self_assessed, findings=findings, items_total=walk.total,
         items_answered=walk.answered, payroll=checked, payroll_rows=rows,
         union=f"{town}总工会" if town else "工会", report_date=date.today(), unmasked=unmasked,
-        followup=followup,
+        followup=followup, moves=moves,
     )  # fmt: skip
 
 

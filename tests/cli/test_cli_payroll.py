@@ -159,3 +159,21 @@ def test_followups_due_and_ics_after_demo(cli: CliRunner, tmp_path: Path) -> Non
     board = cli("dashboard", "--json").json()
     assert board["found"] == 3
     assert board["closed"] == 1
+
+
+def test_followup_visit_from_the_cli(cli: CliRunner) -> None:
+    assert cli("demo").returncode == 0
+    last_year = cli("audit", "list", "--json").json()[1]["id"]
+    open_ = cli("followups", "open", "--audit", last_year, "--json").json()
+    assert len(open_) == 2
+    done = cli("followups", "visit", "--audit", last_year, "--date", "2026-12-01",
+               "--fixed", open_[0]["ref"], "--not-fixed", open_[1]["ref"], "--due", "2027-01-31")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "尚未关闭 1 项" in done.stdout
+    [left] = cli("followups", "open", "--audit", last_year, "--json").json()
+    assert (left["ref"], left["due_date"]) == (open_[1]["ref"], "2027-01-31")
+    bad = cli("followups", "visit", "--audit", last_year, "--fixed", "XXXXXXXX")
+    assert bad.returncode == 2
+    assert "XXXXXXXX" in bad.stderr
+    board = cli("dashboard", "--json").json()
+    assert (board["found"], board["closed"]) == (3, 2)

@@ -114,6 +114,15 @@ def test_payroll_recheck_before_and_after(ws: Workspace, tmp_path: Path) -> None
     assert check.before is not None
     assert check.after is not None
     assert check.after < check.before
+    # a month in which neither employee appears proves nothing: not proposed as fixed
+    other = [list(HEADER), employee_row(3)]
+    payroll.import_payroll(
+        ws, aid, [write_xlsx(tmp_path / "2025-09.xlsx", [SheetSpec("2025-09", other)])]
+    )
+    [absent] = followups.recheck_payroll(ws, aid)
+    assert absent.still == []
+    assert absent.missing == ["E0001", "E0002"]
+    assert not absent.fixed
 
 
 def test_ledger_round_trip_with_bad_rows(ws: Workspace, audit_id: str, tmp_path: Path) -> None:
@@ -197,3 +206,23 @@ def test_status_is_not_an_editable_field(ws: Workspace, audit_id: str) -> None:
     f = _findings(ws, audit_id)[0]
     with pytest.raises(AuditDeskError):
         visit.edit_finding(ws, f.id, {"status": S.VERIFIED_CLOSED})
+
+
+def test_followup_record_document(ws: Workspace, audit_id: str, tmp_path: Path) -> None:
+    import docx
+
+    findings = _findings(ws, audit_id)
+    followups.record_followup_visit(ws, audit_id, date(2026, 12, 15), [
+        VisitResult(findings[0].id, "fixed", "合同已全部补签"),
+        VisitResult(findings[1].id, "not_fixed", "仍有 2 人未签", new_due=date(2027, 1, 15)),
+    ])  # fmt: skip
+    out = reports.export(ws, audit_id, tmp_path / "跟诊记录.docx", kind="followup")
+    document = docx.Document(str(out))
+    text = "\n".join([p.text for p in document.paragraphs] +
+                     [c.text for t in document.tables for r in t.rows for c in r.cells])  # fmt: skip
+    assert "跟诊记录" in text
+    assert "跟诊日期：2026-12-15" in text
+    assert f"共 {len(findings)} 项，已核验关闭 1 项" in text
+    assert "合同已全部补签" in text
+    assert "仍有 2 人未签" in text
+    assert "2027-01-15" in text
