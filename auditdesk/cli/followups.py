@@ -17,7 +17,8 @@ def cmd_due(args: argparse.Namespace) -> int:
         items = followups.due(ws, today=date.today(), within_days=args.within)
     if args.json:
         emit_json([{"kind": i.kind, "date": i.day.isoformat(), "company_id": i.company_id,
-                    "company": i.company, "text": i.text, "overdue": i.overdue} for i in items])  # fmt: skip
+                    "company": i.company, "text": i.text, "overdue": i.overdue, "ref": i.ref}
+                   for i in items])  # fmt: skip
         return EXIT_OK
     if not items:
         print(f"今天起 {args.within} 天内没有到期的跟诊、函件或整改期限。")
@@ -34,6 +35,15 @@ def cmd_ics(args: argparse.Namespace) -> int:
     out = Path(args.output)
     out.write_bytes(data)
     print(f"已生成：{out}")
+    return EXIT_OK
+
+
+def cmd_reschedule(args: argparse.Namespace) -> int:
+    from auditdesk.services import followups
+
+    with open_workspace(args) as ws:
+        changed = followups.reschedule(ws, args.followup_id, date.fromisoformat(args.date))
+    print(f"跟诊已改到 {changed.planned_on}。")
     return EXIT_OK
 
 
@@ -141,7 +151,9 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     from auditdesk.services import dashboard
 
     with open_workspace(args) as ws:
-        board = dashboard.build(ws, town=args.town, today=date.today())
+        board = dashboard.build(ws, town=args.town, today=date.today(),
+                                since=date.fromisoformat(args.since) if args.since else None,
+                                until=date.fromisoformat(args.until) if args.until else None)  # fmt: skip
         if args.xlsx:
             dashboard.export_xlsx(board, Path(args.xlsx))
     if args.json:
@@ -198,5 +210,7 @@ def add_followup_commands(
         "dashboard", parents=[common, json_opt], help="全镇看板：整改率、逾期、涉及金额"
     )
     p.add_argument("--town", help="只统计该街镇")
+    p.add_argument("--since", metavar="YYYY-MM-DD", help="只统计此日起开始的体检")
+    p.add_argument("--until", metavar="YYYY-MM-DD", help="只统计此日前开始的体检")
     p.add_argument("--xlsx", metavar="FILE.xlsx", help="导出统计表")
     p.set_defaults(func=cmd_dashboard)

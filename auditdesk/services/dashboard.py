@@ -74,7 +74,9 @@ def build(ws: Workspace, *, town: str | None = None, since: date | None = None, 
     per: dict[str, CompanyProgress] = {}
     with ws.store.read() as tx:
         facts = tx.finding_facts(town=town, since=since, until=until)
-        board.overdue_followups = tx.count_overdue_followups(today, town=town)
+        board.overdue_followups = tx.count_overdue_followups(
+            today, town=town, since=since, until=until
+        )
     for company_id, name, ctown, area, severity, status, money, due in facts:
         progress = per.get(company_id)
         if progress is None:

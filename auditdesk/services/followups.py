@@ -246,6 +246,8 @@ class DueItem:
     company: str
     text: str
     overdue: bool
+    ref: str = ""
+    """The follow-up or letter id (to reschedule or mark replied); empty for findings."""
 
 
 def due(ws: Workspace, *, today: date | None = None, within_days: int = 7) -> list[DueItem]:
@@ -265,12 +267,14 @@ def due(ws: Workspace, *, today: date | None = None, within_days: int = 7) -> li
             else:
                 when = f"{(f.planned_on - today).days} 天后"
             items.append(DueItem("followup", f.planned_on, company_id, name,
-                                 f"跟诊（{when}）：{f.note or '按计划跟诊'}", f.planned_on < today))  # fmt: skip
+                                 f"跟诊（{when}）：{f.note or '按计划跟诊'}", f.planned_on < today, f.id))  # fmt: skip
         for letter, company_id, name in tx.unanswered_letters(until):
             late = letter.reply_due < today
             text = (f"{letter.kind.label}答复期限 {letter.reply_due} 已过，尚未答复" if late
                     else f"{letter.kind.label}（{letter.issued_on} 发出）须于 {letter.reply_due} 前答复")  # fmt: skip
-            items.append(DueItem("letter", letter.reply_due, company_id, name, text, late))
+            items.append(
+                DueItem("letter", letter.reply_due, company_id, name, text, late, letter.id)
+            )
         for company_id, name, earliest, count in tx.overdue_finding_rows(today):
             text = (f"{count} 条问题已过整改期限（最早 {earliest}）" if count > 1
                     else f"问题整改期限 {earliest} 已过")  # fmt: skip

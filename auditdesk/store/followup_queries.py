@@ -140,15 +140,21 @@ class FollowupQueries:
         query = _filtered(query, a, c, town, since, until)
         return [tuple(r) for r in self.conn.execute(query)]
 
-    def count_overdue_followups(self, today: date, *, town: str | None = None) -> int:
+    def count_overdue_followups(
+        self,
+        today: date,
+        *,
+        town: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> int:
         f, a, c = schema.followups, schema.audits, schema.companies
         query = (
             select(func.count())
             .select_from(f.join(a, a.c.id == f.c.audit_id).join(c, c.c.id == a.c.company_id))
             .where(and_(f.c.visit_id.is_(None), f.c.planned_on < today))
         )
-        if town:
-            query = query.where(c.c.town == town)
+        query = _filtered(query, a, c, town, since, until)
         return int(self.conn.execute(query).scalar_one())
 
     def overdue_finding_rows(self, today: date) -> list[tuple[str, str, date, int]]:

@@ -110,3 +110,42 @@ def test_reminder_on_start(main_window: Any, ws: Workspace, last_year: str) -> N
     assert "项已逾期" in text
     assert text in main_window.statusBar().currentMessage()
     assert date.today() == main_window._reminded_on
+
+
+def test_visit_with_evidence_and_reschedule(qtbot: Any, ctx: AppContext, ws: Workspace, last_year: str,
+                                            tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    from auditdesk.services import attachments
+
+    proof = tmp_path / "补签合同.pdf"
+    proof.write_bytes(b"%PDF-1.4 signed contracts")
+    dialog = FollowupVisitDialog(ctx, last_year)
+    qtbot.addWidget(dialog)
+    dialog.outcomes[0].setCurrentIndex(1)
+    dialog.add_evidence(0, [proof])
+    assert dialog.table.cellWidget(0, 5).text() == "1 个文件"
+    dialog.save()
+    [(att, path)] = attachments.list_attachments(ws, finding_id=dialog.findings[0].id)
+    assert att.filename == "补签合同.pdf"
+    assert path is not None
+    page = FollowupsPage(ctx)
+    qtbot.addWidget(page)
+    page.window_days.setCurrentIndex(page.window_days.findData(30))
+    row = next(r for r, i in enumerate(page.model.rows()) if i.kind == "followup")
+    page.table.selectRow(row)
+    monkeypatch.setattr(
+        "PySide6.QtWidgets.QInputDialog.getText", lambda *a, **k: ("2027-03-01", True)
+    )
+    page.reschedule()
+    due_then = followups.due(ws, today=date(2027, 3, 1), within_days=0)
+    planned = [i.day for i in due_then if i.kind == "followup"]
+    assert date(2027, 3, 1) in planned
+
+
+def test_dashboard_year_filter(qtbot: Any, ctx: AppContext, last_year: str) -> None:
+    page = DashboardPage(ctx)
+    qtbot.addWidget(page)
+    page.year.setCurrentIndex(page.year.findData(2025))
+    assert "3 条整改建议" in page.headline.text()  # last year's demo audit started in 2025
+    page.year.setCurrentIndex(page.year.findData(date.today().year - 5))
+    assert page.board is not None
+    assert page.board.found == 0

@@ -3,12 +3,15 @@ deadline; the payroll can be re-checked first, and findings that no longer fire 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -32,7 +35,7 @@ OUTCOMES = [
     ("部分整改", "partly"),
     ("未整改", "not_fixed"),
 ]
-COLS = ["问题", "状态", "期限", "核验结果", "新期限", "说明"]
+COLS = ["问题", "状态", "期限", "核验结果", "新期限", "证据", "说明"]
 
 
 class FollowupVisitDialog(QDialog):
@@ -61,6 +64,7 @@ class FollowupVisitDialog(QDialog):
         self.outcomes: list[QComboBox] = []
         self.dues: list[QDateEdit] = []
         self.notes: list[QLineEdit] = []
+        self.evidence: list[list[Path]] = [[] for _ in self.findings]
         for r, f in enumerate(self.findings):
             for c, text in enumerate([f.title, f.status.label, format_date(f.due_date) or "—"]):
                 self.table.setItem(r, c, QTableWidgetItem(text))
@@ -74,7 +78,10 @@ class FollowupVisitDialog(QDialog):
             note.setPlaceholderText("核验情况、证据")
             self.table.setCellWidget(r, 3, combo)
             self.table.setCellWidget(r, 4, due)
-            self.table.setCellWidget(r, 5, note)
+            attach = QPushButton("添加…")
+            attach.clicked.connect(lambda _c=False, row=r: self.add_evidence(row))
+            self.table.setCellWidget(r, 5, attach)
+            self.table.setCellWidget(r, 6, note)
             self.outcomes.append(combo)
             self.dues.append(due)
             self.notes.append(note)
@@ -122,6 +129,20 @@ class FollowupVisitDialog(QDialog):
             lines.append(self.notes[r].text())
         self.status.setText("；".join(lines) if lines else "没有需要复查的工资问题。")
 
+    def add_evidence(self, row: int, paths: list[Path] | None = None) -> None:
+        if paths is None:
+            names, _ = QFileDialog.getOpenFileNames(
+                self,
+                "整改证据",
+                "",
+                "证据文件 (*.png *.jpg *.jpeg *.pdf *.doc *.docx *.xlsx);;所有文件 (*)",
+            )
+            paths = [Path(n) for n in names]
+        self.evidence[row].extend(paths)
+        button = self.table.cellWidget(row, 5)
+        if isinstance(button, QPushButton) and self.evidence[row]:
+            button.setText(f"{len(self.evidence[row])} 个文件")
+
     def results(self) -> list[VisitResult]:
         out = []
         for r, f in enumerate(self.findings):
@@ -129,7 +150,8 @@ class FollowupVisitDialog(QDialog):
             if not key:
                 continue
             new_due = None if key == "fixed" else self.dues[r].date().toPython()
-            out.append(VisitResult(f.id, key, self.notes[r].text().strip(), new_due))  # type: ignore[arg-type]
+            out.append(VisitResult(f.id, key, self.notes[r].text().strip(), new_due,  # type: ignore[arg-type]
+                                   tuple(self.evidence[r])))  # fmt: skip
         return out
 
     def save(self) -> None:

@@ -53,11 +53,17 @@ class DashboardPage(QWidget):
         layout.addWidget(page_title("看板"))
         self.town = QComboBox()
         self.town.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.year = QComboBox()
+        self.year.addItem("全部年度", None)
+        for y in range(date.today().year, date.today().year - 6, -1):
+            self.year.addItem(f"{y} 年开始的体检", y)
+        self.year.currentIndexChanged.connect(lambda _i: self.refresh())
         export = QPushButton("导出统计表 (.xlsx)…")
         export.clicked.connect(self.export)
         bar = QHBoxLayout()
         bar.addWidget(QLabel("范围"))
         bar.addWidget(self.town)
+        bar.addWidget(self.year)
         bar.addStretch(1)
         bar.addWidget(export)
         layout.addLayout(bar)
@@ -100,9 +106,11 @@ class DashboardPage(QWidget):
 
     def refresh(self) -> None:
         try:
+            year = self.year.currentData()
             self.board = dashboard.build(
-                self.ctx.ws, town=self.town.currentData(), today=date.today()
-            )
+                self.ctx.ws, town=self.town.currentData(), today=date.today(),
+                since=date(year, 1, 1) if year else None, until=date(year, 12, 31) if year else None,
+            )  # fmt: skip
         except AuditDeskError as exc:
             report_failure(self, exc, "无法生成看板", None)
             return

@@ -57,13 +57,16 @@ class FollowupsPage(QWidget):
         self.visit_button.clicked.connect(self.start_visit)
         self.ledger_button = QPushButton("导入整改台账…")
         self.ledger_button.clicked.connect(self.import_ledger)
+        self.reschedule_button = QPushButton("改期…")
+        self.reschedule_button.setToolTip("修改所选跟诊的日期；对函件则记录企业已答复")
+        self.reschedule_button.clicked.connect(self.reschedule)
         self.ics_button = QPushButton("导出日历 (.ics)…")
         self.ics_button.clicked.connect(self.export_ics)
         bar = QHBoxLayout()
         bar.addWidget(QLabel("到期提醒"))
         bar.addWidget(self.window_days)
         bar.addStretch(1)
-        for b in (self.visit_button, self.ledger_button, self.ics_button):
+        for b in (self.visit_button, self.reschedule_button, self.ledger_button, self.ics_button):
             bar.addWidget(b)
         layout.addLayout(bar)
         self.empty_hint = QLabel("近期没有到期的跟诊、函件答复或整改期限。")
@@ -114,6 +117,34 @@ class FollowupsPage(QWidget):
         self.visit_dialog = FollowupVisitDialog(self.ctx, audit_id, self)
         self.visit_dialog.visit_recorded.connect(self._visited)
         self.visit_dialog.open()
+
+    def reschedule(self) -> None:
+        item: DueItem | None = selected_record(self.table)
+        if item is None or not item.ref:
+            QMessageBox.information(self, "改期", "请选择一条跟诊或函件。")
+            return
+        if item.kind == "letter":
+            answer = QMessageBox.question(
+                self, "函件答复", f"{item.company}已书面答复该函件？（记为今天答复）"
+            )
+            if answer == QMessageBox.StandardButton.Yes:
+                followups.letter_replied(self.ctx.ws, item.ref, date.today())
+                self.reload()
+            return
+        text, ok = QInputDialog.getText(
+            self, "跟诊改期", "新的跟诊日期（YYYY-MM-DD）：", text=item.day.isoformat()
+        )
+        if not ok:
+            return
+        try:
+            followups.reschedule(self.ctx.ws, item.ref, date.fromisoformat(text.strip()))
+        except ValueError:
+            QMessageBox.warning(self, "跟诊改期", f"“{text}”不是有效日期，应为 YYYY-MM-DD。")
+            return
+        except AuditDeskError as exc:
+            report_failure(self, exc, "无法改期", None)
+            return
+        self.reload()
 
     def _visited(self, _visit: object) -> None:
         self.reload()
