@@ -368,3 +368,19 @@ def test_export_report_from_the_workspace(qtbot: Any, window: AuditWindow, tmp_p
     document = docx.Document(str(dialog.written))
     assert len(document.inline_shapes) == 1  # the score chart image
     assert dialog.open_folder.isEnabled()
+
+
+def test_exporting_a_letter_starts_its_clock(qtbot: Any, window: AuditWindow, ws: Workspace, demo_audit: str,
+                                            tmp_path: Path) -> None:  # fmt: skip
+    window.findings.gather()
+    window.export_report()
+    dialog = window.export_dialog
+    dialog.kind.setCurrentIndex(dialog.kind.findData("opinion"))
+    assert dialog.record_letter.isVisibleTo(dialog)
+    dialog.path.setText(str(tmp_path / "意见书.docx"))
+    dialog.export()
+    qtbot.waitUntil(lambda: dialog.written is not None, timeout=15000)
+    assert "答复期限" in dialog.status.text()
+    with ws.store.read() as tx:
+        [letter] = tx.list_letters(demo_audit)
+    assert letter.kind.value == "opinion"

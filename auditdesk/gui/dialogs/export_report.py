@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QUrl
@@ -29,7 +30,8 @@ from auditdesk.gui.audit.scores_tab import ScoreChart
 from auditdesk.gui.context import AppContext
 from auditdesk.gui.dialogs.errors import report_failure
 from auditdesk.gui.worker import JobRunner
-from auditdesk.services import reports, visit
+from auditdesk.models.followup import LetterKind
+from auditdesk.services import followups, reports, visit
 
 
 class ExportReportDialog(QDialog):
@@ -44,6 +46,8 @@ class ExportReportDialog(QDialog):
             self.kind.addItem(label, key)
         self.unmasked = QCheckBox("显示完整身份证号（默认遮盖，仅在确有需要时勾选）")
         self.mask_names = QCheckBox("附录中的员工姓名只显示姓氏")
+        self.record_letter = QCheckBox("登记为今天发出（开始计算答复期限，跟诊页提醒）")
+        self.record_letter.setChecked(True)
         self.path = QLineEdit()
         browse = QPushButton("选择…")
         browse.clicked.connect(self.choose)
@@ -65,6 +69,7 @@ class ExportReportDialog(QDialog):
         form.addRow("自定义模板", self.template)
         form.addRow("", self.unmasked)
         form.addRow("", self.mask_names)
+        form.addRow("", self.record_letter)
         self.status = QLabel("")
         self.status.setWordWrap(True)
         self.open_folder = QPushButton("打开所在文件夹")
@@ -87,8 +92,13 @@ class ExportReportDialog(QDialog):
         layout.addLayout(bottom)
         self.runner = JobRunner(self, ctx.pool)
         self.kind.currentIndexChanged.connect(lambda _i: self._default_path())
+        self.kind.currentIndexChanged.connect(lambda _i: self._kind_changed())
+        self._kind_changed()
         self._default_path(walk.company.name)
         self.written: Path | None = None
+
+    def _kind_changed(self) -> None:
+        self.record_letter.setVisible(self.kind.currentData() in {k.value for k in LetterKind})
 
     def _default_path(self, company: str | None = None) -> None:
         name = company or visit.load_walk(self.ctx.ws, self.audit_id).company.name
@@ -133,6 +143,12 @@ class ExportReportDialog(QDialog):
         self.buttons.setEnabled(True)
         self.written = path
         self.status.setText(f"已生成：{path}")
+        kind = self.kind.currentData()
+        if kind in {k.value for k in LetterKind} and self.record_letter.isChecked():
+            letter = followups.record_letter(
+                self.ctx.ws, self.audit_id, LetterKind(kind), date.today()
+            )
+            self.status.setText(f"已生成：{path}；已登记发出，答复期限 {letter.reply_due}")
         self.open_folder.setEnabled(True)
 
     def _failed(self, exc: BaseException) -> None:
