@@ -11,7 +11,9 @@ import csv
 import hashlib
 import io
 import posixpath
+import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +29,11 @@ _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 MAX_FILE_BYTES = 200 * 1024 * 1024
+MAX_UNPACKED_BYTES = 1024 * 1024 * 1024
+"""What a workbook's zip may expand to: a real 100,000-row payroll is under 100 MB unpacked."""
+MAX_RATIO = 200
+MAX_CELLS = 21_000_000
+"""A sheet's data range, rows × columns, that is read at all (99,999 rows × 208 columns fits)."""
 
 
 @dataclass
@@ -65,6 +72,7 @@ def sniff(path: Path, head: bytes) -> str:
                 names = set(zf.namelist())
         except zipfile.BadZipFile as exc:
             raise _fail(path, "文件已损坏（压缩结构不完整），无法读取。") from exc
+        _check_unpacked_size(path)
         if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
             return "xlsx"
         if "content.xml" in names:
@@ -93,6 +101,28 @@ def sniff(path: Path, head: bytes) -> str:
     if b"\x00" in head:
         raise _fail(path, "不是电子表格（既不是 Excel 工作簿，也不是 CSV 文本）。")
     return "csv"
+
+
+def _check_unpacked_size(path: Path) -> None:
+    """Refuse a zip bomb before any XML is parsed: the sizes the zip declares are checked, and
+    a member far more compressed than spreadsheets ever are is refused too."""
+    with zipfile.ZipFile(path) as zf:
+        infos = zf.infolist()
+    total = sum(i.file_size for i in infos)
+    suspicious = [i for i in infos if i.compress_size and i.file_size / i.compress_size > MAX_RATIO
+                  and i.file_size > 50 * 1024 * 1024]  # fmt: skip
+    if suspicious:
+        member = suspicious[0]
+        raise _fail(
+            path,
+            f"其中「{member.filename}」的压缩比异常（{member.compress_size // 1024} KB 解压后达 "
+            f"{member.file_size // 1024 // 1024} MB），可能是恶意构造的“压缩炸弹”，已拒绝读取。",
+        )
+    if total > MAX_UNPACKED_BYTES:
+        raise _fail(
+            path,
+            f"文件解压后将达 {total // 1024 // 1024} MB，远超正常工资表，可能是恶意构造的文件，已拒绝读取。",
+        )
 
 
 def _ole_directory_bytes(path: Path) -> bytes:
@@ -134,6 +164,8 @@ def _sha256(path: Path) -> str:
 
 
 def _read_calamine(path: Path, fmt: str) -> list[RawSheet]:
+    if fmt == "xlsx":
+        _xlsx_check_extents(path)
     try:
         wb = calamine.CalamineWorkbook.from_path(str(path))
     except calamine.PasswordError as exc:
@@ -147,6 +179,13 @@ def _read_calamine(path: Path, fmt: str) -> list[RawSheet]:
             if meta.typ != calamine.SheetTypeEnum.WorkSheet:
                 continue  # chart sheets and dialog sheets carry no cells
             sheet = wb.get_sheet_by_name(meta.name)
+            # rows are read from A1; .xls and .ods are only checked here, after calamine read them
+            # (their formats cap a sheet at 65,536 × 256 and repeat empty cells compactly)
+            start_row, start_col = sheet.start or (0, 0)
+            height, width = sheet.height + start_row, sheet.width + start_col
+            if height * width > MAX_CELLS:
+                raise _fail(path, f"工作表「{meta.name}」的数据范围过大（{height} 行 × {width} 列），可能含有远处的零散"
+                                  "单元格或是恶意文件；请删除多余的行列后另存再导入。")  # fmt: skip
             rows = sheet.to_python(skip_empty_area=False)
             merged = list(sheet.merged_cell_ranges or [])
             sheets.append(
@@ -167,6 +206,22 @@ def _read_calamine(path: Path, fmt: str) -> list[RawSheet]:
     return sheets
 
 
+def _xlsx_sheet_members(zf: zipfile.ZipFile) -> Iterator[tuple[str, str]]:
+    """(sheet name, zip member of its XML) for every sheet the workbook lists."""
+    workbook = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_NS_PKG_REL}Relationship")}
+    for sheet in workbook.iter(f"{_NS_MAIN}sheet"):
+        target = targets.get(sheet.get(f"{_NS_REL}id"), "")
+        if target:
+            member = (
+                target.lstrip("/")
+                if target.startswith("/")
+                else posixpath.normpath(posixpath.join("xl", target))
+            )
+            yield sheet.get("name", ""), member
+
+
 def _xlsx_hidden_columns(path: Path) -> dict[str, set[int]]:
     """Hidden column indexes (0-based) per sheet, from each sheet's ``<cols>`` element.
 
@@ -176,26 +231,80 @@ def _xlsx_hidden_columns(path: Path) -> dict[str, set[int]]:
     result: dict[str, set[int]] = {}
     try:
         with zipfile.ZipFile(path) as zf:
-            workbook = ElementTree.fromstring(zf.read("xl/workbook.xml"))
-            rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-            targets = {
-                r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_NS_PKG_REL}Relationship")
-            }
-            for sheet in workbook.iter(f"{_NS_MAIN}sheet"):
-                target = targets.get(sheet.get(f"{_NS_REL}id"), "")
-                if not target:
-                    continue
-                member = (
-                    target.lstrip("/")
-                    if target.startswith("/")
-                    else posixpath.normpath(posixpath.join("xl", target))
-                )
+            for name, member in _xlsx_sheet_members(zf):
                 hidden = _hidden_in_sheet(zf, member)
                 if hidden:
-                    result[sheet.get("name", "")] = hidden
+                    result[name] = hidden
     except (KeyError, zipfile.BadZipFile, ElementTree.ParseError, OSError, ValueError):
         return {}
     return result
+
+
+# A cell that holds something (not self-closed): calamine makes a dense grid from A1 to the last
+# such cell, so one stray value at XFD1048576 would ask for hundreds of GB and abort the process.
+_VALUE_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"[^>]*(?<!/)>')
+# Any cell reference beyond column GZ (208) or row 99,999: absent in almost every payroll, and
+# cheap to look for; only when one is present is the sheet scanned exactly.
+_FAR_CELL = re.compile(rb' r="(?:[A-Z]{3}|[H-Z][A-Z]|[A-Z]{1,2}[0-9]{6})')
+
+
+def _xlsx_check_extents(path: Path) -> None:
+    """Refuse a sheet whose cells span more than :data:`MAX_CELLS` before calamine allocates it.
+
+    A streaming scan of the sheet XML for cell references; nothing is parsed into a tree.
+    """
+    try:
+        with zipfile.ZipFile(path) as zf:
+            for name, member in _xlsx_sheet_members(zf):
+                if not _has_far_cell(zf, member):
+                    continue
+                rows, cols = _extent_of(zf, member)
+                if rows * cols > MAX_CELLS:
+                    raise _fail(
+                        path,
+                        f"工作表「{name}」的数据范围过大（{rows} 行 × {cols} 列），可能含有远处的"
+                        "零散单元格或是恶意构造的文件；请删除多余的行列后另存再导入。",
+                    )
+    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError, OSError, ValueError):
+        return  # calamine reports a broken workbook with its own message
+
+
+def _has_far_cell(zf: zipfile.ZipFile, member: str) -> bool:
+    tail = b""
+    with zf.open(member) as fh:
+        while chunk := fh.read(1 << 22):
+            if _FAR_CELL.search(tail + chunk[:16]) or _FAR_CELL.search(chunk):
+                return True
+            tail = chunk[-16:]
+    return False
+
+
+def _extent_of(zf: zipfile.ZipFile, member: str) -> tuple[int, int]:
+    max_row = max_col = 0
+    tail = b""
+    with zf.open(member) as fh:
+        while chunk := fh.read(1 << 22):
+            buf = tail + chunk
+            cut = buf.rfind(b"<")
+            tail, buf = buf[cut:], buf[:cut]
+            for match in _VALUE_CELL.finditer(buf):
+                max_row = max(max_row, int(match[2]))
+                max_col = max(max_col, _column_number(match[1]))
+            if (
+                len(tail) > 1 << 20
+            ):  # no tag start for a MiB: not a sheet we can scan, let calamine judge
+                tail = b""
+        for match in _VALUE_CELL.finditer(tail):
+            max_row = max(max_row, int(match[2]))
+            max_col = max(max_col, _column_number(match[1]))
+    return max_row, max_col
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
 
 
 def _hidden_in_sheet(zf: zipfile.ZipFile, member: str) -> set[int]:
