@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from auditdesk import __version__
+from auditdesk.cli.backups import add_backup_commands
 from auditdesk.cli.base import (
     EXIT_BUG,
     EXIT_FAILED_CHECK,
@@ -27,6 +28,7 @@ from auditdesk.cli.base import (
     emit_json,
     open_workspace,
 )
+from auditdesk.cli.cases import add_case_commands
 from auditdesk.cli.followups import add_followup_commands
 from auditdesk.cli.payroll import add_payroll_commands
 from auditdesk.errors import AuditDeskError
@@ -422,6 +424,8 @@ def build_parser() -> ChineseArgumentParser:
 
     add_payroll_commands(sub, common, json_opt)
     add_followup_commands(sub, common, json_opt)
+    add_backup_commands(sub, common, json_opt)
+    add_case_commands(sub, common, json_opt)
 
     p = sub.add_parser(
         "report", parents=[common, json_opt], help="导出体检报告或整改建议书（.docx）"

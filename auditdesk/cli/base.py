@@ -60,6 +60,14 @@ def dump(model: BaseModel) -> dict[str, Any]:
 
 # ------------------------------------------------------------------ commands
 def open_workspace(args: argparse.Namespace) -> Workspace:
+    """Open the data dir; on the first command of a day of use, take the automatic backup."""
+    from auditdesk.errors import AuditDeskError
+    from auditdesk.services.backups import auto_backup
     from auditdesk.services.workspace import Workspace
 
-    return Workspace.open(args.data_dir)
+    ws = Workspace.open(args.data_dir)
+    try:
+        auto_backup(ws.paths, startup=False)
+    except AuditDeskError as exc:
+        print(f"警告：今日自动备份未完成：{exc.message}", file=sys.stderr)
+    return ws

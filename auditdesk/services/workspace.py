@@ -17,8 +17,16 @@ class Workspace:
     store: Store
 
     @classmethod
-    def open(cls, data_dir: str | Path | None = None, *, busy_timeout_ms: int = 5000) -> Workspace:
+    def open(
+        cls,
+        data_dir: str | Path | None = None,
+        *,
+        busy_timeout_ms: int = 5000,
+        check_integrity: bool = False,
+    ) -> Workspace:
         """Resolve and create the data dir, start logging there, open and migrate the database.
+
+        ``check_integrity`` runs SQLite's full integrity check first (the GUI does at start-up).
 
         Raises:
             AuditDeskError: the directory cannot be created or written.
@@ -27,12 +35,20 @@ class Workspace:
         paths = DataPaths(ensure_dir(resolve_data_dir(data_dir)))
         setup_logging(paths.logs)
         store = Store.open_sqlite(
-            paths.database, backups_dir=paths.backups, busy_timeout_ms=busy_timeout_ms
+            paths.database,
+            backups_dir=paths.backups,
+            busy_timeout_ms=busy_timeout_ms,
+            check_integrity=check_integrity,
         )
         return cls(paths=paths, store=store)
 
     def close(self) -> None:
         self.store.close()
+
+    def reopen(self) -> None:
+        """Open the database again after its file was replaced (a restore); the old store is closed."""
+        self.store.close()
+        self.store = Store.open_sqlite(self.paths.database, backups_dir=self.paths.backups)
 
     def __enter__(self) -> Workspace:
         return self

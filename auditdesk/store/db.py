@@ -25,7 +25,7 @@ from sqlalchemy import (
     update,
 )
 
-from auditdesk.errors import NotFoundError
+from auditdesk.errors import DatabaseCorruptError, NotFoundError
 from auditdesk.models.attachment import Attachment
 from auditdesk.models.audit import Answer, Audit, AuditSummary, Change, Visit
 from auditdesk.models.common import Record, utcnow
@@ -36,7 +36,7 @@ from auditdesk.store import schema
 from auditdesk.store.errors import translated
 from auditdesk.store.followup_queries import FollowupQueries
 from auditdesk.store.migrate import migrate, read_version
-from auditdesk.store.sqlite import WRITE_OPTION, create_sqlite_engine
+from auditdesk.store.sqlite import WRITE_OPTION, create_sqlite_engine, integrity_problems
 
 log = logging.getLogger(__name__)
 
@@ -457,14 +457,30 @@ class Store:
 
     @classmethod
     def open_sqlite(
-        cls, path: Path, *, backups_dir: Path | None = None, busy_timeout_ms: int = 5000
+        cls,
+        path: Path,
+        *,
+        backups_dir: Path | None = None,
+        busy_timeout_ms: int = 5000,
+        check_integrity: bool = False,
     ) -> Store:
         """Open (creating if missing) and migrate the SQLite database at ``path``.
+
+        With ``check_integrity`` an existing file first passes ``PRAGMA integrity_check`` (read-only)
+        or :class:`DatabaseCorruptError` is raised before anything touches it.
 
         Raises:
             StoreError: the file is corrupt, locked, read-only, or from a newer AuditDesk; the file
                 is left as it was.
         """
+        if check_integrity and path.exists() and path.stat().st_size > 0:
+            problems = integrity_problems(path)
+            if problems:
+                raise DatabaseCorruptError(
+                    f"数据库文件已损坏或不是 AuditDesk 数据库：{path}（完整性检查：{'；'.join(problems[:3])}）。"
+                    "文件未被改动；请从备份恢复（auditdesk backup restore）。",
+                    location=str(path),
+                )
         engine = create_sqlite_engine(path, busy_timeout_ms=busy_timeout_ms)
         store = cls(engine, str(path))
         try:

@@ -255,3 +255,12 @@ letters = Table(
     Column("note", Text, nullable=False, server_default=""),
     Index("ix_letters_audit", "audit_id"),
 )
+
+exchange_state = Table(
+    "exchange_state",
+    metadata,
+    Column("table_name", String(40), primary_key=True),
+    Column("record_key", String(200), primary_key=True),
+    Column("content_sha", String(64), nullable=False),
+    Column("exchanged_at", UtcDateTime, nullable=False),
+)

@@ -54,3 +54,57 @@ def online_backup(source: Path, target: Path) -> None:
     finally:
         src.close()
     tmp.replace(target)
+
+
+def integrity_problems(path: Path, *, limit: int = 20) -> list[str]:
+    """What ``PRAGMA integrity_check`` reports for the file at ``path`` (empty when it is sound).
+
+    The file is opened read-only, so a damaged database is never altered by looking at it. A file
+    that SQLite cannot open at all is reported as one problem.
+    """
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        return [str(exc)]
+    try:
+        rows = conn.execute(f"PRAGMA integrity_check({int(limit)})").fetchall()
+    except sqlite3.Error as exc:
+        return [str(exc)]
+    finally:
+        conn.close()
+    messages = [str(r[0]) for r in rows]
+    return [] if messages == ["ok"] else messages
+
+
+def describe_database(path: Path, tables: tuple[str, ...]) -> tuple[int, dict[str, int]]:
+    """(schema version, row count per table) of an AuditDesk database file, opened read-only.
+
+    Raises ``sqlite3.Error`` when the file is not a database; ``version`` is -1 when the file is a
+    database without AuditDesk's ``schema_version`` table.
+    """
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if "schema_version" not in names:
+            return -1, {}
+        row = conn.execute("SELECT version FROM schema_version").fetchone()
+        counts = {
+            t: int(conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0])
+            for t in tables
+            if t in names
+        }
+        return (int(row[0]) if row else 0), counts
+    finally:
+        conn.close()
+
+
+def attachment_hashes(path: Path) -> set[str]:
+    """Every attachment hash an AuditDesk database file refers to (read-only)."""
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if "attachments" not in names:
+            return set()
+        return {str(r[0]) for r in conn.execute("SELECT DISTINCT sha256 FROM attachments")}
+    finally:
+        conn.close()

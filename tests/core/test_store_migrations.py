@@ -132,8 +132,13 @@ V6_ROWS = [
     "insert into letters values ('l1','2025-07-03T00:00:00.000000+00:00',"
     "'2025-07-03T00:00:00.000000+00:00','a2','opinion','2025-07-03','2025-07-24',NULL,'')",
 ]
+V7_ROWS = [
+    *V6_ROWS,
+    "insert into exchange_state values ('companies','c1','" + "0" * 64 + "',"
+    "'2025-07-04T00:00:00.000000+00:00')",
+]
 SEED_SQL: dict[int, list[str]] = {
-    0: [], 1: V1_ROWS, 2: V2_ROWS, 3: V3_ROWS, 4: V4_ROWS, 5: V5_ROWS, 6: V6_ROWS,
+    0: [], 1: V1_ROWS, 2: V2_ROWS, 3: V3_ROWS, 4: V4_ROWS, 5: V5_ROWS, 6: V6_ROWS, 7: V7_ROWS,
 }  # fmt: skip
 
 

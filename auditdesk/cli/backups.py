@@ -1,0 +1,123 @@
+"""``auditdesk backup …``: create, list, verify and restore backups of the data directory.
+
+These commands work on the data directory's files without opening the live database through the
+store, so they also work when that database is damaged.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from auditdesk.cli.base import EXIT_FAILED_CHECK, EXIT_OK, ChineseArgumentParser, emit_json
+
+
+def _paths(args: argparse.Namespace) -> Any:
+    from auditdesk.paths import DataPaths, ensure_dir, resolve_data_dir
+
+    return DataPaths(ensure_dir(resolve_data_dir(args.data_dir)))
+
+
+def _as_json(info: Any) -> dict[str, Any]:
+    return {"id": info.id, "path": str(info.path), "created": info.created.isoformat(),
+            "kind": info.kind, "schema_version": info.schema_version,
+            "app_version": info.app_version, "records": info.records,
+            "attachments": len(info.attachments)}  # fmt: skip
+
+
+def cmd_backup_create(args: argparse.Namespace) -> int:
+    from auditdesk.services import backups
+
+    paths = _paths(args)
+    if args.output:
+        info = backups.export_backup(paths, Path(args.output))
+        print(f"已备份到：{info.path}\n{info.describe()}")
+    else:
+        info = backups.create_backup(paths)
+        print(f"已创建备份 {info.id}\n{info.describe()}")
+    return EXIT_OK
+
+
+def cmd_backup_list(args: argparse.Namespace) -> int:
+    from auditdesk.services import backups
+
+    items = backups.list_backups(_paths(args))
+    if args.json:
+        emit_json([_as_json(i) for i in items])
+        return EXIT_OK
+    if not items:
+        print("还没有备份。用 auditdesk backup create 创建一个。")
+    for i in items:
+        print(f"{i.id}  {i.describe()}")
+    return EXIT_OK
+
+
+def cmd_backup_verify(args: argparse.Namespace) -> int:
+    from auditdesk.errors import AuditDeskError
+    from auditdesk.services import backups
+    from auditdesk.store.sqlite import integrity_problems
+
+    paths = _paths(args)
+    if args.ref is None:
+        problems = integrity_problems(paths.database) if paths.database.exists() else []
+        if problems:
+            print(f"数据库 {paths.database} 未通过完整性检查：{'；'.join(problems[:5])}")
+            print("可用 auditdesk backup restore 从备份恢复。")
+            return EXIT_FAILED_CHECK
+        print(f"数据库 {paths.database} 完整性检查通过。")
+        return EXIT_OK
+    try:
+        info = backups.validate_backup(paths, backups.find_backup(paths, args.ref))
+    except AuditDeskError as exc:
+        print(f"备份不可用：{exc.message}")
+        return EXIT_FAILED_CHECK
+    print(f"备份可用：{info.describe()}")
+    return EXIT_OK
+
+
+def cmd_backup_restore(args: argparse.Namespace) -> int:
+    from auditdesk.errors import AuditDeskError
+    from auditdesk.services import backups
+
+    paths = _paths(args)
+    if args.ref == "latest":
+        source: Any = backups.latest_good_backup(paths)
+        if source is None:
+            raise AuditDeskError("没有可用的完好备份。")
+    else:
+        source = backups.find_backup(paths, args.ref)
+    info = backups.validate_backup(paths, source)
+    if not args.yes:
+        print(f"将恢复：{info.describe()}")
+        print("当前数据库会被移到 backups/replaced 保存。确认请加 --yes 重新运行。")
+        return EXIT_OK
+    result = backups.restore_backup(paths, source)
+    print(f"已恢复：{result.restored.describe()}")
+    if result.set_aside:
+        print(f"原数据库已保存在：{result.set_aside}")
+    return EXIT_OK
+
+
+def add_backup_commands(
+    sub: Any, common: ChineseArgumentParser, json_opt: ChineseArgumentParser
+) -> None:
+    group = sub.add_parser("backup", parents=[common], help="备份与恢复数据库和附件")
+    bsub = group.add_subparsers(dest="backup_command", metavar="操作", required=True,
+                                parser_class=ChineseArgumentParser)  # fmt: skip
+    p = bsub.add_parser("create", parents=[common], help="立即备份（-o 时写成一个 .adbackup 文件）")
+    p.add_argument("-o", "--output", metavar="FILE.adbackup", help="备份到这个文件（含附件）")
+    p.set_defaults(func=cmd_backup_create)
+    p = bsub.add_parser("list", parents=[common, json_opt], help="列出备份（最新的在前）")
+    p.set_defaults(func=cmd_backup_list)
+    p = bsub.add_parser("verify", parents=[common], help="检查当前数据库或某个备份是否完好")
+    p.add_argument("ref", nargs="?", metavar="备份编号|FILE", help="省略时检查当前数据库")
+    p.set_defaults(func=cmd_backup_verify)
+    p = bsub.add_parser(
+        "restore", parents=[common], help="从备份恢复（当前数据库会先被移到一旁保存）"
+    )
+    p.add_argument(
+        "ref", metavar="备份编号|FILE|latest", help="备份编号、.adbackup 文件，或 latest"
+    )
+    p.add_argument("--yes", action="store_true", help="确认恢复")
+    p.set_defaults(func=cmd_backup_restore)

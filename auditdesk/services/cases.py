@@ -1,0 +1,625 @@
+"""Case files (.adcase): carry one company — or some of its audits — between a lawyer's laptop and
+the union office, and merge it in on the other side.
+
+A case file is an archive (:mod:`auditdesk.archive`: zip + manifest with the SHA-256 of every
+member, optionally sealed with a passphrase) holding ``records/<table>.json`` for each table and
+``attachments/<sha256>`` for each evidence file.
+
+Import merges by record id. For each record the last exchanged version is remembered (the
+``exchange_state`` table, written on export and on import); with that base:
+
+* missing here → added;
+* same content on both sides → nothing to do;
+* the file's version is the one last exchanged → only this side changed it → mine is kept;
+* this side's version is the one last exchanged → only the other side changed it → theirs is taken;
+* otherwise both changed it (or it was never exchanged and differs): a **conflict**, resolved by
+  the user's choice (GUI side by side; CLI ``--prefer mine|theirs``); without a choice the import
+  stops and lists the conflicts.
+
+History (change log, rectification moves) is only ever appended. Two machines that answered the same
+checklist item independently, or created the same company (same credit code), are matched by that
+natural key rather than duplicated. Deletions are not carried: a record deleted here but present in
+the file comes back.
+
+The import is one transaction; attachment files are written (content-addressed, hash-checked)
+before it and removed again if it fails. Importing the same file twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy import exc as sa_exc
+
+from auditdesk import __version__
+from auditdesk.archive import ArchiveError, OpenedArchive, open_archive, write_archive
+from auditdesk.errors import AuditDeskError, NotFoundError
+from auditdesk.models.attachment import Attachment
+from auditdesk.models.audit import Answer, Audit, Change, Visit
+from auditdesk.models.common import utcnow
+from auditdesk.models.company import Company
+from auditdesk.models.finding import Finding
+from auditdesk.models.followup import FollowUp, Letter, RectificationMove
+from auditdesk.models.payroll import ColumnMapping, PayrollImport, PayrollRow
+from auditdesk.services.attachments import blob_path
+from auditdesk.services.workspace import Workspace
+from auditdesk.store import schema
+from auditdesk.store.db import Tx
+from auditdesk.store.exchange import JsonRow, RowError, content_sha, decode_row, encode_row
+from auditdesk.store.migrate import LATEST_VERSION
+
+log = logging.getLogger(__name__)
+
+CASE_FORMAT = "auditdesk-case"
+CASE_FORMAT_VERSION = 1
+CASE_SUFFIX = ".adcase"
+Prefer = Literal["mine", "theirs"]
+
+
+class CaseError(ArchiveError):
+    """The case file cannot be imported as it is; nothing was written."""
+
+
+@dataclass(frozen=True)
+class Spec:
+    """How one table travels: its key, the model that validates a row, how records merge."""
+
+    table: Table
+    label: str
+    key: tuple[str, ...] = ("id",)
+    natural: tuple[str, ...] = ()
+    """A second unique key: a record matching it under another id is the same record."""
+    append_only: bool = False
+    model: Callable[[dict[str, Any]], Any] | None = None
+    describe: Callable[[dict[str, Any]], str] = lambda r: str(r.get("id", ""))
+
+    @property
+    def name(self) -> str:
+        return self.table.name
+
+
+def _validator(model: type[BaseModel]) -> Callable[[dict[str, Any]], Any]:
+    return model.model_validate
+
+
+def _mapping_check(values: dict[str, Any]) -> Any:
+    return ColumnMapping.model_validate({"columns": values["columns"]})
+
+
+def _payroll_row_check(values: dict[str, Any]) -> Any:
+    return PayrollRow.model_validate(values["data"])
+
+
+S = schema
+SPECS: list[Spec] = [
+    Spec(S.companies, "企业", natural=("credit_code",), model=_validator(Company),
+         describe=lambda r: str(r.get("name"))),
+    Spec(S.mapping_profiles, "列映射方案", key=("company_id",), model=_mapping_check,
+         describe=lambda _r: "工资表列映射"),
+    Spec(S.checklist_snapshots, "清单快照", key=("key",), append_only=True),
+    Spec(S.audits, "体检", model=_validator(Audit), describe=lambda r: str(r.get("title"))),
+    Spec(S.visits, "走访", model=_validator(Visit),
+         describe=lambda r: f"{r.get('visit_date')} {r.get('kind')}"),
+    Spec(S.answers, "检查结果", natural=("audit_id", "item_id"), model=_validator(Answer),
+         describe=lambda r: f"检查项 {r.get('item_id')}"),
+    Spec(S.findings, "问题", model=_validator(Finding), describe=lambda r: str(r.get("title"))),
+    Spec(S.attachments, "附件", model=_validator(Attachment),
+         describe=lambda r: str(r.get("filename"))),
+    Spec(S.payroll_imports, "工资表导入", model=_validator(PayrollImport),
+         describe=lambda r: str(r.get("file_name"))),
+    Spec(S.payroll_rows, "工资记录", key=("import_id", "period", "employee_id", "data"),
+         append_only=True, model=_payroll_row_check),
+    Spec(S.change_log, "修改记录",
+         key=("audit_id", "entity", "entity_id", "field", "changed_at", "new_value"),
+         append_only=True, model=_validator(Change)),
+    Spec(S.self_assessments, "企业自评", key=("audit_id", "item_id"),
+         describe=lambda r: f"自评 {r.get('item_id')}"),
+    Spec(S.rectification_moves, "整改状态变更", key=("finding_id", "to_status", "moved_at"),
+         append_only=True, model=_validator(RectificationMove)),
+    Spec(S.followups, "跟诊安排", model=_validator(FollowUp),
+         describe=lambda r: f"跟诊 {r.get('planned_on')}"),
+    Spec(S.letters, "函件", model=_validator(Letter),
+         describe=lambda r: f"{r.get('kind')} {r.get('issued_on')}"),
+]  # fmt: skip
+SPEC_BY_NAME = {s.name: s for s in SPECS}
+_FOREIGN = {"company_id": "companies", "audit_id": "audits", "answer_id": "answers",
+            "finding_id": "findings", "import_id": "payroll_imports", "visit_id": "visits"}  # fmt: skip
+_SERIAL = "id"  # integer ids of history tables are local; never carried
+
+
+def _has_serial(spec: Spec) -> bool:
+    return spec.key != ("id",) and "id" in spec.table.c
+
+
+# ------------------------------------------------------------------ export
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    company: str
+    counts: dict[str, int]
+    attachments: int
+    encrypted: bool
+
+
+def _selection(
+    tx: Tx, company_id: str, audit_ids: Iterable[str] | None
+) -> tuple[Company, list[str]]:
+    company = tx.require_company(company_id)
+    own = [s.audit.id for s in tx.list_audit_summaries(company_id)]
+    if audit_ids is None:
+        return company, own
+    chosen = list(dict.fromkeys(audit_ids))
+    strangers = [a for a in chosen if a not in own]
+    if strangers:
+        raise NotFoundError(
+            f"体检 {strangers[0]} 不属于企业 {company.name}。", location=strangers[0]
+        )
+    return company, chosen
+
+
+def _rows_for(tx: Tx, spec: Spec, company_id: str, audits: list[str]) -> list[JsonRow]:
+    t = spec.table
+    if spec.name == "companies":
+        query = select(t).where(t.c.id == company_id)
+    elif spec.name == "mapping_profiles":
+        query = select(t).where(t.c.company_id == company_id)
+    elif spec.name == "checklist_snapshots":
+        query = select(t)
+    elif spec.name == "attachments":
+        answers = select(S.answers.c.id).where(S.answers.c.audit_id.in_(audits))
+        findings = select(S.findings.c.id).where(S.findings.c.audit_id.in_(audits))
+        query = select(t).where(t.c.answer_id.in_(answers) | t.c.finding_id.in_(findings))
+    elif spec.name == "audits":
+        query = select(t).where(t.c.id.in_(audits))
+    else:
+        query = select(t).where(t.c.audit_id.in_(audits))
+    order = [t.c[c] for c in ("id",) if c in t.c]
+    rows = [encode_row(t, r) for r in tx.conn.execute(query.order_by(*order))]
+    if _has_serial(spec):
+        for r in rows:
+            r.pop(_SERIAL, None)
+    return rows
+
+
+def _record_key(spec: Spec, row: JsonRow) -> str:
+    return json.dumps([row.get(k) for k in spec.key], ensure_ascii=False, sort_keys=True)
+
+
+def _sha(spec: Spec, row: JsonRow) -> str:
+    return content_sha(row, skip=(_SERIAL,) if _has_serial(spec) else ())
+
+
+def export_case(
+    ws: Workspace,
+    company_id: str,
+    target: Path,
+    *,
+    audit_ids: Iterable[str] | None = None,
+    passphrase: str | None = None,
+) -> ExportResult:
+    """Write the company (and all or the chosen audits) with everything under it to ``target``."""
+    exported_at = utcnow()
+    with ws.store.transaction() as tx:
+        company, audits = _selection(tx, company_id, audit_ids)
+        tables = {spec.name: _rows_for(tx, spec, company_id, audits) for spec in SPECS}
+        for spec in SPECS:
+            if not spec.append_only:
+                _remember(tx, spec, tables[spec.name], exported_at)
+    hashes = sorted({str(r["sha256"]) for r in tables["attachments"]})
+    missing = [h for h in hashes if not blob_path(ws, h).exists()]
+    if missing:
+        raise AuditDeskError(
+            f"有 {len(missing)} 个附件文件在数据目录中缺失（如 {missing[0][:12]}…），无法导出完整案卷。"
+            "请先从备份恢复附件。"
+        )
+    try:
+        with write_archive(target, passphrase) as archive:
+            for name, rows in tables.items():
+                archive.add_json(f"records/{name}.json", rows)
+            for sha in hashes:
+                archive.add_file(f"attachments/{sha}", blob_path(ws, sha), compress=False)
+            archive.finish({
+                "format": CASE_FORMAT,
+                "format_version": CASE_FORMAT_VERSION,
+                "app_version": __version__,
+                "schema_version": LATEST_VERSION,
+                "created": exported_at.isoformat(),
+                "company": {"id": company.id, "name": company.name},
+                "audit_ids": audits,
+                "counts": {name: len(rows) for name, rows in tables.items()},
+            })  # fmt: skip
+    except OSError as exc:
+        raise AuditDeskError(
+            f"无法写入案卷文件 {target}（{exc.strerror or exc}）。", location=str(target)
+        ) from exc
+    return ExportResult(
+        path=target,
+        company=company.name,
+        counts={name: len(rows) for name, rows in tables.items()},
+        attachments=len(hashes),
+        encrypted=bool(passphrase),
+    )
+
+
+def _remember(tx: Tx, spec: Spec, rows: Iterable[JsonRow], when: Any) -> None:
+    es = schema.exchange_state
+    for row in rows:
+        key = _record_key(spec, row)
+        tx.conn.execute(delete(es).where((es.c.table_name == spec.name) & (es.c.record_key == key)))
+        tx.conn.execute(insert(es).values(table_name=spec.name, record_key=key,
+                                          content_sha=_sha(spec, row), exchanged_at=when))  # fmt: skip
+
+
+# ------------------------------------------------------------------ import
+@dataclass(frozen=True)
+class FieldDiff:
+    field: str
+    mine: Any
+    theirs: Any
+
+
+@dataclass(frozen=True)
+class Conflict:
+    table: str
+    label: str
+    key: str
+    description: str
+    diffs: tuple[FieldDiff, ...]
+
+    @property
+    def ref(self) -> str:
+        """What ``choices`` are keyed by."""
+        return f"{self.table}:{self.key}"
+
+
+@dataclass
+class ImportPlan:
+    company: str
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Per table label: added / updated / unchanged / kept (mine kept) counts."""
+    conflicts: list[Conflict] = field(default_factory=list)
+    attachments_added: int = 0
+
+    def bump(self, label: str, action: str) -> None:
+        row = self.counts.setdefault(label, {"added": 0, "updated": 0, "unchanged": 0, "kept": 0})
+        row[action] += 1
+
+    @property
+    def changes(self) -> int:
+        return sum(c["added"] + c["updated"] for c in self.counts.values())
+
+    def summary(self) -> str:
+        parts = []
+        for label, c in self.counts.items():
+            bits = [
+                f"新增 {c['added']}" if c["added"] else "",
+                f"更新 {c['updated']}" if c["updated"] else "",
+            ]
+            bits = [b for b in bits if b]
+            if bits:
+                parts.append(f"{label}：{'，'.join(bits)}")
+        head = f"案卷「{self.company}」"
+        if not parts and not self.conflicts:
+            return f"{head}：与本机数据一致，没有需要导入的内容。"
+        text = f"{head}：" + ("；".join(parts) if parts else "没有新增或更新")
+        if self.conflicts:
+            text += f"；冲突 {len(self.conflicts)} 处"
+        return text + "。"
+
+
+class CaseConflictError(CaseError):
+    """Records changed on both sides and no choice was given; nothing was written."""
+
+    def __init__(self, plan: ImportPlan, label: Path) -> None:
+        lines = [f"- {c.label}「{c.description}」：" + "，".join(
+            f"{d.field} 本机“{_short(d.mine)}” / 文件“{_short(d.theirs)}”" for d in c.diffs[:3])
+            for c in plan.conflicts[:20]]  # fmt: skip
+        super().__init__(
+            f"{label.name}：有 {len(plan.conflicts)} 处记录在两边都被修改过，未导入任何内容。"
+            "请选择以哪一方为准（--prefer mine 保留本机 / --prefer theirs 采用文件）：\n"
+            + "\n".join(lines),
+            location=str(label),
+        )
+        self.plan = plan
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+@dataclass
+class _Incoming:
+    manifest: dict[str, Any]
+    tables: dict[str, list[JsonRow]]
+    archive: OpenedArchive
+
+
+def _read_case(archive: OpenedArchive, label: Path) -> _Incoming:
+    manifest = archive.manifest
+    if manifest.get("format") != CASE_FORMAT:
+        raise CaseError(f"{label.name}：不是 AuditDesk 案卷文件。", location=str(label))
+    version = manifest.get("format_version")
+    if not isinstance(version, int) or version < 1:
+        raise CaseError(f"{label.name}：案卷格式版本无效。", location=str(label))
+    if version > CASE_FORMAT_VERSION:
+        raise CaseError(
+            f"{label.name}：案卷由更新版本的 AuditDesk（{manifest.get('app_version', '?')}）生成，"
+            f"格式版本 {version}，本程序支持到 {CASE_FORMAT_VERSION}。请升级后再导入。",
+            location=str(label),
+        )
+    schema_version = manifest.get("schema_version")
+    if not isinstance(schema_version, int) or schema_version > LATEST_VERSION:
+        raise CaseError(
+            f"{label.name}：案卷的数据结构版本（{schema_version}）比本程序新，请升级后再导入。",
+            location=str(label),
+        )
+    tables: dict[str, list[JsonRow]] = {}
+    for name in archive.names():
+        if name.startswith("records/"):
+            table = name.removeprefix("records/").removesuffix(".json")
+            if table not in SPEC_BY_NAME or not name.endswith(".json"):
+                raise CaseError(f"{label.name}：含有未知的数据表「{name}」。", location=str(label))
+            rows = archive.read_json(name)
+            if not isinstance(rows, list):
+                raise CaseError(f"{label.name}：「{name}」应为记录列表。", location=str(label))
+            tables[table] = rows
+        elif not name.startswith("attachments/"):
+            raise CaseError(f"{label.name}：含有未知的成员「{name}」。", location=str(label))
+    companies = tables.get("companies", [])
+    if len(companies) != 1 or not isinstance(companies[0], dict):
+        raise CaseError(f"{label.name}：案卷应恰好包含一家企业。", location=str(label))
+    return _Incoming(manifest, tables, archive)
+
+
+def _remap(row: dict[str, Any], ids: dict[tuple[str, str], str]) -> None:
+    for column, target in _FOREIGN.items():
+        if isinstance(row.get(column), str):
+            row[column] = ids.get((target, row[column]), row[column])
+
+
+def _where(spec: Spec, typed: dict[str, Any], columns: tuple[str, ...]) -> list[Any]:
+    t = spec.table
+    return [t.c[k] == typed.get(k) for k in columns if k != "data"]
+
+
+def _local_row(tx: Tx, spec: Spec, theirs: JsonRow, typed: dict[str, Any]) -> JsonRow | None:
+    t = spec.table
+    if "data" in spec.key:  # JSON is compared here, not in SQL
+        for r in tx.conn.execute(select(t).where(*_where(spec, typed, spec.key))):
+            enc = encode_row(t, r)
+            if enc.get("data") == theirs.get("data"):
+                return enc
+        return None
+    found = tx.conn.execute(select(t).where(*_where(spec, typed, spec.key))).first()
+    return encode_row(t, found) if found else None
+
+
+def _natural_match(tx: Tx, spec: Spec, typed: dict[str, Any]) -> JsonRow | None:
+    if not spec.natural or any(typed.get(k) is None for k in spec.natural):
+        return None
+    found = tx.conn.execute(select(spec.table).where(*_where(spec, typed, spec.natural))).first()
+    return encode_row(spec.table, found) if found else None
+
+
+def _base(tx: Tx, spec: Spec, key: str) -> str | None:
+    es = schema.exchange_state
+    return tx.conn.execute(
+        select(es.c.content_sha).where((es.c.table_name == spec.name) & (es.c.record_key == key))
+    ).scalar_one_or_none()
+
+
+def _check_row(spec: Spec, row: Any, label: Path, index: int) -> dict[str, Any]:
+    where = f"{label.name}：「records/{spec.name}.json」第 {index + 1} 条记录"
+    try:
+        values = decode_row(spec.table, row, skip=(_SERIAL,) if _has_serial(spec) else ())
+        if spec.model is not None:
+            spec.model(values)
+    except RowError as exc:
+        raise CaseError(f"{where}：{exc}。", location=str(label)) from exc
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        place = ".".join(str(p) for p in first.get("loc", ()))
+        raise CaseError(
+            f"{where}：字段 {place} 无效（{first.get('msg')}）。", location=str(label)
+        ) from exc
+    return values
+
+
+def _diffs(mine: JsonRow, theirs: JsonRow) -> tuple[FieldDiff, ...]:
+    return tuple(
+        FieldDiff(k, mine.get(k), theirs.get(k))
+        for k in theirs
+        if k not in ("updated_at", "created_at", _SERIAL) and mine.get(k) != theirs.get(k)
+    )
+
+
+def _plan_and_apply(
+    tx: Tx,
+    incoming: _Incoming,
+    label: Path,
+    *,
+    prefer: Prefer | None,
+    choices: dict[str, Prefer],
+    apply: bool,
+) -> tuple[ImportPlan, set[str]]:
+    """Decide every record (and write them when ``apply``); return the plan and needed blobs."""
+    company_row = incoming.tables["companies"][0]
+    plan = ImportPlan(company=str(company_row.get("name", "")))
+    ids: dict[tuple[str, str], str] = {}
+    now = utcnow()
+    blobs: set[str] = set()
+    inserted_imports: set[str] = set()
+    for spec in SPECS:
+        rows = incoming.tables.get(spec.name, [])
+        if spec.name == "companies" and rows and company_row.get("id") is None:
+            raise CaseError(f"{label.name}：企业记录缺少编号。", location=str(label))
+        for index, raw in enumerate(rows):
+            _check_row(spec, raw, label, index)
+            theirs: JsonRow = {
+                k: v for k, v in raw.items() if k != _SERIAL or not _has_serial(spec)
+            }
+            _remap(theirs, ids)
+            if spec.name == "payroll_rows" and theirs.get("import_id") not in inserted_imports:
+                continue  # rows travel with their import, never on their own
+            typed = _check_row(spec, theirs, label, index)
+            local = _local_row(tx, spec, theirs, typed)
+            if local is None and spec.natural:
+                local = _natural_match(tx, spec, typed)
+                if local is not None:
+                    ids[(spec.name, str(theirs["id"]))] = str(local["id"])
+                    theirs["id"] = typed["id"] = local["id"]
+            key = _record_key(spec, theirs)
+            their_sha = _sha(spec, theirs)
+            if local is None:
+                plan.bump(spec.label, "added")
+                if spec.name == "attachments":
+                    blobs.add(str(theirs["sha256"]))
+                if spec.name == "payroll_imports":
+                    inserted_imports.add(str(theirs["id"]))
+                if apply:
+                    tx.conn.execute(insert(spec.table).values(**typed))
+                    if not spec.append_only:
+                        _store_base(tx, spec, key, their_sha, now)
+                continue
+            if spec.append_only:
+                plan.bump(spec.label, "unchanged")
+                continue
+            mine_sha = _sha(spec, local)
+            base = _base(tx, spec, key)
+            if mine_sha == their_sha:
+                action = "unchanged"
+            elif base == their_sha:
+                action = "kept"
+            elif base == mine_sha:
+                action = "updated"
+            else:
+                conflict = Conflict(spec.name, spec.label, key, spec.describe(theirs),
+                                    _diffs(local, theirs))  # fmt: skip
+                choice = choices.get(conflict.ref, prefer)
+                if choice is None:
+                    plan.conflicts.append(conflict)
+                    continue
+                action = "updated" if choice == "theirs" else "kept"
+            plan.bump(spec.label, action)
+            if action == "updated" and spec.name == "attachments":
+                blobs.add(str(theirs["sha256"]))
+            if apply:
+                if action == "updated":
+                    tx.conn.execute(
+                        update(spec.table).where(*_where(spec, typed, spec.key)).values(**typed)
+                    )
+                _store_base(tx, spec, key, their_sha, now)
+    return plan, blobs
+
+
+def _store_base(tx: Tx, spec: Spec, key: str, sha: str, when: Any) -> None:
+    es = schema.exchange_state
+    tx.conn.execute(delete(es).where((es.c.table_name == spec.name) & (es.c.record_key == key)))
+    tx.conn.execute(insert(es).values(table_name=spec.name, record_key=key, content_sha=sha,
+                                      exchanged_at=when))  # fmt: skip
+
+
+def import_case(
+    ws: Workspace,
+    path: Path,
+    *,
+    passphrase: str | None = None,
+    prefer: Prefer | None = None,
+    choices: dict[str, Prefer] | None = None,
+    dry_run: bool = False,
+) -> ImportPlan:
+    """Merge the case file at ``path`` (see the module docstring). With ``dry_run`` nothing is
+    written and the plan (with any conflicts) is returned.
+
+    Raises:
+        ArchiveError: the file is damaged, tampered with, hostile, newer, or the passphrase is wrong.
+        CaseConflictError: records changed on both sides and neither ``prefer`` nor ``choices`` say
+            which side wins (not raised on a dry run: the plan lists them).
+    """
+    with open_archive(path, passphrase=passphrase) as archive:
+        incoming = _read_case(archive, path)
+        if dry_run:
+            with ws.store.read() as tx:
+                plan, _ = _plan_and_apply(tx, incoming, path, prefer=prefer,
+                                          choices=choices or {}, apply=False)  # fmt: skip
+            return plan
+        with ws.store.read() as tx:
+            plan, blobs = _plan_and_apply(tx, incoming, path, prefer=prefer,
+                                          choices=choices or {}, apply=False)  # fmt: skip
+        if plan.conflicts:
+            raise CaseConflictError(plan, path)
+        written = _write_blobs(ws, archive, blobs, path)
+        try:
+            with ws.store.transaction() as tx:
+                plan, _ = _plan_and_apply(tx, incoming, path, prefer=prefer,
+                                          choices=choices or {}, apply=True)  # fmt: skip
+                if plan.conflicts:  # changed between the two looks
+                    raise CaseConflictError(plan, path)
+        except sa_exc.IntegrityError as exc:
+            _remove(written)
+            raise CaseError(
+                f"{path.name}：案卷中的记录与本机数据相互矛盾（{exc.orig}），未导入任何内容。",
+                location=str(path),
+            ) from exc
+        except BaseException:
+            _remove(written)
+            raise
+    plan.attachments_added = len(written)
+    log.info("case %s imported: %s", path, plan.summary())
+    return plan
+
+
+def _write_blobs(
+    ws: Workspace, archive: OpenedArchive, hashes: set[str], label: Path
+) -> list[Path]:
+    written: list[Path] = []
+    try:
+        for sha in sorted(hashes):
+            target = blob_path(ws, sha)
+            if target.exists():
+                continue
+            member = f"attachments/{sha}"
+            if member not in archive.manifest["members"]:
+                raise CaseError(
+                    f"{label.name}：缺少附件文件 {sha[:12]}…，案卷不完整。", location=str(label)
+                )
+            archive.extract(member, target)
+            written.append(target)
+    except BaseException:
+        _remove(written)
+        raise
+    return written
+
+
+def _remove(paths: list[Path]) -> None:
+    for p in paths:
+        p.unlink(missing_ok=True)
+
+
+def case_info(path: Path, *, passphrase: str | None = None) -> dict[str, Any]:
+    """The manifest's description of a case file (company, audits, counts), after all checks."""
+    with open_archive(path, passphrase=passphrase) as archive:
+        incoming = _read_case(archive, path)
+        return {k: incoming.manifest.get(k) for k in ("company", "audit_ids", "counts", "created",
+                                                       "app_version")}  # fmt: skip
+
+
+__all__ = [
+    "CASE_SUFFIX",
+    "CaseConflictError",
+    "CaseError",
+    "Conflict",
+    "ExportResult",
+    "ImportPlan",
+    "case_info",
+    "export_case",
+    "import_case",
+]
