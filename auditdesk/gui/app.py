@@ -12,11 +12,12 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QFont, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from auditdesk.errors import AuditDeskError
+from auditdesk.errors import AuditDeskError, DatabaseCorruptError
 from auditdesk.gui.context import AppContext
 from auditdesk.gui.dialogs.errors import CrashDialog
 from auditdesk.gui.main_window import MainWindow
-from auditdesk.paths import shipped_dir
+from auditdesk.paths import DataPaths, resolve_data_dir, shipped_dir
+from auditdesk.services import backups
 from auditdesk.services.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -68,21 +69,50 @@ def _install_excepthook(log_file: Path | None) -> None:
     sys.excepthook = hook
 
 
+def open_with_recovery(data_dir: str | Path | None) -> Workspace | None:
+    """Open the data dir with a full integrity check; a damaged database is offered a restore of
+    the latest good backup (the damaged file is kept aside). ``None`` when the user gives up."""
+    try:
+        return Workspace.open(data_dir, check_integrity=True)
+    except DatabaseCorruptError as exc:
+        paths = DataPaths(resolve_data_dir(data_dir))
+        good = backups.latest_good_backup(paths)
+        if good is None:
+            QMessageBox.critical(None, "数据库已损坏", f"{exc.message}\n\n没有找到可用的备份。")
+            return None
+        answer = QMessageBox.question(
+            None,
+            "数据库已损坏",
+            f"{exc.message}\n\n要从最近的完好备份恢复吗？\n{good.describe()}\n\n"
+            "损坏的数据库会保存在 backups/replaced 中，不会删除。",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return None
+        try:
+            backups.restore_backup(paths, good)
+            return Workspace.open(data_dir, check_integrity=True)
+        except AuditDeskError as again:
+            QMessageBox.critical(None, "恢复失败", again.message)
+            return None
+    except AuditDeskError as exc:
+        QMessageBox.critical(None, "无法打开 AuditDesk 数据", exc.message)
+        return None
+
+
 def run_gui(data_dir: str | Path | None = None) -> int:
     """Open the main window on ``data_dir``; return the process exit code."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     configure_application(app)
-    try:
-        ws = Workspace.open(data_dir)
-    except AuditDeskError as exc:
-        QMessageBox.critical(None, "无法打开 AuditDesk 数据", exc.message)
+    ws = open_with_recovery(data_dir)
+    if ws is None:
         return 2
     _install_excepthook(ws.paths.logs / "auditdesk.log")
     window = MainWindow(AppContext(ws))
     window.show()
     QTimer.singleShot(0, window.offer_demo_if_empty)
     QTimer.singleShot(500, window.remind)
+    QTimer.singleShot(1500, lambda: window.transfer.auto_backup(startup=True))
     try:
         return app.exec()
     finally:

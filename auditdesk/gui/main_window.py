@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from auditdesk import __version__
 from auditdesk.errors import AuditDeskError
 from auditdesk.gui.context import AppContext
+from auditdesk.gui.data_transfer import DataTransfer
 from auditdesk.gui.dialogs.errors import report_failure
 from auditdesk.gui.pages.audits import AuditsPage
 from auditdesk.gui.pages.companies import CompaniesPage
@@ -53,6 +54,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.ctx = ctx
         self.runner = JobRunner(self, ctx.pool)
+        self.transfer = DataTransfer(ctx, self, self.runner)
         self.setWindowTitle(f"AuditDesk 用工体检台 {__version__}")
         self.setStyleSheet(STYLE)
 
@@ -95,6 +97,8 @@ class MainWindow(QMainWindow):
         self.audits_page.data_changed.connect(self.data_changed)
         self.followups_page.data_changed.connect(self.data_changed)
         self.settings_page.demo_requested.connect(self.load_demo)
+        self.transfer.data_changed.connect(self.data_changed)
+        self.transfer.status.connect(lambda text: self.statusBar().showMessage(text, 15000))
         self.data_changed.connect(self._reload_pages)
 
         self._gui_state = QSettings(str(ctx.ws.paths.gui_state), QSettings.Format.IniFormat)
@@ -112,6 +116,20 @@ class MainWindow(QMainWindow):
         demo_action.triggered.connect(self.load_demo)
         file_menu.addAction(demo_action)
         file_menu.addSeparator()
+        for text, slot in (
+            ("导出案卷(&E)…", lambda: self.transfer.export_case(self._selected_company_id())),
+            ("导入案卷(&I)…", lambda: self.transfer.import_case()),
+            (None, None),
+            ("备份到(&B)…", lambda: self.transfer.backup_to()),
+            ("从备份恢复(&R)…", lambda: self.transfer.restore()),
+        ):
+            if text is None:
+                file_menu.addSeparator()
+                continue
+            action = QAction(text, self)
+            action.triggered.connect(slot)
+            file_menu.addAction(action)
+        file_menu.addSeparator()
         quit_action = QAction("退出(&Q)", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -120,6 +138,10 @@ class MainWindow(QMainWindow):
         about = QAction("关于 AuditDesk", self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
+
+    def _selected_company_id(self) -> str | None:
+        summary = self.companies_page.selected()
+        return summary.company.id if summary is not None else None
 
     def _new_company(self) -> None:
         self.nav.setCurrentRow(0)
@@ -170,6 +192,7 @@ class MainWindow(QMainWindow):
         if date.today() != self._reminded_on:
             self.followups_page.reload()
             self.remind()
+            self.transfer.auto_backup(startup=False)
 
     def offer_demo_if_empty(self) -> bool:
         """On first start with an empty database, offer the demo company. Returns True if offered."""

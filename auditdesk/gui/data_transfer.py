@@ -1,0 +1,194 @@
+"""The 文件 menu's case-file and backup actions, and the automatic backups while the app runs.
+
+Every long step (export, dry run, import, backup, restore) runs on the job pool; a restore closes
+the store first and reopens it afterwards, whatever happened.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
+
+from auditdesk.archive import PassphraseError, is_sealed
+from auditdesk.errors import AuditDeskError
+from auditdesk.gui.context import AppContext
+from auditdesk.gui.dialogs import case_files
+from auditdesk.gui.dialogs.errors import report_failure
+from auditdesk.gui.worker import JobRunner
+from auditdesk.services import backups, cases
+from auditdesk.services.cases import CASE_SUFFIX, ImportPlan, Prefer
+
+log = logging.getLogger(__name__)
+
+
+class DataTransfer(QObject):
+    data_changed = Signal(str)
+    status = Signal(str)
+
+    def __init__(self, ctx: AppContext, window: QMainWindow, runner: JobRunner) -> None:
+        super().__init__(window)
+        self.ctx = ctx
+        self.window = window
+        self.runner = runner
+        self.last_dialog: Any = None  # for tests: the dialog shown last
+
+    def _log_file(self) -> Path:
+        return self.ctx.ws.paths.logs / "auditdesk.log"
+
+    def _failed(self, title: str) -> Any:
+        return lambda exc: report_failure(self.window, exc, title, self._log_file())
+
+    # ------------------------------------------------------------ case files
+    def export_case(
+        self, company_id: str | None, *, exec_dialog: bool = True
+    ) -> case_files.CaseExportDialog:
+        dialog = case_files.CaseExportDialog(self.ctx, company_id, self.window)
+        self.last_dialog = dialog
+        dialog.accepted.connect(lambda: self._run_export(dialog))
+        if exec_dialog:
+            dialog.open()
+        return dialog
+
+    def _run_export(self, dialog: case_files.CaseExportDialog) -> None:
+        company_id = dialog.company.currentData()
+        target = Path(dialog.path.text())
+        audit_ids, passphrase = dialog.audit_ids(), dialog.chosen_passphrase()
+        self.runner.start(
+            lambda progress, cancel: cases.export_case(
+                self.ctx.ws, company_id, target, audit_ids=audit_ids, passphrase=passphrase
+            ),
+            title="正在导出案卷",
+            on_finished=lambda r: self.status.emit(
+                f"已导出案卷：{r.path}（{'已加密，' if r.encrypted else ''}体检 {r.counts['audits']} 次，"
+                f"附件 {r.attachments} 个）"
+            ),
+            on_failed=self._failed("无法导出案卷"),
+        )
+
+    def import_case(self, path: Path | None = None, passphrase: str | None = None) -> None:
+        """Ask for the file (and passphrase), dry-run it, show the plan, then import."""
+        if path is None:
+            chosen, _ = QFileDialog.getOpenFileName(self.window, "导入案卷", str(Path.home()),
+                                                    f"AuditDesk 案卷 (*{CASE_SUFFIX})")  # fmt: skip
+            if not chosen:
+                return
+            path = Path(chosen)
+        if passphrase is None and is_sealed(path):
+            passphrase = case_files.ask_passphrase(self.window, path.name)
+            if passphrase is None:
+                return
+        self.runner.start(
+            lambda progress, cancel: cases.import_case(
+                self.ctx.ws, path, passphrase=passphrase, dry_run=True
+            ),
+            title="正在检查案卷",
+            on_finished=lambda plan: self._preview(path, passphrase, plan),
+            on_failed=lambda exc: self._preview_failed(path, exc),
+        )
+
+    def _preview_failed(self, path: Path, exc: BaseException) -> None:
+        if isinstance(exc, PassphraseError) and is_sealed(path):
+            again = case_files.ask_passphrase(self.window, path.name, again=True)
+            if again is not None:
+                self.import_case(path, again)
+            return
+        report_failure(self.window, exc, "无法导入案卷", self._log_file())
+
+    def _preview(self, path: Path, passphrase: str | None, plan: ImportPlan) -> None:
+        if not plan.changes and not plan.conflicts:
+            QMessageBox.information(self.window, "导入案卷", plan.summary())
+            return
+        dialog = case_files.CaseImportDialog(plan, path.name, self.window)
+        self.last_dialog = dialog
+        dialog.accepted.connect(lambda: self._run_import(path, passphrase, dialog.choices()))
+        dialog.open()
+
+    def _run_import(self, path: Path, passphrase: str | None, choices: dict[str, Prefer]) -> None:
+        self.runner.start(
+            lambda progress, cancel: cases.import_case(
+                self.ctx.ws, path, passphrase=passphrase, choices=choices
+            ),
+            title="正在导入案卷",
+            on_finished=self._imported,
+            on_failed=self._failed("无法导入案卷"),
+        )
+
+    def _imported(self, plan: ImportPlan) -> None:
+        self.data_changed.emit("companies")
+        self.status.emit("已导入：" + plan.summary())
+
+    # ------------------------------------------------------------ backups
+    def backup_to(self, target: Path | None = None) -> None:
+        if target is None:
+            chosen, _ = QFileDialog.getSaveFileName(
+                self.window, "备份到", str(Path.home() / f"AuditDesk备份{backups.BACKUP_SUFFIX}"),
+                f"AuditDesk 备份 (*{backups.BACKUP_SUFFIX})",
+            )  # fmt: skip
+            if not chosen:
+                return
+            target = Path(chosen)
+        paths = self.ctx.ws.paths
+        self.runner.start(
+            lambda progress, cancel: backups.export_backup(paths, target),
+            title="正在备份",
+            on_finished=lambda info: self.status.emit(f"已备份到 {info.path}：{info.describe()}"),
+            on_failed=self._failed("备份失败"),
+        )
+
+    def restore(self, source: backups.BackupInfo | Path | None = None) -> None:
+        if source is None:
+            dialog = case_files.RestoreDialog(self.ctx, self.window)
+            self.last_dialog = dialog
+            if (
+                dialog.exec() != case_files.RestoreDialog.DialogCode.Accepted
+                or dialog.chosen is None
+            ):
+                return
+            source = dialog.chosen
+        try:
+            info = backups.validate_backup(self.ctx.ws.paths, source)
+        except AuditDeskError as exc:
+            report_failure(self.window, exc, "备份不可用", self._log_file())
+            return
+        answer = QMessageBox.question(
+            self.window, "从备份恢复",
+            f"将恢复：{info.describe()}\n\n当前数据库会先移到 backups/replaced 保存。继续吗？",
+        )  # fmt: skip
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self.restore_now(source)
+
+    def restore_now(self, source: backups.BackupInfo | Path) -> None:
+        """Close the store, restore, reopen (the old database if the restore failed)."""
+        self.ctx.pool.waitForDone()
+        ws = self.ctx.ws
+        ws.store.close()
+        try:
+            result = backups.restore_backup(ws.paths, source)
+        except BaseException as exc:
+            ws.reopen()
+            report_failure(self.window, exc, "恢复失败，数据未改动", self._log_file())
+            return
+        ws.reopen()
+        self.data_changed.emit("companies")
+        self.status.emit(f"已恢复：{result.restored.describe()}")
+
+    def _auto_backed_up(self, info: backups.BackupInfo | None) -> None:
+        if info is not None:
+            log.info("automatic backup %s", info.id)
+
+    def auto_backup(self, *, startup: bool) -> None:
+        paths = self.ctx.ws.paths
+        self.runner.start(
+            lambda progress, cancel: backups.auto_backup(paths, startup=startup),
+            title="正在自动备份",
+            show_dialog=False,
+            on_finished=self._auto_backed_up,
+            on_failed=lambda exc: self.status.emit(
+                f"自动备份未完成：{exc.message if isinstance(exc, AuditDeskError) else exc}"
+            ),
+        )

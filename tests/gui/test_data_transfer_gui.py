@@ -1,0 +1,151 @@
+"""文件 menu: export and import case files (with the conflict dialog), backups, and the restore
+offered at start when the database is damaged."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from auditdesk.gui import app as gui_app
+from auditdesk.gui.context import AppContext
+from auditdesk.gui.dialogs.case_files import CaseExportDialog, CaseImportDialog
+from auditdesk.gui.main_window import MainWindow
+from auditdesk.models.common import utcnow
+from auditdesk.services import backups, cases, companies
+from auditdesk.services.demo import load_demo
+from auditdesk.services.workspace import Workspace
+from auditdesk.store.sqlite import integrity_problems
+
+
+def _window(qtbot: Any, ctx: AppContext) -> MainWindow:
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    return window
+
+
+def _menu_texts(window: MainWindow) -> list[str]:
+    menu = window.menuBar().actions()[0].menu()
+    return [a.text() for a in menu.actions() if a.text()]
+
+
+def test_file_menu_offers_cases_and_backups(qtbot: Any, ctx: AppContext) -> None:
+    texts = _menu_texts(_window(qtbot, ctx))
+    for wanted in ("导出案卷(&E)…", "导入案卷(&I)…", "备份到(&B)…", "从备份恢复(&R)…"):
+        assert wanted in texts
+
+
+def test_export_dialog_checks_the_passphrase_then_exports_sealed(
+    qtbot: Any, ctx: AppContext, tmp_path: Path
+) -> None:
+    load_demo(ctx.ws)
+    window = _window(qtbot, ctx)
+    dialog = window.transfer.export_case(None, exec_dialog=False)
+    assert isinstance(dialog, CaseExportDialog)
+    assert dialog.audit_list.count() == 2
+    target = tmp_path / "案卷.adcase"
+    dialog.path.setText(str(target))
+    dialog.passphrase.setText("short")
+    dialog.buttons.accepted.emit()
+    assert dialog.error.text() == "口令至少 8 个字符。"
+    dialog.passphrase.setText("工会办公室口令2026")
+    dialog.confirm.setText("不一样的口令2026")
+    dialog.buttons.accepted.emit()
+    assert dialog.error.text() == "两次输入的口令不一致。"
+    dialog.confirm.setText("工会办公室口令2026")
+    dialog.buttons.accepted.emit()
+    qtbot.waitUntil(target.exists, timeout=20000)
+    qtbot.waitUntil(lambda: "已导出案卷" in window.statusBar().currentMessage(), timeout=20000)
+    assert "已加密" in window.statusBar().currentMessage()
+    assert cases.case_info(target, passphrase="工会办公室口令2026")["counts"]["audits"] == 2
+
+
+def test_import_shows_conflicts_side_by_side_and_applies_the_choice(
+    qtbot: Any, ctx: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    laptop = Workspace.open(tmp_path / "laptop")
+    load_demo(laptop)
+    company = companies.list_companies(laptop)[0].company
+    first = tmp_path / "first.adcase"
+    cases.export_case(laptop, company.id, first)
+    cases.import_case(ctx.ws, first)
+    for ws, phone in ((laptop, "13800000001"), (ctx.ws, "13900000002")):
+        with ws.store.transaction() as tx:
+            current = tx.require_company(company.id)
+            tx.update_company(
+                current.model_copy(update={"contact_phone": phone, "updated_at": utcnow()})
+            )
+    second = tmp_path / "second.adcase"
+    cases.export_case(laptop, company.id, second)
+    laptop.close()
+
+    window = _window(qtbot, ctx)
+    window.transfer.import_case(second)
+    qtbot.waitUntil(
+        lambda: isinstance(window.transfer.last_dialog, CaseImportDialog), timeout=20000
+    )
+    dialog = window.transfer.last_dialog
+    table = dialog.table
+    cells = [
+        [table.item(r, c).text() if table.item(r, c) else "" for c in range(4)]
+        for r in range(table.rowCount())
+    ]
+    assert ["企业「上海嘉研精密部件有限公司」", "联系电话", "13900000002", "13800000001"] in cells
+    [(_ref, combo)] = dialog._combos
+    combo.setCurrentIndex(combo.findData("theirs"))
+    dialog.accept()
+    qtbot.waitUntil(lambda: "已导入" in window.statusBar().currentMessage(), timeout=20000)
+    assert companies.get_company(ctx.ws, company.id).contact_phone == "13800000001"
+
+
+def test_backup_to_file_and_restore_from_the_menu_logic(
+    qtbot: Any, ctx: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load_demo(ctx.ws)
+    window = _window(qtbot, ctx)
+    target = tmp_path / "备份.adbackup"
+    window.transfer.backup_to(target)
+    qtbot.waitUntil(target.exists, timeout=20000)
+    companies.delete_company(ctx.ws, companies.list_companies(ctx.ws)[0].company.id)
+    window.companies_page.reload()
+    assert window.companies_page.model.rowCount() == 0
+
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    window.transfer.restore(target)
+    assert [c.company.name for c in companies.list_companies(ctx.ws)] == [
+        "上海嘉研精密部件有限公司"
+    ]
+    qtbot.waitUntil(lambda: window.companies_page.model.rowCount() == 1, timeout=5000)
+    assert "已恢复" in window.statusBar().currentMessage()
+
+
+def test_damaged_database_at_start_offers_the_latest_good_backup(
+    qapp: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ws = Workspace.open(tmp_path)
+    load_demo(ws)
+    ws.close()
+    backups.create_backup(ws.paths, kind="auto")
+    db = tmp_path / "auditdesk.db"
+    with db.open("r+b") as fh:
+        fh.seek(8192)
+        fh.write(b"\x07" * (db.stat().st_size - 12288))
+    asked: list[str] = []
+
+    def yes(_parent: Any, _title: str, text: str) -> QMessageBox.StandardButton:
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", yes)
+    reopened = gui_app.open_with_recovery(tmp_path)
+    assert reopened is not None
+    assert "完整性检查" in asked[0]
+    assert "要从最近的完好备份恢复吗" in asked[0]
+    assert [c.company.name for c in companies.list_companies(reopened)] == [
+        "上海嘉研精密部件有限公司"
+    ]
+    reopened.close()
+    [aside] = (tmp_path / "backups" / "replaced").iterdir()
+    assert integrity_problems(aside / "auditdesk.db")  # the damaged file, kept as it was
