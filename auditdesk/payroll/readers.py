@@ -13,6 +13,7 @@ import io
 import posixpath
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,8 @@ from auditdesk.errors import AuditDeskError
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
+_DAMAGED_ZIP = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError)
+"""What inflating a damaged (or unsupported) zip member raises."""
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -70,7 +73,7 @@ def sniff(path: Path, head: bytes) -> str:
         try:
             with zipfile.ZipFile(path) as zf:
                 names = set(zf.namelist())
-        except zipfile.BadZipFile as exc:
+        except (OSError, ValueError, *_DAMAGED_ZIP) as exc:
             raise _fail(path, "文件已损坏（压缩结构不完整），无法读取。") from exc
         _check_unpacked_size(path)
         if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
@@ -235,7 +238,7 @@ def _xlsx_hidden_columns(path: Path) -> dict[str, set[int]]:
                 hidden = _hidden_in_sheet(zf, member)
                 if hidden:
                     result[name] = hidden
-    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError, OSError, ValueError):
+    except (KeyError, ElementTree.ParseError, OSError, ValueError, *_DAMAGED_ZIP):
         return {}
     return result
 
@@ -265,7 +268,9 @@ def _xlsx_check_extents(path: Path) -> None:
                         f"工作表「{name}」的数据范围过大（{rows} 行 × {cols} 列），可能含有远处的"
                         "零散单元格或是恶意构造的文件；请删除多余的行列后另存再导入。",
                     )
-    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError, OSError, ValueError):
+    except _DAMAGED_ZIP as exc:
+        raise _fail(path, f"文件已损坏（{exc}），无法读取。") from exc
+    except (KeyError, ElementTree.ParseError, OSError, ValueError):
         return  # calamine reports a broken workbook with its own message
 
 
