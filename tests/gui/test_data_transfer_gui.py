@@ -3,6 +3,8 @@ offered at start when the database is damaged."""
 
 from __future__ import annotations
 
+import json
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +16,7 @@ from auditdesk.gui.context import AppContext
 from auditdesk.gui.dialogs.case_files import CaseExportDialog, CaseImportDialog
 from auditdesk.gui.main_window import MainWindow
 from auditdesk.models.common import utcnow
+from auditdesk.models.company import CompanyInput
 from auditdesk.services import backups, cases, companies
 from auditdesk.services.demo import load_demo
 from auditdesk.services.workspace import Workspace
@@ -149,3 +152,24 @@ def test_damaged_database_at_start_offers_the_latest_good_backup(
     reopened.close()
     [aside] = (tmp_path / "backups" / "replaced").iterdir()
     assert integrity_problems(aside / "auditdesk.db")  # the damaged file, kept as it was
+
+
+def test_automatic_backup_at_start_and_when_the_day_changes(
+    qtbot: Any, ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load_demo(ctx.ws)
+    window = _window(qtbot, ctx)
+    window.transfer.auto_backup(startup=True)
+    qtbot.waitUntil(lambda: len(backups.list_backups(ctx.ws.paths)) == 1, timeout=20000)
+
+    # the app stayed open overnight: yesterday's backup, and a new day on the clock
+    [first] = backups.list_backups(ctx.ws.paths)
+    manifest = first.path / "manifest.json"
+    meta = json.loads(manifest.read_text(encoding="utf-8"))
+    meta["created"] = (first.created - timedelta(days=1)).isoformat()
+    manifest.write_text(json.dumps(meta), encoding="utf-8")
+    companies.add_company(ctx.ws, CompanyInput(name="第二天新建的企业"))
+    window._reminded_on -= timedelta(days=1)
+    window._check_date()
+    qtbot.waitUntil(lambda: len(backups.list_backups(ctx.ws.paths)) == 2, timeout=20000)
+    assert backups.list_backups(ctx.ws.paths)[0].records["companies"] == 2

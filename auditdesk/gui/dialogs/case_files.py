@@ -196,7 +196,14 @@ class CaseImportDialog(QDialog):
                         self.table.setCellWidget(row, 4, combo)
                     first = False
             header = self.table.horizontalHeader()
-            header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+            modes = [QHeaderView.ResizeMode.Interactive, QHeaderView.ResizeMode.ResizeToContents,
+                     QHeaderView.ResizeMode.Stretch, QHeaderView.ResizeMode.Stretch,
+                     QHeaderView.ResizeMode.ResizeToContents]  # fmt: skip
+            for col, mode in enumerate(modes):
+                header.setSectionResizeMode(col, mode)
+            self.table.setColumnWidth(0, 200)
+            self.table.setWordWrap(True)  # long facts and remedies are read in full, side by side
+            self.table.resizeRowsToContents()
             layout.addWidget(self.table, 1)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
