@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHeaderView, QLabel, QTableView
 
 from auditdesk.gui.table_model import ROW_ROLE
+from auditdesk.services import companies
+from auditdesk.services.workspace import Workspace
 
 
 def page_title(text: str) -> QLabel:
@@ -40,3 +42,13 @@ def selected_record(table: QTableView) -> Any:
     if not indexes:
         return None
     return table.model().data(indexes[0], ROW_ROLE)
+
+
+def company_combo(ws: Workspace, company_id: str | None = None) -> QComboBox:
+    """Every company by name (the id as item data), with ``company_id`` selected when given."""
+    combo = QComboBox()
+    for row in companies.list_companies(ws):
+        combo.addItem(row.company.name, row.company.id)
+    if company_id is not None:
+        combo.setCurrentIndex(max(0, combo.findData(company_id)))
+    return combo

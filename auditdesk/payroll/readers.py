@@ -8,7 +8,6 @@ formulas are read as their cached values and macros are ignored.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import posixpath
 import re
@@ -22,6 +21,7 @@ from xml.etree import ElementTree
 
 import python_calamine as calamine
 
+from auditdesk.archive import sha256_file
 from auditdesk.errors import AuditDeskError
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -150,20 +150,12 @@ def read_workbook(path: Path) -> RawWorkbook:
         raise _fail(path, "文件是空的（0 字节）。")
     if size > MAX_FILE_BYTES:
         raise _fail(path, f"文件过大（{size // 1024 // 1024} MB），超过 200 MB 的上限。")
-    digest = _sha256(path)
+    digest = sha256_file(path)
     fmt = sniff(path, head)
     if fmt == "csv":
         text, encoding = decode_text(path)
         return RawWorkbook(path, "csv", digest, [_csv_sheet(path, text)], encoding)
     return RawWorkbook(path, fmt, digest, _read_calamine(path, fmt))
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _read_calamine(path: Path, fmt: str) -> list[RawSheet]:

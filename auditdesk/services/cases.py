@@ -5,16 +5,21 @@ A case file is an archive (:mod:`auditdesk.archive`: zip + manifest with the SHA
 member, optionally sealed with a passphrase) holding ``records/<table>.json`` for each table and
 ``attachments/<sha256>`` for each evidence file.
 
-Import merges by record id. For each record the last exchanged version is remembered (the
-``exchange_state`` table, written on export and on import); with that base:
+Import merges by record id. Each side remembers, per record, every version (content hash) it has
+sent or received in an exchange (the ``exchange_state`` table), and a case file carries the sender's
+list (``exchange/known.json``). With that:
 
 * missing here → added;
 * same content on both sides → nothing to do;
-* the file's version is the one last exchanged → only this side changed it → mine is kept;
-* this side's version is the one last exchanged → only the other side changed it → theirs is taken;
-* otherwise both changed it (or it was never exchanged and differs): a **conflict**, resolved by
-  the user's choice (GUI side by side; CLI ``--prefer mine|theirs``); without a choice the import
-  stops and lists the conflicts.
+* the file's version is one this side already had → the sender is behind → mine is kept;
+* this side's version is one the sender already had → only the sender changed it → theirs is taken;
+* otherwise both changed it since they last agreed (or it was never exchanged and differs): a
+  **conflict**, resolved by the user's choice (GUI side by side; CLI ``--prefer mine|theirs``);
+  without a choice the import stops and lists the conflicts.
+
+Remembering every exchanged version, not just the last one sent, keeps a lost or never-imported file
+from hiding an edit: if A sends X, then edits and sends Y that B never imports, B's edit of X still
+meets A's Y as a conflict rather than silently replacing it.
 
 History (change log, rectification moves) is only ever appended. Two machines that answered the same
 checklist item independently, or created the same company (same credit code), are matched by that
@@ -35,7 +40,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy import exc as sa_exc
 
 from auditdesk import __version__
@@ -60,6 +65,7 @@ log = logging.getLogger(__name__)
 CASE_FORMAT = "auditdesk-case"
 CASE_FORMAT_VERSION = 1
 CASE_SUFFIX = ".adcase"
+KNOWN_MEMBER = "exchange/known.json"
 Prefer = Literal["mine", "theirs"]
 
 
@@ -206,12 +212,13 @@ def export_case(
 ) -> ExportResult:
     """Write the company (and all or the chosen audits) with everything under it to ``target``."""
     exported_at = utcnow()
-    with ws.store.transaction() as tx:
+    with ws.store.read() as tx:
         company, audits = _selection(tx, company_id, audit_ids)
         tables = {spec.name: _rows_for(tx, spec, company_id, audits) for spec in SPECS}
-        for spec in SPECS:
-            if not spec.append_only:
-                _remember(tx, spec, tables[spec.name], exported_at)
+        sent = {spec.name: {_record_key(spec, r): _sha(spec, r) for r in tables[spec.name]}
+                for spec in SPECS if not spec.append_only}  # fmt: skip
+        known = {name: {key: sorted(_known(tx, name, key) | {sha}) for key, sha in records.items()}
+                 for name, records in sent.items()}  # fmt: skip
     hashes = sorted({str(r["sha256"]) for r in tables["attachments"]})
     missing = [h for h in hashes if not blob_path(ws, h).exists()]
     if missing:
@@ -223,6 +230,7 @@ def export_case(
         with write_archive(target, passphrase) as archive:
             for name, rows in tables.items():
                 archive.add_json(f"records/{name}.json", rows)
+            archive.add_json(KNOWN_MEMBER, known)
             for sha in hashes:
                 archive.add_file(f"attachments/{sha}", blob_path(ws, sha), compress=False)
             archive.finish({
@@ -239,6 +247,10 @@ def export_case(
         raise AuditDeskError(
             f"无法写入案卷文件 {target}（{exc.strerror or exc}）。", location=str(target)
         ) from exc
+    with ws.store.transaction() as tx:  # only a file that was written counts as sent
+        for name, records in sent.items():
+            for key, sha in records.items():
+                _remember(tx, name, key, sha, exported_at)
     return ExportResult(
         path=target,
         company=company.name,
@@ -248,13 +260,20 @@ def export_case(
     )
 
 
-def _remember(tx: Tx, spec: Spec, rows: Iterable[JsonRow], when: Any) -> None:
+def _known(tx: Tx, table: str, key: str) -> set[str]:
     es = schema.exchange_state
-    for row in rows:
-        key = _record_key(spec, row)
-        tx.conn.execute(delete(es).where((es.c.table_name == spec.name) & (es.c.record_key == key)))
-        tx.conn.execute(insert(es).values(table_name=spec.name, record_key=key,
-                                          content_sha=_sha(spec, row), exchanged_at=when))  # fmt: skip
+    rows = tx.conn.execute(
+        select(es.c.content_sha).where((es.c.table_name == table) & (es.c.record_key == key))
+    )
+    return set(rows.scalars())
+
+
+def _remember(tx: Tx, table: str, key: str, sha: str, when: Any) -> None:
+    """Note that this version of the record was sent or received (once)."""
+    es = schema.exchange_state
+    if sha not in _known(tx, table, key):
+        tx.conn.execute(insert(es).values(table_name=table, record_key=key, content_sha=sha,
+                                          exchanged_at=when))  # fmt: skip
 
 
 # ------------------------------------------------------------------ import
@@ -340,6 +359,8 @@ class _Incoming:
     manifest: dict[str, Any]
     tables: dict[str, list[JsonRow]]
     archive: OpenedArchive
+    known: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    """The sender's versions of each record (table → record key → content hashes)."""
 
 
 def _read_case(archive: OpenedArchive, label: Path) -> _Incoming:
@@ -362,8 +383,11 @@ def _read_case(archive: OpenedArchive, label: Path) -> _Incoming:
             location=str(label),
         )
     tables: dict[str, list[JsonRow]] = {}
+    known: dict[str, dict[str, list[str]]] = {}
     for name in archive.names():
-        if name.startswith("records/"):
+        if name == KNOWN_MEMBER:
+            known = _check_known(archive.read_json(name), label)
+        elif name.startswith("records/"):
             table = name.removeprefix("records/").removesuffix(".json")
             if table not in SPEC_BY_NAME or not name.endswith(".json"):
                 raise CaseError(f"{label.name}：含有未知的数据表「{name}」。", location=str(label))
@@ -376,7 +400,19 @@ def _read_case(archive: OpenedArchive, label: Path) -> _Incoming:
     companies = tables.get("companies", [])
     if len(companies) != 1 or not isinstance(companies[0], dict):
         raise CaseError(f"{label.name}：案卷应恰好包含一家企业。", location=str(label))
-    return _Incoming(manifest, tables, archive)
+    return _Incoming(manifest, tables, archive, known)
+
+
+def _check_known(data: Any, label: Path) -> dict[str, dict[str, list[str]]]:
+    def fine(value: Any) -> bool:
+        return isinstance(value, list) and all(isinstance(v, str) and len(v) == 64 for v in value)
+
+    if not (isinstance(data, dict) and all(
+        name in SPEC_BY_NAME and isinstance(records, dict) and all(
+            isinstance(k, str) and fine(v) for k, v in records.items())
+        for name, records in data.items())):  # fmt: skip
+        raise CaseError(f"{label.name}：「{KNOWN_MEMBER}」格式不正确。", location=str(label))
+    return data
 
 
 def _remap(row: dict[str, Any], ids: dict[tuple[str, str], str]) -> None:
@@ -407,13 +443,6 @@ def _natural_match(tx: Tx, spec: Spec, typed: dict[str, Any]) -> JsonRow | None:
         return None
     found = tx.conn.execute(select(spec.table).where(*_where(spec, typed, spec.natural))).first()
     return encode_row(spec.table, found) if found else None
-
-
-def _base(tx: Tx, spec: Spec, key: str) -> str | None:
-    es = schema.exchange_state
-    return tx.conn.execute(
-        select(es.c.content_sha).where((es.c.table_name == spec.name) & (es.c.record_key == key))
-    ).scalar_one_or_none()
 
 
 def _check_row(spec: Spec, row: Any, label: Path, index: int) -> dict[str, Any]:
@@ -487,18 +516,17 @@ def _plan_and_apply(
                 if apply:
                     tx.conn.execute(insert(spec.table).values(**typed))
                     if not spec.append_only:
-                        _store_base(tx, spec, key, their_sha, now)
+                        _remember(tx, spec.name, key, their_sha, now)
                 continue
             if spec.append_only:
                 plan.bump(spec.label, "unchanged")
                 continue
             mine_sha = _sha(spec, local)
-            base = _base(tx, spec, key)
             if mine_sha == their_sha:
                 action = "unchanged"
-            elif base == their_sha:
+            elif their_sha in _known(tx, spec.name, key):
                 action = "kept"
-            elif base == mine_sha:
+            elif mine_sha in incoming.known.get(spec.name, {}).get(_record_key(spec, raw), ()):
                 action = "updated"
             else:
                 conflict = Conflict(spec.name, spec.label, key, spec.describe(theirs),
@@ -516,15 +544,8 @@ def _plan_and_apply(
                     tx.conn.execute(
                         update(spec.table).where(*_where(spec, typed, spec.key)).values(**typed)
                     )
-                _store_base(tx, spec, key, their_sha, now)
+                _remember(tx, spec.name, key, their_sha, now)
     return plan, blobs
-
-
-def _store_base(tx: Tx, spec: Spec, key: str, sha: str, when: Any) -> None:
-    es = schema.exchange_state
-    tx.conn.execute(delete(es).where((es.c.table_name == spec.name) & (es.c.record_key == key)))
-    tx.conn.execute(insert(es).values(table_name=spec.name, record_key=key, content_sha=sha,
-                                      exchanged_at=when))  # fmt: skip
 
 
 def import_case(

@@ -261,6 +261,6 @@ exchange_state = Table(
     metadata,
     Column("table_name", String(40), primary_key=True),
     Column("record_key", String(200), primary_key=True),
-    Column("content_sha", String(64), nullable=False),
+    Column("content_sha", String(64), primary_key=True),
     Column("exchanged_at", UtcDateTime, nullable=False),
 )

@@ -438,3 +438,26 @@ def test_dangling_reference_lands_nothing(genuine: Path, office: Workspace, tmp_
     bad = _rebuild(genuine, tmp_path / "dangling.adcase", change=edit)
     _refused(office, bad, "相互矛盾")
     assert companies.list_companies(office) == []
+
+
+def test_a_file_that_never_arrived_does_not_hide_an_edit(
+    laptop: Workspace, office: Workspace, exchanged: str, tmp_path: Path
+) -> None:
+    _retitle(laptop, exchanged, "律师第二次修改")
+    _send(laptop, tmp_path, "lost-on-the-way.adcase")  # never imported at the office
+    _retitle(office, exchanged, "办公室修改")
+    plan = cases.import_case(laptop, _send(office, tmp_path, "from-office.adcase"), dry_run=True)
+    [conflict] = plan.conflicts
+    assert (conflict.diffs[0].mine, conflict.diffs[0].theirs) == ("律师第二次修改", "办公室修改")
+
+
+def test_after_a_resolved_conflict_the_next_exchange_is_clean(
+    laptop: Workspace, office: Workspace, exchanged: str, tmp_path: Path
+) -> None:
+    _retitle(laptop, exchanged, "律师的标题")
+    _retitle(office, exchanged, "办公室的标题")
+    cases.import_case(office, _send(laptop, tmp_path), prefer="mine")
+    # the office's answer goes back to the laptop: the laptop takes it without a conflict
+    plan = cases.import_case(laptop, _send(office, tmp_path, "answer.adcase"))
+    assert plan.counts["问题"]["updated"] == 1
+    assert _title(laptop, exchanged) == "办公室的标题"

@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from auditdesk.gui.context import AppContext
-from auditdesk.services import audits, backups, companies
+from auditdesk.gui.widgets import company_combo
+from auditdesk.services import audits, backups
 from auditdesk.services.backups import BackupInfo
 from auditdesk.services.cases import CASE_SUFFIX, ImportPlan, Prefer
 
@@ -52,11 +53,7 @@ class CaseExportDialog(QDialog):
         self.setWindowTitle("导出案卷")
         self.setMinimumWidth(560)
         form = QFormLayout()
-        self.company = QComboBox()
-        for row in companies.list_companies(ctx.ws):
-            self.company.addItem(row.company.name, row.company.id)
-        if company_id is not None:
-            self.company.setCurrentIndex(max(0, self.company.findData(company_id)))
+        self.company = company_combo(ctx.ws, company_id)
         self.audit_list = QListWidget()
         self.audit_list.setMaximumHeight(140)
         self.path = QLineEdit()

@@ -26,9 +26,10 @@ from PySide6.QtWidgets import (
 from auditdesk.errors import AuditDeskError
 from auditdesk.gui.context import AppContext
 from auditdesk.gui.dialogs.errors import report_failure
+from auditdesk.gui.widgets import company_combo
 from auditdesk.models.audit import Auditor, AuditorRole, AuditScope, VisitChannel, VisitKind
 from auditdesk.rules.params import KNOWN_REGIONS
-from auditdesk.services import audits, companies
+from auditdesk.services import audits
 
 
 class StartAuditDialog(QDialog):
@@ -42,11 +43,7 @@ class StartAuditDialog(QDialog):
         self.setWindowTitle("开始体检")
         self.setMinimumWidth(560)
         form = QFormLayout()
-        self.company = QComboBox()
-        for row in companies.list_companies(ctx.ws):
-            self.company.addItem(row.company.name, row.company.id)
-        if company_id is not None:
-            self.company.setCurrentIndex(max(0, self.company.findData(company_id)))
+        self.company = company_combo(ctx.ws, company_id)
         self.title = QLineEdit()
         self.title.setPlaceholderText("如 2026 年度用工体检（可留空）")
         self.basic = QRadioButton("基础评估（核心项目，适合小微或新设企业）")

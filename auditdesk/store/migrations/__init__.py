@@ -40,7 +40,7 @@ STEPS: list[Step] = [
     Step(4, "agreed pay day of a company", m0004_company_pay_day.upgrade),
     Step(5, "change history, self-assessments, dismissed findings", m0005_visit_history.upgrade),
     Step(6, "rectification moves, follow-ups, letters, payroll subjects", m0006_followups.upgrade),
-    Step(7, "state of records at their last case-file exchange", m0007_case_exchange.upgrade),
+    Step(7, "record versions seen in case-file exchanges", m0007_case_exchange.upgrade),
 ]
 
 LATEST_VERSION = STEPS[-1].version

@@ -1,4 +1,4 @@
-"""Schema version 7: what each record looked like at its last case-file exchange. Frozen."""
+"""Schema version 7: every version of a record sent or received in a case-file exchange. Frozen."""
 
 from __future__ import annotations
 
@@ -13,6 +13,6 @@ def upgrade(op: Operations) -> None:
         "exchange_state",
         Column("table_name", String(40), primary_key=True),
         Column("record_key", String(200), primary_key=True),
-        Column("content_sha", String(64), nullable=False),
+        Column("content_sha", String(64), primary_key=True),
         Column("exchanged_at", UtcDateTime, nullable=False),
     )
