@@ -269,7 +269,7 @@ def _xlsx_check_extents(path: Path) -> None:
 def _has_far_cell(zf: zipfile.ZipFile, member: str) -> bool:
     tail = b""
     with zf.open(member) as fh:
-        while chunk := fh.read(1 << 22):
+        while chunk := fh.read(1 << 20):
             if _FAR_CELL.search(tail + chunk[:16]) or _FAR_CELL.search(chunk):
                 return True
             tail = chunk[-16:]
