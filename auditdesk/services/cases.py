@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,6 +67,7 @@ CASE_FORMAT = "auditdesk-case"
 CASE_FORMAT_VERSION = 1
 CASE_SUFFIX = ".adcase"
 KNOWN_MEMBER = "exchange/known.json"
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 Prefer = Literal["mine", "theirs"]
 
 
@@ -608,10 +610,15 @@ def _write_blobs(
             if target.exists():
                 continue
             member = f"attachments/{sha}"
-            if member not in archive.manifest["members"]:
+            entry = archive.manifest["members"].get(member)
+            if not isinstance(entry, dict):
                 raise CaseError(
                     f"{label.name}：缺少附件文件 {sha[:12]}…，案卷不完整。", location=str(label)
                 )
+            if not _SHA256.fullmatch(sha) or entry.get("sha256") != sha:
+                # the store is content-addressed: a file may only be stored under its own hash
+                raise CaseError(f"{label.name}：附件「{member}」的内容与其名称中的校验值不符，"
+                                "文件可能被篡改。", location=str(label))  # fmt: skip
             archive.extract(member, target)
             written.append(target)
     except BaseException:

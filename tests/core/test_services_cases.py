@@ -461,3 +461,14 @@ def test_after_a_resolved_conflict_the_next_exchange_is_clean(
     plan = cases.import_case(laptop, _send(office, tmp_path, "answer.adcase"))
     assert plan.counts["问题"]["updated"] == 1
     assert _title(laptop, exchanged) == "办公室的标题"
+
+
+def test_attachment_whose_content_is_not_its_hash(
+    genuine: Path, office: Workspace, tmp_path: Path
+) -> None:
+    def swap(m: dict[str, bytes]) -> None:
+        [name] = [n for n in m if n.startswith("attachments/")]
+        m[name] = b"something else entirely"
+
+    bad = _rebuild(genuine, tmp_path / "swapped.adcase", change=swap)
+    _refused(office, bad, "内容与其名称中的校验值不符")
