@@ -168,7 +168,7 @@ class OpenedArchive:
     def read_json(self, name: str) -> Any:
         try:
             return json.loads(self.read(name))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
             raise _fail(self.label, f"成员「{name}」不是有效的 JSON（{exc}）。") from exc
 
     def extract(self, name: str, target: Path) -> None:

@@ -46,6 +46,7 @@ from sqlalchemy import exc as sa_exc
 
 from auditdesk import __version__
 from auditdesk.archive import ArchiveError, OpenedArchive, open_archive, write_archive
+from auditdesk.checklists.schema import ChecklistLibrary
 from auditdesk.errors import AuditDeskError, NotFoundError
 from auditdesk.models.attachment import Attachment
 from auditdesk.models.audit import Answer, Audit, Change, Visit
@@ -101,6 +102,14 @@ def _mapping_check(values: dict[str, Any]) -> Any:
     return ColumnMapping.model_validate({"columns": values["columns"]})
 
 
+def _snapshot_check(values: dict[str, Any]) -> Any:
+    # audits open their pinned checklist from here: it must be a checklist, under its own hash
+    library = ChecklistLibrary.model_validate(values["payload"])
+    if library.content_hash() != values["content_hash"] or library.key != values["key"]:
+        raise RowError("清单快照的内容与其校验值不符")
+    return library
+
+
 def _payroll_row_check(values: dict[str, Any]) -> Any:
     return PayrollRow.model_validate(values["data"])
 
@@ -111,7 +120,7 @@ SPECS: list[Spec] = [
          describe=lambda r: str(r.get("name"))),
     Spec(S.mapping_profiles, "列映射方案", key=("company_id",), model=_mapping_check,
          describe=lambda _r: "工资表列映射"),
-    Spec(S.checklist_snapshots, "清单快照", key=("key",), append_only=True),
+    Spec(S.checklist_snapshots, "清单快照", key=("key",), append_only=True, model=_snapshot_check),
     Spec(S.audits, "体检", model=_validator(Audit), describe=lambda r: str(r.get("title"))),
     Spec(S.visits, "走访", model=_validator(Visit),
          describe=lambda r: f"{r.get('visit_date')} {r.get('kind')}"),
@@ -417,10 +426,15 @@ def _check_known(data: Any, label: Path) -> dict[str, dict[str, list[str]]]:
     return data
 
 
-def _remap(row: dict[str, Any], ids: dict[tuple[str, str], str]) -> None:
+def _remap(row: dict[str, Any], ids: dict[tuple[str, str], str]) -> bool:
+    """Point references at the local ids of naturally matched records; True if any changed."""
+    changed = False
     for column, target in _FOREIGN.items():
-        if isinstance(row.get(column), str):
-            row[column] = ids.get((target, row[column]), row[column])
+        value = row.get(column)
+        if isinstance(value, str) and (target, value) in ids:
+            row[column] = ids[(target, value)]
+            changed = True
+    return changed
 
 
 def _where(spec: Spec, typed: dict[str, Any], columns: tuple[str, ...]) -> list[Any]:
@@ -493,14 +507,14 @@ def _plan_and_apply(
         if spec.name == "companies" and rows and company_row.get("id") is None:
             raise CaseError(f"{label.name}：企业记录缺少编号。", location=str(label))
         for index, raw in enumerate(rows):
-            _check_row(spec, raw, label, index)
+            typed = _check_row(spec, raw, label, index)
             theirs: JsonRow = {
                 k: v for k, v in raw.items() if k != _SERIAL or not _has_serial(spec)
             }
-            _remap(theirs, ids)
+            if _remap(theirs, ids):
+                typed = decode_row(spec.table, theirs, skip=(_SERIAL,) if _has_serial(spec) else ())
             if spec.name == "payroll_rows" and theirs.get("import_id") not in inserted_imports:
                 continue  # rows travel with their import, never on their own
-            typed = _check_row(spec, theirs, label, index)
             local = _local_row(tx, spec, theirs, typed)
             if local is None and spec.natural:
                 local = _natural_match(tx, spec, typed)

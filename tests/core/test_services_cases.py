@@ -472,3 +472,15 @@ def test_attachment_whose_content_is_not_its_hash(
 
     bad = _rebuild(genuine, tmp_path / "swapped.adcase", change=swap)
     _refused(office, bad, "内容与其名称中的校验值不符")
+
+
+def test_checklist_snapshot_that_does_not_match_its_hash(
+    genuine: Path, office: Workspace, tmp_path: Path
+) -> None:
+    def edit(m: dict[str, bytes]) -> None:
+        rows = json.loads(m["records/checklist_snapshots.json"])
+        rows[0]["payload"]["title"] = "被改过的清单"
+        m["records/checklist_snapshots.json"] = json.dumps(rows).encode()
+
+    bad = _rebuild(genuine, tmp_path / "snapshot.adcase", change=edit)
+    _refused(office, bad, "清单快照的内容与其校验值不符")
