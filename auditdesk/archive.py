@@ -100,17 +100,28 @@ class ArchiveWriter:
 
 
 @contextmanager
-def write_archive(target: Path, passphrase: str | None = None) -> Iterator[ArchiveWriter]:
-    """Write an archive to ``target`` atomically: a partial file never takes the target's name."""
+def write_archive(
+    target: Path, passphrase: str | None = None, *, workdir: Path | None = None
+) -> Iterator[ArchiveWriter]:
+    """Write an archive to ``target`` atomically: a partial file never takes the target's name.
+
+    When sealing, the plain zip is built in ``workdir`` (the data dir's own folder, not the USB
+    stick the target may be on, so no unencrypted copy ever touches the stick) and only the sealed
+    bytes are written beside the target.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=".part-", suffix=".zip", dir=target.parent)
+    plain_dir = (workdir or Path(tempfile.gettempdir())) if passphrase else target.parent
+    plain_dir.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=".part-", suffix=".zip", dir=plain_dir)
     os.close(fd)
     tmp = Path(tmp_name)
     writer = ArchiveWriter(tmp)
     try:
         yield writer
         if passphrase:
-            sealed = tmp.with_name(tmp.name + ".sealed")
+            fd, sealed_name = tempfile.mkstemp(prefix=".part-", suffix=".sealed", dir=target.parent)
+            os.close(fd)
+            sealed = Path(sealed_name)
             try:
                 seal(tmp, sealed, passphrase)
             except BaseException:
@@ -225,8 +236,12 @@ def open_archive(
     *,
     passphrase: str | None = None,
     max_unpacked: int = MAX_UNPACKED_BYTES,
+    workdir: Path | None = None,
 ) -> Iterator[OpenedArchive]:
-    """Open and check ``path`` (sealed or plain). Raises :class:`ArchiveError` for any problem."""
+    """Open and check ``path`` (sealed or plain). Raises :class:`ArchiveError` for any problem.
+
+    A sealed file is decrypted into a temporary folder under ``workdir`` (the data dir) and removed
+    when the block ends."""
     try:
         with path.open("rb") as fh:
             head = fh.read(len(ENC_MAGIC))
@@ -234,7 +249,9 @@ def open_archive(
         raise _fail(path, "文件不存在。") from exc
     except OSError as exc:
         raise _fail(path, f"无法打开文件（{exc.strerror or exc}）。") from exc
-    with tempfile.TemporaryDirectory(prefix="auditdesk-archive-") as tmp_dir:
+    if workdir is not None:
+        workdir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="auditdesk-archive-", dir=workdir) as tmp_dir:
         plain = path
         if head == ENC_MAGIC:
             if not passphrase:

@@ -75,6 +75,12 @@ class DataPaths:
         return self.root / "checklists"
 
     @property
+    def tmp(self) -> Path:
+        """Scratch space for decrypted or half-written files; personal data never goes to the
+        system temp folder."""
+        return self.root / "tmp"
+
+    @property
     def logs(self) -> Path:
         return self.root / "logs"
 

@@ -210,7 +210,7 @@ def create_backup(
 def export_backup(paths: DataPaths, target: Path, *, now: datetime | None = None) -> BackupInfo:
     """ "备份到…": one ``.adbackup`` file with the database and every attachment file."""
     created = (now or datetime.now()).replace(microsecond=0)
-    with tempfile.TemporaryDirectory(prefix="auditdesk-backup-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="backup-", dir=_workroot(paths)) as tmp:
         db = Path(tmp) / "auditdesk.db"
         if not paths.database.exists():
             raise BackupError("还没有数据库，无需备份。", location=str(paths.database))
@@ -353,7 +353,7 @@ def _stage(paths: DataPaths, source: BackupInfo | Path, workdir: Path) -> _Stage
             blobs[sha] = _blob(_blobs(paths), sha)
     else:
         label = source.name
-        with open_archive(source) as archive:
+        with open_archive(source, workdir=_workroot(paths)) as archive:
             manifest = archive.manifest
             if manifest.get("format") != BACKUP_FORMAT:
                 raise BackupError(f"{label} 不是 AuditDesk 备份文件。", location=str(source))
@@ -432,9 +432,8 @@ def latest_good_backup(paths: DataPaths) -> BackupInfo | None:
 
 
 def _workroot(paths: DataPaths) -> Path:
-    root = paths.backups / "tmp"
-    root.mkdir(parents=True, exist_ok=True)
-    return root
+    paths.tmp.mkdir(parents=True, exist_ok=True)
+    return paths.tmp
 
 
 _DB_FILES = ("", "-wal", "-shm", "-journal")

@@ -238,7 +238,7 @@ def export_case(
             "请先从备份恢复附件。"
         )
     try:
-        with write_archive(target, passphrase) as archive:
+        with write_archive(target, passphrase, workdir=ws.paths.tmp) as archive:
             for name, rows in tables.items():
                 archive.add_json(f"records/{name}.json", rows)
             archive.add_json(KNOWN_MEMBER, known)
@@ -581,7 +581,7 @@ def import_case(
         CaseConflictError: records changed on both sides and neither ``prefer`` nor ``choices`` say
             which side wins (not raised on a dry run: the plan lists them).
     """
-    with open_archive(path, passphrase=passphrase) as archive:
+    with open_archive(path, passphrase=passphrase, workdir=ws.paths.tmp) as archive:
         incoming = _read_case(archive, path)
         if dry_run:
             with ws.store.read() as tx:
@@ -646,9 +646,9 @@ def _remove(paths: list[Path]) -> None:
         p.unlink(missing_ok=True)
 
 
-def case_info(path: Path, *, passphrase: str | None = None) -> dict[str, Any]:
+def case_info(ws: Workspace, path: Path, *, passphrase: str | None = None) -> dict[str, Any]:
     """The manifest's description of a case file (company, audits, counts), after all checks."""
-    with open_archive(path, passphrase=passphrase) as archive:
+    with open_archive(path, passphrase=passphrase, workdir=ws.paths.tmp) as archive:
         incoming = _read_case(archive, path)
         return {k: incoming.manifest.get(k) for k in ("company", "audit_ids", "counts", "created",
                                                        "app_version")}  # fmt: skip

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,6 +11,25 @@ from auditdesk.logsetup import setup_logging
 from auditdesk.paths import DataPaths, ensure_dir, resolve_data_dir
 from auditdesk.settings import Preferences, load_preferences, save_preferences
 from auditdesk.store import Store
+
+SCRATCH_MAX_AGE_S = 24 * 3600
+
+
+def sweep_scratch(folder: Path) -> None:
+    """Remove scratch files a crashed run left behind (they may hold decrypted personal data).
+    Only day-old entries go: another AuditDesk process may be using the fresh ones."""
+    if not folder.is_dir():
+        return
+    cutoff = time.time() - SCRATCH_MAX_AGE_S
+    for entry in folder.iterdir():
+        try:
+            if entry.stat().st_mtime < cutoff:
+                if entry.is_dir():
+                    shutil.rmtree(entry, ignore_errors=True)
+                else:
+                    entry.unlink(missing_ok=True)
+        except OSError:
+            continue
 
 
 @dataclass
@@ -34,6 +55,7 @@ class Workspace:
         """
         paths = DataPaths(ensure_dir(resolve_data_dir(data_dir)))
         setup_logging(paths.logs)
+        sweep_scratch(paths.tmp)
         store = Store.open_sqlite(
             paths.database,
             backups_dir=paths.backups,

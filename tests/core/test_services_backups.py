@@ -4,7 +4,9 @@ whole or leaves the data directory exactly as it was."""
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
+import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -244,3 +246,14 @@ def test_newer_database_is_refused_without_being_altered(data_dir: Path) -> None
     with pytest.raises(DatabaseTooNewError):
         Workspace.open(data_dir, check_integrity=True)
     assert _sha(db) == before
+
+
+def test_day_old_scratch_files_are_swept_at_open(data_dir: Path) -> None:
+    scratch = data_dir / "tmp"
+    (scratch / "auditdesk-archive-old").mkdir(parents=True)
+    (scratch / "auditdesk-archive-old" / "plain.zip").write_bytes(b"PK")
+    (scratch / "fresh.part").write_bytes(b"in use")
+    yesterday = time.time() - 2 * 24 * 3600
+    os.utime(scratch / "auditdesk-archive-old", (yesterday, yesterday))
+    Workspace.open(data_dir).close()
+    assert [p.name for p in scratch.iterdir()] == ["fresh.part"]

@@ -230,16 +230,20 @@ def test_same_company_created_on_both_machines_is_matched_by_credit_code(
 def test_sealed_file_needs_the_right_passphrase(
     laptop: Workspace, office: Workspace, tmp_path: Path
 ) -> None:
-    file = tmp_path / "sealed.adcase"
+    usb = tmp_path / "U盘"
+    file = usb / "sealed.adcase"
     result = cases.export_case(laptop, _company_id(laptop), file, passphrase="正确的口令123")
     assert result.encrypted
     assert "上海嘉研".encode() not in file.read_bytes()
+    assert [p.name for p in usb.iterdir()] == ["sealed.adcase"]  # no plain copy ever on the stick
+    assert list(laptop.paths.tmp.iterdir()) == []
     with pytest.raises(PassphraseError, match="请输入口令"):
         cases.import_case(office, file)
     with pytest.raises(PassphraseError, match="口令错误"):
         cases.import_case(office, file, passphrase="错误的口令")
     cases.import_case(office, file, passphrase="正确的口令123")
     assert _dump(office) == _dump(laptop)
+    assert list(office.paths.tmp.iterdir()) == []  # the decrypted copy is gone
 
 
 def test_sealed_file_cut_short_or_altered_is_refused(

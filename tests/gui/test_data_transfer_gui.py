@@ -62,7 +62,7 @@ def test_export_dialog_checks_the_passphrase_then_exports_sealed(
     qtbot.waitUntil(target.exists, timeout=20000)
     qtbot.waitUntil(lambda: "已导出案卷" in window.statusBar().currentMessage(), timeout=20000)
     assert "已加密" in window.statusBar().currentMessage()
-    assert cases.case_info(target, passphrase="工会办公室口令2026")["counts"]["audits"] == 2
+    assert cases.case_info(ctx.ws, target, passphrase="工会办公室口令2026")["counts"]["audits"] == 2
 
 
 def test_import_shows_conflicts_side_by_side_and_applies_the_choice(
