@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,9 @@ def cmd_case_export(args: argparse.Namespace) -> int:
                                    audit_ids=args.audit or None, passphrase=passphrase)  # fmt: skip
     c = result.counts
     print(f"已导出案卷：{result.path}{'（已加密）' if result.encrypted else ''}")
+    if not result.encrypted:
+        print("提示：案卷未加密，其中有身份证号、工资等个人信息；通过 U 盘或电子邮件传递时请加 --encrypt。",
+              file=sys.stderr)  # fmt: skip
     print(f"{result.company}：体检 {c['audits']} 次，问题 {c['findings']} 条，"
           f"检查结果 {c['answers']} 条，附件 {result.attachments} 个，工资记录 {c['payroll_rows']} 行")  # fmt: skip
     return EXIT_OK

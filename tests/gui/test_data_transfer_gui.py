@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from auditdesk.gui import app as gui_app
 from auditdesk.gui.context import AppContext
+from auditdesk.gui.dialogs import case_files
 from auditdesk.gui.dialogs.case_files import CaseExportDialog, CaseImportDialog
 from auditdesk.gui.main_window import MainWindow
 from auditdesk.models.common import utcnow
@@ -173,3 +174,31 @@ def test_automatic_backup_at_start_and_when_the_day_changes(
     window._check_date()
     qtbot.waitUntil(lambda: len(backups.list_backups(ctx.ws.paths)) == 2, timeout=20000)
     assert backups.list_backups(ctx.ws.paths)[0].records["companies"] == 2
+
+
+def test_sealed_import_asks_again_after_a_wrong_passphrase(
+    qtbot: Any, ctx: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    laptop = Workspace.open(tmp_path / "laptop")
+    load_demo(laptop)
+    file = tmp_path / "sealed.adcase"
+    cases.export_case(
+        laptop, companies.list_companies(laptop)[0].company.id, file, passphrase="right-one-2026"
+    )
+    laptop.close()
+    answers = iter(["wrong-one-2026", "right-one-2026"])
+    prompts: list[bool] = []
+
+    def ask(_parent: Any, _name: str, *, again: bool = False) -> str:
+        prompts.append(again)
+        return next(answers)
+
+    monkeypatch.setattr(case_files, "ask_passphrase", ask)
+    window = _window(qtbot, ctx)
+    window.transfer.import_case(file)
+    qtbot.waitUntil(
+        lambda: isinstance(window.transfer.last_dialog, CaseImportDialog), timeout=30000
+    )
+    assert prompts == [False, True]
+    window.transfer.last_dialog.accept()
+    qtbot.waitUntil(lambda: len(companies.list_companies(ctx.ws)) == 1, timeout=20000)
