@@ -320,7 +320,8 @@ def auto_backup(
     info = create_backup(paths, kind="auto", now=now)
     if latest is not None and latest.db_sha256 == info.db_sha256:
         shutil.rmtree(info.path, ignore_errors=True)  # nothing changed: the previous one stands
-        info = None  # type: ignore[assignment]
+        prune(paths)
+        return None
     prune(paths)
     return info
 

@@ -187,8 +187,9 @@ def _rows_for(tx: Tx, spec: Spec, company_id: str, audits: list[str]) -> list[Js
         query = select(t).where(t.c.id == company_id)
     elif spec.name == "mapping_profiles":
         query = select(t).where(t.c.company_id == company_id)
-    elif spec.name == "checklist_snapshots":
-        query = select(t)
+    elif spec.name == "checklist_snapshots":  # the checklist versions these audits are pinned to
+        pinned = select(S.audits.c.checklist_version).where(S.audits.c.id.in_(audits))
+        query = select(t).where(t.c.key.in_(pinned))
     elif spec.name == "attachments":
         answers = select(S.answers.c.id).where(S.answers.c.audit_id.in_(audits))
         findings = select(S.findings.c.id).where(S.findings.c.audit_id.in_(audits))
