@@ -488,3 +488,32 @@ def test_checklist_snapshot_that_does_not_match_its_hash(
 
     bad = _rebuild(genuine, tmp_path / "snapshot.adcase", change=edit)
     _refused(office, bad, "清单快照的内容与其校验值不符")
+
+
+def test_two_laptops_through_the_office(laptop: Workspace, tmp_path: Path) -> None:
+    """The office hands one case to two lawyers; both send back edits of the same finding."""
+    office = laptop  # here the fixture's data dir plays the office
+    lawyers = [Workspace.open(tmp_path / name) for name in ("lawyer1", "lawyer2")]
+    try:
+        start = _send(office, tmp_path, "start.adcase")
+        for ws in lawyers:
+            cases.import_case(ws, start)
+        finding = str(_findings(office)[0]["id"])
+        _retitle(lawyers[0], finding, "律师甲的标题")
+        _retitle(lawyers[1], finding, "律师乙的标题")
+
+        first = cases.import_case(office, _send(lawyers[0], tmp_path, "l1.adcase"))
+        assert (
+            first.counts["问题"]["updated"] == 1
+        )  # only lawyer 1 changed it since the office sent it
+        second = cases.import_case(office, _send(lawyers[1], tmp_path, "l2.adcase"), dry_run=True)
+        assert [c.diffs[0].theirs for c in second.conflicts] == ["律师乙的标题"]
+        cases.import_case(office, _send(lawyers[1], tmp_path, "l2.adcase"), prefer="theirs")
+
+        # the office's decision reaches lawyer 1 without a conflict: it knows lawyer 1's version
+        back = cases.import_case(lawyers[0], _send(office, tmp_path, "back.adcase"))
+        assert not back.conflicts
+        assert _title(lawyers[0], finding) == "律师乙的标题"
+    finally:
+        for ws in lawyers:
+            ws.close()
