@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 class DataTransfer(QObject):
     data_changed = Signal(str)
+    backups_changed = Signal()
     status = Signal(str)
 
     def __init__(self, ctx: AppContext, window: QMainWindow, runner: JobRunner) -> None:
@@ -135,9 +136,13 @@ class DataTransfer(QObject):
         self.runner.start(
             lambda progress, cancel: backups.export_backup(paths, target),
             title="正在备份",
-            on_finished=lambda info: self.status.emit(f"已备份到 {info.path}：{info.describe()}"),
+            on_finished=self._backed_up,
             on_failed=self._failed("备份失败"),
         )
+
+    def _backed_up(self, info: backups.BackupInfo) -> None:
+        self.status.emit(f"已备份到 {info.path}：{info.describe()}")
+        self.backups_changed.emit()
 
     def restore(self, source: backups.BackupInfo | Path | None = None) -> None:
         if source is None:
@@ -180,6 +185,7 @@ class DataTransfer(QObject):
     def _auto_backed_up(self, info: backups.BackupInfo | None) -> None:
         if info is not None:
             log.info("automatic backup %s", info.id)
+            self.backups_changed.emit()
 
     def auto_backup(self, *, startup: bool) -> None:
         paths = self.ctx.ws.paths

@@ -160,8 +160,12 @@ def test_automatic_backup_at_start_and_when_the_day_changes(
 ) -> None:
     load_demo(ctx.ws)
     window = _window(qtbot, ctx)
+    assert window.settings_page.latest_backup_label.text() == "还没有备份"
     window.transfer.auto_backup(startup=True)
     qtbot.waitUntil(lambda: len(backups.list_backups(ctx.ws.paths)) == 1, timeout=20000)
+    qtbot.waitUntil(
+        lambda: "（自动）：企业 1 家" in window.settings_page.latest_backup_label.text()
+    )
 
     # the app stayed open overnight: yesterday's backup, and a new day on the clock
     [first] = backups.list_backups(ctx.ws.paths)

@@ -17,10 +17,13 @@ from PySide6.QtWidgets import (
 from auditdesk import __version__
 from auditdesk.gui.context import AppContext
 from auditdesk.gui.widgets import page_title
+from auditdesk.services import backups
 
 
 class SettingsPage(QWidget):
     demo_requested = Signal()
+    backup_requested = Signal()
+    restore_requested = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -52,7 +55,27 @@ class SettingsPage(QWidget):
         buttons.addStretch(1)
         form.addRow("", buttons)
         layout.addWidget(data_box)
+
+        backup_box = QGroupBox("备份")
+        backup_form = QFormLayout(backup_box)
+        self.latest_backup_label = QLabel()
+        self.latest_backup_label.setWordWrap(True)
+        backup_form.addRow("最近一次备份", self.latest_backup_label)
+        rule = QLabel("每次启动和每天使用时自动备份，保留最近 7 天每天一份、最近 4 周每周一份；"
+                      "手动备份不会自动删除。")  # fmt: skip
+        rule.setWordWrap(True)
+        backup_form.addRow("", rule)
+        backup_buttons = QHBoxLayout()
+        self.backup_button = QPushButton("备份到…")
+        self.restore_button = QPushButton("从备份恢复…")
+        backup_buttons.addWidget(self.backup_button)
+        backup_buttons.addWidget(self.restore_button)
+        backup_buttons.addStretch(1)
+        backup_form.addRow("", backup_buttons)
+        layout.addWidget(backup_box)
         layout.addStretch(1)
+        self.backup_button.clicked.connect(self.backup_requested)
+        self.restore_button.clicked.connect(self.restore_requested)
 
         self.open_dir_button.clicked.connect(
             lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(paths.root)))
@@ -62,3 +85,5 @@ class SettingsPage(QWidget):
 
     def reload(self) -> None:
         self.schema_label.setText(str(self.ctx.ws.store.schema_version()))
+        found = [b for b in backups.list_backups(self.ctx.ws.paths) if b.kind != "before-restore"]
+        self.latest_backup_label.setText(found[0].describe() if found else "还没有备份")
