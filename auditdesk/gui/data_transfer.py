@@ -83,9 +83,11 @@ class DataTransfer(QObject):
             if passphrase is None:
                 return
         self.runner.start(
-            lambda progress, cancel: cases.import_case(
-                self.ctx.ws, path, passphrase=passphrase, dry_run=True
-            ),
+            cases.import_case,
+            self.ctx.ws,
+            path,
+            passphrase=passphrase,
+            dry_run=True,
             title="正在检查案卷",
             on_finished=lambda plan: self._preview(path, passphrase, plan),
             on_failed=lambda exc: self._preview_failed(path, exc),
@@ -110,9 +112,11 @@ class DataTransfer(QObject):
 
     def _run_import(self, path: Path, passphrase: str | None, choices: dict[str, Prefer]) -> None:
         self.runner.start(
-            lambda progress, cancel: cases.import_case(
-                self.ctx.ws, path, passphrase=passphrase, choices=choices
-            ),
+            cases.import_case,
+            self.ctx.ws,
+            path,
+            passphrase=passphrase,
+            choices=choices,
             title="正在导入案卷",
             on_finished=self._imported,
             on_failed=self._failed("无法导入案卷"),

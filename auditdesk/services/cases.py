@@ -55,6 +55,7 @@ from auditdesk.models.company import Company
 from auditdesk.models.finding import Finding
 from auditdesk.models.followup import FollowUp, Letter, RectificationMove
 from auditdesk.models.payroll import ColumnMapping, PayrollImport, PayrollRow
+from auditdesk.progress import CancelToken, ProgressFn, check_cancel, no_progress
 from auditdesk.services.attachments import blob_path
 from auditdesk.services.workspace import Workspace
 from auditdesk.store import schema
@@ -495,6 +496,8 @@ def _plan_and_apply(
     prefer: Prefer | None,
     choices: dict[str, Prefer],
     apply: bool,
+    progress: ProgressFn = no_progress,
+    cancel: CancelToken | None = None,
 ) -> tuple[ImportPlan, set[str]]:
     """Decide every record (and write them when ``apply``); return the plan and needed blobs."""
     company_row = incoming.tables["companies"][0]
@@ -503,7 +506,9 @@ def _plan_and_apply(
     now = utcnow()
     blobs: set[str] = set()
     inserted_imports: set[str] = set()
-    for spec in SPECS:
+    for step, spec in enumerate(SPECS):
+        check_cancel(cancel)
+        progress(step, len(SPECS), f"{'正在写入' if apply else '正在核对'}{spec.label}")
         rows = incoming.tables.get(spec.name, [])
         if spec.name == "companies" and rows and company_row.get("id") is None:
             raise CaseError(f"{label.name}：企业记录缺少编号。", location=str(label))
@@ -573,6 +578,8 @@ def import_case(
     prefer: Prefer | None = None,
     choices: dict[str, Prefer] | None = None,
     dry_run: bool = False,
+    progress: ProgressFn = no_progress,
+    cancel: CancelToken | None = None,
 ) -> ImportPlan:
     """Merge the case file at ``path`` (see the module docstring). With ``dry_run`` nothing is
     written and the plan (with any conflicts) is returned.
@@ -582,23 +589,37 @@ def import_case(
         CaseConflictError: records changed on both sides and neither ``prefer`` nor ``choices`` say
             which side wins (not raised on a dry run: the plan lists them).
     """
+    chosen = choices or {}
     with open_archive(path, passphrase=passphrase, workdir=ws.paths.tmp) as archive:
         incoming = _read_case(archive, path)
-        if dry_run:
-            with ws.store.read() as tx:
-                plan, _ = _plan_and_apply(tx, incoming, path, prefer=prefer,
-                                          choices=choices or {}, apply=False)  # fmt: skip
-            return plan
         with ws.store.read() as tx:
-            plan, blobs = _plan_and_apply(tx, incoming, path, prefer=prefer,
-                                          choices=choices or {}, apply=False)  # fmt: skip
+            plan, blobs = _plan_and_apply(
+                tx,
+                incoming,
+                path,
+                apply=False,
+                prefer=prefer,
+                choices=chosen,
+                progress=progress,
+                cancel=cancel,
+            )
+        if dry_run:
+            return plan
         if plan.conflicts:
             raise CaseConflictError(plan, path)
         written = _write_blobs(ws, archive, blobs, path)
         try:
             with ws.store.transaction() as tx:
-                plan, _ = _plan_and_apply(tx, incoming, path, prefer=prefer,
-                                          choices=choices or {}, apply=True)  # fmt: skip
+                plan, _ = _plan_and_apply(
+                    tx,
+                    incoming,
+                    path,
+                    apply=True,
+                    prefer=prefer,
+                    choices=chosen,
+                    progress=progress,
+                    cancel=cancel,
+                )
                 if plan.conflicts:  # changed between the two looks
                     raise CaseConflictError(plan, path)
         except sa_exc.IntegrityError as exc:

@@ -15,9 +15,10 @@ from typing import Any
 import pytest
 
 from auditdesk.archive import ArchiveError, PassphraseError
-from auditdesk.errors import NotFoundError
+from auditdesk.errors import Cancelled, NotFoundError
 from auditdesk.models.common import utcnow
 from auditdesk.models.company import CompanyInput
+from auditdesk.progress import CancelToken
 from auditdesk.services import attachments, audits, cases, companies, payroll
 from auditdesk.services.cases import CaseConflictError
 from auditdesk.services.demo import load_demo
@@ -517,3 +518,21 @@ def test_two_laptops_through_the_office(laptop: Workspace, tmp_path: Path) -> No
     finally:
         for ws in lawyers:
             ws.close()
+
+
+def test_cancelled_import_writes_nothing(genuine: Path, office: Workspace) -> None:
+    token = CancelToken()
+    steps: list[str] = []
+
+    def progress(done: int, total: int, message: str) -> None:
+        steps.append(message)
+        if message == "正在写入问题":
+            token.cancel()
+
+    with pytest.raises(Cancelled):
+        cases.import_case(office, genuine, progress=progress, cancel=token)
+    assert "正在核对企业" in steps
+    assert companies.list_companies(office) == []
+    assert (
+        list(office.paths.attachments.rglob("*.*")) == [] or not office.paths.attachments.exists()
+    )
