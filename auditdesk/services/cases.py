@@ -132,8 +132,8 @@ SPECS: list[Spec] = [
          describe=lambda r: str(r.get("filename"))),
     Spec(S.payroll_imports, "工资表导入", model=_validator(PayrollImport),
          describe=lambda r: str(r.get("file_name"))),
-    Spec(S.payroll_rows, "工资记录", key=("import_id", "period", "employee_id", "data"),
-         append_only=True, model=_payroll_row_check),
+    Spec(S.payroll_rows, "工资记录", key=("import_id",), append_only=True,
+         model=_payroll_row_check),  # rows travel with their import: see _payroll_rows
     Spec(S.change_log, "修改记录",
          key=("audit_id", "entity", "entity_id", "field", "changed_at", "new_value"),
          append_only=True, model=_validator(Change)),
@@ -441,19 +441,12 @@ def _remap(row: dict[str, Any], ids: dict[tuple[str, str], str]) -> bool:
 
 def _where(spec: Spec, typed: dict[str, Any], columns: tuple[str, ...]) -> list[Any]:
     t = spec.table
-    return [t.c[k] == typed.get(k) for k in columns if k != "data"]
+    return [t.c[k] == typed.get(k) for k in columns]
 
 
-def _local_row(tx: Tx, spec: Spec, theirs: JsonRow, typed: dict[str, Any]) -> JsonRow | None:
-    t = spec.table
-    if "data" in spec.key:  # JSON is compared here, not in SQL
-        for r in tx.conn.execute(select(t).where(*_where(spec, typed, spec.key))):
-            enc = encode_row(t, r)
-            if enc.get("data") == theirs.get("data"):
-                return enc
-        return None
-    found = tx.conn.execute(select(t).where(*_where(spec, typed, spec.key))).first()
-    return encode_row(t, found) if found else None
+def _local_row(tx: Tx, spec: Spec, typed: dict[str, Any]) -> JsonRow | None:
+    found = tx.conn.execute(select(spec.table).where(*_where(spec, typed, spec.key))).first()
+    return encode_row(spec.table, found) if found else None
 
 
 def _natural_match(tx: Tx, spec: Spec, typed: dict[str, Any]) -> JsonRow | None:
@@ -478,6 +471,29 @@ def _check_row(spec: Spec, row: Any, label: Path, index: int) -> dict[str, Any]:
             f"{where}：字段 {place} 无效（{first.get('msg')}）。", location=str(label)
         ) from exc
     return values
+
+
+def _payroll_rows(
+    tx: Tx,
+    spec: Spec,
+    rows: list[Any],
+    inserted_imports: set[str],
+    plan: ImportPlan,
+    label: Path,
+    *,
+    apply: bool,
+) -> None:
+    """Rows travel with their import: added (in batches) when the import is new here, never
+    merged one by one — an import is immutable once made."""
+    batch: list[dict[str, Any]] = []
+    for index, raw in enumerate(rows):
+        if isinstance(raw, dict) and raw.get("import_id") not in inserted_imports:
+            continue
+        batch.append(_check_row(spec, raw, label, index))
+        plan.bump(spec.label, "added")
+    if apply:
+        for start in range(0, len(batch), 5000):
+            tx.conn.execute(insert(spec.table), batch[start : start + 5000])
 
 
 def _diffs(mine: JsonRow, theirs: JsonRow) -> tuple[FieldDiff, ...]:
@@ -512,6 +528,9 @@ def _plan_and_apply(
         rows = incoming.tables.get(spec.name, [])
         if spec.name == "companies" and rows and company_row.get("id") is None:
             raise CaseError(f"{label.name}：企业记录缺少编号。", location=str(label))
+        if spec.name == "payroll_rows":
+            _payroll_rows(tx, spec, rows, inserted_imports, plan, label, apply=apply)
+            continue
         for index, raw in enumerate(rows):
             typed = _check_row(spec, raw, label, index)
             theirs: JsonRow = {
@@ -519,9 +538,7 @@ def _plan_and_apply(
             }
             if _remap(theirs, ids):
                 typed = decode_row(spec.table, theirs, skip=(_SERIAL,) if _has_serial(spec) else ())
-            if spec.name == "payroll_rows" and theirs.get("import_id") not in inserted_imports:
-                continue  # rows travel with their import, never on their own
-            local = _local_row(tx, spec, theirs, typed)
+            local = _local_row(tx, spec, typed)
             if local is None and spec.natural:
                 local = _natural_match(tx, spec, typed)
                 if local is not None:
