@@ -5,10 +5,10 @@ from __future__ import annotations
 import hashlib
 import logging
 import mimetypes
-import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
+from auditdesk.archive import copy_atomic
 from auditdesk.errors import AuditDeskError
 from auditdesk.models.attachment import Attachment
 from auditdesk.services.workspace import Workspace
@@ -38,10 +38,7 @@ def attach_file(
         sha, size = _hash_file(source)
         target = blob_path(ws, sha)
         if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_suffix(".part")
-            shutil.copyfile(source, tmp)
-            tmp.replace(target)
+            copy_atomic(source, target)
     except OSError as exc:
         raise AuditDeskError(
             f"无法读取或保存附件 {source}：{exc.strerror or exc}", location=str(source)

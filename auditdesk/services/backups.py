@@ -350,8 +350,6 @@ def _stage(paths: DataPaths, source: BackupInfo | Path, workdir: Path) -> _Stage
                 f"{label} 的数据库文件与其清单不符（备份后被改动或损坏），无法恢复。请选择其他备份。",
                 location=str(info.path),
             )
-        for sha in attachment_hashes(db) if _is_database(db) else set():
-            blobs[sha] = _blob(_blobs(paths), sha)
     else:
         label = source.name
         with open_archive(source, workdir=_workroot(paths)) as archive:
@@ -391,7 +389,8 @@ def _stage(paths: DataPaths, source: BackupInfo | Path, workdir: Path) -> _Stage
     checked: dict[str, Path] = {}
     missing = []
     for sha in sorted(attachment_hashes(db)):
-        for candidate in (blobs.get(sha), _blob(paths.attachments, sha)):
+        # from the .adbackup file, the snapshots' shared pool, or already in the data dir
+        for candidate in (blobs.get(sha), _blob(_blobs(paths), sha), _blob(paths.attachments, sha)):
             if candidate is not None and candidate.exists() and sha256_file(candidate) == sha:
                 checked[sha] = candidate
                 break

@@ -606,20 +606,15 @@ def import_case(
         CaseConflictError: records changed on both sides and neither ``prefer`` nor ``choices`` say
             which side wins (not raised on a dry run: the plan lists them).
     """
-    chosen = choices or {}
+
+    def decide(tx: Tx, *, apply: bool) -> tuple[ImportPlan, set[str]]:
+        return _plan_and_apply(tx, incoming, path, apply=apply, prefer=prefer,
+                               choices=choices or {}, progress=progress, cancel=cancel)  # fmt: skip
+
     with open_archive(path, passphrase=passphrase, workdir=ws.paths.tmp) as archive:
         incoming = _read_case(archive, path)
         with ws.store.read() as tx:
-            plan, blobs = _plan_and_apply(
-                tx,
-                incoming,
-                path,
-                apply=False,
-                prefer=prefer,
-                choices=chosen,
-                progress=progress,
-                cancel=cancel,
-            )
+            plan, blobs = decide(tx, apply=False)
         if dry_run:
             return plan
         if plan.conflicts:
@@ -627,16 +622,7 @@ def import_case(
         written = _write_blobs(ws, archive, blobs, path)
         try:
             with ws.store.transaction() as tx:
-                plan, _ = _plan_and_apply(
-                    tx,
-                    incoming,
-                    path,
-                    apply=True,
-                    prefer=prefer,
-                    choices=chosen,
-                    progress=progress,
-                    cancel=cancel,
-                )
+                plan, _ = decide(tx, apply=True)
                 if plan.conflicts:  # changed between the two looks
                     raise CaseConflictError(plan, path)
         except sa_exc.IntegrityError as exc:

@@ -56,6 +56,11 @@ def online_backup(source: Path, target: Path) -> None:
     tmp.replace(target)
 
 
+def _open_read_only(path: Path) -> sqlite3.Connection:
+    """A connection that cannot change the file (looking at a damaged database must not alter it)."""
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+
+
 def integrity_problems(path: Path, *, limit: int = 20) -> list[str]:
     """What ``PRAGMA integrity_check`` reports for the file at ``path`` (empty when it is sound).
 
@@ -63,7 +68,7 @@ def integrity_problems(path: Path, *, limit: int = 20) -> list[str]:
     that SQLite cannot open at all is reported as one problem.
     """
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = _open_read_only(path)
     except sqlite3.Error as exc:
         return [str(exc)]
     try:
@@ -82,7 +87,7 @@ def describe_database(path: Path, tables: tuple[str, ...]) -> tuple[int, dict[st
     Raises ``sqlite3.Error`` when the file is not a database; ``version`` is -1 when the file is a
     database without AuditDesk's ``schema_version`` table.
     """
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    conn = _open_read_only(path)
     try:
         names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if "schema_version" not in names:
@@ -100,7 +105,7 @@ def describe_database(path: Path, tables: tuple[str, ...]) -> tuple[int, dict[st
 
 def attachment_hashes(path: Path) -> set[str]:
     """Every attachment hash an AuditDesk database file refers to (read-only)."""
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    conn = _open_read_only(path)
     try:
         names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if "attachments" not in names:
