@@ -145,6 +145,8 @@ class PayrollRow(BaseModel):
     source_sheet: str
     source_row: int
     period: Period
+    hidden: bool = False
+    """The row was hidden in the source sheet (imported all the same, and findings say so)."""
     employee_id: str | None = None
     name: str | None = None
     department: str | None = None
@@ -190,6 +192,8 @@ class SkipReason(LabeledEnum):
     NOTE = "note"
     HEADER_REPEAT = "header_repeat"
     NO_EMPLOYEE = "no_employee"
+    AFTER_END = "after_end"
+    COPY = "copy"
 
 
 labels(
@@ -202,6 +206,8 @@ labels(
         "note": "备注/说明行",
         "header_repeat": "重复的表头行",
         "no_employee": "没有工号、姓名或身份证号",
+        "after_end": "表尾（合计/签字）之后的内容",
+        "copy": "其他工作表中的相同行（副本），未重复计入",
     },
 )
 
@@ -259,6 +265,16 @@ class SheetReport(BaseModel):
     problems: list[CellProblem] = Field(default_factory=list)
     note: str = ""
     """Why a sheet was not imported (e.g. no header found); empty when it was."""
+    found_rows: int = 0
+    """Employee rows seen on a sheet that was not imported for want of a pay month."""
+    hidden_rows: list[int] = Field(default_factory=list)
+    """1-based numbers of imported rows the sheet hides."""
+    unmapped_money: list[str] = Field(default_factory=list)
+    """Columns holding amounts that no field was chosen for, as ``C 请假扣款``: sums over the
+    mapped items cannot be checked when such columns exist."""
+    remarks: list[str] = Field(default_factory=list)
+    """What the import decided that the user should know: units converted, rows after the end of
+    the table, copies of another sheet, hidden rows, money columns left unmapped."""
 
     @property
     def imported(self) -> bool:

@@ -6,9 +6,11 @@ runs the whole import (progress + cancel) and is what ``payroll inspect`` report
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from decimal import Decimal
 from itertools import compress, repeat
 from operator import mul, sub
@@ -30,7 +32,7 @@ from auditdesk.models.payroll import (
     SkippedRow,
     SkipReason,
 )
-from auditdesk.payroll import layout
+from auditdesk.payroll import layout, values
 from auditdesk.payroll.layout import Header, PeriodGuess, cell_ref, column_letter
 from auditdesk.payroll.mapping import choose_fields
 from auditdesk.payroll.readers import RawSheet, RawWorkbook, read_workbook
@@ -52,6 +54,12 @@ class SheetPlan:
     period: PeriodGuess
     period_override: str | None = None
     note: str = ""
+    needs_period: bool = False
+    """The sheet has a header and employees but no pay month: counted, not imported."""
+    day_columns: tuple[int, ...] = ()
+    """Overtime columns counted in days, converted at 8 hours a day."""
+    unmapped_money: list[str] = dataclass_field(default_factory=list)
+    """Columns of amounts that no field was chosen for (``C 请假扣款``)."""
 
     def field_columns(self) -> dict[PayrollField, int]:
         return {c.field: c.index for c in self.columns if c.field is not None}
@@ -123,16 +131,58 @@ def plan_sheet(
         for c in used
     ]
     guess = layout.sheet_period(sheet.name, sheet.rows[: header.rows[0]], file_name)
-    plan = SheetPlan(sheet, header, columns, guess, period)
+    day_columns = tuple(
+        c.index for c in columns if c.field in OT_HOUR_FIELDS and _counts_days(c.header)
+    )
+    sample = [
+        r for r in sheet.rows[header.first_data_row : header.first_data_row + _SAMPLE_ROWS]
+        if not any(isinstance(v, str) and layout.looks_like_label(v) for v in r)
+    ]  # fmt: skip
+    plan = SheetPlan(sheet, header, columns, guess, period, day_columns=day_columns,
+                     unmapped_money=_unmapped_money(columns, sample))  # fmt: skip
     fields = plan.field_columns()
     if not any(f in fields for f in IDENTITY_FIELDS):
         plan.note = "没有找到工号、姓名或身份证号列，无法识别员工，未导入；请在列映射中指定"
+    elif not any(f in fields for f in PAY_FIELDS) and not plan.unmapped_money:
+        plan.note = (
+            "不是工资表：没有应发、实发、基本工资等金额列（可能是考勤表、级别表或统计表），未导入"
+        )
+    elif _HELPER_SHEET.search(sheet.name) and not any(f in fields for f in PAY_TOTALS):
+        plan.note = (
+            f"工作表名“{sheet.name}”表明这是辅助表（考勤、级别、统计等），且没有应发或实发列，未导入；"
+            "如确是工资表，请改名后再导入"
+        )
     elif period is None and guess.period is None and PayrollField.PERIOD not in fields:
+        plan.needs_period = True
         plan.note = (
             "无法确定工资月份：工作表名、标题和文件名中都没有年月，也没有月份列；"
             "请在导入时指定工资月份（命令行：--period YYYY-MM）"
         )
     return plan
+
+
+OT_HOUR_FIELDS = (
+    PayrollField.OT_HOURS_WORKDAY,
+    PayrollField.OT_HOURS_RESTDAY,
+    PayrollField.OT_HOURS_HOLIDAY,
+)
+HOURS_PER_DAY = Decimal(8)
+"""Overtime given in days is converted at the statutory 8-hour day (国务院关于职工工作时间的规定 第三条)."""
+_DAYS_UNIT = re.compile(r"天|日数|工日|\(d\)|（d）", re.IGNORECASE)
+_HOURS_UNIT = re.compile(r"小时|时数|工时|时长|\(h\)|（h）", re.IGNORECASE)
+_HELPER_SHEET = re.compile(
+    r"考勤|出勤|打卡|级别|职级|等级|标准|参数|说明|目录|封面|模板|字典|统计|分析"
+)
+PAY_TOTALS = (PayrollField.GROSS_PAY, PayrollField.NET_PAY)
+PAY_FIELDS = frozenset(
+    f for f in PayrollField if f.kind is FieldKind.MONEY and f is not PayrollField.SI_BASE
+)
+"""A payroll sheet has at least one pay amount; a sheet of names and days is a helper sheet."""
+
+
+def _counts_days(header: str) -> bool:
+    """Whether an overtime column's header says it counts days (``节假日加班(天)``, ``加班天数``)."""
+    return bool(_DAYS_UNIT.search(header)) and not _HOURS_UNIT.search(header)
 
 
 def plan_workbook(
@@ -226,7 +276,9 @@ def _classify(
     data: list[list[Any]], header: Header, identity_cols: list[int]
 ) -> dict[int, SkipReason]:
     """Skip reasons by index into ``data``. A row whose first identity cell holds an ordinary value
-    is a data row; only the others are examined closely (小计, 合计, 制表…, blank)."""
+    is a data row; only the others are examined closely (小计, 合计, 制表…, blank). Below a 合计 or
+    signature row that follows employees, nothing is an employee (notes, scratch figures, a second
+    small table) until the header is repeated."""
     if not identity_cols:
         return {}
 
@@ -239,14 +291,23 @@ def _classify(
 
     first_col = identity_cols[0]
     reasons: dict[int, SkipReason] = {}
+    ended = seen_data = False
     for i, row in enumerate(data):
-        if ordinary(row[first_col], first_col):
+        is_data = ordinary(row[first_col], first_col) or any(
+            ordinary(row[c], c) for c in identity_cols[1:]
+        )
+        if is_data and not ended:
+            seen_data = True
             continue
-        if any(ordinary(row[c], c) for c in identity_cols[1:]):
-            continue  # another identity cell names the employee
         reason = layout.classify_row(row, header, identity_cols)
+        if ended:
+            if reason is SkipReason.HEADER_REPEAT:
+                ended = False  # the same table goes on below
+            reasons[i] = reason or SkipReason.AFTER_END
+            continue
         if reason is not None:
             reasons[i] = reason
+            ended = reason in layout.TABLE_END and seen_data
     return reasons
 
 
@@ -272,7 +333,7 @@ def parse_sheet(
         columns=plan.columns,
         note=plan.note,
     )
-    if plan.note or plan.header is None:
+    if plan.header is None or (plan.note and not plan.needs_period):
         return report, []
     header = plan.header
     first = header.first_data_row
@@ -291,6 +352,22 @@ def parse_sheet(
         SkippedRow(row=first + i + 1, reason=reason, text=_row_text(data[i]))
         for i, reason in sorted(skip.items())
     ]
+    if plan.needs_period:  # shown, so the user sees what --period would import
+        return report.model_copy(update={"found_rows": n - len(skip), "skipped_rows": skipped}), []
+    remarks = _end_remarks(skipped)
+    hidden = sorted(i for r in sheet.hidden_rows if 0 <= (i := r - first) < n and i not in skip)
+    name_col = fields.get(PayrollField.NAME, identity_cols[0] if identity_cols else None)
+    for i in hidden[:_REMARK_LIMIT]:
+        who = data[i][name_col] if name_col is not None else ""
+        remarks.append(f"第 {first + i + 1} 行为隐藏行（{_row_label(who)}），已导入并在问题中注明")
+    if len(hidden) > _REMARK_LIMIT:
+        remarks.append(f"另有 {len(hidden) - _REMARK_LIMIT} 个隐藏行，已导入")
+    formula_cells = sorted(
+        (r - first, c)
+        for r, c in sheet.uncached_formulas
+        if 0 <= r - first < n and c in fields.values() and (r - first) not in skip
+    )
+    unmapped_money = plan.unmapped_money
     wanted = sorted(set(fields.values()))
     all_columns = list(zip(*data, strict=True)) if data else [()] * width
     transposed = {c: all_columns[c] for c in wanted}
@@ -313,10 +390,21 @@ def parse_sheet(
                         value=str(raw[i])[:80], reason=v.reason, field=field,
                     )))  # fmt: skip
             parsed = [None if type(v) is CellValueError else v for v in parsed]
+        if c in plan.day_columns:
+            parsed = [None if v is None else v * HOURS_PER_DAY for v in parsed]
+            remarks.append(
+                f"{column_letter(c)} 列“{header.text(c)}”按天计，已按每天 8 小时折算为加班小时数"
+            )
         parsed_by_field[field] = parsed
         del raw, memo
         progress(step, steps, f"{file_name} · {name}")
     del transposed
+    by_column = {c: f for f, c in fields.items()}
+    for i, c in formula_cells:
+        problems.append((i, c, CellProblem(
+            file=file_name, sheet=name, cell=cell_ref(first + i, c), value="（公式）",
+            reason=UNCACHED_FORMULA, field=by_column[c],
+        )))  # fmt: skip
     check_cancel(cancel)
     period_col = fields.get(PayrollField.PERIOD) if plan.period_override is None else None
     fixed_period = plan.period_override or plan.period.period
@@ -339,9 +427,15 @@ def parse_sheet(
     out: list[PayrollRow] = []
     if keep_rows:
         template: dict[str, Any] = dict.fromkeys(_ROW_FIELDS)
-        template.update(source_file=file_name, source_sheet=name)
+        template.update(source_file=file_name, source_sheet=name, hidden=False)
         keys = ["source_row", "period", *(f.value for f in parsed_by_field)]
         varying = [range(first + 1, first + 1 + n), row_periods, *parsed_by_field.values()]
+        if hidden:
+            flags = [False] * n
+            for i in hidden:
+                flags[i] = True
+            keys.append("hidden")
+            varying.append(flags)
         # map() keeps the per-row work in C: copy the template (a presized dict, cheaper than
         # building one), then write the kept row's values into it.
         records = list(map(dict.copy, repeat(template, count)))
@@ -360,9 +454,64 @@ def parse_sheet(
             "data_rows": count,
             "skipped_rows": skipped,
             "problems": [p for _, _, p in problems],
+            "hidden_rows": [first + i + 1 for i in hidden],
+            "unmapped_money": unmapped_money,
+            "remarks": remarks,
         }
     )
     return report, out
+
+
+_NOT_MONEY = re.compile(
+    r"序号|编号|工号|代码|账号|卡号|银行|电话|手机|年龄|工龄|司龄|天数|小时|时数|工时|人数|次数|比例|费率|%|累计|计税|基数"
+)
+
+
+def _unmapped_money(columns: list[ColumnInfo], rows: list[list[Any]]) -> list[str]:
+    """Unmapped columns whose cells are mostly amounts (numbers that are not a 1, 2, 3… count),
+    as ``C 请假扣款``; their headers do not name a count, a rate, a year-to-date total or a base.
+    ``rows`` are the first data rows of the sheet."""
+    found = []
+    for info in columns:
+        if info.field is not None or info.hidden or _NOT_MONEY.search(info.header or ""):
+            continue
+        cells = [r[info.index] for r in rows if info.index < len(r) and not is_empty(r[info.index])]
+        amounts = []
+        for v in cells:
+            try:
+                amount = values.parse_money(v)
+            except CellValueError:
+                continue
+            if amount is not None:
+                amounts.append(amount)
+        if not amounts or len(amounts) * 2 < len(cells):
+            continue
+        if amounts == [Decimal(i) for i in range(1, len(amounts) + 1)]:
+            continue  # a row count (序号)
+        found.append(f"{info.column} {info.header or '（无表头）'}")
+    return found
+
+
+UNCACHED_FORMULA = "单元格是公式，但文件中没有保存计算结果（请在 Excel/WPS 中打开并保存后再导入）"
+_REMARK_LIMIT = 20
+
+
+def _row_label(value: Any) -> str:
+    text = str(value).strip() if not is_empty(value) else ""
+    return text[:20] or "无姓名"
+
+
+def _end_remarks(skipped: list[SkippedRow]) -> list[str]:
+    after = [s for s in skipped if s.reason is SkipReason.AFTER_END and s.text]
+    if not after:
+        return []
+    end = next(
+        (s.row for s in skipped if s.reason in layout.TABLE_END and s.row < after[0].row), None
+    )
+    where = f"第 {end} 行合计/签字" if end else "表尾"
+    return [
+        f"{where}之后的 {len(after)} 行不是员工数据，未导入（第 {after[0].row} 行起：{after[0].text}）"
+    ]
 
 
 def _row_text(row: list[Any]) -> str:
@@ -430,8 +579,10 @@ def _read_payroll(
     progress: ProgressFn,
     cancel: CancelToken | None,
 ) -> ImportResult:
+    wanted_rows = keep_rows
     files: list[FileReport] = []
     rows: list[PayrollRow] = []
+    keep_rows = True  # copies between sheets are found on the rows; inspect drops them after
     for i, path in enumerate(paths):
         check_cancel(cancel)
         progress(0, 1, f"读取 {path.name}（{i + 1}/{len(paths)}）")
@@ -449,4 +600,97 @@ def _read_payroll(
                        encoding=workbook.encoding, sha256=workbook.sha256, sheets=sheets)
         )  # fmt: skip
         del workbook, plans
-    return ImportResult(files=files, rows=rows)
+    rows, files = drop_copies(rows, files)
+    return ImportResult(files=files, rows=rows if wanted_rows else [])
+
+
+_COMPARED = tuple(f.value for f in PayrollField if f.kind in (FieldKind.MONEY, FieldKind.NUMBER))
+
+
+def _same_person(a: PayrollRow, b: PayrollRow) -> bool:
+    for f in ("id_number", "employee_id", "name"):
+        x, y = getattr(a, f), getattr(b, f)
+        if x and y:
+            return bool(x == y)
+    return False
+
+
+def _same_figures(a: PayrollRow, b: PayrollRow) -> bool:
+    shared = 0
+    for f in _COMPARED:
+        x, y = a.__dict__[f], b.__dict__[f]
+        if x is None or y is None:
+            continue
+        if x != y:
+            return False
+        shared += 1
+    return shared >= 2
+
+
+def drop_copies(
+    rows: list[PayrollRow], files: list[FileReport]
+) -> tuple[list[PayrollRow], list[FileReport]]:
+    """Count each employee-month once when another sheet repeats it.
+
+    A row of a later sheet (or file) is a copy when an earlier sheet has the same person (ID
+    number, else 工号, else name), the same month and the same figures in every amount both
+    have (a department copy of the summary sheet). Copies are not kept; their sheet report lists
+    them as skipped rows naming the original, and the rows within one sheet are never compared
+    (two equal rows on one sheet are a duplicate for ``DATA.DUPLICATE`` to report).
+    """
+    sheets = {(r.source_file, r.source_sheet) for r in rows}
+    if len(sheets) < 2:
+        return rows, files
+    index: dict[tuple[str, str], list[PayrollRow]] = {}
+    kept: list[PayrollRow] = []
+    copies: dict[tuple[str, str], list[tuple[PayrollRow, PayrollRow]]] = {}
+    for row in rows:
+        keys = [(row.period, v) for v in (row.id_number, row.employee_id, row.name) if v]
+        original = next(
+            (
+                other
+                for k in keys
+                for other in index.get(k, ())
+                if (other.source_file, other.source_sheet) != (row.source_file, row.source_sheet)
+                and _same_person(other, row)
+                and _same_figures(other, row)
+            ),
+            None,
+        )
+        if original is not None:
+            copies.setdefault((row.source_file, row.source_sheet), []).append((row, original))
+            continue
+        kept.append(row)
+        for k in keys:
+            index.setdefault(k, []).append(row)
+    if not copies:
+        return rows, files
+    return kept, [_report_copies(f, copies) for f in files]
+
+
+def _report_copies(
+    file: FileReport, copies: dict[tuple[str, str], list[tuple[PayrollRow, PayrollRow]]]
+) -> FileReport:
+    sheets = []
+    for sheet in file.sheets:
+        found = copies.get((file.file, sheet.name))
+        if not found:
+            sheets.append(sheet)
+            continue
+        extra = [
+            SkippedRow(row=row.source_row, reason=SkipReason.COPY,
+                       text=f"{row.name or row.employee_id or ''}，同 {orig.source_sheet}!{orig.source_row}"
+                       + ("" if orig.source_file == file.file else f"（{orig.source_file}）"))
+            for row, orig in found
+        ]  # fmt: skip
+        origins = sorted({orig.source_sheet for _, orig in found})
+        remark = (
+            f"{len(found)} 行与工作表「{'、'.join(origins)}」中的行相同（同一人、同一月、金额相同），"
+            "视为副本，未重复计入"
+        )
+        sheets.append(sheet.model_copy(update={
+            "data_rows": sheet.data_rows - len(found),
+            "skipped_rows": sorted([*sheet.skipped_rows, *extra], key=lambda s: s.row),
+            "remarks": [*sheet.remarks, remark],
+        }))  # fmt: skip
+    return file.model_copy(update={"sheets": sheets})

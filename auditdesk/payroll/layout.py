@@ -81,10 +81,109 @@ def _recognised(row: list[Any], *, fuzzy: bool, extra: frozenset[str]) -> int:
     )
 
 
+MAX_HEADER_ROWS = 4
+"""Real payroll headers stack at most four label rows (group / item / sub-item / share)."""
+
+_NUMERIC_TEXT = re.compile(
+    r"^[\s+\-\u2212(（]*[¥￥$]?\s*[\d,，]*\d(\.\d+)?\s*[)）]?\s*(元)?$"  # 8000, ￥1,234.00, (12)
+    r"|^\d{4}\s*[-/.年]\s*\d{1,2}(\s*[-/.月]\s*\d{1,2}\s*日?)?"  # 2025-07, 2025/7/1, 2025年7月
+    r"|^[0-9]{15,18}[0-9Xx]?$"  # an ID number
+)
+_LABEL_VALUE = re.compile(r"^[^:：]{1,12}[:：]")
+"""``编制单位：某某公司``, ``所属期间：2025年7月``, ``单位:元`` — a line above the table, not a label."""
+_TITLE_TEXT = re.compile(
+    r"工资表|工资单|工资条|薪资表|薪酬表|发放表|明细表|汇总表|花名册|清单|\d{4}\s*年|\d{4}[-./]\d{1,2}"
+    r"|^[(（]?\s*(金额)?单位\s*[:：]?\s*(元|人民币|万元)"
+)
+TITLE_SPAN = 0.6
+"""A merged cell wider than this share of the table is a title, never a column group."""
+
+
+def _is_label(value: Any) -> bool:
+    """A text cell that is a name, not a figure, a date or an ID number written as text."""
+    t = _text(value)
+    return bool(t) and _NUMERIC_TEXT.match(t) is None
+
+
 def _header_like(row: list[Any]) -> bool:
-    """Only labels: at least one text cell and no numbers or dates."""
+    """Only labels: at least one label and no numbers, dates or figures written as text."""
     filled = [v for v in row if not _is_blank(v)]
-    return bool(filled) and all(isinstance(v, str) for v in filled)
+    return bool(filled) and all(_is_label(v) for v in filled)
+
+
+def _wide_merges(merged: Merged, row_index: int, width: int) -> bool:
+    return any(
+        r0 == row_index and (c1 - c0 + 1) > TITLE_SPAN * width and width > 2
+        for (r0, c0), (_r1, c1) in merged
+    )
+
+
+def _title_like(row: list[Any], row_index: int, merged: Merged, width: int) -> bool:
+    """A title or a label-value line above the table: one label, only ``标签：值`` / title texts,
+    or a merged cell across most of the table."""
+    labels = [_text(v) for v in row if _text(v)]
+    if len(set(labels)) <= 1 or _wide_merges(merged, row_index, width):
+        return True
+    return all(_LABEL_VALUE.match(t) or _TITLE_TEXT.search(t) for t in labels)
+
+
+def _merge_origins(merged: Merged) -> dict[tuple[int, int], tuple[int, int]]:
+    """Every cell inside a merged range (except its first) → the range's first cell."""
+    inside: dict[tuple[int, int], tuple[int, int]] = {}
+    for (r0, c0), (r1, c1) in merged:
+        if (r1 - r0 + 1) * (c1 - c0 + 1) > 4096:
+            continue  # a title across a whole sheet: nothing to look up there
+        for r in range(r0, r1 + 1):
+            for c in range(c0, c1 + 1):
+                if (r, c) != (r0, c0):
+                    inside[(r, c)] = (r0, c0)
+    return inside
+
+
+def _grid_label(
+    rows: list[list[Any]], r: int, c: int, origins: dict[tuple[int, int], tuple[int, int]]
+) -> str:
+    r0, c0 = origins.get((r, c), (r, c))
+    row = rows[r0]
+    return _text(row[c0]) if c0 < len(row) else ""
+
+
+def _links(
+    rows: list[list[Any]],
+    upper: int,
+    lower: int,
+    origins: dict[tuple[int, int], tuple[int, int]],
+    merged: Merged,
+    width: int,
+) -> bool:
+    """Whether row ``lower`` holds sub-labels of groups in row ``upper`` (or continues them).
+
+    Some label of ``lower`` sits under a horizontally merged cell of ``upper``, or under a blank
+    cell of ``upper`` with a group label to its left; a vertical merge from ``upper`` into
+    ``lower`` links them too. Most labels of ``lower`` must be such sub-labels.
+    """
+    spans = {
+        c
+        for (r0, c0), (r1, c1) in merged
+        if r0 <= upper <= r1 and c1 > c0
+        for c in range(c0, c1 + 1)
+    }
+    vertical = any(r0 <= upper and r1 >= lower and c0 == c1 for (r0, c0), (r1, c1) in merged)
+    labels = 0
+    under = 0
+    seen_group = False
+    below = rows[lower]
+    for c in range(width):
+        above = _grid_label(rows, upper, c, origins)
+        seen_group = seen_group or bool(above)
+        if c >= len(below) or not _text(below[c]) or (lower, c) in origins:
+            continue
+        labels += 1
+        if c in spans or (not above and seen_group):
+            under += 1
+    if under == 0:
+        return False
+    return vertical or bool(spans) or under * 2 >= labels
 
 
 def find_header(
@@ -92,7 +191,11 @@ def find_header(
 ) -> Header | None:
     """The header of a sheet, or ``None`` when no row names at least three known fields.
 
-    ``extra`` holds more known header names (normalised), from the user's mapping or profile.
+    The row naming most known fields anchors the header; label rows above it (groups) and below it
+    (sub-items, shares) join it, up to :data:`MAX_HEADER_ROWS`, when they are linked by merged
+    cells or by the group-over-blank layout of hand-made sheets. A title or a label-value line
+    (``所属期间：2025年7月``, ``单位：元``) never joins. ``extra`` holds more known header names
+    (normalised), from the user's mapping or profile.
     """
     best_row, best_score = -1, 0
     for r, row in enumerate(rows[:HEADER_SCAN_ROWS]):
@@ -106,99 +209,77 @@ def find_header(
                 best_row, best_score = r, score
     if best_score < MIN_RECOGNISED:
         return None
-    top = best_row
-    # A two-row header: the group row above the sub-labels, or the sub-labels below the group row.
-    if best_row + 1 < len(rows) and _is_subheader(
-        rows[best_row], rows[best_row + 1], best_row, merged
-    ):
-        header_rows: tuple[int, ...] = (best_row, best_row + 1)
-    elif best_row > 0 and _is_subheader(rows[best_row - 1], rows[best_row], best_row - 1, merged):
-        header_rows = (best_row - 1, best_row)
-        top = best_row - 1
-    else:
-        header_rows = (best_row,)
-    width = max(len(rows[r]) for r in header_rows)
-    if len(header_rows) == 1:
-        parts: dict[int, tuple[str, ...]] = {
-            c: (_text(rows[top][c]),) for c in range(width) if _text(rows[top][c])
-        }
-        return Header(header_rows, parts)
-    upper = _fill_groups(rows[top], rows[top + 1], top, merged, width)
-    joined: dict[int, tuple[str, ...]] = {}
-    for c in range(width):
-        lo = _text(rows[top + 1][c]) if c < len(rows[top + 1]) else ""
-        up = upper[c]
-        if lo and up and lo != up:
-            joined[c] = (up, lo)
-        elif lo or up:
-            joined[c] = (lo or up,)
-    return Header(header_rows, joined)
-
-
-def _is_subheader(upper: list[Any], lower: list[Any], upper_index: int, merged: Merged) -> bool:
-    """``lower`` holds sub-labels of groups in ``upper``.
-
-    Both rows hold labels only; some labels of ``lower`` sit under a horizontally merged cell or a
-    blank cell of ``upper``; and ``upper`` is a real header row, not a title: it has at least two
-    labels, and a column that is not split (a label above a blank cell) or a merged group.
-    """
-    if not _header_like(lower) or not _header_like(upper):
-        return False
-    if sum(1 for v in upper if _text(v)) < 2:
-        return False
-    spans = {
-        c
-        for (r0, c0), (r1, c1) in merged
-        if r0 == upper_index and r1 == upper_index and c1 > c0
-        for c in range(c0, c1 + 1)
-    }
-    under_groups = 0
-    for c, value in enumerate(lower):
-        if not _text(value):
+    width = max((len(rows[r]) for r in range(min(len(rows), best_row + MAX_HEADER_ROWS))),
+                default=0)  # fmt: skip
+    origins = _merge_origins([m for m in merged if m[0][0] < best_row + MAX_HEADER_ROWS])
+    top = bottom = best_row
+    grew = True
+    while grew and bottom - top + 1 < MAX_HEADER_ROWS:
+        grew = False
+        above = top - 1
+        if (
+            above >= 0
+            and _header_like(rows[above])
+            and not _title_like(rows[above], above, merged, width)
+            and _links(rows, above, top, origins, merged, width)
+        ):
+            top, grew = above, True
             continue
-        above = upper[c] if c < len(upper) else ""
-        if c in spans or _is_blank(above):
-            under_groups += 1
-    unsplit = any(
-        _text(v) and (c >= len(lower) or _is_blank(lower[c])) for c, v in enumerate(upper)
-    )
-    labels = sum(1 for v in lower if _text(v))
-    return under_groups > 0 and (unsplit or bool(spans)) and under_groups * 2 >= labels - 1
+        below = bottom + 1
+        if (
+            below < len(rows)
+            and _header_like(rows[below])
+            and not _title_like(rows[below], below, merged, width)
+            and _links(rows, bottom, below, origins, merged, width)
+        ):
+            bottom, grew = below, True
+    header_rows = tuple(range(top, bottom + 1))
+    return Header(header_rows, _column_parts(rows, header_rows, origins, merged, width))
 
 
-def _fill_groups(
-    upper: list[Any],
-    lower: list[Any],
-    upper_index: int,
+def _column_parts(
+    rows: list[list[Any]],
+    header_rows: tuple[int, ...],
+    origins: dict[tuple[int, int], tuple[int, int]],
     merged: Merged,
     width: int,
-) -> list[str]:
-    """The group label above each column: merged ranges where the file has them, otherwise the
-    label carried right across blank cells that have a sub-label below."""
-    labels = [_text(upper[c]) if c < len(upper) else "" for c in range(width)]
-    filled = list(labels)
-    merged_any = False
-    for (r0, c0), (r1, c1) in merged:
-        if r0 == upper_index and c1 > c0 and r1 == upper_index:
-            merged_any = True
-            for c in range(c0, min(c1 + 1, width)):
-                filled[c] = labels[c0]
-    if merged_any:
-        return filled
-    for c in range(1, width):
-        below = _text(lower[c]) if c < len(lower) else ""
-        below_prev = _text(lower[c - 1]) if c - 1 < len(lower) else ""
-        if not labels[c] and below and below_prev and filled[c - 1]:
-            filled[c] = filled[c - 1]
-    return filled
+) -> dict[int, tuple[str, ...]]:
+    """Each column's labels from the top header row down: merged cells give their label to every
+    column and row they cover; without merges, a group label is carried right across blank cells
+    that have sub-labels below (hand-made sheets and CSV). Repeats are dropped."""
+    grid = {r: [_grid_label(rows, r, c, origins) for c in range(width)] for r in header_rows}
+    for r in header_rows[:-1]:
+        if any(r0 <= r <= r1 and c1 > c0 for (r0, c0), (r1, c1) in merged):
+            continue  # the file says where its groups are
+        lower = [grid[x] for x in header_rows if x > r]
+        line = grid[r]
+        for c in range(1, width):
+            if not line[c] and line[c - 1] and any(lo[c] and lo[c - 1] for lo in lower):
+                line[c] = line[c - 1]
+    parts: dict[int, tuple[str, ...]] = {}
+    for c in range(width):
+        labels: list[str] = []
+        for r in header_rows:
+            label = grid[r][c]
+            if label and (not labels or labels[-1] != label):
+                labels.append(label)
+        if labels:
+            parts[c] = tuple(labels)
+    return parts
 
 
 _TOTAL = re.compile(r"^(合\s*计|总\s*计|总\s*额|共\s*计|合计金额|本月合计|全部合计)")
 _SUBTOTAL = re.compile(r"小\s*计")
 _SIGNATURE = re.compile(
-    r"^(制表|制单|编制|审核|复核|审批|批准|签字|签名|签收|经办|负责人|财务|出纳|会计|主管|总经理|领导)"
+    r"^(制表|制单|编制|审核|复核|审批|批准|签字|签名|签收|经办|负责人|财务|出纳|会计|主管|总经理|领导"
+    r"|核对|核准|填表|记账|人事|部门负责|单位负责|法定代表)"
 )
 _NOTE = re.compile(r"^(备注|说明|注[:：]|注\s*[0-9一二三]|附注|填表说明|温馨提示)")
+
+
+def _squeeze(text: str) -> str:
+    """``制 表 人：`` → ``制表人：`` (labels spaced out to fill a cell)."""
+    return re.sub(r"\s+", "", text)
 
 
 def classify_row(row: list[Any], header: Header, identity_cols: list[int]) -> SkipReason | None:
@@ -213,7 +294,7 @@ def classify_row(row: list[Any], header: Header, identity_cols: list[int]) -> Sk
     for t in texts:
         if _TOTAL.match(t):
             return SkipReason.TOTAL
-    if texts and _SIGNATURE.match(texts[0]) and filled <= 8:
+    if texts and _SIGNATURE.match(_squeeze(texts[0])) and filled <= 8:
         return SkipReason.SIGNATURE
     if texts and _NOTE.match(texts[0]):
         return SkipReason.NOTE
@@ -232,7 +313,11 @@ _LABEL_HINT = re.compile(
 
 def looks_like_label(text: str) -> bool:
     """Whether an identity cell holds a row label (小计, 合计, 制表…) rather than an employee."""
-    return _LABEL_HINT.search(text) is not None
+    return _LABEL_HINT.search(_squeeze(text)) is not None
+
+
+TABLE_END = (SkipReason.TOTAL, SkipReason.SIGNATURE)
+"""Rows that close the table: below them come notes, scratch figures or another small table."""
 
 
 # ------------------------------------------------------------------ pay month of a sheet
@@ -246,16 +331,31 @@ class PeriodGuess:
     source: str
 
 
+_PERIOD_LABEL = re.compile(
+    r"(所属期间|所属月份|工资月份|薪资月份|薪资期间|发放月份|核算月份|计薪月份|期间|月份)\s*[:：]"
+)
+_TAX_PERIOD = re.compile(r"税款所属|申报期|纳税期|缴款期")
+_PAY_TITLE = re.compile(r"工资|薪资|薪酬|薪金|工薪|发放")
+
+
 def sheet_period(
     sheet_name: str, title_rows: list[list[Any]], file_name: str, file_date: date | None = None
 ) -> PeriodGuess:
-    """The pay month a whole sheet belongs to: the sheet name ("2025.07", "8月"), else the title
-    above the header ("2025年8月工资表"), else the file name. A year-less sheet name takes its
-    year from the title or the file name."""
-    title_cells = [
-        _text(v) for row in title_rows for v in row if _text(v) and not _STAMP.search(_text(v))
-    ]
-    title = " ".join(title_cells)
+    """The pay month a whole sheet belongs to.
+
+    In order: the sheet name ("2025.07", "8月" — a year-less name takes its year from the title or
+    the file name); a label-value line above the header (``所属期间：2025年7月``); the table's own
+    title, the line nearest the header first (an e-mail subject or a note further up loses to it);
+    any other line above the header; the file name. Dates of making (制表日期) and tax periods
+    (税款所属期) never name the work month.
+    """
+    lines: list[list[str]] = [
+        [_text(v) for v in row if _text(v) and not _STAMP.search(_text(v))
+         and not _TAX_PERIOD.search(_text(v))]
+        for row in title_rows
+    ]  # fmt: skip
+    cells_near_first = [cell for line in reversed(lines) for cell in line]
+    title = " ".join(cell for line in lines for cell in line)
     found = values.find_period(sheet_name)
     if found:
         return PeriodGuess(found, f"工作表名“{sheet_name}”")
@@ -270,10 +370,19 @@ def sheet_period(
                 return PeriodGuess(
                     f"{year:04d}-{month:02d}", f"工作表名“{sheet_name}”+{where}中的年份"
                 )
-    for cell in title_cells:
-        found = values.find_period(cell)
-        if found:
-            return PeriodGuess(found, f"标题“{cell[:40]}”")
+    for cell in cells_near_first:
+        label = _PERIOD_LABEL.search(cell)
+        if label:
+            found = values.find_period(cell[label.end() :])
+            if found:
+                return PeriodGuess(found, f"表头上方“{cell[:40]}”")
+    for wanted in (True, False):
+        for cell in cells_near_first:
+            if bool(_PAY_TITLE.search(cell)) is not wanted:
+                continue
+            found = values.find_period(cell)
+            if found:
+                return PeriodGuess(found, f"标题“{cell[:40]}”")
     found = values.find_period(file_name)
     if found:
         return PeriodGuess(found, f"文件名“{file_name}”")

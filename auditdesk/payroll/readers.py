@@ -48,6 +48,8 @@ class RawSheet:
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
     hidden_columns: frozenset[int] = frozenset()
     hidden: bool = False
+    hidden_rows: frozenset[int] = frozenset()
+    uncached_formulas: frozenset[tuple[int, int]] = frozenset()
 
 
 @dataclass
