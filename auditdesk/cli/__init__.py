@@ -453,6 +453,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return func(args)
     except AuditDeskError as exc:
         print(f"错误：{exc.message}", file=sys.stderr)
+        if getattr(args, "json", False):  # a script reading stdout still gets an object
+            emit_json({"error": {"message": exc.message, "location": exc.location}})
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)

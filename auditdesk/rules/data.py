@@ -114,16 +114,32 @@ _SI_NAMES = tuple(f.value for f in EMPLOYEE_SI)
 def check_arithmetic(
     rule: Rule, ctx: RuleContext, emps: list[EmployeeMonth]
 ) -> Iterator[PayrollFinding]:
+    """Gross against its parts and net against gross less deductions, within one yuan.
+
+    A sheet with columns of amounts that no field was mapped to is not checked (those columns may
+    well explain the difference): one note names them instead. Deductions the company already
+    took inside 应发 (应发 = 各项目 - 扣款) are an explanation, not an error; noted once per sheet.
+    """
     components = tuple(f.value for f in GROSS_COMPONENTS if f in ctx.present)
     net_ready = {F.NET_PAY, F.INCOME_TAX} <= ctx.present
+    unexplained_sheets: dict[tuple[str, str], list[str]] = {}
+    inside: set[tuple[str, str]] = set()
     for emp in emps:
         gross = emp.gross
         if gross is None:
             continue
+        sheet = (emp.row.source_file, emp.row.source_sheet)
+        if sheet in ctx.unmapped_money:
+            unexplained_sheets[sheet] = ctx.unmapped_money[sheet]
+            continue
+        deductions = emp.row.other_deductions or ZERO
         problems = []
+        deducted_inside = False
         if len(components) >= 2:
             parts = _present_sum(emp, components)
-            if abs(gross - parts) > ARITHMETIC_TOLERANCE:
+            if deductions and abs(gross - (parts - deductions)) <= ARITHMETIC_TOLERANCE:
+                deducted_inside = True
+            elif abs(gross - parts) > ARITHMETIC_TOLERANCE:
                 problems.append(
                     f"应发 {yuan(gross)} 与各工资项目之和 {yuan(parts)} 相差 {yuan(gross - parts)}"
                 )
@@ -134,19 +150,37 @@ def check_arithmetic(
                 - _present_sum(emp, _SI_NAMES)
                 - (emp.row.housing_fund_employee or ZERO)
                 - (emp.row.income_tax or ZERO)
-                - (emp.row.other_deductions or ZERO)
+                - (ZERO if deducted_inside else deductions)
             )
-            if abs(net - expected) > ARITHMETIC_TOLERANCE:
+            if (
+                deductions
+                and not deducted_inside
+                and abs(net - expected - deductions) <= (ARITHMETIC_TOLERANCE)
+            ):
+                deducted_inside = True
+            elif abs(net - expected) > ARITHMETIC_TOLERANCE:
                 problems.append(
                     f"实发 {yuan(net)} 与应发减社保、公积金、个税、其他扣款后的 {yuan(expected)} "
                     f"相差 {yuan(net - expected)}"
                 )
+        if deducted_inside:
+            inside.add(sheet)
         if problems:
             yield ctx.finding(
                 rule,
                 emp,
                 "；".join(problems) + "。可能有未识别的工资项目或计算错误，请核对工资表",
             )
+    for (file, sheet), columns in sorted(unexplained_sheets.items()):
+        names = "、".join(c.split(" ", 1)[-1] for c in columns)
+        ctx.notes.append(
+            f"{file} 工作表「{sheet}」有 {len(columns)} 列金额未识别（{names}），"
+            "未核对应发、实发的计算；如需核对，请在列映射中指定这些列"
+        )
+    for file, sheet in sorted(inside):
+        ctx.notes.append(
+            f"{file} 工作表「{sheet}」的应发工资已扣除其他扣款（应发 = 各项目 - 扣款），已按此核对"
+        )
 
 
 ARITHMETIC = Rule(

@@ -15,6 +15,7 @@ from auditdesk.models.common import Area
 from auditdesk.models.finding import Citation, Severity
 from auditdesk.models.payroll import (
     CheckResult,
+    FileReport,
     PayrollField,
     PayrollFinding,
     PayrollRow,
@@ -108,6 +109,8 @@ class RuleContext:
     present: frozenset[PayrollField]
     agreed_pay_day: int | None = None
     notes: list[str] = field(default_factory=list)
+    unmapped_money: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    """(file, sheet) → its columns of amounts that no field was chosen for (``C 请假扣款``)."""
     _lookups: dict[tuple[str, str], Lookup | None] = field(default_factory=dict)
 
     def lookup(self, series: str, period: str) -> Lookup | None:
@@ -148,12 +151,16 @@ class RuleContext:
             message=message,
             legal_basis=list(rule.legal_basis),
             amount=None if amount is None else money(amount),
-            caveat="；".join(c for c in (caveat, emp.ratio_note) if c),
+            caveat="；".join(
+                c for c in (caveat, emp.ratio_note, HIDDEN_ROW if r.hidden else "") if c
+            ),
             source_file=r.source_file,
             source_sheet=r.source_sheet,
             source_row=r.source_row,
         )
 
+
+HIDDEN_ROW = "该行在企业的工资表中被隐藏"
 
 Check = Callable[["Rule", RuleContext, list[EmployeeMonth]], Iterable[PayrollFinding]]
 
@@ -304,6 +311,7 @@ def run_rules(
     present: frozenset[PayrollField] | None = None,
     agreed_pay_day: int | None = None,
     rules: Sequence[Rule] | None = None,
+    reports: Sequence[FileReport] = (),
 ) -> CheckResult:
     """Apply every rule whose input columns exist to ``rows``.
 
@@ -314,11 +322,21 @@ def run_rules(
             even if blank on some rows (a blank 合同签订日期 means "not signed"). Without it, a
             field counts as present when any row has a value.
         agreed_pay_day: the company's agreed pay day (day of the month after the pay month).
+        reports: the import reports of the rows' files: columns of amounts left unmapped on a
+            sheet keep the sum checks off that sheet (they may explain the difference).
     """
     from auditdesk.rules.catalog import RULES
 
     with paused_gc():
-        return _run(rows, region, present, agreed_pay_day, rules if rules is not None else RULES)
+        unmapped = {
+            (f.file, sh.name): sh.unmapped_money
+            for f in reports
+            for sh in f.sheets
+            if sh.unmapped_money
+        }
+        return _run(
+            rows, region, present, agreed_pay_day, rules if rules is not None else RULES, unmapped
+        )
 
 
 def _run(
@@ -327,10 +345,13 @@ def _run(
     present: frozenset[PayrollField] | None,
     agreed_pay_day: int | None,
     rules: Sequence[Rule],
+    unmapped: dict[tuple[str, str], list[str]],
 ) -> CheckResult:
     params = load_params(region)
     have = present if present is not None else present_fields(rows)
-    ctx = RuleContext(params=params, present=have, agreed_pay_day=agreed_pay_day)
+    ctx = RuleContext(
+        params=params, present=have, agreed_pay_day=agreed_pay_day, unmapped_money=unmapped
+    )
     emps = derive(rows, params)
     run: list[str] = []
     skipped: list[RuleSkip] = []

@@ -293,7 +293,7 @@ def check_files(
     check_cancel(cancel)
     progress(0, 1, "核查中…")
     checked = run_rules(result.rows, region=region, present=mapped_fields(result.files),
-                        agreed_pay_day=agreed_pay_day)  # fmt: skip
+                        agreed_pay_day=agreed_pay_day, reports=result.files)  # fmt: skip
     return result, checked
 
 
@@ -304,8 +304,9 @@ def check_audit(ws: Workspace, audit_id: str) -> CheckResult:
         company = tx.require_company(audit.company_id)
         imports = tx.list_payroll_imports(audit_id)
         rows = tx.list_payroll_rows(audit_id)
-    return run_rules(rows, region=audit.region, present=mapped_fields([i.report for i in imports]),
-                     agreed_pay_day=company.pay_day)  # fmt: skip
+    reports = [i.report for i in imports]
+    return run_rules(rows, region=audit.region, present=mapped_fields(reports),
+                     agreed_pay_day=company.pay_day, reports=reports)  # fmt: skip
 
 
 @dataclass(frozen=True)
