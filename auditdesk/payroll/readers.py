@@ -26,6 +26,7 @@ import python_calamine as calamine
 
 from auditdesk.archive import sha256_file
 from auditdesk.errors import AuditDeskError
+from auditdesk.payroll.values import unwrap_excel_text
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -553,6 +554,9 @@ def _csv_sheet(path: Path, text: str) -> RawSheet:
         rows: list[list[Any]] = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     except csv.Error as exc:
         raise _fail(path, f"CSV 格式有误，无法读取（{exc}）。") from exc
+    if '="' in text:
+        # Excel's force-text wrapper ="00123": Excel shows the text inside, so does the importer
+        rows = [[unwrap_excel_text(c) if '="' in c else c for c in r] for r in rows]
     width = max((len(r) for r in rows), default=0)
     for r in rows:
         if len(r) < width:

@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 
 from auditdesk.errors import AuditDeskError
+from auditdesk.payroll.importer import read_payroll
 from auditdesk.payroll.readers import RawSheet, read_workbook
 from tests.builders.payroll_files import (
     HEADER,
@@ -22,6 +23,7 @@ from tests.builders.payroll_files import (
     rewrite_xlsx,
     simple_sheet,
     soffice,
+    write_csv,
     write_xlsx,
 )
 
@@ -244,3 +246,38 @@ def test_csv_has_no_flags(tmp_path: Path) -> None:
     sheet = _only_sheet(path)
     assert sheet.hidden_rows == frozenset()
     assert sheet.uncached_formulas == frozenset()
+
+
+# ------------------------------------------------------------------ CSV wrappers
+def _csv_with_wrapped_ids(path: Path, encoding: str) -> Path:
+    rows = [
+        ["工号", "姓名", "身份证号", "基本工资", "应发工资", "实发工资"],
+        ['="00123"', "王小明", '="310115199001011232"', "8000", "8000", "7200"],
+        ["E002", "李晓红", "\t310115199202021242", "7000", "7000", "6300"],
+        ["E003", "赵大力", "3.10115E+17", "6000", "6000", "5400"],
+        ["=A1+B1", "钱多多", " '310115198001011238", "6000", "6000", "5400"],
+    ]
+    return write_csv(path, rows, encoding=encoding)
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "utf-8", "utf-16"])
+def test_csv_force_text_wrapper_is_unwrapped(tmp_path: Path, encoding: str) -> None:
+    path = _csv_with_wrapped_ids(tmp_path / f"工资-2025-07-{encoding}.csv", encoding)
+    rows = _only_sheet(path).rows
+    assert rows[1][0] == "00123"
+    assert rows[1][2] == "310115199001011232"
+    assert rows[4][0] == "=A1+B1"  # not the wrapper: kept
+
+
+def test_csv_ids_import_clean_and_scientific_notation_is_a_problem(tmp_path: Path) -> None:
+    path = _csv_with_wrapped_ids(tmp_path / "工资2025-07.csv", "gbk")
+    result = read_payroll([path])
+    assert [(r.employee_id, r.id_number) for r in result.rows] == [
+        ("00123", "310115199001011232"),
+        ("E002", "310115199202021242"),
+        ("E003", None),
+        ("=A1+B1", "310115198001011238"),
+    ]
+    problems = result.files[0].sheets[0].problems
+    assert [(p.cell, p.value) for p in problems] == [("C4", "3.10115E+17")]
+    assert "科学计数法" in problems[0].reason
