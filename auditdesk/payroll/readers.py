@@ -1,8 +1,11 @@
-"""Read .xlsx/.xlsm/.xls (python-calamine) and CSV (GBK/GB18030, UTF-8 with or without BOM, UTF-16).
+"""Read .xlsx/.xlsm/.xls/.ods (python-calamine) and CSV (GBK/GB18030, UTF-8 with or without BOM,
+UTF-16).
 
-The format is decided from the file's bytes, not its extension: companies rename files freely, and
-old payroll systems write HTML or CSV with an .xls name. Nothing in a workbook is ever evaluated:
-formulas are read as their cached values and macros are ignored.
+The format is decided from the file's bytes, not its extension: companies rename files freely (an
+.xlsx saved as .xls, a BIFF .xls renamed .xlsx, WPS .et/.ett), and old payroll systems write HTML or
+CSV with an .xls name. Nothing in a workbook is ever evaluated: formulas are read as their cached
+values (a formula saved without one is listed in :attr:`RawSheet.uncached_formulas`) and macros are
+ignored.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import python_calamine as calamine
 
 from auditdesk.archive import sha256_file
 from auditdesk.errors import AuditDeskError
+from auditdesk.payroll.values import unwrap_excel_text
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -41,7 +45,20 @@ MAX_CELLS = 21_000_000
 
 @dataclass
 class RawSheet:
-    """A sheet's cells from A1, as the reader returns them (empty cells are ``""``)."""
+    """A sheet's cells from A1, as the reader returns them (empty cells are ``""``).
+
+    Row and column indexes are 0-based, as in ``rows`` (``rows[2][4]`` is cell E3).
+
+    - ``hidden_columns``: columns hidden in the workbook (.xlsx only).
+    - ``hidden_rows``: rows hidden in the workbook (``<row hidden="1">``), limited to the rows in
+      ``rows``. Only .xlsx/.xlsm files carry them; for .xls and .ods it is always empty, because
+      python-calamine does not expose row visibility for those formats; CSV has no hidden rows.
+    - ``uncached_formulas``: ``(row, col)`` of cells that hold a formula but no saved result
+      (``<f>`` with no ``<v>``, or an empty one), as scripts write workbooks that were never
+      opened and saved in Excel/WPS. calamine reads such a cell as ``""``, so its value is lost,
+      not blank. .xlsx only; a cell may lie beyond the width of ``rows`` when it is the last one
+      of its row and calamine trimmed the empty column.
+    """
 
     name: str
     rows: list[list[Any]]
@@ -160,16 +177,51 @@ def read_workbook(path: Path) -> RawWorkbook:
     return RawWorkbook(path, fmt, digest, _read_calamine(path, fmt))
 
 
+# The extensions from which calamine's ``from_path`` picks each of its readers.
+_CALAMINE_SUFFIXES = {
+    "xls": (".xls", ".xla"),
+    "xlsx": (".xlsx", ".xlsm", ".xlam"),
+    "xlsb": (".xlsb",),
+    "ods": (".ods",),
+}
+
+
+def _open_calamine(path: Path, fmt: str) -> calamine.CalamineWorkbook:
+    """Open ``path`` (whose bytes :func:`sniff` found to be ``fmt``) with the reader its bytes need.
+
+    calamine's ``from_path`` picks its reader from the extension, so it is used only when the name
+    agrees with the bytes (it then streams the file from disk and reports passwords precisely).
+    Any other name (an .xlsx saved as .xls, a BIFF .xls renamed .xlsx, WPS .et/.ett, .xlt, .txt,
+    none) is handed to ``from_filelike``, which recognises the format from the bytes. Nothing is
+    copied to disk. Raises calamine's own errors; the caller words them.
+    """
+    reader = "xlsb" if fmt == "xlsx" and _is_xlsb(path) else fmt
+    if path.suffix.lower() in _CALAMINE_SUFFIXES.get(reader, ()):
+        return calamine.CalamineWorkbook.from_path(str(path))
+    with path.open("rb") as fh:
+        return calamine.CalamineWorkbook.from_filelike(fh)
+
+
+def _is_xlsb(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+    except (OSError, ValueError, *_DAMAGED_ZIP):
+        return False
+    return "xl/workbook.bin" in names and "xl/workbook.xml" not in names
+
+
 def _read_calamine(path: Path, fmt: str) -> list[RawSheet]:
     if fmt == "xlsx":
         _xlsx_check_extents(path)
     try:
-        wb = calamine.CalamineWorkbook.from_path(str(path))
+        wb = _open_calamine(path, fmt)
     except calamine.PasswordError as exc:
         raise _fail(path, "工作簿设有密码，无法读取。请取消密码后另存为新文件再导入。") from exc
     except (calamine.CalamineError, calamine.ZipError, calamine.XmlError, OSError) as exc:
         raise _fail(path, f"文件已损坏或格式不受支持，无法读取（{exc}）。") from exc
     hidden_cols = _xlsx_hidden_columns(path) if fmt == "xlsx" else {}
+    row_flags = _xlsx_row_flags(path) if fmt == "xlsx" else {}
     sheets: list[RawSheet] = []
     try:
         for meta in wb.sheets_metadata:
@@ -185,6 +237,7 @@ def _read_calamine(path: Path, fmt: str) -> list[RawSheet]:
                                   "单元格或是恶意文件；请删除多余的行列后另存再导入。")  # fmt: skip
             rows = sheet.to_python(skip_empty_area=False)
             merged = list(sheet.merged_cell_ranges or [])
+            flags = row_flags.get(meta.name)
             sheets.append(
                 RawSheet(
                     name=meta.name,
@@ -192,6 +245,10 @@ def _read_calamine(path: Path, fmt: str) -> list[RawSheet]:
                     merged=merged,
                     hidden_columns=frozenset(hidden_cols.get(meta.name, ())),
                     hidden=meta.visible != calamine.SheetVisibleEnum.Visible,
+                    hidden_rows=frozenset(r for r in flags.hidden_rows if r < len(rows))
+                    if flags
+                    else frozenset(),
+                    uncached_formulas=frozenset(flags.uncached) if flags else frozenset(),
                 )
             )
     except calamine.PasswordError as exc:
@@ -318,6 +375,147 @@ def _hidden_in_sheet(zf: zipfile.ZipFile, member: str) -> set[int]:
     return hidden
 
 
+@dataclass
+class _RowFlags:
+    hidden_rows: set[int] = field(default_factory=set)
+    uncached: set[tuple[int, int]] = field(default_factory=set)
+
+
+def _xlsx_row_flags(path: Path) -> dict[str, _RowFlags]:
+    """Hidden rows and formulas without a saved result, per sheet name (0-based indexes).
+
+    One streaming pass over each sheet's XML (see :func:`_scan_rows`). Any trouble here only loses
+    the flags, never the import: calamine judges whether the workbook can be read.
+    """
+    result: dict[str, _RowFlags] = {}
+    try:
+        with zipfile.ZipFile(path) as zf:
+            for name, member in _xlsx_sheet_members(zf):
+                flags = _scan_rows(zf, member)
+                if flags.hidden_rows or flags.uncached:
+                    result[name] = flags
+    except (KeyError, ElementTree.ParseError, OSError, ValueError, *_DAMAGED_ZIP):
+        return {}
+    return result
+
+
+_ROOT_PREFIX = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?worksheet[\s>]")
+_CELL_REF = re.compile(rb"""\sr\s*=\s*["']([A-Z]{1,3})([0-9]{1,7})["']""")
+_ROW_REF = re.compile(rb"""\sr\s*=\s*["']([0-9]{1,7})["']""")
+_CELL_TYPE = re.compile(rb"""\st\s*=\s*["'](\w+)["']""")
+_CHUNK = 1 << 22
+_MAX_CARRY = 1 << 24
+
+
+class _SheetPatterns:
+    """The tags of one sheet's XML, with the namespace prefix that sheet uses (usually none)."""
+
+    def __init__(self, prefix: bytes) -> None:
+        p = re.escape(prefix)
+        self.formula_tag = b"<" + prefix + b"f"
+        self.cell_end = b"</" + prefix + b"c>"
+        self.cell_start = b"<" + prefix + b"c"
+        # a row tag whose hidden attribute is set: only searched where "hidden" occurs at all
+        self.hidden_row = re.compile(
+            rb"<" + p + rb"""row\b[^>]*?\shidden\s*=\s*["'](?:1|true|True)["'][^>]*>"""
+        )
+        # a formula, then at most an empty value, then the end of its cell: a formula with no result
+        self.uncached = re.compile(
+            rb"<" + p + rb"f\b[^>]*?(?:/>|>[^<]*</" + p + rb"f>)\s*"
+            rb"(<" + p + rb"v\s*/>|<" + p + rb"v\s*>\s*</" + p + rb"v>)?\s*</" + p + rb"c>"
+        )
+
+
+def _scan_rows(zf: zipfile.ZipFile, member: str) -> _RowFlags:
+    """Find hidden rows and formulas without a result in one sheet's XML, without parsing it.
+
+    The member is read once, in 4 MiB chunks cut after a cell's end tag. A chunk in which neither
+    ``hidden`` nor ``<f`` occurs costs two substring searches, so an ordinary sheet of 60,000 rows
+    is one pass of decompression. Positions come from the ``r`` attributes Excel, WPS, LibreOffice
+    and openpyxl always write; if a flagged row or cell has none, the sheet is read again with an
+    XML parser that counts positions (:func:`_scan_rows_positionally`).
+    """
+    flags = _RowFlags()
+    with zf.open(member) as fh:
+        first = fh.read(_CHUNK)
+        root = _ROOT_PREFIX.search(first)
+        prefix = root.group(1) + b":" if root and root.group(1) else b""
+        pats = _SheetPatterns(prefix)
+        tail, chunk = b"", first
+        while True:
+            buf = tail + chunk
+            if not chunk:
+                tail = b""
+            else:
+                cut = buf.rfind(pats.cell_end)
+                if cut < 0 and len(buf) <= _MAX_CARRY:
+                    tail, chunk = buf, fh.read(_CHUNK)
+                    continue
+                cut = cut + len(pats.cell_end) if cut >= 0 else buf.rfind(b">") + 1
+                buf, tail = buf[:cut], buf[cut:]
+            if not _flag_chunk(buf, pats, flags):
+                return _scan_rows_positionally(zf, member)
+            if not chunk:
+                return flags
+            chunk = fh.read(_CHUNK)
+
+
+def _flag_chunk(buf: bytes, pats: _SheetPatterns, flags: _RowFlags) -> bool:
+    """Add this chunk's hidden rows and uncached formulas; False when one has no ``r``."""
+    if b"hidden" in buf:
+        for match in pats.hidden_row.finditer(buf):
+            ref = _ROW_REF.search(match[0])
+            if ref is None:
+                return False
+            flags.hidden_rows.add(int(ref[1]) - 1)
+    if pats.formula_tag in buf:
+        for match in pats.uncached.finditer(buf):
+            start = buf.rfind(pats.cell_start, 0, match.start())
+            tag = buf[start : buf.index(b">", start) + 1] if start >= 0 else b""
+            cell_type = _CELL_TYPE.search(tag)
+            if match[1] is not None and cell_type is not None and cell_type[1] == b"str":
+                continue  # a text formula whose saved result is the empty string
+            ref = _CELL_REF.search(tag)
+            if ref is None:
+                return False
+            flags.uncached.add((int(ref[2]) - 1, _column_number(ref[1]) - 1))
+    return True
+
+
+def _scan_rows_positionally(zf: zipfile.ZipFile, member: str) -> _RowFlags:
+    """:func:`_scan_rows` for a sheet whose rows or cells omit ``r`` (allowed, rarely written)."""
+    flags = _RowFlags()
+    row = col = -1
+    formula = value = False
+    cell_type = ""
+    with zf.open(member) as fh:
+        for event, elem in ElementTree.iterparse(fh, events=("start", "end")):
+            tag = elem.tag.rpartition("}")[2]
+            if event == "start":
+                if tag == "row":
+                    r = elem.get("r")
+                    row = int(r) - 1 if r and r.isdigit() else row + 1
+                    col = -1
+                    if elem.get("hidden") in ("1", "true", "True"):
+                        flags.hidden_rows.add(row)
+                elif tag == "c":
+                    ref = re.fullmatch(r"([A-Z]{1,3})([0-9]{1,7})", elem.get("r") or "")
+                    col = _column_number(ref[1].encode()) - 1 if ref else col + 1
+                    formula = value = False
+                    cell_type = elem.get("t", "")
+                continue
+            if tag == "f":
+                formula = True
+            elif tag == "v":
+                value = bool(elem.text and elem.text.strip()) or cell_type == "str"
+            elif tag == "c":
+                if formula and not value:
+                    flags.uncached.add((row, col))
+            elif tag == "row":
+                elem.clear()
+    return flags
+
+
 # ------------------------------------------------------------------ CSV
 def decode_text(path: Path) -> tuple[str, str]:
     """Decode a text export: UTF-16 or UTF-8 by BOM, then strict UTF-8, then GB18030 (a superset of
@@ -356,6 +554,9 @@ def _csv_sheet(path: Path, text: str) -> RawSheet:
         rows: list[list[Any]] = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     except csv.Error as exc:
         raise _fail(path, f"CSV 格式有误，无法读取（{exc}）。") from exc
+    if '="' in text:
+        # Excel's force-text wrapper ="00123": Excel shows the text inside, so does the importer
+        rows = [[unwrap_excel_text(c) if '="' in c else c for c in r] for r in rows]
     width = max((len(r) for r in rows), default=0)
     for r in rows:
         if len(r) < width:

@@ -42,6 +42,21 @@ _MONEY_JUNK = str.maketrans("", "", "¥￥元, \u3000\u00a0'")
 _NUMBER_UNITS = re.compile(r"(小时|个小时|工时|天|日|h|H|hrs?|d)$")
 
 
+_EXCEL_TEXT_WRAPPER = re.compile(r'^="((?:[^"]|"")*)"$')
+
+
+def unwrap_excel_text(text: str) -> str:
+    """``="00123"`` → ``00123``: the wrapper Excel users and HR systems put around a CSV field so
+    that Excel keeps it as text (leading zeros, 18-digit IDs). Only that exact form is unwrapped
+    (``""`` inside is a quote); any other text, including one starting with ``=``, is returned
+    unchanged. Surrounding whitespace is ignored."""
+    stripped = text.strip()
+    if not stripped.startswith('="'):
+        return text
+    match = _EXCEL_TEXT_WRAPPER.match(stripped)
+    return match.group(1).replace('""', '"') if match else text
+
+
 def is_empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -64,7 +79,7 @@ def _decimal_from_float(value: float) -> Decimal:
 
 def _text_to_decimal(text: str, *, what: str) -> Decimal:
     raw = text
-    text = unicodedata.normalize("NFKC", text).strip()
+    text = unicodedata.normalize("NFKC", unwrap_excel_text(text)).strip()
     if text in _EXCEL_ERRORS:
         raise CellValueError(f"单元格是公式错误 {text}")
     if text in _NIL_MARKS:
@@ -127,6 +142,9 @@ def parse_number(value: Any) -> Decimal | None:
 
 
 def excel_serial_to_date(serial: float) -> date:
+    """The day of an Excel (1900 system) serial number; a fraction is the time of day and is
+    dropped (45853.5 → 2025-07-15). Raises :class:`CellValueError` outside 1900-01-01..9999-12-31.
+    """
     if not _SERIAL_MIN <= serial <= _SERIAL_MAX:
         raise CellValueError(f"{serial:g} 不是有效的 Excel 日期序号")
     if serial < 61:  # before the fictitious 1900-02-29
@@ -134,11 +152,18 @@ def excel_serial_to_date(serial: float) -> date:
     return _EXCEL_EPOCH + timedelta(days=int(serial))
 
 
-_DATE_PATTERNS = (
-    re.compile(r"^(\d{4})[-./](\d{1,2})[-./](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"),
-    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})[日号]?$"),
-    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+# a time of day after a date: 13:45, 08:00:00, 8:00:00.000, 1:45 PM, 下午1:45, 13时45分, T08:00:00+08:00
+_TIME = (
+    r"(?:[ T]*(?:上午|下午|凌晨|中午|晚上)?\d{1,2}(?::\d{2}(?::\d{2}(?:\.\d+)?)?|时(?:\d{1,2}分"
+    r"(?:\d{1,2}秒)?)?|点(?:\d{1,2}分?)?)\s*(?:[AaPp][Mm])?(?:Z|[+-]\d{2}:?\d{2})?)?"
 )
+_DATE_PATTERNS = (
+    re.compile(r"^(\d{4})[-./](\d{1,2})[-./](\d{1,2})" + _TIME + "$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})[日号]?" + _TIME + "$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})" + _TIME + "$"),
+)
+_SERIAL_WITH_TIME = re.compile(r"^\d{5}\.\d+$")
+"""A date-time serial written as text (45853.5); five digits before the point: 1927 to 2173."""
 
 
 _DATE_SPACES = re.compile(r"\s*([年月日号./-])\s*")
@@ -153,7 +178,12 @@ def _make_date(year: int, month: int, day: int, raw: str) -> date:
 
 def parse_date(value: Any) -> date | None:
     """Real dates, Excel serial numbers, and text as 2025-07-01, 2025.07.01, 2025/7/1, 20250701,
-    2025年7月1日."""
+    2025年7月1日 → ``date``; ``None`` for an empty cell.
+
+    A time of day is dropped wherever it comes: a ``datetime`` (2025-07-15 13:45 → 2025-07-15), a
+    serial with a fraction (45853.5), text with a time (``2025/7/15 13:45``,
+    ``2025-07-15 08:00:00``, ``2025年7月15日 下午1:45``). Raises :class:`CellValueError` for a
+    day that does not exist, a serial outside Excel's range, or text that is not a date."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -171,7 +201,8 @@ def parse_date(value: Any) -> date | None:
     if value is None:
         return None
     if isinstance(value, str):
-        text = _DATE_SPACES.sub(r"\1", unicodedata.normalize("NFKC", value).strip())
+        text = unicodedata.normalize("NFKC", unwrap_excel_text(value)).strip()
+        text = _DATE_SPACES.sub(r"\1", text)
         if not text:
             return None
         for pattern in _DATE_PATTERNS:
@@ -181,6 +212,8 @@ def parse_date(value: Any) -> date | None:
                 return _make_date(y, m, d, value)
         if text.isdigit() and len(text) <= 7:
             return excel_serial_to_date(int(text))
+        if _SERIAL_WITH_TIME.match(text):
+            return excel_serial_to_date(float(text))
         if text in _EXCEL_ERRORS:
             raise CellValueError(f"单元格是公式错误 {text}")
         raise CellValueError(f"“{value}”不是可识别的日期")
@@ -274,9 +307,13 @@ def parse_period(value: Any) -> str | None:
 
 
 def parse_text(value: Any) -> str | None:
-    """Names, departments, employee numbers: numbers stored as numbers become their digits."""
+    """Names, departments, employee numbers → ``str`` (``None`` for an empty cell).
+
+    Numbers stored as numbers become their digits; Excel's force-text wrapper ``="00123"`` is
+    unwrapped (see :func:`unwrap_excel_text`). Raises :class:`CellValueError` for a formula error
+    such as ``#REF!``."""
     if isinstance(value, str):
-        text = value.strip()
+        text = unwrap_excel_text(value).strip()
         if text in _EXCEL_ERRORS:
             raise CellValueError(f"单元格是公式错误 {text}")
         return text or None
@@ -291,14 +328,32 @@ def parse_text(value: Any) -> str | None:
     return str(value)
 
 
-_ID_CLEAN = str.maketrans("", "", " \u3000\u00a0'-")
+_ID_CLEAN = str.maketrans("", "", " \t\r\n\u3000\u00a0\u200b\ufeff'\u2018\u2019`-")
+_ID_SCIENTIFIC = re.compile(r"^[+-]?\d+(?:\.\d*)?E[+-]?\d+$")
+ID_SCIENTIFIC_REASON = (
+    "身份证号被 Excel 改成了科学计数法，后几位已丢失，无法还原；"
+    "请在 Excel 中把该列设为文本后重新导出"
+)
+ID_AS_NUMBER_REASON = (
+    "身份证号被 Excel 存成了数字，只保留 15 位有效数字，后几位已丢失，无法还原；"
+    "请在 Excel 中把该列设为文本后重新录入"
+)
 
 
 def parse_id_number(value: Any) -> str | None:
-    """Resident ID numbers kept as text. A number with 16+ digits has lost its tail to Excel's
-    15-digit precision and cannot be trusted; that is reported, not guessed."""
+    """Resident ID numbers kept as text → upper-case ``str`` (``None`` for an empty cell).
+
+    Text is cleaned of what exports and typists add around the number: Excel's ``="…"`` wrapper,
+    a leading apostrophe or tab, spaces (also full-width and inside the number), dashes, and
+    full-width digits. Raises :class:`CellValueError` when the number is already damaged: text in
+    scientific notation (``3.10115E+17``: :data:`ID_SCIENTIFIC_REASON`), or a number of 16+
+    digits, which has lost its tail to Excel's 15-digit precision
+    (:data:`ID_AS_NUMBER_REASON`); that is reported, not guessed."""
     if isinstance(value, str):
-        text = unicodedata.normalize("NFKC", value).translate(_ID_CLEAN).upper()
+        text = unicodedata.normalize("NFKC", unwrap_excel_text(value)).translate(_ID_CLEAN)
+        text = unwrap_excel_text(text).upper()  # a wrapper behind a tab or apostrophe
+        if _ID_SCIENTIFIC.match(text):
+            raise CellValueError(ID_SCIENTIFIC_REASON)
         return text or None
     if value is None:
         return None
@@ -309,10 +364,7 @@ def parse_id_number(value: Any) -> str | None:
             raise CellValueError(f"“{value}”不是身份证号")
         digits = str(int(value))
         if len(digits) > 15:
-            raise CellValueError(
-                "身份证号以数字格式保存，Excel 只保留 15 位有效数字，后几位已丢失；"
-                "请把该列设为文本后重新录入"
-            )
+            raise CellValueError(ID_AS_NUMBER_REASON)
         return digits
     raise CellValueError(f"“{value}”不是身份证号")
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import shutil
 import subprocess
-from collections.abc import Sequence
+import zipfile
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -52,6 +54,8 @@ class SheetSpec:
     hidden: bool = False
     text_columns: list[int] = field(default_factory=list)
     """0-based columns whose cells get the text number format ("@"), as ID columns usually do."""
+    hidden_rows: list[int] = field(default_factory=list)
+    """1-based row numbers (as Excel shows them) hidden in the sheet."""
 
 
 def write_xlsx(path: Path, sheets: Sequence[SheetSpec]) -> Path:
@@ -72,6 +76,8 @@ def write_xlsx(path: Path, sheets: Sequence[SheetSpec]) -> Path:
             ws.merge_cells(rng)
         for letter in spec.hidden_columns:
             ws.column_dimensions[letter].hidden = True
+        for number in spec.hidden_rows:
+            ws.row_dimensions[number].hidden = True
         if spec.hidden:
             ws.sheet_state = "hidden"
     wb.save(path)
@@ -118,6 +124,31 @@ def convert_to_xls(xlsx: Path, out_dir: Path) -> Path:
     result = out_dir / (xlsx.stem + ".xls")
     assert result.exists(), f"LibreOffice did not write {result}"
     return result
+
+
+def rewrite_xlsx(src: Path, dst: Path, edit_sheet: Callable[[bytes], bytes]) -> Path:
+    """Copy the workbook ``src`` to ``dst`` with every worksheet's XML passed through ``edit_sheet``
+    (to write what openpyxl cannot: cached formula results, rows without ``r``, prefixed tags)."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                data = edit_sheet(data)
+            zout.writestr(info.filename, data)
+    return dst
+
+
+def cache_formula_result(cell: str, value: str) -> Callable[[bytes], bytes]:
+    """An ``edit_sheet`` that gives the formula in ``cell`` (such as ``"E2"``) a saved result, as
+    Excel writes it after calculating; openpyxl saves formulas without one."""
+
+    def edit(xml: bytes) -> bytes:
+        pattern = rb'(<c r="' + cell.encode() + rb'"[^>]*>\s*<f>[^<]*</f>)(?:<v\s*/>|<v>\s*</v>)?'
+        result, n = re.subn(pattern, lambda m: m[1] + b"<v>" + value.encode() + b"</v>", xml)
+        assert n == 1, f"no formula in {cell}"
+        return result
+
+    return edit
 
 
 def encrypt_xlsx(plain: Path, out: Path, password: str = "secret") -> Path:

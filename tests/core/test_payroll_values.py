@@ -180,3 +180,128 @@ def test_text_of_numbers() -> None:
     assert parse_text(" 生产部 ") == "生产部"
     assert parse_text("") is None
     assert parse_text(date(2025, 1, 2)) == "2025-01-02"
+
+
+# ------------------------------------------------------------------ IDs and text from CSV exports
+ID = "310115199001011232"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        f'="{ID}"',  # Excel's force-text wrapper, as HR systems write CSV
+        f' ="{ID}" ',
+        f"\t{ID}",  # a leading tab, the other common trick
+        f"\t'{ID}",
+        f"'{ID}",
+        f"\u2018{ID}",
+        f" {ID} ",
+        f"\u3000{ID}\u3000",
+        full_width(ID),
+        f'\uff1d"{ID}"',  # full-width equals sign
+        f'\t="{ID}"',
+    ],
+)
+def test_id_number_wrappers_are_removed(raw: str) -> None:
+    assert parse_id_number(raw) == ID
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "3.10115E+17",
+        "3.10115199001011E+17",
+        "3.10115E17",
+        "3.10115e+17",
+        "3.10115199001011e17",
+        " 3.10115E+17 ",
+        '="3.10115E+17"',
+        full_width("3.10115E+17"),
+        "3E+17",
+    ],
+)
+def test_id_number_in_scientific_notation_text_is_reported(raw: str) -> None:
+    with pytest.raises(CellValueError) as info:
+        parse_id_number(raw)
+    assert info.value.reason == (
+        "身份证号被 Excel 改成了科学计数法，后几位已丢失，无法还原；"
+        "请在 Excel 中把该列设为文本后重新导出"
+    )
+
+
+def test_id_number_messages_for_text_and_number_agree() -> None:
+    reasons = []
+    for raw in ("3.10115E+17", 3.10115199001011e17, 310115199001011232):
+        with pytest.raises(CellValueError) as info:
+            parse_id_number(raw)
+        reasons.append(info.value.reason)
+    assert all("后几位已丢失，无法还原；请在 Excel 中把该列设为文本后" in r for r in reasons)
+
+
+def test_passport_numbers_are_not_scientific_notation() -> None:
+    assert parse_id_number("E12345678") == "E12345678"
+    assert parse_id_number("G1234567E") == "G1234567E"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ('="00123"', "00123"),
+        (' ="00123" ', "00123"),
+        ('="he said ""hi"""', 'he said "hi"'),
+        ('=""', None),
+        ("\tE0012", "E0012"),
+        ("=A1+B1", "=A1+B1"),  # not the wrapper: kept as written
+        ('="00123"&"4"', '="00123"&"4"'),
+        ('=00123"', '=00123"'),
+        ("=", "="),
+    ],
+)
+def test_text_unwraps_only_the_force_text_wrapper(raw: str, expected: str | None) -> None:
+    assert parse_text(raw) == expected
+
+
+def test_wrapped_amounts_and_dates() -> None:
+    assert parse_money('="6,000.00"') == Decimal("6000.00")
+    assert parse_date('="2025-07-15"') == date(2025, 7, 15)
+
+
+# ------------------------------------------------------------------ dates with a time of day
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (45853.5, date(2025, 7, 15)),
+        (45853.999988, date(2025, 7, 15)),
+        (45853.0001, date(2025, 7, 15)),
+        ("45853.5", date(2025, 7, 15)),
+        (datetime(2025, 7, 15, 13, 45), date(2025, 7, 15)),
+        (datetime(2025, 7, 15, 23, 59, 59, 999999), date(2025, 7, 15)),
+        ("2025/7/15 13:45", date(2025, 7, 15)),
+        ("2025-07-15 08:00:00", date(2025, 7, 15)),
+        ("2025-07-15T08:00:00", date(2025, 7, 15)),
+        ("2025-07-15T08:00:00+08:00", date(2025, 7, 15)),
+        ("2025-07-15 08:00:00.000", date(2025, 7, 15)),
+        ("2025/7/15 1:45 PM", date(2025, 7, 15)),
+        ("2025年7月15日 13:45", date(2025, 7, 15)),
+        ("2025年7月15日 下午1:45", date(2025, 7, 15)),
+        ("2025年7月15日13时45分", date(2025, 7, 15)),
+        ("20250715 08:00", date(2025, 7, 15)),
+        (full_width("2025/7/15 13:45"), date(2025, 7, 15)),
+    ],
+)
+def test_dates_with_a_time_of_day_are_the_day(raw: Any, expected: date) -> None:
+    assert parse_date(raw) == expected
+
+
+def test_excel_serial_with_a_fraction() -> None:
+    from auditdesk.payroll.values import excel_serial_to_date
+
+    assert excel_serial_to_date(45853.5) == date(2025, 7, 15)
+    assert excel_serial_to_date(45853) == date(2025, 7, 15)
+    assert parse_period(45853.5) == "2025-07"
+
+
+@pytest.mark.parametrize("raw", ["2025/7/15 25:99:99x", "2025-07-15 下月", "2025.7"])
+def test_not_dates_even_with_a_time(raw: str) -> None:
+    with pytest.raises(CellValueError):
+        parse_date(raw)
