@@ -73,6 +73,10 @@ def sheet_json(sheet: SheetReport) -> dict[str, Any]:
             for p in sheet.problems
         ],
         "note": sheet.note,
+        "found_rows": sheet.found_rows,
+        "hidden_rows": sheet.hidden_rows,
+        "unmapped_money": sheet.unmapped_money,
+        "remarks": sheet.remarks,
     }
 
 
@@ -112,6 +116,12 @@ def _print_file(f: FileReport) -> None:
             source = f"（依据：{s.period_source}）" if s.period_source else ""
             print(f"    工资月份：{'、'.join(s.periods) or '—'}{source}")
             print(f"    数据行：{s.data_rows}")
+        elif s.found_rows:
+            print(f"    员工数据行：{s.found_rows}（指定 --period YYYY-MM 后可导入）")
+        if s.unmapped_money:
+            print(f"    未映射的金额列：{'、'.join(s.unmapped_money)}")
+        for remark in s.remarks:
+            print(f"    说明：{remark}")
         if s.skipped_rows:
             print(f"    跳过的行：{len(s.skipped_rows)}")
             for k in s.skipped_rows:
