@@ -38,7 +38,8 @@ def test_01_three_row_header_with_vertical_merges() -> None:
     assert fields["F"] == "gross_pay"
     assert fields["H"] == "pension_employee"
     assert fields["J"] == "medical_employee"
-    assert fields["G"] is None and fields["I"] is None  # the employer's shares
+    assert fields["G"] is None  # the employer's shares
+    assert fields["I"] is None
     assert fields["K"] == "net_pay"
     assert result.periods == ["2025-07"]
     assert [r.name for r in result.rows] == ["王小明", "李晓红"]
@@ -73,7 +74,7 @@ def test_04_cumulative_rate_and_tax_base_columns_are_not_monthly_amounts() -> No
     assert fields["K"] == "net_pay"
     rules = {rule for rule, _ in _rules(path)}
     assert "SI.BASE_BELOW_FLOOR" not in rules  # 720 ÷ 8 % = 9,000 ≥ 7,460
-    assert "DATA.ARITHMETIC" not in rules  # 9000 − 720 − 143.4 = 8136.6
+    assert "DATA.ARITHMETIC" not in rules  # 9000 - 720 - 143.4 = 8136.6
 
 
 def test_06_synonym_gaps_rate_suffixed_si_and_combined_si() -> None:
@@ -95,7 +96,7 @@ def test_06_synonym_gaps_rate_suffixed_si_and_combined_si() -> None:
 
 def test_07_unmapped_items_give_a_sheet_note_not_arithmetic_findings() -> None:
     path = CASES / "07-arithmetic-unmapped-items.xlsx"
-    imported, checked = check_files([path])
+    _imported, checked = check_files([path])
     assert [f for f in checked.findings if f.rule == "DATA.ARITHMETIC"] == []
     assert any("金额未识别" in n and "福利补贴" in n for n in checked.notes)
 

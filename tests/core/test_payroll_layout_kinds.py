@@ -35,7 +35,8 @@ def _check_three_row(path: Path) -> None:
     assert fields["F"] == "gross_pay"
     assert fields["H"] == "pension_employee"
     assert fields["J"] == "medical_employee"
-    assert fields["G"] is None and fields["I"] is None
+    assert fields["G"] is None
+    assert fields["I"] is None
     assert fields["K"] == "net_pay"
     assert [r.gross_pay for r in result.rows] == [Decimal(8000), Decimal(8000)]
     assert [r.medical_employee for r in result.rows] == [Decimal(160), Decimal(160)]
@@ -90,7 +91,8 @@ def test_tax_period_never_names_the_work_month(tmp_path: Path) -> None:
     ]
     path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("Sheet1", rows)])
     sheet = read_payroll([path]).files[0].sheets[0]
-    assert sheet.found_rows == 1 and "--period" in sheet.note
+    assert sheet.found_rows == 1
+    assert "--period" in sheet.note
 
 
 def test_nothing_below_total_and_signature_is_an_employee(tmp_path: Path) -> None:
@@ -133,7 +135,10 @@ def test_full_width_colon_signature_and_a_repeated_header_resumes(tmp_path: Path
 
 def test_helper_sheets_are_not_imported_as_employees(tmp_path: Path) -> None:
     pay = [["工号", "姓名", "基本工资", "应发工资", "实发工资"], ["E1", "张三", 6000, 6000, 5400]]
-    attendance = [["工号", "姓名", "部门", "应出勤天数", "实际出勤天数"], ["E1", "张三", "生产部", 22, 21]]
+    attendance = [
+        ["工号", "姓名", "部门", "应出勤天数", "实际出勤天数"],
+        ["E1", "张三", "生产部", 22, 21],
+    ]
     grades = [["级别", "姓名", "基本工资", "岗位工资"], ["一级", "标准", 3000, 500]]
     path = write_xlsx(tmp_path / "2025年7月.xlsx", [
         SheetSpec("工资表", pay), SheetSpec("考勤表", attendance), SheetSpec("级别表", grades),
