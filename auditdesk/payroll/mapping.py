@@ -60,6 +60,9 @@ def _employee_forms(*stems: str) -> tuple[str, ...]:
         forms.append(stem)
         forms += [b + stem for b in before]
         forms += [stem + a for a in after]
+        forms += [
+            b + stem + a for b in ("个人", "员工", "职工") for a in ("合计", "小计", "扣款", "金额")
+        ]
     return tuple(dict.fromkeys(forms))
 
 
