@@ -48,6 +48,11 @@ __all__ = [
 F = PayrollField
 
 
+_GENERATED: set[str] = set()
+"""Wordings ``_employee_forms`` adds; matched exactly or by containment, not by edit similarity
+(2,000 names would make the similarity search slow, and their stems are compared anyway)."""
+
+
 def _employee_forms(*stems: str) -> tuple[str, ...]:
     """An employee contribution named by its stem, bare or with the usual 个人/代扣 wordings."""
     before = ("个人", "个人缴纳", "个人缴", "员工", "职工", "代扣", "扣", "应扣", "应缴")
@@ -63,6 +68,8 @@ def _employee_forms(*stems: str) -> tuple[str, ...]:
         forms += [
             b + stem + a for b in ("个人", "员工", "职工") for a in ("合计", "小计", "扣款", "金额")
         ]
+    plain = {*stems, *(stem + "个人" for stem in stems), *("个人" + stem for stem in stems)}
+    _GENERATED.update(f for f in forms if f not in plain)
     return tuple(dict.fromkeys(forms))
 
 
@@ -185,6 +192,13 @@ _INDEX: dict[str, PayrollField] = {}
 for _field, _names in SYNONYMS.items():
     for _name in _names:
         _INDEX.setdefault(_match_form(_name), _field)
+_SIMILAR: dict[str, PayrollField] = {
+    _match_form(name): field
+    for field, names in SYNONYMS.items()
+    for name in names
+    if name not in _GENERATED
+}
+"""The names compared by edit similarity."""
 
 
 def is_known_header(text: str) -> bool:
@@ -378,19 +392,29 @@ def _exact_candidates(texts: list[str]) -> list[tuple[str, float, bool]]:
 
 def _fuzzy(mains: list[str], raw: str) -> tuple[PayrollField | None, float]:
     best: tuple[PayrollField | None, float] = (None, 0.0)
+    plausible = {f: _plausible(f, raw) for f in PayrollField}
     for main in mains:
         if not main:
             continue
+        matcher = SequenceMatcher(None, "", main)  # ``main`` as the second sequence is cached
         for name, field in _INDEX.items():
-            if not _plausible(field, raw):
+            if not plausible[field]:
                 continue
             if len(name) >= 3 and name in main:
                 score = 0.75 + 0.2 * len(name) / len(main)  # by how much of the header it covers
             elif len(name) == 2 and name in main:
                 score = 0.7  # 扣款 in 请假扣款: too short to tell
+            elif name in _SIMILAR:
+                matcher.set_seq1(name)
+                # Cheap upper bounds first: most of the ~2,000 names cannot beat the best so far.
+                if round(matcher.real_quick_ratio(), 2) <= best[1]:
+                    continue
+                if round(matcher.quick_ratio(), 2) <= best[1]:
+                    continue
+                score = matcher.ratio()
             else:
-                score = SequenceMatcher(None, main, name).ratio()
-            if score > best[1]:
+                continue
+            if round(score, 2) > best[1]:
                 best = (field, round(score, 2))
     return best
 
