@@ -8,7 +8,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from auditdesk.models.common import Area, LabeledEnum, Record, labels
 from auditdesk.models.finding import Citation, Severity
@@ -64,6 +64,10 @@ class PayrollField(LabeledEnum):
     MEDICAL_EMPLOYEE = "medical_employee"
     UNEMPLOYMENT_EMPLOYEE = "unemployment_employee"
     HOUSING_FUND_EMPLOYEE = "housing_fund_employee"
+    SI_EMPLOYEE_TOTAL = "si_employee_total"
+    """The employee's social insurance in one column (养老+医疗+失业…, 社保个人合计)."""
+    SI_HF_EMPLOYEE_TOTAL = "si_hf_employee_total"
+    """The employee's social insurance and housing fund in one column (五险一金个人)."""
     INCOME_TAX = "income_tax"
     OTHER_DEDUCTIONS = "other_deductions"
     NET_PAY = "net_pay"
@@ -104,6 +108,8 @@ labels(
         "medical_employee": "医疗保险（个人）",
         "unemployment_employee": "失业保险（个人）",
         "housing_fund_employee": "住房公积金（个人）",
+        "si_employee_total": "社保个人合计",
+        "si_hf_employee_total": "五险一金个人合计",
         "income_tax": "个人所得税",
         "other_deductions": "其他扣款",
         "net_pay": "实发工资",
@@ -173,6 +179,8 @@ class PayrollRow(BaseModel):
     medical_employee: Decimal | None = None
     unemployment_employee: Decimal | None = None
     housing_fund_employee: Decimal | None = None
+    si_employee_total: Decimal | None = None
+    si_hf_employee_total: Decimal | None = None
     income_tax: Decimal | None = None
     other_deductions: Decimal | None = None
     net_pay: Decimal | None = None
@@ -237,6 +245,42 @@ class CellProblem(BaseModel):
         return f"{self.sheet}!{self.cell}"
 
 
+GUESS_THRESHOLD = 0.9
+"""A guessed mapping (containment or similarity) below this confidence needs the user's
+confirmation before rules rely on it."""
+
+
+class MappingSource(LabeledEnum):
+    """How a column's field was chosen."""
+
+    SYNONYM = "synonym"
+    """The header is one of the known names (or a group label + sub-label that is)."""
+    GUESS = "guess"
+    """The header contains a known name or resembles one; ``confidence`` says how closely."""
+    PROFILE = "profile"
+    """The company's saved mapping profile."""
+    USER = "user"
+    """The mapping given for this import."""
+    NONE = "none"
+    """Not mapped."""
+
+
+labels(
+    MappingSource,
+    {
+        "synonym": "同义词",
+        "guess": "推测",
+        "profile": "企业档案",
+        "user": "用户指定",
+        "none": "未映射",
+    },
+)
+
+LEGACY_AUTO_SYNONYM_CONFIDENCE = 0.95
+"""Reports stored before sources were split say ``auto``; at or above this confidence that was
+an exact synonym (1.0 for the label, 0.95 for sub-label + group label), below it a guess."""
+
+
 class ColumnInfo(BaseModel):
     """A source column: its letter, joined header text and the field it maps onto."""
 
@@ -248,8 +292,32 @@ class ColumnInfo(BaseModel):
     field: PayrollField | None = None
     confidence: float = 0.0
     hidden: bool = False
-    source: str = "auto"
-    """How the field was chosen: ``auto`` (synonym or fuzzy), ``profile``, ``user`` or ``none``."""
+    source: MappingSource = MappingSource.SYNONYM
+    """How the field was chosen (see ``MappingSource``)."""
+    note: str = ""
+    """Why a column whose header names a field was left out, e.g. “累计数，不是本月金额” or
+    “与 D 列“应发工资”竞争“应发工资”，未采用”; empty otherwise."""
+    candidate: PayrollField | None = None
+    """The field the header names when the column was left out for it (see ``note``)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy_auto(cls, data: object) -> object:
+        # Stored reports from before the split: ``auto`` was an exact synonym or a guess.
+        if isinstance(data, dict) and data.get("source") == "auto":
+            confidence = float(data.get("confidence") or 0.0)
+            exact = confidence >= LEGACY_AUTO_SYNONYM_CONFIDENCE
+            data = {**data, "source": MappingSource.SYNONYM if exact else MappingSource.GUESS}
+        return data
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """A guessed field the user has not confirmed, below ``GUESS_THRESHOLD``."""
+        return (
+            self.field is not None
+            and self.source is MappingSource.GUESS
+            and self.confidence < GUESS_THRESHOLD
+        )
 
 
 class SheetReport(BaseModel):
