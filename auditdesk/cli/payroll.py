@@ -16,10 +16,13 @@ from auditdesk.cli.base import (
 from auditdesk.errors import AuditDeskError
 from auditdesk.formatting import format_datetime, format_money, mask_id_number
 from auditdesk.models.payroll import (
+    GUESS_THRESHOLD,
     CheckResult,
+    ColumnInfo,
     ColumnMapping,
     FileReport,
     ImportResult,
+    MappingSource,
     SheetReport,
 )
 
@@ -52,7 +55,10 @@ def sheet_json(sheet: SheetReport) -> dict[str, Any]:
                 "field": c.field.value if c.field else None,
                 "confidence": c.confidence,
                 "hidden": c.hidden,
-                "source": c.source,
+                "source": c.source.value,
+                "source_label": c.source.label,
+                "note": c.note,
+                "candidate": c.candidate.value if c.candidate else None,
             }
             for c in sheet.columns
         ],
@@ -98,6 +104,22 @@ def result_json(result: ImportResult) -> dict[str, Any]:
     }
 
 
+def column_text(c: ColumnInfo) -> str:
+    """``gross_pay（应发工资） · 同义词 1.00`` / ``—（不导入） · 推测为… 需确认`` for one column."""
+    field = f"{c.field.value}（{c.field.label}）" if c.field else "—（不导入）"
+    how = c.source.label
+    if c.field is None and c.candidate is not None:
+        how = f"候选“{c.candidate.label}” {c.confidence:.2f}"
+    elif c.source is MappingSource.GUESS:
+        how += f" {c.confidence:.2f}"
+    parts = [field, how]
+    if c.note:
+        parts.append(c.note)
+    if c.hidden:
+        parts.append("隐藏列")
+    return " · ".join(parts)
+
+
 def _print_file(f: FileReport) -> None:
     encoding = f"，编码 {f.encoding}" if f.encoding else ""
     print(f"文件：{f.file}（{f.format}{encoding}）")
@@ -108,10 +130,7 @@ def _print_file(f: FileReport) -> None:
         if s.header_rows:
             print(f"    表头行：{'、'.join(str(r) for r in s.header_rows)}")
         for c in s.columns:
-            field = f"{c.field.value}（{c.field.label}）" if c.field else "—（不导入）"
-            hidden = " [隐藏列]" if c.hidden else ""
-            print(f"    {c.column:>3} {c.header or '（无表头）'} → {field} 置信度 {c.confidence:.2f}"
-                  f"{hidden}")  # fmt: skip
+            print(f"    {c.column:>3} {c.header or '（无表头）'} → {column_text(c)}")
         if s.imported:
             source = f"（依据：{s.period_source}）" if s.period_source else ""
             print(f"    工资月份：{'、'.join(s.periods) or '—'}{source}")
@@ -142,10 +161,12 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     if args.company:
         with open_workspace(args) as ws:
             result = payroll.inspect_files(
-                ws, paths, company_id=args.company, mapping=mapping, period=args.period
-            )
+                ws, paths, company_id=args.company, mapping=mapping, period=args.period,
+                accept_guesses=args.accept_guesses,
+            )  # fmt: skip
     else:
-        result = payroll.inspect_files(None, paths, mapping=mapping, period=args.period)
+        result = payroll.inspect_files(None, paths, mapping=mapping, period=args.period,
+                                       accept_guesses=args.accept_guesses)  # fmt: skip
     if args.json:
         emit_json(result_json(result))
     else:
@@ -160,7 +181,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     paths = [Path(p) for p in args.files]
     mapping = _mapping(args)
     with open_workspace(args) as ws:
-        outcome = payroll.import_payroll(ws, args.audit, paths, mapping=mapping, period=args.period)
+        outcome = payroll.import_payroll(ws, args.audit, paths, mapping=mapping, period=args.period,
+                                         accept_guesses=args.accept_guesses)  # fmt: skip
     result = outcome.result
     if args.json:
         data = result_json(result)
@@ -285,7 +307,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             pay_day = CompanyInput(name="-", pay_day=args.pay_day).pay_day
         imported, result = payroll.check_files(
             [Path(p) for p in args.files], region=args.region, mapping=_mapping(args),
-            period=args.period, agreed_pay_day=pay_day,
+            period=args.period, agreed_pay_day=pay_day, accept_guesses=args.accept_guesses,
         )  # fmt: skip
     else:
         raise AuditDeskError("请给出要核查的工资表文件，或用 --audit 指定体检。")
@@ -324,6 +346,12 @@ def add_payroll_commands(
     shared.add_argument("--mapping", metavar="FILE", help=MAPPING_HELP)
     shared.add_argument(
         "--period", type=_period_arg, metavar="YYYY-MM", help="所有行都按此工资月份导入"
+    )
+    shared.add_argument(
+        "--accept-guesses",
+        dest="accept_guesses",
+        action="store_true",
+        help=f"采用相似度低于 {GUESS_THRESHOLD:.2f} 的推测映射（默认不采用，须用 --mapping 确认）",
     )
 
     p = psub.add_parser(

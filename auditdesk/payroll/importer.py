@@ -34,7 +34,13 @@ from auditdesk.models.payroll import (
 )
 from auditdesk.payroll import layout, values
 from auditdesk.payroll.layout import Header, PeriodGuess, cell_ref, column_letter
-from auditdesk.payroll.mapping import choose_fields
+from auditdesk.payroll.mapping import (
+    ColumnChoice,
+    MappingSource,
+    choose_fields,
+    looks_like_money_header,
+    looks_like_rate,
+)
 from auditdesk.payroll.readers import RawSheet, RawWorkbook, read_workbook
 from auditdesk.payroll.values import PARSERS, CellValueError, find_period, is_empty
 from auditdesk.progress import CancelToken, ProgressFn, check_cancel, no_progress, paused_gc
@@ -90,8 +96,13 @@ def plan_sheet(
     mapping: ColumnMapping | None = None,
     profile: ColumnMapping | None = None,
     period: str | None = None,
+    accept_guesses: bool = False,
 ) -> SheetPlan:
-    """Find the header, choose a field per column and the sheet's pay month."""
+    """Find the header, choose a field per column and the sheet's pay month.
+
+    ``accept_guesses`` uses fields guessed below ``mapping.GUESS_THRESHOLD`` without confirmation
+    (``payroll … --accept-guesses``); otherwise they are shown and left out.
+    """
     no_period = PeriodGuess(None, "")
     if sheet.hidden:
         return SheetPlan(sheet, None, [], no_period, period,
@@ -118,26 +129,18 @@ def plan_sheet(
         user=mapping,
         profile=profile,
     )
+    sample = [
+        r for r in sheet.rows[header.first_data_row : header.first_data_row + _SAMPLE_ROWS]
+        if not any(isinstance(v, str) and layout.looks_like_label(v) for v in r)
+    ]  # fmt: skip
     columns = [
-        ColumnInfo(
-            index=c,
-            column=column_letter(c),
-            header=header.text(c),
-            field=choices[c].field,
-            confidence=choices[c].confidence,
-            hidden=c in sheet.hidden_columns,
-            source=choices[c].source,
-        )
+        _column_info(c, header, choices[c], c in sheet.hidden_columns, sample, accept_guesses)
         for c in used
     ]
     guess = layout.sheet_period(sheet.name, sheet.rows[: header.rows[0]], file_name)
     day_columns = tuple(
         c.index for c in columns if c.field in OT_HOUR_FIELDS and _counts_days(c.header)
     )
-    sample = [
-        r for r in sheet.rows[header.first_data_row : header.first_data_row + _SAMPLE_ROWS]
-        if not any(isinstance(v, str) and layout.looks_like_label(v) for v in r)
-    ]  # fmt: skip
     plan = SheetPlan(sheet, header, columns, guess, period, day_columns=day_columns,
                      unmapped_money=_unmapped_money(columns, sample))  # fmt: skip
     fields = plan.field_columns()
@@ -191,11 +194,68 @@ def plan_workbook(
     mapping: ColumnMapping | None = None,
     profile: ColumnMapping | None = None,
     period: str | None = None,
+    accept_guesses: bool = False,
 ) -> list[SheetPlan]:
     return [
-        plan_sheet(s, workbook.name, mapping=mapping, profile=profile, period=period)
+        plan_sheet(
+            s,
+            workbook.name,
+            mapping=mapping,
+            profile=profile,
+            period=period,
+            accept_guesses=accept_guesses,
+        )
         for s in workbook.sheets
     ]
+
+
+def _column_info(
+    index: int,
+    header: Header,
+    choice: ColumnChoice,
+    hidden: bool,
+    sample: list[list[Any]],
+    accept_guesses: bool,
+) -> ColumnInfo:
+    """What the import does with one column: the chosen field, unless the column's values are
+    rates (0.08 in a money field) or the field is a guess below ``mapping.GUESS_THRESHOLD`` that
+    nobody confirmed; then the field is shown as ``candidate`` with the reason, and not used."""
+    info = ColumnInfo(
+        index=index, column=column_letter(index), header=header.text(index), field=choice.field,
+        confidence=choice.confidence, hidden=hidden, source=choice.source, note=choice.note,
+        candidate=choice.candidate,
+    )  # fmt: skip
+    field = choice.field
+    if field is None:
+        return info
+    automatic = choice.source in (MappingSource.SYNONYM, MappingSource.GUESS)
+    if (
+        automatic
+        and field.kind is FieldKind.MONEY
+        and looks_like_rate(_sample_numbers(sample, index))
+    ):
+        return info.model_copy(update={
+            "field": None, "candidate": field, "source": MappingSource.NONE,
+            "note": "数值是费率/比例（如 0.08），不是金额，未导入",
+        })  # fmt: skip
+    if info.needs_confirmation and not accept_guesses:
+        return info.model_copy(update={
+            "field": None, "candidate": field,
+            "note": f"推测为“{field.label}”（相似度 {choice.confidence:.2f}），"
+                    "需确认后才导入和核查",
+        })  # fmt: skip
+    return info
+
+
+def _sample_numbers(rows: list[list[Any]], index: int) -> list[Decimal | None]:
+    out: list[Decimal | None] = []
+    for row in rows:
+        if index < len(row) and not is_empty(row[index]):
+            try:
+                out.append(values.parse_money(row[index]))
+            except CellValueError:
+                continue
+    return out
 
 
 class _Memo(dict[Any, Any]):
@@ -473,7 +533,10 @@ def _unmapped_money(columns: list[ColumnInfo], rows: list[list[Any]]) -> list[st
     ``rows`` are the first data rows of the sheet."""
     found = []
     for info in columns:
-        if info.field is not None or info.hidden or _NOT_MONEY.search(info.header or ""):
+        if info.field is not None or info.note or info.hidden or _NOT_MONEY.search(info.header):
+            continue
+        if looks_like_money_header(info.header):
+            found.append(f"{info.column} {info.header}")
             continue
         cells = [r[info.index] for r in rows if info.index < len(r) and not is_empty(r[info.index])]
         amounts = []
@@ -547,6 +610,7 @@ def read_payroll(
     profile: ColumnMapping | None = None,
     period: str | None = None,
     keep_rows: bool = True,
+    accept_guesses: bool = False,
     progress: ProgressFn = no_progress,
     cancel: CancelToken | None = None,
 ) -> ImportResult:
@@ -558,6 +622,7 @@ def read_payroll(
         profile: the company's saved mapping profile.
         period: ``YYYY-MM`` to use for every row, overriding what the files say.
         keep_rows: ``False`` for inspect, which needs only the reports.
+        accept_guesses: use fields guessed below the confidence threshold without confirmation.
 
     Raises:
         AuditDeskError: a file cannot be read at all (names the file); nothing is returned then.
@@ -567,7 +632,9 @@ def read_payroll(
     if period is not None and find_period(period) != period:
         raise AuditDeskError(f"“{period}”不是有效的工资月份，应为 YYYY-MM，如 2025-07")
     with paused_gc():
-        return _read_payroll(paths, mapping, profile, period, keep_rows, progress, cancel)
+        return _read_payroll(
+            paths, mapping, profile, period, keep_rows, accept_guesses, progress, cancel
+        )
 
 
 def _read_payroll(
@@ -576,6 +643,7 @@ def _read_payroll(
     profile: ColumnMapping | None,
     period: str | None,
     keep_rows: bool,
+    accept_guesses: bool,
     progress: ProgressFn,
     cancel: CancelToken | None,
 ) -> ImportResult:
@@ -587,7 +655,8 @@ def _read_payroll(
         check_cancel(cancel)
         progress(0, 1, f"读取 {path.name}（{i + 1}/{len(paths)}）")
         workbook = read_workbook(path)
-        plans = plan_workbook(workbook, mapping=mapping, profile=profile, period=period)
+        plans = plan_workbook(workbook, mapping=mapping, profile=profile, period=period,
+                              accept_guesses=accept_guesses)  # fmt: skip
         sheets: list[SheetReport] = []
         for plan in plans:
             report, parsed = parse_sheet(plan, workbook.name, keep_rows=keep_rows, release=True,

@@ -171,15 +171,15 @@ def check_arithmetic(
                 emp,
                 "；".join(problems) + "。可能有未识别的工资项目或计算错误，请核对工资表",
             )
-    for (file, sheet), columns in sorted(unexplained_sheets.items()):
+    for (file, sheet_name), columns in sorted(unexplained_sheets.items()):
         names = "、".join(c.split(" ", 1)[-1] for c in columns)
         ctx.notes.append(
-            f"{file} 工作表「{sheet}」有 {len(columns)} 列金额未识别（{names}），"
+            f"{file} 工作表「{sheet_name}」有 {len(columns)} 列金额未识别（{names}），"
             "未核对应发、实发的计算；如需核对，请在列映射中指定这些列"
         )
-    for file, sheet in sorted(inside):
+    for file, sheet_name in sorted(inside):
         ctx.notes.append(
-            f"{file} 工作表「{sheet}」的应发工资已扣除其他扣款（应发 = 各项目 - 扣款），已按此核对"
+            f"{file} 工作表「{sheet_name}」的应发工资已扣除其他扣款（应发 = 各项目 - 扣款），已按此核对"
         )
 
 

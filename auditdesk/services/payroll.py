@@ -25,7 +25,7 @@ from auditdesk.models.payroll import (
     PayrollRow,
 )
 from auditdesk.payroll.importer import SheetPlan, plan_workbook, read_payroll
-from auditdesk.payroll.mapping import merge_profile, normalize_header
+from auditdesk.payroll.mapping import MappingSource, merge_profile, normalize_header
 from auditdesk.payroll.readers import RawWorkbook, read_workbook
 from auditdesk.progress import CancelToken, ProgressFn, check_cancel, no_progress
 from auditdesk.rules.catalog import RULES_BY_ID
@@ -47,6 +47,7 @@ def inspect_files(
     company_id: str | None = None,
     mapping: ColumnMapping | None = None,
     period: str | None = None,
+    accept_guesses: bool = False,
     progress: ProgressFn = no_progress,
     cancel: CancelToken | None = None,
 ) -> ImportResult:
@@ -61,6 +62,7 @@ def inspect_files(
         profile=profile,
         period=period,
         keep_rows=False,
+        accept_guesses=accept_guesses,
         progress=progress,
         cancel=cancel,
     )
@@ -122,6 +124,7 @@ def import_payroll(
     *,
     mapping: ColumnMapping | None = None,
     period: str | None = None,
+    accept_guesses: bool = False,
     progress: ProgressFn = no_progress,
     cancel: CancelToken | None = None,
 ) -> ImportOutcome:
@@ -140,8 +143,9 @@ def import_payroll(
         audit = tx.require_audit(audit_id)
         profile = tx.get_mapping_profile(audit.company_id)
     result = read_payroll(
-        paths, mapping=mapping, profile=profile, period=period, progress=progress, cancel=cancel
-    )
+        paths, mapping=mapping, profile=profile, period=period, accept_guesses=accept_guesses,
+        progress=progress, cancel=cancel,
+    )  # fmt: skip
     if not result.rows:
         notes = "；".join(
             f"{f.file}「{s.name}」：{s.note or '没有数据行'}"
@@ -192,7 +196,7 @@ def used_mapping(result: ImportResult) -> ColumnMapping:
             for c in s.columns:
                 if not c.header:
                     continue
-                if c.field is not None or c.source in ("user", "profile"):
+                if c.field is not None or c.source in (MappingSource.USER, MappingSource.PROFILE):
                     columns[normalize_header(c.header)] = c.field
     return ColumnMapping(columns=columns)
 
@@ -279,6 +283,7 @@ def check_files(
     mapping: ColumnMapping | None = None,
     period: str | None = None,
     agreed_pay_day: int | None = None,
+    accept_guesses: bool = False,
     progress: ProgressFn = no_progress,
     cancel: CancelToken | None = None,
 ) -> tuple[ImportResult, CheckResult]:
@@ -287,7 +292,8 @@ def check_files(
     Raises:
         AuditDeskError: no file could be read, or no sheet held payroll rows.
     """
-    result = read_payroll(paths, mapping=mapping, period=period, progress=progress, cancel=cancel)
+    result = read_payroll(paths, mapping=mapping, period=period, accept_guesses=accept_guesses,
+                          progress=progress, cancel=cancel)  # fmt: skip
     if not result.rows:
         raise AuditDeskError(f"没有可检查的工资数据。{_not_imported(result)}")
     check_cancel(cancel)

@@ -231,7 +231,8 @@ class FindingsTab(QWidget):
         self.severity.setCurrentIndex(self.severity.findData(f.severity.value))
         self.status.setCurrentIndex(self.status.findData(f.status.value))
         self.remedy.setPlainText(f.remedy)
-        self.due.setDate(QDate(f.due_date) if f.due_date else NO_DATE)
+        due = f.due_date
+        self.due.setDate(QDate(due.year, due.month, due.day) if due else NO_DATE)
         self.owner.setText(f.owner)
         money = f"；涉及金额 {format_money(f.money_at_stake)}" if f.money_at_stake else ""
         self.basis.setText("；".join(c.display() for c in f.legal_basis) + money)
