@@ -39,6 +39,8 @@ EXCLUDED_ALLOWANCES = (
     F.HOUSING_ALLOWANCE,
 )
 EMPLOYEE_SI = (F.PENSION_EMPLOYEE, F.MEDICAL_EMPLOYEE, F.UNEMPLOYMENT_EMPLOYEE)
+SI_COLUMNS = (*EMPLOYEE_SI, F.SI_EMPLOYEE_TOTAL, F.SI_HF_EMPLOYEE_TOTAL)
+"""Any of these shows what the employee paid into social insurance (the last with housing fund)."""
 _EXCLUDED_NAMES = tuple(f.value for f in EXCLUDED_ALLOWANCES)
 _SI_NAMES = tuple(f.value for f in EMPLOYEE_SI)
 
@@ -248,11 +250,15 @@ def derive(rows: Sequence[PayrollRow], params: RegionParams) -> list[EmployeeMon
                 ident = id_cache[number] = parse_id(number)
         excluded = _sum(row, _EXCLUDED_NAMES)
         si = _sum(row, _SI_NAMES)
+        if not si:  # a combined column: 社保个人合计, else 五险一金 (SI and HF together)
+            si = values["si_employee_total"] or values["si_hf_employee_total"] or si
         ratio, note = _ratio(row, start, end)
         retired, retirement_note = _retired(ident, row.period, params, retire_cache)
         gross = values["gross_pay"]
         ot_pay = values["ot_pay"] or ZERO
         hf = values["housing_fund_employee"]
+        if hf is None and values["si_hf_employee_total"] is not None and si:
+            hf = ZERO  # already inside the combined 五险一金 amount taken as ``si``
         normal = None if gross is None else gross - ot_pay - excluded
         eligible = None if normal is None else normal - si - (hf or ZERO)
         ot_hours = (values["ot_hours_workday"] or ZERO, values["ot_hours_restday"] or ZERO,

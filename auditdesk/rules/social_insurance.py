@@ -9,7 +9,16 @@ from decimal import Decimal
 from auditdesk.models.common import Area
 from auditdesk.models.finding import Severity
 from auditdesk.models.payroll import PayrollFinding
-from auditdesk.rules.engine import ZERO, EmployeeMonth, F, Rule, RuleContext, cite, yuan
+from auditdesk.rules.engine import (
+    SI_COLUMNS,
+    ZERO,
+    EmployeeMonth,
+    F,
+    Rule,
+    RuleContext,
+    cite,
+    yuan,
+)
 
 SI_PENSION_RATE = Decimal("0.08")
 
@@ -59,7 +68,7 @@ SI_NOT_PAID = Rule(
     title="未缴纳社会保险",
     area=Area.SOCIAL_INSURANCE,
     severity=Severity.HIGH,
-    needs_any=(F.PENSION_EMPLOYEE, F.MEDICAL_EMPLOYEE, F.UNEMPLOYMENT_EMPLOYEE),
+    needs_any=SI_COLUMNS,
     legal_basis=(
         cite(
             "社会保险法",
