@@ -319,14 +319,22 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 INSPECT_HELP = """\
-逐个文件、逐个工作表列出：表头行、每列的表头文字、对应字段与置信度、识别出的工资月份、数据行数、
-跳过的行及原因、无法读取的单元格（位置、原值、原因）。不写入任何数据。
+逐个文件、逐个工作表列出：表头行、每列的表头文字、对应字段及映射依据（同义词、企业档案、用户指定、
+推测及相似度）、未采用的原因（累计数、费率、计税基数、单位缴纳部分、与另一列竞争…）、识别出的工资
+月份及依据、数据行数、跳过的行及原因、无法读取的单元格（位置、原值、原因）、未映射的金额列和导入说明
+（按天计的加班、隐藏行、表尾之后的内容、其他工作表的副本）。不写入任何数据。
+相似度低于 0.90 的推测映射不采用，须用 --mapping 确认，或加 --accept-guesses。
 
---json 的结构：
-{"files":[{"file":…, "sheets":[{"name":…, "header_rows":[3,4],
-  "columns":[{"column":"A","header":"工号","field":"employee_id","confidence":1.0}],
-  "periods":["2025-07"], "data_rows":N, "skipped_rows":[{"row":40,"reason":"subtotal"}],
-  "problems":[{"cell":"K17","value":"abc","reason":"…"}]}]}]}
+--json 的结构（文件无法读取时输出 {"error":{"message":…,"location":…}}，退出码 2）：
+{"files":[{"file":…, "format":"xlsx", "encoding":"", "sheets":[{"name":…, "header_rows":[3,4],
+  "columns":[{"column":"A", "header":"工号", "field":"employee_id", "confidence":1.0,
+              "hidden":false, "source":"synonym|guess|profile|user|none", "source_label":"同义词",
+              "note":"未采用的原因，或空", "candidate":"未采用时表头所指的字段，或 null"}],
+  "periods":["2025-07"], "period_source":"工作表名“2025年7月”", "data_rows":N,
+  "found_rows":N（缺少工资月份、未导入时识别到的员工行）, "hidden_rows":[3],
+  "unmapped_money":["C 请假扣款"], "remarks":["…"], "note":"未导入的原因，或空",
+  "skipped_rows":[{"row":40, "reason":"subtotal", "label":"小计行"}],
+  "problems":[{"cell":"K17", "value":"abc", "reason":"…", "field":"gross_pay"}]}]}]}
 """
 
 MAPPING_HELP = (

@@ -18,7 +18,8 @@ def test_inspect_json_has_the_documented_shape(cli: CliRunner) -> None:
     assert sheet["header_rows"] == [3, 4]
     assert sheet["columns"][0] == {
         "column": "A", "header": "工号", "field": "employee_id", "confidence": 1.0,
-        "hidden": False, "source": "auto",
+        "hidden": False, "source": "synonym", "source_label": "同义词", "note": "",
+        "candidate": None,
     }  # fmt: skip
     assert sheet["periods"] == ["2025-07"]
     assert sheet["data_rows"] == 45
@@ -177,3 +178,47 @@ def test_followup_visit_from_the_cli(cli: CliRunner) -> None:
     assert "XXXXXXXX" in bad.stderr
     board = cli("dashboard", "--json").json()
     assert (board["found"], board["closed"]) == (3, 2)
+
+
+def test_inspect_shows_sources_reasons_and_withheld_guesses(cli: CliRunner, tmp_path: Path) -> None:
+    rows = [
+        ["工号", "姓名", "应发工资", "累计应发工资", "养老保险个人费率", "应发工资合计数额"],
+        ["E1", "张三", 8000, 56000, 0.08, 8000],
+    ]
+    path = write_xlsx(tmp_path / "2025-07.xlsx", [SheetSpec("工资", rows)])
+    done = cli("payroll", "inspect", "--json", str(path), data_dir=False)
+    assert done.returncode == 0, done.stderr
+    columns = {c["column"]: c for c in done.json()["files"][0]["sheets"][0]["columns"]}
+    assert columns["C"]["source"] == "synonym"
+    assert columns["D"]["field"] is None
+    assert columns["D"]["note"] == "累计数，不是本月金额"
+    assert columns["E"]["field"] is None
+    assert "费率" in columns["E"]["note"]
+    text = cli("payroll", "inspect", str(path), data_dir=False).stdout
+    assert "D 累计应发工资 → —（不导入） · 候选“应发工资”" in text
+
+
+def test_unconfirmed_guess_is_withheld_until_accepted(cli: CliRunner, tmp_path: Path) -> None:
+    rows = [["工号", "姓名", "实发数", "应发工资小记"], ["E1", "张三", 2000, 2000]]
+    path = write_xlsx(tmp_path / "2025-07.xlsx", [SheetSpec("工资", rows)])
+    plain = cli("payroll", "inspect", "--json", str(path), data_dir=False).json()
+    [guess] = [c for c in plain["files"][0]["sheets"][0]["columns"] if c["column"] == "D"]
+    assert guess["source"] == "guess"
+    assert guess["field"] is None
+    assert guess["candidate"] == "gross_pay"
+    assert "需确认" in guess["note"]
+    checked = cli("payroll", "check", "--json", str(path), data_dir=False).json()
+    assert "PAY.MIN_WAGE" not in {f["rule"] for f in checked["findings"]}
+    accepted = cli("payroll", "check", "--json", "--accept-guesses", str(path),
+                   data_dir=False).json()  # fmt: skip
+    assert "PAY.MIN_WAGE" in {f["rule"] for f in accepted["findings"]}
+
+
+def test_refused_file_still_prints_json(cli: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "工资.xlsx"
+    path.write_bytes(b"%PDF-1.4 not a spreadsheet")
+    done = cli("payroll", "inspect", "--json", str(path), data_dir=False)
+    assert done.returncode == 2
+    error = done.json()["error"]
+    assert "PDF" in error["message"]
+    assert error["location"] == str(path)

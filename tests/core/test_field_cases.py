@@ -181,7 +181,7 @@ def test_06_combined_employee_si_column_feeds_the_rules(tmp_path: Path) -> None:
     rows = [
         ["工号", "姓名", "入职日期", "应发工资", "社保个人合计", "实发工资"],
         ["E1", "张三", "2020-01-01", 8000, 0, 8000],  # nothing paid: SI.NOT_PAID runs and fires
-        ["E2", "李四", "2020-01-01", 3000, 315, 2685],  # 3,000 − 315 = 2,685 < 2,740
+        ["E2", "李四", "2020-01-01", 3000, 315, 2685],  # 3,000 - 315 = 2,685 < 2,740
     ]
     path = write_xlsx(tmp_path / "2025-08.xlsx", [SheetSpec("工资", rows)])
     _imported, checked = check_files([path])
@@ -189,4 +189,4 @@ def test_06_combined_employee_si_column_feeds_the_rules(tmp_path: Path) -> None:
     assert ("SI.NOT_PAID", "张三") in rules
     assert ("PAY.MIN_WAGE", "李四") in rules
     [min_wage] = [f for f in checked.findings if f.rule == "PAY.MIN_WAGE"]
-    assert min_wage.amount == Decimal("55.00")  # 2,740 − (3,000 − 315)
+    assert min_wage.amount == Decimal("55.00")  # 2,740 - (3,000 - 315)
