@@ -211,3 +211,58 @@ def test_preview_greys_the_rows_that_will_be_skipped(
     assert model.data(subtotal, Qt.ItemDataRole.ForegroundRole) is not None
     assert model.data(subtotal, Qt.ItemDataRole.ToolTipRole) == "跳过：小计行"
     assert model.data(model.index(4, 1), Qt.ItemDataRole.ForegroundRole) is None
+
+
+def test_guessed_column_waits_for_confirmation(qtbot: Any, wizard: PayrollImportWizard,
+                                               ws: Workspace, audit: Audit,
+                                               tmp_path: Path) -> None:  # fmt: skip
+    from auditdesk.gui.wizards.payroll_import import GUESS_BRUSH
+
+    rows: list[list[Any]] = [["工号", "姓名", "实发数", "应发工资小记"], ["E1", "张三", 2000, 2000]]
+    path = write_xlsx(tmp_path / "2025-07.xlsx", [SheetSpec("工资", rows)])
+    _to_mapping_page(qtbot, wizard, path)
+    page = wizard.mapping_page
+    table = page.table
+    row = next(r for r in range(table.rowCount()) if table.item(r, 1).text() == "应发工资小记")
+    assert table.item(row, 1).background() == GUESS_BRUSH
+    assert "推测为“应发工资”，待确认" in table.item(row, 5).text()
+    assert "1 列是推测的映射" in page.guesses.text()
+    combo = table.cellWidget(row, 3)
+    assert combo.currentData() is None  # not imported until confirmed
+    page.accept_guesses_button.click()
+    row = next(r for r in range(table.rowCount()) if table.item(r, 1).text() == "应发工资小记")
+    assert table.cellWidget(row, 3).currentData() == PayrollField.GROSS_PAY.value
+    assert table.item(row, 5).text() == "本次指定"
+    assert page.guesses.text() == ""
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.summary_page, timeout=15000)
+    assert payroll.load_rows(ws, audit.id)[0].gross_pay == 2000
+
+
+def test_wheel_over_a_mapping_drop_down_does_not_remap(qtbot: Any, wizard: PayrollImportWizard,
+                                                      tmp_path: Path) -> None:  # fmt: skip
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    _to_mapping_page(qtbot, wizard, _workbook(tmp_path))
+    table = wizard.mapping_page.table
+    combo = table.cellWidget(1, 3)
+    before = combo.currentIndex()
+    event = QWheelEvent(QPointF(5, 5), QPointF(combo.mapToGlobal(QPoint(5, 5))), QPoint(0, 0),
+                        QPoint(0, -120), Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+                        Qt.ScrollPhase.NoScrollPhase, False)  # fmt: skip
+    QApplication.sendEvent(combo, event)
+    assert combo.currentIndex() == before
+    assert wizard.draft.overrides == {}
+
+
+def test_summary_lists_the_import_remarks(qtbot: Any, wizard: PayrollImportWizard,
+                                          tmp_path: Path) -> None:  # fmt: skip
+    rows: list[list[Any]] = [["工号", "姓名", "基本工资", "应发工资", "实发工资"],
+                             ["E1", "张三", 6000, 6000, 5400], ["E2", "李四", 1200, 1200, 1200]]  # fmt: skip
+    path = write_xlsx(tmp_path / "2025-07.xlsx", [SheetSpec("工资", rows, hidden_rows=[3])])
+    _to_mapping_page(qtbot, wizard, path)
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.summary_page, timeout=15000)
+    assert "第 3 行为隐藏行（李四）" in wizard.summary_page.summary.text()

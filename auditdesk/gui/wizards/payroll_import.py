@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QBrush, QColor, QDragEnterEvent, QDropEvent, QWheelEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -39,7 +39,7 @@ from auditdesk.gui.context import AppContext
 from auditdesk.gui.dialogs.errors import report_failure
 from auditdesk.gui.wizards.sheet_preview import SheetPreviewModel, display_cell
 from auditdesk.gui.worker import Job, JobRunner
-from auditdesk.models.payroll import ColumnMapping, PayrollField
+from auditdesk.models.payroll import ColumnInfo, ColumnMapping, MappingSource, PayrollField
 from auditdesk.payroll.importer import SheetPlan
 from auditdesk.payroll.layout import split_cell_ref
 from auditdesk.payroll.mapping import normalize_header
@@ -251,7 +251,36 @@ def _period_text(plan: SheetPlan) -> str:
 
 # ------------------------------------------------------------------ 3. mapping
 COLS = ["列", "表头", "示例", "对应字段", "置信度", "依据"]
-SOURCE_LABELS = {"auto": "自动识别", "profile": "上次保存的映射", "user": "本次指定", "none": "—"}
+SOURCE_LABELS = {
+    MappingSource.SYNONYM: "同义词",
+    MappingSource.GUESS: "推测",
+    MappingSource.PROFILE: "上次保存的映射",
+    MappingSource.USER: "本次指定",
+    MappingSource.NONE: "—",
+}
+GUESS_BRUSH = QBrush(QColor("#ffe2a8"))
+"""A guessed field waiting for the user's confirmation."""
+LEFT_OUT_BRUSH = QBrush(QColor("#eeeeee"))
+
+
+def awaiting_confirmation(col: ColumnInfo) -> bool:
+    """A guessed field the import leaves out until the user picks it."""
+    return col.field is None and col.source is MappingSource.GUESS and col.candidate is not None
+
+
+class NoWheelComboBox(QComboBox):
+    """A drop-down the mouse wheel never changes unless it has focus: scrolling a long mapping
+    list must scroll the list, not silently remap the column under the pointer."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if self.hasFocus():
+            super().wheelEvent(event)
+        else:
+            event.ignore()  # the table under it scrolls instead
 
 
 class MappingPage(QWizardPage):
@@ -285,15 +314,36 @@ class MappingPage(QWizardPage):
         top.addWidget(self.chooser, 1)
         top.addWidget(QLabel("工资月份："))
         top.addWidget(self.period_edit)
+        self.guesses = QLabel("")
+        self.guesses.setWordWrap(True)
+        self.accept_guesses_button = QPushButton("采用全部推测")
+        self.accept_guesses_button.setToolTip("把标为橙色的推测映射全部确认为对应字段")
+        self.accept_guesses_button.clicked.connect(self.accept_all_guesses)
+        guess_row = QHBoxLayout()
+        guess_row.addWidget(self.guesses, 1)
+        guess_row.addWidget(self.accept_guesses_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.period_error)
         layout.addWidget(self.note)
+        layout.addLayout(guess_row)
         layout.addWidget(self.table, 1)
 
     def initializePage(self) -> None:
         self.chooser.fill(self.draft)
         self.refresh()
+
+    def pending_guesses(self) -> list[ColumnInfo]:
+        """Guessed columns in every sheet that still wait for confirmation."""
+        return [c for _f, plan in self.draft.sheets() for c in plan.columns
+                if awaiting_confirmation(c)]  # fmt: skip
+
+    def accept_all_guesses(self) -> None:
+        for col in self.pending_guesses():
+            self.draft.overrides[normalize_header(col.header)] = col.candidate
+        self.draft.replan()
+        self.refresh()
+        self.mapping_changed.emit()
 
     def current_plan(self) -> SheetPlan | None:
         sheets = self.draft.sheets()
@@ -308,6 +358,14 @@ class MappingPage(QWizardPage):
         self.note.setText(f"不导入：{plan.note}" if plan.note else _period_text(plan))
         first = plan.header.first_data_row if plan.header else 0
         samples = plan.sheet.rows[first : first + 3]
+        pending = self.pending_guesses()
+        self.guesses.setText(
+            f"有 {len(pending)} 列是推测的映射（橙色），确认前不导入、不核查：请在下拉框中选择字段，"
+            "或点“采用全部推测”。"
+            if pending
+            else ""
+        )
+        self.accept_guesses_button.setVisible(bool(pending))
         self.table.setRowCount(len(plan.columns))
         for r, col in enumerate(plan.columns):
             hidden = "（隐藏）" if col.hidden else ""
@@ -316,12 +374,24 @@ class MappingPage(QWizardPage):
                 for row in samples
                 if col.index < len(row) and row[col.index] not in (None, "")
             )
+            basis = SOURCE_LABELS.get(col.source, "")
+            if awaiting_confirmation(col) and col.candidate is not None:
+                basis = f"推测为“{col.candidate.label}”，待确认"
+            elif col.note:
+                basis = col.note
             for c, text in enumerate(
                 [col.column + hidden, col.header or "（无表头）", sample, "",
-                 f"{col.confidence:.2f}" if col.field else "", SOURCE_LABELS.get(col.source, "")]
+                 f"{col.confidence:.2f}" if col.field or col.candidate else "", basis]
             ):  # fmt: skip
-                self.table.setItem(r, c, QTableWidgetItem(text))
-            combo = QComboBox()
+                item = QTableWidgetItem(text)
+                if awaiting_confirmation(col):
+                    item.setBackground(GUESS_BRUSH)
+                elif col.note and col.field is None:
+                    item.setBackground(LEFT_OUT_BRUSH)
+                if c == 5 and col.note:
+                    item.setToolTip(col.note)
+                self.table.setItem(r, c, item)
+            combo = NoWheelComboBox()
             combo.addItem(NOT_IMPORTED, None)
             for f in PayrollField:
                 combo.addItem(f"{f.label}（{f.value}）", f.value)
@@ -482,6 +552,11 @@ class SummaryPage(QWizardPage):
         if outcome.replaced:
             lines.append(f"替换了此前导入的 {outcome.replaced} 个相同文件。")
         lines += [f"未导入的工作表 — {n}" for n in not_imported]
+        for f in result.files:
+            for s in f.sheets:
+                if s.unmapped_money:
+                    lines.append(f"「{s.name}」未映射的金额列：{'、'.join(s.unmapped_money)}")
+                lines += [f"「{s.name}」{remark}" for remark in s.remarks]
         self.summary.setText("\n".join(lines))
         self._rows = []
         self.problems.setRowCount(len(problems))
