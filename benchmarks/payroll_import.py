@@ -4,7 +4,7 @@ Generates (once, cached in the temp dir) a workbook of 60,000 rows x 30 columns 
 employees x 6 months — with a title row, text-formatted ID numbers, dates and money, then runs
 each measurement in a fresh subprocess and prints wall time and peak RSS.
 
-    .venv/bin/python benchmarks/payroll_import.py [--rows 60000] [--keep]
+    .venv/bin/python benchmarks/payroll_import.py [--rows 60000] [--repeat 3] [--baseline DIR]
 
 Targets: the import within 1.5x the bare read in time and 2x in peak memory (issue 4); import +
 all payroll rules within 2x the bare read time (issue 5). Since issue 9 the import first scans each
@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -128,10 +130,16 @@ def generate(path: Path, rows: int) -> None:
     wb.save(path)
 
 
-def run_child(code: str, path: Path) -> dict[str, float]:
+def run_child(code: str, path: Path, source: Path | None = None) -> dict[str, float]:
+    """Run ``code`` in a fresh interpreter; ``source`` puts another checkout's ``auditdesk``
+    first on the path (for ``--baseline``)."""
+    env = dict(os.environ)
+    if source is not None:
+        env["PYTHONPATH"] = str(source)
     done = subprocess.run(
-        [sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True
-    )
+        [sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True,
+        env=env,
+    )  # fmt: skip
     result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 
@@ -140,6 +148,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=60_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="DIR",
+        help="another checkout (e.g. a git worktree of main): its import is timed alternately "
+        "with this one's, and the medians compared (the machine's noise hits both alike)",
+    )
     args = parser.parse_args()
     path = Path(tempfile.gettempdir()) / f"auditdesk-bench-{args.rows}x30.xlsx"
     if not path.exists():
@@ -172,6 +187,16 @@ def main() -> int:
         "findings": int(checked[0]["findings"]),
         "rules_run": int(checked[0]["rules_run"]),
     }
+    if args.baseline is not None:
+        pairs = [
+            (run_child(CHILD_IMPORT, path, args.baseline), run_child(CHILD_IMPORT, path))
+            for _ in range(max(args.repeat, 5))
+        ]
+        old = statistics.median(a["seconds"] for a, _ in pairs)
+        new = statistics.median(b["seconds"] for _, b in pairs)
+        figures["baseline_import_median_s"] = round(old, 2)
+        figures["import_median_s"] = round(new, 2)
+        figures["change_vs_baseline"] = f"{(new / old - 1) * 100:+.1f}%"
     print(json.dumps(figures, indent=2))
     ok_time, ok_mem = figures["time_ratio"] <= 1.5, figures["memory_ratio"] <= 2.0
     ok_rules = figures["import_and_rules_ratio"] <= 2.0
