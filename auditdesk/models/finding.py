@@ -29,6 +29,47 @@ labels(
 )
 
 
+class Certainty(LabeledEnum):
+    """Whether a finding follows from the file alone or rests on a fact the file cannot show.
+
+    A finding that depends on an unstated fact (the contract wage, the kind of a deduction, a
+    retirement) is never above 中: it says which fact to verify.
+    """
+
+    DEFINITE = "definite"
+    DEPENDS = "depends"
+
+
+labels(Certainty, {"definite": "可确定", "depends": "待核实"})
+
+
+class MoneyKind(LabeledEnum):
+    """What an amount is. Amounts of different kinds are never added together."""
+
+    WAGES_OWED = "wages_owed"
+    CONTRIBUTIONS_OWED = "contributions_owed"
+    EXPOSURE = "exposure"
+    FINE_RISK = "fine_risk"
+    PAID_LATE = "paid_late"
+
+    @property
+    def owed(self) -> bool:
+        """Money the company owes and can pay back (what "money recovered" counts)."""
+        return self in (MoneyKind.WAGES_OWED, MoneyKind.CONTRIBUTIONS_OWED)
+
+
+labels(
+    MoneyKind,
+    {
+        "wages_owed": "应补发工资",
+        "contributions_owed": "应补缴社保公积金",
+        "exposure": "赔偿风险（二倍工资等）",
+        "fine_risk": "罚款风险",
+        "paid_late": "迟付金额（非欠付）",
+    },
+)
+
+
 class FindingOrigin(LabeledEnum):
     CHECKLIST = "checklist"
     PAYROLL = "payroll"

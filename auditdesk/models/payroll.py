@@ -11,7 +11,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from auditdesk.models.common import Area, LabeledEnum, Record, labels
-from auditdesk.models.finding import Citation, Severity
+from auditdesk.models.finding import Certainty, Citation, MoneyKind, Severity
 
 _PERIOD_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
@@ -49,6 +49,12 @@ class PayrollField(LabeledEnum):
     BASE_PAY = "base_pay"
     POSITION_PAY = "position_pay"
     BONUS = "bonus"
+    ANNUAL_BONUS = "annual_bonus"
+    CONTRACT_WAGE = "contract_wage"
+    EMPLOYMENT_TYPE = "employment_type"
+    WORK_HOURS = "work_hours"
+    HOURLY_RATE = "hourly_rate"
+    PAID_LEAVE_DAYS = "paid_leave_days"
     OT_HOURS_WORKDAY = "ot_hours_workday"
     OT_HOURS_RESTDAY = "ot_hours_restday"
     OT_HOURS_HOLIDAY = "ot_hours_holiday"
@@ -70,6 +76,7 @@ class PayrollField(LabeledEnum):
     """The employee's social insurance and housing fund in one column (五险一金个人)."""
     INCOME_TAX = "income_tax"
     OTHER_DEDUCTIONS = "other_deductions"
+    ABSENCE_DEDUCTIONS = "absence_deductions"
     NET_PAY = "net_pay"
     PAY_DATE = "pay_date"
     PERIOD = "period"
@@ -93,6 +100,12 @@ labels(
         "base_pay": "基本工资",
         "position_pay": "岗位工资",
         "bonus": "奖金/绩效",
+        "annual_bonus": "年终奖",
+        "contract_wage": "合同约定工资",
+        "employment_type": "用工形式",
+        "work_hours": "工作小时数",
+        "hourly_rate": "小时工资",
+        "paid_leave_days": "带薪假天数",
         "ot_hours_workday": "工作日加班小时",
         "ot_hours_restday": "休息日加班小时",
         "ot_hours_holiday": "法定节假日加班小时",
@@ -112,6 +125,7 @@ labels(
         "si_hf_employee_total": "五险一金个人合计",
         "income_tax": "个人所得税",
         "other_deductions": "其他扣款",
+        "absence_deductions": "缺勤扣款（事假、病假等）",
         "net_pay": "实发工资",
         "pay_date": "发放日期",
         "period": "工资月份",
@@ -128,6 +142,9 @@ _KINDS: dict[PayrollField, FieldKind] = {
     PayrollField.PAY_DATE: FieldKind.DATE,
     PayrollField.SCHEDULED_DAYS: FieldKind.NUMBER,
     PayrollField.ATTENDED_DAYS: FieldKind.NUMBER,
+    PayrollField.EMPLOYMENT_TYPE: FieldKind.TEXT,
+    PayrollField.WORK_HOURS: FieldKind.NUMBER,
+    PayrollField.PAID_LEAVE_DAYS: FieldKind.NUMBER,
     PayrollField.OT_HOURS_WORKDAY: FieldKind.NUMBER,
     PayrollField.OT_HOURS_RESTDAY: FieldKind.NUMBER,
     PayrollField.OT_HOURS_HOLIDAY: FieldKind.NUMBER,
@@ -164,6 +181,12 @@ class PayrollRow(BaseModel):
     base_pay: Decimal | None = None
     position_pay: Decimal | None = None
     bonus: Decimal | None = None
+    annual_bonus: Decimal | None = None
+    contract_wage: Decimal | None = None
+    employment_type: str | None = None
+    work_hours: Decimal | None = None
+    hourly_rate: Decimal | None = None
+    paid_leave_days: Decimal | None = None
     ot_hours_workday: Decimal | None = None
     ot_hours_restday: Decimal | None = None
     ot_hours_holiday: Decimal | None = None
@@ -183,6 +206,7 @@ class PayrollRow(BaseModel):
     si_hf_employee_total: Decimal | None = None
     income_tax: Decimal | None = None
     other_deductions: Decimal | None = None
+    absence_deductions: Decimal | None = None
     net_pay: Decimal | None = None
     pay_date: date | None = None
 
@@ -422,6 +446,11 @@ class PayrollFinding(BaseModel):
     message: str
     legal_basis: list[Citation] = Field(default_factory=list)
     amount: Decimal | None = None
+    money_kind: MoneyKind | None = None
+    """What ``amount`` is (wages owed, contributions owed, exposure, fine risk, paid late)."""
+    certainty: Certainty = Certainty.DEFINITE
+    depends_on: str = ""
+    """With ``certainty`` ``depends``: the fact the file cannot show (“劳动合同约定的工资”)."""
     caveat: str = ""
     """A limit of this finding: a possibly outdated parameter, a partial month to verify…"""
     source_file: str = ""

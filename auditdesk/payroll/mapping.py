@@ -142,8 +142,21 @@ SYNONYMS: dict[PayrollField, tuple[str, ...]] = {
                    "个人缴税", "应扣缴额", "应扣缴税额", "应补退税额", "扣缴个税", "扣缴税额",
                    "应缴个税", "应扣个税", "扣个人所得税", "个调税", "工资薪金所得税", "扣税",
                    "税金", "个税金额", "代扣税款"),
-    F.OTHER_DEDUCTIONS: ("其他扣款", "其它扣款", "扣款", "其他扣除", "考勤扣款", "其他代扣",
+    F.OTHER_DEDUCTIONS: ("其他扣款", "其它扣款", "扣款", "其他扣除", "其他代扣",
                          "其他应扣", "其它扣除", "其它代扣", "其他扣款合计"),
+    F.ABSENCE_DEDUCTIONS: ("考勤扣款", "缺勤扣款", "事假扣款", "病假扣款", "请假扣款", "事病假扣款",
+                           "旷工扣款", "缺勤扣除", "假期扣款", "事假扣除", "病假扣除", "缺勤扣减"),
+    F.ANNUAL_BONUS: ("年终奖", "年终奖金", "年度奖金", "年终绩效", "十三薪", "第十三个月工资",
+                     "年底双薪", "年终双薪", "全年一次性奖金", "年度绩效奖金", "年终奖励"),
+    F.CONTRACT_WAGE: ("合同工资", "约定月薪", "约定工资", "合同约定工资", "劳动合同工资", "合同月薪",
+                      "约定工资标准", "合同工资标准"),
+    F.EMPLOYMENT_TYPE: ("用工形式", "用工性质", "用工类型", "员工类型", "人员类别", "用工方式",
+                        "雇佣类型", "雇佣形式"),
+    F.WORK_HOURS: ("工作小时数", "工作时数", "出勤小时数", "实际工作小时", "计薪小时数", "工作时长",
+                   "出勤时长", "工作小时"),
+    F.HOURLY_RATE: ("小时工资", "时薪", "小时工资标准", "每小时工资", "计时工资标准", "小时单价"),
+    F.PAID_LEAVE_DAYS: ("带薪假天数", "带薪休假天数", "年休假天数", "年假天数", "带薪假", "年休假",
+                        "婚假天数", "产假天数", "丧假天数", "调休天数", "带薪假期天数"),
     F.NET_PAY: ("实发工资", "实发合计", "实发金额", "实发", "实发数", "税后工资", "到手工资",
                 "实发薪资", "实付工资", "实得", "实领", "员工实得", "实发数额", "实领工资",
                 "银行代发", "实得工资", "实领金额", "实得金额", "实付金额", "实发工资额",
@@ -231,6 +244,8 @@ class Exclusion(LabeledEnum):
         kind = field.kind
         if self is Exclusion.EMPLOYER:
             return field in _EMPLOYEE_SIDE
+        if self is Exclusion.RATE and field is PayrollField.HOURLY_RATE:
+            return False  # 时薪, 小时单价: a rate of pay is what this field holds
         if self in (Exclusion.CUMULATIVE, Exclusion.PRIOR_PERIOD, Exclusion.RATE):
             return kind in (FieldKind.MONEY, FieldKind.NUMBER)
         if self is Exclusion.CONTRIBUTION_BASE:
@@ -257,6 +272,7 @@ labels(
 _EMPLOYEE_SIDE = frozenset({
     F.PENSION_EMPLOYEE, F.MEDICAL_EMPLOYEE, F.UNEMPLOYMENT_EMPLOYEE, F.HOUSING_FUND_EMPLOYEE,
     F.SI_EMPLOYEE_TOTAL, F.SI_HF_EMPLOYEE_TOTAL, F.INCOME_TAX, F.OTHER_DEDUCTIONS,
+    F.ABSENCE_DEDUCTIONS,
 })  # fmt: skip
 """Fields that are the employee's deductions; the employer's share of them is something else."""
 
@@ -377,6 +393,8 @@ def _plausible(field: PayrollField, raw: str) -> bool:
         return False  # 加班费 is money, not hours
     if field is PayrollField.SI_BASE and "公积金" in raw:
         return False  # the housing fund's base is not the social insurance base
+    if field is PayrollField.HOURLY_RATE:
+        return True  # 小时工资: money per hour
     return not (kind is FieldKind.MONEY and _HOURS_HINT.search(raw))
 
 

@@ -12,7 +12,7 @@ from functools import cache
 
 from auditdesk.formatting import format_money, mask_id_number
 from auditdesk.models.common import Area
-from auditdesk.models.finding import Citation, Severity
+from auditdesk.models.finding import Certainty, Citation, MoneyKind, Severity
 from auditdesk.models.payroll import (
     CheckResult,
     FileReport,
@@ -79,9 +79,10 @@ def next_period(period: str, months: int = 1) -> str:
 class EmployeeMonth:
     """A payroll row with the figures several rules share, computed once in :func:`derive`.
 
-    ``normal_wage`` is gross pay without overtime pay and the allowances the region excludes;
-    ``eligible`` is what counts toward the minimum wage (normal wage less the employee's own SI
-    and HF); both are ``None`` without a gross pay. ``ot_hours`` are (workday, rest day,
+    ``normal_wage`` is gross pay without overtime pay, year-end bonus and the allowances the region
+    excludes;
+    ``eligible`` is what counts toward the minimum wage (normal wage and any year-end bonus, less
+    the employee's own SI and HF); both are ``None`` without a gross pay. ``ot_hours`` are (workday, rest day,
     statutory holiday) hours, missing as zero.
     """
 
@@ -138,12 +139,25 @@ class RuleContext:
         amount: Decimal | None = None,
         severity: Severity | None = None,
         caveat: str = "",
+        money_kind: MoneyKind | None = None,
+        depends_on: str = "",
     ) -> PayrollFinding:
+        """One finding of ``rule`` on ``emp``.
+
+        ``money_kind`` defaults to the rule's; ``depends_on`` names a fact the file cannot show
+        (the finding is then ``depends`` and never above 中, whatever ``severity`` says).
+        """
         r = emp.row
+        level = severity or rule.severity
+        if depends_on and level.rank < Severity.MEDIUM.rank:
+            level = Severity.MEDIUM  # nothing that rests on an unstated fact is 高
         return PayrollFinding(
             rule=rule.id,
             title=rule.title,
-            severity=severity or rule.severity,
+            severity=level,
+            certainty=Certainty.DEPENDS if depends_on else Certainty.DEFINITE,
+            depends_on=depends_on,
+            money_kind=None if amount is None else (money_kind or rule.money_kind),
             area=rule.area,
             period=r.period,
             employee_key=emp.key,
@@ -181,6 +195,10 @@ class Rule:
     needs_any: tuple[PayrollField, ...] = ()
     description: str = ""
     remedy: str = ""
+    money_kind: MoneyKind | None = None
+    """What the rule's amounts are (a finding may say otherwise)."""
+    test: str = ""
+    """The statute's test the rule applies, in a sentence (README rule table)."""
 
     def missing(self, present: frozenset[PayrollField]) -> str:
         """Why the rule cannot run on these columns, or ``""``."""
@@ -259,8 +277,10 @@ def derive(rows: Sequence[PayrollRow], params: RegionParams) -> list[EmployeeMon
         hf = values["housing_fund_employee"]
         if hf is None and values["si_hf_employee_total"] is not None and si:
             hf = ZERO  # already inside the combined 五险一金 amount taken as ``si``
-        normal = None if gross is None else gross - ot_pay - excluded
-        eligible = None if normal is None else normal - si - (hf or ZERO)
+        annual = values["annual_bonus"] or ZERO
+        normal = None if gross is None else gross - ot_pay - excluded - annual
+        # a year-end bonus counts toward the minimum wage of the month it is paid in (facts §9.2)
+        eligible = None if normal is None else normal + annual - si - (hf or ZERO)
         ot_hours = (values["ot_hours_workday"] or ZERO, values["ot_hours_restday"] or ZERO,
                     values["ot_hours_holiday"] or ZERO)  # fmt: skip
         append(
