@@ -267,7 +267,8 @@ def test_field_case_07_combined_si_and_housing_fund() -> None:
                       "个人缴税", "实发工资"])  # fmt: skip
     assert fields["五险一金"] is F.SI_HF_EMPLOYEE_TOTAL
     assert fields["个人缴税"] is F.INCOME_TAX
-    assert fields["请假扣款"] is None  # deducted before 应发 here: not the after-gross 其他扣款
+    # pay not paid for days not worked: its own field, never capped at 20 % (issue 14)
+    assert fields["请假扣款"] is F.ABSENCE_DEDUCTIONS
     assert fields["福利补贴"] is None
 
 
