@@ -455,7 +455,7 @@ def test_looks_like_rate() -> None:
 
 
 def test_money_looking_columns_left_out() -> None:
-    headers = ["姓名", "基本工资", "请假扣款", "福利补贴", "备注", "出勤天数", "累计应发工资",
+    headers = ["姓名", "基本工资", "请假扣款", "福利补贴", "节日补助", "备注", "出勤天数", "累计应发工资",
                "应发工资", "加班时数"]  # fmt: skip
     choices = choose_fields([(i, (h,), False) for i, h in enumerate(headers)])
     columns = [
@@ -463,7 +463,7 @@ def test_money_looking_columns_left_out() -> None:
                    source=choices[i].source, note=choices[i].note)
         for i, h in enumerate(headers)
     ]  # fmt: skip
-    assert [c.header for c in unmapped_money_columns(columns)] == ["请假扣款", "福利补贴"]
+    assert [c.header for c in unmapped_money_columns(columns)] == ["福利补贴", "节日补助"]
     assert looks_like_money_header("误餐费")
     assert not looks_like_money_header("加班小时")
     assert not looks_like_money_header("缴费比例")
