@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
@@ -44,3 +46,8 @@ def mask_id_number(id_number: str | None) -> str:
     if len(s) <= 2:
         return "*" * len(s)
     return "*" * (len(s) - 2) + s[-2:]
+
+
+def format_money_by_kind(totals: Mapping[Any, Decimal], label: Callable[[Any], str]) -> str:
+    """``应补发工资 ¥1,234.00；罚款风险 ¥5,000.00`` — one figure per kind, never a grand total."""
+    return "；".join(f"{label(kind)} {format_money(amount)}" for kind, amount in totals.items())

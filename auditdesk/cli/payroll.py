@@ -14,7 +14,13 @@ from auditdesk.cli.base import (
     open_workspace,
 )
 from auditdesk.errors import AuditDeskError
-from auditdesk.formatting import format_datetime, format_money, mask_id_number
+from auditdesk.formatting import (
+    format_datetime,
+    format_money,
+    format_money_by_kind,
+    mask_id_number,
+)
+from auditdesk.models.finding import Certainty, kind_label, money_by_kind
 from auditdesk.models.payroll import (
     GUESS_THRESHOLD,
     CheckResult,
@@ -258,10 +264,19 @@ def check_json(imported: ImportResult | None, result: CheckResult) -> dict[str, 
                     {"law": c.law, "article": c.article, "text": c.display()} for c in f.legal_basis
                 ],
                 "amount": None if f.amount is None else f"{f.amount:.2f}",
+                "money_kind": f.money_kind.value if f.money_kind else None,
+                "certainty": f.certainty.value,
+                "depends_on": f.depends_on,
                 "source": {"file": f.source_file, "sheet": f.source_sheet, "row": f.source_row},
             }
             for f in result.findings
         ],
+        "totals": {
+            (kind.value if kind else "unclassified"): f"{amount:.2f}"
+            for kind, amount in money_by_kind(
+                (f.money_kind, f.amount) for f in result.findings
+            ).items()
+        },
         "notes": result.notes,
         "problems": problems,
     }
@@ -281,11 +296,19 @@ def _print_check(result: CheckResult) -> None:
     print(f"发现 {len(result.findings)} 项：")
     for f in result.findings:
         who = f.employee_key + (f"（{f.employee_name}）" if f.employee_name else "")
-        amount = f"  涉及 {format_money(f.amount)}" if f.amount is not None else ""
-        print(f"[{f.severity.label}] {f.period} {f.rule} {who}{amount}")
+        amount = (
+            f"  {kind_label(f.money_kind)} {format_money(f.amount)}" if f.amount is not None else ""
+        )
+        sure = "" if f.certainty is Certainty.DEFINITE else f"·{f.certainty.label}"
+        print(f"[{f.severity.label}{sure}] {f.period} {f.rule} {who}{amount}")
         print(f"    {f.message}")
+        if f.depends_on:
+            print(f"    待核实：{f.depends_on}")
         if f.caveat:
             print(f"    说明：{f.caveat}")
+    totals = money_by_kind((f.money_kind, f.amount) for f in result.findings)
+    if totals:
+        print(f"金额合计（按类别，不可相加）：{format_money_by_kind(totals, kind_label)}")
         print(f"    依据：{'；'.join(c.display() for c in f.legal_basis)}  来源：{f.source_ref}")
 
 
@@ -337,6 +360,22 @@ INSPECT_HELP = """\
   "problems":[{"cell":"K17", "value":"abc", "reason":"…", "field":"gross_pay"}]}]}]}
 """
 
+CHECK_HELP = """\
+对每一行工资数据运行风险规则，列出违反的规则、确定性（可确定，或待核实及须核实的事实）、金额及其类别、
+法律依据和来源行。缺少所需列的规则不运行，并说明原因。金额分五类，不同类别从不相加：应补发工资、
+应补缴社保公积金、赔偿风险（二倍工资等）、罚款风险、迟付金额（非欠付）。
+
+--json 的结构：
+{"region":"shanghai", "rows":N, "employees":N, "periods":[…], "rules_run":[…],
+ "rules_skipped":[{"rule":…, "title":…, "reason":…}],
+ "findings":[{"rule":"PAY.MIN_WAGE", "title":…, "severity":"high", "certainty":"definite|depends",
+   "depends_on":"须核实的事实，或空", "amount":"740.00", "money_kind":"wages_owed|contributions_owed|
+   exposure|fine_risk|paid_late", "employee_id":…, "employee_name":…, "department":…,
+   "period":"2025-07", "message":…, "caveat":…, "legal_basis":[{"law":…, "article":…, "text":…}],
+   "source":{"file":…, "sheet":…, "row":N}}],
+ "totals":{"wages_owed":"…", "fine_risk":"…"}, "notes":[…], "problems":[…]}
+"""
+
 MAPPING_HELP = (
     '列映射 JSON 文件：{"应发合计": "gross_pay", "备用列": null}；'
     "字段可写英文名或中文名（如 应发工资）"
@@ -382,8 +421,8 @@ def add_payroll_commands(
         "check",
         parents=[common, json_opt, shared],
         help="按法律法规核查工资表（最低工资、加班费、社保等）",
-        description="对每一行工资数据运行风险规则，列出违反的规则、涉及金额、法律依据和来源行。"
-        "缺少所需列的规则不运行，并说明原因。",
+        description=CHECK_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("files", nargs="*", metavar="FILE", help=".xlsx / .xls / .csv 文件")
     p.add_argument("--audit", metavar="体检编号", help="核查该体检已导入的工资表（不再给文件）")

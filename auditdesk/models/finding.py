@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -70,6 +72,24 @@ labels(
 )
 
 
+def money_by_kind(
+    items: Iterable[tuple[MoneyKind | None, Decimal | None]],
+) -> dict[MoneyKind | None, Decimal]:
+    """Totals per money kind (``None``: an amount of a finding made before kinds existed), in
+    the order of :class:`MoneyKind`; never one sum across kinds."""
+    totals: dict[MoneyKind | None, Decimal] = {}
+    for kind, amount in items:
+        if amount is not None:
+            totals[kind] = totals.get(kind, Decimal(0)) + amount
+    order = [*MoneyKind, None]
+    return {k: totals[k] for k in order if k in totals}
+
+
+def kind_label(kind: MoneyKind | None) -> str:
+    """The Chinese name of an amount's kind (``涉及金额`` for one recorded without a kind)."""
+    return kind.label if kind is not None else "涉及金额（未分类）"
+
+
 class FindingOrigin(LabeledEnum):
     CHECKLIST = "checklist"
     PAYROLL = "payroll"
@@ -131,6 +151,8 @@ class Finding(Record):
     dismissed_at: datetime | None = None
     subjects: list[str] | None = None
     """For payroll findings: the employees (工号 or masked ID) the group covered, for re-checks."""
+    money_kind: MoneyKind | None = None
+    """What ``money_at_stake`` is; amounts of different kinds are never added together."""
 
     @property
     def dismissed(self) -> bool:

@@ -15,10 +15,16 @@ from typing import Any
 from docxtpl import RichText
 
 from auditdesk.checklists.scoring import ScoreReport
-from auditdesk.formatting import format_date, format_money, mask_id_number
+from auditdesk.formatting import format_date, format_money, format_money_by_kind, mask_id_number
 from auditdesk.models.audit import Audit, Visit
 from auditdesk.models.company import Company
-from auditdesk.models.finding import Finding, RectificationStatus, Severity
+from auditdesk.models.finding import (
+    Finding,
+    RectificationStatus,
+    Severity,
+    kind_label,
+    money_by_kind,
+)
 from auditdesk.models.payroll import CheckResult, PayrollRow
 from auditdesk.rules import calendar as workcal
 
@@ -147,14 +153,14 @@ def build_context(data: ReportData, kind: str = "report") -> dict[str, Any]:
             "no": no, "ref": f.id[:8].upper(), "id": f.id, "title": f.title, "facts": f.facts or "—",
             "severity": severity_text(f.severity),
             "severity_label": f.severity.label, "area": f.area.label, "basis": _basis(f),
-            "consequence": (f"涉及金额约 {_money(f.money_at_stake)}" if f.money_at_stake else
+            "consequence": (f"{kind_label(f.money_kind)}约 {_money(f.money_at_stake)}" if f.money_at_stake else
                             "依法可能被责令改正、补发或补缴，并承担相应的行政或民事责任"),
             "amount": _money(f.money_at_stake), "remedy": f.remedy or "—",
             "due": format_date(f.due_date) or "待定", "owner": f.owner or "—", "status": f.status.label,
         }  # fmt: skip
         by_area.setdefault(f.area.label, []).append(entry)
         flat.append(entry)
-    total = sum((f.money_at_stake for f in findings if f.money_at_stake), Decimal(0))
+    totals = money_by_kind((f.money_kind, f.money_at_stake) for f in findings)
     dates = sorted({v.visit_date for v in data.visits})
     own = {line.area: line for line in data.self_scores.areas} if data.self_scores else {}
     laws: OrderedDict[str, list[str]] = OrderedDict()
@@ -208,7 +214,9 @@ def build_context(data: ReportData, kind: str = "report") -> dict[str, Any]:
         "findings_by_area": [{"name": name, "findings": items} for name, items in by_area.items()],
         "findings": flat,
         "finding_count": len(flat),
-        "money_text": f"，涉及金额合计约 {_money(total)}" if total else "",
+        "money_text": f"，涉及金额（按类别，不可相加）：{format_money_by_kind(totals, kind_label)}"
+        if totals
+        else "",
         "payroll": _payroll(data),
         "laws": [{"name": law, "articles": "、".join(arts)} for law, arts in laws.items()],
         "letter": letter_context(kind, data, day) if kind in LETTERS else {},
@@ -254,7 +262,8 @@ def _payroll(data: ReportData) -> dict[str, Any]:
             "employee": f.employee_key,
             "name": _mask_name(f.employee_name) if data.mask_names else (f.employee_name or "—"),
             "id_number": (raw if data.unmasked else mask_id_number(raw)) if raw else "—",
-            "period": f.period, "rule": f.title, "amount": _money(f.amount),
+            "period": f.period, "rule": f.title,
+            "amount": f"{_money(f.amount)}（{kind_label(f.money_kind)}）" if f.amount is not None else "—",
         })  # fmt: skip
     skipped = "；".join(f"{s.title}（{s.reason}）" for s in result.rules_skipped)
     return {
@@ -264,7 +273,8 @@ def _payroll(data: ReportData) -> dict[str, Any]:
         "scope_text": f"{result.rows} 行工资数据，{result.employees} 名员工，月份 {'、'.join(result.periods)}。",
         "groups": [
             {"title": members[0].title, "period": period, "employees": len({m.employee_key for m in members}),
-             "total": _money(sum((m.amount for m in members if m.amount), Decimal(0)) or None),
+             "total": format_money_by_kind(money_by_kind((m.money_kind, m.amount) for m in members),
+                                           kind_label) or "—",
              "severity": severity_text(min((m.severity for m in members), key=lambda s: s.rank))}
             for (_rule, period), members in groups.items()
         ],

@@ -17,7 +17,13 @@ from openpyxl.styles import Font
 from auditdesk.errors import AuditDeskError
 from auditdesk.formatting import format_money
 from auditdesk.models.common import Area
-from auditdesk.models.finding import RectificationStatus, Severity
+from auditdesk.models.finding import (
+    MoneyKind,
+    RectificationStatus,
+    Severity,
+    kind_label,
+    money_by_kind,
+)
 from auditdesk.services.workspace import Workspace
 
 CLOSED = RectificationStatus.VERIFIED_CLOSED.value
@@ -35,6 +41,7 @@ class CompanyProgress:
     open: int = 0
     overdue: int = 0
     money: Decimal = Decimal(0)
+    """Wages and contributions owed (the kinds the company can pay back), found in this company."""
 
     @property
     def rate(self) -> Decimal | None:
@@ -50,8 +57,11 @@ class Dashboard:
     town: str | None
     found: int = 0
     closed: int = 0
-    money_found: Decimal = Decimal(0)
-    money_recovered: Decimal = Decimal(0)
+    money_found: dict[MoneyKind | None, Decimal] = field(default_factory=dict)
+    """Amounts of all findings by kind (wages owed, contributions owed, exposure, fine risk, paid
+    late; ``None`` for amounts recorded before kinds existed); never one sum across kinds."""
+    money_recovered: dict[MoneyKind, Decimal] = field(default_factory=dict)
+    """Owed amounts of verified-closed findings: only wages and contributions are recovered."""
     overdue_findings: int = 0
     overdue_followups: int = 0
     open_by: Counter[tuple[str, str]] = field(default_factory=Counter)
@@ -77,25 +87,33 @@ def build(ws: Workspace, *, town: str | None = None, since: date | None = None, 
         board.overdue_followups = tx.count_overdue_followups(
             today, town=town, since=since, until=until
         )
-    for company_id, name, ctown, area, severity, status, money, due in facts:
+    found: list[tuple[MoneyKind | None, Decimal | None]] = []
+    recovered: list[tuple[MoneyKind | None, Decimal | None]] = []
+    for company_id, name, ctown, area, severity, status, money, due, kind_text in facts:
         progress = per.get(company_id)
         if progress is None:
             progress = per[company_id] = CompanyProgress(company_id, name, ctown or "")
-        amount = Decimal(money) if money is not None else Decimal(0)
+        amount = Decimal(money) if money is not None else None
+        kind = MoneyKind(kind_text) if kind_text else None
         board.found += 1
         progress.found += 1
-        board.money_found += amount
-        progress.money += amount
+        found.append((kind, amount))
+        owed = kind is not None and kind.owed
+        if owed and amount is not None:
+            progress.money += amount
         if status == CLOSED:
             board.closed += 1
             progress.closed += 1
-            board.money_recovered += amount
+            if owed:
+                recovered.append((kind, amount))
         elif status in OPEN:
             progress.open += 1
             board.open_by[(area, severity)] += 1
             if due is not None and due < today:
                 board.overdue_findings += 1
                 progress.overdue += 1
+    board.money_found = money_by_kind(found)
+    board.money_recovered = {k: v for k, v in money_by_kind(recovered).items() if k is not None}
     board.companies = sorted(per.values(), key=lambda p: (-p.open, p.name))
     return board
 
@@ -106,19 +124,34 @@ def headline(board: Dashboard) -> str:
     where = f"{board.town}：" if board.town else ""
     return (f"{where}{len(board.companies)} 家企业，{board.found} 条整改建议，{board.closed} 条已落实{rate}；"
             f"逾期未整改 {board.overdue_findings} 条，逾期未跟诊 {board.overdue_followups} 次；"
-            f"涉及金额 {format_money(board.money_found)}，已追回 {format_money(board.money_recovered)}。")  # fmt: skip
+            f"{_money_sentence(board)}。")  # fmt: skip
+
+
+def _money_sentence(board: Dashboard) -> str:
+    """Found per kind, and recovered (owed kinds only): ``应补发工资 ¥1,000.00（已追回 ¥800.00）…``."""
+    if not board.money_found:
+        return "未涉及金额"
+    parts = []
+    for kind, amount in board.money_found.items():
+        back = board.money_recovered.get(kind) if kind is not None else None
+        recovered = f"（已追回 {format_money(back)}）" if kind is not None and kind.owed else ""
+        if kind is not None and kind.owed and back is None:
+            recovered = "（已追回 ¥0.00）"
+        parts.append(f"{kind_label(kind)} {format_money(amount)}{recovered}")
+    return "；".join(parts)
 
 
 def as_json(board: Dashboard) -> dict[str, Any]:
     return {
         "town": board.town, "companies": len(board.companies), "found": board.found, "closed": board.closed,
         "rate": None if board.rate is None else str(board.rate),
-        "money_found": f"{board.money_found:.2f}", "money_recovered": f"{board.money_recovered:.2f}",
+        "money_found": {(k.value if k else "unclassified"): f"{v:.2f}" for k, v in board.money_found.items()},
+        "money_recovered": {k.value: f"{v:.2f}" for k, v in board.money_recovered.items()},
         "overdue_findings": board.overdue_findings, "overdue_followups": board.overdue_followups,
         "open_by_area_severity": [{"area": a, "severity": s, "open": n} for (a, s), n in sorted(board.open_by.items())],
         "per_company": [
             {"company_id": p.company_id, "name": p.name, "town": p.town, "found": p.found, "closed": p.closed,
-             "open": p.open, "overdue": p.overdue, "money": f"{p.money:.2f}",
+             "open": p.open, "overdue": p.overdue, "money_owed": f"{p.money:.2f}",
              "rate": None if p.rate is None else str(p.rate)}
             for p in board.companies
         ],
@@ -138,7 +171,8 @@ def export_xlsx(board: Dashboard, out: Path) -> Path:
         counts = [board.open_by.get((area.value, s.value), 0) for s in Severity]
         ws.append([area.label, *counts, sum(counts)])
     sheet = wb.create_sheet("企业进度")
-    sheet.append(["企业", "街镇", "发现问题", "已落实", "未关闭", "逾期", "整改率(%)", "涉及金额"])
+    sheet.append(["企业", "街镇", "发现问题", "已落实", "未关闭", "逾期", "整改率(%)",
+                  "应补发/应补缴金额"])  # fmt: skip
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for p in board.companies:

@@ -13,7 +13,14 @@ from pydantic import ValidationError
 from auditdesk.errors import AuditDeskError
 from auditdesk.formatting import format_money
 from auditdesk.models.common import utcnow
-from auditdesk.models.finding import Finding, FindingOrigin, Severity
+from auditdesk.models.finding import (
+    Finding,
+    FindingOrigin,
+    MoneyKind,
+    Severity,
+    kind_label,
+    money_by_kind,
+)
 from auditdesk.models.payroll import (
     CheckResult,
     ColumnMapping,
@@ -330,14 +337,30 @@ class FindingGroup:
         return len({f.employee_key for f in self.findings})
 
     @property
+    def totals(self) -> dict[MoneyKind | None, Decimal]:
+        """The group's amounts per money kind (one kind for almost every rule)."""
+        return money_by_kind((f.money_kind, f.amount) for f in self.findings)
+
+    @property
+    def money_kind(self) -> MoneyKind | None:
+        """The kind of the group's amounts, when they are of one kind."""
+        kinds = list(self.totals)
+        return kinds[0] if len(kinds) == 1 else None
+
+    @property
     def total(self) -> Decimal | None:
-        amounts = [f.amount for f in self.findings if f.amount is not None]
-        return sum(amounts, Decimal(0)) if amounts else None
+        """The group's amount when all of it is of one kind; ``None`` otherwise (never a sum of
+        unlike kinds)."""
+        totals = self.totals
+        return next(iter(totals.values())) if len(totals) == 1 else None
 
     def headline(self) -> str:
-        """``12 名员工 2025-07 加班费低于法定标准，合计 8,432.10 元``."""
-        total = self.total
-        money = f"，合计 {format_money(total, symbol=False)} 元" if total else ""
+        """``12 名员工 2025-07 加班费低于法定标准，应补发工资合计 8,432.10 元``."""
+        money = "".join(
+            f"，{kind_label(kind)}合计 {format_money(amount, symbol=False)} 元"
+            for kind, amount in self.totals.items()
+            if amount
+        )
         return f"{self.employees} 名员工 {self.period} {self.title}{money}"
 
 
@@ -393,6 +416,7 @@ def adopt_group(ws: Workspace, audit_id: str, group: FindingGroup) -> Finding:
             "facts": facts,
             "severity": group.severity,
             "money_at_stake": group.total,
+            "money_kind": group.money_kind if group.total is not None else None,
             "legal_basis": list(rule.legal_basis),
             "remedy": rule.remedy,
             "subjects": sorted({f.employee_key for f in group.findings}),

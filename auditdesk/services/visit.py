@@ -24,7 +24,7 @@ from auditdesk.models.audit import (
 )
 from auditdesk.models.common import Area, utcnow
 from auditdesk.models.company import Company
-from auditdesk.models.finding import Finding, FindingOrigin, Severity
+from auditdesk.models.finding import Finding, FindingOrigin, Severity, kind_label
 from auditdesk.services import checklists
 from auditdesk.services.workspace import Workspace
 from auditdesk.store import Tx
@@ -347,6 +347,13 @@ def merge_findings(ws: Workspace, finding_ids: list[str], *, by: str = "") -> Fi
         found = [tx.require_finding(i) for i in finding_ids]
         keep, others = found[0], found[1:]
         money = [f.money_at_stake for f in found if f.money_at_stake is not None]
+        kinds = {f.money_kind for f in found if f.money_at_stake is not None}
+        if len(kinds) > 1:
+            raise AuditDeskError(
+                "这些问题的金额类别不同（"
+                + "、".join(sorted(kind_label(k) for k in kinds))
+                + "），金额不能相加，请分别保留。"
+            )
         basis = list(keep.legal_basis)
         for f in others:
             basis += [c for c in f.legal_basis if c not in basis]
@@ -354,6 +361,7 @@ def merge_findings(ws: Workspace, finding_ids: list[str], *, by: str = "") -> Fi
             "facts": "\n".join(f.facts for f in found if f.facts),
             "severity": min((f.severity for f in found), key=lambda s: s.rank),
             "money_at_stake": sum(money, Decimal(0)) if money else None,
+            "money_kind": next(iter(kinds), None),
             "legal_basis": basis, "updated_at": now,
         })  # fmt: skip
         tx.update_finding(merged)

@@ -125,14 +125,14 @@ class FollowupQueries:
     # -------------------------------------------------------------- dashboard
     def finding_facts(
         self, *, town: str | None = None, since: date | None = None, until: date | None = None
-    ) -> list[tuple[str, str, str, str, str, str, Any, Any]]:
+    ) -> list[tuple[str, str, str, str, str, str, Any, Any, Any]]:
         """One tuple per kept finding: company id, name, town, area, severity, status, money at
-        stake (Decimal or None), due date. Aggregated in Python: money is never summed in SQL
+        stake (Decimal or None), due date, money kind (text or None). Aggregated in Python: money is never summed in SQL
         (REAL), and the query stays the same on SQLite and PostgreSQL."""
         f, a, c = schema.findings, schema.audits, schema.companies
         query = (
             select(c.c.id, c.c.name, c.c.town, f.c.area, f.c.severity, f.c.status,
-                   f.c.money_at_stake, f.c.due_date)
+                   f.c.money_at_stake, f.c.due_date, f.c.money_kind)
             .join(a, a.c.id == f.c.audit_id)
             .join(c, c.c.id == a.c.company_id)
             .where(f.c.dismissed_at.is_(None))

@@ -120,6 +120,7 @@ findings = Table(
     Column("dismissed_by", String(50)),
     Column("dismissed_at", UtcDateTime),
     Column("subjects", JSON),
+    Column("money_kind", String(30)),
 )
 
 checklist_snapshots = Table(

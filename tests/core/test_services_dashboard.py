@@ -8,7 +8,13 @@ import openpyxl
 
 from auditdesk.models.common import Area
 from auditdesk.models.company import CompanyInput
-from auditdesk.models.finding import Finding, FindingOrigin, RectificationStatus, Severity
+from auditdesk.models.finding import (
+    Finding,
+    FindingOrigin,
+    MoneyKind,
+    RectificationStatus,
+    Severity,
+)
 from auditdesk.models.followup import FollowUp
 from auditdesk.services import audits, companies, dashboard
 from auditdesk.services.workspace import Workspace
@@ -19,6 +25,7 @@ def _company(
     name: str,
     town: str,
     findings: list[tuple[RectificationStatus, str | None, date | None]],
+    kind: MoneyKind | None = MoneyKind.WAGES_OWED,
 ) -> str:
     company = companies.add_company(ws, CompanyInput(name=name, town=town))
     audit = audits.start_audit(ws, company.id, started_on=date(2026, 6, 1))
@@ -28,6 +35,7 @@ def _company(
                 audit_id=audit.id, origin=FindingOrigin.CHECKLIST, origin_ref=f"X.{i}", area=Area.PAY,
                 severity=Severity.HIGH, title=f"问题{i}", status=status,
                 money_at_stake=Decimal(money) if money else None, due_date=due,
+                money_kind=kind if money else None,
             ))  # fmt: skip
         tx.insert_followup(FollowUp(audit_id=audit.id, planned_on=date(2026, 11, 1)))
     return company.id
@@ -41,8 +49,8 @@ def test_rectification_rate_money_and_overdue(ws: Workspace, tmp_path: Path) -> 
     board = dashboard.build(ws, today=date(2026, 11, 28))
     assert (board.found, board.closed) == (4, 2)
     assert board.rate == Decimal("50.0")
-    assert board.money_found == Decimal("1300.00")
-    assert board.money_recovered == Decimal("1100.00")
+    assert board.money_found == {MoneyKind.WAGES_OWED: Decimal("1300.00")}
+    assert board.money_recovered == {MoneyKind.WAGES_OWED: Decimal("1100.00")}
     assert board.overdue_findings == 1
     assert board.overdue_followups == 2
     assert board.open_by[("pay", "high")] == 2
@@ -62,3 +70,25 @@ def test_empty_dashboard(ws: Workspace) -> None:
     board = dashboard.build(ws)
     assert board.rate is None
     assert board.found == 0
+
+
+def test_money_is_added_only_like_with_like(ws: Workspace) -> None:
+    S = RectificationStatus
+    _company(ws, "甲公司", "马陆镇", [(S.VERIFIED_CLOSED, "1000", None)])
+    _company(ws, "乙公司", "马陆镇", [(S.VERIFIED_CLOSED, "5000", None)], kind=MoneyKind.FINE_RISK)
+    _company(ws, "丙公司", "马陆镇", [(S.VERIFIED_CLOSED, "8000", None)], kind=MoneyKind.EXPOSURE)
+    _company(ws, "丁公司", "马陆镇", [(S.OPEN, "300", None)], kind=MoneyKind.PAID_LATE)
+    board = dashboard.build(ws, today=date(2026, 11, 28))
+    assert board.money_found == {
+        MoneyKind.WAGES_OWED: Decimal(1000), MoneyKind.EXPOSURE: Decimal(8000),
+        MoneyKind.FINE_RISK: Decimal(5000), MoneyKind.PAID_LATE: Decimal(300),
+    }  # fmt: skip
+    # a fine that was "closed" is not money recovered for employees; nor is exposure
+    assert board.money_recovered == {MoneyKind.WAGES_OWED: Decimal(1000)}
+    text = dashboard.headline(board)
+    assert "应补发工资 ¥1,000.00（已追回 ¥1,000.00）" in text
+    assert "罚款风险 ¥5,000.00" in text
+    assert "14,300" not in text  # never one sum across kinds
+    data = dashboard.as_json(board)
+    assert data["money_recovered"] == {"wages_owed": "1000.00"}
+    assert {p["name"]: p["money_owed"] for p in data["per_company"]}["乙公司"] == "0.00"

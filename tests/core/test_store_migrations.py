@@ -137,8 +137,18 @@ V7_ROWS = [
     "insert into exchange_state values ('companies','c1','" + "0" * 64 + "',"
     "'2025-07-04T00:00:00.000000+00:00')",
 ]
+V8_ROWS = [
+    # v8 added the money kind of a finding's amount
+    *(
+        r.replace("'[\"E1\"]')", "'[\"E1\"]','wages_owed')")
+        if r.startswith("insert into findings")
+        else r
+        for r in V7_ROWS
+    ),
+]
 SEED_SQL: dict[int, list[str]] = {
     0: [], 1: V1_ROWS, 2: V2_ROWS, 3: V3_ROWS, 4: V4_ROWS, 5: V5_ROWS, 6: V6_ROWS, 7: V7_ROWS,
+    8: V8_ROWS,
 }  # fmt: skip
 
 
@@ -204,6 +214,7 @@ def test_every_version_upgrades_and_reads_back(tmp_path: Path, version: int) -> 
             assert followup.note == "首次跟诊"
             assert letter.kind.value == "opinion"
             assert finding.subjects == ["E1"]
+            assert finding.money_kind == ("wages_owed" if version >= 8 else None)
         if version >= 1:
             with ws.store.read() as tx:
                 assert not any(f.dismissed for f in tx.list_findings("a1"))

@@ -40,7 +40,7 @@ PROGRESS_COLUMNS: list[ColumnSpec[CompanyProgress]] = [
     ColumnSpec(
         "整改率", lambda p: f"{p.rate}%" if p.rate is not None else "—", lambda p: p.rate, RIGHT
     ),
-    ColumnSpec("涉及金额", lambda p: format_money(p.money), lambda p: p.money, RIGHT),
+    ColumnSpec("应补发/应补缴", lambda p: format_money(p.money), lambda p: p.money, RIGHT),
 ]
 
 
