@@ -436,7 +436,7 @@ def title_period(text: str, year_hint: int | None) -> str | None:
     found = values.find_period(text)
     if found:
         return found
-    month = values.find_month(text)
-    if year is not None and month is not None:
-        return f"{year:04d}-{month:02d}"
+    bare_month = values.find_month(text)
+    if year is not None and bare_month is not None:
+        return f"{year:04d}-{bare_month:02d}"
     return None
