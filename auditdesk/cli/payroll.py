@@ -112,7 +112,7 @@ def result_json(result: ImportResult) -> dict[str, Any]:
 
 def column_text(c: ColumnInfo) -> str:
     """``gross_pay（应发工资） · 同义词 1.00`` / ``—（不导入） · 推测为… 需确认`` for one column."""
-    field = f"{c.field.value}（{c.field.label}）" if c.field else "—（不导入）"
+    field = f"{c.field.label}（{c.field.value}）" if c.field else "—（不导入）"
     how = c.source.label
     if c.field is None and c.candidate is not None:
         how = f"候选“{c.candidate.label}” {c.confidence:.2f}"

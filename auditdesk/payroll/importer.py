@@ -352,10 +352,17 @@ def _classify(
     first_col = identity_cols[0]
     reasons: dict[int, SkipReason] = {}
     ended = seen_data = False
+    pending: int | None = None  # a 合计 row whose next row decides: block total or table end
     for i, row in enumerate(data):
         is_data = ordinary(row[first_col], first_col) or any(
             ordinary(row[c], c) for c in identity_cols[1:]
         )
+        if pending is not None:
+            if is_data:
+                reasons[pending] = SkipReason.SUBTOTAL  # employees go on: a block's total
+            else:
+                ended = True
+            pending = None
         if is_data and not ended:
             seen_data = True
             continue
@@ -367,7 +374,10 @@ def _classify(
             continue
         if reason is not None:
             reasons[i] = reason
-            ended = reason in layout.TABLE_END and seen_data
+            if reason is SkipReason.TOTAL and seen_data:
+                pending = i
+            elif reason is SkipReason.SIGNATURE and seen_data:
+                ended = True
     return reasons
 
 
@@ -455,6 +465,17 @@ def parse_sheet(
             remarks.append(
                 f"{column_letter(c)} 列“{header.text(c)}”按天计，已按每天 8 小时折算为加班小时数"
             )
+        elif field in OT_HOUR_FIELDS and str in types:
+            in_days = [i for i, v in enumerate(raw) if type(v) is str and _DAYS_UNIT.search(v)]
+            for i in in_days:
+                if parsed[i] is not None:
+                    parsed[i] = parsed[i] * HOURS_PER_DAY
+            if in_days:
+                remarks.append(
+                    f"{column_letter(c)} 列“{header.text(c)}”有 {len(in_days)} 个单元格按天填写"
+                    f"（如 {cell_ref(first + in_days[0], c)}“{raw[in_days[0]]}”），"
+                    "已按每天 8 小时折算为加班小时数"
+                )
         parsed_by_field[field] = parsed
         del raw, memo
         progress(step, steps, f"{file_name} · {name}")
@@ -677,6 +698,8 @@ _COMPARED = tuple(f.value for f in PayrollField if f.kind in (FieldKind.MONEY, F
 
 
 def _same_person(a: PayrollRow, b: PayrollRow) -> bool:
+    if a.department and b.department and a.department != b.department:
+        return False  # two people of one name in two departments, both on the minimum wage
     for f in ("id_number", "employee_id", "name"):
         x, y = getattr(a, f), getattr(b, f)
         if x and y:

@@ -248,12 +248,16 @@ def _column_parts(
     column and row they cover; without merges, a group label is carried right across blank cells
     that have sub-labels below (hand-made sheets and CSV). Repeats are dropped."""
     grid = {r: [_grid_label(rows, r, c, origins) for c in range(width)] for r in header_rows}
+    own = {r: list(grid[r]) for r in header_rows}  # labels as written, before carrying
     for r in header_rows[:-1]:
         if any(r0 <= r <= r1 and c1 > c0 for (r0, c0), (r1, c1) in merged):
             continue  # the file says where its groups are
         lower = [grid[x] for x in header_rows if x > r]
+        upper = [own[x] for x in header_rows if x < r]
         line = grid[r]
         for c in range(1, width):
+            if any(up[c] for up in upper):
+                continue  # a group of a higher row starts here: ours cannot reach across it
             if not line[c] and line[c - 1] and any(lo[c] and lo[c - 1] for lo in lower):
                 line[c] = line[c - 1]
     parts: dict[int, tuple[str, ...]] = {}
@@ -269,7 +273,8 @@ def _column_parts(
 
 
 _TOTAL = re.compile(r"^(合\s*计|总\s*计|总\s*额|共\s*计|合计金额|本月合计|全部合计)")
-_SUBTOTAL = re.compile(r"小\s*计")
+_SUBTOTAL = re.compile(r"小\s*计|^.{1,12}?(合\s*计|总\s*计)\s*[:：]?\s*$")
+"""小计 anywhere; ``技术部合计``, ``部门合计``, ``本页合计：`` — a block's total, not the table's."""
 _SIGNATURE = re.compile(
     r"^(制表|制单|编制|审核|复核|审批|批准|签字|签名|签收|经办|负责人|财务|出纳|会计|主管|总经理|领导"
     r"|核对|核准|填表|记账|人事|部门负责|单位负责|法定代表)"
@@ -321,7 +326,9 @@ TABLE_END = (SkipReason.TOTAL, SkipReason.SIGNATURE)
 
 
 # ------------------------------------------------------------------ pay month of a sheet
-_STAMP = re.compile(r"(制表|打印|导出|填报|编制|生成|审核)(日期|时间)")
+_STAMP = re.compile(
+    r"(制表|打印|导出|填报|编制|生成|审核|审批|核准|发放|发薪|付款|支付|签发|报送)\s*(日期|时间|日)"
+)
 """Dates on these title cells say when the sheet was made, not which month it pays."""
 
 
@@ -370,20 +377,66 @@ def sheet_period(
                 return PeriodGuess(
                     f"{year:04d}-{month:02d}", f"工作表名“{sheet_name}”+{where}中的年份"
                 )
+    year_hint = next((y for cell in cells_near_first if (y := values.find_year(cell))), None)
     for cell in cells_near_first:
         label = _PERIOD_LABEL.search(cell)
         if label:
-            found = values.find_period(cell[label.end() :])
+            found = title_period(cell[label.end() :], year_hint)
             if found:
                 return PeriodGuess(found, f"表头上方“{cell[:40]}”")
     for wanted in (True, False):
         for cell in cells_near_first:
             if bool(_PAY_TITLE.search(cell)) is not wanted:
                 continue
-            found = values.find_period(cell)
+            found = title_period(cell, None)
             if found:
                 return PeriodGuess(found, f"标题“{cell[:40]}”")
     found = values.find_period(file_name)
     if found:
         return PeriodGuess(found, f"文件名“{file_name}”")
     return PeriodGuess(None, "")
+
+
+_FULL_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+_WAGE_MONTH = re.compile(
+    r"(\d{1,2}|十[一二]|[一二三四五六七八九十])\s*月份?\s*(?:的)?\s*(?:工资|薪资|薪酬|薪金)"
+)
+_CN_MONTH_NUMBERS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
+                     "十": 10, "十一": 11, "十二": 12}  # fmt: skip
+
+
+def title_period(text: str, year_hint: int | None) -> str | None:
+    """The work month a line above the table names, or ``None``.
+
+    A range of dates (考勤周期 2025.06.26-2025.07.25, 2025年7月1日至7月31日) names the month it
+    ends in; a single full date is a stamp (when the sheet was made or paid), not the month; in
+    "2025年8月发放 7月工资" the month of the wages wins; a year and a month apart ("2025年度7月",
+    "7月份工资表（2025年）", "二〇二五年七月") are joined; ``year_hint`` serves a line that names only
+    the month (月份：7月).
+    """
+    text = unicodedata.normalize("NFKC", text)
+    dates = list(_FULL_DATE.finditer(text))
+    if len(dates) >= 2:
+        last = dates[-1]
+        return values.find_period(f"{last.group(1)}-{last.group(2)}")
+    if dates:
+        rest = _FULL_DATE.sub(" ", text)
+        if values.find_month(rest) is None:
+            return None  # only a date: when the sheet was made or paid
+        text = rest
+    year = values.find_year(text) or year_hint
+    wage = _WAGE_MONTH.search(text)
+    if wage and year is not None:
+        token = wage.group(1)
+        month = int(token) if token.isdigit() else _CN_MONTH_NUMBERS[token]
+        paid = values.find_period(text)
+        if paid is not None and int(paid[5:]) < month:
+            year -= 1  # 2026年1月发放 12月工资
+        return values.find_period(f"{year}-{month:02d}") if 1 <= month <= 12 else None
+    found = values.find_period(text)
+    if found:
+        return found
+    bare_month = values.find_month(text)
+    if year is not None and bare_month is not None:
+        return f"{year:04d}-{bare_month:02d}"
+    return None

@@ -103,7 +103,7 @@ SYNONYMS: dict[PayrollField, tuple[str, ...]] = {
     F.OT_HOURS_RESTDAY: ("休息日加班天数", "周末加班天数", "双休日加班天数", "休息日加班", "周末加班",
                          "双休日加班", "休息日加班时数", "周末加班时数",
                          "公休日加班", "休息日加班小时", "休息日加班时长", "周末加班时长"),
-    F.OT_HOURS_HOLIDAY: ("法定节假日加班天数", "节假日加班天数", "法定节假日加班", "节假日加班",
+    F.OT_HOURS_HOLIDAY: ("法定节假日加班天数", "节假日加班天数", "节日加班天数", "法定节假日加班", "节假日加班",
                          "法定假日加班", "法定节日加班",
                          "节日加班", "法定节假日加班时数", "节假日加班时数", "法定节假日加班时长"),
     F.OT_PAY: ("加班费", "加班工资", "加班费合计", "加点工资", "加班津贴", "加班补贴",
@@ -121,7 +121,7 @@ SYNONYMS: dict[PayrollField, tuple[str, ...]] = {
                   "应发数", "应发薪资", "税前收入", "应发薪酬", "应发总额", "应发工资总额",
                   "应付合计", "应付工资合计", "税前应发", "税前应发工资", "应发数额",
                   "应发工资税前", "本期收入", "本月收入", "当月收入", "工资薪金收入", "收入合计",
-                  "税前合计"),
+                  "税前合计", "工资薪金所得", "应发小计"),
     F.SI_BASE: ("社保缴费基数", "社保基数", "缴费基数", "社会保险缴费基数", "社保缴纳基数",
                 "社会保险基数", "社保缴费工资", "缴费工资", "养老保险缴费基数", "养老缴费基数",
                 "养老保险基数", "养老基数"),
@@ -157,7 +157,7 @@ SYNONYMS: dict[PayrollField, tuple[str, ...]] = {
     F.HOURLY_RATE: ("小时工资", "时薪", "小时工资标准", "每小时工资", "计时工资标准", "小时单价"),
     F.PAID_LEAVE_DAYS: ("带薪假天数", "带薪休假天数", "年休假天数", "年假天数", "带薪假", "年休假",
                         "婚假天数", "产假天数", "丧假天数", "调休天数", "带薪假期天数"),
-    F.NET_PAY: ("实发工资", "实发合计", "实发金额", "实发", "实发数", "税后工资", "到手工资",
+    F.NET_PAY: ("实发银行代发", "实发工资", "实发合计", "实发金额", "实发", "实发数", "税后工资", "到手工资",
                 "实发薪资", "实付工资", "实得", "实领", "员工实得", "实发数额", "实领工资",
                 "银行代发", "实得工资", "实领金额", "实得金额", "实付金额", "实发工资额",
                 "实际发放", "实际发放金额", "银行代发金额", "银行发放", "税后实发", "实发薪酬"),
@@ -166,7 +166,7 @@ SYNONYMS: dict[PayrollField, tuple[str, ...]] = {
     F.PERIOD: ("工资月份", "月份", "所属月份", "工资所属期", "薪资月份", "核算月份", "工资期间",
                "年月", "所属期", "计薪月份", "发放月份", "薪资期间", "薪资所属月份",
                "工资所属月份", "薪资所属期", "工资年月", "所属年月", "所属期间", "发薪月份",
-               "计薪期间", "薪酬月份", "工资月"),
+               "计薪期间", "薪酬月份", "工资月", "考勤月份"),
 }  # fmt: skip
 
 _UNITS = re.compile(r"[(\[【]?(元|人民币|小时|时数|工时|天|日|h|%|‰)[)\]】]?$")
@@ -280,7 +280,9 @@ _UNIT_NOTE = re.compile(r"(金额|计量|货币)?单位\s*[:：]?\s*[(（]?\s*(�
 _EMPLOYER = re.compile(r"单位|公司|企业|雇主|用人方")
 _EMPLOYEE = re.compile(r"个人|员工|职工|代扣|代缴")
 _CUMULATIVE = re.compile(r"累计|本年累|年初至今|截至本月|截止本月|至本月|年度累")
-_PRIOR = re.compile(r"^(上月|上期|前月|以前月|以前期间)|已缴|已预缴|已扣缴|已扣税")
+_PRIOR = re.compile(
+    r"^(上月|上期|前月|以前月|以前期间)|已缴|已预缴|已扣缴|已扣税|补缴|补扣|补交|退补"
+)
 _RATE = re.compile(r"费率|比例|比率|税率|缴费率|缴存率|扣除率|系数|单价|时薪|日薪|率$")
 _BARE_PERCENT = re.compile(r"(?<![\d.\s])\s*[%‰]|^\s*[%‰]")
 _TAX_BASE = re.compile(
@@ -393,6 +395,8 @@ def _plausible(field: PayrollField, raw: str) -> bool:
         return False  # 加班费 is money, not hours
     if field is PayrollField.SI_BASE and "公积金" in raw:
         return False  # the housing fund's base is not the social insurance base
+    if field is PayrollField.INCOME_TAX and "税" not in raw and "扣缴" not in raw:
+        return False  # 工资薪金所得 is the income, not the tax on it
     if field is PayrollField.HOURLY_RATE:
         return True  # 小时工资: money per hour
     return not (kind is FieldKind.MONEY and _HOURS_HINT.search(raw))
@@ -500,6 +504,9 @@ def suggest(parts: tuple[str, ...]) -> Suggestion:
     return found
 
 
+_GRAND_TOTAL = re.compile(r"合计|总计|总额")
+
+
 def name_quality(parts: tuple[str, ...], field: PayrollField) -> float:
     """How much of the header the best synonym of ``field`` covers (1.0 = exactly a synonym);
     breaks ties between columns that match one field equally well."""
@@ -515,7 +522,9 @@ def name_quality(parts: tuple[str, ...], field: PayrollField) -> float:
         for name in names:
             if name and name in form:
                 best = max(best, len(name) / len(form))
-    return round(best, 3)
+    if field in (PayrollField.GROSS_PAY, PayrollField.NET_PAY) and _GRAND_TOTAL.search(texts[-1]):
+        best += 0.001  # 应发合计 over 应发工资 when both stand: the total includes every item
+    return round(best, 4)
 
 
 # --- choosing one column per field ------------------------------------------------------------

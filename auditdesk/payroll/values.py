@@ -239,6 +239,9 @@ _PERIOD_COMPACT = re.compile(r"(?<!\d)(20\d{2})(0[1-9]|1[0-2])(?!\d)")
 _MONTH_ONLY = re.compile(r"(?<!\d)(\d{1,2})\s*月")
 _MONTH_CN = re.compile(r"(十[一二]|[一二三四五六七八九十])月")
 _YEAR_ONLY = re.compile(r"(?<!\d)(20\d{2})\s*年?(?!\d)")
+_CN_DIGITS = {"\u3007": "0", "零": "0", "\u25cb": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5",
+              "六": "6", "七": "7", "八": "8", "九": "9"}  # fmt: skip
+_CN_YEAR = re.compile("([二\u3007零\u25cb一三四五六七八九]{4})\\s*年")
 
 
 def _period(year: int, month: int) -> str | None:
@@ -272,8 +275,32 @@ def find_month(text: str) -> int | None:
 
 
 def find_year(text: str) -> int | None:
-    match = _YEAR_ONLY.search(unicodedata.normalize("NFKC", text))
-    return int(match.group(1)) if match else None
+    """A year named in free text: ``2025年``, ``2025年度``, ``二〇二五年``."""
+    text = unicodedata.normalize("NFKC", text)
+    match = _YEAR_ONLY.search(text)
+    if match:
+        return int(match.group(1))
+    match = _CN_YEAR.search(text)
+    if match:
+        year = int("".join(_CN_DIGITS[c] for c in match.group(1)))
+        return year if 1990 <= year <= 2100 else None
+    return None
+
+
+def _decimal_year_month(value: float) -> str:
+    """``2025.07`` typed into a cell Excel keeps as a number: year and month. ``2025.1`` may be
+    January or October (Excel drops the trailing zero of 2025.10), so it is refused, not guessed."""
+    year = int(value)
+    digits = f"{value:.6f}".split(".")[1].rstrip("0")
+    if digits == "1":
+        raise CellValueError(
+            f"“{value}”可能是 {year} 年 1 月，也可能是 10 月（Excel 会把 2025.10 存成 2025.1）；"
+            "请把月份列改为文本（如 2025-10）或在导入时指定工资月份"
+        )
+    found = _period(year, int(digits)) if digits.isdigit() and len(digits) <= 2 else None
+    if found is None:
+        raise CellValueError(f"“{value}”不是有效的工资月份")
+    return found
 
 
 def parse_period(value: Any) -> str | None:
@@ -283,6 +310,8 @@ def parse_period(value: Any) -> str | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, int | float) and not isinstance(value, bool):
+        if isinstance(value, float) and 1990 < value < 2101 and not value.is_integer():
+            return _decimal_year_month(value)
         number = int(value)
         if 199001 <= number <= 210012:
             found = _period(number // 100, number % 100)
@@ -340,6 +369,9 @@ ID_AS_NUMBER_REASON = (
 )
 
 
+_ID_FLOAT_TAIL = re.compile(r"\.0+$")
+
+
 def parse_id_number(value: Any) -> str | None:
     """Resident ID numbers kept as text → upper-case ``str`` (``None`` for an empty cell).
 
@@ -354,6 +386,10 @@ def parse_id_number(value: Any) -> str | None:
         text = unwrap_excel_text(text).upper()  # a wrapper behind a tab or apostrophe
         if _ID_SCIENTIFIC.match(text):
             raise CellValueError(ID_SCIENTIFIC_REASON)
+        bare = _ID_FLOAT_TAIL.sub("", text)
+        if bare != text and len(bare) in (15, 18):
+            text = bare  # "…1236.0" from an export that printed the cell as a float; the check
+            # character (DATA.ID_INVALID) still tells whether the digits survived
         return text or None
     if value is None:
         return None

@@ -160,3 +160,134 @@ def test_overtime_days_column_names(tmp_path: Path) -> None:
     row = result.rows[0]
     assert row.ot_hours_restday == Decimal(12)
     assert row.ot_hours_workday == Decimal(3)
+
+
+# ------------------------------------------------------------------ found by trying to break it
+def test_department_totals_are_not_employees_and_do_not_end_the_table(tmp_path: Path) -> None:
+    header = ["序号", "工号", "姓名", "部门", "应发工资", "实发工资"]
+    rows: list[list[Any]] = [
+        header,
+        [1, "E001", "张三", "技术部", 5000, 4500],
+        [None, "技术部合计", None, None, 5000, 4500],
+        [2, "E002", "李四", "技术部", 5000, 4500],
+        [None, None, "本页合计：", None, 10000, 9000],
+        [3, "E003", "王五", "销售部", 5000, 4500],
+        ["合计:", None, None, None, 15000, 13500],  # a block total with employees after it
+        [4, "E004", "赵六", "销售部", 5000, 4500],
+        ["合计", None, None, None, 20000, 18000],
+        ["", "", "", "", "", ""],
+        [99, "草稿", "", "", 1, 2],
+    ]
+    result = read_payroll([write_xlsx(tmp_path / "2025-07.xlsx", [SheetSpec("工资", rows)])])
+    assert [r.name for r in result.rows] == ["张三", "李四", "王五", "赵六"]
+    reasons = [s.reason for s in result.files[0].sheets[0].skipped_rows]
+    assert reasons == [SkipReason.SUBTOTAL, SkipReason.SUBTOTAL, SkipReason.SUBTOTAL,
+                       SkipReason.TOTAL, SkipReason.BLANK, SkipReason.AFTER_END]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("lines", "period"),
+    [
+        ([["2025年7月工资表"], ["发放日期：2025年8月10日"]], "2025-07"),
+        ([["工资表"], ["发薪日期：2025年8月10日"], ["所属期间：2025年7月"]], "2025-07"),
+        ([["工资表  2025-08-05"], ["2025年7月"]], "2025-07"),
+        ([["2025年8月发放 7月工资"]], "2025-07"),
+        ([["2026年1月发放12月工资"]], "2025-12"),
+        ([["工资表"], ["考勤周期：2025.06.26-2025.07.25"]], "2025-07"),
+        ([["2025年度7月工资表"]], "2025-07"),
+        ([["7月份工资表（2025年）"]], "2025-07"),
+        ([["二〇二五年七月份工资表"]], "2025-07"),
+        ([["2025年工资表"], ["月份：7月"]], "2025-07"),
+    ],
+)
+def test_the_month_above_the_table(tmp_path: Path, lines: list[list[Any]], period: str) -> None:
+    rows = [
+        *lines,
+        ["工号", "姓名", "基本工资", "应发工资", "实发工资"],
+        ["E1", "张三", 6000, 6000, 5400],
+    ]
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("Sheet1", rows)])
+    assert read_payroll([path]).periods == [period]
+
+
+def test_a_stamp_alone_names_no_month(tmp_path: Path) -> None:
+    rows = [["工资表  2025-08-05"], ["工号", "姓名", "基本工资", "应发工资", "实发工资"],
+            ["E1", "张三", 6000, 6000, 5400]]  # fmt: skip
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("Sheet1", rows)])
+    assert read_payroll([path]).files[0].sheets[0].found_rows == 1
+
+
+def test_numeric_month_cells(tmp_path: Path) -> None:
+    rows: list[list[Any]] = [
+        ["工号", "姓名", "工资月份", "基本工资", "应发工资"],
+        ["E1", "张三", 2025.07, 6000, 6000],
+        ["E2", "李四", 2025.12, 6000, 6000],
+        ["E3", "王五", 2025.1, 6000, 6000],  # January or October: refused, not guessed
+    ]
+    result = read_payroll([write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("工资", rows)])])
+    assert [(r.name, r.period) for r in result.rows] == [("张三", "2025-07"), ("李四", "2025-12")]
+    assert any(p.cell == "C4" and "10 月" in p.reason for p in result.problems)
+
+
+def test_four_row_header_without_merges_keeps_groups_apart(tmp_path: Path) -> None:
+    rows: list[list[Any]] = [
+        ["2025年7月工资表"],
+        ["工号", "姓名", "应发工资", "社会保险及公积金", None, None, None, None, None, "实发工资"],
+        [None, None, None, "社会保险", None, None, None, "住房公积金", None, None],
+        [None, None, None, "养老保险", None, "医疗保险", None, None, None, None],
+        [None, None, None, "单位", "个人", "单位", "个人", "单位", "个人", None],
+        ["E001", "张三", 6000, 960, 480, 600, 120, 420, 420, 4980],
+        ["E002", "李四", 3000, 480, 240, 300, 60, 210, 210, 2490],
+    ]
+    result = read_payroll([write_csv(tmp_path / "工资.csv", rows, encoding="gbk")])
+    fields = {
+        c.column: c.field.value if c.field else None for c in result.files[0].sheets[0].columns
+    }
+    assert fields["E"] == "pension_employee"
+    assert fields["G"] == "medical_employee"
+    assert fields["I"] == "housing_fund_employee"
+    assert fields["D"] is None
+    assert fields["F"] is None
+    assert fields["H"] is None
+    assert result.rows[1].housing_fund_employee == Decimal(210)
+
+
+def test_namesakes_in_two_departments_are_not_copies(tmp_path: Path) -> None:
+    header = ["姓名", "部门", "基本工资", "应发工资", "实发工资"]
+    path = write_xlsx(tmp_path / "2025-07.xlsx", [
+        SheetSpec("销售部", [header, ["王芳", "销售部", 2740, 2740, 2466]]),
+        SheetSpec("生产部", [header, ["王芳", "生产部", 2740, 2740, 2466]]),
+    ])  # fmt: skip
+    assert len(read_payroll([path]).rows) == 2
+
+
+def test_overtime_written_in_days_inside_an_hours_column(tmp_path: Path) -> None:
+    rows: list[list[Any]] = [
+        ["工号", "姓名", "延时加班", "节假日加班", "应发工资"],
+        ["E1", "张三", "2天", "16小时", 8000],
+    ]
+    result = read_payroll([write_xlsx(tmp_path / "2025-07.xlsx", [SheetSpec("工资", rows)])])
+    assert result.rows[0].ot_hours_workday == Decimal(16)
+    assert result.rows[0].ot_hours_holiday == Decimal(16)
+    assert any("按天填写" in r and "C2" in r for r in result.files[0].sheets[0].remarks)
+
+
+def test_income_back_payments_and_totals_are_not_mistaken(tmp_path: Path) -> None:
+    rows: list[list[Any]] = [
+        ["工号", "姓名", "工资薪金所得", "养老保险个人(补缴)", "应发工资", "年终奖", "应发合计",
+         "个人所得税", "实发工资"],
+        ["E1", "张三", 8000, 500, 8000, 2000, 10000, 100, 9900],
+    ]  # fmt: skip
+    sheet = read_payroll([write_xlsx(tmp_path / "2025-07.xlsx", [SheetSpec("工资", rows)])])
+    fields = {
+        c.header: c.field.value if c.field else None for c in sheet.files[0].sheets[0].columns
+    }
+    assert fields["个人所得税"] == "income_tax"
+    assert fields["养老保险个人(补缴)"] is None
+    assert fields["应发合计"] == "gross_pay"  # the total wins over the part, wherever it stands
+
+
+def test_csv_id_printed_as_a_float(tmp_path: Path) -> None:
+    rows = [["工号", "姓名", "身份证号", "应发工资"], ["E1", "张三", "310115198803031236.0", 8000]]
+    result = read_payroll([write_csv(tmp_path / "2025-07.csv", rows, encoding="utf-8")])
+    assert result.rows[0].id_number == "310115198803031236"
