@@ -3,6 +3,8 @@ can be turned into one report finding."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -18,13 +20,13 @@ from PySide6.QtWidgets import (
 )
 
 from auditdesk.errors import AuditDeskError
-from auditdesk.formatting import format_money
+from auditdesk.formatting import format_money, format_money_by_kind
 from auditdesk.gui.context import AppContext
 from auditdesk.gui.dialogs.errors import report_failure
 from auditdesk.gui.table_model import RIGHT, ColumnSpec, RecordProxyModel, RecordTableModel
 from auditdesk.gui.widgets import read_only_table, selected_record, stretch
 from auditdesk.gui.worker import JobRunner
-from auditdesk.models.finding import Severity
+from auditdesk.models.finding import Severity, kind_label
 from auditdesk.models.payroll import CheckResult, PayrollFinding
 from auditdesk.services import payroll
 from auditdesk.services.payroll import FindingGroup
@@ -36,7 +38,12 @@ GROUP_COLUMNS: list[ColumnSpec[FindingGroup]] = [
     ColumnSpec("规则", lambda g: g.title, tooltip=lambda g: g.rule),
     ColumnSpec("月份", lambda g: g.period),
     ColumnSpec("人数", lambda g: str(g.employees), lambda g: g.employees, RIGHT),
-    ColumnSpec("涉及金额", lambda g: format_money(g.total), lambda g: g.total, RIGHT),
+    ColumnSpec(
+        "涉及金额",
+        lambda g: format_money_by_kind(g.totals, kind_label),
+        lambda g: g.total or Decimal(0),
+        RIGHT,
+    ),
 ]
 
 FINDING_COLUMNS: list[ColumnSpec[PayrollFinding]] = [
@@ -44,7 +51,11 @@ FINDING_COLUMNS: list[ColumnSpec[PayrollFinding]] = [
     ColumnSpec("姓名", lambda f: f.employee_name or ""),
     ColumnSpec("部门", lambda f: f.department or ""),
     ColumnSpec("严重程度", lambda f: f.severity.label, lambda f: f.severity.rank),
-    ColumnSpec("金额", lambda f: format_money(f.amount), lambda f: f.amount, RIGHT),
+    ColumnSpec("确定性", lambda f: f.certainty.label,
+               tooltip=lambda f: f"须核实：{f.depends_on}" if f.depends_on else ""),
+    ColumnSpec("金额", lambda f: format_money(f.amount), lambda f: f.amount, RIGHT,
+               tooltip=lambda f: kind_label(f.money_kind) if f.amount is not None else ""),
+    ColumnSpec("金额类别", lambda f: kind_label(f.money_kind) if f.amount is not None else ""),
     ColumnSpec("说明", lambda f: f.message, tooltip=lambda f: "\n".join(
         [f.message, f.caveat, "依据：" + "；".join(c.display() for c in f.legal_basis)])),
     ColumnSpec("来源", lambda f: f.source_ref),
