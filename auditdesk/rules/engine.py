@@ -334,7 +334,9 @@ def derive(rows: Sequence[PayrollRow], params: RegionParams) -> list[EmployeeMon
         si = _sum(row, _SI_NAMES)
         if not si:  # a combined column: 社保个人合计, else 五险一金 (SI and HF together)
             si = values["si_employee_total"] or values["si_hf_employee_total"] or si
-        ratio, note, leave_unknown = _ratio(row, start, end)
+        part_time = _part_time(row, start, end)
+        # a part-timer is paid by the hour: no monthly minimum to pro-rate
+        ratio, note, leave_unknown = (ONE, "", False) if part_time else _ratio(row, start, end)
         retired, retirement_note = _retired(ident, row.period, params, retire_cache)
         gross = values["gross_pay"]
         ot_pay = values["ot_pay"] or ZERO
@@ -351,7 +353,7 @@ def derive(rows: Sequence[PayrollRow], params: RegionParams) -> list[EmployeeMon
             EmployeeMonth(
                 row, _key(row), ident, start, end, ratio, note, gross, ot_pay, excluded, si,
                 si == ZERO, hf, retired, retirement_note, normal, eligible, ot_hours,
-                _part_time(row, start, end), leave_unknown,
+                part_time, leave_unknown,
             )
         )  # fmt: skip
     return out

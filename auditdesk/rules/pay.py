@@ -394,7 +394,8 @@ def check_deduction_cap(
         below_min = ZERO
         need = required_minimum(ctx, emp)
         eligible = emp.eligible
-        if need is not None and eligible is not None and eligible >= need[1]:
+        # the remainder test is against the monthly minimum, which a part-timer is not held to
+        if need is not None and eligible is not None and eligible >= need[1] and not emp.part_time:
             below_min = need[1] - (eligible - other)
         if over_cap <= ZERO and below_min <= ZERO:
             continue

@@ -175,6 +175,17 @@ def test_low_pay_alone_is_not_part_time() -> None:
     assert check("PAY.MIN_WAGE", row(gross_pay=D(1500), **NO_DEDUCTIONS))[0].amount == D(1240)
 
 
+def test_part_time_is_not_pro_rated_on_attendance() -> None:
+    # hourly pay: 20 a hour × 80 h = 1,600 → (25 - 20) × 80 = 400, with no monthly pro-rating note
+    [f] = check("PAY.MIN_WAGE", _part_time(hourly_rate=D(20), gross_pay=D(1600),
+                                           scheduled_days=D(22), attended_days=D(10)))  # fmt: skip
+    assert f.amount == D(400)
+    assert "折算" not in f.caveat
+    # nor a "remainder below the monthly minimum" on a deduction: 2,900 - 300 = 2,600 < 2,740 is
+    # no test for a part-timer (300 is 10.3 % of 2,900, under the 20 % cap)
+    assert check("PAY.DEDUCTION_CAP", _part_time(gross_pay=D(2900), other_deductions=D(300))) == []
+
+
 def test_part_time_pay_cycle_is_fifteen_days() -> None:
     # July ends 07-31: paid 08-15 is within 15 days; 08-16 is not (LCL Art. 72)
     assert check("PAY.LATE", _part_time(pay_date=date(2025, 8, 15))) == []
