@@ -167,6 +167,14 @@ def test_part_time_is_recognised_from_hours_and_rate_columns() -> None:
                       load_params())[0].part_time  # fmt: skip
 
 
+def test_hours_beyond_the_part_time_limit_are_not_part_time() -> None:
+    # July: 31 days = 4.43 weeks × 24 h = 106.3 h at most (LCL Art. 68); 174 h at a rate is an
+    # hourly-paid full-timer, held to the monthly minimum
+    emp = derive([_part_time(employment_type=None, work_hours=D(174))], load_params())[0]
+    assert not emp.part_time
+    assert derive([_part_time(employment_type=None, work_hours=D(106))], load_params())[0].part_time
+
+
 def test_low_pay_alone_is_not_part_time() -> None:
     emp = derive([row(gross_pay=D(1500), **NO_DEDUCTIONS)], load_params())[0]
     assert not emp.part_time
