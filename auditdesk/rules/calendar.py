@@ -74,6 +74,30 @@ def workdays_between(first: date, last: date) -> int:
     return count
 
 
+def statutory_between(first: date, last: date) -> int:
+    """Statutory holiday dates (法定节假日, our table) from ``first`` to ``last`` inclusive."""
+    for year in range(first.year, last.year + 1):
+        _require(year)
+    return sum(
+        1
+        for year in range(first.year, last.year + 1)
+        for day in statutory_dates()[year]
+        if first <= day <= last
+    )
+
+
+@cache
+def pay_days(first: date, last: date) -> tuple[int, int]:
+    """计薪日 from ``first`` to ``last``: (working days, statutory holidays).
+
+    Statutory holidays are paid days (劳动法 第五十一条; the 21.75-day divisor counts them), so a
+    part month is pro-rated on working days plus statutory holidays (facts file §9.0). The dates
+    come from our statutory table, the working days from chinesecalendar (adjusted working weekends
+    count). Raises :class:`CalendarUnavailable` outside the data.
+    """
+    return workdays_between(first, last), statutory_between(first, last)
+
+
 def add_workdays(start: date, n: int) -> date:
     """The date ``n`` working days after ``start`` (``start`` itself not counted)."""
     day = start

@@ -80,10 +80,11 @@ class EmployeeMonth:
     """A payroll row with the figures several rules share, computed once in :func:`derive`.
 
     ``normal_wage`` is gross pay without overtime pay, year-end bonus and the allowances the region
-    excludes;
-    ``eligible`` is what counts toward the minimum wage (normal wage and any year-end bonus, less
-    the employee's own SI and HF); both are ``None`` without a gross pay. ``ot_hours`` are (workday, rest day,
-    statutory holiday) hours, missing as zero.
+    excludes; ``eligible`` is what counts toward the minimum wage (normal wage and any year-end
+    bonus, less the employee's own SI and HF); both are ``None`` without a gross pay. ``ratio`` is
+    the share of the month the minimum wage is due for (paid leave and statutory holidays count as
+    paid days, see :func:`_ratio`). ``ot_hours`` are (workday, rest day, statutory holiday) hours,
+    missing as zero.
     """
 
     row: PayrollRow
@@ -104,6 +105,10 @@ class EmployeeMonth:
     normal_wage: Decimal | None
     eligible: Decimal | None
     ot_hours: tuple[Decimal, Decimal, Decimal]
+    part_time: bool
+    """The payroll says this is a part-timer (非全日制): hourly minimum, no SI/HF except work injury."""
+    leave_unknown: bool
+    """``ratio`` < 1 comes from absent days the file cannot classify (no paid-leave figure)."""
 
 
 @dataclass
@@ -225,30 +230,89 @@ def _key(row: PayrollRow) -> str:
     return row.name or f"第 {row.source_row} 行"
 
 
-def _ratio(row: PayrollRow, start: date, end: date) -> tuple[Decimal, str]:
-    """Share of the month worked: attended/scheduled days, else from a hire date inside the month."""
+def _days(value: Decimal) -> str:
+    """``Decimal("12.0")`` → ``12``, ``Decimal("10.5")`` → ``10.5`` (days in notes)."""
+    return f"{value.normalize():f}"
+
+
+def _ratio(row: PayrollRow, start: date, end: date) -> tuple[Decimal, str, bool]:
+    """Share of the month the minimum wage is due for, the basis in words, and whether the
+    shortfall comes from days the file cannot classify (absent, and no paid-leave figure).
+
+    Paid leave counts as attendance (最低工资规定 第十二条: only days without normal labour for
+    the employee's own reasons lower the requirement): ``min(1, (attended + paid leave) /
+    scheduled)``. Without attendance columns, a hire date inside the month gives the 计薪日 share:
+    (working days + statutory holidays employed) / (the month's working days + statutory holidays),
+    statutory holidays being paid days (facts file §9.0).
+    """
     scheduled, attended = row.scheduled_days, row.attended_days
     if scheduled and attended is not None and scheduled > 0:
-        if attended >= scheduled:
-            return ONE, ""
-        ratio = attended / scheduled
-        if ratio < ONE:
-            return ratio, (
-                f"出勤 {row.attended_days}/{row.scheduled_days} 天，按比例折算；"
-                "如缺勤为带薪假（年休假、婚假、病假等），不应折算，请核实"
+        leave = row.paid_leave_days
+        counted = attended + (leave or ZERO)
+        if counted >= scheduled:
+            return ONE, "", False
+        if leave is None:
+            return (
+                counted / scheduled,
+                (
+                    f"出勤 {_days(attended)}/{_days(scheduled)} 天，按比例折算；"
+                    "如缺勤为带薪假（年休假、婚假、病假等），不应折算，请核实"
+                ),
+                True,
             )
-        return ONE, ""
+        return (
+            counted / scheduled,
+            (
+                f"按出勤 {_days(attended)} 天 + 带薪假 {_days(leave)} 天、应出勤 {_days(scheduled)} 天，"
+                f"即 {_days(counted)}/{_days(scheduled)} 折算（其余天数按本人原因未提供劳动计）"
+            ),
+            False,
+        )
     if row.hire_date is not None and start < row.hire_date <= end:
-        try:
-            worked = workcal.workdays_between(row.hire_date, end)
-            total = workcal.workdays_between(start, end)
-        except workcal.CalendarUnavailable as exc:
-            return ONE, f"{row.hire_date:%Y-%m-%d} 入职，本月未满月，但{exc.message}，未折算"
-        if total:
-            return Decimal(worked) / Decimal(total), (
-                f"{row.hire_date:%Y-%m-%d} 入职，按本月 {worked}/{total} 个工作日折算"
-            )
-    return ONE, ""
+        ratio, note = _hire_ratio(start, end, row.hire_date)
+        return ratio, note, False
+    return ONE, "", False
+
+
+@cache
+def _hire_ratio(start: date, end: date, hire: date) -> tuple[Decimal, str]:
+    """The 计薪日 share of a month for someone hired inside it (cached: many rows share it)."""
+    try:
+        work, hol = workcal.pay_days(hire, end)
+        all_work, all_hol = workcal.pay_days(start, end)
+    except workcal.CalendarUnavailable as exc:
+        return ONE, f"{hire:%Y-%m-%d} 入职，本月未满月，但{exc.message}，未折算"
+    total = all_work + all_hol
+    if not total:
+        return ONE, ""
+    return Decimal(work + hol) / Decimal(total), (
+        f"{hire:%Y-%m-%d} 入职，按计薪日（工作日 + 法定节假日）折算：在职 {work} 个工作日 + "
+        f"{hol} 天法定节假日，本月 {all_work} 个工作日 + {all_hol} 天法定节假日，即 "
+        f"{work + hol}/{total}"
+    )
+
+
+PART_TIME_WORDS = ("非全日制", "小时工", "兼职", "钟点工")
+"""用工形式 values that say part-time (劳动合同法 第六十八条; facts file §1.10)."""
+PART_TIME_WEEKLY_HOURS = Decimal(24)
+"""A part-timer works at most 24 hours a week for one employer (劳动合同法 第六十八条)."""
+
+
+def _part_time(row: PayrollRow, start: date, end: date) -> bool:
+    """The payroll says the person is a part-timer (非全日制): a 用工形式 naming it, or hours and
+    an hourly rate on the row — never low pay alone. An explicit 全日制 wins over hours × rate,
+    and so do more hours than a part-timer may work in the month (24 h a week)."""
+    kind = row.employment_type
+    if kind:
+        if any(word in kind for word in PART_TIME_WORDS):
+            return True
+        if "全日制" in kind:
+            return False
+    hours = row.work_hours
+    if hours is None or row.hourly_rate is None:
+        return False
+    weeks = Decimal((end - start).days + 1) / 7
+    return hours <= PART_TIME_WEEKLY_HOURS * weeks
 
 
 def derive(rows: Sequence[PayrollRow], params: RegionParams) -> list[EmployeeMonth]:
@@ -270,7 +334,9 @@ def derive(rows: Sequence[PayrollRow], params: RegionParams) -> list[EmployeeMon
         si = _sum(row, _SI_NAMES)
         if not si:  # a combined column: 社保个人合计, else 五险一金 (SI and HF together)
             si = values["si_employee_total"] or values["si_hf_employee_total"] or si
-        ratio, note = _ratio(row, start, end)
+        part_time = _part_time(row, start, end)
+        # a part-timer is paid by the hour: no monthly minimum to pro-rate
+        ratio, note, leave_unknown = (ONE, "", False) if part_time else _ratio(row, start, end)
         retired, retirement_note = _retired(ident, row.period, params, retire_cache)
         gross = values["gross_pay"]
         ot_pay = values["ot_pay"] or ZERO
@@ -287,6 +353,7 @@ def derive(rows: Sequence[PayrollRow], params: RegionParams) -> list[EmployeeMon
             EmployeeMonth(
                 row, _key(row), ident, start, end, ratio, note, gross, ot_pay, excluded, si,
                 si == ZERO, hf, retired, retirement_note, normal, eligible, ot_hours,
+                part_time, leave_unknown,
             )
         )  # fmt: skip
     return out

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from auditdesk.models.common import Area
-from auditdesk.models.finding import Severity
+from auditdesk.models.finding import Citation, MoneyKind, Severity
 from auditdesk.models.payroll import PayrollFinding
 from auditdesk.rules.engine import (
     ONE,
@@ -25,6 +25,27 @@ TOLERANCE = Decimal("1.00")
 """Rounding slack for overtime pay (one yuan), as the facts file's formula prescribes."""
 
 
+CONTRACT_WAGE_FACT = "劳动合同约定的工资（加班工资计算基数）"
+"""What a probable overtime shortfall rests on: the base SH-WPM Art. 9 puts first."""
+DEDUCTION_FACT = "扣款的性质（是否为赔偿经济损失）"
+"""What a deduction finding rests on: only loss compensation is capped (WPIP Art. 16)."""
+PART_TIME_PAY_CYCLE_DAYS = 15
+"""劳动合同法 第七十二条: a part-timer's pay is settled at least every 15 days."""
+PART_TIME_CYCLE = timedelta(days=PART_TIME_PAY_CYCLE_DAYS)
+
+LCL_72 = cite(
+    "劳动合同法",
+    "第七十二条",
+    "非全日制用工小时计酬标准不得低于用人单位所在地人民政府规定的最低小时工资标准。"
+    "非全日制用工劳动报酬结算支付周期最长不得超过十五日。",
+)
+
+
+def _citing(finding: PayrollFinding, *extra: Citation) -> PayrollFinding:
+    """``finding`` with ``extra`` citations after its rule's own (a branch with its own basis)."""
+    return finding.model_copy(update={"legal_basis": [*finding.legal_basis, *extra]})
+
+
 def required_minimum(ctx: RuleContext, emp: EmployeeMonth) -> tuple[Decimal, Decimal, str] | None:
     """(monthly minimum, pro-rated requirement, caveat) for the month, or None before the data."""
     found = ctx.lookup("minimum_wage", emp.row.period)
@@ -34,12 +55,26 @@ def required_minimum(ctx: RuleContext, emp: EmployeeMonth) -> tuple[Decimal, Dec
     return monthly, monthly * emp.ratio, ctx.outdated_caveat(found, "最低工资")
 
 
+def _retired_info(emp: EmployeeMonth, message: str) -> tuple[Severity | None, str]:
+    if emp.retired:
+        return Severity.INFO, message + f"。该员工{emp.retirement_note}，已不属于劳动关系，仅供参考"
+    return None, message
+
+
 def check_min_wage(
     rule: Rule, ctx: RuleContext, emps: list[EmployeeMonth]
 ) -> Iterator[PayrollFinding]:
+    untimed: list[str] = []
     for emp in emps:
         eligible = emp.eligible
         if eligible is None:
+            continue
+        if emp.part_time:
+            found, timed = _part_time_min_wage(rule, ctx, emp)
+            if not timed:
+                untimed.append(f"{emp.key}（{emp.row.period}）")
+            elif found is not None:
+                yield _citing(found, LCL_72)
             continue
         need = required_minimum(ctx, emp)
         if need is None:
@@ -47,19 +82,64 @@ def check_min_wage(
         monthly, required, caveat = need
         if eligible >= required:  # equality is compliant
             continue
-        pro = "" if emp.ratio == ONE else f"（按出勤折算为 {yuan(required)}）"
-        message = (
+        pro = "" if emp.ratio == ONE else f"（按本月应计薪天数折算为 {yuan(required)}）"
+        severity, message = _retired_info(
+            emp,
             f"应发 {yuan(emp.gross or ZERO)} 扣除加班费、特殊津贴及餐费/交通/住房补贴和个人缴纳的"
             f"社保公积金后为 {yuan(eligible)}，低于 {emp.row.period} 上海最低工资 {yuan(monthly)}{pro}，"
-            f"差额 {yuan(required - eligible)}"
+            f"差额 {yuan(required - eligible)}",
         )
-        severity = None
-        if emp.retired:
-            severity = Severity.INFO
-            message += f"。该员工{emp.retirement_note}，已不属于劳动关系，仅供参考"
         yield ctx.finding(
             rule, emp, message, amount=required - eligible, severity=severity, caveat=caveat
         )
+    if untimed:
+        ctx.notes.append(
+            f"{len(untimed)} 条非全日制用工记录没有工作小时数或小时工资，无法按小时最低工资检查："
+            + "、".join(untimed[:10])
+            + ("等" if len(untimed) > 10 else "")
+        )
+
+
+def _part_time_min_wage(
+    rule: Rule, ctx: RuleContext, emp: EmployeeMonth
+) -> tuple[PayrollFinding | None, bool]:
+    """A part-timer against the hourly minimum (劳动合同法 第七十二条; facts §1.10, §5.5):
+    pay per hour = (gross - overtime pay - excluded allowances) ÷ hours worked, or the hourly rate
+    when the hours are missing; the shortfall × hours is owed. No monthly minimum.
+
+    Returns the finding (or None) and whether the row had hours or a rate to test at all.
+    """
+    found = ctx.lookup("minimum_wage", emp.row.period)
+    if found is None or emp.gross is None:
+        return None, True
+    hourly_min = found["hourly"]
+    pay = emp.gross - emp.ot_pay - emp.excluded
+    hours, rate = emp.row.work_hours, emp.row.hourly_rate
+    if hours is not None and hours > ZERO:
+        per_hour = pay / hours
+        basis = f"{yuan(pay)} ÷ {hours} 小时 = 每小时 {yuan(per_hour)}"
+    elif rate is not None and rate > ZERO:
+        per_hour, hours = rate, pay / rate
+        basis = f"小时工资 {yuan(rate)}（表中无工作小时数，按 {yuan(pay)} ÷ 小时工资推算 {hours:.2f} 小时）"
+    else:
+        return None, False
+    if per_hour >= hourly_min:  # equality is compliant
+        return None, True
+    amount = (hourly_min - per_hour) * hours
+    severity, message = _retired_info(
+        emp,
+        f"非全日制用工：应发 {yuan(emp.gross)} 扣除加班费及特殊津贴、餐费/交通/住房补贴后，"
+        f"{basis}，低于 {emp.row.period} 上海小时最低工资 {yuan(hourly_min)}，"
+        f"差额 {yuan(amount)}",
+    )
+    return ctx.finding(
+        rule,
+        emp,
+        message,
+        amount=amount,
+        severity=severity,
+        caveat=ctx.outdated_caveat(found, "最低工资"),
+    ), True
 
 
 MIN_WAGE = Rule(
@@ -84,18 +164,31 @@ MIN_WAGE = Rule(
         ),
     ),
     check=check_min_wage,
+    money_kind=MoneyKind.WAGES_OWED,
+    test="劳动者提供了正常劳动的，工资剔除加班费、特殊条件津贴和法定福利（上海另剔除个人缴纳的社保"
+    "公积金及伙食、交通、住房补贴）后不得低于当地月最低工资标准，本人原因未提供劳动的天数按比例扣减；"
+    "非全日制用工的小时工资不得低于小时最低工资标准。",
     remedy="补足差额，今后工资中可计入最低工资的部分不低于当期最低工资标准；工资结构调整应通过集体协商而非单方降薪。",
     description="应发工资扣除加班费、特殊津贴、餐费/交通/住房补贴和个人社保公积金后，与当月最低工资比较；"
-    "部分出勤按出勤天数折算。",
+    "未满月的按计薪日（工作日 + 法定节假日）折算，有考勤时按（出勤 + 带薪假）÷ 应出勤折算；"
+    "非全日制用工按每小时工资与小时最低工资比较。",
 )
 
 
 def check_ot_underpaid(
     rule: Rule, ctx: RuleContext, emps: list[EmployeeMonth]
 ) -> Iterator[PayrollFinding]:
+    """SH-WPM Art. 9: the base is the contract wage, else the collective contract's, else 70 % of
+    the normal full-attendance wage — never below the minimum wage, never with the year-end bonus.
+
+    Definite (高) only against what the base can never be below: the minimum wage, or a contract
+    wage the user supplied. A shortfall only on the 70 % estimate, or on base + post pay as a guess
+    at the contract wage, is probable: 中, 待核实 the contract wage, both figures shown.
+    """
     ot = ctx.params.overtime
     hours_per_month, share = ot["hours_per_month"], ot["base_share_if_not_agreed"]
     m_wd, m_rd, m_hol = ot["workday"], ot["restday"], ot["holiday"]
+    part_timers = 0
     for emp in emps:
         wd, rd, hol = emp.ot_hours
         if not (wd or rd or hol) or emp.normal_wage is None:
@@ -103,42 +196,81 @@ def check_ot_underpaid(
         weighted = m_wd * wd + m_rd * rd + m_hol * hol
         if weighted <= ZERO:
             continue
+        if emp.part_time:
+            part_timers += 1  # no monthly wage to take 1/174 of
+            continue
         need = required_minimum(ctx, emp)
         if need is None:
             continue
         monthly, _required, caveat = need
-        full_month = emp.normal_wage / emp.ratio if emp.ratio > ZERO else emp.normal_wage
-        base = max(monthly, share * full_month)
-        required = base / hours_per_month * weighted
         paid = emp.ot_pay
-        hours = f"工作日 {wd} 小时、休息日 {rd} 小时、法定节假日 {hol} 小时"
-        if paid < required - TOLERANCE:
-            message = (
-                f"加班 {hours}，按加班基数 {yuan(base)}（不低于最低工资，未约定时按正常工资的 70%）"
-                f"÷{hours_per_month}×150%/200%/300% 应付至少 {yuan(required)}，实付 {yuan(paid)}，"
-                f"少付 {yuan(required - paid)}"
-            )
-            if rd > ZERO:
-                message += "（如休息日加班已安排同等时间补休，该部分可不付加班费）"
-            yield ctx.finding(rule, emp, message, amount=required - paid, caveat=caveat)
-            continue
-        contract = (emp.row.base_pay or ZERO) + (emp.row.position_pay or ZERO)
-        if contract > base:
-            probable = contract / hours_per_month * weighted
-            if paid < probable - TOLERANCE:
-                message = (
-                    f"加班 {hours}，若以基本工资加岗位工资 {yuan(contract)} 为加班基数，应付 "
-                    f"{yuan(probable)}，实付 {yuan(paid)}，可能少付 {yuan(probable - paid)}；"
-                    "请核对劳动合同约定的工资标准"
-                )
+        hours = f"加班工作日 {wd} 小时、休息日 {rd} 小时、法定节假日 {hol} 小时"
+        formula = f"÷{hours_per_month}×(1.5×工作日 + 2×休息日 + 3×法定节假日小时)"
+        restday = "（如休息日加班已安排同等时间补休，该部分可不付加班费）" if rd > ZERO else ""
+        contract = emp.row.contract_wage
+        if contract is not None and contract > ZERO:
+            base = max(monthly, contract)
+            due = base / hours_per_month * weighted
+            if paid < due - TOLERANCE:
                 yield ctx.finding(
                     rule,
                     emp,
-                    message,
-                    amount=probable - paid,
-                    severity=Severity.MEDIUM,
+                    f"{hours}，以劳动合同约定工资 {yuan(contract)}（加班基数不低于最低工资 "
+                    f"{yuan(monthly)}）为基数 {yuan(base)}{formula} 应付至少 {yuan(due)}，"
+                    f"实付 {yuan(paid)}，少付 {yuan(due - paid)}{restday}",
+                    amount=due - paid,
                     caveat=caveat,
                 )
+            continue
+        floor_due = monthly / hours_per_month * weighted
+        # the normal full-attendance wage: scale a part month up only when the missing days are
+        # known to be unpaid (paid leave is attendance, and unclassified absence may be paid leave)
+        full = emp.normal_wage
+        if ZERO < emp.ratio < ONE and not emp.leave_unknown:
+            full = full / emp.ratio
+        estimate = max(monthly, share * full)
+        estimate_due = estimate / hours_per_month * weighted
+        if paid < floor_due - TOLERANCE:
+            message = (
+                f"{hours}，即使以最低工资 {yuan(monthly)} 为加班基数（基数不得低于最低工资）{formula}"
+                f"也应付 {yuan(floor_due)}，实付 {yuan(paid)}，少付 {yuan(floor_due - paid)}"
+            )
+            if estimate_due > floor_due:
+                message += (
+                    f"；如劳动合同未约定工资、按正常工资 {yuan(full)} 的 70% 估算基数 {yuan(estimate)}，"
+                    f"应付 {yuan(estimate_due)}，请核实劳动合同约定的工资"
+                )
+            yield ctx.finding(rule, emp, message + restday, amount=floor_due - paid, caveat=caveat)
+            continue
+        guess = (emp.row.base_pay or ZERO) + (emp.row.position_pay or ZERO)
+        guess_due = guess / hours_per_month * weighted
+        if paid < estimate_due - TOLERANCE:
+            basis = (
+                f"如劳动合同未约定工资、按正常出勤工资 {yuan(full)} 的 70% 估算基数 {yuan(estimate)}，"
+                f"应付 {yuan(estimate_due)}"
+            )
+            due = estimate_due
+        elif guess > estimate and paid < guess_due - TOLERANCE:
+            basis = f"如约定工资为基本工资加岗位工资 {yuan(guess)}，应付 {yuan(guess_due)}"
+            due = guess_due
+        else:
+            continue
+        yield ctx.finding(
+            rule,
+            emp,
+            f"可能少付——请核实劳动合同约定的工资。{hours}：以最低工资 {yuan(monthly)} 为基数"
+            f"{formula}应付 {yuan(floor_due)}，实付 {yuan(paid)} 已达到；{basis}，"
+            f"可能少付 {yuan(due - paid)}（加班基数首先是劳动合同约定的工资，"
+            f"未约定且无集体合同约定的才按正常工资的 70%）{restday}",
+            amount=due - paid,
+            severity=Severity.MEDIUM,
+            caveat=caveat,
+            depends_on=CONTRACT_WAGE_FACT,
+        )
+    if part_timers:
+        ctx.notes.append(
+            f"{part_timers} 条非全日制用工记录有加班小时，加班费未按月工资基数检查（非全日制按小时计酬），请人工核实"
+        )
 
 
 OT_UNDERPAID = Rule(
@@ -157,12 +289,24 @@ OT_UNDERPAID = Rule(
             "安排劳动者工作的，支付不低于工资的百分之三百的工资报酬。",
         ),
         cite("工资支付暂行规定", "第十三条"),
-        cite("上海市企业工资支付办法", "第九条", "加班工资计算基数不得低于本市规定的最低工资标准"),
+        cite(
+            "上海市企业工资支付办法",
+            "第九条",
+            "加班工资的计算基数为劳动者所在岗位相对应的正常出勤月工资，不包括年终奖，上下班交通补贴、"
+            "工作餐补贴、住房补贴，中夜班津贴、夏季高温津贴、加班工资等特殊情况下支付的工资……"
+            "劳动合同对劳动者月工资有明确约定的，按劳动合同约定的……月工资确定；……均无约定的，"
+            "按劳动者正常出勤月……工资（不包括加班工资）的70%确定。……计算基数不得低于本市规定的"
+            "最低工资标准。",
+        ),
     ),
     check=check_ot_underpaid,
+    money_kind=MoneyKind.WAGES_OWED,
+    test="加班工资不得低于以劳动合同约定的工资为基数（未约定时依次为集体合同约定、正常出勤月工资的 70%，"
+    "且不低于最低工资，不含年终奖和津贴补贴）计算的 150%、200%、300%。",
     remedy="按劳动合同约定工资（不低于最低工资）核定加班基数，补发差额；休息日加班优先安排补休并留存记录。",
-    description="加班基数取约定工资（无法确定时取正常工资的 70%），不低于最低工资；"
-    "应付 = 基数÷174×(1.5×工作日 + 2×休息日 + 3×法定节假日小时)，容差 1 元。",
+    description="应付 = 基数÷174×(1.5×工作日 + 2×休息日 + 3×法定节假日小时)，容差 1 元。以最低工资或表中的"
+    "合同约定工资为基数仍少付的为高风险（可确定）；只有按正常工资 70% 或基本工资加岗位工资估算才少付的为"
+    "中风险，待核实劳动合同约定的工资。",
 )
 
 
@@ -180,6 +324,19 @@ def check_late(rule: Rule, ctx: RuleContext, emps: list[EmployeeMonth]) -> Itera
                 f"{emp.row.period} 的工资于 {paid_on:%Y-%m-%d} 发放，晚于次月末 {deadline:%Y-%m-%d}，"
                 "违反工资至少每月支付一次的规定",
                 amount=at_stake,
+            )
+        elif emp.part_time and paid_on > (cycle_end := emp.end + PART_TIME_CYCLE):
+            yield _citing(
+                ctx.finding(
+                    rule,
+                    emp,
+                    f"非全日制用工：{emp.row.period} 的工资于 {paid_on:%Y-%m-%d} 发放，晚于该期结束后 "
+                    f"{PART_TIME_PAY_CYCLE_DAYS} 日（{cycle_end:%Y-%m-%d}），超过非全日制用工劳动报酬"
+                    "结算支付周期最长十五日的规定",
+                    amount=at_stake,
+                    severity=Severity.MEDIUM,
+                ),
+                LCL_72,
             )
         elif ctx.agreed_pay_day is not None:
             day = min(ctx.agreed_pay_day, deadline.day)
@@ -211,14 +368,22 @@ LATE = Rule(
         cite("上海市企业工资支付办法", "第六条、第十条"),
     ),
     check=check_late,
+    money_kind=MoneyKind.PAID_LATE,
+    test="工资应当以货币形式按月支付，至少每月一次并按约定日期发放；非全日制用工的劳动报酬结算支付周期"
+    "最长不得超过十五日。",
     remedy="按约定日期足额发放工资，最迟不晚于次月末；确有困难需延期的，须经工会或职工代表同意并告知全体职工，且不超过一个月。",
-    description="发放日期晚于次月末即为拖欠；录入了企业约定发薪日（次月几日）时，晚于约定日提示中风险。",
+    description="发放日期晚于次月末即为拖欠；非全日制用工晚于该期结束后 15 日、或录入了企业约定发薪日"
+    "（次月几日）时晚于约定日，提示中风险。金额为迟付的实发工资，不是欠付金额。",
 )
 
 
 def check_deduction_cap(
     rule: Rule, ctx: RuleContext, emps: list[EmployeeMonth]
 ) -> Iterator[PayrollFinding]:
+    """WPIP Art. 16 caps only deductions that compensate the employer's losses. Pay not paid for
+    days not worked (考勤扣款, a field of its own) is not such a deduction and is not looked at;
+    an 其他扣款 of unknown nature over the cap, or leaving less than the minimum wage, is 低 and
+    待核实 its nature (facts file §5.4 corrected)."""
     share = Decimal("0.20")
     for emp in emps:
         other = emp.row.other_deductions
@@ -229,30 +394,38 @@ def check_deduction_cap(
         below_min = ZERO
         need = required_minimum(ctx, emp)
         eligible = emp.eligible
-        if need is not None and eligible is not None and eligible >= need[1]:
+        # the remainder test is against the monthly minimum, which a part-timer is not held to
+        if need is not None and eligible is not None and eligible >= need[1] and not emp.part_time:
             below_min = need[1] - (eligible - other)
         if over_cap <= ZERO and below_min <= ZERO:
             continue
         parts = []
         if over_cap > ZERO:
             parts.append(
-                f"其他扣款 {yuan(other)} 超过当月工资 {yuan(emp.gross)} 的 20%（{yuan(cap)}）"
+                f"其他扣款 {yuan(other)}，当月工资 {yuan(emp.gross)} 的 20% 为 {yuan(cap)}。"
+                f"请核实：如该扣款是赔偿企业经济损失，则超过了当月工资 20% 的上限，多扣 {yuan(over_cap)}"
             )
-        if below_min > ZERO and need is not None:
+        if below_min > ZERO and need is not None and eligible is not None:
             parts.append(
-                f"扣款后可计入最低工资的部分为 {yuan(eligible - other)}，低于最低工资 {yuan(need[1])}"
-                if eligible is not None
-                else ""
+                f"扣除其他扣款 {yuan(other)} 后可计入最低工资的部分为 {yuan(eligible - other)}，"
+                f"低于最低工资 {yuan(need[1])}。请核实：如该扣款是赔偿企业经济损失，扣除后仍应按"
+                "最低工资标准支付"
             )
-        message = "；".join(p for p in parts if p) + "。请核实扣款性质（赔偿损失、罚款或约定事项）"
-        yield ctx.finding(rule, emp, message, amount=max(over_cap, below_min, ZERO))
+        message = "；".join(parts) + "（罚款不是法定可扣除的项目；考勤扣款不受 20% 限制）"
+        yield ctx.finding(
+            rule,
+            emp,
+            message,
+            amount=max(over_cap, below_min, ZERO),
+            depends_on=DEDUCTION_FACT,
+        )
 
 
 DEDUCTION_CAP = Rule(
     id="PAY.DEDUCTION_CAP",
     title="工资扣款超过法定限额",
     area=Area.PAY,
-    severity=Severity.MEDIUM,
+    severity=Severity.LOW,
     needs=(F.OTHER_DEDUCTIONS, F.GROSS_PAY),
     legal_basis=(
         cite(
@@ -264,8 +437,12 @@ DEDUCTION_CAP = Rule(
         cite("工资支付暂行规定", "第十五条"),
     ),
     check=check_deduction_cap,
+    money_kind=MoneyKind.WAGES_OWED,
+    test="因劳动者本人原因给用人单位造成经济损失的，可从工资中扣除赔偿，但每月扣除部分不得超过当月工资的"
+    " 20%，且扣除后的剩余工资不得低于当地月最低工资标准。",
     remedy="停止以罚款名义扣发工资；赔偿性扣款每月不超过当月工资的 20%，且扣除后不低于最低工资，多扣部分予以退还。",
-    description="其他扣款超过应发工资的 20%，或扣款后可计入最低工资的部分低于最低工资。",
+    description="其他扣款超过应发工资的 20%，或扣款后可计入最低工资的部分低于最低工资：如为赔偿经济损失的"
+    "扣款则违反限额，低风险、待核实扣款性质。缺勤扣款（事假、病假等）不受此限，不在此检查。",
 )
 
 
@@ -296,12 +473,22 @@ HIGH_TEMP = Rule(
     needs=(F.HIGH_TEMP_ALLOWANCE,),
     legal_basis=(
         cite(
-            "上海市高温作业及高温天气作业劳动保护有关规定（高温津贴标准）",
+            "防暑降温措施管理办法",
+            "第十七条",
+            "用人单位安排劳动者在35℃以上高温天气从事室外露天作业以及不能采取有效措施将工作场所温度"
+            "降低到33℃以下的，应当向劳动者发放高温津贴，并纳入工资总额。高温津贴标准由省级人力资源"
+            "社会保障行政部门会同有关部门制定……",
+        ),
+        cite(
+            "上海市人力资源和社会保障局关于调整本市高温津贴标准的通知（2019 年）",
             "",
-            "每年 6 月至 9 月，高温津贴每月 300 元",
+            "自 2019 年夏季起，本市高温津贴标准为每月 300 元，每年 6 月至 9 月发放（通知名称待核实）",
         ),
     ),
     check=check_high_temp,
+    money_kind=MoneyKind.WAGES_OWED,
+    test="在 35℃ 以上高温天气从事室外露天作业或工作场所温度不能降到 33℃ 以下的，6 月至 9 月应按月"
+    "全额发放高温津贴（上海每月 300 元）。",
     remedy="6 至 9 月对室外及 33℃ 以上作业岗位按月足额发放高温津贴 300 元，补发差额。",
     description="6 至 9 月已发高温津贴但不足每月 300 元（未发放的，需结合岗位是否为室外或 33℃ 以上作业核实）。",
 )

@@ -166,8 +166,12 @@ def test_14_overtime_in_days_is_converted_to_hours() -> None:
     assert any("按每天 8 小时" in r for r in result.files[0].sheets[0].remarks)
     _imported, checked = check_files([path])
     [finding] = [f for f in checked.findings if f.rule == "PAY.OT_UNDERPAID"]
-    # 4,872 ÷ 174 = 28 yuan an hour: 4 h × 28 × 1.5 + 8 h × 28 × 3 = 840 due, 400 paid
-    assert finding.amount == Decimal("440.00")
+    # Definite on the minimum-wage floor (SH-WPM Art. 9; facts §5.2 corrected):
+    # 2,740 / 174 × (4 h × 1.5 + 8 h × 3) = 472.41 due, 400 paid → 72.41 owed.
+    # The 70 % estimate is shown for the contract wage to be checked: 4,872 ÷ 174 = 28 yuan an
+    # hour: 4 h × 28 × 1.5 + 8 h × 28 × 3 = 840 due. (Read as 1 h, even the floor is met.)
+    assert finding.amount == Decimal("72.41")
+    assert "840.00" in finding.message
 
 
 def test_check_of_a_sheet_without_month_names_the_fix() -> None:

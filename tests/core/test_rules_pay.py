@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from auditdesk.models.finding import Severity
+from auditdesk.models.finding import Certainty, Severity
 from auditdesk.rules.engine import run_rules
 from tests.builders.payroll_rows import D, born, check, row
 
@@ -84,17 +84,32 @@ def test_min_wage_before_the_first_figure_is_not_checked() -> None:
 
 # ------------------------------------------------------------------ PAY.OT_UNDERPAID
 def _ot(pay: str, **changes: object) -> list:
-    return check("PAY.OT_UNDERPAID", row(ot_hours_workday=D(10), ot_pay=D(pay),
-                                         gross_pay=D(6000) + D(pay), **changes))  # fmt: skip
+    values: dict[str, object] = {"gross_pay": D(6000) + D(pay), **changes}
+    return check("PAY.OT_UNDERPAID", row(ot_hours_workday=D(10), ot_pay=D(pay), **values))
 
 
 @pytest.mark.parametrize(("pay", "fires"), [("361.06", True), ("361.07", False), ("400", False)])
-def test_overtime_threshold(pay: str, fires: bool) -> None:
-    # base = max(2,740, 70 % × 6,000) = 4,200; 4,200 / 174 × 1.5 × 10 h = 362.07; tolerance 1 yuan
+def test_overtime_threshold_on_the_70_percent_estimate(pay: str, fires: bool) -> None:
+    # estimate = max(2,740, 70 % × 6,000) = 4,200; 4,200 / 174 × 1.5 × 10 h = 362.07; tolerance
+    # 1 yuan. The 70 % base applies only when no contract wage is agreed: probable, to verify.
     found = _ot(pay, base_pay=D(4000))
     assert bool(found) is fires
     if fires:
         assert found[0].amount == D("1.01")
+        assert found[0].severity is Severity.MEDIUM
+        assert found[0].certainty is Certainty.DEPENDS
+
+
+@pytest.mark.parametrize(("pay", "fires"), [("235.20", True), ("235.21", False)])
+def test_overtime_threshold_on_the_minimum_wage_floor(pay: str, fires: bool) -> None:
+    # normal wage 2,000 + 1,000 绩效 = 3,000 → 70 % = 2,100 < 2,740: the base is at least 2,740
+    # whatever the contract says → 2,740 / 174 × 1.5 × 10 h = 236.21 (236.2069), tolerance 1 yuan
+    found = _ot(pay, base_pay=D(2000), bonus=D(1000), gross_pay=D(3000) + D(pay))
+    assert bool(found) is fires
+    if fires:
+        assert found[0].amount == D("1.01")
+        assert found[0].severity is Severity.HIGH
+        assert found[0].certainty is Certainty.DEFINITE
 
 
 def test_overtime_base_is_never_below_the_minimum_wage() -> None:
@@ -112,8 +127,9 @@ def test_holiday_hours_count_triple() -> None:
 
 
 def test_overtime_on_the_agreed_wage_is_a_probable_finding() -> None:
-    found = _ot("700", base_pay=D(10000))  # definite base 4,200 is met; 10,000 agreed base is not
+    found = _ot("700", base_pay=D(10000))  # the 4,200 estimate is met; 10,000 base pay is not
     assert found[0].severity is Severity.MEDIUM
+    assert found[0].certainty is Certainty.DEPENDS
     assert "可能少付" in found[0].message
 
 
@@ -146,6 +162,9 @@ def test_agreed_pay_day_31_in_a_short_month() -> None:
 def test_deduction_cap_twenty_percent(other: str, fires: bool) -> None:
     found = check("PAY.DEDUCTION_CAP", row(other_deductions=D(other)))
     assert bool(found) is fires
+    if fires:  # nature unknown: only a loss-compensation deduction is capped
+        assert found[0].severity is Severity.LOW
+        assert found[0].certainty is Certainty.DEPENDS
 
 
 def test_deduction_that_takes_pay_below_the_minimum() -> None:
