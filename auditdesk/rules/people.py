@@ -14,6 +14,28 @@ from auditdesk.rules.engine import ZERO, EmployeeMonth, F, Rule, RuleContext, ad
 from auditdesk.rules.ids import birthday
 
 CHILD_FINE_PER_MONTH = Decimal(5000)
+RETIREMENT_FACT = "是否已退休或办理了弹性延迟退休"
+
+
+def past_retirement(
+    rule: Rule, ctx: RuleContext, emp: EmployeeMonth, seen: set[str], what: str
+) -> Iterator[PayrollFinding]:
+    """For someone past the statutory retirement age, where ``rule`` would otherwise fire: one 提示
+    per person (``seen`` holds who has had it), resting on whether the person has retired (then a
+    service relation) or agreed a flexible delay of up to 3 years (still a labour relation, and the
+    rule applies in full) — facts file §1.8."""
+    if emp.key in seen:
+        return
+    seen.add(emp.key)
+    yield ctx.finding(
+        rule,
+        emp,
+        f"{emp.retirement_note}；{what}。已办理退休或领取养老金的，继续用工一般按劳务关系处理，本项不适用；"
+        "经协商弹性延迟退休（最长 3 年）的，仍为劳动关系，本项照常适用。"
+        "请核实：已退休（劳务关系）还是弹性延迟退休（仍为劳动关系）",
+        severity=Severity.INFO,
+        depends_on=RETIREMENT_FACT,
+    )
 
 
 def check_contract(

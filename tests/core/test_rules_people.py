@@ -23,55 +23,6 @@ def test_overtime_cap_counts_all_three_kinds() -> None:
     assert "合计 38 小时" in found[0].message
 
 
-# ------------------------------------------------------------------ SI / HF
-def test_si_not_paid() -> None:
-    found = check("SI.NOT_PAID", row(pension_employee=D(0), medical_employee=None,
-                                     unemployment_employee=None))  # fmt: skip
-    assert found[0].severity is Severity.HIGH
-    assert found[0].amount == (D(7460) * D("0.375")).quantize(D("0.01"))
-
-
-@pytest.mark.parametrize(("period", "fires"), [("2025-07", False), ("2025-08", True)])
-def test_si_allows_the_thirty_day_window_for_new_hires(period: str, fires: bool) -> None:
-    r = row(period=period, hire_date=date(2025, 6, 15), contract_signed_date=date(2025, 6, 15),
-            pension_employee=None, medical_employee=None, unemployment_employee=None)  # fmt: skip
-    assert bool(check("SI.NOT_PAID", r)) is fires
-
-
-def test_si_not_required_past_retirement() -> None:
-    r = row(id_number=born(date(1960, 1, 1)), pension_employee=None, medical_employee=None,
-            unemployment_employee=None)  # fmt: skip
-    assert check("SI.NOT_PAID", r) == []
-
-
-@pytest.mark.parametrize(("base", "fires"), [("7459.4", True), ("7459.5", False), ("7460", False)])
-def test_si_base_floor(base: str, fires: bool) -> None:
-    found = check("SI.BASE_BELOW_FLOOR", row(period="2025-10", si_base=D(base),
-                                             pay_date=date(2025, 11, 10)))  # fmt: skip
-    assert bool(found) is fires
-
-
-def test_si_base_catch_up_months_of_2025() -> None:
-    [catch_up] = check("SI.BASE_BELOW_FLOOR", row(si_base=D(7384)))
-    assert catch_up.severity is Severity.LOW
-    assert "补差" in catch_up.message
-    [below_both] = check("SI.BASE_BELOW_FLOOR", row(si_base=D(7000)))
-    assert below_both.severity is Severity.MEDIUM
-
-
-def test_si_base_derived_from_pension_when_no_base_column() -> None:
-    found = check("SI.BASE_BELOW_FLOOR", row(period="2025-06", si_base=None, pension_employee=D(400),
-                                             pay_date=date(2025, 7, 10)))  # fmt: skip
-    assert "反推" in found[0].message  # 400 / 8 % = 5,000 < 7,384
-
-
-@pytest.mark.parametrize(("period", "fires"), [("2025-07", False), ("2025-08", True)])
-def test_housing_fund_from_the_second_month(period: str, fires: bool) -> None:
-    r = row(period=period, hire_date=date(2025, 6, 10), contract_signed_date=date(2025, 6, 10),
-            housing_fund_employee=D(0))  # fmt: skip
-    assert bool(check("HF.NOT_PAID", r)) is fires
-
-
 # ------------------------------------------------------------------ CONTRACT.NOT_SIGNED
 def test_contract_window_starts_the_day_after_one_full_month() -> None:
     hire = date(2025, 3, 16)
