@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from auditdesk.models.common import Area
-from auditdesk.models.finding import Severity
+from auditdesk.models.finding import MoneyKind, Severity
 from auditdesk.models.payroll import PayrollFinding
 from auditdesk.rules.engine import ZERO, EmployeeMonth, F, Rule, RuleContext, add_months, cite, yuan
 from auditdesk.rules.ids import birthday
@@ -38,39 +38,73 @@ def past_retirement(
     )
 
 
+WINDOW_READING = "按入职满一个月的次日起算至满一年的前一日；各地裁判对起止日可能相差一天"
+LATE_SIGNED = "满一年后才签订：此前已视为订立无固定期限劳动合同，之后签订的固定期限合同需审视"
+
+
+def _window_start(hire: date) -> date:
+    """First day of the double-wage window: the same date a month after the first day of work
+    (hired 01-10 → 02-10; facts file §1.1). Without that date (hired 01-31, no 02-31), the 1st of
+    the following month — the later reading, so no day is claimed that a court may not count."""
+    same_day = add_months(hire, 1)
+    return same_day if same_day.day == hire.day else same_day + timedelta(days=1)
+
+
 def check_contract(
     rule: Rule, ctx: RuleContext, emps: list[EmployeeMonth]
 ) -> Iterator[PayrollFinding]:
+    late_signed: set[str] = set()
+    retired: set[str] = set()
     for emp in emps:
         hire, signed = emp.row.hire_date, emp.row.contract_signed_date
-        if hire is None or emp.retired or hire > emp.end:
+        if hire is None or hire > emp.end:
             continue
-        window_start = add_months(hire, 1)  # the day after one full month of work
+        window_start = _window_start(hire)
         if signed is not None and signed < window_start:
             continue  # signed within the first month (or before work started)
-        year_mark = add_months(hire, 12)
+        year_mark = add_months(hire, 12) - timedelta(days=1)  # 满一年: deemed open-ended from here
         window_end = year_mark - timedelta(days=1)
         if signed is not None:
             window_end = min(window_end, signed - timedelta(days=1))
         first, last = max(emp.start, window_start), min(emp.end, window_end)
-        deemed = (signed is None or signed >= year_mark) and emp.end >= year_mark
-        if first > last and not deemed:
+        in_window = first <= last
+        unsigned_after_mark = signed is None and emp.end >= year_mark
+        signed_after_mark = signed is not None and signed >= year_mark
+        how = f"{signed:%Y-%m-%d} 才签订书面劳动合同" if signed else "未见书面劳动合同签订日期"
+        if emp.retired:
+            if in_window or unsigned_after_mark or signed_after_mark:
+                yield from past_retirement(rule, ctx, emp, retired, f"{hire:%Y-%m-%d} 入职，{how}")
             continue
-        wage = (emp.gross or ZERO) - emp.ot_pay
-        days = _cal.monthrange(emp.start.year, emp.start.month)[1]
-        amount = None
-        parts = [
-            f"{hire:%Y-%m-%d} 入职，"
-            + (f"{signed:%Y-%m-%d} 才签订书面劳动合同" if signed else "未见书面劳动合同签订日期")
-        ]
-        if first <= last:
-            overlap = (last - first).days + 1
-            amount = wage * overlap / days
-            parts.append(
-                f"本月 {first:%m-%d} 至 {last:%m-%d} 共 {overlap} 天处于二倍工资期间（入职满一个月的次日起，"
-                f"最长 11 个月），另需支付约 {yuan(amount)}（按应发扣除加班费估算）"
+        if signed_after_mark and emp.key not in late_signed:
+            late_signed.add(emp.key)  # once per person, on the person's first row in the file
+            yield ctx.finding(
+                rule,
+                emp,
+                f"{hire:%Y-%m-%d} 入职，{how}，{LATE_SIGNED}（自 {year_mark:%Y-%m-%d} 起视为已订立"
+                "无固定期限劳动合同）；请查看所签合同的期限",
+                severity=Severity.INFO,
+                depends_on="所签合同是否为固定期限合同",
             )
-        if deemed:
+        if not (in_window or unsigned_after_mark):
+            continue
+        parts = [f"{hire:%Y-%m-%d} 入职，{how}"]
+        amount = None
+        if in_window:
+            overlap = (last - first).days + 1
+            days = _cal.monthrange(emp.start.year, emp.start.month)[1]
+            annual = emp.row.annual_bonus or ZERO
+            if emp.gross is not None:
+                amount = max(emp.gross - emp.ot_pay - annual, ZERO) * overlap / days
+            parts.append(
+                f"本月 {first:%m-%d} 至 {last:%m-%d} 共 {overlap} 天处于二倍工资期间"
+                f"（{window_start:%Y-%m-%d} 至 {window_end:%Y-%m-%d}，{WINDOW_READING}），"
+                + (
+                    f"另需支付约 {yuan(amount)}（按本月应发扣除加班费和年终奖估算的月正常工资，按天折算）"
+                    if amount is not None
+                    else "缺少应发工资，未估算金额"
+                )
+            )
+        if unsigned_after_mark:
             parts.append(
                 f"自 {year_mark:%Y-%m-%d} 起视为已订立无固定期限劳动合同，应立即补订书面合同"
             )
@@ -79,7 +113,7 @@ def check_contract(
             emp,
             "；".join(parts),
             amount=amount,
-            caveat="二倍工资的计算基数由裁判机构个案认定，金额为估算",
+            caveat="二倍工资的计算基数由裁判机构个案认定（合同约定工资或实发的正常工资），金额为估算",
         )
 
 
@@ -106,9 +140,14 @@ CONTRACT_NOT_SIGNED = Rule(
         cite("劳动合同法实施条例", "第六条、第七条"),
     ),
     check=check_contract,
-    remedy="立即补订书面劳动合同，并依法支付未签合同期间的二倍工资差额；建立入职当月签订合同的流程。",
-    description="入职满一个月仍未签订（签订日期为空或晚于入职一个月）的月份，按重叠天数估算二倍工资差额；"
-    "满一年仍未签订的，视为无固定期限合同。",
+    money_kind=MoneyKind.EXPOSURE,
+    test="用人单位自用工之日起超过一个月不满一年未订立书面劳动合同的，自满一个月的次日起至满一年的前一日每月支付二倍工资，"
+    "满一年仍未订立的视为已订立无固定期限劳动合同。",
+    remedy="未签的立即补订书面劳动合同，并依法支付未签合同期间的二倍工资差额；满一年后才签订的，审视所签合同的期限；"
+    "建立入职当月签订合同的流程。",
+    description="二倍工资期间按入职满一个月的次日起至满一年的前一日（或签订前一日）计，按本月重叠天数和月正常工资"
+    "（应发扣除加班费、年终奖）估算差额；一旦有签订日期，签订当月起不再提示补订；满一年后才签订的，每人提示一次。"
+    "已达法定退休年龄的，每人提示一次，请核实已退休还是弹性延迟退休。",
 )
 
 

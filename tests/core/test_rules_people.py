@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from auditdesk.models.finding import Severity
+from auditdesk.models.finding import Certainty, MoneyKind, Severity
 from auditdesk.models.payroll import PayrollField
 from auditdesk.rules.engine import present_fields, run_rules
 from tests.builders.payroll_rows import D, born, check, row
@@ -55,6 +55,104 @@ def test_contract_missing_for_a_year_is_deemed_open_ended() -> None:
     [found] = check("CONTRACT.NOT_SIGNED", r)
     assert "无固定期限" in found.message
     assert found.amount is None  # the double wage stops after 11 months
+
+
+READING = "按入职满一个月的次日起算至满一年的前一日；各地裁判对起止日可能相差一天"
+LATE_SIGNED = "满一年后才签订：此前已视为订立无固定期限劳动合同，之后签订的固定期限合同需审视"
+
+
+def test_contract_full_month_inside_the_window() -> None:
+    # hired 2024-01-10: window 2024-02-10 … 2025-01-08; March 2024 lies wholly inside it:
+    # 6,000 - 0 overtime = 6,000 × 31/31 = 6,000.00
+    r = row(period="2024-03", hire_date=date(2024, 1, 10), contract_signed_date=None,
+            pay_date=date(2024, 4, 10))  # fmt: skip
+    [found] = check("CONTRACT.NOT_SIGNED", r)
+    assert found.severity is Severity.HIGH
+    assert found.certainty is Certainty.DEFINITE
+    assert found.money_kind is MoneyKind.EXPOSURE
+    assert found.amount == D("6000.00")
+    assert "03-01 至 03-31 共 31 天" in found.message
+    assert "2024-02-10 至 2025-01-08" in found.message
+    assert READING in found.message
+    assert "估算" in found.caveat
+
+
+def test_contract_window_ends_the_day_before_the_year_mark() -> None:
+    # hired 2024-01-10: 满一年 on 2025-01-09, window ends 2025-01-08 → 8 days of January:
+    # 6,000 × 8 / 31 = 1,548.387… → 1,548.39; deemed open-ended from 2025-01-09
+    r = row(period="2025-01", hire_date=date(2024, 1, 10), contract_signed_date=None,
+            pay_date=date(2025, 2, 10))  # fmt: skip
+    [found] = check("CONTRACT.NOT_SIGNED", r)
+    assert "01-01 至 01-08 共 8 天" in found.message
+    assert found.amount == D("1548.39")
+    assert "2025-01-09 起视为已订立无固定期限劳动合同" in found.message
+
+
+def test_contract_estimate_leaves_out_overtime_and_year_end_bonus() -> None:
+    # gross 17,500 = 6,000 normal + 1,500 overtime + 10,000 year-end bonus → base 6,000 × 31/31
+    r = row(period="2024-03", hire_date=date(2024, 1, 10), contract_signed_date=None,
+            gross_pay=D(17500), ot_pay=D(1500), annual_bonus=D(10000),
+            pay_date=date(2024, 4, 10))  # fmt: skip
+    [found] = check("CONTRACT.NOT_SIGNED", r)
+    assert found.amount == D("6000.00")
+
+
+def test_contract_signed_after_the_year_mark_is_one_info_not_monthly_high() -> None:
+    # hired 2024-01-10, signed 2025-03-01: the file shows the signing, so 2025-06 gets no "sign
+    # now" finding (the old rule: high every month); one info per person instead
+    r = row(period="2025-06", hire_date=date(2024, 1, 10),
+            contract_signed_date=date(2025, 3, 1), pay_date=date(2025, 7, 10))  # fmt: skip
+    [found] = check("CONTRACT.NOT_SIGNED", r)
+    assert found.severity is Severity.INFO
+    assert found.amount is None
+    assert LATE_SIGNED in found.message
+    rows = [r.model_copy(update={"period": p}) for p in ("2025-02", "2025-03", "2025-04")]
+    [once] = check("CONTRACT.NOT_SIGNED", *rows)
+    assert (once.period, once.severity) == ("2025-02", Severity.INFO)  # the person's first row
+
+
+def test_contract_signed_late_keeps_the_window_months_before_the_mark() -> None:
+    hire, signed = date(2024, 1, 10), date(2025, 3, 1)
+    rows = [
+        row(period=p, hire_date=hire, contract_signed_date=signed) for p in ("2024-06", "2025-06")
+    ]
+    found = check("CONTRACT.NOT_SIGNED", *rows)
+    assert [(f.period, f.severity) for f in found] == [
+        ("2024-06", Severity.HIGH), ("2024-06", Severity.INFO)
+    ]  # fmt: skip
+    high = found[0]
+    assert high.amount == D("6000.00")  # 6,000 × 30/30
+    assert "立即补订" not in high.message
+
+
+def test_contract_signing_month_never_says_sign_now() -> None:
+    # hired 2024-01-10, never signed by 2025-01-09, signed 2025-03-01: no month from March on
+    # gets "立即补订", and neither does February (the file shows the signing)
+    hire, signed = date(2024, 1, 10), date(2025, 3, 1)
+    for period in ("2025-02", "2025-03", "2025-04"):
+        found = check("CONTRACT.NOT_SIGNED", row(period=period, hire_date=hire,
+                                                 contract_signed_date=signed))  # fmt: skip
+        assert all("立即补订" not in f.message for f in found)
+        assert all(f.severity is Severity.INFO for f in found)
+
+
+def test_contract_hired_at_the_end_of_a_month() -> None:
+    # hired 2025-01-31: there is no 02-31, so the window starts on 03-01, not 02-28
+    hire = date(2025, 1, 31)
+    assert check("CONTRACT.NOT_SIGNED", row(period="2025-02", hire_date=hire,
+                                            contract_signed_date=None)) == []  # fmt: skip
+    [march] = check("CONTRACT.NOT_SIGNED", row(period="2025-03", hire_date=hire,
+                                               contract_signed_date=None))  # fmt: skip
+    assert "03-01 至 03-31 共 31 天" in march.message
+
+
+def test_contract_past_retirement_asks_retired_or_flexible_delay() -> None:
+    rows = [row(period=p, id_number=born(date(1960, 1, 1)), hire_date=date(2025, 3, 16),
+                contract_signed_date=None) for p in ("2025-05", "2025-06")]  # fmt: skip
+    [found] = check("CONTRACT.NOT_SIGNED", *rows)
+    assert found.severity is Severity.INFO
+    assert found.depends_on == "是否已退休或办理了弹性延迟退休"
+    assert found.amount is None
 
 
 def test_contract_rule_is_skipped_without_the_column() -> None:
