@@ -17,6 +17,27 @@ CHILD_FINE_PER_MONTH = Decimal(5000)
 RETIREMENT_FACT = "是否已退休或办理了弹性延迟退休"
 
 
+FLEXIBLE_DELAY_FROM = (2025, 1)
+"""The retirement measures (and with them the flexible delay) are in force from 2025-01-01."""
+FLEXIBLE_DELAY_MAX_MONTHS = 36
+
+
+def _flexible_delay_unlikely(ctx: RuleContext, emp: EmployeeMonth) -> str:
+    """A note when the dates rule a flexible delay out: statutory age reached before the measures
+    took effect, or more than the longest delay (3 years) ago."""
+    ident = emp.ident
+    if ident is None or ident.birth is None or ident.male is None:
+        return ""
+    schedule = ctx.params.retirement["men" if ident.male else "women_55"]
+    y, m = schedule.retirement_month(ident.birth)
+    months_past = (emp.start.year - y) * 12 + emp.start.month - m
+    if (y, m) < FLEXIBLE_DELAY_FROM:
+        return "（达到法定退休年龄早于 2025 年 1 月弹性退休办法施行，弹性延迟退休的可能性很小）"
+    if months_past > FLEXIBLE_DELAY_MAX_MONTHS:
+        return "（已超过最长 3 年的弹性延迟期限，弹性延迟退休的可能性很小）"
+    return ""
+
+
 def past_retirement(
     rule: Rule, ctx: RuleContext, emp: EmployeeMonth, seen: set[str], what: str
 ) -> Iterator[PayrollFinding]:
@@ -30,7 +51,8 @@ def past_retirement(
     yield ctx.finding(
         rule,
         emp,
-        f"{emp.retirement_note}；{what}。已办理退休或领取养老金的，继续用工一般按劳务关系处理，本项不适用；"
+        f"{emp.retirement_note}{_flexible_delay_unlikely(ctx, emp)}；{what}。"
+        "已办理退休或领取养老金的，继续用工一般按劳务关系处理，本项不适用；"
         "经协商弹性延迟退休（最长 3 年）的，仍为劳动关系，本项照常适用。"
         "请核实：已退休（劳务关系）还是弹性延迟退休（仍为劳动关系）",
         severity=Severity.INFO,
@@ -181,7 +203,8 @@ def check_child(
                 rule,
                 emp,
                 f"出生于 {birth:%Y-%m-%d}（据身份证号），{emp.row.period} 工作时未满 16 周岁（{turns16:%Y-%m-%d} "
-                "满 16 周岁），属于使用童工；应立即停止使用并送回其父母或监护人，罚款标准为每人每月 5,000 元",
+                "满 16 周岁），属于使用童工；应立即停止使用并送回其父母或监护人。罚款风险：每使用一名童工每月"
+                " 5,000 元（逾期未送回的，自责令之日起每人每月 10,000 元）；所列金额为罚款风险，不是应补发工资",
                 amount=CHILD_FINE_PER_MONTH,
             )
 
@@ -201,6 +224,8 @@ CHILD_LABOR = Rule(
         ),
     ),
     check=check_child,
+    money_kind=MoneyKind.FINE_RISK,
+    test="禁止用人单位招用未满十六周岁的未成年人；按当月工作的第一天是否已满 16 周岁判断。",
     remedy="立即停止使用童工，将其送回父母或监护人，支付全部劳动报酬；完善招工时的身份核验和登记记录。",
     description="按身份证号出生日期，当月工作日（入职日或月初）未满 16 周岁。",
 )
@@ -221,17 +246,23 @@ def check_minor(
             continue
         wd, rd, hol = emp.ot_hours
         night = emp.row.night_shift_allowance or ZERO
-        extra = ""
-        severity = None
         if wd + rd + hol > ZERO or night > ZERO:
-            severity = Severity.HIGH
-            extra = "；当月有加班或夜班津贴，请核查是否安排了未成年工禁忌的加班、夜班或劳动"
+            extra = (
+                "。当月有加班小时或夜班津贴：国家层面禁止未成年工加班、夜班的条文尚待核实，"
+                "请核查是否安排了加班、夜班，岗位是否属于禁忌作业"
+            )
+            fact = "是否安排了加班、夜班或禁忌作业"
+        else:
+            extra = ""
+            fact = "是否已办理使用登记、安排健康检查，岗位是否属于禁忌作业"
         yield ctx.finding(
             rule,
             emp,
-            f"出生于 {birth:%Y-%m-%d}，{emp.row.period} 为 16 至 18 周岁的未成年工：须办理使用登记、定期健康检查，"
-            f"不得安排矿山井下、有毒有害、国家规定的第四级体力劳动强度等禁忌作业{extra}",
-            severity=severity,
+            f"出生于 {birth:%Y-%m-%d}，{emp.row.period} 为 16 至 18 周岁的未成年工。用人单位的义务："
+            "办理使用登记（未成年工特殊保护规定第九条），上岗前、工作满一年、年满 18 周岁且距上次体检已超过半年时"
+            "进行健康检查（第六条），不得安排矿山井下、有毒有害、国家规定的第四级体力劳动强度等禁忌作业（第三条）"
+            f"{extra}",
+            depends_on=fact,
         )
 
 
@@ -246,8 +277,10 @@ MINOR_WORKER = Rule(
         cite("未成年工特殊保护规定", "第三条、第六条、第九条"),
     ),
     check=check_minor,
-    remedy="办理未成年工使用登记，安排入职前和定期健康检查，调离禁忌岗位，不安排加班和夜班。",
-    description="已满 16 未满 18 周岁；有加班或夜班时升为高风险。",
+    test="已满十六周岁未满十八周岁的未成年工须办理使用登记、定期健康检查，不得从事禁忌作业。",
+    remedy="办理未成年工使用登记，安排上岗前和定期健康检查，调离禁忌岗位；原则上不安排加班和夜班。",
+    description="已满 16 未满 18 周岁：中风险，待核实登记、体检和禁忌作业；有加班或夜班津贴的，"
+    "仍为中风险，待核实是否安排了加班、夜班或禁忌作业（国家层面禁止加班的条文尚待核实）。",
 )
 
 
@@ -265,8 +298,9 @@ def check_retirement(
             yield ctx.finding(
                 rule,
                 emp,
-                f"出生于 {ident.birth:%Y-%m-%d}，{emp.retirement_note}：劳动合同依法终止，继续用工一般按劳务关系处理，"
-                "社保、公积金、书面劳动合同等规则不再适用；请核实是否已办理退休或签订劳务协议",
+                f"出生于 {ident.birth:%Y-%m-%d}，{emp.retirement_note}。已办理退休或开始领取基本养老金的，"
+                "劳动合同终止，继续用工一般按劳务关系处理；经双方协商一致办理弹性延迟退休的（最长延迟 3 年），"
+                "仍为劳动关系，社保、公积金、书面劳动合同等规则照常适用。请核实已退休还是弹性延迟退休",
             )
             continue
         if ident.male is False:
@@ -290,10 +324,17 @@ PAST_RETIREMENT = Rule(
     legal_basis=(
         cite("劳动合同法", "第四十四条"),
         cite("劳动合同法实施条例", "第二十一条"),
-        cite("国务院关于渐进式延迟法定退休年龄的办法"),
+        cite(
+            "国务院关于渐进式延迟法定退休年龄的办法",
+            "第二条",
+            "职工达到法定退休年龄时，所在单位与职工协商一致的，可以弹性延迟退休，延迟时间最长不超过三年。",
+        ),
         cite("最高人民法院关于审理劳动争议案件适用法律问题的解释（一）", "第三十二条"),
     ),
     check=check_retirement,
-    remedy="核实是否已办理退休或领取养老金；继续用工的，签订劳务协议，明确报酬、工作时间和工伤保障。",
-    description="按 2025 年起渐进式延迟退休办法计算法定退休年龄；每人只提示一次。",
+    test="按 2025 年起渐进式延迟退休办法计算的法定退休年龄已到；此后一般为劳务关系，"
+    "除非双方协商弹性延迟退休（最长 3 年）。",
+    remedy="核实是否已办理退休或领取养老金：已退休继续用工的，签订劳务协议，明确报酬、工作时间和工伤保障；"
+    "弹性延迟退休的，保存书面协商材料，继续按劳动关系签订合同、缴纳社保公积金。",
+    description="按 2025 年起渐进式延迟退休办法计算法定退休年龄；每人只提示一次，并提示核实是否弹性延迟退休。",
 )

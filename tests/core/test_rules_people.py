@@ -6,6 +6,7 @@ import pytest
 
 from auditdesk.models.finding import Certainty, MoneyKind, Severity
 from auditdesk.models.payroll import PayrollField
+from auditdesk.rules.catalog import RULES_BY_ID
 from auditdesk.rules.engine import present_fields, run_rules
 from tests.builders.payroll_rows import D, born, check, row
 
@@ -183,9 +184,75 @@ def test_minor_worker_until_eighteen(birth: date, fires: bool) -> None:
     assert bool(check("AGE.MINOR_WORKER", row(id_number=born(birth)))) is fires
 
 
-def test_minor_worker_with_overtime_is_high() -> None:
-    found = check("AGE.MINOR_WORKER", row(id_number=born(date(2008, 3, 1)), ot_hours_workday=D(4)))
-    assert found[0].severity is Severity.HIGH
+@pytest.mark.parametrize(
+    "changes",
+    [{"ot_hours_workday": D(4)}, {"ot_hours_restday": D(8)}, {"night_shift_allowance": D(200)}],
+)
+def test_minor_worker_with_overtime_or_night_pay_is_medium_needs_review(
+    changes: dict[str, object],
+) -> None:
+    # no national article banning overtime for minors was located (facts §1.7): never high
+    [found] = check("AGE.MINOR_WORKER", row(id_number=born(date(2008, 3, 1)), **changes))
+    assert found.severity is Severity.MEDIUM
+    assert found.certainty is Certainty.DEPENDS
+    assert found.depends_on == "是否安排了加班、夜班或禁忌作业"
+    assert "禁忌的加班" not in found.message
+    for article in ("第九条", "第六条", "第三条"):  # registration, health checks, forbidden work
+        assert article in found.message
+
+
+def test_minor_worker_without_overtime_is_medium_review_of_duties() -> None:
+    [found] = check("AGE.MINOR_WORKER", row(id_number=born(date(2008, 3, 1))))
+    assert found.severity is Severity.MEDIUM
+    assert found.certainty is Certainty.DEPENDS
+    assert "使用登记" in found.message
+
+
+def test_child_labour_amount_is_a_fine_risk() -> None:
+    [found] = check("AGE.CHILD_LABOR", row(id_number=born(date(2010, 3, 1))))
+    assert found.amount == D(5000)  # 5,000 yuan per child per month (禁止使用童工规定 第六条)
+    assert found.money_kind is MoneyKind.FINE_RISK
+
+
+def test_past_retirement_mentions_flexible_delay() -> None:
+    r = row(period="2025-07", id_number=born(date(1965, 1, 15)), pay_date=date(2025, 8, 10))
+    [found] = check("AGE.PAST_RETIREMENT", r)
+    assert "弹性延迟退休" in found.message
+    assert "3 年" in found.message
+    assert "不再适用" not in found.message
+
+
+def test_overtime_cap_past_retirement_is_one_info() -> None:
+    rows = [row(period=p, id_number=born(date(1960, 5, 1)), ot_hours_workday=D(40))
+            for p in ("2025-07", "2025-08")]  # fmt: skip
+    [found] = check("HOURS.OT_MONTHLY_CAP", *rows)
+    assert found.severity is Severity.INFO
+    assert found.depends_on == "是否已退休或办理了弹性延迟退休"
+    assert check("HOURS.OT_MONTHLY_CAP", row(id_number=born(date(1960, 5, 1)))) == []
+
+
+def test_overtime_cap_states_no_amount() -> None:
+    [found] = check("HOURS.OT_MONTHLY_CAP", row(ot_hours_workday=D(40)))
+    assert found.amount is None
+    assert RULES_BY_ID["HOURS.OT_MONTHLY_CAP"].money_kind is MoneyKind.FINE_RISK
+
+
+OWNED = ["CONTRACT.NOT_SIGNED", "AGE.CHILD_LABOR", "AGE.MINOR_WORKER", "AGE.PAST_RETIREMENT",
+         "SI.NOT_PAID", "SI.BASE_BELOW_FLOOR", "HF.NOT_PAID", "HOURS.OT_MONTHLY_CAP",
+         "DATA.ID_INVALID"]  # fmt: skip
+MONEY_KINDS = {"CONTRACT.NOT_SIGNED": MoneyKind.EXPOSURE, "AGE.CHILD_LABOR": MoneyKind.FINE_RISK,
+               "SI.NOT_PAID": MoneyKind.CONTRIBUTIONS_OWED,
+               "SI.BASE_BELOW_FLOOR": MoneyKind.CONTRIBUTIONS_OWED,
+               "HF.NOT_PAID": MoneyKind.CONTRIBUTIONS_OWED,
+               "HOURS.OT_MONTHLY_CAP": MoneyKind.FINE_RISK}  # fmt: skip
+
+
+@pytest.mark.parametrize("rule_id", OWNED)
+def test_rules_state_their_test_and_money_kind(rule_id: str) -> None:
+    rule = RULES_BY_ID[rule_id]
+    assert rule.test.endswith("。")
+    assert rule.test.count("。") == 1  # one sentence
+    assert rule.money_kind is MONEY_KINDS.get(rule_id)
 
 
 @pytest.mark.parametrize(("period", "fires"), [("2025-02", False), ("2025-03", True)])

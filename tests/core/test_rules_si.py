@@ -174,3 +174,13 @@ def test_past_retirement_asks_retired_or_flexible_delay(
 def test_past_retirement_and_paying_gets_nothing() -> None:
     assert check("SI.NOT_PAID", row(id_number=RETIRED_ID)) == []
     assert check("HF.NOT_PAID", row(id_number=RETIRED_ID)) == []
+
+
+def test_flexible_delay_ruled_out_by_the_dates_is_said() -> None:
+    # born 1960-01: 60 in 2020-01, before the 2025 measures → a flexible delay is unlikely;
+    # born 1965-01: 60y1m in 2025-02, within the 3 years in 2025-07 → no such note
+    [old] = check("SI.NOT_PAID", row(id_number=RETIRED_ID, **NO_SI))
+    assert "早于 2025 年 1 月弹性退休办法施行" in old.message
+    [recent] = check("SI.NOT_PAID", row(id_number=born(date(1965, 1, 15)), **NO_SI))
+    assert "可能性很小" not in recent.message
+    assert recent.severity is Severity.INFO
