@@ -4,9 +4,13 @@ from datetime import date
 
 import pytest
 
+from auditdesk.checklists.loader import load_library
+from auditdesk.checklists.schema import ChecklistItem
 from auditdesk.errors import AuditDeskError
 from auditdesk.models.finding import Severity
+from auditdesk.paths import shipped_dir
 from auditdesk.rules import calendar as workcal
+from auditdesk.rules.catalog import RULES_BY_ID
 from auditdesk.rules.ids import check_char, parse_id
 from auditdesk.rules.params import load_params, parse_params
 from tests.builders.payroll_rows import D, check, row
@@ -174,3 +178,35 @@ def test_partial_month_outside_the_calendar_is_not_pro_rated() -> None:
             scheduled_days=None, attended_days=None, pay_date=date(2031, 4, 10))  # fmt: skip
     found = check("PAY.MIN_WAGE", r.model_copy(update={"gross_pay": D(1000)}))
     assert "节假日数据只覆盖" in found[0].caveat
+
+
+# ------------------------------------------------------------------ citations (checklists and rules)
+def _library_items() -> dict[str, ChecklistItem]:
+    return {i.id: i for i in load_library(shipped_dir("checklists")).library.items()}
+
+
+def test_child_labour_record_keeping_fine_is_fixed() -> None:
+    # 禁止使用童工规定 第八条: "处1万元的罚款" — a fixed amount, not "up to"
+    text = _library_items()["ONB.CHILD_LABOUR"].consequence
+    assert "10,000 元以下" not in text
+    assert "处 10,000 元罚款" in text
+
+
+def test_unused_annual_leave_is_an_extra_200_percent() -> None:
+    items = _library_items()
+    for item_id in ("LEV.ANNUAL_LEAVE_UNUSED_PAY", "LEV.ANNUAL_LEAVE_PRORATA"):
+        text = items[item_id].consequence
+        assert "300%" in text
+        assert "另付 200%" in text, item_id
+
+
+def test_housing_fund_withholding_is_article_19() -> None:
+    # 住房公积金管理条例 第十九条: the employer withholds the employee's share (第十八条 is the rate)
+    share = _library_items()["SOC.EMPLOYEE_SHARE"].legal_basis
+    assert [c.article for c in share if c.law == "住房公积金管理条例"] == ["第十九条"]
+    hf = RULES_BY_ID["HF.NOT_PAID"].legal_basis
+    assert any(c.law == "住房公积金管理条例" and c.article == "第十九条" for c in hf)
+
+
+def test_retiree_checklist_mentions_flexible_delay() -> None:
+    assert "弹性延迟退休" in _library_items()["ONB.RETIREES"].guidance
