@@ -9,7 +9,7 @@ from auditdesk.models.common import Area
 from auditdesk.models.finding import MoneyKind, Severity
 from auditdesk.models.payroll import PayrollFinding
 from auditdesk.rules.engine import EmployeeMonth, F, Rule, RuleContext, cite
-from auditdesk.rules.people import past_retirement
+from auditdesk.rules.social_insurance import past_retirement
 
 
 def check_ot_cap(

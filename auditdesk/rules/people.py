@@ -12,54 +12,9 @@ from auditdesk.models.finding import MoneyKind, Severity
 from auditdesk.models.payroll import PayrollFinding
 from auditdesk.rules.engine import ZERO, EmployeeMonth, F, Rule, RuleContext, add_months, cite, yuan
 from auditdesk.rules.ids import birthday
+from auditdesk.rules.social_insurance import is_part_time, past_retirement
 
 CHILD_FINE_PER_MONTH = Decimal(5000)
-RETIREMENT_FACT = "是否已退休或办理了弹性延迟退休"
-
-
-FLEXIBLE_DELAY_FROM = (2025, 1)
-"""The retirement measures (and with them the flexible delay) are in force from 2025-01-01."""
-FLEXIBLE_DELAY_MAX_MONTHS = 36
-
-
-def _flexible_delay_unlikely(ctx: RuleContext, emp: EmployeeMonth) -> str:
-    """A note when the dates rule a flexible delay out: statutory age reached before the measures
-    took effect, or more than the longest delay (3 years) ago."""
-    ident = emp.ident
-    if ident is None or ident.birth is None or ident.male is None:
-        return ""
-    schedule = ctx.params.retirement["men" if ident.male else "women_55"]
-    y, m = schedule.retirement_month(ident.birth)
-    months_past = (emp.start.year - y) * 12 + emp.start.month - m
-    if (y, m) < FLEXIBLE_DELAY_FROM:
-        return "（达到法定退休年龄早于 2025 年 1 月弹性退休办法施行，弹性延迟退休的可能性很小）"
-    if months_past > FLEXIBLE_DELAY_MAX_MONTHS:
-        return "（已超过最长 3 年的弹性延迟期限，弹性延迟退休的可能性很小）"
-    return ""
-
-
-def past_retirement(
-    rule: Rule, ctx: RuleContext, emp: EmployeeMonth, seen: set[str], what: str
-) -> Iterator[PayrollFinding]:
-    """For someone past the statutory retirement age, where ``rule`` would otherwise fire: one 提示
-    per person (``seen`` holds who has had it), resting on whether the person has retired (then a
-    service relation) or agreed a flexible delay of up to 3 years (still a labour relation, and the
-    rule applies in full) — facts file §1.8."""
-    if emp.key in seen:
-        return
-    seen.add(emp.key)
-    yield ctx.finding(
-        rule,
-        emp,
-        f"{emp.retirement_note}{_flexible_delay_unlikely(ctx, emp)}；{what}。"
-        "已办理退休或领取养老金的，继续用工一般按劳务关系处理，本项不适用；"
-        "经协商弹性延迟退休（最长 3 年）的，仍为劳动关系，本项照常适用。"
-        "请核实：已退休（劳务关系）还是弹性延迟退休（仍为劳动关系）",
-        severity=Severity.INFO,
-        depends_on=RETIREMENT_FACT,
-    )
-
-
 WINDOW_READING = "按入职满一个月的次日起算至满一年的前一日；各地裁判对起止日可能相差一天"
 LATE_SIGNED = "满一年后才签订：此前已视为订立无固定期限劳动合同，之后签订的固定期限合同需审视"
 
@@ -79,8 +34,8 @@ def check_contract(
     retired: set[str] = set()
     for emp in emps:
         hire, signed = emp.row.hire_date, emp.row.contract_signed_date
-        if hire is None or hire > emp.end:
-            continue
+        if hire is None or hire > emp.end or is_part_time(emp):
+            continue  # part-time work may rest on an oral agreement (LCL Art. 69)
         window_start = _window_start(hire)
         if signed is not None and signed < window_start:
             continue  # signed within the first month (or before work started)
@@ -169,7 +124,7 @@ CONTRACT_NOT_SIGNED = Rule(
     "建立入职当月签订合同的流程。",
     description="二倍工资期间按入职满一个月的次日起至满一年的前一日（或签订前一日）计，按本月重叠天数和月正常工资"
     "（应发扣除加班费、年终奖）估算差额；一旦有签订日期，签订当月起不再提示补订；满一年后才签订的，每人提示一次。"
-    "已达法定退休年龄的，每人提示一次，请核实已退休还是弹性延迟退休。",
+    "已达法定退休年龄的，每人提示一次，请核实已退休还是弹性延迟退休。非全日制用工可以订立口头协议，不提示。",
 )
 
 

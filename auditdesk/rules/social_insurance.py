@@ -23,7 +23,6 @@ from auditdesk.rules.engine import (
     cite,
     yuan,
 )
-from auditdesk.rules.people import past_retirement
 
 SI_PENSION_RATE = Decimal("0.08")
 PART_TIME_WORDS = ("非全日制", "小时工", "兼职", "钟点工")
@@ -40,6 +39,52 @@ def is_part_time(emp: EmployeeMonth) -> bool:
     if any(word in kind for word in PART_TIME_WORDS):
         return True
     return r.work_hours is not None and r.hourly_rate is not None
+
+
+RETIREMENT_FACT = "是否已退休或办理了弹性延迟退休"
+
+
+FLEXIBLE_DELAY_FROM = (2025, 1)
+"""The retirement measures (and with them the flexible delay) are in force from 2025-01-01."""
+FLEXIBLE_DELAY_MAX_MONTHS = 36
+
+
+def _flexible_delay_unlikely(ctx: RuleContext, emp: EmployeeMonth) -> str:
+    """A note when the dates rule a flexible delay out: statutory age reached before the measures
+    took effect, or more than the longest delay (3 years) ago."""
+    ident = emp.ident
+    if ident is None or ident.birth is None or ident.male is None:
+        return ""
+    schedule = ctx.params.retirement["men" if ident.male else "women_55"]
+    y, m = schedule.retirement_month(ident.birth)
+    months_past = (emp.start.year - y) * 12 + emp.start.month - m
+    if (y, m) < FLEXIBLE_DELAY_FROM:
+        return "（达到法定退休年龄早于 2025 年 1 月弹性退休办法施行，弹性延迟退休的可能性很小）"
+    if months_past > FLEXIBLE_DELAY_MAX_MONTHS:
+        return "（已超过最长 3 年的弹性延迟期限，弹性延迟退休的可能性很小）"
+    return ""
+
+
+def past_retirement(
+    rule: Rule, ctx: RuleContext, emp: EmployeeMonth, seen: set[str], what: str
+) -> Iterator[PayrollFinding]:
+    """For someone past the statutory retirement age, where ``rule`` would otherwise fire: one 提示
+    per person (``seen`` holds who has had it), resting on whether the person has retired (then a
+    service relation) or agreed a flexible delay of up to 3 years (still a labour relation, and the
+    rule applies in full) — facts file §1.8."""
+    if emp.key in seen:
+        return
+    seen.add(emp.key)
+    yield ctx.finding(
+        rule,
+        emp,
+        f"{emp.retirement_note}{_flexible_delay_unlikely(ctx, emp)}；{what}。"
+        "已办理退休或领取养老金的，继续用工一般按劳务关系处理，本项不适用；"
+        "经协商弹性延迟退休（最长 3 年）的，仍为劳动关系，本项照常适用。"
+        "请核实：已退休（劳务关系）还是弹性延迟退休（仍为劳动关系）",
+        severity=Severity.INFO,
+        depends_on=RETIREMENT_FACT,
+    )
 
 
 def _whole(amount: Decimal) -> str:

@@ -156,6 +156,14 @@ def test_contract_past_retirement_asks_retired_or_flexible_delay() -> None:
     assert found.amount is None
 
 
+def test_contract_not_required_in_writing_for_part_timers() -> None:
+    # 劳动合同法 第六十九条: part-time work may rest on an oral agreement
+    r = row(period="2024-03", hire_date=date(2024, 1, 10), contract_signed_date=None,
+            employment_type="非全日制", work_hours=D(80), hourly_rate=D(25),
+            base_pay=D(2000), gross_pay=D(2000))  # fmt: skip
+    assert check("CONTRACT.NOT_SIGNED", r) == []
+
+
 def test_contract_rule_is_skipped_without_the_column() -> None:
     present = present_fields([row()]) - {PayrollField.CONTRACT_SIGNED_DATE}
     result = run_rules([row(contract_signed_date=None)], present=present)
