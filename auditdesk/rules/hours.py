@@ -1,32 +1,43 @@
-"""Working-hours rules: the monthly overtime cap."""
+"""Working-hours rules: the monthly overtime cap (no amount: the 100 to 500 yuan fine per employee is a
+fine risk, stated in words)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from auditdesk.models.common import Area
-from auditdesk.models.finding import Severity
+from auditdesk.models.finding import MoneyKind, Severity
 from auditdesk.models.payroll import PayrollFinding
 from auditdesk.rules.engine import EmployeeMonth, F, Rule, RuleContext, cite
+from auditdesk.rules.social_insurance import past_retirement
 
 
 def check_ot_cap(
     rule: Rule, ctx: RuleContext, emps: list[EmployeeMonth]
 ) -> Iterator[PayrollFinding]:
     cap = ctx.params.overtime["monthly_cap_hours"]
+    retired: set[str] = set()
     for emp in emps:
-        if emp.retired:
-            continue
         wd, rd, hol = emp.ot_hours
         total = wd + rd + hol
-        if total > cap:  # exactly 36 hours is within the limit
-            yield ctx.finding(
+        if total <= cap:  # exactly 36 hours is within the limit
+            continue
+        if emp.retired:
+            yield from past_retirement(
                 rule,
+                ctx,
                 emp,
-                f"当月加班合计 {total} 小时（工作日 {wd}、休息日 {rd}、法定节假日 {hol}），"
-                f"超过每月 {cap} 小时的上限 {total - cap} 小时；可被责令改正并按每名受侵害劳动者"
-                "100 元以上 500 元以下罚款",
+                retired,
+                f"{emp.row.period} 加班合计 {total} 小时，超过每月 {cap} 小时",
             )
+            continue
+        yield ctx.finding(
+            rule,
+            emp,
+            f"当月加班合计 {total} 小时（工作日 {wd}、休息日 {rd}、法定节假日 {hol}），"
+            f"超过每月 {cap} 小时的上限 {total - cap} 小时；可被责令改正并按每名受侵害劳动者"
+            "100 元以上 500 元以下罚款",
+        )
 
 
 OT_MONTHLY_CAP = Rule(
@@ -41,6 +52,9 @@ OT_MONTHLY_CAP = Rule(
         cite("劳动保障监察条例", "第二十五条"),
     ),
     check=check_ot_cap,
+    money_kind=MoneyKind.FINE_RISK,
+    test="延长工作时间每月不得超过三十六小时（此处将工作日、休息日和法定节假日加班合计计算）。",
     remedy="控制加班总量，每月不超过 36 小时；确需延长的，与工会和劳动者协商，考虑增加人手或申请特殊工时制度。",
-    description="三类加班小时合计超过 36 小时（恰为 36 小时不违规）；已达退休年龄者不适用。",
+    description="三类加班小时合计超过 36 小时（恰为 36 小时不违规）；不列金额（罚款为每名受侵害劳动者"
+    " 100 元以上 500 元以下）。已达法定退休年龄的，每人提示一次，请核实已退休还是弹性延迟退休。",
 )

@@ -1,4 +1,5 @@
-"""Resident ID numbers (GB 11643-1999): check character, birth date, sex, province code."""
+"""Resident ID numbers (GB 11643-1999): check character, birth date, sex, province code; also the
+Hong Kong/Macau/Taiwan residence permits and the 2023 foreigner permanent-residence ID (facts §1.9)."""
 
 from __future__ import annotations
 
@@ -8,43 +9,14 @@ from datetime import date
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
 PROVINCES = frozenset(
-    {
-        11,
-        12,
-        13,
-        14,
-        15,
-        21,
-        22,
-        23,
-        31,
-        32,
-        33,
-        34,
-        35,
-        36,
-        37,
-        41,
-        42,
-        43,
-        44,
-        45,
-        46,
-        50,
-        51,
-        52,
-        53,
-        54,
-        61,
-        62,
-        63,
-        64,
-        65,
-        71,
-        81,
-        82,
-    }
-)
+    (11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46,
+     50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83)
+)  # fmt: skip
+"""First two digits of a citizen ID number (GB 11643-1999), plus 81/82/83: the residence permits of
+Hong Kong, Macau and Taiwan residents (810000 / 820000 / 830000), which use the same layout."""
+FOREIGN_PERMANENT = "9"
+"""First digit of the 2023 foreigner permanent-residence ID: same 18-character layout, birth date
+and MOD 11-2 check character, but no province code in the first two digits."""
 
 
 @dataclass(frozen=True)
@@ -89,7 +61,7 @@ def parse_id(number: str, *, today: date | None = None) -> IdInfo:
         return IdInfo(s, f"身份证号中的出生日期 {s[6:14]} 不存在", None, male)
     if birth > today:
         return IdInfo(s, f"身份证号中的出生日期 {birth:%Y-%m-%d} 在未来", None, male)
-    if int(s[:2]) not in PROVINCES:
+    if not s.startswith(FOREIGN_PERMANENT) and int(s[:2]) not in PROVINCES:
         return IdInfo(s, f"身份证号的省份代码 {s[:2]} 不存在", birth, male)
     expected = check_char(s[:17])
     if s[17] != expected:

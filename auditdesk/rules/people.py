@@ -8,47 +8,80 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from auditdesk.models.common import Area
-from auditdesk.models.finding import Severity
+from auditdesk.models.finding import MoneyKind, Severity
 from auditdesk.models.payroll import PayrollFinding
 from auditdesk.rules.engine import ZERO, EmployeeMonth, F, Rule, RuleContext, add_months, cite, yuan
 from auditdesk.rules.ids import birthday
+from auditdesk.rules.social_insurance import is_part_time, past_retirement
 
 CHILD_FINE_PER_MONTH = Decimal(5000)
+WINDOW_READING = "按入职满一个月的次日起算至满一年的前一日；各地裁判对起止日可能相差一天"
+LATE_SIGNED = "满一年后才签订：此前已视为订立无固定期限劳动合同，之后签订的固定期限合同需审视"
+
+
+def _window_start(hire: date) -> date:
+    """First day of the double-wage window: the same date a month after the first day of work
+    (hired 01-10 → 02-10; facts file §1.1). Without that date (hired 01-31, no 02-31), the 1st of
+    the following month — the later reading, so no day is claimed that a court may not count."""
+    same_day = add_months(hire, 1)
+    return same_day if same_day.day == hire.day else same_day + timedelta(days=1)
 
 
 def check_contract(
     rule: Rule, ctx: RuleContext, emps: list[EmployeeMonth]
 ) -> Iterator[PayrollFinding]:
+    late_signed: set[str] = set()
+    retired: set[str] = set()
     for emp in emps:
         hire, signed = emp.row.hire_date, emp.row.contract_signed_date
-        if hire is None or emp.retired or hire > emp.end:
-            continue
-        window_start = add_months(hire, 1)  # the day after one full month of work
+        if hire is None or hire > emp.end or is_part_time(emp):
+            continue  # part-time work may rest on an oral agreement (LCL Art. 69)
+        window_start = _window_start(hire)
         if signed is not None and signed < window_start:
             continue  # signed within the first month (or before work started)
-        year_mark = add_months(hire, 12)
+        year_mark = add_months(hire, 12) - timedelta(days=1)  # 满一年: deemed open-ended from here
         window_end = year_mark - timedelta(days=1)
         if signed is not None:
             window_end = min(window_end, signed - timedelta(days=1))
         first, last = max(emp.start, window_start), min(emp.end, window_end)
-        deemed = (signed is None or signed >= year_mark) and emp.end >= year_mark
-        if first > last and not deemed:
+        in_window = first <= last
+        unsigned_after_mark = signed is None and emp.end >= year_mark
+        signed_after_mark = signed is not None and signed >= year_mark
+        how = f"{signed:%Y-%m-%d} 才签订书面劳动合同" if signed else "未见书面劳动合同签订日期"
+        if emp.retired:
+            if in_window or unsigned_after_mark or signed_after_mark:
+                yield from past_retirement(rule, ctx, emp, retired, f"{hire:%Y-%m-%d} 入职，{how}")
             continue
-        wage = (emp.gross or ZERO) - emp.ot_pay
-        days = _cal.monthrange(emp.start.year, emp.start.month)[1]
-        amount = None
-        parts = [
-            f"{hire:%Y-%m-%d} 入职，"
-            + (f"{signed:%Y-%m-%d} 才签订书面劳动合同" if signed else "未见书面劳动合同签订日期")
-        ]
-        if first <= last:
-            overlap = (last - first).days + 1
-            amount = wage * overlap / days
-            parts.append(
-                f"本月 {first:%m-%d} 至 {last:%m-%d} 共 {overlap} 天处于二倍工资期间（入职满一个月的次日起，"
-                f"最长 11 个月），另需支付约 {yuan(amount)}（按应发扣除加班费估算）"
+        if signed_after_mark and emp.key not in late_signed:
+            late_signed.add(emp.key)  # once per person, on the person's first row in the file
+            yield ctx.finding(
+                rule,
+                emp,
+                f"{hire:%Y-%m-%d} 入职，{how}，{LATE_SIGNED}（自 {year_mark:%Y-%m-%d} 起视为已订立"
+                "无固定期限劳动合同）；请查看所签合同的期限",
+                severity=Severity.INFO,
+                depends_on="所签合同是否为固定期限合同",
             )
-        if deemed:
+        if not (in_window or unsigned_after_mark):
+            continue
+        parts = [f"{hire:%Y-%m-%d} 入职，{how}"]
+        amount = None
+        if in_window:
+            overlap = (last - first).days + 1
+            days = _cal.monthrange(emp.start.year, emp.start.month)[1]
+            annual = emp.row.annual_bonus or ZERO
+            if emp.gross is not None:
+                amount = max(emp.gross - emp.ot_pay - annual, ZERO) * overlap / days
+            parts.append(
+                f"本月 {first:%m-%d} 至 {last:%m-%d} 共 {overlap} 天处于二倍工资期间"
+                f"（{window_start:%Y-%m-%d} 至 {window_end:%Y-%m-%d}，{WINDOW_READING}），"
+                + (
+                    f"另需支付约 {yuan(amount)}（按本月应发扣除加班费和年终奖估算的月正常工资，按天折算）"
+                    if amount is not None
+                    else "缺少应发工资，未估算金额"
+                )
+            )
+        if unsigned_after_mark:
             parts.append(
                 f"自 {year_mark:%Y-%m-%d} 起视为已订立无固定期限劳动合同，应立即补订书面合同"
             )
@@ -57,7 +90,7 @@ def check_contract(
             emp,
             "；".join(parts),
             amount=amount,
-            caveat="二倍工资的计算基数由裁判机构个案认定，金额为估算",
+            caveat="二倍工资的计算基数由裁判机构个案认定（合同约定工资或实发的正常工资），金额为估算",
         )
 
 
@@ -84,9 +117,14 @@ CONTRACT_NOT_SIGNED = Rule(
         cite("劳动合同法实施条例", "第六条、第七条"),
     ),
     check=check_contract,
-    remedy="立即补订书面劳动合同，并依法支付未签合同期间的二倍工资差额；建立入职当月签订合同的流程。",
-    description="入职满一个月仍未签订（签订日期为空或晚于入职一个月）的月份，按重叠天数估算二倍工资差额；"
-    "满一年仍未签订的，视为无固定期限合同。",
+    money_kind=MoneyKind.EXPOSURE,
+    test="用人单位自用工之日起超过一个月不满一年未订立书面劳动合同的，自满一个月的次日起至满一年的前一日每月支付二倍工资，"
+    "满一年仍未订立的视为已订立无固定期限劳动合同。",
+    remedy="未签的立即补订书面劳动合同，并依法支付未签合同期间的二倍工资差额；满一年后才签订的，审视所签合同的期限；"
+    "建立入职当月签订合同的流程。",
+    description="二倍工资期间按入职满一个月的次日起至满一年的前一日（或签订前一日）计，按本月重叠天数和月正常工资"
+    "（应发扣除加班费、年终奖）估算差额；一旦有签订日期，签订当月起不再提示补订；满一年后才签订的，每人提示一次。"
+    "已达法定退休年龄的，每人提示一次，请核实已退休还是弹性延迟退休。非全日制用工可以订立口头协议，不提示。",
 )
 
 
@@ -120,7 +158,8 @@ def check_child(
                 rule,
                 emp,
                 f"出生于 {birth:%Y-%m-%d}（据身份证号），{emp.row.period} 工作时未满 16 周岁（{turns16:%Y-%m-%d} "
-                "满 16 周岁），属于使用童工；应立即停止使用并送回其父母或监护人，罚款标准为每人每月 5,000 元",
+                "满 16 周岁），属于使用童工；应立即停止使用并送回其父母或监护人。罚款风险：每使用一名童工每月"
+                " 5,000 元（逾期未送回的，自责令之日起每人每月 10,000 元）；所列金额为罚款风险，不是应补发工资",
                 amount=CHILD_FINE_PER_MONTH,
             )
 
@@ -140,6 +179,8 @@ CHILD_LABOR = Rule(
         ),
     ),
     check=check_child,
+    money_kind=MoneyKind.FINE_RISK,
+    test="禁止用人单位招用未满十六周岁的未成年人；按当月工作的第一天是否已满 16 周岁判断。",
     remedy="立即停止使用童工，将其送回父母或监护人，支付全部劳动报酬；完善招工时的身份核验和登记记录。",
     description="按身份证号出生日期，当月工作日（入职日或月初）未满 16 周岁。",
 )
@@ -160,17 +201,23 @@ def check_minor(
             continue
         wd, rd, hol = emp.ot_hours
         night = emp.row.night_shift_allowance or ZERO
-        extra = ""
-        severity = None
         if wd + rd + hol > ZERO or night > ZERO:
-            severity = Severity.HIGH
-            extra = "；当月有加班或夜班津贴，请核查是否安排了未成年工禁忌的加班、夜班或劳动"
+            extra = (
+                "。当月有加班小时或夜班津贴：国家层面禁止未成年工加班、夜班的条文尚待核实，"
+                "请核查是否安排了加班、夜班，岗位是否属于禁忌作业"
+            )
+            fact = "是否安排了加班、夜班或禁忌作业"
+        else:
+            extra = ""
+            fact = "是否已办理使用登记、安排健康检查，岗位是否属于禁忌作业"
         yield ctx.finding(
             rule,
             emp,
-            f"出生于 {birth:%Y-%m-%d}，{emp.row.period} 为 16 至 18 周岁的未成年工：须办理使用登记、定期健康检查，"
-            f"不得安排矿山井下、有毒有害、国家规定的第四级体力劳动强度等禁忌作业{extra}",
-            severity=severity,
+            f"出生于 {birth:%Y-%m-%d}，{emp.row.period} 为 16 至 18 周岁的未成年工。用人单位的义务："
+            "办理使用登记（未成年工特殊保护规定第九条），上岗前、工作满一年、年满 18 周岁且距上次体检已超过半年时"
+            "进行健康检查（第六条），不得安排矿山井下、有毒有害、国家规定的第四级体力劳动强度等禁忌作业（第三条）"
+            f"{extra}",
+            depends_on=fact,
         )
 
 
@@ -185,8 +232,10 @@ MINOR_WORKER = Rule(
         cite("未成年工特殊保护规定", "第三条、第六条、第九条"),
     ),
     check=check_minor,
-    remedy="办理未成年工使用登记，安排入职前和定期健康检查，调离禁忌岗位，不安排加班和夜班。",
-    description="已满 16 未满 18 周岁；有加班或夜班时升为高风险。",
+    test="已满十六周岁未满十八周岁的未成年工须办理使用登记、定期健康检查，不得从事禁忌作业。",
+    remedy="办理未成年工使用登记，安排上岗前和定期健康检查，调离禁忌岗位；原则上不安排加班和夜班。",
+    description="已满 16 未满 18 周岁：中风险，待核实登记、体检和禁忌作业；有加班或夜班津贴的，"
+    "仍为中风险，待核实是否安排了加班、夜班或禁忌作业（国家层面禁止加班的条文尚待核实）。",
 )
 
 
@@ -204,8 +253,9 @@ def check_retirement(
             yield ctx.finding(
                 rule,
                 emp,
-                f"出生于 {ident.birth:%Y-%m-%d}，{emp.retirement_note}：劳动合同依法终止，继续用工一般按劳务关系处理，"
-                "社保、公积金、书面劳动合同等规则不再适用；请核实是否已办理退休或签订劳务协议",
+                f"出生于 {ident.birth:%Y-%m-%d}，{emp.retirement_note}。已办理退休或开始领取基本养老金的，"
+                "劳动合同终止，继续用工一般按劳务关系处理；经双方协商一致办理弹性延迟退休的（最长延迟 3 年），"
+                "仍为劳动关系，社保、公积金、书面劳动合同等规则照常适用。请核实已退休还是弹性延迟退休",
             )
             continue
         if ident.male is False:
@@ -229,10 +279,17 @@ PAST_RETIREMENT = Rule(
     legal_basis=(
         cite("劳动合同法", "第四十四条"),
         cite("劳动合同法实施条例", "第二十一条"),
-        cite("国务院关于渐进式延迟法定退休年龄的办法"),
+        cite(
+            "国务院关于渐进式延迟法定退休年龄的办法",
+            "第二条",
+            "职工达到法定退休年龄时，所在单位与职工协商一致的，可以弹性延迟退休，延迟时间最长不超过三年。",
+        ),
         cite("最高人民法院关于审理劳动争议案件适用法律问题的解释（一）", "第三十二条"),
     ),
     check=check_retirement,
-    remedy="核实是否已办理退休或领取养老金；继续用工的，签订劳务协议，明确报酬、工作时间和工伤保障。",
-    description="按 2025 年起渐进式延迟退休办法计算法定退休年龄；每人只提示一次。",
+    test="按 2025 年起渐进式延迟退休办法计算的法定退休年龄已到；此后一般为劳务关系，"
+    "除非双方协商弹性延迟退休（最长 3 年）。",
+    remedy="核实是否已办理退休或领取养老金：已退休继续用工的，签订劳务协议，明确报酬、工作时间和工伤保障；"
+    "弹性延迟退休的，保存书面协商材料，继续按劳动关系签订合同、缴纳社保公积金。",
+    description="按 2025 年起渐进式延迟退休办法计算法定退休年龄；每人只提示一次，并提示核实是否弹性延迟退休。",
 )

@@ -1,4 +1,8 @@
-"""Social insurance and housing fund: contributions missing, base below the floor."""
+"""Social insurance and housing fund: contributions missing, base below the floor.
+
+Part-timers (非全日制) get none of these findings: only work-injury insurance is mandatory for them
+and the housing fund is not required (facts file §1.10). People past the statutory retirement age get
+one 提示 per rule instead (retired, or a flexible delay? §1.8)."""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from auditdesk.models.common import Area
-from auditdesk.models.finding import Severity
+from auditdesk.models.finding import MoneyKind, Severity
 from auditdesk.models.payroll import PayrollFinding
 from auditdesk.rules.engine import (
     SI_COLUMNS,
@@ -21,6 +25,87 @@ from auditdesk.rules.engine import (
 )
 
 SI_PENSION_RATE = Decimal("0.08")
+PART_TIME_WORDS = ("非全日制", "小时工", "兼职", "钟点工")
+
+
+def is_part_time(emp: EmployeeMonth) -> bool:
+    """The payroll says the person is a part-timer: a 用工形式 naming 非全日制/小时工/兼职/钟点工, or
+    both hours worked and an hourly rate. Never guessed from low pay (facts file §1.10).
+
+    The same definition as ``EmployeeMonth.part_time`` (engine), which replaces this at the merge.
+    """
+    r = emp.row
+    kind = r.employment_type or ""
+    if any(word in kind for word in PART_TIME_WORDS):
+        return True
+    return r.work_hours is not None and r.hourly_rate is not None
+
+
+RETIREMENT_FACT = "是否已退休或办理了弹性延迟退休"
+
+
+FLEXIBLE_DELAY_FROM = (2025, 1)
+"""The retirement measures (and with them the flexible delay) are in force from 2025-01-01."""
+FLEXIBLE_DELAY_MAX_MONTHS = 36
+
+
+def _flexible_delay_unlikely(ctx: RuleContext, emp: EmployeeMonth) -> str:
+    """A note when the dates rule a flexible delay out: statutory age reached before the measures
+    took effect, or more than the longest delay (3 years) ago."""
+    ident = emp.ident
+    if ident is None or ident.birth is None or ident.male is None:
+        return ""
+    schedule = ctx.params.retirement["men" if ident.male else "women_55"]
+    y, m = schedule.retirement_month(ident.birth)
+    months_past = (emp.start.year - y) * 12 + emp.start.month - m
+    if (y, m) < FLEXIBLE_DELAY_FROM:
+        return "（达到法定退休年龄早于 2025 年 1 月弹性退休办法施行，弹性延迟退休的可能性很小）"
+    if months_past > FLEXIBLE_DELAY_MAX_MONTHS:
+        return "（已超过最长 3 年的弹性延迟期限，弹性延迟退休的可能性很小）"
+    return ""
+
+
+def past_retirement(
+    rule: Rule, ctx: RuleContext, emp: EmployeeMonth, seen: set[str], what: str
+) -> Iterator[PayrollFinding]:
+    """For someone past the statutory retirement age, where ``rule`` would otherwise fire: one 提示
+    per person (``seen`` holds who has had it), resting on whether the person has retired (then a
+    service relation) or agreed a flexible delay of up to 3 years (still a labour relation, and the
+    rule applies in full) — facts file §1.8."""
+    if emp.key in seen:
+        return
+    seen.add(emp.key)
+    yield ctx.finding(
+        rule,
+        emp,
+        f"{emp.retirement_note}{_flexible_delay_unlikely(ctx, emp)}；{what}。"
+        "已办理退休或领取养老金的，继续用工一般按劳务关系处理，本项不适用；"
+        "经协商弹性延迟退休（最长 3 年）的，仍为劳动关系，本项照常适用。"
+        "请核实：已退休（劳务关系）还是弹性延迟退休（仍为劳动关系）",
+        severity=Severity.INFO,
+        depends_on=RETIREMENT_FACT,
+    )
+
+
+def _whole(amount: Decimal) -> str:
+    """``37302`` → ``37,302 元``; amounts with cents keep them."""
+    if amount == amount.to_integral_value():
+        return f"{int(amount):,} 元"
+    return yuan(amount)
+
+
+def clamp_base(
+    declared: Decimal | None, lower: Decimal, upper: Decimal, declared_as: str = "申报基数"
+) -> tuple[Decimal, str]:
+    """The base an estimate uses, clamped to the month's floor and ceiling, and how it was chosen
+    ("按基数上限 37,302 元估算")."""
+    if declared is None or declared <= ZERO:
+        return lower, f"按基数下限 {_whole(lower)}估算"
+    if declared < lower:
+        return lower, f"{declared_as} {_whole(declared)}低于下限，按基数下限 {_whole(lower)}估算"
+    if declared > upper:
+        return upper, f"{declared_as} {_whole(declared)}高于上限，按基数上限 {_whole(upper)}估算"
+    return declared, f"按{declared_as} {_whole(declared)}估算"
 
 
 def _month_index(year: int, month: int) -> int:
@@ -43,24 +128,34 @@ def check_si_not_paid(
 ) -> Iterator[PayrollFinding]:
     params = ctx.params
     rate = params.si_employer_total + params.si_employee_total
+    retired: set[str] = set()
     for emp in emps:
-        if not emp.si_blank or emp.retired or not _due_for_si(emp):
+        if not emp.si_blank or is_part_time(emp) or not _due_for_si(emp):
+            continue
+        if emp.retired:
+            yield from past_retirement(rule, ctx, emp, retired, "工资表未见个人缴纳的社会保险费")
             continue
         found = ctx.lookup("si_base", emp.row.period)
         amount = None
         caveat = ""
+        how = "缺少当期社保基数标准，未估算"
         if found is not None:
-            base = max(emp.row.si_base or ZERO, found["lower"])
+            base, how = clamp_base(emp.row.si_base, found["lower"], found["upper"])
             amount = base * rate
-            caveat = ctx.outdated_caveat(found, "社保基数")
+            caveat = "；".join(
+                c for c in (ESTIMATE_CAVEAT, ctx.outdated_caveat(found, "社保基数")) if c
+            )
         hire = f"（{emp.row.hire_date:%Y-%m-%d} 入职）" if emp.row.hire_date else ""
         message = (
             f"{emp.row.period} 未见个人缴纳的养老、医疗、失业保险费{hire}，已超过用工之日起 30 日内"
-            "办理社会保险登记的期限；按基数下限估算单位和个人每月应缴约 "
+            f"办理社会保险登记的期限；{how}，单位和个人每月应缴约 "
             f"{yuan(amount) if amount is not None else '—'}，另有每日万分之五滞纳金。"
             "以现金补贴代替缴纳社保的约定无效"
         )
         yield ctx.finding(rule, emp, message, amount=amount, caveat=caveat)
+
+
+ESTIMATE_CAVEAT = "缴费基数应为职工上年度月平均工资，金额为估算"
 
 
 SI_NOT_PAID = Rule(
@@ -79,8 +174,12 @@ SI_NOT_PAID = Rule(
         cite("最高人民法院关于审理劳动争议案件适用法律问题的解释（二）", "第十九条"),
     ),
     check=check_si_not_paid,
+    money_kind=MoneyKind.CONTRIBUTIONS_OWED,
+    test="用人单位应自用工之日起三十日内为职工办理社会保险登记并按月足额缴纳社会保险费（非全日制用工只强制工伤保险）。",
     remedy="自用工之日起 30 日内办理社保登记，补缴欠缴的社会保险费及滞纳金；现金补贴代替社保的约定无效。",
-    description="个人社保三项均为空或为 0，且已过入职 30 日登记期（另留一个月发薪滞后）；已达退休年龄者不适用。",
+    description="个人社保三项均为空或为 0，且已过入职 30 日登记期（另留一个月发薪滞后）；"
+    "估算基数限定在当月上下限之间。非全日制用工不提示；已达法定退休年龄的，每人提示一次，"
+    "请核实已退休还是弹性延迟退休。",
 )
 
 
@@ -89,8 +188,9 @@ def check_si_base(
 ) -> Iterator[PayrollFinding]:
     params = ctx.params
     rate = params.si_employer_total + params.si_employee_total
+    retired: set[str] = set()
     for emp in emps:
-        if emp.retired:
+        if is_part_time(emp):
             continue
         found = ctx.lookup("si_base", emp.row.period)
         if found is None:
@@ -105,6 +205,11 @@ def check_si_base(
         else:
             continue  # nothing paid: SI.NOT_PAID's business
         if base >= lower - tolerance:
+            continue
+        if emp.retired:
+            yield from past_retirement(
+                rule, ctx, emp, retired, f"{how} {yuan(base)} 低于当期社保缴费基数下限"
+            )
             continue
         caveat = ctx.outdated_caveat(found, "社保基数")
         if (
@@ -148,8 +253,11 @@ SI_BASE_BELOW_FLOOR = Rule(
         cite("上海市社会保险缴费基数上下限（年度通知）"),
     ),
     check=check_si_base,
+    money_kind=MoneyKind.CONTRIBUTIONS_OWED,
+    test="社会保险费的缴费基数不得低于上海当年度公布的缴费基数下限（上年度全市职工月平均工资的 60%）。",
     remedy="按上年度月平均工资申报缴费基数（不低于当年下限），补缴差额。",
-    description="缴费基数（或按养老保险 8% 反推）低于当期下限；2025 年 7 至 9 月介于新旧下限之间的按补差提示（低）。",
+    description="缴费基数（或按养老保险 8% 反推）低于当期下限；2025 年 7 至 9 月介于新旧下限之间的按补差提示（低）。"
+    "非全日制用工不提示；已达法定退休年龄的，每人提示一次。",
 )
 
 
@@ -165,22 +273,32 @@ def check_hf_not_paid(
     rule: Rule, ctx: RuleContext, emps: list[EmployeeMonth]
 ) -> Iterator[PayrollFinding]:
     params = ctx.params
+    retired: set[str] = set()
     for emp in emps:
         hf = emp.employee_hf
-        if (hf is not None and hf > ZERO) or emp.retired or not _due_for_hf(emp):
+        if (hf is not None and hf > ZERO) or is_part_time(emp) or not _due_for_hf(emp):
+            continue
+        if emp.retired:
+            yield from past_retirement(rule, ctx, emp, retired, "工资表未见个人缴存的住房公积金")
             continue
         found = ctx.lookup("hf_base", emp.row.period)
         amount = None
         caveat = ""
+        how = "缺少当期公积金基数标准，未估算"
         if found is not None:
-            wage = emp.row.si_base or emp.normal_wage or ZERO
-            base = min(max(wage, found["lower"]), found["upper"])
+            wage: Decimal | None = emp.row.si_base
+            declared_as = "申报基数"
+            if not wage:
+                wage, declared_as = emp.normal_wage, "本月正常工资"
+            base, how = clamp_base(wage, found["lower"], found["upper"], declared_as)
             amount = base * params.hf_rate * 2
-            caveat = ctx.outdated_caveat(found, "公积金基数")
+            caveat = "；".join(
+                c for c in (ESTIMATE_CAVEAT, ctx.outdated_caveat(found, "公积金基数")) if c
+            )
         yield ctx.finding(
             rule,
             emp,
-            f"{emp.row.period} 未见个人缴存的住房公积金；按 7%+7% 估算每月应缴约 "
+            f"{emp.row.period} 未见个人缴存的住房公积金；{how}，按单位和个人各 7% 计每月应缴约 "
             f"{yuan(amount) if amount is not None else '—'}（单位和个人合计）",
             amount=amount,
             caveat=caveat,
@@ -200,8 +318,16 @@ HF_NOT_PAID = Rule(
             "单位录用职工的，应当自录用之日起30日内向住房公积金管理中心办理缴存登记。",
         ),
         cite("住房公积金管理条例", "第十六条至第十八条"),
+        cite(
+            "住房公积金管理条例",
+            "第十九条",
+            "职工个人缴存的住房公积金，由所在单位每月从其工资中代扣代缴。",
+        ),
     ),
     check=check_hf_not_paid,
+    money_kind=MoneyKind.CONTRIBUTIONS_OWED,
+    test="单位应自录用之日起三十日内为职工办理住房公积金缴存登记，按月为职工缴存并代扣个人缴存部分（非全日制用工不强制）。",
     remedy="为职工办理住房公积金缴存登记，按不低于 5%（上海一般为 7%）的比例补缴。",
-    description="个人公积金为空或为 0，且已过入职次月（另留一个月发薪滞后）；已达退休年龄者不适用。",
+    description="个人公积金为空或为 0，且已过入职次月（另留一个月发薪滞后）；估算基数限定在当月上下限之间。"
+    "非全日制用工不提示；已达法定退休年龄的，每人提示一次。",
 )

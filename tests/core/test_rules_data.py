@@ -4,10 +4,14 @@ from datetime import date
 
 import pytest
 
+from auditdesk.checklists.loader import load_library
+from auditdesk.checklists.schema import ChecklistItem
 from auditdesk.errors import AuditDeskError
 from auditdesk.models.finding import Severity
+from auditdesk.paths import shipped_dir
 from auditdesk.rules import calendar as workcal
-from auditdesk.rules.ids import parse_id
+from auditdesk.rules.catalog import RULES_BY_ID
+from auditdesk.rules.ids import check_char, parse_id
 from auditdesk.rules.params import load_params, parse_params
 from tests.builders.payroll_rows import D, check, row
 
@@ -22,7 +26,8 @@ def test_id_check_character() -> None:
 @pytest.mark.parametrize(
     ("number", "reason"),
     [("31011419900101123", "18 位"), ("3101141990010112AX", "非法字符"),
-     ("310114199002301234", "不存在"), ("990114199001011234", "省份代码")],
+     ("310114199002301234", "不存在"), ("000114199001011234", "省份代码"),
+     ("840000199001011234", "省份代码")],
 )  # fmt: skip
 def test_id_problems(number: str, reason: str) -> None:
     problem = parse_id(number).problem
@@ -45,6 +50,47 @@ def test_data_id_invalid_rule() -> None:
     assert found.severity is Severity.MEDIUM
     [old] = check("DATA.ID_INVALID", row(id_number="310114900101123"))
     assert old.severity is Severity.LOW
+
+
+def _valid(first17: str) -> str:
+    return first17 + check_char(first17)
+
+
+@pytest.mark.parametrize(
+    ("first17", "birth", "male"),
+    [("81000019900101123", date(1990, 1, 1), True),   # Hong Kong residence permit
+     ("82000020000229124", date(2000, 2, 29), False),  # Macau residence permit
+     ("83000019851231123", date(1985, 12, 31), True),  # Taiwan residence permit (83 was missing)
+     ("93184019900101123", date(1990, 1, 1), True)],   # 2023 foreigner permanent-residence ID
+)  # fmt: skip
+def test_permits_with_the_right_check_character_are_valid(
+    first17: str, birth: date, male: bool
+) -> None:
+    info = parse_id(_valid(first17))
+    assert info.problem is None
+    assert (info.birth, info.male) == (birth, male)
+
+
+def test_permits_with_a_wrong_check_character_are_not() -> None:
+    number = _valid("83000019900101123")
+    wrong = number[:17] + ("0" if number[17] != "0" else "1")
+    problem = parse_id(wrong).problem
+    assert problem is not None
+    assert "校验位" in problem
+    foreign = _valid("93184019900101123")
+    problem = parse_id(foreign[:17] + ("0" if foreign[17] != "0" else "1")).problem
+    assert problem is not None
+    assert "校验位" in problem
+
+
+def test_age_rules_read_permit_birth_dates() -> None:
+    # 2025-07: born 2010-03-01 → 15 (child); born 2008-03-01 → 17 (minor worker)
+    taiwan_child = _valid("83000020100301123")
+    foreign_minor = _valid("93184020080301124")
+    assert check("DATA.ID_INVALID", row(id_number=taiwan_child)) == []
+    assert len(check("AGE.CHILD_LABOR", row(id_number=taiwan_child))) == 1
+    assert check("DATA.ID_INVALID", row(id_number=foreign_minor)) == []
+    assert len(check("AGE.MINOR_WORKER", row(id_number=foreign_minor))) == 1
 
 
 def test_duplicates_within_a_month_only() -> None:
@@ -132,3 +178,35 @@ def test_partial_month_outside_the_calendar_is_not_pro_rated() -> None:
             scheduled_days=None, attended_days=None, pay_date=date(2031, 4, 10))  # fmt: skip
     found = check("PAY.MIN_WAGE", r.model_copy(update={"gross_pay": D(1000)}))
     assert "节假日数据只覆盖" in found[0].caveat
+
+
+# ------------------------------------------------------------------ citations (checklists and rules)
+def _library_items() -> dict[str, ChecklistItem]:
+    return {i.id: i for i in load_library(shipped_dir("checklists")).library.items()}
+
+
+def test_child_labour_record_keeping_fine_is_fixed() -> None:
+    # 禁止使用童工规定 第八条: "处1万元的罚款" — a fixed amount, not "up to"
+    text = _library_items()["ONB.CHILD_LABOUR"].consequence
+    assert "10,000 元以下" not in text
+    assert "处 10,000 元罚款" in text
+
+
+def test_unused_annual_leave_is_an_extra_200_percent() -> None:
+    items = _library_items()
+    for item_id in ("LEV.ANNUAL_LEAVE_UNUSED_PAY", "LEV.ANNUAL_LEAVE_PRORATA"):
+        text = items[item_id].consequence
+        assert "300%" in text
+        assert "另付 200%" in text, item_id
+
+
+def test_housing_fund_withholding_is_article_19() -> None:
+    # 住房公积金管理条例 第十九条: the employer withholds the employee's share (第十八条 is the rate)
+    share = _library_items()["SOC.EMPLOYEE_SHARE"].legal_basis
+    assert [c.article for c in share if c.law == "住房公积金管理条例"] == ["第十九条"]
+    hf = RULES_BY_ID["HF.NOT_PAID"].legal_basis
+    assert any(c.law == "住房公积金管理条例" and c.article == "第十九条" for c in hf)
+
+
+def test_retiree_checklist_mentions_flexible_delay() -> None:
+    assert "弹性延迟退休" in _library_items()["ONB.RETIREES"].guidance

@@ -1,0 +1,186 @@
+"""Social insurance and housing fund: SI.NOT_PAID, SI.BASE_BELOW_FLOOR, HF.NOT_PAID."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from auditdesk.models.finding import Certainty, MoneyKind, Severity
+from auditdesk.rules.engine import derive
+from auditdesk.rules.params import load_params
+from auditdesk.rules.social_insurance import is_part_time
+from tests.builders.payroll_rows import D, born, check, row
+
+NO_SI = {"pension_employee": None, "medical_employee": None, "unemployment_employee": None}
+
+
+# ------------------------------------------------------------------ SI / HF
+def test_si_not_paid() -> None:
+    found = check("SI.NOT_PAID", row(pension_employee=D(0), medical_employee=None,
+                                     unemployment_employee=None))  # fmt: skip
+    assert found[0].severity is Severity.HIGH
+    assert found[0].amount == (D(7460) * D("0.375")).quantize(D("0.01"))
+
+
+@pytest.mark.parametrize(("period", "fires"), [("2025-07", False), ("2025-08", True)])
+def test_si_allows_the_thirty_day_window_for_new_hires(period: str, fires: bool) -> None:
+    r = row(period=period, hire_date=date(2025, 6, 15), contract_signed_date=date(2025, 6, 15),
+            pension_employee=None, medical_employee=None, unemployment_employee=None)  # fmt: skip
+    assert bool(check("SI.NOT_PAID", r)) is fires
+
+
+@pytest.mark.parametrize(("base", "fires"), [("7459.4", True), ("7459.5", False), ("7460", False)])
+def test_si_base_floor(base: str, fires: bool) -> None:
+    found = check("SI.BASE_BELOW_FLOOR", row(period="2025-10", si_base=D(base),
+                                             pay_date=date(2025, 11, 10)))  # fmt: skip
+    assert bool(found) is fires
+
+
+def test_si_base_catch_up_months_of_2025() -> None:
+    [catch_up] = check("SI.BASE_BELOW_FLOOR", row(si_base=D(7384)))
+    assert catch_up.severity is Severity.LOW
+    assert "补差" in catch_up.message
+    [below_both] = check("SI.BASE_BELOW_FLOOR", row(si_base=D(7000)))
+    assert below_both.severity is Severity.MEDIUM
+
+
+def test_si_base_derived_from_pension_when_no_base_column() -> None:
+    found = check("SI.BASE_BELOW_FLOOR", row(period="2025-06", si_base=None, pension_employee=D(400),
+                                             pay_date=date(2025, 7, 10)))  # fmt: skip
+    assert "反推" in found[0].message  # 400 / 8 % = 5,000 < 7,384
+
+
+@pytest.mark.parametrize(("period", "fires"), [("2025-07", False), ("2025-08", True)])
+def test_housing_fund_from_the_second_month(period: str, fires: bool) -> None:
+    r = row(period=period, hire_date=date(2025, 6, 10), contract_signed_date=date(2025, 6, 10),
+            housing_fund_employee=D(0))  # fmt: skip
+    assert bool(check("HF.NOT_PAID", r)) is fires
+
+
+# ------------------------------------------------------------------ estimates clamped to the limits
+def test_si_estimate_uses_the_ceiling_for_a_declared_base_above_it() -> None:
+    # 2025-08 limits 7,460 / 37,302; employer 27 % + employee 10.5 % = 37.5 %:
+    # 37,302 × 0.375 = 13,988.25 (not 50,000 × 0.375 = 18,750)
+    r = row(period="2025-08", si_base=D(50000), pension_employee=D(0), medical_employee=None,
+            unemployment_employee=None, pay_date=date(2025, 9, 10))  # fmt: skip
+    [found] = check("SI.NOT_PAID", r)
+    assert found.amount == D("13988.25")
+    assert "按基数上限 37,302 元估算" in found.message
+    assert found.money_kind is MoneyKind.CONTRIBUTIONS_OWED
+    assert found.severity is Severity.HIGH
+    assert found.certainty is Certainty.DEFINITE
+
+
+@pytest.mark.parametrize(
+    ("si_base", "amount", "text"),
+    [(None, "2797.50", "按基数下限 7,460 元估算"),    # 7,460 × 0.375
+     (D(5000), "2797.50", "按基数下限 7,460 元估算"),  # below the floor: 7,460 × 0.375
+     (D(10000), "3750.00", "按申报基数 10,000 元估算")],  # 10,000 × 0.375
+)  # fmt: skip
+def test_si_estimate_says_which_base(si_base: D | None, amount: str, text: str) -> None:
+    [found] = check("SI.NOT_PAID", row(si_base=si_base, **NO_SI))
+    assert found.amount == D(amount)
+    assert text in found.message
+
+
+def test_hf_estimate_uses_the_ceiling() -> None:
+    # HF limits from 2025-07: 2,690 / 37,302; 37,302 × 7 % × 2 = 5,222.28
+    r = row(period="2025-08", si_base=D(50000), housing_fund_employee=D(0),
+            pay_date=date(2025, 9, 10))  # fmt: skip
+    [found] = check("HF.NOT_PAID", r)
+    assert found.amount == D("5222.28")
+    assert "按基数上限 37,302 元估算" in found.message
+    assert found.money_kind is MoneyKind.CONTRIBUTIONS_OWED
+
+
+def test_hf_estimate_uses_the_floor_and_the_normal_wage() -> None:
+    # no declared base: normal wage 2,000 < 2,690 → 2,690 × 7 % × 2 = 376.60
+    r = row(si_base=None, gross_pay=D(2000), base_pay=D(2000), housing_fund_employee=None)
+    [found] = check("HF.NOT_PAID", r)
+    assert found.amount == D("376.60")
+    assert "按基数下限 2,690 元估算" in found.message
+    # declared 10,000: 10,000 × 7 % × 2 = 1,400.00
+    [declared] = check("HF.NOT_PAID", row(si_base=D(10000), housing_fund_employee=D(0)))
+    assert declared.amount == D("1400.00")
+    assert "按申报基数 10,000 元估算" in declared.message
+
+
+def test_si_base_below_floor_is_contributions_owed() -> None:
+    # 2025-10: (7,460 - 7,000) × 0.375 = 172.50
+    [found] = check("SI.BASE_BELOW_FLOOR", row(period="2025-10", si_base=D(7000),
+                                               pay_date=date(2025, 11, 10)))  # fmt: skip
+    assert found.amount == D("172.50")
+    assert found.money_kind is MoneyKind.CONTRIBUTIONS_OWED
+
+
+# ------------------------------------------------------------------ part-time workers
+PART_TIME = {"employment_type": "非全日制", "work_hours": D(80), "hourly_rate": D(25),
+             "base_pay": D(2000), "gross_pay": D(2000)}  # fmt: skip
+
+
+def test_part_timer_gets_no_si_or_hf_finding() -> None:
+    # only work-injury insurance is mandatory for part-timers (劳社部发〔2003〕12号); the old rules
+    # gave SI high 7,460 × 0.375 = 2,797.50 and HF medium 7,460 × 0.14 = 1,044.40
+    r = row(**PART_TIME, **NO_SI, housing_fund_employee=None)
+    assert check("SI.NOT_PAID", r) == []
+    assert check("HF.NOT_PAID", r) == []
+    assert check("SI.BASE_BELOW_FLOOR", row(**PART_TIME, si_base=D(3000))) == []
+
+
+@pytest.mark.parametrize(
+    ("changes", "part_time"),
+    [({"employment_type": "非全日制用工"}, True), ({"employment_type": "小时工"}, True),
+     ({"employment_type": "兼职"}, True), ({"employment_type": "钟点工"}, True),
+     ({"work_hours": D(60), "hourly_rate": D(30)}, True),
+     ({"work_hours": D(60)}, False), ({"hourly_rate": D(30)}, False),
+     ({"employment_type": "全日制"}, False),
+     ({"gross_pay": D(1500), "base_pay": D(1500)}, False)],  # low pay alone says nothing
+)  # fmt: skip
+def test_part_time_only_where_the_payroll_says_so(
+    changes: dict[str, object], part_time: bool
+) -> None:
+    [emp] = derive([row(**changes)], load_params("shanghai"))
+    assert is_part_time(emp) is part_time
+
+
+def test_low_paid_full_timer_still_gets_the_si_finding() -> None:
+    assert len(check("SI.NOT_PAID", row(gross_pay=D(2000), base_pay=D(2000), **NO_SI))) == 1
+
+
+# ------------------------------------------------------------------ past retirement age
+RETIRED_ID = born(date(1960, 1, 1))  # a man: 60 in 2020-01, before the reform
+
+
+@pytest.mark.parametrize(
+    ("rule", "changes"),
+    [("SI.NOT_PAID", NO_SI), ("HF.NOT_PAID", {"housing_fund_employee": D(0)}),
+     ("SI.BASE_BELOW_FLOOR", {"period": "2025-10", "si_base": D(5000)})],
+)  # fmt: skip
+def test_past_retirement_asks_retired_or_flexible_delay(
+    rule: str, changes: dict[str, object]
+) -> None:
+    period = str(changes.get("period", "2025-07"))
+    later = f"{period[:5]}{int(period[5:]) + 1:02d}"
+    rows = [row(id_number=RETIRED_ID, **{**changes, "period": p}) for p in (period, later)]
+    [found] = check(rule, *rows)  # one per person, not one per month
+    assert found.severity is Severity.INFO
+    assert found.certainty is Certainty.DEPENDS
+    assert found.depends_on == "是否已退休或办理了弹性延迟退休"
+    assert found.amount is None
+    assert "请核实：已退休（劳务关系）还是弹性延迟退休（仍为劳动关系）" in found.message
+
+
+def test_past_retirement_and_paying_gets_nothing() -> None:
+    assert check("SI.NOT_PAID", row(id_number=RETIRED_ID)) == []
+    assert check("HF.NOT_PAID", row(id_number=RETIRED_ID)) == []
+
+
+def test_flexible_delay_ruled_out_by_the_dates_is_said() -> None:
+    # born 1960-01: 60 in 2020-01, before the 2025 measures → a flexible delay is unlikely;
+    # born 1965-01: 60y1m in 2025-02, within the 3 years in 2025-07 → no such note
+    [old] = check("SI.NOT_PAID", row(id_number=RETIRED_ID, **NO_SI))
+    assert "早于 2025 年 1 月弹性退休办法施行" in old.message
+    [recent] = check("SI.NOT_PAID", row(id_number=born(date(1965, 1, 15)), **NO_SI))
+    assert "可能性很小" not in recent.message
+    assert recent.severity is Severity.INFO
