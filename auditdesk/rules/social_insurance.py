@@ -29,16 +29,10 @@ PART_TIME_WORDS = ("非全日制", "小时工", "兼职", "钟点工")
 
 
 def is_part_time(emp: EmployeeMonth) -> bool:
-    """The payroll says the person is a part-timer: a 用工形式 naming 非全日制/小时工/兼职/钟点工, or
-    both hours worked and an hourly rate. Never guessed from low pay (facts file §1.10).
-
-    The same definition as ``EmployeeMonth.part_time`` (engine), which replaces this at the merge.
-    """
-    r = emp.row
-    kind = r.employment_type or ""
-    if any(word in kind for word in PART_TIME_WORDS):
-        return True
-    return r.work_hours is not None and r.hourly_rate is not None
+    """The payroll says the person is a part-timer (``EmployeeMonth.part_time``: a 用工形式 naming
+    非全日制/小时工/兼职/钟点工, or hours and an hourly rate within 24 hours a week). Never guessed
+    from low pay (facts file §1.10)."""
+    return emp.part_time
 
 
 RETIREMENT_FACT = "是否已退休或办理了弹性延迟退休"

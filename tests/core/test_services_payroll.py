@@ -8,6 +8,7 @@ import pytest
 from auditdesk.errors import AuditDeskError, Cancelled
 from auditdesk.models.audit import Audit
 from auditdesk.models.company import CompanyInput
+from auditdesk.models.finding import MoneyKind
 from auditdesk.models.payroll import PayrollField
 from auditdesk.progress import CancelToken
 from auditdesk.services import audits, companies, payroll
@@ -151,10 +152,13 @@ def test_a_group_becomes_one_report_finding_and_is_refreshed_not_duplicated(
     payroll.import_payroll(ws, audit.id, [SAMPLES / "s1-simple.xlsx"])
     groups = payroll.group_findings(payroll.check_audit(ws, audit.id))
     group = next(g for g in groups if g.rule == "PAY.MIN_WAGE" and g.period == "2025-07")
-    assert group.headline() == "1 名员工 2025-07 工资低于最低工资标准，合计 1,845.30 元"
+    assert group.headline() == "1 名员工 2025-07 工资低于最低工资标准，应补发工资合计 1,845.30 元"
     finding = payroll.adopt_group(ws, audit.id, group)
     assert finding.origin_ref == "PAY.MIN_WAGE@2025-07"
     assert finding.money_at_stake == Decimal("1845.30")
+    assert finding.money_kind is MoneyKind.WAGES_OWED
+    with ws.store.read() as tx:
+        assert tx.get_finding(finding.id).money_kind is MoneyKind.WAGES_OWED  # stored, read back
     assert "最低工资规定" in finding.legal_basis[0].law
     assert finding.remedy
     again = payroll.adopt_group(ws, audit.id, group)
