@@ -61,3 +61,12 @@ def test_a_finding_resting_on_an_unstated_fact_is_never_high() -> None:
     assert plain.certainty is Certainty.DEFINITE
     assert plain.money_kind is MoneyKind.PAID_LATE
     assert isinstance(emp, EmployeeMonth)
+
+
+def test_readme_rule_table_states_each_rules_test() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")
+    rows = {line.split("|")[1].strip(" `"): line for line in readme.splitlines()
+            if line.startswith("| `")}  # fmt: skip
+    for rule in RULES:
+        assert rule.id in rows, rule.id
+        assert rule.test in rows[rule.id], rule.id  # the table says what the code tests
