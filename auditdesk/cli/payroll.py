@@ -306,10 +306,10 @@ def _print_check(result: CheckResult) -> None:
             print(f"    待核实：{f.depends_on}")
         if f.caveat:
             print(f"    说明：{f.caveat}")
+        print(f"    依据：{'；'.join(c.display() for c in f.legal_basis)}  来源：{f.source_ref}")
     totals = money_by_kind((f.money_kind, f.amount) for f in result.findings)
     if totals:
         print(f"金额合计（按类别，不可相加）：{format_money_by_kind(totals, kind_label)}")
-        print(f"    依据：{'；'.join(c.display() for c in f.legal_basis)}  来源：{f.source_ref}")
 
 
 def cmd_check(args: argparse.Namespace) -> int:
