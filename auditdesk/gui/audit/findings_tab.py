@@ -38,7 +38,7 @@ from auditdesk.gui.table_model import (
 )
 from auditdesk.gui.widgets import read_only_table, stretch
 from auditdesk.models.common import Area
-from auditdesk.models.finding import Finding, RectificationStatus, Severity
+from auditdesk.models.finding import Finding, RectificationStatus, Severity, kind_label
 from auditdesk.services import followups, visit
 
 ALL = "（全部）"
@@ -49,7 +49,11 @@ FINDING_COLUMNS: list[ColumnSpec[Finding]] = [
     ColumnSpec("领域", lambda f: f.area.label),
     ColumnSpec("问题", lambda f: f.title, tooltip=lambda f: f.facts),
     ColumnSpec(
-        "涉及金额", lambda f: format_money(f.money_at_stake), lambda f: f.money_at_stake, RIGHT
+        "涉及金额",
+        lambda f: format_money(f.money_at_stake),
+        lambda f: f.money_at_stake,
+        RIGHT,
+        tooltip=lambda f: kind_label(f.money_kind) if f.money_at_stake else "",
     ),
     ColumnSpec("整改期限", lambda f: format_date(f.due_date), lambda f: f.due_date),
     ColumnSpec("负责人", lambda f: f.owner),
@@ -234,7 +238,11 @@ class FindingsTab(QWidget):
         due = f.due_date
         self.due.setDate(QDate(due.year, due.month, due.day) if due else NO_DATE)
         self.owner.setText(f.owner)
-        money = f"；涉及金额 {format_money(f.money_at_stake)}" if f.money_at_stake else ""
+        money = (
+            f"；{kind_label(f.money_kind)} {format_money(f.money_at_stake)}"
+            if f.money_at_stake
+            else ""
+        )
         self.basis.setText("；".join(c.display() for c in f.legal_basis) + money)
         self.dismiss_button.setText("恢复" if f.dismissed else "剔除…")
         self.dismissed_note.setText(

@@ -38,7 +38,7 @@ FIELD_LABELS = {
     "title": "标题", "name": "名称", "status": "状态", "facts": "事实", "remedy": "整改建议",
     "severity": "严重程度", "owner": "负责人", "due_date": "整改期限", "result": "结果",
     "note": "备注", "contact_name": "联系人", "contact_phone": "联系电话", "address": "地址",
-    "money_at_stake": "涉及金额", "planned_on": "计划日期", "replied_on": "答复日期",
+    "money_at_stake": "涉及金额", "money_kind": "金额类别", "planned_on": "计划日期", "replied_on": "答复日期",
 }  # fmt: skip
 
 
