@@ -46,6 +46,14 @@ GROUP_COLUMNS: list[ColumnSpec[FindingGroup]] = [
     ),
 ]
 
+MESSAGE_COLUMN: ColumnSpec[PayrollFinding] = ColumnSpec(
+    "说明",
+    lambda f: f.message,
+    tooltip=lambda f: "\n".join(
+        [f.message, f.caveat, "依据：" + "；".join(c.display() for c in f.legal_basis)]
+    ),
+)
+
 FINDING_COLUMNS: list[ColumnSpec[PayrollFinding]] = [
     ColumnSpec("员工", lambda f: f.employee_key),
     ColumnSpec("姓名", lambda f: f.employee_name or ""),
@@ -56,8 +64,7 @@ FINDING_COLUMNS: list[ColumnSpec[PayrollFinding]] = [
     ColumnSpec("金额", lambda f: format_money(f.amount), lambda f: f.amount, RIGHT,
                tooltip=lambda f: kind_label(f.money_kind) if f.amount is not None else ""),
     ColumnSpec("金额类别", lambda f: kind_label(f.money_kind) if f.amount is not None else ""),
-    ColumnSpec("说明", lambda f: f.message, tooltip=lambda f: "\n".join(
-        [f.message, f.caveat, "依据：" + "；".join(c.display() for c in f.legal_basis)])),
+    MESSAGE_COLUMN,
     ColumnSpec("来源", lambda f: f.source_ref),
 ]  # fmt: skip
 
@@ -99,7 +106,7 @@ class PayrollFindingsDialog(QDialog):
         self.detail_proxy.setSourceModel(self.details)
         self.detail_table = read_only_table()
         self.detail_table.setModel(self.detail_proxy)
-        stretch(self.detail_table, 5)
+        stretch(self.detail_table, FINDING_COLUMNS.index(MESSAGE_COLUMN))
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.group_table)
         splitter.addWidget(self.detail_table)
