@@ -153,6 +153,9 @@ class Finding(Record):
     """For payroll findings: the employees (工号 or masked ID) the group covered, for re-checks."""
     money_kind: MoneyKind | None = None
     """What ``money_at_stake`` is; amounts of different kinds are never added together."""
+    payroll_hash: str | None = None
+    """For a finding adopted from a payroll group: the group's content hash at adoption, so a
+    later re-import that changes the group shows as "工资表已变更" instead of going unnoticed."""
 
     @property
     def dismissed(self) -> bool:

@@ -440,6 +440,9 @@ class PayrollFinding(BaseModel):
     period: str
     employee_key: str
     """工号; without one, a masked ID number or the name — what the report can show."""
+    person: str = ""
+    """The employee's identity token (``rules.engine.person_token``): a hashed ID number, else
+    ``emp:`` 工号, else ``name:`` name; what re-checks and groups match on."""
     employee_id: str | None = None
     employee_name: str | None = None
     department: str | None = None

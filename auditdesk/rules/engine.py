@@ -4,6 +4,7 @@ and say which rules were skipped and why — silence must never read as complian
 from __future__ import annotations
 
 import calendar as _cal
+import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -166,6 +167,7 @@ class RuleContext:
             area=rule.area,
             period=r.period,
             employee_key=emp.key,
+            person=person_token(r),
             employee_id=r.employee_id,
             employee_name=r.name,
             department=r.department,
@@ -222,12 +224,28 @@ def _sum(row: PayrollRow, names: Sequence[str]) -> Decimal:
     return sum(filter(None, map(row.__dict__.__getitem__, names)), ZERO)
 
 
-def _key(row: PayrollRow) -> str:
+def employee_key(row: PayrollRow) -> str:
+    """What the report can show for the employee: 工号, else the masked ID number, else the name."""
     if row.employee_id:
         return row.employee_id
     if row.id_number:
         return mask_id_number(row.id_number)
     return row.name or f"第 {row.source_row} 行"
+
+
+def person_token(row: PayrollRow) -> str:
+    """The one identity of the row's employee, for matching across files and months: the ID
+    number where there is one (hashed, so findings never carry it), else 工号, else the name.
+
+    Two rows are the same person only when their tokens are equal; nothing looks a person up in
+    another file by 工号 or name when the row has an ID number.
+    """
+    if row.id_number:
+        digest = hashlib.sha256(row.id_number.strip().upper().encode()).hexdigest()[:20]
+        return f"id:{digest}"
+    if row.employee_id:
+        return f"emp:{row.employee_id.strip()}"
+    return f"name:{(row.name or '').strip()}"
 
 
 def _days(value: Decimal) -> str:
@@ -351,7 +369,7 @@ def derive(rows: Sequence[PayrollRow], params: RegionParams) -> list[EmployeeMon
                     values["ot_hours_holiday"] or ZERO)  # fmt: skip
         append(
             EmployeeMonth(
-                row, _key(row), ident, start, end, ratio, note, gross, ot_pay, excluded, si,
+                row, employee_key(row), ident, start, end, ratio, note, gross, ot_pay, excluded, si,
                 si == ZERO, hf, retired, retirement_note, normal, eligible, ot_hours,
                 part_time, leave_unknown,
             )

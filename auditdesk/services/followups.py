@@ -18,6 +18,7 @@ from auditdesk.models.common import utcnow
 from auditdesk.models.finding import Finding, FindingOrigin, RectificationStatus
 from auditdesk.models.followup import FollowUp, Letter, LetterKind, RectificationMove, move_problem
 from auditdesk.reports.context import LETTERS, working_day_deadline
+from auditdesk.rules.engine import employee_key, person_token
 from auditdesk.services import attachments, payroll
 from auditdesk.services.workspace import Workspace
 from auditdesk.store import Tx
@@ -193,21 +194,36 @@ class Recheck:
 
 def recheck_payroll(ws: Workspace, audit_id: str) -> list[Recheck]:
     """Run the rules on the audit's latest pay month and compare each open payroll finding:
-    no longer firing for its employees → proposed as fixed; still firing → stays, with new figures."""
-    result = payroll.check_audit(ws, audit_id)
-    latest = max(result.periods) if result.periods else None
-    rows = payroll.load_rows(ws, audit_id)
-    present = {r.employee_id or r.name or "" for r in rows if r.period == latest}
+    no longer firing for its employees → proposed as fixed; still firing → stays, with new figures.
+
+    Employees are matched by one identity (the ID number where the payroll has one, else 工号,
+    else the name: ``rules.engine.person_token``); findings adopted before identities were kept
+    name their employees by 工号 or masked ID, which is matched against the same display key.
+    """
+    review = payroll.review_audit(ws, audit_id)
+    latest = review.latest_period
+    current_all = [x for x in review.result.findings if x.period == latest]
+    present: set[str] = set()
+    present_keys: set[str] = set()
+    shown: dict[str, str] = {}  # identity token → what documents show (工号 or masked ID)
+    for row in review.rows:
+        token, key = person_token(row), employee_key(row)
+        shown.setdefault(token, key)
+        if row.period == latest:
+            present.add(token)
+            present_keys.add(key)
     out: list[Recheck] = []
     for f in open_findings(ws, audit_id):
         if f.origin is not FindingOrigin.PAYROLL:
             continue
         rule = f.origin_ref.split("@")[0]
         subjects = set(f.subjects or [])
-        current = [x for x in result.findings if x.rule == rule and x.period == latest
-                   and (not subjects or x.employee_key in subjects)]  # fmt: skip
+        current = [x for x in current_all if x.rule == rule
+                   and (not subjects or x.person in subjects or x.employee_key in subjects)]  # fmt: skip
         amounts = [x.amount for x in current if x.amount is not None]
-        missing = sorted(subjects - present)
+        missing = sorted(
+            shown.get(s, s) for s in subjects if s not in present and s not in present_keys
+        )
         out.append(Recheck(f, sorted({x.employee_key for x in current}), f.money_at_stake,
                            sum(amounts, Decimal(0)) if amounts else None, missing))  # fmt: skip
     return out

@@ -5,21 +5,16 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from auditdesk.errors import AuditDeskError
-from auditdesk.formatting import format_money
 from auditdesk.models.common import utcnow
 from auditdesk.models.finding import (
     Finding,
     FindingOrigin,
-    MoneyKind,
     Severity,
-    kind_label,
-    money_by_kind,
 )
 from auditdesk.models.payroll import (
     CheckResult,
@@ -36,7 +31,8 @@ from auditdesk.payroll.mapping import MappingSource, merge_profile, normalize_he
 from auditdesk.payroll.readers import RawWorkbook, read_workbook
 from auditdesk.progress import CancelToken, ProgressFn, check_cancel, no_progress
 from auditdesk.rules.catalog import RULES_BY_ID
-from auditdesk.rules.engine import run_rules
+from auditdesk.rules.review import PayrollReview, ReviewGroup, review_payroll
+from auditdesk.rules.review import group_findings as review_group_findings
 from auditdesk.services.workspace import Workspace
 
 
@@ -305,63 +301,31 @@ def check_files(
         raise AuditDeskError(f"没有可检查的工资数据。{_not_imported(result)}")
     check_cancel(cancel)
     progress(0, 1, "核查中…")
-    checked = run_rules(result.rows, region=region, present=mapped_fields(result.files),
-                        agreed_pay_day=agreed_pay_day, reports=result.files)  # fmt: skip
-    return result, checked
+    review = review_payroll(result.rows, region=region, reports=result.files,
+                            agreed_pay_day=agreed_pay_day)  # fmt: skip
+    return result, review.result
 
 
-def check_audit(ws: Workspace, audit_id: str) -> CheckResult:
-    """The rules applied to the payroll imported into an audit, with the company's pay day."""
+def review_audit(ws: Workspace, audit_id: str) -> PayrollReview:
+    """The one payroll review of an audit: its rows read once, the rules run once with the
+    company's agreed pay day, the findings grouped once. Every consumer — the 工资核查 dialog,
+    adopting groups, the 跟诊 re-check and the documents — reads this."""
     with ws.store.read() as tx:
         audit = tx.require_audit(audit_id)
         company = tx.require_company(audit.company_id)
         imports = tx.list_payroll_imports(audit_id)
         rows = tx.list_payroll_rows(audit_id)
-    reports = [i.report for i in imports]
-    return run_rules(rows, region=audit.region, present=mapped_fields(reports),
-                     agreed_pay_day=company.pay_day, reports=reports)  # fmt: skip
+    return review_payroll(rows, region=audit.region, reports=[i.report for i in imports],
+                          agreed_pay_day=company.pay_day)  # fmt: skip
 
 
-@dataclass(frozen=True)
-class FindingGroup:
-    """The findings of one rule in one pay month: what becomes one finding in the report."""
+def check_audit(ws: Workspace, audit_id: str) -> CheckResult:
+    """The rules applied to the payroll imported into an audit (``review_audit(…).result``)."""
+    return review_audit(ws, audit_id).result
 
-    rule: str
-    title: str
-    period: str
-    severity: Severity
-    findings: list[PayrollFinding]
 
-    @property
-    def employees(self) -> int:
-        return len({f.employee_key for f in self.findings})
-
-    @property
-    def totals(self) -> dict[MoneyKind | None, Decimal]:
-        """The group's amounts per money kind (one kind for almost every rule)."""
-        return money_by_kind((f.money_kind, f.amount) for f in self.findings)
-
-    @property
-    def money_kind(self) -> MoneyKind | None:
-        """The kind of the group's amounts, when they are of one kind."""
-        kinds = list(self.totals)
-        return kinds[0] if len(kinds) == 1 else None
-
-    @property
-    def total(self) -> Decimal | None:
-        """The group's amount when all of it is of one kind; ``None`` otherwise (never a sum of
-        unlike kinds)."""
-        totals = self.totals
-        return next(iter(totals.values())) if len(totals) == 1 else None
-
-    def headline(self) -> str:
-        """``12 名员工 2025-07 加班费低于法定标准，应补发工资合计 8,432.10 元``."""
-        money = "".join(
-            f"，{kind_label(kind)}合计 {format_money(amount, symbol=False)} 元"
-            for kind, amount in self.totals.items()
-            if amount
-        )
-        return f"{self.employees} 名员工 {self.period} {self.title}{money}"
+FindingGroup = ReviewGroup
+"""The findings of one rule in one pay month (see ``rules.review.ReviewGroup``)."""
 
 
 def filter_findings(
@@ -385,18 +349,9 @@ def filter_findings(
 
 
 def group_findings(result: CheckResult | Sequence[PayrollFinding]) -> list[FindingGroup]:
-    """Findings grouped by rule and pay month, most severe first."""
+    """Findings grouped by rule and pay month, most severe first (``rules.review``)."""
     findings = result.findings if isinstance(result, CheckResult) else result
-    groups: dict[tuple[str, str], list[PayrollFinding]] = {}
-    for f in findings:
-        groups.setdefault((f.rule, f.period), []).append(f)
-    out = [
-        FindingGroup(rule, members[0].title, period,
-                     min((m.severity for m in members), key=lambda s: s.rank), members)
-        for (rule, period), members in groups.items()
-    ]  # fmt: skip
-    out.sort(key=lambda g: (g.severity.rank, g.rule, g.period))
-    return out
+    return review_group_findings(findings)
 
 
 def adopt_group(ws: Workspace, audit_id: str, group: FindingGroup) -> Finding:
@@ -419,7 +374,8 @@ def adopt_group(ws: Workspace, audit_id: str, group: FindingGroup) -> Finding:
             "money_kind": group.money_kind if group.total is not None else None,
             "legal_basis": list(rule.legal_basis),
             "remedy": rule.remedy,
-            "subjects": sorted({f.employee_key for f in group.findings}),
+            "subjects": group.persons,
+            "payroll_hash": group.content_hash,
         }
         if existing is not None:
             updated = existing.model_copy(update={**values, "updated_at": utcnow()})

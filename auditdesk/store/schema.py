@@ -121,6 +121,7 @@ findings = Table(
     Column("dismissed_at", UtcDateTime),
     Column("subjects", JSON),
     Column("money_kind", String(30)),
+    Column("payroll_hash", String(64)),
 )
 
 checklist_snapshots = Table(

@@ -140,7 +140,7 @@ V7_ROWS = [
 V8_ROWS = [
     # v8 added the money kind of a finding's amount
     *(
-        r.replace("'[\"E1\"]')", "'[\"E1\"]','wages_owed')")
+        r.replace("'[\"E1\"]')", "'[\"E1\"]','wages_owed','" + "a" * 64 + "')")
         if r.startswith("insert into findings")
         else r
         for r in V7_ROWS
@@ -215,6 +215,7 @@ def test_every_version_upgrades_and_reads_back(tmp_path: Path, version: int) -> 
             assert letter.kind.value == "opinion"
             assert finding.subjects == ["E1"]
             assert finding.money_kind == ("wages_owed" if version >= 8 else None)
+            assert finding.payroll_hash == ("a" * 64 if version >= 8 else None)
         if version >= 1:
             with ws.store.read() as tx:
                 assert not any(f.dismissed for f in tx.list_findings("a1"))

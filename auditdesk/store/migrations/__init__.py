@@ -42,7 +42,7 @@ STEPS: list[Step] = [
     Step(5, "change history, self-assessments, dismissed findings", m0005_visit_history.upgrade),
     Step(6, "rectification moves, follow-ups, letters, payroll subjects", m0006_followups.upgrade),
     Step(7, "record versions seen in case-file exchanges", m0007_case_exchange.upgrade),
-    Step(8, "money kind of a finding's amount", m0008_money_kind.upgrade),
+    Step(8, "money kind of a finding's amount, payroll group hash", m0008_money_kind.upgrade),
 ]
 
 LATEST_VERSION = STEPS[-1].version

@@ -1,0 +1,169 @@
+"""One payroll review: the rules run once over the rows read once, grouped once, with one employee
+identity, for every consumer (the 工资核查 dialog, adopting a group as a finding, the 跟诊 re-check
+and every document).
+
+A finding points back at the row it was made on (file, sheet, row), so whatever a document shows
+beside it (an ID number, a name) comes from that same row, never from a lookup by 工号 or name that
+could hit another person. Each group carries a content hash; a finding adopted from a group keeps
+it, so a later re-import that changes the group is visible instead of silently changing documents.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from auditdesk.formatting import format_money
+from auditdesk.models.finding import MoneyKind, Severity, kind_label, money_by_kind
+from auditdesk.models.payroll import (
+    CheckResult,
+    FileReport,
+    PayrollField,
+    PayrollFinding,
+    PayrollRow,
+)
+from auditdesk.rules.engine import person_token, run_rules
+
+SourceRef = tuple[str, str, int]
+"""(file, sheet, 1-based row): where a payroll row stands in the company's file."""
+
+
+@dataclass(frozen=True)
+class ReviewGroup:
+    """The findings of one rule in one pay month: what becomes one finding in the report."""
+
+    rule: str
+    title: str
+    period: str
+    severity: Severity
+    findings: list[PayrollFinding]
+
+    @property
+    def ref(self) -> str:
+        """``PAY.MIN_WAGE@2025-07``: how an adopted finding names its group."""
+        return f"{self.rule}@{self.period}"
+
+    @property
+    def employees(self) -> int:
+        return len({f.person or f.employee_key for f in self.findings})
+
+    @property
+    def persons(self) -> list[str]:
+        """The identity tokens of the group's employees (what an adopted finding keeps)."""
+        return sorted({f.person or f.employee_key for f in self.findings})
+
+    @property
+    def totals(self) -> dict[MoneyKind | None, Decimal]:
+        """The group's amounts per money kind (one kind for almost every rule)."""
+        return money_by_kind((f.money_kind, f.amount) for f in self.findings)
+
+    @property
+    def money_kind(self) -> MoneyKind | None:
+        """The kind of the group's amounts, when they are of one kind."""
+        kinds = list(self.totals)
+        return kinds[0] if len(kinds) == 1 else None
+
+    @property
+    def total(self) -> Decimal | None:
+        """The group's amount when all of it is of one kind; ``None`` otherwise (never a sum of
+        unlike kinds)."""
+        totals = self.totals
+        return next(iter(totals.values())) if len(totals) == 1 else None
+
+    @property
+    def content_hash(self) -> str:
+        """SHA-256 over what the group says (who, how much, what): equal for the same payroll,
+        different after any re-import that changes the group's findings."""
+        lines = sorted(
+            "\x1f".join((f.person or f.employee_key, f.severity.value, str(f.amount or ""),
+                         f.money_kind.value if f.money_kind else "", f.message))
+            for f in self.findings
+        )  # fmt: skip
+        return hashlib.sha256("\x1e".join([self.ref, *lines]).encode()).hexdigest()
+
+    def headline(self) -> str:
+        """``12 名员工 2025-07 加班费低于法定标准，应补发工资合计 8,432.10 元``."""
+        money = "".join(
+            f"，{kind_label(kind)}合计 {format_money(amount, symbol=False)} 元"
+            for kind, amount in self.totals.items()
+            if amount
+        )
+        return f"{self.employees} 名员工 {self.period} {self.title}{money}"
+
+
+def group_findings(findings: Iterable[PayrollFinding]) -> list[ReviewGroup]:
+    """Findings grouped by rule and pay month, most severe first."""
+    groups: dict[tuple[str, str], list[PayrollFinding]] = {}
+    for f in findings:
+        groups.setdefault((f.rule, f.period), []).append(f)
+    out = [
+        ReviewGroup(rule, members[0].title, period,
+                    min((m.severity for m in members), key=lambda s: s.rank), members)
+        for (rule, period), members in groups.items()
+    ]  # fmt: skip
+    out.sort(key=lambda g: (g.severity.rank, g.rule, g.period))
+    return out
+
+
+@dataclass(frozen=True)
+class PayrollReview:
+    """The rules' result over one audit's (or one set of files') payroll, with its rows."""
+
+    result: CheckResult
+    rows: Sequence[PayrollRow]
+    groups: list[ReviewGroup]
+    _by_source: dict[SourceRef, PayrollRow] = field(default_factory=dict, repr=False)
+
+    def row_of(self, finding: PayrollFinding) -> PayrollRow | None:
+        """The very row ``finding`` was made on (by file, sheet and row), or ``None``."""
+        return self._by_source.get((finding.source_file, finding.source_sheet, finding.source_row))
+
+    def group(self, ref: str) -> ReviewGroup | None:
+        """The group named ``RULE@YYYY-MM``, if the payroll still produces it."""
+        return next((g for g in self.groups if g.ref == ref), None)
+
+    def persons_in(self, period: str) -> set[str]:
+        """The identity tokens of everyone in the payroll of ``period``."""
+        return {person_token(r) for r in self.rows if r.period == period}
+
+    @property
+    def latest_period(self) -> str | None:
+        return max(self.result.periods) if self.result.periods else None
+
+
+def review_payroll(
+    rows: Sequence[PayrollRow],
+    *,
+    region: str = "shanghai",
+    reports: Sequence[FileReport] = (),
+    agreed_pay_day: int | None = None,
+) -> PayrollReview:
+    """Run every rule once over ``rows`` and group the findings.
+
+    Args:
+        rows: the payroll rows (any files, months and employees), read once by the caller.
+        region: the parameter set.
+        reports: the import reports of the rows' files: which fields had columns, and which
+            money columns were left unmapped (see ``rules.engine.run_rules``).
+        agreed_pay_day: the company's agreed pay day.
+    """
+    fields = {
+        c.field for f in reports for s in f.sheets if s.imported for c in s.columns if c.field
+    }
+    present = frozenset(fields | {PayrollField.PERIOD}) if reports else None
+    result = run_rules(rows, region=region, present=present, agreed_pay_day=agreed_pay_day,
+                       reports=reports)  # fmt: skip
+    by_source = {(r.source_file, r.source_sheet, r.source_row): r for r in rows}
+    return PayrollReview(result, rows, group_findings(result.findings), by_source)
+
+
+def adopted_state(group_hash: str | None, group: ReviewGroup | None) -> str:
+    """How an adopted finding stands against today's payroll: ``""`` (unchanged, or adopted
+    before hashes were kept), ``changed`` or ``gone``."""
+    if not group_hash:
+        return ""
+    if group is None:
+        return "gone"
+    return "" if group.content_hash == group_hash else "changed"
