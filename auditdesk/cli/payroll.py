@@ -17,7 +17,6 @@ from auditdesk.errors import AuditDeskError
 from auditdesk.formatting import (
     format_datetime,
     format_money,
-    format_money_by_kind,
     mask_id_number,
 )
 from auditdesk.models.finding import Certainty, kind_label, money_by_kind
@@ -234,6 +233,27 @@ def cmd_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _totals(result: CheckResult) -> tuple[dict[Any, Any], dict[Any, Any]]:
+    """Amounts per money kind: definite ones, and those that depend on a fact to verify (which a
+    signed total must not count as owed)."""
+    sure = money_by_kind(
+        (f.money_kind, f.amount) for f in result.findings if f.certainty is Certainty.DEFINITE
+    )
+    depends = money_by_kind(
+        (f.money_kind, f.amount) for f in result.findings if f.certainty is Certainty.DEPENDS
+    )
+    return sure, depends
+
+
+def _totals_json(result: CheckResult) -> dict[str, dict[str, str]]:
+    sure, depends = _totals(result)
+    out: dict[str, dict[str, str]] = {}
+    for certainty, totals in (("definite", sure), ("depends", depends)):
+        for kind, amount in totals.items():
+            out.setdefault(kind.value if kind else "unclassified", {})[certainty] = f"{amount:.2f}"
+    return out
+
+
 def check_json(imported: ImportResult | None, result: CheckResult) -> dict[str, Any]:
     """The documented JSON shape of ``payroll check``."""
     problems = [] if imported is None else [
@@ -271,12 +291,7 @@ def check_json(imported: ImportResult | None, result: CheckResult) -> dict[str, 
             }
             for f in result.findings
         ],
-        "totals": {
-            (kind.value if kind else "unclassified"): f"{amount:.2f}"
-            for kind, amount in money_by_kind(
-                (f.money_kind, f.amount) for f in result.findings
-            ).items()
-        },
+        "totals": _totals_json(result),
         "notes": result.notes,
         "problems": problems,
     }
@@ -307,9 +322,11 @@ def _print_check(result: CheckResult) -> None:
         if f.caveat:
             print(f"    说明：{f.caveat}")
         print(f"    依据：{'；'.join(c.display() for c in f.legal_basis)}  来源：{f.source_ref}")
-    totals = money_by_kind((f.money_kind, f.amount) for f in result.findings)
-    if totals:
-        print(f"金额合计（按类别，不可相加）：{format_money_by_kind(totals, kind_label)}")
+    definite, depends = _totals(result)
+    if definite or depends:
+        parts = [f"{kind_label(k)} {format_money(v)}" for k, v in definite.items()]
+        parts += [f"{kind_label(k)}（待核实）{format_money(v)}" for k, v in depends.items()]
+        print(f"金额合计（按类别和确定性，不可相加）：{'；'.join(parts)}")
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -373,7 +390,8 @@ CHECK_HELP = """\
    exposure|fine_risk|paid_late", "employee_id":…, "employee_name":…, "department":…,
    "period":"2025-07", "message":…, "caveat":…, "legal_basis":[{"law":…, "article":…, "text":…}],
    "source":{"file":…, "sheet":…, "row":N}}],
- "totals":{"wages_owed":"…", "fine_risk":"…"}, "notes":[…], "problems":[…]}
+ "totals":{"wages_owed":{"definite":"…", "depends":"…"}, "fine_risk":{"definite":"…"}},
+ "notes":[…], "problems":[…]}
 """
 
 MAPPING_HELP = (

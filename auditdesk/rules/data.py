@@ -25,6 +25,7 @@ GROSS_COMPONENTS = (
     F.BASE_PAY,
     F.POSITION_PAY,
     F.BONUS,
+    F.ANNUAL_BONUS,
     F.OT_PAY,
     F.NIGHT_SHIFT_ALLOWANCE,
     F.MEAL_ALLOWANCE,
@@ -136,7 +137,7 @@ def check_arithmetic(
         if sheet in ctx.unmapped_money:
             unexplained_sheets[sheet] = ctx.unmapped_money[sheet]
             continue
-        deductions = emp.row.other_deductions or ZERO
+        deductions = (emp.row.other_deductions or ZERO) + (emp.row.absence_deductions or ZERO)
         problems = []
         deducted_inside = False
         if len(components) >= 2:

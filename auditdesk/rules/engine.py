@@ -264,9 +264,18 @@ def _ratio(row: PayrollRow, start: date, end: date) -> tuple[Decimal, str, bool]
     statutory holidays being paid days (facts file §9.0).
     """
     scheduled, attended = row.scheduled_days, row.attended_days
+    hired = (
+        _hire_ratio(start, end, row.hire_date)
+        if (row.hire_date is not None and start < row.hire_date <= end)
+        else None
+    )
     if scheduled and attended is not None and scheduled > 0:
         leave = row.paid_leave_days
         counted = attended + (leave or ZERO)
+        if hired is not None and hired[0] < min(ONE, counted / scheduled):
+            # hired inside the month: a schedule counted from the hire date says nothing of
+            # the paid days before it (e.g. the October holidays): the 计薪日 share is the lower
+            return hired[0], hired[1], False
         if counted >= scheduled:
             return ONE, "", False
         if leave is None:
@@ -286,9 +295,8 @@ def _ratio(row: PayrollRow, start: date, end: date) -> tuple[Decimal, str, bool]
             ),
             False,
         )
-    if row.hire_date is not None and start < row.hire_date <= end:
-        ratio, note = _hire_ratio(start, end, row.hire_date)
-        return ratio, note, False
+    if hired is not None:
+        return hired[0], hired[1], False
     return ONE, "", False
 
 

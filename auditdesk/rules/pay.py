@@ -9,6 +9,7 @@ from decimal import Decimal
 from auditdesk.models.common import Area
 from auditdesk.models.finding import Citation, MoneyKind, Severity
 from auditdesk.models.payroll import PayrollFinding
+from auditdesk.rules import calendar as workcal
 from auditdesk.rules.engine import (
     ONE,
     ZERO,
@@ -20,6 +21,7 @@ from auditdesk.rules.engine import (
     pay_deadline,
     yuan,
 )
+from auditdesk.rules.social_insurance import RETIREMENT_FACT
 
 TOLERANCE = Decimal("1.00")
 """Rounding slack for overtime pay (one yuan), as the facts file's formula prescribes."""
@@ -27,6 +29,8 @@ TOLERANCE = Decimal("1.00")
 
 CONTRACT_WAGE_FACT = "劳动合同约定的工资（加班工资计算基数）"
 """What a probable overtime shortfall rests on: the base SH-WPM Art. 9 puts first."""
+LEAVE_FACT = "缺勤天数是否为带薪假（年休假、婚假、调休等）"
+COMP_TIME_FACT = "休息日加班是否已安排同等时间的补休"
 DEDUCTION_FACT = "扣款的性质（是否为赔偿经济损失）"
 """What a deduction finding rests on: only loss compensation is capped (WPIP Art. 16)."""
 PART_TIME_PAY_CYCLE_DAYS = 15
@@ -57,8 +61,15 @@ def required_minimum(ctx: RuleContext, emp: EmployeeMonth) -> tuple[Decimal, Dec
 
 def _retired_info(emp: EmployeeMonth, message: str) -> tuple[Severity | None, str]:
     if emp.retired:
-        return Severity.INFO, message + f"。该员工{emp.retirement_note}，已不属于劳动关系，仅供参考"
+        return Severity.INFO, message + (
+            f"。该员工{emp.retirement_note}：请核实已退休（劳务关系，一般不适用最低工资）还是"
+            "弹性延迟退休（仍为劳动关系，应适用最低工资）"
+        )
     return None, message
+
+
+def _retired_fact(emp: EmployeeMonth) -> str:
+    return RETIREMENT_FACT if emp.retired else ""
 
 
 def check_min_wage(
@@ -81,6 +92,15 @@ def check_min_wage(
             continue
         monthly, required, caveat = need
         if eligible >= required:  # equality is compliant
+            full = monthly * (emp.ratio if not emp.leave_unknown else ONE)
+            if emp.leave_unknown and eligible < full and not emp.retired:
+                yield ctx.finding(
+                    rule, emp,
+                    f"按出勤折算后的最低工资 {yuan(required)} 已满足；但如缺勤天数是带薪假（年休假、"
+                    f"婚假、调休等），应按全月最低工资 {yuan(full)} 计，差额 {yuan(full - eligible)}",
+                    amount=full - eligible, severity=Severity.LOW, caveat=caveat,
+                    depends_on=LEAVE_FACT,
+                )  # fmt: skip
             continue
         pro = "" if emp.ratio == ONE else f"（按本月应计薪天数折算为 {yuan(required)}）"
         severity, message = _retired_info(
@@ -90,8 +110,9 @@ def check_min_wage(
             f"差额 {yuan(required - eligible)}",
         )
         yield ctx.finding(
-            rule, emp, message, amount=required - eligible, severity=severity, caveat=caveat
-        )
+            rule, emp, message, amount=required - eligible, severity=severity, caveat=caveat,
+            depends_on=_retired_fact(emp),
+        )  # fmt: skip
     if untimed:
         ctx.notes.append(
             f"{len(untimed)} 条非全日制用工记录没有工作小时数或小时工资，无法按小时最低工资检查："
@@ -139,6 +160,7 @@ def _part_time_min_wage(
         amount=amount,
         severity=severity,
         caveat=ctx.outdated_caveat(found, "最低工资"),
+        depends_on=_retired_fact(emp),
     ), True
 
 
@@ -176,6 +198,24 @@ MIN_WAGE = Rule(
 )
 
 
+HOLIDAY_SHIFT_HOURS = Decimal(8)
+"""Overtime hours counted at 300 % per statutory holiday date of the month (one working day)."""
+
+
+def _holiday_hours(emp: EmployeeMonth, hours: Decimal) -> tuple[Decimal, Decimal]:
+    """(hours payable at 300 %, hours moved to the rest-day rate): only the statutory holiday
+    dates themselves attract 300 % (facts §4.1, §8); a month with none — or fewer than the hours
+    claim — has the rest at 200 %. Outside the calendar's years the column is taken as given."""
+    if hours <= ZERO:
+        return ZERO, ZERO
+    try:
+        dates = workcal.statutory_between(emp.start, emp.end)
+    except workcal.CalendarUnavailable:
+        return hours, ZERO
+    cap = HOLIDAY_SHIFT_HOURS * dates
+    return (hours, ZERO) if hours <= cap else (cap, hours - cap)
+
+
 def check_ot_underpaid(
     rule: Rule, ctx: RuleContext, emps: list[EmployeeMonth]
 ) -> Iterator[PayrollFinding]:
@@ -194,9 +234,6 @@ def check_ot_underpaid(
         wd, rd, hol = emp.ot_hours
         if not (wd or rd or hol) or emp.normal_wage is None:
             continue
-        weighted = m_wd * wd + m_rd * rd + m_hol * hol
-        if weighted <= ZERO:
-            continue
         if emp.part_time:
             part_timers += 1  # no monthly wage to take 1/174 of
             continue
@@ -204,26 +241,52 @@ def check_ot_underpaid(
         if need is None:
             continue
         monthly, _required, caveat = need
+        hol300, moved = _holiday_hours(emp, hol)
+        rest = rd + moved
+        # workday and statutory-holiday overtime must be paid; rest-day overtime may be repaid
+        # with time off instead (劳动法 第四十四条), which the payroll cannot show
+        sure = m_wd * wd + m_hol * hol300
+        weighted = sure + m_rd * rest
+        if weighted <= ZERO:
+            continue
         paid = emp.ot_pay
         hours = f"加班工作日 {wd} 小时、休息日 {rd} 小时、法定节假日 {hol} 小时"
+        if moved:
+            hours += f"（本月法定节假日只有 {hol - moved} 小时可按 300% 计，其余 {moved} 小时按休息日计）"
         formula = f"÷{hours_per_month}×(1.5×工作日 + 2×休息日 + 3×法定节假日小时)"
-        restday = "（如休息日加班已安排同等时间补休，该部分可不付加班费）" if rd > ZERO else ""
         contract = emp.row.contract_wage
         if contract is not None and contract > ZERO:
-            base = max(monthly, contract)
-            due = base / hours_per_month * weighted
-            if paid < due - TOLERANCE:
-                yield ctx.finding(
-                    rule,
-                    emp,
-                    f"{hours}，以劳动合同约定工资 {yuan(contract)}（加班基数不低于最低工资 "
-                    f"{yuan(monthly)}）为基数 {yuan(base)}{formula} 应付至少 {yuan(due)}，"
-                    f"实付 {yuan(paid)}，少付 {yuan(due - paid)}{restday}",
-                    amount=due - paid,
-                    caveat=caveat,
-                )
+            definite_base = max(monthly, contract)
+            base_text = (
+                f"以劳动合同约定工资 {yuan(contract)}（加班基数不低于最低工资 {yuan(monthly)}）"
+                f"为基数 {yuan(definite_base)}"
+            )
+        else:
+            definite_base = monthly
+            base_text = f"即使以最低工资 {yuan(monthly)} 为加班基数（基数不得低于最低工资）"
+        sure_due = definite_base / hours_per_month * sure
+        all_due = definite_base / hours_per_month * weighted
+        if paid < sure_due - TOLERANCE:
+            message = (
+                f"{hours}，{base_text}，工作日和法定节假日加班应付至少 {yuan(sure_due)}，"
+                f"实付 {yuan(paid)}，少付 {yuan(sure_due - paid)}"
+            )
+            if rest > ZERO:
+                message += f"；休息日加班如未安排补休，另应付 {yuan(all_due - sure_due)}"
+            yield ctx.finding(rule, emp, message, amount=sure_due - paid, caveat=caveat)
             continue
-        floor_due = monthly / hours_per_month * weighted
+        if paid < all_due - TOLERANCE:
+            yield ctx.finding(
+                rule, emp,
+                f"{hours}，{base_text}{formula}应付 {yuan(all_due)}，实付 {yuan(paid)}，"
+                f"差额 {yuan(all_due - paid)} 全部来自休息日加班：如已安排同等时间的补休，可不支付；"
+                "未安排补休的，应按 200% 支付",
+                amount=all_due - paid, severity=Severity.MEDIUM, caveat=caveat,
+                depends_on=COMP_TIME_FACT,
+            )  # fmt: skip
+            continue
+        if contract is not None and contract > ZERO:
+            continue  # the supplied contract wage is the base: nothing left to estimate
         # the normal full-attendance wage: scale a part month up only when the missing days are
         # known to be unpaid (paid leave is attendance, and unclassified absence may be paid leave)
         full = emp.normal_wage
@@ -231,18 +294,6 @@ def check_ot_underpaid(
             full = full / emp.ratio
         estimate = max(monthly, share * full)
         estimate_due = estimate / hours_per_month * weighted
-        if paid < floor_due - TOLERANCE:
-            message = (
-                f"{hours}，即使以最低工资 {yuan(monthly)} 为加班基数（基数不得低于最低工资）{formula}"
-                f"也应付 {yuan(floor_due)}，实付 {yuan(paid)}，少付 {yuan(floor_due - paid)}"
-            )
-            if estimate_due > floor_due:
-                message += (
-                    f"；如劳动合同未约定工资、按正常工资 {yuan(full)} 的 70% 估算基数 {yuan(estimate)}，"
-                    f"应付 {yuan(estimate_due)}，请核实劳动合同约定的工资"
-                )
-            yield ctx.finding(rule, emp, message + restday, amount=floor_due - paid, caveat=caveat)
-            continue
         guess = (emp.row.base_pay or ZERO) + (emp.row.position_pay or ZERO)
         guess_due = guess / hours_per_month * weighted
         if paid < estimate_due - TOLERANCE:
@@ -256,11 +307,12 @@ def check_ot_underpaid(
             due = guess_due
         else:
             continue
+        restday = "；休息日加班如已安排补休，该部分可不付" if rest > ZERO else ""
         yield ctx.finding(
             rule,
             emp,
             f"可能少付——请核实劳动合同约定的工资。{hours}：以最低工资 {yuan(monthly)} 为基数"
-            f"{formula}应付 {yuan(floor_due)}，实付 {yuan(paid)} 已达到；{basis}，"
+            f"{formula}应付 {yuan(all_due)}，实付 {yuan(paid)} 已达到；{basis}，"
             f"可能少付 {yuan(due - paid)}（加班基数首先是劳动合同约定的工资，"
             f"未约定且无集体合同约定的才按正常工资的 70%）{restday}",
             amount=due - paid,

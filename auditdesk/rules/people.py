@@ -12,7 +12,7 @@ from auditdesk.models.finding import MoneyKind, Severity
 from auditdesk.models.payroll import PayrollFinding
 from auditdesk.rules.engine import ZERO, EmployeeMonth, F, Rule, RuleContext, add_months, cite, yuan
 from auditdesk.rules.ids import birthday
-from auditdesk.rules.social_insurance import is_part_time, past_retirement
+from auditdesk.rules.social_insurance import RETIREMENT_FACT, is_part_time, past_retirement
 
 CHILD_FINE_PER_MONTH = Decimal(5000)
 WINDOW_READING = "按入职满一个月的次日起算至满一年的前一日；各地裁判对起止日可能相差一天"
@@ -256,6 +256,7 @@ def check_retirement(
                 f"出生于 {ident.birth:%Y-%m-%d}，{emp.retirement_note}。已办理退休或开始领取基本养老金的，"
                 "劳动合同终止，继续用工一般按劳务关系处理；经双方协商一致办理弹性延迟退休的（最长延迟 3 年），"
                 "仍为劳动关系，社保、公积金、书面劳动合同等规则照常适用。请核实已退休还是弹性延迟退休",
+                depends_on=RETIREMENT_FACT,
             )
             continue
         if ident.male is False:
@@ -267,6 +268,7 @@ def check_retirement(
                     emp,
                     f"出生于 {ident.birth:%Y-%m-%d} 的女职工：若其岗位为工人岗位（原 50 岁退休），已于 {y}-{m:02d} "
                     "达到法定退休年龄；若为管理或专业技术岗位（原 55 岁），尚未达到。请核实岗位性质",
+                    depends_on="女职工的岗位是工人岗位还是管理、专业技术岗位",
                 )
 
 

@@ -166,12 +166,13 @@ def test_14_overtime_in_days_is_converted_to_hours() -> None:
     assert any("按每天 8 小时" in r for r in result.files[0].sheets[0].remarks)
     _imported, checked = check_files([path])
     [finding] = [f for f in checked.findings if f.rule == "PAY.OT_UNDERPAID"]
-    # Definite on the minimum-wage floor (SH-WPM Art. 9; facts §5.2 corrected):
-    # 2,740 / 174 × (4 h × 1.5 + 8 h × 3) = 472.41 due, 400 paid → 72.41 owed.
-    # The 70 % estimate is shown for the contract wage to be checked: 4,872 ÷ 174 = 28 yuan an
-    # hour: 4 h × 28 × 1.5 + 8 h × 28 × 3 = 840 due. (Read as 1 h, even the floor is met.)
-    assert finding.amount == Decimal("72.41")
-    assert "840.00" in finding.message
+    # July 2025 has no statutory holiday date, so the 8 "节假日" hours are rest-day hours (facts
+    # §4.1, §8): 200 %, or time off in lieu. On the 70 % estimate 4,872 ÷ 174 = 28 yuan an hour:
+    # 4 h x 28 x 1.5 + 8 h x 28 x 2 = 616 due, 400 paid -> probably 216 short (中, the contract
+    # wage and time off to verify). Read as 1 hour: 28 x (6 + 2) = 224 ≤ 400, no finding at all.
+    assert finding.amount == Decimal("216.00")
+    assert finding.severity.value == "medium"
+    assert finding.depends_on
 
 
 def test_check_of_a_sheet_without_month_names_the_fix() -> None:

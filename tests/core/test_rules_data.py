@@ -210,3 +210,16 @@ def test_housing_fund_withholding_is_article_19() -> None:
 
 def test_retiree_checklist_mentions_flexible_delay() -> None:
     assert "弹性延迟退休" in _library_items()["ONB.RETIREES"].guidance
+
+
+def test_arithmetic_counts_year_end_bonus_and_absence_deductions() -> None:
+    from tests.builders.payroll_rows import D as Dec
+    from tests.builders.payroll_rows import check as run
+    from tests.builders.payroll_rows import row as make
+
+    # 8,000 + 20,000 year-end bonus = 28,000; 8,000 - 3,000 absence deduction = 5,000 (inside 应发)
+    bonus = make(base_pay=Dec(8000), annual_bonus=Dec(20000), gross_pay=Dec(28000), net_pay=None)
+    absent = make(base_pay=Dec(8000), absence_deductions=Dec(3000), gross_pay=Dec(5000),
+                  net_pay=None)  # fmt: skip
+    assert run("DATA.ARITHMETIC", bonus) == []
+    assert run("DATA.ARITHMETIC", absent) == []

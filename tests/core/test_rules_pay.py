@@ -47,7 +47,12 @@ def test_min_wage_excludes_own_si_hf_overtime_and_allowances() -> None:
 
 def test_min_wage_pro_rates_partial_attendance() -> None:
     half = row(gross_pay=D(1370), attended_days=D(11), **NO_DEDUCTIONS)
-    assert check("PAY.MIN_WAGE", half) == []
+    # met on the pro-rated 1,370; if the 11 absent days were paid leave, 2,740 was due: a prompt
+    [prompt] = check("PAY.MIN_WAGE", half)
+    assert prompt.severity is Severity.LOW
+    assert prompt.certainty is Certainty.DEPENDS
+    assert "带薪假" in prompt.depends_on
+    assert prompt.amount == D(1370)
     short = check("PAY.MIN_WAGE", row(gross_pay=D("1369.99"), attended_days=D(11), **NO_DEDUCTIONS))
     assert short[0].amount == D("0.01")
     assert "带薪假" in short[0].caveat
@@ -121,9 +126,39 @@ def test_overtime_base_is_never_below_the_minimum_wage() -> None:
 
 
 def test_holiday_hours_count_triple() -> None:
-    found = check("PAY.OT_UNDERPAID", row(base_pay=D(3000), gross_pay=D(3000), ot_pay=D(0),
-                                          ot_hours_holiday=D(8)))  # fmt: skip
-    assert found[0].amount == (D(2740) / 174 * 3 * 8).quantize(D("0.01"))
+    # October 2025 has four statutory dates (10-01, 10-02, 10-03, 10-06)
+    found = check("PAY.OT_UNDERPAID", row(period="2025-10", base_pay=D(3000), gross_pay=D(3000),
+                                          ot_pay=D(0), ot_hours_holiday=D(8)))  # fmt: skip
+    assert found[0].amount == (D(2740) / 174 * 3 * 8).quantize(D("0.01"))  # 377.93
+    assert found[0].severity is Severity.HIGH
+
+
+def test_holiday_hours_beyond_the_months_statutory_dates_are_rest_day_hours() -> None:
+    # 56 h in October 2025: 4 dates x 8 h = 32 h at 300 %, the other 24 h are rest days
+    [found] = check("PAY.OT_UNDERPAID", row(period="2025-10", base_pay=D(3000), gross_pay=D(3000),
+                                            ot_pay=D(0), ot_hours_holiday=D(56)))  # fmt: skip
+    assert found.severity is Severity.HIGH
+    assert found.amount == (D(2740) / 174 * 3 * 32).quantize(D("0.01"))  # 1,511.72 definite
+    assert "另应付" in found.message  # + 2,740/174 x 2 x 24 = 755.86 unless time off in lieu
+
+
+def test_holiday_hours_in_a_month_without_statutory_dates_are_rest_day_hours() -> None:
+    # August 2025 has no statutory holiday: 8 h "节假日" overtime cannot be 300 %
+    [found] = check("PAY.OT_UNDERPAID", row(period="2025-08", base_pay=D(3000), gross_pay=D(3000),
+                                            ot_pay=D(0), ot_hours_holiday=D(8)))  # fmt: skip
+    assert found.severity is Severity.MEDIUM
+    assert found.certainty is Certainty.DEPENDS
+    assert "补休" in found.depends_on
+    assert found.amount == (D(2740) / 174 * 2 * 8).quantize(D("0.01"))  # 251.95
+
+
+def test_rest_day_overtime_alone_depends_on_time_off_in_lieu() -> None:
+    # 16 h rest-day overtime unpaid: 2,740/174 x 2 x 16 = 503.91, unless time off was given
+    [found] = check("PAY.OT_UNDERPAID", row(period="2025-08", base_pay=D(8000), gross_pay=D(8000),
+                                            ot_pay=D(0), ot_hours_restday=D(16)))  # fmt: skip
+    assert found.severity is Severity.MEDIUM
+    assert "补休" in found.depends_on
+    assert found.amount == D("503.91")
 
 
 def test_overtime_on_the_agreed_wage_is_a_probable_finding() -> None:
@@ -194,3 +229,24 @@ def test_high_temperature_allowance(period: str, paid: str, fires: bool) -> None
     assert bool(found) is fires
     if fires:
         assert found[0].amount == D(100)
+
+
+# ------------------------------------------------------------------ found by trying to break it
+def test_mid_month_hire_with_full_attendance_is_pro_rated_on_pay_days() -> None:
+    # hired 2025-10-09; the file counts 18 of 18 scheduled days from the hire date; the paid
+    # holidays before it (10-01..10-03, 10-06) were not his: 2,740 x 18/22 = 2,241.82
+    r = row(period="2025-10", hire_date=date(2025, 10, 9), scheduled_days=D(18),
+            attended_days=D(18), gross_pay=D("2241.82"), **NO_DEDUCTIONS)  # fmt: skip
+    assert check("PAY.MIN_WAGE", r) == []
+    short = check("PAY.MIN_WAGE", r.model_copy(update={"gross_pay": D("2241.00")}))
+    assert short[0].amount == D("0.82")
+
+
+def test_minimum_wage_past_retirement_asks_retired_or_flexible_delay() -> None:
+    old = row(period="2025-08", id_number=born(date(1964, 6, 15)), gross_pay=D(2000),
+              **NO_DEDUCTIONS)  # fmt: skip
+    [found] = check("PAY.MIN_WAGE", old)
+    assert found.severity is Severity.INFO
+    assert found.certainty is Certainty.DEPENDS
+    assert "弹性延迟退休" in found.message
+    assert "已不属于劳动关系" not in found.message
