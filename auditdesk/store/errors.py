@@ -17,6 +17,11 @@ from auditdesk.errors import (
 )
 
 
+class ConstraintError(Exception):
+    """A write broke a unique or foreign-key rule of the schema. Raised only where incoming data (a
+    case file) can cause that; ``str()`` is the driver's message."""
+
+
 def classify(error: BaseException, where: Path | str) -> StoreError | None:
     """The user-facing error for a driver error, or ``None`` if it is a bug of ours."""
     text = str(getattr(error, "orig", error)).lower()
