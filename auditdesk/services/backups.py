@@ -24,7 +24,6 @@ import json
 import logging
 import os
 import shutil
-import sqlite3
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -37,6 +36,7 @@ from auditdesk.archive import copy_atomic, open_archive, sha256_file, write_arch
 from auditdesk.errors import AuditDeskError
 from auditdesk.paths import DataPaths
 from auditdesk.store import Store
+from auditdesk.store.errors import DatabaseFileError
 from auditdesk.store.migrate import LATEST_VERSION
 from auditdesk.store.sqlite import (
     attachment_hashes,
@@ -143,7 +143,7 @@ def _snapshot_db(source: Path, target: Path) -> None:
     """Online-backup ``source`` to ``target`` and insist the copy is sound."""
     try:
         online_backup(source, target)
-    except sqlite3.Error as exc:
+    except DatabaseFileError as exc:
         target.unlink(missing_ok=True)
         raise BackupError(
             f"无法备份数据库 {source}（{exc}）。数据库可能已损坏；请从已有备份恢复。",
@@ -408,7 +408,7 @@ def _stage(paths: DataPaths, source: BackupInfo | Path, workdir: Path) -> _Stage
 def _is_database(path: Path) -> bool:
     try:
         describe_database(path, ())
-    except sqlite3.Error:
+    except DatabaseFileError:
         return False
     return True
 
@@ -497,7 +497,7 @@ def _write_aside_manifest(db: Path, now: datetime) -> None:
     # the database put aside may be the damaged one: describe what can be described
     try:
         manifest = _manifest(db, "before-restore", now)
-    except (sqlite3.Error, OSError):
+    except (DatabaseFileError, OSError):
         manifest = {"created": now.isoformat(timespec="seconds"), "kind": "before-restore",
                     "schema_version": 0, "records": {}, "attachments": []}  # fmt: skip
     (db.parent / "manifest.json").write_text(
