@@ -489,6 +489,12 @@ def restore_backup(
     return RestoreResult(restored=staged.info, set_aside=aside_dir if moved else None)
 
 
+def database_problems(paths: DataPaths) -> list[str]:
+    """What SQLite's integrity check reports for the live database: empty when it is sound or does
+    not exist yet. The file is opened read-only, so a damaged database is not altered."""
+    return integrity_problems(paths.database) if paths.database.exists() else []
+
+
 def _open_and_close(db: Path) -> None:
     Store.open_sqlite(db, check_integrity=False).close()
 
@@ -511,6 +517,7 @@ __all__ = [
     "RestoreResult",
     "auto_backup",
     "create_backup",
+    "database_problems",
     "export_backup",
     "find_backup",
     "latest_good_backup",
