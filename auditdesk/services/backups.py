@@ -35,6 +35,8 @@ from auditdesk import __version__
 from auditdesk.archive import copy_atomic, open_archive, sha256_file, write_archive
 from auditdesk.errors import AuditDeskError
 from auditdesk.paths import DataPaths
+from auditdesk.progress import CancelToken, ProgressFn, no_progress
+from auditdesk.services.workspace import Workspace
 from auditdesk.store import Store
 from auditdesk.store.errors import DatabaseFileError
 from auditdesk.store.migrate import LATEST_VERSION
@@ -489,6 +491,33 @@ def restore_backup(
     return RestoreResult(restored=staged.info, set_aside=aside_dir if moved else None)
 
 
+def restore_workspace(
+    ws: Workspace,
+    source: BackupInfo | Path,
+    *,
+    now: datetime | None = None,
+    progress: ProgressFn = no_progress,
+    cancel: CancelToken | None = None,
+) -> RestoreResult:
+    """Restore into an open workspace: close its store, :func:`restore_backup`, and reopen the store
+    whatever happened (on the old database when the restore failed, which leaves it as it was).
+
+    Nothing else may use ``ws.store`` meanwhile: the GUI runs this on its one-thread job pool, after
+    any job already queued, and keeps the window disabled until it ends. ``progress`` and
+    ``cancel`` are accepted for the job pool's calling convention; a restore is not cancellable.
+    """
+    progress(0, 1, "正在从备份恢复")
+    ws.store.close()
+    try:
+        result = restore_backup(ws.paths, source, now=now)
+    except BaseException:
+        ws.reopen()
+        raise
+    ws.reopen()
+    progress(1, 1, "已恢复")
+    return result
+
+
 def database_problems(paths: DataPaths) -> list[str]:
     """What SQLite's integrity check reports for the live database: empty when it is sound or does
     not exist yet. The file is opened read-only, so a damaged database is not altered."""
@@ -524,5 +553,6 @@ __all__ = [
     "list_backups",
     "prune",
     "restore_backup",
+    "restore_workspace",
     "validate_backup",
 ]
