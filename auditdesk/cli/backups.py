@@ -56,11 +56,10 @@ def cmd_backup_list(args: argparse.Namespace) -> int:
 def cmd_backup_verify(args: argparse.Namespace) -> int:
     from auditdesk.errors import AuditDeskError
     from auditdesk.services import backups
-    from auditdesk.store.sqlite import integrity_problems
 
     paths = _paths(args)
     if args.ref is None:
-        problems = integrity_problems(paths.database) if paths.database.exists() else []
+        problems = backups.database_problems(paths)
         if problems:
             print(f"数据库 {paths.database} 未通过完整性检查：{'；'.join(problems[:5])}")
             print("可用 auditdesk backup restore 从备份恢复。")

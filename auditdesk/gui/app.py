@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
+from PySide6.QtCore import QEventLoop, QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QFont, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -16,6 +18,7 @@ from auditdesk.errors import AuditDeskError, DatabaseCorruptError
 from auditdesk.gui.context import AppContext
 from auditdesk.gui.dialogs.errors import CrashDialog
 from auditdesk.gui.main_window import MainWindow
+from auditdesk.gui.worker import JobRunner
 from auditdesk.paths import DataPaths, resolve_data_dir, shipped_dir
 from auditdesk.services import backups
 from auditdesk.services.workspace import Workspace
@@ -69,6 +72,31 @@ def _install_excepthook(log_file: Path | None) -> None:
     sys.excepthook = hook
 
 
+def run_on_pool(fn: Callable[[], Any], title: str) -> Any:
+    """Before the main window exists: run ``fn`` on a job pool (with the delayed progress
+    dialog) while a local event loop keeps the application responsive; return or raise its
+    outcome."""
+    runner = JobRunner()
+    loop = QEventLoop()
+    outcome: dict[str, Any] = {}
+
+    def settle(key: str, value: Any) -> None:
+        outcome[key] = value
+        loop.quit()
+
+    runner.start(
+        lambda progress, cancel: fn(),
+        title=title,
+        on_finished=lambda result: settle("result", result),
+        on_failed=lambda exc: settle("error", exc),
+    )
+    loop.exec()  # the job's signals are queued: they arrive inside this loop, never before it
+    runner.pool.waitForDone()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"]
+
+
 def open_with_recovery(data_dir: str | Path | None) -> Workspace | None:
     """Open the data dir with a full integrity check; a damaged database is offered a restore of
     the latest good backup (the damaged file is kept aside). ``None`` when the user gives up."""
@@ -76,7 +104,7 @@ def open_with_recovery(data_dir: str | Path | None) -> Workspace | None:
         return Workspace.open(data_dir, check_integrity=True)
     except DatabaseCorruptError as exc:
         paths = DataPaths(resolve_data_dir(data_dir))
-        good = backups.latest_good_backup(paths)
+        good = run_on_pool(lambda: backups.latest_good_backup(paths), "正在查找完好的备份")
         if good is None:
             QMessageBox.critical(None, "数据库已损坏", f"{exc.message}\n\n没有找到可用的备份。")
             return None
@@ -89,7 +117,7 @@ def open_with_recovery(data_dir: str | Path | None) -> Workspace | None:
         if answer != QMessageBox.StandardButton.Yes:
             return None
         try:
-            backups.restore_backup(paths, good)
+            run_on_pool(lambda: backups.restore_backup(paths, good), "正在从备份恢复")
             return Workspace.open(data_dir, check_integrity=True)
         except AuditDeskError as again:
             QMessageBox.critical(None, "恢复失败", again.message)

@@ -1,7 +1,7 @@
 """The 文件 menu's case-file and backup actions, and the automatic backups while the app runs.
 
-Every long step (export, dry run, import, backup, restore) runs on the job pool; a restore closes
-the store first and reopens it afterwards, whatever happened.
+Every long step (export, dry run, import, backup, checking a backup, restore) runs on the job pool;
+a restore (the service) closes the store first and reopens it afterwards, whatever happened.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from auditdesk.errors import AuditDeskError
 from auditdesk.gui.context import AppContext
 from auditdesk.gui.dialogs import case_files
 from auditdesk.gui.dialogs.errors import report_failure
-from auditdesk.gui.worker import JobRunner
+from auditdesk.gui.worker import Job, JobRunner
 from auditdesk.services import backups, cases
 from auditdesk.services.cases import CASE_SUFFIX, ImportPlan, Prefer
 
@@ -148,7 +148,9 @@ class DataTransfer(QObject):
         self.status.emit(f"已备份到 {info.path}：{info.describe()}")
         self.backups_changed.emit()
 
-    def restore(self, source: backups.BackupInfo | Path | None = None) -> None:
+    def restore(self, source: backups.BackupInfo | Path | None = None) -> Job | None:
+        """Ask for a backup, check it on the job pool, ask to confirm, then :meth:`restore_now`.
+        Returns the checking job (``None`` when the user cancelled the choice)."""
         if source is None:
             dialog = case_files.RestoreDialog(self.ctx, self.window)
             self.last_dialog = dialog
@@ -156,35 +158,48 @@ class DataTransfer(QObject):
                 dialog.exec() != case_files.RestoreDialog.DialogCode.Accepted
                 or dialog.chosen is None
             ):
-                return
+                return None
             source = dialog.chosen
-        try:
-            info = backups.validate_backup(self.ctx.ws.paths, source)
-        except AuditDeskError as exc:
-            report_failure(self.window, exc, "备份不可用", self._log_file())
-            return
+        chosen = source
+        paths = self.ctx.ws.paths
+        return self.runner.start(
+            lambda progress, cancel: backups.validate_backup(paths, chosen),
+            title="正在检查备份",
+            on_finished=lambda info: self._confirm_restore(chosen, info),
+            on_failed=self._failed("备份不可用"),
+        )
+
+    def _confirm_restore(self, source: backups.BackupInfo | Path, info: backups.BackupInfo) -> None:
         answer = QMessageBox.question(
             self.window, "从备份恢复",
             f"将恢复：{info.describe()}\n\n当前数据库会先移到 backups/replaced 保存。继续吗？",
         )  # fmt: skip
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        self.restore_now(source)
+        if answer == QMessageBox.StandardButton.Yes:
+            self.restore_now(source)
 
-    def restore_now(self, source: backups.BackupInfo | Path) -> None:
-        """Close the store, restore, reopen (the old database if the restore failed)."""
-        self.ctx.pool.waitForDone()
-        ws = self.ctx.ws
-        ws.store.close()
-        try:
-            result = backups.restore_backup(ws.paths, source)
-        except BaseException as exc:
-            ws.reopen()
-            report_failure(self.window, exc, "恢复失败，数据未改动", self._log_file())
-            return
-        ws.reopen()
+    def restore_now(self, source: backups.BackupInfo | Path) -> Job:
+        """Restore on the job pool (the service closes the store, restores and reopens it, on the
+        old database if the restore failed). The pool has one thread, so jobs already queued finish
+        first; the window stays disabled until the restore ends, so nothing reads the store while
+        its file is being replaced."""
+        self.window.setEnabled(False)
+        return self.runner.start(
+            backups.restore_workspace,
+            self.ctx.ws,
+            source,
+            title="正在从备份恢复",
+            on_finished=self._restored,
+            on_failed=self._restore_failed,
+        )
+
+    def _restored(self, result: backups.RestoreResult) -> None:
+        self.window.setEnabled(True)
         self.data_changed.emit("companies")
         self.status.emit(f"已恢复：{result.restored.describe()}")
+
+    def _restore_failed(self, exc: BaseException) -> None:
+        self.window.setEnabled(True)
+        report_failure(self.window, exc, "恢复失败，数据未改动", self._log_file())
 
     def _auto_backed_up(self, info: backups.BackupInfo | None) -> None:
         if info is not None:

@@ -31,7 +31,7 @@ from auditdesk.gui.pages.followups import FollowupsPage
 from auditdesk.gui.pages.params import ParamsPage
 from auditdesk.gui.pages.settings import SettingsPage
 from auditdesk.gui.worker import JobRunner
-from auditdesk.services import demo, followups
+from auditdesk.services import companies, demo, followups
 from auditdesk.services.demo import DemoResult
 
 log = logging.getLogger(__name__)
@@ -200,8 +200,7 @@ class MainWindow(QMainWindow):
     def offer_demo_if_empty(self) -> bool:
         """On first start with an empty database, offer the demo company. Returns True if offered."""
         prefs = self.ctx.ws.preferences()
-        with self.ctx.ws.store.read() as tx:
-            empty = tx.count_companies() == 0
+        empty = companies.count_companies(self.ctx.ws) == 0
         if not empty or prefs.demo_offer_declined:
             return False
         answer = QMessageBox.question(

@@ -24,7 +24,6 @@ import json
 import logging
 import os
 import shutil
-import sqlite3
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -36,7 +35,10 @@ from auditdesk import __version__
 from auditdesk.archive import copy_atomic, open_archive, sha256_file, write_archive
 from auditdesk.errors import AuditDeskError
 from auditdesk.paths import DataPaths
+from auditdesk.progress import CancelToken, ProgressFn, no_progress
+from auditdesk.services.workspace import Workspace
 from auditdesk.store import Store
+from auditdesk.store.errors import DatabaseFileError
 from auditdesk.store.migrate import LATEST_VERSION
 from auditdesk.store.sqlite import (
     attachment_hashes,
@@ -143,7 +145,7 @@ def _snapshot_db(source: Path, target: Path) -> None:
     """Online-backup ``source`` to ``target`` and insist the copy is sound."""
     try:
         online_backup(source, target)
-    except sqlite3.Error as exc:
+    except DatabaseFileError as exc:
         target.unlink(missing_ok=True)
         raise BackupError(
             f"无法备份数据库 {source}（{exc}）。数据库可能已损坏；请从已有备份恢复。",
@@ -408,7 +410,7 @@ def _stage(paths: DataPaths, source: BackupInfo | Path, workdir: Path) -> _Stage
 def _is_database(path: Path) -> bool:
     try:
         describe_database(path, ())
-    except sqlite3.Error:
+    except DatabaseFileError:
         return False
     return True
 
@@ -489,6 +491,39 @@ def restore_backup(
     return RestoreResult(restored=staged.info, set_aside=aside_dir if moved else None)
 
 
+def restore_workspace(
+    ws: Workspace,
+    source: BackupInfo | Path,
+    *,
+    now: datetime | None = None,
+    progress: ProgressFn = no_progress,
+    cancel: CancelToken | None = None,
+) -> RestoreResult:
+    """Restore into an open workspace: close its store, :func:`restore_backup`, and reopen the store
+    whatever happened (on the old database when the restore failed, which leaves it as it was).
+
+    Nothing else may use ``ws.store`` meanwhile: the GUI runs this on its one-thread job pool, after
+    any job already queued, and keeps the window disabled until it ends. ``progress`` and
+    ``cancel`` are accepted for the job pool's calling convention; a restore is not cancellable.
+    """
+    progress(0, 1, "正在从备份恢复")
+    ws.store.close()
+    try:
+        result = restore_backup(ws.paths, source, now=now)
+    except BaseException:
+        ws.reopen()
+        raise
+    ws.reopen()
+    progress(1, 1, "已恢复")
+    return result
+
+
+def database_problems(paths: DataPaths) -> list[str]:
+    """What SQLite's integrity check reports for the live database: empty when it is sound or does
+    not exist yet. The file is opened read-only, so a damaged database is not altered."""
+    return integrity_problems(paths.database) if paths.database.exists() else []
+
+
 def _open_and_close(db: Path) -> None:
     Store.open_sqlite(db, check_integrity=False).close()
 
@@ -497,7 +532,7 @@ def _write_aside_manifest(db: Path, now: datetime) -> None:
     # the database put aside may be the damaged one: describe what can be described
     try:
         manifest = _manifest(db, "before-restore", now)
-    except (sqlite3.Error, OSError):
+    except (DatabaseFileError, OSError):
         manifest = {"created": now.isoformat(timespec="seconds"), "kind": "before-restore",
                     "schema_version": 0, "records": {}, "attachments": []}  # fmt: skip
     (db.parent / "manifest.json").write_text(
@@ -511,11 +546,13 @@ __all__ = [
     "RestoreResult",
     "auto_backup",
     "create_backup",
+    "database_problems",
     "export_backup",
     "find_backup",
     "latest_good_backup",
     "list_backups",
     "prune",
     "restore_backup",
+    "restore_workspace",
     "validate_backup",
 ]

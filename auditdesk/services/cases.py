@@ -35,125 +35,45 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ValidationError
-from sqlalchemy import Table, insert, select, update
-from sqlalchemy import exc as sa_exc
-
 from auditdesk import __version__
-from auditdesk.archive import ArchiveError, OpenedArchive, open_archive, write_archive
-from auditdesk.checklists.schema import ChecklistLibrary
+from auditdesk.archive import OpenedArchive, open_archive, write_archive
 from auditdesk.errors import AuditDeskError, NotFoundError
-from auditdesk.models.attachment import Attachment
-from auditdesk.models.audit import Answer, Audit, Change, Visit
 from auditdesk.models.common import utcnow
 from auditdesk.models.company import Company
-from auditdesk.models.finding import Finding
-from auditdesk.models.followup import FollowUp, Letter, RectificationMove
-from auditdesk.models.payroll import ColumnMapping, PayrollImport, PayrollRow
 from auditdesk.progress import CancelToken, ProgressFn, check_cancel, no_progress
 from auditdesk.services.attachments import blob_path
+from auditdesk.services.case_format import (
+    CASE_FORMAT,
+    CASE_FORMAT_VERSION,
+    CASE_SUFFIX,
+    FOREIGN,
+    KNOWN_MEMBER,
+    SERIAL,
+    SPECS,
+    CaseError,
+    Incoming,
+    Spec,
+    check_row,
+    has_serial,
+    read_case,
+    record_key,
+    record_sha,
+)
 from auditdesk.services.workspace import Workspace
-from auditdesk.store import schema
-from auditdesk.store.db import Tx
-from auditdesk.store.exchange import JsonRow, RowError, content_sha, decode_row, encode_row
+from auditdesk.store import Tx
+from auditdesk.store.errors import ConstraintError
+from auditdesk.store.exchange import JsonRow, decode_row
 from auditdesk.store.migrate import LATEST_VERSION
 
 log = logging.getLogger(__name__)
 
-CASE_FORMAT = "auditdesk-case"
-CASE_FORMAT_VERSION = 1
-CASE_SUFFIX = ".adcase"
-KNOWN_MEMBER = "exchange/known.json"
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 Prefer = Literal["mine", "theirs"]
-
-
-class CaseError(ArchiveError):
-    """The case file cannot be imported as it is; nothing was written."""
-
-
-@dataclass(frozen=True)
-class Spec:
-    """How one table travels: its key, the model that validates a row, how records merge."""
-
-    table: Table
-    label: str
-    key: tuple[str, ...] = ("id",)
-    natural: tuple[str, ...] = ()
-    """A second unique key: a record matching it under another id is the same record."""
-    append_only: bool = False
-    model: Callable[[dict[str, Any]], Any] | None = None
-    describe: Callable[[dict[str, Any]], str] = lambda r: str(r.get("id", ""))
-
-    @property
-    def name(self) -> str:
-        return self.table.name
-
-
-def _validator(model: type[BaseModel]) -> Callable[[dict[str, Any]], Any]:
-    return model.model_validate
-
-
-def _mapping_check(values: dict[str, Any]) -> Any:
-    return ColumnMapping.model_validate({"columns": values["columns"]})
-
-
-def _snapshot_check(values: dict[str, Any]) -> Any:
-    # audits open their pinned checklist from here: it must be a checklist, under its own hash
-    library = ChecklistLibrary.model_validate(values["payload"])
-    if library.content_hash() != values["content_hash"] or library.key != values["key"]:
-        raise RowError("清单快照的内容与其校验值不符")
-    return library
-
-
-def _payroll_row_check(values: dict[str, Any]) -> Any:
-    return PayrollRow.model_validate(values["data"])
-
-
-S = schema
-SPECS: list[Spec] = [
-    Spec(S.companies, "企业", natural=("credit_code",), model=_validator(Company),
-         describe=lambda r: str(r.get("name"))),
-    Spec(S.mapping_profiles, "列映射方案", key=("company_id",), model=_mapping_check,
-         describe=lambda _r: "工资表列映射"),
-    Spec(S.checklist_snapshots, "清单快照", key=("key",), append_only=True, model=_snapshot_check),
-    Spec(S.audits, "体检", model=_validator(Audit), describe=lambda r: str(r.get("title"))),
-    Spec(S.visits, "走访", model=_validator(Visit),
-         describe=lambda r: f"{r.get('visit_date')} {r.get('kind')}"),
-    Spec(S.answers, "检查结果", natural=("audit_id", "item_id"), model=_validator(Answer),
-         describe=lambda r: f"检查项 {r.get('item_id')}"),
-    Spec(S.findings, "问题", model=_validator(Finding), describe=lambda r: str(r.get("title"))),
-    Spec(S.attachments, "附件", model=_validator(Attachment),
-         describe=lambda r: str(r.get("filename"))),
-    Spec(S.payroll_imports, "工资表导入", model=_validator(PayrollImport),
-         describe=lambda r: str(r.get("file_name"))),
-    Spec(S.payroll_rows, "工资记录", key=("import_id",), append_only=True,
-         model=_payroll_row_check),  # rows travel with their import: see _payroll_rows
-    Spec(S.change_log, "修改记录",
-         key=("audit_id", "entity", "entity_id", "field", "changed_at", "new_value"),
-         append_only=True, model=_validator(Change)),
-    Spec(S.self_assessments, "企业自评", key=("audit_id", "item_id"),
-         describe=lambda r: f"自评 {r.get('item_id')}"),
-    Spec(S.rectification_moves, "整改状态变更", key=("finding_id", "to_status", "moved_at"),
-         append_only=True, model=_validator(RectificationMove)),
-    Spec(S.followups, "跟诊安排", model=_validator(FollowUp),
-         describe=lambda r: f"跟诊 {r.get('planned_on')}"),
-    Spec(S.letters, "函件", model=_validator(Letter),
-         describe=lambda r: f"{r.get('kind')} {r.get('issued_on')}"),
-]  # fmt: skip
-SPEC_BY_NAME = {s.name: s for s in SPECS}
-_FOREIGN = {"company_id": "companies", "audit_id": "audits", "answer_id": "answers",
-            "finding_id": "findings", "import_id": "payroll_imports", "visit_id": "visits"}  # fmt: skip
-_SERIAL = "id"  # integer ids of history tables are local; never carried
-
-
-def _has_serial(spec: Spec) -> bool:
-    return spec.key != ("id",) and "id" in spec.table.c
 
 
 # ------------------------------------------------------------------ export
@@ -183,36 +103,11 @@ def _selection(
 
 
 def _rows_for(tx: Tx, spec: Spec, company_id: str, audits: list[str]) -> list[JsonRow]:
-    t = spec.table
-    if spec.name == "companies":
-        query = select(t).where(t.c.id == company_id)
-    elif spec.name == "mapping_profiles":
-        query = select(t).where(t.c.company_id == company_id)
-    elif spec.name == "checklist_snapshots":  # the checklist versions these audits are pinned to
-        pinned = select(S.audits.c.checklist_version).where(S.audits.c.id.in_(audits))
-        query = select(t).where(t.c.key.in_(pinned))
-    elif spec.name == "attachments":
-        answers = select(S.answers.c.id).where(S.answers.c.audit_id.in_(audits))
-        findings = select(S.findings.c.id).where(S.findings.c.audit_id.in_(audits))
-        query = select(t).where(t.c.answer_id.in_(answers) | t.c.finding_id.in_(findings))
-    elif spec.name == "audits":
-        query = select(t).where(t.c.id.in_(audits))
-    else:
-        query = select(t).where(t.c.audit_id.in_(audits))
-    order = [t.c[c] for c in ("id",) if c in t.c]
-    rows = [encode_row(t, r) for r in tx.conn.execute(query.order_by(*order))]
-    if _has_serial(spec):
+    rows = tx.exchange_rows(spec.name, company_id, audits)
+    if has_serial(spec):
         for r in rows:
-            r.pop(_SERIAL, None)
+            r.pop(SERIAL, None)
     return rows
-
-
-def _record_key(spec: Spec, row: JsonRow) -> str:
-    return json.dumps([row.get(k) for k in spec.key], ensure_ascii=False, sort_keys=True)
-
-
-def _sha(spec: Spec, row: JsonRow) -> str:
-    return content_sha(row, skip=(_SERIAL,) if _has_serial(spec) else ())
 
 
 def export_case(
@@ -228,10 +123,12 @@ def export_case(
     with ws.store.read() as tx:
         company, audits = _selection(tx, company_id, audit_ids)
         tables = {spec.name: _rows_for(tx, spec, company_id, audits) for spec in SPECS}
-        sent = {spec.name: {_record_key(spec, r): _sha(spec, r) for r in tables[spec.name]}
+        sent = {spec.name: {record_key(spec, r): record_sha(spec, r) for r in tables[spec.name]}
                 for spec in SPECS if not spec.append_only}  # fmt: skip
-        known = {name: {key: sorted(_known(tx, name, key) | {sha}) for key, sha in records.items()}
-                 for name, records in sent.items()}  # fmt: skip
+        known = {
+            name: {key: sorted(tx.exchanged_versions(name, key) | {sha}) for key, sha in rs.items()}
+            for name, rs in sent.items()
+        }
     hashes = sorted({str(r["sha256"]) for r in tables["attachments"]})
     missing = [h for h in hashes if not blob_path(ws, h).exists()]
     if missing:
@@ -263,7 +160,7 @@ def export_case(
     with ws.store.transaction() as tx:  # only a file that was written counts as sent
         for name, records in sent.items():
             for key, sha in records.items():
-                _remember(tx, name, key, sha, exported_at)
+                tx.remember_exchanged(name, key, sha, exported_at)
     return ExportResult(
         path=target,
         company=company.name,
@@ -271,22 +168,6 @@ def export_case(
         attachments=len(hashes),
         encrypted=bool(passphrase),
     )
-
-
-def _known(tx: Tx, table: str, key: str) -> set[str]:
-    es = schema.exchange_state
-    rows = tx.conn.execute(
-        select(es.c.content_sha).where((es.c.table_name == table) & (es.c.record_key == key))
-    )
-    return set(rows.scalars())
-
-
-def _remember(tx: Tx, table: str, key: str, sha: str, when: Any) -> None:
-    """Note that this version of the record was sent or received (once)."""
-    es = schema.exchange_state
-    if sha not in _known(tx, table, key):
-        tx.conn.execute(insert(es).values(table_name=table, record_key=key, content_sha=sha,
-                                          exchanged_at=when))  # fmt: skip
 
 
 # ------------------------------------------------------------------ import
@@ -367,71 +248,10 @@ def _short(value: Any) -> str:
     return text if len(text) <= 40 else text[:39] + "…"
 
 
-@dataclass
-class _Incoming:
-    manifest: dict[str, Any]
-    tables: dict[str, list[JsonRow]]
-    archive: OpenedArchive
-    known: dict[str, dict[str, list[str]]] = field(default_factory=dict)
-    """The sender's versions of each record (table → record key → content hashes)."""
-
-
-def _read_case(archive: OpenedArchive, label: Path) -> _Incoming:
-    manifest = archive.manifest
-    if manifest.get("format") != CASE_FORMAT:
-        raise CaseError(f"{label.name}：不是 AuditDesk 案卷文件。", location=str(label))
-    version = manifest.get("format_version")
-    if not isinstance(version, int) or version < 1:
-        raise CaseError(f"{label.name}：案卷格式版本无效。", location=str(label))
-    if version > CASE_FORMAT_VERSION:
-        raise CaseError(
-            f"{label.name}：案卷由更新版本的 AuditDesk（{manifest.get('app_version', '?')}）生成，"
-            f"格式版本 {version}，本程序支持到 {CASE_FORMAT_VERSION}。请升级后再导入。",
-            location=str(label),
-        )
-    schema_version = manifest.get("schema_version")
-    if not isinstance(schema_version, int) or schema_version > LATEST_VERSION:
-        raise CaseError(
-            f"{label.name}：案卷的数据结构版本（{schema_version}）比本程序新，请升级后再导入。",
-            location=str(label),
-        )
-    tables: dict[str, list[JsonRow]] = {}
-    known: dict[str, dict[str, list[str]]] = {}
-    for name in archive.names():
-        if name == KNOWN_MEMBER:
-            known = _check_known(archive.read_json(name), label)
-        elif name.startswith("records/"):
-            table = name.removeprefix("records/").removesuffix(".json")
-            if table not in SPEC_BY_NAME or not name.endswith(".json"):
-                raise CaseError(f"{label.name}：含有未知的数据表「{name}」。", location=str(label))
-            rows = archive.read_json(name)
-            if not isinstance(rows, list):
-                raise CaseError(f"{label.name}：「{name}」应为记录列表。", location=str(label))
-            tables[table] = rows
-        elif not name.startswith("attachments/"):
-            raise CaseError(f"{label.name}：含有未知的成员「{name}」。", location=str(label))
-    companies = tables.get("companies", [])
-    if len(companies) != 1 or not isinstance(companies[0], dict):
-        raise CaseError(f"{label.name}：案卷应恰好包含一家企业。", location=str(label))
-    return _Incoming(manifest, tables, archive, known)
-
-
-def _check_known(data: Any, label: Path) -> dict[str, dict[str, list[str]]]:
-    def fine(value: Any) -> bool:
-        return isinstance(value, list) and all(isinstance(v, str) and len(v) == 64 for v in value)
-
-    if not (isinstance(data, dict) and all(
-        name in SPEC_BY_NAME and isinstance(records, dict) and all(
-            isinstance(k, str) and fine(v) for k, v in records.items())
-        for name, records in data.items())):  # fmt: skip
-        raise CaseError(f"{label.name}：「{KNOWN_MEMBER}」格式不正确。", location=str(label))
-    return data
-
-
 def _remap(row: dict[str, Any], ids: dict[tuple[str, str], str]) -> bool:
     """Point references at the local ids of naturally matched records; True if any changed."""
     changed = False
-    for column, target in _FOREIGN.items():
+    for column, target in FOREIGN.items():
         value = row.get(column)
         if isinstance(value, str) and (target, value) in ids:
             row[column] = ids[(target, value)]
@@ -439,38 +259,18 @@ def _remap(row: dict[str, Any], ids: dict[tuple[str, str], str]) -> bool:
     return changed
 
 
-def _where(spec: Spec, typed: dict[str, Any], columns: tuple[str, ...]) -> list[Any]:
-    t = spec.table
-    return [t.c[k] == typed.get(k) for k in columns]
+def _match(typed: dict[str, Any], columns: tuple[str, ...]) -> dict[str, Any]:
+    return {k: typed.get(k) for k in columns}
 
 
 def _local_row(tx: Tx, spec: Spec, typed: dict[str, Any]) -> JsonRow | None:
-    found = tx.conn.execute(select(spec.table).where(*_where(spec, typed, spec.key))).first()
-    return encode_row(spec.table, found) if found else None
+    return tx.find_exchange_row(spec.name, _match(typed, spec.key))
 
 
 def _natural_match(tx: Tx, spec: Spec, typed: dict[str, Any]) -> JsonRow | None:
     if not spec.natural or any(typed.get(k) is None for k in spec.natural):
         return None
-    found = tx.conn.execute(select(spec.table).where(*_where(spec, typed, spec.natural))).first()
-    return encode_row(spec.table, found) if found else None
-
-
-def _check_row(spec: Spec, row: Any, label: Path, index: int) -> dict[str, Any]:
-    where = f"{label.name}：「records/{spec.name}.json」第 {index + 1} 条记录"
-    try:
-        values = decode_row(spec.table, row, skip=(_SERIAL,) if _has_serial(spec) else ())
-        if spec.model is not None:
-            spec.model(values)
-    except RowError as exc:
-        raise CaseError(f"{where}：{exc}。", location=str(label)) from exc
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        place = ".".join(str(p) for p in first.get("loc", ()))
-        raise CaseError(
-            f"{where}：字段 {place} 无效（{first.get('msg')}）。", location=str(label)
-        ) from exc
-    return values
+    return tx.find_exchange_row(spec.name, _match(typed, spec.natural))
 
 
 def _payroll_rows(
@@ -489,24 +289,23 @@ def _payroll_rows(
     for index, raw in enumerate(rows):
         if isinstance(raw, dict) and raw.get("import_id") not in inserted_imports:
             continue
-        batch.append(_check_row(spec, raw, label, index))
+        batch.append(check_row(spec, raw, label, index))
         plan.bump(spec.label, "added")
     if apply:
-        for start in range(0, len(batch), 5000):
-            tx.conn.execute(insert(spec.table), batch[start : start + 5000])
+        tx.insert_exchange_rows(spec.name, batch)
 
 
 def _diffs(mine: JsonRow, theirs: JsonRow) -> tuple[FieldDiff, ...]:
     return tuple(
         FieldDiff(k, mine.get(k), theirs.get(k))
         for k in theirs
-        if k not in ("updated_at", "created_at", _SERIAL) and mine.get(k) != theirs.get(k)
+        if k not in ("updated_at", "created_at", SERIAL) and mine.get(k) != theirs.get(k)
     )
 
 
 def _plan_and_apply(
     tx: Tx,
-    incoming: _Incoming,
+    incoming: Incoming,
     label: Path,
     *,
     prefer: Prefer | None,
@@ -532,20 +331,18 @@ def _plan_and_apply(
             _payroll_rows(tx, spec, rows, inserted_imports, plan, label, apply=apply)
             continue
         for index, raw in enumerate(rows):
-            typed = _check_row(spec, raw, label, index)
-            theirs: JsonRow = {
-                k: v for k, v in raw.items() if k != _SERIAL or not _has_serial(spec)
-            }
+            typed = check_row(spec, raw, label, index)
+            theirs: JsonRow = {k: v for k, v in raw.items() if k != SERIAL or not has_serial(spec)}
             if _remap(theirs, ids):
-                typed = decode_row(spec.table, theirs, skip=(_SERIAL,) if _has_serial(spec) else ())
+                typed = decode_row(spec.name, theirs, skip=(SERIAL,) if has_serial(spec) else ())
             local = _local_row(tx, spec, typed)
             if local is None and spec.natural:
                 local = _natural_match(tx, spec, typed)
                 if local is not None:
                     ids[(spec.name, str(theirs["id"]))] = str(local["id"])
                     theirs["id"] = typed["id"] = local["id"]
-            key = _record_key(spec, theirs)
-            their_sha = _sha(spec, theirs)
+            key = record_key(spec, theirs)
+            their_sha = record_sha(spec, theirs)
             if local is None:
                 plan.bump(spec.label, "added")
                 if spec.name == "attachments":
@@ -553,19 +350,19 @@ def _plan_and_apply(
                 if spec.name == "payroll_imports":
                     inserted_imports.add(str(theirs["id"]))
                 if apply:
-                    tx.conn.execute(insert(spec.table).values(**typed))
+                    tx.insert_exchange_row(spec.name, typed)
                     if not spec.append_only:
-                        _remember(tx, spec.name, key, their_sha, now)
+                        tx.remember_exchanged(spec.name, key, their_sha, now)
                 continue
             if spec.append_only:
                 plan.bump(spec.label, "unchanged")
                 continue
-            mine_sha = _sha(spec, local)
+            mine_sha = record_sha(spec, local)
             if mine_sha == their_sha:
                 action = "unchanged"
-            elif their_sha in _known(tx, spec.name, key):
+            elif their_sha in tx.exchanged_versions(spec.name, key):
                 action = "kept"
-            elif mine_sha in incoming.known.get(spec.name, {}).get(_record_key(spec, raw), ()):
+            elif mine_sha in incoming.known.get(spec.name, {}).get(record_key(spec, raw), ()):
                 action = "updated"
             else:
                 conflict = Conflict(spec.name, spec.label, key, spec.describe(theirs),
@@ -580,10 +377,8 @@ def _plan_and_apply(
                 blobs.add(str(theirs["sha256"]))
             if apply:
                 if action == "updated":
-                    tx.conn.execute(
-                        update(spec.table).where(*_where(spec, typed, spec.key)).values(**typed)
-                    )
-                _remember(tx, spec.name, key, their_sha, now)
+                    tx.update_exchange_row(spec.name, _match(typed, spec.key), typed)
+                tx.remember_exchanged(spec.name, key, their_sha, now)
     return plan, blobs
 
 
@@ -612,7 +407,7 @@ def import_case(
                                choices=choices or {}, progress=progress, cancel=cancel)  # fmt: skip
 
     with open_archive(path, passphrase=passphrase, workdir=ws.paths.tmp) as archive:
-        incoming = _read_case(archive, path)
+        incoming = read_case(archive, path)
         with ws.store.read() as tx:
             plan, blobs = decide(tx, apply=False)
         if dry_run:
@@ -625,10 +420,10 @@ def import_case(
                 plan, _ = decide(tx, apply=True)
                 if plan.conflicts:  # changed between the two looks
                     raise CaseConflictError(plan, path)
-        except sa_exc.IntegrityError as exc:
+        except ConstraintError as exc:
             _remove(written)
             raise CaseError(
-                f"{path.name}：案卷中的记录与本机数据相互矛盾（{exc.orig}），未导入任何内容。",
+                f"{path.name}：案卷中的记录与本机数据相互矛盾（{exc}），未导入任何内容。",
                 location=str(path),
             ) from exc
         except BaseException:
@@ -674,7 +469,7 @@ def _remove(paths: list[Path]) -> None:
 def case_info(ws: Workspace, path: Path, *, passphrase: str | None = None) -> dict[str, Any]:
     """The manifest's description of a case file (company, audits, counts), after all checks."""
     with open_archive(path, passphrase=passphrase, workdir=ws.paths.tmp) as archive:
-        incoming = _read_case(archive, path)
+        incoming = read_case(archive, path)
         return {k: incoming.manifest.get(k) for k in ("company", "audit_ids", "counts", "created",
                                                        "app_version")}  # fmt: skip
 

@@ -26,6 +26,11 @@ def list_companies(ws: Workspace, search: str | None = None) -> list[CompanySumm
         return tx.list_company_summaries(search)
 
 
+def count_companies(ws: Workspace) -> int:
+    with ws.store.read() as tx:
+        return tx.count_companies()
+
+
 def get_company(ws: Workspace, company_id: str) -> Company:
     with ws.store.read() as tx:
         return tx.require_company(company_id)

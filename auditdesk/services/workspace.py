@@ -67,6 +67,10 @@ class Workspace:
     def close(self) -> None:
         self.store.close()
 
+    def schema_version(self) -> int:
+        """The open database's schema version (see :mod:`auditdesk.store.migrate`)."""
+        return self.store.schema_version()
+
     def reopen(self) -> None:
         """Open the database again after its file was replaced (a restore); the old store is closed."""
         self.store.close()

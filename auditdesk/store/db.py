@@ -34,6 +34,7 @@ from auditdesk.models.finding import Finding, RectificationStatus
 from auditdesk.models.payroll import ColumnMapping, PayrollImport, PayrollRow
 from auditdesk.store import schema
 from auditdesk.store.errors import translated
+from auditdesk.store.exchange import ExchangeQueries
 from auditdesk.store.followup_queries import FollowupQueries
 from auditdesk.store.migrate import migrate, read_version
 from auditdesk.store.sqlite import WRITE_OPTION, create_sqlite_engine, integrity_problems
@@ -75,7 +76,7 @@ class DeletedCounts:
     attachment_hashes: frozenset[str]
 
 
-class Tx(FollowupQueries):
+class Tx(FollowupQueries, ExchangeQueries):
     """The operations available inside one transaction. Only the store creates these."""
 
     def __init__(self, conn: Connection) -> None:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection
+
+from auditdesk.store.errors import DatabaseFileError
 
 WRITE_OPTION = "auditdesk_write"
 
@@ -40,10 +44,29 @@ def create_sqlite_engine(path: Path, *, busy_timeout_ms: int = 5000) -> Engine:
     return engine
 
 
+@contextmanager
+def _file_errors() -> Iterator[None]:
+    # callers outside the store see our wrapper, never sqlite3 itself
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise DatabaseFileError(str(exc)) from exc
+
+
 def online_backup(source: Path, target: Path) -> None:
-    """Write a consistent copy of a live SQLite database (pages still in the -wal file included)."""
+    """Write a consistent copy of a live SQLite database (pages still in the -wal file included).
+
+    Raises:
+        DatabaseFileError: SQLite could not read the source or write the copy.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(target.suffix + ".part")
+    with _file_errors():
+        _online_backup(source, tmp)
+    tmp.replace(target)
+
+
+def _online_backup(source: Path, tmp: Path) -> None:
     src = sqlite3.connect(str(source))
     try:
         dst = sqlite3.connect(str(tmp))
@@ -53,7 +76,6 @@ def online_backup(source: Path, target: Path) -> None:
             dst.close()
     finally:
         src.close()
-    tmp.replace(target)
 
 
 def _open_read_only(path: Path) -> sqlite3.Connection:
@@ -84,9 +106,14 @@ def integrity_problems(path: Path, *, limit: int = 20) -> list[str]:
 def describe_database(path: Path, tables: tuple[str, ...]) -> tuple[int, dict[str, int]]:
     """(schema version, row count per table) of an AuditDesk database file, opened read-only.
 
-    Raises ``sqlite3.Error`` when the file is not a database; ``version`` is -1 when the file is a
-    database without AuditDesk's ``schema_version`` table.
+    Raises :class:`DatabaseFileError` when the file is not a database; ``version`` is -1 when the
+    file is a database without AuditDesk's ``schema_version`` table.
     """
+    with _file_errors():
+        return _describe(path, tables)
+
+
+def _describe(path: Path, tables: tuple[str, ...]) -> tuple[int, dict[str, int]]:
     conn = _open_read_only(path)
     try:
         names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -104,12 +131,19 @@ def describe_database(path: Path, tables: tuple[str, ...]) -> tuple[int, dict[st
 
 
 def attachment_hashes(path: Path) -> set[str]:
-    """Every attachment hash an AuditDesk database file refers to (read-only)."""
-    conn = _open_read_only(path)
-    try:
-        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if "attachments" not in names:
-            return set()
-        return {str(r[0]) for r in conn.execute("SELECT DISTINCT sha256 FROM attachments")}
-    finally:
-        conn.close()
+    """Every attachment hash an AuditDesk database file refers to (read-only).
+
+    Raises:
+        DatabaseFileError: the file is not a readable database.
+    """
+    with _file_errors():
+        conn = _open_read_only(path)
+        try:
+            names = {
+                r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            }
+            if "attachments" not in names:
+                return set()
+            return {str(r[0]) for r in conn.execute("SELECT DISTINCT sha256 FROM attachments")}
+        finally:
+            conn.close()

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
+from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
@@ -63,3 +66,13 @@ def test_long_names_are_elided_with_full_tooltip(qtbot, ctx) -> None:
     assert model.data(model.index(0, 0), Qt.ItemDataRole.ToolTipRole) == (
         f"{long_name}\n嘉定区安亭镇某路 1 号"
     )
+
+
+def test_run_on_pool_returns_or_raises_off_the_gui_thread(qapp: Any) -> None:
+    assert gui_app.run_on_pool(threading.current_thread, "测试") is not threading.main_thread()
+
+    def fail() -> None:
+        raise AuditDeskError("坏了")
+
+    with pytest.raises(AuditDeskError, match="坏了"):
+        gui_app.run_on_pool(fail, "测试")

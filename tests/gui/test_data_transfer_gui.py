@@ -4,6 +4,7 @@ offered at start when the database is damaged."""
 from __future__ import annotations
 
 import json
+import threading
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,9 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
+from auditdesk.errors import AuditDeskError
 from auditdesk.gui import app as gui_app
+from auditdesk.gui import data_transfer
 from auditdesk.gui.context import AppContext
 from auditdesk.gui.dialogs import case_files
 from auditdesk.gui.dialogs.case_files import CaseExportDialog, CaseImportDialog
@@ -117,12 +120,77 @@ def test_backup_to_file_and_restore_from_the_menu_logic(
     assert window.companies_page.model.rowCount() == 0
 
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
-    window.transfer.restore(target)
+    window.transfer.restore(target)  # checked, then restored, both on the job pool
+    qtbot.waitUntil(lambda: "已恢复" in window.statusBar().currentMessage(), timeout=20000)
     assert [c.company.name for c in companies.list_companies(ctx.ws)] == [
         "上海嘉研精密部件有限公司"
     ]
     qtbot.waitUntil(lambda: window.companies_page.model.rowCount() == 1, timeout=5000)
+
+
+def _hold_the_pool(window: MainWindow) -> threading.Event:
+    """Occupy the one-thread job pool until the returned event is set, so a job started next is
+    queued and its signals cannot fire before the test is waiting for them."""
+    gate = threading.Event()
+    window.runner.start(
+        lambda progress, cancel: gate.wait(20),
+        title="占位",
+        show_dialog=False,
+        on_finished=lambda _r: None,
+        on_failed=lambda _e: None,
+    )
+    return gate
+
+
+def test_restore_runs_on_the_job_pool_with_the_window_disabled(
+    qtbot: Any, ctx: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load_demo(ctx.ws)
+    window = _window(qtbot, ctx)
+    target = tmp_path / "备份.adbackup"
+    backups.export_backup(ctx.ws.paths, target)
+    companies.delete_company(ctx.ws, companies.list_companies(ctx.ws)[0].company.id)
+    threads: list[threading.Thread] = []
+    real = backups.restore_workspace
+
+    def spy(*args: Any, **kwargs: Any) -> backups.RestoreResult:
+        threads.append(threading.current_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(backups, "restore_workspace", spy)
+    gate = _hold_the_pool(window)
+    job = window.transfer.restore_now(target)
+    assert not window.isEnabled()  # nothing may read the store while its file is replaced
+    with qtbot.waitSignal(job.signals.finished, timeout=20000) as blocker:
+        gate.set()
+    assert isinstance(blocker.args[0], backups.RestoreResult)
+    [thread] = threads
+    assert thread is not threading.main_thread()
+    assert window.isEnabled()
     assert "已恢复" in window.statusBar().currentMessage()
+    assert [c.company.name for c in companies.list_companies(ctx.ws)] == [
+        "上海嘉研精密部件有限公司"
+    ]
+
+
+def test_failed_restore_reopens_the_old_database_and_reports(
+    qtbot: Any, ctx: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load_demo(ctx.ws)
+    window = _window(qtbot, ctx)
+    reported: list[tuple[BaseException, str]] = []
+    monkeypatch.setattr(
+        data_transfer, "report_failure", lambda _w, exc, title, _log: reported.append((exc, title))
+    )
+    gate = _hold_the_pool(window)
+    job = window.transfer.restore_now(tmp_path / "不存在.adbackup")
+    with qtbot.waitSignal(job.signals.failed, timeout=20000):
+        gate.set()
+    assert window.isEnabled()
+    [(exc, title)] = reported
+    assert isinstance(exc, AuditDeskError)
+    assert title == "恢复失败，数据未改动"
+    assert len(companies.list_companies(ctx.ws)) == 1  # the store is open again, data as it was
 
 
 def test_damaged_database_at_start_offers_the_latest_good_backup(

@@ -84,6 +84,6 @@ class SettingsPage(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        self.schema_label.setText(str(self.ctx.ws.store.schema_version()))
+        self.schema_label.setText(str(self.ctx.ws.schema_version()))
         found = [b for b in backups.list_backups(self.ctx.ws.paths) if b.kind != "before-restore"]
         self.latest_backup_label.setText(found[0].describe() if found else "还没有备份")
