@@ -131,6 +131,9 @@ def test_the_whole_cycle_through_the_cli(cli: CliRunner) -> None:
     assert all(f["due_date"] for f in open_now)
     assert next(f for f in open_now if f["id"] == handbook["id"])["due_date"] == "2026-04-30"
     assert ok(cli("followups", "plan", "--audit", a, "--json")) == []  # nothing new to plan
+    moved = cli("followups", "reschedule", planned[0]["id"], "--date", "2026-05-08")
+    assert moved.returncode == 0, moved.stderr
+    assert "2026-05-08" in moved.stdout
 
 
 @pytest.fixture
@@ -172,6 +175,8 @@ def test_bad_dates_are_argument_errors(cli: CliRunner, audit_with_findings: Any)
     user_error(cli("letters", "issue", "--audit", a, "--kind", "notice", "--date", "明天"),
                "不是有效的日期")  # fmt: skip
     user_error(cli("audit", "start", "--company", "x", "--visit-date", "2026/03/02"),
+               "不是有效的日期")  # fmt: skip
+    user_error(cli("followups", "visit", "--audit", a, "--date", "2026-3-2x", "--fixed", "X"),
                "不是有效的日期")  # fmt: skip
     letter = ok(cli("letters", "issue", "--audit", a, "--kind", "提示函", "--date", "2026-03-10",
                     "--json"))  # fmt: skip
