@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from auditdesk import __version__
+from auditdesk.cli.audits import add_audit_commands
 from auditdesk.cli.backups import add_backup_commands
 from auditdesk.cli.base import (
     EXIT_BUG,
@@ -26,10 +27,13 @@ from auditdesk.cli.base import (
     ChineseArgumentParser,
     dump,
     emit_json,
+    enum_arg,
     open_workspace,
 )
 from auditdesk.cli.cases import add_case_commands
+from auditdesk.cli.findings import add_findings_commands
 from auditdesk.cli.followups import add_followup_commands
+from auditdesk.cli.letters import add_letters_commands
 from auditdesk.cli.payroll import add_payroll_commands
 from auditdesk.errors import AuditDeskError
 from auditdesk.formatting import format_date
@@ -286,7 +290,7 @@ def cmd_audit_answer(args: argparse.Namespace) -> int:
             ws,
             args.audit_id,
             args.item_id,
-            AnswerResult(args.result),
+            args.result,
             note=args.note or "",
             answered_by=args.by or "",
         )
@@ -375,7 +379,7 @@ def build_parser() -> ChineseArgumentParser:
     p.add_argument("--yes", action="store_true", help="确认删除")
     p.set_defaults(func=cmd_company_delete)
 
-    audit = sub.add_parser("audit", parents=[common], help="体检：列表")
+    audit = sub.add_parser("audit", parents=[common], help="体检：开始、列表、记录结果、得分、状态")
     asub = audit.add_subparsers(
         dest="audit_command", metavar="操作", required=True, parser_class=ChineseArgumentParser
     )
@@ -393,13 +397,14 @@ def build_parser() -> ChineseArgumentParser:
     p.add_argument(
         "result",
         metavar="结果",
-        choices=[r.value for r in AnswerResult],
+        type=enum_arg(AnswerResult),
         help="compliant 符合 / non_compliant 不符合 / partial 部分符合 / "
-        "not_applicable 不适用 / to_verify 待核实 / yes 是 / no 否",
+        "not_applicable 不适用 / to_verify 待核实 / yes 是 / no 否（英文或中文均可）",
     )
     p.add_argument("--note", help="备注")
     p.add_argument("--by", help="检查人")
     p.set_defaults(func=cmd_audit_answer)
+    add_audit_commands(asub, common, json_opt)
 
     checklists_p = sub.add_parser("checklists", parents=[common], help="检查清单：校验、列表、导入")
     lsub = checklists_p.add_subparsers(
@@ -423,6 +428,8 @@ def build_parser() -> ChineseArgumentParser:
     p.set_defaults(func=cmd_checklists_import)
 
     add_payroll_commands(sub, common, json_opt)
+    add_findings_commands(sub, common, json_opt)
+    add_letters_commands(sub, common, json_opt)
     add_followup_commands(sub, common, json_opt)
     add_backup_commands(sub, common, json_opt)
     add_case_commands(sub, common, json_opt)

@@ -6,12 +6,18 @@ import argparse
 import json
 import re
 import sys
-from typing import TYPE_CHECKING, Any, NoReturn
+from collections.abc import Callable, Iterable
+from datetime import date
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from pydantic import BaseModel
 
+from auditdesk.models.common import LabeledEnum
+
 if TYPE_CHECKING:
     from auditdesk.services.workspace import Workspace
+
+E = TypeVar("E", bound=LabeledEnum)
 
 EXIT_OK, EXIT_FAILED_CHECK, EXIT_USER_ERROR, EXIT_BUG = 0, 1, 2, 3
 
@@ -71,3 +77,43 @@ def open_workspace(args: argparse.Namespace) -> Workspace:
     except AuditDeskError as exc:
         print(f"警告：今日自动备份未完成：{exc.message}", file=sys.stderr)
     return ws
+
+
+# ------------------------------------------------------------------ argument types
+def date_arg(value: str) -> date:
+    """``--date YYYY-MM-DD`` as a date; a bad value is an argument error in Chinese (exit 2)."""
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"“{value}”不是有效的日期，应为 YYYY-MM-DD，如 2026-03-31"
+        ) from None
+
+
+def date_or_none_arg(value: str) -> date | None:
+    """Like :func:`date_arg`, but ``none`` (or 无) clears the date."""
+    if value.strip().lower() in ("none", "无", ""):
+        return None
+    return date_arg(value)
+
+
+def enum_arg(enum_cls: type[E], allowed: Iterable[E] | None = None) -> Callable[[str], E]:
+    """An argparse type taking a member of a labelled enum by its value or its Chinese label
+    (``non_compliant`` or ``不符合``)."""
+    members = list(allowed) if allowed is not None else list(enum_cls)
+
+    def parse(value: str) -> E:
+        text = value.strip()
+        for m in members:
+            if text.lower() == m.value or text == m.label:
+                return m
+        choices = " / ".join(f"{m.value} {m.label}" for m in members)
+        raise argparse.ArgumentTypeError(f"“{value}”无效，可选：{choices}")
+
+    parse.__name__ = enum_cls.__name__
+    return parse
+
+
+def short_ref(record_id: str) -> str:
+    """The short reference shown for a finding or letter (问题编号): the id's first 8 characters."""
+    return record_id[:8].upper()

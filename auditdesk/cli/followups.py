@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from auditdesk.cli.base import EXIT_OK, ChineseArgumentParser, emit_json, open_workspace
+from auditdesk.cli.base import EXIT_OK, ChineseArgumentParser, date_arg, emit_json, open_workspace
 
 
 def cmd_due(args: argparse.Namespace) -> int:
@@ -42,7 +42,7 @@ def cmd_reschedule(args: argparse.Namespace) -> int:
     from auditdesk.services import followups
 
     with open_workspace(args) as ws:
-        changed = followups.reschedule(ws, args.followup_id, date.fromisoformat(args.date))
+        changed = followups.reschedule(ws, args.followup_id, args.date)
     print(f"跟诊已改到 {changed.planned_on}。")
     return EXIT_OK
 
@@ -128,19 +128,13 @@ def cmd_visit(args: argparse.Namespace) -> int:
                     raise AuditDeskError(
                         f"问题编号 {ref} 不是该体检未关闭的问题（用 followups open 查看）。"
                     )
-                due = (
-                    None
-                    if outcome == "fixed"
-                    else date.fromisoformat(args.due)
-                    if args.due
-                    else None
-                )
+                due = None if outcome == "fixed" else args.due
                 results.append(VisitResult(finding.id, outcome, args.note or "", due))
         if not results:
             raise AuditDeskError(
                 "请用 --fixed / --partly / --not-fixed 给出至少一个问题的核验结果。"
             )
-        day = date.fromisoformat(args.date) if args.date else date.today()
+        day = args.date or date.today()
         followups.record_followup_visit(ws, args.audit, day, results, by=args.by or "")
         left = followups.open_findings(ws, args.audit)
     print(f"已记录 {day} 的跟诊：核验 {len(results)} 项，尚未关闭 {len(left)} 项。")
@@ -152,8 +146,7 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
 
     with open_workspace(args) as ws:
         board = dashboard.build(ws, town=args.town, today=date.today(),
-                                since=date.fromisoformat(args.since) if args.since else None,
-                                until=date.fromisoformat(args.until) if args.until else None)  # fmt: skip
+                                since=args.since, until=args.until)  # fmt: skip
         if args.xlsx:
             dashboard.export_xlsx(board, Path(args.xlsx))
     if args.json:
@@ -185,6 +178,10 @@ def add_followup_commands(
     p = fsub.add_parser("plan", parents=[common, json_opt], help="按整改期限安排跟诊")
     p.add_argument("--audit", required=True, metavar="体检编号")
     p.set_defaults(func=cmd_plan)
+    p = fsub.add_parser("reschedule", parents=[common], help="改期：修改一次跟诊安排的日期")
+    p.add_argument("followup_id", metavar="跟诊编号", help="followups plan / due --json 中的编号")
+    p.add_argument("--date", required=True, type=date_arg, metavar="YYYY-MM-DD", help="新日期")
+    p.set_defaults(func=cmd_reschedule)
     p = fsub.add_parser("ledger", parents=[common], help="导入企业回填的整改台账（先预览）")
     p.add_argument("--audit", required=True, metavar="体检编号")
     p.add_argument("file", metavar="FILE.xlsx")
@@ -197,11 +194,13 @@ def add_followup_commands(
     p.set_defaults(func=cmd_open)
     p = fsub.add_parser("visit", parents=[common], help="记录一次跟诊：逐项核验整改情况")
     p.add_argument("--audit", required=True, metavar="体检编号")
-    p.add_argument("--date", metavar="YYYY-MM-DD", help="跟诊日期（默认今天）")
+    p.add_argument("--date", type=date_arg, metavar="YYYY-MM-DD", help="跟诊日期（默认今天）")
     p.add_argument("--fixed", nargs="*", metavar="问题编号", help="已整改（核验关闭）")
     p.add_argument("--partly", nargs="*", metavar="问题编号", help="部分整改")
     p.add_argument("--not-fixed", dest="not_fixed", nargs="*", metavar="问题编号", help="未整改")
-    p.add_argument("--due", metavar="YYYY-MM-DD", help="未整改、部分整改问题的新期限")
+    p.add_argument(
+        "--due", type=date_arg, metavar="YYYY-MM-DD", help="未整改、部分整改问题的新期限"
+    )
     p.add_argument("--note", help="核验说明")
     p.add_argument("--by", help="跟诊人员")
     p.add_argument("--recheck", action="store_true", help="先用最新导入的工资表复查工资问题")
@@ -210,7 +209,7 @@ def add_followup_commands(
         "dashboard", parents=[common, json_opt], help="全镇看板：整改率、逾期、涉及金额"
     )
     p.add_argument("--town", help="只统计该街镇")
-    p.add_argument("--since", metavar="YYYY-MM-DD", help="只统计此日起开始的体检")
-    p.add_argument("--until", metavar="YYYY-MM-DD", help="只统计此日前开始的体检")
+    p.add_argument("--since", type=date_arg, metavar="YYYY-MM-DD", help="只统计此日起开始的体检")
+    p.add_argument("--until", type=date_arg, metavar="YYYY-MM-DD", help="只统计此日前开始的体检")
     p.add_argument("--xlsx", metavar="FILE.xlsx", help="导出统计表")
     p.set_defaults(func=cmd_dashboard)

@@ -248,9 +248,43 @@ def letter_replied(ws: Workspace, letter_id: str, replied_on: date) -> Letter:
         letter = next((x for x in tx.list_letters() if x.id == letter_id), None)
         if letter is None:
             raise AuditDeskError("该函件记录已不存在。")
+        if replied_on < letter.issued_on:
+            raise AuditDeskError(
+                f"答复日期 {replied_on} 早于{letter.kind.label}的发出日期 {letter.issued_on}。",
+                location=letter_id,
+            )
         changed = letter.model_copy(update={"replied_on": replied_on, "updated_at": utcnow()})
         tx.update_letter(changed)
         return changed
+
+
+def list_letters(ws: Workspace, audit_id: str | None = None) -> list[Letter]:
+    """The letters recorded for an audit (or for every audit), oldest first."""
+    with ws.store.read() as tx:
+        if audit_id is not None:
+            tx.require_audit(audit_id)
+        return tx.list_letters(audit_id)
+
+
+def find_letter(ws: Workspace, ref: str) -> Letter:
+    """The letter with this id, or whose id starts with ``ref`` (its short reference, any case).
+
+    Raises:
+        AuditDeskError: no letter, or more than one, matches.
+    """
+    text = ref.strip()
+    letters = list_letters(ws)
+    matches = [x for x in letters if x.id == text] or [
+        x for x in letters if len(text) >= 4 and x.id.upper().startswith(text.upper())
+    ]
+    if not matches:
+        raise AuditDeskError(f"找不到函件编号 {text}。", location=text)
+    if len(matches) > 1:
+        raise AuditDeskError(
+            f"函件编号 {text} 对应 {len(matches)} 份函件，请写得更长一些（或给出完整编号）。",
+            location=text,
+        )
+    return matches[0]
 
 
 # ------------------------------------------------------------------ what is due

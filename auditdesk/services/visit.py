@@ -275,6 +275,41 @@ def list_findings(ws: Workspace, audit_id: str, *, include_dismissed: bool = Tru
     return [f for f in found if include_dismissed or not f.dismissed]
 
 
+def find_finding(ws: Workspace, ref: str, *, audit_id: str | None = None) -> Finding:
+    """The finding with this id, or whose id starts with ``ref`` (the 问题编号 printed on reports,
+    the 整改台账 and in lists: the first 8 characters, any case), within one audit if given.
+
+    Raises:
+        AuditDeskError: no finding, or more than one, matches.
+    """
+    text = ref.strip()
+    with ws.store.read() as tx:
+        exact = tx.get_finding(text)
+        if exact is not None and (audit_id is None or exact.audit_id == audit_id):
+            return exact
+        if audit_id is not None:
+            tx.require_audit(audit_id)
+            audit_ids = [audit_id]
+        else:
+            audit_ids = [s.audit.id for s in tx.list_audit_summaries()]
+        prefix = text.upper()
+        matches = [
+            f
+            for a in audit_ids
+            for f in tx.list_findings(a)
+            if len(prefix) >= 4 and f.id.upper().startswith(prefix)
+        ]
+    where = "该体检中" if audit_id else ""
+    if not matches:
+        raise AuditDeskError(f"{where}找不到问题编号 {text}。", location=text)
+    if len(matches) > 1:
+        raise AuditDeskError(
+            f"问题编号 {text} 对应 {len(matches)} 个问题，请写得更长一些（或给出完整编号）。",
+            location=text,
+        )
+    return matches[0]
+
+
 def edit_finding(
     ws: Workspace, finding_id: str, changes: dict[str, Any], *, by: str = ""
 ) -> Finding:
