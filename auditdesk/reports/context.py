@@ -25,8 +25,8 @@ from auditdesk.models.finding import (
     kind_label,
     money_by_kind,
 )
-from auditdesk.models.payroll import CheckResult, PayrollRow
 from auditdesk.rules import calendar as workcal
+from auditdesk.rules.review import PayrollReview, adopted_state
 
 KNOWN_NAMES = frozenset(
     {"company", "report", "audit", "summary", "findings_by_area", "findings", "finding_count",
@@ -59,8 +59,8 @@ class ReportData:
     findings: list[Finding]
     items_total: int
     items_answered: int
-    payroll: CheckResult | None = None
-    payroll_rows: list[PayrollRow] = field(default_factory=list)
+    payroll: PayrollReview | None = None
+    """The audit's one payroll review (rules run once over the rows read once)."""
     union: str = ""
     report_date: date | None = None
     followup: str = ""
@@ -136,6 +136,22 @@ def letter_context(kind: str, data: ReportData, day: date) -> dict[str, Any]:
     }  # fmt: skip
 
 
+PAYROLL_CHANGED = {
+    "changed": "（注意：此问题采纳后，工资表已重新导入，核查结果已有变化，请复核后再出具。）",
+    "gone": "（注意：重新导入的工资表中已不再出现此问题，请复核后再出具。）",
+}
+
+
+def _payroll_changed(finding: Finding, review: PayrollReview | None) -> str:
+    """The warning a payroll finding carries when today's payroll no longer says what it said
+    when it was adopted (its group's content hash differs, or the group is gone)."""
+    if review is None or not finding.payroll_hash:
+        return ""
+    return PAYROLL_CHANGED.get(
+        adopted_state(finding.payroll_hash, review.group(finding.origin_ref)), ""
+    )
+
+
 def build_context(data: ReportData, kind: str = "report") -> dict[str, Any]:
     """The template variables for ``kind``: ``report`` lists every finding kept in the report;
     the 整改建议书 and the letters list only findings not yet verified as closed."""
@@ -150,7 +166,8 @@ def build_context(data: ReportData, kind: str = "report") -> dict[str, Any]:
     flat: list[dict[str, Any]] = []
     for no, f in numbered:
         entry = {
-            "no": no, "ref": f.id[:8].upper(), "id": f.id, "title": f.title, "facts": f.facts or "—",
+            "no": no, "ref": f.id[:8].upper(), "id": f.id, "title": f.title,
+            "facts": (f.facts or "—") + _payroll_changed(f, data.payroll),
             "severity": severity_text(f.severity),
             "severity_label": f.severity.label, "area": f.area.label, "basis": _basis(f),
             "consequence": (f"{kind_label(f.money_kind)}约 {_money(f.money_at_stake)}" if f.money_at_stake else
@@ -248,16 +265,17 @@ def _mask_name(name: str | None) -> str:
 
 
 def _payroll(data: ReportData) -> dict[str, Any]:
-    result = data.payroll
-    if result is None or result.rows == 0:
+    review = data.payroll
+    if review is None or review.result.rows == 0:
         return {"present": False, "scope_text": "未导入工资表。", "appendix": [], "groups": []}
+    result = review.result
     groups: OrderedDict[tuple[str, str], list[Any]] = OrderedDict()
     for f in result.findings:
         groups.setdefault((f.rule, f.period), []).append(f)
-    ids = {(r.employee_id or r.name or "", r.period): r.id_number for r in data.payroll_rows}
     appendix = []
     for f in result.findings[:APPENDIX_LIMIT]:
-        raw = ids.get((f.employee_id or f.employee_name or "", f.period))
+        source = review.row_of(f)  # the finding's own row: its ID number is this person's
+        raw = source.id_number if source is not None else None
         appendix.append({
             "employee": f.employee_key,
             "name": _mask_name(f.employee_name) if data.mask_names else (f.employee_name or "—"),

@@ -31,7 +31,7 @@ from auditdesk.payroll.mapping import MappingSource, merge_profile, normalize_he
 from auditdesk.payroll.readers import RawWorkbook, read_workbook
 from auditdesk.progress import CancelToken, ProgressFn, check_cancel, no_progress
 from auditdesk.rules.catalog import RULES_BY_ID
-from auditdesk.rules.review import PayrollReview, ReviewGroup, review_payroll
+from auditdesk.rules.review import PayrollReview, ReviewGroup, adopted_state, review_payroll
 from auditdesk.rules.review import group_findings as review_group_findings
 from auditdesk.services.workspace import Workspace
 
@@ -326,6 +326,24 @@ def check_audit(ws: Workspace, audit_id: str) -> CheckResult:
 
 FindingGroup = ReviewGroup
 """The findings of one rule in one pay month (see ``rules.review.ReviewGroup``)."""
+
+
+ADOPTION_LABELS = {"adopted": "已转为问题", "changed": "已转为问题，工资表已变更", "": ""}
+
+
+def adoption_states(ws: Workspace, audit_id: str, review: PayrollReview) -> dict[str, str]:
+    """For each group of ``review`` (by ``RULE@YYYY-MM``): ``adopted`` when a report finding was
+    made from it and still says the same, ``changed`` when the payroll was re-imported since and
+    the group now differs, absent when not adopted."""
+    with ws.store.read() as tx:
+        adopted = {f.origin_ref: f for f in tx.list_findings(audit_id)
+                   if f.origin is FindingOrigin.PAYROLL and not f.dismissed}  # fmt: skip
+    states: dict[str, str] = {}
+    for group in review.groups:
+        finding = adopted.get(group.ref)
+        if finding is not None:
+            states[group.ref] = adopted_state(finding.payroll_hash, group) or "adopted"
+    return states
 
 
 def filter_findings(

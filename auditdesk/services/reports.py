@@ -40,9 +40,8 @@ def gather(ws: Workspace, audit_id: str, *, unmasked: bool = False) -> ReportDat
     with ws.store.read() as tx:
         visits = tx.list_visits(audit_id)
         findings = tx.list_findings(audit_id)
-        rows = tx.list_payroll_rows(audit_id)
         moves = {f.id: m[-1] for f in findings if (m := tx.list_moves(f.id))}
-    checked = payroll.check_audit(ws, audit_id) if rows else None
+    review = payroll.review_audit(ws, audit_id)  # the rows read once, the rules run once
     town = walk.company.town
     due = sorted(f.due_date for f in findings if f.due_date and not f.dismissed)
     followup = (f"建议在最早的整改期限 {due[0]:%Y-%m-%d} 之后安排跟诊，逐项核验整改情况。" if due
@@ -50,7 +49,7 @@ def gather(ws: Workspace, audit_id: str, *, unmasked: bool = False) -> ReportDat
     return ReportData(
         company=walk.company, audit=walk.audit, visits=visits, scores=comparison.verified,
         self_scores=comparison.self_assessed, findings=findings, items_total=walk.total,
-        items_answered=walk.answered, payroll=checked, payroll_rows=rows,
+        items_answered=walk.answered, payroll=review if review.rows else None,
         union=f"{town}总工会" if town else "工会", report_date=date.today(), unmasked=unmasked,
         followup=followup, moves=moves,
     )  # fmt: skip

@@ -28,6 +28,7 @@ from auditdesk.gui.widgets import read_only_table, selected_record, stretch
 from auditdesk.gui.worker import JobRunner
 from auditdesk.models.finding import Severity, kind_label
 from auditdesk.models.payroll import CheckResult, PayrollFinding
+from auditdesk.rules.review import PayrollReview
 from auditdesk.services import payroll
 from auditdesk.services.payroll import FindingGroup
 
@@ -93,7 +94,15 @@ class PayrollFindingsDialog(QDialog):
                               ("部门", self.department_filter), ("员工", self.employee_filter)):  # fmt: skip
             bar.addWidget(QLabel(label))
             bar.addWidget(widget, 1)
-        self.groups: RecordTableModel[FindingGroup] = RecordTableModel(GROUP_COLUMNS, parent=self)
+        self.review: PayrollReview | None = None
+        self.states: dict[str, str] = {}
+        """Group ref → ``adopted`` / ``changed`` (see ``services.payroll.adoption_states``)."""
+        state_column: ColumnSpec[FindingGroup] = ColumnSpec(
+            "报告问题", lambda g: payroll.ADOPTION_LABELS[self.states.get(g.ref, "")]
+        )
+        self.groups: RecordTableModel[FindingGroup] = RecordTableModel(
+            [*GROUP_COLUMNS, state_column], parent=self
+        )
         self.group_proxy = RecordProxyModel(self)
         self.group_proxy.setSourceModel(self.groups)
         self.group_table = read_only_table()
@@ -135,12 +144,17 @@ class PayrollFindingsDialog(QDialog):
         self.runner = JobRunner(self, ctx.pool)
 
     def start(self) -> None:
+        def work(progress: object, cancel: object) -> tuple[PayrollReview, dict[str, str]]:
+            review = payroll.review_audit(self.ctx.ws, self.audit_id)
+            return review, payroll.adoption_states(self.ctx.ws, self.audit_id, review)
+
         self.runner.start(
-            lambda progress, cancel: payroll.check_audit(self.ctx.ws, self.audit_id),
-            title="工资核查",
-            on_finished=self.show_result,
-            on_failed=self._failed,
+            work, title="工资核查", on_finished=self._reviewed, on_failed=self._failed
         )
+
+    def _reviewed(self, payload: tuple[PayrollReview, dict[str, str]]) -> None:
+        self.review, self.states = payload
+        self.show_result(self.review.result)
 
     def _failed(self, exc: BaseException) -> None:
         if isinstance(exc, AuditDeskError):
@@ -209,10 +223,14 @@ class PayrollFindingsDialog(QDialog):
         group = self.selected_group()
         if group is None:
             return
+        # the whole group (every employee of the rule and month), whatever the filters show
+        whole = self.review.group(group.ref) if self.review is not None else None
         try:
-            finding = payroll.adopt_group(self.ctx.ws, self.audit_id, group)
+            finding = payroll.adopt_group(self.ctx.ws, self.audit_id, whole or group)
         except AuditDeskError as exc:
             report_failure(self, exc, "无法转为报告问题", None)
             return
+        self.states[group.ref] = "adopted"
+        self.groups.layoutChanged.emit()
         self.status.setText(f"已转为报告问题：{finding.title}")
         self.finding_adopted.emit(finding.id)

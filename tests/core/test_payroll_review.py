@@ -1,0 +1,110 @@
+"""One payroll review and one employee identity for every consumer (issue 15)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from auditdesk.formatting import mask_id_number
+from auditdesk.models.audit import Audit
+from auditdesk.models.company import CompanyInput
+from auditdesk.reports.context import build_context
+from auditdesk.services import audits, companies, followups, payroll, reports
+from auditdesk.services.workspace import Workspace
+from tests.builders.payroll_files import SheetSpec, id_number, write_xlsx
+
+ID_A = id_number("31011419900101123")
+ID_B = id_number("31011519850315002")
+ID_C = id_number("31011619800707004")
+
+
+@pytest.fixture
+def audit(ws: Workspace) -> Audit:
+    company = companies.add_company(ws, CompanyInput(name="上海测试机械有限公司"))
+    return audits.start_audit(ws, company.id)
+
+
+def _sheet(path: Path, period: str, rows: list[list[Any]], *, with_id: bool = True) -> Path:
+    header = ["工号", "姓名", "身份证号", "基本工资", "应发工资"] if with_id else [
+        "工号", "姓名", "基本工资", "应发工资"]  # fmt: skip
+    return write_xlsx(path, [SheetSpec(period, [header, *rows], text_columns=[2])])
+
+
+def test_report_appendix_shows_each_persons_own_id_across_two_files(
+    ws: Workspace, audit: Audit, tmp_path: Path
+) -> None:
+    # two subsidiaries' files: both number their employees from E001, so a lookup by 工号 + month
+    # put one person's ID number beside the other person's name
+    first = _sheet(tmp_path / "甲厂.xlsx", "2025-07", [["E001", "张三", ID_A, 2000, 2000]])
+    second = _sheet(tmp_path / "乙厂.xlsx", "2025-07", [["E001", "李四", ID_B, 2100, 2100]])
+    payroll.import_payroll(ws, audit.id, [first, second])
+    context = build_context(reports.gather(ws, audit.id))
+    appendix = {row["name"]: row["id_number"] for row in context["payroll"]["appendix"]}
+    assert appendix["张三"] == mask_id_number(ID_A)
+    assert appendix["李四"] == mask_id_number(ID_B)
+
+
+def test_recheck_with_id_numbers_but_no_employee_numbers(
+    ws: Workspace, audit: Audit, tmp_path: Path
+) -> None:
+    header_rows = [["", "张三", ID_A, 2000, 2000], ["", "王五", ID_C, 9000, 9000]]
+    july = _sheet(tmp_path / "7月.xlsx", "2025-07", header_rows)
+    payroll.import_payroll(ws, audit.id, [july])
+    review = payroll.review_audit(ws, audit.id)
+    [group] = [g for g in review.groups if g.rule == "PAY.MIN_WAGE"]
+    payroll.adopt_group(ws, audit.id, group)
+    # August: 张三 is still under the minimum wage, and present
+    august = _sheet(tmp_path / "8月.xlsx", "2025-08", [["", "张三", ID_A, 2100, 2100]])
+    payroll.import_payroll(ws, audit.id, [august])
+    [check] = followups.recheck_payroll(ws, audit.id)
+    assert check.still == [mask_id_number(ID_A)]
+    assert check.missing == []
+    assert not check.fixed
+    # September: paid properly → proposed as fixed, and not "missing"
+    september = _sheet(tmp_path / "9月.xlsx", "2025-09", [["", "张三", ID_A, 3000, 3000]])
+    payroll.import_payroll(ws, audit.id, [september])
+    [check] = followups.recheck_payroll(ws, audit.id)
+    assert check.still == []
+    assert check.missing == []
+    assert check.fixed
+
+
+def test_a_reimport_marks_an_adopted_finding_instead_of_changing_it(
+    ws: Workspace, audit: Audit, tmp_path: Path
+) -> None:
+    path = tmp_path / "7月.xlsx"
+    _sheet(path, "2025-07", [["E001", "张三", ID_A, 2000, 2000]])
+    payroll.import_payroll(ws, audit.id, [path])
+    review = payroll.review_audit(ws, audit.id)
+    [group] = [g for g in review.groups if g.rule == "PAY.MIN_WAGE"]
+    finding = payroll.adopt_group(ws, audit.id, group)
+    assert finding.payroll_hash == group.content_hash
+    assert payroll.adoption_states(ws, audit.id, review) == {group.ref: "adopted"}
+    assert (
+        "工资表已重新导入"
+        not in build_context(reports.gather(ws, audit.id))["findings"][0]["facts"]
+    )
+    # the company sends a corrected file: same month, another amount
+    _sheet(path, "2025-07", [["E001", "张三", ID_A, 2500, 2500]])
+    payroll.import_payroll(ws, audit.id, [path])
+    review = payroll.review_audit(ws, audit.id)
+    assert payroll.adoption_states(ws, audit.id, review) == {group.ref: "changed"}
+    facts = build_context(reports.gather(ws, audit.id))["findings"][0]["facts"]
+    assert "工资表已重新导入" in facts
+    assert "740.00" in facts  # the finding itself keeps what it said when adopted
+
+
+def test_the_review_reads_rows_once_and_points_back_at_them(
+    ws: Workspace, audit: Audit, tmp_path: Path
+) -> None:
+    path = _sheet(tmp_path / "7月.xlsx", "2025-07", [["E001", "张三", ID_A, 2000, 2000]])
+    payroll.import_payroll(ws, audit.id, [path])
+    review = payroll.review_audit(ws, audit.id)
+    [finding] = [f for f in review.result.findings if f.rule == "PAY.MIN_WAGE"]
+    row = review.row_of(finding)
+    assert row is not None
+    assert row.id_number == ID_A
+    assert finding.person.startswith("id:")
+    assert ID_A not in finding.person  # the identity token never carries the ID number
