@@ -283,17 +283,13 @@ def cmd_audit_score(args: argparse.Namespace) -> int:
 
 
 def cmd_audit_answer(args: argparse.Namespace) -> int:
-    from auditdesk.services import audits
+    from auditdesk.services import visit
 
     with open_workspace(args) as ws:
-        answer = audits.record_answer(
-            ws,
-            args.audit_id,
-            args.item_id,
-            args.result,
-            note=args.note or "",
-            answered_by=args.by or "",
+        answer = visit.answer_item(
+            ws, args.audit_id, args.item_id, args.result, note=args.note or "", by=args.by or ""
         )
+    assert answer is not None  # a result was given, so an answer exists
     if args.json:
         emit_json(dump(answer))
     else:

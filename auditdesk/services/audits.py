@@ -6,9 +6,6 @@ from datetime import date
 
 from auditdesk.errors import AuditDeskError
 from auditdesk.models.audit import (
-    Answer,
-    AnswerResult,
-    AnswerSource,
     Audit,
     Auditor,
     AuditScope,
@@ -104,29 +101,3 @@ def record_visit(
         if audit.status is AuditStatus.DRAFT:
             _move(tx, audit, AuditStatus.IN_PROGRESS)
     return visit
-
-
-def record_answer(
-    ws: Workspace,
-    audit_id: str,
-    item_id: str,
-    result: AnswerResult,
-    *,
-    note: str = "",
-    source: AnswerSource | None = None,
-    answered_by: str = "",
-) -> Answer:
-    """Save one checklist answer (replacing an earlier answer to the same item) in one transaction,
-    with its change history (see ``services.visit.answer_item``).
-
-    Raises:
-        AuditDeskError: the item is not in the audit's checklist version, the answer does not fit
-            the item's scale, or the audit is closed.
-    """
-    from auditdesk.services import visit
-
-    saved = visit.answer_item(
-        ws, audit_id, item_id, result, note=note, source=source, by=answered_by
-    )
-    assert saved is not None  # a result was given, so an answer exists
-    return saved

@@ -17,7 +17,7 @@ from auditdesk.models.audit import (
 )
 from auditdesk.models.company import Company, CompanyInput
 from auditdesk.progress import CancelToken, ProgressFn, check_cancel, no_progress
-from auditdesk.services import audits, companies
+from auditdesk.services import audits, companies, visit
 from auditdesk.services.workspace import Workspace
 
 # Fictional company; the credit code has a valid GB 32100 check character but belongs to no one.
@@ -105,7 +105,7 @@ def _last_years_audit(ws: Workspace, company_id: str, today: date) -> None:
     one ahead), one finding already verified closed, and an 意见书 whose reply clock is running."""
     from auditdesk.models.finding import RectificationStatus
     from auditdesk.models.followup import FollowUp, LetterKind
-    from auditdesk.services import followups, visit
+    from auditdesk.services import followups
 
     started = date(2025, 9, 10)
     audit = audits.start_audit(
@@ -181,7 +181,7 @@ def load_demo(
     progress(3, total, "记录初诊检查结果")
     for item_id, result, note in DEMO_ANSWERS:
         check_cancel(cancel)
-        audits.record_answer(ws, audit.id, item_id, result, note=note, answered_by="陈静")
+        visit.answer_item(ws, audit.id, item_id, result, note=note, by="陈静")
     progress(total, total, "完成")
     with ws.store.read() as tx:
         in_progress = tx.get_audit(audit.id)

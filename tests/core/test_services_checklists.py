@@ -12,7 +12,7 @@ from auditdesk.errors import AuditDeskError
 from auditdesk.models.audit import AnswerResult
 from auditdesk.models.company import CompanyInput
 from auditdesk.paths import shipped_dir
-from auditdesk.services import audits, checklists, companies
+from auditdesk.services import audits, checklists, companies, visit
 from auditdesk.services.workspace import Workspace
 
 CUSTOM = """
@@ -48,8 +48,8 @@ def test_audit_keeps_its_checklist_after_the_files_change(
     ws: Workspace, editable_library: Path
 ) -> None:
     old_id = _audit(ws)
-    audits.record_answer(ws, old_id, "PAY.PAYSLIP", AnswerResult.NON_COMPLIANT)
-    audits.record_answer(ws, old_id, "PAY.MIN_WAGE", AnswerResult.COMPLIANT)
+    visit.answer_item(ws, old_id, "PAY.PAYSLIP", AnswerResult.NON_COMPLIANT)
+    visit.answer_item(ws, old_id, "PAY.MIN_WAGE", AnswerResult.COMPLIANT)
     # A later release drops PAY.PAYSLIP and rewords PAY.MIN_WAGE
     pay = editable_library / "pay.toml"
     text = pay.read_text(encoding="utf-8")
@@ -76,7 +76,7 @@ def test_audit_keeps_its_checklist_after_the_files_change(
     assert str(pay_line.score) == "66.7"
     # and a removed item cannot be answered in a new audit
     with pytest.raises(AuditDeskError, match="不在本次体检使用的清单版本中"):
-        audits.record_answer(ws, new_id, "PAY.PAYSLIP", AnswerResult.COMPLIANT)
+        visit.answer_item(ws, new_id, "PAY.PAYSLIP", AnswerResult.COMPLIANT)
 
 
 def test_same_library_is_stored_once(ws: Workspace) -> None:
@@ -89,13 +89,13 @@ def test_same_library_is_stored_once(ws: Workspace) -> None:
 def test_answer_must_fit_the_scale(ws: Workspace) -> None:
     audit_id = _audit(ws)
     with pytest.raises(AuditDeskError, match="答案只能是：是、否、待核实"):
-        audits.record_answer(ws, audit_id, "HRS.SPECIAL_SYSTEM", AnswerResult.COMPLIANT)
+        visit.answer_item(ws, audit_id, "HRS.SPECIAL_SYSTEM", AnswerResult.COMPLIANT)
     with pytest.raises(AuditDeskError, match="只能是：符合、不符合"):
-        audits.record_answer(ws, audit_id, "PAY.MIN_WAGE", AnswerResult.YES)
-    saved = audits.record_answer(
+        visit.answer_item(ws, audit_id, "PAY.MIN_WAGE", AnswerResult.YES)
+    saved = visit.answer_item(
         ws, audit_id, "HRS.SPECIAL_SYSTEM", AnswerResult.YES, note="四班三运转"
     )
-    again = audits.record_answer(ws, audit_id, "HRS.SPECIAL_SYSTEM", AnswerResult.NO)
+    again = visit.answer_item(ws, audit_id, "HRS.SPECIAL_SYSTEM", AnswerResult.NO)
     assert again.id == saved.id
 
 
@@ -112,7 +112,7 @@ def test_import_custom_file(ws: Workspace, tmp_path: Path) -> None:
     assert library.modules[-1].custom
     # a new audit includes it, and the pay area scores it with the shipped items
     audit_id = _audit(ws)
-    audits.record_answer(ws, audit_id, "PAY.TOWN_BONUS", AnswerResult.NON_COMPLIANT)
+    visit.answer_item(ws, audit_id, "PAY.TOWN_BONUS", AnswerResult.NON_COMPLIANT)
     report = checklists.audit_score(ws, audit_id)
     assert [a.area.value for a in report.areas].count("pay") == 1
     assert report.overall.non_compliant == 1
