@@ -384,3 +384,19 @@ def test_exporting_a_letter_starts_its_clock(qtbot: Any, window: AuditWindow, ws
     with ws.store.read() as tx:
         [letter] = tx.list_letters(demo_audit)
     assert letter.kind.value == "opinion"
+
+
+def test_key_three_on_a_yes_no_item_marks_it_to_verify(
+    qtbot: Any, window: AuditWindow, ws: Workspace, demo_audit: str
+) -> None:
+    walk = window.walk
+    assert walk.walk is not None
+    gate = next(w for w in walk.walk.items if w.item.scale.value == "yes_no")
+    walk.select(gate.item.id)
+    walk.table.setFocus()
+    qtbot.keyClick(walk.table, Qt.Key.Key_3)  # the yes/no scale is 是, 否, 待核实
+    saved = _answer_of(ws, demo_audit, gate.item.id)
+    assert saved is not None
+    assert saved.result is AnswerResult.TO_VERIFY
+    assert walk.buttons[2].isVisible()
+    assert walk.buttons[2].text() == "3 待核实"

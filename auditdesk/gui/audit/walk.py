@@ -52,12 +52,6 @@ from auditdesk.models.common import Area
 from auditdesk.services import attachments, visit
 from auditdesk.services.visit import Walk, WalkItem
 
-ANSWER_KEYS: dict[str, tuple[AnswerResult, ...]] = {
-    # keys 1 to 5 → answer, per scale
-    "compliance": (AnswerResult.COMPLIANT, AnswerResult.NON_COMPLIANT, AnswerResult.PARTIAL,
-                   AnswerResult.NOT_APPLICABLE, AnswerResult.TO_VERIFY),
-    "yes_no": (AnswerResult.YES, AnswerResult.NO),
-}  # fmt: skip
 RESULT_COLORS = {
     AnswerResult.COMPLIANT: "#15803d", AnswerResult.NON_COMPLIANT: "#b91c1c",
     AnswerResult.PARTIAL: "#b45309", AnswerResult.TO_VERIFY: "#1d4ed8",
@@ -358,7 +352,7 @@ class WalkTab(QWidget):
         self.guidance.setText(f"检查要点：{item.guidance}" if item.guidance else "")
         self.basis.setText("法律依据：" + "；".join(c.display() for c in item.legal_basis)
                            if item.legal_basis else "")  # fmt: skip
-        answers = ANSWER_KEYS[item.scale.value]
+        answers = item.scale.answers  # keys 1… follow the item's own scale
         for i, b in enumerate(self.buttons):
             if i < len(answers):
                 b.show()
@@ -416,7 +410,7 @@ class WalkTab(QWidget):
         w = self.current()
         if w is None:
             return
-        answers = ANSWER_KEYS[w.item.scale.value]
+        answers = w.item.scale.answers
         if n >= len(answers):
             return
         self.save_note()
