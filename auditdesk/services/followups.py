@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from icalendar import Alarm, Calendar, Event
@@ -19,7 +20,7 @@ from auditdesk.models.finding import Finding, FindingOrigin, RectificationStatus
 from auditdesk.models.followup import FollowUp, Letter, LetterKind, RectificationMove, move_problem
 from auditdesk.reports.context import LETTERS, working_day_deadline
 from auditdesk.rules.engine import employee_key, person_token
-from auditdesk.services import attachments, payroll
+from auditdesk.services import attachments, payroll, visit
 from auditdesk.services.workspace import Workspace
 from auditdesk.store import Tx
 
@@ -54,6 +55,29 @@ def move_finding(ws: Workspace, finding_id: str, to: RectificationStatus, *, not
     for path in evidence:
         attachments.attach_file(ws, path, finding_id=finding_id)
     return moved
+
+
+def save_finding(
+    ws: Workspace,
+    finding_id: str,
+    changes: dict[str, Any],
+    *,
+    status: RectificationStatus | None = None,
+    note: str = "",
+    by: str = "",
+    verify: bool = False,
+) -> Finding:
+    """会诊's 保存修改: the edited fields and, when ``status`` differs, the rectification move, in
+    one transaction — a refused move leaves the edits unsaved too.
+
+    Raises:
+        AuditDeskError: an unknown field, a value the model refuses, or a move the rules forbid.
+    """
+    with ws.store.transaction() as tx:
+        saved = visit.edit_in(tx, finding_id, changes, by=by)
+        if status is not None and status is not saved.status:
+            saved = _move(tx, saved, status, note=note, by=by, verify=verify)
+        return saved
 
 
 def history(ws: Workspace, finding_id: str) -> list[RectificationMove]:

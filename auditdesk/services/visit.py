@@ -318,22 +318,27 @@ def edit_finding(
     Raises:
         AuditDeskError: an unknown field, or a value the finding model refuses (Chinese message).
     """
+    with ws.store.transaction() as tx:
+        return edit_in(tx, finding_id, changes, by=by)
+
+
+def edit_in(tx: Tx, finding_id: str, changes: dict[str, Any], *, by: str = "") -> Finding:
+    """:func:`edit_finding` inside a transaction the caller holds (one 保存 = one transaction)."""
     unknown = set(changes) - set(EDITABLE_FINDING_FIELDS)
     if unknown:
         raise AuditDeskError(f"不能修改问题的这些字段：{'、'.join(sorted(unknown))}")
     now = utcnow()
-    with ws.store.transaction() as tx:
-        old = tx.require_finding(finding_id)
-        try:
-            new = Finding.model_validate({**old.model_dump(), **changes, "updated_at": now})
-        except ValueError as exc:
-            raise AuditDeskError(f"问题内容有误：{exc}") from exc
-        tx.update_finding(new)
-        for field in changes:
-            if getattr(old, field) != getattr(new, field):
-                _log(tx, old.audit_id, ChangeEntity.FINDING, finding_id, field,
-                     getattr(old, field), getattr(new, field), by, now)  # fmt: skip
-        return new
+    old = tx.require_finding(finding_id)
+    try:
+        new = Finding.model_validate({**old.model_dump(), **changes, "updated_at": now})
+    except ValueError as exc:
+        raise AuditDeskError(f"问题内容有误：{exc}") from exc
+    tx.update_finding(new)
+    for field in changes:
+        if getattr(old, field) != getattr(new, field):
+            _log(tx, old.audit_id, ChangeEntity.FINDING, finding_id, field,
+                 getattr(old, field), getattr(new, field), by, now)  # fmt: skip
+    return new
 
 
 def dismiss_finding(ws: Workspace, finding_id: str, reason: str, *, by: str = "") -> Finding:

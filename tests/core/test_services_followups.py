@@ -54,6 +54,16 @@ def test_closing_needs_verification_and_refusal_a_reason(ws: Workspace, audit_id
         followups.move_finding(ws, f.id, S.FIXED_PENDING)  # a closed finding only reopens
 
 
+def test_saving_edits_and_a_move_is_one_transaction(ws: Workspace, audit_id: str) -> None:
+    f = _findings(ws, audit_id)[0]
+    with pytest.raises(AuditDeskError):  # closing needs verification: nothing is saved
+        followups.save_finding(ws, f.id, {"title": "新标题"}, status=S.VERIFIED_CLOSED)
+    assert visit.find_finding(ws, f.id).title == f.title
+    saved = followups.save_finding(ws, f.id, {"title": "新标题"}, status=S.IN_PROGRESS, by="陈静")
+    assert (saved.title, saved.status) == ("新标题", S.IN_PROGRESS)
+    assert [m.to_status for m in followups.history(ws, f.id)] == [S.IN_PROGRESS]
+
+
 def test_plan_follow_ups_from_severity_deadlines(ws: Workspace, audit_id: str) -> None:
     today = date(2026, 11, 28)
     made = followups.plan_followups(ws, audit_id, today=today)
@@ -100,7 +110,10 @@ def test_payroll_recheck_before_and_after(ws: Workspace, tmp_path: Path) -> None
         g for g in payroll.group_findings(payroll.check_audit(ws, aid)) if g.rule == "PAY.MIN_WAGE"
     ]
     finding = payroll.adopt_group(ws, aid, group)
-    assert finding.subjects == ["E0001", "E0002"]
+    # the employees' identities (hashed ID numbers), not their 工号 that another file may reuse
+    assert finding.subjects is not None
+    assert len(finding.subjects) == 2
+    assert all(s.startswith("id:") for s in finding.subjects)
     # next month: E0001 now paid enough, E0002 still short
     later = [list(HEADER), employee_row(1), employee_row(2)]
     later[2][11] = 2200

@@ -274,23 +274,20 @@ class FindingsTab(QWidget):
             "due_date": None if due == NO_DATE else due.toPython(),
             "owner": self.owner.text(),
         }
-        saved = self._call(visit.edit_finding, self.ctx.ws, finding.id, changes, by=self.by)
+        target = RectificationStatus(self.status.currentData())
+        note = ""
+        if target is not finding.status and target is RectificationStatus.REFUSED:
+            note, ok = QInputDialog.getMultiLineText(
+                self, "不予整改", "企业不予整改的理由（必填）："
+            )
+            if not ok:
+                return  # nothing saved: the edits stay in the editor
+        # one transaction: the edits and the move (choosing 已核验关闭 here is the auditor's
+        # explicit verification)
+        saved = self._call(followups.save_finding, self.ctx.ws, finding.id, changes,
+                           status=target, note=note, by=self.by, verify=True)  # fmt: skip
         if saved is None:
             return
-        target = RectificationStatus(self.status.currentData())
-        if target is not saved.status:
-            note = ""
-            if target is RectificationStatus.REFUSED:
-                note, ok = QInputDialog.getMultiLineText(
-                    self, "不予整改", "企业不予整改的理由（必填）："
-                )
-                if not ok:
-                    self.reload(keep=saved.id)
-                    return
-            # choosing 已核验关闭 here is the auditor's explicit verification
-            moved = self._call(followups.move_finding, self.ctx.ws, saved.id, target, note=note,
-                               by=self.by, verify=True)  # fmt: skip
-            saved = moved or saved
         self.reload(keep=saved.id)
         self.changed.emit()
 
