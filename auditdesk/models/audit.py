@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -173,3 +175,59 @@ class Change(BaseModel):
     changed_by: str = ""
     changed_at: datetime
     undone: bool = False
+
+    @property
+    def old(self) -> Any:
+        """The value before, decoded from the log's JSON (``None`` when there was none)."""
+        return _decode(self.old_value)
+
+    @property
+    def new(self) -> Any:
+        """The value after, decoded from the log's JSON."""
+        return _decode(self.new_value)
+
+    @property
+    def field_label(self) -> str:
+        return CHANGE_FIELD_LABELS.get(self.field, self.field)
+
+    @property
+    def summary(self) -> str:
+        """``结果：待核实 → 不符合``: the change in words, values as their Chinese labels."""
+        return f"{self.field_label}：{_shown(self.old)} → {_shown(self.new)}"
+
+
+CHANGE_FIELD_LABELS = {
+    "result": "结果", "note": "备注", "source": "来源", "undo": "撤销", "title": "标题",
+    "facts": "事实", "severity": "严重程度", "remedy": "整改建议", "due_date": "整改期限",
+    "owner": "责任人", "status": "整改状态", "dismissed": "剔除", "restored": "恢复",
+    "merged": "合并", "split": "拆分",
+}  # fmt: skip
+"""Chinese names of the logged fields (a change never shows ``due_date`` or ``result``)."""
+
+
+def _decode(raw: str | None) -> Any:
+    if raw is None:
+        return None
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw  # a plain text value written before values were JSON
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, str):
+        for enum in _display_enums():
+            try:
+                return str(enum(value).label)
+            except ValueError:
+                continue
+        return value[:40]
+    return str(value)[:40]
+
+
+def _display_enums() -> tuple[type[LabeledEnum], ...]:
+    from auditdesk.models.finding import RectificationStatus, Severity
+
+    return (AnswerResult, AnswerSource, Severity, RectificationStatus)

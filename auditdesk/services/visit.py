@@ -198,7 +198,7 @@ def undo_last_answer(ws: Workspace, audit_id: str, *, by: str = "") -> str | Non
             "source": current.source if current else None,
         }
         for c in batch:
-            values[c.field] = None if c.old_value is None else json.loads(c.old_value)
+            values[c.field] = c.old
             tx.mark_undone(c.id)
         now = utcnow()
         if (

@@ -95,3 +95,23 @@ def test_translated_builtin_messages() -> None:
         _finding(due_date="2025-13-45")
     assert field_errors(info.value)["due_date"].startswith("不是有效日期")
     assert _finding(due_date="2025-07-01").due_date == date(2025, 7, 1)
+
+
+def test_a_logged_change_is_decoded_once_and_read_in_chinese() -> None:
+    from datetime import UTC, datetime
+
+    from auditdesk.models.audit import AnswerResult, Change, ChangeEntity
+
+    change = Change(
+        audit_id="a", entity=ChangeEntity.ANSWER, entity_id="PAY.X", field="result",
+        old_value='"to_verify"', new_value='"non_compliant"', changed_at=datetime.now(UTC),
+    )  # fmt: skip
+    assert change.old == "to_verify"
+    assert AnswerResult(change.new) is AnswerResult.NON_COMPLIANT
+    assert change.summary == "结果：待核实 → 不符合"
+    due = change.model_copy(update={"field": "due_date", "old_value": None,
+                                    "new_value": '"2026-12-31"'})  # fmt: skip
+    assert due.summary == "整改期限：— → 2026-12-31"
+    severity = change.model_copy(update={"field": "severity", "old_value": '"high"',
+                                         "new_value": '"medium"'})  # fmt: skip
+    assert severity.summary == "严重程度：高 → 中"

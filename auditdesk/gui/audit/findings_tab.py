@@ -250,8 +250,9 @@ class FindingsTab(QWidget):
             if f.dismissed else ""
         )  # fmt: skip
         for c in reversed(visit.history(self.ctx.ws, self.audit_id, f.id)):
-            self.history.addItem(f"{format_datetime(c.changed_at)} {c.changed_by or '—'} {c.field}："
-                                 f"{(c.old_value or '—')[:30]} → {(c.new_value or '—')[:30]}")  # fmt: skip
+            self.history.addItem(
+                f"{format_datetime(c.changed_at)} {c.changed_by or '—'} {c.summary}"
+            )
 
     # ------------------------------------------------------------ actions
     def gather(self) -> None:

@@ -62,22 +62,6 @@ FILTERS = [("全部", "all"), ("未答", "unanswered"), ("待核实", "to_verify
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp"}
 
 
-HISTORY_FIELDS = {"result": "结果", "note": "备注", "source": "来源", "undo": "撤销"}
-
-
-def _value(raw: str | None) -> str:
-    """A logged value for display: enum values as their Chinese labels."""
-    if raw is None:
-        return "—"
-    text = raw.strip('"')
-    for enum in (AnswerResult, AnswerSource):
-        try:
-            return enum(text).label
-        except ValueError:
-            continue
-    return text[:40] or "（空）"
-
-
 def _result(w: WalkItem) -> str:
     return w.answer.result.label if w.answer else "—"
 
@@ -400,9 +384,8 @@ class WalkTab(QWidget):
     def _show_history(self, w: WalkItem) -> None:
         self.history.clear()
         for c in reversed(visit.history(self.ctx.ws, self.audit_id, w.item.id)):
-            field = HISTORY_FIELDS.get(c.field, c.field)
             when, who = format_datetime(c.changed_at), c.changed_by or "—"
-            line = f"{when} {who} {field}：{_value(c.old_value)} → {_value(c.new_value)}"
+            line = f"{when} {who} {c.summary}"
             self.history.addItem(line + ("（已撤销）" if c.undone else ""))
 
     # ------------------------------------------------------------ actions (one save each)
