@@ -301,14 +301,7 @@ def find_letter(ws: Workspace, ref: str) -> Letter:
     matches = [x for x in letters if x.id == text] or [
         x for x in letters if len(text) >= 4 and x.id.upper().startswith(text.upper())
     ]
-    if not matches:
-        raise AuditDeskError(f"找不到函件编号 {text}。", location=text)
-    if len(matches) > 1:
-        raise AuditDeskError(
-            f"函件编号 {text} 对应 {len(matches)} 份函件，请写得更长一些（或给出完整编号）。",
-            location=text,
-        )
-    return matches[0]
+    return visit.only_match(matches, text, "函件")
 
 
 # ------------------------------------------------------------------ what is due

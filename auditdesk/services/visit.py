@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from auditdesk.checklists.applicability import CompanyProfile, visible_items
 from auditdesk.checklists.schema import ChecklistItem, ChecklistLibrary
@@ -299,12 +299,20 @@ def find_finding(ws: Workspace, ref: str, *, audit_id: str | None = None) -> Fin
             for f in tx.list_findings(a)
             if len(prefix) >= 4 and f.id.upper().startswith(prefix)
         ]
-    where = "该体检中" if audit_id else ""
+    return only_match(matches, text, "问题", where="该体检中" if audit_id else "")
+
+
+T = TypeVar("T")
+
+
+def only_match(matches: list[T], text: str, noun: str, *, where: str = "") -> T:
+    """The one record a short reference names. Raises AuditDeskError (Chinese, naming ``text``)
+    when none or several match."""
     if not matches:
-        raise AuditDeskError(f"{where}找不到问题编号 {text}。", location=text)
+        raise AuditDeskError(f"{where}找不到{noun}编号 {text}。", location=text)
     if len(matches) > 1:
         raise AuditDeskError(
-            f"问题编号 {text} 对应 {len(matches)} 个问题，请写得更长一些（或给出完整编号）。",
+            f"{noun}编号 {text} 对应 {len(matches)} 个{noun}，请写得更长一些（或给出完整编号）。",
             location=text,
         )
     return matches[0]
