@@ -91,3 +91,16 @@ def test_audit_page_opens_the_check(qtbot: Any, main_window: Any, audit: Audit) 
     qtbot.waitUntil(lambda: dialog.check_result is not None, timeout=10000)
     assert dialog.groups.rowCount() == 14
     dialog.reject()
+
+
+def test_an_adopted_group_is_marked(qtbot: Any, dialog: PayrollFindingsDialog) -> None:
+    column = dialog.groups.columnCount() - 1
+    assert dialog.groups.headerData(column, Qt.Orientation.Horizontal) == "报告问题"
+    dialog.group_table.selectRow(0)
+    group = dialog.selected_group()
+    assert group is not None
+    with qtbot.waitSignal(dialog.finding_adopted, timeout=2000):
+        dialog.adopt_button.click()
+    rows = dialog.groups.rows()
+    position = next(i for i, g in enumerate(rows) if g.ref == group.ref)
+    assert dialog.groups.data(dialog.groups.index(position, column)) == "已转为问题"

@@ -231,6 +231,9 @@ class PayrollFindingsDialog(QDialog):
             report_failure(self, exc, "无法转为报告问题", None)
             return
         self.states[group.ref] = "adopted"
-        self.groups.layoutChanged.emit()
+        rows = self.groups.rows()
+        position = next((i for i, g in enumerate(rows) if g.ref == group.ref), None)
+        if position is not None:
+            self.groups.update_row(position, rows[position])  # its 报告问题 cell now reads so
         self.status.setText(f"已转为报告问题：{finding.title}")
         self.finding_adopted.emit(finding.id)
