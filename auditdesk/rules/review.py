@@ -133,6 +133,14 @@ class PayrollReview:
         return max(self.result.periods) if self.result.periods else None
 
 
+def mapped_fields(reports: Sequence[FileReport]) -> frozenset[PayrollField]:
+    """The fields the files had columns for (blank cells included), from their import reports."""
+    fields = {
+        c.field for f in reports for s in f.sheets if s.imported for c in s.columns if c.field
+    }
+    return frozenset(fields | {PayrollField.PERIOD})
+
+
 def review_payroll(
     rows: Sequence[PayrollRow],
     *,
@@ -149,10 +157,7 @@ def review_payroll(
             money columns were left unmapped (see ``rules.engine.run_rules``).
         agreed_pay_day: the company's agreed pay day.
     """
-    fields = {
-        c.field for f in reports for s in f.sheets if s.imported for c in s.columns if c.field
-    }
-    present = frozenset(fields | {PayrollField.PERIOD}) if reports else None
+    present = mapped_fields(reports) if reports else None
     result = run_rules(rows, region=region, present=present, agreed_pay_day=agreed_pay_day,
                        reports=reports)  # fmt: skip
     by_source = {(r.source_file, r.source_sheet, r.source_row): r for r in rows}

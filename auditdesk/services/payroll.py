@@ -19,7 +19,6 @@ from auditdesk.models.finding import (
 from auditdesk.models.payroll import (
     CheckResult,
     ColumnMapping,
-    FileReport,
     ImportResult,
     PayrollField,
     PayrollFinding,
@@ -31,7 +30,12 @@ from auditdesk.payroll.mapping import MappingSource, merge_profile, normalize_he
 from auditdesk.payroll.readers import RawWorkbook, read_workbook
 from auditdesk.progress import CancelToken, ProgressFn, check_cancel, no_progress
 from auditdesk.rules.catalog import RULES_BY_ID
-from auditdesk.rules.review import PayrollReview, ReviewGroup, adopted_state, review_payroll
+from auditdesk.rules.review import (
+    PayrollReview,
+    ReviewGroup,
+    adopted_state,
+    review_payroll,
+)
 from auditdesk.rules.review import group_findings as review_group_findings
 from auditdesk.services.workspace import Workspace
 
@@ -271,14 +275,6 @@ def read_mapping_file(path: Path) -> ColumnMapping:
 
 
 # ------------------------------------------------------------------ risk rules
-def mapped_fields(reports: Sequence[FileReport]) -> frozenset[PayrollField]:
-    """The fields the files had columns for (blank cells included), from their import reports."""
-    fields = {
-        c.field for f in reports for s in f.sheets if s.imported for c in s.columns if c.field
-    }
-    return frozenset(fields | {PayrollField.PERIOD})
-
-
 def check_files(
     paths: Sequence[Path],
     *,
