@@ -30,6 +30,7 @@ from auditdesk.payroll.mapping import MappingSource, merge_profile, normalize_he
 from auditdesk.payroll.readers import RawWorkbook, read_workbook
 from auditdesk.progress import CancelToken, ProgressFn, check_cancel, no_progress
 from auditdesk.rules.catalog import RULES_BY_ID
+from auditdesk.rules.review import mapped_fields as mapped_fields  # re-exported for callers
 from auditdesk.rules.review import (
     PayrollReview,
     ReviewGroup,
