@@ -30,7 +30,6 @@ from auditdesk.payroll.mapping import MappingSource, merge_profile, normalize_he
 from auditdesk.payroll.readers import RawWorkbook, read_workbook
 from auditdesk.progress import CancelToken, ProgressFn, check_cancel, no_progress
 from auditdesk.rules.catalog import RULES_BY_ID
-from auditdesk.rules.review import mapped_fields as mapped_fields  # re-exported for callers
 from auditdesk.rules.review import (
     PayrollReview,
     ReviewGroup,
@@ -38,6 +37,7 @@ from auditdesk.rules.review import (
     review_payroll,
 )
 from auditdesk.rules.review import group_findings as review_group_findings
+from auditdesk.rules.review import mapped_fields as mapped_fields  # re-exported for callers
 from auditdesk.services.workspace import Workspace
 
 
