@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from auditdesk.formatting import format_money
-from auditdesk.models.finding import MoneyKind, Severity, kind_label, money_by_kind
+from auditdesk.models.finding import Certainty, MoneyKind, Severity, kind_label, money_by_kind
 from auditdesk.models.payroll import (
     CheckResult,
     FileReport,
@@ -84,12 +84,18 @@ class ReviewGroup:
         return hashlib.sha256("\x1e".join([self.ref, *lines]).encode()).hexdigest()
 
     def headline(self) -> str:
-        """``12 名员工 2025-07 加班费低于法定标准，应补发工资合计 8,432.10 元``."""
-        money = "".join(
-            f"，{kind_label(kind)}合计 {format_money(amount, symbol=False)} 元"
-            for kind, amount in self.totals.items()
-            if amount
-        )
+        """``12 名员工 2025-07 加班费低于法定标准，应补发工资合计 8,432.10 元``; amounts that rest on
+        a fact to verify are said so (``待核实：应补发工资合计 …``), never as owed."""
+        money = ""
+        for certainty, prefix in ((Certainty.DEFINITE, ""), (Certainty.DEPENDS, "待核实：")):
+            totals = money_by_kind(
+                (f.money_kind, f.amount) for f in self.findings if f.certainty is certainty
+            )
+            money += "".join(
+                f"，{prefix}{kind_label(kind)}合计 {format_money(amount, symbol=False)} 元"
+                for kind, amount in totals.items()
+                if amount
+            )
         return f"{self.employees} 名员工 {self.period} {self.title}{money}"
 
 

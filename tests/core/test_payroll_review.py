@@ -108,3 +108,24 @@ def test_the_review_reads_rows_once_and_points_back_at_them(
     assert row.id_number == ID_A
     assert finding.person.startswith("id:")
     assert ID_A not in finding.person  # the identity token never carries the ID number
+
+
+def test_a_headline_never_states_a_probable_amount_as_owed(
+    ws: Workspace, audit: Audit, tmp_path: Path
+) -> None:
+    header = [
+        "工号",
+        "姓名",
+        "身份证号",
+        "基本工资",
+        "绩效奖金",
+        "工作日加班(小时)",
+        "加班费",
+        "应发工资",
+    ]
+    # 4,000 + 6,000: the floor-based 472.41 for 20 h is met by 689.66; only the 70 % estimate is short
+    rows = [header, ["E001", "张三", ID_A, 4000, 6000, 20, 689.66, 10689.66]]
+    path = write_xlsx(tmp_path / "8月.xlsx", [SheetSpec("2025-08", rows, text_columns=[2])])
+    payroll.import_payroll(ws, audit.id, [path])
+    [group] = [g for g in payroll.review_audit(ws, audit.id).groups if g.rule == "PAY.OT_UNDERPAID"]
+    assert group.headline().endswith("待核实：应补发工资合计 517.24 元")
