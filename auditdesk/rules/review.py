@@ -73,6 +73,15 @@ class ReviewGroup:
         return next(iter(totals.values())) if len(totals) == 1 else None
 
     @property
+    def definite_total(self) -> Decimal | None:
+        """The amount a report finding may state as at stake: the definite findings' amounts when
+        they are of one kind; amounts that rest on a fact to verify stay in the facts only."""
+        totals = money_by_kind(
+            (f.money_kind, f.amount) for f in self.findings if f.certainty is Certainty.DEFINITE
+        )
+        return next(iter(totals.values())) if len(totals) == 1 else None
+
+    @property
     def content_hash(self) -> str:
         """SHA-256 over what the group says (who, how much, what): equal for the same payroll,
         different after any re-import that changes the group's findings."""

@@ -385,8 +385,10 @@ def adopt_group(ws: Workspace, audit_id: str, group: FindingGroup) -> Finding:
             "title": group.headline()[:300],
             "facts": facts,
             "severity": group.severity,
-            "money_at_stake": group.total,
-            "money_kind": group.money_kind if group.total is not None else None,
+            # only definite amounts are "at stake" in the report and the 看板; a probable
+            # shortfall is in the title and the facts, marked 待核实
+            "money_at_stake": group.definite_total,
+            "money_kind": group.money_kind if group.definite_total is not None else None,
             "legal_basis": list(rule.legal_basis),
             "remedy": rule.remedy,
             "subjects": group.persons,

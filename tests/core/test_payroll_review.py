@@ -129,3 +129,6 @@ def test_a_headline_never_states_a_probable_amount_as_owed(
     payroll.import_payroll(ws, audit.id, [path])
     [group] = [g for g in payroll.review_audit(ws, audit.id).groups if g.rule == "PAY.OT_UNDERPAID"]
     assert group.headline().endswith("待核实：应补发工资合计 517.24 元")
+    finding = payroll.adopt_group(ws, audit.id, group)
+    assert finding.money_at_stake is None  # nothing definite: no amount stated as at stake
+    assert "待核实" in finding.title
