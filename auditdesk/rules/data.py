@@ -50,6 +50,7 @@ def check_id(rule: Rule, ctx: RuleContext, emps: list[EmployeeMonth]) -> Iterato
 
 
 ID_INVALID = Rule(
+    labour_relation=False,
     id="DATA.ID_INVALID",
     title="身份证号无效",
     area=Area.ONBOARDING,
@@ -90,6 +91,7 @@ def check_duplicate(
 
 
 DUPLICATE = Rule(
+    labour_relation=False,
     id="DATA.DUPLICATE",
     title="同一员工同月重复出现",
     area=Area.PAY,
@@ -140,7 +142,7 @@ def check_arithmetic(
         deductions = (emp.row.other_deductions or ZERO) + (emp.row.absence_deductions or ZERO)
         problems = []
         deducted_inside = False
-        if len(components) >= 2:
+        if len(components) >= 2 and any(emp.row.__dict__[c] is not None for c in components):
             parts = _present_sum(emp, components)
             if deductions and abs(gross - (parts - deductions)) <= ARITHMETIC_TOLERANCE:
                 deducted_inside = True
@@ -176,6 +178,10 @@ def check_arithmetic(
                 emp,
                 "；".join(problems) + "。可能有未识别的工资项目或计算错误，请核对工资表",
             )
+    if F.NET_PAY in ctx.present and F.INCOME_TAX not in ctx.present:
+        ctx.notes.append(
+            "没有个人所得税列，未核对实发工资（实发 = 应发 - 社保公积金 - 个税 - 扣款）"
+        )
     for (file, sheet_name), columns in sorted(unexplained_sheets.items()):
         names = "、".join(c.split(" ", 1)[-1] for c in columns)
         ctx.notes.append(
@@ -189,6 +195,7 @@ def check_arithmetic(
 
 
 ARITHMETIC = Rule(
+    labour_relation=False,
     id="DATA.ARITHMETIC",
     title="工资数额对不上",
     area=Area.PAY,

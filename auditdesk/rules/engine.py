@@ -110,6 +110,8 @@ class EmployeeMonth:
     """The payroll says this is a part-timer (非全日制): hourly minimum, no SI/HF except work injury."""
     leave_unknown: bool
     """``ratio`` < 1 comes from absent days the file cannot classify (no paid-leave figure)."""
+    maybe_retired: bool = False
+    """A woman past the 50 schedule but not the 55 one: retired if hers is a worker's post."""
 
 
 @dataclass
@@ -155,6 +157,14 @@ class RuleContext:
         """
         r = emp.row
         level = severity or rule.severity
+        if rule.labour_relation:
+            # past the statutory age the relation may have ended (retired) or go on (弹性延迟退休):
+            # whatever the rule found rests on that
+            fact = RETIREMENT_FACT if emp.retired else WOMEN_POST_FACT if emp.maybe_retired else ""
+            if fact and fact not in depends_on:
+                depends_on = "；".join(f for f in (fact, depends_on) if f)
+            if emp.retired:
+                level = Severity.INFO
         if depends_on and level.rank < Severity.MEDIUM.rank:
             level = Severity.MEDIUM  # nothing that rests on an unstated fact is 高
         return PayrollFinding(
@@ -175,7 +185,13 @@ class RuleContext:
             legal_basis=list(rule.legal_basis),
             amount=None if amount is None else money(amount),
             caveat="；".join(
-                c for c in (caveat, emp.ratio_note, HIDDEN_ROW if r.hidden else "") if c
+                c
+                for c in (
+                    caveat,
+                    emp.ratio_note if rule.pro_rated else "",
+                    HIDDEN_ROW if r.hidden else "",
+                )
+                if c
             ),
             source_file=r.source_file,
             source_sheet=r.source_sheet,
@@ -184,6 +200,8 @@ class RuleContext:
 
 
 HIDDEN_ROW = "该行在企业的工资表中被隐藏"
+RETIREMENT_FACT = "是否已退休或办理了弹性延迟退休"
+WOMEN_POST_FACT = "女职工的岗位是工人岗位（50 岁退休）还是管理、专业技术岗位（55 岁）"
 
 Check = Callable[["Rule", RuleContext, list[EmployeeMonth]], Iterable[PayrollFinding]]
 
@@ -204,6 +222,11 @@ class Rule:
     remedy: str = ""
     money_kind: MoneyKind | None = None
     """What the rule's amounts are (a finding may say otherwise)."""
+    labour_relation: bool = True
+    """The rule presumes a labour relation (not for the age and data rules): past the statutory
+    retirement age its findings become info, depending on retirement or flexible delay."""
+    pro_rated: bool = False
+    """The rule uses the month's pay-day share (``EmployeeMonth.ratio``): its findings say how."""
     test: str = ""
     """The statute's test the rule applies, in a sentence (README rule table)."""
 
@@ -272,32 +295,63 @@ def _ratio(row: PayrollRow, start: date, end: date) -> tuple[Decimal, str, bool]
     if scheduled and attended is not None and scheduled > 0:
         leave = row.paid_leave_days
         counted = attended + (leave or ZERO)
-        if hired is not None and hired[0] < min(ONE, counted / scheduled):
-            # hired inside the month: a schedule counted from the hire date says nothing of
-            # the paid days before it (e.g. the October holidays): the 计薪日 share is the lower
-            return hired[0], hired[1], False
-        if counted >= scheduled:
-            return ONE, "", False
-        if leave is None:
-            return (
-                counted / scheduled,
-                (
-                    f"出勤 {_days(attended)}/{_days(scheduled)} 天，按比例折算；"
-                    "如缺勤为带薪假（年休假、婚假、病假等），不应折算，请核实"
-                ),
-                True,
-            )
-        return (
-            counted / scheduled,
-            (
-                f"按出勤 {_days(attended)} 天 + 带薪假 {_days(leave)} 天、应出勤 {_days(scheduled)} 天，"
-                f"即 {_days(counted)}/{_days(scheduled)} 折算（其余天数按本人原因未提供劳动计）"
-            ),
-            False,
+        share, from_hire, paid_holidays, holidays = _schedule_basis(
+            start, end, row.hire_date, scheduled
         )
+        # statutory holidays are paid days (计薪日): added on both sides when the schedule
+        # counts working days only — to the days worked, only those he was employed on
+        days, due = counted + paid_holidays, scheduled + holidays
+        if days >= due and share == ONE:
+            return ONE, "", False
+        att = min(ONE, days / due)
+        ratio = att * share  # a schedule counted from the hire date: also the share employed
+        basis = (
+            f"出勤 {_days(attended)} 天"
+            + (f" + 带薪假 {_days(leave)} 天" if leave else "")
+            + (f" + 法定节假日 {paid_holidays} 天" if paid_holidays else "")
+            + f"、应计薪 {_days(due)} 天，即 {_days(days)}/{_days(due)}"
+            + (
+                f"，自 {row.hire_date:%m-%d} 入职（{hired[1] if hired else ''}）"
+                if from_hire
+                else ""
+            )
+            + "，按比例折算"
+        )
+        if leave is None and counted < scheduled:  # absent days, not holidays before the hire
+            return ratio, basis + "；如缺勤为带薪假（年休假、婚假、调休等），不应折算，请核实", True
+        return ratio, basis, False
     if hired is not None:
         return hired[0], hired[1], False
     return ONE, "", False
+
+
+@cache
+def _schedule_basis(
+    start: date, end: date, hire: date | None, scheduled: Decimal
+) -> tuple[Decimal, bool, int, int]:
+    """How a row's 应出勤 reads: (share of the month employed that the schedule leaves out,
+    whether the schedule counts from the hire date, statutory holidays the employee was employed
+    on, statutory holidays in the scheduled span).
+
+    A hire inside the month whose schedule is nearer the working days from the hire date than the
+    whole month's is a schedule from the hire date: the 计薪日 share employed applies on top.
+    Statutory holidays are paid days: added to both sides, when the schedule counts working days
+    only (not already 21.75-style) — to the days worked only those on which he was employed.
+    """
+    try:
+        work_all, hol_all = workcal.pay_days(start, end)
+        if hire is not None and start < hire <= end:
+            work_from, hol_from = workcal.pay_days(hire, end)
+            if abs(scheduled - work_from) < abs(scheduled - work_all):
+                share, _note = _hire_ratio(start, end, hire)
+                counts_work = scheduled <= work_from
+                return share, True, hol_from * counts_work, hol_from * counts_work
+            counts_work = scheduled <= work_all
+            return ONE, False, hol_from * counts_work, hol_all * counts_work
+    except workcal.CalendarUnavailable:
+        return ONE, False, 0, 0
+    counts_work = scheduled <= work_all
+    return ONE, False, hol_all * counts_work, hol_all * counts_work
 
 
 @cache
@@ -364,6 +418,7 @@ def derive(rows: Sequence[PayrollRow], params: RegionParams) -> list[EmployeeMon
         # a part-timer is paid by the hour: no monthly minimum to pro-rate
         ratio, note, leave_unknown = (ONE, "", False) if part_time else _ratio(row, start, end)
         retired, retirement_note = _retired(ident, row.period, params, retire_cache)
+        maybe_retired = not retired and _past_women_50(ident, row.period, params, retire_cache)
         gross = values["gross_pay"]
         ot_pay = values["ot_pay"] or ZERO
         hf = values["housing_fund_employee"]
@@ -379,7 +434,7 @@ def derive(rows: Sequence[PayrollRow], params: RegionParams) -> list[EmployeeMon
             EmployeeMonth(
                 row, employee_key(row), ident, start, end, ratio, note, gross, ot_pay, excluded, si,
                 si == ZERO, hf, retired, retirement_note, normal, eligible, ot_hours,
-                part_time, leave_unknown,
+                part_time, leave_unknown, maybe_retired,
             )
         )  # fmt: skip
     return out
@@ -406,6 +461,21 @@ def _retired(
     if _year_month(period) > (y, m):
         return True, f"已于 {y}-{m:02d} 达到法定退休年龄（{age}）"
     return False, ""
+
+
+def _past_women_50(
+    ident: IdInfo | None, period: str, params: RegionParams, cache: dict[str, tuple[int, int, str]]
+) -> bool:
+    """A woman past the statutory age of the 50 schedule (worker posts)."""
+    if ident is None or ident.birth is None or ident.male is not False:
+        return False
+    key = "w50:" + ident.number
+    known = cache.get(key)
+    if known is None:
+        schedule = params.retirement["women_50"]
+        y, m = schedule.retirement_month(ident.birth)
+        known = cache[key] = (y, m, "")
+    return _year_month(period) > known[:2]
 
 
 def present_fields(rows: Sequence[PayrollRow]) -> frozenset[PayrollField]:

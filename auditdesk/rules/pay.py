@@ -12,6 +12,7 @@ from auditdesk.models.payroll import PayrollFinding
 from auditdesk.rules import calendar as workcal
 from auditdesk.rules.engine import (
     ONE,
+    RETIREMENT_FACT,
     ZERO,
     EmployeeMonth,
     F,
@@ -21,7 +22,6 @@ from auditdesk.rules.engine import (
     pay_deadline,
     yuan,
 )
-from auditdesk.rules.social_insurance import RETIREMENT_FACT
 
 TOLERANCE = Decimal("1.00")
 """Rounding slack for overtime pay (one yuan), as the facts file's formula prescribes."""
@@ -165,6 +165,7 @@ def _part_time_min_wage(
 
 
 MIN_WAGE = Rule(
+    pro_rated=True,
     id="PAY.MIN_WAGE",
     title="工资低于最低工资标准",
     area=Area.PAY,
@@ -214,6 +215,26 @@ def _holiday_hours(emp: EmployeeMonth, hours: Decimal) -> tuple[Decimal, Decimal
         return hours, ZERO
     cap = HOLIDAY_SHIFT_HOURS * dates
     return (hours, ZERO) if hours <= cap else (cap, hours - cap)
+
+
+def _probable_extra(
+    emp: EmployeeMonth,
+    monthly: Decimal,
+    share: Decimal,
+    hours_per_month: Decimal,
+    weighted: Decimal,
+    floor_due: Decimal,
+) -> tuple[Decimal, Decimal] | None:
+    """(estimated base, overtime due on it) when an estimate of the contract wage — 70 % of the
+    normal full-attendance wage, or base + post pay — asks more than the minimum-wage floor."""
+    full = emp.normal_wage or ZERO
+    if ZERO < emp.ratio < ONE and not emp.leave_unknown:
+        full = full / emp.ratio
+    estimate = max(
+        monthly, share * full, (emp.row.base_pay or ZERO) + (emp.row.position_pay or ZERO)
+    )
+    due = estimate / hours_per_month * weighted
+    return (estimate, due) if due > floor_due + TOLERANCE else None
 
 
 def check_ot_underpaid(
@@ -274,6 +295,18 @@ def check_ot_underpaid(
             if rest > ZERO:
                 message += f"；休息日加班如未安排补休，另应付 {yuan(all_due - sure_due)}"
             yield ctx.finding(rule, emp, message, amount=sure_due - paid, caveat=caveat)
+            if contract is None or contract <= ZERO:
+                extra = _probable_extra(emp, monthly, share, hours_per_month, weighted, all_due)
+                if extra is not None:
+                    estimate, extra_due = extra
+                    yield ctx.finding(
+                        rule, emp,
+                        f"此外可能还少付——请核实劳动合同约定的工资：如劳动合同未约定工资，按正常出勤工资"
+                        f"的 70% 或基本工资加岗位工资估算加班基数 {yuan(estimate)}，应付 {yuan(extra_due)}，"
+                        f"比以最低工资为基数多 {yuan(extra_due - all_due)}",
+                        amount=extra_due - all_due, severity=Severity.MEDIUM, caveat=caveat,
+                        depends_on=CONTRACT_WAGE_FACT,
+                    )  # fmt: skip
             continue
         if paid < all_due - TOLERANCE:
             yield ctx.finding(
@@ -475,6 +508,7 @@ def check_deduction_cap(
 
 
 DEDUCTION_CAP = Rule(
+    pro_rated=True,
     id="PAY.DEDUCTION_CAP",
     title="工资扣款超过法定限额",
     area=Area.PAY,

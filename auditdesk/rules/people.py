@@ -10,9 +10,19 @@ from decimal import Decimal
 from auditdesk.models.common import Area
 from auditdesk.models.finding import MoneyKind, Severity
 from auditdesk.models.payroll import PayrollFinding
-from auditdesk.rules.engine import ZERO, EmployeeMonth, F, Rule, RuleContext, add_months, cite, yuan
+from auditdesk.rules.engine import (
+    RETIREMENT_FACT,
+    ZERO,
+    EmployeeMonth,
+    F,
+    Rule,
+    RuleContext,
+    add_months,
+    cite,
+    yuan,
+)
 from auditdesk.rules.ids import birthday
-from auditdesk.rules.social_insurance import RETIREMENT_FACT, is_part_time, past_retirement
+from auditdesk.rules.social_insurance import is_part_time, past_retirement
 
 CHILD_FINE_PER_MONTH = Decimal(5000)
 WINDOW_READING = "按入职满一个月的次日起算至满一年的前一日；各地裁判对起止日可能相差一天"
@@ -165,6 +175,7 @@ def check_child(
 
 
 CHILD_LABOR = Rule(
+    labour_relation=False,
     id="AGE.CHILD_LABOR",
     title="使用童工",
     area=Area.ONBOARDING,
@@ -222,6 +233,7 @@ def check_minor(
 
 
 MINOR_WORKER = Rule(
+    labour_relation=False,
     id="AGE.MINOR_WORKER",
     title="使用未成年工",
     area=Area.ONBOARDING,
@@ -273,6 +285,7 @@ def check_retirement(
 
 
 PAST_RETIREMENT = Rule(
+    labour_relation=False,
     id="AGE.PAST_RETIREMENT",
     title="已达法定退休年龄",
     area=Area.ONBOARDING,

@@ -14,6 +14,7 @@ from auditdesk.models.common import Area
 from auditdesk.models.finding import MoneyKind, Severity
 from auditdesk.models.payroll import PayrollFinding
 from auditdesk.rules.engine import (
+    RETIREMENT_FACT,
     SI_COLUMNS,
     ZERO,
     EmployeeMonth,
@@ -33,9 +34,6 @@ def is_part_time(emp: EmployeeMonth) -> bool:
     非全日制/小时工/兼职/钟点工, or hours and an hourly rate within 24 hours a week). Never guessed
     from low pay (facts file §1.10)."""
     return emp.part_time
-
-
-RETIREMENT_FACT = "是否已退休或办理了弹性延迟退休"
 
 
 FLEXIBLE_DELAY_FROM = (2025, 1)

@@ -135,11 +135,16 @@ def test_holiday_hours_count_triple() -> None:
 
 def test_holiday_hours_beyond_the_months_statutory_dates_are_rest_day_hours() -> None:
     # 56 h in October 2025: 4 dates x 8 h = 32 h at 300 %, the other 24 h are rest days
-    [found] = check("PAY.OT_UNDERPAID", row(period="2025-10", base_pay=D(3000), gross_pay=D(3000),
-                                            ot_pay=D(0), ot_hours_holiday=D(56)))  # fmt: skip
+    found, extra = check("PAY.OT_UNDERPAID", row(period="2025-10", base_pay=D(3000),
+                                                 gross_pay=D(3000), ot_pay=D(0),
+                                                 ot_hours_holiday=D(56)))  # fmt: skip
     assert found.severity is Severity.HIGH
     assert found.amount == (D(2740) / 174 * 3 * 32).quantize(D("0.01"))  # 1,511.72 definite
     assert "另应付" in found.message  # + 2,740/174 x 2 x 24 = 755.86 unless time off in lieu
+    # on base pay 3,000 as the contract wage: (3,000 - 2,740)/174 x (3 x 32 + 2 x 24) = 215.17 more
+    assert extra.severity is Severity.MEDIUM
+    assert extra.certainty is Certainty.DEPENDS
+    assert extra.amount == ((D(3000) - D(2740)) / 174 * (3 * 32 + 2 * 24)).quantize(D("0.01"))
 
 
 def test_holiday_hours_in_a_month_without_statutory_dates_are_rest_day_hours() -> None:
@@ -250,3 +255,59 @@ def test_minimum_wage_past_retirement_asks_retired_or_flexible_delay() -> None:
     assert found.certainty is Certainty.DEPENDS
     assert "弹性延迟退休" in found.message
     assert "已不属于劳动关系" not in found.message
+
+
+# ------------------------------------------------------------------ second break-it pass
+def test_past_retirement_every_labour_rule_is_info_to_verify() -> None:
+    old = row(period="2025-10", id_number=born(date(1964, 6, 15)), ot_hours_workday=D(40),
+              ot_hours_holiday=D(8), ot_pay=D(0), gross_pay=D(6000),
+              pay_date=date(2025, 12, 10), **NO_DEDUCTIONS)  # fmt: skip
+    for rule in ("PAY.OT_UNDERPAID", "PAY.LATE"):
+        for f in check(rule, old):
+            assert f.severity is Severity.INFO, rule
+            assert "弹性延迟退休" in f.depends_on
+
+
+def test_a_woman_between_the_50_and_55_schedules_is_never_high() -> None:
+    # born 1972-01: retired in 2022 on a worker's post (50), not before 2027 on a cadre post (55)
+    woman = row(period="2025-08", id_number=born(date(1972, 1, 15), male=False),
+                gross_pay=D(2000), **NO_DEDUCTIONS)  # fmt: skip
+    [found] = check("PAY.MIN_WAGE", woman)
+    assert found.severity is Severity.MEDIUM
+    assert "岗位" in found.depends_on
+
+
+def test_hire_inside_the_month_and_absences_combine() -> None:
+    # hired 2025-11-17: 10 working days from the hire (share 10/20), 8 attended of them:
+    # 2,740 x 10/20 x 8/10 = 1,096 <= 1,200: no high finding (at most the leave prompt)
+    r = row(period="2025-11", hire_date=date(2025, 11, 17), scheduled_days=D(10),
+            attended_days=D(8), gross_pay=D(1200), **NO_DEDUCTIONS)  # fmt: skip
+    assert all(f.severity is not Severity.HIGH for f in check("PAY.MIN_WAGE", r))
+
+
+def test_absences_in_a_full_month_keep_the_statutory_holidays_paid() -> None:
+    # October 2025: 18 working days + 4 statutory holidays; 15 attended:
+    # 2,740 x (15 + 4)/(18 + 4) = 2,366.36 > 2,300: 66.36 definite
+    r = row(period="2025-10", scheduled_days=D(18), attended_days=D(15), paid_leave_days=D(0),
+            gross_pay=D(2300), **NO_DEDUCTIONS)  # fmt: skip
+    [found] = check("PAY.MIN_WAGE", r)
+    assert found.severity is Severity.HIGH
+    assert found.amount == D("66.36")
+    assert "19/22" in found.caveat
+
+
+def test_the_floor_finding_and_the_probable_remainder_both_show() -> None:
+    # 2025-12, base 8,000, 10 h workday overtime unpaid: floor 2,740/174 x 15 = 236.21 definite;
+    # on base pay 8,000: 689.66, so 453.45 more is probable
+    r = row(period="2025-12", base_pay=D(8000), gross_pay=D(8000), ot_hours_workday=D(10),
+            ot_pay=D(0), **NO_DEDUCTIONS)  # fmt: skip
+    sure, probable = check("PAY.OT_UNDERPAID", r)
+    assert (sure.severity, sure.amount) == (Severity.HIGH, D("236.21"))
+    assert (probable.severity, probable.amount) == (Severity.MEDIUM, D("453.45"))
+
+
+def test_late_pay_does_not_carry_the_minimum_wage_pro_rating() -> None:
+    r = row(period="2025-10", hire_date=date(2025, 10, 16), scheduled_days=None,
+            attended_days=None, pay_date=date(2025, 12, 10))  # fmt: skip
+    [late] = check("PAY.LATE", r)
+    assert "计薪日" not in late.caveat
