@@ -144,6 +144,15 @@ def run_child(code: str, path: Path, source: Path | None = None) -> dict[str, fl
     return result
 
 
+def compare(code: str, path: Path, baseline: Path, rounds: int) -> tuple[float, float]:
+    """Median seconds of ``code`` run by the baseline checkout and by this one, alternately."""
+    pairs = [(run_child(code, path, baseline), run_child(code, path)) for _ in range(rounds)]
+    return (
+        statistics.median(a["seconds"] for a, _ in pairs),
+        statistics.median(b["seconds"] for _, b in pairs),
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=60_000)
@@ -188,24 +197,15 @@ def main() -> int:
         "rules_run": int(checked[0]["rules_run"]),
     }
     if args.baseline is not None:
-        pairs = [
-            (run_child(CHILD_IMPORT, path, args.baseline), run_child(CHILD_IMPORT, path))
-            for _ in range(max(args.repeat, 5))
-        ]
-        old = statistics.median(a["seconds"] for a, _ in pairs)
-        new = statistics.median(b["seconds"] for _, b in pairs)
+        rounds = max(args.repeat, 5)
+        old, new = compare(CHILD_IMPORT, path, args.baseline, rounds)
         figures["baseline_import_median_s"] = round(old, 2)
         figures["import_median_s"] = round(new, 2)
         figures["change_vs_baseline"] = f"{(new / old - 1) * 100:+.1f}%"
-        checks = [
-            (run_child(CHILD_RULES, path, args.baseline), run_child(CHILD_RULES, path))
-            for _ in range(max(args.repeat, 5))
-        ]
-        old_c = statistics.median(a["seconds"] for a, _ in checks)
-        new_c = statistics.median(b["seconds"] for _, b in checks)
-        figures["baseline_import_and_rules_median_s"] = round(old_c, 2)
-        figures["import_and_rules_median_s"] = round(new_c, 2)
-        figures["rules_change_vs_baseline"] = f"{(new_c / old_c - 1) * 100:+.1f}%"
+        old, new = compare(CHILD_RULES, path, args.baseline, rounds)
+        figures["baseline_import_and_rules_median_s"] = round(old, 2)
+        figures["import_and_rules_median_s"] = round(new, 2)
+        figures["rules_change_vs_baseline"] = f"{(new / old - 1) * 100:+.1f}%"
     print(json.dumps(figures, indent=2))
     ok_time, ok_mem = figures["time_ratio"] <= 1.5, figures["memory_ratio"] <= 2.0
     ok_rules = figures["import_and_rules_ratio"] <= 2.0
