@@ -10,7 +10,7 @@ from typing import Any
 
 from auditdesk.models.payroll import SkipReason
 from auditdesk.payroll import values
-from auditdesk.payroll.mapping import is_known_header, normalize_header, suggest
+from auditdesk.payroll.mapping import TAX_PERIOD, is_known_header, normalize_header, suggest
 
 HEADER_SCAN_ROWS = 30
 MIN_RECOGNISED = 3
@@ -341,7 +341,6 @@ class PeriodGuess:
 _PERIOD_LABEL = re.compile(
     r"(所属期间|所属月份|工资月份|薪资月份|薪资期间|发放月份|核算月份|计薪月份|期间|月份)\s*[:：]"
 )
-_TAX_PERIOD = re.compile(r"税款所属|申报期|纳税期|缴款期")
 _PAY_TITLE = re.compile(r"工资|薪资|薪酬|薪金|工薪|发放")
 
 
@@ -358,7 +357,7 @@ def sheet_period(
     """
     lines: list[list[str]] = [
         [_text(v) for v in row if _text(v) and not _STAMP.search(_text(v))
-         and not _TAX_PERIOD.search(_text(v))]
+         and not TAX_PERIOD.search(_text(v))]
         for row in title_rows
     ]  # fmt: skip
     cells_near_first = [cell for line in reversed(lines) for cell in line]

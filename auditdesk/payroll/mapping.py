@@ -290,9 +290,10 @@ _TAX_BASE = re.compile(
     r"|子女教育|继续教育|住房贷款利息|住房租金|赡养老人|婴幼儿照护"
 )
 _CONTRIBUTION_BASE = re.compile(r"基数|缴费工资")
-_TAX_PERIOD = re.compile(
-    r"税款所属|所属税期|税款期|申报月份|申报期|扣缴月份|扣缴期|纳税月份|纳税期"
+TAX_PERIOD = re.compile(
+    r"税款所属|所属税期|税款期|申报月份|申报期|扣缴月份|扣缴期|纳税月份|纳税期|缴款期"
 )
+"""A tax period (税款所属期…): never the work month, as a column or as a line above the table."""
 _DEDUCTION_TOTAL = re.compile(
     r"^(个人)?(应扣|应缴|应扣除|应减|应扣款|代扣代缴|代扣|代缴|减项)"
     r"(合计|小计|总计|总额|部分|项目|金额|款项|款|额|工资|数|费用)*$"
@@ -350,7 +351,7 @@ def exclusions(parts: Sequence[str] | str) -> list[Exclusion]:
         found.append(Exclusion.CONTRIBUTION_BASE)
     if _deduction_total(texts):
         found.append(Exclusion.DEDUCTION_TOTAL)
-    if any(_TAX_PERIOD.search(f) for f in forms):
+    if any(TAX_PERIOD.search(f) for f in forms):
         found.append(Exclusion.TAX_PERIOD)
     return found
 
