@@ -35,10 +35,11 @@ FINDING_SHAPE = """\
  "money_at_stake":"1234.50" 或 null, "status":"open|in_progress|fixed_pending|verified_closed|refused",
  "status_label":"待整改", "owner":"", "due_date":"2026-04-30" 或 null, "dismissed":false,
  "dismissed_reason":null, "dismissed_by":null, "dismissed_at":null, "subjects":["E0041"] 或 null,
+ "payroll_state":null 或 "changed"（采纳后工资表重新导入，核查结果已变）或 "gone"（已不再出现）,
  "created_at":…, "updated_at":…}"""
 
 
-def finding_json(f: Finding) -> dict[str, Any]:
+def finding_json(f: Finding, payroll_state: str | None = None) -> dict[str, Any]:
     data = dump(f)
     data.update(
         ref=short_ref(f.id),
@@ -46,17 +47,25 @@ def finding_json(f: Finding) -> dict[str, Any]:
         severity_label=f.severity.label,
         status_label=f.status.label,
         dismissed=f.dismissed,
+        payroll_state=payroll_state,
     )
     return {"ref": data.pop("ref"), **data}
 
 
-def _line(f: Finding) -> str:
+PAYROLL_STATE_TEXT = {
+    "changed": "  【采纳后工资表已变更，请复核】",
+    "gone": "  【工资表中已无此问题，请复核】",
+}
+
+
+def _line(f: Finding, payroll_state: str | None = None) -> str:
     state = f"已剔除：{f.dismissed_reason}" if f.dismissed else f.status.label
     due = f"  期限 {f.due_date}" if f.due_date else ""
     money = ""
     if f.money_at_stake is not None and "合计" not in f.title:
         money = f"  涉及 {format_money(f.money_at_stake)}"
-    return f"{short_ref(f.id)}  [{f.severity.label}] [{state}]  {f.title}{due}{money}"
+    warning = PAYROLL_STATE_TEXT.get(payroll_state or "", "")
+    return f"{short_ref(f.id)}  [{f.severity.label}] [{state}]  {f.title}{due}{money}{warning}"
 
 
 def _resolve(ws: Workspace, args: argparse.Namespace) -> Finding:
@@ -86,7 +95,7 @@ def cmd_gather(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from auditdesk.services import audits, followups, visit
+    from auditdesk.services import audits, followups, payroll, visit
 
     with open_workspace(args) as ws:
         audits.get_audit(ws, args.audit)  # a wrong id is an error, not an empty list
@@ -95,11 +104,12 @@ def cmd_list(args: argparse.Namespace) -> int:
             if args.open
             else visit.list_findings(ws, args.audit)
         )
+        stale = payroll.stale_findings(ws, args.audit)
     if args.json:
-        emit_json([finding_json(f) for f in found])
+        emit_json([finding_json(f, stale.get(f.id)) for f in found])
         return EXIT_OK
     for f in found:
-        print(_line(f))
+        print(_line(f, stale.get(f.id)))
     if not found:
         print("没有未关闭的问题。" if args.open else "该体检还没有问题。")
     return EXIT_OK

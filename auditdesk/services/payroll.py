@@ -343,6 +343,23 @@ def adoption_states(ws: Workspace, audit_id: str, review: PayrollReview) -> dict
     return states
 
 
+def stale_findings(
+    ws: Workspace, audit_id: str, review: PayrollReview | None = None
+) -> dict[str, str]:
+    """Adopted payroll findings that today's payroll no longer supports as adopted: finding id →
+    ``changed`` (the payroll was re-imported and the group's content differs) or ``gone`` (the
+    group no longer appears). Unchanged findings and checklist findings are absent. ``review``
+    is computed when not given (that runs the rules: call it off the GUI thread)."""
+    with ws.store.read() as tx:
+        adopted = [f for f in tx.list_findings(audit_id)
+                   if f.origin is FindingOrigin.PAYROLL and f.payroll_hash and not f.dismissed]  # fmt: skip
+    if not adopted:
+        return {}
+    review = review or review_audit(ws, audit_id)
+    states = {f.id: adopted_state(f.payroll_hash, review.group(f.origin_ref)) for f in adopted}
+    return {fid: state for fid, state in states.items() if state}
+
+
 def filter_findings(
     findings: Sequence[PayrollFinding],
     *,

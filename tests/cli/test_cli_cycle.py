@@ -196,3 +196,28 @@ def test_other_user_errors(cli: CliRunner, audit_with_findings: Any) -> None:
     user_error(cli("audit", "start", "--company", "x", "--auditor", "陈静:法官"), "无效")
     # the answer words are those of the item's scale
     user_error(cli("audit", "answer", a, "RUL.HANDBOOK", "是"), "答案只能是")
+
+
+def test_findings_list_marks_an_adopted_finding_whose_payroll_changed(
+    cli: CliRunner, tmp_path: Any
+) -> None:
+    from tests.builders.payroll_files import SheetSpec, id_number, write_xlsx
+
+    a = ok(cli("audit", "start", "--company",
+               ok(cli("company", "add", "--name", "上海重导测试有限公司", "--json"))["id"],
+               "--json"))["id"]  # fmt: skip
+    header = ["工号", "姓名", "身份证号", "基本工资", "应发工资"]
+    person = ["E001", "张三", id_number("31011419900101123")]
+    path = tmp_path / "7月.xlsx"
+    write_xlsx(path, [SheetSpec("2025-07", [header, [*person, 2000, 2000]], text_columns=[2])])
+    ok(cli("payroll", "import", "--audit", a, str(path), "--json"))
+    ok(cli("findings", "adopt", "--audit", a, "--group", "PAY.MIN_WAGE@2025-07", "--json"))
+    [before] = ok(cli("findings", "list", "--audit", a, "--json"))
+    assert before["payroll_state"] is None
+    write_xlsx(path, [SheetSpec("2025-07", [header, [*person, 2500, 2500]], text_columns=[2])])
+    ok(cli("payroll", "import", "--audit", a, str(path), "--json"))
+    [after] = ok(cli("findings", "list", "--audit", a, "--json"))
+    assert after["payroll_state"] == "changed"
+    assert after["money_at_stake"] == before["money_at_stake"]  # marked, not silently changed
+    text = cli("findings", "list", "--audit", a)
+    assert "采纳后工资表已变更" in text.stdout

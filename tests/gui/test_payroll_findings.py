@@ -104,3 +104,39 @@ def test_an_adopted_group_is_marked(qtbot: Any, dialog: PayrollFindingsDialog) -
     rows = dialog.groups.rows()
     position = next(i for i, g in enumerate(rows) if g.ref == group.ref)
     assert dialog.groups.data(dialog.groups.index(position, column)) == "已转为问题"
+
+
+def test_findings_tab_marks_an_adopted_payroll_finding_after_a_changed_reimport(
+    qtbot: Any, ctx: AppContext, ws: Workspace, tmp_path: Any
+) -> None:
+    from auditdesk.gui.audit.findings_tab import FindingsTab
+    from tests.builders.payroll_files import SheetSpec, id_number, write_xlsx
+
+    company = companies.add_company(ws, CompanyInput(name="上海测试机械有限公司"))
+    audit = audits.start_audit(ws, company.id)
+    header = ["工号", "姓名", "身份证号", "基本工资", "应发工资"]
+    person = ["E001", "张三", id_number("31011419900101123")]
+    path = tmp_path / "7月.xlsx"
+    write_xlsx(path, [SheetSpec("2025-07", [header, [*person, 2000, 2000]], text_columns=[2])])
+    payroll.import_payroll(ws, audit.id, [path])
+    [group] = [g for g in payroll.review_audit(ws, audit.id).groups if g.rule == "PAY.MIN_WAGE"]
+    finding = payroll.adopt_group(ws, audit.id, group)
+
+    tab = FindingsTab(ctx, audit.id)
+    qtbot.addWidget(tab)
+    qtbot.waitUntil(lambda: tab.payroll_states is not None, timeout=10000)
+    assert tab.payroll_states == {}
+    assert tab.payroll_warning.text() == ""
+
+    # the company sends a corrected file for the same month: the finding is not changed, it is marked
+    write_xlsx(path, [SheetSpec("2025-07", [header, [*person, 2500, 2500]], text_columns=[2])])
+    payroll.import_payroll(ws, audit.id, [path])
+    tab.reload()
+    qtbot.waitUntil(lambda: bool(tab.payroll_states), timeout=10000)
+    assert tab.payroll_states == {finding.id: "changed"}
+    source = next(c for c in range(tab.model.columnCount()) if tab.model.headerData(
+        c, Qt.Orientation.Horizontal) == "来源")  # fmt: skip
+    assert "工资表已变更" in tab.model.data(tab.model.index(0, source))
+    tab.table.selectRow(0)
+    assert "工资表已重新导入" in tab.payroll_warning.text()
+    assert tab.title.text() == finding.title  # the finding itself still says what it said

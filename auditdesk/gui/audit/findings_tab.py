@@ -37,9 +37,10 @@ from auditdesk.gui.table_model import (
     RecordTableModel,
 )
 from auditdesk.gui.widgets import read_only_table, stretch
+from auditdesk.gui.worker import JobRunner
 from auditdesk.models.common import Area
 from auditdesk.models.finding import Finding, RectificationStatus, Severity, kind_label
-from auditdesk.services import followups, visit
+from auditdesk.services import followups, payroll, visit
 
 ALL = "（全部）"
 NO_DATE = QDate(2000, 1, 1)
@@ -60,6 +61,13 @@ FINDING_COLUMNS: list[ColumnSpec[Finding]] = [
     ColumnSpec("状态", lambda f: "已剔除" if f.dismissed else f.status.label),
     ColumnSpec("来源", lambda f: f.origin.label),
 ]
+PAYROLL_STATE_TEXT = {"changed": "工资表已变更", "gone": "工资表中已无此问题"}
+PAYROLL_WARNING = {
+    "changed": "注意：此问题采纳后工资表已重新导入，核查结果已有变化。"
+    "问题本身未改动，请打开“工资核查…”复核后再出具文书。",
+    "gone": "注意：重新导入的工资表中已不再出现此问题。"
+    "问题本身未改动，请打开“工资核查…”复核后再出具文书。",
+}
 
 
 class FindingFilter(RecordProxyModel):
@@ -88,7 +96,12 @@ class FindingsTab(QWidget):
         super().__init__(parent)
         self.ctx, self.audit_id = ctx, audit_id
         self.by = ""
-        self.model: RecordTableModel[Finding] = RecordTableModel(FINDING_COLUMNS, parent=self)
+        self.payroll_states: dict[str, str] | None = None
+        """Adopted payroll findings the re-imported payroll no longer supports as adopted
+        (finding id → changed|gone); ``None`` while the check runs in the worker."""
+        columns = [*FINDING_COLUMNS[:-1], ColumnSpec("来源", self._source_text)]
+        self.model: RecordTableModel[Finding] = RecordTableModel(columns, parent=self)
+        self.runner = JobRunner(self, ctx.pool)
         self.proxy = FindingFilter(self)
         self.proxy.setSourceModel(self.model)
         self.table = read_only_table()
@@ -147,6 +160,9 @@ class FindingsTab(QWidget):
         self.basis.setWordWrap(True)
         self.dismissed_note = QLabel("")
         self.dismissed_note.setWordWrap(True)
+        self.payroll_warning = QLabel("")
+        self.payroll_warning.setWordWrap(True)
+        self.payroll_warning.setStyleSheet("color: #B45309;")
         form = QFormLayout()
         form.addRow("问题", self.title)
         form.addRow("事实", self.facts)
@@ -171,6 +187,7 @@ class FindingsTab(QWidget):
         self.history = QListWidget()
         self.history.setMaximumHeight(110)
         editor = QVBoxLayout()
+        editor.addWidget(self.payroll_warning)
         editor.addLayout(form)
         editor.addWidget(self.dismissed_note)
         editor.addLayout(actions)
@@ -196,8 +213,37 @@ class FindingsTab(QWidget):
     def reload(self, keep: str | None = None) -> None:
         current = self.selected()
         keep = keep or (current[0].id if current else None)
-        self.model.set_rows(visit.list_findings(self.ctx.ws, self.audit_id))
+        findings = visit.list_findings(self.ctx.ws, self.audit_id)
+        self.model.set_rows(findings)
         self._select(keep)
+        self._check_payroll(findings)
+
+    def _source_text(self, f: Finding) -> str:
+        state = (self.payroll_states or {}).get(f.id)
+        return f"{f.origin.label}（{PAYROLL_STATE_TEXT[state]}）" if state else f.origin.label
+
+    def _check_payroll(self, findings: list[Finding]) -> None:
+        """Compare adopted payroll findings with today's payroll, off the GUI thread (it runs
+        the rules); the table and the editor then mark the ones whose payroll changed."""
+        if not any(f.payroll_hash for f in findings):
+            self._payroll_checked({})
+            return
+        self.payroll_states = None
+
+        def work(progress: object, cancel: object) -> dict[str, str]:
+            return payroll.stale_findings(self.ctx.ws, self.audit_id)
+
+        self.runner.start(work, title="核对工资表", show_dialog=False,
+                          on_finished=self._payroll_checked,
+                          on_failed=lambda exc: self._payroll_checked({}))  # fmt: skip
+
+    def _payroll_checked(self, states: dict[str, str]) -> None:
+        self.payroll_states = states
+        if states:
+            top, bottom = self.model.index(0, 0), self.model.index(
+                self.model.rowCount() - 1, self.model.columnCount() - 1)  # fmt: skip
+            self.model.dataChanged.emit(top, bottom)
+        self._show()
 
     def _select(self, finding_id: str | None) -> None:
         for r in range(self.proxy.rowCount()):
@@ -228,6 +274,9 @@ class FindingsTab(QWidget):
             w.setEnabled(f is not None)
         self.merge_button.setEnabled(len(chosen) >= 2)
         self.history.clear()
+        state = (self.payroll_states or {}).get(f.id) if f is not None else None
+        self.payroll_warning.setText(PAYROLL_WARNING[state] if state else "")
+        self.payroll_warning.setVisible(bool(state))
         if f is None:
             return
         self.title.setText(f.title)
