@@ -70,6 +70,8 @@ class ReportData:
     """An image object the renderer made from a PNG (docxtpl InlineImage), or None."""
     moves: dict[str, Any] = field(default_factory=dict)
     """Finding id → its latest rectification move (for the 跟诊记录)."""
+
+
 NO_CONSEQUENCE = "依法可能被责令改正，并承担相应的行政或民事责任。"
 """Only for a finding made before findings carried their item's own consequence (and not filled
 by the migration: a payroll finding not adopted again, an item missing from its snapshot)."""

@@ -96,7 +96,9 @@ def test_the_whole_cycle_through_the_cli(cli: CliRunner) -> None:
     assert (edited["title"], edited["severity"], edited["due_date"], edited["owner"]) == (
         "未制定员工手册", "high", "2026-04-30", "刘敏（人事经理）")  # fmt: skip
     assert edited["remedy"] == "制定员工手册并经民主程序公示"
-    edited = ok(cli("findings", "edit", handbook["ref"], "--consequence", "处分依据不足。", "--json"))
+    edited = ok(
+        cli("findings", "edit", handbook["ref"], "--consequence", "处分依据不足。", "--json")
+    )
     assert edited["consequence"] == "处分依据不足。"
 
     # dismiss with a reason, then restore
