@@ -19,6 +19,7 @@ MANIFEST = "checklists.toml"
 FIELD_LABELS = {
     "id": "编号",
     "question": "问题",
+    "finding": "问题表述",
     "guidance": "检查指引",
     "scale": "答题方式",
     "severity": "严重程度",
@@ -45,12 +46,14 @@ FIELD_LABELS = {
 
 @dataclass(frozen=True)
 class ChecklistProblem:
-    """One problem in a checklist file, located as precisely as we can."""
+    """One problem in a checklist file, located as precisely as we can. A ``warning`` does not
+    stop the file from loading (an organisation's item without a finding statement)."""
 
     file: str
     message: str
     line: int | None = None
     item_id: str | None = None
+    warning: bool = False
 
     def __str__(self) -> str:
         where = self.file
@@ -74,6 +77,8 @@ class ChecklistError(AuditDeskError):
 class LoadResult:
     library: ChecklistLibrary
     skipped: list[ChecklistProblem] = field(default_factory=list)
+    warnings: list[ChecklistProblem] = field(default_factory=list)
+    """Custom files that loaded but lack something, e.g. finding statements."""
 
 
 # ------------------------------------------------------------------ locating lines
@@ -113,6 +118,8 @@ def _describe(error: Any) -> str:
         return f"{label}不能为空"
     if kind == "string_too_short":
         return f"{label}过短或为空"
+    if kind == "string_too_long":
+        return f"{label}不能超过 {error.get('ctx', {}).get('max_length', '')} 个字"
     if kind == "value_error":
         return str(error.get("ctx", {}).get("error", error["msg"]))
     return f"{label}：{error['msg']}"
@@ -142,10 +149,22 @@ def _read_toml(path: Path, problems: list[ChecklistProblem]) -> tuple[dict[str, 
         return None
 
 
+NO_STATEMENT = (
+    "合规检查项缺少问题表述（finding），即报告中的问题标题，应写成查明的事实，"
+    "如“规章制度中设有罚款条款”（不超过 40 个字）"
+)
+
+
 def read_module(
     path: Path, *, custom: bool = False
 ) -> tuple[ChecklistModule | None, list[ChecklistProblem]]:
-    """Parse and validate one module file; every item is checked, not just the first bad one."""
+    """Parse and validate one module file; every item is checked, not just the first bad one.
+
+    A compliance item without a finding statement is an error in a shipped file; in the
+    organisation's own file (``custom``) it is a warning and the question stands in, so files
+    written before statements existed keep loading. Returns the module (``None`` on any error)
+    and the problems, warnings included.
+    """
     problems: list[ChecklistProblem] = []
     parsed = _read_toml(path, problems)
     if parsed is None:
@@ -162,12 +181,20 @@ def read_module(
         end = headers[index + 1] if index + 1 < len(headers) else None
         item_id = raw.get("id") if isinstance(raw, dict) else None
         try:
-            items.append(ChecklistItem.model_validate(raw))
+            item = ChecklistItem.model_validate(raw)
         except ValidationError as exc:
             for err in exc.errors():
                 key = next((str(p) for p in err["loc"] if not isinstance(p, int)), None)
                 line = _key_line(text, key, start or 1, end) if key and start else None
                 problems.append(ChecklistProblem(path.name, _describe(err), line or start, item_id))
+            continue
+        items.append(item)
+        if item.scale is Scale.COMPLIANCE and not item.finding:
+            line = _key_line(text, "question", start, end) if start else None
+            message = NO_STATEMENT + ("；暂以检查问题作为报告中的问题标题" if custom else "")
+            problems.append(
+                ChecklistProblem(path.name, message, line or start, item.id, warning=custom)
+            )
     header = {k: v for k, v in data.items() if k != "items"}
     try:
         module = ChecklistModule.model_validate(
@@ -182,9 +209,14 @@ def read_module(
                 ChecklistProblem(path.name, _describe(err), _key_line(text, key) if key else None)
             )
         return None, problems
-    if problems:
+    if errors_only(problems):
         return None, problems
     return module, problems
+
+
+def errors_only(problems: Iterable[ChecklistProblem]) -> list[ChecklistProblem]:
+    """The problems that stop a file from loading (not the warnings)."""
+    return [p for p in problems if not p.warning]
 
 
 # ------------------------------------------------------------------ cross-file checks
@@ -293,7 +325,8 @@ def collect(
     list[ChecklistProblem],
     list[ChecklistProblem],
 ]:
-    """Read everything. Returns shipped modules, custom modules, manifest, shipped problems, custom problems."""
+    """Read everything. Returns shipped modules, custom modules, manifest, shipped problems, custom
+    problems (custom warnings included: see ``ChecklistProblem.warning``)."""
     shipped_problems: list[ChecklistProblem] = []
     custom_problems: list[ChecklistProblem] = []
     manifest = _read_manifest(shipped, shipped_problems) or {}
@@ -315,8 +348,8 @@ def collect(
     if custom is not None and custom.is_dir():
         for path in sorted(custom.glob("*.toml")):
             module, found = read_module(path, custom=True)
+            custom_problems += found
             if module is None:
-                custom_problems += found
                 continue
             text = path.read_text(encoding="utf-8")
             clash = check_library(
@@ -348,7 +381,8 @@ def load_library(shipped: Path, custom: Path | None = None) -> LoadResult:
         region=str(manifest.get("region", "shanghai")),
         modules=[*shipped_modules, *custom_modules],
     )
-    return LoadResult(library, custom_problems)
+    warnings = [p for p in custom_problems if p.warning]
+    return LoadResult(library, errors_only(custom_problems), warnings)
 
 
 def validate_module_file(
@@ -360,7 +394,7 @@ def validate_module_file(
         return problems
     others = [m for m in library.modules if m.source != path.name] if library else []
     texts = {path.name: path.read_text(encoding="utf-8")}
-    return [p for p in check_library([*others, module], texts) if p.file == path.name]
+    return problems + [p for p in check_library([*others, module], texts) if p.file == path.name]
 
 
 def scored_items(module: ChecklistModule) -> list[ChecklistItem]:

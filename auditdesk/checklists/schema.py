@@ -7,13 +7,15 @@ import json
 from enum import StrEnum
 from typing import Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from auditdesk.models.audit import AnswerResult
 from auditdesk.models.common import Area
 from auditdesk.models.finding import Citation, Severity
 
 ITEM_ID_PATTERN = r"^[A-Z]{2,5}\.[A-Z0-9_]+$"
+FINDING_MAX_LENGTH = 40
+"""The longest finding statement (问题表述): a heading in every document, not a paragraph."""
 
 
 class Scale(StrEnum):
@@ -78,6 +80,10 @@ class AppliesTo(_Strict):
 class ChecklistItem(_Strict):
     id: str = Field(pattern=ITEM_ID_PATTERN)
     question: str = Field(min_length=4)
+    finding: str = Field(default="", max_length=FINDING_MAX_LENGTH)
+    """The violation stated as a fact (问题表述, e.g. “规章制度中设有罚款条款”): the title of the
+    finding in every document. Required in shipped compliance items (the loader checks); older
+    snapshots and the organisation's own files may lack it (:attr:`statement` falls back)."""
     guidance: str = Field(min_length=4)
     scale: Scale = Scale.COMPLIANCE
     severity: Severity
@@ -89,6 +95,19 @@ class ChecklistItem(_Strict):
     when: Condition | None = None
     applies_to: AppliesTo = Field(default_factory=AppliesTo)
     note: str = ""
+
+    @property
+    def statement(self) -> str:
+        """What a finding from this item is titled: the ``finding`` statement, or the question
+        for an item written before statements existed."""
+        return self.finding or self.question
+
+    @field_validator("finding")
+    @classmethod
+    def _a_fact(cls, value: str) -> str:
+        if any(mark in value for mark in "？?"):
+            raise ValueError("问题表述（finding）应写成查明的事实，不能是问句")
+        return value
 
     @model_validator(mode="after")
     def _complete(self) -> Self:

@@ -190,15 +190,19 @@ def cmd_checklists_validate(args: argparse.Namespace) -> int:
     else:
         with open_workspace(args) as ws:
             count, problems = checklists.validate(ws)
+    errors = [p for p in problems if not p.warning]
     if args.json:
         emit_json({"items": count, "problems": [p.__dict__ for p in problems]})
-    elif problems:
-        print(f"检查清单有 {len(problems)} 处错误：")
-        for problem in problems:
+    elif errors:
+        print(f"检查清单有 {len(errors)} 处错误：")
+        for problem in errors:
             print(f"  {problem}")
     else:
         print(f"校验通过：共 {count} 个检查项。")
-    return EXIT_FAILED_CHECK if problems else EXIT_OK
+    for problem in problems:
+        if problem.warning and not args.json:
+            print(f"  提示：{problem}")
+    return EXIT_FAILED_CHECK if errors else EXIT_OK
 
 
 def _item_json(item: Any, area: Any, module: Any) -> dict[str, Any]:
@@ -256,7 +260,10 @@ def cmd_checklists_import(args: argparse.Namespace) -> int:
 
     with open_workspace(args) as ws:
         module = checklists.import_file(ws, Path(args.file), replace=args.replace)
+        warnings = [w for w in checklists.current_library(ws).warnings if w.file == module.source]
     print(f"已导入自定义清单 {module.source}：{module.title}，{len(module.items)} 项。")
+    for warning in warnings:
+        print(f"提示：{warning}", file=sys.stderr)
     return EXIT_OK
 
 

@@ -32,6 +32,7 @@ FINDING_SHAPE = """\
  "origin_ref":"检查项编号，或 规则@YYYY-MM", "area":"pay", "area_label":"薪酬管理",
  "severity":"critical|high|medium|low|info", "severity_label":"高", "title":…, "facts":…,
  "legal_basis":[{"law":"劳动合同法", "article":"第十条", "excerpt":""}], "remedy":…,
+ "consequence":"该检查项或规则自己的法律后果（旧问题可能为空）",
  "money_at_stake":"1234.50" 或 null, "status":"open|in_progress|fixed_pending|verified_closed|refused",
  "status_label":"待整改", "owner":"", "due_date":"2026-04-30" 或 null, "dismissed":false,
  "dismissed_reason":null, "dismissed_by":null, "dismissed_at":null, "subjects":["E0041"] 或 null,
@@ -213,7 +214,7 @@ def cmd_edit(args: argparse.Namespace) -> int:
     from auditdesk.services import visit
 
     changes: dict[str, Any] = {}
-    for field in ("title", "facts", "severity", "remedy", "owner"):
+    for field in ("title", "facts", "severity", "remedy", "consequence", "owner"):
         value = getattr(args, field)
         if value is not None:
             changes[field] = value
@@ -221,7 +222,8 @@ def cmd_edit(args: argparse.Namespace) -> int:
         changes["due_date"] = args.due
     if not changes:
         raise AuditDeskError(
-            "请至少给出一项要修改的内容（--title、--facts、--severity、--remedy、--due、--owner）。"
+            "请至少给出一项要修改的内容"
+            "（--title、--facts、--severity、--remedy、--consequence、--due、--owner）。"
         )
     with open_workspace(args) as ws:
         finding = _resolve(ws, args)
@@ -363,13 +365,14 @@ def add_findings_commands(
 
     p = fsub.add_parser("edit", parents=[common, json_opt, by, one], help="修改问题（一次保存）",
                         formatter_class=raw, description=_desc(
-        "修改问题的标题、事实、严重程度、整改建议、整改期限或责任人；给出的各项在同一事务中保存，"
+        "修改问题的标题、事实、严重程度、整改建议、法律后果、整改期限或责任人；给出的各项在同一事务中保存，"
         "并记入修改记录。整改状态请用跟诊命令修改。\n\n--json：修改后的问题"))  # fmt: skip
     p.add_argument("--title", help="标题")
     p.add_argument("--facts", help="事实")
     p.add_argument("--severity", type=enum_arg(Severity), metavar="严重程度",
                    help="critical 严重 / high 高 / medium 中 / low 低 / info 提示")  # fmt: skip
     p.add_argument("--remedy", help="整改建议")
+    p.add_argument("--consequence", help="法律后果（报告中的“可能后果”）")
     p.add_argument("--due", type=date_or_none_arg, default=_UNSET, metavar="YYYY-MM-DD|none",
                    help="整改期限；none 清除")  # fmt: skip
     p.add_argument("--owner", help="企业责任人")

@@ -141,6 +141,9 @@ class Finding(Record):
     facts: str = ""
     legal_basis: list[Citation] = Field(default_factory=list)
     remedy: str = ""
+    consequence: str = ""
+    """The legal consequence (法律后果) of this finding: the checklist item's own, or the payroll
+    rule's; editable like the remedy. Empty for findings made before it was carried over."""
     money_at_stake: Money | None = None
     status: RectificationStatus = RectificationStatus.OPEN
     owner: str = ""

@@ -72,6 +72,11 @@ class ReportData:
     """Finding id → its latest rectification move (for the 跟诊记录)."""
 
 
+NO_CONSEQUENCE = "依法可能被责令改正，并承担相应的行政或民事责任。"
+"""Only for a finding made before findings carried their item's own consequence (and not filled
+by the migration: a payroll finding not adopted again, an item missing from its snapshot)."""
+
+
 def severity_text(severity: Severity) -> RichText:
     """Colour and text, so it reads in black and white too: 【高】."""
     return RichText(f"【{severity.label}】", color=SEVERITY_COLORS[severity], bold=True)
@@ -170,9 +175,9 @@ def build_context(data: ReportData, kind: str = "report") -> dict[str, Any]:
             "facts": (f.facts or "—") + _payroll_changed(f, data.payroll),
             "severity": severity_text(f.severity),
             "severity_label": f.severity.label, "area": f.area.label, "basis": _basis(f),
-            "consequence": (f"{kind_label(f.money_kind)}约 {_money(f.money_at_stake)}" if f.money_at_stake else
-                            "依法可能被责令改正、补发或补缴，并承担相应的行政或民事责任"),
-            "amount": _money(f.money_at_stake), "remedy": f.remedy or "—",
+            "consequence": f.consequence or NO_CONSEQUENCE,
+            "amount": f"{kind_label(f.money_kind)}约 {_money(f.money_at_stake)}" if f.money_at_stake else "",
+            "remedy": f.remedy or "—",
             "due": format_date(f.due_date) or "待定", "owner": f.owner or "—", "status": f.status.label,
         }  # fmt: skip
         by_area.setdefault(f.area.label, []).append(entry)

@@ -52,6 +52,11 @@ def check_id(rule: Rule, ctx: RuleContext, emps: list[EmployeeMonth]) -> Iterato
 ID_INVALID = Rule(
     labour_relation=False,
     id="DATA.ID_INVALID",
+    consequence=(
+        "身份证号有误的，职工名册不具备法定内容（劳动合同法实施条例第八条），社保、公积金和个税申"
+        "报可能对应不到本人，童工、未成年工和退休年龄也无法据以核对；职工名册不全的，由劳动行政部"
+        "门责令限期改正，逾期处 2,000 元以上 20,000 元以下的罚款（第三十三条）。"
+    ),
     title="身份证号无效",
     area=Area.ONBOARDING,
     severity=Severity.MEDIUM,
@@ -93,6 +98,10 @@ def check_duplicate(
 DUPLICATE = Rule(
     labour_relation=False,
     id="DATA.DUPLICATE",
+    consequence=(
+        "同一员工同月重复出现的，可能重复发放或漏算工资；发生争议时，企业须以完整、清楚的工资支付"
+        "记录证明已足额支付（工资支付暂行规定第六条），记录不清由企业承担举证不利的后果。"
+    ),
     title="同一员工同月重复出现",
     area=Area.PAY,
     severity=Severity.MEDIUM,
@@ -197,6 +206,10 @@ def check_arithmetic(
 ARITHMETIC = Rule(
     labour_relation=False,
     id="DATA.ARITHMETIC",
+    consequence=(
+        "应发、扣款与实发对不上的，工资支付记录不能证明已足额支付（工资支付暂行规定第六条）；少发"
+        "的部分须补发，发生争议时由企业承担举证不利的后果。"
+    ),
     title="工资数额对不上",
     area=Area.PAY,
     severity=Severity.LOW,

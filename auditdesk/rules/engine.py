@@ -220,6 +220,8 @@ class Rule:
     needs_any: tuple[PayrollField, ...] = ()
     description: str = ""
     remedy: str = ""
+    consequence: str = ""
+    """The legal consequence (法律后果) from the statute, carried to the findings adopted."""
     money_kind: MoneyKind | None = None
     """What the rule's amounts are (a finding may say otherwise)."""
     labour_relation: bool = True

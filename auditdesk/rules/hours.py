@@ -42,6 +42,11 @@ def check_ot_cap(
 
 OT_MONTHLY_CAP = Rule(
     id="HOURS.OT_MONTHLY_CAP",
+    consequence=(
+        "违法延长工作时间的，由劳动行政部门给予警告，责令改正，并可以按受侵害的劳动者每人 100 元"
+        "以上 500 元以下的标准计算处以罚款（劳动法第九十条、劳动保障监察条例第二十五条）；超时部"
+        "分仍须按法定标准支付加班工资。"
+    ),
     title="每月加班超过 36 小时",
     area=Area.HOURS,
     severity=Severity.MEDIUM,

@@ -167,6 +167,11 @@ def _part_time_min_wage(
 MIN_WAGE = Rule(
     pro_rated=True,
     id="PAY.MIN_WAGE",
+    consequence=(
+        "低于最低工资标准的，由劳动行政部门责令限期支付差额；逾期不支付的，按应付金额 50% 以上 10"
+        "0% 以下的标准加付赔偿金（劳动合同法第八十五条）；劳动者可以未足额支付劳动报酬为由解除劳"
+        "动合同并要求经济补偿。"
+    ),
     title="工资低于最低工资标准",
     area=Area.PAY,
     severity=Severity.HIGH,
@@ -361,6 +366,11 @@ def check_ot_underpaid(
 
 OT_UNDERPAID = Rule(
     id="PAY.OT_UNDERPAID",
+    consequence=(
+        "少付的加班工资须补发；由劳动行政部门责令限期支付，逾期不支付的，按应付金额 50% 以上 100%"
+        " 以下的标准加付赔偿金（劳动合同法第八十五条）；劳动者可以未足额支付劳动报酬为由解除劳动"
+        "合同并要求经济补偿。"
+    ),
     title="加班费低于法定标准",
     area=Area.PAY,
     severity=Severity.HIGH,
@@ -440,6 +450,11 @@ def check_late(rule: Rule, ctx: RuleContext, emps: list[EmployeeMonth]) -> Itera
 
 LATE = Rule(
     id="PAY.LATE",
+    consequence=(
+        "未按时支付工资的，由劳动行政部门责令限期支付，逾期不支付的，按应付金额 50% 以上 100% 以"
+        "下的标准加付赔偿金（劳动合同法第八十五条）；劳动者可以未及时足额支付劳动报酬为由解除劳动"
+        "合同并要求经济补偿。"
+    ),
     title="工资未按时足额支付",
     area=Area.PAY,
     severity=Severity.HIGH,
@@ -510,6 +525,11 @@ def check_deduction_cap(
 DEDUCTION_CAP = Rule(
     pro_rated=True,
     id="PAY.DEDUCTION_CAP",
+    consequence=(
+        "赔偿经济损失的扣款每月超过当月工资 20%，或扣除后低于最低工资标准的，超出部分属于克扣工资"
+        "，须退还（工资支付暂行规定第十六条）；罚款不是法定可以代扣的项目（第十五条）。扣款如为缺"
+        "勤期间不计发的工资，则不受 20% 限制，只须不低于最低工资。"
+    ),
     title="工资扣款超过法定限额",
     area=Area.PAY,
     severity=Severity.LOW,
@@ -554,6 +574,10 @@ def check_high_temp(
 
 HIGH_TEMP = Rule(
     id="PAY.HIGH_TEMP",
+    consequence=(
+        "6 至 9 月应发高温津贴而未足额发放的，须按每月 300 元补发差额；高温津贴不得以发放清凉饮料"
+        "代替，也不计入最低工资的比较。劳动者可向劳动保障监察机构投诉，由其责令支付。"
+    ),
     title="高温津贴低于标准",
     area=Area.PAY,
     severity=Severity.MEDIUM,

@@ -106,6 +106,11 @@ def check_contract(
 
 CONTRACT_NOT_SIGNED = Rule(
     id="CONTRACT.NOT_SIGNED",
+    consequence=(
+        "超过一个月不满一年未订立书面劳动合同的，应自用工满一个月的次日起至补订前一日，每月向劳动"
+        "者支付二倍工资（额外部分最多 11 个月）；满一年仍未订立的，视为已订立无固定期限劳动合同（"
+        "劳动合同法第八十二条、第十四条第三款，实施条例第六条、第七条）。"
+    ),
     title="未在一个月内订立书面劳动合同",
     area=Area.ONBOARDING,
     severity=Severity.HIGH,
@@ -177,6 +182,12 @@ def check_child(
 CHILD_LABOR = Rule(
     labour_relation=False,
     id="AGE.CHILD_LABOR",
+    consequence=(
+        "使用童工的，由劳动保障行政部门按每使用一名童工每月 5,000 元的标准处以罚款（不满一个月按"
+        "一个月计）；责令限期送回而逾期未送回的，自责令之日起按每人每月 10,000 元处罚，并可吊销营"
+        "业执照（禁止使用童工规定第六条）。未按规定核验身份、保存录用登记和核查材料的，处 10,000 "
+        "元罚款（第四条、第八条）。"
+    ),
     title="使用童工",
     area=Area.ONBOARDING,
     severity=Severity.CRITICAL,
@@ -235,6 +246,11 @@ def check_minor(
 MINOR_WORKER = Rule(
     labour_relation=False,
     id="AGE.MINOR_WORKER",
+    consequence=(
+        "未办理未成年工使用登记、未按期安排健康检查或安排禁忌作业的，由劳动行政部门责令改正并依法"
+        "处罚；对未成年工造成损害的，应当承担赔偿责任。安排加班、夜班的禁止性条文尚待核实，按待核"
+        "实处理。"
+    ),
     title="使用未成年工",
     area=Area.ONBOARDING,
     severity=Severity.MEDIUM,
@@ -287,6 +303,11 @@ def check_retirement(
 PAST_RETIREMENT = Rule(
     labour_relation=False,
     id="AGE.PAST_RETIREMENT",
+    consequence=(
+        "劳动者达到法定退休年龄或开始依法享受基本养老保险待遇的，劳动合同终止（劳动合同法第四十四"
+        "条、实施条例第二十一条）；继续用工的一般按劳务关系处理，报酬、工时和伤害保障须书面约定，"
+        "否则发生伤害时企业可能承担人身损害赔偿责任。是否已退休或弹性延迟退休须核实。"
+    ),
     title="已达法定退休年龄",
     area=Area.ONBOARDING,
     severity=Severity.INFO,

@@ -152,6 +152,12 @@ ESTIMATE_CAVEAT = "缴费基数应为职工上年度月平均工资，金额为�
 
 SI_NOT_PAID = Rule(
     id="SI.NOT_PAID",
+    consequence=(
+        "未办理社会保险登记的，责令限期改正，逾期处应缴社会保险费数额 1 倍以上 3 倍以下的罚款（社"
+        "会保险法第八十四条）；未按时足额缴纳的，责令限期缴纳或补足，自欠缴之日起按日加收 0.05% "
+        "的滞纳金，逾期仍不缴纳的处欠缴数额 1 倍以上 3 倍以下的罚款（第八十六条）。不缴社保的约定"
+        "无效，劳动者可解除劳动合同并要求经济补偿。"
+    ),
     title="未缴纳社会保险",
     area=Area.SOCIAL_INSURANCE,
     severity=Severity.HIGH,
@@ -231,6 +237,10 @@ def check_si_base(
 
 SI_BASE_BELOW_FLOOR = Rule(
     id="SI.BASE_BELOW_FLOOR",
+    consequence=(
+        "按低于下限的基数缴费属于未足额缴纳社会保险费，须补缴差额，并自欠缴之日起按日加收 0.05% "
+        "的滞纳金；逾期仍不缴纳的，处欠缴数额 1 倍以上 3 倍以下的罚款（社会保险法第八十六条）。"
+    ),
     title="社保缴费基数低于下限",
     area=Area.SOCIAL_INSURANCE,
     severity=Severity.MEDIUM,
@@ -303,6 +313,10 @@ def check_hf_not_paid(
 
 HF_NOT_PAID = Rule(
     id="HF.NOT_PAID",
+    consequence=(
+        "未办理住房公积金缴存登记或未按月缴存的，由住房公积金管理中心责令限期办理或缴存；逾期仍不"
+        "缴存的，可以申请人民法院强制执行。职工可向住房公积金管理中心投诉要求补缴。"
+    ),
     title="未缴存住房公积金",
     area=Area.SOCIAL_INSURANCE,
     severity=Severity.MEDIUM,

@@ -13,6 +13,7 @@ from auditdesk.checklists.loader import (
     ChecklistProblem,
     LoadResult,
     collect,
+    errors_only,
     load_library,
     read_module,
     validate_module_file,
@@ -40,7 +41,8 @@ def current_library(ws: Workspace) -> LoadResult:
 def validate(
     ws: Workspace | None, paths: Sequence[Path] = ()
 ) -> tuple[int, list[ChecklistProblem]]:
-    """Validate checklist files; returns (items checked, problems).
+    """Validate checklist files; returns (items checked, problems). Problems with ``warning`` set
+    (an organisation's item without a finding statement) do not stop a file from loading.
 
     Without ``paths``: the shipped library and the organisation's folder. A path may be a library
     folder (with ``checklists.toml``), a folder of custom files, or one custom ``.toml`` file.
@@ -78,6 +80,8 @@ def import_file(ws: Workspace, source: Path, *, replace: bool = False) -> Checkl
     """Copy an organisation's checklist file into ``<data>/checklists`` after validating it.
 
     Never touches the shipped files; refuses to overwrite an existing custom file unless ``replace``.
+    Warnings (items without a finding statement) do not stop the import; the CLI and GUI show
+    them from ``current_library(ws).warnings``.
 
     Raises:
         ChecklistError: the file has problems (nothing is copied).
@@ -88,7 +92,7 @@ def import_file(ws: Workspace, source: Path, *, replace: bool = False) -> Checkl
         library = library.model_copy(
             update={"modules": [m for m in library.modules if m.source != source.name]}
         )
-    problems = validate_module_file(source, library)
+    problems = errors_only(validate_module_file(source, library))
     if problems:
         raise ChecklistError(problems)
     target_dir = ws.paths.custom_checklists

@@ -408,6 +408,7 @@ def adopt_group(ws: Workspace, audit_id: str, group: FindingGroup) -> Finding:
             "money_kind": group.money_kind if group.definite_total is not None else None,
             "legal_basis": list(rule.legal_basis),
             "remedy": rule.remedy,
+            "consequence": rule.consequence,
             "subjects": group.persons,
             "payroll_hash": group.content_hash,
         }

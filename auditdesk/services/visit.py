@@ -30,7 +30,9 @@ from auditdesk.services.workspace import Workspace
 from auditdesk.store import Tx
 
 FINDING_RESULTS = (AnswerResult.NON_COMPLIANT, AnswerResult.PARTIAL)
-EDITABLE_FINDING_FIELDS = ("title", "facts", "severity", "remedy", "due_date", "owner")
+EDITABLE_FINDING_FIELDS = (
+    "title", "facts", "severity", "remedy", "consequence", "due_date", "owner",
+)  # fmt: skip
 """Status is not here: rectification moves have rules (``services.followups.move_finding``)."""
 
 
@@ -230,8 +232,30 @@ def history(ws: Workspace, audit_id: str, entity_id: str) -> list[Change]:
 
 
 # ------------------------------------------------------------------ 会诊: findings
+PARTIAL_PREFIX = "部分符合："
+NO_NOTE = "检查记录未写明查见的具体情况，出具文书前请补充。"
+
+
+def finding_facts(answer: Answer) -> str:
+    """The facts of a finding gathered from ``answer``: what the auditor wrote down, marked
+    部分符合 for a partial answer; without a note, a line that asks for the facts. Never the
+    checklist question (the title is the item's finding statement)."""
+    partial = answer.result is AnswerResult.PARTIAL
+    if answer.note.strip():
+        return f"{PARTIAL_PREFIX if partial else ''}{answer.note.strip()}"
+    how = f"经{answer.source.label if answer.source else '核查'}"
+    if partial:
+        return f"{PARTIAL_PREFIX}{how}，部分情况不符合要求；{NO_NOTE}"
+    return f"{how}，不符合要求；{NO_NOTE}"
+
+
 def gather_findings(ws: Workspace, audit_id: str, *, by: str = "") -> list[Finding]:
-    """Create a finding for each 不符合/部分符合 answer that has none yet; return the new ones."""
+    """Create a finding for each 不符合/部分符合 answer that has none yet; return the new ones.
+
+    A finding is titled with its item's finding statement (the same for 部分符合: the facts say
+    部分), its facts are the auditor's note (:func:`finding_facts`), and it carries the item's
+    legal basis, consequence (法律后果) and remedy.
+    """
     walk = load_walk(ws, audit_id)
     created: list[Finding] = []
     now = utcnow()
@@ -243,15 +267,11 @@ def gather_findings(ws: Workspace, audit_id: str, *, by: str = "") -> list[Findi
             if w.answer is None or w.answer.result not in FINDING_RESULTS or w.item.id in have:
                 continue
             item = w.item
-            partial = "（部分符合）" if w.answer.result is AnswerResult.PARTIAL else ""
-            facts = (
-                w.answer.note
-                or f"经{w.answer.source.label if w.answer.source else '核查'}，{item.question}——未达到要求{partial}。"
-            )
             finding = Finding(
                 audit_id=audit_id, origin=FindingOrigin.CHECKLIST, origin_ref=item.id,
-                area=w.area, severity=Severity(item.severity.value), title=item.question[:300],
-                facts=facts, legal_basis=list(item.legal_basis), remedy=item.remedy,
+                area=w.area, severity=Severity(item.severity.value), title=item.statement[:300],
+                facts=finding_facts(w.answer), legal_basis=list(item.legal_basis),
+                remedy=item.remedy, consequence=item.consequence,
             )  # fmt: skip
             tx.insert_finding(finding)
             _log(

@@ -122,6 +122,7 @@ findings = Table(
     Column("subjects", JSON),
     Column("money_kind", String(30)),
     Column("payroll_hash", String(64)),
+    Column("consequence", Text, nullable=False, default="", server_default=""),
 )
 
 checklist_snapshots = Table(

@@ -93,3 +93,21 @@ def test_import_answer_and_score(cli: CliRunner, tmp_path: Path) -> None:
     wrong = cli("audit", "answer", audit_id, "PAY.MIN_WAGE", "yes")
     assert wrong.returncode == 2
     assert "答案只能是：符合、不符合、部分符合、不适用、待核实" in wrong.stderr
+
+
+def test_validate_custom_file_without_statement_warns_but_passes(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    old = tmp_path / "old.toml"
+    old.write_text(
+        'area = "pay"\ntitle = "自定义"\n\n[[items]]\nid = "PAY.OLD"\nquestion = "是否发放过节费？"\n'
+        'guidance = "查看工资表"\nseverity = "low"\nbasis_status = "needs_review"\n'
+        'legal_basis = [{ law = "劳动法", article = "第五十条" }]\nconsequence = "职工可追索。"\n'
+        'remedy = "按制度发放"\n',
+        encoding="utf-8",
+    )
+    done = cli("checklists", "validate", str(old))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "提示：old.toml 第 6 行（PAY.OLD）：合规检查项缺少问题表述（finding）" in done.stdout
+    (warning,) = cli("checklists", "validate", str(old), "--json").json()["problems"]
+    assert warning["warning"] is True

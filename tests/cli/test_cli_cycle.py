@@ -84,6 +84,10 @@ def test_the_whole_cycle_through_the_cli(cli: CliRunner) -> None:
     by_origin = {f["origin_ref"]: f for f in listed}
     handbook, rest = by_origin["RUL.HANDBOOK"], by_origin["HRS.WEEKLY_REST"]
     assert handbook["ref"] == handbook["id"][:8].upper()
+    # stated as a finding, with its item's own consequence; a payroll finding with its rule's
+    assert handbook["title"] == "缺少书面规章制度，或制度未记录版本和生效日期"
+    assert handbook["consequence"].startswith("没有书面制度或版本混乱的")
+    assert by_origin["PAY.MIN_WAGE@2025-07"]["consequence"].startswith("低于最低工资标准的")
 
     # edit one finding (several fields, one command), by its 问题编号 in lower case
     edited = ok(cli("findings", "edit", handbook["ref"].lower(), "--title", "未制定员工手册",
@@ -92,6 +96,10 @@ def test_the_whole_cycle_through_the_cli(cli: CliRunner) -> None:
     assert (edited["title"], edited["severity"], edited["due_date"], edited["owner"]) == (
         "未制定员工手册", "high", "2026-04-30", "刘敏（人事经理）")  # fmt: skip
     assert edited["remedy"] == "制定员工手册并经民主程序公示"
+    edited = ok(
+        cli("findings", "edit", handbook["ref"], "--consequence", "处分依据不足。", "--json")
+    )
+    assert edited["consequence"] == "处分依据不足。"
 
     # dismiss with a reason, then restore
     dismissed = ok(cli("findings", "dismiss", rest["ref"], "--reason", "企业已提供轮休记录",

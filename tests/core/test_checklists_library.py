@@ -51,6 +51,19 @@ def test_every_scored_item_is_complete(library: ChecklistLibrary) -> None:
         assert item.question.endswith("？"), item.id
 
 
+def test_every_scored_item_states_its_finding_as_a_fact(library: ChecklistLibrary) -> None:
+    scored = [i for i in library.items() if i.scale is Scale.COMPLIANCE]
+    assert len(scored) == 95
+    for item in scored:
+        assert item.finding, item.id
+        assert item.statement == item.finding
+        assert 6 <= len(item.finding) <= 40, item.id
+        assert item.finding != item.question, item.id
+        assert not re.search(r"[？?]|是否|吗$", item.finding), item.id
+    gates = [i for i in library.items() if i.scale is Scale.YES_NO]
+    assert all(not i.finding for i in gates)
+
+
 def test_ids_are_stable_ascii_with_area_prefix(library: ChecklistLibrary) -> None:
     prefixes = {
         Area.ONBOARDING: "ONB",

@@ -14,6 +14,7 @@ GOOD_ITEM = """
 [[items]]
 id = "{id}"
 question = "是否按时足额支付工资？"
+finding = "未按时足额支付工资"
 guidance = "查看银行代发记录。"
 severity = "high"
 legal_basis = [{{ law = "劳动法", article = "第五十条" }}]
@@ -69,7 +70,7 @@ def test_duplicate_id_names_both_files(tmp_path: Path) -> None:
         },
     )
     (problem,) = problems_of(folder)
-    assert problem.startswith("b.toml 第 15 行（PAY.A）")
+    assert problem.startswith("b.toml 第 16 行（PAY.A）")
     assert "编号重复：PAY.A 已在 a.toml 中使用" in problem
 
 
@@ -81,7 +82,7 @@ def test_missing_legal_basis(tmp_path: Path) -> None:
         tmp_path / "lib", {"a.toml": module_text(GOOD_ITEM.format(id="PAY.Z"), item)}
     )
     (problem,) = problems_of(folder)
-    assert problem.startswith("a.toml 第 14 行（PAY.A）")
+    assert problem.startswith("a.toml 第 15 行（PAY.A）")
     assert "检查项缺少：法律依据" in problem
 
 
@@ -89,7 +90,7 @@ def test_unknown_severity_points_at_its_line(tmp_path: Path) -> None:
     item = GOOD_ITEM.format(id="PAY.A").replace('severity = "high"', 'severity = "severe"')
     folder = write_library(tmp_path / "lib", {"a.toml": module_text(item)})
     (problem,) = problems_of(folder)
-    assert problem.startswith("a.toml 第 8 行（PAY.A）")
+    assert problem.startswith("a.toml 第 9 行（PAY.A）")
     assert "严重程度的取值“severe”无效" in problem
     assert "'critical'" in problem
 
@@ -126,7 +127,7 @@ def test_toml_syntax_error_gives_line(tmp_path: Path) -> None:
     )
     folder = write_library(tmp_path / "lib", {"a.toml": text})
     (problem,) = problems_of(folder)
-    assert problem.startswith("a.toml 第 12 行")
+    assert problem.startswith("a.toml 第 13 行")
     assert "TOML 语法错误" in problem
 
 
@@ -134,7 +135,7 @@ def test_misspelt_field(tmp_path: Path) -> None:
     item = GOOD_ITEM.format(id="PAY.A").replace("remedy =", "remdy =")
     folder = write_library(tmp_path / "lib", {"a.toml": module_text(item)})
     problems = problems_of(folder)
-    assert any("未知的字段“remdy”" in p and "第 12 行" in p for p in problems)
+    assert any("未知的字段“remdy”" in p and "第 13 行" in p for p in problems)
 
 
 def test_every_bad_item_is_reported_not_just_the_first(tmp_path: Path) -> None:
@@ -204,3 +205,41 @@ def test_shipped_copy_with_one_broken_file(tmp_path: Path) -> None:
     assert len(problems) == 1
     assert "hours.toml" in str(problems[0])
     assert "编号重复：HRS.STANDARD_HOURS" in str(problems[0])
+
+
+def test_shipped_item_without_a_finding_statement_is_an_error(tmp_path: Path) -> None:
+    item = GOOD_ITEM.format(id="PAY.A").replace('finding = "未按时足额支付工资"\n', "")
+    folder = write_library(
+        tmp_path / "lib", {"a.toml": module_text(GOOD_ITEM.format(id="PAY.Z"), item)}
+    )
+    (problem,) = problems_of(folder)
+    assert problem.startswith("a.toml 第 17 行（PAY.A）")  # the question line: add it below
+    assert "缺少问题表述（finding）" in problem
+
+
+@pytest.mark.parametrize(
+    ("statement", "message"),
+    [("是否按时足额支付工资？", "不能是问句"), ("未" * 41, "不能超过 40 个字")],
+)
+def test_finding_statement_is_a_short_fact(tmp_path: Path, statement: str, message: str) -> None:
+    item = GOOD_ITEM.format(id="PAY.A").replace("未按时足额支付工资", statement)
+    folder = write_library(tmp_path / "lib", {"a.toml": module_text(item)})
+    (problem,) = problems_of(folder)
+    assert problem.startswith("a.toml 第 7 行（PAY.A）")
+    assert message in problem
+
+
+def test_custom_item_without_a_statement_loads_with_a_warning(tmp_path: Path) -> None:
+    custom = tmp_path / "custom"
+    custom.mkdir()
+    old = GOOD_ITEM.format(id="PAY.ORG_OLD").replace('finding = "未按时足额支付工资"\n', "")
+    (custom / "old.toml").write_text(module_text(old), encoding="utf-8")
+    result = load_library(shipped_dir("checklists"), custom)
+    item = result.library.item("PAY.ORG_OLD")
+    assert item is not None
+    assert item.statement == "是否按时足额支付工资？"  # the question stands in
+    assert result.skipped == []
+    (warning,) = result.warnings
+    assert warning.warning
+    assert str(warning).startswith("old.toml 第 6 行（PAY.ORG_OLD）")
+    assert "缺少问题表述（finding）" in str(warning)

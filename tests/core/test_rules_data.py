@@ -223,3 +223,11 @@ def test_arithmetic_counts_year_end_bonus_and_absence_deductions() -> None:
                   net_pay=None)  # fmt: skip
     assert run("DATA.ARITHMETIC", bonus) == []
     assert run("DATA.ARITHMETIC", absent) == []
+
+
+def test_every_payroll_rule_states_its_own_legal_consequence() -> None:
+    consequences = [rule.consequence for rule in RULES_BY_ID.values()]
+    assert all(len(c) >= 30 for c in consequences), RULES_BY_ID.keys()
+    assert len(set(consequences)) == len(consequences)  # no boilerplate shared by all rules
+    assert "5,000 元" in RULES_BY_ID["AGE.CHILD_LABOR"].consequence
+    assert "0.05%" in RULES_BY_ID["SI.NOT_PAID"].consequence

@@ -11,6 +11,7 @@ from auditdesk.models.company import CompanyInput
 from auditdesk.models.finding import MoneyKind
 from auditdesk.models.payroll import PayrollField
 from auditdesk.progress import CancelToken
+from auditdesk.rules.catalog import RULES_BY_ID
 from auditdesk.services import audits, companies, payroll
 from auditdesk.services.workspace import Workspace
 from tests.builders.payroll_files import SheetSpec, simple_sheet, write_xlsx
@@ -161,6 +162,8 @@ def test_a_group_becomes_one_report_finding_and_is_refreshed_not_duplicated(
         assert tx.get_finding(finding.id).money_kind is MoneyKind.WAGES_OWED  # stored, read back
     assert "最低工资规定" in finding.legal_basis[0].law
     assert finding.remedy
+    assert finding.consequence == RULES_BY_ID["PAY.MIN_WAGE"].consequence
+    assert "劳动合同法第八十五条" in finding.consequence
     again = payroll.adopt_group(ws, audit.id, group)
     assert again.id == finding.id
     with ws.store.read() as tx:

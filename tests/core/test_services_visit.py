@@ -145,3 +145,39 @@ def test_self_assessment_beside_verified_score(ws: Workspace, audit: Audit) -> N
     assert [(i.id, own, verified) for i, own, verified in comparison.differences] == [
         (items[1].id, AnswerResult.COMPLIANT, AnswerResult.NON_COMPLIANT)
     ]
+
+
+def test_gathered_finding_states_the_finding_not_the_question(ws: Workspace, audit: Audit) -> None:
+    library = visit.load_walk(ws, audit.id).library
+    fines, roster = library.item("RUL.NO_FINES"), library.item("ONB.ROSTER")
+    assert fines is not None
+    assert roster is not None
+    visit.answer_item(ws, audit.id, fines.id, AnswerResult.NON_COMPLIANT,
+                      note="《车间管理规定》第 12 条：迟到一次罚款 50 元", source=AnswerSource.RECORDS)  # fmt: skip
+    visit.answer_item(ws, audit.id, roster.id, AnswerResult.PARTIAL)
+    by_item = {f.origin_ref: f for f in visit.gather_findings(ws, audit.id)}
+    fine = by_item["RUL.NO_FINES"]
+    assert fine.title == "规章制度中设有罚款、扣罚或收取押金等处罚条款"
+    assert fine.facts == "《车间管理规定》第 12 条：迟到一次罚款 50 元"  # what was seen
+    assert fine.consequence == fines.consequence
+    assert fine.consequence.startswith("罚款不属于法定可以代扣的项目")
+    partial = by_item["ONB.ROSTER"]
+    assert partial.title == roster.finding
+    assert partial.consequence == roster.consequence
+    # no note: the facts say what the answer was and ask for the facts, never the question
+    assert partial.facts.startswith("部分符合")
+    assert "请补充" in partial.facts
+    for f in by_item.values():
+        assert "？" not in f.title + f.facts
+        assert roster.question not in f.facts
+    edited = visit.edit_finding(ws, fine.id, {"consequence": "可能被责令改正并退还罚款。"})
+    assert edited.consequence == "可能被责令改正并退还罚款。"
+    assert [c.field for c in visit.history(ws, audit.id, fine.id)][-1] == "consequence"
+
+
+def test_partial_answer_with_a_note_says_partial(ws: Workspace, audit: Audit) -> None:
+    visit.answer_item(ws, audit.id, "ONB.CONTRACT_WRITTEN", AnswerResult.PARTIAL,
+                      note="抽查 20 人，3 人入职满两个月仍未签订合同")  # fmt: skip
+    [finding] = visit.gather_findings(ws, audit.id)
+    assert finding.title == "未在用工之日起一个月内与部分劳动者订立书面劳动合同"
+    assert finding.facts == "部分符合：抽查 20 人，3 人入职满两个月仍未签订合同"

@@ -20,11 +20,14 @@ from auditdesk.store.migrate import migrate
 from auditdesk.store.migrations import LATEST_VERSION, STEPS, Step
 from auditdesk.store.sqlite import create_sqlite_engine
 
+VERSIONS = [0, *(s.version for s in STEPS)]
+"""Every schema version a database can be at (step numbers may have gaps between branches)."""
+
 
 def build_at_version(path: Path, version: int) -> None:
     """A database at ``version``, built by applying the real steps up to it."""
     engine = create_sqlite_engine(path)
-    migrate(engine, where=str(path), steps=STEPS[:version])
+    migrate(engine, where=str(path), steps=[s for s in STEPS if s.version <= version])
     engine.dispose()
 
 
@@ -87,6 +90,10 @@ V2_ROWS = [
     "insert into answers values ('n1','2025-07-02T00:00:00.000000+00:00',"
     "'2025-07-02T00:00:00.000000+00:00','a2','PAY.REMOVED_LATER','non_compliant','旧答案',"
     "'records','王',NULL)",
+    # a checklist finding of the pinned audit: v10 fills its consequence from the snapshot
+    "insert into findings values ('f2','2025-07-02T00:00:00.000000+00:00',"
+    "'2025-07-02T00:00:00.000000+00:00','a2','checklist','PAY.REMOVED_LATER','pay','high',"
+    "'旧版中存在、新版已删除的检查项？','旧答案','[]','补发工资。',NULL,'open','',NULL)",
 ]
 V3_REPORT = {"file": "7月.xlsx", "path": "/x/7月.xlsx", "format": "xlsx", "encoding": "",
              "sha256": "ab" * 32, "sheets": [{"name": "7月", "header_rows": [2], "data_rows": 1}]}  # fmt: skip
@@ -146,13 +153,20 @@ V8_ROWS = [
         for r in V7_ROWS
     ),
 ]
+V10_ROWS = [
+    # v10 added a finding's own consequence
+    *(
+        r[:-1] + ",'企业自写的后果')" if r.startswith("insert into findings") else r
+        for r in V8_ROWS
+    ),
+]
 SEED_SQL: dict[int, list[str]] = {
     0: [], 1: V1_ROWS, 2: V2_ROWS, 3: V3_ROWS, 4: V4_ROWS, 5: V5_ROWS, 6: V6_ROWS, 7: V7_ROWS,
-    8: V8_ROWS,
+    8: V8_ROWS, 10: V10_ROWS,
 }  # fmt: skip
 
 
-@pytest.mark.parametrize("version", range(LATEST_VERSION + 1))
+@pytest.mark.parametrize("version", VERSIONS)
 def test_every_version_upgrades_and_reads_back(tmp_path: Path, version: int) -> None:
     db = tmp_path / DB_FILENAME
     build_at_version(db, version)
@@ -192,6 +206,14 @@ def test_every_version_upgrades_and_reads_back(tmp_path: Path, version: int) -> 
             report = checklists.audit_score(ws, "a2")
             assert report.overall.non_compliant == 1
             assert report.overall.score == 0
+            with ws.store.read() as tx:
+                old_finding = tx.require_finding("f2")
+                [payroll_finding] = tx.list_findings("a1")
+            # the old finding keeps its title; its consequence is its item's, from the snapshot
+            assert old_finding.title == "旧版中存在、新版已删除的检查项？"
+            assert old_finding.consequence == ("企业自写的后果" if version >= 10 else "须补发。")
+            # a payroll finding (no snapshot item) is left empty until re-adopted
+            assert payroll_finding.consequence == ("企业自写的后果" if version >= 10 else "")
         if version >= 3:
             with ws.store.read() as tx:
                 [row] = tx.list_payroll_rows("a2")
@@ -227,7 +249,7 @@ def test_every_version_upgrades_and_reads_back(tmp_path: Path, version: int) -> 
 
 
 def test_seed_sql_covers_every_version() -> None:
-    assert set(SEED_SQL) == set(range(LATEST_VERSION + 1)), "add seed rows for the new version"
+    assert set(SEED_SQL) == set(VERSIONS), "add seed rows for the new version"
 
 
 def test_schema_module_matches_the_migrated_database(template_db: Path) -> None:

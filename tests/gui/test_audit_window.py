@@ -197,11 +197,16 @@ def test_findings_dismiss_needs_a_reason(
 def test_finding_edit_is_saved(window: AuditWindow, ws: Workspace, demo_audit: str) -> None:
     tab = window.findings
     tab.gather()
+    before = next(f for f in visit.list_findings(ws, demo_audit) if f.id == tab.selected()[0].id)
+    assert before.consequence
+    assert tab.consequence.toPlainText() == before.consequence  # the item's own, shown to edit
     tab.owner.setText("人事部 李经理")
     tab.facts.setPlainText("抽查 30 人，3 人未签合同")
+    tab.consequence.setPlainText("须补签合同并支付二倍工资差额。")
     tab.save()
     saved = next(f for f in visit.list_findings(ws, demo_audit) if f.id == tab.selected()[0].id)
     assert saved.owner == "人事部 李经理"
+    assert saved.consequence == "须补签合同并支付二倍工资差额。"
     assert tab.history.count() >= 3  # created, facts, owner
 
 

@@ -150,6 +150,8 @@ class FindingsTab(QWidget):
         for st in RectificationStatus:
             self.status.addItem(st.label, st.value)
         self.remedy = QPlainTextEdit()
+        self.consequence = QPlainTextEdit()
+        self.consequence.setToolTip("报告中的“可能后果”：来自该检查项或工资核查规则，可按本案修改")
         self.due = QDateEdit()
         self.due.setCalendarPopup(True)
         self.due.setDisplayFormat("yyyy-MM-dd")
@@ -168,6 +170,7 @@ class FindingsTab(QWidget):
         form.addRow("事实", self.facts)
         form.addRow("严重程度", self.severity)
         form.addRow("整改建议", self.remedy)
+        form.addRow("法律后果", self.consequence)
         form.addRow("整改期限", self.due)
         form.addRow("负责人", self.owner)
         form.addRow("状态", self.status)
@@ -269,8 +272,8 @@ class FindingsTab(QWidget):
     def _show(self) -> None:
         chosen = self.selected()
         f = chosen[0] if chosen else None
-        for w in (self.title, self.facts, self.severity, self.remedy, self.due, self.owner,
-                  self.status, self.save_button, self.dismiss_button, self.split_button):  # fmt: skip
+        for w in (self.title, self.facts, self.severity, self.remedy, self.consequence, self.due,
+                  self.owner, self.status, self.save_button, self.dismiss_button, self.split_button):  # fmt: skip
             w.setEnabled(f is not None)
         self.merge_button.setEnabled(len(chosen) >= 2)
         self.history.clear()
@@ -284,6 +287,7 @@ class FindingsTab(QWidget):
         self.severity.setCurrentIndex(self.severity.findData(f.severity.value))
         self.status.setCurrentIndex(self.status.findData(f.status.value))
         self.remedy.setPlainText(f.remedy)
+        self.consequence.setPlainText(f.consequence)
         due = f.due_date
         self.due.setDate(QDate(due.year, due.month, due.day) if due else NO_DATE)
         self.owner.setText(f.owner)
@@ -321,6 +325,7 @@ class FindingsTab(QWidget):
             "facts": self.facts.toPlainText(),
             "severity": Severity(self.severity.currentData()),
             "remedy": self.remedy.toPlainText(),
+            "consequence": self.consequence.toPlainText(),
             "due_date": None if due == NO_DATE else due.toPython(),
             "owner": self.owner.text(),
         }
