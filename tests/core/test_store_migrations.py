@@ -24,7 +24,7 @@ from auditdesk.store.sqlite import create_sqlite_engine
 def build_at_version(path: Path, version: int) -> None:
     """A database at ``version``, built by applying the real steps up to it."""
     engine = create_sqlite_engine(path)
-    migrate(engine, where=str(path), steps=STEPS[:version])
+    migrate(engine, where=str(path), steps=[s for s in STEPS if s.version <= version])
     engine.dispose()
 
 
@@ -150,9 +150,17 @@ SEED_SQL: dict[int, list[str]] = {
     0: [], 1: V1_ROWS, 2: V2_ROWS, 3: V3_ROWS, 4: V4_ROWS, 5: V5_ROWS, 6: V6_ROWS, 7: V7_ROWS,
     8: V8_ROWS,
 }  # fmt: skip
+# v11 gave findings their 问题编号 (the last column) and recorded issued documents (出具)
+SEED_SQL[11] = [
+    *(r[:-1] + ",3)" if r.startswith("insert into findings") else r for r in SEED_SQL[max(SEED_SQL)]),
+    "insert into report_issues values ('ri1','2025-07-05T00:00:00.000000+00:00',"
+    "'2025-07-05T00:00:00.000000+00:00','a2','report','体检〔2025〕1号','2025-07-05','王',"
+    '\'{"report": {"number": "体检〔2025〕1号"}}\')',
+]
+VERSIONS = [0, *(s.version for s in STEPS)]
 
 
-@pytest.mark.parametrize("version", range(LATEST_VERSION + 1))
+@pytest.mark.parametrize("version", VERSIONS)
 def test_every_version_upgrades_and_reads_back(tmp_path: Path, version: int) -> None:
     db = tmp_path / DB_FILENAME
     build_at_version(db, version)
@@ -219,6 +227,10 @@ def test_every_version_upgrades_and_reads_back(tmp_path: Path, version: int) -> 
         if version >= 1:
             with ws.store.read() as tx:
                 assert not any(f.dismissed for f in tx.list_findings("a1"))
+                # 问题编号: an older finding is numbered by creation time when the column arrives
+                assert [f.number for f in tx.list_findings("a1")] == [3 if version >= 11 else 1]
+                issued = tx.list_report_issues("a2")
+            assert [i.number for i in issued] == (["体检〔2025〕1号"] if version >= 11 else [])
             backups = list((tmp_path / "backups").glob(f"auditdesk-v{version}-*.db"))
             # A backup is taken only when there is something to migrate.
             assert len(backups) == (1 if version < LATEST_VERSION else 0)
@@ -227,7 +239,7 @@ def test_every_version_upgrades_and_reads_back(tmp_path: Path, version: int) -> 
 
 
 def test_seed_sql_covers_every_version() -> None:
-    assert set(SEED_SQL) == set(range(LATEST_VERSION + 1)), "add seed rows for the new version"
+    assert set(SEED_SQL) == set(VERSIONS), "add seed rows for the new version"
 
 
 def test_schema_module_matches_the_migrated_database(template_db: Path) -> None:
