@@ -228,7 +228,10 @@ def build_report() -> Path:
 
     p(doc, "附录一　受影响的员工月份", "Heading 1")
     p(doc, "{%p if payroll.appendix %}")
-    p(doc, "员工以工号和遮盖的姓名标识；姓名、身份证号、出生日期和个人金额见另附的人员明细（内部资料）。")
+    p(
+        doc,
+        "员工以工号和遮盖的姓名标识；姓名、身份证号、出生日期和个人金额见另附的人员明细（内部资料）。",
+    )
     loop_table(doc, ["工号", "姓名", "月份", "问题"], "e in payroll.appendix",
                ["{{ e.employee }}", "{{ e.name }}", "{{ e.period }}", "{{ e.rule }}"],
                [30, 24, 24, 92])  # fmt: skip

@@ -25,9 +25,9 @@ from auditdesk.cli.base import (
     EXIT_OK,
     EXIT_USER_ERROR,
     ChineseArgumentParser,
+    date_arg,
     dump,
     emit_json,
-    date_arg,
     enum_arg,
     open_workspace,
 )
@@ -305,7 +305,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.audit_id == "issue":
         return cmd_report_issue(args)
     if args.rest:
-        raise AuditDeskError(f"多余的参数：{' '.join(args.rest)}（出具请用 report issue 体检编号 --kind …）")
+        raise AuditDeskError(
+            f"多余的参数：{' '.join(args.rest)}（出具请用 report issue 体检编号 --kind …）"
+        )
     if not args.output:
         raise AuditDeskError("请用 -o 指定输出文件。")
     out_path = Path(args.output)
@@ -325,7 +327,9 @@ def cmd_report(args: argparse.Namespace) -> int:
         emit_json({"file": str(out), "kind": args.kind, "number": number, "draft": number is None
                    and args.kind in ISSUED_KINDS, "annex": str(annex) if annex else None})  # fmt: skip
     else:
-        state = f"（已出具 {number}）" if number else ("（草稿）" if args.kind in ISSUED_KINDS else "")
+        state = (
+            f"（已出具 {number}）" if number else ("（草稿）" if args.kind in ISSUED_KINDS else "")
+        )
         print(f"已生成：{out}{state}")
         if annex:
             print(f"人员明细（内部资料）：{annex}")
@@ -337,7 +341,9 @@ def cmd_report_issue(args: argparse.Namespace) -> int:
     from auditdesk.services import reports
 
     if not args.rest:
-        raise AuditDeskError("用法：auditdesk report issue 体检编号 --kind report|rectification|followup")
+        raise AuditDeskError(
+            "用法：auditdesk report issue 体检编号 --kind report|rectification|followup"
+        )
     audit_id = args.rest[0]
     with open_workspace(args) as ws:
         record = reports.issue(ws, audit_id, args.kind, day=args.date, by=args.by or "")
@@ -350,7 +356,10 @@ def cmd_report_issue(args: argparse.Namespace) -> int:
                    "date": record.issued_on.isoformat(), "by": record.issued_by,
                    "file": str(out) if out else None})  # fmt: skip
     else:
-        print(f"已出具：{record.number}（{record.issued_on:%Y-%m-%d}）" + (f"，已生成 {out}" if out else ""))
+        print(
+            f"已出具：{record.number}（{record.issued_on:%Y-%m-%d}）"
+            + (f"，已生成 {out}" if out else "")
+        )
     return EXIT_OK
 
 
@@ -486,15 +495,24 @@ def build_parser() -> ChineseArgumentParser:
                    choices=["report", "rectification", "followup", "notice", "opinion", "proposal", "ledger",
                             "annex"],
                    help="report 用工体检报告 / rectification 整改建议书 / followup 跟诊记录 / notice 提示函 / "
-                   "opinion 意见书 / proposal 建议书 / ledger 整改台账（.xlsx） / annex 人员明细（内部资料）")  # fmt: skip
+                   "opinion 意见书 / proposal 建议书 / ledger 整改台账（.xlsx） / "
+                   "annex 人员明细（内部资料）")  # fmt: skip
     p.add_argument("--annex", action=argparse.BooleanOptionalAction, default=False,
-                   help="另附人员明细（内部资料：姓名、身份证号、出生日期、个人金额），写在输出文件旁；默认不附")  # fmt: skip
+                   help="另附人员明细（内部资料：姓名、身份证号、出生日期、个人金额），"
+                   "写在输出文件旁；默认不附")  # fmt: skip
     p.add_argument("--draft", action="store_true", help="按当前数据生成草稿（即使已出具）")
-    p.add_argument("--mask-names", action="store_true", help="人员明细中的姓名也只显示姓氏（文书正文一律遮盖）")
+    p.add_argument(
+        "--mask-names", action="store_true", help="人员明细中的姓名也只显示姓氏（文书正文一律遮盖）"
+    )
     p.add_argument("--template", metavar="PATH", help="使用自己的 Word 模板")
-    p.add_argument("--unmasked", action="store_true",
-                   help="人员明细中显示完整身份证号和出生日期（默认遮盖号码、只列年龄）")
-    p.add_argument("--date", type=date_arg, metavar="YYYY-MM-DD", help="出具日期（report issue；默认今天）")
+    p.add_argument(
+        "--unmasked",
+        action="store_true",
+        help="人员明细中显示完整身份证号和出生日期（默认遮盖号码、只列年龄）",
+    )
+    p.add_argument(
+        "--date", type=date_arg, metavar="YYYY-MM-DD", help="出具日期（report issue；默认今天）"
+    )
     p.add_argument("--by", metavar="名字", help="出具人（report issue）")
     p.set_defaults(func=cmd_report)
     return parser

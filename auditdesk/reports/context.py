@@ -267,12 +267,12 @@ def _followup(data: ReportData, day: date) -> dict[str, Any]:
     checked = not_checked = 0
     for f in kept:
         move = data.moves.get(f.id)
-        seen = last is not None and move is not None and move.visit_id == last.id
+        seen = bool(last is not None and move is not None and move.visit_id == last.id)
         closed_before = f.status is RectificationStatus.VERIFIED_CLOSED and not seen
         if seen:
             checked += 1
             outcome = "已整改" if f.status is RectificationStatus.VERIFIED_CLOSED else "未整改到位"
-            status, note = f"{outcome}（{f.status.label}）", move.note or "—"
+            status, note = f"{outcome}（{f.status.label}）", (move.note if move else "") or "—"
         elif closed_before:
             status, note = "此前已核验关闭", "—"
         else:
@@ -323,10 +323,18 @@ def due_text(f: Finding, day: date) -> str:
     """The deadline a document dated ``day`` prints: never a date before ``day``. 立即 findings
     read 立即整改 (with the set date as the latest, when it is later); a date already past reads
     已逾期（原定 …），请立即整改; none set, 待定."""
-    if f.due_date is not None and f.due_date < day and f.status is not RectificationStatus.VERIFIED_CLOSED:
+    if (
+        f.due_date is not None
+        and f.due_date < day
+        and f.status is not RectificationStatus.VERIFIED_CLOSED
+    ):
         return f"已逾期（原定 {format_date(f.due_date)}），请立即整改"
     if is_immediate(f):
-        return f"{IMMEDIATE}（最迟 {format_date(f.due_date)}）" if f.due_date and f.due_date > day else IMMEDIATE
+        return (
+            f"{IMMEDIATE}（最迟 {format_date(f.due_date)}）"
+            if f.due_date and f.due_date > day
+            else IMMEDIATE
+        )
     return format_date(f.due_date) or "待定"
 
 
@@ -339,7 +347,9 @@ def money_text(totals: dict[Any, Decimal]) -> str:
     if owed:
         parts.append(f"应补发、补缴职工的金额：{format_money_by_kind(owed, kind_label)}")
     if other:
-        parts.append(f"另有风险金额（不是欠付职工的款项，各类不可相加）：{format_money_by_kind(other, kind_label)}")
+        parts.append(
+            f"另有风险金额（不是欠付职工的款项，各类不可相加）：{format_money_by_kind(other, kind_label)}"
+        )
     return "，" + "；".join(parts) if parts else ""
 
 

@@ -123,5 +123,7 @@ def annex_context(
         "note": ANNEX_NOTE,
         "rows": rows,
         "more": more,
-        "id_note": "身份证号为完整号码。" if unmasked else "身份证号已遮盖；出生日期不与遮盖的号码并列，改列当月年龄。",
+        "id_note": "身份证号为完整号码。"
+        if unmasked
+        else "身份证号已遮盖；出生日期不与遮盖的号码并列，改列当月年龄。",
     }

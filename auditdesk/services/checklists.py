@@ -157,7 +157,11 @@ def payroll_vetoes(findings: Sequence[Finding]) -> list[str]:
     shown (评分 tab, ``audit score``, the report) so they agree."""
     names = []
     for f in sorted(findings, key=lambda f: f.origin_ref):
-        if f.origin is not FindingOrigin.PAYROLL or f.dismissed or f.severity is not Severity.CRITICAL:
+        if (
+            f.origin is not FindingOrigin.PAYROLL
+            or f.dismissed
+            or f.severity is not Severity.CRITICAL
+        ):
             continue
         rule_id, _, period = f.origin_ref.partition("@")
         rule = RULES_BY_ID.get(rule_id)

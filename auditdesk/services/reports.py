@@ -169,3 +169,32 @@ def export(
                     after=mark_draft if kind in ISSUED_KINDS else None)  # fmt: skip
     progress(3, 3, "完成")
     return result
+
+
+def export_set(
+    ws: Workspace,
+    audit_id: str,
+    out: Path,
+    *,
+    kind: str = "report",
+    issue_now: bool = False,
+    by: str = "",
+    annex: bool = False,
+    draft: bool = False,
+    **options: Any,
+) -> list[Path]:
+    """What 导出文书 does in one call: optionally issue (出具) the document first, write it, and
+    optionally the 内部资料 annex beside it (:func:`annex_path`). ``options`` go to :func:`export`
+    (``template``, ``unmasked``, ``mask_names``, ``chart_png``, ``progress``, ``cancel``).
+    Returns the files written, the document first.
+
+    Raises:
+        AuditDeskError: as :func:`issue` and :func:`export`.
+    """
+    if issue_now:
+        issue(ws, audit_id, kind, by=by)
+    written = [export(ws, audit_id, out, kind=kind, draft=draft and not issue_now, **options)]
+    if annex and kind != "annex":
+        extra = {k: v for k, v in options.items() if k in ("unmasked", "mask_names")}
+        written.append(export(ws, audit_id, annex_path(out), kind="annex", **extra))
+    return written

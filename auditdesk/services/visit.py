@@ -304,7 +304,8 @@ def find_finding(ws: Workspace, ref: str, *, audit_id: str | None = None) -> Fin
         ]
     if audit_id is None and len({f.audit_id for f in matches}) > 1 and code.startswith("W"):
         raise AuditDeskError(
-            f"问题编号 {text} 在多次体检中都有，请用 --audit 指明体检（或给出 8 位编号）。", location=text
+            f"问题编号 {text} 在多次体检中都有，请用 --audit 指明体检（或给出 8 位编号）。",
+            location=text,
         )
     return only_match(matches, text, "问题", where="该体检中" if audit_id else "")
 

@@ -120,7 +120,10 @@ def test_annex_is_internal_and_never_puts_a_birth_date_beside_a_masked_id(
 
 
 def test_redact_masks_ids_names_and_birth_dates() -> None:
-    text = f"E0001（李小明）：出生于 2010-03-01（据身份证号），2025-07 工作时未满 16 周岁（2026-03-01 满 16 周岁），号码 {CHILD_ID}"
+    text = (
+        "E0001（李小明）：出生于 2010-03-01（据身份证号），2025-07 工作时未满 16 周岁"
+        f"（2026-03-01 满 16 周岁），号码 {CHILD_ID}"
+    )
     out = redact(text, {"李小明"})
     assert out == (
         "E0001（李**）：2025-07 工作时未满 16 周岁，号码 "
@@ -269,9 +272,7 @@ def test_no_findings_never_says_all_were_put_right(ws: Workspace, tmp_path: Path
 
 
 # ------------------------------------------------------------------ point 14: 出具 and drafts
-def test_issue_fixes_number_date_and_content(
-    ws: Workspace, audit_id: str, tmp_path: Path
-) -> None:
+def test_issue_fixes_number_date_and_content(ws: Workspace, audit_id: str, tmp_path: Path) -> None:
     draft = _text(reports.export(ws, audit_id, tmp_path / "draft.docx"))
     assert "草稿（未出具，不作正式文书使用）" in draft
     assert "报告编号：（草稿，出具时编号）" in draft

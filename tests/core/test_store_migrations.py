@@ -152,7 +152,10 @@ SEED_SQL: dict[int, list[str]] = {
 }  # fmt: skip
 # v11 gave findings their 问题编号 (the last column) and recorded issued documents (出具)
 SEED_SQL[11] = [
-    *(r[:-1] + ",3)" if r.startswith("insert into findings") else r for r in SEED_SQL[max(SEED_SQL)]),
+    *(
+        r[:-1] + ",3)" if r.startswith("insert into findings") else r
+        for r in SEED_SQL[max(SEED_SQL)]
+    ),
     "insert into report_issues values ('ri1','2025-07-05T00:00:00.000000+00:00',"
     "'2025-07-05T00:00:00.000000+00:00','a2','report','体检〔2025〕1号','2025-07-05','王',"
     '\'{"report": {"number": "体检〔2025〕1号"}}\')',
