@@ -342,7 +342,7 @@ def build_followup_record() -> Path:
     p(doc, "{%p if followup.rows %}")
     loop_table(doc, ["问题编号", "问题", "核查结果", "核验说明", "期限"], "r in followup.rows",
                ["{{ r.no }}", "{{ r.title }}", "{{ r.status }}", "{{ r.note }}", "{{ r.due }}"],
-               [18, 50, 30, 42, 20])  # fmt: skip
+               [17, 46, 28, 36, 33])  # fmt: skip
     p(doc, "{%p else %}")
     p(doc, "本次体检未发现问题。")
     p(doc, "{%p endif %}")
