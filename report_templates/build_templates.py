@@ -201,7 +201,7 @@ def build_report() -> Path:
         "运行规则 {{ payroll.rules_run_count }} 条。{{ payroll.skipped_text }}",
     )
     p(doc, "{%p if payroll.groups %}")
-    loop_table(doc, ["规则", "月份", "人数", "涉及金额", "严重程度"], "g in payroll.groups",
+    loop_table(doc, ["规则", "月份", "人数", "金额（按类别）", "严重程度"], "g in payroll.groups",
                ["{{ g.title }}", "{{ g.period }}", "{{ g.employees }}", "{{ g.total }}", "{{r g.severity }}"],
                [62, 22, 16, 30, 20])  # fmt: skip
     p(doc, "{%p else %}")
@@ -213,7 +213,7 @@ def build_report() -> Path:
 
     p(doc, "五、整改建议与跟诊安排", "Heading 1")
     p(doc, "{%p if findings %}")
-    loop_table(doc, ["序号", "领域", "问题", "法律依据", "整改建议", "期限", "负责人", "状态"],
+    loop_table(doc, ["问题编号", "领域", "问题", "法律依据", "整改建议", "期限", "负责人", "状态"],
                "f in findings",
                ["{{ f.no }}", "{{ f.area }}", "{{ f.title }}", "{{ f.basis }}", "{{ f.remedy }}",
                 "{{ f.due }}", "{{ f.owner }}", "{{ f.status }}"],
@@ -229,11 +229,15 @@ def build_report() -> Path:
     p(doc, "检查人员（签字）：　　　　　　　　　　　企业负责人（签字）：")
     p(doc, "{{ report.union }}　　　　　　　　　　{{ report.date }}")
 
-    p(doc, "附录一　受影响的员工月份（身份证号已遮盖）", "Heading 1")
+    p(doc, "附录一　受影响的员工月份", "Heading 1")
     p(doc, "{%p if payroll.appendix %}")
-    loop_table(doc, ["员工", "姓名", "身份证号", "月份", "问题", "金额"], "e in payroll.appendix",
-               ["{{ e.employee }}", "{{ e.name }}", "{{ e.id_number }}", "{{ e.period }}",
-                "{{ e.rule }}", "{{ e.amount }}"], [18, 16, 48, 18, 46, 24])  # fmt: skip
+    p(
+        doc,
+        "员工以工号和遮盖的姓名标识；姓名、身份证号、出生日期和个人金额见另附的人员明细（内部资料）。",
+    )
+    loop_table(doc, ["工号", "姓名", "月份", "问题"], "e in payroll.appendix",
+               ["{{ e.employee }}", "{{ e.name }}", "{{ e.period }}", "{{ e.rule }}"],
+               [30, 24, 24, 92])  # fmt: skip
     p(doc, "{%p else %}")
     p(doc, "无。")
     p(doc, "{%p endif %}")
@@ -250,6 +254,8 @@ def build_rectification() -> Path:
     doc = new_document()
     title = doc.add_paragraph("整改建议书", style="Title")
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    number = doc.add_paragraph("{{ report.number }}")
+    number.alignment = WD_ALIGN_PARAGRAPH.CENTER
     p(doc, "{{ company.name }}：")
     p(
         doc,
@@ -257,7 +263,7 @@ def build_rectification() -> Path:
         "现将尚未整改的问题及整改建议告知如下，请于期限内整改，并将整改情况书面反馈。",
     )
     p(doc, "{%p if findings %}")
-    loop_table(doc, ["序号", "问题", "法律依据", "整改建议", "期限"], "f in findings",
+    loop_table(doc, ["问题编号", "问题", "法律依据", "整改建议", "期限"], "f in findings",
                ["{{ f.no }}", "{{ f.title }}", "{{ f.basis }}", "{{ f.remedy }}", "{{ f.due }}"],
                [12, 46, 34, 50, 18])  # fmt: skip
     p(doc, "{%p else %}")
@@ -330,22 +336,23 @@ def build_followup_record() -> Path:
     doc = new_document()
     title = doc.add_paragraph("跟诊记录", style="Title")
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    number = doc.add_paragraph("{{ report.number }}")
+    number.alignment = WD_ALIGN_PARAGRAPH.CENTER
     p(doc, "受检单位：{{ company.name }}")
     p(doc, "原体检：{{ audit.title }}（{{ audit.dates }}）")
     p(doc, "跟诊日期：{{ followup.date }}　　跟诊人员：{{ audit.auditors }}")
-    p(
-        doc,
-        "核验情况：共 {{ followup.total }} 项，已核验关闭 {{ followup.closed }} 项，"
-        "尚未整改到位 {{ followup.open }} 项。",
-    )
+    p(doc, "核验情况：{{ followup.summary }}")
     p(doc, "{%p if followup.rows %}")
-    loop_table(doc, ["序号", "问题", "状态", "核验说明", "期限"], "r in followup.rows",
+    loop_table(doc, ["问题编号", "问题", "核查结果", "核验说明", "期限"], "r in followup.rows",
                ["{{ r.no }}", "{{ r.title }}", "{{ r.status }}", "{{ r.note }}", "{{ r.due }}"],
-               [12, 56, 22, 50, 20])  # fmt: skip
+               [17, 46, 28, 36, 33])  # fmt: skip
     p(doc, "{%p else %}")
-    p(doc, "无。")
+    p(doc, "本次体检未发现问题。")
     p(doc, "{%p endif %}")
     p(doc, "{{ followup.next }}")
+    p(doc, "")
+    p(doc, "{{ followup.sign_company }}")
+    p(doc, "{{ followup.sign_checkers }}")
     p(doc, "")
     for text in ("{{ report.union }}", "{{ report.date }}"):
         para = doc.add_paragraph(text)
@@ -355,11 +362,42 @@ def build_followup_record() -> Path:
     return out
 
 
+def build_annex() -> Path:
+    """人员明细（内部资料）: the personal data the report leaves out, as a separate document."""
+    doc = new_document()
+    header = doc.sections[0].header.paragraphs[0]
+    header.text = "{{ annex.mark }}"
+    header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    mark = doc.add_paragraph("{{ annex.mark }}")
+    mark.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    mark.runs[0].bold = True
+    title = doc.add_paragraph("用工体检报告附件：受影响员工明细", style="Title")
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p(doc, "受检单位：{{ company.name }}　　报告编号：{{ report.number }}")
+    p(doc, "{{ annex.note }}{{ annex.id_note }}")
+    p(doc, "{%p if annex.rows %}")
+    loop_table(doc, ["工号", "姓名", "身份证号", "出生日期/年龄", "月份", "问题", "金额"], "e in annex.rows",
+               ["{{ e.employee }}", "{{ e.name }}", "{{ e.id_number }}", "{{ e.birth }}", "{{ e.period }}",
+                "{{ e.rule }}", "{{ e.amount }}"], [16, 16, 38, 22, 16, 30, 22])  # fmt: skip
+    p(doc, "{{ annex.more }}")
+    p(doc, "{%p else %}")
+    p(doc, "无受影响的员工。")
+    p(doc, "{%p endif %}")
+    p(doc, "")
+    for text in ("{{ report.union }}", "{{ report.date }}"):
+        para = doc.add_paragraph(text)
+        para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    out = HERE / "personal_annex.docx"
+    doc.save(out)
+    return out
+
+
 if __name__ == "__main__":
     made = [
         build_report(),
         build_rectification(),
         build_followup_record(),
+        build_annex(),
         *(build_letter(k) for k in ("notice", "opinion", "proposal")),
     ]
     for path in made:

@@ -6,7 +6,9 @@ For every shown compliance item that has a scored answer, the item's weight is i
 不适用, 待核实 and unanswered items are left out of both sums (and counted, so coverage is visible).
 The overall score applies the same formula to all areas' items together (not an average of area
 scores). Rating: ≥ 90 优, ≥ 75 良, ≥ 60 中, otherwise 差; any critical item answered 不符合 is a veto
-(一票否决) and makes the rating 差 whatever the score.
+(一票否决) and makes the rating 差 whatever the score, and so is a critical finding of the payroll
+review kept in the report (child labour): :func:`with_vetoes` adds those. Vetoes are named by what
+the reader knows — the item's question, the payroll rule's title — never by an internal id.
 """
 
 from __future__ import annotations
@@ -71,6 +73,9 @@ class ScoreReport(BaseModel):
     overall: ScoreLine
     rating: str
     veto_items: list[str]
+    """What vetoes the rating, in words: ``检查项“…”不符合``, ``工资表核查：使用童工（2025-07）``."""
+    veto_ids: list[str] = []
+    """The checklist item ids among the vetoes (for code; never printed)."""
 
 
 def _line(
@@ -111,10 +116,10 @@ def _line(
 
 
 def rating_for(score: Decimal | None, vetoed: bool) -> str:
-    if score is None:
-        return "未评分"
     if vetoed:
         return "差"
+    if score is None:
+        return "未评分"
     return next(label for floor, label in RATING_BANDS if score >= floor)
 
 
@@ -139,10 +144,31 @@ def score_audit(
         lines.append(_line(module.area, module.area.label, area_items, answers))
     overall = _line(None, "总体", shown, answers)
     veto = [
-        i.id
+        i
         for i in shown
         if i.severity is Severity.CRITICAL and answers.get(i.id) is AnswerResult.NON_COMPLIANT
     ]
     return ScoreReport(
-        areas=lines, overall=overall, rating=rating_for(overall.score, bool(veto)), veto_items=veto
+        areas=lines,
+        overall=overall,
+        rating=rating_for(overall.score, bool(veto)),
+        veto_items=[veto_name(i) for i in veto],
+        veto_ids=[i.id for i in veto],
+    )
+
+
+def veto_name(item: ChecklistItem) -> str:
+    """How a vetoing checklist item is named in the report, the 评分 tab and the CLI."""
+    return f"检查项“{item.question.rstrip('？?')}”不符合"
+
+
+def with_vetoes(report: ScoreReport, names: Iterable[str]) -> ScoreReport:
+    """``report`` with further vetoes (critical payroll findings, named in words): the rating is
+    差 when there is any, as for a critical checklist item answered 不符合."""
+    extra = [n for n in names if n not in report.veto_items]
+    if not extra:
+        return report
+    vetoes = [*report.veto_items, *extra]
+    return report.model_copy(
+        update={"veto_items": vetoes, "rating": rating_for(report.overall.score, True)}
     )

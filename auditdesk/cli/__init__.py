@@ -25,6 +25,7 @@ from auditdesk.cli.base import (
     EXIT_OK,
     EXIT_USER_ERROR,
     ChineseArgumentParser,
+    date_arg,
     dump,
     emit_json,
     enum_arg,
@@ -40,6 +41,7 @@ from auditdesk.formatting import format_date
 from auditdesk.models.audit import AnswerResult
 from auditdesk.models.common import field_errors
 from auditdesk.models.company import CompanyInput
+from auditdesk.models.report import ISSUED_KINDS
 
 log = logging.getLogger(__name__)
 
@@ -307,16 +309,64 @@ def cmd_audit_answer(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from auditdesk.services import reports
 
+    if args.audit_id == "issue":
+        return cmd_report_issue(args)
+    if args.rest:
+        raise AuditDeskError(
+            f"多余的参数：{' '.join(args.rest)}（出具请用 report issue 体检编号 --kind …）"
+        )
+    if not args.output:
+        raise AuditDeskError("请用 -o 指定输出文件。")
+    out_path = Path(args.output)
     with open_workspace(args) as ws:
+        issued = reports.issues(ws, args.audit_id, args.kind) if args.kind in ISSUED_KINDS else []
         out = reports.export(
-            ws, args.audit_id, Path(args.output), kind=args.kind,
+            ws, args.audit_id, out_path, kind=args.kind,
             template=Path(args.template) if args.template else None, unmasked=args.unmasked,
-            mask_names=args.mask_names,
+            mask_names=args.mask_names, draft=args.draft,
         )  # fmt: skip
+        annex = None
+        if args.annex and args.kind != "annex":
+            annex = reports.export(ws, args.audit_id, reports.annex_path(out_path), kind="annex",
+                                   unmasked=args.unmasked, mask_names=args.mask_names)  # fmt: skip
+    number = issued[-1].number if issued and not args.draft else None
     if args.json:
-        emit_json({"file": str(out), "kind": args.kind})
+        emit_json({"file": str(out), "kind": args.kind, "number": number, "draft": number is None
+                   and args.kind in ISSUED_KINDS, "annex": str(annex) if annex else None})  # fmt: skip
     else:
-        print(f"已生成：{out}")
+        state = (
+            f"（已出具 {number}）" if number else ("（草稿）" if args.kind in ISSUED_KINDS else "")
+        )
+        print(f"已生成：{out}{state}")
+        if annex:
+            print(f"人员明细（内部资料）：{annex}")
+    return EXIT_OK
+
+
+def cmd_report_issue(args: argparse.Namespace) -> int:
+    """``report issue AUDIT --kind K [--date D] [--by 名字] [-o FILE]``."""
+    from auditdesk.services import reports
+
+    if not args.rest:
+        raise AuditDeskError(
+            "用法：auditdesk report issue 体检编号 --kind report|rectification|followup"
+        )
+    audit_id = args.rest[0]
+    with open_workspace(args) as ws:
+        record = reports.issue(ws, audit_id, args.kind, day=args.date, by=args.by or "")
+        out = None
+        if args.output:
+            out = reports.export(ws, audit_id, Path(args.output), kind=args.kind,
+                                 template=Path(args.template) if args.template else None)  # fmt: skip
+    if args.json:
+        emit_json({"id": record.id, "kind": record.kind, "number": record.number,
+                   "date": record.issued_on.isoformat(), "by": record.issued_by,
+                   "file": str(out) if out else None})  # fmt: skip
+    else:
+        print(
+            f"已出具：{record.number}（{record.issued_on:%Y-%m-%d}）"
+            + (f"，已生成 {out}" if out else "")
+        )
     return EXIT_OK
 
 
@@ -438,17 +488,39 @@ def build_parser() -> ChineseArgumentParser:
     add_case_commands(sub, common, json_opt)
 
     p = sub.add_parser(
-        "report", parents=[common, json_opt], help="导出体检报告或整改建议书（.docx）"
-    )
-    p.add_argument("audit_id", metavar="体检编号")
-    p.add_argument("-o", "--output", required=True, metavar="FILE.docx", help="输出文件")
+        "report", parents=[common, json_opt], help="导出文书（.docx）；report issue 出具（编号、日期）",
+        description="auditdesk report 体检编号 -o FILE [--kind …]：导出文书。已出具的报告、整改建议书、"
+        "跟诊记录按出具时的内容、编号和日期重新生成；未出具的（或加 --draft）标为“草稿”。\n"
+        "auditdesk report issue 体检编号 --kind report|rectification|followup [--date D] [--by 名字] "
+        "[-o FILE]：出具，记录编号和日期。--json：{\"file\", \"kind\", \"number\"（已出具的编号或 null）, "
+        "\"draft\", \"annex\"}；出具：{\"id\", \"kind\", \"number\", \"date\", \"by\", \"file\"}。",
+    )  # fmt: skip
+    p.add_argument("audit_id", metavar="体检编号", help="体检编号，或 issue（出具）")
+    p.add_argument("rest", nargs="*", metavar="体检编号", help=argparse.SUPPRESS)
+    p.add_argument("-o", "--output", metavar="FILE.docx", help="输出文件")
     p.add_argument("--kind", default="report",
-                   choices=["report", "rectification", "followup", "notice", "opinion", "proposal", "ledger"],
+                   choices=["report", "rectification", "followup", "notice", "opinion", "proposal", "ledger",
+                            "annex"],
                    help="report 用工体检报告 / rectification 整改建议书 / followup 跟诊记录 / notice 提示函 / "
-                   "opinion 意见书 / proposal 建议书 / ledger 整改台账（.xlsx）")  # fmt: skip
-    p.add_argument("--mask-names", action="store_true", help="附录中的员工姓名只显示姓氏")
+                   "opinion 意见书 / proposal 建议书 / ledger 整改台账（.xlsx） / "
+                   "annex 人员明细（内部资料）")  # fmt: skip
+    p.add_argument("--annex", action=argparse.BooleanOptionalAction, default=False,
+                   help="另附人员明细（内部资料：姓名、身份证号、出生日期、个人金额），"
+                   "写在输出文件旁；默认不附")  # fmt: skip
+    p.add_argument("--draft", action="store_true", help="按当前数据生成草稿（即使已出具）")
+    p.add_argument(
+        "--mask-names", action="store_true", help="人员明细中的姓名也只显示姓氏（文书正文一律遮盖）"
+    )
     p.add_argument("--template", metavar="PATH", help="使用自己的 Word 模板")
-    p.add_argument("--unmasked", action="store_true", help="显示完整身份证号（默认遮盖）")
+    p.add_argument(
+        "--unmasked",
+        action="store_true",
+        help="人员明细中显示完整身份证号和出生日期（默认遮盖号码、只列年龄）",
+    )
+    p.add_argument(
+        "--date", type=date_arg, metavar="YYYY-MM-DD", help="出具日期（report issue；默认今天）"
+    )
+    p.add_argument("--by", metavar="名字", help="出具人（report issue）")
     p.set_defaults(func=cmd_report)
     return parser
 

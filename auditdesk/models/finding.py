@@ -90,6 +90,12 @@ def kind_label(kind: MoneyKind | None) -> str:
     return kind.label if kind is not None else "涉及金额（未分类）"
 
 
+def finding_code(number: int) -> str:
+    """``7`` → ``W07``: the 问题编号 as printed (at least two digits, so W07 sorts before W10 up
+    to 99 findings)."""
+    return f"W{number:02d}"
+
+
 class FindingOrigin(LabeledEnum):
     CHECKLIST = "checklist"
     PAYROLL = "payroll"
@@ -159,6 +165,16 @@ class Finding(Record):
     payroll_hash: str | None = None
     """For a finding adopted from a payroll group: the group's content hash at adoption, so a
     later re-import that changes the group shows as "工资表已变更" instead of going unnoticed."""
+    number: int | None = None
+    """The 问题编号 within the audit (1, 2, …), given by the store when the finding is first saved
+    and never changed: dismissing or merging others leaves the gaps, so a number printed in a
+    report, the 整改建议书, the letters, the 跟诊记录 and the 整改台账 always names this finding."""
+
+    @property
+    def code(self) -> str:
+        """The printed 问题编号: ``W07`` (W for 问题); the id's first 8 characters for a finding
+        not yet saved."""
+        return finding_code(self.number) if self.number else self.id[:8].upper()
 
     @property
     def dismissed(self) -> bool:

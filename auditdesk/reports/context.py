@@ -15,7 +15,7 @@ from typing import Any
 from docxtpl import RichText
 
 from auditdesk.checklists.scoring import ScoreReport
-from auditdesk.formatting import format_date, format_money, format_money_by_kind, mask_id_number
+from auditdesk.formatting import format_date, format_money, format_money_by_kind
 from auditdesk.models.audit import Audit, Visit
 from auditdesk.models.company import Company
 from auditdesk.models.finding import (
@@ -25,12 +25,20 @@ from auditdesk.models.finding import (
     kind_label,
     money_by_kind,
 )
+from auditdesk.reports.personal import (
+    ANNEX_LIMIT,
+    annex_context,
+    appendix_rows,
+    payroll_names,
+    redact,
+)
+from auditdesk.reports.records import DRAFT_NUMBER
 from auditdesk.rules import calendar as workcal
 from auditdesk.rules.review import PayrollReview, adopted_state
 
 KNOWN_NAMES = frozenset(
     {"company", "report", "audit", "summary", "findings_by_area", "findings", "finding_count",
-     "money_text", "payroll", "laws", "letter", "followup"}
+     "money_text", "payroll", "laws", "letter", "followup", "annex"}
 )  # fmt: skip
 """Every top-level template variable; a template using any other name is refused."""
 
@@ -38,7 +46,7 @@ SEVERITY_COLORS = {
     Severity.CRITICAL: "B91C1C", Severity.HIGH: "C2410C", Severity.MEDIUM: "B45309",
     Severity.LOW: "1D4ED8", Severity.INFO: "4B5563",
 }  # fmt: skip
-APPENDIX_LIMIT = 5000
+APPENDIX_LIMIT = ANNEX_LIMIT
 METHOD = "问诊（与企业管理人员和职工座谈）、查诊（调阅劳动合同、规章制度、考勤和工资资料）、会诊（综合研判）"
 LIMITS = (
     "本报告依据体检当日企业提供的资料、现场查看和访谈情况作出，反映的是抽查范围内的情况；"
@@ -63,6 +71,8 @@ class ReportData:
     """The audit's one payroll review (rules run once over the rows read once)."""
     union: str = ""
     report_date: date | None = None
+    report_number: str = ""
+    """The number given when the document is issued (出具); empty for a draft."""
     followup: str = ""
     unmasked: bool = False
     mask_names: bool = False
@@ -70,6 +80,8 @@ class ReportData:
     """An image object the renderer made from a PNG (docxtpl InlineImage), or None."""
     moves: dict[str, Any] = field(default_factory=dict)
     """Finding id → its latest rectification move (for the 跟诊记录)."""
+    last_followup_id: str | None = None
+    """The latest 跟诊 visit: a finding with no move on it was not looked at (未核查)."""
 
 
 NO_CONSEQUENCE = "依法可能被责令改正，并承担相应的行政或民事责任。"
@@ -165,23 +177,24 @@ def build_context(data: ReportData, kind: str = "report") -> dict[str, Any]:
     findings = [f for f in data.findings if not f.dismissed]
     if kind != "report":
         findings = [f for f in findings if f.status is not RectificationStatus.VERIFIED_CLOSED]
-    findings.sort(key=lambda f: (list(type(f.area)).index(f.area), f.severity.rank, f.created_at))
-    numbered = [(i + 1, f) for i, f in enumerate(findings)]
+    findings.sort(key=_by_number)
+    names = payroll_names(data.payroll)
     by_area: OrderedDict[str, list[dict[str, Any]]] = OrderedDict()
     flat: list[dict[str, Any]] = []
-    for no, f in numbered:
+    for f in findings:
         entry = {
-            "no": no, "ref": f.id[:8].upper(), "id": f.id, "title": f.title,
-            "facts": (f.facts or "—") + _payroll_changed(f, data.payroll),
+            "no": f.code, "ref": f.code, "id": f.id, "title": redact(f.title, names),
+            "facts": redact(f.facts or "—", names) + _payroll_changed(f, data.payroll),
             "severity": severity_text(f.severity),
             "severity_label": f.severity.label, "area": f.area.label, "basis": _basis(f),
             "consequence": f.consequence or NO_CONSEQUENCE,
             "amount": f"{kind_label(f.money_kind)}约 {_money(f.money_at_stake)}" if f.money_at_stake else "",
             "remedy": f.remedy or "—",
-            "due": format_date(f.due_date) or "待定", "owner": f.owner or "—", "status": f.status.label,
+            "due": due_text(f, day), "owner": f.owner or "—", "status": f.status.label,
         }  # fmt: skip
-        by_area.setdefault(f.area.label, []).append(entry)
         flat.append(entry)
+    for f, entry in sorted(zip(findings, flat, strict=True), key=lambda p: _area_rank(p[0])):
+        by_area.setdefault(f.area.label, []).append(entry)
     totals = money_by_kind((f.money_kind, f.money_at_stake) for f in findings)
     dates = sorted({v.visit_date for v in data.visits})
     own = {line.area: line for line in data.self_scores.areas} if data.self_scores else {}
@@ -199,7 +212,7 @@ def build_context(data: ReportData, kind: str = "report") -> dict[str, Any]:
             "headcount": company.headcount if company.headcount is not None else "—",
         },
         "report": {
-            "number": f"{(audit.started_on or day):%Y}-{audit.id[:8].upper()}",
+            "number": data.report_number or DRAFT_NUMBER, "draft": not data.report_number,
             "date": format_date(day), "union": data.union or "工会",
             "followup": data.followup or "根据整改期限另行约定跟诊时间。", "limits": LIMITS,
         },
@@ -236,37 +249,113 @@ def build_context(data: ReportData, kind: str = "report") -> dict[str, Any]:
         "findings_by_area": [{"name": name, "findings": items} for name, items in by_area.items()],
         "findings": flat,
         "finding_count": len(flat),
-        "money_text": f"，涉及金额（按类别，不可相加）：{format_money_by_kind(totals, kind_label)}"
-        if totals
-        else "",
+        "money_text": money_text(totals),
         "payroll": _payroll(data),
         "laws": [{"name": law, "articles": "、".join(arts)} for law, arts in laws.items()],
         "letter": letter_context(kind, data, day) if kind in LETTERS else {},
-        "followup": _followup(data) if kind == "followup" else {},
+        "followup": _followup(data, day) if kind == "followup" else {},
+        "annex": annex_context(data.payroll, unmasked=data.unmasked, mask_names=data.mask_names)
+        if kind == "annex" else {},
     }  # fmt: skip
 
 
-def _followup(data: ReportData) -> dict[str, Any]:
+def _followup(data: ReportData, day: date) -> dict[str, Any]:
+    """The 跟诊记录 of the latest follow-up visit: each finding kept in the report, checked on
+    that visit (its outcome and the verifier's note) or 未核查 — not looked at, which is not 未整改;
+    a finding already closed before the visit says so. An audit with no findings says that, never
+    that all problems were put right."""
     visits = [v for v in data.visits if v.kind.value == "follow_up"]
-    last = max((v.visit_date for v in visits), default=None)
-    kept = [f for f in data.findings if not f.dismissed]
+    last = max(visits, key=lambda v: (v.visit_date, v.created_at), default=None)
+    kept = sorted((f for f in data.findings if not f.dismissed), key=_by_number)
+    names = payroll_names(data.payroll)
     rows = []
-    for no, f in enumerate(kept, start=1):
+    checked = not_checked = 0
+    for f in kept:
         move = data.moves.get(f.id)
-        rows.append({"no": no, "title": f.title, "status": f.status.label,
-                     "note": move.note if move else "—", "due": format_date(f.due_date) or "—"})  # fmt: skip
+        seen = bool(last is not None and move is not None and move.visit_id == last.id)
+        closed_before = f.status is RectificationStatus.VERIFIED_CLOSED and not seen
+        if seen:
+            checked += 1
+            outcome = "已整改" if f.status is RectificationStatus.VERIFIED_CLOSED else "未整改到位"
+            status, note = f"{outcome}（{f.status.label}）", (move.note if move else "") or "—"
+        elif closed_before:
+            status, note = "此前已核验关闭", "—"
+        else:
+            not_checked += 1
+            status, note = f"未核查（当前：{f.status.label}）", "本次跟诊未核查此项"
+        open_now = f.status is not RectificationStatus.VERIFIED_CLOSED
+        rows.append({"no": f.code, "title": redact(f.title, names), "status": status, "note": note,
+                     "checked": "是" if seen else "否",
+                     "due": due_text(f, day) if open_now else "—"})  # fmt: skip
     closed = sum(1 for f in kept if f.status is RectificationStatus.VERIFIED_CLOSED)
     still = len(kept) - closed
+    if not kept:
+        verdict = "本次体检未发现需要整改的问题，无需跟诊核验。"
+    elif still:
+        verdict = "尚未整改到位的问题请于期限内整改，工会将再次跟诊核验。"
+        if not_checked:
+            verdict += f"本次未核查的 {not_checked} 项将在下次跟诊时核验。"
+    else:
+        verdict = "本次体检发现的问题均已核验关闭，跟诊结束。"
     return {
-        "date": format_date(last) or "—", "total": len(kept), "closed": closed, "open": still, "rows": rows,
-        "next": ("尚未整改到位的问题请于新的期限前整改，工会将再次跟诊核验。" if still
-                 else "全部问题已整改到位，本次体检的跟诊结束。"),
+        "date": format_date(last.visit_date) if last else "—", "total": len(kept), "closed": closed,
+        "open": still, "checked": checked, "not_checked": not_checked, "rows": rows, "next": verdict,
+        "summary": (f"本次跟诊核查 {checked} 项，未核查 {not_checked} 项；共 {len(kept)} 项问题，"
+                    f"已核验关闭 {closed} 项，尚未整改到位 {still} 项。") if kept
+        else "本次体检未发现问题。",
+        "sign_company": "企业代表（签字）：____________　　日期：____年__月__日",
+        "sign_checkers": "核查人（签字）：____________　____________　　日期：____年__月__日",
     }  # fmt: skip
 
 
-def _mask_name(name: str | None) -> str:
-    """张三丰 → 张**; the surname stays so HR can still recognise the row."""
-    return f"{name[0]}{'*' * (len(name) - 1)}" if name else "—"
+def _by_number(f: Finding) -> tuple[int, str]:
+    return (f.number or 10**9, f.created_at.isoformat())
+
+
+def _area_rank(f: Finding) -> int:
+    return list(type(f.area)).index(f.area)
+
+
+IMMEDIATE = "立即整改"
+
+
+def is_immediate(f: Finding) -> bool:
+    """Findings to put right at once: 严重 ones (child labour) and remedies that start 立即."""
+    return f.severity is Severity.CRITICAL or f.remedy.lstrip().startswith("立即")
+
+
+def due_text(f: Finding, day: date) -> str:
+    """The deadline a document dated ``day`` prints: never a date before ``day``. 立即 findings
+    read 立即整改 (with the set date as the latest, when it is later); a date already past reads
+    已逾期（原定 …），请立即整改; none set, 待定."""
+    if (
+        f.due_date is not None
+        and f.due_date < day
+        and f.status is not RectificationStatus.VERIFIED_CLOSED
+    ):
+        return f"已逾期（原定 {format_date(f.due_date)}），请立即整改"
+    if is_immediate(f):
+        return (
+            f"{IMMEDIATE}（最迟 {format_date(f.due_date)}）"
+            if f.due_date and f.due_date > day
+            else IMMEDIATE
+        )
+    return format_date(f.due_date) or "待定"
+
+
+def money_text(totals: dict[Any, Decimal]) -> str:
+    """After 共发现问题 N 项: what the company owes its employees (补发工资, 补缴社保) apart from
+    risks that are not owed to anyone (赔偿风险, 罚款风险, 迟付), each kind on its own, never added."""
+    owed = {k: v for k, v in totals.items() if k is not None and k.owed}
+    other = {k: v for k, v in totals.items() if not (k is not None and k.owed)}
+    parts = []
+    if owed:
+        parts.append(f"应补发、补缴职工的金额：{format_money_by_kind(owed, kind_label)}")
+    if other:
+        parts.append(
+            f"另有风险金额（不是欠付职工的款项，各类不可相加）：{format_money_by_kind(other, kind_label)}"
+        )
+    return "，" + "；".join(parts) if parts else ""
 
 
 def _payroll(data: ReportData) -> dict[str, Any]:
@@ -277,17 +366,7 @@ def _payroll(data: ReportData) -> dict[str, Any]:
     groups: OrderedDict[tuple[str, str], list[Any]] = OrderedDict()
     for f in result.findings:
         groups.setdefault((f.rule, f.period), []).append(f)
-    appendix = []
-    for f in result.findings[:APPENDIX_LIMIT]:
-        source = review.row_of(f)  # the finding's own row: its ID number is this person's
-        raw = source.id_number if source is not None else None
-        appendix.append({
-            "employee": f.employee_key,
-            "name": _mask_name(f.employee_name) if data.mask_names else (f.employee_name or "—"),
-            "id_number": (raw if data.unmasked else mask_id_number(raw)) if raw else "—",
-            "period": f.period, "rule": f.title,
-            "amount": f"{_money(f.amount)}（{kind_label(f.money_kind)}）" if f.amount is not None else "—",
-        })  # fmt: skip
+    appendix = appendix_rows(review)  # 工号 and masked name; the rest is in the annex
     skipped = "；".join(f"{s.title}（{s.reason}）" for s in result.rules_skipped)
     return {
         "present": True, "rows": result.rows, "employees": result.employees,

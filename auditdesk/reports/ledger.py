@@ -22,7 +22,9 @@ HR_COLUMNS = {"状态", "企业整改情况", "完成日期", "备注"}
 
 
 def write_ledger(context: dict[str, Any], out: Path) -> Path:
-    """Write the findings of a report context as the 整改台账 workbook (atomically)."""
+    """Write the findings of a report context as the 整改台账 workbook (atomically): 问题编号 is
+    each finding's own (``W07``), as in the report, the 整改建议书 and the 跟诊记录; the deadlines
+    are the documents' (never before the ledger's date)."""
     wb = Workbook()
     ws = wb.active
     ws.title = "整改台账"
@@ -36,8 +38,8 @@ def write_ledger(context: dict[str, Any], out: Path) -> Path:
         cell.font = Font(bold=True)
         cell.fill = hr_fill if name in HR_COLUMNS else header_fill
         ws.column_dimensions[cell.column_letter].width = width
-    for f in context["findings"]:
-        ws.append([f["no"], f["ref"], f["area"], f["title"], f["basis"], f["remedy"], f["due"],
+    for row_no, f in enumerate(context["findings"], start=1):
+        ws.append([row_no, f["no"], f["area"], f["title"], f["basis"], f["remedy"], f["due"],
                    f["owner"], f["status"], "", "", ""])  # fmt: skip
     for row in ws.iter_rows(min_row=3):
         for cell in row:

@@ -19,10 +19,12 @@ from auditdesk.checklists.loader import (
     validate_module_file,
 )
 from auditdesk.checklists.schema import ChecklistLibrary, ChecklistModule
-from auditdesk.checklists.scoring import ScoreReport, score_audit
+from auditdesk.checklists.scoring import ScoreReport, score_audit, with_vetoes
 from auditdesk.errors import AuditDeskError
 from auditdesk.models.audit import Audit
+from auditdesk.models.finding import Finding, FindingOrigin, Severity
 from auditdesk.paths import shipped_dir
+from auditdesk.rules.catalog import RULES_BY_ID
 from auditdesk.services.workspace import Workspace
 from auditdesk.store import Tx
 
@@ -147,5 +149,26 @@ def audit_score(ws: Workspace, audit_id: str) -> ScoreReport:
         audit = tx.require_audit(audit_id)
         company = tx.require_company(audit.company_id)
         answers = {a.item_id: a.result for a in tx.list_answers(audit_id)}
+        findings = tx.list_findings(audit_id)
     library = library_for_audit(ws, audit)
-    return score_audit(library, answers, CompanyProfile.of(company), audit.scope)
+    report = score_audit(library, answers, CompanyProfile.of(company), audit.scope)
+    return with_vetoes(report, payroll_vetoes(findings))
+
+
+def payroll_vetoes(findings: Sequence[Finding]) -> list[str]:
+    """The vetoes among an audit's payroll findings: each critical one kept in the report (not
+    剔除), named by its rule and month (``工资表核查：使用童工（2025-07）``). Used by every score
+    shown (评分 tab, ``audit score``, the report) so they agree."""
+    names = []
+    for f in sorted(findings, key=lambda f: f.origin_ref):
+        if (
+            f.origin is not FindingOrigin.PAYROLL
+            or f.dismissed
+            or f.severity is not Severity.CRITICAL
+        ):
+            continue
+        rule_id, _, period = f.origin_ref.partition("@")
+        rule = RULES_BY_ID.get(rule_id)
+        title = rule.title if rule is not None else f.title
+        names.append(f"工资表核查：{title}（{period}）" if period else f"工资表核查：{title}")
+    return names

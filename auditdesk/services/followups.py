@@ -170,6 +170,11 @@ def record_followup_visit(ws: Workspace, audit_id: str, visit_date: date, result
                     finding = _move(
                         tx, finding, target, note=note, by=by, verify=True, visit_id=visit.id
                     )
+                else:  # still 整改中: recorded all the same, so the 跟诊记录 shows it was checked
+                    tx.insert_move(RectificationMove(
+                        finding_id=finding.id, audit_id=audit_id, from_status=target,
+                        to_status=target, note=note, moved_by=by, moved_at=utcnow(),
+                        visit_id=visit.id))  # fmt: skip
                 if r.new_due is not None:
                     tx.update_finding(
                         finding.model_copy(update={"due_date": r.new_due, "updated_at": utcnow()})

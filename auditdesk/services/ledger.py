@@ -64,13 +64,15 @@ def read_ledger(ws: Workspace, audit_id: str, path: Path) -> LedgerDiff:
         if name in header
     }
     with ws.store.read() as tx:
-        findings = {f.id[:8].upper(): f for f in tx.list_findings(audit_id) if not f.dismissed}
+        kept = [f for f in tx.list_findings(audit_id) if not f.dismissed]
+    # the 问题编号 printed since version 11 (W07); a ledger exported before gave the id's first 8
+    findings = {f.code: f for f in kept} | {f.id[:8].upper(): f for f in kept}
     changes: list[LedgerChange] = []
     rejected: list[tuple[int, str]] = []
     for offset, raw in enumerate(rows[header_at + 1 :], start=header_at + 2):
         if not raw or all(c in (None, "") for c in raw):
             continue
-        ref = str(_cell(raw, col.get("问题编号")) or "").strip().upper()
+        ref = str(_cell(raw, col.get("问题编号")) or "").strip().upper().replace(" ", "")
         finding = findings.get(ref)
         if finding is None:
             rejected.append(

@@ -418,8 +418,7 @@ def adopt_group(ws: Workspace, audit_id: str, group: FindingGroup) -> Finding:
             return updated
         finding = Finding(audit_id=audit_id, origin=FindingOrigin.PAYROLL, origin_ref=ref,
                           area=rule.area, **values)  # fmt: skip
-        tx.insert_finding(finding)
-        return finding
+        return tx.insert_finding(finding)
 
 
 def _not_imported(result: ImportResult) -> str:

@@ -1,16 +1,22 @@
-"""Export an audit's documents (用工体检报告, 整改建议书, 一函两书) as .docx, and the 整改台账 as .xlsx."""
+"""Export an audit's documents (用工体检报告, 整改建议书, 跟诊记录, 一函两书, the 内部资料 annex) as
+.docx, and the 整改台账 as .xlsx; issue (出具) the report, the 整改建议书 and the 跟诊记录 with a
+recorded number and date, so exporting them again reproduces what was issued."""
 
 from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from auditdesk.errors import AuditDeskError
+from auditdesk.models.audit import VisitKind
+from auditdesk.models.report import ISSUED_KINDS, ReportIssue
 from auditdesk.paths import shipped_dir
 from auditdesk.progress import CancelToken, ProgressFn, check_cancel, no_progress
 from auditdesk.reports.context import ReportData, build_context
 from auditdesk.reports.docx import render
 from auditdesk.reports.ledger import write_ledger
+from auditdesk.reports.records import freeze, issue_number, mark_draft, thaw
 from auditdesk.services import payroll, visit
 from auditdesk.services.workspace import Workspace
 
@@ -21,6 +27,7 @@ TEMPLATES = {
     "notice": "notice.docx",
     "opinion": "opinion.docx",
     "proposal": "proposal.docx",
+    "annex": "personal_annex.docx",
 }
 KIND_LABELS = {
     "report": "用工体检报告",
@@ -30,6 +37,7 @@ KIND_LABELS = {
     "opinion": "劳动法律监督意见书",
     "proposal": "劳动法律监督建议书",
     "ledger": "整改台账（Excel）",
+    "annex": "人员明细附件（内部资料）",
 }
 
 
@@ -41,6 +49,8 @@ def gather(ws: Workspace, audit_id: str, *, unmasked: bool = False) -> ReportDat
         visits = tx.list_visits(audit_id)
         findings = tx.list_findings(audit_id)
         moves = {f.id: m[-1] for f in findings if (m := tx.list_moves(f.id))}
+    follow_ups = [v for v in visits if v.kind is VisitKind.FOLLOW_UP]
+    last = max(follow_ups, key=lambda v: (v.visit_date, v.created_at), default=None)
     review = payroll.review_audit(ws, audit_id)  # the rows read once, the rules run once
     town = walk.company.town
     due = sorted(f.due_date for f in findings if f.due_date and not f.dismissed)
@@ -51,8 +61,52 @@ def gather(ws: Workspace, audit_id: str, *, unmasked: bool = False) -> ReportDat
         self_scores=comparison.self_assessed, findings=findings, items_total=walk.total,
         items_answered=walk.answered, payroll=review if review.rows else None,
         union=f"{town}总工会" if town else "工会", report_date=date.today(), unmasked=unmasked,
-        followup=followup, moves=moves,
+        followup=followup, moves=moves, last_followup_id=last.id if last else None,
     )  # fmt: skip
+
+
+def annex_path(out: Path) -> Path:
+    """Where ``--annex`` writes the 内部资料 annex beside a document: ``报告-人员明细（内部资料）.docx``."""
+    return out.with_name(f"{out.stem}-人员明细（内部资料）.docx")
+
+
+def issues(ws: Workspace, audit_id: str, kind: str | None = None) -> list[ReportIssue]:
+    """The documents of an audit issued so far (of ``kind`` if given), oldest first."""
+    with ws.store.read() as tx:
+        tx.require_audit(audit_id)
+        return tx.list_report_issues(audit_id, kind)
+
+
+def issue(
+    ws: Workspace,
+    audit_id: str,
+    kind: str,
+    *,
+    day: date | None = None,
+    by: str = "",
+) -> ReportIssue:
+    """出具: give the document of ``kind`` (``report``, ``rectification``, ``followup``) its number
+    (``体检〔2026〕3号``, numbered per kind and year) and date, and record the template variables
+    as issued; :func:`export` then writes this very document, whatever changes later. Issuing
+    again makes a new number (the earlier issue stays recorded).
+
+    Raises:
+        AuditDeskError: a kind that is not issued this way (the letters are issued with
+            ``letters issue``), or an unknown audit.
+    """
+    if kind not in ISSUED_KINDS:
+        known = "、".join(f"{k}（{KIND_LABELS[k]}）" for k in ISSUED_KINDS)
+        raise AuditDeskError(f"“{kind}”不能出具编号；可出具：{known}（函件用 letters issue）。")
+    day = day or date.today()
+    data = gather(ws, audit_id)
+    data.report_date = day
+    with ws.store.transaction() as tx:
+        number = issue_number(kind, day, tx.count_report_issues(kind, day.year) + 1)
+        data.report_number = number
+        record = ReportIssue(audit_id=audit_id, kind=kind, number=number, issued_on=day,
+                             issued_by=by, snapshot=freeze(build_context(data, kind)))  # fmt: skip
+        tx.insert_report_issue(record)
+    return record
 
 
 def export(
@@ -64,6 +118,7 @@ def export(
     template: Path | None = None,
     unmasked: bool = False,
     mask_names: bool = False,
+    draft: bool = False,
     chart_png: Path | None = None,
     progress: ProgressFn = no_progress,
     cancel: CancelToken | None = None,
@@ -71,12 +126,17 @@ def export(
     """Write one document of an audit to ``out``.
 
     Args:
-        kind: ``report`` (用工体检报告), ``rectification`` (整改建议书), or a union letter:
-            ``notice`` (提示函), ``opinion`` (意见书, reply within 15 working days), ``proposal``
-            (建议书 to the labour authority, 5 working days); ``ledger`` writes the 整改台账 .xlsx.
-        template: a user's own .docx template instead of the shipped one.
-        unmasked: show full ID numbers (masked by default).
-        mask_names: show employees' names as 张** in the payroll appendix.
+        kind: ``report`` (用工体检报告), ``rectification`` (整改建议书), ``followup`` (跟诊记录),
+            a union letter: ``notice`` (提示函), ``opinion`` (意见书, reply within 15 working
+            days), ``proposal`` (建议书 to the labour authority, 5 working days); ``annex`` (人员
+            明细, marked 内部资料: names, ID numbers, birth dates, amounts per person); ``ledger``
+            writes the 整改台账 .xlsx. The report and letters name employees by 工号 and masked
+            name only.
+        unmasked: in the annex, full ID numbers and birth dates (masked ID and age by default).
+        mask_names: in the annex too, names as 张** (documents other than the annex always).
+        draft: for ``report``, ``rectification`` and ``followup``: write the current data marked
+            草稿 even when the document was issued. Without it, an issued document is written as
+            issued (its number, date and content); one never issued is a draft anyway.
         chart_png: the score chart image to place in the report (the GUI renders it).
 
     Raises:
@@ -86,6 +146,15 @@ def export(
     if kind not in KIND_LABELS:
         known = "、".join(f"{k}（{v}）" for k, v in KIND_LABELS.items())
         raise AuditDeskError(f"不支持的文书类型“{kind}”。可用：{known}")
+    source = template or shipped_dir("report_templates") / TEMPLATES.get(kind, "")
+    if kind in ISSUED_KINDS and not draft:
+        issued = issues(ws, audit_id, kind)
+        if issued:  # reproduce what was issued
+            progress(1, 3, f"生成已出具的文书 {issued[-1].number}…")
+            context: dict[str, Any] = thaw(issued[-1].snapshot)
+            result = render(source, context, out, chart_png=chart_png)
+            progress(3, 3, "完成")
+            return result
     progress(0, 3, "汇总体检数据…")
     data = gather(ws, audit_id, unmasked=unmasked)
     data.mask_names = mask_names
@@ -95,8 +164,37 @@ def export(
         result = write_ledger(build_context(data, "rectification"), out)
         progress(3, 3, "完成")
         return result
-    source = template or shipped_dir("report_templates") / TEMPLATES[kind]
     context = build_context(data, kind)
-    result = render(source, context, out, chart_png=chart_png)
+    result = render(source, context, out, chart_png=chart_png,
+                    after=mark_draft if kind in ISSUED_KINDS else None)  # fmt: skip
     progress(3, 3, "完成")
     return result
+
+
+def export_set(
+    ws: Workspace,
+    audit_id: str,
+    out: Path,
+    *,
+    kind: str = "report",
+    issue_now: bool = False,
+    by: str = "",
+    annex: bool = False,
+    draft: bool = False,
+    **options: Any,
+) -> list[Path]:
+    """What 导出文书 does in one call: optionally issue (出具) the document first, write it, and
+    optionally the 内部资料 annex beside it (:func:`annex_path`). ``options`` go to :func:`export`
+    (``template``, ``unmasked``, ``mask_names``, ``chart_png``, ``progress``, ``cancel``).
+    Returns the files written, the document first.
+
+    Raises:
+        AuditDeskError: as :func:`issue` and :func:`export`.
+    """
+    if issue_now:
+        issue(ws, audit_id, kind, by=by)
+    written = [export(ws, audit_id, out, kind=kind, draft=draft and not issue_now, **options)]
+    if annex and kind != "annex":
+        extra = {k: v for k, v in options.items() if k in ("unmasked", "mask_names")}
+        written.append(export(ws, audit_id, annex_path(out), kind="annex", **extra))
+    return written

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from auditdesk.checklists.applicability import CompanyProfile, visible_items
 from auditdesk.checklists.schema import ChecklistItem, ChecklistLibrary
-from auditdesk.checklists.scoring import ScoreReport, score_audit
+from auditdesk.checklists.scoring import ScoreReport, score_audit, with_vetoes
 from auditdesk.errors import AuditDeskError
 from auditdesk.models.audit import (
     Answer,
@@ -273,7 +273,7 @@ def gather_findings(ws: Workspace, audit_id: str, *, by: str = "") -> list[Findi
                 facts=finding_facts(w.answer), legal_basis=list(item.legal_basis),
                 remedy=item.remedy, consequence=item.consequence,
             )  # fmt: skip
-            tx.insert_finding(finding)
+            finding = tx.insert_finding(finding)
             _log(
                 tx,
                 audit_id,
@@ -296,8 +296,9 @@ def list_findings(ws: Workspace, audit_id: str, *, include_dismissed: bool = Tru
 
 
 def find_finding(ws: Workspace, ref: str, *, audit_id: str | None = None) -> Finding:
-    """The finding with this id, or whose id starts with ``ref`` (the 问题编号 printed on reports,
-    the 整改台账 and in lists: the first 8 characters, any case), within one audit if given.
+    """The finding with this id, whose 问题编号 is ``ref`` (``W07``, as printed on the documents and
+    the 整改台账), or whose id starts with ``ref`` (the short reference in lists: the first 8
+    characters, any case), within one audit if given.
 
     Raises:
         AuditDeskError: no finding, or more than one, matches.
@@ -313,12 +314,19 @@ def find_finding(ws: Workspace, ref: str, *, audit_id: str | None = None) -> Fin
         else:
             audit_ids = [s.audit.id for s in tx.list_audit_summaries()]
         prefix = text.upper()
+        code = prefix.replace(" ", "")
         matches = [
             f
             for a in audit_ids
             for f in tx.list_findings(a)
-            if len(prefix) >= 4 and f.id.upper().startswith(prefix)
+            if (len(prefix) >= 4 and f.id.upper().startswith(prefix))
+            or (f.number is not None and f.code == code)
         ]
+    if audit_id is None and len({f.audit_id for f in matches}) > 1 and code.startswith("W"):
+        raise AuditDeskError(
+            f"问题编号 {text} 在多次体检中都有，请用 --audit 指明体检（或给出 8 位编号）。",
+            location=text,
+        )
     return only_match(matches, text, "问题", where="该体检中" if audit_id else "")
 
 
@@ -458,9 +466,9 @@ def split_finding(ws: Workspace, finding_id: str, *, by: str = "") -> Finding:
     now = utcnow()
     with ws.store.transaction() as tx:
         old = tx.require_finding(finding_id)
-        copy = Finding.model_validate({**old.model_dump(exclude={"id", "created_at", "updated_at"}),
+        copy = Finding.model_validate({**old.model_dump(exclude={"id", "created_at", "updated_at", "number"}),
                                        "title": f"{old.title}（拆分）"[:300]})  # fmt: skip
-        tx.insert_finding(copy)
+        copy = tx.insert_finding(copy)  # a split is a new finding: the next 问题编号
         _log(tx, old.audit_id, ChangeEntity.FINDING, copy.id, "split_from", None, old.id, by, now)
         return copy
 
@@ -489,7 +497,9 @@ def compare_scores(ws: Workspace, audit_id: str) -> ScoreComparison:
     verified_answers = {w.item.id: w.answer.result for w in walk.items if w.answer}
     with ws.store.read() as tx:
         own = {k: AnswerResult(v) for k, v in tx.list_self_assessment(audit_id).items()}
+        findings = tx.list_findings(audit_id)
     verified = score_audit(walk.library, verified_answers, profile, walk.audit.scope)
+    verified = with_vetoes(verified, checklists.payroll_vetoes(findings))
     if not own:
         return ScoreComparison(verified, None, [])
     self_report = score_audit(walk.library, own, profile, walk.audit.scope)

@@ -37,6 +37,7 @@ from auditdesk.store.errors import translated
 from auditdesk.store.exchange import ExchangeQueries
 from auditdesk.store.followup_queries import FollowupQueries
 from auditdesk.store.migrate import migrate, read_version
+from auditdesk.store.report_queries import ReportQueries
 from auditdesk.store.sqlite import WRITE_OPTION, create_sqlite_engine, integrity_problems
 
 log = logging.getLogger(__name__)
@@ -76,7 +77,7 @@ class DeletedCounts:
     attachment_hashes: frozenset[str]
 
 
-class Tx(FollowupQueries, ExchangeQueries):
+class Tx(FollowupQueries, ExchangeQueries, ReportQueries):
     """The operations available inside one transaction. Only the store creates these."""
 
     def __init__(self, conn: Connection) -> None:
@@ -275,8 +276,11 @@ class Tx(FollowupQueries, ExchangeQueries):
         )
         return [_to_model(Answer, r) for r in rows]
 
-    def insert_finding(self, finding: Finding) -> None:
+    def insert_finding(self, finding: Finding) -> Finding:
+        """Save a new finding; returns it with its 问题编号 (the next of its audit if unset)."""
+        finding = self.numbered(finding)
         self._insert(schema.findings, _json_values(finding, "legal_basis"))
+        return finding
 
     def update_finding(self, finding: Finding) -> None:
         self._update(schema.findings, finding, _json_values(finding, "legal_basis"))

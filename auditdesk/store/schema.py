@@ -123,6 +123,7 @@ findings = Table(
     Column("money_kind", String(30)),
     Column("payroll_hash", String(64)),
     Column("consequence", Text, nullable=False, default="", server_default=""),
+    Column("number", Integer),
 )
 
 checklist_snapshots = Table(
@@ -266,4 +267,17 @@ exchange_state = Table(
     Column("record_key", String(200), primary_key=True),
     Column("content_sha", String(64), primary_key=True),
     Column("exchanged_at", UtcDateTime, nullable=False),
+)
+
+report_issues = Table(
+    "report_issues",
+    metadata,
+    *_record_columns(),
+    Column("audit_id", String(36), ForeignKey("audits.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("number", String(60), nullable=False, unique=True),
+    Column("issued_on", Date, nullable=False),
+    Column("issued_by", String(50), nullable=False, server_default=""),
+    Column("snapshot", JSON, nullable=False),
+    Index("ix_report_issues_audit", "audit_id"),
 )

@@ -117,7 +117,9 @@ def test_critical_non_compliance_vetoes_the_rating() -> None:
     report = score_audit(LIB, answers, SMALL)
     # (0 + 4 + 2 + 1) / 15 = 46.67
     assert report.overall.score == Decimal("46.7")
-    assert report.veto_items == ["PAY.A"]
+    # named by the item's question, never by its id
+    assert report.veto_items == ["检查项“问题问题”不符合"]
+    assert report.veto_ids == ["PAY.A"]
     assert report.rating == "差"
 
 

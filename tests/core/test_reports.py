@@ -10,6 +10,7 @@ from docx.shared import Mm
 
 from auditdesk.errors import AuditDeskError
 from auditdesk.reports.docx import leftover_tags
+from auditdesk.reports.personal import redact
 from auditdesk.services import audits, demo, followups, payroll, reports, visit
 from auditdesk.services.workspace import Workspace
 from tests.samples import PAYROLL_SAMPLES as SAMPLES
@@ -45,13 +46,14 @@ def _xml(path: Path) -> str:
 def test_report_content(ws: Workspace, audit_id: str, tmp_path: Path) -> None:
     out = reports.export(ws, audit_id, tmp_path / "报告.docx")
     text = _text(out)
+    names = {r.name for r in payroll.load_rows(ws, audit_id) if r.name}
     for heading in ("一、体检概况", "二、总体评价", "三、发现的问题", "四、工资表核查",
                     "五、整改建议与跟诊安排", "六、说明", "附录一", "附录二"):  # fmt: skip
         assert heading in text
     findings = [f for f in visit.list_findings(ws, audit_id) if not f.dismissed]
     assert f"共发现问题 {len(findings)} 项" in text
     for f in findings:
-        assert f.title in text
+        assert f"{f.code}. {redact(f.title, names)}" in text
         for c in f.legal_basis:
             assert c.display() in text
         if f.money_at_stake:
@@ -64,7 +66,6 @@ def test_report_content(ws: Workspace, audit_id: str, tmp_path: Path) -> None:
     ids = {r.id_number for r in payroll.load_rows(ws, audit_id) if r.id_number}
     assert ids
     assert not [i for i in ids if i in xml]  # no full ID number anywhere in the package
-    assert "********" in text
 
 
 def test_report_layout_a4_fonts_page_numbers(ws: Workspace, audit_id: str, tmp_path: Path) -> None:
@@ -80,9 +81,13 @@ def test_report_layout_a4_fonts_page_numbers(ws: Workspace, audit_id: str, tmp_p
     assert "<w:tblHeader" in xml  # table headers repeat on each page
 
 
-def test_unmasked_export_shows_full_ids(ws: Workspace, audit_id: str, tmp_path: Path) -> None:
+def test_unmasked_shows_full_ids_only_in_the_annex(
+    ws: Workspace, audit_id: str, tmp_path: Path
+) -> None:
     out = reports.export(ws, audit_id, tmp_path / "r.docx", unmasked=True)
-    assert FULL_ID.search(_text(out)) is not None
+    assert FULL_ID.search(_text(out)) is None  # the report never carries ID numbers
+    annex = reports.export(ws, audit_id, tmp_path / "a.docx", kind="annex", unmasked=True)
+    assert FULL_ID.search(_text(annex)) is not None
 
 
 def test_no_findings_says_so(ws: Workspace, tmp_path: Path) -> None:
@@ -101,7 +106,7 @@ def test_rectification_lists_open_findings(ws: Workspace, audit_id: str, tmp_pat
     text = _text(out)
     assert "整改建议书" in text
     for f in visit.list_findings(ws, audit_id, include_dismissed=False):
-        assert f.title in text
+        assert f.code in text
 
 
 def _template_with(tmp_path: Path, line: str) -> Path:
@@ -219,14 +224,15 @@ def test_ledger_xlsx_for_hr(ws: Workspace, audit_id: str, tmp_path: Path) -> Non
     findings = visit.list_findings(ws, audit_id, include_dismissed=False)
     rows = list(sheet.iter_rows(min_row=3, values_only=True))
     assert len(rows) == len(findings)
-    refs = {f.id[:8].upper() for f in findings}
+    refs = {f.code for f in findings}  # W01…: the findings' own 问题编号
     assert {r[1] for r in rows} == refs
+    assert [r[0] for r in rows] == list(range(1, len(rows) + 1))
     assert sheet.data_validations.dataValidation  # a drop-down of statuses for HR
 
 
 def test_names_can_be_masked(ws: Workspace, audit_id: str, tmp_path: Path) -> None:
-    out = reports.export(ws, audit_id, tmp_path / "r.docx", mask_names=True)
+    out = reports.export(ws, audit_id, tmp_path / "r.docx", kind="annex", mask_names=True)
     names = {r.name for r in payroll.load_rows(ws, audit_id) if r.name and len(r.name) > 1}
     text = _text(out)
-    appendix = text[text.index("附录一") :]
-    assert not [n for n in names if n in appendix]
+    assert "内部资料" in text
+    assert not [n for n in names if n in text]

@@ -130,11 +130,12 @@ def test_finding_money_is_exact_and_stored_as_text(ws: Workspace) -> None:
     audit = _audit(ws, _company(ws))
     finding = _finding(audit, "0.10")
     with ws.store.transaction() as tx:
-        tx.insert_finding(finding)
+        saved = tx.insert_finding(finding)
         tx.insert_finding(_finding(audit, None))
     with ws.store.read() as tx:
         stored = tx.list_findings(audit.id)
-    assert stored[0] == finding
+    assert stored[0] == saved == finding.model_copy(update={"number": 1})
+    assert [f.number for f in stored] == [1, 2]  # 问题编号, given in order of saving
     assert stored[0].money_at_stake == Decimal("0.10")
     assert stored[1].money_at_stake is None
     raw = sqlite3.connect(ws.paths.database)

@@ -164,6 +164,17 @@ SEED_SQL: dict[int, list[str]] = {
     0: [], 1: V1_ROWS, 2: V2_ROWS, 3: V3_ROWS, 4: V4_ROWS, 5: V5_ROWS, 6: V6_ROWS, 7: V7_ROWS,
     8: V8_ROWS, 10: V10_ROWS,
 }  # fmt: skip
+# v11 gave findings their 问题编号 (the last column) and recorded issued documents (出具)
+SEED_SQL[11] = [
+    *(
+        r[:-1] + ",3)" if r.startswith("insert into findings") else r
+        for r in SEED_SQL[max(SEED_SQL)]
+    ),
+    "insert into report_issues values ('ri1','2025-07-05T00:00:00.000000+00:00',"
+    "'2025-07-05T00:00:00.000000+00:00','a2','report','体检〔2025〕1号','2025-07-05','王',"
+    '\'{"report": {"number": "体检〔2025〕1号"}}\')',
+]
+VERSIONS = [0, *(s.version for s in STEPS)]
 
 
 @pytest.mark.parametrize("version", VERSIONS)
@@ -241,6 +252,10 @@ def test_every_version_upgrades_and_reads_back(tmp_path: Path, version: int) -> 
         if version >= 1:
             with ws.store.read() as tx:
                 assert not any(f.dismissed for f in tx.list_findings("a1"))
+                # 问题编号: an older finding is numbered by creation time when the column arrives
+                assert [f.number for f in tx.list_findings("a1")] == [3 if version >= 11 else 1]
+                issued = tx.list_report_issues("a2")
+            assert [i.number for i in issued] == (["体检〔2025〕1号"] if version >= 11 else [])
             backups = list((tmp_path / "backups").glob(f"auditdesk-v{version}-*.db"))
             # A backup is taken only when there is something to migrate.
             assert len(backups) == (1 if version < LATEST_VERSION else 0)

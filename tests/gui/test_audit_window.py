@@ -19,7 +19,7 @@ from auditdesk.gui.dialogs.start_audit import StartAuditDialog
 from auditdesk.gui.table_model import ROW_ROLE
 from auditdesk.models.audit import AnswerResult, AuditScope
 from auditdesk.models.finding import RectificationStatus
-from auditdesk.services import audits, demo, followups, visit
+from auditdesk.services import audits, demo, followups, reports, visit
 from auditdesk.services.workspace import Workspace
 from auditdesk.store.sqlite import create_sqlite_engine
 from tests.gui.typing_helpers import type_text
@@ -373,6 +373,32 @@ def test_export_report_from_the_workspace(qtbot: Any, window: AuditWindow, tmp_p
     document = docx.Document(str(dialog.written))
     assert len(document.inline_shapes) == 1  # the score chart image
     assert dialog.open_folder.isEnabled()
+
+
+def test_export_dialog_issues_the_report_and_writes_the_annex(
+    qtbot: Any, window: AuditWindow, ws: Workspace, demo_audit: str, tmp_path: Path
+) -> None:
+    import docx
+
+    window.findings.gather()
+    window.export_report()
+    dialog = window.export_dialog
+    assert "草稿" in dialog.issued_label.text()
+    assert dialog.issue.isVisibleTo(dialog)
+    assert not dialog.draft.isVisibleTo(dialog)  # nothing issued yet: every export is a draft
+    dialog.issue.setChecked(True)
+    dialog.annex.setChecked(True)
+    dialog.path.setText(str(tmp_path / "体检报告.docx"))
+    dialog.export()
+    qtbot.waitUntil(lambda: dialog.written is not None, timeout=15000)
+    [issued] = reports.issues(ws, demo_audit, "report")
+    text = "\n".join(p.text for p in docx.Document(str(tmp_path / "体检报告.docx")).paragraphs)
+    assert f"报告编号：{issued.number}" in text
+    assert "草稿" not in text
+    annex = tmp_path / "体检报告-人员明细（内部资料）.docx"
+    assert "内部资料" in docx.Document(str(annex)).sections[0].header.paragraphs[0].text
+    assert issued.number in dialog.issued_label.text()
+    assert dialog.draft.isVisibleTo(dialog)  # now a draft of the current data is a choice
 
 
 def test_exporting_a_letter_starts_its_clock(qtbot: Any, window: AuditWindow, ws: Workspace, demo_audit: str,

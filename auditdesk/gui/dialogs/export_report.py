@@ -1,5 +1,6 @@
-"""Export an audit's document (用工体检报告 / 整改建议书): what will be included, where to save it,
-rendered in the worker, then open the folder."""
+"""Export an audit's document (用工体检报告 / 整改建议书 / …): what will be included, where to save
+it, 出具 (number and date recorded) or a draft, the 内部资料 annex or not; rendered in the worker,
+then open the folder."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ from auditdesk.gui.context import AppContext
 from auditdesk.gui.dialogs.errors import report_failure
 from auditdesk.gui.worker import JobRunner
 from auditdesk.models.followup import LetterKind
+from auditdesk.models.report import ISSUED_KINDS
 from auditdesk.services import followups, reports, visit
 
 
@@ -44,8 +46,15 @@ class ExportReportDialog(QDialog):
         self.kind = QComboBox()
         for key, label in reports.KIND_LABELS.items():
             self.kind.addItem(label, key)
-        self.unmasked = QCheckBox("显示完整身份证号（默认遮盖，仅在确有需要时勾选）")
-        self.mask_names = QCheckBox("附录中的员工姓名只显示姓氏")
+        self.annex = QCheckBox("另附人员明细（内部资料：姓名、身份证号、出生日期、个人金额）")
+        self.unmasked = QCheckBox(
+            "人员明细中显示完整身份证号和出生日期（默认遮盖，仅在确有需要时勾选）"
+        )
+        self.mask_names = QCheckBox("人员明细中的姓名也只显示姓氏（文书正文一律遮盖）")
+        self.issue = QCheckBox("出具：编号并记录日期（之后再导出即为出具时的内容）")
+        self.draft = QCheckBox("按当前数据导出草稿（不用已出具的版本）")
+        self.issued_label = QLabel("")
+        self.issued_label.setWordWrap(True)
         self.record_letter = QCheckBox("登记为今天发出（开始计算答复期限，跟诊页提醒）")
         self.record_letter.setChecked(True)
         self.path = QLineEdit()
@@ -67,6 +76,10 @@ class ExportReportDialog(QDialog):
         form.addRow("文书", self.kind)
         form.addRow("保存到", where)
         form.addRow("自定义模板", self.template)
+        form.addRow("", self.issued_label)
+        form.addRow("", self.issue)
+        form.addRow("", self.draft)
+        form.addRow("", self.annex)
         form.addRow("", self.unmasked)
         form.addRow("", self.mask_names)
         form.addRow("", self.record_letter)
@@ -98,7 +111,18 @@ class ExportReportDialog(QDialog):
         self.written: Path | None = None
 
     def _kind_changed(self) -> None:
-        self.record_letter.setVisible(self.kind.currentData() in {k.value for k in LetterKind})
+        kind = self.kind.currentData()
+        self.record_letter.setVisible(kind in {k.value for k in LetterKind})
+        issuable = kind in ISSUED_KINDS
+        issued = reports.issues(self.ctx.ws, self.audit_id, kind) if issuable else []
+        self.issue.setVisible(issuable)
+        self.draft.setVisible(bool(issued))
+        self.issued_label.setVisible(issuable)
+        self.issued_label.setText(
+            f"已出具：{issued[-1].number}（{issued[-1].issued_on:%Y-%m-%d}），导出即为出具时的内容。"
+            if issued else "尚未出具：导出的文书标为“草稿”，没有编号。"
+        )  # fmt: skip
+        self.annex.setVisible(kind not in ("ledger", "annex"))
 
     def _default_path(self, company: str | None = None) -> None:
         name = company or visit.load_walk(self.ctx.ws, self.audit_id).company.name
@@ -132,17 +156,24 @@ class ExportReportDialog(QDialog):
         template = Path(self.template.text().strip()) if self.template.text().strip() else None
         self.status.setText("正在生成…")
         self.buttons.setEnabled(False)
+        kind = self.kind.currentData()
         self.runner.start(
-            reports.export, self.ctx.ws, self.audit_id, out, kind=self.kind.currentData(),
+            reports.export_set, self.ctx.ws, self.audit_id, out, kind=kind,
+            issue_now=self.issue.isVisible() and self.issue.isChecked(),
+            draft=self.draft.isVisible() and self.draft.isChecked(),
+            annex=self.annex.isVisible() and self.annex.isChecked(),
             template=template, unmasked=self.unmasked.isChecked(),
             mask_names=self.mask_names.isChecked(), chart_png=chart_png,
             title="导出文书", on_finished=self._done, on_failed=self._failed,
         )  # fmt: skip
 
-    def _done(self, path: Path) -> None:
+    def _done(self, paths: list[Path]) -> None:
         self.buttons.setEnabled(True)
+        path = paths[0]
         self.written = path
-        self.status.setText(f"已生成：{path}")
+        self.status.setText("已生成：" + "；".join(str(p) for p in paths))
+        self.issue.setChecked(False)
+        self._kind_changed()
         kind = self.kind.currentData()
         if kind in {k.value for k in LetterKind} and self.record_letter.isChecked():
             letter = followups.record_letter(

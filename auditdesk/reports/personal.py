@@ -1,0 +1,129 @@
+"""Personal data in documents (facts §10, corrected): reports and letters name employees by 工号
+and masked name only; birth dates, full names, ID numbers and per-person wages go in a separate
+annex marked 内部资料 that can be left out. A birth date never stands beside a partly masked ID
+number (the masked digits *are* the birth date).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from auditdesk.formatting import format_money, mask_id_number
+from auditdesk.models.finding import kind_label
+from auditdesk.rules.ids import age_on, parse_id
+from auditdesk.rules.review import PayrollReview
+
+ANNEX_LIMIT = 5000
+"""Employee-month rows listed in the appendix and the annex (the rest are counted)."""
+ANNEX_MARK = "内部资料"
+ANNEX_NOTE = (
+    "本附件载有职工个人信息（姓名、身份证号、出生日期、工资金额），仅供工会和企业内部核对整改使用，"
+    "不随报告对外提供，不得公开或转交第三方。"
+)
+
+_ID = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
+_DATE = r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?"
+_BIRTH_OF = re.compile(rf"出生于\s*{_DATE}\s*的")
+_BIRTH = re.compile(rf"出生于\s*{_DATE}(?:（据身份证号）)?[，,]?\s*")
+_BIRTH_FIELD = re.compile(rf"出生(?:日期|年月日)[:：]?\s*{_DATE}")
+_TURNS = re.compile(rf"（\s*{_DATE}\s*满\s*\d+\s*周岁\s*）")
+
+
+def mask_name(name: str | None) -> str:
+    """张三丰 → 张**; the surname stays so HR can still recognise the row."""
+    return f"{name[0]}{'*' * (len(name) - 1)}" if name else "—"
+
+
+def payroll_names(review: PayrollReview | None) -> set[str]:
+    """The full names in the payroll (two characters or more: one is too likely to be a word)."""
+    if review is None:
+        return set()
+    names = {r.name.strip() for r in review.rows if r.name and len(r.name.strip()) >= 2}
+    names |= {
+        f.employee_name.strip()
+        for f in review.result.findings
+        if f.employee_name and len(f.employee_name.strip()) >= 2
+    }
+    return names
+
+
+def redact(text: str, names: Iterable[str] = ()) -> str:
+    """``text`` (a finding's facts, written by the rules or by an auditor) as a document may show
+    it: ID numbers masked, birth dates and the dates a person turns 16 or 18 removed, every
+    name in ``names`` masked (张**). What was removed is in the annex."""
+    out = _ID.sub(lambda m: mask_id_number(m.group(1)), text)
+    out = _BIRTH_OF.sub("该", out)
+    out = _BIRTH.sub("", out)
+    out = _BIRTH_FIELD.sub("出生日期见内部资料附件", out)
+    out = _TURNS.sub("", out)
+    for name in sorted(set(names), key=len, reverse=True):
+        out = out.replace(name, mask_name(name))
+    return out
+
+
+def appendix_rows(review: PayrollReview | None) -> list[dict[str, str]]:
+    """The report's appendix of affected employee-months: 工号 and masked name only."""
+    if review is None:
+        return []
+    return [
+        {
+            "employee": f.employee_id or "—",
+            "name": mask_name(f.employee_name),
+            "period": f.period,
+            "rule": f.title,
+        }
+        for f in review.result.findings[:ANNEX_LIMIT]
+    ]
+
+
+def annex_rows(
+    review: PayrollReview | None, *, unmasked: bool, mask_names: bool
+) -> list[dict[str, str]]:
+    """The 内部资料 annex: per employee-month the full name (masked with ``mask_names``), the ID
+    number (masked unless ``unmasked``), the birth date — only beside a full ID number: beside a
+    masked one it would give back the masked digits, so the age in that month is shown instead —
+    and the amount with its kind."""
+    if review is None:
+        return []
+    rows = []
+    for f in review.result.findings[:ANNEX_LIMIT]:
+        source = review.row_of(f)  # the finding's own row: its ID number is this person's
+        raw = source.id_number if source is not None and source.id_number else None
+        birth = parse_id(raw).birth if raw else None
+        if birth is None:
+            born = "—"
+        elif unmasked:
+            born = f"{birth:%Y-%m-%d}"
+        else:
+            year, month = (int(x) for x in f.period.split("-")[:2])
+            born = f"当月 {age_on(birth, date(year, month, 1))} 周岁"
+        rows.append({
+            "employee": f.employee_id or "—",
+            "name": mask_name(f.employee_name) if mask_names else (f.employee_name or "—"),
+            "id_number": (raw if unmasked else mask_id_number(raw)) if raw else "—",
+            "birth": born, "period": f.period, "rule": f.title,
+            "amount": f"{format_money(f.amount)}（{kind_label(f.money_kind)}）"
+            if f.amount is not None else "—",
+        })  # fmt: skip
+    return rows
+
+
+def annex_context(
+    review: PayrollReview | None, *, unmasked: bool, mask_names: bool
+) -> dict[str, Any]:
+    """The ``annex`` template variable."""
+    rows = annex_rows(review, unmasked=unmasked, mask_names=mask_names)
+    total = len(review.result.findings) if review is not None else 0
+    more = f"另有 {total - len(rows)} 行未列出。" if total > len(rows) else ""
+    return {
+        "mark": ANNEX_MARK,
+        "note": ANNEX_NOTE,
+        "rows": rows,
+        "more": more,
+        "id_note": "身份证号为完整号码。"
+        if unmasked
+        else "身份证号已遮盖；出生日期不与遮盖的号码并列，改列当月年龄。",
+    }
