@@ -243,9 +243,13 @@ def build_report() -> Path:
     doc.add_page_break()
 
     p(doc, "摘　要", "Heading 1")
-    body(doc, "总体得分 {{ summary.score }} 分，评级“{{ summary.rating }}”。{{ summary.veto_text }}")
+    body(
+        doc, "总体得分 {{ summary.score }} 分，评级“{{ summary.rating }}”。{{ summary.veto_text }}"
+    )
     p(doc, "{%p if findings %}")
-    body(doc, "共发现问题 {{ finding_count }} 项（{{ summary.severity_counts }}）{{ money_text }}。")
+    body(
+        doc, "共发现问题 {{ finding_count }} 项（{{ summary.severity_counts }}）{{ money_text }}。"
+    )
     body(doc, "需优先整改的主要风险（按严重程度排列，同等严重程度按涉及金额的类别和数额排列）：")
     p(doc, "{%p for r in summary.top_risks %}")
     p(doc, "{{ r.rank }}．【{{ r.severity_label }}】{{ r.title }}"
@@ -279,7 +283,9 @@ def build_report() -> Path:
     p(doc, "{%p endif %}")
 
     p(doc, "二、总体评价", "Heading 1")
-    body(doc, "总体得分 {{ summary.score }} 分，评级“{{ summary.rating }}”。{{ summary.veto_text }}")
+    body(
+        doc, "总体得分 {{ summary.score }} 分，评级“{{ summary.rating }}”。{{ summary.veto_text }}"
+    )
     loop_table(doc, ["领域", "得分", "图示", "企业自评", "符合", "部分符合", "不符合", "待核实", "未答"],
                "a in summary.areas",
                ["{{ a.name }}", "{{ a.score }}", "{{ a.bar }}", "{{ a.self_score }}", "{{ a.compliant }}",
@@ -334,7 +340,7 @@ def build_report() -> Path:
                "f in findings",
                ["{{ f.no }}", "{{ f.area }}", "{{ f.title }}", "{{ f.basis }}", "{{ f.remedy }}",
                 "{{ f.due }}", "{{ f.owner }}", "{{ f.status }}"],
-               [12, 20, 52, 50, 63, 22, 14, 14])  # fmt: skip
+               [12, 20, 50, 49, 60, 24, 16, 16])  # fmt: skip
     p(doc, "{%p else %}")
     body(doc, "未发现需要整改的问题。")
     p(doc, "{%p endif %}")
@@ -351,7 +357,7 @@ def build_report() -> Path:
     p(doc, "{%p if payroll.appendix %}")
     loop_table(doc, ["员工", "姓名", "身份证号", "月份", "问题", "金额"], "e in payroll.appendix",
                ["{{ e.employee }}", "{{ e.name }}", "{{ e.id_number }}", "{{ e.period }}",
-                "{{ e.rule }}", "{{ e.amount }}"], [15, 15, 44, 18, 40, 28])  # fmt: skip
+                "{{ e.rule }}", "{{ e.amount }}"], [18, 16, 41, 20, 39, 26])  # fmt: skip
     p(doc, "{%p else %}")
     body(doc, "无。")
     p(doc, "{%p endif %}")

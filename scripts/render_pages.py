@@ -3,9 +3,9 @@
     .venv/bin/python scripts/render_pages.py REPORT.docx [--out DIR] [--dpi 80]
 
 The 目录 (a TOC field) is updated first by a LibreOffice Basic macro put into the throw-away
-profile, as Word does on open. Prints the page count, the fonts embedded in the PDF (a CJK font must be among them, or Chinese
-would show as boxes) and the PNG files written. Needs LibreOffice (``soffice``) and poppler-utils
-(``pdftoppm``, ``pdffonts``); without them it says so and exits 2.
+profile, as Word does on open. Prints the page count, the fonts embedded in the PDF (a CJK font
+must be among them, or Chinese would show as boxes) and the PNG files written. Needs LibreOffice
+(``soffice``) and poppler-utils (``pdftoppm``, ``pdffonts``); without them it says so and exits 2.
 """
 
 from __future__ import annotations
@@ -53,13 +53,15 @@ End Sub
 """
 _LIBRARY = """<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE library:library PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "library.dtd">
-<library:library xmlns:library="http://openoffice.org/2000/library" library:name="Standard" library:readonly="false" library:passwordprotected="false">
+<library:library xmlns:library="http://openoffice.org/2000/library" library:name="Standard"
+ library:readonly="false" library:passwordprotected="false">
 {entry}</library:library>
 """
 _CONTAINER = """<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE library:libraries PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "libraries.dtd">
 <library:libraries xmlns:library="http://openoffice.org/2000/library" xmlns:xlink="http://www.w3.org/1999/xlink">
- <library:library library:name="Standard" xlink:href="$(USER)/basic/Standard/{name}.xlb/" xlink:type="simple" library:link="false"/>
+ <library:library library:name="Standard" xlink:href="$(USER)/basic/Standard/{name}.xlb/"
+  xlink:type="simple" library:link="false"/>
 </library:libraries>
 """
 

@@ -88,10 +88,10 @@ LAWS: dict[str, Law] = {
 }  # fmt: skip
 """Short name used in the data → how the law is printed. Unknown names print as cited, in 《》."""
 
-_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
            "八": 8, "九": 9}  # fmt: skip
 _UNITS = {"十": 10, "百": 100, "千": 1000}
-_NUM = "[零〇一二两三四五六七八九十百千]+"
+_NUM = "[零一二两三四五六七八九十百千]+"
 _ARTICLE = re.compile(rf"^第({_NUM})条(?:至第({_NUM})条)?(?:第({_NUM})款)?(?:第({_NUM})项)?(.*)$")
 _PART = re.compile(rf"^(?:第({_NUM})款)?(?:第({_NUM})项)?(.*)$")
 _DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]+(?:〔\d{4}〕\d+号|令第\d+号)$")
@@ -179,7 +179,9 @@ def _split(article: str) -> tuple[list[_Piece], list[str]]:
             item = chinese_number(m.group(4)) if m.group(4) else 0
             last = (raw[: raw.index("条") + 1], start)
             whole = not para and not item
-            pieces.append(_Piece((start, para, item, end), raw, start, whole, end, bool(m.group(5))))
+            pieces.append(
+                _Piece((start, para, item, end), raw, start, whole, end, bool(m.group(5)))
+            )
             continue
         part = _PART.match(raw)
         if last is not None and part and (part.group(1) or part.group(2)):

@@ -19,7 +19,7 @@ TOP_RISKS = 5
 
 
 def risk_key(finding: Finding) -> tuple[int, int, Decimal]:
-    """Sort key, most serious first: (severity rank, money kind order, −amount)."""
+    """Sort key, most serious first: (severity rank, money kind order, minus the amount)."""
     kinds = list(MoneyKind)
     if finding.money_at_stake is None:
         return finding.severity.rank, len(kinds) + 1, Decimal(0)
