@@ -357,7 +357,7 @@ def build_report() -> Path:
     p(doc, "{%p if payroll.appendix %}")
     loop_table(doc, ["员工", "姓名", "身份证号", "月份", "问题", "金额"], "e in payroll.appendix",
                ["{{ e.employee }}", "{{ e.name }}", "{{ e.id_number }}", "{{ e.period }}",
-                "{{ e.rule }}", "{{ e.amount }}"], [18, 16, 41, 20, 39, 26])  # fmt: skip
+                "{{ e.rule }}", "{{ e.amount }}"], [18, 16, 41, 20, 34, 31])  # fmt: skip
     p(doc, "{%p else %}")
     body(doc, "无。")
     p(doc, "{%p endif %}")

@@ -282,7 +282,7 @@ def _payroll(data: ReportData) -> dict[str, Any]:
             "name": _mask_name(f.employee_name) if data.mask_names else (f.employee_name or "—"),
             "id_number": (raw if data.unmasked else mask_id_number(raw)) if raw else "—",
             "period": f.period, "rule": f.title,
-            "amount": f"{_money(f.amount)}（{kind_label(f.money_kind)}）" if f.amount is not None else "—",
+            "amount": f"{_money(f.amount)}\n（{kind_label(f.money_kind)}）" if f.amount is not None else "—",
         })  # fmt: skip
     skipped = "；".join(f"{s.title}（{s.reason}）" for s in result.rules_skipped)
     return {
