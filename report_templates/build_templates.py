@@ -15,7 +15,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from docx import Document
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -25,6 +26,10 @@ from docx.table import Table
 
 HERE = Path(__file__).resolve().parent
 BODY_FONT, HEADING_FONT, LATIN = "宋体", "黑体", "Times New Roman"
+MARGIN_MM = 25
+BODY_STYLE, LIST_STYLE, CELL_STYLE = "Body Text", "Law List", "Table Text"
+"""Body text has a first-line indent of two characters; list lines (laws, risks) hang instead;
+table cells are set a size smaller (10 pt), with no indent."""
 
 
 def _east_asian(rpr_owner: object, east_asia: str, size: float | None = None) -> None:
@@ -45,7 +50,7 @@ def new_document() -> Document:  # type: ignore[valid-type]
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Mm(210), Mm(297)
-    section.left_margin = section.right_margin = Mm(25)
+    section.left_margin = section.right_margin = Mm(MARGIN_MM)
     section.top_margin, section.bottom_margin = Mm(25), Mm(22)
     _east_asian(doc.styles["Normal"], BODY_FONT, 11)
     doc.styles["Normal"].paragraph_format.space_after = Pt(4)
@@ -54,6 +59,10 @@ def new_document() -> Document:  # type: ignore[valid-type]
         style = doc.styles[name]
         _east_asian(style, HEADING_FONT, size)
         style.font.color.rgb = None
+        if name != "Title":  # a heading never ends a page: it keeps with the text under it
+            style.paragraph_format.keep_with_next = True
+    _indented_styles(doc)
+    _update_fields_on_open(doc)
     defaults = doc.styles.element.find(qn("w:docDefaults"))
     if defaults is not None:  # docDefaults carry minorEastAsia theme fonts: replace them
         for fonts in defaults.iter(qn("w:rFonts")):
@@ -64,6 +73,82 @@ def new_document() -> Document:  # type: ignore[valid-type]
             fonts.set(qn("w:hAnsi"), LATIN)
     _page_numbers(section.footer.paragraphs[0])
     return doc
+
+
+def _indented_styles(doc: object) -> None:
+    """Body Text: first line indented two characters (``firstLineChars`` for Word and WPS, the
+    same length in points for the rest); Law List: a two-character hanging indent."""
+    styles = doc.styles  # type: ignore[attr-defined]
+    body = styles[BODY_STYLE]
+    body.base_style = styles["Normal"]
+    body.paragraph_format.first_line_indent = Pt(22)
+    body.paragraph_format.space_after = Pt(4)
+    body.element.get_or_add_pPr().get_or_add_ind().set(qn("w:firstLineChars"), "200")
+    hanging = styles.add_style(LIST_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    hanging.base_style = styles["Normal"]
+    hanging.paragraph_format.left_indent = Pt(22)
+    hanging.paragraph_format.first_line_indent = Pt(-22)
+    cell = styles.add_style(CELL_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    cell.base_style = styles["Normal"]
+    cell.font.size = Pt(10)
+    cell.paragraph_format.space_after = Pt(0)
+    cell.paragraph_format.line_spacing = 1.1
+
+
+def _update_fields_on_open(doc: object) -> None:
+    """settings.xml ``w:updateFields``: Word offers to update the 目录 and page fields on open."""
+    settings = doc.settings.element  # type: ignore[attr-defined]
+    el = settings.find(qn("w:updateFields"))
+    if el is None:
+        el = OxmlElement("w:updateFields")
+        settings.append(el)
+    el.set(qn("w:val"), "true")
+
+
+def text_width_mm(section: object) -> float:
+    """Page width less the side margins, in mm."""
+    sec = section  # type: ignore[assignment]
+    return float((sec.page_width - sec.left_margin - sec.right_margin) / Mm(1))  # type: ignore[attr-defined]
+
+
+def toc(doc: object, levels: str = "1-2") -> None:
+    """目录: a TOC field over the outline levels ``levels``; Word fills it on open (updateFields),
+    ``scripts/render_pages.py`` has LibreOffice update it before making the PDF."""
+    heading = doc.add_paragraph("目　录")  # type: ignore[attr-defined]
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _east_asian(heading.runs[0], HEADING_FONT, 16)
+    para = doc.add_paragraph()  # type: ignore[attr-defined]
+    run = para.add_run()
+    for kind, text in (("begin", ""), ("", f'TOC \\o "{levels}" \\h \\z \\u'), ("separate", "")):
+        if kind:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), kind)
+            if kind == "begin":
+                el.set(qn("w:dirty"), "true")  # stale: update before showing
+        else:
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = f" {text} "
+        run._r.append(el)
+    para.add_run("（打开文档时更新目录；如未显示，请在此处右键选择“更新域”。）")
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    para.add_run()._r.append(end)
+
+
+def new_section(doc: object, landscape: bool) -> None:
+    """Start a section on a new page, A4 landscape or portrait, same margins and footer."""
+    section = doc.add_section(WD_SECTION.NEW_PAGE)  # type: ignore[attr-defined]
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    wide, tall = Mm(297), Mm(210)
+    section.page_width, section.page_height = (wide, tall) if landscape else (tall, wide)
+    section.left_margin = section.right_margin = Mm(MARGIN_MM)
+    section.top_margin, section.bottom_margin = Mm(25), Mm(22)
+
+
+def body(doc: object, text: str) -> object:
+    """A body paragraph (first line indented)."""
+    return doc.add_paragraph(text, style=BODY_STYLE)  # type: ignore[attr-defined]
 
 
 def _field(paragraph: object, code: str) -> None:
@@ -123,11 +208,18 @@ def loop_table(
         table.rows[2].cells[i].text = c
     table.rows[3].cells[0].text = "{%tr endfor %}"
     table.autofit = False
+    room = text_width_mm(doc.sections[-1])  # type: ignore[attr-defined]
+    if sum(widths) > room + 0.5:
+        raise ValueError(f"table {headers} is {sum(widths)} mm wide; the text is {room:.0f} mm")
     for i, w in enumerate(widths):  # the grid is what LibreOffice and WPS lay out by
         table._tbl.tblGrid.gridCol_lst[i].w = Mm(w)
     for row in table.rows:
         for i, w in enumerate(widths):
             row.cells[i].width = Mm(w)
+    for row in table.rows:
+        for c in row.cells:
+            for para in c.paragraphs:
+                para.style = doc.styles[CELL_STYLE]  # type: ignore[attr-defined]
     _repeat_header(table)
     return table
 
@@ -147,21 +239,53 @@ def build_report() -> Path:
         para = doc.add_paragraph(line)
         para.alignment = WD_ALIGN_PARAGRAPH.CENTER
     doc.add_page_break()
+    toc(doc)
+    doc.add_page_break()
+
+    p(doc, "摘　要", "Heading 1")
+    body(
+        doc, "总体得分 {{ summary.score }} 分，评级“{{ summary.rating }}”。{{ summary.veto_text }}"
+    )
+    p(doc, "{%p if findings %}")
+    body(
+        doc, "共发现问题 {{ finding_count }} 项（{{ summary.severity_counts }}）{{ money_text }}。"
+    )
+    body(doc, "需优先整改的主要风险（按严重程度排列，同等严重程度按涉及金额的类别和数额排列）：")
+    p(doc, "{%p for r in summary.top_risks %}")
+    p(doc, "{{ r.rank }}．【{{ r.severity_label }}】{{ r.title }}"
+           "{% if r.money %}（{{ r.money }}）{% endif %}（{{ r.area }}，见问题 {{ r.no }}）", LIST_STYLE)  # fmt: skip
+    p(doc, "{%p endfor %}")
+    body(doc, "各问题的事实、依据和整改建议见第三部分，整改期限和跟诊安排见第五部分。")
+    p(doc, "{%p else %}")
+    body(doc, "本次体检未发现问题。")
+    p(doc, "{%p endif %}")
 
     p(doc, "一、体检概况", "Heading 1")
-    p(
+    p(doc, "（一）体检范围与方式", "Heading 2")
+    body(
         doc,
         "本次体检为{{ audit.scope }}，依据 {{ audit.checklist_version }} 版检查清单，"
         "检查项目 {{ audit.items_total }} 项，已核查 {{ audit.items_answered }} 项。",
     )
-    p(doc, "体检方式：{{ audit.method }}")
+    body(doc, "体检方式：{{ audit.method }}")
     p(doc, "{%p for v in audit.visits %}")
-    p(doc, "{{ v.date }}　{{ v.kind }}（{{ v.channels }}）：{{ v.attendees }}")
+    body(doc, "{{ v.date }}　{{ v.kind }}（{{ v.channels }}）：{{ v.attendees }}")
     p(doc, "{%p endfor %}")
-    p(doc, "工资表核查：{{ payroll.scope_text }}")
+    body(doc, "工资表核查：{{ payroll.scope_text }}")
+    p(doc, "（二）体检依据", "Heading 2")
+    p(doc, "{%p if laws %}")
+    body(doc, "本报告引用以下法律、法规、规章和规范性文件（按效力层级排列，条文按序合并）：")
+    p(doc, "{%p for law in laws %}")
+    p(doc, "{{ loop.index }}．{{ law.line }}", LIST_STYLE)
+    p(doc, "{%p endfor %}")
+    p(doc, "{%p else %}")
+    body(doc, "本报告未引用具体法律条文。")
+    p(doc, "{%p endif %}")
 
     p(doc, "二、总体评价", "Heading 1")
-    p(doc, "总体得分 {{ summary.score }} 分，评级“{{ summary.rating }}”。{{ summary.veto_text }}")
+    body(
+        doc, "总体得分 {{ summary.score }} 分，评级“{{ summary.rating }}”。{{ summary.veto_text }}"
+    )
     loop_table(doc, ["领域", "得分", "图示", "企业自评", "符合", "部分符合", "不符合", "待核实", "未答"],
                "a in summary.areas",
                ["{{ a.name }}", "{{ a.score }}", "{{ a.bar }}", "{{ a.self_score }}", "{{ a.compliant }}",
@@ -173,29 +297,30 @@ def build_report() -> Path:
 
     p(doc, "三、发现的问题", "Heading 1")
     p(doc, "{%p if findings_by_area %}")
-    p(doc, "共发现问题 {{ finding_count }} 项{{ money_text }}。")
+    body(doc, "共发现问题 {{ finding_count }} 项{{ money_text }}。")
     p(doc, "{%p for area in findings_by_area %}")
-    p(doc, "{{ area.name }}", "Heading 2")
+    p(doc, "{{ area.ordinal }}{{ area.name }}", "Heading 2")
     p(doc, "{%p for f in area.findings %}")
-    p(doc, "{{ f.no }}. {{ f.title }}", "Heading 3")
-    p(doc, "严重程度：{{r f.severity }}")
-    p(doc, "事实：{{ f.facts }}")
-    p(doc, "法律依据：{{ f.basis }}")
-    p(doc, "可能后果：{{ f.consequence }}")
+    p(doc, "问题 {{ f.no }}：{{ f.title }}", "Heading 3")
+    severity = body(doc, "严重程度：{{r f.severity }}")
+    severity.paragraph_format.keep_with_next = True  # type: ignore[attr-defined]
+    body(doc, "事实：{{ f.facts }}")
+    body(doc, "法律依据：{{ f.basis }}")
+    body(doc, "可能后果：{{ f.consequence }}")
     p(doc, "{%p if f.amount %}")
-    p(doc, "涉及金额：{{ f.amount }}")
+    body(doc, "涉及金额：{{ f.amount }}")
     p(doc, "{%p endif %}")
-    p(doc, "整改建议：{{ f.remedy }}")
-    p(doc, "整改期限：{{ f.due }}")
+    body(doc, "整改建议：{{ f.remedy }}")
+    body(doc, "整改期限：{{ f.due }}")
     p(doc, "{%p endfor %}")
     p(doc, "{%p endfor %}")
     p(doc, "{%p else %}")
-    p(doc, "未发现问题。")
+    body(doc, "未发现问题。")
     p(doc, "{%p endif %}")
 
     p(doc, "四、工资表核查", "Heading 1")
     p(doc, "{%p if payroll.present %}")
-    p(
+    body(
         doc,
         "核查 {{ payroll.rows }} 行工资数据（{{ payroll.employees }} 名员工，{{ payroll.periods }}），"
         "运行规则 {{ payroll.rules_run_count }} 条。{{ payroll.skipped_text }}",
@@ -203,71 +328,73 @@ def build_report() -> Path:
     p(doc, "{%p if payroll.groups %}")
     loop_table(doc, ["规则", "月份", "人数", "金额（按类别）", "严重程度"], "g in payroll.groups",
                ["{{ g.title }}", "{{ g.period }}", "{{ g.employees }}", "{{ g.total }}", "{{r g.severity }}"],
-               [62, 22, 16, 30, 20])  # fmt: skip
+               [62, 22, 16, 40, 20])  # fmt: skip
     p(doc, "{%p else %}")
-    p(doc, "工资表核查未发现问题。")
+    body(doc, "工资表核查未发现问题。")
     p(doc, "{%p endif %}")
     p(doc, "{%p else %}")
-    p(doc, "本次体检未导入工资表，未进行工资表核查。")
+    body(doc, "本次体检未导入工资表，未进行工资表核查。")
     p(doc, "{%p endif %}")
 
+    new_section(doc, landscape=True)  # eight columns need the width of a landscape page
     p(doc, "五、整改建议与跟诊安排", "Heading 1")
     p(doc, "{%p if findings %}")
     loop_table(doc, ["问题编号", "领域", "问题", "法律依据", "整改建议", "期限", "负责人", "状态"],
                "f in findings",
                ["{{ f.no }}", "{{ f.area }}", "{{ f.title }}", "{{ f.basis }}", "{{ f.remedy }}",
                 "{{ f.due }}", "{{ f.owner }}", "{{ f.status }}"],
-               [10, 18, 30, 26, 34, 16, 14, 12])  # fmt: skip
+               [12, 20, 50, 49, 60, 24, 16, 16])  # fmt: skip
     p(doc, "{%p else %}")
-    p(doc, "未发现需要整改的问题。")
+    body(doc, "未发现需要整改的问题。")
     p(doc, "{%p endif %}")
-    p(doc, "跟诊安排：{{ report.followup }}")
+    body(doc, "跟诊安排：{{ report.followup }}")
+    new_section(doc, landscape=False)
 
     p(doc, "六、说明", "Heading 1")
-    p(doc, "{{ report.limits }}")
+    body(doc, "{{ report.limits }}")
     p(doc, "")
     p(doc, "检查人员（签字）：　　　　　　　　　　　企业负责人（签字）：")
     p(doc, "{{ report.union }}　　　　　　　　　　{{ report.date }}")
 
     p(doc, "附录一　受影响的员工月份", "Heading 1")
     p(doc, "{%p if payroll.appendix %}")
-    p(
+    body(
         doc,
         "员工以工号和遮盖的姓名标识；姓名、身份证号、出生日期和个人金额见另附的人员明细（内部资料）。",
     )
     loop_table(doc, ["工号", "姓名", "月份", "问题"], "e in payroll.appendix",
                ["{{ e.employee }}", "{{ e.name }}", "{{ e.period }}", "{{ e.rule }}"],
-               [30, 24, 24, 92])  # fmt: skip
+               [26, 22, 22, 90])  # fmt: skip
     p(doc, "{%p else %}")
-    p(doc, "无。")
+    body(doc, "无。")
     p(doc, "{%p endif %}")
-    p(doc, "附录二　引用的法律法规", "Heading 1")
-    p(doc, "{%p for law in laws %}")
-    p(doc, "《{{ law.name }}》{{ law.articles }}")
-    p(doc, "{%p endfor %}")
     out = HERE / "audit_report.docx"
     doc.save(out)
     return out
 
 
 def build_rectification() -> Path:
+    """整改建议书: a letter; each finding a block (heading kept with its lines), no table."""
     doc = new_document()
     title = doc.add_paragraph("整改建议书", style="Title")
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     number = doc.add_paragraph("{{ report.number }}")
     number.alignment = WD_ALIGN_PARAGRAPH.CENTER
     p(doc, "{{ company.name }}：")
-    p(
+    body(
         doc,
         "{{ report.union }}于 {{ audit.dates }} 对贵单位开展了用工体检（{{ audit.scope }}）。"
         "现将尚未整改的问题及整改建议告知如下，请于期限内整改，并将整改情况书面反馈。",
     )
     p(doc, "{%p if findings %}")
-    loop_table(doc, ["问题编号", "问题", "法律依据", "整改建议", "期限"], "f in findings",
-               ["{{ f.no }}", "{{ f.title }}", "{{ f.basis }}", "{{ f.remedy }}", "{{ f.due }}"],
-               [12, 46, 34, 50, 18])  # fmt: skip
+    p(doc, "{%p for f in findings %}")
+    p(doc, "问题 {{ f.no }}：{{ f.title }}", "Heading 3")
+    body(doc, "法律依据：{{ f.basis }}")
+    body(doc, "整改建议：{{ f.remedy }}")
+    body(doc, "整改期限：{{ f.due }}")
+    p(doc, "{%p endfor %}")
     p(doc, "{%p else %}")
-    p(doc, "经体检，未发现需要整改的问题。")
+    body(doc, "经体检，未发现需要整改的问题。")
     p(doc, "{%p endif %}")
     p(doc, "")
     para = doc.add_paragraph("{{ report.union }}")

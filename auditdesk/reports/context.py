@@ -25,6 +25,8 @@ from auditdesk.models.finding import (
     kind_label,
     money_by_kind,
 )
+from auditdesk.reports import laws as law_list
+from auditdesk.reports import summary as risk_summary
 from auditdesk.reports.personal import (
     ANNEX_LIMIT,
     annex_context,
@@ -108,7 +110,7 @@ def _money(amount: Decimal | None) -> str:
 
 
 def _basis(finding: Finding) -> str:
-    return "；".join(c.display() for c in finding.legal_basis) or "—"
+    return law_list.basis_text(finding.legal_basis)
 
 
 LETTERS = {
@@ -198,12 +200,6 @@ def build_context(data: ReportData, kind: str = "report") -> dict[str, Any]:
     totals = money_by_kind((f.money_kind, f.money_at_stake) for f in findings)
     dates = sorted({v.visit_date for v in data.visits})
     own = {line.area: line for line in data.self_scores.areas} if data.self_scores else {}
-    laws: OrderedDict[str, list[str]] = OrderedDict()
-    for f in findings:
-        for c in f.legal_basis:
-            arts = laws.setdefault(c.law, [])
-            if c.article and c.article not in arts:
-                arts.append(c.article)
     return {
         "company": {
             "name": company.name, "credit_code": company.credit_code or "—",
@@ -245,13 +241,18 @@ def build_context(data: ReportData, kind: str = "report") -> dict[str, Any]:
                 for line in data.scores.areas
             ],
             "chart": data.chart,
+            "top_risks": risk_summary.top_risks([(f.code, f) for f in findings]),
+            "severity_counts": risk_summary.severity_counts(findings),
         },
-        "findings_by_area": [{"name": name, "findings": items} for name, items in by_area.items()],
+        "findings_by_area": [
+            {"name": name, "ordinal": f"（{risk_summary.chinese_numeral(i)}）", "findings": items}
+            for i, (name, items) in enumerate(by_area.items(), start=1)
+        ],
         "findings": flat,
         "finding_count": len(flat),
         "money_text": money_text(totals),
         "payroll": _payroll(data),
-        "laws": [{"name": law, "articles": "、".join(arts)} for law, arts in laws.items()],
+        "laws": law_list.law_list(c for f in findings for c in f.legal_basis),
         "letter": letter_context(kind, data, day) if kind in LETTERS else {},
         "followup": _followup(data, day) if kind == "followup" else {},
         "annex": annex_context(data.payroll, unmasked=data.unmasked, mask_names=data.mask_names)

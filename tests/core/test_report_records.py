@@ -66,6 +66,20 @@ def _table_with(path: Path, header: str) -> list[list[str]]:
     raise AssertionError(f"no table with {header}")
 
 
+def _finding_blocks(path: Path) -> dict[str, dict[str, str]]:
+    """The 整改建议书's per-finding blocks: 问题编号 → {"title": …, "法律依据": …, "整改期限": …}."""
+    blocks: dict[str, dict[str, str]] = {}
+    current: dict[str, str] | None = None
+    for p in docx.Document(str(path)).paragraphs:
+        head = re.match(r"^问题 (W\d+)：(.*)$", p.text)
+        if head:
+            current = blocks.setdefault(head.group(1), {"title": head.group(2)})
+        elif current is not None and "：" in p.text:
+            label, value = p.text.split("：", 1)
+            current[label] = value
+    return blocks
+
+
 def _child(ws: Workspace, aid: str) -> visit.Finding:
     return next(f for f in visit.list_findings(ws, aid) if f.origin_ref.startswith("AGE.CHILD"))
 
@@ -184,15 +198,14 @@ def test_one_number_per_finding_everywhere(ws: Workspace, audit_id: str, tmp_pat
     assert split.number == len(found) + 1  # never reused, never renumbered
     assert [f.number for f in visit.list_findings(ws, audit_id) if f.id == kept[0].id] == [2]
 
-    rect = _table_with(reports.export(ws, audit_id, tmp_path / "z.docx", kind="rectification"),
-                       "问题编号")  # fmt: skip
+    rect = _finding_blocks(reports.export(ws, audit_id, tmp_path / "z.docx", kind="rectification"))
     report = _table_with(reports.export(ws, audit_id, tmp_path / "r.docx"), "问题编号")
     sheet = openpyxl.load_workbook(
         reports.export(ws, audit_id, tmp_path / "l.xlsx", kind="ledger")
     ).active
     in_ledger = {r[1]: r[3] for r in sheet.iter_rows(min_row=3, values_only=True)}
     assert first.code not in in_ledger
-    by_code_rect = {r[0]: r[1] for r in rect[1:]}
+    by_code_rect = {code: block["title"] for code, block in rect.items()}
     by_code_report = {r[0]: r[2] for r in report[1:]}
     for f in [*kept, split]:
         assert f.code == f"W{f.number:02d}"
@@ -221,7 +234,7 @@ def test_deadlines_never_before_the_document_date(
     child = _child(ws, audit_id)
     visit.edit_finding(ws, child.id, {"due_date": today + timedelta(days=15)})
     out = reports.export(ws, audit_id, tmp_path / "z.docx", kind="rectification")
-    due = {r[0]: r[4] for r in _table_with(out, "问题编号")[1:]}
+    due = {code: block["整改期限"] for code, block in _finding_blocks(out).items()}
     assert due[past.code] == f"已逾期（原定 {today - timedelta(days=10):%Y-%m-%d}），请立即整改"
     assert due[future.code] == f"{today + timedelta(days=30):%Y-%m-%d}"
     assert due[child.code] == f"立即整改（最迟 {today + timedelta(days=15):%Y-%m-%d}）"

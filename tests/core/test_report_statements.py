@@ -63,7 +63,7 @@ def test_report_states_findings_with_their_own_consequences(
     blocks = _blocks(out)
     # the finding statement is the heading; the facts are what was seen; the consequence is the
     # item's own, not one sentence for every finding
-    by_title = {heading.split(". ", 1)[1]: lines for heading, lines in blocks.items()}
+    by_title = {heading.split("：", 1)[1]: lines for heading, lines in blocks.items()}
     fine = by_title["规章制度中设有罚款、扣罚或收取押金等处罚条款"]
     assert f"事实：{NOTE}" in fine
     assert f"可能后果：{fines.consequence}" in fine

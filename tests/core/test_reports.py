@@ -10,6 +10,7 @@ from docx.shared import Mm
 
 from auditdesk.errors import AuditDeskError
 from auditdesk.reports.docx import leftover_tags
+from auditdesk.reports.laws import cite
 from auditdesk.reports.personal import redact
 from auditdesk.services import audits, demo, followups, payroll, reports, visit
 from auditdesk.services.workspace import Workspace
@@ -48,14 +49,14 @@ def test_report_content(ws: Workspace, audit_id: str, tmp_path: Path) -> None:
     text = _text(out)
     names = {r.name for r in payroll.load_rows(ws, audit_id) if r.name}
     for heading in ("一、体检概况", "二、总体评价", "三、发现的问题", "四、工资表核查",
-                    "五、整改建议与跟诊安排", "六、说明", "附录一", "附录二"):  # fmt: skip
+                    "五、整改建议与跟诊安排", "六、说明", "附录一", "（二）体检依据"):  # fmt: skip
         assert heading in text
     findings = [f for f in visit.list_findings(ws, audit_id) if not f.dismissed]
     assert f"共发现问题 {len(findings)} 项" in text
     for f in findings:
-        assert f"{f.code}. {redact(f.title, names)}" in text
+        assert f"问题 {f.code}：{redact(f.title, names)}" in text
         for c in f.legal_basis:
-            assert c.display() in text
+            assert cite(c) in text
         if f.money_at_stake:
             assert f"¥{f.money_at_stake:,.2f}" in text
     assert "上海嘉研精密部件有限公司" in text
