@@ -80,8 +80,10 @@ def export(
         chart_png: the score chart image to place in the report (the GUI renders it).
 
     Raises:
-        AuditDeskError: unknown kind, a broken template (named, with its paragraph), or an
-            unwritable output file. Nothing is written then.
+        AuditDeskError: unknown kind, a broken template (named, with its paragraph), a template
+            that fails, runs past its deadline or writes a full ID number into a masked document,
+            or an unwritable output file. Nothing is written then.
+        Cancelled: ``cancel`` was set (a user's template is stopped at once).
     """
     if kind not in KIND_LABELS:
         known = "、".join(f"{k}（{v}）" for k, v in KIND_LABELS.items())
@@ -97,6 +99,8 @@ def export(
         return result
     source = template or shipped_dir("report_templates") / TEMPLATES[kind]
     context = build_context(data, kind)
-    result = render(source, context, out, chart_png=chart_png)
+    # a user's own template is untrusted code: it renders in a child process with a deadline
+    result = render(source, context, out, chart_png=chart_png, unmasked=unmasked,
+                    isolate=template is not None, cancel=cancel)  # fmt: skip
     progress(3, 3, "完成")
     return result
