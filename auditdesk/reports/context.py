@@ -1,7 +1,8 @@
 """The report view-model: everything a template may use, built from an audit's data (Qt-free).
 
-The top-level names and their fields are the template contract documented in
-``report_templates/README.md``; keep the two in step.
+The names and fields :func:`build_context` returns are the template contract: templates are
+checked against them (:mod:`auditdesk.reports.variables`), and ``report_templates/README.md``
+documents every one of them (a test fails when a key is missing there).
 """
 
 from __future__ import annotations
@@ -37,12 +38,6 @@ from auditdesk.reports.personal import (
 from auditdesk.reports.records import DRAFT_NUMBER
 from auditdesk.rules import calendar as workcal
 from auditdesk.rules.review import PayrollReview, adopted_state
-
-KNOWN_NAMES = frozenset(
-    {"company", "report", "audit", "summary", "findings_by_area", "findings", "finding_count",
-     "money_text", "payroll", "laws", "letter", "followup", "annex"}
-)  # fmt: skip
-"""Every top-level template variable; a template using any other name is refused."""
 
 SEVERITY_COLORS = {
     Severity.CRITICAL: "B91C1C", Severity.HIGH: "C2410C", Severity.MEDIUM: "B45309",

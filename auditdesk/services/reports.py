@@ -140,8 +140,10 @@ def export(
         chart_png: the score chart image to place in the report (the GUI renders it).
 
     Raises:
-        AuditDeskError: unknown kind, a broken template (named, with its paragraph), or an
-            unwritable output file. Nothing is written then.
+        AuditDeskError: unknown kind, a broken template (named, with its paragraph), a template
+            that fails, runs past its deadline or writes a full ID number into a masked document,
+            or an unwritable output file. Nothing is written then.
+        Cancelled: ``cancel`` was set (a user's template is stopped at once).
     """
     if kind not in KIND_LABELS:
         known = "、".join(f"{k}（{v}）" for k, v in KIND_LABELS.items())
@@ -152,7 +154,15 @@ def export(
         if issued:  # reproduce what was issued
             progress(1, 3, f"生成已出具的文书 {issued[-1].number}…")
             context: dict[str, Any] = thaw(issued[-1].snapshot)
-            result = render(source, context, out, chart_png=chart_png)
+            result = render(
+                source,
+                context,
+                out,
+                chart_png=chart_png,
+                unmasked=unmasked,
+                isolate=template is not None,
+                cancel=cancel,
+            )
             progress(3, 3, "完成")
             return result
     progress(0, 3, "汇总体检数据…")
@@ -165,7 +175,9 @@ def export(
         progress(3, 3, "完成")
         return result
     context = build_context(data, kind)
-    result = render(source, context, out, chart_png=chart_png,
+    # a user's own template is untrusted code: it renders in a child process with a deadline
+    result = render(source, context, out, chart_png=chart_png, unmasked=unmasked,
+                    isolate=template is not None, cancel=cancel,
                     after=mark_draft if kind in ISSUED_KINDS else None)  # fmt: skip
     progress(3, 3, "完成")
     return result
