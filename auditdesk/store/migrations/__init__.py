@@ -20,6 +20,7 @@ from auditdesk.store.migrations import (
     m0006_followups,
     m0007_case_exchange,
     m0008_money_kind,
+    m0009_letters,
 )
 
 
@@ -43,6 +44,7 @@ STEPS: list[Step] = [
     Step(6, "rectification moves, follow-ups, letters, payroll subjects", m0006_followups.upgrade),
     Step(7, "record versions seen in case-file exchanges", m0007_case_exchange.upgrade),
     Step(8, "money kind of a finding's amount, payroll group hash", m0008_money_kind.upgrade),
+    Step(9, "letter numbers, service dates, issued content; union settings", m0009_letters.upgrade),
 ]
 
 LATEST_VERSION = STEPS[-1].version
