@@ -28,11 +28,17 @@ from auditdesk.reports.letters import (
     letter_snapshot,
     reply_deadline,
 )
-from auditdesk.services.attachments import blob_path
 from auditdesk.services.union import get_union_settings
 from auditdesk.services.workspace import Workspace
 
 TEMPLATES = {"notice": "notice.docx", "opinion": "opinion.docx", "proposal": "proposal.docx"}
+
+
+def document_path(ws: Workspace, sha256: str) -> Path:
+    """Where the .docx of an issued letter is kept: ``<data>/letters/ab/abcd…`` (content-addressed,
+    apart from evidence attachments). Not carried by case files or backups, which hold the
+    letter's content; :func:`export_letter` renders that when the file is absent."""
+    return ws.paths.root / "letters" / sha256[:2] / sha256
 
 
 @dataclass(frozen=True)
@@ -145,7 +151,7 @@ def issue_letter(
                                    served_on=served_on, opinion=opinion)  # fmt: skip
         rendered = _render(ws, snapshot, scratch / f"letter-{seq}-{kind.value}.docx", template)
         sha = hashlib.sha256(rendered.read_bytes()).hexdigest()
-        target = blob_path(ws, sha)
+        target = document_path(ws, sha)
         if not target.exists():
             copy_atomic(rendered, target)
         rendered.unlink(missing_ok=True)
@@ -182,7 +188,7 @@ def export_letter(ws: Workspace, letter_id: str, out: Path) -> Written:
     if letter.content is None:
         raise AuditDeskError(f"这份{letter.kind.label}（{letter.issued_on} 登记）是在函件编号存档之前登记的，"
                              "没有存档的正文，无法重现。", location=letter_id)  # fmt: skip
-    kept = blob_path(ws, letter.document_sha256) if letter.document_sha256 else None
+    kept = document_path(ws, letter.document_sha256) if letter.document_sha256 else None
     if kept is not None and kept.exists() and _sha(kept) == letter.document_sha256:
         try:
             out.parent.mkdir(parents=True, exist_ok=True)
