@@ -19,6 +19,7 @@ from auditdesk.errors import AuditDeskError
 from auditdesk.models.common import utcnow
 from auditdesk.models.followup import Letter, LetterKind, UnionSettings
 from auditdesk.paths import ensure_dir, shipped_dir
+from auditdesk.progress import CancelToken, ProgressFn, check_cancel, no_progress
 from auditdesk.reports.docx import render
 from auditdesk.reports.letters import (
     LETTERS,
@@ -114,6 +115,8 @@ def issue_letter(
     note: str = "",
     out: Path | None = None,
     template: Path | None = None,
+    progress: ProgressFn = no_progress,
+    cancel: CancelToken | None = None,
 ) -> Written:
     """Issue a letter: allocate its 文号 (``{prefix}〔{year}〕第{n}号``, the next of ``kind`` in
     ``issued_on``'s year, in the same transaction as the insert), fix its content, keep the
@@ -135,7 +138,10 @@ def issue_letter(
         raise AuditDeskError(f"送达日期 {served_on} 早于发出日期 {issued_on}。")
     from auditdesk.services.reports import gather
 
+    progress(0, 2, "汇总体检数据…")
     data = gather(ws, audit_id)
+    check_cancel(cancel)
+    progress(1, 2, "编号、生成并存档函件…")
     opinion = cited_opinion(ws, audit_id, issued_on) if kind is LetterKind.PROPOSAL else None
     days = LETTERS[kind.value].days
     if kind is LetterKind.NOTICE:
@@ -159,6 +165,7 @@ def issue_letter(
                         served_on=served_on, note=note, number=number, number_year=issued_on.year,
                         number_seq=seq, content=snapshot, document_sha256=sha)  # fmt: skip
         tx.insert_letter(letter)
+    progress(2, 2, "完成")
     if out is None:
         return Written(letter, None)
     try:
