@@ -407,52 +407,61 @@ def build_rectification() -> Path:
 
 
 def build_letter(kind: str) -> Path:
-    """一函两书: 提示函 (notice), 意见书 (opinion), 建议书 (proposal); the wording lives here."""
+    """一函两书: 提示函 (notice), 意见书 (opinion, with its 送达回执 page), 建议书 (proposal).
+
+    The wording lives in ``auditdesk/reports/letters.py`` (the issued content is stored and must
+    render the same again); the template only lays out the formal parts: 文号, addressee, body,
+    the problems by 问题编号, reply requirement, attachments, seal line and date, contact, 抄送.
+    The body speaks as 本会; the seal line is ``letter.issuer`` (checked when rendering).
+    """
     doc = new_document()
-    title = doc.add_paragraph("{{ letter.title }}", style="Title")
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    number = doc.add_paragraph("{{ letter.number }}")
-    number.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    p(doc, "{{ letter.recipient }}：")
-    if kind == "notice":
-        p(
-            doc,
-            "{{ report.union }}在 {{ audit.dates }} 开展的用工体检中发现，{{ company.name }}在劳动用工方面存在"
-            "以下风险或不规范之处。为防患于未然，现予提示，请及时自查整改，并于 {{ letter.reply_deadline }} "
-            "前将整改情况告知本会。",
-        )
-    elif kind == "opinion":
-        p(
-            doc,
-            "{{ report.union }}在 {{ audit.dates }} 开展的劳动法律监督中查明，{{ company.name }}存在以下违反"
-            "劳动法律法规、侵害职工合法权益的情形。根据{{ letter.basis }}，本会提出如下意见，请贵单位依法"
-            "纠正，并自收到本意见书之日起 {{ letter.days }} 个工作日内（即 {{ letter.reply_deadline }} 前）"
-            "将处理情况书面答复本会。",
-        )
-    else:
-        p(
-            doc,
-            "{{ company.name }}存在以下违反劳动法律法规的情形。本会已于 {{ letter.opinion_date }} 发出工会劳动法律"
-            "监督意见书，该单位至今未按要求纠正。根据{{ letter.basis }}，现提请贵部门依法处理：符合立案条件的，"
-            "请于收到本建议书之日起 {{ letter.days }} 个工作日内（即 {{ letter.reply_deadline }} 前）立案查处，"
-            "并将处理结果告知本会；不符合立案条件的，请书面说明理由。",
-        )
-    p(doc, "{%p if findings %}")
-    p(doc, "{%p for f in findings %}")
-    p(doc, "{{ f.no }}. {{ f.title }}（{{ f.severity_label }}）")
-    p(doc, "事实：{{ f.facts }}")
-    p(doc, "依据：{{ f.basis }}")
-    p(doc, "整改要求：{{ f.remedy }}")
-    p(doc, "{%p endfor %}")
-    p(doc, "{%p else %}")
-    p(doc, "无未整改的问题。")
+
+    def centred(text: str, style: str | None = None) -> None:
+        doc.add_paragraph(text, style=style).alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+    def right(text: str) -> None:
+        doc.add_paragraph(text).alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+    p(doc, "{%p if letter.draft %}")
+    centred("草稿（未编号、未发出，不得作为正式函件使用）")
     p(doc, "{%p endif %}")
-    p(doc, "{{ letter.clock_note }}")
+    centred("{{ letter.title }}", "Title")
+    centred("{{ letter.number }}")
+    p(doc, "{{ letter.recipient }}：")
+    p(doc, "{{ letter.intro }}")
+    p(doc, "{{ letter.items_intro }}")
+    p(doc, "{%p for i in letter.problems %}")
+    p(doc, "{{ i.no }}. {{ i.title }}（问题编号 {{ i.ref }}）")
+    p(doc, "{%p endfor %}")
+    p(doc, "{{ letter.details }}")
+    p(doc, "{{ letter.request }}")
+    p(doc, "附件：")
+    p(doc, "{%p for a in letter.attachments %}")
+    p(doc, "{{ a }}")
+    p(doc, "{%p endfor %}")
     p(doc, "")
-    for text in ("{{ report.union }}（盖章）", "{{ letter.date }}"):
-        para = doc.add_paragraph(text)
-        para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    p(doc, "联系人：{{ audit.auditors }}")
+    right("{{ letter.issuer }}（盖章）")
+    right("{{ letter.date }}")
+    p(doc, "{%p if letter.preparer %}")
+    p(doc, "{{ letter.preparer }}")
+    p(doc, "{%p endif %}")
+    p(doc, "{{ letter.contact }}")
+    p(doc, "{%p if letter.address %}")
+    p(doc, "{{ letter.address }}")
+    p(doc, "{%p endif %}")
+    p(doc, "{%p if letter.cc %}")
+    p(doc, "{{ letter.cc }}")
+    p(doc, "{%p endif %}")
+    if kind == "opinion":
+        doc.add_page_break()
+        centred("送达回执", "Heading 1")
+        for line in ("文书名称：{{ letter.receipt_doc }}", "受送达单位：{{ letter.company }}",
+                     "送达单位：{{ letter.issuer }}", "送达方式：□ 直接送达　□ 邮寄送达　□ 其他：__________",
+                     "收件人（签名）：____________________",
+                     "收到日期：________年____月____日", "", "受送达单位（单位盖章）", "",
+                     "说明：答复期限自收到本意见书之次日起计算。请受送达单位签收后将本回执交回"
+                     "{{ letter.issuer }}。"):  # fmt: skip
+            p(doc, line)
     out = HERE / f"{kind}.docx"
     doc.save(out)
     return out

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -36,7 +36,6 @@ from auditdesk.reports.personal import (
     redact,
 )
 from auditdesk.reports.records import DRAFT_NUMBER
-from auditdesk.rules import calendar as workcal
 from auditdesk.rules.review import PayrollReview, adopted_state
 
 SEVERITY_COLORS = {
@@ -106,48 +105,6 @@ def _money(amount: Decimal | None) -> str:
 
 def _basis(finding: Finding) -> str:
     return law_list.basis_text(finding.legal_basis)
-
-
-LETTERS = {
-    # kind: (title, working days to reply, basis, recipient is the labour authority)
-    "notice": ("工会劳动法律监督提示函", 10, "工会劳动法律监督有关规定", False),
-    "opinion": ("工会劳动法律监督意见书", 15, "《工会劳动法律监督办法》第二十条", False),
-    "proposal": (
-        "工会劳动法律监督建议书",
-        5,
-        "《工会劳动法律监督办法》第二十一条、第二十三条",
-        True,
-    ),
-}
-
-
-def working_day_deadline(start: date, days: int) -> tuple[date, str]:
-    """The ``days``-th working day after ``start`` and how it was counted. Outside the holiday
-    data, Monday to Friday are counted and the note says so."""
-    try:
-        end = workcal.add_workdays(start, days)
-        return end, (f"期限按工作日计算：自 {format_date(start)} 起第 {days} 个工作日为 {format_date(end)}"
-                     "（已扣除法定节假日和休息日，调休上班日计入）。")  # fmt: skip
-    except workcal.CalendarUnavailable:
-        end, n = start, days
-        while n:
-            end += timedelta(days=1)
-            if end.weekday() < 5:
-                n -= 1
-        return end, (f"期限按工作日计算为 {format_date(end)}；该期间的法定节假日安排尚未收录，"
-                     "按周一至周五计算，请核对当年放假通知。")  # fmt: skip
-
-
-def letter_context(kind: str, data: ReportData, day: date) -> dict[str, Any]:
-    title, days, basis, to_authority = LETTERS[kind]
-    deadline, note = working_day_deadline(day, days)
-    return {
-        "title": title, "days": days, "basis": basis,
-        "number": f"工监〔{day:%Y}〕{data.audit.id[:6].upper()}号",
-        "recipient": "区人力资源和社会保障局（劳动保障监察机构）" if to_authority else data.company.name,
-        "date": format_date(day), "reply_deadline": format_date(deadline), "clock_note": note,
-        "opinion_date": "____年__月__日",
-    }  # fmt: skip
 
 
 PAYROLL_CHANGED = {
@@ -248,7 +205,7 @@ def build_context(data: ReportData, kind: str = "report") -> dict[str, Any]:
         "money_text": money_text(totals),
         "payroll": _payroll(data),
         "laws": law_list.law_list(c for f in findings for c in f.legal_basis),
-        "letter": letter_context(kind, data, day) if kind in LETTERS else {},
+        "letter": {},  # the letters build their own context: auditdesk.reports.letters
         "followup": _followup(data, day) if kind == "followup" else {},
         "annex": annex_context(data.payroll, unmasked=data.unmasked, mask_names=data.mask_names)
         if kind == "annex" else {},

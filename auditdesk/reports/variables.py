@@ -27,9 +27,10 @@ from auditdesk.models.finding import (
     RectificationStatus,
     Severity,
 )
-from auditdesk.models.followup import RectificationMove
+from auditdesk.models.followup import LetterKind, RectificationMove, UnionSettings
 from auditdesk.models.payroll import PayrollRow
-from auditdesk.reports.context import LETTERS, ReportData, build_context
+from auditdesk.reports.context import ReportData, build_context
+from auditdesk.reports.letters import LETTERS, OpinionCited, letter_snapshot
 from auditdesk.rules.review import review_payroll
 
 KINDS = ("report", "rectification", "followup", "annex", *LETTERS)
@@ -99,7 +100,28 @@ def context_shape(contexts: list[dict[str, Any]]) -> Shape:
 def known_shape() -> Shape:
     """The shape of the context for every kind, built from :func:`specimen`; cached."""
     data = specimen()
-    return context_shape([build_context(data, kind) for kind in KINDS])
+    return context_shape([specimen_context(kind, data) for kind in KINDS])
+
+
+SPECIMEN_UNION = UnionSettings(
+    union_name="示例镇总工会", district_union="示例区总工会", labour_bureau="示例区人力资源和社会保障局",
+    contact_person="李某", contact_phone="021-00000000", address="示例路 2 号", prefix_notice="示工监提",
+    prefix_opinion="示工监意", prefix_proposal="示工监建", cc="示例区总工会",
+)  # fmt: skip
+
+
+def specimen_context(kind: str, data: ReportData | None = None) -> dict[str, Any]:
+    """The template context of ``kind`` for the specimen audit (a letter as issued, numbered,
+    its 意见书 served; the 建议书 citing a served 意见书)."""
+    data = data or specimen()
+    if kind not in LETTERS:
+        return build_context(data, kind)
+    day = data.report_date or date(2025, 9, 1)
+    opinion = OpinionCited(number="示工监意〔2025〕第1号", issued_on=day, served_on=day,
+                           reply_due=day)  # fmt: skip
+    return letter_snapshot(LetterKind(kind), data, SPECIMEN_UNION, issued_on=day,
+                           number=f"{SPECIMEN_UNION.prefix(LetterKind(kind))}〔2025〕第1号",
+                           served_on=day, opinion=opinion)  # fmt: skip
 
 
 def specimen() -> ReportData:

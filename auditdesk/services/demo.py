@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from auditdesk.errors import AuditDeskError
 from auditdesk.models.audit import (
     AnswerResult,
     Audit,
@@ -17,8 +19,10 @@ from auditdesk.models.audit import (
 )
 from auditdesk.models.company import Company, CompanyInput
 from auditdesk.progress import CancelToken, ProgressFn, check_cancel, no_progress
-from auditdesk.services import audits, companies, visit
+from auditdesk.services import audits, companies, union, visit
 from auditdesk.services.workspace import Workspace
+
+log = logging.getLogger(__name__)
 
 # Fictional company; the credit code has a valid GB 32100 check character but belongs to no one.
 DEMO_CREDIT_CODE = "91310114MA1GT8Q270"
@@ -105,7 +109,7 @@ def _last_years_audit(ws: Workspace, company_id: str, today: date) -> None:
     one ahead), one finding already verified closed, and an 意见书 whose reply clock is running."""
     from auditdesk.models.finding import RectificationStatus
     from auditdesk.models.followup import FollowUp, LetterKind
-    from auditdesk.services import followups
+    from auditdesk.services import followups, letters
 
     started = date(2025, 9, 10)
     audit = audits.start_audit(
@@ -134,8 +138,29 @@ def _last_years_audit(ws: Workspace, company_id: str, today: date) -> None:
                                     note="核验劳动合同补签情况"))  # fmt: skip
         tx.insert_followup(FollowUp(audit_id=audit.id, planned_on=today + timedelta(days=25),
                                     note="核验加班时间控制情况"))  # fmt: skip
-    followups.record_letter(ws, audit.id, LetterKind.OPINION, today - timedelta(days=3),
-                            note="就加班超时和未签合同发出意见书")  # fmt: skip
+    _demo_union(ws)
+    sent = today - timedelta(days=3)
+    try:
+        letters.issue_letter(ws, audit.id, LetterKind.OPINION, sent, served_on=sent,
+                             note="就加班超时和未签合同发出意见书（当日面交送达）")  # fmt: skip
+    except AuditDeskError:  # e.g. a clock past the holiday calendar: the demo loads without it
+        log.warning("demo opinion letter not issued", exc_info=True)
+
+
+DEMO_UNION = {
+    "union_name": "嘉定区马陆镇总工会", "district_union": "嘉定区总工会",
+    "labour_bureau": "嘉定区人力资源和社会保障局", "contact_person": "张卫东",
+    "contact_phone": "021-0000 0000（演示）", "prefix_notice": "马陆工监提",
+    "prefix_opinion": "马陆工监意", "prefix_proposal": "嘉工监建",
+}  # fmt: skip
+
+
+def _demo_union(ws: Workspace) -> None:
+    """Fill the union settings the demo letter needs, where the user has not set them."""
+    current = union.get_union_settings(ws)
+    missing = {k: v for k, v in DEMO_UNION.items() if not getattr(current, k)}
+    if missing:
+        union.set_union_settings(ws, missing)
 
 
 def load_demo(

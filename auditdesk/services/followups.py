@@ -17,8 +17,7 @@ from auditdesk.errors import AuditDeskError
 from auditdesk.models.audit import AuditStatus, Visit, VisitChannel, VisitKind
 from auditdesk.models.common import utcnow
 from auditdesk.models.finding import Finding, FindingOrigin, RectificationStatus
-from auditdesk.models.followup import FollowUp, Letter, LetterKind, RectificationMove, move_problem
-from auditdesk.reports.context import LETTERS, working_day_deadline
+from auditdesk.models.followup import FollowUp, Letter, RectificationMove, move_problem
 from auditdesk.rules.engine import employee_key, person_token
 from auditdesk.services import attachments, payroll, visit
 from auditdesk.services.workspace import Workspace
@@ -27,6 +26,7 @@ from auditdesk.store import Tx
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 S = RectificationStatus
 OPEN_STATES = (S.OPEN, S.IN_PROGRESS, S.FIXED_PENDING)
+ESTIMATE_NOTE = "（估算：尚未登记送达，按发出当日送达计算）"
 
 
 def _move(tx: Tx, finding: Finding, to: RectificationStatus, *, note: str, by: str,
@@ -259,19 +259,6 @@ def recheck_payroll(ws: Workspace, audit_id: str) -> list[Recheck]:
 
 
 # ------------------------------------------------------------------ letters
-def record_letter(
-    ws: Workspace, audit_id: str, kind: LetterKind, issued_on: date, note: str = ""
-) -> Letter:
-    """Record that a letter was sent; its reply clock counts working days (意见书 15, 建议书 5)."""
-    days = LETTERS[kind.value][1]
-    due, _how = working_day_deadline(issued_on, days)
-    letter = Letter(audit_id=audit_id, kind=kind, issued_on=issued_on, reply_due=due, note=note)
-    with ws.store.transaction() as tx:
-        tx.require_audit(audit_id)
-        tx.insert_letter(letter)
-    return letter
-
-
 def letter_replied(ws: Workspace, letter_id: str, replied_on: date) -> Letter:
     with ws.store.transaction() as tx:
         letter = next((x for x in tx.list_letters() if x.id == letter_id), None)
@@ -342,8 +329,9 @@ def due(ws: Workspace, *, today: date | None = None, within_days: int = 7) -> li
                                  f"跟诊（{when}）：{f.note or '按计划跟诊'}", f.planned_on < today, f.id))  # fmt: skip
         for letter, company_id, name in tx.unanswered_letters(until):
             late = letter.reply_due < today
-            text = (f"{letter.kind.label}答复期限 {letter.reply_due} 已过，尚未答复" if late
-                    else f"{letter.kind.label}（{letter.issued_on} 发出）须于 {letter.reply_due} 前答复")  # fmt: skip
+            text = (f"{letter.label}答复期限 {letter.reply_due} 已过，尚未答复" if late
+                    else f"{letter.label}（{letter.issued_on} 发出）须于 {letter.reply_due} 前答复")  # fmt: skip
+            text += ESTIMATE_NOTE if letter.due_estimated else ""
             items.append(
                 DueItem("letter", letter.reply_due, company_id, name, text, late, letter.id)
             )
@@ -376,9 +364,10 @@ def ics(ws: Workspace, *, company_id: str | None = None) -> bytes:
     for letter, cid in letters:
         if company_id and cid != company_id:
             continue
-        cal.add_component(_event(f"letter-{letter.id}@auditdesk",
-                                 f"{letter.kind.label}答复期限：{names.get(cid, '')}", letter.reply_due,
-                                 f"{letter.issued_on} 发出的{letter.kind.label}"))  # fmt: skip
+        estimate = "（估算）" if letter.due_estimated else ""
+        summary = f"{letter.kind.label}答复期限{estimate}：{names.get(cid, '')}"
+        about = f"{letter.issued_on} 发出的{letter.label}" + (ESTIMATE_NOTE if estimate else "")
+        cal.add_component(_event(f"letter-{letter.id}@auditdesk", summary, letter.reply_due, about))
     return bytes(cal.to_ical())
 
 

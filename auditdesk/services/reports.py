@@ -10,14 +10,17 @@ from typing import Any
 
 from auditdesk.errors import AuditDeskError
 from auditdesk.models.audit import VisitKind
+from auditdesk.models.followup import LetterKind
 from auditdesk.models.report import ISSUED_KINDS, ReportIssue
 from auditdesk.paths import shipped_dir
 from auditdesk.progress import CancelToken, ProgressFn, check_cancel, no_progress
 from auditdesk.reports.context import ReportData, build_context
 from auditdesk.reports.docx import render
 from auditdesk.reports.ledger import write_ledger
+from auditdesk.reports.letters import NOTHING_TO_SEND
 from auditdesk.reports.records import freeze, issue_number, mark_draft, thaw
 from auditdesk.services import payroll, visit
+from auditdesk.services.union import get_union_settings
 from auditdesk.services.workspace import Workspace
 
 TEMPLATES = {
@@ -52,7 +55,7 @@ def gather(ws: Workspace, audit_id: str, *, unmasked: bool = False) -> ReportDat
     follow_ups = [v for v in visits if v.kind is VisitKind.FOLLOW_UP]
     last = max(follow_ups, key=lambda v: (v.visit_date, v.created_at), default=None)
     review = payroll.review_audit(ws, audit_id)  # the rows read once, the rules run once
-    town = walk.company.town
+    union = get_union_settings(ws).union_name  # the settings, not the company's town
     due = sorted(f.due_date for f in findings if f.due_date and not f.dismissed)
     followup = (f"建议在最早的整改期限 {due[0]:%Y-%m-%d} 之后安排跟诊，逐项核验整改情况。" if due
                 else "整改期限确定后安排跟诊，逐项核验整改情况。")  # fmt: skip
@@ -60,7 +63,7 @@ def gather(ws: Workspace, audit_id: str, *, unmasked: bool = False) -> ReportDat
         company=walk.company, audit=walk.audit, visits=visits, scores=comparison.verified,
         self_scores=comparison.self_assessed, findings=findings, items_total=walk.total,
         items_answered=walk.answered, payroll=review if review.rows else None,
-        union=f"{town}总工会" if town else "工会", report_date=date.today(), unmasked=unmasked,
+        union=union or "工会", report_date=date.today(), unmasked=unmasked,
         followup=followup, moves=moves, last_followup_id=last.id if last else None,
     )  # fmt: skip
 
@@ -128,7 +131,9 @@ def export(
     Args:
         kind: ``report`` (用工体检报告), ``rectification`` (整改建议书), ``followup`` (跟诊记录),
             a union letter: ``notice`` (提示函), ``opinion`` (意见书, reply within 15 working
-            days), ``proposal`` (建议书 to the labour authority, 5 working days); ``annex`` (人员
+            days), ``proposal`` (建议书 to the labour authority, 5 working days) — a letter
+            already issued is reproduced as issued, otherwise a draft marked 草稿 without a
+            number is written (issue with services.letters.issue_letter); ``annex`` (人员
             明细, marked 内部资料: names, ID numbers, birth dates, amounts per person); ``ledger``
             writes the 整改台账 .xlsx. The report and letters name employees by 工号 and masked
             name only.
@@ -142,12 +147,21 @@ def export(
     Raises:
         AuditDeskError: unknown kind, a broken template (named, with its paragraph), a template
             that fails, runs past its deadline or writes a full ID number into a masked document,
-            or an unwritable output file. Nothing is written then.
+            an unwritable output file, or a 整改建议书/letter with nothing open to list
+            (“没有未整改的问题，无需发出”). Nothing is written then.
         Cancelled: ``cancel`` was set (a user's template is stopped at once).
     """
     if kind not in KIND_LABELS:
         known = "、".join(f"{k}（{v}）" for k, v in KIND_LABELS.items())
         raise AuditDeskError(f"不支持的文书类型“{kind}”。可用：{known}")
+    if kind in {k.value for k in LetterKind}:
+        from auditdesk.services.letters import write_letter
+
+        progress(0, 1, "生成函件…")
+        written = write_letter(ws, audit_id, LetterKind(kind), out, template=template)
+        progress(1, 1, "完成")
+        assert written.path is not None
+        return written.path
     source = template or shipped_dir("report_templates") / TEMPLATES.get(kind, "")
     if kind in ISSUED_KINDS and not draft:
         issued = issues(ws, audit_id, kind)
@@ -175,6 +189,8 @@ def export(
         progress(3, 3, "完成")
         return result
     context = build_context(data, kind)
+    if kind == "rectification" and not context["findings"]:
+        raise AuditDeskError(NOTHING_TO_SEND, location=audit_id)
     # a user's own template is untrusted code: it renders in a child process with a deadline
     result = render(source, context, out, chart_png=chart_png, unmasked=unmasked,
                     isolate=template is not None, cancel=cancel,

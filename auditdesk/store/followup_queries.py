@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, func, insert, select, update
+from sqlalchemy import Connection, Table, and_, delete, func, insert, select, update
 
 from auditdesk.models.finding import RectificationStatus
 from auditdesk.models.followup import FollowUp, Letter, RectificationMove
@@ -91,8 +91,29 @@ class FollowupQueries:
         query = select(t) if audit_id is None else select(t).where(t.c.audit_id == audit_id)
         return [
             Letter.model_validate(dict(r._mapping))
-            for r in self.conn.execute(query.order_by(t.c.issued_on))
+            for r in self.conn.execute(query.order_by(t.c.issued_on, t.c.number_seq))
         ]
+
+    def next_letter_seq(self, kind: str, year: int) -> int:
+        """The next number in the sequence of ``kind`` letters of ``year`` (1 for the first).
+        Call inside the write transaction that inserts the letter: the unique index
+        ``uq_letters_number`` refuses a duplicate should two writers race."""
+        t = schema.letters
+        top = self.conn.execute(
+            select(func.max(t.c.number_seq)).where(and_(t.c.kind == kind, t.c.number_year == year))
+        ).scalar_one()
+        return int(top or 0) + 1
+
+    # -------------------------------------------------------------- union settings
+    def union_settings(self) -> dict[str, str]:
+        t = schema.union_settings
+        return {str(r.key): str(r.value) for r in self.conn.execute(select(t.c.key, t.c.value))}
+
+    def set_union_settings(self, values: dict[str, str], now: Any) -> None:
+        t = schema.union_settings
+        for key, value in values.items():
+            self.conn.execute(delete(t).where(t.c.key == key))
+            self.conn.execute(insert(t).values(key=key, value=value, updated_at=now))
 
     def unanswered_letters(self, until: date) -> list[tuple[Letter, str, str]]:
         """Letters without a reply whose deadline is on or before ``until`` (overdue included)."""

@@ -258,6 +258,21 @@ letters = Table(
     Column("replied_on", Date),
     Column("note", Text, nullable=False, server_default=""),
     Index("ix_letters_audit", "audit_id"),
+    Column("number", String(80)),
+    Column("number_year", Integer),
+    Column("number_seq", Integer),
+    Column("served_on", Date),
+    Column("content", JSON),
+    Column("document_sha256", String(64)),
+    Index("uq_letters_number", "kind", "number_year", "number_seq", unique=True),
+)
+
+union_settings = Table(
+    "union_settings",
+    metadata,
+    Column("key", String(40), primary_key=True),
+    Column("value", Text, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
 )
 
 exchange_state = Table(

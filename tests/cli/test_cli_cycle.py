@@ -14,6 +14,12 @@ S1_GROUPS = 14
 """Rule × month groups the payroll rules find in s1-simple.xlsx (one employee each)."""
 
 
+UNION = ["--set", "union_name=嘉定区马陆镇总工会", "--set", "contact_person=张卫东",
+         "--set", "contact_phone=021-0000 0000", "--set", "prefix_notice=马陆工监提",
+         "--set", "prefix_opinion=马陆工监意"]  # fmt: skip
+"""The union settings letters need (`settings union --set`)."""
+
+
 def ok(done: Run) -> Any:
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
@@ -119,11 +125,13 @@ def test_the_whole_cycle_through_the_cli(cli: CliRunner) -> None:
     # diagnosed; an 意见书 sent and answered
     status = ok(cli("audit", "status", a, "diagnosed", "--json"))
     assert (status["status"], status["status_label"]) == ("diagnosed", "已会诊")
+    ok(cli("settings", "union", *UNION, "--json"))
     letter = ok(cli("letters", "issue", "--audit", a, "--kind", "opinion", "--date", "2026-03-10",
                     "--json"))  # fmt: skip
     assert (letter["kind"], letter["issued_on"], letter["replied_on"]) == (
         "opinion", "2026-03-10", None)  # fmt: skip
-    assert letter["reply_due"] == "2026-03-31"  # 15 working days
+    assert letter["reply_due"] == "2026-03-31"  # 15 working days, estimated from the issue date
+    assert (letter["number"], letter["due_estimated"]) == ("马陆工监意〔2026〕第1号", True)
     assert letter["file"] is None
     assert [x["ref"] for x in ok(cli("letters", "list", "--audit", a, "--json"))] == [letter["ref"]]
     replied = ok(cli("letters", "reply", letter["ref"], "--date", "2026-03-20", "--json"))
@@ -151,6 +159,7 @@ def audit_with_findings(cli: CliRunner) -> tuple[str, list[dict[str, Any]]]:
     ok(cli("audit", "answer", a, "RUL.HANDBOOK", "不符合", "--json"))
     ok(cli("audit", "answer", a, "HRS.WEEKLY_REST", "partial", "--json"))
     created = ok(cli("findings", "gather", "--audit", a, "--json"))["created"]
+    ok(cli("settings", "union", *UNION, "--json"))
     return a, created
 
 

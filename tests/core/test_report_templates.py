@@ -18,7 +18,7 @@ from auditdesk.paths import shipped_dir
 from auditdesk.progress import CancelToken
 from auditdesk.reports.context import build_context
 from auditdesk.reports.docx import check_template, leftover_tags, render
-from auditdesk.reports.variables import KINDS, known_shape, paths, specimen
+from auditdesk.reports.variables import KINDS, known_shape, paths, specimen, specimen_context
 from auditdesk.services.reports import TEMPLATES
 
 SHIPPED = shipped_dir("report_templates")
@@ -178,7 +178,7 @@ def test_a_full_id_number_never_reaches_a_masked_document(
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_shipped_templates_render(tmp_path: Path, kind: str) -> None:
-    context = build_context(specimen(), kind)
+    context = specimen_context(kind)
     out = render(SHIPPED / TEMPLATES[kind], context, tmp_path / f"{kind}.docx")
     assert leftover_tags(out) == []
     d = docx.Document(str(out))
@@ -248,6 +248,6 @@ def test_the_specimen_covers_what_a_real_audit_produces(ws: Any, tmp_path: Path)
     for group in payroll.group_findings(payroll.check_audit(ws, aid))[:2]:
         payroll.adopt_group(ws, aid, group)
     data = reports.gather(ws, aid)
-    real = set(paths(context_shape([build_context(data, kind) for kind in KINDS])))
+    real = set(paths(context_shape([specimen_context(kind, data) for kind in KINDS])))
     assert real - set(paths(known_shape())) == set()
-    assert {"annex.rows[].id_number", "findings[].title", "letter.reply_deadline"} <= real
+    assert {"annex.rows[].id_number", "findings[].title", "letter.request"} <= real

@@ -11,7 +11,7 @@ from auditdesk.errors import AuditDeskError
 from auditdesk.models.audit import AuditStatus
 from auditdesk.models.finding import RectificationStatus as S
 from auditdesk.models.followup import LetterKind
-from auditdesk.services import audits, demo, followups, ledger, payroll, reports, visit
+from auditdesk.services import audits, demo, followups, ledger, letters, payroll, reports, visit
 from auditdesk.services.followups import VisitResult
 from auditdesk.services.workspace import Workspace
 from tests.builders.payroll_files import HEADER, SheetSpec, employee_row, write_xlsx
@@ -182,7 +182,9 @@ def test_due_lists_around_dates(ws: Workspace, audit_id: str) -> None:
         (date(2026, 9, 25), True), (today, False), (date(2026, 10, 3), False),
     ]  # fmt: skip
     assert "今天" in items[1].text
-    letter = followups.record_letter(ws, audit_id, LetterKind.OPINION, date(2026, 9, 28))
+    sent = date(2026, 9, 28)  # handed over on the day
+    letter = letters.issue_letter(ws, audit_id, LetterKind.OPINION, sent, served_on=sent).letter
+    assert letter is not None
     assert letter.reply_due == date(2026, 10, 23)  # 15 working days over the National Day break
     [running] = [i for i in followups.due(ws, today=date(2026, 10, 23)) if i.kind == "letter"]
     assert not running.overdue  # the clock is still running on the deadline day
@@ -199,13 +201,14 @@ def test_due_lists_around_dates(ws: Workspace, audit_id: str) -> None:
 
 def test_ics_has_events_alarms_and_time_zone(ws: Workspace, audit_id: str) -> None:
     followups.plan_followups(ws, audit_id, today=date(2026, 11, 28))
-    followups.record_letter(ws, audit_id, LetterKind.OPINION, date(2026, 11, 30))
+    letters.issue_letter(ws, audit_id, LetterKind.OPINION, date(2026, 11, 30))
     cal = Calendar.from_ical(followups.ics(ws))
     events = cal.walk("VEVENT")
     assert len(events) == 3
     summaries = [str(e.get("summary")) for e in events]
     assert any(s.startswith("跟诊：上海嘉研精密部件有限公司") for s in summaries)
-    assert any("意见书答复期限" in s for s in summaries)
+    # not served yet: the reminder is an estimate and says so
+    assert any("意见书答复期限（估算）" in s for s in summaries)
     for e in events:
         start = e.decoded("dtstart")
         assert str(start.tzinfo) == "Asia/Shanghai"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -153,16 +154,32 @@ V8_ROWS = [
         for r in V7_ROWS
     ),
 ]
+V9_ROWS = [
+    # v9 added the letter's number, service date, content and document; the union settings
+    *(
+        r.replace(
+            "'2025-07-24',NULL,'')",
+            "'2025-07-24',NULL,'','马陆工监意〔2025〕第1号',2025,1,"
+            '\'2025-07-03\',\'{"letter": {"number": "马陆工监意〔2025〕第1号"}}\',\''
+            + "b" * 64
+            + "')",
+        )
+        if r.startswith("insert into letters")
+        else r
+        for r in V8_ROWS
+    ),
+    "insert into union_settings values ('union_name','嘉定区马陆镇总工会','2025-07-03T00:00:00.000000+00:00')",
+]
 V10_ROWS = [
     # v10 added a finding's own consequence
     *(
         r[:-1] + ",'企业自写的后果')" if r.startswith("insert into findings") else r
-        for r in V8_ROWS
+        for r in V9_ROWS
     ),
 ]
 SEED_SQL: dict[int, list[str]] = {
     0: [], 1: V1_ROWS, 2: V2_ROWS, 3: V3_ROWS, 4: V4_ROWS, 5: V5_ROWS, 6: V6_ROWS, 7: V7_ROWS,
-    8: V8_ROWS, 10: V10_ROWS,
+    8: V8_ROWS, 9: V9_ROWS, 10: V10_ROWS,
 }  # fmt: skip
 # v11 gave findings their 问题编号 (the last column) and recorded issued documents (出具)
 SEED_SQL[11] = [
@@ -249,6 +266,10 @@ def test_every_version_upgrades_and_reads_back(tmp_path: Path, version: int) -> 
             assert finding.subjects == ["E1"]
             assert finding.money_kind == ("wages_owed" if version >= 8 else None)
             assert finding.payroll_hash == ("a" * 64 if version >= 8 else None)
+            # letters recorded before numbering keep no number, service date or content
+            assert letter.number == ("马陆工监意〔2025〕第1号" if version >= 9 else None)
+            assert letter.served_on == (date(2025, 7, 3) if version >= 9 else None)
+            assert (letter.content is not None) == (version >= 9)
         if version >= 1:
             with ws.store.read() as tx:
                 assert not any(f.dismissed for f in tx.list_findings("a1"))

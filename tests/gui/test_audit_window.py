@@ -415,6 +415,13 @@ def test_exporting_a_letter_starts_its_clock(qtbot: Any, window: AuditWindow, ws
     with ws.store.read() as tx:
         [letter] = tx.list_letters(demo_audit)
     assert letter.kind.value == "opinion"
+    import docx
+
+    assert letter.number is not None  # issued: numbered and archived
+    paras = [p.text for p in docx.Document(str(dialog.written)).paragraphs]
+    assert letter.number in paras
+    # exporting again, unticked, reproduces it rather than writing a new letter
+    assert letter.number in dialog.letter_state.text()
 
 
 def test_key_three_on_a_yes_no_item_marks_it_to_verify(

@@ -1,6 +1,6 @@
-"""Export an audit's document (用工体检报告 / 整改建议书 / …): what will be included, where to save
-it, 出具 (number and date recorded) or a draft, the 内部资料 annex or not; rendered in the worker,
-then open the folder."""
+"""Export an audit's document (用工体检报告 / 整改建议书 / 一函两书 / …): what will be included,
+where to save it, 出具 (number and date recorded) or a draft, the 内部资料 annex or not, a letter
+issued or its draft / issued copy; rendered in the worker, then open the folder."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ from auditdesk.gui.dialogs.errors import report_failure
 from auditdesk.gui.worker import JobRunner
 from auditdesk.models.followup import LetterKind
 from auditdesk.models.report import ISSUED_KINDS
-from auditdesk.services import followups, reports, visit
+from auditdesk.services import letters, reports, visit
 
 
 class ExportReportDialog(QDialog):
@@ -55,8 +55,12 @@ class ExportReportDialog(QDialog):
         self.draft = QCheckBox("按当前数据导出草稿（不用已出具的版本）")
         self.issued_label = QLabel("")
         self.issued_label.setWordWrap(True)
-        self.record_letter = QCheckBox("登记为今天发出（开始计算答复期限，跟诊页提醒）")
+        self.record_letter = QCheckBox(
+            "正式发出：今天发出，取文号并存档，开始计算答复期限（不勾选则导出草稿）"
+        )
         self.record_letter.setChecked(True)
+        self.letter_state = QLabel("")
+        self.letter_state.setWordWrap(True)
         self.path = QLineEdit()
         browse = QPushButton("选择…")
         browse.clicked.connect(self.choose)
@@ -83,6 +87,7 @@ class ExportReportDialog(QDialog):
         form.addRow("", self.unmasked)
         form.addRow("", self.mask_names)
         form.addRow("", self.record_letter)
+        form.addRow("", self.letter_state)
         self.status = QLabel("")
         self.status.setWordWrap(True)
         self.open_folder = QPushButton("打开所在文件夹")
@@ -112,7 +117,6 @@ class ExportReportDialog(QDialog):
 
     def _kind_changed(self) -> None:
         kind = self.kind.currentData()
-        self.record_letter.setVisible(kind in {k.value for k in LetterKind})
         issuable = kind in ISSUED_KINDS
         issued = reports.issues(self.ctx.ws, self.audit_id, kind) if issuable else []
         self.issue.setVisible(issuable)
@@ -123,6 +127,16 @@ class ExportReportDialog(QDialog):
             if issued else "尚未出具：导出的文书标为“草稿”，没有编号。"
         )  # fmt: skip
         self.annex.setVisible(kind not in ("ledger", "annex"))
+        is_letter = kind in {k.value for k in LetterKind}
+        self.record_letter.setVisible(is_letter)
+        self.letter_state.setVisible(is_letter)
+        if is_letter:
+            sent = letters.latest_issued(self.ctx.ws, self.audit_id, LetterKind(kind))
+            self.letter_state.setText(
+                f"已发出 {sent.label}（{sent.issued_on}）：不勾选时导出将原样重现该函件。"
+                if sent
+                else "尚未发出此类函件：不勾选时导出标明“草稿”、不编号的文本。"
+            )
 
     def _default_path(self, company: str | None = None) -> None:
         name = company or visit.load_walk(self.ctx.ws, self.audit_id).company.name
@@ -157,6 +171,13 @@ class ExportReportDialog(QDialog):
         self.status.setText("正在生成…")
         self.buttons.setEnabled(False)
         kind = self.kind.currentData()
+        if kind in {k.value for k in LetterKind} and self.record_letter.isChecked():
+            self.runner.start(
+                letters.issue_letter, self.ctx.ws, self.audit_id, LetterKind(kind), date.today(),
+                out=out, template=template, title="发出函件", on_finished=self._issued,
+                on_failed=self._failed,
+            )  # fmt: skip
+            return
         self.runner.start(
             reports.export_set, self.ctx.ws, self.audit_id, out, kind=kind,
             issue_now=self.issue.isVisible() and self.issue.isChecked(),
@@ -174,13 +195,19 @@ class ExportReportDialog(QDialog):
         self.status.setText("已生成：" + "；".join(str(p) for p in paths))
         self.issue.setChecked(False)
         self._kind_changed()
-        kind = self.kind.currentData()
-        if kind in {k.value for k in LetterKind} and self.record_letter.isChecked():
-            letter = followups.record_letter(
-                self.ctx.ws, self.audit_id, LetterKind(kind), date.today()
-            )
-            self.status.setText(f"已生成：{path}；已登记发出，答复期限 {letter.reply_due}")
         self.open_folder.setEnabled(True)
+
+    def _issued(self, written: letters.Written) -> None:
+        self.buttons.setEnabled(True)
+        letter = written.letter
+        assert letter is not None
+        self.written = written.path
+        estimate = "（估算，登记送达后按送达次日起算）" if letter.due_estimated else ""
+        self.status.setText(
+            f"已发出 {letter.label}：{written.path}；答复期限 {letter.reply_due}{estimate}"
+        )
+        self.open_folder.setEnabled(True)
+        self._kind_changed()
 
     def _failed(self, exc: BaseException) -> None:
         self.buttons.setEnabled(True)

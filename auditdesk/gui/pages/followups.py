@@ -25,7 +25,7 @@ from auditdesk.gui.dialogs.errors import report_failure
 from auditdesk.gui.dialogs.followup_visit import FollowupVisitDialog
 from auditdesk.gui.table_model import ColumnSpec, RecordTableModel
 from auditdesk.gui.widgets import page_title, read_only_table, selected_record, stretch
-from auditdesk.services import audits, followups, ledger
+from auditdesk.services import audits, followups, ledger, letters
 from auditdesk.services.followups import DueItem
 
 KIND_LABELS = {"followup": "跟诊", "letter": "函件", "finding": "整改期限"}
@@ -60,13 +60,19 @@ class FollowupsPage(QWidget):
         self.reschedule_button = QPushButton("改期…")
         self.reschedule_button.setToolTip("修改所选跟诊的日期；对函件则记录企业已答复")
         self.reschedule_button.clicked.connect(self.reschedule)
+        self.serve_button = QPushButton("登记送达…")
+        self.serve_button.setToolTip(
+            "登记所选函件的送达日期（送达回执）：意见书、建议书的答复期限自送达次日起计算"
+        )
+        self.serve_button.clicked.connect(self.serve)
         self.ics_button = QPushButton("导出日历 (.ics)…")
         self.ics_button.clicked.connect(self.export_ics)
         bar = QHBoxLayout()
         bar.addWidget(QLabel("到期提醒"))
         bar.addWidget(self.window_days)
         bar.addStretch(1)
-        for b in (self.visit_button, self.reschedule_button, self.ledger_button, self.ics_button):
+        for b in (self.visit_button, self.reschedule_button, self.serve_button, self.ledger_button,
+                  self.ics_button):  # fmt: skip
             bar.addWidget(b)
         layout.addLayout(bar)
         self.empty_hint = QLabel("近期没有到期的跟诊、函件答复或整改期限。")
@@ -144,6 +150,29 @@ class FollowupsPage(QWidget):
         except AuditDeskError as exc:
             report_failure(self, exc, "无法改期", None)
             return
+        self.reload()
+
+    def serve(self) -> None:
+        item: DueItem | None = selected_record(self.table)
+        if item is None or item.kind != "letter":
+            QMessageBox.information(self, "登记送达", "请选择一条函件。")
+            return
+        text, ok = QInputDialog.getText(
+            self, "登记送达", "送达日期（YYYY-MM-DD，见送达回执）：", text=date.today().isoformat()
+        )
+        if not ok:
+            return
+        try:
+            letter = letters.serve_letter(self.ctx.ws, item.ref, date.fromisoformat(text.strip()))
+        except ValueError:
+            QMessageBox.warning(self, "登记送达", f"“{text}”不是有效日期，应为 YYYY-MM-DD。")
+            return
+        except AuditDeskError as exc:
+            report_failure(self, exc, "无法登记送达", None)
+            return
+        QMessageBox.information(
+            self, "登记送达", f"{letter.label} 已登记送达，须于 {letter.reply_due} 前答复。"
+        )
         self.reload()
 
     def _visited(self, _visit: object) -> None:

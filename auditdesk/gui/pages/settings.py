@@ -1,4 +1,4 @@
-"""Settings page: where the data lives, versions, demo data."""
+"""Settings page: where the data lives, versions, demo data, backups, the union letters are issued by."""
 
 from __future__ import annotations
 
@@ -9,15 +9,18 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from auditdesk import __version__
+from auditdesk.errors import AuditDeskError
 from auditdesk.gui.context import AppContext
 from auditdesk.gui.widgets import page_title
-from auditdesk.services import backups
+from auditdesk.models.followup import UNION_FIELDS
+from auditdesk.services import backups, union
 
 
 class SettingsPage(QWidget):
@@ -73,6 +76,7 @@ class SettingsPage(QWidget):
         backup_buttons.addStretch(1)
         backup_form.addRow("", backup_buttons)
         layout.addWidget(backup_box)
+        layout.addWidget(self._union_box())
         layout.addStretch(1)
         self.backup_button.clicked.connect(self.backup_requested)
         self.restore_button.clicked.connect(self.restore_requested)
@@ -83,7 +87,43 @@ class SettingsPage(QWidget):
         self.demo_button.clicked.connect(self.demo_requested)
         self.reload()
 
+    def _union_box(self) -> QGroupBox:
+        """工会与函件: who issues the letters, contact, 文号 prefixes, 抄送 (stored in the database)."""
+        box = QGroupBox("工会与函件")
+        form = QFormLayout(box)
+        self.union_fields: dict[str, QLineEdit] = {}
+        for key, label in UNION_FIELDS.items():
+            field = QLineEdit()
+            field.setObjectName(f"union_{key}")
+            self.union_fields[key] = field
+            form.addRow(label, field)
+        hint = QLabel(
+            "函件落款、联系人和文号（如 马陆工监意〔2026〕第1号）取自这里，而不是企业所在镇。"
+        )
+        hint.setWordWrap(True)
+        form.addRow("", hint)
+        self.union_status = QLabel("")
+        self.union_save = QPushButton("保存工会设置")
+        self.union_save.clicked.connect(self.save_union)
+        row = QHBoxLayout()
+        row.addWidget(self.union_save)
+        row.addWidget(self.union_status, 1)
+        form.addRow("", row)
+        return box
+
+    def save_union(self) -> None:
+        changes = {k: f.text() for k, f in self.union_fields.items()}
+        try:
+            union.set_union_settings(self.ctx.ws, changes)
+        except AuditDeskError as exc:
+            self.union_status.setText(exc.message)
+            return
+        self.union_status.setText("已保存。")
+
     def reload(self) -> None:
+        current = union.get_union_settings(self.ctx.ws)
+        for key, field in self.union_fields.items():
+            field.setText(str(getattr(current, key)))
         self.schema_label.setText(str(self.ctx.ws.schema_version()))
         found = [b for b in backups.list_backups(self.ctx.ws.paths) if b.kind != "before-restore"]
         self.latest_backup_label.setText(found[0].describe() if found else "还没有备份")

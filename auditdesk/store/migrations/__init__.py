@@ -20,6 +20,7 @@ from auditdesk.store.migrations import (
     m0006_followups,
     m0007_case_exchange,
     m0008_money_kind,
+    m0009_letters,
     m0010_finding_consequence,
     m0011_report_records,
 )
@@ -45,6 +46,7 @@ STEPS: list[Step] = [
     Step(6, "rectification moves, follow-ups, letters, payroll subjects", m0006_followups.upgrade),
     Step(7, "record versions seen in case-file exchanges", m0007_case_exchange.upgrade),
     Step(8, "money kind of a finding's amount, payroll group hash", m0008_money_kind.upgrade),
+    Step(9, "letter numbers, service dates, issued content; union settings", m0009_letters.upgrade),
     Step(10, "a finding's own legal consequence", m0010_finding_consequence.upgrade),
     Step(11, "finding numbers (问题编号), issued documents (出具)", m0011_report_records.upgrade),
 ]
