@@ -15,6 +15,7 @@ from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 
 from auditdesk.errors import AuditDeskError
+from auditdesk.fileperms import owner_only
 from auditdesk.reports.context import KNOWN_NAMES
 
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
@@ -97,6 +98,7 @@ def render(
         tpl.save(str(tmp))
         if after is not None:
             after(tmp)
+        owner_only(tmp)  # names, wages and ID numbers: readable by the owner only
         os.replace(tmp, out)
     except OSError as exc:
         tmp.unlink(missing_ok=True)

@@ -11,6 +11,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from auditdesk.errors import AuditDeskError
+from auditdesk.fileperms import owner_only
 from auditdesk.models.finding import RectificationStatus
 
 COLUMNS = [
@@ -53,6 +54,7 @@ def write_ledger(context: dict[str, Any], out: Path) -> Path:
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         wb.save(tmp)
+        owner_only(tmp)
         os.replace(tmp, out)
     except OSError as exc:
         tmp.unlink(missing_ok=True)

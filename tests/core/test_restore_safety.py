@@ -272,3 +272,23 @@ def test_backup_file_sealed_with_a_passphrase(filled: DataPaths, tmp_path: Path)
     other.root.mkdir()
     backups.restore_backup(other, target, passphrase="工会备份口令2026")
     assert _names(other) == [DEMO]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="owner-only modes exist on POSIX only")
+def test_written_report_and_ledger_are_readable_by_the_owner_only(
+    filled: DataPaths, tmp_path: Path
+) -> None:
+    from docx import Document
+    from openpyxl import load_workbook
+
+    from auditdesk.services import reports
+
+    with Workspace.open(filled.root) as ws:
+        with ws.store.read() as tx:
+            audit_id = str(tx.conn.exec_driver_sql("select id from audits limit 1").scalar_one())
+        report = reports.export(ws, audit_id, tmp_path / "报告.docx")
+        ledger = reports.export(ws, audit_id, tmp_path / "台账.xlsx", kind="ledger")
+    for written in (report, ledger):
+        assert stat.S_IMODE(written.stat().st_mode) & 0o077 == 0, written
+    assert Document(str(report)).paragraphs  # still a readable document
+    assert load_workbook(ledger).active.max_row > 1
