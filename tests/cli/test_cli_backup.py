@@ -97,7 +97,8 @@ def test_restore_is_refused_while_another_window_has_the_data_open(
         [sys.executable, "-c", HOLDER, str(cli.data_dir)],  # type: ignore[attr-defined]
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8", env=env,
     )  # fmt: skip
-    assert holder.stdin is not None and holder.stdout is not None
+    assert holder.stdin is not None
+    assert holder.stdout is not None
     try:
         assert holder.stdout.readline().strip() == "open"
         refused = cli("backup", "restore", snapshot, "--yes")

@@ -237,7 +237,7 @@ def test_backup_refuses_an_edited_evidence_file_it_has_no_copy_of(filled: DataPa
     blob = _blob(filled)
     blob.chmod(0o644)
     blob.write_bytes(b"edited in place")
-    with pytest.raises(backups.BackupError, match="考勤照片.jpg"):
+    with pytest.raises(backups.BackupError, match=r"考勤照片\.jpg"):
         backups.create_backup(filled, now=datetime(2026, 11, 27, 8, 0))
     assert backups.list_backups(filled) == []
     assert not (filled.backups / "blobs" / blob.name[:2] / blob.name).exists()
