@@ -32,6 +32,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from auditdesk.errors import AuditDeskError
+from auditdesk.fileperms import make_read_only, make_writable, owner_only, remove_stored
 
 MANIFEST = "manifest.json"
 MAX_UNPACKED_BYTES = 4 * 1024**3
@@ -127,9 +128,11 @@ def write_archive(
             except BaseException:
                 sealed.unlink(missing_ok=True)
                 raise
+            owner_only(sealed)
             sealed.replace(target)
             tmp.unlink(missing_ok=True)
         else:
+            owner_only(tmp)
             tmp.replace(target)
     except BaseException:
         writer.abort()
@@ -417,11 +420,44 @@ def copy_atomic(source: Path, target: Path) -> None:
     tmp.replace(target)
 
 
+def copy_verified(source: Path, target: Path, sha256: str) -> bool:
+    """Copy ``source`` to ``target`` as a read-only stored file, only if the copy's SHA-256 is
+    ``sha256``; a file already at ``target`` is replaced. Returns ``False`` (and changes nothing)
+    when the content does not match: the source was edited or damaged.
+
+    Copies, never links: a stored file shares no inode with any other, so editing one cannot
+    change another (a backup's copy, the data dir's copy).
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".part")
+    remove_stored(tmp)
+    shutil.copyfile(source, tmp)
+    if sha256_file(tmp) != sha256:
+        tmp.unlink(missing_ok=True)
+        return False
+    make_read_only(tmp)
+    if target.exists():
+        make_writable(target)
+    tmp.replace(target)
+    return True
+
+
+def is_intact(path: Path, sha256: str) -> bool:
+    """Whether a stored file exists with the content its name promises."""
+    try:
+        return path.is_file() and sha256_file(path) == sha256
+    except OSError:
+        return False
+
+
 __all__ = [
     "ArchiveError",
     "ArchiveWriter",
     "OpenedArchive",
     "PassphraseError",
+    "copy_atomic",
+    "copy_verified",
+    "is_intact",
     "is_sealed",
     "open_archive",
     "seal",

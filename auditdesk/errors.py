@@ -43,5 +43,10 @@ class DatabaseTooNewError(StoreError):
     """The database was written by a newer AuditDesk."""
 
 
+class DatabaseReplacedError(StoreError):
+    """The database file this process opened was moved or replaced (a restore elsewhere): nothing
+    more may be read from or written to the old file; the process must stop and be reopened."""
+
+
 class Cancelled(Exception):
     """A long operation was cancelled by the user; nothing it did was kept."""

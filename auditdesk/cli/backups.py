@@ -1,22 +1,39 @@
 """``auditdesk backup …``: create, list, verify and restore backups of the data directory.
 
 These commands work on the data directory's files without opening the live database through the
-store, so they also work when that database is damaged.
+store, so they also work when that database is damaged. ``restore`` holds the data directory
+exclusively and is refused while another AuditDesk window or command has it open.
+
+A backup file holds ID numbers and wages: ``-o`` without ``--encrypt`` warns. The passphrase is
+asked for on the terminal or taken from ``AUDITDESK_CASE_PASSPHRASE``, as for case files.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
 from auditdesk.cli.base import EXIT_FAILED_CHECK, EXIT_OK, ChineseArgumentParser, emit_json
+from auditdesk.cli.cases import _passphrase
 
 
 def _paths(args: argparse.Namespace) -> Any:
+    """The data dir, with a restore that a killed process left half done settled first."""
     from auditdesk.paths import DataPaths, ensure_dir, resolve_data_dir
+    from auditdesk.services import backups
 
-    return DataPaths(ensure_dir(resolve_data_dir(args.data_dir)))
+    paths = DataPaths(ensure_dir(resolve_data_dir(args.data_dir)))
+    for line in backups.recover(paths):
+        print(f"注意：{line}", file=sys.stderr)
+    return paths
+
+
+def _file_passphrase(source: Any) -> str | None:
+    from auditdesk.archive import is_sealed
+
+    return _passphrase(confirm=False) if isinstance(source, Path) and is_sealed(source) else None
 
 
 def _as_json(info: Any) -> dict[str, Any]:
@@ -31,11 +48,17 @@ def cmd_backup_create(args: argparse.Namespace) -> int:
 
     paths = _paths(args)
     if args.output:
-        info = backups.export_backup(paths, Path(args.output))
-        print(f"已备份到：{info.path}\n{info.describe()}")
+        passphrase = _passphrase(confirm=True) if args.encrypt else None
+        info = backups.export_backup(paths, Path(args.output), passphrase=passphrase)
+        print(f"已备份到：{info.path}{'（已加密）' if passphrase else ''}\n{info.describe()}")
+        if not passphrase:
+            print("提示：备份文件未加密，其中有身份证号、工资等个人信息；拷贝到 U 盘或交给他人时请加 "
+                  "--encrypt。", file=sys.stderr)  # fmt: skip
     else:
         info = backups.create_backup(paths)
         print(f"已创建备份 {info.id}\n{info.describe()}")
+    for name in info.repaired:
+        print(f"注意：证据文件“{name}”曾被其他程序改动，已用备份中的原件恢复。", file=sys.stderr)
     return EXIT_OK
 
 
@@ -66,8 +89,9 @@ def cmd_backup_verify(args: argparse.Namespace) -> int:
             return EXIT_FAILED_CHECK
         print(f"数据库 {paths.database} 完整性检查通过。")
         return EXIT_OK
+    source = backups.find_backup(paths, args.ref)
     try:
-        info = backups.validate_backup(paths, backups.find_backup(paths, args.ref))
+        info = backups.validate_backup(paths, source, passphrase=_file_passphrase(source))
     except AuditDeskError as exc:
         print(f"备份不可用：{exc.message}")
         return EXIT_FAILED_CHECK
@@ -81,17 +105,21 @@ def cmd_backup_restore(args: argparse.Namespace) -> int:
 
     paths = _paths(args)
     if args.ref == "latest":
-        source: Any = backups.latest_good_backup(paths)
-        if source is None:
+        latest = backups.find_latest_good(paths)
+        for line in latest.skipped_lines():
+            print(line)
+        if latest.good is None:
             raise AuditDeskError("没有可用的完好备份。")
+        source: Any = latest.good
     else:
         source = backups.find_backup(paths, args.ref)
-    info = backups.validate_backup(paths, source)
+    passphrase = _file_passphrase(source)
+    info = backups.validate_backup(paths, source, passphrase=passphrase)
     if not args.yes:
         print(f"将恢复：{info.describe()}")
         print("当前数据库会被移到 backups/replaced 保存。确认请加 --yes 重新运行。")
         return EXIT_OK
-    result = backups.restore_backup(paths, source)
+    result = backups.restore_backup(paths, source, passphrase=passphrase)
     print(f"已恢复：{result.restored.describe()}")
     if result.set_aside:
         print(f"原数据库已保存在：{result.set_aside}")
@@ -106,6 +134,8 @@ def add_backup_commands(
                                 parser_class=ChineseArgumentParser)  # fmt: skip
     p = bsub.add_parser("create", parents=[common], help="立即备份（-o 时写成一个 .adbackup 文件）")
     p.add_argument("-o", "--output", metavar="FILE.adbackup", help="备份到这个文件（含附件）")
+    p.add_argument("--encrypt", action="store_true",
+                   help="用口令加密备份文件（口令在终端输入，或取自 AUDITDESK_CASE_PASSPHRASE）")  # fmt: skip
     p.set_defaults(func=cmd_backup_create)
     p = bsub.add_parser("list", parents=[common, json_opt], help="列出备份（最新的在前）")
     p.set_defaults(func=cmd_backup_list)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from auditdesk.cli.base import EXIT_OK, ChineseArgumentParser, date_arg, emit_json, open_workspace
+from auditdesk.fileperms import owner_only
 
 
 def cmd_due(args: argparse.Namespace) -> int:
@@ -34,6 +35,7 @@ def cmd_ics(args: argparse.Namespace) -> int:
         data = followups.ics(ws, company_id=args.company)
     out = Path(args.output)
     out.write_bytes(data)
+    owner_only(out)
     print(f"已生成：{out}")
     return EXIT_OK
 

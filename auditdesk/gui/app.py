@@ -14,9 +14,9 @@ from PySide6.QtCore import QEventLoop, QLibraryInfo, QLocale, QTimer, QTranslato
 from PySide6.QtGui import QFont, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from auditdesk.errors import AuditDeskError, DatabaseCorruptError
+from auditdesk.errors import AuditDeskError, DatabaseCorruptError, DatabaseReplacedError
 from auditdesk.gui.context import AppContext
-from auditdesk.gui.dialogs.errors import CrashDialog
+from auditdesk.gui.dialogs.errors import CrashDialog, stop_on_replaced_database
 from auditdesk.gui.main_window import MainWindow
 from auditdesk.gui.worker import JobRunner
 from auditdesk.paths import DataPaths, resolve_data_dir, shipped_dir
@@ -65,6 +65,9 @@ def configure_application(app: QApplication) -> None:
 
 def _install_excepthook(log_file: Path | None) -> None:
     def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        if isinstance(exc, DatabaseReplacedError) and QApplication.instance() is not None:
+            stop_on_replaced_database(None, exc)
+            return
         log.error("uncaught exception:\n%s", "".join(traceback.format_exception(kind, exc, tb)))
         if QApplication.instance() is not None:
             CrashDialog(exc, log_file).exec()
@@ -104,14 +107,18 @@ def open_with_recovery(data_dir: str | Path | None) -> Workspace | None:
         return Workspace.open(data_dir, check_integrity=True)
     except DatabaseCorruptError as exc:
         paths = DataPaths(resolve_data_dir(data_dir))
-        good = run_on_pool(lambda: backups.latest_good_backup(paths), "正在查找完好的备份")
+        latest = run_on_pool(lambda: backups.find_latest_good(paths), "正在查找完好的备份")
+        skipped = "".join(f"\n{line}" for line in latest.skipped_lines())
+        good = latest.good
         if good is None:
-            QMessageBox.critical(None, "数据库已损坏", f"{exc.message}\n\n没有找到可用的备份。")
+            QMessageBox.critical(
+                None, "数据库已损坏", f"{exc.message}\n\n没有找到可用的备份。{skipped}"
+            )
             return None
         answer = QMessageBox.question(
             None,
             "数据库已损坏",
-            f"{exc.message}\n\n要从最近的完好备份恢复吗？\n{good.describe()}\n\n"
+            f"{exc.message}\n\n要从最近的完好备份恢复吗？\n{good.describe()}{skipped}\n\n"
             "损坏的数据库会保存在 backups/replaced 中，不会删除。",
         )
         if answer != QMessageBox.StandardButton.Yes:

@@ -127,18 +127,22 @@ class DataTransfer(QObject):
         self.status.emit("已导入：" + plan.summary())
 
     # ------------------------------------------------------------ backups
-    def backup_to(self, target: Path | None = None) -> None:
-        if target is None:
-            chosen, _ = QFileDialog.getSaveFileName(
-                self.window, "备份到", str(Path.home() / f"AuditDesk备份{backups.BACKUP_SUFFIX}"),
-                f"AuditDesk 备份 (*{backups.BACKUP_SUFFIX})",
-            )  # fmt: skip
-            if not chosen:
-                return
-            target = Path(chosen)
+    def backup_to_dialog(self, *, exec_dialog: bool = True) -> case_files.BackupFileDialog:
+        """备份到…: ask where and for a passphrase (encryption on by default), then back up."""
+        dialog = case_files.BackupFileDialog(self.window)
+        self.last_dialog = dialog
+        dialog.accepted.connect(
+            lambda: self.backup_to(dialog.target(), passphrase=dialog.chosen_passphrase())
+        )
+        if exec_dialog:
+            dialog.open()
+        return dialog
+
+    def backup_to(self, target: Path, *, passphrase: str | None = None) -> None:
+        """Write the ``.adbackup`` file on the job pool (sealed when ``passphrase`` is given)."""
         paths = self.ctx.ws.paths
         self.runner.start(
-            lambda progress, cancel: backups.export_backup(paths, target),
+            lambda progress, cancel: backups.export_backup(paths, target, passphrase=passphrase),
             title="正在备份",
             on_finished=self._backed_up,
             on_failed=self._failed("备份失败"),
@@ -148,9 +152,16 @@ class DataTransfer(QObject):
         self.status.emit(f"已备份到 {info.path}：{info.describe()}")
         self.backups_changed.emit()
 
-    def restore(self, source: backups.BackupInfo | Path | None = None) -> Job | None:
-        """Ask for a backup, check it on the job pool, ask to confirm, then :meth:`restore_now`.
-        Returns the checking job (``None`` when the user cancelled the choice)."""
+    def restore(
+        self,
+        source: backups.BackupInfo | Path | None = None,
+        *,
+        passphrase: str | None = None,
+        again: bool = False,
+    ) -> Job | None:
+        """Ask for a backup (and the passphrase of a sealed file), check it on the job pool, ask to
+        confirm, then :meth:`restore_now`. Returns the checking job (``None`` when the user
+        cancelled)."""
         if source is None:
             dialog = case_files.RestoreDialog(self.ctx, self.window)
             self.last_dialog = dialog
@@ -161,23 +172,37 @@ class DataTransfer(QObject):
                 return None
             source = dialog.chosen
         chosen = source
+        if passphrase is None and isinstance(chosen, Path) and is_sealed(chosen):
+            passphrase = case_files.ask_passphrase(self.window, chosen.name, again=again)
+            if passphrase is None:
+                return None
         paths = self.ctx.ws.paths
         return self.runner.start(
-            lambda progress, cancel: backups.validate_backup(paths, chosen),
+            lambda progress, cancel: backups.validate_backup(paths, chosen, passphrase=passphrase),
             title="正在检查备份",
-            on_finished=lambda info: self._confirm_restore(chosen, info),
-            on_failed=self._failed("备份不可用"),
+            on_finished=lambda info: self._confirm_restore(chosen, info, passphrase),
+            on_failed=lambda exc: self._check_failed(chosen, exc),
         )
 
-    def _confirm_restore(self, source: backups.BackupInfo | Path, info: backups.BackupInfo) -> None:
+    def _check_failed(self, source: backups.BackupInfo | Path, exc: BaseException) -> None:
+        if isinstance(exc, PassphraseError) and isinstance(source, Path) and is_sealed(source):
+            self.restore(source, again=True)
+            return
+        report_failure(self.window, exc, "备份不可用", self._log_file())
+
+    def _confirm_restore(
+        self, source: backups.BackupInfo | Path, info: backups.BackupInfo, passphrase: str | None
+    ) -> None:
         answer = QMessageBox.question(
             self.window, "从备份恢复",
             f"将恢复：{info.describe()}\n\n当前数据库会先移到 backups/replaced 保存。继续吗？",
         )  # fmt: skip
         if answer == QMessageBox.StandardButton.Yes:
-            self.restore_now(source)
+            self.restore_now(source, passphrase=passphrase)
 
-    def restore_now(self, source: backups.BackupInfo | Path) -> Job:
+    def restore_now(
+        self, source: backups.BackupInfo | Path, *, passphrase: str | None = None
+    ) -> Job:
         """Restore on the job pool (the service closes the store, restores and reopens it, on the
         old database if the restore failed). The pool has one thread, so jobs already queued finish
         first; the window stays disabled until the restore ends, so nothing reads the store while
@@ -187,6 +212,7 @@ class DataTransfer(QObject):
             backups.restore_workspace,
             self.ctx.ws,
             source,
+            passphrase=passphrase,
             title="正在从备份恢复",
             on_finished=self._restored,
             on_failed=self._restore_failed,

@@ -97,7 +97,7 @@ class MainWindow(QMainWindow):
         self.audits_page.data_changed.connect(self.data_changed)
         self.followups_page.data_changed.connect(self.data_changed)
         self.settings_page.demo_requested.connect(self.load_demo)
-        self.settings_page.backup_requested.connect(lambda: self.transfer.backup_to())
+        self.settings_page.backup_requested.connect(lambda: self.transfer.backup_to_dialog())
         self.settings_page.restore_requested.connect(lambda: self.transfer.restore())
         self.transfer.backups_changed.connect(self.settings_page.reload)
         self.transfer.data_changed.connect(self.data_changed)
@@ -123,7 +123,7 @@ class MainWindow(QMainWindow):
             ("导出案卷(&E)…", lambda: self.transfer.export_case(self._selected_company_id())),
             ("导入案卷(&I)…", lambda: self.transfer.import_case()),
             (None, None),
-            ("备份到(&B)…", lambda: self.transfer.backup_to()),
+            ("备份到(&B)…", lambda: self.transfer.backup_to_dialog()),
             ("从备份恢复(&R)…", lambda: self.transfer.restore()),
         ):
             if text is None:

@@ -32,6 +32,7 @@ from docxtpl import DocxTemplate, InlineImage
 from jinja2.exceptions import SecurityError
 
 from auditdesk.errors import AuditDeskError, Cancelled
+from auditdesk.fileperms import owner_only
 from auditdesk.progress import CancelToken, check_cancel
 from auditdesk.reports import template_check
 from auditdesk.reports.sandbox import RENDER_SECONDS, ReportSandbox, TemplateTimeout
@@ -134,6 +135,7 @@ def render(
         check_cancel(cancel)
         if after is not None:
             after(tmp)
+        owner_only(tmp)  # names, wages and ID numbers: readable by the owner only
         os.replace(tmp, out)
     except OSError as exc:
         raise AuditDeskError(f"无法写入 {out}：{exc.strerror or exc}（文件是否正在 Word 中打开？）",

@@ -14,6 +14,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.protection import SheetProtection
 
 from auditdesk.errors import AuditDeskError
+from auditdesk.fileperms import owner_only
 from auditdesk.models.finding import RectificationStatus
 
 COLUMNS = [
@@ -102,6 +103,7 @@ def write_ledger(context: dict[str, Any], out: Path) -> Path:
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         wb.save(tmp)
+        owner_only(tmp)
         os.replace(tmp, out)
     except OSError as exc:
         tmp.unlink(missing_ok=True)

@@ -1,15 +1,22 @@
-"""Evidence files: copied into the data dir under their SHA-256, linked to an answer or a finding."""
+"""Evidence files: copied into the data dir under their SHA-256, linked to an answer or a finding.
+
+A stored file is read-only and is never handed to another program: "open" gives a temporary copy
+(an editor that saves in place would otherwise change the evidence and every backup of it).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import logging
 import mimetypes
+import shutil
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from auditdesk.archive import copy_atomic
+from auditdesk.archive import copy_verified
 from auditdesk.errors import AuditDeskError
+from auditdesk.fileperms import remove_stored
 from auditdesk.models.attachment import Attachment
 from auditdesk.services.workspace import Workspace
 
@@ -37,8 +44,11 @@ def attach_file(
     try:
         sha, size = _hash_file(source)
         target = blob_path(ws, sha)
-        if not target.exists():
-            copy_atomic(source, target)
+        if not target.exists() and not copy_verified(source, target, sha):
+            raise AuditDeskError(
+                f"附件 {source} 在复制过程中被改动，未保存；请关闭正在编辑它的程序后重试。",
+                location=str(source),
+            )
     except OSError as exc:
         raise AuditDeskError(
             f"无法读取或保存附件 {source}：{exc.strerror or exc}", location=str(source)
@@ -68,7 +78,7 @@ def remove_unreferenced_files(ws: Workspace, hashes: Iterable[str]) -> None:
         if sha in still_used:
             continue
         try:
-            blob_path(ws, sha).unlink(missing_ok=True)
+            remove_stored(blob_path(ws, sha))
         except OSError:
             log.warning("could not remove attachment file %s", sha, exc_info=True)
 
@@ -85,3 +95,27 @@ def list_attachments(
         path = blob_path(ws, a.sha256)
         out.append((a, path if path.is_file() else None))
     return out
+
+
+def open_copy(ws: Workspace, attachment: Attachment) -> Path:
+    """A fresh, writable copy of a stored evidence file under its original name, in the data dir's
+    scratch folder (swept after a day), for an outside program to open: whatever that program
+    saves never reaches the stored file.
+
+    Raises:
+        AuditDeskError: the stored file is missing or cannot be copied.
+    """
+    source = blob_path(ws, attachment.sha256)
+    ws.paths.tmp.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix="opened-", dir=ws.paths.tmp))
+    name = Path(attachment.filename).name or attachment.sha256[:12]
+    target = folder / name
+    try:
+        shutil.copyfile(source, target)
+    except OSError as exc:
+        raise AuditDeskError(
+            f"无法打开附件“{attachment.filename}”：{exc.strerror or exc}。"
+            "文件可能已从数据目录中缺失。",
+            location=str(source),
+        ) from exc
+    return target

@@ -4,18 +4,24 @@ Layout under ``<data dir>/backups``::
 
     snapshots/20261128-231502-auto/   auditdesk.db + manifest.json (one per backup)
     blobs/ab/ab12…                    attachment files, shared by every snapshot (content-addressed,
-                                      hard-linked from the data dir where the file system allows)
+                                      read-only copies whose hash was checked; never hard links)
     replaced/20261128-232000-before-restore/   the database a restore put aside
 
 A snapshot's database is written with SQLite's online backup API and must pass
 ``PRAGMA integrity_check`` before it counts; its manifest records the database's SHA-256, the
 schema version and every attachment hash, so a snapshot damaged later is noticed before a restore.
+Every attachment file is hashed as it is backed up: an evidence file edited in place fails the
+backup, naming the file, instead of making an unusable snapshot.
 A single-file backup (``.adbackup``, "备份到…") is an archive (:mod:`auditdesk.archive`) carrying the
-same database and the attachment files themselves.
+same database and the attachment files themselves, optionally sealed with a passphrase.
 
-Restore never works on the live files directly: the backup is staged and checked in a temporary
-folder, the current database is moved aside, the staged one moved in and opened; if anything fails,
-the current database is moved back and the data directory is as it was.
+Restore holds the data directory exclusively (:mod:`auditdesk.datalock`), so it is refused while
+another AuditDesk window or command has it open. It never works on the live files directly: the
+backup is staged and checked in a temporary folder, the attachment files copied in, the manifest of
+the database about to be set aside written (marked pending), and only then the current database is
+moved aside and the staged one moved in and opened. If anything fails, the current database is moved
+back; if the process is killed, the next start puts it back
+(:mod:`auditdesk.services.restore_recovery`).
 """
 
 from __future__ import annotations
@@ -31,16 +37,34 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from auditdesk import __version__
-from auditdesk.archive import copy_atomic, open_archive, sha256_file, write_archive
+from auditdesk.archive import (
+    copy_verified,
+    is_intact,
+    open_archive,
+    sha256_file,
+    write_archive,
+)
+from auditdesk.datalock import DataDirLock
 from auditdesk.errors import AuditDeskError
+from auditdesk.fileperms import remove_stored
 from auditdesk.paths import DataPaths
 from auditdesk.progress import CancelToken, ProgressFn, no_progress
+from auditdesk.services.restore_recovery import (
+    BACKUP_FORMAT,
+    BACKUP_FORMAT_VERSION,
+    DB_SUFFIXES,
+    aside_manifest,
+    backup_manifest,
+    recover_interrupted_restore,
+    replaced_root,
+    write_manifest,
+)
 from auditdesk.services.workspace import Workspace
 from auditdesk.store import Store
 from auditdesk.store.errors import DatabaseFileError
 from auditdesk.store.migrate import LATEST_VERSION
 from auditdesk.store.sqlite import (
+    attachment_files,
     attachment_hashes,
     describe_database,
     integrity_problems,
@@ -49,12 +73,9 @@ from auditdesk.store.sqlite import (
 
 log = logging.getLogger(__name__)
 
-BACKUP_FORMAT = "auditdesk-backup"
-BACKUP_FORMAT_VERSION = 1
 BACKUP_SUFFIX = ".adbackup"
 KEEP_DAILY = 7
 KEEP_WEEKLY = 4
-_COUNTED = ("companies", "audits", "findings", "attachments")
 _STAMP = "%Y%m%d-%H%M%S"
 KIND_LABELS = {"auto": "自动", "manual": "手动", "before-restore": "恢复前", "file": "备份文件"}
 
@@ -74,6 +95,8 @@ class BackupInfo:
     records: dict[str, int] = field(default_factory=dict)
     attachments: tuple[str, ...] = ()
     db_sha256: str = ""
+    repaired: tuple[str, ...] = ()
+    """Names of evidence files found changed in the data dir and put back from a checked copy."""
 
     @property
     def id(self) -> str:
@@ -110,21 +133,6 @@ def _blob(root: Path, sha: str) -> Path:
     return root / sha[:2] / sha
 
 
-def _manifest(db: Path, kind: str, created: datetime) -> dict[str, Any]:
-    version, records = describe_database(db, _COUNTED)
-    return {
-        "format": BACKUP_FORMAT,
-        "format_version": BACKUP_FORMAT_VERSION,
-        "app_version": __version__,
-        "created": created.isoformat(timespec="seconds"),
-        "kind": kind,
-        "schema_version": version,
-        "records": records,
-        "db_sha256": sha256_file(db),
-        "attachments": sorted(attachment_hashes(db)),
-    }
-
-
 def _info(path: Path, manifest: dict[str, Any]) -> BackupInfo:
     try:
         return BackupInfo(
@@ -136,6 +144,7 @@ def _info(path: Path, manifest: dict[str, Any]) -> BackupInfo:
             records={str(k): int(v) for k, v in dict(manifest.get("records", {})).items()},
             attachments=tuple(str(s) for s in manifest.get("attachments", [])),
             db_sha256=str(manifest.get("db_sha256", "")),
+            repaired=tuple(str(n) for n in manifest.get("repaired_attachments", [])),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise BackupError(f"备份 {path.name} 的清单已损坏（{exc}）。", location=str(path)) from exc
@@ -161,20 +170,66 @@ def _snapshot_db(source: Path, target: Path) -> None:
         )
 
 
-def _link_or_copy(source: Path, target: Path) -> None:
-    if target.exists():
-        return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:
-        copy_atomic(source, target)
+def _pool_attachments(paths: DataPaths, db: Path, hashes: list[str]) -> tuple[list[str], list[str]]:
+    """Make sure the shared pool holds an intact copy of every attachment ``db`` names, and that
+    the data dir's own files are intact; return (hashes found nowhere, names of data-dir files
+    put back from the pool because they had been changed). Every file is hashed: a pooled copy
+    before it is trusted, a data-dir file before it is copied (and the copy after).
+
+    Raises:
+        BackupError: a data-dir file's content no longer matches its hash (edited in place or
+            damaged) and the pool has no good copy; names the files.
+    """
+    missing: list[str] = []
+    damaged: list[str] = []
+    repaired: list[str] = []
+    for sha in hashes:
+        pooled = _blob(_blobs(paths), sha)
+        source = _blob(paths.attachments, sha)
+        if is_intact(pooled, sha):
+            if source.exists() and not is_intact(source, sha):
+                copy_verified(pooled, source, sha)
+                repaired.append(sha)
+            continue
+        if not source.exists():
+            missing.append(sha)
+        elif not copy_verified(source, pooled, sha):
+            damaged.append(sha)
+    names = attachment_files(db) if damaged or repaired else {}
+    if repaired:
+        log.warning("attachment files changed in place, put back from the backup pool: %s",
+                    ", ".join(repaired))  # fmt: skip
+    if damaged:
+        listed = "、".join(f"“{names.get(sha, sha[:12])}”" for sha in damaged[:5])
+        raise BackupError(
+            f"{len(damaged)} 个证据文件的内容与保存时不符（被其他程序改动或已损坏）：{listed}"
+            f"{'等' if len(damaged) > 5 else ''}。本次未生成备份，已有的备份保持不变。"
+            "请从备份恢复这些文件，或删除后重新添加证据。",
+            location=str(_blob(paths.attachments, damaged[0])),
+        )
+    return missing, [names.get(sha, sha[:12]) for sha in repaired]
+
+
+def _shared_hold(paths: DataPaths) -> DataDirLock:
+    lock = DataDirLock(paths.root)
+    lock.acquire_shared()
+    return lock
 
 
 def create_backup(
     paths: DataPaths, *, kind: str = "manual", now: datetime | None = None
 ) -> BackupInfo:
-    """A snapshot of the live database (and its attachment files) under ``backups/snapshots``."""
+    """A snapshot of the live database (and its attachment files) under ``backups/snapshots``.
+
+    Raises:
+        BackupError: no database yet, the database fails its integrity check, or an attachment
+            file was changed since it was stored (named); nothing is left behind.
+    """
+    with _shared_hold(paths):
+        return _create_backup(paths, kind=kind, now=now)
+
+
+def _create_backup(paths: DataPaths, *, kind: str, now: datetime | None) -> BackupInfo:
     if not paths.database.exists():
         raise BackupError("还没有数据库，无需备份。", location=str(paths.database))
     created = (now or datetime.now()).replace(microsecond=0)
@@ -187,18 +242,11 @@ def create_backup(
     try:
         db = folder / "auditdesk.db"
         _snapshot_db(paths.database, db)
-        manifest = _manifest(db, kind, created)
-        missing = []
-        for sha in manifest["attachments"]:
-            source = _blob(paths.attachments, sha)
-            if source.exists():
-                _link_or_copy(source, _blob(_blobs(paths), sha))
-            elif not _blob(_blobs(paths), sha).exists():
-                missing.append(sha)
+        manifest = backup_manifest(db, kind, created)
+        missing, repaired = _pool_attachments(paths, db, manifest["attachments"])
         manifest["missing_attachments"] = missing
-        (folder / "manifest.json").write_text(
-            json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8"
-        )
+        manifest["repaired_attachments"] = repaired
+        write_manifest(folder, manifest)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
@@ -209,21 +257,39 @@ def create_backup(
     return _info(folder, manifest)
 
 
-def export_backup(paths: DataPaths, target: Path, *, now: datetime | None = None) -> BackupInfo:
-    """ "备份到…": one ``.adbackup`` file with the database and every attachment file."""
+def export_backup(
+    paths: DataPaths,
+    target: Path,
+    *,
+    now: datetime | None = None,
+    passphrase: str | None = None,
+) -> BackupInfo:
+    """ "备份到…": one ``.adbackup`` file with the database and every attachment file, sealed with
+    ``passphrase`` when one is given (the file holds ID numbers and wages: unsealed, anyone who
+    finds the USB stick reads them). The file is readable by its owner only where the OS allows.
+
+    Raises:
+        BackupError: no database, a failed integrity check, or the target cannot be written.
+    """
     created = (now or datetime.now()).replace(microsecond=0)
-    with tempfile.TemporaryDirectory(prefix="backup-", dir=_workroot(paths)) as tmp:
+    with (
+        _shared_hold(paths),
+        tempfile.TemporaryDirectory(prefix="backup-", dir=_workroot(paths)) as tmp,
+    ):
         db = Path(tmp) / "auditdesk.db"
         if not paths.database.exists():
             raise BackupError("还没有数据库，无需备份。", location=str(paths.database))
         _snapshot_db(paths.database, db)
-        manifest = _manifest(db, "file", created)
+        manifest = backup_manifest(db, "file", created)
+        manifest["encrypted"] = bool(passphrase)
         try:
-            with write_archive(target) as archive:
+            with write_archive(target, passphrase, workdir=_workroot(paths)) as archive:
                 archive.add_file("auditdesk.db", db)
                 for sha in manifest["attachments"]:
                     source = _blob(paths.attachments, sha)
-                    if source.exists():
+                    if not is_intact(source, sha):
+                        source = _blob(_blobs(paths), sha)
+                    if is_intact(source, sha):
                         archive.add_file(f"attachments/{sha}", source, compress=False)
                 archive.finish(manifest)
         except OSError as exc:
@@ -237,7 +303,7 @@ def list_backups(paths: DataPaths) -> list[BackupInfo]:
     """Every snapshot and set-aside database, newest first (a snapshot with a broken manifest is
     listed as unusable rather than hidden)."""
     found: list[BackupInfo] = []
-    for root in (_snapshots(paths), paths.backups / "replaced"):
+    for root in (_snapshots(paths), replaced_root(paths)):
         if not root.is_dir():
             continue
         for folder in root.iterdir():
@@ -304,7 +370,7 @@ def _prune_blobs(paths: DataPaths) -> None:
     for sub in root.iterdir():
         for blob in sub.iterdir() if sub.is_dir() else ():
             if blob.name not in wanted:
-                blob.unlink(missing_ok=True)
+                remove_stored(blob)
 
 
 def auto_backup(
@@ -336,7 +402,9 @@ class _Staged:
     blobs: dict[str, Path]
 
 
-def _stage(paths: DataPaths, source: BackupInfo | Path, workdir: Path) -> _Staged:
+def _stage(
+    paths: DataPaths, source: BackupInfo | Path, workdir: Path, passphrase: str | None = None
+) -> _Staged:
     """Copy the backup's database and attachment files into ``workdir`` and check all of it."""
     db = workdir / "auditdesk.db"
     blobs: dict[str, Path] = {}
@@ -354,7 +422,7 @@ def _stage(paths: DataPaths, source: BackupInfo | Path, workdir: Path) -> _Stage
             )
     else:
         label = source.name
-        with open_archive(source, workdir=_workroot(paths)) as archive:
+        with open_archive(source, passphrase=passphrase, workdir=_workroot(paths)) as archive:
             manifest = archive.manifest
             if manifest.get("format") != BACKUP_FORMAT:
                 raise BackupError(f"{label} 不是 AuditDesk 备份文件。", location=str(source))
@@ -415,30 +483,54 @@ def _is_database(path: Path) -> bool:
     return True
 
 
-def validate_backup(paths: DataPaths, source: BackupInfo | Path) -> BackupInfo:
-    """Check a backup fully (hashes, integrity, version, attachments) without restoring it."""
+def validate_backup(
+    paths: DataPaths, source: BackupInfo | Path, *, passphrase: str | None = None
+) -> BackupInfo:
+    """Check a backup fully (hashes, integrity, version, attachments) without restoring it.
+
+    Raises:
+        BackupError: the backup is unusable (the message says why).
+        ArchiveError: a ``.adbackup`` file is damaged; PassphraseError: sealed, and the passphrase
+            is missing or wrong.
+    """
     with tempfile.TemporaryDirectory(prefix="restore-check-", dir=_workroot(paths)) as tmp:
-        return _stage(paths, source, Path(tmp)).info
+        return _stage(paths, source, Path(tmp), passphrase).info
 
 
-def latest_good_backup(paths: DataPaths) -> BackupInfo | None:
-    """The newest snapshot that passes :func:`validate_backup`."""
+@dataclass(frozen=True)
+class LatestGood:
+    good: BackupInfo | None
+    """The newest snapshot that passes :func:`validate_backup`, or ``None``."""
+    skipped: list[tuple[BackupInfo, str]] = field(default_factory=list)
+    """The newer snapshots passed over, each with the Chinese reason it is unusable."""
+
+    def skipped_lines(self) -> list[str]:
+        return [f"已跳过较新的备份 {b.id}（{b.describe()}）：{why}" for b, why in self.skipped]
+
+
+def find_latest_good(paths: DataPaths) -> LatestGood:
+    """The newest usable snapshot, and every newer one skipped with the reason, so that "restore
+    latest" never silently falls back to an old (perhaps empty) backup."""
+    skipped: list[tuple[BackupInfo, str]] = []
     for info in list_backups(paths):
         if info.kind == "before-restore":
             continue
         try:
-            return validate_backup(paths, info)
-        except AuditDeskError:
+            return LatestGood(validate_backup(paths, info), skipped)
+        except AuditDeskError as exc:
             log.warning("backup %s is not usable", info.id, exc_info=True)
-    return None
+            skipped.append((info, exc.message))
+    return LatestGood(None, skipped)
+
+
+def latest_good_backup(paths: DataPaths) -> BackupInfo | None:
+    """The newest snapshot that passes :func:`validate_backup` (see :func:`find_latest_good`)."""
+    return find_latest_good(paths).good
 
 
 def _workroot(paths: DataPaths) -> Path:
     paths.tmp.mkdir(parents=True, exist_ok=True)
     return paths.tmp
-
-
-_DB_FILES = ("", "-wal", "-shm", "-journal")
 
 
 def restore_backup(
@@ -447,48 +539,97 @@ def restore_backup(
     *,
     now: datetime | None = None,
     open_check: Callable[[Path], None] | None = None,
+    passphrase: str | None = None,
 ) -> RestoreResult:
-    """Replace the live database with a checked backup. The caller must have closed its store.
+    """Replace the live database with a checked backup. The caller must have closed its store and
+    released its data-dir hold (:meth:`Workspace.release_for_restore`).
 
-    The current database files are moved to ``backups/replaced/<time>-before-restore`` and listed as
-    a backup themselves; any failure moves them back, leaving the data directory as it was.
+    Order, so that a kill at any point loses nothing: stage and check the backup; copy in the
+    attachment files it needs (additions only, or replacing a damaged file); write the set-aside
+    folder's manifest, marked pending; move the current database files there; move the staged
+    database in and open it; clear the pending mark. The set-aside database is listed as a backup
+    itself. Any failure moves it back, leaving the data directory as it was; a kill is settled by
+    the next start (:func:`recover_interrupted_restore`).
+
+    Raises:
+        DataDirBusyError: another AuditDesk window or command has the data dir open.
+        BackupError / ArchiveError / PassphraseError: the backup is unusable; nothing changed.
     """
     now = (now or datetime.now()).replace(microsecond=0)
+    with DataDirLock(paths.root) as lock:
+        lock.acquire_exclusive()
+        recover_interrupted_restore(paths)
+        return _restore_locked(paths, source, now, open_check or _open_and_close, passphrase)
+
+
+def _free_folder(base: Path) -> Path:
+    folder, n = base, 1
+    while folder.exists():
+        n += 1
+        folder = base.with_name(f"{base.name}-{n}")
+    return folder
+
+
+def _restore_locked(
+    paths: DataPaths,
+    source: BackupInfo | Path,
+    now: datetime,
+    open_check: Callable[[Path], None],
+    passphrase: str | None,
+) -> RestoreResult:
     with tempfile.TemporaryDirectory(prefix="restore-", dir=_workroot(paths)) as tmp:
-        staged = _stage(paths, source, Path(tmp))
-        aside_dir = paths.backups / "replaced" / f"{now.strftime(_STAMP)}-before-restore"
+        staged = _stage(paths, source, Path(tmp), passphrase)
+        aside_dir = _free_folder(replaced_root(paths) / f"{now.strftime(_STAMP)}-before-restore")
         moved: list[tuple[Path, Path]] = []
         added_blobs: list[Path] = []
         try:
+            # every copy first, while the live database is still in place
+            for sha, blob in staged.blobs.items():
+                target = _blob(paths.attachments, sha)
+                if is_intact(target, sha):
+                    continue
+                existed = target.exists()
+                if not copy_verified(blob, target, sha):
+                    raise BackupError(
+                        f"附件文件 {sha[:12]}… 在恢复过程中被改动，未恢复；数据未改动。",
+                        location=str(blob),
+                    )
+                if not existed:
+                    added_blobs.append(target)
             if paths.database.exists():
-                aside_dir.mkdir(parents=True, exist_ok=True)
-                for suffix in _DB_FILES:
+                aside_dir.mkdir(parents=True)
+                # listed (and found by the next start) before anything moves; described fully
+                # once moved, so that describing cannot leave files beside the live database
+                write_manifest(aside_dir, aside_manifest(None, now))
+                for suffix in DB_SUFFIXES:
                     live = paths.database.with_name(paths.database.name + suffix)
                     if live.exists():
                         target = aside_dir / ("auditdesk.db" + suffix)
                         os.replace(live, target)
                         moved.append((target, live))
-            for sha, blob in staged.blobs.items():
-                target = _blob(paths.attachments, sha)
-                if not target.exists():
-                    copy_atomic(blob, target)
-                    added_blobs.append(target)
             os.replace(staged.db, paths.database)
-            (open_check or _open_and_close)(paths.database)
+            open_check(paths.database)
         except BaseException:
-            for suffix in _DB_FILES:
+            for suffix in DB_SUFFIXES:
                 paths.database.with_name(paths.database.name + suffix).unlink(missing_ok=True)
             for target, live in moved:
                 os.replace(target, live)
             for blob in added_blobs:
-                blob.unlink(missing_ok=True)
-            if moved:
-                shutil.rmtree(aside_dir, ignore_errors=True)
+                remove_stored(blob)
+            shutil.rmtree(aside_dir, ignore_errors=True)
             raise
     if moved:
-        _write_aside_manifest(aside_dir / "auditdesk.db", now)
+        write_manifest(aside_dir, aside_manifest(aside_dir / "auditdesk.db", now))
     log.info("restored %s; previous database set aside in %s", staged.info.id, aside_dir)
     return RestoreResult(restored=staged.info, set_aside=aside_dir if moved else None)
+
+
+def recover(paths: DataPaths) -> list[str]:
+    """Settle a restore that a killed process left half done (see
+    :func:`recover_interrupted_restore`), holding the data dir shared meanwhile. For commands that
+    work on the data dir's files without opening a workspace."""
+    with _shared_hold(paths):
+        return recover_interrupted_restore(paths)
 
 
 def restore_workspace(
@@ -498,18 +639,20 @@ def restore_workspace(
     now: datetime | None = None,
     progress: ProgressFn = no_progress,
     cancel: CancelToken | None = None,
+    passphrase: str | None = None,
 ) -> RestoreResult:
-    """Restore into an open workspace: close its store, :func:`restore_backup`, and reopen the store
-    whatever happened (on the old database when the restore failed, which leaves it as it was).
+    """Restore into an open workspace: close its store and release its data-dir hold,
+    :func:`restore_backup`, and reopen the store whatever happened (on the old database when the
+    restore failed, which leaves it as it was).
 
     Nothing else may use ``ws.store`` meanwhile: the GUI runs this on its one-thread job pool, after
     any job already queued, and keeps the window disabled until it ends. ``progress`` and
     ``cancel`` are accepted for the job pool's calling convention; a restore is not cancellable.
     """
     progress(0, 1, "正在从备份恢复")
-    ws.store.close()
+    ws.release_for_restore()
     try:
-        result = restore_backup(ws.paths, source, now=now)
+        result = restore_backup(ws.paths, source, now=now, passphrase=passphrase)
     except BaseException:
         ws.reopen()
         raise
@@ -528,30 +671,21 @@ def _open_and_close(db: Path) -> None:
     Store.open_sqlite(db, check_integrity=False).close()
 
 
-def _write_aside_manifest(db: Path, now: datetime) -> None:
-    # the database put aside may be the damaged one: describe what can be described
-    try:
-        manifest = _manifest(db, "before-restore", now)
-    except (DatabaseFileError, OSError):
-        manifest = {"created": now.isoformat(timespec="seconds"), "kind": "before-restore",
-                    "schema_version": 0, "records": {}, "attachments": []}  # fmt: skip
-    (db.parent / "manifest.json").write_text(
-        json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8"
-    )
-
-
 __all__ = [
     "BackupError",
     "BackupInfo",
+    "LatestGood",
     "RestoreResult",
     "auto_backup",
     "create_backup",
     "database_problems",
     "export_backup",
     "find_backup",
+    "find_latest_good",
     "latest_good_backup",
     "list_backups",
     "prune",
+    "recover",
     "restore_backup",
     "restore_workspace",
     "validate_backup",

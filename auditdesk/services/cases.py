@@ -43,6 +43,7 @@ from typing import Any, Literal
 from auditdesk import __version__
 from auditdesk.archive import OpenedArchive, open_archive, write_archive
 from auditdesk.errors import AuditDeskError, NotFoundError
+from auditdesk.fileperms import make_read_only, remove_stored
 from auditdesk.models.common import utcnow
 from auditdesk.models.company import Company
 from auditdesk.progress import CancelToken, ProgressFn, check_cancel, no_progress
@@ -455,6 +456,7 @@ def _write_blobs(
                                 "文件可能被篡改。", location=str(label))  # fmt: skip
             archive.extract(member, target)
             written.append(target)
+            make_read_only(target)  # stored evidence is never edited in place
     except BaseException:
         _remove(written)
         raise
@@ -463,7 +465,7 @@ def _write_blobs(
 
 def _remove(paths: list[Path]) -> None:
     for p in paths:
-        p.unlink(missing_ok=True)
+        remove_stored(p)
 
 
 def case_info(ws: Workspace, path: Path, *, passphrase: str | None = None) -> dict[str, Any]:

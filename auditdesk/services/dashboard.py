@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from auditdesk.errors import AuditDeskError
+from auditdesk.fileperms import owner_only
 from auditdesk.formatting import format_money
 from auditdesk.models.common import Area
 from auditdesk.models.finding import (
@@ -181,6 +182,7 @@ def export_xlsx(board: Dashboard, out: Path) -> Path:
     tmp = out.with_name(f".{out.name}.part")
     try:
         wb.save(tmp)
+        owner_only(tmp)
         os.replace(tmp, out)
     except OSError as exc:
         tmp.unlink(missing_ok=True)

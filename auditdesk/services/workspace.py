@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import shutil
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from auditdesk.datalock import DataDirLock
 from auditdesk.logsetup import setup_logging
 from auditdesk.paths import DataPaths, ensure_dir, resolve_data_dir
+from auditdesk.services.restore_recovery import recover_interrupted_restore
 from auditdesk.settings import Preferences, load_preferences, save_preferences
 from auditdesk.store import Store
 
@@ -36,6 +38,9 @@ def sweep_scratch(folder: Path) -> None:
 class Workspace:
     paths: DataPaths
     store: Store
+    lock: DataDirLock | None = field(default=None, repr=False)
+    """The shared hold on the data dir, for as long as the database is open (a restore in another
+    process waits for it to go)."""
 
     @classmethod
     def open(
@@ -49,31 +54,56 @@ class Workspace:
 
         ``check_integrity`` runs SQLite's full integrity check first (the GUI does at start-up).
 
+        The process holds the data dir shared from here until :meth:`close`; a restore that a
+        killed process left half done is settled first (the set-aside database put back).
+
         Raises:
             AuditDeskError: the directory cannot be created or written.
+            DataDirBusyError: another process is restoring a backup into it.
             StoreError: the database is corrupt, locked, read-only or too new.
         """
         paths = DataPaths(ensure_dir(resolve_data_dir(data_dir)))
-        setup_logging(paths.logs)
-        sweep_scratch(paths.tmp)
-        store = Store.open_sqlite(
-            paths.database,
-            backups_dir=paths.backups,
-            busy_timeout_ms=busy_timeout_ms,
-            check_integrity=check_integrity,
-        )
-        return cls(paths=paths, store=store)
+        lock = DataDirLock(paths.root)
+        lock.acquire_shared()
+        try:
+            setup_logging(paths.logs)
+            sweep_scratch(paths.tmp)
+            recover_interrupted_restore(paths)
+            store = Store.open_sqlite(
+                paths.database,
+                backups_dir=paths.backups,
+                busy_timeout_ms=busy_timeout_ms,
+                check_integrity=check_integrity,
+            )
+        except BaseException:
+            lock.release()
+            raise
+        return cls(paths=paths, store=store, lock=lock)
 
     def close(self) -> None:
         self.store.close()
+        if self.lock is not None:
+            self.lock.release()
+
+    def release_for_restore(self) -> None:
+        """Close the database and give up the data-dir hold, so this process may restore into it
+        (an exclusive hold conflicts with our own shared one). :meth:`reopen` takes both back."""
+        self.store.close()
+        if self.lock is not None:
+            self.lock.release()
 
     def schema_version(self) -> int:
         """The open database's schema version (see :mod:`auditdesk.store.migrate`)."""
         return self.store.schema_version()
 
     def reopen(self) -> None:
-        """Open the database again after its file was replaced (a restore); the old store is closed."""
+        """Open the database again after its file was replaced (a restore); the old store is closed
+        and the data-dir hold taken again."""
         self.store.close()
+        if self.lock is None:
+            self.lock = DataDirLock(self.paths.root)
+        self.lock.acquire_shared()
+        recover_interrupted_restore(self.paths)
         self.store = Store.open_sqlite(self.paths.database, backups_dir=self.paths.backups)
 
     def __enter__(self) -> Workspace:

@@ -25,7 +25,7 @@ from sqlalchemy import (
     update,
 )
 
-from auditdesk.errors import DatabaseCorruptError, NotFoundError
+from auditdesk.errors import DatabaseCorruptError, DatabaseReplacedError, NotFoundError
 from auditdesk.models.attachment import Attachment
 from auditdesk.models.audit import Answer, Audit, AuditSummary, Change, Visit
 from auditdesk.models.common import Record, utcnow
@@ -61,6 +61,16 @@ def _json_values(record: BaseModel, *json_fields: str) -> dict[str, Any]:
     for name in json_fields:
         values[name] = record.model_dump(mode="json", include={name})[name]
     return values
+
+
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of a file (Windows gives its volume serial and file index), ``None`` when
+    it does not exist."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
 
 
 def _like(text: str) -> str:
@@ -456,9 +466,11 @@ class Tx(FollowupQueries, ExchangeQueries, ReportQueries):
 class Store:
     """The database. Open with :meth:`open_sqlite`; run every user action in :meth:`transaction`."""
 
-    def __init__(self, engine: Engine, where: str) -> None:
+    def __init__(self, engine: Engine, where: str, path: Path | None = None) -> None:
         self.engine = engine
         self.where = where
+        self.path = path
+        self._identity = _file_identity(path) if path is not None else None
 
     @classmethod
     def open_sqlite(
@@ -487,14 +499,13 @@ class Store:
                     location=str(path),
                 )
         engine = create_sqlite_engine(path, busy_timeout_ms=busy_timeout_ms)
-        store = cls(engine, str(path))
         try:
             with translated(path):
                 migrate(engine, where=str(path), sqlite_path=path, backups_dir=backups_dir)
         except BaseException:
             engine.dispose()
             raise
-        return store
+        return cls(engine, str(path), path)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -505,13 +516,32 @@ class Store:
         with translated(self.where), self.engine.connect() as conn:
             conn.execution_options(**{WRITE_OPTION: True})
             with conn.begin():
+                self._check_same_file()
                 yield Tx(conn)
 
     @contextmanager
     def read(self) -> Iterator[Tx]:
         """A read-only snapshot (a deferred transaction, never committed with changes)."""
         with translated(self.where), self.engine.connect() as conn, conn.begin():
+            self._check_same_file()
             yield Tx(conn)
+
+    def _check_same_file(self) -> None:
+        """Refuse to go on when the database file at our path is not the one we opened: a restore
+        in another process moved ours aside, and anything written now would land in the copy set
+        aside and vanish from the live data. One ``stat`` per transaction.
+
+        Raises:
+            DatabaseReplacedError: the file was moved, deleted or replaced since it was opened.
+        """
+        if self.path is None or self._identity is None:
+            return
+        if _file_identity(self.path) != self._identity:
+            raise DatabaseReplacedError(
+                f"数据库文件已被替换或移走：{self.path}（可能另一个 AuditDesk 窗口或命令从备份恢复了数据）。"
+                "本次操作未保存。请关闭此窗口，重新打开 AuditDesk 后再继续。",
+                location=str(self.path),
+            )
 
     def schema_version(self) -> int:
         with translated(self.where), self.engine.connect() as conn:

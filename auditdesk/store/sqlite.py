@@ -147,3 +147,24 @@ def attachment_hashes(path: Path) -> set[str]:
             return {str(r[0]) for r in conn.execute("SELECT DISTINCT sha256 FROM attachments")}
         finally:
             conn.close()
+
+
+def attachment_files(path: Path) -> dict[str, str]:
+    """Hash → a file name recorded for it, for every attachment of an AuditDesk database file
+    (read-only; for messages that name the user's file rather than its hash).
+
+    Raises:
+        DatabaseFileError: the file is not a readable database.
+    """
+    with _file_errors():
+        conn = _open_read_only(path)
+        try:
+            names = {
+                r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            }
+            if "attachments" not in names:
+                return {}
+            rows = conn.execute("SELECT sha256, min(filename) FROM attachments GROUP BY sha256")
+            return {str(r[0]): str(r[1]) for r in rows}
+        finally:
+            conn.close()

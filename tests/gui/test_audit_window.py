@@ -169,6 +169,30 @@ def test_evidence_thumbnail_and_missing_file(
     assert walk.evidence.item(0).text() == "考勤表.png（文件缺失）"
 
 
+def test_evidence_opens_as_a_temporary_copy_never_the_stored_file(
+    window: AuditWindow, ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtGui import QDesktopServices
+
+    opened: list[Path] = []
+    monkeypatch.setattr(
+        QDesktopServices, "openUrl", lambda url: opened.append(Path(url.toLocalFile())) or True
+    )
+    walk = window.walk
+    contract = tmp_path / "劳动合同.pdf"
+    contract.write_bytes(b"%PDF-1.4 contract")
+    walk.add_evidence([contract])
+    item = walk.evidence.item(0)
+    stored = Path(item.data(Qt.ItemDataRole.UserRole))
+    walk.evidence.itemDoubleClicked.emit(item)
+    [copy] = opened
+    assert copy != stored
+    assert copy.name == "劳动合同.pdf"
+    assert ws.paths.tmp in copy.parents
+    copy.write_bytes(b"saved by the PDF editor")  # the program saves in place
+    assert stored.read_bytes() == b"%PDF-1.4 contract"
+
+
 def test_findings_dismiss_needs_a_reason(
     window: AuditWindow, ws: Workspace, demo_audit: str, errors: list[str],
     monkeypatch: pytest.MonkeyPatch,

@@ -274,3 +274,78 @@ def test_sealed_import_asks_again_after_a_wrong_passphrase(
     assert prompts == [False, True]
     window.transfer.last_dialog.accept()
     qtbot.waitUntil(lambda: len(companies.list_companies(ctx.ws)) == 1, timeout=20000)
+
+
+def test_backup_to_dialog_seals_by_default_and_restore_asks_the_passphrase(
+    qtbot: Any, ctx: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load_demo(ctx.ws)
+    window = _window(qtbot, ctx)
+    dialog = window.transfer.backup_to_dialog(exec_dialog=False)
+    assert dialog.encrypt.isChecked()
+    target = tmp_path / "备份.adbackup"
+    dialog.path.setText(str(target))
+    dialog.buttons.accepted.emit()
+    assert dialog.error.text() == "口令至少 8 个字符。"
+    dialog.encrypt.setChecked(False)
+    assert dialog.warning.isVisibleTo(dialog)  # unsealed: said plainly
+    dialog.encrypt.setChecked(True)
+    dialog.passphrase.setText("工会备份口令2026")
+    dialog.confirm.setText("工会备份口令2026")
+    dialog.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: "已备份到" in window.statusBar().currentMessage(), timeout=30000)
+    assert target.read_bytes().startswith(b"AUDITDESK-SEALED")
+
+    companies.delete_company(ctx.ws, companies.list_companies(ctx.ws)[0].company.id)
+    answers = iter(["错误的口令12345", "工会备份口令2026"])
+    prompts: list[bool] = []
+
+    def ask(_parent: Any, _name: str, *, again: bool = False) -> str:
+        prompts.append(again)
+        return next(answers)
+
+    monkeypatch.setattr(case_files, "ask_passphrase", ask)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    window.transfer.restore(target)
+    qtbot.waitUntil(lambda: "已恢复" in window.statusBar().currentMessage(), timeout=60000)
+    assert prompts == [False, True]
+    assert [c.company.name for c in companies.list_companies(ctx.ws)] == [
+        "上海嘉研精密部件有限公司"
+    ]
+
+
+def test_a_window_whose_database_was_replaced_says_so_and_closes(
+    qtbot: Any, ctx: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+    import shutil
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from auditdesk.gui.dialogs import errors as error_dialogs
+    from auditdesk.gui.dialogs.company_editor import CompanyEditorDialog
+
+    load_demo(ctx.ws)
+    snapshot = backups.create_backup(ctx.ws.paths)
+    shown: list[str] = []
+    quit_codes: list[int] = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda _p, _t, text: shown.append(text))
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: shown.append(text))
+    monkeypatch.setattr(error_dialogs, "_quit", quit_codes.append)
+    root = ctx.ws.paths.root
+    for suffix in ("", "-wal", "-shm"):  # swapped by something that took no lock
+        if (root / f"auditdesk.db{suffix}").exists():
+            os.replace(root / f"auditdesk.db{suffix}", root / f"moved.db{suffix}")
+    shutil.copyfile(snapshot.path / "auditdesk.db", root / "auditdesk.db")
+
+    dialog = CompanyEditorDialog(ctx.ws)
+    qtbot.addWidget(dialog)
+    dialog.name_edit.setText("上海不该写进旧文件有限公司")
+    qtbot.mouseClick(
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Save), Qt.MouseButton.LeftButton
+    )
+    [message] = shown
+    assert "数据库文件已被替换" in message
+    assert "AuditDesk 将关闭" in message
+    assert quit_codes == [error_dialogs.EXIT_DATABASE_REPLACED]

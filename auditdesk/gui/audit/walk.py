@@ -106,10 +106,14 @@ class WalkFilter(QSortFilterProxyModel):
         return True
 
 
+ATTACHMENT_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
 class EvidenceList(QListWidget):
     """Evidence of the current answer: thumbnails for photos, icons otherwise; drop files here."""
 
     files_dropped = Signal(list)
+    open_requested = Signal(QListWidgetItem)
 
     def __init__(self) -> None:
         super().__init__()
@@ -133,9 +137,7 @@ class EvidenceList(QListWidget):
         event.acceptProposedAction()
 
     def _open(self, item: QListWidgetItem) -> None:
-        path = item.data(Qt.ItemDataRole.UserRole)
-        if path:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        self.open_requested.emit(item)
 
 
 class WalkTab(QWidget):
@@ -210,6 +212,7 @@ class WalkTab(QWidget):
         self.note.textChanged.connect(self._note_timer.start)
         self.evidence = EvidenceList()
         self.evidence.files_dropped.connect(self.add_evidence)
+        self.evidence.open_requested.connect(self.open_evidence)
         attach = QPushButton("添加证据…")
         attach.clicked.connect(self._choose_evidence)
         self.history = QListWidget()
@@ -376,6 +379,7 @@ class WalkTab(QWidget):
             else:
                 item.setIcon(self.style().standardIcon(self.style().StandardPixmap.SP_FileIcon))
             item.setData(Qt.ItemDataRole.UserRole, str(path) if path else "")
+            item.setData(ATTACHMENT_ROLE, att)
             item.setToolTip(
                 f"{att.filename}，{att.size:,} 字节" + ("" if path else "；数据目录中找不到该文件")
             )
@@ -448,6 +452,16 @@ class WalkTab(QWidget):
             "证据文件 (*.png *.jpg *.jpeg *.pdf *.doc *.docx *.xlsx);;所有文件 (*)",
         )
         self.add_evidence([Path(n) for n in names])
+
+    def open_evidence(self, item: QListWidgetItem) -> None:
+        """Open a temporary copy of the evidence file in the system's program for it: the stored
+        file itself is never handed out (an editor saving in place would change the evidence)."""
+        att = item.data(ATTACHMENT_ROLE)
+        if att is None or not item.data(Qt.ItemDataRole.UserRole):
+            return
+        copy = self._call(attachments.open_copy, self.ctx.ws, att)
+        if copy is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(copy)))
 
     def add_evidence(self, paths: list[Path]) -> None:
         w = self.current()

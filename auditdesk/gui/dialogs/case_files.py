@@ -151,6 +151,87 @@ class CaseExportDialog(QDialog):
             self.accept()
 
 
+class BackupFileDialog(QDialog):
+    """备份到…: where to, and a passphrase (encryption on by default: the file holds every ID
+    number and wage in the data dir)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("备份到文件")
+        self.setMinimumWidth(560)
+        form = QFormLayout()
+        self.path = QLineEdit(str(Path.home() / f"AuditDesk备份{backups.BACKUP_SUFFIX}"))
+        browse = QPushButton("选择…")
+        browse.clicked.connect(self._browse)
+        path_row = QHBoxLayout()
+        path_row.addWidget(self.path, 1)
+        path_row.addWidget(browse)
+        self.encrypt = QCheckBox("用口令加密（备份含全部身份证号、工资等个人信息，建议勾选）")
+        self.encrypt.setChecked(True)
+        self.passphrase = QLineEdit()
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase.setPlaceholderText(f"至少 {MIN_PASSPHRASE} 个字符；忘记口令将无法恢复")
+        self.confirm = QLineEdit()
+        self.confirm.setEchoMode(QLineEdit.EchoMode.Password)
+        self.warning = QLabel("未加密的备份文件任何人拿到都能读出其中的个人信息。")
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet("color: #b00020")
+        self.warning.setVisible(False)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #b00020")
+        form.addRow("保存到", path_row)
+        form.addRow("", self.encrypt)
+        form.addRow("口令", self.passphrase)
+        form.addRow("再输入一次", self.confirm)
+        form.addRow("", self.warning)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("备份")
+        self.buttons.accepted.connect(self._accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.encrypt.toggled.connect(self._toggle_passphrase)
+
+    def _toggle_passphrase(self, on: bool) -> None:
+        self.passphrase.setEnabled(on)
+        self.confirm.setEnabled(on)
+        self.warning.setVisible(not on)
+
+    def _browse(self) -> None:
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, "备份到", self.path.text(), f"AuditDesk 备份 (*{backups.BACKUP_SUFFIX})"
+        )
+        if chosen:
+            suffix = backups.BACKUP_SUFFIX
+            self.path.setText(chosen if chosen.endswith(suffix) else chosen + suffix)
+
+    def target(self) -> Path:
+        return Path(self.path.text().strip())
+
+    def chosen_passphrase(self) -> str | None:
+        return self.passphrase.text() if self.encrypt.isChecked() else None
+
+    def problem(self) -> str:
+        if not self.path.text().strip():
+            return "请选择保存位置。"
+        if self.encrypt.isChecked():
+            if len(self.passphrase.text()) < MIN_PASSPHRASE:
+                return f"口令至少 {MIN_PASSPHRASE} 个字符。"
+            if self.passphrase.text() != self.confirm.text():
+                return "两次输入的口令不一致。"
+        return ""
+
+    def _accept(self) -> None:
+        message = self.problem()
+        self.error.setText(message)
+        if not message:
+            self.accept()
+
+
 class CaseImportDialog(QDialog):
     """The dry run's plan; conflicts side by side, each with a 本机 / 文件 choice."""
 
@@ -269,6 +350,9 @@ class RestoreDialog(QDialog):
 
 def ask_passphrase(parent: QWidget | None, file_name: str, *, again: bool = False) -> str | None:
     """The passphrase of a sealed file, or ``None`` when the user cancels."""
-    prompt = ("口令错误，请重新输入" if again else "此案卷已加密，请输入口令") + f"：\n{file_name}"
+    what = "备份文件" if file_name.endswith(backups.BACKUP_SUFFIX) else "案卷"
+    prompt = (
+        "口令错误，请重新输入" if again else f"此{what}已加密，请输入口令"
+    ) + f"：\n{file_name}"
     text, ok = QInputDialog.getText(parent, "输入口令", prompt, QLineEdit.EchoMode.Password)
     return text if ok and text else None

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QDialogButtonBox,
     QLabel,
@@ -17,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from auditdesk.errors import AuditDeskError, Cancelled
+from auditdesk.errors import AuditDeskError, Cancelled, DatabaseReplacedError
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +62,26 @@ def report_failure(
     """Show a failure from a service or job: user errors as a message, bugs as a crash dialog."""
     if isinstance(exc, Cancelled):
         return
+    if isinstance(exc, DatabaseReplacedError):
+        stop_on_replaced_database(parent, exc)
+        return
     if isinstance(exc, AuditDeskError):
         show_user_error(parent, title, exc.message)
         return
     log.error("unexpected error", exc_info=(type(exc), exc, exc.__traceback__))
     CrashDialog(exc, log_file, parent).open()
+
+
+EXIT_DATABASE_REPLACED = 3
+
+
+def stop_on_replaced_database(parent: QWidget | None, exc: DatabaseReplacedError) -> None:
+    """The database this window opened was replaced under it (a restore elsewhere): say so and
+    end the application, so that nothing more is written into the file set aside."""
+    log.error("database replaced under this process: %s", exc.message)
+    QMessageBox.critical(parent, "数据库已被替换", f"{exc.message}\n\nAuditDesk 将关闭。")
+    _quit(EXIT_DATABASE_REPLACED)
+
+
+def _quit(code: int) -> None:
+    QApplication.exit(code)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from auditdesk.errors import AuditDeskError
+from auditdesk.fileperms import owner_only
 from auditdesk.gui.context import AppContext
 from auditdesk.gui.dialogs.errors import report_failure
 from auditdesk.gui.dialogs.followup_visit import FollowupVisitDialog
@@ -223,5 +224,6 @@ class FollowupsPage(QWidget):
             return
         try:
             Path(path).write_bytes(followups.ics(self.ctx.ws))
+            owner_only(Path(path))
         except OSError as exc:
             report_failure(self, AuditDeskError(f"无法写入 {path}：{exc}"), "导出失败", None)
