@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import shutil
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from auditdesk.archive import orphaned_scratch
+from auditdesk.errors import DiskFullError
 from auditdesk.logsetup import setup_logging
 from auditdesk.paths import DataPaths, ensure_dir, resolve_data_dir
 from auditdesk.settings import Preferences, load_preferences, save_preferences
@@ -16,14 +18,16 @@ SCRATCH_MAX_AGE_S = 24 * 3600
 
 
 def sweep_scratch(folder: Path) -> None:
-    """Remove scratch files a crashed run left behind (they may hold decrypted personal data).
-    Only day-old entries go: another AuditDesk process may be using the fresh ones."""
+    """Remove scratch files a crashed run left behind (they may hold decrypted personal data):
+    those of a process that is no longer running at once, any other only when a day old (another
+    AuditDesk process may be using the fresh ones)."""
     if not folder.is_dir():
         return
     cutoff = time.time() - SCRATCH_MAX_AGE_S
+    orphans = set(orphaned_scratch(folder))
     for entry in folder.iterdir():
         try:
-            if entry.stat().st_mtime < cutoff:
+            if entry in orphans or entry.stat().st_mtime < cutoff:
                 if entry.is_dir():
                     shutil.rmtree(entry, ignore_errors=True)
                 else:
@@ -36,6 +40,8 @@ def sweep_scratch(folder: Path) -> None:
 class Workspace:
     paths: DataPaths
     store: Store
+    warnings: list[str] = field(default_factory=list)
+    """What the user should know after opening (a check that could not run), in Chinese."""
 
     @classmethod
     def open(
@@ -56,13 +62,24 @@ class Workspace:
         paths = DataPaths(ensure_dir(resolve_data_dir(data_dir)))
         setup_logging(paths.logs)
         sweep_scratch(paths.tmp)
-        store = Store.open_sqlite(
-            paths.database,
-            backups_dir=paths.backups,
-            busy_timeout_ms=busy_timeout_ms,
-            check_integrity=check_integrity,
-        )
-        return cls(paths=paths, store=store)
+        warnings: list[str] = []
+        try:
+            store = Store.open_sqlite(
+                paths.database,
+                backups_dir=paths.backups,
+                busy_timeout_ms=busy_timeout_ms,
+                check_integrity=check_integrity,
+            )
+        except DiskFullError as exc:
+            if not check_integrity:
+                raise
+            # the check needs scratch space; the database itself may be fine: open it and say so
+            warnings.append(f"{exc.message}\n\n启动时的数据库完整性检查未能进行；"
+                            "数据库没有发现损坏。保存新内容前请先清理磁盘。")  # fmt: skip
+            store = Store.open_sqlite(
+                paths.database, backups_dir=paths.backups, busy_timeout_ms=busy_timeout_ms
+            )
+        return cls(paths=paths, store=store, warnings=warnings)
 
     def close(self) -> None:
         self.store.close()
