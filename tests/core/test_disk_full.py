@@ -32,8 +32,7 @@ def _genuine_full_error(tmp_path: Path) -> sqlite3.OperationalError:
     try:
         conn.execute("CREATE TABLE t (x)")
         with pytest.raises(sqlite3.OperationalError) as info:
-            for _ in range(100):
-                conn.execute("INSERT INTO t VALUES (?)", ("x" * 4000,))
+            conn.executemany("INSERT INTO t VALUES (?)", [("x" * 4000,)] * 100)
     finally:
         conn.close()
     assert info.value.sqlite_errorcode & 0xFF == sqlite3.SQLITE_FULL
