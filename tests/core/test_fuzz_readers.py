@@ -22,9 +22,7 @@ from auditdesk.reports.docx import check_template
 from tests.core.test_fuzz_importers import FUZZ, mutated
 
 CSV_TEXT = st.text(
-    alphabet=st.sampled_from(
-        list('工号姓名应发实发,;|\t"=\r\n 0123456789.-￥') + ["\ud800", "\x00"]
-    ),
+    alphabet=st.sampled_from([*'工号姓名应发实发,;|\t"=\r\n 0123456789.-￥', "\ud800", "\x00"]),
     max_size=400,
 )
 ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "gb18030"]
