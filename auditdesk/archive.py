@@ -45,6 +45,13 @@ _ENC_VERSION = 1
 _CHUNK = 1 << 20
 _TAG = 16
 _SCRYPT = {"n": 2**17, "r": 8, "p": 1}
+"""The only key-derivation parameters a sealed file may carry: the ones :func:`seal` writes. Others
+would let a file dictate the cost (n=2²⁰, r=32 takes minutes and 4 GiB) or crash the derivation."""
+MIN_PASSPHRASE = 8
+"""Characters a sealing passphrase needs at least (the GUI, the terminal and the environment)."""
+SCRATCH_PREFIX = "auditdesk-archive-"
+"""Decrypted archives live in ``<workdir>/auditdesk-archive-<pid>-…``: the process id lets the next
+start remove what a killed process left (see :func:`orphaned_scratch`)."""
 
 
 class ArchiveError(AuditDeskError):
@@ -113,7 +120,8 @@ def write_archive(
     target.parent.mkdir(parents=True, exist_ok=True)
     plain_dir = (workdir or Path(tempfile.gettempdir())) if passphrase else target.parent
     plain_dir.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=".part-", suffix=".zip", dir=plain_dir)
+    fd, tmp_name = tempfile.mkstemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-", suffix=".zip",
+                                    dir=plain_dir)  # fmt: skip
     os.close(fd)
     tmp = Path(tmp_name)
     writer = ArchiveWriter(tmp)
@@ -167,17 +175,27 @@ class OpenedArchive:
 
     def read(self, name: str) -> bytes:
         """A member's bytes, checked against the manifest's hash and size."""
+        return b"".join(self.stream(name))
+
+    def declared_size(self, name: str) -> int:
+        """The size the manifest gives for member ``name`` (checked against the bytes when read)."""
+        return int(self._expected(name)["size"])
+
+    def stream(self, name: str, chunk_size: int = 1 << 20) -> Iterator[bytes]:
+        """A member's bytes in chunks, never more than the manifest's size; the hash is checked
+        after the last chunk (a consumer writes nothing before the stream has ended)."""
         expected = self._expected(name)
-        data = bytearray()
+        digest, size = hashlib.sha256(), 0
         with self._reading(name), self.zip.open(name) as fh:
-            while chunk := fh.read(1 << 20):
-                data += chunk
-                if len(data) > expected["size"]:
+            while chunk := fh.read(chunk_size):
+                size += len(chunk)
+                if size > expected["size"]:
                     raise _fail(
                         self.label, f"成员「{name}」的实际大小超过清单所记，文件可能被篡改。"
                     )
-        self._check(name, hashlib.sha256(data).hexdigest(), len(data), expected)
-        return bytes(data)
+                digest.update(chunk)
+                yield chunk
+        self._check(name, digest.hexdigest(), size, expected)
 
     def read_json(self, name: str) -> Any:
         try:
@@ -254,7 +272,8 @@ def open_archive(
         raise _fail(path, f"无法打开文件（{exc.strerror or exc}）。") from exc
     if workdir is not None:
         workdir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="auditdesk-archive-", dir=workdir) as tmp_dir:
+    prefix = f"{SCRATCH_PREFIX}{os.getpid()}-"
+    with tempfile.TemporaryDirectory(prefix=prefix, dir=workdir) as tmp_dir:
         plain = path
         if head == ENC_MAGIC:
             if not passphrase:
@@ -373,12 +392,23 @@ def unseal(source: Path, target: Path, passphrase: str, *, max_bytes: int) -> No
             params = {k: int(header[k]) for k in ("n", "r", "p")}
             salt, prefix = bytes.fromhex(header["salt"]), bytes.fromhex(header["nonce"])
             version = int(header["v"])
-        except (struct.error, ValueError, KeyError, TypeError) as exc:
+        except (
+            struct.error,
+            ValueError,
+            KeyError,
+            TypeError,
+            OverflowError,
+            RecursionError,
+        ) as exc:
             raise _fail(source, "加密文件的头部已损坏，无法解密。") from exc
         if version > _ENC_VERSION:
             raise _fail(source, "文件由更新版本的 AuditDesk 加密，请升级后再导入。")
-        if params["n"] > 2**20 or params["r"] > 32 or params["p"] > 16 or len(prefix) != 7:
-            raise _fail(source, "加密文件的参数异常，拒绝解密。")
+        if params != _SCRYPT or len(prefix) != 7 or len(salt) != 16:
+            raise _fail(
+                source,
+                f"加密文件的参数异常（n={params['n']}，r={params['r']}，p={params['p']}），"
+                "不是 AuditDesk 写入的参数，拒绝解密。",
+            )
         aead = AESGCM(_derive(passphrase, salt, params))
         aad = ENC_MAGIC + header_bytes
         written, index = 0, 0
@@ -389,7 +419,7 @@ def unseal(source: Path, target: Path, passphrase: str, *, max_bytes: int) -> No
                 try:
                     plain = aead.decrypt(_nonce(prefix, index, not following), block, aad)
                 except InvalidTag as exc:
-                    if index == 0:
+                    if index == 0 and not _opens_as_middle(aead, prefix, block, aad):
                         raise PassphraseError(
                             f"{source.name}：口令错误，或文件已被改动，无法解密。",
                             location=str(source),
@@ -403,6 +433,57 @@ def unseal(source: Path, target: Path, passphrase: str, *, max_bytes: int) -> No
                 if not following:
                     break
                 block, index = following, index + 1
+
+
+def _opens_as_middle(aead: Any, prefix: bytes, block: bytes, aad: bytes) -> bool:
+    """Whether the first block decrypts as a chunk that is *not* the last: then the passphrase is
+    right and the file was cut off after it (a full first chunk and nothing behind it)."""
+    from cryptography.exceptions import InvalidTag
+
+    if len(block) != _CHUNK + _TAG:
+        return False
+    try:
+        aead.decrypt(_nonce(prefix, 0, False), block, aad)
+    except InvalidTag:
+        return False
+    return True
+
+
+def orphaned_scratch(folder: Path) -> list[Path]:
+    """Scratch entries in ``folder`` (decrypted archives, plain zips before sealing) whose process
+    is no longer running: a killed import or export left them, holding personal data in clear."""
+    if not folder.is_dir():
+        return []
+    found = []
+    for entry in folder.iterdir():
+        rest = entry.name.removeprefix(SCRATCH_PREFIX)
+        pid_text = rest.split("-", 1)[0]
+        if rest == entry.name or not pid_text.isdigit():
+            continue
+        if int(pid_text) != os.getpid() and not _process_alive(int(pid_text)):
+            found.append(entry)
+    return found
+
+
+def _process_alive(pid: int) -> bool:
+    if os.name == "nt":  # pragma: no cover - Windows only
+        import ctypes
+
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return False
+        code = ctypes.c_ulong()
+        kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
+        kernel32.CloseHandle(handle)
+        return code.value == 259  # STILL_ACTIVE
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True
 
 
 def is_sealed(path: Path) -> bool:
@@ -451,6 +532,7 @@ def is_intact(path: Path, sha256: str) -> bool:
 
 
 __all__ = [
+    "MIN_PASSPHRASE",
     "ArchiveError",
     "ArchiveWriter",
     "OpenedArchive",
@@ -460,6 +542,7 @@ __all__ = [
     "is_intact",
     "is_sealed",
     "open_archive",
+    "orphaned_scratch",
     "seal",
     "sha256_file",
     "unseal",

@@ -37,6 +37,8 @@ def load_preferences(path: Path) -> Preferences:
         return Preferences()
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(raw, dict):
+            raise ValueError(f"expected a JSON object, found {type(raw).__name__}")
         version = int(raw.get("schema_version", 0))
         if version > SCHEMA_VERSION:
             raise AuditDeskError(
@@ -47,10 +49,13 @@ def load_preferences(path: Path) -> Preferences:
             version += 1
         raw["schema_version"] = SCHEMA_VERSION
         return Preferences.model_validate(raw)
-    except (OSError, ValueError, ValidationError, KeyError) as exc:
+    except (OSError, ValueError, TypeError, ValidationError, KeyError, RecursionError) as exc:
         broken = path.with_suffix(".broken.json")
         log.warning("unreadable preferences %s (%s); moved to %s", path, exc, broken)
-        path.replace(broken)
+        try:
+            path.replace(broken)
+        except OSError as move_error:  # the defaults still apply; the file stays where it is
+            log.warning("could not set %s aside: %s", path, move_error)
         return Preferences()
 
 

@@ -126,8 +126,31 @@ def _describe(error: Any) -> str:
 
 
 # ------------------------------------------------------------------ reading one module file
+MAX_TOML_BYTES = 2 * 1024 * 1024
+"""A checklist file's size: the largest shipped module is about 20 KB."""
+MAX_TOML_DEPTH = 16
+"""Nesting of tables and arrays in a checklist file: the schema needs 4."""
+
+
+def _depth_exceeds(data: Any, limit: int) -> bool:
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+    return False
+
+
 def _read_toml(path: Path, problems: list[ChecklistProblem]) -> tuple[dict[str, Any], str] | None:
     try:
+        if path.stat().st_size > MAX_TOML_BYTES:
+            problems.append(ChecklistProblem(path.name, f"文件过大（{path.stat().st_size // 1024} "
+                            f"KB），检查清单文件不应超过 {MAX_TOML_BYTES // 1024 // 1024} MB"))  # fmt: skip
+            return None
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         problems.append(ChecklistProblem(path.name, "文件不是 UTF-8 编码，请用 UTF-8 保存"))
@@ -136,7 +159,9 @@ def _read_toml(path: Path, problems: list[ChecklistProblem]) -> tuple[dict[str, 
         problems.append(ChecklistProblem(path.name, f"无法读取文件：{exc.strerror or exc}"))
         return None
     try:
-        return tomllib.loads(text), text
+        data = tomllib.loads(text)
+    except RecursionError:
+        data = None
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"at line (\d+), column (\d+)", str(exc))
         line = int(match.group(1)) if match else None
@@ -147,6 +172,11 @@ def _read_toml(path: Path, problems: list[ChecklistProblem]) -> tuple[dict[str, 
             )
         )
         return None
+    if data is None or _depth_exceeds(data, MAX_TOML_DEPTH):
+        problems.append(ChecklistProblem(
+            path.name, f"数组或表的嵌套层数过深（超过 {MAX_TOML_DEPTH} 层），不是有效的检查清单文件"))  # fmt: skip
+        return None
+    return data, text
 
 
 NO_STATEMENT = (

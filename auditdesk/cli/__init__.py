@@ -7,6 +7,7 @@ database), 3 internal error (logged with its traceback).
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import os
 import sys
@@ -38,6 +39,7 @@ from auditdesk.cli.letters import add_letters_commands
 from auditdesk.cli.payroll import add_payroll_commands
 from auditdesk.errors import AuditDeskError
 from auditdesk.formatting import format_date
+from auditdesk.logsetup import log_file_failed, setup_logging, silence_last_resort
 from auditdesk.models.audit import AnswerResult
 from auditdesk.models.common import field_errors
 from auditdesk.models.company import CompanyInput
@@ -525,7 +527,30 @@ def build_parser() -> ChineseArgumentParser:
     return parser
 
 
+def _disk_full(exc: BaseException) -> bool:
+    """An OSError "no space left" (ENOSPC, or Windows' ERROR_DISK_FULL) in ``exc`` or its causes."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, OSError) and (
+            seen.errno == errno.ENOSPC or getattr(seen, "winerror", None) in (39, 112)
+        ):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def _attach_log(args: argparse.Namespace) -> None:
+    """A command that failed before opening the data dir still gets its traceback logged there."""
+    from auditdesk.paths import DataPaths, resolve_data_dir
+
+    try:
+        setup_logging(DataPaths(resolve_data_dir(args.data_dir)).logs)
+    except Exception:
+        return
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    silence_last_resort()
     parser = build_parser()
     args = parser.parse_args(argv)
     if not hasattr(args, "data_dir"):
@@ -546,11 +571,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         # devnull so the interpreter's final flush does not raise again.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
-    except Exception:
+    except Exception as exc:
+        if _disk_full(exc):
+            log.warning("disk full in command %s: %s", getattr(args, "command", None), exc)
+            print(
+                f"错误：磁盘空间已满，操作未完成（{getattr(exc, 'filename', None) or exc}）。"
+                "已保存的数据不受影响；请清理磁盘后重试。",
+                file=sys.stderr,
+            )
+            return EXIT_USER_ERROR
+        _attach_log(args)
         log.exception("internal error in command %s", getattr(args, "command", None))
+        where = (
+            "日志文件无法写入，详情未能保存"
+            if log_file_failed()
+            else "详情已写入数据目录下的 logs/auditdesk.log"
+        )
         print(
-            "内部错误：AuditDesk 遇到了程序缺陷，操作未完成，已保存的数据不受影响。"
-            "详情已写入数据目录下的 logs/auditdesk.log，请反馈给开发者。",
+            f"内部错误：AuditDesk 遇到了程序缺陷，操作未完成，已保存的数据不受影响。{where}，"
+            "请反馈给开发者。",
             file=sys.stderr,
         )
         return EXIT_BUG

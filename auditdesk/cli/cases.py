@@ -20,16 +20,21 @@ ENV_PASSPHRASE = "AUDITDESK_CASE_PASSPHRASE"
 
 
 def _passphrase(*, confirm: bool) -> str:
+    from auditdesk.archive import MIN_PASSPHRASE
     from auditdesk.errors import AuditDeskError
 
     env = os.environ.get(ENV_PASSPHRASE)
     if env:
+        if len(env) < MIN_PASSPHRASE:
+            raise AuditDeskError(
+                f"环境变量 {ENV_PASSPHRASE} 中的口令至少需 {MIN_PASSPHRASE} 个字符。"
+            )
         return env
     first = getpass.getpass("口令：")
     if confirm and getpass.getpass("再输入一次口令：") != first:
         raise AuditDeskError("两次输入的口令不一致。")
-    if len(first) < 8:
-        raise AuditDeskError("口令至少 8 个字符。")
+    if len(first) < MIN_PASSPHRASE:
+        raise AuditDeskError(f"口令至少 {MIN_PASSPHRASE} 个字符。")
     return first
 
 

@@ -145,6 +145,8 @@ def run_gui(data_dir: str | Path | None = None) -> int:
     _install_excepthook(ws.paths.logs / "auditdesk.log")
     window = MainWindow(AppContext(ws))
     window.show()
+    for warning in ws.warnings:  # the window is up; the user reads why something is amiss
+        QTimer.singleShot(0, lambda text=warning: QMessageBox.warning(window, "磁盘空间不足", text))
     QTimer.singleShot(0, window.offer_demo_if_empty)
     QTimer.singleShot(500, window.remind)
     QTimer.singleShot(1500, lambda: window.transfer.auto_backup(startup=True))

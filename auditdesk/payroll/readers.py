@@ -517,12 +517,24 @@ def _scan_rows_positionally(zf: zipfile.ZipFile, member: str) -> _RowFlags:
 
 
 # ------------------------------------------------------------------ CSV
+MAX_CSV_COLUMNS = 16_384
+"""Cells in one CSV row: Excel's own limit (column XFD). Rows are padded to the widest one, so the
+table (rows × widest row) is also held to :data:`MAX_CELLS`."""
+
+
 def decode_text(path: Path) -> tuple[str, str]:
     """Decode a text export: UTF-16 or UTF-8 by BOM, then strict UTF-8, then GB18030 (a superset of
     GBK and GB2312, which is what Chinese Windows and payroll systems write)."""
     data = path.read_bytes()
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "UTF-16"
+        try:
+            return data.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError as exc:  # an odd byte count (cut off) or a lone surrogate
+            raise _fail(
+                path,
+                f"UTF-16 文本已损坏（第 {exc.start} 字节附近：文件被截断或含有无效字符），"
+                "请重新导出，或另存为 UTF-8 编码的 CSV。",
+            ) from exc
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace"), "UTF-8 (BOM)"
     try:
@@ -550,14 +562,27 @@ def _csv_sheet(path: Path, text: str) -> RawSheet:
             else 0
         ),
     )
+    longest = max((ln.count(delimiter) + 1 for ln in text.splitlines()), default=0)
+    if longest > MAX_CSV_COLUMNS:
+        raise _fail(path, f"有一行含 {longest} 个单元格，超过 {MAX_CSV_COLUMNS} 列的上限"
+                    "（Excel 最多 16,384 列），不是正常的工资表，已拒绝读取。")  # fmt: skip
+    rows: list[list[Any]] = []
+    width = 0
     try:
-        rows: list[list[Any]] = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+        for row in csv.reader(io.StringIO(text), delimiter=delimiter):
+            width = max(width, len(row))
+            if width > MAX_CSV_COLUMNS or (len(rows) + 1) * width > MAX_CELLS:
+                raise _fail(
+                    path,
+                    f"第 {len(rows) + 1} 行起表格超过上限（最多 {MAX_CSV_COLUMNS} 列、"
+                    f"{MAX_CELLS:,} 个单元格），不是正常的工资表，已拒绝读取。",
+                )
+            rows.append(row)
     except csv.Error as exc:
         raise _fail(path, f"CSV 格式有误，无法读取（{exc}）。") from exc
     if '="' in text:
         # Excel's force-text wrapper ="00123": Excel shows the text inside, so does the importer
         rows = [[unwrap_excel_text(c) if '="' in c else c for c in r] for r in rows]
-    width = max((len(r) for r in rows), default=0)
     for r in rows:
         if len(r) < width:
             r.extend([""] * (width - len(r)))

@@ -26,6 +26,7 @@ back; if the process is killed, the next start puts it back
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
@@ -45,7 +46,7 @@ from auditdesk.archive import (
     write_archive,
 )
 from auditdesk.datalock import DataDirLock
-from auditdesk.errors import AuditDeskError
+from auditdesk.errors import AuditDeskError, DatabaseCorruptError
 from auditdesk.fileperms import remove_stored
 from auditdesk.paths import DataPaths
 from auditdesk.progress import CancelToken, ProgressFn, no_progress
@@ -61,7 +62,12 @@ from auditdesk.services.restore_recovery import (
 )
 from auditdesk.services.workspace import Workspace
 from auditdesk.store import Store
-from auditdesk.store.errors import DatabaseFileError
+from auditdesk.store.errors import (
+    DatabaseFileError,
+    classify,
+    path_too_long,
+    too_long_message,
+)
 from auditdesk.store.migrate import LATEST_VERSION
 from auditdesk.store.sqlite import (
     attachment_files,
@@ -150,17 +156,44 @@ def _info(path: Path, manifest: dict[str, Any]) -> BackupInfo:
         raise BackupError(f"备份 {path.name} 的清单已损坏（{exc}）。", location=str(path)) from exc
 
 
+def _cannot_check(exc: DatabaseFileError | OSError, where: Path, doing: str) -> BackupError:
+    """A backup or check that could not run because of the machine (a full disk, a path too long
+    for SQLite, a disk error): say what is wrong, and never suggest a restore — the database itself
+    was not found damaged."""
+    if isinstance(exc, OSError):
+        if exc.errno == errno.ENOSPC:
+            reason = f"磁盘空间已满（{where}）。请清理磁盘后重试"
+        elif exc.errno == errno.ENAMETOOLONG:
+            reason = too_long_message(where)
+        else:
+            reason = f"{exc.strerror or exc}（{where}）"
+    elif path_too_long(where):
+        reason = too_long_message(where)
+    else:
+        user_error = classify(exc, where)
+        reason = user_error.message if user_error is not None else f"{exc}（{where}）"
+    return BackupError(f"{doing}未能进行：{reason.rstrip('。')}。数据库本身未发现损坏。",
+                       location=str(where))  # fmt: skip
+
+
 def _snapshot_db(source: Path, target: Path) -> None:
     """Online-backup ``source`` to ``target`` and insist the copy is sound."""
+    if path_too_long(target):
+        raise _cannot_check(DatabaseFileError("path too long"), target, "备份")
     try:
         online_backup(source, target)
-    except DatabaseFileError as exc:
+        problems = integrity_problems(target)
+    except (DatabaseFileError, OSError) as exc:
         target.unlink(missing_ok=True)
+        damaged = isinstance(exc, DatabaseFileError) and isinstance(
+            classify(exc, source), DatabaseCorruptError
+        )
+        if not damaged:
+            raise _cannot_check(exc, target, "备份") from exc
         raise BackupError(
             f"无法备份数据库 {source}（{exc}）。数据库可能已损坏；请从已有备份恢复。",
             location=str(source),
         ) from exc
-    problems = integrity_problems(target)
     if problems:
         target.unlink(missing_ok=True)
         raise BackupError(
@@ -238,7 +271,10 @@ def _create_backup(paths: DataPaths, *, kind: str, now: datetime | None) -> Back
     while folder.exists():
         n += 1
         folder = _snapshots(paths) / f"{created.strftime(_STAMP)}-{kind}-{n}"
-    folder.mkdir(parents=True)
+    try:
+        folder.mkdir(parents=True)
+    except OSError as exc:
+        raise _cannot_check(exc, folder, "备份") from exc
     try:
         db = folder / "auditdesk.db"
         _snapshot_db(paths.database, db)
@@ -247,6 +283,9 @@ def _create_backup(paths: DataPaths, *, kind: str, now: datetime | None) -> Back
         manifest["missing_attachments"] = missing
         manifest["repaired_attachments"] = repaired
         write_manifest(folder, manifest)
+    except OSError as exc:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise _cannot_check(exc, folder, "备份") from exc
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
@@ -440,7 +479,10 @@ def _stage(
                     blobs[sha] = target
     if not _is_database(db):
         raise BackupError(f"{label} 中的数据库无法打开，备份已损坏。", location=str(info.path))
-    problems = integrity_problems(db)
+    try:
+        problems = integrity_problems(db)
+    except DatabaseFileError as exc:
+        raise _cannot_check(exc, db, f"{label} 的完整性检查") from exc
     if problems:
         raise BackupError(
             f"{label} 中的数据库未通过完整性检查（{'；'.join(problems[:3])}），无法恢复。请选择其他备份。",
@@ -663,8 +705,18 @@ def restore_workspace(
 
 def database_problems(paths: DataPaths) -> list[str]:
     """What SQLite's integrity check reports for the live database: empty when it is sound or does
-    not exist yet. The file is opened read-only, so a damaged database is not altered."""
-    return integrity_problems(paths.database) if paths.database.exists() else []
+    not exist yet. The file is opened read-only, so a damaged database is not altered.
+
+    Raises:
+        BackupError: the check could not run (full disk, path too long, disk error); the message
+            says so and suggests no restore.
+    """
+    if not paths.database.exists():
+        return []
+    try:
+        return integrity_problems(paths.database)
+    except DatabaseFileError as exc:
+        raise _cannot_check(exc, paths.database, "完整性检查") from exc
 
 
 def _open_and_close(db: Path) -> None:

@@ -7,6 +7,7 @@ Pure: no database access (the store's :mod:`auditdesk.store.exchange` does that)
 
 from __future__ import annotations
 
+import codecs
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,6 +31,11 @@ CASE_FORMAT = "auditdesk-case"
 CASE_FORMAT_VERSION = 1
 CASE_SUFFIX = ".adcase"
 KNOWN_MEMBER = "exchange/known.json"
+MAX_RECORDS_BYTES = 256 * 1024 * 1024
+"""What a case's records (``records/*.json`` and ``exchange/known.json``) may declare in total:
+about 250,000 payroll rows; the records are held in memory while they merge."""
+MAX_RECORD_BYTES = 8 * 1024 * 1024
+"""One record's JSON (a checklist snapshot, the largest, is about 120 KB)."""
 
 
 class CaseError(ArchiveError):
@@ -149,6 +155,7 @@ def read_case(archive: OpenedArchive, label: Path) -> Incoming:
         )
     tables: dict[str, list[JsonRow]] = {}
     known: dict[str, dict[str, list[str]]] = {}
+    _check_declared_sizes(archive, label)
     for name in archive.names():
         if name == KNOWN_MEMBER:
             known = _check_known(archive.read_json(name), label)
@@ -156,16 +163,102 @@ def read_case(archive: OpenedArchive, label: Path) -> Incoming:
             table = name.removeprefix("records/").removesuffix(".json")
             if table not in SPEC_BY_NAME or not name.endswith(".json"):
                 raise CaseError(f"{label.name}：含有未知的数据表「{name}」。", location=str(label))
-            rows = archive.read_json(name)
-            if not isinstance(rows, list):
-                raise CaseError(f"{label.name}：「{name}」应为记录列表。", location=str(label))
-            tables[table] = rows
+            tables[table] = _read_records(archive, name, SPEC_BY_NAME[table], label)
         elif not name.startswith("attachments/"):
             raise CaseError(f"{label.name}：含有未知的成员「{name}」。", location=str(label))
     companies = tables.get("companies", [])
     if len(companies) != 1 or not isinstance(companies[0], dict):
         raise CaseError(f"{label.name}：案卷应恰好包含一家企业。", location=str(label))
     return Incoming(manifest, tables, archive, known)
+
+
+def _check_declared_sizes(archive: OpenedArchive, label: Path) -> None:
+    """Refuse, before inflating anything, records larger than a case can hold in memory."""
+    names = [n for n in archive.names() if n.startswith("records/") or n == KNOWN_MEMBER]
+    total = sum(archive.declared_size(n) for n in names)
+    if total > MAX_RECORDS_BYTES:
+        raise CaseError(
+            f"{label.name}：案卷的记录部分声明为 {total // 1024 // 1024} MB，超过 "
+            f"{MAX_RECORDS_BYTES // 1024 // 1024} MB 的上限（约 25 万行工资记录），"
+            "可能是恶意构造的文件，已拒绝导入。请分几次导出（按体检选择）。",
+            location=str(label),
+        )
+
+
+def _read_records(archive: OpenedArchive, name: str, spec: Spec, label: Path) -> list[JsonRow]:
+    """The records of member ``name``: a JSON array decoded one record at a time from the inflating
+    member, each checked against its table's columns as soon as it is read — so a member of
+    millions of tiny or malformed values is refused at the first one, and none of them may hold
+    more than :data:`MAX_RECORD_BYTES` of JSON."""
+    where = f"{label.name}：「{name}」"
+
+    def fail(message: str) -> CaseError:
+        return CaseError(f"{where}{message}", location=str(label))
+
+    chunks = archive.stream(name)
+    text = codecs.getincrementaldecoder("utf-8")()
+    decoder = json.JSONDecoder()
+    buf, pos, ended = "", 0, False
+
+    def more() -> bool:
+        nonlocal buf, pos, ended
+        if ended:
+            return False
+        chunk = next(chunks, None)
+        try:
+            piece = text.decode(chunk or b"", final=chunk is None)
+        except UnicodeDecodeError as exc:
+            raise fail("不是有效的 UTF-8 文本。") from exc
+        ended = chunk is None
+        buf, pos = buf[pos:] + piece, 0
+        return True
+
+    def skip_space() -> str:
+        nonlocal pos
+        while True:
+            while pos < len(buf) and buf[pos] in " \t\r\n":
+                pos += 1
+            if pos < len(buf):
+                return buf[pos]
+            if not more():
+                return ""
+
+    rows: list[JsonRow] = []
+    if skip_space() != "[":
+        raise fail("应为记录列表。")
+    pos += 1
+    while True:
+        mark = skip_space()
+        if mark == "]" and not rows:
+            pos += 1
+            break
+        if mark != "{":
+            raise fail(f"第 {len(rows) + 1} 条记录不是 JSON 对象。")
+        while True:
+            try:
+                row, end = decoder.raw_decode(buf, pos)
+                break
+            except (json.JSONDecodeError, RecursionError) as exc:
+                if len(buf) - pos > MAX_RECORD_BYTES:
+                    raise fail(f"第 {len(rows) + 1} 条记录超过 {MAX_RECORD_BYTES // 1024 // 1024} "
+                               "MB，可能是恶意构造的文件。") from exc  # fmt: skip
+                if not more():
+                    raise fail(f"第 {len(rows) + 1} 条记录不是有效的 JSON（{exc}）。") from exc
+        try:
+            decode_row(spec.name, row, skip=(SERIAL,) if has_serial(spec) else ())
+        except RowError as exc:
+            raise fail(f"第 {len(rows) + 1} 条记录：{exc}。") from exc
+        rows.append(row)
+        pos = end
+        mark = skip_space()
+        pos += 1
+        if mark == "]":
+            break
+        if mark != ",":
+            raise fail(f"第 {len(rows)} 条记录之后的内容不是有效的 JSON。")
+    if skip_space() != "":
+        raise fail("记录列表之后还有多余的内容。")
+    return rows
 
 
 def _check_known(data: Any, label: Path) -> dict[str, dict[str, list[str]]]:

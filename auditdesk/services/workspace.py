@@ -7,7 +7,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from auditdesk.archive import orphaned_scratch
 from auditdesk.datalock import DataDirLock
+from auditdesk.errors import DiskFullError
 from auditdesk.logsetup import setup_logging
 from auditdesk.paths import DataPaths, ensure_dir, resolve_data_dir
 from auditdesk.services.restore_recovery import recover_interrupted_restore
@@ -18,14 +20,16 @@ SCRATCH_MAX_AGE_S = 24 * 3600
 
 
 def sweep_scratch(folder: Path) -> None:
-    """Remove scratch files a crashed run left behind (they may hold decrypted personal data).
-    Only day-old entries go: another AuditDesk process may be using the fresh ones."""
+    """Remove scratch files a crashed run left behind (they may hold decrypted personal data):
+    those of a process that is no longer running at once, any other only when a day old (another
+    AuditDesk process may be using the fresh ones)."""
     if not folder.is_dir():
         return
     cutoff = time.time() - SCRATCH_MAX_AGE_S
+    orphans = set(orphaned_scratch(folder))
     for entry in folder.iterdir():
         try:
-            if entry.stat().st_mtime < cutoff:
+            if entry in orphans or entry.stat().st_mtime < cutoff:
                 if entry.is_dir():
                     shutil.rmtree(entry, ignore_errors=True)
                 else:
@@ -41,6 +45,8 @@ class Workspace:
     lock: DataDirLock | None = field(default=None, repr=False)
     """The shared hold on the data dir, for as long as the database is open (a restore in another
     process waits for it to go)."""
+    warnings: list[str] = field(default_factory=list)
+    """What the user should know after opening (a check that could not run), in Chinese."""
 
     @classmethod
     def open(
@@ -65,20 +71,31 @@ class Workspace:
         paths = DataPaths(ensure_dir(resolve_data_dir(data_dir)))
         lock = DataDirLock(paths.root)
         lock.acquire_shared()
+        warnings: list[str] = []
         try:
             setup_logging(paths.logs)
             sweep_scratch(paths.tmp)
             recover_interrupted_restore(paths)
-            store = Store.open_sqlite(
-                paths.database,
-                backups_dir=paths.backups,
-                busy_timeout_ms=busy_timeout_ms,
-                check_integrity=check_integrity,
-            )
+            try:
+                store = Store.open_sqlite(
+                    paths.database,
+                    backups_dir=paths.backups,
+                    busy_timeout_ms=busy_timeout_ms,
+                    check_integrity=check_integrity,
+                )
+            except DiskFullError as exc:
+                if not check_integrity:
+                    raise
+                # the check needs scratch space; the database itself may be fine: open it, say so
+                warnings.append(f"{exc.message}\n\n启动时的数据库完整性检查未能进行；"
+                                "数据库没有发现损坏。保存新内容前请先清理磁盘。")  # fmt: skip
+                store = Store.open_sqlite(
+                    paths.database, backups_dir=paths.backups, busy_timeout_ms=busy_timeout_ms
+                )
         except BaseException:
             lock.release()
             raise
-        return cls(paths=paths, store=store, lock=lock)
+        return cls(paths=paths, store=store, lock=lock, warnings=warnings)
 
     def close(self) -> None:
         self.store.close()

@@ -491,7 +491,8 @@ class Store:
                 is left as it was.
         """
         if check_integrity and path.exists() and path.stat().st_size > 0:
-            problems = integrity_problems(path)
+            with translated(path):
+                problems = integrity_problems(path)
             if problems:
                 raise DatabaseCorruptError(
                     f"数据库文件已损坏或不是 AuditDesk 数据库：{path}（完整性检查：{'；'.join(problems[:3])}）。"

@@ -7,6 +7,8 @@ text is looked at only when an error carries no code (a driver without codes, a 
 
 from __future__ import annotations
 
+import os
+import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -58,7 +60,25 @@ def _corrupt(loc: str) -> StoreError:
     )
 
 
+SQLITE_PATH_LIMIT = 500
+"""Bytes (UTF-8) of a database file's path that SQLite can open with its ``-journal``/``-wal``
+companions (its unix limit is 512 bytes; measured: 500 works, 505 does not)."""
+
+
+def path_too_long(path: Path | str) -> bool:
+    """Whether SQLite cannot open a database file at ``path`` because the path is too long."""
+    return len(os.fsencode(os.path.abspath(path))) > SQLITE_PATH_LIMIT
+
+
+def too_long_message(path: Path | str) -> str:
+    size = len(os.fsencode(os.path.abspath(path)))
+    return (f"路径过长（{size} 字节），SQLite 只能打开 {SQLITE_PATH_LIMIT} 字节以内的数据库路径：{path}。"
+            "请把数据目录移到较短的路径（或用 --data-dir 指定）。")  # fmt: skip
+
+
 def _cannot_open(loc: str) -> StoreError:
+    if path_too_long(loc):
+        return StoreError(f"无法打开数据库：{too_long_message(loc)}", location=loc)
     return StoreError(f"无法打开数据库：{loc}。请检查路径和权限。", location=loc)
 
 
@@ -85,7 +105,7 @@ _BY_CODE: dict[int, Callable[[str], StoreError]] = {
 _BY_TEXT: list[tuple[tuple[str, ...], Callable[[str], StoreError]]] = [
     (("locked", "busy"), _locked),
     (("readonly", "read-only"), _read_only),
-    (("disk is full",), _full),
+    (("disk is full", "no space left"), _full),
     (("not a database", "malformed", "corrupt"), _corrupt),
     (("unable to open", "could not connect"), _cannot_open),
 ]
@@ -108,10 +128,31 @@ def result_code(error: BaseException) -> int | None:
     return code & 0xFF if isinstance(code, int) else None
 
 
+LOW_SPACE_BYTES = 8 * 1024 * 1024
+"""Free space below which a disk I/O error is taken for a full disk: SQLite reports some writes
+that fail with ENOSPC (growing the WAL index, syncing) as SQLITE_IOERR, and Python's driver does
+not expose the system errno."""
+
+
+def disk_full_at(where: Path | str) -> bool:
+    """Whether the file system holding ``where`` (or its nearest existing parent) is out of space."""
+    folder = Path(where)
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    try:
+        return shutil.disk_usage(folder).free < LOW_SPACE_BYTES
+    except OSError:
+        return False
+
+
 def classify(error: BaseException, where: Path | str) -> StoreError | None:
-    """The user-facing error for a driver error, or ``None`` if it is a bug of ours."""
+    """The user-facing error for a driver error, or ``None`` if it is a bug of ours.
+
+    SQLITE_FULL, and SQLITE_IOERR on a disk with no free space, are :class:`DiskFullError`."""
     loc = str(where)
     code = result_code(error)
+    if code == sqlite3.SQLITE_IOERR and disk_full_at(where):
+        return _full(loc)
     if code is not None:
         make = _BY_CODE.get(code)
         return make(loc) if make is not None else None

@@ -87,20 +87,34 @@ def integrity_problems(path: Path, *, limit: int = 20) -> list[str]:
     """What ``PRAGMA integrity_check`` reports for the file at ``path`` (empty when it is sound).
 
     The file is opened read-only, so a damaged database is never altered by looking at it. A file
-    that SQLite cannot open at all is reported as one problem.
+    SQLite finds damaged or not a database at all is reported as one problem.
+
+    Raises:
+        DatabaseFileError: the check could not run (the file cannot be opened, the disk is full,
+            a disk I/O error, a lock): that says nothing about the file's soundness.
     """
     try:
         conn = _open_read_only(path)
     except sqlite3.Error as exc:
-        return [str(exc)]
+        return _damage_or_raise(exc)
     try:
         rows = conn.execute(f"PRAGMA integrity_check({int(limit)})").fetchall()
     except sqlite3.Error as exc:
-        return [str(exc)]
+        return _damage_or_raise(exc)
     finally:
         conn.close()
     messages = [str(r[0]) for r in rows]
     return [] if messages == ["ok"] else messages
+
+
+def _damage_or_raise(exc: sqlite3.Error) -> list[str]:
+    code = getattr(exc, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    if primary in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB) or (
+        primary is None and any(w in str(exc).lower() for w in ("malformed", "not a database"))
+    ):
+        return [str(exc)]
+    raise DatabaseFileError(str(exc)) from exc
 
 
 def describe_database(path: Path, tables: tuple[str, ...]) -> tuple[int, dict[str, int]]:
