@@ -41,9 +41,10 @@ APT_QT_WINDOW = [
     "libxcb-shape0",
 ]
 APT_CJK_FONT = ["fonts-wqy-microhei"]
-APT_TEST_TOOLS = ["libreoffice-calc-nogui", "libreoffice-writer-nogui", "poppler-utils"]
+APT_TEST_TOOLS = ["libreoffice-calc-nogui", "libreoffice-writer-nogui", "poppler-utils", "pandoc"]
 """Tests convert generated .xlsx fixtures to legacy .xls, and rendered reports to PDF, with
-LibreOffice (no binary fixtures); poppler's pdffonts checks that a CJK font was embedded."""
+LibreOffice (no binary fixtures); poppler's pdffonts checks that a CJK font was embedded; pandoc
+reads the written documents back as a second reader besides python-docx."""
 
 
 def say(message: str) -> None:

@@ -257,7 +257,7 @@ def build_report() -> Path:
     p(doc, "{%p endfor %}")
     body(doc, "各问题的事实、依据和整改建议见第三部分，整改期限和跟诊安排见第五部分。")
     p(doc, "{%p else %}")
-    body(doc, "本次体检未发现问题。")
+    body(doc, "{{ summary.no_findings }}")
     p(doc, "{%p endif %}")
 
     p(doc, "一、体检概况", "Heading 1")
@@ -315,7 +315,7 @@ def build_report() -> Path:
     p(doc, "{%p endfor %}")
     p(doc, "{%p endfor %}")
     p(doc, "{%p else %}")
-    body(doc, "未发现问题。")
+    body(doc, "{{ summary.no_findings }}")
     p(doc, "{%p endif %}")
 
     p(doc, "四、工资表核查", "Heading 1")
@@ -428,13 +428,13 @@ def build_letter(kind: str) -> Path:
     centred("{{ letter.title }}", "Title")
     centred("{{ letter.number }}")
     p(doc, "{{ letter.recipient }}：")
-    p(doc, "{{ letter.intro }}")
-    p(doc, "{{ letter.items_intro }}")
+    body(doc, "{{ letter.intro }}")
+    body(doc, "{{ letter.items_intro }}")
     p(doc, "{%p for i in letter.problems %}")
-    p(doc, "{{ i.no }}. {{ i.title }}（问题编号 {{ i.ref }}）")
+    body(doc, "问题 {{ i.no }}：{{ i.title }}")
     p(doc, "{%p endfor %}")
-    p(doc, "{{ letter.details }}")
-    p(doc, "{{ letter.request }}")
+    body(doc, "{{ letter.details }}")
+    body(doc, "{{ letter.request }}")
     p(doc, "附件：")
     p(doc, "{%p for a in letter.attachments %}")
     p(doc, "{{ a }}")
@@ -482,8 +482,6 @@ def build_followup_record() -> Path:
     loop_table(doc, ["问题编号", "问题", "核查结果", "核验说明", "期限"], "r in followup.rows",
                ["{{ r.no }}", "{{ r.title }}", "{{ r.status }}", "{{ r.note }}", "{{ r.due }}"],
                [17, 46, 28, 36, 33])  # fmt: skip
-    p(doc, "{%p else %}")
-    p(doc, "本次体检未发现问题。")
     p(doc, "{%p endif %}")
     p(doc, "{{ followup.next }}")
     p(doc, "")

@@ -20,6 +20,7 @@ from auditdesk.formatting import format_date, format_money, format_money_by_kind
 from auditdesk.models.audit import Audit, Visit
 from auditdesk.models.company import Company
 from auditdesk.models.finding import (
+    Certainty,
     Finding,
     RectificationStatus,
     Severity,
@@ -195,6 +196,7 @@ def build_context(data: ReportData, kind: str = "report") -> dict[str, Any]:
             "chart": data.chart,
             "top_risks": risk_summary.top_risks([(f.code, f) for f in findings]),
             "severity_counts": risk_summary.severity_counts(findings),
+            "no_findings": _no_findings_text(data),
         },
         "findings_by_area": [
             {"name": name, "ordinal": f"（{risk_summary.chinese_numeral(i)}）", "findings": items}
@@ -243,7 +245,7 @@ def _followup(data: ReportData, day: date) -> dict[str, Any]:
     closed = sum(1 for f in kept if f.status is RectificationStatus.VERIFIED_CLOSED)
     still = len(kept) - closed
     if not kept:
-        verdict = "本次体检未发现需要整改的问题，无需跟诊核验。"
+        verdict = "没有列入整改的问题，无需跟诊核验。"
     elif still:
         verdict = "尚未整改到位的问题请于期限内整改，工会将再次跟诊核验。"
         if not_checked:
@@ -255,10 +257,39 @@ def _followup(data: ReportData, day: date) -> dict[str, Any]:
         "open": still, "checked": checked, "not_checked": not_checked, "rows": rows, "next": verdict,
         "summary": (f"本次跟诊核查 {checked} 项，未核查 {not_checked} 项；共 {len(kept)} 项问题，"
                     f"已核验关闭 {closed} 项，尚未整改到位 {still} 项。") if kept
-        else "本次体检未发现问题。",
+        else _no_findings_text(data),
         "sign_company": "企业代表（签字）：____________　　日期：____年__月__日",
         "sign_checkers": "核查人（签字）：____________　____________　　日期：____年__月__日",
     }  # fmt: skip
+
+
+def _group_money(members: list[Any]) -> str:
+    """A payroll group's amounts by kind: what the file shows as owed, then apart, marked
+    待核实, what rests on a fact to verify (never added to it)."""
+    parts = []
+    for certainty, prefix in ((Certainty.DEFINITE, ""), (Certainty.DEPENDS, "待核实：")):
+        totals = money_by_kind(
+            (m.money_kind, m.amount) for m in members if m.certainty is certainty
+        )
+        if totals:
+            parts.append(prefix + format_money_by_kind(totals, kind_label))
+    return "；".join(parts) or "—"
+
+
+def _no_findings_text(data: ReportData) -> str:
+    """What a document says when it lists no finding: only as much as was looked at. An audit
+    with nothing answered and no payroll says it cannot conclude, never "未发现问题"."""
+    payroll = data.payroll is not None and data.payroll.result.rows > 0
+    answered, total = data.items_answered, data.items_total
+    if answered == 0 and not payroll:
+        return "本次体检尚未核查任何检查项，也未核查工资表，尚不能作出是否存在问题的结论。"
+    scope = []
+    if answered:
+        scope.append(f"已核查的 {answered} 项检查项" if answered < total else "全部检查项")
+    if payroll:
+        scope.append("导入的工资表")
+    missing = "（未导入工资表，工资支付情况未核查）" if not payroll else ""
+    return f"在{'和'.join(scope)}范围内，本次体检未发现问题{missing}。"
 
 
 def _by_number(f: Finding) -> tuple[int, str]:
@@ -328,8 +359,7 @@ def _payroll(data: ReportData) -> dict[str, Any]:
         "scope_text": f"{result.rows} 行工资数据，{result.employees} 名员工，月份 {'、'.join(result.periods)}。",
         "groups": [
             {"title": members[0].title, "period": period, "employees": len({m.employee_key for m in members}),
-             "total": format_money_by_kind(money_by_kind((m.money_kind, m.amount) for m in members),
-                                           kind_label) or "—",
+             "total": _group_money(members),
              "severity": severity_text(min((m.severity for m in members), key=lambda s: s.rank))}
             for (_rule, period), members in groups.items()
         ],

@@ -140,8 +140,18 @@ def cite(citation: Citation) -> str:
 
 
 def basis_text(citations: Iterable[Citation]) -> str:
-    """A finding's 法律依据, citations joined with "；" (``—`` when there are none)."""
-    return "；".join(cite(c) for c in citations) or "—"
+    """A finding's 法律依据: each law once, in the order first cited, its articles merged in
+    ascending order (:func:`merge_articles`), laws joined with "；" (``—`` when there are none):
+    ``《劳动合同法》第十条、第十四条第三款、第八十二条；《工资支付暂行规定》第十五条、第十六条``."""
+    by_law: dict[str, list[Citation]] = {}
+    for c in citations:
+        by_law.setdefault(c.law, []).append(c)
+    parts = []
+    for cited in by_law.values():
+        articles, numbers = merge_articles(c.article for c in cited if c.article)
+        note = "".join(f"（{n}）" for n in numbers if n not in articles)
+        parts.append(cite(cited[0].model_copy(update={"article": articles + note})))
+    return "；".join(parts) or "—"
 
 
 @dataclass(order=True)

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from docx import Document
 
 from auditdesk.errors import AuditDeskError
-from auditdesk.models.finding import Finding, RectificationStatus
+from auditdesk.models.finding import Finding, FindingOrigin, RectificationStatus, Severity
 from auditdesk.models.followup import LetterKind, UnionSettings
 from auditdesk.rules import calendar as workcal
 
@@ -87,17 +87,39 @@ def reply_deadline(start: date, days: int, what: str) -> date:
         ) from exc
 
 
+NOT_VIOLATIONS = ("DATA.",)
+"""Payroll rules about the file's own data (duplicate rows, invalid ID numbers, sums that do not
+add up): to be cleared up with HR, not violations a union letter asks the company to correct."""
+
+
+def listed_in_letters(f: Finding) -> bool:
+    """A finding a letter names: kept (not dismissed), not verified closed, a violation (not
+    an information-only finding, not a payroll-data check)."""
+    return (
+        not f.dismissed
+        and f.status is not RectificationStatus.VERIFIED_CLOSED
+        and f.severity is not Severity.INFO
+        and not (f.origin is FindingOrigin.PAYROLL and f.origin_ref.startswith(NOT_VIOLATIONS))
+    )
+
+
+def short_title(title: str, limit: int = TITLE_LIMIT) -> str:
+    """``title`` cut to ``limit`` characters at the last clause boundary (，；：。) before it, never
+    inside a number or a word; whole when it fits."""
+    if len(title) <= limit:
+        return title
+    head = title[: limit - 1]
+    cut = max(head.rfind(mark) for mark in "，；：。、（")
+    return (head[:cut] if cut >= limit // 2 else head).rstrip("，；：。、（ ") + "…"
+
+
 def open_items(findings: list[Finding]) -> list[dict[str, Any]]:
-    """The problems a letter lists: kept (not dismissed) and not verified closed, in the
-    report's order; each as its 问题编号 and a short title."""
-    kept = [f for f in findings
-            if not f.dismissed and f.status is not RectificationStatus.VERIFIED_CLOSED]  # fmt: skip
-    kept.sort(key=lambda f: (list(type(f.area)).index(f.area), f.severity.rank, f.created_at))
-    items = []
-    for no, f in enumerate(kept, start=1):
-        title = f.title if len(f.title) <= TITLE_LIMIT else f.title[: TITLE_LIMIT - 1] + "…"
-        items.append({"no": no, "ref": f.id[:8].upper(), "title": title})
-    return items
+    """The problems a letter lists (:func:`listed_in_letters`), in 问题编号 order; each as its
+    问题编号 (``W07``, the same as in the report, the 整改建议书 and the 整改台账) and a short
+    title."""
+    kept = sorted((f for f in findings if listed_in_letters(f)),
+                  key=lambda f: (f.number or 10**9, f.created_at))  # fmt: skip
+    return [{"no": f.code, "ref": f.code, "title": short_title(f.title)} for f in kept]
 
 
 @dataclass(frozen=True)
@@ -200,7 +222,8 @@ def letter_snapshot(
             "issuer": issuer, "company": company, "intro": intro, "items_intro": items_intro,
             "problems": items, "details": details, "request": request, "days": spec.days,
             "attachments": [f"{i}. {a}" for i, a in enumerate(attachments, start=1)],
-            "cc": f"抄送：{settings.cc}" if settings.cc else "", "contact": contact,
+            "cc": f"抄送：{settings.cc}" if settings.cc and settings.cc != issuer else "",
+            "contact": contact,
             "address": f"通讯地址：{settings.address}" if settings.address else "",
             "preparer": preparer, "receipt": kind is LetterKind.OPINION, "receipt_doc": receipt_doc,
         },

@@ -63,9 +63,11 @@ def mark_draft(path: Path) -> None:
     run.bold = True
     run.font.size = Pt(14)
     run.font.color.rgb = RGBColor(0xB9, 0x1C, 0x1C)
-    for section in doc.sections:
+    for i, section in enumerate(doc.sections):
         header = section.header
+        if i and header.is_linked_to_previous:  # shares the header already marked
+            continue
         first = header.paragraphs[0] if header.paragraphs else header.add_paragraph()
         first.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        first.add_run(f"【{DRAFT_MARK}】").font.color.rgb = RGBColor(0xB9, 0x1C, 0x1C)
+        first.add_run("【草稿】").font.color.rgb = RGBColor(0xB9, 0x1C, 0x1C)
     doc.save(str(path))

@@ -17,6 +17,7 @@ from auditdesk.rules.engine import (
     Rule,
     RuleContext,
     cite,
+    person_token,
     yuan,
 )
 
@@ -79,9 +80,10 @@ def check_duplicate(
 ) -> Iterator[PayrollFinding]:
     groups: dict[tuple[str, str], list[EmployeeMonth]] = defaultdict(list)
     for emp in emps:
-        who = emp.row.employee_id or emp.row.id_number
-        if who:
-            groups[(emp.row.period, who)].append(emp)
+        if emp.row.employee_id or emp.row.id_number:
+            # one person: the ID number where there is one (two files may both use 工号 E0041
+            # for different people), else the 工号
+            groups[(emp.row.period, person_token(emp.row))].append(emp)
     for (_period, _who), members in groups.items():
         if len(members) < 2:
             continue
@@ -115,7 +117,7 @@ DUPLICATE = Rule(
     ),
     check=check_duplicate,
     remedy="核实重复记录的原因，合并补发、奖金等分列记录，避免重复发放或漏算。",
-    description="同一工号（无工号时按身份证号）在同一月份出现多次。",
+    description="同一员工（有身份证号时按身份证号，否则按工号）在同一月份出现多次。",
     test="同一员工在同一工资月份出现两行或以上（不同工作表中金额相同的副本已在导入时剔除）。",
 )
 

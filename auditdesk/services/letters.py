@@ -87,7 +87,7 @@ def cited_opinion(ws: Workspace, audit_id: str, on: date, *, expired: bool = Tru
     if opinion.replied_on is not None:
         raise AuditDeskError(f"不能发出建议书：企业已于 {cn_date(opinion.replied_on)} 答复意见书 {opinion.number}。",
                              location=opinion.id)  # fmt: skip
-    if expired and on <= opinion.reply_due:
+    if expired and on <= opinion.reply_due:  # ``on``: the 建议书's date, but never after today
         raise AuditDeskError(f"不能发出建议书：意见书 {opinion.number} 于 {cn_date(opinion.served_on)} 送达，"
                              f"答复期限至 {cn_date(opinion.reply_due)} 止，尚未届满。",
                              location=opinion.id)  # fmt: skip
@@ -117,6 +117,7 @@ def issue_letter(
     note: str = "",
     out: Path | None = None,
     template: Path | None = None,
+    today: date | None = None,
     progress: ProgressFn = no_progress,
     cancel: CancelToken | None = None,
 ) -> Written:
@@ -126,7 +127,11 @@ def issue_letter(
 
     Args:
         served_on: 送达日期 when known at issue (handed over on the day); else record it later
-            with :func:`serve_letter` — until then the reply date is an estimate.
+            with :func:`serve_letter` — until then the reply date is an estimate. Never after
+            ``today``: a receipt records what happened.
+        today: the day the user acts (default: the system date). A letter may be dated ahead
+            (handed over tomorrow), but a 建议书 states that the 意见书's period ran out without
+            a reply, which must already be true today.
 
     Raises:
         AuditDeskError: required settings missing (named); nothing open to list; a 建议书
@@ -136,15 +141,19 @@ def issue_letter(
             and the message says so.
     """
     settings = _settings_for(ws, kind)
+    today = today or date.today()
     if served_on is not None and served_on < issued_on:
         raise AuditDeskError(f"送达日期 {served_on} 早于发出日期 {issued_on}。")
+    if served_on is not None and served_on > today:
+        raise AuditDeskError(f"送达日期 {served_on} 晚于今天（{today}）：送达后再登记送达日期。")
     from auditdesk.services.reports import gather
 
     progress(0, 2, "汇总体检数据…")
     data = gather(ws, audit_id)
     check_cancel(cancel)
     progress(1, 2, "编号、生成并存档函件…")
-    opinion = cited_opinion(ws, audit_id, issued_on) if kind is LetterKind.PROPOSAL else None
+    opinion = (cited_opinion(ws, audit_id, min(issued_on, today))
+               if kind is LetterKind.PROPOSAL else None)  # fmt: skip
     days = LETTERS[kind.value].days
     if kind is LetterKind.NOTICE:
         due = reply_deadline(issued_on, days, "提示函答复")
@@ -249,15 +258,22 @@ def write_letter(
     return Written(None, _render(ws, snapshot, out, template))
 
 
-def serve_letter(ws: Workspace, letter_id: str, served_on: date) -> Letter:
+def serve_letter(
+    ws: Workspace, letter_id: str, served_on: date, *, today: date | None = None
+) -> Letter:
     """Record the 送达日期 (from the 送达回执). For the 意见书 and 建议书 the reply period is then
     counted from the day after it (15 / 5 working days, the last day counted) and is no longer
     an estimate; the 提示函 keeps the reply date written in it. A later call corrects the date.
 
     Raises:
-        AuditDeskError: no such letter; a date before issue or after the reply; a deadline past
-            the holiday calendar (nothing is saved then).
+        AuditDeskError: no such letter; a date before issue, after the reply or after ``today``
+            (default: the system date; a receipt records what happened); a deadline past the
+            holiday calendar (nothing is saved then).
     """
+    today = today or date.today()
+    if served_on > today:
+        raise AuditDeskError(f"送达日期 {served_on} 晚于今天（{today}）：送达后再登记送达日期。",
+                             location=letter_id)  # fmt: skip
     with ws.store.transaction() as tx:
         letter = next((x for x in tx.list_letters() if x.id == letter_id), None)
         if letter is None:

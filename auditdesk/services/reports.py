@@ -10,6 +10,7 @@ from typing import Any
 
 from auditdesk.errors import AuditDeskError
 from auditdesk.models.audit import VisitKind
+from auditdesk.models.finding import RectificationStatus
 from auditdesk.models.followup import LetterKind
 from auditdesk.models.report import ISSUED_KINDS, ReportIssue
 from auditdesk.paths import shipped_dir
@@ -95,7 +96,9 @@ def issue(
 
     Raises:
         AuditDeskError: a kind that is not issued this way (the letters are issued with
-            ``letters issue``), or an unknown audit.
+            ``letters issue``), an unknown audit, or a 整改建议书 with findings that have no
+            整改期限 yet (it asks the company to rectify "within the deadline": each must have
+            one; named by 问题编号).
     """
     if kind not in ISSUED_KINDS:
         known = "、".join(f"{k}（{KIND_LABELS[k]}）" for k in ISSUED_KINDS)
@@ -103,6 +106,19 @@ def issue(
     day = day or date.today()
     data = gather(ws, audit_id)
     data.report_date = day
+    if kind == "rectification":
+        open_ = [f for f in data.findings if not f.dismissed
+                 and f.status is not RectificationStatus.VERIFIED_CLOSED]  # fmt: skip
+        if not open_:
+            raise AuditDeskError(NOTHING_TO_SEND, location=audit_id)
+        undated = sorted((f for f in open_ if f.due_date is None), key=lambda f: f.number or 0)
+        if undated:
+            codes = "、".join(f.code for f in undated[:20]) + ("等" if len(undated) > 20 else "")
+            raise AuditDeskError(
+                f"整改建议书要求企业“于期限内整改”，但 {len(undated)} 个问题还没有整改期限：{codes}。"
+                "请先在会诊中填写期限，或用“followups plan”按严重程度设定期限，再出具。",
+                location=audit_id,
+            )
     with ws.store.transaction() as tx:
         number = issue_number(kind, day, tx.count_report_issues(kind, day.year) + 1)
         data.report_number = number
@@ -188,6 +204,8 @@ def export(
         result = write_ledger(build_context(data, "rectification"), out)
         progress(3, 3, "完成")
         return result
+    if kind == "annex" and (reported := issues(ws, audit_id, "report")):
+        data.report_number = reported[-1].number  # the annex belongs to the issued report
     context = build_context(data, kind)
     if kind == "rectification" and not context["findings"]:
         raise AuditDeskError(NOTHING_TO_SEND, location=audit_id)

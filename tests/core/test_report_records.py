@@ -307,6 +307,11 @@ def test_issue_fixes_number_date_and_content(ws: Workspace, audit_id: str, tmp_p
     assert "草稿" in now
 
     assert reports.issue(ws, audit_id, "report", day=day).number == "体检〔2026〕2号"
+    # a 整改建议书 asks for rectification "within the deadline": not issued while any is 待定
+    with pytest.raises(reports.AuditDeskError, match="还没有整改期限：W"):
+        reports.issue(ws, audit_id, "rectification", day=day)
+    assert reports.issues(ws, audit_id, "rectification") == []
+    followups.plan_followups(ws, audit_id)  # deadlines by severity
     assert reports.issue(ws, audit_id, "rectification", day=day).number == "整改〔2026〕1号"
     assert [i.number for i in reports.issues(ws, audit_id, "report")] == [
         "体检〔2026〕1号", "体检〔2026〕2号"
@@ -322,3 +327,26 @@ def test_payroll_finding_origin_kept(ws: Workspace, audit_id: str) -> None:
     child = _child(ws, audit_id)
     assert child.origin is FindingOrigin.PAYROLL
     assert child.money_at_stake == Decimal(5000)
+
+
+def test_the_annex_of_an_issued_report_carries_its_number(
+    ws: Workspace, audit_id: str, tmp_path: Path
+) -> None:
+    before = _text(reports.export(ws, audit_id, tmp_path / "a0.docx", kind="annex"))
+    assert "（草稿，出具时编号）" in before
+    record = reports.issue(ws, audit_id, "report", day=date.today(), by="张卫东")
+    written = reports.export_set(ws, audit_id, tmp_path / "r.docx", kind="report", annex=True)
+    annex = _text(written[1])
+    assert record.number in annex
+    assert "草稿" not in annex
+
+
+def test_a_draft_says_so_once_in_each_page_header(
+    ws: Workspace, audit_id: str, tmp_path: Path
+) -> None:
+    out = reports.export(ws, audit_id, tmp_path / "draft.docx")
+    d = docx.Document(str(out))
+    assert len(d.sections) > 1  # the report has a landscape section
+    for section in d.sections:
+        text = "".join(p.text for p in section.header.paragraphs)
+        assert text.count("草稿") == 1, text

@@ -10,7 +10,7 @@ from docx.shared import Mm
 
 from auditdesk.errors import AuditDeskError
 from auditdesk.reports.docx import leftover_tags
-from auditdesk.reports.laws import cite
+from auditdesk.reports.laws import basis_text
 from auditdesk.reports.personal import redact
 from auditdesk.services import audits, demo, followups, payroll, reports, visit
 from auditdesk.services.workspace import Workspace
@@ -55,8 +55,7 @@ def test_report_content(ws: Workspace, audit_id: str, tmp_path: Path) -> None:
     assert f"共发现问题 {len(findings)} 项" in text
     for f in findings:
         assert f"问题 {f.code}：{redact(f.title, names)}" in text
-        for c in f.legal_basis:
-            assert cite(c) in text
+        assert basis_text(f.legal_basis) in text  # each law once, articles merged
         if f.money_at_stake:
             assert f"¥{f.money_at_stake:,.2f}" in text
     assert "上海嘉研精密部件有限公司" in text
@@ -96,12 +95,29 @@ def test_no_findings_says_so(ws: Workspace, tmp_path: Path) -> None:
     aid = audits.list_audits(ws)[0].audit.id
     out = reports.export(ws, aid, tmp_path / "r.docx")
     text = _text(out)
-    assert "未发现问题。" in text
+    # only as much as was looked at: the answered items, and no payroll
+    assert (
+        "在已核查的 22 项检查项范围内，本次体检未发现问题（未导入工资表，工资支付情况未核查）。"
+        in text
+    )
     assert "本次体检未导入工资表" in text
     # issue 16.7: a 整改建议书 with nothing to list is refused, not written with contradictory text
     with pytest.raises(AuditDeskError, match="没有未整改的问题，无需发出"):
         reports.export(ws, aid, tmp_path / "整改.docx", kind="rectification")
     assert not (tmp_path / "整改.docx").exists()
+
+
+def test_an_audit_with_nothing_checked_draws_no_conclusion(ws: Workspace, tmp_path: Path) -> None:
+    from auditdesk.models.company import CompanyInput
+    from auditdesk.services import companies
+
+    company = companies.add_company(ws, CompanyInput(name="上海未核查有限公司"))
+    aid = audits.start_audit(ws, company.id).id
+    for kind in ("report", "followup"):
+        text = _text(reports.export(ws, aid, tmp_path / f"{kind}.docx", kind=kind))
+        assert "尚不能作出是否存在问题的结论" in text
+        assert "未发现问题" not in text
+        assert "全部问题已整改到位" not in text
 
 
 def test_rectification_lists_open_findings(ws: Workspace, audit_id: str, tmp_path: Path) -> None:
@@ -207,3 +223,39 @@ def test_names_can_be_masked(ws: Workspace, audit_id: str, tmp_path: Path) -> No
     text = _text(out)
     assert "内部资料" in text
     assert not [n for n in names if n in text]
+
+
+def test_a_payroll_groups_amount_to_verify_is_never_shown_as_owed() -> None:
+    from decimal import Decimal
+    from types import SimpleNamespace
+
+    from auditdesk.models.finding import Certainty, MoneyKind
+    from auditdesk.reports.context import _group_money
+
+    def member(amount: str, certainty: Certainty) -> SimpleNamespace:
+        return SimpleNamespace(money_kind=MoneyKind.WAGES_OWED, amount=Decimal(amount),
+                               certainty=certainty)  # fmt: skip
+
+    text = _group_money(
+        [member("661.38", Certainty.DEFINITE), member("2953.10", Certainty.DEPENDS)]
+    )
+    assert "661.38" in text
+    assert "3,614.48" not in text  # 661.38 owed + 2,953.10 to verify were added before
+    assert text.index("661.38") < text.index("待核实：") < text.index("2,953.10")
+    only = _group_money([member("1850.57", Certainty.DEPENDS)])
+    assert only.startswith("待核实：")
+
+
+def test_a_findings_basis_names_each_law_once_with_its_articles_ascending() -> None:
+    from auditdesk.models.finding import Citation
+
+    cited = [Citation(law="劳动合同法", article="第十条"), Citation(law="劳动合同法", article="第八十二条"),
+             Citation(law="劳动合同法", article="第十四条第三款"),
+             Citation(law="工资支付暂行规定", article="第十六条"),
+             Citation(law="工资支付暂行规定", article="第十五条")]  # fmt: skip
+    text = basis_text(cited)
+    assert text.count("劳动合同法") == 1
+    assert text.count("工资支付暂行规定") == 1
+    assert "第十条、第十四条第三款、第八十二条" in text
+    assert "第十五条、第十六条" in text
+    assert text.index("劳动合同法") < text.index("工资支付暂行规定")  # the order first cited

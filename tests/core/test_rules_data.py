@@ -100,6 +100,21 @@ def test_duplicates_within_a_month_only() -> None:
     assert check("DATA.DUPLICATE", row(), row(period="2025-08", pay_date=date(2025, 9, 10))) == []
 
 
+def test_two_people_sharing_an_employee_number_are_not_a_duplicate() -> None:
+    from tests.builders.payroll_rows import born
+
+    # two subsidiaries' files both number from E0041: the ID numbers say they are two people
+    other = born(date(1982, 5, 7), male=False)
+    assert (
+        check("DATA.DUPLICATE", row(), row(source_file="乙.xlsx", id_number=other, name="罗桂"))
+        == []
+    )
+    # the same ID number under two 工号 is one person twice
+    assert len(check("DATA.DUPLICATE", row(), row(source_row=9, employee_id="E9"))) == 1
+    # without ID numbers the 工号 is all there is
+    assert len(check("DATA.DUPLICATE", row(id_number=None), row(id_number=None, source_row=9))) == 1
+
+
 @pytest.mark.parametrize(("gross", "fires"), [("6001.00", False), ("6001.01", True)])
 def test_arithmetic_tolerance(gross: str, fires: bool) -> None:
     r = row(gross_pay=D(gross), position_pay=D(0), net_pay=D(gross) - D("1305.50"))

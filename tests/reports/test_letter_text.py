@@ -33,3 +33,34 @@ def test_reply_deadline_refuses_past_the_calendar() -> None:
     with pytest.raises(AuditDeskError, match="意见书答复的期限") as info:
         reply_deadline(date(2031, 1, 6), 5, "意见书答复")
     assert "2026 年底" in info.value.message
+
+
+def test_a_long_title_is_cut_at_a_clause_never_inside_an_amount() -> None:
+    from auditdesk.reports.letters import short_title
+
+    title = "1 名员工 2025-08 加班费低于法定标准，应补发工资 661.38 元；待核实：应补发工资合计 2,953.10 元"
+    cut = short_title(title, 60)
+    assert cut.endswith("…")
+    assert len(cut) <= 60
+    assert "2,953." not in cut or "2,953.10" in cut  # never "2,953.…"
+    assert cut.rstrip("…") in title
+    assert short_title("规章制度中设有罚款条款") == "规章制度中设有罚款条款"
+
+
+def test_letters_name_violations_not_payroll_data_checks_or_information() -> None:
+    from auditdesk.models.common import Area
+    from auditdesk.models.finding import Finding, FindingOrigin, Severity
+    from auditdesk.reports.letters import open_items
+
+    def finding(number: int, ref: str, severity: Severity, origin: FindingOrigin) -> Finding:
+        return Finding(audit_id="a", origin=origin, origin_ref=ref, area=Area.PAY,
+                       severity=severity, title=f"问题{number}", number=number)  # fmt: skip
+
+    items = open_items([
+        finding(3, "PAY.MIN_WAGE@2025-07", Severity.HIGH, FindingOrigin.PAYROLL),
+        finding(1, "DATA.DUPLICATE@2025-07", Severity.MEDIUM, FindingOrigin.PAYROLL),
+        finding(2, "DATA.ID_INVALID@2025-07", Severity.LOW, FindingOrigin.PAYROLL),
+        finding(4, "RUL.NO_FINES", Severity.HIGH, FindingOrigin.CHECKLIST),
+        finding(5, "ONB.HAS_MINORS", Severity.INFO, FindingOrigin.CHECKLIST),
+    ])  # fmt: skip
+    assert [(i["no"], i["title"]) for i in items] == [("W03", "问题3"), ("W04", "问题4")]

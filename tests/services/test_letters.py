@@ -184,9 +184,11 @@ def test_no_monday_to_friday_past_the_holiday_calendar(
     assert not (tmp_path / "o.docx").exists()
     # 10 Dec still fits: 11, 14-18, 21-25, 28-31 Dec are the 15 working days
     letter = _issue(ws, audit_id, OPINION, date(2026, 12, 1), tmp_path / "p.docx")
-    assert letters.serve_letter(ws, letter.id, date(2026, 12, 10)).reply_due == date(2026, 12, 31)
+    later = date(2026, 12, 31)  # served on the 10th, recorded at the end of the month
+    served = letters.serve_letter(ws, letter.id, date(2026, 12, 10), today=later)
+    assert served.reply_due == date(2026, 12, 31)
     with pytest.raises(AuditDeskError, match="节假日安排"):
-        letters.serve_letter(ws, letter.id, date(2026, 12, 11))
+        letters.serve_letter(ws, letter.id, date(2026, 12, 11), today=later)
     assert followups.list_letters(ws, audit_id)[0].served_on == date(2026, 12, 10)  # unchanged
 
 
@@ -219,6 +221,23 @@ def test_proposal_only_after_the_opinion_ran_out(
                        "2. 意见书送达回执（2026年9月30日送达）", "3. 《整改建议书》及相关证据材料"):  # fmt: skip
         assert attachment in paras
     assert "本建议书由嘉定区马陆镇总工会提请，经嘉定区总工会发出。" in paras
+
+
+def test_a_proposal_never_says_a_period_ran_out_that_has_not_yet(
+    ws: Workspace, audit_id: str, tmp_path: Path
+) -> None:
+    opinion = _issue(ws, audit_id, OPINION, date(2026, 9, 28), tmp_path / "o.docx")
+    with pytest.raises(AuditDeskError, match="晚于今天"):  # a receipt records what happened
+        letters.serve_letter(ws, opinion.id, date(2026, 10, 2), today=date(2026, 10, 1))
+    letters.serve_letter(ws, opinion.id, date(2026, 9, 30), today=date(2026, 10, 1))  # to 27 Oct
+    # dated after the period, but issued while it still runs: it would state a fact not yet true
+    with pytest.raises(AuditDeskError, match="尚未届满"):
+        letters.issue_letter(ws, audit_id, PROPOSAL, date(2026, 10, 28), out=tmp_path / "p.docx",
+                             today=date(2026, 10, 20))  # fmt: skip
+    assert not (tmp_path / "p.docx").exists()
+    done = letters.issue_letter(ws, audit_id, PROPOSAL, date(2026, 10, 28),
+                                out=tmp_path / "p.docx", today=date(2026, 10, 28))  # fmt: skip
+    assert done.letter is not None
 
 
 def test_no_proposal_once_the_company_answered(
@@ -304,15 +323,16 @@ def test_letters_are_brief_and_refer_to_the_rectification(
     _issue(ws, audit_id, OPINION, date(2026, 11, 2), out)
     paras = _paras(out)
     text = "\n".join(paras)
-    listed = [p for p in paras if "（问题编号 " in p]
-    assert [p.split(". ")[0] for p in listed] == [str(n) for n in range(1, len(findings))]
+    listed = [p for p in paras if p.startswith("问题 W")]
+    # the letter names each open finding by its own 问题编号, the same as in the 整改建议书
+    assert [p.split("：")[0] for p in listed] == [f"问题 {f.code}" for f in findings[1:]]
     for f in findings[1:]:
-        assert any(p.endswith(f"{f.title}（问题编号 {f.id[:8].upper()}）") for p in listed)
+        assert f"问题 {f.code}：{f.title}" in listed
         if f.facts:
             assert f.facts not in text  # facts and remedies stay in the 整改建议书
         if f.remedy:
             assert f.remedy not in text
-    assert closed.id[:8].upper() not in text
+    assert f"问题 {closed.code}：" not in text
     assert "详见附件《整改建议书》" in text
     letter_part = text.split("送达回执\n")[0]
     assert len(letter_part) < 1600  # about a page of A4 text

@@ -42,7 +42,7 @@ class ExportReportDialog(QDialog):
         super().__init__(parent)
         self.ctx, self.audit_id, self.chart = ctx, audit_id, chart
         self.setWindowTitle("导出文书")
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(720)
         self.kind = QComboBox()
         for key, label in reports.KIND_LABELS.items():
             self.kind.addItem(label, key)
@@ -55,9 +55,7 @@ class ExportReportDialog(QDialog):
         self.draft = QCheckBox("按当前数据导出草稿（不用已出具的版本）")
         self.issued_label = QLabel("")
         self.issued_label.setWordWrap(True)
-        self.record_letter = QCheckBox(
-            "正式发出：今天发出，取文号并存档，开始计算答复期限（不勾选则导出草稿）"
-        )
+        self.record_letter = QCheckBox("正式发出：今天发出，取文号存档，开始计算答复期限")
         self.record_letter.setChecked(True)
         self.letter_state = QLabel("")
         self.letter_state.setWordWrap(True)
@@ -111,6 +109,7 @@ class ExportReportDialog(QDialog):
         self.runner = JobRunner(self, ctx.pool)
         self.kind.currentIndexChanged.connect(lambda _i: self._default_path())
         self.kind.currentIndexChanged.connect(lambda _i: self._kind_changed())
+        self.annex.toggled.connect(lambda _on: self._annex_changed())
         self._kind_changed()
         self._default_path(walk.company.name)
         self.written: Path | None = None
@@ -127,6 +126,7 @@ class ExportReportDialog(QDialog):
             if issued else "尚未出具：导出的文书标为“草稿”，没有编号。"
         )  # fmt: skip
         self.annex.setVisible(kind not in ("ledger", "annex"))
+        self._annex_changed()
         is_letter = kind in {k.value for k in LetterKind}
         self.record_letter.setVisible(is_letter)
         self.letter_state.setVisible(is_letter)
@@ -137,6 +137,16 @@ class ExportReportDialog(QDialog):
                 if sent
                 else "尚未发出此类函件：不勾选时导出标明“草稿”、不编号的文本。"
             )
+
+    def _annex_changed(self) -> None:
+        """The annex options apply only when an annex is written (beside or as the document)."""
+        wanted = self.kind.currentData() == "annex" or (
+            self.annex.isVisible() and self.annex.isChecked()
+        )
+        self.unmasked.setEnabled(wanted)
+        self.mask_names.setEnabled(wanted)
+        if not wanted:
+            self.unmasked.setChecked(False)
 
     def _default_path(self, company: str | None = None) -> None:
         name = company or visit.load_walk(self.ctx.ws, self.audit_id).company.name
