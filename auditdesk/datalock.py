@@ -39,7 +39,14 @@ class DataDirLock:
 
     def _try(self, flags: portalocker.LockFlags) -> bool:
         if self._fh is None:
-            self._fh = self.path.open("a+b")
+            try:
+                self._fh = self.path.open("a+b")
+            except OSError as exc:
+                raise AuditDeskError(
+                    f"无法打开数据目录的锁文件 {self.path}：{exc.strerror or exc}。"
+                    "请确认数据目录可以写入，且该位置是一个普通文件（不是文件夹）。",
+                    location=str(self.path),
+                ) from exc
         try:
             portalocker.lock(self._fh, flags | portalocker.LockFlags.NON_BLOCKING)
         except portalocker.exceptions.LockException:

@@ -211,14 +211,36 @@ def _refuse_full_ids(template: Path, path: Path) -> None:
 
 
 # ------------------------------------------------------------------------- the child process
+CHILD_MEMORY_BYTES = 2 * 1024**3
+"""Address space a user's template may use in its render process: string and list growth that
+the sandbox does not count (``~``, ``+``, ``replace``) ends in MemoryError, not a full machine."""
+
+
+def _limit_memory(limit: int) -> None:
+    """Cap this process's address space (POSIX; on Windows the deadline alone bounds it)."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard == resource.RLIM_INFINITY or hard > limit:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
 def _child(conn: Any, payload: bytes) -> None:
     """Entry point of the render process: render, then send ``None`` or the error."""
     result: tuple[str, str | None] | None = None
     try:
+        _limit_memory(CHILD_MEMORY_BYTES)
         args = pickle.loads(payload)
         render_file(*args[:3], chart_png=args[3], unmasked=args[4], seconds=args[5])
     except AuditDeskError as exc:
         result = (exc.message, exc.location)
+    except MemoryError:
+        result = (
+            "模板渲染占用内存过多（超过 2 GB），已停止；请检查模板中的循环和字符串拼接。",
+            None,
+        )
     except BaseException as exc:  # everything reaches the parent as a message, never a hang
         result = (f"模板渲染失败：{type(exc).__name__}: {exc}", None)
     conn.send(result)

@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from auditdesk.archive import (
+    SCRATCH_PREFIX,
     copy_verified,
     is_intact,
     open_archive,
@@ -535,7 +536,9 @@ def validate_backup(
         ArchiveError: a ``.adbackup`` file is damaged; PassphraseError: sealed, and the passphrase
             is missing or wrong.
     """
-    with tempfile.TemporaryDirectory(prefix="restore-check-", dir=_workroot(paths)) as tmp:
+    with tempfile.TemporaryDirectory(
+        prefix=f"{SCRATCH_PREFIX}{os.getpid()}-restore-check-", dir=_workroot(paths)
+    ) as tmp:
         return _stage(paths, source, Path(tmp), passphrase).info
 
 
@@ -619,7 +622,9 @@ def _restore_locked(
     open_check: Callable[[Path], None],
     passphrase: str | None,
 ) -> RestoreResult:
-    with tempfile.TemporaryDirectory(prefix="restore-", dir=_workroot(paths)) as tmp:
+    with tempfile.TemporaryDirectory(
+        prefix=f"{SCRATCH_PREFIX}{os.getpid()}-restore-", dir=_workroot(paths)
+    ) as tmp:
         staged = _stage(paths, source, Path(tmp), passphrase)
         aside_dir = _free_folder(replaced_root(paths) / f"{now.strftime(_STAMP)}-before-restore")
         moved: list[tuple[Path, Path]] = []

@@ -4,6 +4,7 @@ naming their paragraph, nothing is written, and the six shipped templates still 
 from __future__ import annotations
 
 import re
+import sys
 import threading
 import time
 import zipfile
@@ -251,3 +252,18 @@ def test_the_specimen_covers_what_a_real_audit_produces(ws: Any, tmp_path: Path)
     real = set(paths(context_shape([specimen_context(kind, data) for kind in KINDS])))
     assert real - set(paths(known_shape())) == set()
     assert {"annex.rows[].id_number", "findings[].title", "letter.request"} <= real
+
+
+@pytest.mark.skipif(
+    sys.platform == "win32", reason="the memory cap is POSIX; Windows has the deadline"
+)
+def test_a_user_template_that_grows_a_string_stops_at_the_memory_cap(
+    tmp_path: Path, context: dict[str, Any]
+) -> None:
+    # concatenation (~) is not counted by the sandbox: doubling a string 40 times asks for a TB
+    template = _template(tmp_path, "{% set ns = namespace(s='x') %}",
+                         "{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}",
+                         "{{ ns.s|length }}")  # fmt: skip
+    with pytest.raises(AuditDeskError, match="内存"):
+        render(template, context, tmp_path / "out.docx", isolate=True, seconds=120)
+    assert not (tmp_path / "out.docx").exists()

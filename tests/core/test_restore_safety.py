@@ -292,3 +292,26 @@ def test_written_report_and_ledger_are_readable_by_the_owner_only(
         assert stat.S_IMODE(written.stat().st_mode) & 0o077 == 0, written
     assert Document(str(report)).paragraphs  # still a readable document
     assert load_workbook(ledger).active.max_row > 1
+
+
+def test_a_killed_restores_staging_copy_is_removed_at_the_next_start(tmp_path: Path) -> None:
+    from auditdesk.services import backups as backups_service
+
+    data = tmp_path / "data"
+    Workspace.open(data).close()
+    # what a restore killed while staging leaves: its (maybe decrypted) copy, named with its pid
+    staging = data / "tmp" / f"{backups_service.SCRATCH_PREFIX}999999999-restore-abc"
+    staging.mkdir(parents=True)
+    (staging / "auditdesk.db").write_bytes(b"personal data in clear")
+    Workspace.open(data).close()
+    assert not staging.exists()
+
+
+def test_a_lock_file_that_cannot_be_opened_is_a_clear_message(tmp_path: Path) -> None:
+    from auditdesk.datalock import LOCK_FILENAME
+    from auditdesk.errors import AuditDeskError
+
+    data = tmp_path / "data"
+    (data / LOCK_FILENAME).mkdir(parents=True)  # a folder where the lock file should be
+    with pytest.raises(AuditDeskError, match="锁文件"):
+        Workspace.open(data)
