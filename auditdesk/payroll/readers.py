@@ -212,8 +212,9 @@ def _is_xlsb(path: Path) -> bool:
 
 
 def _read_calamine(path: Path, fmt: str) -> list[RawSheet]:
-    if fmt == "xlsx":
-        _xlsx_check_extents(path)
+    # one pass over each sheet's XML, before calamine allocates anything: the extent check and
+    # the hidden-row and uncached-formula flags
+    row_flags = _xlsx_prescan(path) if fmt == "xlsx" else {}
     try:
         wb = _open_calamine(path, fmt)
     except calamine.PasswordError as exc:
@@ -221,7 +222,6 @@ def _read_calamine(path: Path, fmt: str) -> list[RawSheet]:
     except (calamine.CalamineError, calamine.ZipError, calamine.XmlError, OSError) as exc:
         raise _fail(path, f"文件已损坏或格式不受支持，无法读取（{exc}）。") from exc
     hidden_cols = _xlsx_hidden_columns(path) if fmt == "xlsx" else {}
-    row_flags = _xlsx_row_flags(path) if fmt == "xlsx" else {}
     sheets: list[RawSheet] = []
     try:
         for meta in wb.sheets_metadata:
@@ -302,37 +302,42 @@ _VALUE_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"[^>
 _FAR_CELL = re.compile(rb' r="(?:[A-Z]{3}|[H-Z][A-Z]|[A-Z]{1,2}[0-9]{6})')
 
 
-def _xlsx_check_extents(path: Path) -> None:
-    """Refuse a sheet whose cells span more than :data:`MAX_CELLS` before calamine allocates it.
+def _xlsx_prescan(path: Path) -> dict[str, _RowFlags]:
+    """Refuse a sheet whose cells span more than :data:`MAX_CELLS` before calamine allocates it,
+    and find each sheet's hidden rows and formulas without a saved result (0-based indexes).
 
-    A streaming scan of the sheet XML for cell references; nothing is parsed into a tree.
+    One streaming pass over each sheet's XML does both (:func:`_scan_sheet`); nothing is parsed
+    into a tree. Raises :class:`AuditDeskError` for a sheet too large or a damaged zip member.
+    Any other trouble only loses the flags (and the extent check of the sheets after it):
+    calamine then judges whether the workbook can be read, with its own message.
     """
+    result: dict[str, _RowFlags] = {}
+    flags_lost = False
     try:
         with zipfile.ZipFile(path) as zf:
             for name, member in _xlsx_sheet_members(zf):
-                if not _has_far_cell(zf, member):
-                    continue
-                rows, cols = _extent_of(zf, member)
-                if rows * cols > MAX_CELLS:
-                    raise _fail(
-                        path,
-                        f"工作表「{name}」的数据范围过大（{rows} 行 × {cols} 列），可能含有远处的"
-                        "零散单元格或是恶意构造的文件；请删除多余的行列后另存再导入。",
-                    )
+                flags, far = _scan_sheet(zf, member)
+                if far:
+                    rows, cols = _extent_of(zf, member)
+                    if rows * cols > MAX_CELLS:
+                        raise _fail(
+                            path,
+                            f"工作表「{name}」的数据范围过大（{rows} 行 × {cols} 列），可能含有远处的"
+                            "零散单元格或是恶意构造的文件；请删除多余的行列后另存再导入。",
+                        )
+                if flags is None:  # a flagged row or cell without ``r``: count positions
+                    try:
+                        flags = _scan_rows_positionally(zf, member)
+                    except (ElementTree.ParseError, OSError, ValueError, *_DAMAGED_ZIP):
+                        flags_lost = True
+                        continue
+                if flags.hidden_rows or flags.uncached:
+                    result[name] = flags
     except _DAMAGED_ZIP as exc:
         raise _fail(path, f"文件已损坏（{exc}），无法读取。") from exc
     except (KeyError, ElementTree.ParseError, OSError, ValueError):
-        return  # calamine reports a broken workbook with its own message
-
-
-def _has_far_cell(zf: zipfile.ZipFile, member: str) -> bool:
-    tail = b""
-    with zf.open(member) as fh:
-        while chunk := fh.read(1 << 20):
-            if _FAR_CELL.search(tail + chunk[:16]) or _FAR_CELL.search(chunk):
-                return True
-            tail = chunk[-16:]
-    return False
+        return {}
+    return {} if flags_lost else result
 
 
 def _extent_of(zf: zipfile.ZipFile, member: str) -> tuple[int, int]:
@@ -381,24 +386,6 @@ class _RowFlags:
     uncached: set[tuple[int, int]] = field(default_factory=set)
 
 
-def _xlsx_row_flags(path: Path) -> dict[str, _RowFlags]:
-    """Hidden rows and formulas without a saved result, per sheet name (0-based indexes).
-
-    One streaming pass over each sheet's XML (see :func:`_scan_rows`). Any trouble here only loses
-    the flags, never the import: calamine judges whether the workbook can be read.
-    """
-    result: dict[str, _RowFlags] = {}
-    try:
-        with zipfile.ZipFile(path) as zf:
-            for name, member in _xlsx_sheet_members(zf):
-                flags = _scan_rows(zf, member)
-                if flags.hidden_rows or flags.uncached:
-                    result[name] = flags
-    except (KeyError, ElementTree.ParseError, OSError, ValueError, *_DAMAGED_ZIP):
-        return {}
-    return result
-
-
 _ROOT_PREFIX = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?worksheet[\s>]")
 _CELL_REF = re.compile(rb"""\sr\s*=\s*["']([A-Z]{1,3})([0-9]{1,7})["']""")
 _ROW_REF = re.compile(rb"""\sr\s*=\s*["']([0-9]{1,7})["']""")
@@ -426,16 +413,19 @@ class _SheetPatterns:
         )
 
 
-def _scan_rows(zf: zipfile.ZipFile, member: str) -> _RowFlags:
-    """Find hidden rows and formulas without a result in one sheet's XML, without parsing it.
+def _scan_sheet(zf: zipfile.ZipFile, member: str) -> tuple[_RowFlags | None, bool]:
+    """One sheet's hidden rows and formulas without a result, and whether any cell reference lies
+    far away (:data:`_FAR_CELL`), without parsing the XML. The flags are ``None`` when a flagged
+    row or cell has no ``r`` attribute: :func:`_scan_rows_positionally` must then count.
 
     The member is read once, in 4 MiB chunks cut after a cell's end tag. A chunk in which neither
-    ``hidden`` nor ``<f`` occurs costs two substring searches, so an ordinary sheet of 60,000 rows
-    is one pass of decompression. Positions come from the ``r`` attributes Excel, WPS, LibreOffice
-    and openpyxl always write; if a flagged row or cell has none, the sheet is read again with an
-    XML parser that counts positions (:func:`_scan_rows_positionally`).
+    ``hidden`` nor ``<f`` occurs costs two substring searches and one regex search, so an ordinary
+    sheet of 60,000 rows is one pass of decompression. Positions come from the ``r`` attributes
+    Excel, WPS, LibreOffice and openpyxl always write.
     """
-    flags = _RowFlags()
+    flags: _RowFlags | None = _RowFlags()
+    far = False
+    edge = b""  # the end of the previous piece: a reference cut in two is still found
     with zf.open(member) as fh:
         first = fh.read(_CHUNK)
         root = _ROOT_PREFIX.search(first)
@@ -451,12 +441,15 @@ def _scan_rows(zf: zipfile.ZipFile, member: str) -> _RowFlags:
                 if cut < 0 and len(buf) <= _MAX_CARRY:
                     tail, chunk = buf, fh.read(_CHUNK)
                     continue
-                cut = cut + len(pats.cell_end) if cut >= 0 else buf.rfind(b">") + 1
+                cut = cut + len(pats.cell_end) if cut >= 0 else (buf.rfind(b">") + 1 or len(buf))
                 buf, tail = buf[:cut], buf[cut:]
-            if not _flag_chunk(buf, pats, flags):
-                return _scan_rows_positionally(zf, member)
+            if not far and (_FAR_CELL.search(edge + buf[:16]) or _FAR_CELL.search(buf)):
+                far = True
+            edge = (edge + buf[-16:])[-16:]
+            if flags is not None and not _flag_chunk(buf, pats, flags):
+                flags = None
             if not chunk:
-                return flags
+                return flags, far
             chunk = fh.read(_CHUNK)
 
 
@@ -483,7 +476,7 @@ def _flag_chunk(buf: bytes, pats: _SheetPatterns, flags: _RowFlags) -> bool:
 
 
 def _scan_rows_positionally(zf: zipfile.ZipFile, member: str) -> _RowFlags:
-    """:func:`_scan_rows` for a sheet whose rows or cells omit ``r`` (allowed, rarely written)."""
+    """:func:`_scan_sheet` for a sheet whose rows or cells omit ``r`` (allowed, rarely written)."""
     flags = _RowFlags()
     row = col = -1
     formula = value = False
