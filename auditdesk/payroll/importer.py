@@ -351,9 +351,9 @@ def _classify(
             return True
         known = seen[c].get(v)  # 工号 and names repeat month after month: judge each once
         if known is None:
-            known = seen[c][v] = (
-                not layout.looks_like_label(v) and v.strip() not in header.parts.get(c, ())
-            )
+            known = seen[c][v] = not layout.looks_like_label(
+                v
+            ) and v.strip() not in header.parts.get(c, ())
         return known
 
     first_col = identity_cols[0]

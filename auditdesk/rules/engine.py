@@ -605,17 +605,13 @@ def _period_notes(ctx: RuleContext, periods: list[str]) -> list[str]:
 
 def _pay_month_labelling(rows: Sequence[PayrollRow]) -> list[str]:
     """Files labelled by pay month (not work month) shift every threshold (facts file §9.0)."""
-    dated = [r for r in rows if r.pay_date is not None]
-    if len(dated) < 3:
+    paid = [(r.pay_date, r.period) for r in rows if r.pay_date is not None]
+    if len(paid) < 3:
         return []
     early = sum(
-        1
-        for r in dated
-        if r.pay_date is not None
-        and (r.pay_date.year, r.pay_date.month) == _year_month(r.period)
-        and r.pay_date.day < 22
+        1 for day, period in paid if day.day < 22 and (day.year, day.month) == _year_month(period)
     )
-    if early * 2 > len(dated):
+    if early * 2 > len(paid):
         return [
             "多数发放日期在所标月份的月中之前：该表的“月份”可能是发放月份而非工资所属月份，"
             "请核实（这会影响最低工资等标准的适用月份）。"

@@ -76,6 +76,7 @@ def check_min_wage(
     rule: Rule, ctx: RuleContext, emps: list[EmployeeMonth]
 ) -> Iterator[PayrollFinding]:
     untimed: list[str] = []
+    minimums: dict[str, tuple[Decimal, str] | None] = {}  # per period: (monthly minimum, caveat)
     for emp in emps:
         eligible = emp.eligible
         if eligible is None:
@@ -87,10 +88,16 @@ def check_min_wage(
             elif found is not None:
                 yield _citing(found, LCL_72)
             continue
-        need = required_minimum(ctx, emp)
-        if need is None:
+        period = emp.row.period
+        if period in minimums:
+            minimum = minimums[period]
+        else:
+            need = required_minimum(ctx, emp)
+            minimum = minimums[period] = None if need is None else (need[0], need[2])
+        if minimum is None:
             continue
-        monthly, required, caveat = need
+        monthly, caveat = minimum
+        required = monthly * emp.ratio
         if eligible >= required:  # equality is compliant
             full = monthly * (emp.ratio if not emp.leave_unknown else ONE)
             if emp.leave_unknown and eligible < full and not emp.retired:
