@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
+from xml.parsers import expat
 
 import python_calamine as calamine
 
@@ -294,12 +295,21 @@ def _xlsx_hidden_columns(path: Path) -> dict[str, set[int]]:
     return result
 
 
-# A cell that holds something (not self-closed): calamine makes a dense grid from A1 to the last
-# such cell, so one stray value at XFD1048576 would ask for hundreds of GB and abort the process.
-_VALUE_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"[^>]*(?<!/)>')
-# Any cell reference beyond column GZ (208) or row 99,999: absent in almost every payroll, and
-# cheap to look for; only when one is present is the sheet scanned exactly.
-_FAR_CELL = re.compile(rb' r="(?:[A-Z]{3}|[H-Z][A-Z]|[A-Z]{1,2}[0-9]{6})')
+# The cheap test that decides whether a sheet's cells must be located exactly (by a real XML
+# parse, :func:`_extent_of`): any ``r`` attribute, spelled any way XML allows (either quote,
+# spaces or line breaks around ``=``, any case, ``$``, leading zeros, a character reference),
+# naming a column beyond GZ (208) or a row beyond 99,999 — absent in almost every payroll; and
+# any row or cell tag without ``r``, whose position calamine counts. Only when one is present
+# is the sheet parsed; a normal sheet costs two regex scans at C speed.
+_FAR_CELL = re.compile(
+    rb"""(?<![\w.-])r\s*=\s*(["'])\s*\$?\s*"""
+    rb"""(?:[a-z]{3}|[h-z][a-z]|[a-z]{0,3}\$?\s*0*[0-9]{6}|[^"'<>]*&)""",
+    re.IGNORECASE,
+)
+_UNPLACED = re.compile(rb"""<(?:[\w.-]+:)?(?:c|row)(?=[\s/>])(?![^>]*(?<![\w.-])r\s*=)""")
+_EDGE = 96
+"""Bytes of the previous piece searched again with the next: longer than any reference."""
+_REF = re.compile(r"\$?([A-Z]{1,3})\$?0*([0-9]{1,9})")
 
 
 def _xlsx_prescan(path: Path) -> dict[str, _RowFlags]:
@@ -318,7 +328,14 @@ def _xlsx_prescan(path: Path) -> dict[str, _RowFlags]:
             for name, member in _xlsx_sheet_members(zf):
                 flags, far = _scan_sheet(zf, member)
                 if far:
-                    rows, cols = _extent_of(zf, member)
+                    try:
+                        rows, cols = _extent_of(zf, member)
+                    except (ValueError, expat.ExpatError) as exc:
+                        raise _fail(
+                            path,
+                            f"工作表「{name}」的单元格位置无法核对（{exc}）；为免读取时耗尽内存，"
+                            "未导入。请在 Excel 或 WPS 中打开后另存为 .xlsx 再导入。",
+                        ) from exc
                     if rows * cols > MAX_CELLS:
                         raise _fail(
                             path,
@@ -341,24 +358,61 @@ def _xlsx_prescan(path: Path) -> dict[str, _RowFlags]:
 
 
 def _extent_of(zf: zipfile.ZipFile, member: str) -> tuple[int, int]:
+    """The rows and columns calamine would allocate for a sheet: the furthest cell that holds
+    something (a value, formula or inline string), found by a real, streaming XML parse (expat;
+    no tree is kept). Rows and cells without ``r`` are placed by counting, as calamine does.
+
+    Raises:
+        ValueError: a reference that names no cell (calamine's position for it is unknowable),
+            or XML that is not well formed.
+    """
     max_row = max_col = 0
-    tail = b""
+    row = col = 0
+    open_cell: list[int] = []  # [row, col] of the cell being read, until it has content
+
+    def local(name: str) -> str:
+        return name.rpartition("}")[2].rpartition(":")[2]
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        nonlocal row, col, max_row, max_col
+        tag = local(name)
+        if tag == "row":
+            ref = attrs.get("r")
+            row = _number(ref, "行号") if ref is not None else row + 1
+            col = 0
+            open_cell.clear()
+        elif tag == "c":
+            ref = attrs.get("r")
+            if ref is None:
+                col += 1
+            else:
+                match = _REF.fullmatch(ref.strip().upper())
+                if match is None:
+                    raise ValueError(f"单元格位置“{ref[:20]}”无法识别")
+                col = _column_number(match[1].encode())
+                row = max(row, int(match[2]))
+            open_cell[:] = [row, col]
+        elif open_cell:  # <v>, <f>, <is> inside a cell: calamine keeps this cell
+            max_row, max_col = max(max_row, open_cell[0]), max(max_col, open_cell[1])
+            open_cell.clear()
+
+    def refuse_doctype(*_args: object) -> None:
+        raise ValueError("工作表含有 DTD 声明")
+
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.StartElementHandler = start
+    parser.StartDoctypeDeclHandler = refuse_doctype
+    parser.buffer_text = True
     with zf.open(member) as fh:
-        while chunk := fh.read(1 << 22):
-            buf = tail + chunk
-            cut = buf.rfind(b"<")
-            tail, buf = buf[cut:], buf[:cut]
-            for match in _VALUE_CELL.finditer(buf):
-                max_row = max(max_row, int(match[2]))
-                max_col = max(max_col, _column_number(match[1]))
-            if (
-                len(tail) > 1 << 20
-            ):  # no tag start for a MiB: not a sheet we can scan, let calamine judge
-                tail = b""
-        for match in _VALUE_CELL.finditer(tail):
-            max_row = max(max_row, int(match[2]))
-            max_col = max(max_col, _column_number(match[1]))
+        parser.ParseFile(fh)
     return max_row, max_col
+
+
+def _number(text: str, what: str) -> int:
+    value = text.strip()
+    if not value.isdigit():
+        raise ValueError(f"{what}“{value[:20]}”无法识别")
+    return int(value)
 
 
 def _column_number(letters: bytes) -> int:
@@ -443,9 +497,11 @@ def _scan_sheet(zf: zipfile.ZipFile, member: str) -> tuple[_RowFlags | None, boo
                     continue
                 cut = cut + len(pats.cell_end) if cut >= 0 else (buf.rfind(b">") + 1 or len(buf))
                 buf, tail = buf[:cut], buf[cut:]
-            if not far and (_FAR_CELL.search(edge + buf[:16]) or _FAR_CELL.search(buf)):
-                far = True
-            edge = (edge + buf[-16:])[-16:]
+            if not far:
+                seam = edge + buf[:_EDGE]
+                far = bool(_FAR_CELL.search(seam) or _FAR_CELL.search(buf)
+                           or _UNPLACED.search(seam) or _UNPLACED.search(buf))  # fmt: skip
+            edge = (edge + buf[-_EDGE:])[-_EDGE:]
             if flags is not None and not _flag_chunk(buf, pats, flags):
                 flags = None
             if not chunk:
