@@ -396,11 +396,16 @@ def _extent_of(zf: zipfile.ZipFile, member: str) -> tuple[int, int]:
             max_row, max_col = max(max_row, open_cell[0]), max(max_col, open_cell[1])
             open_cell.clear()
 
+    def end(name: str) -> None:
+        if open_cell and local(name) == "c":  # a cell closed without content: not kept
+            open_cell.clear()
+
     def refuse_doctype(*_args: object) -> None:
         raise ValueError("工作表含有 DTD 声明")
 
     parser = expat.ParserCreate(namespace_separator="}")
     parser.StartElementHandler = start
+    parser.EndElementHandler = end
     parser.StartDoctypeDeclHandler = refuse_doctype
     parser.buffer_text = True
     with zf.open(member) as fh:
