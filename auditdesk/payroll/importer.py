@@ -342,12 +342,19 @@ def _classify(
     if not identity_cols:
         return {}
 
+    seen: dict[int, dict[str, bool]] = {c: {} for c in identity_cols}
+
     def ordinary(v: Any, c: int) -> bool:
         if v is None or v == "":
             return False
         if type(v) is not str:
             return True
-        return not layout.looks_like_label(v) and v.strip() not in header.parts.get(c, ())
+        known = seen[c].get(v)  # 工号 and names repeat month after month: judge each once
+        if known is None:
+            known = seen[c][v] = not layout.looks_like_label(
+                v
+            ) and v.strip() not in header.parts.get(c, ())
+        return known
 
     first_col = identity_cols[0]
     reasons: dict[int, SkipReason] = {}

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
+from xml.parsers import expat
 
 import python_calamine as calamine
 
@@ -212,8 +213,9 @@ def _is_xlsb(path: Path) -> bool:
 
 
 def _read_calamine(path: Path, fmt: str) -> list[RawSheet]:
-    if fmt == "xlsx":
-        _xlsx_check_extents(path)
+    # one pass over each sheet's XML, before calamine allocates anything: the extent check and
+    # the hidden-row and uncached-formula flags
+    row_flags = _xlsx_prescan(path) if fmt == "xlsx" else {}
     try:
         wb = _open_calamine(path, fmt)
     except calamine.PasswordError as exc:
@@ -221,7 +223,6 @@ def _read_calamine(path: Path, fmt: str) -> list[RawSheet]:
     except (calamine.CalamineError, calamine.ZipError, calamine.XmlError, OSError) as exc:
         raise _fail(path, f"文件已损坏或格式不受支持，无法读取（{exc}）。") from exc
     hidden_cols = _xlsx_hidden_columns(path) if fmt == "xlsx" else {}
-    row_flags = _xlsx_row_flags(path) if fmt == "xlsx" else {}
     sheets: list[RawSheet] = []
     try:
         for meta in wb.sheets_metadata:
@@ -294,66 +295,129 @@ def _xlsx_hidden_columns(path: Path) -> dict[str, set[int]]:
     return result
 
 
-# A cell that holds something (not self-closed): calamine makes a dense grid from A1 to the last
-# such cell, so one stray value at XFD1048576 would ask for hundreds of GB and abort the process.
-_VALUE_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"[^>]*(?<!/)>')
-# Any cell reference beyond column GZ (208) or row 99,999: absent in almost every payroll, and
-# cheap to look for; only when one is present is the sheet scanned exactly.
-_FAR_CELL = re.compile(rb' r="(?:[A-Z]{3}|[H-Z][A-Z]|[A-Z]{1,2}[0-9]{6})')
+# The cheap test that decides whether a sheet's cells must be located exactly (by a real XML
+# parse, :func:`_extent_of`): any ``r`` attribute, spelled any way XML allows (either quote,
+# spaces or line breaks around ``=``, any case, ``$``, leading zeros, a character reference),
+# naming a column beyond GZ (208) or a row beyond 99,999 — absent in almost every payroll; and
+# any row or cell tag without ``r``, whose position calamine counts. Only when one is present
+# is the sheet parsed; a normal sheet costs two regex scans at C speed.
+_FAR_CELL = re.compile(
+    rb"""(?<![\w.-])r\s*=\s*(["'])\s*\$?\s*"""
+    rb"""(?:[a-z]{3}|[h-z][a-z]|[a-z]{0,3}\$?\s*0*[0-9]{6}|[^"'<>]*&)""",
+    re.IGNORECASE,
+)
+_UNPLACED = re.compile(rb"""<(?:[\w.-]+:)?(?:c|row)(?=[\s/>])(?![^>]*(?<![\w.-])r\s*=)""")
+_EDGE = 96
+"""Bytes of the previous piece searched again with the next: longer than any reference."""
+_REF = re.compile(r"\$?([A-Z]{1,3})\$?0*([0-9]{1,9})")
 
 
-def _xlsx_check_extents(path: Path) -> None:
-    """Refuse a sheet whose cells span more than :data:`MAX_CELLS` before calamine allocates it.
+def _xlsx_prescan(path: Path) -> dict[str, _RowFlags]:
+    """Refuse a sheet whose cells span more than :data:`MAX_CELLS` before calamine allocates it,
+    and find each sheet's hidden rows and formulas without a saved result (0-based indexes).
 
-    A streaming scan of the sheet XML for cell references; nothing is parsed into a tree.
+    One streaming pass over each sheet's XML does both (:func:`_scan_sheet`); nothing is parsed
+    into a tree. Raises :class:`AuditDeskError` for a sheet too large or a damaged zip member.
+    Any other trouble only loses the flags (and the extent check of the sheets after it):
+    calamine then judges whether the workbook can be read, with its own message.
     """
+    result: dict[str, _RowFlags] = {}
+    flags_lost = False
     try:
         with zipfile.ZipFile(path) as zf:
             for name, member in _xlsx_sheet_members(zf):
-                if not _has_far_cell(zf, member):
-                    continue
-                rows, cols = _extent_of(zf, member)
-                if rows * cols > MAX_CELLS:
-                    raise _fail(
-                        path,
-                        f"工作表「{name}」的数据范围过大（{rows} 行 × {cols} 列），可能含有远处的"
-                        "零散单元格或是恶意构造的文件；请删除多余的行列后另存再导入。",
-                    )
+                flags, far = _scan_sheet(zf, member)
+                if far:
+                    try:
+                        rows, cols = _extent_of(zf, member)
+                    except (ValueError, expat.ExpatError) as exc:
+                        raise _fail(
+                            path,
+                            f"工作表「{name}」的单元格位置无法核对（{exc}）；为免读取时耗尽内存，"
+                            "未导入。请在 Excel 或 WPS 中打开后另存为 .xlsx 再导入。",
+                        ) from exc
+                    if rows * cols > MAX_CELLS:
+                        raise _fail(
+                            path,
+                            f"工作表「{name}」的数据范围过大（{rows} 行 × {cols} 列），可能含有远处的"
+                            "零散单元格或是恶意构造的文件；请删除多余的行列后另存再导入。",
+                        )
+                if flags is None:  # a flagged row or cell without ``r``: count positions
+                    try:
+                        flags = _scan_rows_positionally(zf, member)
+                    except (ElementTree.ParseError, OSError, ValueError, *_DAMAGED_ZIP):
+                        flags_lost = True
+                        continue
+                if flags.hidden_rows or flags.uncached:
+                    result[name] = flags
     except _DAMAGED_ZIP as exc:
         raise _fail(path, f"文件已损坏（{exc}），无法读取。") from exc
     except (KeyError, ElementTree.ParseError, OSError, ValueError):
-        return  # calamine reports a broken workbook with its own message
-
-
-def _has_far_cell(zf: zipfile.ZipFile, member: str) -> bool:
-    tail = b""
-    with zf.open(member) as fh:
-        while chunk := fh.read(1 << 20):
-            if _FAR_CELL.search(tail + chunk[:16]) or _FAR_CELL.search(chunk):
-                return True
-            tail = chunk[-16:]
-    return False
+        return {}
+    return {} if flags_lost else result
 
 
 def _extent_of(zf: zipfile.ZipFile, member: str) -> tuple[int, int]:
+    """The rows and columns calamine would allocate for a sheet: the furthest cell that holds
+    something (a value, formula or inline string), found by a real, streaming XML parse (expat;
+    no tree is kept). Rows and cells without ``r`` are placed by counting, as calamine does.
+
+    Raises:
+        ValueError: a reference that names no cell (calamine's position for it is unknowable),
+            or XML that is not well formed.
+    """
     max_row = max_col = 0
-    tail = b""
+    row = col = 0
+    open_cell: list[int] = []  # [row, col] of the cell being read, until it has content
+
+    def local(name: str) -> str:
+        return name.rpartition("}")[2].rpartition(":")[2]
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        nonlocal row, col, max_row, max_col
+        tag = local(name)
+        if tag == "row":
+            ref = attrs.get("r")
+            row = _number(ref, "行号") if ref is not None else row + 1
+            col = 0
+            open_cell.clear()
+        elif tag == "c":
+            ref = attrs.get("r")
+            if ref is None:
+                col += 1
+            else:
+                match = _REF.fullmatch(ref.strip().upper())
+                if match is None:
+                    raise ValueError(f"单元格位置“{ref[:20]}”无法识别")
+                col = _column_number(match[1].encode())
+                row = max(row, int(match[2]))
+            open_cell[:] = [row, col]
+        elif open_cell:  # <v>, <f>, <is> inside a cell: calamine keeps this cell
+            max_row, max_col = max(max_row, open_cell[0]), max(max_col, open_cell[1])
+            open_cell.clear()
+
+    def end(name: str) -> None:
+        if open_cell and local(name) == "c":  # a cell closed without content: not kept
+            open_cell.clear()
+
+    def refuse_doctype(*_args: object) -> None:
+        raise ValueError("工作表含有 DTD 声明")
+
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.StartDoctypeDeclHandler = refuse_doctype
+    parser.buffer_text = True
     with zf.open(member) as fh:
-        while chunk := fh.read(1 << 22):
-            buf = tail + chunk
-            cut = buf.rfind(b"<")
-            tail, buf = buf[cut:], buf[:cut]
-            for match in _VALUE_CELL.finditer(buf):
-                max_row = max(max_row, int(match[2]))
-                max_col = max(max_col, _column_number(match[1]))
-            if (
-                len(tail) > 1 << 20
-            ):  # no tag start for a MiB: not a sheet we can scan, let calamine judge
-                tail = b""
-        for match in _VALUE_CELL.finditer(tail):
-            max_row = max(max_row, int(match[2]))
-            max_col = max(max_col, _column_number(match[1]))
+        parser.ParseFile(fh)
     return max_row, max_col
+
+
+def _number(text: str, what: str) -> int:
+    value = text.strip()
+    if not value.isdigit():
+        raise ValueError(f"{what}“{value[:20]}”无法识别")
+    return int(value)
 
 
 def _column_number(letters: bytes) -> int:
@@ -379,24 +443,6 @@ def _hidden_in_sheet(zf: zipfile.ZipFile, member: str) -> set[int]:
 class _RowFlags:
     hidden_rows: set[int] = field(default_factory=set)
     uncached: set[tuple[int, int]] = field(default_factory=set)
-
-
-def _xlsx_row_flags(path: Path) -> dict[str, _RowFlags]:
-    """Hidden rows and formulas without a saved result, per sheet name (0-based indexes).
-
-    One streaming pass over each sheet's XML (see :func:`_scan_rows`). Any trouble here only loses
-    the flags, never the import: calamine judges whether the workbook can be read.
-    """
-    result: dict[str, _RowFlags] = {}
-    try:
-        with zipfile.ZipFile(path) as zf:
-            for name, member in _xlsx_sheet_members(zf):
-                flags = _scan_rows(zf, member)
-                if flags.hidden_rows or flags.uncached:
-                    result[name] = flags
-    except (KeyError, ElementTree.ParseError, OSError, ValueError, *_DAMAGED_ZIP):
-        return {}
-    return result
 
 
 _ROOT_PREFIX = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?worksheet[\s>]")
@@ -426,16 +472,19 @@ class _SheetPatterns:
         )
 
 
-def _scan_rows(zf: zipfile.ZipFile, member: str) -> _RowFlags:
-    """Find hidden rows and formulas without a result in one sheet's XML, without parsing it.
+def _scan_sheet(zf: zipfile.ZipFile, member: str) -> tuple[_RowFlags | None, bool]:
+    """One sheet's hidden rows and formulas without a result, and whether any cell reference lies
+    far away (:data:`_FAR_CELL`), without parsing the XML. The flags are ``None`` when a flagged
+    row or cell has no ``r`` attribute: :func:`_scan_rows_positionally` must then count.
 
     The member is read once, in 4 MiB chunks cut after a cell's end tag. A chunk in which neither
-    ``hidden`` nor ``<f`` occurs costs two substring searches, so an ordinary sheet of 60,000 rows
-    is one pass of decompression. Positions come from the ``r`` attributes Excel, WPS, LibreOffice
-    and openpyxl always write; if a flagged row or cell has none, the sheet is read again with an
-    XML parser that counts positions (:func:`_scan_rows_positionally`).
+    ``hidden`` nor ``<f`` occurs costs two substring searches and one regex search, so an ordinary
+    sheet of 60,000 rows is one pass of decompression. Positions come from the ``r`` attributes
+    Excel, WPS, LibreOffice and openpyxl always write.
     """
-    flags = _RowFlags()
+    flags: _RowFlags | None = _RowFlags()
+    far = False
+    edge = b""  # the end of the previous piece: a reference cut in two is still found
     with zf.open(member) as fh:
         first = fh.read(_CHUNK)
         root = _ROOT_PREFIX.search(first)
@@ -451,12 +500,17 @@ def _scan_rows(zf: zipfile.ZipFile, member: str) -> _RowFlags:
                 if cut < 0 and len(buf) <= _MAX_CARRY:
                     tail, chunk = buf, fh.read(_CHUNK)
                     continue
-                cut = cut + len(pats.cell_end) if cut >= 0 else buf.rfind(b">") + 1
+                cut = cut + len(pats.cell_end) if cut >= 0 else (buf.rfind(b">") + 1 or len(buf))
                 buf, tail = buf[:cut], buf[cut:]
-            if not _flag_chunk(buf, pats, flags):
-                return _scan_rows_positionally(zf, member)
+            if not far:
+                seam = edge + buf[:_EDGE]
+                far = bool(_FAR_CELL.search(seam) or _FAR_CELL.search(buf)
+                           or _UNPLACED.search(seam) or _UNPLACED.search(buf))  # fmt: skip
+            edge = (edge + buf[-_EDGE:])[-_EDGE:]
+            if flags is not None and not _flag_chunk(buf, pats, flags):
+                flags = None
             if not chunk:
-                return flags
+                return flags, far
             chunk = fh.read(_CHUNK)
 
 
@@ -483,7 +537,7 @@ def _flag_chunk(buf: bytes, pats: _SheetPatterns, flags: _RowFlags) -> bool:
 
 
 def _scan_rows_positionally(zf: zipfile.ZipFile, member: str) -> _RowFlags:
-    """:func:`_scan_rows` for a sheet whose rows or cells omit ``r`` (allowed, rarely written)."""
+    """:func:`_scan_sheet` for a sheet whose rows or cells omit ``r`` (allowed, rarely written)."""
     flags = _RowFlags()
     row = col = -1
     formula = value = False

@@ -122,10 +122,6 @@ DUPLICATE = Rule(
 )
 
 
-def _present_sum(emp: EmployeeMonth, names: tuple[str, ...]) -> Decimal:
-    return sum(filter(None, map(emp.row.__dict__.__getitem__, names)), ZERO)
-
-
 _SI_NAMES = tuple(f.value for f in EMPLOYEE_SI)
 
 
@@ -142,32 +138,39 @@ def check_arithmetic(
     net_ready = {F.NET_PAY, F.INCOME_TAX} <= ctx.present
     unexplained_sheets: dict[tuple[str, str], list[str]] = {}
     inside: set[tuple[str, str]] = set()
+    unmapped = ctx.unmapped_money
+    check_parts = len(components) >= 2
+    n_components = len(components)
     for emp in emps:
         gross = emp.gross
         if gross is None:
             continue
-        sheet = (emp.row.source_file, emp.row.source_sheet)
-        if sheet in ctx.unmapped_money:
-            unexplained_sheets[sheet] = ctx.unmapped_money[sheet]
-            continue
-        deductions = (emp.row.other_deductions or ZERO) + (emp.row.absence_deductions or ZERO)
+        values = emp.row.__dict__
+        if unmapped:
+            sheet = (values["source_file"], values["source_sheet"])
+            if sheet in unmapped:
+                unexplained_sheets[sheet] = unmapped[sheet]
+                continue
+        deductions = (values["other_deductions"] or ZERO) + (values["absence_deductions"] or ZERO)
         problems = []
         deducted_inside = False
-        if len(components) >= 2 and any(emp.row.__dict__[c] is not None for c in components):
-            parts = _present_sum(emp, components)
-            if deductions and abs(gross - (parts - deductions)) <= ARITHMETIC_TOLERANCE:
-                deducted_inside = True
-            elif abs(gross - parts) > ARITHMETIC_TOLERANCE:
-                problems.append(
-                    f"应发 {yuan(gross)} 与各工资项目之和 {yuan(parts)} 相差 {yuan(gross - parts)}"
-                )
-        net = emp.row.net_pay
+        if check_parts:
+            items = list(map(values.__getitem__, components))
+            if items.count(None) < n_components:  # any item has a value
+                parts = sum(filter(None, items), ZERO)
+                if deductions and abs(gross - (parts - deductions)) <= ARITHMETIC_TOLERANCE:
+                    deducted_inside = True
+                elif abs(gross - parts) > ARITHMETIC_TOLERANCE:
+                    problems.append(
+                        f"应发 {yuan(gross)} 与各工资项目之和 {yuan(parts)} 相差 {yuan(gross - parts)}"
+                    )
+        net = values["net_pay"]
         if net_ready and net is not None:
             expected = (
                 gross
-                - _present_sum(emp, _SI_NAMES)
-                - (emp.row.housing_fund_employee or ZERO)
-                - (emp.row.income_tax or ZERO)
+                - sum(filter(None, map(values.__getitem__, _SI_NAMES)), ZERO)
+                - (values["housing_fund_employee"] or ZERO)
+                - (values["income_tax"] or ZERO)
                 - (ZERO if deducted_inside else deductions)
             )
             if (
@@ -182,7 +185,7 @@ def check_arithmetic(
                     f"相差 {yuan(net - expected)}"
                 )
         if deducted_inside:
-            inside.add(sheet)
+            inside.add((values["source_file"], values["source_sheet"]))
         if problems:
             yield ctx.finding(
                 rule,

@@ -398,29 +398,62 @@ def _part_time(row: PayrollRow, start: date, end: date) -> bool:
 
 
 def derive(rows: Sequence[PayrollRow], params: RegionParams) -> list[EmployeeMonth]:
-    """Each row's shared figures (sums, ratio, ID facts, retirement) computed once."""
+    """Each row's shared figures (sums, ratio, ID facts, retirement) computed once.
+
+    Everything that depends on few distinct inputs is computed once per distinct input and
+    shared: the month's bounds per period, the ID facts and retirement months per ID number, the
+    pay-day share per (month, schedule, attendance, paid leave, hire inside the month). Allowance
+    and SI columns that no row fills are left out of the sums (they would add nothing).
+    """
+    dicts = [row.__dict__ for row in rows]
+    excluded_names = tuple(n for n in _EXCLUDED_NAMES if any(d[n] is not None for d in dicts))
+    si_names = tuple(n for n in _SI_NAMES if any(d[n] is not None for d in dicts))
+    months: dict[str, tuple[date, date, tuple[int, int]]] = {}
+    people: dict[str, tuple[IdInfo, tuple[int, int] | None, str, tuple[int, int] | None]] = {}
+    ratios: dict[tuple[object, ...], tuple[Decimal, str, bool]] = {}
     out: list[EmployeeMonth] = []
     append = out.append
-    id_cache: dict[str, IdInfo] = {}
-    retire_cache: dict[str, tuple[int, int, str]] = {}
-    for row in rows:
-        values = row.__dict__
-        start, end = workcal.month_bounds(row.period)
+    for row, values in zip(rows, dicts, strict=True):
+        period = values["period"]
+        month = months.get(period)
+        if month is None:
+            month = months[period] = (*workcal.month_bounds(period), _year_month(period))
+        start, end, ym = month
         ident = None
+        retired, retirement_note, maybe_retired = False, "", False
         number = values["id_number"]
         if number:
-            ident = id_cache.get(number)
-            if ident is None:
-                ident = id_cache[number] = parse_id(number)
-        excluded = _sum(row, _EXCLUDED_NAMES)
-        si = _sum(row, _SI_NAMES)
+            person = people.get(number)
+            if person is None:
+                person = people[number] = _person(parse_id(number), params)
+            ident, retire_at, age, women_50_at = person
+            if retire_at is not None and ym > retire_at:
+                retired = True
+                retirement_note = (
+                    f"已于 {retire_at[0]}-{retire_at[1]:02d} 达到法定退休年龄（{age}）"
+                )
+            elif women_50_at is not None and ym > women_50_at:
+                maybe_retired = True
+        excluded = sum(filter(None, map(values.__getitem__, excluded_names)), ZERO)
+        si = sum(filter(None, map(values.__getitem__, si_names)), ZERO)
         if not si:  # a combined column: 社保个人合计, else 五险一金 (SI and HF together)
             si = values["si_employee_total"] or values["si_hf_employee_total"] or si
-        part_time = _part_time(row, start, end)
-        # a part-timer is paid by the hour: no monthly minimum to pro-rate
-        ratio, note, leave_unknown = (ONE, "", False) if part_time else _ratio(row, start, end)
-        retired, retirement_note = _retired(ident, row.period, params, retire_cache)
-        maybe_retired = not retired and _past_women_50(ident, row.period, params, retire_cache)
+        part_time = (
+            values["employment_type"] is not None
+            or (values["work_hours"] is not None and values["hourly_rate"] is not None)
+        ) and _part_time(row, start, end)
+        if part_time:  # a part-timer is paid by the hour: no monthly minimum to pro-rate
+            ratio, note, leave_unknown = ONE, "", False
+        else:
+            hire = values["hire_date"]
+            if hire is not None and not start < hire <= end:
+                hire = None  # only a hire inside the month changes the share
+            key = (start, values["scheduled_days"], values["attended_days"],
+                   values["paid_leave_days"], hire)  # fmt: skip
+            known = ratios.get(key)
+            if known is None:
+                known = ratios[key] = _ratio(row, start, end)
+            ratio, note, leave_unknown = known
         gross = values["gross_pay"]
         ot_pay = values["ot_pay"] or ZERO
         hf = values["housing_fund_employee"]
@@ -442,42 +475,26 @@ def derive(rows: Sequence[PayrollRow], params: RegionParams) -> list[EmployeeMon
     return out
 
 
+def _person(
+    ident: IdInfo, params: RegionParams
+) -> tuple[IdInfo, tuple[int, int] | None, str, tuple[int, int] | None]:
+    """An ID number's retirement facts: (ID, the month after which the statutory age is past —
+    men by the men's schedule, women by the 55 schedule, since whether a woman's post is a 50
+    (worker) or 55 (cadre) post is not in payroll —, the age in words, and for a woman the
+    month past the 50 schedule); ``None`` months without a birth date or sex."""
+    if ident.birth is None or ident.male is None:
+        return ident, None, "", None
+    schedule = params.retirement["men" if ident.male else "women_55"]
+    retire_at = schedule.retirement_month(ident.birth)
+    women_50_at = None
+    if ident.male is False:
+        women_50_at = params.retirement["women_50"].retirement_month(ident.birth)
+    return ident, retire_at, schedule.age_text(ident.birth), women_50_at
+
+
 @cache
 def _year_month(period: str) -> tuple[int, int]:
     return int(period[:4]), int(period[5:7])
-
-
-def _retired(
-    ident: IdInfo | None, period: str, params: RegionParams, cache: dict[str, tuple[int, int, str]]
-) -> tuple[bool, str]:
-    """Past the statutory retirement age (firm): men by the men's schedule, women by the 55
-    schedule, since whether a woman's post is a 50 (worker) or 55 (cadre) post is not in payroll."""
-    if ident is None or ident.birth is None or ident.male is None:
-        return False, ""
-    known = cache.get(ident.number)
-    if known is None:
-        schedule = params.retirement["men" if ident.male else "women_55"]
-        y, m = schedule.retirement_month(ident.birth)
-        known = cache[ident.number] = (y, m, schedule.age_text(ident.birth))
-    y, m, age = known
-    if _year_month(period) > (y, m):
-        return True, f"已于 {y}-{m:02d} 达到法定退休年龄（{age}）"
-    return False, ""
-
-
-def _past_women_50(
-    ident: IdInfo | None, period: str, params: RegionParams, cache: dict[str, tuple[int, int, str]]
-) -> bool:
-    """A woman past the statutory age of the 50 schedule (worker posts)."""
-    if ident is None or ident.birth is None or ident.male is not False:
-        return False
-    key = "w50:" + ident.number
-    known = cache.get(key)
-    if known is None:
-        schedule = params.retirement["women_50"]
-        y, m = schedule.retirement_month(ident.birth)
-        known = cache[key] = (y, m, "")
-    return _year_month(period) > known[:2]
 
 
 def present_fields(rows: Sequence[PayrollRow]) -> frozenset[PayrollField]:
@@ -590,17 +607,13 @@ def _period_notes(ctx: RuleContext, periods: list[str]) -> list[str]:
 
 def _pay_month_labelling(rows: Sequence[PayrollRow]) -> list[str]:
     """Files labelled by pay month (not work month) shift every threshold (facts file §9.0)."""
-    dated = [r for r in rows if r.pay_date is not None]
-    if len(dated) < 3:
+    paid = [(r.pay_date, r.period) for r in rows if r.pay_date is not None]
+    if len(paid) < 3:
         return []
     early = sum(
-        1
-        for r in dated
-        if r.pay_date is not None
-        and (r.pay_date.year, r.pay_date.month) == _year_month(r.period)
-        and r.pay_date.day < 22
+        1 for day, period in paid if day.day < 22 and (day.year, day.month) == _year_month(period)
     )
-    if early * 2 > len(dated):
+    if early * 2 > len(paid):
         return [
             "多数发放日期在所标月份的月中之前：该表的“月份”可能是发放月份而非工资所属月份，"
             "请核实（这会影响最低工资等标准的适用月份）。"

@@ -76,6 +76,7 @@ def check_min_wage(
     rule: Rule, ctx: RuleContext, emps: list[EmployeeMonth]
 ) -> Iterator[PayrollFinding]:
     untimed: list[str] = []
+    minimums: dict[str, tuple[Decimal, str] | None] = {}  # per period: (monthly minimum, caveat)
     for emp in emps:
         eligible = emp.eligible
         if eligible is None:
@@ -87,10 +88,16 @@ def check_min_wage(
             elif found is not None:
                 yield _citing(found, LCL_72)
             continue
-        need = required_minimum(ctx, emp)
-        if need is None:
+        period = emp.row.period
+        if period in minimums:
+            minimum = minimums[period]
+        else:
+            need = required_minimum(ctx, emp)
+            minimum = minimums[period] = None if need is None else (need[0], need[2])
+        if minimum is None:
             continue
-        monthly, required, caveat = need
+        monthly, caveat = minimum
+        required = monthly * emp.ratio
         if eligible >= required:  # equality is compliant
             full = monthly * (emp.ratio if not emp.leave_unknown else ONE)
             if emp.leave_unknown and eligible < full and not emp.retired:
@@ -242,6 +249,24 @@ def _probable_extra(
     return (estimate, due) if due > floor_due + TOLERANCE else None
 
 
+def _ot_hours_text(wd: Decimal, rd: Decimal, hol: Decimal, moved: Decimal) -> str:
+    hours = f"加班工作日 {wd} 小时、休息日 {rd} 小时、法定节假日 {hol} 小时"
+    if moved:
+        hours += (
+            f"（本月法定节假日只有 {hol - moved} 小时可按 300% 计，其余 {moved} 小时按休息日计）"
+        )
+    return hours
+
+
+def _ot_base_text(contract: Decimal | None, monthly: Decimal, base: Decimal) -> str:
+    if contract is not None and contract > ZERO:
+        return (
+            f"以劳动合同约定工资 {yuan(contract)}（加班基数不低于最低工资 {yuan(monthly)}）"
+            f"为基数 {yuan(base)}"
+        )
+    return f"即使以最低工资 {yuan(monthly)} 为加班基数（基数不得低于最低工资）"
+
+
 def check_ot_underpaid(
     rule: Rule, ctx: RuleContext, emps: list[EmployeeMonth]
 ) -> Iterator[PayrollFinding]:
@@ -255,7 +280,9 @@ def check_ot_underpaid(
     ot = ctx.params.overtime
     hours_per_month, share = ot["hours_per_month"], ot["base_share_if_not_agreed"]
     m_wd, m_rd, m_hol = ot["workday"], ot["restday"], ot["holiday"]
+    formula = f"÷{hours_per_month}×(1.5×工作日 + 2×休息日 + 3×法定节假日小时)"
     part_timers = 0
+    minimums: dict[str, tuple[Decimal, str] | None] = {}  # per period: (monthly minimum, caveat)
     for emp in emps:
         wd, rd, hol = emp.ot_hours
         if not (wd or rd or hol) or emp.normal_wage is None:
@@ -263,11 +290,16 @@ def check_ot_underpaid(
         if emp.part_time:
             part_timers += 1  # no monthly wage to take 1/174 of
             continue
-        need = required_minimum(ctx, emp)
-        if need is None:
+        period = emp.row.period
+        if period in minimums:
+            minimum = minimums[period]
+        else:
+            need = required_minimum(ctx, emp)
+            minimum = minimums[period] = None if need is None else (need[0], need[2])
+        if minimum is None:
             continue
-        monthly, _required, caveat = need
-        hol300, moved = _holiday_hours(emp, hol)
+        monthly, caveat = minimum
+        hol300, moved = _holiday_hours(emp, hol) if hol > ZERO else (ZERO, ZERO)
         rest = rd + moved
         # workday and statutory-holiday overtime must be paid; rest-day overtime may be repaid
         # with time off instead (劳动法 第四十四条), which the payroll cannot show
@@ -276,23 +308,16 @@ def check_ot_underpaid(
         if weighted <= ZERO:
             continue
         paid = emp.ot_pay
-        hours = f"加班工作日 {wd} 小时、休息日 {rd} 小时、法定节假日 {hol} 小时"
-        if moved:
-            hours += f"（本月法定节假日只有 {hol - moved} 小时可按 300% 计，其余 {moved} 小时按休息日计）"
-        formula = f"÷{hours_per_month}×(1.5×工作日 + 2×休息日 + 3×法定节假日小时)"
         contract = emp.row.contract_wage
-        if contract is not None and contract > ZERO:
-            definite_base = max(monthly, contract)
-            base_text = (
-                f"以劳动合同约定工资 {yuan(contract)}（加班基数不低于最低工资 {yuan(monthly)}）"
-                f"为基数 {yuan(definite_base)}"
-            )
-        else:
-            definite_base = monthly
-            base_text = f"即使以最低工资 {yuan(monthly)} 为加班基数（基数不得低于最低工资）"
-        sure_due = definite_base / hours_per_month * sure
-        all_due = definite_base / hours_per_month * weighted
+        definite_base = (
+            max(monthly, contract) if contract is not None and contract > ZERO else monthly
+        )
+        per_hour = definite_base / hours_per_month
+        sure_due = per_hour * sure
+        all_due = per_hour * weighted
         if paid < sure_due - TOLERANCE:
+            hours = _ot_hours_text(wd, rd, hol, moved)
+            base_text = _ot_base_text(contract, monthly, definite_base)
             message = (
                 f"{hours}，{base_text}，工作日和法定节假日加班应付至少 {yuan(sure_due)}，"
                 f"实付 {yuan(paid)}，少付 {yuan(sure_due - paid)}"
@@ -314,6 +339,8 @@ def check_ot_underpaid(
                     )  # fmt: skip
             continue
         if paid < all_due - TOLERANCE:
+            hours = _ot_hours_text(wd, rd, hol, moved)
+            base_text = _ot_base_text(contract, monthly, definite_base)
             yield ctx.finding(
                 rule, emp,
                 f"{hours}，{base_text}{formula}应付 {yuan(all_due)}，实付 {yuan(paid)}，"
@@ -332,20 +359,23 @@ def check_ot_underpaid(
             full = full / emp.ratio
         estimate = max(monthly, share * full)
         estimate_due = estimate / hours_per_month * weighted
-        guess = (emp.row.base_pay or ZERO) + (emp.row.position_pay or ZERO)
-        guess_due = guess / hours_per_month * weighted
         if paid < estimate_due - TOLERANCE:
             basis = (
                 f"如劳动合同未约定工资、按正常出勤工资 {yuan(full)} 的 70% 估算基数 {yuan(estimate)}，"
                 f"应付 {yuan(estimate_due)}"
             )
             due = estimate_due
-        elif guess > estimate and paid < guess_due - TOLERANCE:
+        else:
+            guess = (emp.row.base_pay or ZERO) + (emp.row.position_pay or ZERO)
+            if not guess > estimate:
+                continue
+            guess_due = guess / hours_per_month * weighted
+            if not paid < guess_due - TOLERANCE:
+                continue
             basis = f"如约定工资为基本工资加岗位工资 {yuan(guess)}，应付 {yuan(guess_due)}"
             due = guess_due
-        else:
-            continue
         restday = "；休息日加班如已安排补休，该部分可不付" if rest > ZERO else ""
+        hours = _ot_hours_text(wd, rd, hol, moved)
         yield ctx.finding(
             rule,
             emp,

@@ -42,14 +42,18 @@ def check_contract(
 ) -> Iterator[PayrollFinding]:
     late_signed: set[str] = set()
     retired: set[str] = set()
+    marks: dict[date, tuple[date, date]] = {}  # per hire date: (window start, 满一年)
     for emp in emps:
         hire, signed = emp.row.hire_date, emp.row.contract_signed_date
         if hire is None or hire > emp.end or is_part_time(emp):
             continue  # part-time work may rest on an oral agreement (LCL Art. 69)
-        window_start = _window_start(hire)
+        known = marks.get(hire)
+        if known is None:
+            # 满一年: deemed open-ended from the year mark
+            known = marks[hire] = (_window_start(hire), add_months(hire, 12) - timedelta(days=1))
+        window_start, year_mark = known
         if signed is not None and signed < window_start:
             continue  # signed within the first month (or before work started)
-        year_mark = add_months(hire, 12) - timedelta(days=1)  # 满一年: deemed open-ended from here
         window_end = year_mark - timedelta(days=1)
         if signed is not None:
             window_end = min(window_end, signed - timedelta(days=1))
@@ -287,7 +291,7 @@ def check_retirement(
                 depends_on=RETIREMENT_FACT,
             )
             continue
-        if ident.male is False:
+        if ident.male is False and emp.maybe_retired:  # past the 50 schedule (derive)
             y, m = women_50.retirement_month(ident.birth)
             if (emp.start.year, emp.start.month) > (y, m):
                 seen.add(emp.key)

@@ -130,9 +130,14 @@ class PayrollReview:
     rows: Sequence[PayrollRow]
     groups: list[ReviewGroup]
     _by_source: dict[SourceRef, PayrollRow] = field(default_factory=dict, repr=False)
+    """Filled on the first :meth:`row_of` (``payroll check`` of a file never asks)."""
 
     def row_of(self, finding: PayrollFinding) -> PayrollRow | None:
         """The very row ``finding`` was made on (by file, sheet and row), or ``None``."""
+        if not self._by_source and self.rows:
+            self._by_source.update(
+                ((r.source_file, r.source_sheet, r.source_row), r) for r in self.rows
+            )
         return self._by_source.get((finding.source_file, finding.source_sheet, finding.source_row))
 
     def group(self, ref: str) -> ReviewGroup | None:
@@ -175,8 +180,7 @@ def review_payroll(
     present = mapped_fields(reports) if reports else None
     result = run_rules(rows, region=region, present=present, agreed_pay_day=agreed_pay_day,
                        reports=reports)  # fmt: skip
-    by_source = {(r.source_file, r.source_sheet, r.source_row): r for r in rows}
-    return PayrollReview(result, rows, group_findings(result.findings), by_source)
+    return PayrollReview(result, rows, group_findings(result.findings))
 
 
 def adopted_state(group_hash: str | None, group: ReviewGroup | None) -> str:

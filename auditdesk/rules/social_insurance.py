@@ -187,6 +187,7 @@ def check_si_base(
     params = ctx.params
     rate = params.si_employer_total + params.si_employee_total
     retired: set[str] = set()
+    declared_slack, derived_slack = Decimal("0.5"), Decimal("1.25")
     for emp in emps:
         if is_part_time(emp):
             continue
@@ -196,10 +197,10 @@ def check_si_base(
         lower = found["lower"]
         declared = emp.row.si_base
         if declared is not None and declared > ZERO:
-            base, tolerance, how = declared, Decimal("0.5"), "申报的缴费基数"
+            base, tolerance, how = declared, declared_slack, "申报的缴费基数"
         elif emp.row.pension_employee:
             base = emp.row.pension_employee / SI_PENSION_RATE
-            tolerance, how = Decimal("1.25"), "按个人养老保险 8% 反推的缴费基数"
+            tolerance, how = derived_slack, "按个人养老保险 8% 反推的缴费基数"
         else:
             continue  # nothing paid: SI.NOT_PAID's business
         if base >= lower - tolerance:

@@ -6,6 +6,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
@@ -38,7 +39,9 @@ from auditdesk.rules.review import (
 )
 from auditdesk.rules.review import group_findings as review_group_findings
 from auditdesk.rules.review import mapped_fields as mapped_fields  # re-exported for callers
-from auditdesk.services.workspace import Workspace
+
+if TYPE_CHECKING:  # only annotations: ``payroll check FILE`` must not load the store (SQLAlchemy)
+    from auditdesk.services.workspace import Workspace
 
 
 def profile_for(ws: Workspace, company_id: str | None) -> ColumnMapping | None:

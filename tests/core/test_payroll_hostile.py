@@ -170,3 +170,37 @@ def test_macro_enabled_workbook_reads_data_and_runs_nothing(good: Path, tmp_path
     )
     assert b"macroEnabled" in zipfile.ZipFile(xlsm).read("[Content_Types].xml")
     assert _rows(xlsm) == _rows(good)
+
+
+def _far_value(xml: bytes) -> bytes:
+    return xml.replace(
+        b"</sheetData>", b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>'
+    )
+
+
+def test_far_cell_is_found_however_the_scan_cuts_the_xml(
+    good: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the extent check shares its one pass with the hidden-row scan: cut tags everywhere
+    from auditdesk.payroll import readers
+
+    far = _rewrite(good, tmp_path / "分块远处.xlsx", _in_sheet(_far_value))
+    for size in (1, 2, 3, 5, 7, 97, 4099):
+        monkeypatch.setattr(readers, "_CHUNK", size)
+        assert "1048576 行 × 16384 列" in _refused(far)
+        # no cell end within the carry limit: the piece is cut anywhere, even inside a tag
+        for carry in (0, 5, 11):
+            monkeypatch.setattr(readers, "_MAX_CARRY", carry)
+            assert "1048576 行 × 16384 列" in _refused(far)
+        monkeypatch.undo()
+
+
+def test_far_cell_is_found_when_rows_omit_their_references(good: Path, tmp_path: Path) -> None:
+    # a hidden row without ``r`` sends the flags to the positional parser: the check still runs
+    def hidden_row_without_ref(xml: bytes) -> bytes:
+        xml = re.sub(rb'<row r="3"', b'<row hidden="1"', xml, count=1)
+        return _far_value(xml)
+
+    far = _rewrite(good, tmp_path / "无引用远处.xlsx", _in_sheet(hidden_row_without_ref))
+    assert b'<row hidden="1"' in zipfile.ZipFile(far).read("xl/worksheets/sheet1.xml")
+    assert "1048576 行 × 16384 列" in _refused(far)
