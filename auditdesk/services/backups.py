@@ -629,6 +629,7 @@ def _restore_locked(
         aside_dir = _free_folder(replaced_root(paths) / f"{now.strftime(_STAMP)}-before-restore")
         moved: list[tuple[Path, Path]] = []
         added_blobs: list[Path] = []
+        placed = False
         try:
             # every copy first, while the live database is still in place
             for sha, blob in staged.blobs.items():
@@ -655,10 +656,12 @@ def _restore_locked(
                         os.replace(live, target)
                         moved.append((target, live))
             os.replace(staged.db, paths.database)
+            placed = True
             open_check(paths.database)
         except BaseException:
-            for suffix in DB_SUFFIXES:
-                paths.database.with_name(paths.database.name + suffix).unlink(missing_ok=True)
+            if placed:  # before that, the files at the live path are still the user's database
+                for suffix in DB_SUFFIXES:
+                    paths.database.with_name(paths.database.name + suffix).unlink(missing_ok=True)
             for target, live in moved:
                 os.replace(target, live)
             for blob in added_blobs:
