@@ -512,7 +512,7 @@ def build_annex() -> Path:
     p(doc, "{%p if annex.rows %}")
     loop_table(doc, ["工号", "姓名", "身份证号", "出生日期/年龄", "月份", "问题", "金额"], "e in annex.rows",
                ["{{ e.employee }}", "{{ e.name }}", "{{ e.id_number }}", "{{ e.birth }}", "{{ e.period }}",
-                "{{ e.rule }}", "{{ e.amount }}"], [16, 16, 38, 22, 16, 30, 22])  # fmt: skip
+                "{{ e.rule }}", "{{ e.amount }}"], [14, 14, 36, 18, 16, 32, 30])  # fmt: skip
     p(doc, "{{ annex.more }}")
     p(doc, "{%p else %}")
     p(doc, "无受影响的员工。")

@@ -105,7 +105,7 @@ def annex_rows(
             "name": mask_name(f.employee_name) if mask_names else (f.employee_name or "—"),
             "id_number": (raw if unmasked else mask_id_number(raw)) if raw else "—",
             "birth": born, "period": f.period, "rule": f.title,
-            "amount": f"{format_money(f.amount)}（{kind_label(f.money_kind)}）"
+            "amount": f"{format_money(f.amount)}\n（{kind_label(f.money_kind)}）"
             if f.amount is not None else "—",
         })  # fmt: skip
     return rows
