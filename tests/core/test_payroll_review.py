@@ -40,10 +40,11 @@ def test_report_appendix_shows_each_persons_own_id_across_two_files(
     first = _sheet(tmp_path / "甲厂.xlsx", "2025-07", [["E001", "张三", ID_A, 2000, 2000]])
     second = _sheet(tmp_path / "乙厂.xlsx", "2025-07", [["E001", "李四", ID_B, 2100, 2100]])
     payroll.import_payroll(ws, audit.id, [first, second])
-    context = build_context(reports.gather(ws, audit.id))
-    appendix = {row["name"]: row["id_number"] for row in context["payroll"]["appendix"]}
-    assert appendix["张三"] == mask_id_number(ID_A)
-    assert appendix["李四"] == mask_id_number(ID_B)
+    # ID numbers are in the 内部资料 annex only (the report's appendix has 工号 + masked name)
+    context = build_context(reports.gather(ws, audit.id), "annex")
+    annex = {row["name"]: row["id_number"] for row in context["annex"]["rows"]}
+    assert annex["张三"] == mask_id_number(ID_A)
+    assert annex["李四"] == mask_id_number(ID_B)
 
 
 def test_recheck_with_id_numbers_but_no_employee_numbers(
