@@ -452,6 +452,7 @@ def parse_sheet(
     del data
     problems: list[tuple[int, int, CellProblem]] = []
     parsed_by_field: dict[PayrollField, list[Any]] = {}
+    last_use = {c: f for f, c in fields.items()}
     for step, (field, c) in enumerate(fields.items(), start=1):
         check_cancel(cancel)
         types = set(map(type, transposed[c]))
@@ -485,6 +486,8 @@ def parse_sheet(
                 )
         parsed_by_field[field] = parsed
         del raw, memo
+        if last_use[c] == field:  # the raw cells go as soon as their column is typed
+            transposed[c] = ()
         progress(step, steps, f"{file_name} · {name}")
     del transposed
     by_column = {c: f for f, c in fields.items()}

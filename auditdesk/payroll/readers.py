@@ -301,12 +301,37 @@ def _xlsx_hidden_columns(path: Path) -> dict[str, set[int]]:
 # naming a column beyond GZ (208) or a row beyond 99,999 — absent in almost every payroll; and
 # any row or cell tag without ``r``, whose position calamine counts. Only when one is present
 # is the sheet parsed; a normal sheet costs two regex scans at C speed.
+#
+# Both are written so that the regex engine rarely leaves its C fast paths (issue 15): _FAR_CELL
+# is searched in the lower-cased bytes (ASCII case folding, what re.IGNORECASE does on bytes), so
+# the engine can skip to each literal ``r`` instead of trying the lookbehind at every byte, which
+# is checked after the ``r`` (same test: the byte before it is not a name character); _UNPLACED's
+# lookahead is lazy and its prefix possessive (whether the lookahead matches does not depend on
+# either). The two scans took 7 and 4 s on the 74 MB sheet of the 60,000-row benchmark, now
+# about 0.3 and 0.5 s.
 _FAR_CELL = re.compile(
-    rb"""(?<![\w.-])r\s*=\s*(["'])\s*\$?\s*"""
-    rb"""(?:[a-z]{3}|[h-z][a-z]|[a-z]{0,3}\$?\s*0*[0-9]{6}|[^"'<>]*&)""",
-    re.IGNORECASE,
+    rb"""r(?<![\w.-]r)\s*+=\s*+["']"""
+    rb"""(?![a-z]?[0-9]{1,5}["']|[a-g][a-z][0-9]{1,5}["'])"""  # A1…GZ99999 as written: near
+    rb"""\s*\$?\s*(?:[a-z]{3}|[h-z][a-z]|[a-z]{0,3}\$?\s*0*[0-9]{6}|[^"'<>&]*+&)"""
 )
-_UNPLACED = re.compile(rb"""<(?:[\w.-]+:)?(?:c|row)(?=[\s/>])(?![^>]*(?<![\w.-])r\s*=)""")
+"""Search it in ``bytes.lower()`` of the XML. The negative lookahead answers the usual reference
+(``r="AB123"``) at once: none of the alternatives after it can match one."""
+_UNPLACED = re.compile(rb"""<(?:[\w.-]+:)?+(?:c|row)(?=[\s/>])(?![^>]*?(?<![\w.-])r\s*=)""")
+_UNPLACED_C = re.compile(rb"""<c(?=[\s/>])(?!\sr\s*=)(?![^>]*?(?<![\w.-])r\s*=)""")
+_UNPLACED_ROW = re.compile(rb"""<row(?=[\s/>])(?!\sr\s*=)(?![^>]*?(?<![\w.-])r\s*=)""")
+
+
+def _unplaced(buf: bytes) -> bool:
+    """Whether :data:`_UNPLACED` matches in ``buf``: the unprefixed tags are searched by their
+    literal start (``<c``, ``<row``, the usual `` r=`` after it answered by one lookahead), and the
+    whole pattern only where a prefixed tag (``:c``, ``:row``) can occur at all."""
+    return bool(
+        _UNPLACED_C.search(buf)
+        or _UNPLACED_ROW.search(buf)
+        or ((b":c" in buf or b":row" in buf) and _UNPLACED.search(buf))
+    )
+
+
 _EDGE = 96
 """Bytes of the previous piece searched again with the next: longer than any reference."""
 _REF = re.compile(r"\$?([A-Z]{1,3})\$?0*([0-9]{1,9})")
@@ -504,8 +529,8 @@ def _scan_sheet(zf: zipfile.ZipFile, member: str) -> tuple[_RowFlags | None, boo
                 buf, tail = buf[:cut], buf[cut:]
             if not far:
                 seam = edge + buf[:_EDGE]
-                far = bool(_FAR_CELL.search(seam) or _FAR_CELL.search(buf)
-                           or _UNPLACED.search(seam) or _UNPLACED.search(buf))  # fmt: skip
+                far = bool(_FAR_CELL.search(seam.lower()) or _FAR_CELL.search(buf.lower())
+                           or _unplaced(seam) or _unplaced(buf))  # fmt: skip
             edge = (edge + buf[-_EDGE:])[-_EDGE:]
             if flags is not None and not _flag_chunk(buf, pats, flags):
                 flags = None

@@ -79,11 +79,19 @@ def check_duplicate(
     rule: Rule, ctx: RuleContext, emps: list[EmployeeMonth]
 ) -> Iterator[PayrollFinding]:
     groups: dict[tuple[str, str], list[EmployeeMonth]] = defaultdict(list)
+    by_number: dict[str, str] = {}  # the ID number's token hashed once, not once per month
     for emp in emps:
-        if emp.row.employee_id or emp.row.id_number:
+        row = emp.row
+        number = row.id_number
+        if number:
             # one person: the ID number where there is one (two files may both use 工号 E0041
             # for different people), else the 工号
-            groups[(emp.row.period, person_token(emp.row))].append(emp)
+            token = by_number.get(number)
+            if token is None:
+                token = by_number[number] = person_token(row)
+            groups[(row.period, token)].append(emp)
+        elif row.employee_id:
+            groups[(row.period, person_token(row))].append(emp)
     for (_period, _who), members in groups.items():
         if len(members) < 2:
             continue
