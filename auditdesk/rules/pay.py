@@ -59,6 +59,18 @@ def required_minimum(ctx: RuleContext, emp: EmployeeMonth) -> tuple[Decimal, Dec
     return monthly, monthly * emp.ratio, ctx.outdated_caveat(found, "最低工资")
 
 
+def _month_minimum(
+    ctx: RuleContext, emp: EmployeeMonth, cache: dict[str, tuple[Decimal, str] | None]
+) -> tuple[Decimal, str] | None:
+    """(monthly minimum, caveat) for the employee's pay month, looked up once per month in
+    ``cache``; None before the data."""
+    period = emp.row.period
+    if period not in cache:
+        need = required_minimum(ctx, emp)
+        cache[period] = None if need is None else (need[0], need[2])
+    return cache[period]
+
+
 def _retired_info(emp: EmployeeMonth, message: str) -> tuple[Severity | None, str]:
     if emp.retired:
         return Severity.INFO, message + (
@@ -88,12 +100,7 @@ def check_min_wage(
             elif found is not None:
                 yield _citing(found, LCL_72)
             continue
-        period = emp.row.period
-        if period in minimums:
-            minimum = minimums[period]
-        else:
-            need = required_minimum(ctx, emp)
-            minimum = minimums[period] = None if need is None else (need[0], need[2])
+        minimum = _month_minimum(ctx, emp, minimums)
         if minimum is None:
             continue
         monthly, caveat = minimum
@@ -290,12 +297,7 @@ def check_ot_underpaid(
         if emp.part_time:
             part_timers += 1  # no monthly wage to take 1/174 of
             continue
-        period = emp.row.period
-        if period in minimums:
-            minimum = minimums[period]
-        else:
-            need = required_minimum(ctx, emp)
-            minimum = minimums[period] = None if need is None else (need[0], need[2])
+        minimum = _month_minimum(ctx, emp, minimums)
         if minimum is None:
             continue
         monthly, caveat = minimum

@@ -150,17 +150,7 @@ def attachment_hashes(path: Path) -> set[str]:
     Raises:
         DatabaseFileError: the file is not a readable database.
     """
-    with _file_errors():
-        conn = _open_read_only(path)
-        try:
-            names = {
-                r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-            }
-            if "attachments" not in names:
-                return set()
-            return {str(r[0]) for r in conn.execute("SELECT DISTINCT sha256 FROM attachments")}
-        finally:
-            conn.close()
+    return set(attachment_files(path))
 
 
 def attachment_files(path: Path) -> dict[str, str]:
