@@ -18,6 +18,7 @@ from auditdesk.errors import AuditDeskError, DatabaseCorruptError, DatabaseRepla
 from auditdesk.gui.context import AppContext
 from auditdesk.gui.dialogs.errors import CrashDialog, stop_on_replaced_database
 from auditdesk.gui.main_window import MainWindow
+from auditdesk.gui.wheel_guard import install_wheel_guard
 from auditdesk.gui.worker import JobRunner
 from auditdesk.paths import DataPaths, resolve_data_dir, shipped_dir
 from auditdesk.services import backups
@@ -37,7 +38,9 @@ UI_FONTS = [
 
 
 def configure_application(app: QApplication) -> None:
-    """Chinese standard buttons (下一步/取消), a CJK UI font, names and icon."""
+    """Chinese standard buttons (下一步/取消), a CJK UI font, names and icon; the mouse wheel
+    scrolls pages, never an unfocused drop-down or spin box (:mod:`auditdesk.gui.wheel_guard`)."""
+    install_wheel_guard(app)
     app.setApplicationName("AuditDesk")
     app.setApplicationDisplayName("AuditDesk 用工体检台")
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))

@@ -266,3 +266,22 @@ def test_summary_lists_the_import_remarks(qtbot: Any, wizard: PayrollImportWizar
     wizard.next()
     qtbot.waitUntil(lambda: wizard.currentPage() is wizard.summary_page, timeout=15000)
     assert "第 3 行为隐藏行（李四）" in wizard.summary_page.summary.text()
+
+
+def test_wheel_over_the_mapping_list_scrolls_it_and_remaps_nothing(
+    qtbot: Any, wizard: PayrollImportWizard, tmp_path: Path
+) -> None:
+    from tests.gui.wheel_helpers import wheel
+
+    _to_mapping_page(qtbot, wizard, _workbook(tmp_path))
+    wizard.resize(900, 420)  # a laptop screen: the mapping list is taller than its view
+    table = wizard.mapping_page.table
+    qtbot.waitUntil(lambda: table.verticalScrollBar().maximum() > 0)
+    table.setFocus()
+    combos = [table.cellWidget(r, 3) for r in range(table.rowCount())]
+    before = [c.currentIndex() for c in combos]
+    for _ in range(3):
+        wheel(table.cellWidget(table.rowAt(10), 3), -1)
+    assert [c.currentIndex() for c in combos] == before
+    assert wizard.draft.overrides == {}
+    assert table.verticalScrollBar().value() > 0
