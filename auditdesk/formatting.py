@@ -8,6 +8,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from auditdesk.errors import AuditDeskError
+
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 _CENT = Decimal("0.01")
 
@@ -24,6 +26,27 @@ def format_money(amount: Decimal | None, *, symbol: bool = True) -> str:
 def format_date(value: date | None) -> str:
     """ISO date (``2025-07-01``), the form Chinese official documents and spreadsheets both accept."""
     return value.isoformat() if value else ""
+
+
+_DATE_FORMS = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d", "%Y年%m月%d日")
+
+
+def parse_date_text(text: str) -> date:
+    """A date typed by a user: ``2026-12-31``, also ``2026/12/31``, ``20261231``, ``2026.12.31``
+    or ``2026年12月31日`` (surrounding blanks ignored).
+
+    Raises:
+        AuditDeskError: empty or not a real date, with a Chinese message showing the expected form.
+    """
+    cleaned = text.strip()
+    if not cleaned:
+        raise AuditDeskError("请填写日期，格式如 2026-12-31。")
+    for form in _DATE_FORMS:
+        try:
+            return datetime.strptime(cleaned, form).date()
+        except ValueError:
+            continue
+    raise AuditDeskError(f"“{cleaned}”不是有效日期，请写成 2026-12-31 这样的形式。")
 
 
 def format_datetime(value: datetime | None) -> str:

@@ -46,7 +46,7 @@ def test_follow_up_visit_dialog(qtbot: Any, ctx: AppContext, ws: Workspace, last
     dialog.outcomes[0].setCurrentIndex(1)  # 已整改
     dialog.notes[0].setText("合同已补签，核对 8 份")
     dialog.outcomes[1].setCurrentIndex(3)  # 未整改, new deadline
-    dialog.dues[1].setDate(dialog.dues[1].date().addDays(10))
+    dialog.dues[1].text.setText("2030-06-30")
     with qtbot.waitSignal(dialog.visit_recorded):
         dialog.save()
     remaining = followups.open_findings(ws, last_year)

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QFormLayout,
     QHBoxLayout,
     QInputDialog,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 from auditdesk.errors import AuditDeskError
 from auditdesk.formatting import format_date, format_datetime, format_money
 from auditdesk.gui.context import AppContext
+from auditdesk.gui.date_field import DateField
 from auditdesk.gui.dialogs.errors import report_failure
 from auditdesk.gui.dialogs.payroll_findings import PayrollFindingsDialog
 from auditdesk.gui.table_model import (
@@ -43,7 +43,6 @@ from auditdesk.models.finding import Finding, RectificationStatus, Severity, kin
 from auditdesk.services import followups, payroll, visit
 
 ALL = "（全部）"
-NO_DATE = QDate(2000, 1, 1)
 
 FINDING_COLUMNS: list[ColumnSpec[Finding]] = [
     ColumnSpec("严重程度", lambda f: f.severity.label, lambda f: f.severity.rank),
@@ -152,11 +151,7 @@ class FindingsTab(QWidget):
         self.remedy = QPlainTextEdit()
         self.consequence = QPlainTextEdit()
         self.consequence.setToolTip("报告中的“可能后果”：来自该检查项或工资核查规则，可按本案修改")
-        self.due = QDateEdit()
-        self.due.setCalendarPopup(True)
-        self.due.setDisplayFormat("yyyy-MM-dd")
-        self.due.setMinimumDate(NO_DATE)
-        self.due.setSpecialValueText("未定")
+        self.due = DateField(allow_undecided=True)
         self.owner = QLineEdit()
         self.basis = QLabel("")
         self.basis.setWordWrap(True)
@@ -288,8 +283,7 @@ class FindingsTab(QWidget):
         self.status.setCurrentIndex(self.status.findData(f.status.value))
         self.remedy.setPlainText(f.remedy)
         self.consequence.setPlainText(f.consequence)
-        due = f.due_date
-        self.due.setDate(QDate(due.year, due.month, due.day) if due else NO_DATE)
+        self.due.setValue(f.due_date)
         self.owner.setText(f.owner)
         money = (
             f"；{kind_label(f.money_kind)} {format_money(f.money_at_stake)}"
@@ -319,14 +313,18 @@ class FindingsTab(QWidget):
         if not chosen:
             return
         finding = chosen[0]
-        due = self.due.date()
+        try:
+            due = self.due.value()
+        except AuditDeskError as exc:
+            report_failure(self, exc, "整改期限有误", None)
+            return  # nothing saved: the edits stay in the editor
         changes = {
             "title": self.title.text(),
             "facts": self.facts.toPlainText(),
             "severity": Severity(self.severity.currentData()),
             "remedy": self.remedy.toPlainText(),
             "consequence": self.consequence.toPlainText(),
-            "due_date": None if due == NO_DATE else due.toPython(),
+            "due_date": due,
             "owner": self.owner.text(),
         }
         target = RectificationStatus(self.status.currentData())

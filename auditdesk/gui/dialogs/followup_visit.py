@@ -3,12 +3,12 @@ deadline; the payroll can be re-checked first, and findings that no longer fire 
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from auditdesk.errors import AuditDeskError
 from auditdesk.formatting import format_date, format_money
 from auditdesk.gui.context import AppContext
+from auditdesk.gui.date_field import DateField
 from auditdesk.gui.dialogs.errors import report_failure
 from auditdesk.services import audits, followups
 from auditdesk.services.followups import VisitResult
@@ -49,9 +50,7 @@ class FollowupVisitDialog(QDialog):
         self.setWindowTitle("跟诊")
         self.resize(1100, 560)
         self.findings = followups.open_findings(ctx.ws, audit_id)
-        self.visit_date = QDateEdit(QDate.currentDate())
-        self.visit_date.setCalendarPopup(True)
-        self.visit_date.setDisplayFormat("yyyy-MM-dd")
+        self.visit_date = DateField(date.today())
         self.recheck_button = QPushButton("重新核查工资表")
         self.recheck_button.setToolTip(
             "用本次体检最新导入的工资表重跑规则：不再触发的工资问题建议标为已整改"
@@ -62,7 +61,7 @@ class FollowupVisitDialog(QDialog):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
         self.outcomes: list[QComboBox] = []
-        self.dues: list[QDateEdit] = []
+        self.dues: list[DateField] = []
         self.notes: list[QLineEdit] = []
         self.evidence: list[list[Path]] = [[] for _ in self.findings]
         for r, f in enumerate(self.findings):
@@ -71,9 +70,7 @@ class FollowupVisitDialog(QDialog):
             combo = QComboBox()
             for label, key in OUTCOMES:
                 combo.addItem(label, key)
-            due = QDateEdit(QDate.currentDate().addDays(30))
-            due.setCalendarPopup(True)
-            due.setDisplayFormat("yyyy-MM-dd")
+            due = DateField(QDate.currentDate().addDays(30).toPython())  # type: ignore[arg-type]
             note = QLineEdit()
             note.setPlaceholderText("核验情况、证据")
             self.table.setCellWidget(r, 3, combo)
@@ -149,18 +146,23 @@ class FollowupVisitDialog(QDialog):
             key = self.outcomes[r].currentData()
             if not key:
                 continue
-            new_due = None if key == "fixed" else self.dues[r].date().toPython()
-            out.append(VisitResult(f.id, key, self.notes[r].text().strip(), new_due,  # type: ignore[arg-type]
+            new_due = None if key == "fixed" else self.dues[r].value()  # wrong date: raises
+            out.append(VisitResult(f.id, key, self.notes[r].text().strip(), new_due,
                                    tuple(self.evidence[r])))  # fmt: skip
         return out
 
     def save(self) -> None:
-        results = self.results()
+        try:
+            results = self.results()
+            day = self.visit_date.value() or date.today()
+        except AuditDeskError as exc:
+            report_failure(self, exc, "日期有误", None)
+            return
         if not results:
             self.status.setText("请至少为一个问题选择核验结果。")
             return
         try:
-            visit = followups.record_followup_visit(self.ctx.ws, self.audit_id, self.visit_date.date().toPython(),  # type: ignore[arg-type]
+            visit = followups.record_followup_visit(self.ctx.ws, self.audit_id, day,
                                                     results, by=self.by)  # fmt: skip
         except AuditDeskError as exc:
             report_failure(self, exc, "无法保存跟诊记录", None)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from auditdesk.errors import AuditDeskError
 from auditdesk.gui.context import AppContext
+from auditdesk.gui.date_field import DateField
 from auditdesk.gui.dialogs.errors import report_failure
 from auditdesk.gui.widgets import company_combo
 from auditdesk.models.audit import Auditor, AuditorRole, AuditScope, VisitChannel, VisitKind
@@ -58,9 +58,7 @@ class StartAuditDialog(QDialog):
         self.region = QComboBox()
         for key, name in KNOWN_REGIONS.items():
             self.region.addItem(name, key)
-        self.visit_date = QDateEdit(QDate.currentDate())
-        self.visit_date.setCalendarPopup(True)
-        self.visit_date.setDisplayFormat("yyyy-MM-dd")
+        self.visit_date = DateField(date.today())
         self.auditors = QTableWidget(0, 2)
         self.auditors.setHorizontalHeaderLabels(["姓名", "身份"])
         self.auditors.horizontalHeader().setStretchLastSection(True)
@@ -125,8 +123,8 @@ class StartAuditDialog(QDialog):
         if not people:
             self.error.setText("请至少填写一名检查人员（工会干部或律师）。")
             return
-        day: date = self.visit_date.date().toPython()  # type: ignore[assignment]
         try:
+            day = self.visit_date.value() or date.today()
             audit = audits.start_audit(
                 self.ctx.ws, company_id, title=self.title.text().strip(),
                 scope=AuditScope.BASIC if self.basic.isChecked() else AuditScope.DEEP,
