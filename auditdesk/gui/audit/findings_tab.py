@@ -107,7 +107,11 @@ class FindingsTab(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setModel(self.proxy)
         stretch(self.table, 2)
-        self.table.selectionModel().selectionChanged.connect(lambda *_: self._show())
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
+        self._editing: Finding | None = None
+        """The finding the editor shows; its edits are saved to it, whatever is selected now."""
+        self._dirty = False
+        self._loading = False
         self.area_filter = QComboBox()
         self.area_filter.addItem(ALL, None)
         for a in Area:
@@ -171,7 +175,14 @@ class FindingsTab(QWidget):
         form.addRow("状态", self.status)
         form.addRow("法律依据", self.basis)
         self.save_button = QPushButton("保存修改")
+        self.save_button.setToolTip("修改也会在切换问题、切换页签或关闭窗口时自动保存")
         self.save_button.clicked.connect(self.save)
+        self.save_state = QLabel("")
+        self.save_state.setObjectName("saveState")
+        for edited in (self.title.textEdited, self.owner.textEdited, self.facts.textChanged,
+                       self.remedy.textChanged, self.consequence.textChanged,
+                       self.severity.activated, self.status.activated, self.due.edited):  # fmt: skip
+            edited.connect(self._edited)
         self.dismiss_button = QPushButton("剔除…")
         self.dismiss_button.setToolTip("不列入报告；须写明理由，记录操作人和时间")
         self.dismiss_button.clicked.connect(self.dismiss)
@@ -189,6 +200,7 @@ class FindingsTab(QWidget):
         editor.addLayout(form)
         editor.addWidget(self.dismissed_note)
         editor.addLayout(actions)
+        editor.addWidget(self.save_state)
         editor.addWidget(QLabel("修改记录"))
         editor.addWidget(self.history)
         editor_box = QWidget()
@@ -209,6 +221,8 @@ class FindingsTab(QWidget):
         self.reload()
 
     def reload(self, keep: str | None = None) -> None:
+        if not self.save_edits():
+            return  # the editor keeps the edits that could not be saved
         current = self.selected()
         keep = keep or (current[0].id if current else None)
         findings = visit.list_findings(self.ctx.ws, self.audit_id)
@@ -264,9 +278,48 @@ class FindingsTab(QWidget):
     def selected(self) -> list[Finding]:
         return [self.proxy.data(i, ROW_ROLE) for i in self.table.selectionModel().selectedRows()]
 
+    def _edited(self, *_args: object) -> None:
+        if self._loading or self._editing is None:
+            return
+        self._dirty = True
+        self.save_state.setText("有未保存的修改（离开此问题时自动保存）")
+
+    def has_unsaved_edits(self) -> bool:
+        return self._dirty and self._editing is not None
+
+    def _selection_changed(self) -> None:
+        """Moving to another finding saves the one being left; if it cannot be saved (a wrong
+        date, a refused move without a reason) the editor stays on it with the edits."""
+        chosen = self.selected()
+        leaving = self._editing
+        moved = leaving is not None and (not chosen or chosen[0].id != leaving.id)
+        if moved and leaving is not None and not self.save_edits():
+            self._select_quietly(leaving.id)
+            return
+        self._show()
+
+    def _select_quietly(self, finding_id: str) -> None:
+        selection = self.table.selectionModel()
+        selection.blockSignals(True)
+        for r in range(self.proxy.rowCount()):
+            if self.proxy.data(self.proxy.index(r, 0), ROW_ROLE).id == finding_id:
+                self.table.selectRow(r)
+                break
+        selection.blockSignals(False)
+        self.table.viewport().update()
+
     def _show(self) -> None:
+        self._loading = True
+        try:
+            self._fill()
+        finally:
+            self._loading = False
+
+    def _fill(self) -> None:
         chosen = self.selected()
         f = chosen[0] if chosen else None
+        self._editing, self._dirty = f, False
+        self.save_state.setText("")
         for w in (self.title, self.facts, self.severity, self.remedy, self.consequence, self.due,
                   self.owner, self.status, self.save_button, self.dismiss_button, self.split_button):  # fmt: skip
             w.setEnabled(f is not None)
@@ -303,21 +356,35 @@ class FindingsTab(QWidget):
 
     # ------------------------------------------------------------ actions
     def gather(self) -> None:
+        if not self.save_edits():
+            return
         created = self._call(visit.gather_findings, self.ctx.ws, self.audit_id, by=self.by)
         if created is not None:
             self.reload(keep=created[0].id if created else None)
             self.changed.emit()
 
     def save(self) -> None:
-        chosen = self.selected()
-        if not chosen:
+        """保存修改: save the editor now (one transaction) and show the result."""
+        if self._editing is None:
             return
-        finding = chosen[0]
+        self._dirty = True  # the button saves what the editor shows, edited or not
+        saved = self.save_edits()
+        if saved and self._editing is not None:
+            self.reload(keep=self._editing.id)
+            self.save_state.setText("已保存")
+
+    def save_edits(self) -> bool:
+        """Save the editor's edits to the finding it shows, in one transaction (the fields and
+        the rectification move together). ``True`` when nothing is left unsaved; ``False`` when
+        the edits could not be saved — a message was shown and they stay in the editor."""
+        finding = self._editing
+        if finding is None or not self._dirty:
+            return True
         try:
             due = self.due.value()
         except AuditDeskError as exc:
             report_failure(self, exc, "整改期限有误", None)
-            return  # nothing saved: the edits stay in the editor
+            return False  # nothing saved: the edits stay in the editor
         changes = {
             "title": self.title.text(),
             "facts": self.facts.toPlainText(),
@@ -334,17 +401,25 @@ class FindingsTab(QWidget):
                 self, "不予整改", "企业不予整改的理由（必填）："
             )
             if not ok:
-                return  # nothing saved: the edits stay in the editor
+                return False  # nothing saved: the edits stay in the editor
         # one transaction: the edits and the move (choosing 已核验关闭 here is the auditor's
         # explicit verification)
         saved = self._call(followups.save_finding, self.ctx.ws, finding.id, changes,
                            status=target, note=note, by=self.by, verify=True)  # fmt: skip
         if saved is None:
-            return
-        self.reload(keep=saved.id)
+            return False
+        self._editing, self._dirty = saved, False
+        rows = self.model.rows()
+        position = next((i for i, r in enumerate(rows) if r.id == saved.id), None)
+        if position is not None:
+            self.model.update_row(position, saved)
+        self.save_state.setText("已自动保存")
         self.changed.emit()
+        return True
 
     def dismiss(self) -> None:
+        if not self.save_edits():
+            return
         chosen = self.selected()
         if not chosen:
             return
@@ -363,6 +438,8 @@ class FindingsTab(QWidget):
             self.changed.emit()
 
     def merge(self) -> None:
+        if not self.save_edits():
+            return
         ids = [f.id for f in self.selected()]
         merged = self._call(visit.merge_findings, self.ctx.ws, ids, by=self.by)
         if merged is not None:
@@ -370,6 +447,8 @@ class FindingsTab(QWidget):
             self.changed.emit()
 
     def split(self) -> None:
+        if not self.save_edits():
+            return
         chosen = self.selected()
         if chosen:
             copy = self._call(visit.split_finding, self.ctx.ws, chosen[0].id, by=self.by)
@@ -378,6 +457,8 @@ class FindingsTab(QWidget):
                 self.changed.emit()
 
     def open_payroll(self) -> None:
+        if not self.save_edits():
+            return
         self.payroll_dialog = PayrollFindingsDialog(self.ctx, self.audit_id, self)
         self.payroll_dialog.finding_adopted.connect(self._adopted)
         self.payroll_dialog.open()

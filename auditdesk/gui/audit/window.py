@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -108,6 +108,7 @@ class AuditWindow(QDialog):
         self.tabs.addTab(self.payroll, "工资表")
         self.tabs.addTab(self.findings, "会诊 · 问题")
         self.tabs.addTab(self.scores, "评分")
+        self._tab_index = 0
         self.tabs.currentChanged.connect(self._tab_changed)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -118,6 +119,38 @@ class AuditWindow(QDialog):
         self._set_auditor()
         self._walk_changed()
         self.company_name = company.name
+        self._state = QSettings(str(ctx.ws.paths.gui_state), QSettings.Format.IniFormat)
+        self._restore_place()
+
+    # ------------------------------------------------------------ where the user was
+    def _key(self, name: str) -> str:
+        return f"audit-{self.audit_id}/{name}"
+
+    def _restore_place(self) -> None:
+        """Reopen where this audit was left: 记录人, tab, checklist item (per audit, kept in the
+        data dir's gui-state file, never the global registry)."""
+        auditor = self._state.value(self._key("auditor"))
+        index = self.auditor.findData(auditor) if isinstance(auditor, str) else -1
+        if index >= 0:
+            self.auditor.setCurrentIndex(index)
+        item = self._state.value(self._key("item"))
+        if isinstance(item, str) and item:
+            self.walk.select(item)
+        finding = self._state.value(self._key("finding"))
+        tab = self._state.value(self._key("tab"))
+        if tab is not None and str(tab).isdigit() and 0 <= int(str(tab)) < self.tabs.count():
+            self.tabs.setCurrentIndex(int(str(tab)))
+        if isinstance(finding, str) and finding:
+            self.findings.reload(keep=finding)
+
+    def _remember_place(self) -> None:
+        current = self.walk.current()
+        chosen = self.findings.selected()
+        self._state.setValue(self._key("tab"), self.tabs.currentIndex())
+        self._state.setValue(self._key("item"), current.item.id if current else "")
+        self._state.setValue(self._key("finding"), chosen[0].id if chosen else "")
+        self._state.setValue(self._key("auditor"), self.auditor.currentData() or "")
+        self._state.sync()
 
     def _set_auditor(self) -> None:
         name = self.auditor.currentData() or ""
@@ -137,6 +170,13 @@ class AuditWindow(QDialog):
         self.data_changed.emit("answers")
 
     def _tab_changed(self, index: int) -> None:
+        left = self.tabs.widget(self._tab_index)
+        if left is self.findings and not self.findings.save_edits():
+            self.tabs.blockSignals(True)  # the edits could not be saved: stay with them
+            self.tabs.setCurrentIndex(self._tab_index)
+            self.tabs.blockSignals(False)
+            return
+        self._tab_index = index
         page = self.tabs.widget(index)
         if page is self.scores:
             self.scores.reload()
@@ -145,9 +185,17 @@ class AuditWindow(QDialog):
 
     def export_report(self) -> None:
         self.walk.save_note()
+        if not self.findings.save_edits():
+            return
         self.export_dialog = ExportReportDialog(self.ctx, self.audit_id, self.scores.chart, self)
         self.export_dialog.open()
 
     def done(self, result: int) -> None:
+        """Closing (Esc, the close button, 关闭) saves the last note keystrokes and finding
+        edits first; edits that cannot be saved keep the window open on them."""
         self.walk.save_note()  # the last keystrokes of a note, before the window goes
+        if not self.findings.save_edits():
+            self.tabs.setCurrentWidget(self.findings)
+            return
+        self._remember_place()
         super().done(result)
