@@ -129,10 +129,14 @@ def answer_item(
     note: str | None = None,
     source: AnswerSource | None = None,
     by: str = "",
+    same_note_session: bool = False,
 ) -> Answer | None:
     """Save one change to an item's answer in one transaction, with its history.
 
     ``result=None`` clears the answer. ``note``/``source`` left ``None`` keep what was there.
+    ``same_note_session``: this save continues the note editing that made the item's latest
+    change (same person, nothing else changed since, not undone): that history entry is brought
+    up to date instead of adding one per pause in typing.
 
     Raises:
         AuditDeskError: the item is not in the audit's checklist version, the answer does not fit
@@ -169,11 +173,32 @@ def answer_item(
             before = getattr(old, field) if old else None
             after = getattr(saved, field)
             if before != after and not (field == "note" and not before and not after):
+                if (
+                    field == "note"
+                    and same_note_session
+                    and _continue_note(tx, audit_id, item_id, after, by, now)
+                ):
+                    continue
                 _log(tx, audit_id, ChangeEntity.ANSWER, item_id, field, before, after, by, now)
         if audit.status is AuditStatus.DRAFT:
             tx.update_audit(audit.model_copy(update={"status": AuditStatus.IN_PROGRESS,
                                                      "updated_at": now}))  # fmt: skip
         return saved
+
+
+def _continue_note(tx: Tx, audit_id: str, item_id: str, note: str, by: str, at: Any) -> bool:
+    """Bring the item's latest change up to date when it is this person's note edit; ``False``
+    (log a new entry) when anything else happened since."""
+    changes = tx.list_changes(audit_id, ChangeEntity.ANSWER.value, item_id)
+    if not changes:
+        return False
+    last = changes[-1]
+    if last.field != "note" or last.undone or last.changed_by != by:
+        return False
+    if last.old == note or (not last.old and not note):
+        return False  # typed back to what it was: keep the entry, the history stays truthful
+    tx.update_change_value(last.id, _json(note), at)
+    return True
 
 
 def undo_last_answer(ws: Workspace, audit_id: str, *, by: str = "") -> str | None:

@@ -344,6 +344,15 @@ class Tx(FollowupQueries, ExchangeQueries, ReportQueries):
         rows = self.conn.execute(query.order_by(cl.c.id))
         return [_to_model(Change, r) for r in rows]
 
+    def update_change_value(self, change_id: int, new_value: str | None, changed_at: Any) -> None:
+        """Replace a logged change's new value and time (a note's editing session going on)."""
+        cl = schema.change_log
+        self.conn.execute(
+            update(cl)
+            .where(cl.c.id == change_id)
+            .values(new_value=new_value, changed_at=changed_at)
+        )
+
     def mark_undone(self, change_id: int) -> None:
         cl = schema.change_log
         self.conn.execute(update(cl).where(cl.c.id == change_id).values(undone=1))

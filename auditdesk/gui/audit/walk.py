@@ -149,6 +149,9 @@ class WalkTab(QWidget):
         self.walk: Walk | None = None
         self.by = ""
         self._note_item: str | None = None
+        self._note_session = False
+        """The note editor already saved during this visit to the item: later saves bring that
+        one history entry up to date instead of adding one per pause in typing."""
         # left: areas with progress
         self.areas = QListWidget()
         self.areas.setMaximumWidth(190)
@@ -328,6 +331,7 @@ class WalkTab(QWidget):
             widget.setEnabled(enabled)
         if w is None:
             self._note_item = None
+            self._note_session = False
             self.question.setText("没有要显示的检查项。")
             self.guidance.setText("")
             self.basis.setText("")
@@ -352,6 +356,8 @@ class WalkTab(QWidget):
         self.note.blockSignals(True)
         self.note.setPlainText(w.answer.note if w.answer else "")
         self.note.blockSignals(False)
+        if self._note_item != item.id:
+            self._note_session = False
         self._note_item = item.id
         self.source.setCurrentIndex(
             self.source.findData(w.answer.source.value) if w.answer and w.answer.source else 0
@@ -420,10 +426,16 @@ class WalkTab(QWidget):
             return
         result = w.answer.result if w.answer else AnswerResult.TO_VERIFY
         saved = self._call(visit.answer_item, self.ctx.ws, self.audit_id, item_id, result,
-                           note=text, by=self.by)  # fmt: skip
+                           note=text, by=self.by,
+                           same_note_session=self._note_session)  # fmt: skip
         if saved is not None:
+            self._note_session = True
             row = self.model.rows().index(w)
-            self.model.update_row(row, WalkItem(w.item, w.area, saved, w.self_result))
+            updated = WalkItem(w.item, w.area, saved, w.self_result)
+            self.model.update_row(row, updated)
+            now = self.current()
+            if now is not None and now.item.id == item_id:
+                self._show_history(updated)  # the entry just written or brought up to date
 
     def _save_source(self) -> None:
         w = self.current()
