@@ -60,6 +60,10 @@ FINDING_COLUMNS: list[ColumnSpec[Finding]] = [
     ColumnSpec("状态", lambda f: "已剔除" if f.dismissed else f.status.label),
     ColumnSpec("来源", lambda f: f.origin.label),
 ]
+EMPTY_HINT = (
+    "还没有问题。先在“问诊 · 查诊”页把检查项答为“不符合”或“部分符合”，再点上方的"
+    "“汇总不符合项”生成问题；工资表中查出的问题，请点“工资核查…”采纳。"
+)
 PAYROLL_STATE_TEXT = {"changed": "工资表已变更", "gone": "工资表中已无此问题"}
 PAYROLL_WARNING = {
     "changed": "注意：此问题采纳后工资表已重新导入，核查结果已有变化。"
@@ -214,8 +218,13 @@ class FindingsTab(QWidget):
         splitter.addWidget(editor_scroll)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        self.empty_hint = QLabel(EMPTY_HINT)
+        self.empty_hint.setWordWrap(True)
+        self.empty_hint.setObjectName("emptyHint")
+        self.empty_hint.setStyleSheet("padding: 12px; background: #f3f4f6; color: #374151;")
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
+        layout.addWidget(self.empty_hint)
         layout.addWidget(splitter, 1)
         self.payroll_dialog: PayrollFindingsDialog | None = None
         self.reload()
@@ -227,6 +236,7 @@ class FindingsTab(QWidget):
         keep = keep or (current[0].id if current else None)
         findings = visit.list_findings(self.ctx.ws, self.audit_id)
         self.model.set_rows(findings)
+        self.empty_hint.setVisible(not findings)
         self._select(keep)
         self._check_payroll(findings)
 

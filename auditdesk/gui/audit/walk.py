@@ -339,7 +339,8 @@ class WalkTab(QWidget):
                 b.hide()
             return
         item = w.item
-        self.question.setText(f"<b>{item.id}</b>　{item.question}")
+        self.question.setText(f"<b>{item.question}</b>")
+        self.question.setToolTip(f"检查项编号：{item.id}")  # the code only in the tooltip
         self.guidance.setText(f"检查要点：{item.guidance}" if item.guidance else "")
         self.basis.setText("法律依据：" + "；".join(c.display() for c in item.legal_basis)
                            if item.legal_basis else "")  # fmt: skip
