@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
+from itertools import repeat
+from operator import is_, itemgetter
 
 from auditdesk.models.common import Area
 from auditdesk.models.finding import Severity
 from auditdesk.models.payroll import PayrollFinding
 from auditdesk.rules.engine import (
-    EMPLOYEE_SI,
     ZERO,
     EmployeeMonth,
     F,
@@ -130,9 +131,6 @@ DUPLICATE = Rule(
 )
 
 
-_SI_NAMES = tuple(f.value for f in EMPLOYEE_SI)
-
-
 def check_arithmetic(
     rule: Rule, ctx: RuleContext, emps: list[EmployeeMonth]
 ) -> Iterator[PayrollFinding]:
@@ -148,7 +146,11 @@ def check_arithmetic(
     inside: set[tuple[str, str]] = set()
     unmapped = ctx.unmapped_money
     check_parts = len(components) >= 2
-    n_components = len(components)
+    # the count of blank items only matters when no component column is filled on every row
+    always_items = check_parts and any(
+        not any(map(is_, map(itemgetter(name), (emp.row.__dict__ for emp in emps)), repeat(None)))
+        for name in components
+    )
     for emp in emps:
         gross = emp.gross
         if gross is None:
@@ -164,7 +166,8 @@ def check_arithmetic(
         deducted_inside = False
         if check_parts:
             items = list(map(values.__getitem__, components))
-            if items.count(None) < n_components:  # any item has a value
+            # any item has a value (``is``: a Decimal compared with None by ``==`` is slow)
+            if always_items or not all(map(is_, items, repeat(None))):
                 parts = sum(filter(None, items), ZERO)
                 if deductions and abs(gross - (parts - deductions)) <= ARITHMETIC_TOLERANCE:
                     deducted_inside = True
@@ -176,7 +179,7 @@ def check_arithmetic(
         if net_ready and net is not None:
             expected = (
                 gross
-                - sum(filter(None, map(values.__getitem__, _SI_NAMES)), ZERO)
+                - emp.si_items
                 - (values["housing_fund_employee"] or ZERO)
                 - (values["income_tax"] or ZERO)
                 - (ZERO if deducted_inside else deductions)

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
+from operator import itemgetter
+from typing import Any
 
 from auditdesk.formatting import format_money, mask_id_number
 from auditdesk.models.common import Area
@@ -112,6 +114,9 @@ class EmployeeMonth:
     """``ratio`` < 1 comes from absent days the file cannot classify (no paid-leave figure)."""
     maybe_retired: bool = False
     """A woman past the 50 schedule but not the 55 one: retired if hers is a worker's post."""
+    si_items: Decimal = ZERO
+    """The employee's pension, medical and unemployment columns summed, as they are: unlike
+    ``employee_si``, never replaced by a combined column (the net-pay check subtracts these)."""
 
 
 @dataclass
@@ -397,35 +402,63 @@ def _part_time(row: PayrollRow, start: date, end: date) -> bool:
     return hours <= PART_TIME_WEEKLY_HOURS * weeks
 
 
+_DERIVE_FIELDS = itemgetter(
+    "period", "id_number", "employee_id", "employment_type", "work_hours", "hourly_rate",
+    "hire_date", "scheduled_days", "attended_days", "paid_leave_days", "gross_pay", "ot_pay",
+    "housing_fund_employee", "si_employee_total", "si_hf_employee_total", "annual_bonus",
+    "ot_hours_workday", "ot_hours_restday", "ot_hours_holiday",
+)  # fmt: skip
+"""The fields :func:`derive` reads from each row, fetched in one C call per row."""
+
+
+def _column_sums(dicts: Sequence[dict[str, Any]], names: Sequence[str]) -> list[Decimal]:
+    """Per row, ``ZERO`` plus each named field that has a non-zero value, in ``names`` order.
+
+    Computed column by column (one comprehension per field, a field no row fills skipped): the
+    additions and their order are those of ``sum(filter(None, fields), ZERO)`` on each row, so the
+    results are the same Decimals, exponent included — a per-row ``sum`` of a generator cost more
+    than the additions themselves.
+    """
+    totals: list[Decimal] = [ZERO] * len(dicts)
+    for name in names:
+        column = list(map(itemgetter(name), dicts))
+        if any(column):
+            totals = [t + v if v else t for t, v in zip(totals, column, strict=True)]
+    return totals
+
+
 def derive(rows: Sequence[PayrollRow], params: RegionParams) -> list[EmployeeMonth]:
     """Each row's shared figures (sums, ratio, ID facts, retirement) computed once.
 
     Everything that depends on few distinct inputs is computed once per distinct input and
     shared: the month's bounds per period, the ID facts and retirement months per ID number, the
-    pay-day share per (month, schedule, attendance, paid leave, hire inside the month). Allowance
-    and SI columns that no row fills are left out of the sums (they would add nothing).
+    pay-day share per (month, schedule, attendance, paid leave, hire inside the month). The
+    allowance and SI sums are computed column by column (:func:`_column_sums`).
     """
     dicts = [row.__dict__ for row in rows]
-    excluded_names = tuple(n for n in _EXCLUDED_NAMES if any(d[n] is not None for d in dicts))
-    si_names = tuple(n for n in _SI_NAMES if any(d[n] is not None for d in dicts))
+    excluded_sums = _column_sums(dicts, _EXCLUDED_NAMES)
+    si_sums = _column_sums(dicts, _SI_NAMES)
+    today = date.today()
     months: dict[str, tuple[date, date, tuple[int, int]]] = {}
     people: dict[str, tuple[IdInfo, tuple[int, int] | None, str, tuple[int, int] | None]] = {}
     ratios: dict[tuple[object, ...], tuple[Decimal, str, bool]] = {}
     out: list[EmployeeMonth] = []
     append = out.append
-    for row, values in zip(rows, dicts, strict=True):
-        period = values["period"]
+    for row, values, excluded, si in zip(
+        rows, map(_DERIVE_FIELDS, dicts), excluded_sums, si_sums, strict=True
+    ):
+        (period, number, employee_id, kind, work_hours, hourly_rate, hire, scheduled, attended,
+         leave, gross, ot_pay, hf, si_total, si_hf_total, annual, ot_wd, ot_rd, ot_hol) = values  # fmt: skip
         month = months.get(period)
         if month is None:
             month = months[period] = (*workcal.month_bounds(period), _year_month(period))
         start, end, ym = month
         ident = None
         retired, retirement_note, maybe_retired = False, "", False
-        number = values["id_number"]
         if number:
             person = people.get(number)
             if person is None:
-                person = people[number] = _person(parse_id(number), params)
+                person = people[number] = _person(parse_id(number, today=today), params)
             ident, retire_at, age, women_50_at = person
             if retire_at is not None and ym > retire_at:
                 retired = True
@@ -434,42 +467,35 @@ def derive(rows: Sequence[PayrollRow], params: RegionParams) -> list[EmployeeMon
                 )
             elif women_50_at is not None and ym > women_50_at:
                 maybe_retired = True
-        excluded = sum(filter(None, map(values.__getitem__, excluded_names)), ZERO)
-        si = sum(filter(None, map(values.__getitem__, si_names)), ZERO)
+        si_items = si
         if not si:  # a combined column: 社保个人合计, else 五险一金 (SI and HF together)
-            si = values["si_employee_total"] or values["si_hf_employee_total"] or si
+            si = si_total or si_hf_total or si
         part_time = (
-            values["employment_type"] is not None
-            or (values["work_hours"] is not None and values["hourly_rate"] is not None)
+            kind is not None or (work_hours is not None and hourly_rate is not None)
         ) and _part_time(row, start, end)
         if part_time:  # a part-timer is paid by the hour: no monthly minimum to pro-rate
             ratio, note, leave_unknown = ONE, "", False
         else:
-            hire = values["hire_date"]
             if hire is not None and not start < hire <= end:
                 hire = None  # only a hire inside the month changes the share
-            key = (start, values["scheduled_days"], values["attended_days"],
-                   values["paid_leave_days"], hire)  # fmt: skip
+            key = (start, scheduled, attended, leave, hire)
             known = ratios.get(key)
             if known is None:
                 known = ratios[key] = _ratio(row, start, end)
             ratio, note, leave_unknown = known
-        gross = values["gross_pay"]
-        ot_pay = values["ot_pay"] or ZERO
-        hf = values["housing_fund_employee"]
-        if hf is None and values["si_hf_employee_total"] is not None and si:
+        ot_pay = ot_pay or ZERO
+        if hf is None and si_hf_total is not None and si:
             hf = ZERO  # already inside the combined 五险一金 amount taken as ``si``
-        annual = values["annual_bonus"] or ZERO
+        annual = annual or ZERO
         normal = None if gross is None else gross - ot_pay - excluded - annual
         # a year-end bonus counts toward the minimum wage of the month it is paid in (facts §9.2)
         eligible = None if normal is None else normal + annual - si - (hf or ZERO)
-        ot_hours = (values["ot_hours_workday"] or ZERO, values["ot_hours_restday"] or ZERO,
-                    values["ot_hours_holiday"] or ZERO)  # fmt: skip
         append(
             EmployeeMonth(
-                row, employee_key(row), ident, start, end, ratio, note, gross, ot_pay, excluded, si,
-                si == ZERO, hf, retired, retirement_note, normal, eligible, ot_hours,
-                part_time, leave_unknown, maybe_retired,
+                row, employee_id if employee_id else employee_key(row), ident, start, end, ratio,
+                note, gross, ot_pay, excluded, si, si == ZERO, hf, retired, retirement_note,
+                normal, eligible, (ot_wd or ZERO, ot_rd or ZERO, ot_hol or ZERO), part_time,
+                leave_unknown, maybe_retired, si_items,
             )
         )  # fmt: skip
     return out

@@ -290,6 +290,7 @@ def check_ot_underpaid(
     formula = f"÷{hours_per_month}×(1.5×工作日 + 2×休息日 + 3×法定节假日小时)"
     part_timers = 0
     minimums: dict[str, tuple[Decimal, str] | None] = {}  # per period: (monthly minimum, caveat)
+    hourly: dict[str, Decimal] = {}  # per period: the minimum wage / hours_per_month
     for emp in emps:
         wd, rd, hol = emp.ot_hours
         if not (wd or rd or hol) or emp.normal_wage is None:
@@ -297,7 +298,8 @@ def check_ot_underpaid(
         if emp.part_time:
             part_timers += 1  # no monthly wage to take 1/174 of
             continue
-        minimum = _month_minimum(ctx, emp, minimums)
+        period = emp.row.period
+        minimum = minimums[period] if period in minimums else _month_minimum(ctx, emp, minimums)
         if minimum is None:
             continue
         monthly, caveat = minimum
@@ -314,7 +316,12 @@ def check_ot_underpaid(
         definite_base = (
             max(monthly, contract) if contract is not None and contract > ZERO else monthly
         )
-        per_hour = definite_base / hours_per_month
+        if definite_base is monthly:  # the same object per period: its quotient is too
+            per_hour = hourly.get(period)
+            if per_hour is None:
+                per_hour = hourly[period] = monthly / hours_per_month
+        else:
+            per_hour = definite_base / hours_per_month
         sure_due = per_hour * sure
         all_due = per_hour * weighted
         if paid < sure_due - TOLERANCE:

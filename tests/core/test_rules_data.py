@@ -246,3 +246,32 @@ def test_every_payroll_rule_states_its_own_legal_consequence() -> None:
     assert len(set(consequences)) == len(consequences)  # no boilerplate shared by all rules
     assert "5,000 元" in RULES_BY_ID["AGE.CHILD_LABOR"].consequence
     assert "0.05%" in RULES_BY_ID["SI.NOT_PAID"].consequence
+
+
+def test_check_character_needs_seventeen_digits() -> None:
+    assert check_char("11010519491231002") == "X"
+    with pytest.raises(ValueError, match="17 digits"):
+        check_char("1101051949123100")
+
+
+def test_arithmetic_skips_the_parts_check_only_on_rows_without_any_item() -> None:
+    blank = {"base_pay": None, "ot_pay": None}  # no wage item on this row: nothing to add up
+    short = row(source_row=3, gross_pay=D(6100), net_pay=D("4794.50"))
+    findings = check("DATA.ARITHMETIC", row(**blank), short)
+    assert [f.source_row for f in findings] == [3]
+    assert "各工资项目之和" in findings[0].message
+    # a zero item is an item: 应发 6,000 against parts of 0 on the row whose only item is 0
+    zero = row(**blank, bonus=D(0))
+    findings = check("DATA.ARITHMETIC", zero, row(source_row=3, bonus=D(0)))
+    assert [f.source_row for f in findings] == [2]
+
+
+def test_derive_keeps_the_separate_si_columns_apart_from_a_combined_one() -> None:
+    from auditdesk.rules.engine import derive
+
+    combined = row(pension_employee=None, medical_employee=None, unemployment_employee=None,
+                   si_employee_total=D("783.30"))  # fmt: skip
+    [emp] = derive([combined], load_params())
+    assert (emp.employee_si, emp.si_items) == (D("783.30"), D(0))
+    [emp] = derive([row()], load_params())
+    assert emp.employee_si == emp.si_items == D("783.30")
