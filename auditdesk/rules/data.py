@@ -177,10 +177,18 @@ def check_arithmetic(
                     )
         net = values["net_pay"]
         if net_ready and net is not None:
+            # SI as itemised; else the combined 社保个人合计; else 五险一金个人合计, which
+            # already holds the housing fund (not taken a second time)
+            si_part, hf_part = emp.si_items, values["housing_fund_employee"] or ZERO
+            if not si_part:
+                if values["si_employee_total"]:
+                    si_part = values["si_employee_total"]
+                elif values["si_hf_employee_total"]:
+                    si_part, hf_part = values["si_hf_employee_total"], ZERO
             expected = (
                 gross
-                - emp.si_items
-                - (values["housing_fund_employee"] or ZERO)
+                - si_part
+                - hf_part
                 - (values["income_tax"] or ZERO)
                 - (ZERO if deducted_inside else deductions)
             )

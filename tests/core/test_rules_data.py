@@ -8,6 +8,7 @@ from auditdesk.checklists.loader import load_library
 from auditdesk.checklists.schema import ChecklistItem
 from auditdesk.errors import AuditDeskError
 from auditdesk.models.finding import Severity
+from auditdesk.models.payroll import PayrollRow
 from auditdesk.paths import shipped_dir
 from auditdesk.rules import calendar as workcal
 from auditdesk.rules.catalog import RULES_BY_ID
@@ -275,3 +276,28 @@ def test_derive_keeps_the_separate_si_columns_apart_from_a_combined_one() -> Non
     assert (emp.employee_si, emp.si_items) == (D("783.30"), D(0))
     [emp] = derive([row()], load_params())
     assert emp.employee_si == emp.si_items == D("783.30")
+
+
+def _combined_si_row(**changes: object) -> PayrollRow:
+    # 6,000 gross; SI 596.80 + 149.20 + 37.30 = 783.30 only as a combined column; HF 522.20
+    separate = {"pension_employee": None, "medical_employee": None, "unemployment_employee": None}
+    return row(**separate, **changes)
+
+
+def test_net_pay_check_subtracts_a_combined_si_column() -> None:
+    # 实发 6,000 - 783.30 - 522.20 = 4,694.50 is right: no finding
+    ok = _combined_si_row(si_employee_total=D("783.30"))
+    assert check("DATA.ARITHMETIC", ok) == []
+    # 2 yuan short of it: the finding computes the expected net with the combined column
+    short = _combined_si_row(si_employee_total=D("783.30"), net_pay=D("4692.50"))
+    [found] = check("DATA.ARITHMETIC", short)
+    assert "4,694.50" in found.message
+    assert "-2.00" in found.message
+
+
+def test_net_pay_check_takes_a_five_insurances_one_fund_total_once() -> None:
+    # 五险一金个人合计 783.30 + 522.20 = 1,305.50 already holds the housing fund: not taken twice,
+    # whether or not a separate 住房公积金 column is also there
+    for hf in (D("522.20"), None):
+        r = _combined_si_row(si_hf_employee_total=D("1305.50"), housing_fund_employee=hf)
+        assert check("DATA.ARITHMETIC", r) == [], hf
