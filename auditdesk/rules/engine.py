@@ -484,12 +484,18 @@ def derive(rows: Sequence[PayrollRow], params: RegionParams) -> list[EmployeeMon
                 known = ratios[key] = _ratio(row, start, end)
             ratio, note, leave_unknown = known
         ot_pay = ot_pay or ZERO
+        hf_inside_si = not si_items and not si_total and bool(si_hf_total)
         if hf is None and si_hf_total is not None and si:
             hf = ZERO  # already inside the combined 五险一金 amount taken as ``si``
         annual = annual or ZERO
         normal = None if gross is None else gross - ot_pay - excluded - annual
         # a year-end bonus counts toward the minimum wage of the month it is paid in (facts §9.2)
-        eligible = None if normal is None else normal + annual - si - (hf or ZERO)
+        # a 五险一金 total taken as ``si`` holds the housing fund: not subtracted a second time
+        eligible = (
+            None
+            if normal is None
+            else normal + annual - si - (ZERO if hf_inside_si else hf or ZERO)
+        )
         append(
             EmployeeMonth(
                 row, employee_id if employee_id else employee_key(row), ident, start, end, ratio,

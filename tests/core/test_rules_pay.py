@@ -311,3 +311,13 @@ def test_late_pay_does_not_carry_the_minimum_wage_pro_rating() -> None:
             attended_days=None, pay_date=date(2025, 12, 10))  # fmt: skip
     [late] = check("PAY.LATE", r)
     assert "计薪日" not in late.caveat
+
+
+def test_min_wage_takes_a_five_insurances_one_fund_total_once() -> None:
+    # 4,200 gross less 五险一金个人合计 1,305.50 (housing fund 522.20 inside it) = 2,894.50, above
+    # Shanghai's 2,740 of 2025-07: compliant even when the file also has the 住房公积金 column
+    separate = {"pension_employee": None, "medical_employee": None, "unemployment_employee": None}
+    for hf in (D("522.20"), None):
+        r = row(**separate, base_pay=D(4200), gross_pay=D(4200), net_pay=D("2894.50"),
+                si_hf_employee_total=D("1305.50"), housing_fund_employee=hf)  # fmt: skip
+        assert check("PAY.MIN_WAGE", r) == [], hf
