@@ -28,12 +28,13 @@ from packaging.utils import canonicalize_name
 
 PYTHONS = ("3.11", "3.12", "3.13")
 MANYLINUX = (
-    *(f"manylinux_2_{minor}_x86_64" for minor in range(28, 4, -1)),
+    *(f"manylinux_2_{minor}_x86_64" for minor in range(39, 4, -1)),
     "manylinux2014_x86_64",
     "manylinux2010_x86_64",
     "manylinux1_x86_64",
 )
-"""glibc 2.28 and older (PySide6 6.8+ needs 2.28); pip takes each --platform tag literally, so
+"""glibc 2.39 and older (PySide6 6.10+ ships manylinux_2_34+ wheels only; with 2.28 the
+resolver fell back to 6.9, older than the code needs); pip takes each --platform tag literally, so
 every older tag and its legacy alias (manylinux2014 = 2.17) is listed."""
 
 
