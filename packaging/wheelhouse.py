@@ -76,7 +76,7 @@ def targets() -> list[Target]:
 def top_level(root: Path, extras: list[str]) -> list[str]:
     data = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
     # hatchling asks for editables when pip builds the editable install (pip install -e .)
-    reqs = list(data["build-system"]["requires"]) + ["editables>=0.3"]
+    reqs = [*data["build-system"]["requires"], "editables>=0.3"]
     reqs += list(data["project"]["dependencies"])
     for extra in extras:
         reqs += data["project"]["optional-dependencies"][extra]
