@@ -39,6 +39,9 @@ SourceDir=..
 Compression=lzma2
 SolidCompression=yes
 WizardStyle=modern
+; Setup's own icon; the doc asks for 16, 32, 48, 64 and 256 px (the file has 16-256). Relative to
+; SourceDir. The programs carry the same icon (EXE(icon=) in the spec).
+SetupIconFile=packaging\auditdesk.ico
 UninstallDisplayIcon={app}\AuditDesk.exe
 UninstallDisplayName=AuditDesk 用工体检台
 ; AuditDesk.exe may be running during an upgrade or uninstall: ask to close it.
@@ -51,10 +54,15 @@ Name: "chinesesimplified"; MessagesFile: "compiler:Default.isl,packaging\Chinese
 chinesesimplified.CreateDesktopIcon=创建桌面快捷方式(&D)
 chinesesimplified.AdditionalIcons=附加快捷方式：
 chinesesimplified.LaunchProgram=运行 AuditDesk 用工体检台
-chinesesimplified.CommandLineName=AuditDesk 命令行
 
 [Tasks]
-Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{cm:AdditionalIcons}"
+Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{cm:AdditionalIcons}"; Flags: unchecked
+
+[InstallDelete]
+; An upgrade over an older version: PyInstaller's _internal\ holds that version's libraries, and a
+; DLL or module the new build no longer has would otherwise stay and could be loaded. The folder
+; holds nothing of the user's (their data lives elsewhere), so it is replaced as a whole.
+Type: filesandordirs; Name: "{app}\_internal"
 
 [Files]
 Source: "dist\AuditDesk\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
