@@ -162,11 +162,16 @@ def test_gui_starts_offscreen_with_a_screenshot(installed: Installed, audit_id: 
             if first_window is None and shown.exists():
                 first_window = time.monotonic() - started
             time.sleep(0.05)
+        hung = proc.poll() is None
+        if hung:  # a modal message before the window, or a hang: say so instead of timing out
+            proc.kill()
         _out, err = proc.communicate(timeout=30)
     finally:
         if proc.poll() is None:
             proc.kill()
-    assert proc.returncode == 0, err.decode("utf-8", "replace")
+    stderr = err.decode("utf-8", "replace")
+    assert not hung, f"still running after 120 s (window shown: {first_window}):\n{stderr}"
+    assert proc.returncode == 0, stderr
     assert first_window is not None
     assert shot.stat().st_size > 10_000  # a real picture of the main window
     assert b"Traceback" not in err
