@@ -3,14 +3,18 @@
 
     python3 dev.py run      # create .venv when missing, install, launch the GUI
     python3 dev.py test     # same set-up with dev tools, then lint, import contracts, types, tests
+    python3 dev.py bundle [--check]   # the one-folder PyInstaller bundle dist/AuditDesk/ (+ smoke test)
+    python3 dev.py wheelhouse         # every wheel for Linux and Windows, Python 3.11-3.13
+    python3 dev.py run|test|bundle --offline   # install from ./wheelhouse/ only, no network
 
-Anything after the command is passed on (to ``auditdesk`` or to ``pytest``). Uses only the
+Anything else after the command is passed on (to ``auditdesk`` or to ``pytest``). Uses only the
 standard library, so it runs on a machine that has nothing but Python >= 3.11.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import platform
 import shutil
@@ -21,6 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 STAMP = VENV / ".auditdesk-installed"
+WHEELHOUSE = ROOT / "wheelhouse"
+DIST = ROOT / "dist" / "AuditDesk"
 
 # Debian/Ubuntu packages the PySide6 wheel needs (../shared/env-recipe.md, sets a and b).
 APT_QT_BASE = [
@@ -116,27 +122,64 @@ def ensure_system_packages(window: bool, tests: bool = False) -> None:
 
 
 # ---------------------------------------------------------------- venv and project
-def ensure_venv(extras: str) -> None:
+def pip_env(offline: bool) -> dict[str, str]:
+    """The environment pip runs in; offline, no configuration file or PIP_* variable can add an
+    index or a find-links location, so ./wheelhouse/ is the only source."""
+    if not offline:
+        return dict(os.environ)
+    env = {k: v for k, v in os.environ.items() if not k.upper().startswith("PIP_")}
+    env["PIP_CONFIG_FILE"] = os.devnull  # pip then reads no configuration file at all
+    return env
+
+
+def pip_source(offline: bool) -> list[str]:
+    if not offline:
+        return []
+    if not any(WHEELHOUSE.glob("*.whl")):
+        say(f"{WHEELHOUSE} 中没有 wheel 文件。请先在联网的机器上运行：python3 dev.py wheelhouse")
+        sys.exit(2)
+    return ["--no-index", "--find-links", str(WHEELHOUSE)]
+
+
+def ensure_venv(extras: list[str], offline: bool = False) -> None:
+    """Create .venv when missing and install AuditDesk (editable) with ``extras``, once per
+    pyproject.toml: the stamp records which extras are in for which pyproject digest."""
     if not venv_bin("python").exists():
         say(f"创建虚拟环境 {VENV}")
         subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
     digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
-    wanted = f"{digest} {extras}"
-    have = STAMP.read_text().split("\n") if STAMP.exists() else []
-    if wanted in have or (extras == "" and f"{digest} dev" in have):
+    installed: set[str] | None = None
+    for line in STAMP.read_text().splitlines() if STAMP.exists() else []:
+        stamp_digest, _, stamp_extras = line.partition(" ")
+        if stamp_digest == digest:
+            installed = (installed or set()) | {e for e in stamp_extras.split(",") if e}
+    if installed is not None and set(extras) <= installed:
         return
-    target = f".[{extras}]" if extras else "."
-    say(f"安装 AuditDesk 及依赖（pip install -e {target}）")
+    wanted = sorted(set(extras) | (installed or set()))
+    target = f".[{','.join(wanted)}]" if wanted else "."
+    say(f"安装 AuditDesk 及依赖（pip install -e {target}{'，离线' if offline else ''}）")
     pip = [str(venv_bin("python")), "-m", "pip"]
-    subprocess.run([*pip, "install", "-q", "--upgrade", "pip"], check=True)
-    subprocess.run([*pip, "install", "-q", "-e", target], check=True, cwd=ROOT)
-    STAMP.write_text(wanted + "\n")
+    env = pip_env(offline)
+    source = pip_source(offline)
+    if not offline:
+        subprocess.run([*pip, "install", "-q", "--upgrade", "pip"], check=True, env=env)
+    subprocess.run([*pip, "install", "-q", *source, "-e", target], check=True, cwd=ROOT, env=env)
+    with STAMP.open("a") as fh:
+        fh.write(f"{digest} {','.join(wanted)}\n")
 
 
 # ---------------------------------------------------------------- commands
-def cmd_run(args: list[str]) -> int:
+def _gui_launcher() -> list[str]:
+    """The GUI without a console: on Windows the venv's pythonw.exe (a console program's window
+    would close the app with it), elsewhere the ``auditdesk`` script."""
+    if os.name == "nt":
+        return [str(VENV / "Scripts" / "pythonw.exe"), "-m", "auditdesk"]
+    return [str(venv_bin("auditdesk"))]
+
+
+def cmd_run(args: list[str], offline: bool) -> int:
     ensure_system_packages(window=True)
-    ensure_venv("")
+    ensure_venv([], offline)
     if (
         platform.system() == "Linux"
         and not os.environ.get("DISPLAY")
@@ -147,12 +190,18 @@ def cmd_run(args: list[str]) -> int:
             "没有图形显示（DISPLAY 未设置）。在无显示器的机器上可用：xvfb-run -a python3 dev.py run"
         )
         return 2
-    return subprocess.run([str(venv_bin("auditdesk")), *args], check=False).returncode
+    if args:  # a command (auditdesk demo, --version …) prints: keep the console
+        return subprocess.run([str(venv_bin("auditdesk")), *args], check=False).returncode
+    if os.name == "nt":
+        say("启动 AuditDesk 图形界面（无控制台窗口）")
+        subprocess.Popen(_gui_launcher(), cwd=ROOT)  # returns at once; closing this window is fine
+        return 0
+    return subprocess.run(_gui_launcher(), check=False).returncode
 
 
-def cmd_test(args: list[str]) -> int:
+def cmd_test(args: list[str], offline: bool) -> int:
     ensure_system_packages(window=False, tests=True)
-    ensure_venv("dev")
+    ensure_venv(["dev"], offline)
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     steps: list[tuple[str, list[str]]] = [
         ("ruff check", [str(venv_bin("ruff")), "check", "."]),
@@ -174,15 +223,64 @@ def cmd_test(args: list[str]) -> int:
     return 0
 
 
+def _folder_size(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file() and not f.is_symlink())
+
+
+def cmd_bundle(args: list[str], offline: bool) -> int:
+    """Build dist/AuditDesk/ from packaging/auditdesk.spec; with --check, run tests/bundle on it."""
+    check = "--check" in args
+    ensure_system_packages(window=False, tests=False)
+    ensure_venv(["bundle", "dev"] if check else ["bundle"], offline)
+    say("== PyInstaller packaging/auditdesk.spec → dist/AuditDesk/")
+    argv = [str(venv_bin("python")), "-m", "PyInstaller", "--noconfirm", "--clean",
+            "--distpath", str(ROOT / "dist"), "--workpath", str(ROOT / "build"),
+            str(ROOT / "packaging" / "auditdesk.spec")]  # fmt: skip
+    rc = subprocess.run(argv, cwd=ROOT, check=False).returncode
+    if rc != 0:
+        say(f"失败：PyInstaller（退出码 {rc}）")
+        return rc
+    size = _folder_size(DIST)
+    say(f"完成：{DIST}，{size / 2**20:.0f} MiB（解包后；目标 < 200 MB）")
+    if not check:
+        return 0
+    say("== 冒烟测试 tests/bundle（复制到临时目录，无虚拟环境、无 PYTHON* 变量）")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "AUDITDESK_BUNDLE_REQUIRED": "1"}
+    argv = [str(venv_bin("python")), "-m", "pytest", "-q", "-p", "no:cacheprovider",
+            "tests/bundle"]  # fmt: skip
+    figures = ROOT / "build" / "bundle-smoke.json"
+    figures.unlink(missing_ok=True)
+    rc = subprocess.run(argv, cwd=ROOT, env=env, check=False).returncode
+    if rc == 0 and figures.exists():
+        ttw = json.loads(figures.read_text())["time_to_first_window_s"]
+        say(
+            f"冒烟测试通过：{size / 2**20:.0f} MiB，首个窗口 {ttw} 秒（截图 build/bundle-smoke-window.png）"
+        )
+    return rc
+
+
+def cmd_wheelhouse(args: list[str], offline: bool) -> int:
+    """Download every wheel (runtime, dev, bundle, build backend) for Linux and Windows x86-64,
+    Python 3.11-3.13, into ./wheelhouse/."""
+    ensure_venv(["dev"], offline)
+    script = ROOT / "packaging" / "wheelhouse.py"
+    return subprocess.run([str(venv_bin("python")), str(script), str(ROOT)], check=False).returncode
+
+
+COMMANDS = {"run": cmd_run, "test": cmd_test, "bundle": cmd_bundle, "wheelhouse": cmd_wheelhouse}
+
+
 def main() -> int:
     if sys.version_info < (3, 11):  # noqa: UP036 - dev.py may be started by any python3
         print("AuditDesk 需要 Python 3.11 或更新版本。", file=sys.stderr)
         return 2
-    if len(sys.argv) < 2 or sys.argv[1] not in {"run", "test"}:
+    if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
         print(__doc__)
         return 2
     command, rest = sys.argv[1], sys.argv[2:]
-    return cmd_run(rest) if command == "run" else cmd_test(rest)
+    offline = "--offline" in rest
+    rest = [a for a in rest if a != "--offline"]
+    return COMMANDS[command](rest, offline)
 
 
 if __name__ == "__main__":

@@ -18,13 +18,71 @@ import tempfile
 from pathlib import Path
 
 CJK_FONT_HINTS = (
-    "WenQuanYi",
-    "Noto Sans CJK",
-    "Noto Serif CJK",
-    "SimSun",
-    "SimHei",
-    "Microsoft YaHei",
+    # Embedded (PostScript) names, compared without spaces, hyphens or case: a PDF names
+    # "Noto Sans CJK SC" NotoSansCJKsc-Regular, "Microsoft YaHei" MicrosoftYaHei, 宋体 SimSun.
+    "notosanscjk",
+    "notoserifcjk",
+    "sourcehansans",
+    "sourcehanserif",
+    "wenquanyi",
+    "wqy",
+    "simsun",
+    "nsimsun",
+    "simhei",
+    "simkai",
+    "simfang",
+    "fangsong",
+    "kaiti",
+    "microsoftyahei",
+    "msyh",
+    "dengxian",
+    "stsong",
+    "stheiti",
+    "stkaiti",
+    "stfangsong",
+    "pingfang",
+    "hiragino",
+    "arplu",  # AR PL UMing/UKai
+    "droidsansfallback",
+    "sarasagothic",
+    "lxgwwenkai",
 )
+
+
+def _squash(name: str) -> str:
+    return "".join(ch for ch in name.lower() if ch.isalnum())
+
+
+def embedded_family(name: str) -> str:
+    """A PDF font name without its subset tag: ``BCDEEE+NotoSansCJKsc-Regular`` → ``NotoSansCJKsc-Regular``."""
+    tag, plus, rest = name.partition("+")
+    return rest if plus and len(tag) == 6 and tag.isalpha() and tag.isupper() else name
+
+
+def installed_cjk_postscript_names() -> set[str]:
+    """PostScript names of the fonts that fontconfig says cover Chinese (empty without fc-list)."""
+    if shutil.which("fc-list") is None:
+        return set()
+    done = subprocess.run(["fc-list", ":lang=zh", "postscriptname"], capture_output=True,
+                          text=True, check=False)  # fmt: skip
+    found = set()
+    for line in done.stdout.splitlines():
+        _, _, value = line.partition("postscriptname=")
+        if value.strip():
+            found.add(_squash(value.strip()))
+    return found
+
+
+def cjk_fonts(names: list[str], installed: set[str] | None = None) -> list[str]:
+    """The embedded fonts that are CJK fonts: a known CJK family, or a font that this machine's
+    fontconfig lists as covering Chinese (``installed``, squashed PostScript names)."""
+    installed = installed_cjk_postscript_names() if installed is None else installed
+    found = []
+    for name in names:
+        squashed = _squash(embedded_family(name))
+        if any(h in squashed for h in CJK_FONT_HINTS) or squashed in installed:
+            found.append(name)
+    return found
 
 
 MACRO = """<?xml version="1.0" encoding="UTF-8"?>
@@ -128,7 +186,7 @@ def main() -> int:
     except RuntimeError as exc:
         print(exc, file=sys.stderr)
         return 2
-    cjk = [f for f in fonts if any(h in f for h in CJK_FONT_HINTS)]
+    cjk = cjk_fonts(fonts)
     print(f"{pdf}: {len(pages)} pages; fonts: {', '.join(fonts)}")
     print("CJK font embedded: " + (", ".join(cjk) if cjk else "NONE — Chinese will show as boxes"))
     for page in pages:

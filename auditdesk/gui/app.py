@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import traceback
 from collections.abc import Callable
@@ -153,10 +154,35 @@ def run_gui(data_dir: str | Path | None = None) -> int:
     QTimer.singleShot(0, window.offer_demo_if_empty)
     QTimer.singleShot(500, window.remind)
     QTimer.singleShot(1500, lambda: window.transfer.auto_backup(startup=True))
+    _smoke_test_hook(app, window)
     try:
         return app.exec()
     finally:
         ws.close()
+
+
+SMOKE_SHOT_ENV = "AUDITDESK_SMOKE_SHOT"
+"""For the bundle's smoke test (tests/bundle): a PNG path. The app writes ``<path>.shown`` once the
+main window is up, a screenshot of the window to ``<path>`` after ``AUDITDESK_SMOKE_SECONDS``
+(default 3), and quits."""
+
+
+def _smoke_test_hook(app: QApplication, window: MainWindow) -> None:
+    shot = os.environ.get(SMOKE_SHOT_ENV)
+    if not shot:
+        return
+    target = Path(shot)
+    seconds = float(os.environ.get("AUDITDESK_SMOKE_SECONDS", "3"))
+
+    def shown() -> None:
+        target.with_name(target.name + ".shown").write_text("", encoding="utf-8")
+
+    def finish() -> None:
+        window.grab().save(str(target), "PNG")
+        app.quit()
+
+    QTimer.singleShot(0, shown)
+    QTimer.singleShot(int(seconds * 1000), finish)
 
 
 def main() -> int:
