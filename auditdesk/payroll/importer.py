@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from decimal import Decimal
-from itertools import compress, repeat
+from itertools import chain, compress, repeat
 from operator import mul, sub
 from pathlib import Path
 from typing import Any
@@ -449,7 +449,6 @@ def parse_sheet(
     all_columns = list(zip(*data, strict=True)) if data else [()] * width
     transposed = {c: all_columns[c] for c in wanted}
     del all_columns
-    del data
     problems: list[tuple[int, int, CellProblem]] = []
     parsed_by_field: dict[PayrollField, list[Any]] = {}
     last_use = {c: f for f, c in fields.items()}
@@ -486,10 +485,10 @@ def parse_sheet(
                 )
         parsed_by_field[field] = parsed
         del raw, memo
-        if last_use[c] == field:  # the raw cells go as soon as their column is typed
+        if last_use[c] == field:  # the column's tuple goes once typed; its cells stay in ``data``
             transposed[c] = ()
         progress(step, steps, f"{file_name} · {name}")
-    del transposed
+    del transposed, data, last_use
     by_column = {c: f for f, c in fields.items()}
     for i, c in formula_cells:
         problems.append((i, c, CellProblem(
@@ -520,19 +519,17 @@ def parse_sheet(
         template: dict[str, Any] = dict.fromkeys(_ROW_FIELDS)
         template.update(source_file=file_name, source_sheet=name, hidden=False)
         keys = ["source_row", "period", *(f.value for f in parsed_by_field)]
-        varying = [range(first + 1, first + 1 + n), row_periods, *parsed_by_field.values()]
+        varying: list[list[Any]] = [list(range(first + 1, first + 1 + n)), row_periods,
+                                    *parsed_by_field.values()]  # fmt: skip
+        del row_periods
+        parsed_by_field.clear()
         if hidden:
             flags = [False] * n
             for i in hidden:
                 flags[i] = True
             keys.append("hidden")
             varying.append(flags)
-        # map() keeps the per-row work in C: copy the template (a presized dict, cheaper than
-        # building one), then write the kept row's values into it.
-        records = list(map(dict.copy, repeat(template, count)))
-        updates = map(zip, repeat(keys), compress(zip(*varying), keep))  # noqa: B905
-        deque(map(dict.update, records, updates), maxlen=0)
-        out = list(map(_trusted_row, records))
+        out = _build_rows(template, keys, varying, keep)
     progress(steps, steps, f"{file_name} · {name}")
     source = "工资月份列" if period_col is not None else plan.period.source
     if plan.period_override:
@@ -632,6 +629,36 @@ def _trusted_row(values: dict[str, Any]) -> PayrollRow:
     object.__setattr__(row, "__pydantic_extra__", None)
     object.__setattr__(row, "__pydantic_private__", None)
     return row
+
+
+_ROW_BATCH = 4096
+
+
+def _build_rows(
+    template: dict[str, Any], keys: list[str], columns: list[list[Any]], keep: list[bool]
+) -> list[PayrollRow]:
+    """The kept rows: ``template`` with ``keys`` set from ``columns`` (one value per row each).
+
+    Rows are built a batch at a time from the end, and each batch's values are cut off the
+    columns once written, so the columns shrink while the rows grow (the rows' dicts are the
+    larger part of an import's memory). ``columns`` are emptied.
+    """
+    batches: list[list[PayrollRow]] = []
+    end = len(keep)
+    while end > 0:
+        start = max(0, end - _ROW_BATCH)
+        kept = keep[start:end]
+        # map() keeps the per-row work in C: copy the template (a presized dict, cheaper than
+        # building one), then write the kept row's values into it.
+        records = list(map(dict.copy, repeat(template, sum(kept))))
+        rows = compress(zip(*(c[start:end] for c in columns), strict=True), kept)
+        deque(map(dict.update, records, map(zip, repeat(keys), rows)), maxlen=0)
+        batches.append(list(map(_trusted_row, records)))
+        for column in columns:
+            del column[start:]
+        end = start
+    batches.reverse()
+    return list(chain.from_iterable(batches))
 
 
 def read_payroll(

@@ -20,6 +20,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -434,7 +435,7 @@ def _scan_flags(path: Path, members: list[tuple[str, str]]) -> dict[str, _RowFla
         with zipfile.ZipFile(path) as zf:
             for name, member in members:
                 with zf.open(member) as fh:
-                    flags = _flags_in_sheet(fh.read)
+                    flags = _flags_in_sheet(partial(fh.read, min(_CHUNK, _FLAG_CHUNK)))
                 if flags is None:  # a flagged row or cell without ``r``: count positions
                     try:
                         flags = _scan_rows_positionally(zf, member)
@@ -594,6 +595,8 @@ _CELL_REF = re.compile(rb"""\sr\s*=\s*["']([A-Z]{1,3})([0-9]{1,7})["']""")
 _ROW_REF = re.compile(rb"""\sr\s*=\s*["']([0-9]{1,7})["']""")
 _CELL_TYPE = re.compile(rb"""\st\s*=\s*["'](\w+)["']""")
 _CHUNK = 1 << 22
+_FLAG_CHUNK = 1 << 20
+"""The flag scan runs while calamine holds the sheet: smaller pieces keep its memory small."""
 _MAX_CARRY = 1 << 24
 
 
