@@ -10,6 +10,7 @@ ignored.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import posixpath
@@ -22,7 +23,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from xml.etree import ElementTree
 from xml.parsers import expat
 
@@ -396,17 +397,24 @@ def _xlsx_prescan(path: Path) -> _FlagScan:
 
 class _FlagScan:
     """The hidden-row and uncached-formula flags of some sheets, found in a thread
-    (:func:`_scan_flags`); :meth:`result` waits for them and raises what the scan raised."""
+    (:func:`_scan_flags`); :meth:`result` waits for them and raises what the scan raised. Where
+    no thread can be started (a process at its limits), :meth:`result` scans then, in turn."""
 
     def __init__(self, path: Path, members: list[tuple[str, str]]) -> None:
         self._result: dict[str, _RowFlags] = {}
         self._error: BaseException | None = None
         self._thread: threading.Thread | None = None
+        self._later: tuple[Path, list[tuple[str, str]]] | None = None
         if members:
-            self._thread = threading.Thread(
+            thread = threading.Thread(
                 target=self._run, args=(path, members), name="auditdesk-xlsx-flags", daemon=True
             )
-            self._thread.start()
+            try:
+                thread.start()
+            except RuntimeError:  # "can't start new thread"
+                self._later = (path, members)
+            else:
+                self._thread = thread
 
     def _run(self, path: Path, members: list[tuple[str, str]]) -> None:
         try:
@@ -422,6 +430,9 @@ class _FlagScan:
         """Flags by sheet name (sheets with none are absent). Raises :class:`AuditDeskError` for
         a damaged zip member."""
         self.join()
+        later, self._later = self._later, None
+        if later is not None:
+            self._run(*later)
         if self._error is not None:
             raise self._error
         return self._result
@@ -454,23 +465,35 @@ class _ReadAhead:
     """A zip member's bytes in :data:`_CHUNK` pieces through :meth:`read` (``b""`` at its end),
     inflated one or two pieces ahead in a thread: zlib and the CRC release the GIL, so the
     inflating overlaps the regex scans of the piece before. The thread's errors are raised by
-    :meth:`read`; leaving the ``with`` block stops the thread."""
+    :meth:`read`; leaving the ``with`` block stops the thread. Where no thread can be started,
+    :meth:`read` inflates each piece itself."""
 
     def __init__(self, path: Path, member: str) -> None:
         self._queue: queue.Queue[bytes | BaseException] = queue.Queue(maxsize=2)
         self._stop = threading.Event()
         self._done = False
+        self._path, self._member = path, member
         self._thread = threading.Thread(
             target=self._run, args=(path, member), name="auditdesk-xlsx-inflate", daemon=True
         )
+        self._own: contextlib.ExitStack | None = None  # the member, read here without a thread
+        self._fh: IO[bytes] | None = None
 
     def __enter__(self) -> _ReadAhead:
-        self._thread.start()
+        try:
+            self._thread.start()
+        except RuntimeError:  # "can't start new thread": read in this one
+            self._own = contextlib.ExitStack()
+            zf = self._own.enter_context(zipfile.ZipFile(self._path))
+            self._fh = self._own.enter_context(zf.open(self._member))
         return self
 
     def __exit__(self, *_exc: object) -> None:
         self._stop.set()
-        self._thread.join()
+        if self._own is not None:
+            self._own.close()
+        else:
+            self._thread.join()
 
     def _put(self, item: bytes | BaseException) -> bool:
         while not self._stop.is_set():
@@ -492,6 +515,8 @@ class _ReadAhead:
             self._put(exc)
 
     def read(self) -> bytes:
+        if self._fh is not None:
+            return self._fh.read(_CHUNK)
         if self._done:
             return b""
         item = self._queue.get()

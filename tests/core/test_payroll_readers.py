@@ -326,3 +326,22 @@ def test_flag_scan_errors_reach_the_caller(tmp_path: Path, monkeypatch: pytest.M
     with pytest.raises(AuditDeskError, match=r"损坏\.xlsx.*文件已损坏"):
         read_workbook(path)
     assert not [t for t in threading.enumerate() if t.name.startswith("auditdesk-xlsx")]
+
+
+def test_reader_works_where_no_thread_can_be_started(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a process at its thread or memory limit: the scans run in turn, with the same answers
+    import threading
+
+    def refuse(self: threading.Thread) -> None:
+        raise RuntimeError("can't start new thread")
+
+    spec = _formula_sheet(40)
+    spec.hidden_rows = [5, 17]
+    path = write_xlsx(tmp_path / "无线程.xlsx", [spec])
+    monkeypatch.setattr(threading.Thread, "start", refuse)
+    sheet = _only_sheet(path)
+    assert sheet.rows[1][0] == "E001"
+    assert sheet.hidden_rows == {4, 16}
+    assert sheet.uncached_formulas == {(r, 4) for r in range(1, 41)}
