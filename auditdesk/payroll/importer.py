@@ -12,8 +12,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from decimal import Decimal
-from itertools import compress, repeat
-from operator import mul, sub
+from itertools import chain, compress, repeat
+from operator import itemgetter, mul, sub
 from pathlib import Path
 from typing import Any
 
@@ -77,7 +77,7 @@ class SheetPlan:
         fields = self.field_columns()
         identity_cols = [fields[f] for f in IDENTITY_FIELDS if f in fields]
         first = self.header.first_data_row
-        width = max((len(r) for r in self.sheet.rows), default=0)
+        width = max(map(len, self.sheet.rows), default=0)
         data = [r if len(r) == width else [*r, *([""] * (width - len(r)))]
                 for r in self.sheet.rows[first:]]  # fmt: skip
         return {
@@ -119,7 +119,7 @@ def plan_sheet(
             f"前 {layout.HEADER_SCAN_ROWS} 行中没有找到工资表的表头（至少要认出 "
             f"{layout.MIN_RECOGNISED} 个列名，如 工号、姓名、应发工资），未导入",
         )  # fmt: skip
-    width = max((len(r) for r in sheet.rows), default=0)
+    width = max(map(len, sheet.rows), default=0)
     used = [
         c for c in range(width)
         if c in header.parts or _column_used(sheet.rows, header.first_data_row, c)
@@ -357,13 +357,16 @@ def _classify(
         return known
 
     first_col = identity_cols[0]
+    first_column = list(map(itemgetter(first_col), data))
+    # judged once per distinct value (cells are str, numbers, dates, None: all hashable)
+    judged = {v: ordinary(v, first_col) for v in set(first_column)}
+    first_ordinary = list(map(judged.__getitem__, first_column))
+    del first_column, judged
     reasons: dict[int, SkipReason] = {}
     ended = seen_data = False
     pending: int | None = None  # a 合计 row whose next row decides: block total or table end
     for i, row in enumerate(data):
-        is_data = ordinary(row[first_col], first_col) or any(
-            ordinary(row[c], c) for c in identity_cols[1:]
-        )
+        is_data = first_ordinary[i] or any(ordinary(row[c], c) for c in identity_cols[1:])
         if pending is not None:
             if is_data:
                 reasons[pending] = SkipReason.SUBTOTAL  # employees go on: a block's total
@@ -416,8 +419,10 @@ def parse_sheet(
     first = header.first_data_row
     fields = plan.field_columns()
     identity_cols = [fields[f] for f in IDENTITY_FIELDS if f in fields]
-    width = max((len(r) for r in sheet.rows), default=0)
-    data = [r if len(r) == width else [*r, *([""] * (width - len(r)))] for r in sheet.rows[first:]]
+    width = max(map(len, sheet.rows), default=0)
+    data = sheet.rows[first:]
+    if min(map(len, data), default=width) < width:  # calamine pads its rows: rarely taken
+        data = [r if len(r) == width else [*r, *([""] * (width - len(r)))] for r in data]
     if release:
         sheet.rows = sheet.rows[:first]
     n = len(data)
@@ -449,7 +454,6 @@ def parse_sheet(
     all_columns = list(zip(*data, strict=True)) if data else [()] * width
     transposed = {c: all_columns[c] for c in wanted}
     del all_columns
-    del data
     problems: list[tuple[int, int, CellProblem]] = []
     parsed_by_field: dict[PayrollField, list[Any]] = {}
     last_use = {c: f for f, c in fields.items()}
@@ -486,10 +490,10 @@ def parse_sheet(
                 )
         parsed_by_field[field] = parsed
         del raw, memo
-        if last_use[c] == field:  # the raw cells go as soon as their column is typed
+        if last_use[c] == field:  # the column's tuple goes once typed; its cells stay in ``data``
             transposed[c] = ()
         progress(step, steps, f"{file_name} · {name}")
-    del transposed
+    del transposed, data, last_use
     by_column = {c: f for f, c in fields.items()}
     for i, c in formula_cells:
         problems.append((i, c, CellProblem(
@@ -520,19 +524,17 @@ def parse_sheet(
         template: dict[str, Any] = dict.fromkeys(_ROW_FIELDS)
         template.update(source_file=file_name, source_sheet=name, hidden=False)
         keys = ["source_row", "period", *(f.value for f in parsed_by_field)]
-        varying = [range(first + 1, first + 1 + n), row_periods, *parsed_by_field.values()]
+        varying: list[list[Any]] = [list(range(first + 1, first + 1 + n)), row_periods,
+                                    *parsed_by_field.values()]  # fmt: skip
+        del row_periods
+        parsed_by_field.clear()
         if hidden:
             flags = [False] * n
             for i in hidden:
                 flags[i] = True
             keys.append("hidden")
             varying.append(flags)
-        # map() keeps the per-row work in C: copy the template (a presized dict, cheaper than
-        # building one), then write the kept row's values into it.
-        records = list(map(dict.copy, repeat(template, count)))
-        updates = map(zip, repeat(keys), compress(zip(*varying), keep))  # noqa: B905
-        deque(map(dict.update, records, updates), maxlen=0)
-        out = list(map(_trusted_row, records))
+        out = _build_rows(template, keys, varying, keep)
     progress(steps, steps, f"{file_name} · {name}")
     source = "工资月份列" if period_col is not None else plan.period.source
     if plan.period_override:
@@ -618,20 +620,53 @@ _ALL_FIELDS_SET = set(_ROW_FIELDS)
 rows' values. Frozen models never add to it, and ``model_copy`` copies it before changing it."""
 
 
-def _trusted_row(values: dict[str, Any]) -> PayrollRow:
-    """Build a row from values the parsers have already typed and checked.
+def _trusted_rows(records: list[dict[str, Any]]) -> list[PayrollRow]:
+    """Build rows from values the parsers have already typed and checked.
 
     Validating 60,000 rows through pydantic would cost more than reading the workbook; this is
-    what ``model_construct`` does, without its per-field Python loop. ``values`` must hold every
-    field (the importer starts from a template of ``None``). Tests compare the result with a
-    validated row.
+    what ``model_construct`` does, without its per-field Python loop, and with the per-row work
+    in C (``map``). Each record must hold every field (the importer starts from a template of
+    ``None``). Tests compare the result with a validated row.
     """
-    row = object.__new__(PayrollRow)
-    object.__setattr__(row, "__dict__", values)
-    object.__setattr__(row, "__pydantic_fields_set__", _ALL_FIELDS_SET)
-    object.__setattr__(row, "__pydantic_extra__", None)
-    object.__setattr__(row, "__pydantic_private__", None)
-    return row
+    rows = list(map(object.__new__, repeat(PayrollRow, len(records))))
+    for attribute, column in (
+        ("__dict__", records),
+        ("__pydantic_fields_set__", repeat(_ALL_FIELDS_SET)),
+        ("__pydantic_extra__", repeat(None)),
+        ("__pydantic_private__", repeat(None)),
+    ):
+        deque(map(object.__setattr__, rows, repeat(attribute), column), maxlen=0)
+    return rows
+
+
+_ROW_BATCH = 4096
+
+
+def _build_rows(
+    template: dict[str, Any], keys: list[str], columns: list[list[Any]], keep: list[bool]
+) -> list[PayrollRow]:
+    """The kept rows: ``template`` with ``keys`` set from ``columns`` (one value per row each).
+
+    Rows are built a batch at a time from the end, and each batch's values are cut off the
+    columns once written, so the columns shrink while the rows grow (the rows' dicts are the
+    larger part of an import's memory). ``columns`` are emptied.
+    """
+    batches: list[list[PayrollRow]] = []
+    end = len(keep)
+    while end > 0:
+        start = max(0, end - _ROW_BATCH)
+        kept = keep[start:end]
+        # map() keeps the per-row work in C: copy the template (a presized dict, cheaper than
+        # building one), then write the kept row's values into it.
+        records = list(map(dict.copy, repeat(template, sum(kept))))
+        rows = compress(zip(*(c[start:end] for c in columns), strict=True), kept)
+        deque(map(dict.update, records, map(zip, repeat(keys), rows)), maxlen=0)
+        batches.append(_trusted_rows(records))
+        for column in columns:
+            del column[start:]
+        end = start
+    batches.reverse()
+    return list(chain.from_iterable(batches))
 
 
 def read_payroll(

@@ -10,16 +10,20 @@ ignored.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import posixpath
+import queue
 import re
+import threading
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from xml.etree import ElementTree
 from xml.parsers import expat
 
@@ -213,9 +217,26 @@ def _is_xlsb(path: Path) -> bool:
 
 
 def _read_calamine(path: Path, fmt: str) -> list[RawSheet]:
-    # one pass over each sheet's XML, before calamine allocates anything: the extent check and
-    # the hidden-row and uncached-formula flags
-    row_flags = _xlsx_prescan(path) if fmt == "xlsx" else {}
+    # The extent check of every sheet's XML runs before calamine allocates anything; the hidden-row
+    # and uncached-formula flags are found in a thread meanwhile (calamine releases the GIL while
+    # it loads a sheet), and joined before this returns.
+    flag_scan = _xlsx_prescan(path) if fmt == "xlsx" else None
+    try:
+        sheets = _calamine_sheets(path, fmt)
+        row_flags = flag_scan.result() if flag_scan is not None else {}
+    finally:
+        if flag_scan is not None:
+            flag_scan.join()
+    for sheet in sheets:
+        flags = row_flags.get(sheet.name)
+        if flags:
+            n = len(sheet.rows)
+            sheet.hidden_rows = frozenset(r for r in flags.hidden_rows if r < n)
+            sheet.uncached_formulas = frozenset(flags.uncached)
+    return sheets
+
+
+def _calamine_sheets(path: Path, fmt: str) -> list[RawSheet]:
     try:
         wb = _open_calamine(path, fmt)
     except calamine.PasswordError as exc:
@@ -238,7 +259,6 @@ def _read_calamine(path: Path, fmt: str) -> list[RawSheet]:
                                   "单元格或是恶意文件；请删除多余的行列后另存再导入。")  # fmt: skip
             rows = sheet.to_python(skip_empty_area=False)
             merged = list(sheet.merged_cell_ranges or [])
-            flags = row_flags.get(meta.name)
             sheets.append(
                 RawSheet(
                     name=meta.name,
@@ -246,10 +266,6 @@ def _read_calamine(path: Path, fmt: str) -> list[RawSheet]:
                     merged=merged,
                     hidden_columns=frozenset(hidden_cols.get(meta.name, ())),
                     hidden=meta.visible != calamine.SheetVisibleEnum.Visible,
-                    hidden_rows=frozenset(r for r in flags.hidden_rows if r < len(rows))
-                    if flags
-                    else frozenset(),
-                    uncached_formulas=frozenset(flags.uncached) if flags else frozenset(),
                 )
             )
     except calamine.PasswordError as exc:
@@ -337,21 +353,25 @@ _EDGE = 96
 _REF = re.compile(r"\$?([A-Z]{1,3})\$?0*([0-9]{1,9})")
 
 
-def _xlsx_prescan(path: Path) -> dict[str, _RowFlags]:
+def _xlsx_prescan(path: Path) -> _FlagScan:
     """Refuse a sheet whose cells span more than :data:`MAX_CELLS` before calamine allocates it,
-    and find each sheet's hidden rows and formulas without a saved result (0-based indexes).
+    and start finding each sheet's hidden rows and formulas without a saved result (0-based
+    indexes) in a thread.
 
-    One streaming pass over each sheet's XML does both (:func:`_scan_sheet`); nothing is parsed
-    into a tree. Raises :class:`AuditDeskError` for a sheet too large or a damaged zip member.
-    Any other trouble only loses the flags (and the extent check of the sheets after it):
-    calamine then judges whether the workbook can be read, with its own message.
+    The extent check (:func:`_far_in_sheet`) streams each sheet's XML once, inflated one piece
+    ahead in a thread (:class:`_ReadAhead`); nothing is parsed into a tree. It is done when this
+    returns. The flags need not precede calamine, so they are found meanwhile, by a second
+    streaming pass in a thread (:class:`_FlagScan`): calamine releases the GIL while it loads a
+    sheet. Raises :class:`AuditDeskError` for a sheet too large or a damaged zip member. Any
+    other trouble only loses the flags (and the extent check of the sheets after it): calamine
+    then judges whether the workbook can be read, with its own message.
     """
-    result: dict[str, _RowFlags] = {}
-    flags_lost = False
+    members: list[tuple[str, str]] = []
     try:
         with zipfile.ZipFile(path) as zf:
             for name, member in _xlsx_sheet_members(zf):
-                flags, far = _scan_sheet(zf, member)
+                with _ReadAhead(path, member) as chunks:
+                    far = _far_in_sheet(chunks.read)
                 if far:
                     try:
                         rows, cols = _extent_of(zf, member)
@@ -367,19 +387,144 @@ def _xlsx_prescan(path: Path) -> dict[str, _RowFlags]:
                             f"工作表「{name}」的数据范围过大（{rows} 行 × {cols} 列），可能含有远处的"
                             "零散单元格或是恶意构造的文件；请删除多余的行列后另存再导入。",
                         )
+                members.append((name, member))
+    except _DAMAGED_ZIP as exc:
+        raise _fail(path, f"文件已损坏（{exc}），无法读取。") from exc
+    except (KeyError, ElementTree.ParseError, OSError, ValueError):
+        return _FlagScan(path, [])
+    return _FlagScan(path, members)
+
+
+class _FlagScan:
+    """The hidden-row and uncached-formula flags of some sheets, found in a thread
+    (:func:`_scan_flags`); :meth:`result` waits for them and raises what the scan raised. Where
+    no thread can be started (a process at its limits), :meth:`result` scans then, in turn."""
+
+    def __init__(self, path: Path, members: list[tuple[str, str]]) -> None:
+        self._result: dict[str, _RowFlags] = {}
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+        self._later: tuple[Path, list[tuple[str, str]]] | None = None
+        if members:
+            thread = threading.Thread(
+                target=self._run, args=(path, members), name="auditdesk-xlsx-flags", daemon=True
+            )
+            try:
+                thread.start()
+            except RuntimeError:  # "can't start new thread"
+                self._later = (path, members)
+            else:
+                self._thread = thread
+
+    def _run(self, path: Path, members: list[tuple[str, str]]) -> None:
+        try:
+            self._result = _scan_flags(path, members)
+        except BaseException as exc:  # handed to the caller by result()
+            self._error = exc
+
+    def join(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
+
+    def result(self) -> dict[str, _RowFlags]:
+        """Flags by sheet name (sheets with none are absent). Raises :class:`AuditDeskError` for
+        a damaged zip member."""
+        self.join()
+        later, self._later = self._later, None
+        if later is not None:
+            self._run(*later)
+        if self._error is not None:
+            raise self._error
+        return self._result
+
+
+def _scan_flags(path: Path, members: list[tuple[str, str]]) -> dict[str, _RowFlags]:
+    """Each sheet's hidden rows and uncached formulas (:func:`_flags_in_sheet`); ``{}`` when any
+    sheet's cannot be found, so that no sheet is reported with flags that may be incomplete."""
+    result: dict[str, _RowFlags] = {}
+    try:
+        with zipfile.ZipFile(path) as zf:
+            for name, member in members:
+                with zf.open(member) as fh:
+                    flags = _flags_in_sheet(partial(fh.read, min(_CHUNK, _FLAG_CHUNK)))
                 if flags is None:  # a flagged row or cell without ``r``: count positions
                     try:
                         flags = _scan_rows_positionally(zf, member)
                     except (ElementTree.ParseError, OSError, ValueError, *_DAMAGED_ZIP):
-                        flags_lost = True
-                        continue
+                        return {}
                 if flags.hidden_rows or flags.uncached:
                     result[name] = flags
     except _DAMAGED_ZIP as exc:
         raise _fail(path, f"文件已损坏（{exc}），无法读取。") from exc
     except (KeyError, ElementTree.ParseError, OSError, ValueError):
         return {}
-    return {} if flags_lost else result
+    return result
+
+
+class _ReadAhead:
+    """A zip member's bytes in :data:`_CHUNK` pieces through :meth:`read` (``b""`` at its end),
+    inflated one or two pieces ahead in a thread: zlib and the CRC release the GIL, so the
+    inflating overlaps the regex scans of the piece before. The thread's errors are raised by
+    :meth:`read`; leaving the ``with`` block stops the thread. Where no thread can be started,
+    :meth:`read` inflates each piece itself."""
+
+    def __init__(self, path: Path, member: str) -> None:
+        self._queue: queue.Queue[bytes | BaseException] = queue.Queue(maxsize=2)
+        self._stop = threading.Event()
+        self._done = False
+        self._path, self._member = path, member
+        self._thread = threading.Thread(
+            target=self._run, args=(path, member), name="auditdesk-xlsx-inflate", daemon=True
+        )
+        self._own: contextlib.ExitStack | None = None  # the member, read here without a thread
+        self._fh: IO[bytes] | None = None
+
+    def __enter__(self) -> _ReadAhead:
+        try:
+            self._thread.start()
+        except RuntimeError:  # "can't start new thread": read in this one
+            self._own = contextlib.ExitStack()
+            zf = self._own.enter_context(zipfile.ZipFile(self._path))
+            self._fh = self._own.enter_context(zf.open(self._member))
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        if self._own is not None:
+            self._own.close()
+        else:
+            self._thread.join()
+
+    def _put(self, item: bytes | BaseException) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.05)
+            except queue.Full:
+                continue
+            return True
+        return False
+
+    def _run(self, path: Path, member: str) -> None:
+        try:
+            with zipfile.ZipFile(path) as zf, zf.open(member) as fh:
+                while True:
+                    chunk = fh.read(_CHUNK)
+                    if not self._put(chunk) or not chunk:
+                        return
+        except BaseException as exc:  # raised in the reader's thread by read()
+            self._put(exc)
+
+    def read(self) -> bytes:
+        if self._fh is not None:
+            return self._fh.read(_CHUNK)
+        if self._done:
+            return b""
+        item = self._queue.get()
+        if isinstance(item, BaseException):
+            self._done = True
+            raise item
+        self._done = not item
+        return item
 
 
 def _extent_of(zf: zipfile.ZipFile, member: str) -> tuple[int, int]:
@@ -475,6 +620,8 @@ _CELL_REF = re.compile(rb"""\sr\s*=\s*["']([A-Z]{1,3})([0-9]{1,7})["']""")
 _ROW_REF = re.compile(rb"""\sr\s*=\s*["']([0-9]{1,7})["']""")
 _CELL_TYPE = re.compile(rb"""\st\s*=\s*["'](\w+)["']""")
 _CHUNK = 1 << 22
+_FLAG_CHUNK = 1 << 20
+"""The flag scan runs while calamine holds the sheet: smaller pieces keep its memory small."""
 _MAX_CARRY = 1 << 24
 
 
@@ -497,46 +644,60 @@ class _SheetPatterns:
         )
 
 
-def _scan_sheet(zf: zipfile.ZipFile, member: str) -> tuple[_RowFlags | None, bool]:
-    """One sheet's hidden rows and formulas without a result, and whether any cell reference lies
-    far away (:data:`_FAR_CELL`), without parsing the XML. The flags are ``None`` when a flagged
-    row or cell has no ``r`` attribute: :func:`_scan_rows_positionally` must then count.
+def _pieces(read: Callable[[], bytes]) -> Iterator[tuple[bytes, _SheetPatterns]]:
+    """A sheet's XML, read by ``read`` (a file's ``read(_CHUNK)``; ``b""`` at the end), in pieces
+    cut after a cell's end tag (or anywhere, past :data:`_MAX_CARRY` bytes without one), with the
+    tags of the namespace prefix the sheet uses."""
+    first = read()
+    root = _ROOT_PREFIX.search(first)
+    prefix = root.group(1) + b":" if root and root.group(1) else b""
+    pats = _SheetPatterns(prefix)
+    tail, chunk = b"", first
+    while True:
+        buf = tail + chunk
+        if not chunk:
+            tail = b""
+        else:
+            cut = buf.rfind(pats.cell_end)
+            if cut < 0 and len(buf) <= _MAX_CARRY:
+                tail, chunk = buf, read()
+                continue
+            cut = cut + len(pats.cell_end) if cut >= 0 else (buf.rfind(b">") + 1 or len(buf))
+            buf, tail = buf[:cut], buf[cut:]
+        yield buf, pats
+        if not chunk:
+            return
+        chunk = read()
 
-    The member is read once, in 4 MiB chunks cut after a cell's end tag. A chunk in which neither
-    ``hidden`` nor ``<f`` occurs costs two substring searches and one regex search, so an ordinary
-    sheet of 60,000 rows is one pass of decompression. Positions come from the ``r`` attributes
-    Excel, WPS, LibreOffice and openpyxl always write.
-    """
-    flags: _RowFlags | None = _RowFlags()
-    far = False
+
+def _far_in_sheet(read: Callable[[], bytes]) -> bool:
+    """Whether any cell reference of a sheet's XML lies far away (:data:`_FAR_CELL`) or a row or
+    cell has no ``r`` (:func:`_unplaced`), without parsing the XML; then :func:`_extent_of` must
+    locate its cells exactly. An ordinary sheet of 60,000 rows costs four scans at C speed."""
     edge = b""  # the end of the previous piece: a reference cut in two is still found
-    with zf.open(member) as fh:
-        first = fh.read(_CHUNK)
-        root = _ROOT_PREFIX.search(first)
-        prefix = root.group(1) + b":" if root and root.group(1) else b""
-        pats = _SheetPatterns(prefix)
-        tail, chunk = b"", first
-        while True:
-            buf = tail + chunk
-            if not chunk:
-                tail = b""
-            else:
-                cut = buf.rfind(pats.cell_end)
-                if cut < 0 and len(buf) <= _MAX_CARRY:
-                    tail, chunk = buf, fh.read(_CHUNK)
-                    continue
-                cut = cut + len(pats.cell_end) if cut >= 0 else (buf.rfind(b">") + 1 or len(buf))
-                buf, tail = buf[:cut], buf[cut:]
-            if not far:
-                seam = edge + buf[:_EDGE]
-                far = bool(_FAR_CELL.search(seam.lower()) or _FAR_CELL.search(buf.lower())
-                           or _unplaced(seam) or _unplaced(buf))  # fmt: skip
-            edge = (edge + buf[-_EDGE:])[-_EDGE:]
-            if flags is not None and not _flag_chunk(buf, pats, flags):
-                flags = None
-            if not chunk:
-                return flags, far
-            chunk = fh.read(_CHUNK)
+    for buf, _pats in _pieces(read):
+        seam = edge + buf[:_EDGE]
+        if (_FAR_CELL.search(seam.lower()) or _FAR_CELL.search(buf.lower())
+                or _unplaced(seam) or _unplaced(buf)):  # fmt: skip
+            return True
+        edge = (edge + buf[-_EDGE:])[-_EDGE:]
+    return False
+
+
+def _flags_in_sheet(read: Callable[[], bytes]) -> _RowFlags | None:
+    """One sheet's hidden rows and formulas without a result, without parsing the XML; ``None``
+    when a flagged row or cell has no ``r`` attribute: :func:`_scan_rows_positionally` must then
+    count.
+
+    A piece in which neither ``hidden`` nor ``<f`` occurs costs two substring searches, so an
+    ordinary sheet of 60,000 rows is one pass of decompression. Positions come from the ``r``
+    attributes Excel, WPS, LibreOffice and openpyxl always write.
+    """
+    flags = _RowFlags()
+    for buf, pats in _pieces(read):
+        if not _flag_chunk(buf, pats, flags):
+            return None
+    return flags
 
 
 def _flag_chunk(buf: bytes, pats: _SheetPatterns, flags: _RowFlags) -> bool:

@@ -353,3 +353,24 @@ def test_whole_cent_and_finer_amounts(tmp_path: Path) -> None:
     result = read_payroll([path])
     assert result.rows[7].base_pay == Decimal("5007.07")
     assert result.rows[7].position_pay == Decimal("7.125")  # finer than a cent is kept
+
+
+def test_rows_built_in_batches_are_the_rows_in_sheet_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the rows are built a batch at a time from the end, cutting the typed columns as they go
+    # (issue 15, memory): batches that split skipped and hidden rows change nothing
+    from auditdesk.payroll import importer
+
+    rows = [list(HEADER), *(employee_row(i) for i in range(1, 6)), list(HEADER),
+            *(employee_row(i) for i in range(6, 12)), ["备注：加班费按实际加班时数计算"]]  # fmt: skip
+    spec = SheetSpec("2025-07", rows, hidden_rows=[3, 9])
+    path = write_xlsx(tmp_path / "b.xlsx", [spec])
+    whole = read_payroll([path])
+    monkeypatch.setattr(importer, "_ROW_BATCH", 2)
+    batched = read_payroll([path])
+    assert [r.source_row for r in batched.rows] == [2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13]
+    assert [r.source_row for r in batched.rows if r.hidden] == [3, 9]
+    assert [r.employee_id for r in batched.rows] == [f"E{i:04d}" for i in range(1, 12)]
+    assert [r.model_dump() for r in batched.rows] == [r.model_dump() for r in whole.rows]
+    assert batched.files == whole.files

@@ -281,3 +281,67 @@ def test_csv_ids_import_clean_and_scientific_notation_is_a_problem(tmp_path: Pat
     problems = result.files[0].sheets[0].problems
     assert [(p.cell, p.value) for p in problems] == [("C4", "3.10115E+17")]
     assert "科学计数法" in problems[0].reason
+
+
+def test_flag_scan_reads_the_sheet_in_pieces(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The flags are found in a thread while calamine holds the whole sheet in memory: the scan
+    # must stream the XML in small pieces, never read the member whole (issue 15).
+    from auditdesk.payroll import readers
+
+    seen: list[int] = []
+    flag_chunk = readers._flag_chunk
+
+    def recording(buf: bytes, pats: Any, flags: Any) -> bool:
+        seen.append(len(buf))
+        return flag_chunk(buf, pats, flags)
+
+    monkeypatch.setattr(readers, "_flag_chunk", recording)
+    monkeypatch.setattr(readers, "_FLAG_CHUNK", 256)
+    spec = _formula_sheet(60)
+    spec.hidden_rows = [3, 30, 61]
+    path = write_xlsx(tmp_path / "分片.xlsx", [spec])
+    sheet = _only_sheet(path)
+    assert sheet.hidden_rows == {2, 29, 60}
+    assert sheet.uncached_formulas == {(r, 4) for r in range(1, 61)}
+    with zipfile.ZipFile(path) as zf:
+        size = zf.getinfo("xl/worksheets/sheet1.xml").file_size
+    assert len(seen) > 5
+    assert max(seen) < 1024 < size  # a piece and the cell it cut, not the whole sheet
+
+
+def test_flag_scan_errors_reach_the_caller(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the thread's exception is raised by the reader, with the file named, and no thread is left
+    import threading
+    import zlib
+
+    from auditdesk.payroll import readers
+
+    def damaged(*_args: Any) -> Any:
+        raise zlib.error("invalid stored block lengths")
+
+    monkeypatch.setattr(readers, "_flags_in_sheet", damaged)
+    path = write_xlsx(tmp_path / "损坏.xlsx", [_formula_sheet(3)])
+    with pytest.raises(AuditDeskError, match=r"损坏\.xlsx.*文件已损坏"):
+        read_workbook(path)
+    assert not [t for t in threading.enumerate() if t.name.startswith("auditdesk-xlsx")]
+
+
+def test_reader_works_where_no_thread_can_be_started(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a process at its thread or memory limit: the scans run in turn, with the same answers
+    import threading
+
+    def refuse(self: threading.Thread) -> None:
+        raise RuntimeError("can't start new thread")
+
+    spec = _formula_sheet(40)
+    spec.hidden_rows = [5, 17]
+    path = write_xlsx(tmp_path / "无线程.xlsx", [spec])
+    monkeypatch.setattr(threading.Thread, "start", refuse)
+    sheet = _only_sheet(path)
+    assert sheet.rows[1][0] == "E001"
+    assert sheet.hidden_rows == {4, 16}
+    assert sheet.uncached_formulas == {(r, 4) for r in range(1, 41)}
