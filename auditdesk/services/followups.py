@@ -25,7 +25,6 @@ from auditdesk.store import Tx
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 S = RectificationStatus
-OPEN_STATES = (S.OPEN, S.IN_PROGRESS, S.FIXED_PENDING)
 ESTIMATE_NOTE = "（估算：尚未登记送达，按发出当日送达计算）"
 
 
@@ -95,7 +94,7 @@ def plan_followups(ws: Workspace, audit_id: str, *, today: date | None = None) -
         tx.require_audit(audit_id)
         deadlines: list[date] = []
         for f in tx.list_findings(audit_id):
-            if f.dismissed or f.status not in OPEN_STATES:
+            if not f.is_open:
                 continue
             due = f.due_date or today + timedelta(days=days.get(f.severity.value, 60))
             if f.due_date is None:
@@ -144,9 +143,7 @@ class VisitResult:
 def open_findings(ws: Workspace, audit_id: str) -> list[Finding]:
     """What a 跟诊 visit starts from: every finding not closed, carried forward from earlier visits."""
     with ws.store.read() as tx:
-        return [
-            f for f in tx.list_findings(audit_id) if not f.dismissed and f.status in OPEN_STATES
-        ]
+        return [f for f in tx.list_findings(audit_id) if f.is_open]
 
 
 def record_followup_visit(ws: Workspace, audit_id: str, visit_date: date, results: Sequence[VisitResult],
@@ -187,9 +184,7 @@ def record_followup_visit(ws: Workspace, audit_id: str, visit_date: date, result
         if due:
             tx.update_followup(due[0].model_copy(update={"visit_id": visit.id, "done_on": visit_date,
                                                          "updated_at": utcnow()}))  # fmt: skip
-        remaining = [
-            f for f in tx.list_findings(audit_id) if not f.dismissed and f.status in OPEN_STATES
-        ]
+        remaining = [f for f in tx.list_findings(audit_id) if f.is_open]
         audit = tx.require_audit(audit_id)
         if not remaining and audit.status is AuditStatus.DIAGNOSED:
             tx.update_audit(

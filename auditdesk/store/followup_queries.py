@@ -10,11 +10,9 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, and_, delete, func, insert, select, update
 
-from auditdesk.models.finding import RectificationStatus
 from auditdesk.models.followup import FollowUp, Letter, RectificationMove
 from auditdesk.store import schema
-
-CLOSED = RectificationStatus.VERIFIED_CLOSED.value
+from auditdesk.store.predicates import open_finding
 
 
 class FollowupQueries:
@@ -182,15 +180,11 @@ class FollowupQueries:
         """Per company with open findings past their deadline: id, name, the earliest deadline
         and how many."""
         f, a, c = schema.findings, schema.audits, schema.companies
-        open_states = [RectificationStatus.OPEN.value, RectificationStatus.IN_PROGRESS.value,
-                       RectificationStatus.FIXED_PENDING.value]  # fmt: skip
         rows = self.conn.execute(
             select(c.c.id, c.c.name, func.min(f.c.due_date), func.count())
             .join(a, a.c.id == f.c.audit_id)
             .join(c, c.c.id == a.c.company_id)
-            .where(
-                and_(f.c.dismissed_at.is_(None), f.c.due_date < today, f.c.status.in_(open_states))
-            )
+            .where(and_(open_finding(f), f.c.due_date < today))
             .group_by(c.c.id, c.c.name)
         )
         return [(str(r[0]), str(r[1]), _as_date(r[2]), int(r[3])) for r in rows]
@@ -200,9 +194,8 @@ class FollowupQueries:
         query = (
             select(func.count())
             .select_from(f.join(a, a.c.id == f.c.audit_id).join(c, c.c.id == a.c.company_id))
-            .where(and_(f.c.dismissed_at.is_(None), f.c.due_date < today,
-                        f.c.status.notin_([CLOSED, RectificationStatus.REFUSED.value])))
-        )  # fmt: skip
+            .where(and_(open_finding(f), f.c.due_date < today))
+        )
         if town:
             query = query.where(c.c.town == town)
         return int(self.conn.execute(query).scalar_one())
