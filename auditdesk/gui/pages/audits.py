@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from auditdesk.errors import AuditDeskError
 from auditdesk.formatting import format_date
@@ -23,7 +32,7 @@ from auditdesk.gui.table_model import (
 from auditdesk.gui.widgets import page_title, read_only_table, selected_record, stretch
 from auditdesk.gui.wizards.payroll_import import PayrollImportWizard
 from auditdesk.models.audit import AuditStatus, AuditSummary
-from auditdesk.services import audits, followups
+from auditdesk.services import audits, followups, payroll
 
 
 def _auditors(r: AuditSummary) -> str:
@@ -57,6 +66,12 @@ class AuditsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(page_title("体检"))
         bar = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("搜索企业、体检名称、状态或人员")
+        self.search.setClearButtonEnabled(True)
+        self.remove_import_button = QPushButton("移除工资表…")
+        self.remove_import_button.setToolTip("从所选体检中移除一次导入的工资表（先确认）")
+        self.remove_import_button.clicked.connect(self.remove_import)
         self.import_button = QPushButton("导入工资表…")
         self.import_button.setToolTip("把企业的工资表（.xlsx/.xls/.csv）导入所选体检，供查诊核对")
         self.import_button.clicked.connect(self.import_payroll)
@@ -71,8 +86,9 @@ class AuditsPage(QWidget):
         self.check_button = QPushButton("工资核查…")
         self.check_button.setToolTip("按最低工资、加班费、社保等规则核查所选体检已导入的工资表")
         self.check_button.clicked.connect(self.check_payroll)
+        bar.addWidget(self.remove_import_button)
         bar.addWidget(self.check_button)
-        bar.addStretch(1)
+        bar.addWidget(self.search, 1)
         self.diagnose_button = QPushButton("标记已会诊")
         self.diagnose_button.setToolTip("会诊完成：问题已汇总、核定，进入跟诊阶段")
         self.diagnose_button.clicked.connect(self.mark_diagnosed)
@@ -87,7 +103,9 @@ class AuditsPage(QWidget):
         for b in (self.diagnose_button, self.plan_button, self.visit_button):
             bar.addWidget(b)
         layout.addLayout(bar)
-        self.empty_hint = QLabel("暂无体检记录。")
+        self.empty_hint = QLabel(
+            "暂无体检记录。点击“开始体检…”，或在“企业”页选中企业后点“开始体检…”。"
+        )
         self.empty_hint.setObjectName("emptyHint")
         layout.addWidget(self.empty_hint)
         self.model: RecordTableModel[AuditSummary] = RecordTableModel(AUDIT_COLUMNS, parent=self)
@@ -99,7 +117,9 @@ class AuditsPage(QWidget):
         self.table.sortByColumn(4, Qt.SortOrder.DescendingOrder)
         layout.addWidget(self.table, 1)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
-        self.table.doubleClicked.connect(lambda _i: self.open_selected())
+        # activated: double-click, and Enter/Return on the selected row
+        self.table.activated.connect(lambda _i: self.open_selected())
+        self.search.textChanged.connect(self.proxy.setFilterFixedString)
         self.windows: dict[str, AuditWindow] = {}
         self.reload()
 
@@ -112,6 +132,7 @@ class AuditsPage(QWidget):
         self.open_button.setEnabled(chosen)
         self.import_button.setEnabled(chosen)
         self.check_button.setEnabled(chosen)
+        self.remove_import_button.setEnabled(chosen)
         row = self.selected()
         status = row.audit.status if row else None
         self.diagnose_button.setEnabled(status is AuditStatus.IN_PROGRESS)
@@ -119,6 +140,40 @@ class AuditsPage(QWidget):
             status is AuditStatus.DIAGNOSED and bool(row and row.open_findings)
         )
         self.visit_button.setEnabled(bool(row and row.open_findings))
+
+    def remove_import(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        try:
+            imports = payroll.list_imports(self.ctx.ws, row.audit.id)
+        except AuditDeskError as exc:
+            report_failure(self, exc, "无法读取工资表", None)
+            return
+        if not imports:
+            QMessageBox.information(self, "移除工资表", "该体检还没有导入工资表。")
+            return
+        labels = [f"{i.file_name}（{i.row_count} 行，{'、'.join(i.periods)}）" for i in imports]
+        choice, ok = QInputDialog.getItem(self, "移除工资表", "移除哪一次导入：", labels, 0, False)
+        if not ok:
+            return
+        chosen = imports[labels.index(choice)]
+        answer = QMessageBox.question(
+            self,
+            "移除工资表",
+            f"从“{row.company_name}”的体检中移除 {choice}？\n\n"
+            "其工资行将被删除；已转为问题的工资核查结果保留。",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            payroll.remove_import(self.ctx.ws, row.audit.id, chosen.id)
+        except AuditDeskError as exc:
+            report_failure(self, exc, "无法移除工资表", None)
+            return
+        self._changed("payroll", row.audit.id)
 
     def mark_diagnosed(self) -> None:
         row = self.selected()
@@ -193,12 +248,15 @@ class AuditsPage(QWidget):
 
     def start_audit(self) -> None:
         dialog = StartAuditDialog(self.ctx, None, self)
-        dialog.audit_started.connect(self._started)
+        dialog.audit_started.connect(self.audit_started)
         dialog.open()
         self.start_dialog = dialog
 
-    def _started(self, audit_id: str) -> None:
+    def audit_started(self, audit_id: str) -> None:
+        """A new audit (started here or on the 企业 page): reload, select it and open it."""
         self.data_changed.emit("audits")
+        self.reload()
+        self.select_audit(audit_id)
         self.open_audit(audit_id)
 
     def open_selected(self) -> None:
