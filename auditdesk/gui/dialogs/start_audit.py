@@ -64,6 +64,7 @@ class StartAuditDialog(QDialog):
         self.auditors = QTableWidget(0, 2)
         self.auditors.setHorizontalHeaderLabels(["姓名", "身份"])
         self.auditors.horizontalHeader().setStretchLastSection(True)
+        self.auditors.setColumnWidth(0, 240)  # room for the name picker and its hint
         self.auditors.verticalHeader().hide()
         add = QPushButton("添加人员")
         add.clicked.connect(lambda: self.add_auditor("", AuditorRole.LAWYER))
