@@ -18,7 +18,8 @@ def cmd_due(args: argparse.Namespace) -> int:
         items = followups.due(ws, today=date.today(), within_days=args.within)
     if args.json:
         emit_json([{"kind": i.kind, "date": i.day.isoformat(), "company_id": i.company_id,
-                    "company": i.company, "text": i.text, "overdue": i.overdue, "ref": i.ref}
+                    "company": i.company, "text": i.text, "overdue": i.overdue, "ref": i.ref,
+                    "audit_id": i.audit_id}
                    for i in items])  # fmt: skip
         return EXIT_OK
     if not items:
@@ -137,7 +138,8 @@ def cmd_visit(args: argparse.Namespace) -> int:
                 "请用 --fixed / --partly / --not-fixed 给出至少一个问题的核验结果。"
             )
         day = args.date or date.today()
-        followups.record_followup_visit(ws, args.audit, day, results, by=args.by or "")
+        followups.record_followup_visit(ws, args.audit, day, results, by=args.by or "",
+                                        followup_id=args.followup)  # fmt: skip
         left = followups.open_findings(ws, args.audit)
     print(f"已记录 {day} 的跟诊：核验 {len(results)} 项，尚未关闭 {len(left)} 项。")
     return EXIT_OK
@@ -206,6 +208,9 @@ def add_followup_commands(
     p.add_argument("--note", help="核验说明")
     p.add_argument("--by", help="跟诊人员")
     p.add_argument("--recheck", action="store_true", help="先用最新导入的工资表复查工资问题")
+    p.add_argument("--followup", metavar="跟诊编号",
+                   help="本次跟诊完成的跟诊安排（followups due --json 的 ref）；此外，"
+                   "跟诊日期当天及以前的跟诊安排都视为已完成")  # fmt: skip
     p.set_defaults(func=cmd_visit)
     p = sub.add_parser(
         "dashboard", parents=[common, json_opt], help="全镇看板：整改率、逾期、涉及金额"

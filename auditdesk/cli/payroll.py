@@ -205,6 +205,19 @@ def cmd_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_remove(args: argparse.Namespace) -> int:
+    from auditdesk.services import payroll
+
+    with open_workspace(args) as ws:
+        gone = payroll.remove_import(ws, args.audit, args.import_ref)
+    if args.json:
+        emit_json({"id": gone.id, "file": gone.file_name, "rows": gone.row_count,
+                   "periods": gone.periods})  # fmt: skip
+    else:
+        print(f"已移除工资表 {gone.file_name}（{gone.row_count} 行，{'、'.join(gone.periods)}）。")
+    return EXIT_OK
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     from auditdesk.services import payroll
 
@@ -451,3 +464,11 @@ def add_payroll_commands(
     p = psub.add_parser("list", parents=[common, json_opt], help="列出体检已导入的工资表")
     p.add_argument("--audit", required=True, metavar="体检编号")
     p.set_defaults(func=cmd_list)
+    p = psub.add_parser("remove", parents=[common, json_opt], help="从体检中移除一次工资表导入",
+                        description="从体检中移除一次工资表导入（连同其工资行）。已转为问题的"
+                        "工资核查结果不受影响。\n\n--json 的结构：{\"id\":…, \"file\":…, "
+                        "\"rows\":12, \"periods\":[\"2025-07\"]}",
+                        formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    p.add_argument("--audit", required=True, metavar="体检编号")
+    p.add_argument("import_ref", metavar="导入编号", help="payroll list 中的编号（前 8 位即可）")
+    p.set_defaults(func=cmd_remove)

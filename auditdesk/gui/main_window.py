@@ -95,6 +95,7 @@ class MainWindow(QMainWindow):
 
         self.companies_page.data_changed.connect(self.data_changed)
         self.audits_page.data_changed.connect(self.data_changed)
+        self.companies_page.audit_started.connect(self._audit_started)
         self.followups_page.data_changed.connect(self.data_changed)
         self.settings_page.demo_requested.connect(self.load_demo)
         self.settings_page.backup_requested.connect(lambda: self.transfer.backup_to_dialog())
@@ -145,6 +146,10 @@ class MainWindow(QMainWindow):
     def _selected_company_id(self) -> str | None:
         summary = self.companies_page.selected()
         return summary.company.id if summary is not None else None
+
+    def _audit_started(self, audit_id: str) -> None:
+        self.nav.setCurrentRow(1)
+        self.audits_page.audit_started(audit_id)
 
     def _new_company(self) -> None:
         self.nav.setCurrentRow(0)

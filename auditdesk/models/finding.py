@@ -123,6 +123,12 @@ labels(
     },
 )
 
+OPEN_STATUSES = frozenset(
+    {RectificationStatus.OPEN, RectificationStatus.IN_PROGRESS, RectificationStatus.FIXED_PENDING}
+)
+"""The statuses of a finding still to rectify. With "not dismissed" this is the one definition of
+an open finding: :attr:`Finding.is_open` here, ``store.predicates.open_finding`` in SQL."""
+
 
 class Citation(BaseModel):
     """One legal citation, e.g. 《劳动合同法》第十条."""
@@ -179,6 +185,11 @@ class Finding(Record):
     @property
     def dismissed(self) -> bool:
         return self.dismissed_at is not None
+
+    @property
+    def is_open(self) -> bool:
+        """Still to rectify: not dismissed (剔除), not 已核验关闭 nor 不予整改."""
+        return not self.dismissed and self.status in OPEN_STATUSES
 
     @model_validator(mode="after")
     def _money_not_negative(self) -> Self:

@@ -28,6 +28,16 @@ def list_audits(ws: Workspace, company_id: str | None = None) -> list[AuditSumma
         return tx.list_audit_summaries(company_id)
 
 
+def known_auditors(ws: Workspace) -> list[Auditor]:
+    """Everyone named on an audit so far, once each (by name) with the role of their latest audit,
+    most recently used first — what 开始体检 offers instead of retyping names."""
+    seen: dict[str, Auditor] = {}
+    for summary in list_audits(ws):  # newest first
+        for person in summary.audit.auditors:
+            seen.setdefault(person.name, person)
+    return list(seen.values())
+
+
 def get_audit(ws: Workspace, audit_id: str) -> Audit:
     with ws.store.read() as tx:
         return tx.require_audit(audit_id)

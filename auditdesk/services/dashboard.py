@@ -19,6 +19,7 @@ from auditdesk.fileperms import owner_only
 from auditdesk.formatting import format_money
 from auditdesk.models.common import Area
 from auditdesk.models.finding import (
+    OPEN_STATUSES,
     MoneyKind,
     RectificationStatus,
     Severity,
@@ -28,8 +29,9 @@ from auditdesk.models.finding import (
 from auditdesk.services.workspace import Workspace
 
 CLOSED = RectificationStatus.VERIFIED_CLOSED.value
-OPEN = {RectificationStatus.OPEN.value, RectificationStatus.IN_PROGRESS.value,
-        RectificationStatus.FIXED_PENDING.value}  # fmt: skip
+OPEN = {
+    s.value for s in OPEN_STATUSES
+}  # facts are never dismissed: the same test as Finding.is_open
 
 
 @dataclass

@@ -25,7 +25,6 @@ from auditdesk.store import Tx
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 S = RectificationStatus
-OPEN_STATES = (S.OPEN, S.IN_PROGRESS, S.FIXED_PENDING)
 ESTIMATE_NOTE = "（估算：尚未登记送达，按发出当日送达计算）"
 
 
@@ -95,7 +94,7 @@ def plan_followups(ws: Workspace, audit_id: str, *, today: date | None = None) -
         tx.require_audit(audit_id)
         deadlines: list[date] = []
         for f in tx.list_findings(audit_id):
-            if f.dismissed or f.status not in OPEN_STATES:
+            if not f.is_open:
                 continue
             due = f.due_date or today + timedelta(days=days.get(f.severity.value, 60))
             if f.due_date is None:
@@ -144,15 +143,41 @@ class VisitResult:
 def open_findings(ws: Workspace, audit_id: str) -> list[Finding]:
     """What a 跟诊 visit starts from: every finding not closed, carried forward from earlier visits."""
     with ws.store.read() as tx:
-        return [
-            f for f in tx.list_findings(audit_id) if not f.dismissed and f.status in OPEN_STATES
-        ]
+        return [f for f in tx.list_findings(audit_id) if f.is_open]
+
+
+def _fulfilled(planned: list[FollowUp], visit_date: date, followup_id: str | None, *,
+               nothing_open: bool) -> list[FollowUp]:  # fmt: skip
+    """The open follow-ups a visit on ``visit_date`` replaces: the one it was started from, every
+    one planned on or before the visit (a late visit covers them all, so none stays 逾期), else
+    the next one within 14 days; all of them when nothing is left open."""
+    if nothing_open:
+        return planned
+    chosen = [f for f in planned if f.id == followup_id or f.planned_on <= visit_date]
+    if not chosen:
+        chosen = [f for f in planned if f.planned_on <= visit_date + timedelta(days=14)][:1]
+    return chosen
+
+
+def list_followups(ws: Workspace, audit_id: str | None = None, *, open_only: bool = False
+                   ) -> list[FollowUp]:  # fmt: skip
+    """Planned follow-ups of an audit (or of all), earliest first; ``open_only`` leaves out those
+    a visit fulfilled."""
+    with ws.store.read() as tx:
+        return tx.list_followups(audit_id, open_only=open_only)
 
 
 def record_followup_visit(ws: Workspace, audit_id: str, visit_date: date, results: Sequence[VisitResult],
-                          *, by: str = "", attendees: Sequence[str] = ()) -> Visit:  # fmt: skip
+                          *, by: str = "", attendees: Sequence[str] = (),
+                          followup_id: str | None = None) -> Visit:  # fmt: skip
     """One 跟诊 visit in one transaction: the visit, each finding's outcome (fixed → 已核验关闭,
-    partly → 整改中, not fixed → 整改中 with a new deadline), and the planned follow-up it fulfils."""
+    partly → 整改中, not fixed → 整改中 with a new deadline), and the planned follow-ups it
+    fulfils (``followup_id``, the one it was started from, if any; every one planned on or before
+    the visit; see :func:`_fulfilled`), so none of them stays on the due list as 逾期.
+
+    Raises:
+        AuditDeskError: the audit or a finding does not exist, or a move the rules forbid.
+    """
     visit = Visit(audit_id=audit_id, visit_date=visit_date, kind=VisitKind.FOLLOW_UP,
                   channels=[VisitChannel.RECORDS], attendees=list(attendees))  # fmt: skip
     with ws.store.transaction() as tx:
@@ -179,17 +204,11 @@ def record_followup_visit(ws: Workspace, audit_id: str, visit_date: date, result
                     tx.update_finding(
                         finding.model_copy(update={"due_date": r.new_due, "updated_at": utcnow()})
                     )
-        due = [
-            f
-            for f in tx.list_followups(audit_id, open_only=True)
-            if f.planned_on <= visit_date + timedelta(days=14)
-        ]
-        if due:
-            tx.update_followup(due[0].model_copy(update={"visit_id": visit.id, "done_on": visit_date,
-                                                         "updated_at": utcnow()}))  # fmt: skip
-        remaining = [
-            f for f in tx.list_findings(audit_id) if not f.dismissed and f.status in OPEN_STATES
-        ]
+        remaining = [f for f in tx.list_findings(audit_id) if f.is_open]
+        for planned in _fulfilled(tx.list_followups(audit_id, open_only=True), visit_date,
+                                  followup_id, nothing_open=not remaining):  # fmt: skip
+            tx.update_followup(planned.model_copy(update={"visit_id": visit.id, "done_on": visit_date,
+                                                          "updated_at": utcnow()}))  # fmt: skip
         audit = tx.require_audit(audit_id)
         if not remaining and audit.status is AuditStatus.DIAGNOSED:
             tx.update_audit(
@@ -306,12 +325,15 @@ class DueItem:
     text: str
     overdue: bool
     ref: str = ""
-    """The follow-up or letter id (to reschedule or mark replied); empty for findings."""
+    """The follow-up, letter or finding id (to reschedule, mark replied or open it)."""
+    audit_id: str = ""
+    """The audit the row belongs to (a 跟诊 visit started from the row is for this audit)."""
 
 
 def due(ws: Workspace, *, today: date | None = None, within_days: int = 7) -> list[DueItem]:
     """Follow-ups due by ``today + within_days`` (and overdue ones), letters whose reply deadline
-    passed, findings past their deadline; overdue first."""
+    passed or falls in the window, and each open finding past its deadline (named by 问题编号 and
+    title); overdue first."""
     today = today or date.today()
     until = today + timedelta(days=within_days)
     items: list[DueItem] = []
@@ -326,19 +348,19 @@ def due(ws: Workspace, *, today: date | None = None, within_days: int = 7) -> li
             else:
                 when = f"{(f.planned_on - today).days} 天后"
             items.append(DueItem("followup", f.planned_on, company_id, name,
-                                 f"跟诊（{when}）：{f.note or '按计划跟诊'}", f.planned_on < today, f.id))  # fmt: skip
+                                 f"跟诊（{when}）：{f.note or '按计划跟诊'}", f.planned_on < today,
+                                 f.id, f.audit_id))  # fmt: skip
         for letter, company_id, name in tx.unanswered_letters(until):
             late = letter.reply_due < today
             text = (f"{letter.label}答复期限 {letter.reply_due} 已过，尚未答复" if late
                     else f"{letter.label}（{letter.issued_on} 发出）须于 {letter.reply_due} 前答复")  # fmt: skip
             text += ESTIMATE_NOTE if letter.due_estimated else ""
-            items.append(
-                DueItem("letter", letter.reply_due, company_id, name, text, late, letter.id)
-            )
-        for company_id, name, earliest, count in tx.overdue_finding_rows(today):
-            text = (f"{count} 条问题已过整改期限（最早 {earliest}）" if count > 1
-                    else f"问题整改期限 {earliest} 已过")  # fmt: skip
-            items.append(DueItem("finding", earliest, company_id, name, text, True))
+            items.append(DueItem("letter", letter.reply_due, company_id, name, text, late,
+                                 letter.id, letter.audit_id))  # fmt: skip
+        for finding, company_id, name in tx.overdue_finding_list(today):
+            text = f"{finding.code} {finding.title}：整改期限 {finding.due_date} 已过"
+            items.append(DueItem("finding", finding.due_date or today, company_id, name, text,
+                                 True, finding.id, finding.audit_id))  # fmt: skip
     items.sort(key=lambda i: (not i.overdue, i.day, i.company))
     return items
 

@@ -225,6 +225,36 @@ def load_rows(ws: Workspace, audit_id: str) -> list[PayrollRow]:
         return tx.list_payroll_rows(audit_id)
 
 
+def remove_import(ws: Workspace, audit_id: str, ref: str) -> PayrollImport:
+    """Take one payroll import (and its rows) out of an audit, in one transaction.
+
+    Args:
+        ref: the import's id or its first 8+ characters (any case), as ``payroll list`` shows.
+
+    Returns:
+        The removed import (file name, rows, months), for the confirmation.
+
+    Raises:
+        AuditDeskError: the audit does not exist, or ``ref`` names no import of this audit.
+    """
+    text = ref.strip()
+    with ws.store.transaction() as tx:
+        tx.require_audit(audit_id)
+        imports = tx.list_payroll_imports(audit_id)
+        matches = [i for i in imports if i.id == text] or [
+            i for i in imports if len(text) >= 4 and i.id.upper().startswith(text.upper())
+        ]
+        if len(matches) != 1:
+            raise AuditDeskError(
+                f"“{text}”不是该体检的工资表导入（用 payroll list 查看）。"
+                if not matches
+                else f"“{text}”对应多个工资表导入，请写出更长的编号。",
+                location=text,
+            )
+        tx.delete_payroll_import(matches[0].id)
+        return matches[0]
+
+
 def delete_import(ws: Workspace, import_id: str) -> None:
     with ws.store.transaction() as tx:
         if tx.delete_payroll_import(import_id) == 0:

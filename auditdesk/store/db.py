@@ -30,21 +30,20 @@ from auditdesk.models.attachment import Attachment
 from auditdesk.models.audit import Answer, Audit, AuditSummary, Change, Visit
 from auditdesk.models.common import Record, utcnow
 from auditdesk.models.company import Company, CompanySummary
-from auditdesk.models.finding import Finding, RectificationStatus
+from auditdesk.models.finding import Finding
 from auditdesk.models.payroll import ColumnMapping, PayrollImport, PayrollRow
 from auditdesk.store import schema
 from auditdesk.store.errors import translated
 from auditdesk.store.exchange import ExchangeQueries
 from auditdesk.store.followup_queries import FollowupQueries
 from auditdesk.store.migrate import migrate, read_version
+from auditdesk.store.predicates import open_finding
 from auditdesk.store.report_queries import ReportQueries
 from auditdesk.store.sqlite import WRITE_OPTION, create_sqlite_engine, integrity_problems
 
 log = logging.getLogger(__name__)
 
 M = TypeVar("M", bound=BaseModel)
-
-_CLOSED_STATUSES = (RectificationStatus.VERIFIED_CLOSED.value, RectificationStatus.REFUSED.value)
 
 
 def _to_model(model: type[M], row: Row[Any]) -> M:
@@ -138,7 +137,7 @@ class Tx(FollowupQueries, ExchangeQueries, ReportQueries):
         open_counts = (
             select(a.c.company_id, func.count().label("n"))
             .select_from(f.join(a, f.c.audit_id == a.c.id))
-            .where(f.c.status.not_in(_CLOSED_STATUSES))
+            .where(open_finding(f))
             .group_by(a.c.company_id)
             .subquery()
         )
@@ -228,7 +227,7 @@ class Tx(FollowupQueries, ExchangeQueries, ReportQueries):
             select(
                 f.c.audit_id,
                 func.count().label("n"),
-                func.sum(case((f.c.status.not_in(_CLOSED_STATUSES), 1), else_=0)).label("open"),
+                func.sum(case((open_finding(f), 1), else_=0)).label("open"),
             )
             .group_by(f.c.audit_id)
             .subquery()

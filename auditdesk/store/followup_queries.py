@@ -10,11 +10,10 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, and_, delete, func, insert, select, update
 
-from auditdesk.models.finding import RectificationStatus
+from auditdesk.models.finding import Finding
 from auditdesk.models.followup import FollowUp, Letter, RectificationMove
 from auditdesk.store import schema
-
-CLOSED = RectificationStatus.VERIFIED_CLOSED.value
+from auditdesk.store.predicates import open_finding
 
 
 class FollowupQueries:
@@ -178,31 +177,30 @@ class FollowupQueries:
         query = _filtered(query, a, c, town, since, until)
         return int(self.conn.execute(query).scalar_one())
 
-    def overdue_finding_rows(self, today: date) -> list[tuple[str, str, date, int]]:
-        """Per company with open findings past their deadline: id, name, the earliest deadline
-        and how many."""
+    def overdue_finding_list(self, today: date) -> list[tuple[Finding, str, str]]:
+        """Open findings past their deadline, each with its company id and name, earliest first."""
         f, a, c = schema.findings, schema.audits, schema.companies
-        open_states = [RectificationStatus.OPEN.value, RectificationStatus.IN_PROGRESS.value,
-                       RectificationStatus.FIXED_PENDING.value]  # fmt: skip
         rows = self.conn.execute(
-            select(c.c.id, c.c.name, func.min(f.c.due_date), func.count())
+            select(f, c.c.id.label("company_id"), c.c.name.label("company_name"))
             .join(a, a.c.id == f.c.audit_id)
             .join(c, c.c.id == a.c.company_id)
-            .where(
-                and_(f.c.dismissed_at.is_(None), f.c.due_date < today, f.c.status.in_(open_states))
-            )
-            .group_by(c.c.id, c.c.name)
+            .where(and_(open_finding(f), f.c.due_date < today))
+            .order_by(f.c.due_date, c.c.name, f.c.number)
         )
-        return [(str(r[0]), str(r[1]), _as_date(r[2]), int(r[3])) for r in rows]
+        out = []
+        for r in rows:
+            m = dict(r._mapping)
+            company_id, name = m.pop("company_id"), m.pop("company_name")
+            out.append((Finding.model_validate(m), company_id, name))
+        return out
 
     def overdue_findings(self, today: date, *, town: str | None = None) -> int:
         f, a, c = schema.findings, schema.audits, schema.companies
         query = (
             select(func.count())
             .select_from(f.join(a, a.c.id == f.c.audit_id).join(c, c.c.id == a.c.company_id))
-            .where(and_(f.c.dismissed_at.is_(None), f.c.due_date < today,
-                        f.c.status.notin_([CLOSED, RectificationStatus.REFUSED.value])))
-        )  # fmt: skip
+            .where(and_(open_finding(f), f.c.due_date < today))
+        )
         if town:
             query = query.where(c.c.town == town)
         return int(self.conn.execute(query).scalar_one())
@@ -218,8 +216,3 @@ def _filtered(
     if until is not None:
         query = query.where(a.c.started_on <= until)
     return query
-
-
-def _as_date(value: Any) -> date:
-    """MIN() over a Date column comes back as text on SQLite."""
-    return value if isinstance(value, date) else date.fromisoformat(str(value))

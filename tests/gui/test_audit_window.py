@@ -62,7 +62,7 @@ def test_start_audit_dialog(qtbot: Any, ctx: AppContext, ws: Workspace) -> None:
     dialog = StartAuditDialog(ctx)
     qtbot.addWidget(dialog)
     dialog.basic.setChecked(True)
-    dialog.auditors.item(0, 0).setText("王芳")
+    dialog.auditors.cellWidget(0, 0).setEditText("王芳")  # a new person: typed, not picked
     with qtbot.waitSignal(dialog.audit_started) as signal_:
         dialog.save()
     audit = audits.get_audit(ws, signal_.args[0])

@@ -9,7 +9,7 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QSettings, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -31,6 +31,7 @@ from auditdesk.gui.audit.scores_tab import ScoreChart
 from auditdesk.gui.context import AppContext
 from auditdesk.gui.dialogs.errors import report_failure
 from auditdesk.gui.worker import JobRunner
+from auditdesk.models.finding import RectificationStatus
 from auditdesk.models.followup import LetterKind
 from auditdesk.models.report import ISSUED_KINDS
 from auditdesk.services import letters, reports, visit
@@ -65,13 +66,12 @@ class ExportReportDialog(QDialog):
         where = QHBoxLayout()
         where.addWidget(self.path, 1)
         where.addWidget(browse)
-        findings = visit.list_findings(ctx.ws, audit_id, include_dismissed=False)
+        self.findings = visit.list_findings(ctx.ws, audit_id, include_dismissed=False)
         walk = visit.load_walk(ctx.ws, audit_id)
-        self.preview = QLabel(
-            f"将包括：{walk.company.name}；已核查 {walk.answered}/{walk.total} 项；"
-            f"列入报告的问题 {len(findings)} 项（已剔除的不列入）；工资表核查结果；评分图表。"
-        )
+        self.walk = walk
+        self.preview = QLabel("")
         self.preview.setWordWrap(True)
+        self._gui_state = QSettings(str(ctx.ws.paths.gui_state), QSettings.Format.IniFormat)
         self.template = QLineEdit()
         self.template.setPlaceholderText("留空使用自带模板")
         form = QFormLayout()
@@ -114,8 +114,29 @@ class ExportReportDialog(QDialog):
         self._default_path(walk.company.name)
         self.written: Path | None = None
 
+    def _summary(self, kind: str) -> str:
+        """What the chosen document will contain (the dialog's first line)."""
+        name = self.walk.company.name
+        total = len(self.findings)
+        pending = sum(
+            1 for f in self.findings if f.status is not RectificationStatus.VERIFIED_CLOSED
+        )
+        texts = {
+            "report": f"将包括：{name}；已核查 {self.walk.answered}/{self.walk.total} 项；"
+            f"列入报告的问题 {total} 项（已剔除的不列入）；工资表核查结果；评分图表。",
+            "rectification": f"整改建议书：{name}尚未核验关闭的问题 {pending} 项，"
+            "附整改建议和整改期限。",
+            "followup": f"跟诊记录：{name}最近一次跟诊的核验结果，及各问题的整改状态。",
+            "ledger": f"整改台账（Excel）：{name}的问题 {total} 项及问题编号，"
+            "黄色列供企业回填整改情况。",
+            "annex": f"人员明细（内部资料）：{name}工资表核查涉及的人员，含姓名和身份证号。",
+        }
+        letter = f"{self.kind.currentText()}：列明{name}尚未整改的问题 {pending} 项（按问题编号）。"
+        return texts.get(kind, letter)
+
     def _kind_changed(self) -> None:
         kind = self.kind.currentData()
+        self.preview.setText(self._summary(kind))
         issuable = kind in ISSUED_KINDS
         issued = reports.issues(self.ctx.ws, self.audit_id, kind) if issuable else []
         self.issue.setVisible(issuable)
@@ -148,26 +169,44 @@ class ExportReportDialog(QDialog):
         if not wanted:
             self.unmasked.setChecked(False)
 
-    def _default_path(self, company: str | None = None) -> None:
-        name = company or visit.load_walk(self.ctx.ws, self.audit_id).company.name
+    def _suffix(self) -> str:
+        return ".xlsx" if self.kind.currentData() == "ledger" else ".docx"
+
+    def _folder(self) -> Path:
+        """The folder of the path shown, else the last one used in this data dir, else 文档."""
+        shown = self.path.text().strip()
+        if shown and Path(shown).parent.is_dir():
+            return Path(shown).parent
+        remembered = self._gui_state.value("export/folder")
+        if remembered and Path(str(remembered)).is_dir():
+            return Path(str(remembered))
         folder = Path.home() / "Documents"
-        folder = folder if folder.is_dir() else Path.home()
-        suffix = ".xlsx" if self.kind.currentData() == "ledger" else ".docx"
-        label = self.kind.currentText().replace("（Excel）", "")
-        self.path.setText(str(folder / f"{name}{label}{suffix}"))
+        return folder if folder.is_dir() else Path.home()
+
+    def _default_path(self, company: str | None = None) -> None:
+        name = company or self.walk.company.name
+        label = self.kind.currentText().replace("（Excel）", "").replace("（内部资料）", "")
+        self.path.setText(str(self._folder() / f"{name}{label}{self._suffix()}"))
 
     def choose(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "保存文书", self.path.text(), "Word 文档 (*.docx)"
-        )
+        suffix = self._suffix()
+        kinds = "Excel 工作簿 (*.xlsx)" if suffix == ".xlsx" else "Word 文档 (*.docx)"
+        path, _ = QFileDialog.getSaveFileName(self, "保存文书", self.path.text(), kinds)
         if path:
-            self.path.setText(path if path.endswith(".docx") else f"{path}.docx")
+            self.path.setText(path if path.lower().endswith(suffix) else f"{path}{suffix}")
+
+    def _remember_folder(self, path: Path) -> None:
+        self._gui_state.setValue("export/folder", str(path.parent))
+        self._gui_state.sync()
 
     def export(self) -> None:
         out = Path(self.path.text().strip())
         if not out.name:
             self.status.setText("请选择保存位置。")
             return
+        if out.suffix.lower() != self._suffix():
+            out = out.with_name(out.name + self._suffix())
+            self.path.setText(str(out))
         chart_png = None
         if self.chart is not None and self.kind.currentData() == "report":
             fd, name = tempfile.mkstemp(suffix=".png")
@@ -201,6 +240,7 @@ class ExportReportDialog(QDialog):
     def _done(self, paths: list[Path]) -> None:
         self.buttons.setEnabled(True)
         path = paths[0]
+        self._remember_folder(path)
         self.written = path
         self.status.setText("已生成：" + "；".join(str(p) for p in paths))
         self.issue.setChecked(False)
@@ -212,6 +252,8 @@ class ExportReportDialog(QDialog):
         letter = written.letter
         assert letter is not None
         self.written = written.path
+        if written.path is not None:
+            self._remember_folder(written.path)
         estimate = "（估算，登记送达后按送达次日起算）" if letter.due_estimated else ""
         self.status.setText(
             f"已发出 {letter.label}：{written.path}；答复期限 {letter.reply_due}{estimate}"

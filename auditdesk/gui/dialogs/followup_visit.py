@@ -42,9 +42,11 @@ COLS = ["问题", "状态", "期限", "核验结果", "新期限", "证据", "�
 class FollowupVisitDialog(QDialog):
     visit_recorded = Signal(object)
 
-    def __init__(self, ctx: AppContext, audit_id: str, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, audit_id: str, parent: QWidget | None = None, *,
+                 followup_id: str | None = None) -> None:  # fmt: skip
+        """``followup_id``: the planned follow-up this visit fulfils (when started from it)."""
         super().__init__(parent)
-        self.ctx, self.audit_id = ctx, audit_id
+        self.ctx, self.audit_id, self.followup_id = ctx, audit_id, followup_id
         audit = audits.get_audit(ctx.ws, audit_id)
         self.by = audit.auditors[0].name if audit.auditors else ""
         self.setWindowTitle("跟诊")
@@ -65,7 +67,8 @@ class FollowupVisitDialog(QDialog):
         self.notes: list[QLineEdit] = []
         self.evidence: list[list[Path]] = [[] for _ in self.findings]
         for r, f in enumerate(self.findings):
-            for c, text in enumerate([f.title, f.status.label, format_date(f.due_date) or "—"]):
+            cells = [f"{f.code} {f.title}", f.status.label, format_date(f.due_date) or "—"]
+            for c, text in enumerate(cells):
                 self.table.setItem(r, c, QTableWidgetItem(text))
             combo = QComboBox()
             for label, key in OUTCOMES:
@@ -162,8 +165,8 @@ class FollowupVisitDialog(QDialog):
             self.status.setText("请至少为一个问题选择核验结果。")
             return
         try:
-            visit = followups.record_followup_visit(self.ctx.ws, self.audit_id, day,
-                                                    results, by=self.by)  # fmt: skip
+            visit = followups.record_followup_visit(self.ctx.ws, self.audit_id, day, results,
+                                                    by=self.by, followup_id=self.followup_id)  # fmt: skip
         except AuditDeskError as exc:
             report_failure(self, exc, "无法保存跟诊记录", None)
             return

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -59,9 +58,11 @@ class StartAuditDialog(QDialog):
         for key, name in KNOWN_REGIONS.items():
             self.region.addItem(name, key)
         self.visit_date = DateField(date.today())
+        self.known = audits.known_auditors(ctx.ws)
         self.auditors = QTableWidget(0, 2)
         self.auditors.setHorizontalHeaderLabels(["姓名", "身份"])
         self.auditors.horizontalHeader().setStretchLastSection(True)
+        self.auditors.setColumnWidth(0, 240)  # room for the name picker and its hint
         self.auditors.verticalHeader().hide()
         add = QPushButton("添加人员")
         add.clicked.connect(lambda: self.add_auditor("", AuditorRole.LAWYER))
@@ -95,20 +96,39 @@ class StartAuditDialog(QDialog):
         self.add_auditor("", AuditorRole.LAWYER)
 
     def add_auditor(self, name: str, role: AuditorRole) -> None:
+        """A row: the name picked from people of earlier audits (or typed, for someone new) and
+        the role, which follows the person picked."""
         row = self.auditors.rowCount()
         self.auditors.insertRow(row)
-        self.auditors.setItem(row, 0, QTableWidgetItem(name))
         combo = QComboBox()
         for r in AuditorRole:
             combo.addItem(r.label, r.value)
         combo.setCurrentIndex(combo.findData(role.value))
+        person = QComboBox()
+        person.setEditable(True)
+        person.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        for known in self.known:
+            person.addItem(known.name, known.role.value)
+        person.setCurrentIndex(-1)
+        person.setEditText(name)
+        editor = person.lineEdit()
+        if editor is not None:
+            editor.setPlaceholderText("选择或输入姓名")
+        person.setToolTip("从以往体检的人员中选择；新人员直接输入姓名")
+
+        def picked(index: int, roles: QComboBox = combo, names: QComboBox = person) -> None:
+            if index >= 0 and names.itemData(index):
+                roles.setCurrentIndex(roles.findData(names.itemData(index)))
+
+        person.currentIndexChanged.connect(picked)
+        self.auditors.setCellWidget(row, 0, person)
         self.auditors.setCellWidget(row, 1, combo)
 
     def auditor_list(self) -> list[Auditor]:
         out = []
         for row in range(self.auditors.rowCount()):
-            item = self.auditors.item(row, 0)
-            name = item.text().strip() if item else ""
+            person = self.auditors.cellWidget(row, 0)
+            name = person.currentText().strip() if isinstance(person, QComboBox) else ""
             combo = self.auditors.cellWidget(row, 1)
             if name and isinstance(combo, QComboBox):
                 out.append(Auditor(name=name, role=AuditorRole(combo.currentData())))

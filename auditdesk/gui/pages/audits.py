@@ -3,25 +3,36 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from auditdesk.errors import AuditDeskError
 from auditdesk.formatting import format_date
 from auditdesk.gui.audit.window import AuditWindow
 from auditdesk.gui.context import AppContext
 from auditdesk.gui.dialogs.errors import report_failure
+from auditdesk.gui.dialogs.followup_visit import FollowupVisitDialog
 from auditdesk.gui.dialogs.payroll_findings import PayrollFindingsDialog
 from auditdesk.gui.dialogs.start_audit import StartAuditDialog
 from auditdesk.gui.table_model import (
     RIGHT,
+    ROW_ROLE,
     ColumnSpec,
     RecordProxyModel,
     RecordTableModel,
 )
 from auditdesk.gui.widgets import page_title, read_only_table, selected_record, stretch
 from auditdesk.gui.wizards.payroll_import import PayrollImportWizard
-from auditdesk.models.audit import AuditSummary
-from auditdesk.services import audits
+from auditdesk.models.audit import AuditStatus, AuditSummary
+from auditdesk.services import audits, followups, payroll
 
 
 def _auditors(r: AuditSummary) -> str:
@@ -55,6 +66,12 @@ class AuditsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(page_title("体检"))
         bar = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("搜索企业、体检名称、状态或人员")
+        self.search.setClearButtonEnabled(True)
+        self.remove_import_button = QPushButton("移除工资表…")
+        self.remove_import_button.setToolTip("从所选体检中移除一次导入的工资表（先确认）")
+        self.remove_import_button.clicked.connect(self.remove_import)
         self.import_button = QPushButton("导入工资表…")
         self.import_button.setToolTip("把企业的工资表（.xlsx/.xls/.csv）导入所选体检，供查诊核对")
         self.import_button.clicked.connect(self.import_payroll)
@@ -69,10 +86,26 @@ class AuditsPage(QWidget):
         self.check_button = QPushButton("工资核查…")
         self.check_button.setToolTip("按最低工资、加班费、社保等规则核查所选体检已导入的工资表")
         self.check_button.clicked.connect(self.check_payroll)
+        bar.addWidget(self.remove_import_button)
         bar.addWidget(self.check_button)
-        bar.addStretch(1)
+        bar.addWidget(self.search, 1)
+        self.diagnose_button = QPushButton("标记已会诊")
+        self.diagnose_button.setToolTip("会诊完成：问题已汇总、核定，进入跟诊阶段")
+        self.diagnose_button.clicked.connect(self.mark_diagnosed)
+        self.plan_button = QPushButton("安排跟诊")
+        self.plan_button.setToolTip(
+            "按严重程度给未关闭的问题定整改期限，并在最早和最晚期限安排跟诊（可在“跟诊”页改期）"
+        )
+        self.plan_button.clicked.connect(self.plan_followups)
+        self.visit_button = QPushButton("跟诊…")
+        self.visit_button.setToolTip("逐项核验所选体检未关闭问题的整改情况")
+        self.visit_button.clicked.connect(self.start_visit)
+        for b in (self.diagnose_button, self.plan_button, self.visit_button):
+            bar.addWidget(b)
         layout.addLayout(bar)
-        self.empty_hint = QLabel("暂无体检记录。")
+        self.empty_hint = QLabel(
+            "暂无体检记录。点击“开始体检…”，或在“企业”页选中企业后点“开始体检…”。"
+        )
         self.empty_hint.setObjectName("emptyHint")
         layout.addWidget(self.empty_hint)
         self.model: RecordTableModel[AuditSummary] = RecordTableModel(AUDIT_COLUMNS, parent=self)
@@ -84,7 +117,9 @@ class AuditsPage(QWidget):
         self.table.sortByColumn(4, Qt.SortOrder.DescendingOrder)
         layout.addWidget(self.table, 1)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
-        self.table.doubleClicked.connect(lambda _i: self.open_selected())
+        # activated: double-click, and Enter/Return on the selected row
+        self.table.activated.connect(lambda _i: self.open_selected())
+        self.search.textChanged.connect(self.proxy.setFilterFixedString)
         self.windows: dict[str, AuditWindow] = {}
         self.reload()
 
@@ -97,15 +132,131 @@ class AuditsPage(QWidget):
         self.open_button.setEnabled(chosen)
         self.import_button.setEnabled(chosen)
         self.check_button.setEnabled(chosen)
+        self.remove_import_button.setEnabled(chosen)
+        row = self.selected()
+        status = row.audit.status if row else None
+        self.diagnose_button.setEnabled(status is AuditStatus.IN_PROGRESS)
+        self.plan_button.setEnabled(
+            status is AuditStatus.DIAGNOSED and bool(row and row.open_findings)
+        )
+        self.visit_button.setEnabled(bool(row and row.open_findings))
+
+    def remove_import(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        try:
+            imports = payroll.list_imports(self.ctx.ws, row.audit.id)
+        except AuditDeskError as exc:
+            report_failure(self, exc, "无法读取工资表", None)
+            return
+        if not imports:
+            QMessageBox.information(self, "移除工资表", "该体检还没有导入工资表。")
+            return
+        labels = [f"{i.file_name}（{i.row_count} 行，{'、'.join(i.periods)}）" for i in imports]
+        choice, ok = QInputDialog.getItem(self, "移除工资表", "移除哪一次导入：", labels, 0, False)
+        if not ok:
+            return
+        chosen = imports[labels.index(choice)]
+        answer = QMessageBox.question(
+            self,
+            "移除工资表",
+            f"从“{row.company_name}”的体检中移除 {choice}？\n\n"
+            "其工资行将被删除；已转为问题的工资核查结果保留。",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            payroll.remove_import(self.ctx.ws, row.audit.id, chosen.id)
+        except AuditDeskError as exc:
+            report_failure(self, exc, "无法移除工资表", None)
+            return
+        self._changed("payroll", row.audit.id)
+
+    def mark_diagnosed(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            "标记已会诊",
+            f"将“{row.company_name}”的{row.audit.title or '用工体检'}标记为已会诊？\n\n"
+            f"未关闭的问题 {row.open_findings} 项，之后可安排跟诊。"
+            "如需补充问题，可在体检中重新打开。",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            audits.change_status(self.ctx.ws, row.audit.id, AuditStatus.DIAGNOSED)
+        except AuditDeskError as exc:
+            report_failure(self, exc, "无法标记已会诊", None)
+            return
+        self._changed("audits", row.audit.id)
+        if row.open_findings:
+            self.plan_followups()
+
+    def plan_followups(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            "安排跟诊",
+            "按严重程度为没有期限的未关闭问题定整改期限，并按期限安排跟诊？",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            made = followups.plan_followups(self.ctx.ws, row.audit.id)
+        except AuditDeskError as exc:
+            report_failure(self, exc, "无法安排跟诊", None)
+            return
+        text = (
+            "已安排跟诊："
+            + "、".join(f.planned_on.isoformat() for f in made)
+            + "。\n到期提醒见“跟诊”页。"
+            if made
+            else "已有的跟诊安排已覆盖全部整改期限，没有新的跟诊需要安排。"
+        )
+        QMessageBox.information(self, "安排跟诊", text)
+        self._changed("followups", row.audit.id)
+
+    def start_visit(self) -> None:
+        row = self.selected()
+        if row is None or not row.open_findings:
+            return
+        self.visit_dialog = FollowupVisitDialog(self.ctx, row.audit.id, self)
+        self.visit_dialog.visit_recorded.connect(
+            lambda _v: self._changed("followups", row.audit.id)
+        )
+        self.visit_dialog.open()
+
+    def _changed(self, kind: str, audit_id: str) -> None:
+        self.data_changed.emit(kind)  # in the main window this reloads every page, this one too
+        self.reload()
+        self.select_audit(audit_id)
+
+    def select_audit(self, audit_id: str) -> None:
+        for r in range(self.proxy.rowCount()):
+            index = self.proxy.index(r, 0)
+            if self.proxy.data(index, ROW_ROLE).audit.id == audit_id:
+                self.table.selectRow(r)
+                self.table.scrollTo(index)
+                return
 
     def start_audit(self) -> None:
         dialog = StartAuditDialog(self.ctx, None, self)
-        dialog.audit_started.connect(self._started)
+        dialog.audit_started.connect(self.audit_started)
         dialog.open()
         self.start_dialog = dialog
 
-    def _started(self, audit_id: str) -> None:
+    def audit_started(self, audit_id: str) -> None:
+        """A new audit (started here or on the 企业 page): reload, select it and open it."""
         self.data_changed.emit("audits")
+        self.reload()
+        self.select_audit(audit_id)
         self.open_audit(audit_id)
 
     def open_selected(self) -> None:

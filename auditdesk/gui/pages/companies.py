@@ -17,6 +17,7 @@ from auditdesk.errors import AuditDeskError
 from auditdesk.gui.context import AppContext
 from auditdesk.gui.dialogs.company_editor import CompanyEditorDialog
 from auditdesk.gui.dialogs.errors import report_failure
+from auditdesk.gui.dialogs.start_audit import StartAuditDialog
 from auditdesk.gui.table_model import (
     CENTER,
     RIGHT,
@@ -59,6 +60,8 @@ COMPANY_COLUMNS: list[ColumnSpec[CompanySummary]] = [
 
 class CompaniesPage(QWidget):
     data_changed = Signal(str)
+    audit_started = Signal(str)
+    """An audit was started here; the main window shows it on the 体检 page."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -74,10 +77,13 @@ class CompaniesPage(QWidget):
         self.add_button = QPushButton("新建企业")
         self.edit_button = QPushButton("编辑")
         self.delete_button = QPushButton("删除")
+        self.start_button = QPushButton("开始体检…")
+        self.start_button.setToolTip("为所选企业开始一次用工体检")
         bar.addWidget(self.search, 1)
         bar.addWidget(self.add_button)
         bar.addWidget(self.edit_button)
         bar.addWidget(self.delete_button)
+        bar.addWidget(self.start_button)
         layout.addLayout(bar)
 
         self.empty_hint = QLabel("还没有企业。点击“新建企业”添加，或在“设置”页载入演示数据。")
@@ -99,6 +105,7 @@ class CompaniesPage(QWidget):
         self.add_button.clicked.connect(self.add_company)
         self.edit_button.clicked.connect(self.edit_selected)
         self.delete_button.clicked.connect(self.delete_selected)
+        self.start_button.clicked.connect(self.start_audit)
         self.table.doubleClicked.connect(lambda _index: self.edit_selected())
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.reload()
@@ -129,6 +136,15 @@ class CompaniesPage(QWidget):
         has = self.selected() is not None
         self.edit_button.setEnabled(has)
         self.delete_button.setEnabled(has)
+        self.start_button.setEnabled(has)
+
+    def start_audit(self) -> None:
+        summary = self.selected()
+        if summary is None:
+            return
+        self.start_dialog = StartAuditDialog(self.ctx, summary.company.id, self)
+        self.start_dialog.audit_started.connect(self.audit_started)
+        self.start_dialog.open()
 
     def _open_editor(self, summary: CompanySummary | None) -> CompanyEditorDialog:
         dialog = CompanyEditorDialog(self.ctx.ws, summary.company if summary else None, self)

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -24,7 +26,7 @@ from auditdesk.fileperms import owner_only
 from auditdesk.gui.context import AppContext
 from auditdesk.gui.dialogs.errors import report_failure
 from auditdesk.gui.dialogs.followup_visit import FollowupVisitDialog
-from auditdesk.gui.table_model import ColumnSpec, RecordTableModel
+from auditdesk.gui.table_model import ROW_ROLE, ColumnSpec, RecordTableModel
 from auditdesk.gui.widgets import page_title, read_only_table, selected_record, stretch
 from auditdesk.services import audits, followups, ledger, letters
 from auditdesk.services.followups import DueItem
@@ -41,6 +43,27 @@ DUE_COLUMNS: list[ColumnSpec[DueItem]] = [
 ]
 
 
+OVERDUE_BACKGROUND = QColor("#fde2e1")
+OVERDUE_FOREGROUND = QColor("#a4262c")
+
+
+class DueTableModel(RecordTableModel[DueItem]):
+    """The due list; overdue rows in red, so they stand out without reading the 【逾期】 mark."""
+
+    def data(
+        self,
+        index: QModelIndex | QPersistentModelIndex,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):
+            item = super().data(index, ROW_ROLE)
+            if item is None or not item.overdue:
+                return None
+            back = role == Qt.ItemDataRole.BackgroundRole
+            return QBrush(OVERDUE_BACKGROUND if back else OVERDUE_FOREGROUND)
+        return super().data(index, role)
+
+
 class FollowupsPage(QWidget):
     data_changed = Signal(str)
 
@@ -54,7 +77,10 @@ class FollowupsPage(QWidget):
             self.window_days.addItem(label, days)
         self.window_days.currentIndexChanged.connect(lambda _i: self.reload())
         self.visit_button = QPushButton("跟诊…")
-        self.visit_button.setToolTip("对所选企业进行跟诊：逐项核验整改情况，可重新核查工资表")
+        self.visit_button.setToolTip(
+            "对所选事项的体检进行跟诊：逐项核验整改情况，可重新核查工资表；"
+            "保存后该次跟诊安排即完成（其他体检可在“体检”页选中后点“跟诊…”）"
+        )
         self.visit_button.clicked.connect(self.start_visit)
         self.ledger_button = QPushButton("导入整改台账…")
         self.ledger_button.clicked.connect(self.import_ledger)
@@ -76,10 +102,14 @@ class FollowupsPage(QWidget):
                   self.ics_button):  # fmt: skip
             bar.addWidget(b)
         layout.addLayout(bar)
-        self.empty_hint = QLabel("近期没有到期的跟诊、函件答复或整改期限。")
+        self.empty_hint = QLabel(
+            "近期没有到期的跟诊、函件答复或整改期限。体检会诊后，在“体检”页选中该体检，"
+            "点“标记已会诊”和“安排跟诊”；有未关闭问题的体检可随时点“跟诊…”。"
+        )
+        self.empty_hint.setWordWrap(True)
         self.empty_hint.setObjectName("emptyHint")
         layout.addWidget(self.empty_hint)
-        self.model: RecordTableModel[DueItem] = RecordTableModel(DUE_COLUMNS, parent=self)
+        self.model = DueTableModel(DUE_COLUMNS, parent=self)
         self.table = read_only_table()
         self.table.setModel(self.model)
         stretch(self.table, 3)
@@ -117,17 +147,18 @@ class FollowupsPage(QWidget):
         if item is None:
             QMessageBox.information(self, "跟诊", "请先在列表中选择一家企业的事项。")
             return
-        audit_id = self._audit_for(item.company_id)
-        if audit_id is None:
+        audit_id = item.audit_id or self._audit_for(item.company_id)
+        if audit_id is None or not followups.open_findings(self.ctx.ws, audit_id):
             QMessageBox.information(self, "跟诊", f"{item.company}没有未关闭的问题。")
             return
-        self.visit_dialog = FollowupVisitDialog(self.ctx, audit_id, self)
+        followup_id = item.ref if item.kind == "followup" else None
+        self.visit_dialog = FollowupVisitDialog(self.ctx, audit_id, self, followup_id=followup_id)
         self.visit_dialog.visit_recorded.connect(self._visited)
         self.visit_dialog.open()
 
     def reschedule(self) -> None:
         item: DueItem | None = selected_record(self.table)
-        if item is None or not item.ref:
+        if item is None or item.kind not in ("followup", "letter"):
             QMessageBox.information(self, "改期", "请选择一条跟诊或函件。")
             return
         if item.kind == "letter":
@@ -185,7 +216,7 @@ class FollowupsPage(QWidget):
         if item is None:
             QMessageBox.information(self, "导入整改台账", "请先选择该企业的一条事项。")
             return
-        audit_id = self._audit_for(item.company_id)
+        audit_id = item.audit_id or self._audit_for(item.company_id)
         if audit_id is None:
             return
         path, _ = QFileDialog.getOpenFileName(
