@@ -56,6 +56,10 @@ class DateField(QWidget):
         self.calendar_button.setText("日历")
         self.calendar_button.setToolTip("从日历中选择日期")
         self.calendar_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        # room for the text beside the popup arrow the style draws (it clipped 日历)
+        self.calendar_button.setMinimumWidth(
+            self.calendar_button.fontMetrics().horizontalAdvance("日历") + 30
+        )
         self.calendar = QCalendarWidget()
         self.calendar.setGridVisible(True)
         self.calendar.clicked.connect(self._picked)
