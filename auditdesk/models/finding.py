@@ -169,6 +169,9 @@ class Finding(Record):
     """The 问题编号 within the audit (1, 2, …), given by the store when the finding is first saved
     and never changed: dismissing or merging others leaves the gaps, so a number printed in a
     report, the 整改建议书, the letters, the 跟诊记录 and the 整改台账 always names this finding."""
+    split_from: str | None = Field(default=None, max_length=36)
+    """The id of the finding this one was split from (拆分); ``None`` for an original. Only an
+    original checklist finding counts as its item's one finding (the store enforces that)."""
 
     @property
     def code(self) -> str:

@@ -191,6 +191,11 @@ SEED_SQL[11] = [
     "'2025-07-05T00:00:00.000000+00:00','a2','report','体检〔2025〕1号','2025-07-05','王',"
     '\'{"report": {"number": "体检〔2025〕1号"}}\')',
 ]
+# v13 recorded which finding a split copy came from (the last column of findings)
+SEED_SQL[13] = [
+    r[:-1] + ",NULL)" if r.startswith("insert into findings") else r
+    for r in SEED_SQL[max(SEED_SQL)]
+]
 VERSIONS = [0, *(s.version for s in STEPS)]
 
 
