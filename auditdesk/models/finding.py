@@ -140,7 +140,9 @@ class Citation(BaseModel):
 class Finding(Record):
     audit_id: str
     origin: FindingOrigin
-    origin_ref: str = Field(min_length=1, description="checklist item id or payroll rule id")
+    origin_ref: str = Field(
+        min_length=1, max_length=64, description="checklist item id or payroll rule id"
+    )
     area: Area
     severity: Severity
     title: str = Field(min_length=1, max_length=300)
@@ -152,11 +154,11 @@ class Finding(Record):
     rule's; editable like the remedy. Empty for findings made before it was carried over."""
     money_at_stake: Money | None = None
     status: RectificationStatus = RectificationStatus.OPEN
-    owner: str = ""
+    owner: str = Field(default="", max_length=100)
     due_date: date | None = None
     dismissed_reason: str | None = None
     """Why an auditor dropped this finding (required to dismiss); with who and when."""
-    dismissed_by: str | None = None
+    dismissed_by: str | None = Field(default=None, max_length=50)
     dismissed_at: datetime | None = None
     subjects: list[str] | None = None
     """For payroll findings: the employees (工号 or masked ID) the group covered, for re-checks."""

@@ -56,4 +56,5 @@ def insert_new(
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     stmt = dialect.insert(table).values(**values)
     stmt = stmt.on_conflict_do_nothing(index_elements=list(keys), index_where=where)
-    return conn.execute(stmt).rowcount == 1
+    # RETURNING tells (psycopg's rowcount is -1 here); SQLite has it since 3.35
+    return conn.execute(stmt.returning(table.c[keys[0]])).first() is not None
