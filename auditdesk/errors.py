@@ -50,3 +50,33 @@ class DatabaseReplacedError(StoreError):
 
 class Cancelled(Exception):
     """A long operation was cancelled by the user; nothing it did was kept."""
+
+
+class ServerUnreachableError(StoreError):
+    """The database server cannot be reached (host, port, network, TLS handshake)."""
+
+
+class AuthenticationError(StoreError):
+    """The database server refused the user name or password."""
+
+
+class PasswordRequiredError(AuthenticationError):
+    """The server wants a password and none was given: ask for one (this is not a wrong one)."""
+
+
+class DatabaseMissingError(StoreError):
+    """The server has no database of that name."""
+
+
+class PermissionDeniedError(StoreError):
+    """The database user lacks a privilege the operation needs."""
+
+
+class ConcurrentUpdateError(StoreError):
+    """Another user's transaction kept conflicting with ours (serialization failure or deadlock),
+    still after retrying; nothing of this operation was saved."""
+
+
+class SchemaMismatchError(StoreError):
+    """A shared server database is at another schema version than this AuditDesk: clients never
+    migrate a shared database, an administrator runs ``auditdesk db upgrade``."""

@@ -25,6 +25,12 @@ class Preferences(BaseModel):
     demo_offer_declined: bool = False
     followup_days: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_FOLLOWUP_DAYS))
     """Days from diagnosis to the rectification deadline, by finding severity."""
+    database_url: str | None = None
+    """A shared PostgreSQL server (``postgresql+psycopg://user@host:5432/auditdesk``), or ``None``
+    for the SQLite file in the data dir. Never holds a password (see :mod:`auditdesk.database`)."""
+    database_sslmode: str | None = None
+    """TLS for the server connection: libpq's sslmode (``require``, ``verify-full`` …); ``None``
+    leaves it to the URL (libpq's default is ``prefer``)."""
 
 
 # Each migrator takes the JSON dict at version N and returns it at version N+1.

@@ -33,6 +33,7 @@ from auditdesk.cli.base import (
     open_workspace,
 )
 from auditdesk.cli.cases import add_case_commands
+from auditdesk.cli.database import add_database_commands
 from auditdesk.cli.findings import add_findings_commands
 from auditdesk.cli.followups import add_followup_commands
 from auditdesk.cli.letters import add_letters_commands
@@ -387,6 +388,13 @@ def build_parser() -> ChineseArgumentParser:
         default=argparse.SUPPRESS,
         help="数据目录（默认：环境变量 AUDITDESK_DATA_DIR，否则为系统用户数据目录）",
     )
+    common.add_argument(
+        "--database",
+        metavar="URL",
+        default=argparse.SUPPRESS,
+        help="共享的服务器数据库，如 postgresql+psycopg://用户@主机:5432/auditdesk"
+        "（默认：环境变量 AUDITDESK_DATABASE，否则为设置中的地址，否则为数据目录中的本机数据库）",
+    )
     json_opt = ChineseArgumentParser(add_help=False)
     json_opt.add_argument("--json", action="store_true", help="以 JSON 输出")
 
@@ -487,6 +495,7 @@ def build_parser() -> ChineseArgumentParser:
     add_letters_commands(sub, common, json_opt)
     add_followup_commands(sub, common, json_opt)
     add_backup_commands(sub, common, json_opt)
+    add_database_commands(sub, common, json_opt)
     add_case_commands(sub, common, json_opt)
 
     p = sub.add_parser(
@@ -555,6 +564,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not hasattr(args, "data_dir"):
         args.data_dir = None
+    if not hasattr(args, "database"):
+        args.database = None
     func: Callable[[argparse.Namespace], int] = getattr(args, "func", cmd_gui)
     try:
         return func(args)

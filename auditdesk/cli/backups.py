@@ -25,6 +25,7 @@ def _paths(args: argparse.Namespace) -> Any:
     from auditdesk.services import backups
 
     paths = DataPaths(ensure_dir(resolve_data_dir(args.data_dir)))
+    backups.refuse_server(getattr(args, "database", None), paths)
     for line in backups.recover(paths):
         print(f"注意：{line}", file=sys.stderr)
     return paths

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from auditdesk.services.workspace import Workspace
 
 E = TypeVar("E", bound=LabeledEnum)
+T = TypeVar("T")
 
 EXIT_OK, EXIT_FAILED_CHECK, EXIT_USER_ERROR, EXIT_BUG = 0, 1, 2, 3
 
@@ -71,12 +72,41 @@ def open_workspace(args: argparse.Namespace) -> Workspace:
     from auditdesk.services.backups import auto_backup
     from auditdesk.services.workspace import Workspace
 
-    ws = Workspace.open(args.data_dir)
+    ws = open_with_password(lambda pw: Workspace.open(args.data_dir, database=args.database,
+                                                      password=pw))  # fmt: skip
+    if ws.is_server:
+        return ws  # a server is backed up by its administrator (pg_dump), not per command
     try:
         auto_backup(ws.paths, startup=False)
     except AuditDeskError as exc:
         print(f"警告：今日自动备份未完成：{exc.message}", file=sys.stderr)
     return ws
+
+
+def open_with_password(opening: Callable[[str | None], T]) -> T:
+    """Run ``opening(password)``; when a server wants a password that nobody gave, ask for it on
+    the terminal (``数据库密码：``) and try again, up to three times for a wrong one. Without a
+    terminal the error stands (give the password in the URL or sign in first).
+
+    Raises:
+        PasswordRequiredError / AuthenticationError: no terminal, or three wrong passwords.
+    """
+    import getpass
+
+    from auditdesk.errors import AuthenticationError, PasswordRequiredError
+
+    password: str | None = None
+    for attempt in range(3):
+        try:
+            return opening(password)
+        except (PasswordRequiredError, AuthenticationError) as exc:
+            given = password is not None
+            if not sys.stdin.isatty() or (given and attempt == 2):
+                raise
+            if given:
+                print(f"错误：{exc.message}", file=sys.stderr)
+            password = getpass.getpass("数据库密码：")
+    return opening(password)
 
 
 # ------------------------------------------------------------------ argument types

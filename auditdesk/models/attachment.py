@@ -13,7 +13,7 @@ class Attachment(Record):
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     filename: str = Field(min_length=1, max_length=255)
     size: int = Field(ge=0)
-    media_type: str = "application/octet-stream"
+    media_type: str = Field(default="application/octet-stream", max_length=100)
     answer_id: str | None = None
     finding_id: str | None = None
 

@@ -64,9 +64,9 @@ class Audit(Record):
     company_id: str
     title: str = Field(default="", max_length=200)
     scope: AuditScope = AuditScope.DEEP
-    region: str = "shanghai"
+    region: str = Field(default="shanghai", max_length=40)
     status: AuditStatus = AuditStatus.DRAFT
-    checklist_version: str = ""
+    checklist_version: str = Field(default="", max_length=40)
     auditors: list[Auditor] = Field(default_factory=list)
     started_on: date | None = None
 
@@ -137,7 +137,7 @@ class Answer(Record):
     result: AnswerResult
     note: str = ""
     source: AnswerSource | None = None
-    answered_by: str = ""
+    answered_by: str = Field(default="", max_length=50)
     answered_at: datetime | None = None
 
 
@@ -168,11 +168,11 @@ class Change(BaseModel):
     id: int = 0
     audit_id: str
     entity: ChangeEntity
-    entity_id: str
-    field: str
+    entity_id: str = Field(max_length=64)
+    field: str = Field(max_length=40)
     old_value: str | None = None
     new_value: str | None = None
-    changed_by: str = ""
+    changed_by: str = Field(default="", max_length=50)
     changed_at: datetime
     undone: bool = False
 

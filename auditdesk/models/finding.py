@@ -146,7 +146,9 @@ class Citation(BaseModel):
 class Finding(Record):
     audit_id: str
     origin: FindingOrigin
-    origin_ref: str = Field(min_length=1, description="checklist item id or payroll rule id")
+    origin_ref: str = Field(
+        min_length=1, max_length=64, description="checklist item id or payroll rule id"
+    )
     area: Area
     severity: Severity
     title: str = Field(min_length=1, max_length=300)
@@ -158,11 +160,11 @@ class Finding(Record):
     rule's; editable like the remedy. Empty for findings made before it was carried over."""
     money_at_stake: Money | None = None
     status: RectificationStatus = RectificationStatus.OPEN
-    owner: str = ""
+    owner: str = Field(default="", max_length=100)
     due_date: date | None = None
     dismissed_reason: str | None = None
     """Why an auditor dropped this finding (required to dismiss); with who and when."""
-    dismissed_by: str | None = None
+    dismissed_by: str | None = Field(default=None, max_length=50)
     dismissed_at: datetime | None = None
     subjects: list[str] | None = None
     """For payroll findings: the employees (工号 or masked ID) the group covered, for re-checks."""
@@ -175,6 +177,9 @@ class Finding(Record):
     """The 问题编号 within the audit (1, 2, …), given by the store when the finding is first saved
     and never changed: dismissing or merging others leaves the gaps, so a number printed in a
     report, the 整改建议书, the letters, the 跟诊记录 and the 整改台账 always names this finding."""
+    split_from: str | None = Field(default=None, max_length=36)
+    """The id of the finding this one was split from (拆分); ``None`` for an original. Only an
+    original checklist finding counts as its item's one finding (the store enforces that)."""
 
     @property
     def code(self) -> str:

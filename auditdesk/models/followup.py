@@ -46,7 +46,7 @@ class RectificationMove(BaseModel):
     from_status: RectificationStatus
     to_status: RectificationStatus
     note: str = ""
-    moved_by: str = ""
+    moved_by: str = Field(default="", max_length=50)
     moved_at: datetime
     visit_id: str | None = None
 
@@ -90,7 +90,7 @@ class Letter(Record):
     reply_due: date
     replied_on: date | None = None
     note: str = Field(default="", max_length=2000)
-    number: str | None = None
+    number: str | None = Field(default=None, max_length=80)
     number_year: int | None = None
     number_seq: int | None = None
     served_on: date | None = None

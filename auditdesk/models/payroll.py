@@ -421,7 +421,7 @@ class PayrollImport(Record):
     """One imported file, kept with the audit that imported it."""
 
     audit_id: str
-    file_name: str
+    file_name: str = Field(max_length=255)
     sha256: str
     row_count: int
     periods: list[str]

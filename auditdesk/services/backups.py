@@ -46,6 +46,7 @@ from auditdesk.archive import (
     sha256_file,
     write_archive,
 )
+from auditdesk.database import resolve_database
 from auditdesk.datalock import DataDirLock
 from auditdesk.errors import AuditDeskError, DatabaseCorruptError
 from auditdesk.fileperms import remove_stored
@@ -61,7 +62,8 @@ from auditdesk.services.restore_recovery import (
     replaced_root,
     write_manifest,
 )
-from auditdesk.services.workspace import Workspace
+from auditdesk.services.workspace import SERVER_BACKUP_MESSAGE, Workspace
+from auditdesk.settings import load_preferences
 from auditdesk.store import Store
 from auditdesk.store.errors import (
     DatabaseFileError,
@@ -750,3 +752,14 @@ __all__ = [
     "restore_workspace",
     "validate_backup",
 ]
+
+
+def refuse_server(database: str | None, paths: DataPaths) -> None:
+    """Refuse the file backups and restores when the database is a shared server.
+
+    Raises:
+        AuditDeskError: ``database`` (``--database``), ``AUDITDESK_DATABASE`` or the preference
+            names a server (服务器数据库请用 pg_dump 备份…).
+    """
+    if resolve_database(database, load_preferences(paths.settings_file).database_url):
+        raise AuditDeskError(SERVER_BACKUP_MESSAGE)

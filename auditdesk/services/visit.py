@@ -298,7 +298,10 @@ def gather_findings(ws: Workspace, audit_id: str, *, by: str = "") -> list[Findi
                 facts=finding_facts(w.answer), legal_basis=list(item.legal_basis),
                 remedy=item.remedy, consequence=item.consequence,
             )  # fmt: skip
-            finding = tx.insert_finding(finding)
+            saved = tx.insert_item_finding(finding)
+            if saved is None:  # another user gathered this item meanwhile
+                continue
+            finding = saved
             _log(
                 tx,
                 audit_id,
@@ -492,7 +495,8 @@ def split_finding(ws: Workspace, finding_id: str, *, by: str = "") -> Finding:
     with ws.store.transaction() as tx:
         old = tx.require_finding(finding_id)
         copy = Finding.model_validate({**old.model_dump(exclude={"id", "created_at", "updated_at", "number"}),
-                                       "title": f"{old.title}（拆分）"[:300]})  # fmt: skip
+                                       "title": f"{old.title}（拆分）"[:300],
+                                       "split_from": old.split_from or old.id})  # fmt: skip
         copy = tx.insert_finding(copy)  # a split is a new finding: the next 问题编号
         _log(tx, old.audit_id, ChangeEntity.FINDING, copy.id, "split_from", None, old.id, by, now)
         return copy

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from auditdesk.archive import orphaned_scratch
+from auditdesk.database import PASSWORDS, resolve_database, url_has_password
 from auditdesk.datalock import DataDirLock
-from auditdesk.errors import DiskFullError
+from auditdesk.errors import AuditDeskError, AuthenticationError, DiskFullError
 from auditdesk.logsetup import setup_logging
 from auditdesk.paths import DataPaths, ensure_dir, resolve_data_dir
 from auditdesk.services.restore_recovery import recover_interrupted_restore
@@ -38,6 +39,28 @@ def sweep_scratch(folder: Path) -> None:
             continue
 
 
+SERVER_BACKUP_MESSAGE = (
+    "服务器数据库请用 pg_dump 备份、pg_restore 恢复（由数据库管理员操作）；"
+    "AuditDesk 的备份与恢复只用于本机数据库文件。"
+)
+
+
+def open_server(url: str, password: str | None, sslmode: str | None = None) -> Store:
+    """Open a shared server database with the best password known (given > in the URL > kept
+    from sign-in or the keyring).
+
+    Raises:
+        StoreError: see :meth:`Store.open_server`; a wrong kept password is forgotten first.
+    """
+    if password is None and not url_has_password(url):
+        password = PASSWORDS.get(url)
+    try:
+        return Store.open_server(url, password=password, sslmode=sslmode)
+    except AuthenticationError:
+        PASSWORDS.forget(url)
+        raise
+
+
 @dataclass
 class Workspace:
     paths: DataPaths
@@ -55,8 +78,16 @@ class Workspace:
         *,
         busy_timeout_ms: int = 5000,
         check_integrity: bool = False,
+        database: str | None = None,
+        password: str | None = None,
     ) -> Workspace:
         """Resolve and create the data dir, start logging there, open and migrate the database.
+
+        The database is the SQLite file in the data dir, or a shared PostgreSQL server when
+        ``database`` (``--database``), ``AUDITDESK_DATABASE`` or the ``database_url`` preference
+        names one (:func:`auditdesk.database.resolve_database`); a server is opened, never
+        migrated, with ``password``, else the one in the URL, else one kept from sign-in or the
+        keyring. The data dir still holds logs, preferences and attachments.
 
         ``check_integrity`` runs SQLite's full integrity check first (the GUI does at start-up).
 
@@ -66,7 +97,9 @@ class Workspace:
         Raises:
             AuditDeskError: the directory cannot be created or written.
             DataDirBusyError: another process is restoring a backup into it.
-            StoreError: the database is corrupt, locked, read-only or too new.
+            StoreError: the database is corrupt, locked, read-only or too new; a server is
+                unreachable, refuses the password (PasswordRequiredError: none given), lacks
+                the database, or is at another schema version (SchemaMismatchError).
         """
         paths = DataPaths(ensure_dir(resolve_data_dir(data_dir)))
         lock = DataDirLock(paths.root)
@@ -76,6 +109,11 @@ class Workspace:
             setup_logging(paths.logs)
             sweep_scratch(paths.tmp)
             recover_interrupted_restore(paths)
+            prefs = load_preferences(paths.settings_file)
+            url = resolve_database(database, prefs.database_url)
+            if url is not None:
+                store = open_server(url, password, prefs.database_sslmode)
+                return cls(paths=paths, store=store, lock=lock)
             try:
                 store = Store.open_sqlite(
                     paths.database,
@@ -121,7 +159,14 @@ class Workspace:
             self.lock = DataDirLock(self.paths.root)
         self.lock.acquire_shared()
         recover_interrupted_restore(self.paths)
+        if self.store.is_server:
+            raise AuditDeskError(SERVER_BACKUP_MESSAGE)
         self.store = Store.open_sqlite(self.paths.database, backups_dir=self.paths.backups)
+
+    @property
+    def is_server(self) -> bool:
+        """Whether the database is a shared server (no file: back it up with pg_dump)."""
+        return self.store.is_server
 
     def __enter__(self) -> Workspace:
         return self

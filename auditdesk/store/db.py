@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +24,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.exc import DBAPIError
 
 from auditdesk.errors import DatabaseCorruptError, DatabaseReplacedError, NotFoundError
 from auditdesk.models.attachment import Attachment
@@ -33,17 +34,26 @@ from auditdesk.models.company import Company, CompanySummary
 from auditdesk.models.finding import Finding
 from auditdesk.models.payroll import ColumnMapping, PayrollImport, PayrollRow
 from auditdesk.store import schema
-from auditdesk.store.errors import translated
+from auditdesk.store.errors import RETRY_SQLSTATES, sqlstate, translated
 from auditdesk.store.exchange import ExchangeQueries
 from auditdesk.store.followup_queries import FollowupQueries
 from auditdesk.store.migrate import migrate, read_version
 from auditdesk.store.predicates import open_finding
 from auditdesk.store.report_queries import ReportQueries
+from auditdesk.store.server import (
+    check_server_version,
+    create_server_engine,
+    display_url,
+    parse_server_url,
+    upgrade_server,
+)
 from auditdesk.store.sqlite import WRITE_OPTION, create_sqlite_engine, integrity_problems
+from auditdesk.store.upsert import insert_new, upsert
 
 log = logging.getLogger(__name__)
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 
 
 def _to_model(model: type[M], row: Row[Any]) -> M:
@@ -262,21 +272,24 @@ class Tx(FollowupQueries, ExchangeQueries, ReportQueries):
         return [_to_model(Visit, r) for r in rows]
 
     def upsert_answer(self, answer: Answer) -> Answer:
-        """Insert, or replace the answer to the same item in the same audit (keeping its id)."""
+        """Insert, or replace the answer to the same item in the same audit (keeping its id and
+        creation time): one ``INSERT … ON CONFLICT`` statement, so two users answering the same
+        item at once leave one answer, the later one."""
         ans = schema.answers
-        existing = self.conn.execute(
-            select(ans.c.id, ans.c.created_at).where(
-                and_(ans.c.audit_id == answer.audit_id, ans.c.item_id == answer.item_id)
-            )
-        ).first()
-        if existing is None:
-            self._insert(ans, _values(answer))
+        row = upsert(
+            self.conn,
+            ans,
+            _values(answer),
+            ("audit_id", "item_id"),
+            keep=("id", "created_at"),
+            on_update={"updated_at": utcnow()},
+            returning=("id", "created_at", "updated_at"),
+        ).one()
+        if row.id == answer.id:
             return answer
-        kept = answer.model_copy(
-            update={"id": existing.id, "created_at": existing.created_at, "updated_at": utcnow()}
+        return answer.model_copy(
+            update={"id": row.id, "created_at": row.created_at, "updated_at": row.updated_at}
         )
-        self._update(ans, kept, _values(kept))
-        return kept
 
     def list_answers(self, audit_id: str) -> list[Answer]:
         ans = schema.answers
@@ -290,6 +303,18 @@ class Tx(FollowupQueries, ExchangeQueries, ReportQueries):
         finding = self.numbered(finding)
         self._insert(schema.findings, _json_values(finding, "legal_basis"))
         return finding
+
+    def insert_item_finding(self, finding: Finding) -> Finding | None:
+        """Save a new original finding of a checklist item, numbered as :meth:`insert_finding`;
+        ``None`` (nothing written) when its item already has one in the audit (another user
+        gathered it first): the unique index ``uq_findings_checklist_item`` decides."""
+        finding = self.numbered(finding)
+        values = _json_values(finding, "legal_basis")
+        keys = ("audit_id", "origin_ref")
+        where = schema.CHECKLIST_ORIGINAL
+        return (
+            finding if insert_new(self.conn, schema.findings, values, keys, where=where) else None
+        )
 
     def update_finding(self, finding: Finding) -> None:
         self._update(schema.findings, finding, _json_values(finding, "legal_basis"))
@@ -327,7 +352,7 @@ class Tx(FollowupQueries, ExchangeQueries, ReportQueries):
     def log_change(self, change: Change) -> int:
         values = change.model_dump(mode="python", exclude={"id"})
         values["entity"] = change.entity.value
-        values["undone"] = int(change.undone)
+        values["undone"] = bool(change.undone)
         result = self.conn.execute(insert(schema.change_log).values(**values))
         return int(result.inserted_primary_key[0]) if result.inserted_primary_key else 0
 
@@ -354,15 +379,17 @@ class Tx(FollowupQueries, ExchangeQueries, ReportQueries):
 
     def mark_undone(self, change_id: int) -> None:
         cl = schema.change_log
-        self.conn.execute(update(cl).where(cl.c.id == change_id).values(undone=1))
+        self.conn.execute(update(cl).where(cl.c.id == change_id).values(undone=True))
 
     def set_self_assessment(self, audit_id: str, item_id: str, result: str | None) -> None:
         sa = schema.self_assessments
-        self.conn.execute(
-            delete(sa).where(and_(sa.c.audit_id == audit_id, sa.c.item_id == item_id))
-        )
-        if result is not None:
-            self._insert(sa, {"audit_id": audit_id, "item_id": item_id, "result": result})
+        if result is None:
+            self.conn.execute(
+                delete(sa).where(and_(sa.c.audit_id == audit_id, sa.c.item_id == item_id))
+            )
+            return
+        values = {"audit_id": audit_id, "item_id": item_id, "result": result}
+        upsert(self.conn, sa, values, ("audit_id", "item_id"))
 
     def list_self_assessment(self, audit_id: str) -> dict[str, str]:
         sa = schema.self_assessments
@@ -373,20 +400,14 @@ class Tx(FollowupQueries, ExchangeQueries, ReportQueries):
     def save_snapshot(self, key: str, version: str, content_hash: str, payload: Any) -> bool:
         """Store a checklist library under ``key`` once; returns False if it was already there."""
         snaps = schema.checklist_snapshots
-        exists = self.conn.execute(select(snaps.c.key).where(snaps.c.key == key)).first()
-        if exists:
-            return False
-        self._insert(
-            snaps,
-            {
-                "key": key,
-                "version": version,
-                "content_hash": content_hash,
-                "payload": payload,
-                "created_at": utcnow(),
-            },
-        )
-        return True
+        values = {
+            "key": key,
+            "version": version,
+            "content_hash": content_hash,
+            "payload": payload,
+            "created_at": utcnow(),
+        }
+        return insert_new(self.conn, snaps, values, ("key",))
 
     def get_snapshot(self, key: str) -> Any | None:
         snaps = schema.checklist_snapshots
@@ -441,8 +462,8 @@ class Tx(FollowupQueries, ExchangeQueries, ReportQueries):
     def save_mapping_profile(self, company_id: str, mapping: ColumnMapping) -> None:
         mp = schema.mapping_profiles
         columns = mapping.model_dump(mode="json")["columns"]
-        self.conn.execute(delete(mp).where(mp.c.company_id == company_id))
-        self._insert(mp, {"company_id": company_id, "columns": columns, "updated_at": utcnow()})
+        values = {"company_id": company_id, "columns": columns, "updated_at": utcnow()}
+        upsert(self.conn, mp, values, ("company_id",))
 
     # -------------------------------------------------------------- attachments
     def insert_attachment(self, attachment: Attachment) -> None:
@@ -472,7 +493,8 @@ class Tx(FollowupQueries, ExchangeQueries, ReportQueries):
 
 
 class Store:
-    """The database. Open with :meth:`open_sqlite`; run every user action in :meth:`transaction`."""
+    """The database. Open with :meth:`open_sqlite` (a file) or :meth:`open_server` (a shared
+    PostgreSQL database); run every user action in :meth:`transaction`."""
 
     def __init__(self, engine: Engine, where: str, path: Path | None = None) -> None:
         self.engine = engine
@@ -516,8 +538,82 @@ class Store:
             raise
         return cls(engine, str(path), path)
 
+    @classmethod
+    def open_server(
+        cls, url: str, *, password: str | None = None, sslmode: str | None = None
+    ) -> Store:
+        """Connect to a shared PostgreSQL database (``postgresql+psycopg://user@host:5432/db``).
+
+        The schema is never migrated from here: the database must be at exactly this AuditDesk's
+        version (an administrator runs ``auditdesk db upgrade``, :meth:`upgrade_server`).
+
+        Raises:
+            PasswordRequiredError: the server wants a password and none was given.
+            StoreError: unreachable, wrong password, no such database, no privilege (Chinese
+                message, see :func:`auditdesk.store.errors.classify_server`).
+            SchemaMismatchError: the database is empty, older or newer than this AuditDesk.
+        """
+        parsed = parse_server_url(url)
+        where = display_url(parsed)
+        engine = create_server_engine(parsed, password=password, sslmode=sslmode)
+        try:
+            with translated(where):
+                check_server_version(engine, where)
+        except BaseException:
+            engine.dispose()
+            raise
+        return cls(engine, where)
+
+    @staticmethod
+    def upgrade_server(
+        url: str, *, password: str | None = None, sslmode: str | None = None
+    ) -> tuple[int, int]:
+        """Create or migrate the schema of a shared database under its advisory lock:
+        ``(version before, version after)``. For ``auditdesk db upgrade`` only.
+
+        Raises:
+            StoreError: as :meth:`open_server`; DatabaseTooNewError for a newer database.
+        """
+        parsed = parse_server_url(url)
+        where = display_url(parsed)
+        engine = create_server_engine(parsed, password=password, sslmode=sslmode)
+        try:
+            with translated(where):
+                return upgrade_server(engine, where)
+        finally:
+            engine.dispose()
+
+    @property
+    def is_server(self) -> bool:
+        """Whether this is a shared server database (no file: no file backups, no restore)."""
+        return self.engine.dialect.name != "sqlite"
+
     def close(self) -> None:
         self.engine.dispose()
+
+    def retrying(self, work: Callable[[Tx], T], *, attempts: int = 3) -> T:
+        """Run ``work`` in one write transaction; on a server, run it again (up to ``attempts``
+        times in all) when the server aborted it for a conflict with another user's transaction
+        (serialization failure 40001, deadlock 40P01). ``work`` must have no effect outside the
+        database, since it may run more than once.
+
+        Raises:
+            ConcurrentUpdateError: still conflicting after the last attempt.
+        """
+        for attempt in range(1, attempts + 1):
+            try:
+                with self.engine.connect() as conn:
+                    conn.execution_options(**{WRITE_OPTION: True})
+                    with conn.begin():
+                        self._check_same_file()
+                        return work(Tx(conn))
+            except DBAPIError as exc:
+                if attempt < attempts and sqlstate(exc) in RETRY_SQLSTATES:
+                    log.info("transaction conflict (%s), attempt %d again", sqlstate(exc), attempt)
+                    continue
+                with translated(self.where):
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
 
     @contextmanager
     def transaction(self) -> Iterator[Tx]:

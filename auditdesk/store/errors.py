@@ -17,10 +17,16 @@ from pathlib import Path
 from sqlalchemy import exc as sa_exc
 
 from auditdesk.errors import (
+    AuthenticationError,
+    ConcurrentUpdateError,
     DatabaseCorruptError,
     DatabaseLockedError,
+    DatabaseMissingError,
     DatabaseReadOnlyError,
     DiskFullError,
+    PasswordRequiredError,
+    PermissionDeniedError,
+    ServerUnreachableError,
     StoreError,
 )
 
@@ -148,8 +154,11 @@ def disk_full_at(where: Path | str) -> bool:
 def classify(error: BaseException, where: Path | str) -> StoreError | None:
     """The user-facing error for a driver error, or ``None`` if it is a bug of ours.
 
-    SQLITE_FULL, and SQLITE_IOERR on a disk with no free space, are :class:`DiskFullError`."""
+    A PostgreSQL server's errors go by SQLSTATE (:func:`classify_server`). SQLITE_FULL, and
+    SQLITE_IOERR on a disk with no free space, are :class:`DiskFullError`."""
     loc = str(where)
+    if is_server_error(error):
+        return classify_server(error, loc)
     code = result_code(error)
     if code == sqlite3.SQLITE_IOERR and disk_full_at(where):
         return _full(loc)
@@ -173,3 +182,115 @@ def translated(where: Path | str) -> Iterator[None]:
         if user_error is None:
             raise
         raise user_error from exc
+
+
+# ---------------------------------------------------------------- PostgreSQL (psycopg 3)
+RETRY_SQLSTATES = frozenset({"40001", "40P01"})
+"""Serialization failure and deadlock: the transaction may simply be run again."""
+
+
+def is_server_error(error: BaseException) -> bool:
+    """Whether ``error`` comes from the PostgreSQL driver (psycopg is never imported for this)."""
+    return type(driver_error(error)).__module__.split(".")[0] == "psycopg"
+
+
+def sqlstate(error: BaseException) -> str | None:
+    """The server's five-character SQLSTATE behind ``error`` (``"28P01"`` …), or ``None`` when the
+    server never answered (refused, timed out, host unknown)."""
+    code = getattr(driver_error(error), "sqlstate", None)
+    return code if isinstance(code, str) else None
+
+
+def _unreachable(loc: str) -> StoreError:
+    return ServerUnreachableError(
+        f"无法连接数据库服务器：{loc}。请检查网络、服务器地址和端口，以及服务器是否已启动；"
+        "如服务器要求加密连接，请检查 TLS 设置。",
+        location=loc,
+    )
+
+
+def _bad_password(loc: str) -> StoreError:
+    return AuthenticationError(
+        f"数据库服务器拒绝登录：{loc}。用户名或密码不正确，请重新输入密码；"
+        "如忘记密码，请联系管理员。",
+        location=loc,
+    )
+
+
+def _no_password(loc: str) -> StoreError:
+    return PasswordRequiredError(f"数据库服务器要求输入密码：{loc}。", location=loc)
+
+
+def _missing(loc: str) -> StoreError:
+    return DatabaseMissingError(
+        f"服务器上没有这个数据库：{loc}。请检查地址中的数据库名，或请管理员先创建数据库，"
+        "再运行 auditdesk db upgrade 初始化。",
+        location=loc,
+    )
+
+
+def _denied(loc: str) -> StoreError:
+    return PermissionDeniedError(
+        f"数据库用户没有执行此操作的权限：{loc}。请联系管理员授予权限。", location=loc
+    )
+
+
+def _lock_timeout(loc: str) -> StoreError:
+    return DatabaseLockedError(
+        f"数据正被其他用户修改，等待超时：{loc}。本次操作未保存，请稍后重试。", location=loc
+    )
+
+
+def _conflict(loc: str) -> StoreError:
+    return ConcurrentUpdateError(
+        f"与其他用户同时修改了同一数据，已自动重试仍未成功：{loc}。本次操作未保存，请稍后重试。",
+        location=loc,
+    )
+
+
+def _server_full(loc: str) -> StoreError:
+    return DiskFullError(f"数据库服务器的磁盘空间已满：{loc}。请联系管理员。", location=loc)
+
+
+def _busy_server(loc: str) -> StoreError:
+    return ServerUnreachableError(
+        f"数据库服务器暂时不接受连接（连接数已满或正在关闭）：{loc}。请稍后重试。", location=loc
+    )
+
+
+_BY_SQLSTATE: dict[str, Callable[[str], StoreError]] = {
+    "28P01": _bad_password,  # invalid_password
+    "28000": _bad_password,  # invalid_authorization_specification (no pg_hba entry, bad user)
+    "3D000": _missing,  # invalid_catalog_name
+    "42501": _denied,  # insufficient_privilege
+    "55P03": _lock_timeout,  # lock_not_available
+    "40001": _conflict,  # serialization_failure
+    "40P01": _conflict,  # deadlock_detected
+    "53100": _server_full,  # disk_full
+    "53300": _busy_server,  # too_many_connections
+    "57P03": _busy_server,  # cannot_connect_now
+}
+"""SQLSTATEs caused by the user's environment or by other users; classes 08 (connection
+exception) and 57P01/57P02 (server shut down) are an unreachable server."""
+
+
+def classify_server(error: BaseException, loc: str) -> StoreError | None:
+    """The user-facing error for a PostgreSQL error, or ``None`` if it is a bug of ours
+    (a syntax error, a broken constraint we should have prevented, …)."""
+    code = sqlstate(error)
+    if code is None:
+        text = str(driver_error(error)).lower()
+        if "no password supplied" in text:
+            return _no_password(loc)
+        if "password authentication failed" in text:
+            return _bad_password(loc)
+        if "does not exist" in text and "database" in text:
+            return _missing(loc)
+        # psycopg's OperationalError with no SQLSTATE: the server never answered
+        if type(driver_error(error)).__name__ == "OperationalError":
+            return _unreachable(loc)
+        return None
+    if code.startswith("08") or code in ("57P01", "57P02"):
+        return _unreachable(loc)
+    make = _BY_SQLSTATE.get(code)
+    return make(loc) if make is not None else None

@@ -31,7 +31,7 @@ from sqlalchemy import exc as sa_exc
 
 from auditdesk.store import schema
 from auditdesk.store.errors import ConstraintError
-from auditdesk.store.types import MoneyText, UtcDateTime
+from auditdesk.store.types import Money, Timestamp
 
 JsonRow = dict[str, Any]
 
@@ -69,12 +69,12 @@ def _decode(column: Column[Any], value: Any) -> Any:
     try:
         if isinstance(kind, JSON):
             return value
-        if isinstance(kind, UtcDateTime):
+        if isinstance(kind, Timestamp):
             parsed = datetime.fromisoformat(_str(column, value))
             if parsed.tzinfo is None:
                 raise RowError(f"字段 {column.name} 的时间缺少时区")
             return parsed
-        if isinstance(kind, MoneyText):
+        if isinstance(kind, Money):
             amount = Decimal(_str(column, value))
             if not amount.is_finite():
                 raise RowError(f"字段 {column.name} 的金额无效")
@@ -82,6 +82,8 @@ def _decode(column: Column[Any], value: Any) -> Any:
         if isinstance(kind, Date):
             return date.fromisoformat(_str(column, value))
         if isinstance(kind, Boolean):
+            if value in (0, 1) and not isinstance(value, bool):
+                return bool(value)  # change_log.undone was 0/1 in case files before step 13
             if not isinstance(value, bool):
                 raise RowError(f"字段 {column.name} 应为 true/false")
             return value

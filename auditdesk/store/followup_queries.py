@@ -8,12 +8,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, delete, func, insert, select, update
+from sqlalchemy import Connection, Table, and_, func, insert, select, update
 
 from auditdesk.models.finding import Finding
 from auditdesk.models.followup import FollowUp, Letter, RectificationMove
 from auditdesk.store import schema
 from auditdesk.store.predicates import open_finding
+from auditdesk.store.upsert import upsert
 
 
 class FollowupQueries:
@@ -111,8 +112,7 @@ class FollowupQueries:
     def set_union_settings(self, values: dict[str, str], now: Any) -> None:
         t = schema.union_settings
         for key, value in values.items():
-            self.conn.execute(delete(t).where(t.c.key == key))
-            self.conn.execute(insert(t).values(key=key, value=value, updated_at=now))
+            upsert(self.conn, t, {"key": key, "value": value, "updated_at": now}, ("key",))
 
     def unanswered_letters(self, until: date) -> list[tuple[Letter, str, str]]:
         """Letters without a reply whose deadline is on or before ``until`` (overdue included)."""

@@ -7,7 +7,6 @@ existing database match it (tests/core/test_store_migrations.py compares the two
 from __future__ import annotations
 
 from sqlalchemy import (
-    JSON,
     Boolean,
     Column,
     Date,
@@ -19,18 +18,23 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
+    text,
 )
 
-from auditdesk.store.types import MoneyText, UtcDateTime
+from auditdesk.store.types import BigInt, Flag, Json, Money, Timestamp
 
 metadata = MetaData()
+
+CHECKLIST_ORIGINAL = text("origin = 'checklist' AND split_from IS NULL")
+"""The findings that :data:`findings`' unique index ``uq_findings_checklist_item`` covers."""
 
 
 def _record_columns() -> list[Column[object]]:
     return [
         Column("id", String(36), primary_key=True),
-        Column("created_at", UtcDateTime, nullable=False),
-        Column("updated_at", UtcDateTime, nullable=False),
+        Column("created_at", Timestamp, nullable=False),
+        Column("updated_at", Timestamp, nullable=False),
     ]
 
 
@@ -66,7 +70,7 @@ audits = Table(
     Column("region", String(40), nullable=False),
     Column("status", String(20), nullable=False),
     Column("checklist_version", String(40), nullable=False, default=""),
-    Column("auditors", JSON, nullable=False),
+    Column("auditors", Json, nullable=False),
     Column("started_on", Date),
     Index("ix_audits_company", "company_id"),
 )
@@ -78,8 +82,8 @@ visits = Table(
     Column("audit_id", String(36), ForeignKey("audits.id", ondelete="CASCADE"), nullable=False),
     Column("visit_date", Date, nullable=False),
     Column("kind", String(20), nullable=False),
-    Column("channels", JSON, nullable=False),
-    Column("attendees", JSON, nullable=False),
+    Column("channels", Json, nullable=False),
+    Column("attendees", Json, nullable=False),
     Column("notes", Text, nullable=False, default=""),
     Index("ix_visits_audit", "audit_id"),
 )
@@ -94,7 +98,7 @@ answers = Table(
     Column("note", Text, nullable=False, default=""),
     Column("source", String(20)),
     Column("answered_by", String(50), nullable=False, default=""),
-    Column("answered_at", UtcDateTime),
+    Column("answered_at", Timestamp),
     UniqueConstraint("audit_id", "item_id", name="uq_answers_audit_item"),
 )
 
@@ -109,21 +113,32 @@ findings = Table(
     Column("severity", String(20), nullable=False),
     Column("title", String(300), nullable=False),
     Column("facts", Text, nullable=False, default=""),
-    Column("legal_basis", JSON, nullable=False),
+    Column("legal_basis", Json, nullable=False),
     Column("remedy", Text, nullable=False, default=""),
-    Column("money_at_stake", MoneyText),
+    Column("money_at_stake", Money),
     Column("status", String(20), nullable=False),
     Column("owner", String(100), nullable=False, default=""),
     Column("due_date", Date),
     Index("ix_findings_audit", "audit_id"),
     Column("dismissed_reason", Text),
     Column("dismissed_by", String(50)),
-    Column("dismissed_at", UtcDateTime),
-    Column("subjects", JSON),
+    Column("dismissed_at", Timestamp),
+    Column("subjects", Json),
     Column("money_kind", String(30)),
     Column("payroll_hash", String(64)),
     Column("consequence", Text, nullable=False, default="", server_default=""),
     Column("number", Integer),
+    Column("split_from", String(36)),
+    # one checklist item gives one finding per audit (two users gathering at once cannot double
+    # it); a split copy names the finding it came from and stays outside the rule
+    Index(
+        "uq_findings_checklist_item",
+        "audit_id",
+        "origin_ref",
+        unique=True,
+        sqlite_where=CHECKLIST_ORIGINAL,
+        postgresql_where=CHECKLIST_ORIGINAL,
+    ),
 )
 
 checklist_snapshots = Table(
@@ -132,8 +147,8 @@ checklist_snapshots = Table(
     Column("key", String(80), primary_key=True),
     Column("version", String(40), nullable=False),
     Column("content_hash", String(64), nullable=False),
-    Column("payload", JSON, nullable=False),
-    Column("created_at", UtcDateTime, nullable=False),
+    Column("payload", Json, nullable=False),
+    Column("created_at", Timestamp, nullable=False),
 )
 
 attachments = Table(
@@ -142,7 +157,7 @@ attachments = Table(
     *_record_columns(),
     Column("sha256", String(64), nullable=False),
     Column("filename", String(255), nullable=False),
-    Column("size", Integer, nullable=False),
+    Column("size", BigInt, nullable=False),
     Column("media_type", String(100), nullable=False),
     Column("answer_id", String(36), ForeignKey("answers.id", ondelete="CASCADE")),
     Column("finding_id", String(36), ForeignKey("findings.id", ondelete="CASCADE")),
@@ -157,15 +172,15 @@ payroll_imports = Table(
     Column("file_name", String(255), nullable=False),
     Column("sha256", String(64), nullable=False),
     Column("row_count", Integer, nullable=False),
-    Column("periods", JSON, nullable=False),
-    Column("report", JSON, nullable=False),
+    Column("periods", Json, nullable=False),
+    Column("report", Json, nullable=False),
     Index("ix_payroll_imports_audit", "audit_id"),
 )
 
 payroll_rows = Table(
     "payroll_rows",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("id", BigInt, primary_key=True, autoincrement=True),
     Column(
         "import_id",
         String(36),
@@ -175,7 +190,7 @@ payroll_rows = Table(
     Column("audit_id", String(36), ForeignKey("audits.id", ondelete="CASCADE"), nullable=False),
     Column("period", String(7), nullable=False),
     Column("employee_id", String(64)),
-    Column("data", JSON, nullable=False),
+    Column("data", Json, nullable=False),
     Index("ix_payroll_rows_audit", "audit_id", "period"),
     Index("ix_payroll_rows_import", "import_id"),
 )
@@ -189,14 +204,14 @@ mapping_profiles = Table(
         ForeignKey("companies.id", ondelete="CASCADE"),
         primary_key=True,
     ),
-    Column("columns", JSON, nullable=False),
-    Column("updated_at", UtcDateTime, nullable=False),
+    Column("columns", Json, nullable=False),
+    Column("updated_at", Timestamp, nullable=False),
 )
 
 change_log = Table(
     "change_log",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("id", BigInt, primary_key=True, autoincrement=True),
     Column("audit_id", String(36), ForeignKey("audits.id", ondelete="CASCADE"), nullable=False),
     Column("entity", String(20), nullable=False),
     Column("entity_id", String(64), nullable=False),
@@ -204,8 +219,8 @@ change_log = Table(
     Column("old_value", Text),
     Column("new_value", Text),
     Column("changed_by", String(50), nullable=False),
-    Column("changed_at", UtcDateTime, nullable=False),
-    Column("undone", Integer, nullable=False, server_default="0"),
+    Column("changed_at", Timestamp, nullable=False),
+    Column("undone", Flag, nullable=False, server_default=false()),
     Index("ix_change_log_entity", "audit_id", "entity", "entity_id"),
 )
 
@@ -229,7 +244,7 @@ rectification_moves = Table(
     Column("to_status", String(20), nullable=False),
     Column("note", Text, nullable=False, server_default=""),
     Column("moved_by", String(50), nullable=False, server_default=""),
-    Column("moved_at", UtcDateTime, nullable=False),
+    Column("moved_at", Timestamp, nullable=False),
     Column("visit_id", String(36)),
     Index("ix_moves_finding", "finding_id"),
 )
@@ -262,7 +277,7 @@ letters = Table(
     Column("number_year", Integer),
     Column("number_seq", Integer),
     Column("served_on", Date),
-    Column("content", JSON),
+    Column("content", Json),
     Column("document_sha256", String(64)),
     Index("uq_letters_number", "kind", "number_year", "number_seq", unique=True),
 )
@@ -272,7 +287,7 @@ union_settings = Table(
     metadata,
     Column("key", String(40), primary_key=True),
     Column("value", Text, nullable=False),
-    Column("updated_at", UtcDateTime, nullable=False),
+    Column("updated_at", Timestamp, nullable=False),
 )
 
 exchange_state = Table(
@@ -281,7 +296,7 @@ exchange_state = Table(
     Column("table_name", String(40), primary_key=True),
     Column("record_key", String(200), primary_key=True),
     Column("content_sha", String(64), primary_key=True),
-    Column("exchanged_at", UtcDateTime, nullable=False),
+    Column("exchanged_at", Timestamp, nullable=False),
 )
 
 report_issues = Table(
@@ -293,6 +308,6 @@ report_issues = Table(
     Column("number", String(60), nullable=False, unique=True),
     Column("issued_on", Date, nullable=False),
     Column("issued_by", String(50), nullable=False, server_default=""),
-    Column("snapshot", JSON, nullable=False),
+    Column("snapshot", Json, nullable=False),
     Index("ix_report_issues_audit", "audit_id"),
 )

@@ -26,6 +26,11 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+pytestmark = pytest.mark.sqlite_only(
+    "backups copy the SQLite file; a server database is refused (test_store_server.py)"
+)
+
+
 @pytest.fixture
 def filled(data_dir: Path, tmp_path: Path) -> DataPaths:
     """A data dir with the demo company and one attachment file; the store is closed."""

@@ -33,7 +33,7 @@ TABLES = [s.name for s in cases.SPECS]
 @pytest.fixture
 def laptop(tmp_path: Path) -> Iterator[Workspace]:
     """The lawyer's machine: the demo company with payroll, a mapping profile and evidence."""
-    ws = Workspace.open(tmp_path / "laptop")
+    ws = Workspace.open(tmp_path / "laptop", database="sqlite")  # a laptop keeps its own file
     load_demo(ws)
     company = companies.list_companies(ws)[0].company
     audit = audits.start_audit(ws, company.id)
@@ -46,8 +46,10 @@ def laptop(tmp_path: Path) -> Iterator[Workspace]:
 
 
 @pytest.fixture
-def office(tmp_path: Path) -> Iterator[Workspace]:
-    ws = Workspace.open(tmp_path / "office")
+def office(tmp_path: Path, db_backend: str, request: pytest.FixtureRequest) -> Iterator[Workspace]:
+    """The union office: a file, or (the ``postgresql`` variant) the shared server database."""
+    database = request.getfixturevalue("pg_database") if db_backend == "postgresql" else None
+    ws = Workspace.open(tmp_path / "office", database=database)
     yield ws
     ws.close()
 

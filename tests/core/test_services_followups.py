@@ -6,6 +6,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from icalendar import Calendar
+from sqlalchemy import text
 
 from auditdesk.errors import AuditDeskError
 from auditdesk.models.audit import AuditStatus
@@ -25,7 +26,7 @@ def audit_id(ws: Workspace) -> str:
     demo.load_demo(ws)
     current, last_year = audits.list_audits(ws)
     with ws.store.transaction() as tx:
-        tx.conn.exec_driver_sql("DELETE FROM audits WHERE id = ?", (last_year.audit.id,))
+        tx.conn.execute(text("DELETE FROM audits WHERE id = :i"), {"i": last_year.audit.id})
     visit.gather_findings(ws, current.audit.id, by="陈静")
     return current.audit.id
 

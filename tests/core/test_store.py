@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import text
 
 from auditdesk.errors import NotFoundError
 from auditdesk.models.attachment import Attachment
@@ -126,7 +127,7 @@ def test_answer_upsert_replaces_and_keeps_id(ws: Workspace) -> None:
     assert answers[0].created_at == first.created_at
 
 
-def test_finding_money_is_exact_and_stored_as_text(ws: Workspace) -> None:
+def test_finding_money_is_exact_and_stored_as_text_or_numeric(ws: Workspace) -> None:
     audit = _audit(ws, _company(ws))
     finding = _finding(audit, "0.10")
     with ws.store.transaction() as tx:
@@ -138,12 +139,20 @@ def test_finding_money_is_exact_and_stored_as_text(ws: Workspace) -> None:
     assert [f.number for f in stored] == [1, 2]  # 问题编号, given in order of saving
     assert stored[0].money_at_stake == Decimal("0.10")
     assert stored[1].money_at_stake is None
+    if ws.store.is_server:  # NUMERIC keeps the scale written: 0.10, not 0.1
+        with ws.store.engine.connect() as conn:
+            row = conn.execute(
+                text("select pg_typeof(money_at_stake)::text, money_at_stake::text from findings"
+                     " where id = :i"), {"i": finding.id}
+            ).one()  # fmt: skip
+        assert tuple(row) == ("numeric", "0.10")
+        return
     raw = sqlite3.connect(ws.paths.database)
-    kind, text = raw.execute(
+    kind, stored_text = raw.execute(
         "select typeof(money_at_stake), money_at_stake from findings where id = ?", (finding.id,)
     ).fetchone()
     raw.close()
-    assert (kind, text) == ("text", "0.10")
+    assert (kind, stored_text) == ("text", "0.10")
 
 
 def test_summaries_count_audits_and_open_findings(ws: Workspace) -> None:
@@ -233,6 +242,7 @@ def test_update_of_missing_record_says_so(ws: Workspace) -> None:
         tx.update_company(Company(name="不存在"))
 
 
+@pytest.mark.sqlite_only("SQLite pragmas")
 def test_pragmas_are_on(ws: Workspace) -> None:
     with ws.store.read() as tx:
         assert tx.conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1

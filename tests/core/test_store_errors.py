@@ -26,6 +26,11 @@ from auditdesk.store import Store
 from auditdesk.store.errors import DatabaseFileError, classify, result_code
 from auditdesk.store.sqlite import describe_database
 
+pytestmark = pytest.mark.sqlite_only(
+    "SQLite file result codes (a locked, read-only, full or damaged file); the server's SQLSTATEs"
+    " are tested in test_store_server.py"
+)
+
 
 def test_garbage_file_is_refused_and_kept(tmp_path: Path) -> None:
     db = tmp_path / DB_FILENAME

@@ -191,6 +191,11 @@ SEED_SQL[11] = [
     "'2025-07-05T00:00:00.000000+00:00','a2','report','体检〔2025〕1号','2025-07-05','王',"
     '\'{"report": {"number": "体检〔2025〕1号"}}\')',
 ]
+# v13 recorded which finding a split copy came from (the last column of findings)
+SEED_SQL[13] = [
+    r[:-1] + ",NULL)" if r.startswith("insert into findings") else r
+    for r in SEED_SQL[max(SEED_SQL)]
+]
 VERSIONS = [0, *(s.version for s in STEPS)]
 
 
@@ -306,6 +311,7 @@ def _extra_step(apply: Callable[[Operations], None]) -> list[Step]:
     return [*STEPS, Step(LATEST_VERSION + 1, "test step", apply)]
 
 
+@pytest.mark.sqlite_only("migrates the SQLite file through its own engine")
 def test_backup_is_written_before_migrating_and_holds_the_data(ws: Workspace) -> None:
     companies.add_company(ws, CompanyInput(name="迁移前的企业"))
     ws.close()
@@ -323,6 +329,7 @@ def test_backup_is_written_before_migrating_and_holds_the_data(ws: Workspace) ->
     raw.close()
 
 
+@pytest.mark.sqlite_only("migrates the SQLite file through its own engine")
 def test_failing_step_rolls_back_whole(ws: Workspace) -> None:
     ws.close()
 
@@ -346,3 +353,36 @@ def test_failing_step_rolls_back_whole(ws: Workspace) -> None:
         assert "half_done" not in inspect(store.engine).get_table_names()
     finally:
         store.close()
+
+
+def test_step_13_names_split_copies_and_keeps_one_original_per_item(tmp_path: Path) -> None:
+    db = tmp_path / DB_FILENAME
+    build_at_version(db, 11)
+    raw = sqlite3.connect(db)
+    for sql in SEED_SQL[11][:2]:
+        raw.execute(sql)
+    t = "2025-07-0{}T00:00:00.000000+00:00"
+    for n, fid in enumerate(("orig", "copy", "twin"), start=1):
+        raw.execute(
+            "insert into findings (id, created_at, updated_at, audit_id, origin, origin_ref, area,"
+            " severity, title, facts, legal_basis, remedy, status, owner, consequence, number)"
+            " values (?, ?, ?, 'a1', 'checklist', 'ONB.X', 'pay', 'high', '未签合同', '', '[]',"
+            " '', 'open', '', '', ?)",
+            (fid, t.format(n), t.format(n), n),
+        )
+    raw.execute(  # the split was logged by split_finding (values are JSON text)
+        "insert into change_log (audit_id, entity, entity_id, field, old_value, new_value,"
+        " changed_by, changed_at) values ('a1', 'finding', 'copy', 'split_from', NULL, '\"orig\"',"
+        " '王', ?)",
+        (t.format(2),),
+    )
+    raw.commit()
+    raw.close()
+    Workspace.open(tmp_path).close()
+    raw = sqlite3.connect(db)
+    rows = dict(raw.execute("select id, split_from from findings order by id").fetchall())
+    with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
+        raw.execute("update findings set split_from = null where id = 'twin'")
+    raw.close()
+    # the logged copy names its original; an unlogged second original becomes a copy of the first
+    assert rows == {"orig": None, "copy": "orig", "twin": "orig"}

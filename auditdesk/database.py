@@ -1,0 +1,124 @@
+"""Which database to open: the SQLite file in the data dir (the default) or a shared PostgreSQL
+server named by a URL; and the server password, kept in memory or in the OS keyring.
+
+The URL comes from ``--database`` > ``AUDITDESK_DATABASE`` > the ``database_url`` preference.
+The password is never written to the preferences: it is asked at sign-in and kept for the
+process (:data:`PASSWORDS`), or in the OS keyring (the ``keyring`` package) when the user ticks
+记住. Nothing here imports a database driver.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from auditdesk.errors import AuditDeskError
+
+log = logging.getLogger(__name__)
+
+ENV_DATABASE = "AUDITDESK_DATABASE"
+KEYRING_SERVICE = "AuditDesk"
+
+
+def is_server_url(url: str | None) -> bool:
+    """Whether ``url`` names a PostgreSQL server rather than the local SQLite file."""
+    return bool(url) and str(url).strip().lower().startswith(
+        ("postgresql:", "postgresql+", "postgres:")
+    )
+
+
+def resolve_database(explicit: str | None = None, preference: str | None = None) -> str | None:
+    """The server URL to use (``--database`` > ``AUDITDESK_DATABASE`` > the preference), or ``None``
+    for the SQLite file in the data dir. An empty value, or ``sqlite``, means the local file.
+
+    Raises:
+        AuditDeskError: the value is neither empty/``sqlite`` nor a PostgreSQL URL.
+    """
+    for value in (explicit, os.environ.get(ENV_DATABASE), preference):
+        if value is None or not value.strip():
+            continue
+        if value.strip().lower() in ("sqlite", "local"):
+            return None
+        if not is_server_url(value):
+            raise AuditDeskError(
+                f"数据库地址“{value}”无效：应为 postgresql+psycopg://用户@主机:5432/数据库名，"
+                "或留空使用本机数据库。"
+            )
+        return value.strip()
+    return None
+
+
+def account_key(url: str) -> str:
+    """The keyring/memory key of a server account: ``user@host:port/database`` (no password)."""
+    parts = urlsplit(url.strip())
+    host = parts.hostname or "localhost"
+    port = parts.port or 5432
+    return f"{parts.username or ''}@{host}:{port}{parts.path}"
+
+
+def url_has_password(url: str) -> bool:
+    return urlsplit(url.strip()).password is not None
+
+
+@dataclass
+class PasswordBook:
+    """Passwords of server accounts for this process, and (when asked) the OS keyring.
+
+    A keyring that is missing or fails (no backend on a headless Linux) is reported by
+    :meth:`remember` and otherwise ignored: the password then lives for this process only.
+    """
+
+    _memory: dict[str, str] = field(default_factory=dict)
+
+    def get(self, url: str) -> str | None:
+        """The password for ``url``'s account: from memory, else from the keyring, else ``None``."""
+        key = account_key(url)
+        if key in self._memory:
+            return self._memory[key]
+        try:
+            import keyring
+
+            found = keyring.get_password(KEYRING_SERVICE, key)
+        except Exception as exc:  # no keyring package or backend: nothing remembered
+            log.debug("keyring unavailable: %s", exc)
+            return None
+        if found is not None:
+            self._memory[key] = found
+        return found
+
+    def keep(self, url: str, password: str) -> None:
+        """Keep ``password`` in memory for this process."""
+        self._memory[account_key(url)] = password
+
+    def remember(self, url: str, password: str) -> None:
+        """Keep ``password`` in memory and save it in the OS keyring (记住密码).
+
+        Raises:
+            AuditDeskError: no keyring is available (the password is still kept in memory).
+        """
+        self.keep(url, password)
+        try:
+            import keyring
+
+            keyring.set_password(KEYRING_SERVICE, account_key(url), password)
+        except Exception as exc:
+            raise AuditDeskError(
+                f"无法把密码保存到系统钥匙串（{exc}）。本次仍可使用，下次启动需重新输入密码。"
+            ) from exc
+
+    def forget(self, url: str) -> None:
+        """Drop the password from memory and the keyring (a wrong one, or 退出登录)."""
+        key = account_key(url)
+        self._memory.pop(key, None)
+        try:
+            import keyring
+
+            keyring.delete_password(KEYRING_SERVICE, key)
+        except Exception as exc:
+            log.debug("nothing removed from the keyring: %s", exc)
+
+
+PASSWORDS = PasswordBook()
+"""The process's passwords (one per process, like the open workspace)."""
