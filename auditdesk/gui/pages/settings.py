@@ -71,6 +71,7 @@ class SettingsPage(QWidget):
         backup_buttons = QHBoxLayout()
         self.backup_button = QPushButton("备份到…")
         self.restore_button = QPushButton("从备份恢复…")
+        self.restore_button.setAutoDefault(False)  # Enter never starts a restore
         backup_buttons.addWidget(self.backup_button)
         backup_buttons.addWidget(self.restore_button)
         backup_buttons.addStretch(1)
@@ -125,5 +126,9 @@ class SettingsPage(QWidget):
         for key, field in self.union_fields.items():
             field.setText(str(getattr(current, key)))
         self.schema_label.setText(str(self.ctx.ws.schema_version()))
-        found = [b for b in backups.list_backups(self.ctx.ws.paths) if b.kind != "before-restore"]
-        self.latest_backup_label.setText(found[0].describe() if found else "还没有备份")
+        latest = backups.latest_backup(self.ctx.ws.paths)
+        if latest is None:
+            text = "还没有备份：点“备份到…”把数据备份到 U 盘或其他位置。"
+        else:
+            text = latest.describe() + (f"\n文件：{latest.path}" if latest.kind == "file" else "")
+        self.latest_backup_label.setText(text)
