@@ -140,3 +140,12 @@ def test_findings_tab_marks_an_adopted_payroll_finding_after_a_changed_reimport(
     tab.table.selectRow(0)
     assert "工资表已重新导入" in tab.payroll_warning.text()
     assert tab.title.text() == finding.title  # the finding itself still says what it said
+
+
+def test_no_rule_ids_on_screen(dialog: PayrollFindingsDialog) -> None:
+    """Issue 18.12: the rule filter shows each rule's Chinese title; its id is a tooltip."""
+    texts = [dialog.rule_filter.itemText(i) for i in range(dialog.rule_filter.count())]
+    assert len(texts) > 5
+    assert not [t for t in texts if "PAY." in t or "AGE." in t or "SI." in t]
+    index = dialog.rule_filter.findData("PAY.MIN_WAGE")
+    assert "PAY.MIN_WAGE" in dialog.rule_filter.itemData(index, Qt.ItemDataRole.ToolTipRole)

@@ -266,3 +266,15 @@ def test_summary_lists_the_import_remarks(qtbot: Any, wizard: PayrollImportWizar
     wizard.next()
     qtbot.waitUntil(lambda: wizard.currentPage() is wizard.summary_page, timeout=15000)
     assert "第 3 行为隐藏行（李四）" in wizard.summary_page.summary.text()
+
+
+def test_mapping_drop_downs_show_chinese_names_only(qtbot: Any, wizard: PayrollImportWizard,
+                                                    tmp_path: Path) -> None:  # fmt: skip
+    """Issue 18.12: no field names such as ``gross_pay`` in the mapping drop-downs."""
+    _to_mapping_page(qtbot, wizard, _workbook(tmp_path))
+    combo = wizard.mapping_page.table.cellWidget(1, 3)
+    texts = [combo.itemText(i) for i in range(combo.count())]
+    assert "应发工资" in texts
+    assert not [t for t in texts if any(f.value in t for f in PayrollField)]
+    index = combo.findData(PayrollField.GROSS_PAY.value)
+    assert PayrollField.GROSS_PAY.value in combo.itemData(index, Qt.ItemDataRole.ToolTipRole)

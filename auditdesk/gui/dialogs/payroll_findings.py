@@ -188,7 +188,10 @@ class PayrollFindingsDialog(QDialog):
             combo.blockSignals(False)
 
         rules = sorted({(f.title, f.rule) for f in result.findings}, key=lambda t: t[1])
-        fill(self.rule_filter, [(f"{title}（{rule}）", rule) for title, rule in rules])
+        fill(self.rule_filter, [(title, rule) for title, rule in rules])
+        for i in range(1, self.rule_filter.count()):  # the rule id stays reachable, as a tooltip
+            rule_id = self.rule_filter.itemData(i)
+            self.rule_filter.setItemData(i, f"规则编号：{rule_id}", Qt.ItemDataRole.ToolTipRole)
         fill(self.severity_filter, [(s.label, s.value) for s in Severity])
         departments = sorted({f.department for f in result.findings if f.department})
         fill(self.department_filter, [(d, d) for d in departments])

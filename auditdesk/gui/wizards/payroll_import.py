@@ -394,7 +394,10 @@ class MappingPage(QWizardPage):
             combo = NoWheelComboBox()
             combo.addItem(NOT_IMPORTED, None)
             for f in PayrollField:
-                combo.addItem(f"{f.label}（{f.value}）", f.value)
+                combo.addItem(f.label, f.value)
+                combo.setItemData(
+                    combo.count() - 1, f"字段：{f.value}", Qt.ItemDataRole.ToolTipRole
+                )
             combo.setCurrentIndex(combo.findData(col.field.value) if col.field else 0)
             key = normalize_header(col.header)
             combo.currentIndexChanged.connect(
