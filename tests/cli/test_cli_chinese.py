@@ -6,11 +6,13 @@ from __future__ import annotations
 import argparse
 import re
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
 from auditdesk.cli import build_parser
 from auditdesk.cli.base import ChineseArgumentParser
+from tests.samples import PAYROLL_SAMPLES as SAMPLES
 
 ENGLISH = re.compile(
     r"usage:|positional arguments|options:|optional arguments|show this help message|"
@@ -96,3 +98,24 @@ def test_a_wrong_word_names_the_choices_in_chinese(capsys: pytest.CaptureFixture
     err = capsys.readouterr().err
     assert "“报表”无效" in err
     assert "整改建议书" in err
+
+
+def test_findings_adopt_merge_makes_one_finding_across_months(cli: Any) -> None:
+    """Issue 18.11: ``findings adopt --merge``; ``findings groups`` names each group's 问题编号."""
+    company = cli("company", "add", "--name", "上海合并测试有限公司", "--json").json()
+    audit = cli("audit", "start", "--company", company["id"], "--json").json()["id"]
+    done = cli("payroll", "import", "--audit", audit, str(SAMPLES / "s1-simple.xlsx"), "--json")
+    assert done.returncode == 0, done.stderr
+    run = cli("findings", "adopt", "--audit", audit, "--group", "PAY.MIN_WAGE@2025-06",
+              "PAY.MIN_WAGE@2025-07", "--merge", "--json")  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    [adopted] = run.json()["adopted"]
+    assert adopted["group"] == "PAY.MIN_WAGE@2025-06..2025-07"
+    groups = {
+        g["key"]: g for g in cli("findings", "groups", "--audit", audit, "--json").json()["groups"]
+    }
+    assert groups["PAY.MIN_WAGE@2025-06"]["finding_number"] == "W01"
+    assert groups["PAY.MIN_WAGE@2025-07"]["finding_number"] == "W01"
+    assert groups["PAY.LATE@2025-07"]["adopted"] is False
+    text = cli("findings", "groups", "--audit", audit).stdout
+    assert "（已转为问题 W01（多月合并））" in text

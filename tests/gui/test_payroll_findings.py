@@ -103,7 +103,7 @@ def test_an_adopted_group_is_marked(qtbot: Any, dialog: PayrollFindingsDialog) -
         dialog.adopt_button.click()
     rows = dialog.groups.rows()
     position = next(i for i, g in enumerate(rows) if g.ref == group.ref)
-    assert dialog.groups.data(dialog.groups.index(position, column)) == "已转为问题"
+    assert dialog.groups.data(dialog.groups.index(position, column)) == "已转为问题 W01"
 
 
 def test_findings_tab_marks_an_adopted_payroll_finding_after_a_changed_reimport(
@@ -149,3 +149,33 @@ def test_no_rule_ids_on_screen(dialog: PayrollFindingsDialog) -> None:
     assert not [t for t in texts if "PAY." in t or "AGE." in t or "SI." in t]
     index = dialog.rule_filter.findData("PAY.MIN_WAGE")
     assert "PAY.MIN_WAGE" in dialog.rule_filter.itemData(index, Qt.ItemDataRole.ToolTipRole)
+
+
+def _click_row(qtbot: Any, dialog: PayrollFindingsDialog, row: int, ctrl: bool = False) -> None:
+    table = dialog.group_table
+    rect = table.visualRect(table.model().index(row, 1))
+    modifier = Qt.KeyboardModifier.ControlModifier if ctrl else Qt.KeyboardModifier.NoModifier
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, modifier, rect.center())
+
+
+def test_merging_months_makes_one_finding_marked_on_each_month(
+    qtbot: Any, dialog: PayrollFindingsDialog, ws: Workspace, audit: Audit
+) -> None:
+    """Issue 18.11: several months of one rule become one finding; both rows show its number."""
+    dialog.rule_filter.setCurrentIndex(dialog.rule_filter.findData("PAY.MIN_WAGE"))
+    assert dialog.groups.rowCount() == 2
+    _click_row(qtbot, dialog, 0)
+    assert not dialog.merge_button.isEnabled()  # one month: nothing to merge
+    _click_row(qtbot, dialog, 1, ctrl=True)
+    assert len(dialog.selected_groups()) == 2
+    assert dialog.details.rowCount() == 2
+    assert dialog.merge_button.isEnabled()
+    with qtbot.waitSignal(dialog.finding_adopted, timeout=2000):
+        qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
+    with ws.store.read() as tx:
+        [finding] = tx.list_findings(audit.id)
+    assert finding.origin_ref == "PAY.MIN_WAGE@2025-06..2025-07"
+    column = dialog.groups.columnCount() - 1
+    marks = {dialog.groups.data(dialog.groups.index(r, column)) for r in range(2)}
+    assert marks == {"已转为问题 W01（多月合并）"}
+    assert "W01" in dialog.status.text()
