@@ -179,3 +179,14 @@ def test_merging_months_makes_one_finding_marked_on_each_month(
     marks = {dialog.groups.data(dialog.groups.index(r, column)) for r in range(2)}
     assert marks == {"已转为问题 W01（多月合并）"}
     assert "W01" in dialog.status.text()
+
+
+def test_a_check_without_findings_says_what_is_next(dialog: PayrollFindingsDialog) -> None:
+    """Issue 18.15: a clean payroll is said to be clean, not shown as two empty tables."""
+    from auditdesk.models.payroll import CheckResult
+
+    dialog.show_result(CheckResult(region="shanghai", rows=12, employees=4,
+                                   periods=["2025-07"], rules_run=["PAY.MIN_WAGE"]))  # fmt: skip
+    assert "核查没有发现问题" in dialog.summary.text()
+    assert dialog.groups.rowCount() == 0
+    assert not dialog.adopt_button.isEnabled()

@@ -187,8 +187,10 @@ class PayrollFindingsDialog(QDialog):
             f"{result.rows} 行工资数据，{result.employees} 名员工，月份 {'、'.join(result.periods) or '—'}；"
             f"运行 {len(result.rules_run)} 条规则，发现 {len(result.findings)} 项。",
         ]
+        if result.rows and not result.findings:
+            lines.append("核查没有发现问题：无需转为报告问题。可以关闭此窗口，继续会诊。")
         if not result.rows:
-            lines = ["该体检还没有导入工资表：请先在体检列表中“导入工资表…”。"]
+            lines = ["该体检还没有导入工资表：请先在体检列表中选中本次体检，点“导入工资表…”。"]
         if skipped:
             lines.append(f"未运行：{skipped}")
         lines += [f"注意：{n}" for n in result.notes]
