@@ -95,10 +95,11 @@ class ScoreChart(QWidget):
         left, top, bottom = 70, 30, 50
         width = self.width() - left - 20
         height = self.height() - top - bottom
-        p.setPen(QPen(QColor("#d1d5db")))
         for tick in (0, 60, 75, 90, 100):
             y = top + height * (1 - tick / 100)
+            p.setPen(QPen(QColor("#d1d5db")))
             p.drawLine(left, int(y), left + width, int(y))
+            p.setPen(QPen(QColor("#4b5563")))  # readable, unlike the grid line's grey
             p.drawText(QRectF(0, y - 8, left - 6, 16), Qt.AlignmentFlag.AlignRight, str(tick))
         slot = width / len(self.rows)
         has_self = self._has_self()
