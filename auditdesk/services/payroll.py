@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from auditdesk.errors import AuditDeskError
+from auditdesk.models.audit import Change, ChangeEntity
 from auditdesk.models.common import utcnow
 from auditdesk.models.finding import (
     Finding,
@@ -486,9 +487,15 @@ def adopt_group(
     with ws.store.transaction() as tx:
         tx.require_audit(audit_id)
         for other in absorbed:
+            reason = f"已并入 {exact.code if exact else ''}（多月合并）"
             tx.update_finding(other.model_copy(update={
-                "dismissed_reason": f"已并入 {exact.code if exact else ''}（多月合并）",
-                "dismissed_by": "", "dismissed_at": now, "updated_at": now}))  # fmt: skip
+                "dismissed_reason": reason, "dismissed_by": "", "dismissed_at": now,
+                "updated_at": now}))  # fmt: skip
+            # in the finding's history, as a 剔除 by hand is (services.visit.dismiss_finding)
+            tx.log_change(Change(audit_id=audit_id, entity=ChangeEntity.FINDING,
+                                 entity_id=other.id, field="dismissed", old_value=None,
+                                 new_value=json.dumps(reason, ensure_ascii=False),
+                                 changed_by="", changed_at=now))  # fmt: skip
         if exact is not None:
             updated = exact.model_copy(update={**values, "origin_ref": ref, "updated_at": now})
             tx.update_finding(updated)

@@ -64,6 +64,8 @@ def test_merging_months_already_adopted_keeps_the_first_number(ws: Workspace, au
     assert not found[june.id].dismissed
     assert found[july.id].dismissed
     assert found[july.id].dismissed_reason == f"已并入 {june.code}（多月合并）"
+    history = visit.history(ws, audit.id, july.id)
+    assert any(c.field == "dismissed" and june.code in (c.new_value or "") for c in history)
 
 
 def test_an_unknown_ref_is_refused_in_chinese(ws: Workspace, audit: Audit) -> None:
