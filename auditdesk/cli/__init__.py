@@ -31,6 +31,7 @@ from auditdesk.cli.base import (
     emit_json,
     enum_arg,
     open_workspace,
+    word_arg,
 )
 from auditdesk.cli.cases import add_case_commands
 from auditdesk.cli.database import add_database_commands
@@ -380,6 +381,14 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 
 # ------------------------------------------------------------------ parser
+REPORT_KINDS = {
+    "report": "用工体检报告", "rectification": "整改建议书", "followup": "跟诊记录",
+    "notice": "提示函", "opinion": "意见书", "proposal": "建议书", "ledger": "整改台账",
+    "annex": "人员明细",
+}  # fmt: skip
+"""``report --kind``: each document's code and the Chinese name the help lists (both accepted)."""
+
+
 def build_parser() -> ChineseArgumentParser:
     common = ChineseArgumentParser(add_help=False)
     common.add_argument(
@@ -509,9 +518,7 @@ def build_parser() -> ChineseArgumentParser:
     p.add_argument("audit_id", metavar="体检编号", help="体检编号，或 issue（出具）")
     p.add_argument("rest", nargs="*", metavar="体检编号", help=argparse.SUPPRESS)
     p.add_argument("-o", "--output", metavar="FILE.docx", help="输出文件")
-    p.add_argument("--kind", default="report",
-                   choices=["report", "rectification", "followup", "notice", "opinion", "proposal", "ledger",
-                            "annex"],
+    p.add_argument("--kind", default="report", type=word_arg(REPORT_KINDS), metavar="文书",
                    help="report 用工体检报告 / rectification 整改建议书 / followup 跟诊记录 / notice 提示函 / "
                    "opinion 意见书 / proposal 建议书 / ledger 整改台账（.xlsx） / "
                    "annex 人员明细（内部资料）")  # fmt: skip

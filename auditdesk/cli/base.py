@@ -24,6 +24,8 @@ EXIT_OK, EXIT_FAILED_CHECK, EXIT_USER_ERROR, EXIT_BUG = 0, 1, 2, 3
 
 _ARGPARSE_MESSAGES: list[tuple[str, str]] = [
     (r"unrecognized arguments: (.*)", "无法识别的参数：{0}"),
+    (r"one of the arguments (.*) is required", "缺少必需的参数：{0}（选一）"),
+    (r"argument (\S+): not allowed with argument (\S+)", "参数 {0} 不能与 {1} 同时使用"),
     (r"the following arguments are required: (.*)", "缺少必需的参数：{0}"),
     (
         r"argument (\S+): invalid choice: '?([^' ]+)'? \(choose from (.*)\)",
@@ -40,12 +42,49 @@ def translate_argparse(message: str) -> str:
     for pattern, template in _ARGPARSE_MESSAGES:
         match = re.search(pattern, message)
         if match:
-            return template.format(*match.groups())
+            groups = match.groups()
+            if template.startswith("缺少必需的参数：{0}（选一）"):
+                groups = (" 或 ".join(groups[0].split()),)
+            return template.format(*groups)
     return message
 
 
+_USAGE = "usage: "
+_USAGE_ZH = "用法："
+"""Six columns wide (three full-width characters), one less than ``usage: ``; continuation lines
+keep argparse's indentation, so they stand one column to the right: harmless."""
+
+
 class ChineseArgumentParser(argparse.ArgumentParser):
-    """argparse with Chinese error lines and exit status 2."""
+    """argparse with Chinese texts (用法、位置参数、选项、-h 的说明), Chinese error lines and exit
+    status 2.
+
+    argparse looks its own texts up through ``gettext`` when the parser is built and when help is
+    formatted; rather than install a process-wide translation, this class renames the two default
+    argument groups and the help/version actions after ``__init__`` and replaces the usage prefix
+    in :meth:`format_usage` / :meth:`format_help` (and so in every error's usage line).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "位置参数"
+        self._optionals.title = "选项"
+        for action in self._actions:
+            if isinstance(action, argparse._HelpAction):
+                action.help = "显示帮助信息并退出"
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
+        action = super().add_argument(*args, **kwargs)
+        if isinstance(action, argparse._VersionAction) and "help" not in kwargs:
+            action.help = "显示版本号并退出"
+        return action
+
+    def format_usage(self) -> str:
+        return _chinese_usage(super().format_usage())
+
+    def format_help(self) -> str:
+        text = _chinese_usage(super().format_help())
+        return text.replace("\n位置参数:\n", "\n位置参数：\n").replace("\n选项:\n", "\n选项：\n")
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
@@ -54,6 +93,10 @@ class ChineseArgumentParser(argparse.ArgumentParser):
             f"{self.prog}: 参数错误：{translate_argparse(message)}\n"
             f"用 {self.prog} --help 查看用法。\n",
         )
+
+
+def _chinese_usage(text: str) -> str:
+    return _USAGE_ZH + text[len(_USAGE) :] if text.startswith(_USAGE) else text
 
 
 def emit_json(data: Any) -> None:
@@ -141,6 +184,23 @@ def enum_arg(enum_cls: type[E], allowed: Iterable[E] | None = None) -> Callable[
         raise argparse.ArgumentTypeError(f"“{value}”无效，可选：{choices}")
 
     parse.__name__ = enum_cls.__name__
+    return parse
+
+
+def word_arg(words: dict[str, str]) -> Callable[[str], str]:
+    """An argparse type for a fixed set of values given by their code or their Chinese word
+    (``words`` maps code → word, e.g. ``{"mine": "保留本机"}``); returns the code. A wrong value is
+    an argument error listing ``code 词`` pairs (exit 2). Use it instead of ``choices=``."""
+
+    def parse(value: str) -> str:
+        text = value.strip()
+        for code, word in words.items():
+            if text.lower() == code or text == word:
+                return code
+        choices = " / ".join(f"{code} {word}" for code, word in words.items())
+        raise argparse.ArgumentTypeError(f"“{value}”无效，可选：{choices}")
+
+    parse.__name__ = "word"
     return parse
 
 

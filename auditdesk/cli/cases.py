@@ -14,7 +14,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from auditdesk.cli.base import EXIT_FAILED_CHECK, EXIT_OK, ChineseArgumentParser, open_workspace
+from auditdesk.cli.base import (
+    EXIT_FAILED_CHECK,
+    EXIT_OK,
+    ChineseArgumentParser,
+    open_workspace,
+    word_arg,
+)
 
 ENV_PASSPHRASE = "AUDITDESK_CASE_PASSPHRASE"
 
@@ -100,6 +106,7 @@ def add_case_commands(
     p = csub.add_parser("import", parents=[common], help="导入 .adcase 案卷，按记录编号合并")
     p.add_argument("file", metavar="FILE.adcase")
     p.add_argument("--dry-run", action="store_true", help="只预览将新增、更新的内容和冲突")
-    p.add_argument("--prefer", choices=["mine", "theirs"],
+    p.add_argument("--prefer", type=word_arg({"mine": "保留本机", "theirs": "采用文件"}),
+                   metavar="mine|theirs",
                    help="两边都改过的记录：mine 保留本机 / theirs 采用文件；不给时列出冲突并停止")  # fmt: skip
     p.set_defaults(func=cmd_case_import)

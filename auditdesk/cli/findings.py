@@ -116,26 +116,22 @@ def cmd_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _check_payroll(ws: Workspace, audit_id: str) -> tuple[Any, list[FindingGroup], set[str]]:
-    """The audit's payroll checked and grouped as in the 工资核查 dialog, and which group keys
-    (``RULE@YYYY-MM``) already have a finding."""
-    from auditdesk.models.finding import FindingOrigin
-    from auditdesk.services import payroll, visit
+def _check_payroll(ws: Workspace, audit_id: str) -> tuple[Any, Any, dict[str, Any]]:
+    """The audit's payroll reviewed and grouped as in the 工资核查 dialog, and the mark of each
+    group key (``RULE@YYYY-MM``) that already has a finding (alone or merged across months)."""
+    from auditdesk.services import payroll
 
-    result = payroll.check_audit(ws, audit_id)
-    groups = payroll.group_findings(result)
-    adopted = {
-        f.origin_ref for f in visit.list_findings(ws, audit_id) if f.origin is FindingOrigin.PAYROLL
-    }
-    return result, groups, adopted
+    review = payroll.review_audit(ws, audit_id)
+    return review.result, review, payroll.adoption_marks(ws, audit_id, review)
 
 
 def group_key(group: FindingGroup) -> str:
     return f"{group.rule}@{group.period}"
 
 
-def group_json(group: FindingGroup, adopted: set[str]) -> dict[str, Any]:
+def group_json(group: FindingGroup, marks: dict[str, Any]) -> dict[str, Any]:
     total = group.total
+    mark = marks.get(group_key(group))
     return {
         "key": group_key(group),
         "rule": group.rule,
@@ -147,20 +143,22 @@ def group_json(group: FindingGroup, adopted: set[str]) -> dict[str, Any]:
         "findings": len(group.findings),
         "total": None if total is None else f"{total:.2f}",
         "headline": group.headline(),
-        "adopted": group_key(group) in adopted,
+        "adopted": mark is not None,
+        "finding_number": mark.code if mark else None,
     }
 
 
 def cmd_groups(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws:
-        result, groups, adopted = _check_payroll(ws, args.audit)
+        result, review, marks = _check_payroll(ws, args.audit)
+    groups = review.groups
     if args.json:
         emit_json({
             "rows": result.rows, "employees": result.employees, "periods": result.periods,
             "rules_skipped": [{"rule": s.rule, "title": s.title, "reason": s.reason}
                               for s in result.rules_skipped],
             "notes": result.notes,
-            "groups": [group_json(g, adopted) for g in groups],
+            "groups": [group_json(g, marks) for g in groups],
         })  # fmt: skip
         return EXIT_OK
     if not result.rows:
@@ -168,9 +166,12 @@ def cmd_groups(args: argparse.Namespace) -> int:
         return EXIT_OK
     print(f"{result.rows} 行工资数据，{result.employees} 名员工，月份 {'、'.join(result.periods)}；"
           f"{len(groups)} 组问题。")  # fmt: skip
+    if not groups:
+        print("工资核查没有发现问题。")
     for g in groups:
-        mark = "（已转为报告问题）" if group_key(g) in adopted else ""
-        print(f"{group_key(g)}  [{g.severity.label}]  {g.headline()}{mark}")
+        mark = marks.get(group_key(g))
+        print(f"{group_key(g)}  [{g.severity.label}]  {g.headline()}"
+              f"{'（' + mark.label + '）' if mark else ''}")  # fmt: skip
     return EXIT_OK
 
 
@@ -178,12 +179,12 @@ def cmd_adopt(args: argparse.Namespace) -> int:
     from auditdesk.services import payroll
 
     with open_workspace(args) as ws:
-        result, groups, adopted = _check_payroll(ws, args.audit)
+        result, review, marks = _check_payroll(ws, args.audit)
         if not result.rows:
             raise AuditDeskError("该体检还没有导入工资表：请先用 payroll import 导入。")
-        by_key = {group_key(g): g for g in groups}
+        by_key = {group_key(g): g for g in review.groups}
         if args.all:
-            chosen = groups
+            chosen = list(by_key)
         else:
             unknown = [k for k in args.groups if k.strip() not in by_key]
             if unknown:
@@ -192,18 +193,17 @@ def cmd_adopt(args: argparse.Namespace) -> int:
                     f"工资核查中没有这些分组：{'、'.join(unknown)}。可选：{known}"
                     "（用 findings groups --audit 查看）。"
                 )
-            chosen = list({k.strip(): by_key[k.strip()] for k in args.groups}.values())
-        out = []
-        for g in chosen:
-            finding = payroll.adopt_group(ws, args.audit, g)
-            out.append((g, group_key(g) in adopted, finding))
+            chosen = list(dict.fromkeys(k.strip() for k in args.groups))
+        before = {mark.finding_id for mark in marks.values()}
+        adopted = payroll.adopt_refs(ws, args.audit, review, chosen, merge=args.merge)
+        out = [(f.origin_ref, f.id in before, f) for f in adopted]
     if args.json:
-        emit_json({"adopted": [{"group": group_key(g), "refreshed": refreshed,
-                                "finding": finding_json(f)} for g, refreshed, f in out]})  # fmt: skip
+        emit_json({"adopted": [{"group": ref, "refreshed": refreshed,
+                                "finding": finding_json(f)} for ref, refreshed, f in out]})  # fmt: skip
         return EXIT_OK
-    for g, refreshed, f in out:
+    for ref, refreshed, f in out:
         print(
-            f"{'已更新' if refreshed else '已转为报告问题'} {short_ref(f.id)}  {group_key(g)}  {f.title}"
+            f"{'已更新' if refreshed else '已转为报告问题'} {short_ref(f.id)}（{f.code}）  {ref}  {f.title}"
         )
     if not out:
         print("工资核查没有发现问题，没有可转为报告问题的分组。")
@@ -353,7 +353,8 @@ def add_findings_commands(
     p = fsub.add_parser("adopt", parents=[common, json_opt], help="把工资核查分组转为报告问题",
                         formatter_class=raw, description=_desc(
         "每组（规则 + 工资月份）成为一个报告问题，含人数、合计金额、法律依据和整改建议；"
-        "同一组再次转入时更新原来的问题（如更正导入之后）。\n\n"
+        "同一组再次转入时更新原来的问题（如更正导入之后）。加 --merge 时同一规则的多个月份合并为一个问题，"
+        "分组写作 规则@首月..末月。\n\n"
         '--json：{"adopted":[{"group":"PAY.MIN_WAGE@2025-07", "refreshed":false, '
         '"finding":问题}]}'))  # fmt: skip
     p.add_argument("--audit", required=True, metavar="体检编号")
@@ -361,6 +362,9 @@ def add_findings_commands(
     which.add_argument("--group", dest="groups", nargs="+", metavar="RULE@YYYY-MM",
                        help="要转入的分组（见 findings groups）")  # fmt: skip
     which.add_argument("--all", action="store_true", help="转入全部分组")
+    p.add_argument("--merge", action="store_true",
+                   help="同一规则的多个月份合并为一个问题（从所选最早到最晚的月份，同一员工各月列在一起；"
+                   "已转入的月份并入编号最小的问题，其余的剔除并注明并入）")  # fmt: skip
     p.set_defaults(func=cmd_adopt)
 
     p = fsub.add_parser("edit", parents=[common, json_opt, by, one], help="修改问题（一次保存）",

@@ -10,8 +10,8 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QWidget
 
 from auditdesk.archive import PassphraseError, is_sealed
 from auditdesk.errors import AuditDeskError
@@ -23,6 +23,37 @@ from auditdesk.services import backups, cases
 from auditdesk.services.cases import CASE_SUFFIX, ImportPlan, Prefer
 
 log = logging.getLogger(__name__)
+
+
+def restore_confirmation(parent: QWidget, preview: backups.RestorePreview) -> QMessageBox:
+    """The restore question: the backup's date and age, records now vs in the backup, the flags
+    (older than the current data, fewer records) first; buttons 是，恢复 / 否, 否 the default."""
+    info = preview.backup
+    box = QMessageBox(parent)
+    box.setWindowTitle("从备份恢复")
+    flagged = preview.flagged
+    box.setIcon(QMessageBox.Icon.Warning if flagged else QMessageBox.Icon.Question)
+    box.setText(
+        f"用 {info.created:%Y-%m-%d %H:%M} 的{info.kind_label}备份（{preview.age_text()}）"
+        "替换当前全部数据吗？"
+    )
+    rows = "".join(
+        f"<tr><td>{name}</td><td align='right'>{now}</td><td align='right'>{then}</td></tr>"
+        for name, now, then in preview.rows()
+    )
+    warnings = "".join(f"<p style='color:#b00020'><b>注意：{w}</b></p>" for w in preview.warnings())
+    box.setInformativeText(
+        f"{warnings}<table cellspacing='0' cellpadding='4'>"
+        f"<tr><th align='left'></th><th align='right'>当前</th><th align='right'>备份中</th></tr>"
+        f"{rows}</table><p>当前数据库会先移到 backups/replaced 保存，可以再恢复回来。</p>"
+    )
+    box.setTextFormat(Qt.TextFormat.RichText)
+    box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+    box.button(QMessageBox.StandardButton.Yes).setText("是，恢复")
+    box.button(QMessageBox.StandardButton.No).setText("否")
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    box.setEscapeButton(QMessageBox.StandardButton.No)
+    return box
 
 
 class DataTransfer(QObject):
@@ -178,9 +209,9 @@ class DataTransfer(QObject):
                 return None
         paths = self.ctx.ws.paths
         return self.runner.start(
-            lambda progress, cancel: backups.validate_backup(paths, chosen, passphrase=passphrase),
+            lambda progress, cancel: backups.restore_preview(paths, chosen, passphrase=passphrase),
             title="正在检查备份",
-            on_finished=lambda info: self._confirm_restore(chosen, info, passphrase),
+            on_finished=lambda preview: self._confirm_restore(chosen, preview, passphrase),
             on_failed=lambda exc: self._check_failed(chosen, exc),
         )
 
@@ -191,14 +222,21 @@ class DataTransfer(QObject):
         report_failure(self.window, exc, "备份不可用", self._log_file())
 
     def _confirm_restore(
-        self, source: backups.BackupInfo | Path, info: backups.BackupInfo, passphrase: str | None
+        self,
+        source: backups.BackupInfo | Path,
+        preview: backups.RestorePreview,
+        passphrase: str | None,
     ) -> None:
-        answer = QMessageBox.question(
-            self.window, "从备份恢复",
-            f"将恢复：{info.describe()}\n\n当前数据库会先移到 backups/replaced 保存。继续吗？",
-        )  # fmt: skip
-        if answer == QMessageBox.StandardButton.Yes:
-            self.restore_now(source, passphrase=passphrase)
+        """Ask before restoring, saying what will be replaced; 否 is the default and Esc."""
+        box = restore_confirmation(self.window, preview)
+        self.last_dialog = box
+
+        def answered(_result: int) -> None:
+            if box.clickedButton() is box.button(QMessageBox.StandardButton.Yes):
+                self.restore_now(source, passphrase=passphrase)
+
+        box.finished.connect(answered)
+        box.open()
 
     def restore_now(
         self, source: backups.BackupInfo | Path, *, passphrase: str | None = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHeaderView, QLabel, QTableView
 
 from auditdesk.gui.table_model import ROW_ROLE
@@ -21,6 +22,8 @@ def read_only_table() -> QTableView:
     """A sortable, row-selecting, read-only table view as every list page uses it."""
     table = QTableView()
     table.setSortingEnabled(True)
+    # no arrow until the user sorts: the rows come in the service's order, unsorted
+    table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -3,8 +3,9 @@ schedule) loaded from ``resources/regions/<region>.toml``, looked up by pay mont
 
 from __future__ import annotations
 
+import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -109,6 +110,9 @@ class RegionParams:
     retirement: dict[str, RetirementSchedule]
     retirement_source: str
     source_file: Path
+    source_titles: dict[str, str] = field(default_factory=dict)
+    """Footnote code (``S11``) → the source's Chinese name, for codes that stand alone in a
+    ``source`` text (``[sources]`` of the region file)."""
 
     @property
     def si_employee_total(self) -> Decimal:
@@ -183,6 +187,7 @@ def parse_params(path: Path) -> RegionParams:
             },
             retirement_source=data["retirement"]["source"],
             source_file=path,
+            source_titles={str(k): str(v) for k, v in data.get("sources", {}).items()},
         )
     except KeyError as exc:
         raise AuditDeskError(
@@ -214,6 +219,20 @@ class ParamLine:
     value: str
     status: str
     source: str
+    source_ref: str = ""
+    """The source as the region file gives it, footnote codes (``S56``) included."""
+
+
+_CODE_NOTE = re.compile(r"（S\d+(?:、S\d+)*）")
+_CODE = re.compile(r"(?<![A-Za-z0-9])S\d+(?![0-9])")
+
+
+def plain_source(text: str, titles: dict[str, str]) -> str:
+    """A region file's ``source`` text for the screen: the team's footnote codes dropped where
+    they follow a named source (``2018 年上海最低工资调整公告（S56）``), and named where they stand
+    alone (``S11`` → its title in ``titles``, else 资料来源)."""
+    text = _CODE_NOTE.sub("", text)
+    return _CODE.sub(lambda m: titles.get(m.group(0), "资料来源"), text)
 
 
 STATUS_LABELS = {"verified": "已核实", "2nd-hand": "二手来源，待复核", "": ""}
@@ -309,4 +328,9 @@ def describe(params: RegionParams) -> list[ParamLine]:
                 params.retirement_source,
             )
         )
-    return lines
+    return [
+        replace(
+            line, source=plain_source(line.source, params.source_titles), source_ref=line.source
+        )
+        for line in lines
+    ]

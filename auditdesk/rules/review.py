@@ -26,6 +26,9 @@ from auditdesk.models.payroll import (
 )
 from auditdesk.rules.engine import person_token, run_rules
 
+RANGE = ".."
+"""Joins the first and last month of a group merged across months: ``PAY.OT_UNDERPAID@2025-05..2025-07``."""
+
 SourceRef = tuple[str, str, int]
 """(file, sheet, 1-based row): where a payroll row stands in the company's file."""
 
@@ -92,6 +95,11 @@ class ReviewGroup:
         )  # fmt: skip
         return hashlib.sha256("\x1e".join([self.ref, *lines]).encode()).hexdigest()
 
+    @property
+    def period_label(self) -> str:
+        """``2025-07``, or ``2025-05 至 2025-07`` for a group merged across months."""
+        return self.period.replace(RANGE, " 至 ")
+
     def headline(self) -> str:
         """``12 名员工 2025-07 加班费低于法定标准，应补发工资合计 8,432.10 元``; amounts that rest on
         a fact to verify are said so (``待核实：应补发工资合计 …``), never as owed."""
@@ -105,7 +113,7 @@ class ReviewGroup:
                 for kind, amount in totals.items()
                 if amount
             )
-        return f"{self.employees} 名员工 {self.period} {self.title}{money}"
+        return f"{self.employees} 名员工 {self.period_label} {self.title}{money}"
 
 
 def group_findings(findings: Iterable[PayrollFinding]) -> list[ReviewGroup]:
@@ -141,8 +149,21 @@ class PayrollReview:
         return self._by_source.get((finding.source_file, finding.source_sheet, finding.source_row))
 
     def group(self, ref: str) -> ReviewGroup | None:
-        """The group named ``RULE@YYYY-MM``, if the payroll still produces it."""
-        return next((g for g in self.groups if g.ref == ref), None)
+        """The group named ``RULE@YYYY-MM``, if the payroll still produces it; for a merged ref
+        ``RULE@FIRST..LAST``, one group of every finding of the rule in those months (each
+        employee's months together), or ``None`` when there is none."""
+        if RANGE not in ref:
+            return next((g for g in self.groups if g.ref == ref), None)
+        rule, first, last = ref_range(ref)
+        members = [g for g in self.groups if g.rule == rule and first <= g.period <= last]
+        if not members:
+            return None
+        findings = sorted(
+            (f for g in members for f in g.findings),
+            key=lambda f: (f.person or f.employee_key, f.period),
+        )
+        severity = min((g.severity for g in members), key=lambda s: s.rank)
+        return ReviewGroup(rule, members[0].title, f"{first}{RANGE}{last}", severity, findings)
 
     def persons_in(self, period: str) -> set[str]:
         """The identity tokens of everyone in the payroll of ``period``."""
@@ -151,6 +172,33 @@ class PayrollReview:
     @property
     def latest_period(self) -> str | None:
         return max(self.result.periods) if self.result.periods else None
+
+
+def ref_range(ref: str) -> tuple[str, str, str]:
+    """``RULE@2025-05..2025-07`` → (rule, first month, last month); a one-month ref has
+    first == last."""
+    rule, _, period = ref.partition("@")
+    first, _, last = period.partition(RANGE)
+    return rule, first, last or first
+
+
+def overlaps(a: str, b: str) -> bool:
+    """Whether two group refs (one month or merged) name the same rule in a common month."""
+    rule_a, first_a, last_a = ref_range(a)
+    rule_b, first_b, last_b = ref_range(b)
+    return rule_a == rule_b and first_a <= last_b and first_b <= last_a
+
+
+def merged_refs(refs: Iterable[str]) -> list[str]:
+    """The refs to adopt when ``refs`` are merged: one per rule, from its first to its last
+    month (``RULE@FIRST..LAST``; a rule with one month keeps its one-month ref)."""
+    spans: dict[str, tuple[str, str]] = {}
+    for ref in refs:
+        rule, first, last = ref_range(ref)
+        lo, hi = spans.get(rule, (first, last))
+        spans[rule] = (min(lo, first), max(hi, last))
+    return [f"{rule}@{lo}" if lo == hi else f"{rule}@{lo}{RANGE}{hi}"
+            for rule, (lo, hi) in spans.items()]  # fmt: skip
 
 
 def mapped_fields(reports: Sequence[FileReport]) -> frozenset[PayrollField]:

@@ -34,7 +34,7 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -338,7 +338,186 @@ def export_backup(
             raise BackupError(
                 f"无法写入备份文件 {target}（{exc.strerror or exc}）。", location=str(target)
             ) from exc
+    _record_export(paths, target, manifest)
     return _info(target, manifest)
+
+
+def _exported(paths: DataPaths) -> Path:
+    return paths.backups / "exported"
+
+
+def _record_export(paths: DataPaths, target: Path, manifest: dict[str, Any]) -> None:
+    """Note a "备份到…" file under ``backups/exported`` (its manifest and where it was written),
+    so the 设置 page and the restore list know of it. Failing to note it never fails the backup."""
+    try:
+        folder = _exported(paths)
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.fromisoformat(str(manifest["created"])).strftime(_STAMP)
+        note = folder / f"{stamp}.json"
+        n = 1
+        while note.exists():
+            n += 1
+            note = folder / f"{stamp}-{n}.json"
+        note.write_text(
+            json.dumps({**manifest, "path": str(target.resolve())}, ensure_ascii=False),
+            encoding="utf-8",
+        )
+    except OSError:
+        log.warning("could not note the backup file %s", target, exc_info=True)
+
+
+def exported_backups(paths: DataPaths) -> list[BackupInfo]:
+    """The "备份到…" files written from this data directory that still exist where they were
+    written, newest first (kind ``file``; ``path`` is the ``.adbackup`` file)."""
+    found: list[BackupInfo] = []
+    folder = _exported(paths)
+    for note in sorted(folder.glob("*.json")) if folder.is_dir() else ():
+        try:
+            manifest = json.loads(note.read_text(encoding="utf-8"))
+            target = Path(str(manifest["path"]))
+            if target.is_file():
+                found.append(_info(target, manifest))
+        except (OSError, ValueError, KeyError, BackupError):
+            log.warning("unreadable backup note %s", note, exc_info=True)
+    return sorted(found, key=lambda b: (b.created, b.path.name), reverse=True)
+
+
+def latest_backup(paths: DataPaths) -> BackupInfo | None:
+    """The newest backup of any kind but a set-aside database: automatic and manual snapshots
+    and "备份到…" files (see :func:`exported_backups`); ``None`` when there is none."""
+    found = [b for b in list_backups(paths) if b.kind != "before-restore"]
+    found += exported_backups(paths)
+    return max(found, key=lambda b: b.created, default=None)
+
+
+RECORD_LABELS: dict[str, tuple[str, str]] = {
+    "companies": ("企业", "家"),
+    "audits": ("体检", "次"),
+    "answers": ("检查结果", "条"),
+    "findings": ("问题", "条"),
+    "payroll_imports": ("工资表导入", "次"),
+    "followups": ("跟诊", "次"),
+    "letters": ("函件", "份"),
+    "attachments": ("附件", "个"),
+}
+"""The tables a restore confirmation compares (table → Chinese name, counting word)."""
+
+
+@dataclass(frozen=True)
+class RestorePreview:
+    """What a restore would replace: the records now and in the backup, the backup's age, and
+    whether it is older than the latest change or holds fewer records (both are flagged)."""
+
+    backup: BackupInfo
+    in_backup: dict[str, int]
+    current: dict[str, int]
+    """Empty when the current database is missing or cannot be read."""
+    last_change: datetime | None
+    """When the current database file was last written (``None`` when there is none)."""
+    checked_at: datetime
+
+    @property
+    def age(self) -> timedelta:
+        return max(self.checked_at - self.backup.created, timedelta(0))
+
+    def age_text(self) -> str:
+        """``3 天前`` / ``5 小时前`` / ``刚刚``."""
+        seconds = int(self.age.total_seconds())
+        if seconds >= 86400:
+            return f"{seconds // 86400} 天前"
+        if seconds >= 3600:
+            return f"{seconds // 3600} 小时前"
+        if seconds >= 60:
+            return f"{seconds // 60} 分钟前"
+        return "刚刚"
+
+    @property
+    def older_than_data(self) -> bool:
+        """The current data changed after the backup was made (more than a minute later)."""
+        return self.last_change is not None and (
+            self.last_change - self.backup.created > timedelta(minutes=1)
+        )
+
+    def fewer(self) -> list[str]:
+        """The tables the backup holds fewer records of than the current data, by name."""
+        return [
+            RECORD_LABELS[t][0]
+            for t in RECORD_LABELS
+            if t in self.current and self.in_backup.get(t, 0) < self.current[t]
+        ]
+
+    @property
+    def flagged(self) -> bool:
+        return self.older_than_data or bool(self.fewer())
+
+    def rows(self) -> list[tuple[str, str, str]]:
+        """(名称, 当前, 备份中) for each compared table."""
+        out = []
+        for table, (name, unit) in RECORD_LABELS.items():
+            now = f"{self.current[table]} {unit}" if table in self.current else "—"
+            then = f"{self.in_backup[table]} {unit}" if table in self.in_backup else "—"
+            out.append((name, now, then))
+        return out
+
+    def warnings(self) -> list[str]:
+        """The flags in Chinese, most serious first; empty when the backup is newer and no
+        smaller than the current data."""
+        out = []
+        if self.fewer():
+            out.append(f"备份中的记录比当前少（{'、'.join(self.fewer())}），恢复后这些记录会丢失。")
+        if self.older_than_data and self.last_change is not None:
+            out.append(
+                f"当前数据在备份之后还有改动（最后修改 {self.last_change:%Y-%m-%d %H:%M}），"
+                "恢复后这些改动会丢失。"
+            )
+        if not self.current:
+            out.append("当前数据库不存在或无法读取。")
+        return out
+
+
+def _last_change(paths: DataPaths) -> datetime | None:
+    times = []
+    for suffix in ("", "-wal"):
+        f = paths.database.with_name(paths.database.name + suffix)
+        try:
+            times.append(f.stat().st_mtime)
+        except OSError:
+            continue
+    return datetime.fromtimestamp(max(times)).replace(microsecond=0) if times else None
+
+
+def restore_preview(
+    paths: DataPaths,
+    source: BackupInfo | Path,
+    *,
+    passphrase: str | None = None,
+    now: datetime | None = None,
+) -> RestorePreview:
+    """Check a backup fully (as :func:`validate_backup`) and compare it with the current data,
+    for the restore confirmation.
+
+    Raises:
+        BackupError, ArchiveError, PassphraseError: as :func:`validate_backup`.
+    """
+    tables = tuple(RECORD_LABELS)
+    with tempfile.TemporaryDirectory(
+        prefix=f"{SCRATCH_PREFIX}{os.getpid()}-restore-check-", dir=_workroot(paths)
+    ) as tmp:
+        staged = _stage(paths, source, Path(tmp), passphrase)
+        try:
+            _, in_backup = describe_database(staged.db, tables)
+        except DatabaseFileError as exc:
+            raise _cannot_check(exc, staged.db, "检查") from exc
+    current: dict[str, int] = {}
+    if paths.database.exists():
+        try:
+            _, current = describe_database(paths.database, tables)
+        except DatabaseFileError:
+            log.warning("current database unreadable for the restore preview", exc_info=True)
+    return RestorePreview(
+        staged.info, in_backup, current, _last_change(paths),
+        (now or datetime.now()).replace(microsecond=0),
+    )  # fmt: skip
 
 
 def list_backups(paths: DataPaths) -> list[BackupInfo]:
@@ -742,13 +921,16 @@ __all__ = [
     "create_backup",
     "database_problems",
     "export_backup",
+    "exported_backups",
     "find_backup",
     "find_latest_good",
+    "latest_backup",
     "latest_good_backup",
     "list_backups",
     "prune",
     "recover",
     "restore_backup",
+    "restore_preview",
     "restore_workspace",
     "validate_backup",
 ]

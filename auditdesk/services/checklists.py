@@ -170,5 +170,6 @@ def payroll_vetoes(findings: Sequence[Finding]) -> list[str]:
         rule_id, _, period = f.origin_ref.partition("@")
         rule = RULES_BY_ID.get(rule_id)
         title = rule.title if rule is not None else f.title
+        period = period.replace("..", " 至 ")  # a finding merged across months
         names.append(f"工资表核查：{title}（{period}）" if period else f"工资表核查：{title}")
     return names

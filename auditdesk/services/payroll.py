@@ -6,11 +6,12 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from auditdesk.errors import AuditDeskError
+from auditdesk.models.audit import Change, ChangeEntity
 from auditdesk.models.common import utcnow
 from auditdesk.models.finding import (
     Finding,
@@ -35,6 +36,9 @@ from auditdesk.rules.review import (
     PayrollReview,
     ReviewGroup,
     adopted_state,
+    merged_refs,
+    overlaps,
+    ref_range,
     review_payroll,
 )
 from auditdesk.rules.review import group_findings as review_group_findings
@@ -361,19 +365,53 @@ FindingGroup = ReviewGroup
 ADOPTION_LABELS = {"adopted": "已转为问题", "changed": "已转为问题，工资表已变更", "": ""}
 
 
+@dataclass(frozen=True)
+class AdoptionMark:
+    """How a 工资核查 group stands: the report finding made from it (alone or merged across
+    months) and whether today's payroll still says what that finding says."""
+
+    state: str
+    """``adopted`` or ``changed`` (see :data:`ADOPTION_LABELS`)."""
+    code: str
+    """The finding's 问题编号 (``W07``)."""
+    finding_id: str
+    merged: bool
+    """The finding covers several months of the rule."""
+
+    @property
+    def label(self) -> str:
+        """``已转为问题 W07`` (``，合并多月`` / ``，工资表已变更`` added when so)."""
+        text = f"{ADOPTION_LABELS['adopted']} {self.code}"
+        if self.merged:
+            text += "（多月合并）"
+        if self.state == "changed":
+            text += "，工资表已变更"
+        return text
+
+
+def adoption_marks(ws: Workspace, audit_id: str, review: PayrollReview) -> dict[str, AdoptionMark]:
+    """For each group of ``review`` (by ``RULE@YYYY-MM``) that a report finding not 剔除 was made
+    from, alone or merged with other months: that finding's mark. Groups never adopted are
+    absent."""
+    with ws.store.read() as tx:
+        adopted = [f for f in tx.list_findings(audit_id)
+                   if f.origin is FindingOrigin.PAYROLL and not f.dismissed]  # fmt: skip
+    marks: dict[str, AdoptionMark] = {}
+    for group in review.groups:
+        finding = next((f for f in adopted if overlaps(f.origin_ref, group.ref)), None)
+        if finding is not None:
+            state = adopted_state(finding.payroll_hash, review.group(finding.origin_ref))
+            marks[group.ref] = AdoptionMark(
+                state or "adopted", finding.code, finding.id, finding.origin_ref != group.ref
+            )
+    return marks
+
+
 def adoption_states(ws: Workspace, audit_id: str, review: PayrollReview) -> dict[str, str]:
     """For each group of ``review`` (by ``RULE@YYYY-MM``): ``adopted`` when a report finding was
     made from it and still says the same, ``changed`` when the payroll was re-imported since and
-    the group now differs, absent when not adopted."""
-    with ws.store.read() as tx:
-        adopted = {f.origin_ref: f for f in tx.list_findings(audit_id)
-                   if f.origin is FindingOrigin.PAYROLL and not f.dismissed}  # fmt: skip
-    states: dict[str, str] = {}
-    for group in review.groups:
-        finding = adopted.get(group.ref)
-        if finding is not None:
-            states[group.ref] = adopted_state(finding.payroll_hash, group) or "adopted"
-    return states
+    the group now differs, absent when not adopted (see :func:`adoption_marks`)."""
+    return {ref: mark.state for ref, mark in adoption_marks(ws, audit_id, review).items()}
 
 
 def stale_findings(
@@ -419,39 +457,108 @@ def group_findings(result: CheckResult | Sequence[PayrollFinding]) -> list[Findi
     return review_group_findings(findings)
 
 
-def adopt_group(ws: Workspace, audit_id: str, group: FindingGroup) -> Finding:
-    """Turn a group of payroll findings into one report finding of the audit (or refresh the one
-    made from the same rule and month before, e.g. after a corrected import)."""
-    rule = RULES_BY_ID[group.rule]
-    lines = [f"{f.employee_key}{'（' + f.employee_name + '）' if f.employee_name else ''}：{f.message}"
-             for f in group.findings]  # fmt: skip
-    facts = f"{group.headline()}。\n" + "\n".join(lines)
-    ref = f"{group.rule}@{group.period}"
+def adopt_refs(
+    ws: Workspace, audit_id: str, review: PayrollReview, refs: Sequence[str], *, merge: bool = False
+) -> list[Finding]:
+    """Adopt the groups named ``refs`` (``RULE@YYYY-MM``) as report findings: one finding per
+    group, or with ``merge`` one per rule spanning its first to its last chosen month (every
+    group of the rule in between included), so one employee's same problem in several months is
+    one finding listing that employee's months together.
+
+    Raises:
+        AuditDeskError: a ref the payroll does not produce (named).
+    """
+    chosen = merged_refs(refs) if merge else list(dict.fromkeys(refs))
+    out = []
+    for ref in chosen:
+        group = review.group(ref)
+        if group is None:
+            raise AuditDeskError(f"工资核查中没有分组“{ref}”。", location=ref)
+        out.append(adopt_group(ws, audit_id, group, review=review))
+    return out
+
+
+def adopt_group(
+    ws: Workspace, audit_id: str, group: FindingGroup, *, review: PayrollReview | None = None
+) -> Finding:
+    """Turn a group of payroll findings (one month, or merged ``RULE@FIRST..LAST``) into one
+    report finding of the audit, or refresh the one made from it before (e.g. after a corrected
+    import).
+
+    When findings not 剔除 already cover some of its months: a finding whose months include all
+    of the group's is refreshed instead (a month adopted again stays in its merged finding);
+    otherwise the group's months are widened to cover theirs, the lowest-numbered of them becomes
+    the merged finding (keeping its 问题编号) and the others are 剔除 as merged into it.
+    ``review`` is computed when needed and not given (that runs the rules)."""
+    ref = group.ref
+    with ws.store.read() as tx:
+        findings = [f for f in tx.list_findings(audit_id) if f.origin is FindingOrigin.PAYROLL]
+    exact = next((f for f in findings if f.origin_ref == ref), None)
+    covering = [f for f in findings if not f.dismissed and f is not exact
+                and overlaps(f.origin_ref, ref)]  # fmt: skip
+    absorbed: list[Finding] = []
+    if exact is None and covering:
+        rule_id, first, last = ref_range(ref)
+        wider = next((f for f in covering if _contains(f.origin_ref, first, last)), None)
+        if wider is not None:
+            exact, ref = wider, wider.origin_ref
+        else:
+            spans = [ref_range(f.origin_ref) for f in covering]
+            lo = min([first, *(s[1] for s in spans)])
+            hi = max([last, *(s[2] for s in spans)])
+            ref = merged_refs([f"{rule_id}@{lo}", f"{rule_id}@{hi}"])[0]
+            covering.sort(key=lambda f: f.number or 0)
+            exact, absorbed = covering[0], covering[1:]
+        if ref != group.ref:
+            review = review or review_audit(ws, audit_id)
+            group = review.group(ref) or group
+    values = _finding_values(group)
+    now = utcnow()
     with ws.store.transaction() as tx:
         tx.require_audit(audit_id)
-        existing = next((f for f in tx.list_findings(audit_id)
-                         if f.origin is FindingOrigin.PAYROLL and f.origin_ref == ref), None)  # fmt: skip
-        values = {
-            "title": group.headline()[:300],
-            "facts": facts,
-            "severity": group.severity,
-            # only definite amounts are "at stake" in the report and the 看板; a probable
-            # shortfall is in the title and the facts, marked 待核实
-            "money_at_stake": group.definite_total,
-            "money_kind": group.money_kind if group.definite_total is not None else None,
-            "legal_basis": list(rule.legal_basis),
-            "remedy": rule.remedy,
-            "consequence": rule.consequence,
-            "subjects": group.persons,
-            "payroll_hash": group.content_hash,
-        }
-        if existing is not None:
-            updated = existing.model_copy(update={**values, "updated_at": utcnow()})
+        for other in absorbed:
+            reason = f"已并入 {exact.code if exact else ''}（多月合并）"
+            tx.update_finding(other.model_copy(update={
+                "dismissed_reason": reason, "dismissed_by": "", "dismissed_at": now,
+                "updated_at": now}))  # fmt: skip
+            # in the finding's history, as a 剔除 by hand is (services.visit.dismiss_finding)
+            tx.log_change(Change(audit_id=audit_id, entity=ChangeEntity.FINDING,
+                                 entity_id=other.id, field="dismissed", old_value=None,
+                                 new_value=json.dumps(reason, ensure_ascii=False),
+                                 changed_by="", changed_at=now))  # fmt: skip
+        if exact is not None:
+            updated = exact.model_copy(update={**values, "origin_ref": ref, "updated_at": now})
             tx.update_finding(updated)
             return updated
         finding = Finding(audit_id=audit_id, origin=FindingOrigin.PAYROLL, origin_ref=ref,
-                          area=rule.area, **values)  # fmt: skip
+                          area=RULES_BY_ID[group.rule].area, **values)  # fmt: skip
         return tx.insert_finding(finding)
+
+
+def _contains(ref: str, first: str, last: str) -> bool:
+    _, lo, hi = ref_range(ref)
+    return lo <= first and last <= hi
+
+
+def _finding_values(group: FindingGroup) -> dict[str, Any]:
+    rule = RULES_BY_ID[group.rule]
+    merged = group.period_label != group.period
+    lines = [f"{f.employee_key}{'（' + f.employee_name + '）' if f.employee_name else ''}："
+             f"{f.period + ' ' if merged else ''}{f.message}" for f in group.findings]  # fmt: skip
+    return {
+        "title": group.headline()[:300],
+        "facts": f"{group.headline()}。\n" + "\n".join(lines),
+        "severity": group.severity,
+        # only definite amounts are "at stake" in the report and the 看板; a probable
+        # shortfall is in the title and the facts, marked 待核实
+        "money_at_stake": group.definite_total,
+        "money_kind": group.money_kind if group.definite_total is not None else None,
+        "legal_basis": list(rule.legal_basis),
+        "remedy": rule.remedy,
+        "consequence": rule.consequence,
+        "subjects": group.persons,
+        "payroll_hash": group.content_hash,
+    }
 
 
 def _not_imported(result: ImportResult) -> str:

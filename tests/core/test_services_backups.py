@@ -262,3 +262,43 @@ def test_day_old_scratch_files_are_swept_at_open(data_dir: Path) -> None:
     os.utime(scratch / "auditdesk-archive-old", (yesterday, yesterday))
     Workspace.open(data_dir).close()
     assert [p.name for p in scratch.iterdir()] == ["fresh.part"]
+
+
+def test_backup_files_are_noted_and_the_latest_backup_includes_them(tmp_path: Path) -> None:
+
+    ws = Workspace.open(tmp_path / "data")
+    load_demo(ws)
+    ws.close()
+    snapshot = backups.create_backup(ws.paths, now=datetime(2026, 1, 1, 9, 0))
+    assert backups.latest_backup(ws.paths) == snapshot
+    target = tmp_path / "usb" / "备份.adbackup"
+    target.parent.mkdir()
+    exported = backups.export_backup(ws.paths, target, now=datetime(2026, 1, 2, 9, 0))
+    [noted] = backups.exported_backups(ws.paths)
+    assert noted.path == target.resolve()
+    assert noted.records == exported.records
+    latest = backups.latest_backup(ws.paths)
+    assert latest is not None
+    assert latest.kind == "file"
+    target.unlink()  # a file moved away is no longer offered
+    assert backups.exported_backups(ws.paths) == []
+    assert backups.latest_backup(ws.paths) == snapshot
+
+
+def test_restore_preview_compares_counts_and_flags(tmp_path: Path) -> None:
+
+    ws = Workspace.open(tmp_path / "data")
+    load_demo(ws)
+    old = backups.create_backup(ws.paths, now=datetime.now() - timedelta(days=2))
+    companies.add_company(ws, CompanyInput(name="上海后来添加有限公司"))
+    ws.close()
+    preview = backups.restore_preview(ws.paths, old)
+    assert preview.age_text() == "2 天前"
+    assert preview.current["companies"] == preview.in_backup["companies"] + 1
+    assert "payroll_imports" in preview.in_backup
+    assert preview.fewer() == ["企业"]
+    assert preview.older_than_data
+    assert ("企业", "2 家", "1 家") in preview.rows()
+    fresh = backups.restore_preview(ws.paths, backups.create_backup(ws.paths))
+    assert not fresh.flagged
+    assert fresh.warnings() == []

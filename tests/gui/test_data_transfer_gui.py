@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QPushButton
 
 from auditdesk.errors import AuditDeskError
 from auditdesk.gui import app as gui_app
@@ -119,13 +120,20 @@ def test_backup_to_file_and_restore_from_the_menu_logic(
     window.companies_page.reload()
     assert window.companies_page.model.rowCount() == 0
 
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     window.transfer.restore(target)  # checked, then restored, both on the job pool
+    _answer_yes(qtbot, window)
     qtbot.waitUntil(lambda: "已恢复" in window.statusBar().currentMessage(), timeout=20000)
     assert [c.company.name for c in companies.list_companies(ctx.ws)] == [
         "上海嘉研精密部件有限公司"
     ]
     qtbot.waitUntil(lambda: window.companies_page.model.rowCount() == 1, timeout=5000)
+
+
+def _answer_yes(qtbot: Any, window: MainWindow, timeout: int = 20000) -> None:
+    """Click 是，恢复 in the restore confirmation once it is shown."""
+    qtbot.waitUntil(lambda: isinstance(window.transfer.last_dialog, QMessageBox), timeout=timeout)
+    box = window.transfer.last_dialog
+    qtbot.mouseClick(box.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
 
 
 def _hold_the_pool(window: MainWindow) -> threading.Event:
@@ -228,7 +236,7 @@ def test_automatic_backup_at_start_and_when_the_day_changes(
 ) -> None:
     load_demo(ctx.ws)
     window = _window(qtbot, ctx)
-    assert window.settings_page.latest_backup_label.text() == "还没有备份"
+    assert window.settings_page.latest_backup_label.text().startswith("还没有备份")
     window.transfer.auto_backup(startup=True)
     qtbot.waitUntil(lambda: len(backups.list_backups(ctx.ws.paths)) == 1, timeout=20000)
     qtbot.waitUntil(
@@ -305,8 +313,8 @@ def test_backup_to_dialog_seals_by_default_and_restore_asks_the_passphrase(
         return next(answers)
 
     monkeypatch.setattr(case_files, "ask_passphrase", ask)
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     window.transfer.restore(target)
+    _answer_yes(qtbot, window, timeout=60000)
     qtbot.waitUntil(lambda: "已恢复" in window.statusBar().currentMessage(), timeout=60000)
     assert prompts == [False, True]
     assert [c.company.name for c in companies.list_companies(ctx.ws)] == [
@@ -349,3 +357,101 @@ def test_a_window_whose_database_was_replaced_says_so_and_closes(
     assert "数据库文件已被替换" in message
     assert "AuditDesk 将关闭" in message
     assert quit_codes == [error_dialogs.EXIT_DATABASE_REPLACED]
+
+
+# ------------------------------------------------------------------ issue 18, point 4
+def test_restore_list_preselects_nothing_and_has_no_default_button(
+    qtbot: Any, ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtCore import QTimer
+
+    load_demo(ctx.ws)
+    backups.create_backup(ctx.ws.paths)
+    window = _window(qtbot, ctx)
+    seen: dict[str, Any] = {}
+
+    def inspect() -> None:
+        dialog = window.transfer.last_dialog
+        assert isinstance(dialog, case_files.RestoreDialog)
+        seen["selected"] = dialog.list.selectedItems()
+        seen["ok_enabled"] = dialog.ok_button.isEnabled()
+        seen["defaults"] = [b.text() for b in dialog.findChildren(QPushButton)
+                            if b.isDefault() or b.autoDefault()]  # fmt: skip
+        qtbot.keyClick(dialog, Qt.Key.Key_Return)  # Enter restores nothing
+        seen["still_open"] = dialog.isVisible()
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+
+    QTimer.singleShot(0, inspect)
+    assert window.transfer.restore() is None
+    assert seen == {"selected": [], "ok_enabled": False, "defaults": [], "still_open": True}
+
+
+def _confirmation(qtbot: Any, window: MainWindow, source: Any) -> QMessageBox:
+    window.transfer.restore(source)
+    qtbot.waitUntil(lambda: isinstance(window.transfer.last_dialog, QMessageBox), timeout=20000)
+    box = window.transfer.last_dialog
+    qtbot.waitExposed(box)
+    return box
+
+
+def test_restore_confirmation_compares_counts_flags_an_older_backup_and_defaults_to_no(
+    qtbot: Any, ctx: AppContext, tmp_path: Path
+) -> None:
+    load_demo(ctx.ws)
+    window = _window(qtbot, ctx)
+    old = backups.create_backup(ctx.ws.paths, now=utcnow().replace(tzinfo=None) - timedelta(days=3))
+    companies.add_company(ctx.ws, CompanyInput(name="上海后来添加有限公司"))
+    box = _confirmation(qtbot, window, old)
+    text = box.text() + box.informativeText()
+    assert "3 天前" in text
+    assert "<td>企业</td><td align='right'>2 家</td><td align='right'>1 家</td>" in text
+    assert "工资表导入" in text
+    assert "备份中的记录比当前少（企业）" in text
+    assert "当前数据在备份之后还有改动" in text
+    assert box.defaultButton() is box.button(QMessageBox.StandardButton.No)
+    assert box.escapeButton() is box.button(QMessageBox.StandardButton.No)
+    qtbot.keyClick(box, Qt.Key.Key_Return)  # Enter = 否
+    qtbot.waitUntil(lambda: not box.isVisible(), timeout=2000)
+    assert len(companies.list_companies(ctx.ws)) == 2  # nothing restored
+
+    box = _confirmation(qtbot, window, old)
+    qtbot.keyClick(box, Qt.Key.Key_Escape)
+    assert len(companies.list_companies(ctx.ws)) == 2
+
+    box = _confirmation(qtbot, window, old)
+    qtbot.mouseClick(box.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "已恢复" in window.statusBar().currentMessage(), timeout=20000)
+    assert len(companies.list_companies(ctx.ws)) == 1
+
+
+def test_a_fresh_backup_is_not_flagged(qtbot: Any, ctx: AppContext) -> None:
+    load_demo(ctx.ws)
+    window = _window(qtbot, ctx)
+    fresh = backups.create_backup(
+        ctx.ws.paths, now=utcnow().replace(tzinfo=None) + timedelta(minutes=5)
+    )
+    box = _confirmation(qtbot, window, fresh)
+    assert "注意" not in box.informativeText()
+    assert box.icon() is QMessageBox.Icon.Question
+    qtbot.keyClick(box, Qt.Key.Key_Escape)
+
+
+def test_settings_page_shows_the_latest_backup_including_backup_files(
+    qtbot: Any, ctx: AppContext, tmp_path: Path
+) -> None:
+    load_demo(ctx.ws)
+    window = _window(qtbot, ctx)
+    page = window.settings_page
+    assert "还没有备份" in page.latest_backup_label.text()
+    backups.create_backup(ctx.ws.paths, now=utcnow().replace(tzinfo=None) - timedelta(days=2))
+    page.reload()
+    assert "（手动）" in page.latest_backup_label.text()
+    target = tmp_path / "U盘" / "备份.adbackup"
+    target.parent.mkdir()
+    window.transfer.backup_to(target)
+    qtbot.waitUntil(lambda: str(target) in page.latest_backup_label.text(), timeout=20000)
+    assert "（备份文件）" in page.latest_backup_label.text()
+    # and the file is offered in the restore list
+    dialog = case_files.RestoreDialog(ctx)
+    qtbot.addWidget(dialog)
+    assert target in dialog.items

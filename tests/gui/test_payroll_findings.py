@@ -103,7 +103,7 @@ def test_an_adopted_group_is_marked(qtbot: Any, dialog: PayrollFindingsDialog) -
         dialog.adopt_button.click()
     rows = dialog.groups.rows()
     position = next(i for i, g in enumerate(rows) if g.ref == group.ref)
-    assert dialog.groups.data(dialog.groups.index(position, column)) == "已转为问题"
+    assert dialog.groups.data(dialog.groups.index(position, column)) == "已转为问题 W01"
 
 
 def test_findings_tab_marks_an_adopted_payroll_finding_after_a_changed_reimport(
@@ -140,3 +140,53 @@ def test_findings_tab_marks_an_adopted_payroll_finding_after_a_changed_reimport(
     tab.table.selectRow(0)
     assert "工资表已重新导入" in tab.payroll_warning.text()
     assert tab.title.text() == finding.title  # the finding itself still says what it said
+
+
+def test_no_rule_ids_on_screen(dialog: PayrollFindingsDialog) -> None:
+    """Issue 18.12: the rule filter shows each rule's Chinese title; its id is a tooltip."""
+    texts = [dialog.rule_filter.itemText(i) for i in range(dialog.rule_filter.count())]
+    assert len(texts) > 5
+    assert not [t for t in texts if "PAY." in t or "AGE." in t or "SI." in t]
+    index = dialog.rule_filter.findData("PAY.MIN_WAGE")
+    assert "PAY.MIN_WAGE" in dialog.rule_filter.itemData(index, Qt.ItemDataRole.ToolTipRole)
+
+
+def _click_row(qtbot: Any, dialog: PayrollFindingsDialog, row: int, ctrl: bool = False) -> None:
+    table = dialog.group_table
+    rect = table.visualRect(table.model().index(row, 1))
+    modifier = Qt.KeyboardModifier.ControlModifier if ctrl else Qt.KeyboardModifier.NoModifier
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, modifier, rect.center())
+
+
+def test_merging_months_makes_one_finding_marked_on_each_month(
+    qtbot: Any, dialog: PayrollFindingsDialog, ws: Workspace, audit: Audit
+) -> None:
+    """Issue 18.11: several months of one rule become one finding; both rows show its number."""
+    dialog.rule_filter.setCurrentIndex(dialog.rule_filter.findData("PAY.MIN_WAGE"))
+    assert dialog.groups.rowCount() == 2
+    _click_row(qtbot, dialog, 0)
+    assert not dialog.merge_button.isEnabled()  # one month: nothing to merge
+    _click_row(qtbot, dialog, 1, ctrl=True)
+    assert len(dialog.selected_groups()) == 2
+    assert dialog.details.rowCount() == 2
+    assert dialog.merge_button.isEnabled()
+    with qtbot.waitSignal(dialog.finding_adopted, timeout=2000):
+        qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
+    with ws.store.read() as tx:
+        [finding] = tx.list_findings(audit.id)
+    assert finding.origin_ref == "PAY.MIN_WAGE@2025-06..2025-07"
+    column = dialog.groups.columnCount() - 1
+    marks = {dialog.groups.data(dialog.groups.index(r, column)) for r in range(2)}
+    assert marks == {"已转为问题 W01（多月合并）"}
+    assert "W01" in dialog.status.text()
+
+
+def test_a_check_without_findings_says_what_is_next(dialog: PayrollFindingsDialog) -> None:
+    """Issue 18.15: a clean payroll is said to be clean, not shown as two empty tables."""
+    from auditdesk.models.payroll import CheckResult
+
+    dialog.show_result(CheckResult(region="shanghai", rows=12, employees=4,
+                                   periods=["2025-07"], rules_run=["PAY.MIN_WAGE"]))  # fmt: skip
+    assert "核查没有发现问题" in dialog.summary.text()
+    assert dialog.groups.rowCount() == 0
+    assert not dialog.adopt_button.isEnabled()

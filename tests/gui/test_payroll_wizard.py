@@ -285,3 +285,47 @@ def test_wheel_over_the_mapping_list_scrolls_it_and_remaps_nothing(
     assert [c.currentIndex() for c in combos] == before
     assert wizard.draft.overrides == {}
     assert table.verticalScrollBar().value() > 0
+
+
+def test_mapping_drop_downs_show_chinese_names_only(qtbot: Any, wizard: PayrollImportWizard,
+                                                    tmp_path: Path) -> None:  # fmt: skip
+    """Issue 18.12: no field names such as ``gross_pay`` in the mapping drop-downs."""
+    _to_mapping_page(qtbot, wizard, _workbook(tmp_path))
+    combo = wizard.mapping_page.table.cellWidget(1, 3)
+    texts = [combo.itemText(i) for i in range(combo.count())]
+    assert "应发工资" in texts
+    assert not [t for t in texts if any(f.value in t for f in PayrollField)]
+    index = combo.findData(PayrollField.GROSS_PAY.value)
+    assert PayrollField.GROSS_PAY.value in combo.itemData(index, Qt.ItemDataRole.ToolTipRole)
+
+
+def test_files_page_says_what_to_do_before_a_file_is_chosen(
+    qtbot: Any, wizard: PayrollImportWizard, tmp_path: Path
+) -> None:
+    """Issue 18.15: an empty files page tells the user to add or drop files."""
+    page = wizard.files_page
+    assert page.empty_hint.isVisible()
+    assert "添加文件…" in page.empty_hint.text()
+    assert not page.remove_button.isEnabled()
+    _drop(page, [_workbook(tmp_path)])
+    assert not page.empty_hint.isVisible()
+    page.list.selectAll()
+    qtbot.mouseClick(page.remove_button, Qt.MouseButton.LeftButton)
+    assert page.empty_hint.isVisible()
+
+
+def test_an_import_without_problems_says_so_and_what_is_next(
+    qtbot: Any, wizard: PayrollImportWizard, tmp_path: Path
+) -> None:
+    """Issue 18.15: no empty 无法读取的单元格 table after a clean import."""
+    rows: list[list[Any]] = [["上海测试机械有限公司2025年7月工资表"], list(HEADER)]
+    rows += [employee_row(i) for i in range(1, 4)]
+    path = write_xlsx(tmp_path / "7月工资.xlsx", [SheetSpec("7月", rows, text_columns=[3])])
+    _to_mapping_page(qtbot, wizard, path)
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.summary_page, timeout=15000)
+    page = wizard.summary_page
+    assert "所有单元格都已读取" in page.next_step.text()
+    assert "工资核查…" in page.next_step.text()
+    assert not page.problems_title.isVisible()
+    assert not page.problems.isVisible()

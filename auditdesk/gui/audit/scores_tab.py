@@ -3,11 +3,12 @@ score (item by item where they differ), and a bar chart that can be exported as 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -31,6 +32,21 @@ VERIFIED = QColor("#1d4f91")
 SELF = QColor("#f59e0b")
 
 
+_BREAK_AFTER = "与和及、·/"
+
+
+def axis_label_lines(label: str, fits: Callable[[str], bool]) -> list[str]:
+    """An axis label as one line, or two split between words: after 与/和/及/、 when there is one,
+    else at the even character position nearest the middle (Chinese area names are made of
+    two-character words: 特殊时期 / 用工调整), never one character left alone."""
+    if fits(label) or len(label) < 4:
+        return [label]
+    candidates = [i + 1 for i, ch in enumerate(label[:-1]) if ch in _BREAK_AFTER and i > 0]
+    candidates = candidates or list(range(2, len(label) - 1, 2))
+    best = min(candidates, key=lambda i: abs(len(label) - 2 * i))
+    return [label[:best], label[best:]]
+
+
 class ScoreChart(QWidget):
     """Bars of area scores (0 to 100): verified, and the self-assessment beside it when there is one."""
 
@@ -43,6 +59,32 @@ class ScoreChart(QWidget):
         self.rows = rows
         self.update()
 
+    def _has_self(self) -> bool:
+        return any(s is not None for _a, _v, s in self.rows)
+
+    def legend(self) -> list[tuple[str, QColor, QRectF]]:
+        """(text, colour, swatch rectangle) of each legend entry, as painted: the swatch has the
+        colour of its bars."""
+        entries = [("核查得分", VERIFIED)] + ([("企业自评", SELF)] if self._has_self() else [])
+        metrics = QFontMetrics(self._label_font())
+        out, x = [], 70.0
+        for text, color in entries:
+            out.append((text, color, QRectF(x, 8, 12, 12)))
+            x += 12 + 6 + metrics.horizontalAdvance(text) + 18
+        return out
+
+    def _label_font(self) -> QFont:
+        font = QFont(self.font())
+        font.setPointSizeF(max(7.0, font.pointSizeF() - 1))
+        return font
+
+    def label_lines(self, label: str) -> list[str]:
+        """How an area's name is written under its bars at the current width."""
+        metrics = QFontMetrics(self._label_font())
+        slot = (self.width() - 90) / max(1, len(self.rows))
+        lines = axis_label_lines(label, lambda s: metrics.horizontalAdvance(s) <= slot - 4)
+        return [metrics.elidedText(line, Qt.TextElideMode.ElideRight, int(slot)) for line in lines]
+
     def paintEvent(self, event: QPaintEvent) -> None:
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -53,17 +95,16 @@ class ScoreChart(QWidget):
         left, top, bottom = 70, 30, 50
         width = self.width() - left - 20
         height = self.height() - top - bottom
-        p.setPen(QPen(QColor("#d1d5db")))
         for tick in (0, 60, 75, 90, 100):
             y = top + height * (1 - tick / 100)
+            p.setPen(QPen(QColor("#d1d5db")))
             p.drawLine(left, int(y), left + width, int(y))
+            p.setPen(QPen(QColor("#4b5563")))  # readable, unlike the grid line's grey
             p.drawText(QRectF(0, y - 8, left - 6, 16), Qt.AlignmentFlag.AlignRight, str(tick))
         slot = width / len(self.rows)
-        has_self = any(s is not None for _a, _v, s in self.rows)
+        has_self = self._has_self()
         bar = slot * (0.35 if has_self else 0.6)
-        font = QFont(self.font())
-        font.setPointSizeF(max(7.0, font.pointSizeF() - 1))
-        p.setFont(font)
+        p.setFont(self._label_font())
         for i, (label, verified, own) in enumerate(self.rows):
             x = left + slot * i + (slot - bar * (2 if has_self else 1)) / 2
             for j, (value, color) in enumerate(((verified, VERIFIED), (own, SELF))):
@@ -77,10 +118,12 @@ class ScoreChart(QWidget):
                            Qt.AlignmentFlag.AlignCenter, f"{value:.0f}")  # fmt: skip
             p.setPen(QPen(QColor("#111827")))
             p.drawText(QRectF(left + slot * i, top + height + 4, slot, 36),
-                       Qt.AlignmentFlag.AlignHCenter | Qt.TextFlag.TextWordWrap, label)  # fmt: skip
-        legend = "■ 核查得分" + ("　■ 企业自评" if has_self else "")
-        p.setPen(QPen(VERIFIED))
-        p.drawText(QRectF(left, 4, width, 20), Qt.AlignmentFlag.AlignLeft, legend)
+                       Qt.AlignmentFlag.AlignHCenter, "\n".join(self.label_lines(label)))  # fmt: skip
+        for text, color, swatch in self.legend():
+            p.fillRect(swatch, color)
+            p.setPen(QPen(QColor("#111827")))
+            p.drawText(QRectF(swatch.right() + 6, 4, 200, 20),
+                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)  # fmt: skip
         p.end()
 
 
@@ -163,9 +206,12 @@ class ScoresTab(QWidget):
         self.differences.setRowCount(len(c.differences))
         for r, (item, mine, verified) in enumerate(c.differences):
             for col, text in enumerate(
-                [f"{item.id} {item.question}", mine.label, verified.label if verified else "未答"]
+                [item.question, mine.label, verified.label if verified else "未答"]
             ):
-                self.differences.setItem(r, col, QTableWidgetItem(text))
+                cell = QTableWidgetItem(text)
+                if col == 0:
+                    cell.setToolTip(f"{item.question}\n检查项编号：{item.id}")
+                self.differences.setItem(r, col, cell)
         self.differences.resizeColumnsToContents()
 
     def export_chart(self, path: str | None = None) -> str | None:

@@ -79,7 +79,7 @@ class AuditWindow(QDialog):
         audit = audits.get_audit(ctx.ws, audit_id)
         company = companies.get_company(ctx.ws, audit.company_id)
         self.setWindowTitle(f"{company.name} · {audit.title or '用工体检'}")
-        self.resize(1340, 740)
+        self.resize(1340, 700)  # within 1366×728, a laptop screen less its taskbar
         self.header = QLabel("")
         self.header.setObjectName("pageTitle")
         self.progress = QProgressBar()

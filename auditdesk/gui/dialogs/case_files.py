@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -314,9 +315,17 @@ class RestoreDialog(QDialog):
         note.setWordWrap(True)
         layout.addWidget(note)
         self.list = QListWidget()
-        self.items = backups.list_backups(ctx.ws.paths)
-        for info in self.items:
-            self.list.addItem(info.describe())
+        self.items: list[BackupInfo | Path] = []
+        """What each row restores: a snapshot, or a "备份到…" file (by its path)."""
+        found = backups.list_backups(ctx.ws.paths) + backups.exported_backups(ctx.ws.paths)
+        for info in sorted(found, key=lambda b: b.created, reverse=True):
+            text = info.describe()
+            if info.kind == "file":
+                text += f"\n    {info.path}"
+                self.items.append(info.path)
+            else:
+                self.items.append(info)
+            self.list.addItem(text)
         if not self.items:
             self.list.addItem("（还没有备份）")
             self.list.setEnabled(False)
@@ -326,17 +335,34 @@ class RestoreDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("恢复所选备份")
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("恢复所选备份")
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         buttons.addButton(from_file, QDialogButtonBox.ButtonRole.ActionRole)
         layout.addWidget(buttons)
-        if self.items:
-            self.list.setCurrentRow(0)
+        # nothing is preselected and no button restores on Enter: a restore is always chosen
+        self.buttons = buttons
+        self._no_default_button()
+        self.ok_button.setEnabled(False)
+        self.list.setCurrentRow(-1)
+        self.list.itemSelectionChanged.connect(
+            lambda: self.ok_button.setEnabled(bool(self.items and self.list.selectedItems()))
+        )
+
+    def _no_default_button(self) -> None:
+        for button in self.buttons.buttons():
+            if isinstance(button, QPushButton):
+                button.setAutoDefault(False)
+                button.setDefault(False)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._no_default_button()  # the button box makes its OK button the default when shown
 
     def _accept(self) -> None:
         row = self.list.currentRow()
-        if self.items and row >= 0:
+        if self.items and row >= 0 and self.list.selectedItems():
             self.chosen = self.items[row]
             self.accept()
 

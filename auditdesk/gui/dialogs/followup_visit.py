@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -86,6 +87,10 @@ class FollowupVisitDialog(QDialog):
             self.dues.append(due)
             self.notes.append(note)
         self.table.resizeColumnsToContents()
+        # a long title wraps instead of pushing 证据/说明 out of view (no horizontal scrolling)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(True)
+        self.table.resizeRowsToContents()
         self.status = QLabel(f"未关闭的问题 {len(self.findings)} 项（含以前跟诊结转的）。")
         self.status.setWordWrap(True)
         buttons = QDialogButtonBox(

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -23,7 +24,13 @@ from auditdesk.errors import AuditDeskError
 from auditdesk.formatting import format_money, format_money_by_kind
 from auditdesk.gui.context import AppContext
 from auditdesk.gui.dialogs.errors import report_failure
-from auditdesk.gui.table_model import RIGHT, ColumnSpec, RecordProxyModel, RecordTableModel
+from auditdesk.gui.table_model import (
+    RIGHT,
+    ROW_ROLE,
+    ColumnSpec,
+    RecordProxyModel,
+    RecordTableModel,
+)
 from auditdesk.gui.widgets import read_only_table, selected_record, stretch
 from auditdesk.gui.worker import JobRunner
 from auditdesk.models.finding import Severity, kind_label
@@ -95,10 +102,10 @@ class PayrollFindingsDialog(QDialog):
             bar.addWidget(QLabel(label))
             bar.addWidget(widget, 1)
         self.review: PayrollReview | None = None
-        self.states: dict[str, str] = {}
-        """Group ref → ``adopted`` / ``changed`` (see ``services.payroll.adoption_states``)."""
+        self.marks: dict[str, payroll.AdoptionMark] = {}
+        """Group ref → the finding made from it (see ``services.payroll.adoption_marks``)."""
         state_column: ColumnSpec[FindingGroup] = ColumnSpec(
-            "报告问题", lambda g: payroll.ADOPTION_LABELS[self.states.get(g.ref, "")]
+            "报告问题", lambda g: self.marks[g.ref].label if g.ref in self.marks else ""
         )
         self.groups: RecordTableModel[FindingGroup] = RecordTableModel(
             [*GROUP_COLUMNS, state_column], parent=self
@@ -107,6 +114,7 @@ class PayrollFindingsDialog(QDialog):
         self.group_proxy.setSourceModel(self.groups)
         self.group_table = read_only_table()
         self.group_table.setModel(self.group_proxy)
+        self.group_table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         stretch(self.group_table, 1)
         self.details: RecordTableModel[PayrollFinding] = RecordTableModel(
             FINDING_COLUMNS, parent=self
@@ -125,11 +133,19 @@ class PayrollFindingsDialog(QDialog):
         )
         self.adopt_button.setEnabled(False)
         self.adopt_button.clicked.connect(self.adopt_selected)
+        self.merge_button = QPushButton("合并多月为一个问题")
+        self.merge_button.setToolTip(
+            "所选同一规则的多个月份合并为一条问题（同一员工各月列在一起）；"
+            "按住 Ctrl 或 Shift 选择多个月份"
+        )
+        self.merge_button.setEnabled(False)
+        self.merge_button.clicked.connect(lambda: self.adopt_selected(merge=True))
         self.status = QLabel("")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         bottom = QHBoxLayout()
         bottom.addWidget(self.adopt_button)
+        bottom.addWidget(self.merge_button)
         bottom.addWidget(self.status, 1)
         bottom.addWidget(buttons)
         layout = QVBoxLayout(self)
@@ -144,16 +160,18 @@ class PayrollFindingsDialog(QDialog):
         self.runner = JobRunner(self, ctx.pool)
 
     def start(self) -> None:
-        def work(progress: object, cancel: object) -> tuple[PayrollReview, dict[str, str]]:
+        def work(
+            progress: object, cancel: object
+        ) -> tuple[PayrollReview, dict[str, payroll.AdoptionMark]]:
             review = payroll.review_audit(self.ctx.ws, self.audit_id)
-            return review, payroll.adoption_states(self.ctx.ws, self.audit_id, review)
+            return review, payroll.adoption_marks(self.ctx.ws, self.audit_id, review)
 
         self.runner.start(
             work, title="工资核查", on_finished=self._reviewed, on_failed=self._failed
         )
 
-    def _reviewed(self, payload: tuple[PayrollReview, dict[str, str]]) -> None:
-        self.review, self.states = payload
+    def _reviewed(self, payload: tuple[PayrollReview, dict[str, payroll.AdoptionMark]]) -> None:
+        self.review, self.marks = payload
         self.show_result(self.review.result)
 
     def _failed(self, exc: BaseException) -> None:
@@ -169,8 +187,10 @@ class PayrollFindingsDialog(QDialog):
             f"{result.rows} 行工资数据，{result.employees} 名员工，月份 {'、'.join(result.periods) or '—'}；"
             f"运行 {len(result.rules_run)} 条规则，发现 {len(result.findings)} 项。",
         ]
+        if result.rows and not result.findings:
+            lines.append("核查没有发现问题：无需转为报告问题。可以关闭此窗口，继续会诊。")
         if not result.rows:
-            lines = ["该体检还没有导入工资表：请先在体检列表中“导入工资表…”。"]
+            lines = ["该体检还没有导入工资表：请先在体检列表中选中本次体检，点“导入工资表…”。"]
         if skipped:
             lines.append(f"未运行：{skipped}")
         lines += [f"注意：{n}" for n in result.notes]
@@ -188,7 +208,10 @@ class PayrollFindingsDialog(QDialog):
             combo.blockSignals(False)
 
         rules = sorted({(f.title, f.rule) for f in result.findings}, key=lambda t: t[1])
-        fill(self.rule_filter, [(f"{title}（{rule}）", rule) for title, rule in rules])
+        fill(self.rule_filter, [(title, rule) for title, rule in rules])
+        for i in range(1, self.rule_filter.count()):  # the rule id stays reachable, as a tooltip
+            rule_id = self.rule_filter.itemData(i)
+            self.rule_filter.setItemData(i, f"规则编号：{rule_id}", Qt.ItemDataRole.ToolTipRole)
         fill(self.severity_filter, [(s.label, s.value) for s in Severity])
         departments = sorted({f.department for f in result.findings if f.department})
         fill(self.department_filter, [(d, d) for d in departments])
@@ -214,26 +237,35 @@ class PayrollFindingsDialog(QDialog):
         group: FindingGroup | None = selected_record(self.group_table)
         return group
 
-    def _group_selected(self) -> None:
-        group = self.selected_group()
-        self.details.set_rows(group.findings if group else [])
-        self.adopt_button.setEnabled(group is not None)
+    def selected_groups(self) -> list[FindingGroup]:
+        rows = self.group_table.selectionModel().selectedRows()
+        return [self.group_proxy.data(index, ROW_ROLE) for index in rows]
 
-    def adopt_selected(self) -> None:
-        group = self.selected_group()
-        if group is None:
+    def _group_selected(self) -> None:
+        chosen = self.selected_groups()
+        self.details.set_rows([f for g in chosen for f in g.findings])
+        self.adopt_button.setEnabled(bool(chosen))
+        rules = [g.rule for g in chosen]
+        self.merge_button.setEnabled(any(rules.count(r) > 1 for r in rules))
+
+    def adopt_selected(self, *, merge: bool = False) -> None:
+        """Turn the selected groups into report findings: one each, or with ``merge`` one per
+        rule across the selected months. The whole group is adopted (every employee of the rule
+        and month), whatever the filters show."""
+        chosen = self.selected_groups()
+        if not chosen or self.review is None:
             return
-        # the whole group (every employee of the rule and month), whatever the filters show
-        whole = self.review.group(group.ref) if self.review is not None else None
         try:
-            finding = payroll.adopt_group(self.ctx.ws, self.audit_id, whole or group)
+            found = payroll.adopt_refs(
+                self.ctx.ws, self.audit_id, self.review, [g.ref for g in chosen], merge=merge
+            )
+            self.marks = payroll.adoption_marks(self.ctx.ws, self.audit_id, self.review)
         except AuditDeskError as exc:
             report_failure(self, exc, "无法转为报告问题", None)
             return
-        self.states[group.ref] = "adopted"
         rows = self.groups.rows()
-        position = next((i for i, g in enumerate(rows) if g.ref == group.ref), None)
-        if position is not None:
-            self.groups.update_row(position, rows[position])  # its 报告问题 cell now reads so
-        self.status.setText(f"已转为报告问题：{finding.title}")
-        self.finding_adopted.emit(finding.id)
+        for position, row in enumerate(rows):  # their 报告问题 cells now read so
+            self.groups.update_row(position, row)
+        self.status.setText("已转为报告问题：" + "；".join(f"{f.code} {f.title}" for f in found))
+        for finding in found:
+            self.finding_adopted.emit(finding.id)

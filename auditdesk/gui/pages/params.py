@@ -15,7 +15,11 @@ PARAM_COLUMNS: list[ColumnSpec[ParamLine]] = [
     ColumnSpec("适用", lambda p: p.effective),
     ColumnSpec("标准", lambda p: p.value, tooltip=lambda p: p.value),
     ColumnSpec("核实情况", lambda p: p.status),
-    ColumnSpec("来源", lambda p: p.source, tooltip=lambda p: p.source),
+    ColumnSpec(
+        "来源",
+        lambda p: p.source,
+        tooltip=lambda p: f"{p.source}\n资料编号：{p.source_ref}" if p.source_ref else "",
+    ),
 ]
 
 

@@ -6,11 +6,13 @@ from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -31,7 +33,15 @@ class SettingsPage(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        layout = QVBoxLayout(self)
+        # the page scrolls: its forms are taller than a laptop screen at 125 % (1093×582)
+        content = QWidget()
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        layout = QVBoxLayout(content)
         layout.addWidget(page_title("设置"))
 
         data_box = QGroupBox("数据")
@@ -71,6 +81,7 @@ class SettingsPage(QWidget):
         backup_buttons = QHBoxLayout()
         self.backup_button = QPushButton("备份到…")
         self.restore_button = QPushButton("从备份恢复…")
+        self.restore_button.setAutoDefault(False)  # Enter never starts a restore
         backup_buttons.addWidget(self.backup_button)
         backup_buttons.addWidget(self.restore_button)
         backup_buttons.addStretch(1)
@@ -78,6 +89,7 @@ class SettingsPage(QWidget):
         layout.addWidget(backup_box)
         layout.addWidget(self._union_box())
         layout.addStretch(1)
+        scroll.setWidget(content)
         self.backup_button.clicked.connect(self.backup_requested)
         self.restore_button.clicked.connect(self.restore_requested)
 
@@ -125,5 +137,9 @@ class SettingsPage(QWidget):
         for key, field in self.union_fields.items():
             field.setText(str(getattr(current, key)))
         self.schema_label.setText(str(self.ctx.ws.schema_version()))
-        found = [b for b in backups.list_backups(self.ctx.ws.paths) if b.kind != "before-restore"]
-        self.latest_backup_label.setText(found[0].describe() if found else "还没有备份")
+        latest = backups.latest_backup(self.ctx.ws.paths)
+        if latest is None:
+            text = "还没有备份：点“备份到…”把数据备份到 U 盘或其他位置。"
+        else:
+            text = latest.describe() + (f"\n文件：{latest.path}" if latest.kind == "file" else "")
+        self.latest_backup_label.setText(text)

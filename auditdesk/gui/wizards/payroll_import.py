@@ -118,7 +118,13 @@ class FilesPage(QWizardPage):
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.remove_button)
         buttons.addStretch(1)
+        self.empty_hint = QLabel(
+            "还没有选择文件：点“添加文件…”选择公司的工资表（可一次选多个月份），或把文件拖到这里；"
+            "然后点“下一步”预览。"
+        )
+        self.empty_hint.setWordWrap(True)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.empty_hint)
         layout.addWidget(self.list, 1)
         layout.addLayout(buttons)
         layout.addWidget(self.status)
@@ -154,6 +160,8 @@ class FilesPage(QWizardPage):
         event.acceptProposedAction()
 
     def isComplete(self) -> bool:
+        self.empty_hint.setVisible(not self.draft.paths)
+        self.remove_button.setEnabled(bool(self.draft.paths))
         return bool(self.draft.paths) and self._job is None
 
     def validatePage(self) -> bool:
@@ -394,7 +402,10 @@ class MappingPage(QWizardPage):
             combo = NoWheelComboBox()
             combo.addItem(NOT_IMPORTED, None)
             for f in PayrollField:
-                combo.addItem(f"{f.label}（{f.value}）", f.value)
+                combo.addItem(f.label, f.value)
+                combo.setItemData(
+                    combo.count() - 1, f"字段：{f.value}", Qt.ItemDataRole.ToolTipRole
+                )
             combo.setCurrentIndex(combo.findData(col.field.value) if col.field else 0)
             key = normalize_header(col.header)
             combo.currentIndexChanged.connect(
@@ -528,10 +539,16 @@ class SummaryPage(QWizardPage):
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.problems)
         splitter.addWidget(self.preview)
+        self.problems_title = QLabel("无法读取的单元格（点击一行可在下方表格中查看该单元格）：")
+        self.splitter = splitter
+        self.next_step = QLabel("")
+        self.next_step.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
-        layout.addWidget(QLabel("无法读取的单元格（点击一行可在下方表格中查看该单元格）："))
+        layout.addWidget(self.problems_title)
         layout.addWidget(splitter, 1)
+        layout.addWidget(self.next_step)
+        layout.addStretch(0)
         self._rows: list[tuple[str, str, int, int]] = []
 
     def initializePage(self) -> None:
@@ -568,6 +585,13 @@ class SummaryPage(QWizardPage):
                 self.problems.setItem(r, c, QTableWidgetItem(text))
         if problems:
             self.show_problem(0)
+        # an import without unreadable cells has nothing to inspect here: say so and what is next
+        self.problems_title.setVisible(bool(problems))
+        self.splitter.setVisible(bool(problems))
+        self.next_step.setText(
+            ("所有单元格都已读取，没有需要处理的问题。" if not problems else "")
+            + "下一步：点“完成”，再在体检页选中本次体检点“工资核查…”，查看工资表核查发现的问题。"
+        )
 
     def show_problem(self, row: int) -> None:
         if not 0 <= row < len(self._rows):
