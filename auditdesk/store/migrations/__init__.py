@@ -23,6 +23,7 @@ from auditdesk.store.migrations import (
     m0009_letters,
     m0010_finding_consequence,
     m0011_report_records,
+    m0014_unanswered_notes,
 )
 
 
@@ -49,6 +50,12 @@ STEPS: list[Step] = [
     Step(9, "letter numbers, service dates, issued content; union settings", m0009_letters.upgrade),
     Step(10, "a finding's own legal consequence", m0010_finding_consequence.upgrade),
     Step(11, "finding numbers (问题编号), issued documents (出具)", m0011_report_records.upgrade),
+    # 12 and 13 are other branches' steps (gui-cycle, office): renumbered when integrating
+    Step(
+        14,
+        "an answer's result may be empty (a note on an unanswered item)",
+        m0014_unanswered_notes.upgrade,
+    ),
 ]
 
 LATEST_VERSION = STEPS[-1].version
