@@ -9,7 +9,7 @@ from auditdesk.errors import AuditDeskError
 from auditdesk.models.audit import AnswerResult, AnswerSource, Audit, AuditStatus
 from auditdesk.models.company import CompanyInput
 from auditdesk.models.finding import Severity
-from auditdesk.services import audits, checklists, companies, visit
+from auditdesk.services import audits, checklists, companies, reports, visit
 from auditdesk.services.workspace import Workspace
 
 
@@ -199,6 +199,7 @@ def test_a_note_on_an_unanswered_item_leaves_it_unanswered(ws: Workspace, audit:
     assert walk.answered == before_walk.answered
     assert [p.to_verify for p in walk.progress] == [p.to_verify for p in before_walk.progress]
     assert checklists.audit_score(ws, audit.id) == before_score
+    assert reports.gather(ws, audit.id).items_answered == before_walk.answered
     assert visit.gather_findings(ws, audit.id) == []
     assert [(c.field, c.new) for c in visit.history(ws, audit.id, item)] == [
         ("note", "花名册 54 人，合同只见 50 份")
