@@ -299,14 +299,33 @@ def cmd_audit_answer(args: argparse.Namespace) -> int:
     from auditdesk.services import visit
 
     with open_workspace(args) as ws:
+        # without --note the note already there is kept
         answer = visit.answer_item(
-            ws, args.audit_id, args.item_id, args.result, note=args.note or "", by=args.by or ""
+            ws, args.audit_id, args.item_id, args.result, note=args.note, by=args.by or ""
         )
-    assert answer is not None  # a result was given, so an answer exists
+    assert answer is not None
+    assert answer.result is not None
     if args.json:
         emit_json(dump(answer))
     else:
         print(f"已记录：{answer.item_id} → {answer.result.label}")
+    return EXIT_OK
+
+
+def cmd_audit_note(args: argparse.Namespace) -> int:
+    from auditdesk.services import visit
+
+    with open_workspace(args) as ws:
+        answer = visit.note_item(ws, args.audit_id, args.item_id, note=args.text, by=args.by or "")
+    if args.json:
+        emit_json(
+            dump(answer)
+            if answer is not None
+            else {"audit_id": args.audit_id, "item_id": args.item_id, "result": None, "note": ""}
+        )
+    else:
+        shown = answer.result.label if answer is not None and answer.result else "未作答"
+        print(f"已记录备注：{args.item_id}（结果：{shown}）")
     return EXIT_OK
 
 
@@ -473,9 +492,21 @@ def build_parser() -> ChineseArgumentParser:
         help="compliant 符合 / non_compliant 不符合 / partial 部分符合 / "
         "not_applicable 不适用 / to_verify 待核实 / yes 是 / no 否（英文或中文均可）",
     )
-    p.add_argument("--note", help="备注")
+    p.add_argument("--note", help="备注（不给则保留原备注）")
     p.add_argument("--by", help="检查人")
     p.set_defaults(func=cmd_audit_answer)
+
+    p = asub.add_parser(
+        "note", parents=[common, json_opt], help="记录检查项的备注（不改变其结果；未作答的仍未作答）",
+        description="记录检查项的备注，结果保持不变。--json 输出该检查项的记录："
+        '{"id", "audit_id", "item_id", "result"（未作答为 null）, "note", "source", '
+        '"answered_by", "answered_at", …}；清空未作答项的备注时只有 audit_id、item_id、result、note。',
+    )  # fmt: skip
+    p.add_argument("audit_id", metavar="体检编号")
+    p.add_argument("item_id", metavar="检查项编号")
+    p.add_argument("text", metavar="备注", help="备注全文（空字符串清空）")
+    p.add_argument("--by", help="记录人")
+    p.set_defaults(func=cmd_audit_note)
     add_audit_commands(asub, common, json_opt)
 
     checklists_p = sub.add_parser("checklists", parents=[common], help="检查清单：校验、列表、导入")

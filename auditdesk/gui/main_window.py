@@ -242,6 +242,11 @@ class MainWindow(QMainWindow):
         return self.ctx.ws.paths.logs / "auditdesk.log"
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        # The app quits with this window: the audit windows save their edits first, and
+        # edits that cannot be saved keep both open (the message says why).
+        if not self.audits_page.close_windows():
+            event.ignore()
+            return
         if self.runner.running():
             self.ctx.pool.waitForDone(10_000)
         self._gui_state.setValue("main/geometry", self.saveGeometry())

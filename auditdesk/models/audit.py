@@ -132,9 +132,12 @@ labels(AnswerSource, {"talk": "问诊", "records": "查诊", "observation": "现
 
 
 class Answer(Record):
+    """What was recorded on one checklist item of an audit."""
+
     audit_id: str
     item_id: str = Field(pattern=r"^[A-Za-z0-9_.\-]+$", max_length=64)
-    result: AnswerResult
+    result: AnswerResult | None = None
+    """``None``: not answered yet (a note, channel or evidence kept on an unanswered item)."""
     note: str = ""
     source: AnswerSource | None = None
     answered_by: str = Field(default="", max_length=50)

@@ -148,7 +148,7 @@ def audit_score(ws: Workspace, audit_id: str) -> ScoreReport:
     with ws.store.read() as tx:
         audit = tx.require_audit(audit_id)
         company = tx.require_company(audit.company_id)
-        answers = {a.item_id: a.result for a in tx.list_answers(audit_id)}
+        answers = {a.item_id: a.result for a in tx.list_answers(audit_id) if a.result}
         findings = tx.list_findings(audit_id)
     library = library_for_audit(ws, audit)
     report = score_audit(library, answers, CompanyProfile.of(company), audit.scope)

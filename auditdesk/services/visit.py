@@ -43,6 +43,11 @@ class WalkItem:
     answer: Answer | None
     self_result: AnswerResult | None = None
 
+    @property
+    def result(self) -> AnswerResult | None:
+        """The item's answer; ``None`` while unanswered (even with a note or evidence on it)."""
+        return self.answer.result if self.answer is not None else None
+
 
 @dataclass(frozen=True)
 class AreaProgress:
@@ -87,7 +92,7 @@ def load_walk(ws: Workspace, audit_id: str) -> Walk:
         own = tx.list_self_assessment(audit_id)
     library = checklists.library_for_audit(ws, audit)
     areas = _area_of(library)
-    shown = visible_items(library, {k: a.result for k, a in answers.items()},
+    shown = visible_items(library, {k: a.result for k, a in answers.items() if a.result},
                           CompanyProfile.of(company), audit.scope)  # fmt: skip
     items = [
         WalkItem(i, areas[i.id], answers.get(i.id),
@@ -99,8 +104,8 @@ def load_walk(ws: Workspace, audit_id: str) -> Walk:
         mine = [w for w in items if w.area is area]
         if not mine:
             continue
-        answered = sum(1 for w in mine if w.answer is not None)
-        verify = sum(1 for w in mine if w.answer and w.answer.result is AnswerResult.TO_VERIFY)
+        answered = sum(1 for w in mine if w.result is not None)
+        verify = sum(1 for w in mine if w.result is AnswerResult.TO_VERIFY)
         progress.append(AreaProgress(area, len(mine), answered, verify))
     return Walk(audit, company, library, items, progress)
 
@@ -120,6 +125,18 @@ def _log(tx: Tx, audit_id: str, entity: ChangeEntity, entity_id: str, field: str
                          changed_at=at))  # fmt: skip
 
 
+_KEEP: Any = object()
+"""The result argument of :func:`_save_answer` that leaves the result as it is."""
+
+
+def _item_name(item: ChecklistItem | None, item_id: str) -> str:
+    """How messages name an item: its question (shortened), the code only without one."""
+    if item is None or not item.question.strip():
+        return f"检查项 {item_id} "
+    title = item.question.strip()
+    return f"检查项“{title if len(title) <= 30 else title[:29] + '…'}”"
+
+
 def answer_item(
     ws: Workspace,
     audit_id: str,
@@ -133,41 +150,89 @@ def answer_item(
 ) -> Answer | None:
     """Save one change to an item's answer in one transaction, with its history.
 
-    ``result=None`` clears the answer. ``note``/``source`` left ``None`` keep what was there.
-    ``same_note_session``: this save continues the note editing that made the item's latest
-    change (same person, nothing else changed since, not undone): that history entry is brought
-    up to date instead of adding one per pause in typing.
+    ``result=None`` clears the answer: the item is unanswered again, its note, channel and
+    evidence kept (the record goes only when nothing is left on it; returns ``None`` then).
+    ``note``/``source`` left ``None`` keep what was there. ``same_note_session``: this save
+    continues the note editing that made the item's latest change (same person, nothing else
+    changed since, not undone): that history entry is brought up to date instead of adding one
+    per pause in typing.
 
     Raises:
         AuditDeskError: the item is not in the audit's checklist version, the answer does not fit
             its scale, or the audit is closed.
     """
+    return _save_answer(ws, audit_id, item_id, result, note=note, source=source, by=by,
+                        same_note_session=same_note_session)  # fmt: skip
+
+
+def note_item(
+    ws: Workspace,
+    audit_id: str,
+    item_id: str,
+    *,
+    note: str | None = None,
+    source: AnswerSource | None = None,
+    by: str = "",
+    same_note_session: bool = False,
+) -> Answer | None:
+    """Save an item's note and/or channel without touching its answer: on an unanswered item
+    they are kept with ``result`` ``None`` (未作答), never as 待核实. One transaction, logged as
+    :func:`answer_item` does (``same_note_session`` likewise).
+
+    Returns the saved record, or ``None`` when an unanswered item is left with nothing on it.
+
+    Raises:
+        AuditDeskError: as :func:`answer_item`.
+    """
+    return _save_answer(ws, audit_id, item_id, _KEEP, note=note, source=source, by=by,
+                        same_note_session=same_note_session)  # fmt: skip
+
+
+def _save_answer(
+    ws: Workspace,
+    audit_id: str,
+    item_id: str,
+    result: Any,
+    *,
+    note: str | None,
+    source: AnswerSource | None,
+    by: str,
+    same_note_session: bool,
+) -> Answer | None:
     with ws.store.read() as tx:
         audit = tx.require_audit(audit_id)
     if audit.status is AuditStatus.CLOSED:
         raise AuditDeskError("体检已关闭，不能再修改检查结果。", location=audit_id)
     item = checklists.library_for_audit(ws, audit).item(item_id)
     if item is None:
-        raise AuditDeskError(f"检查项 {item_id} 不在本次体检使用的清单版本中。", location=item_id)
-    if result is not None and result not in item.scale.answers:
+        raise AuditDeskError(
+            f"{_item_name(_current_item(ws, item_id), item_id)}不在本次体检使用的清单版本中。",
+            location=item_id,
+        )
+    if result is not _KEEP and result is not None and result not in item.scale.answers:
         choices = "、".join(a.label for a in item.scale.answers)
-        raise AuditDeskError(f"检查项 {item_id} 的答案只能是：{choices}。", location=item_id)
+        raise AuditDeskError(f"{_item_name(item, item_id)}的答案只能是：{choices}。",
+                             location=item_id)  # fmt: skip
     now = utcnow()
     with ws.store.transaction() as tx:
         old = tx.get_answer(audit_id, item_id)
-        if result is None:
-            if old is not None:
-                tx.delete_answer(audit_id, item_id)
-                _log(
-                    tx, audit_id, ChangeEntity.ANSWER, item_id, "result", old.result, None, by, now
-                )
-            return None
         new = Answer(
-            audit_id=audit_id, item_id=item_id, result=result,
+            audit_id=audit_id, item_id=item_id,
+            result=(old.result if old else None) if result is _KEEP else result,
             note=old.note if note is None and old else (note or ""),
             source=source if source is not None else (old.source if old else None),
             answered_by=by, answered_at=now,
         )  # fmt: skip
+        empty = new.result is None and not new.note and new.source is None
+        if empty and (old is None or not tx.list_attachments(answer_id=old.id)):
+            if old is not None:
+                tx.delete_answer(audit_id, item_id)
+                for field in ("result", "note", "source"):
+                    before = getattr(old, field)
+                    if before:
+                        _log(tx, audit_id, ChangeEntity.ANSWER, item_id, field, before,
+                             None if field != "note" else "", by, now)  # fmt: skip
+            return None
         saved = tx.upsert_answer(new)
         for field in ("result", "note", "source"):
             before = getattr(old, field) if old else None
@@ -184,6 +249,14 @@ def answer_item(
             tx.update_audit(audit.model_copy(update={"status": AuditStatus.IN_PROGRESS,
                                                      "updated_at": now}))  # fmt: skip
         return saved
+
+
+def _current_item(ws: Workspace, item_id: str) -> ChecklistItem | None:
+    """The item in the current checklist library, to name an item the audit's version lacks."""
+    try:
+        return checklists.current_library(ws).library.item(item_id)
+    except AuditDeskError:
+        return None
 
 
 def _continue_note(tx: Tx, audit_id: str, item_id: str, note: str, by: str, at: Any) -> bool:
@@ -228,18 +301,14 @@ def undo_last_answer(ws: Workspace, audit_id: str, *, by: str = "") -> str | Non
             values[c.field] = c.old
             tx.mark_undone(c.id)
         now = utcnow()
-        if (
-            values["result"] is None
-            and current is not None
-            and tx.list_attachments(answer_id=current.id)
-        ):
-            # evidence hangs on the answer: keep it, as 待核实, rather than delete the photos
-            values["result"] = AnswerResult.TO_VERIFY.value
-        if values["result"] is None:
+        # evidence hangs on the record: kept (unanswered) with the photos, never deleted
+        evidence = current is not None and bool(tx.list_attachments(answer_id=current.id))
+        if not (values["result"] or values["note"] or values["source"] or evidence):
             tx.delete_answer(audit_id, last.entity_id)
         else:
             restored = Answer(
-                audit_id=audit_id, item_id=last.entity_id, result=AnswerResult(values["result"]),
+                audit_id=audit_id, item_id=last.entity_id,
+                result=AnswerResult(values["result"]) if values["result"] else None,
                 note=values["note"] or "",
                 source=AnswerSource(values["source"]) if values["source"] else None,
                 answered_by=by, answered_at=now,
@@ -289,7 +358,7 @@ def gather_findings(ws: Workspace, audit_id: str, *, by: str = "") -> list[Findi
             f.origin_ref for f in tx.list_findings(audit_id) if f.origin is FindingOrigin.CHECKLIST
         }
         for w in walk.items:
-            if w.answer is None or w.answer.result not in FINDING_RESULTS or w.item.id in have:
+            if w.answer is None or w.result not in FINDING_RESULTS or w.item.id in have:
                 continue
             item = w.item
             finding = Finding(
@@ -523,7 +592,7 @@ class ScoreComparison:
 def compare_scores(ws: Workspace, audit_id: str) -> ScoreComparison:
     walk = load_walk(ws, audit_id)
     profile = CompanyProfile.of(walk.company)
-    verified_answers = {w.item.id: w.answer.result for w in walk.items if w.answer}
+    verified_answers = {w.item.id: w.result for w in walk.items if w.result is not None}
     with ws.store.read() as tx:
         own = {k: AnswerResult(v) for k, v in tx.list_self_assessment(audit_id).items()}
         findings = tx.list_findings(audit_id)

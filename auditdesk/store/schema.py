@@ -94,7 +94,7 @@ answers = Table(
     *_record_columns(),
     Column("audit_id", String(36), ForeignKey("audits.id", ondelete="CASCADE"), nullable=False),
     Column("item_id", String(64), nullable=False),
-    Column("result", String(20), nullable=False),
+    Column("result", String(20)),  # NULL: not answered yet (a note or evidence without an answer)
     Column("note", Text, nullable=False, default=""),
     Column("source", String(20)),
     Column("answered_by", String(50), nullable=False, default=""),

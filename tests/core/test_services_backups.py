@@ -16,7 +16,7 @@ from auditdesk.archive import ArchiveError
 from auditdesk.errors import DatabaseCorruptError, DatabaseTooNewError
 from auditdesk.models.company import CompanyInput
 from auditdesk.paths import DataPaths
-from auditdesk.services import attachments, backups, companies
+from auditdesk.services import attachments, audits, backups, companies, visit
 from auditdesk.services.backups import BackupError
 from auditdesk.services.demo import load_demo
 from auditdesk.services.workspace import Workspace
@@ -302,3 +302,20 @@ def test_restore_preview_compares_counts_and_flags(tmp_path: Path) -> None:
     fresh = backups.restore_preview(ws.paths, backups.create_backup(ws.paths))
     assert not fresh.flagged
     assert fresh.warnings() == []
+
+
+def test_a_note_on_an_unanswered_item_survives_a_backup(filled: DataPaths, tmp_path: Path) -> None:
+    with Workspace.open(filled.root) as ws:
+        audit_id = audits.list_audits(ws)[0].audit.id
+        item_id = next(w.item.id for w in visit.load_walk(ws, audit_id).items if w.answer is None)
+        visit.note_item(ws, audit_id, item_id, note="待查考勤机原始记录", by="陈静")
+    target = backups.export_backup(filled, tmp_path / "noted.adbackup").path
+    other = DataPaths(tmp_path / "other")
+    other.root.mkdir()
+    backups.restore_backup(other, target)
+    with Workspace.open(other.root) as ws:
+        walk = visit.load_walk(ws, audit_id)
+        noted = next(w for w in walk.items if w.item.id == item_id)
+    assert noted.result is None
+    assert noted.answer is not None
+    assert noted.answer.note == "待查考勤机原始记录"

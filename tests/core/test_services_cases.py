@@ -19,7 +19,7 @@ from auditdesk.errors import Cancelled, NotFoundError
 from auditdesk.models.common import utcnow
 from auditdesk.models.company import CompanyInput
 from auditdesk.progress import CancelToken
-from auditdesk.services import attachments, audits, cases, companies, payroll
+from auditdesk.services import attachments, audits, cases, companies, payroll, visit
 from auditdesk.services.cases import CaseConflictError
 from auditdesk.services.demo import load_demo
 from auditdesk.services.workspace import Workspace
@@ -538,3 +538,42 @@ def test_cancelled_import_writes_nothing(genuine: Path, office: Workspace) -> No
     assert (
         list(office.paths.attachments.rglob("*.*")) == [] or not office.paths.attachments.exists()
     )
+
+
+# ------------------------------------------------------------------ unanswered items with notes
+def _unanswered_noted(ws: Workspace) -> tuple[str, str]:
+    """Write a note on an item of the demo audit that has no answer; returns (audit, item)."""
+    audit_id = next(r["audit_id"] for r in _findings(ws))
+    walk = visit.load_walk(ws, audit_id)
+    item_id = next(w.item.id for w in walk.items if w.answer is None)
+    visit.note_item(ws, audit_id, item_id, note="只查了花名册，合同待补看", by="陈静")
+    return audit_id, item_id
+
+
+def test_a_note_on_an_unanswered_item_round_trips(
+    laptop: Workspace, office: Workspace, tmp_path: Path
+) -> None:
+    audit_id, item_id = _unanswered_noted(laptop)
+    file = tmp_path / "noted.adcase"
+    cases.export_case(laptop, _company_id(laptop), file)
+    cases.import_case(office, file)
+    assert _dump(office) == _dump(laptop)
+    with office.store.read() as tx:
+        arrived = tx.get_answer(audit_id, item_id)
+    assert arrived is not None
+    assert (arrived.result, arrived.note) == (None, "只查了花名册，合同待补看")
+    walk = visit.load_walk(office, audit_id)
+    assert next(w for w in walk.items if w.item.id == item_id).result is None
+
+
+def test_a_case_file_from_before_empty_results_still_imports(
+    genuine: Path, office: Workspace, tmp_path: Path
+) -> None:
+    older = _rebuild(
+        genuine, tmp_path / "v11.adcase", manifest=lambda m: m.update(schema_version=11)
+    )
+    plan = cases.import_case(office, older)
+    assert plan.counts["检查结果"]["added"] > 0
+    with office.store.read() as tx:
+        audit_id = next(r["audit_id"] for r in _findings(office))
+        assert all(a.result is not None for a in tx.list_answers(audit_id))

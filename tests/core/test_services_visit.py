@@ -9,7 +9,7 @@ from auditdesk.errors import AuditDeskError
 from auditdesk.models.audit import AnswerResult, AnswerSource, Audit, AuditStatus
 from auditdesk.models.company import CompanyInput
 from auditdesk.models.finding import Severity
-from auditdesk.services import audits, companies, visit
+from auditdesk.services import audits, checklists, companies, reports, visit
 from auditdesk.services.workspace import Workspace
 
 
@@ -181,3 +181,65 @@ def test_partial_answer_with_a_note_says_partial(ws: Workspace, audit: Audit) ->
     [finding] = visit.gather_findings(ws, audit.id)
     assert finding.title == "未在用工之日起一个月内与部分劳动者订立书面劳动合同"
     assert finding.facts == "部分符合：抽查 20 人，3 人入职满两个月仍未签订合同"
+
+
+# ------------------------------------------------------------------ notes without an answer
+def test_a_note_on_an_unanswered_item_leaves_it_unanswered(ws: Workspace, audit: Audit) -> None:
+    item = _first_item(ws, audit)
+    before_walk = visit.load_walk(ws, audit.id)
+    before_score = checklists.audit_score(ws, audit.id)
+    saved = visit.note_item(ws, audit.id, item, note="花名册 54 人，合同只见 50 份", by="陈静")
+    assert saved is not None
+    assert (saved.result, saved.note) == (None, "花名册 54 人，合同只见 50 份")
+    walk = visit.load_walk(ws, audit.id)
+    noted = next(w for w in walk.items if w.item.id == item)
+    assert noted.result is None
+    assert noted.answer is not None
+    assert noted.answer.note == "花名册 54 人，合同只见 50 份"
+    assert walk.answered == before_walk.answered
+    assert [p.to_verify for p in walk.progress] == [p.to_verify for p in before_walk.progress]
+    assert checklists.audit_score(ws, audit.id) == before_score
+    assert reports.gather(ws, audit.id).items_answered == before_walk.answered
+    assert visit.gather_findings(ws, audit.id) == []
+    assert [(c.field, c.new) for c in visit.history(ws, audit.id, item)] == [
+        ("note", "花名册 54 人，合同只见 50 份")
+    ]
+    # answering later keeps the note; clearing the answer keeps it too
+    visit.answer_item(ws, audit.id, item, AnswerResult.NON_COMPLIANT, by="陈静")
+    assert visit.load_walk(ws, audit.id).answered == before_walk.answered + 1
+    cleared = visit.answer_item(ws, audit.id, item, None, by="陈静")
+    assert cleared is not None
+    assert (cleared.result, cleared.note) == (None, "花名册 54 人，合同只见 50 份")
+    assert visit.load_walk(ws, audit.id).answered == before_walk.answered
+    # undoing the clear answers it again; undoing the answer leaves the note alone
+    assert visit.undo_last_answer(ws, audit.id) == item
+    assert visit.undo_last_answer(ws, audit.id) == item
+    with ws.store.read() as tx:
+        back = tx.get_answer(audit.id, item)
+    assert back is not None
+    assert (back.result, back.note) == (None, "花名册 54 人，合同只见 50 份")
+    # emptying the note of an unanswered item leaves nothing behind
+    assert visit.note_item(ws, audit.id, item, note="", by="陈静") is None
+    with ws.store.read() as tx:
+        assert tx.get_answer(audit.id, item) is None
+
+
+def test_a_note_keeps_the_answer_there_is(ws: Workspace, audit: Audit) -> None:
+    item = _first_item(ws, audit)
+    visit.answer_item(ws, audit.id, item, AnswerResult.PARTIAL, by="陈静")
+    saved = visit.note_item(ws, audit.id, item, note="部分岗位未签", source=AnswerSource.TALK)
+    assert saved is not None
+    assert (saved.result, saved.note, saved.source) == (
+        AnswerResult.PARTIAL, "部分岗位未签", AnswerSource.TALK,
+    )  # fmt: skip
+
+
+def test_errors_name_the_item_by_its_question(ws: Workspace, audit: Audit) -> None:
+    walk = visit.load_walk(ws, audit.id)
+    gate = next(w.item for w in walk.items if w.item.scale.value == "yes_no")
+    with pytest.raises(AuditDeskError) as info:
+        visit.answer_item(ws, audit.id, gate.id, AnswerResult.PARTIAL)
+    assert gate.question[:10] in info.value.message
+    assert gate.id not in info.value.message
+    with pytest.raises(AuditDeskError, match=r"检查项 NO\.SUCH_ITEM 不在本次体检"):
+        visit.answer_item(ws, audit.id, "NO.SUCH_ITEM", AnswerResult.COMPLIANT)

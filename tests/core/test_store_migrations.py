@@ -12,6 +12,7 @@ import pytest
 from alembic.operations import Operations
 from sqlalchemy import inspect
 
+from auditdesk.models.audit import AnswerResult
 from auditdesk.models.company import CompanyInput
 from auditdesk.paths import DB_FILENAME
 from auditdesk.services import checklists, companies
@@ -91,6 +92,11 @@ V2_ROWS = [
     "insert into answers values ('n1','2025-07-02T00:00:00.000000+00:00',"
     "'2025-07-02T00:00:00.000000+00:00','a2','PAY.REMOVED_LATER','non_compliant','旧答案',"
     "'records','王',NULL)",
+    # evidence on that answer: v14 rebuilds answers and must not drop it by ON DELETE CASCADE
+    "insert into attachments values ('t1','2025-07-02T00:00:00.000000+00:00',"
+    "'2025-07-02T00:00:00.000000+00:00','"
+    + "cd" * 32
+    + "','工资条.jpg',10,'image/jpeg','n1',NULL)",
     # a checklist finding of the pinned audit: v10 fills its consequence from the snapshot
     "insert into findings values ('f2','2025-07-02T00:00:00.000000+00:00',"
     "'2025-07-02T00:00:00.000000+00:00','a2','checklist','PAY.REMOVED_LATER','pay','high',"
@@ -196,6 +202,13 @@ SEED_SQL[13] = [
     r[:-1] + ",NULL)" if r.startswith("insert into findings") else r
     for r in SEED_SQL[max(SEED_SQL)]
 ]
+# v14 let an answer's result be empty: a note on an item not answered yet
+SEED_SQL[14] = [
+    *SEED_SQL[13],
+    "insert into answers values ('n2','2025-07-06T00:00:00.000000+00:00',"
+    "'2025-07-06T00:00:00.000000+00:00','a1','ONB.CONTRACT_WRITTEN',NULL,'只记了备注',"
+    "NULL,'王',NULL)",
+]
 VERSIONS = [0, *(s.version for s in STEPS)]
 
 
@@ -247,6 +260,17 @@ def test_every_version_upgrades_and_reads_back(tmp_path: Path, version: int) -> 
             assert old_finding.consequence == ("企业自写的后果" if version >= 10 else "须补发。")
             # a payroll finding (no snapshot item) is left empty until re-adopted
             assert payroll_finding.consequence == ("企业自写的后果" if version >= 10 else "")
+            with ws.store.read() as tx:
+                [old_answer] = tx.list_answers("a2")
+                [evidence] = tx.list_attachments(answer_id="n1")
+            assert old_answer.result is AnswerResult.NON_COMPLIANT
+            assert old_answer.note == "旧答案"
+            assert evidence.filename == "工资条.jpg"
+        if version >= 14:
+            with ws.store.read() as tx:
+                [noted] = tx.list_answers("a1")
+            assert noted.result is None
+            assert noted.note == "只记了备注"
         if version >= 3:
             with ws.store.read() as tx:
                 [row] = tx.list_payroll_rows("a2")
@@ -386,3 +410,28 @@ def test_step_13_names_split_copies_and_keeps_one_original_per_item(tmp_path: Pa
     raw.close()
     # the logged copy names its original; an unlogged second original becomes a copy of the first
     assert rows == {"orig": None, "copy": "orig", "twin": "orig"}
+
+
+def test_rebuilt_answers_table_keeps_its_constraints(tmp_path: Path) -> None:
+    """Step 14 rebuilds ``answers`` on SQLite: the unique item per audit and the cascade from
+    its audit (and on to the evidence) must survive the copy."""
+    db = tmp_path / DB_FILENAME
+    build_at_version(db, LATEST_VERSION)
+    raw = sqlite3.connect(db)
+    raw.execute("pragma foreign_keys = on")
+    for sql in SEED_SQL[13]:
+        raw.execute(sql)
+    with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
+        raw.execute(
+            "insert into answers values ('n9','2025-07-02T00:00:00.000000+00:00',"
+            "'2025-07-02T00:00:00.000000+00:00','a2','PAY.REMOVED_LATER',NULL,'','','王',NULL)"
+        )
+    with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
+        raw.execute(
+            "insert into answers values ('n9','2025-07-02T00:00:00.000000+00:00',"
+            "'2025-07-02T00:00:00.000000+00:00','nope','X.Y',NULL,'','','王',NULL)"
+        )
+    raw.execute("delete from audits where id = 'a2'")
+    assert raw.execute("select count(*) from answers").fetchone() == (0,)
+    assert raw.execute("select count(*) from attachments").fetchone() == (0,)
+    raw.close()

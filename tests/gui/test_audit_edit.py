@@ -11,6 +11,8 @@ from PySide6.QtWidgets import QMessageBox, QPushButton
 
 from auditdesk.gui.audit.window import AuditWindow
 from auditdesk.gui.context import AppContext
+from auditdesk.gui.main_window import MainWindow
+from auditdesk.gui.table_model import ROW_ROLE
 from auditdesk.models.finding import Finding
 from auditdesk.services import audits, demo, visit
 from auditdesk.services.workspace import Workspace
@@ -151,3 +153,48 @@ def test_reopening_returns_to_the_tab_item_and_recorder(
     assert again.walk.table.visualRect(again.walk.table.currentIndex()).intersects(
         again.walk.table.viewport().rect().translated(QPoint(0, 0))
     )
+
+
+def _audit_from_main(qtbot: Any, main_window: MainWindow, audit_id: str) -> AuditWindow:
+    """Open the audit as a user does: 体检 page, double-click its row."""
+    main_window.nav.setCurrentRow(1)
+    page = main_window.audits_page
+    page.reload()
+    table = page.table
+    row = next(r for r in range(page.proxy.rowCount())
+               if page.proxy.index(r, 0).data(ROW_ROLE).audit.id == audit_id)  # fmt: skip
+    rect = table.visualRect(page.proxy.index(row, 0))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    w = page.windows[audit_id]
+    qtbot.waitExposed(w)
+    return w
+
+
+def test_closing_the_main_window_saves_the_audit_windows_edits(
+    qtbot: Any, main_window: MainWindow, ws: Workspace, audit_id: str
+) -> None:
+    w = _audit_from_main(qtbot, main_window, audit_id)
+    _findings_tab(qtbot, w)
+    finding = w.findings.selected()[0].id
+    type_text(qtbot, w.findings.owner, "人事部 王经理")
+    assert main_window.close()
+    assert not w.isVisible()
+    assert _stored(ws, audit_id, finding).owner.endswith("人事部 王经理")
+
+
+def test_closing_the_main_window_keeps_edits_that_cannot_be_saved(
+    qtbot: Any, main_window: MainWindow, ws: Workspace, audit_id: str, errors: list[str]
+) -> None:
+    w = _audit_from_main(qtbot, main_window, audit_id)
+    _findings_tab(qtbot, w)
+    finding = w.findings.selected()[0].id
+    type_text(qtbot, w.findings.owner, "张三")
+    w.findings.due.text.clear()
+    type_text(qtbot, w.findings.due.text, "2026-02-30")
+    assert not main_window.close()  # the app stays open on the edits
+    assert main_window.isVisible()
+    assert w.isVisible()
+    assert any("不是有效日期" in e for e in errors)
+    assert w.findings.owner.text().endswith("张三")
+    assert not _stored(ws, audit_id, finding).owner.endswith("张三")

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 
 from auditdesk.gui.audit.window import AuditWindow
 from auditdesk.gui.context import AppContext
-from auditdesk.services import audits, demo, visit
+from auditdesk.services import audits, checklists, demo, visit
 from auditdesk.services.workspace import Workspace
 from tests.gui.typing_helpers import type_text
 
@@ -51,3 +51,48 @@ def test_one_history_entry_per_editing_session(qtbot: Any, ctx: AppContext, ws: 
     assert len(_note_changes(ws, audit_id, item_id)) == before + 2  # a new visit, a new entry
     with ws.store.read() as tx:
         assert tx.get_answer(audit_id, item_id).result is answered  # a note never answers
+
+
+def _open(qtbot: Any, ctx: AppContext, audit_id: str) -> AuditWindow:
+    w = AuditWindow(ctx, audit_id)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def test_a_note_on_an_unanswered_item_leaves_it_unanswered(
+    qtbot: Any, ctx: AppContext, ws: Workspace
+) -> None:
+    demo.load_demo(ws)
+    audit_id = audits.list_audits(ws)[0].audit.id
+    w = _open(qtbot, ctx, audit_id)
+    walk = w.walk
+    assert walk.walk is not None
+    target = next(x for x in walk.walk.items if x.answer is None)
+    walk.select(target.item.id)
+    assert walk.current() is not None
+    assert walk.current().item.id == target.item.id
+    progress, score = w.progress.text(), checklists.audit_score(ws, audit_id)
+    checked = [b.isChecked() for b in walk.buttons]
+    assert not any(checked)
+
+    type_text(qtbot, walk.note, "花名册 54 人，劳动合同只见到 50 份")
+    qtbot.wait(700)  # the autosave has run
+    with ws.store.read() as tx:
+        saved = tx.get_answer(audit_id, target.item.id)
+    assert saved is not None
+    assert saved.note == "花名册 54 人，劳动合同只见到 50 份"
+    assert saved.result is None  # not 待核实
+    assert [b.isChecked() for b in walk.buttons] == checked
+    assert w.progress.text() == progress
+    assert checklists.audit_score(ws, audit_id) == score
+    row = walk.table.currentIndex().row()
+    assert walk.proxy.index(row, 2).data() == "—"  # the 结果 column still says unanswered
+
+    w.close()  # reopening shows the note on the still unanswered item
+    again = _open(qtbot, ctx, audit_id)
+    again.walk.select(target.item.id)
+    assert again.walk.note.toPlainText() == "花名册 54 人，劳动合同只见到 50 份"
+    assert not any(b.isChecked() for b in again.walk.buttons)
+    assert again.progress.text() == progress

@@ -63,7 +63,7 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp"}
 
 
 def _result(w: WalkItem) -> str:
-    return w.answer.result.label if w.answer else "—"
+    return w.result.label if w.result else "—"
 
 
 WALK_COLUMNS: list[ColumnSpec[WalkItem]] = [
@@ -98,11 +98,11 @@ class WalkFilter(QSortFilterProxyModel):
         if self.area is not None and w.area is not self.area:
             return False
         if self.mode == "unanswered":
-            return w.answer is None
+            return w.result is None
         if self.mode == "to_verify":
-            return w.answer is not None and w.answer.result is AnswerResult.TO_VERIFY
+            return w.result is AnswerResult.TO_VERIFY
         if self.mode == "problems":
-            return w.answer is not None and w.answer.result in visit.FINDING_RESULTS
+            return w.result in visit.FINDING_RESULTS
         return True
 
 
@@ -349,7 +349,7 @@ class WalkTab(QWidget):
             if i < len(answers):
                 b.show()
                 b.setText(f"{i + 1} {answers[i].label}")
-                b.setChecked(w.answer is not None and w.answer.result is answers[i])
+                b.setChecked(w.result is answers[i])
                 color = RESULT_COLORS.get(answers[i], "#374151")
                 b.setStyleSheet(f"QPushButton:checked {{ background: {color}; color: white; }}")
             else:
@@ -408,7 +408,7 @@ class WalkTab(QWidget):
         if n >= len(answers):
             return
         self.save_note()
-        result = None if w.answer is not None and w.answer.result is answers[n] else answers[n]
+        result = None if w.result is answers[n] else answers[n]
         self._call(visit.answer_item, self.ctx.ws, self.audit_id, w.item.id, result, by=self.by)
         self.reload(keep=w.item.id)
 
@@ -425,26 +425,28 @@ class WalkTab(QWidget):
         text = self.note.toPlainText()
         if text == (w.answer.note if w.answer else ""):
             return
-        result = w.answer.result if w.answer else AnswerResult.TO_VERIFY
-        saved = self._call(visit.answer_item, self.ctx.ws, self.audit_id, item_id, result,
-                           note=text, by=self.by,
-                           same_note_session=self._note_session)  # fmt: skip
-        if saved is not None:
-            self._note_session = True
-            row = self.model.rows().index(w)
-            updated = WalkItem(w.item, w.area, saved, w.self_result)
-            self.model.update_row(row, updated)
-            now = self.current()
-            if now is not None and now.item.id == item_id:
-                self._show_history(updated)  # the entry just written or brought up to date
+        # a note never answers: an unanswered item stays unanswered
+        try:
+            saved = visit.note_item(self.ctx.ws, self.audit_id, item_id, note=text, by=self.by,
+                                    same_note_session=self._note_session)  # fmt: skip
+        except AuditDeskError as exc:
+            report_failure(self, exc, "无法保存", None)
+            return
+        # ``None``: the note of an unanswered item was emptied and nothing is left on it
+        self._note_session = saved is not None
+        row = self.model.rows().index(w)
+        updated = WalkItem(w.item, w.area, saved, w.self_result)
+        self.model.update_row(row, updated)
+        now = self.current()
+        if now is not None and now.item.id == item_id:
+            self._show_history(updated)  # the entry just written or brought up to date
 
     def _save_source(self) -> None:
         w = self.current()
         value = self.source.currentData()
         if w is None or value is None:
             return
-        result = w.answer.result if w.answer else AnswerResult.TO_VERIFY
-        self._call(visit.answer_item, self.ctx.ws, self.audit_id, w.item.id, result,
+        self._call(visit.note_item, self.ctx.ws, self.audit_id, w.item.id,
                    source=AnswerSource(value), by=self.by)  # fmt: skip
         self.reload(keep=w.item.id)
 

@@ -275,6 +275,16 @@ class AuditsPage(QWidget):
         window.activateWindow()
         return window
 
+    def close_windows(self) -> bool:
+        """Close the open audit windows as their own close does (last note keystrokes and
+        finding edits saved first). ``False`` when one stays open on edits it could not save."""
+        for window in list(self.windows.values()):
+            if window.isVisible() and not window.close():
+                window.raise_()
+                window.activateWindow()
+                return False
+        return True
+
     def check_payroll(self) -> None:
         row = self.selected()
         if row is None:

@@ -24,6 +24,7 @@ from auditdesk.store.migrations import (
     m0010_finding_consequence,
     m0011_report_records,
     m0013_server_types,
+    m0014_unanswered_notes,
 )
 
 
@@ -55,6 +56,11 @@ STEPS: list[Step] = [
         13,
         "one finding per checklist item; native types on a PostgreSQL server",
         m0013_server_types.upgrade,
+    ),
+    Step(
+        14,
+        "an answer's result may be empty (a note on an unanswered item)",
+        m0014_unanswered_notes.upgrade,
     ),
 ]
 
