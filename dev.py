@@ -14,6 +14,7 @@ standard library, so it runs on a machine that has nothing but Python >= 3.11.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import platform
@@ -138,6 +139,16 @@ def pip_source(offline: bool) -> list[str]:
     if not any(WHEELHOUSE.glob("*.whl")):
         say(f"{WHEELHOUSE} 中没有 wheel 文件。请先在联网的机器上运行：python3 dev.py wheelhouse")
         sys.exit(2)
+    # The compiled dependencies come per Python version (cp311/cp312/cp313): with another Python
+    # (Windows' `py` picks the newest installed) pip would only say "no matching distribution".
+    tag = f"cp{sys.version_info.major}{sys.version_info.minor}"
+    if not any(WHEELHOUSE.glob(f"*-{tag}-{tag}-*.whl")):
+        versions = sorted({w.name.split("-")[-2] for w in WHEELHOUSE.glob("*-cp3*-cp3*-*.whl")})
+        say(
+            f"{WHEELHOUSE} 中没有 Python {sys.version_info.major}.{sys.version_info.minor} 的 wheel"
+            f"（有：{', '.join(versions) or '无'}）。请用对应版本运行，例如 Windows：py -3.11 dev.py …"
+        )
+        sys.exit(2)
     return ["--no-index", "--find-links", str(WHEELHOUSE)]
 
 
@@ -194,15 +205,27 @@ def cmd_run(args: list[str], offline: bool) -> int:
         return subprocess.run([str(venv_bin("auditdesk")), *args], check=False).returncode
     if os.name == "nt":
         say("启动 AuditDesk 图形界面（无控制台窗口）")
-        subprocess.Popen(_gui_launcher(), cwd=ROOT)  # returns at once; closing this window is fine
-        return 0
+        proc = subprocess.Popen(_gui_launcher(), cwd=ROOT)  # closing this window is fine
+        try:  # pythonw has no console: a start-up error (a missing DLL, a broken venv) shows nowhere
+            rc = proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            return 0
+        if rc != 0:
+            say(f"图形界面未能启动（退出码 {rc}）。查看错误信息：{venv_bin('python')} -m auditdesk")
+        return rc
     return subprocess.run(_gui_launcher(), check=False).returncode
+
+
+def _test_env() -> dict[str, str]:
+    """Tests run in Python's UTF-8 mode on every system: on Windows the locale's code page (cp936,
+    cp1252) would otherwise decode the repository's UTF-8 files and pipe output (PEP 540)."""
+    return {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONUTF8": "1"}
 
 
 def cmd_test(args: list[str], offline: bool) -> int:
     ensure_system_packages(window=False, tests=True)
     ensure_venv(["dev"], offline)
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env = _test_env()
     steps: list[tuple[str, list[str]]] = [
         ("ruff check", [str(venv_bin("ruff")), "check", "."]),
         ("ruff format --check", [str(venv_bin("ruff")), "format", "--check", "."]),
@@ -245,7 +268,7 @@ def cmd_bundle(args: list[str], offline: bool) -> int:
     if not check:
         return 0
     say("== 冒烟测试 tests/bundle（复制到临时目录，无虚拟环境、无 PYTHON* 变量）")
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "AUDITDESK_BUNDLE_REQUIRED": "1"}
+    env = {**_test_env(), "AUDITDESK_BUNDLE_REQUIRED": "1"}  # the bundle itself gets no PYTHON*
     argv = [str(venv_bin("python")), "-m", "pytest", "-q", "-p", "no:cacheprovider",
             "tests/bundle"]  # fmt: skip
     figures = ROOT / "build" / "bundle-smoke.json"
@@ -274,6 +297,10 @@ def main() -> int:
     if sys.version_info < (3, 11):  # noqa: UP036 - dev.py may be started by any python3
         print("AuditDesk 需要 Python 3.11 或更新版本。", file=sys.stderr)
         return 2
+    # Redirected on Windows, the streams use the ANSI code page (cp1252 on an English system).
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="replace")
     if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
         print(__doc__)
         return 2

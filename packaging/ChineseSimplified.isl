@@ -1,5 +1,6 @@
 ﻿; Inno Setup 6 messages in Simplified Chinese, written for AuditDesk.
-; Inno Setup 6 ships no ChineseSimplified.isl (it is among the unofficial translations), so
+; Inno Setup 6 ships no ChineseSimplified.isl (it is among the unofficial translations; 7.0.2 added
+; an official one), so
 ; this file carries the messages of the installer and uninstaller pages AuditDesk's setup shows.
 ; packaging\auditdesk.iss layers it over compiler:Default.isl: any message not here stays English.
 ; Saved as UTF-8 with a BOM, which Inno Setup reads as Unicode (LanguageCodePage is then unused).

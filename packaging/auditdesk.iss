@@ -7,8 +7,12 @@
 ; %LOCALAPPDATA%\Programs, shortcuts go to the user's Start menu and desktop). The user's data
 ; (platformdirs' user_data_dir: %LOCALAPPDATA%\AuditDesk) is a different folder that this
 ; installer never writes, so the uninstaller, which removes only what it installed, keeps it.
-; Chinese texts: ChineseSimplified.isl is not among the translations Inno Setup 6 ships, so the
-; repository carries its own (packaging\ChineseSimplified.isl), layered over Default.isl.
+; Chinese texts: Inno Setup 6 ships no ChineseSimplified.isl (Inno Setup 7.0.2 added an official
+; one), so the repository carries its own (packaging\ChineseSimplified.isl), layered over
+; Default.isl: "When multiple files are specified, they are read in the order they are specified,
+; thus the last message file overrides any language options or messages from previous files"
+; (help, [Languages] MessagesFile); a message it lacks (mostly pages this setup never shows) stays
+; English. Compiles with Inno Setup 6.3+ and 7 (the workflow uses whichever the runner has).
 
 #if VER < EncodeVer(6, 3, 0)
   #error Inno Setup 6.3 or newer is needed (x64compatible)

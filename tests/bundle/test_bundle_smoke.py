@@ -92,7 +92,7 @@ def audit_id(installed: Installed) -> str:
 
 def test_version(installed: Installed) -> None:
     version = re.search(
-        r'__version__ = "([^"]+)"', (ROOT / "auditdesk" / "__init__.py").read_text()
+        r'__version__ = "([^"]+)"', (ROOT / "auditdesk" / "__init__.py").read_text(encoding="utf-8")
     )
     assert version is not None
     done = installed.cli("--version")
