@@ -202,8 +202,9 @@ class Change(BaseModel):
 CHANGE_FIELD_LABELS = {
     "result": "结果", "note": "备注", "source": "来源", "undo": "撤销", "title": "标题",
     "facts": "事实", "severity": "严重程度", "remedy": "整改建议", "due_date": "整改期限",
-    "owner": "责任人", "status": "整改状态", "dismissed": "剔除", "restored": "恢复",
-    "merged": "合并", "split": "拆分", "consequence": "法律后果",
+    "owner": "负责人", "status": "整改状态", "dismissed": "剔除", "restored": "恢复",
+    "merged": "合并", "split": "拆分", "consequence": "法律后果", "created": "生成",
+    "split_from": "拆分自",
 }  # fmt: skip
 """Chinese names of the logged fields (a change never shows ``due_date`` or ``result``)."""
 

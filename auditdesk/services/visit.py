@@ -538,8 +538,9 @@ def merge_findings(ws: Workspace, finding_ids: list[str], *, by: str = "") -> Fi
             "legal_basis": basis, "updated_at": now,
         })  # fmt: skip
         tx.update_finding(merged)
+        # the history shows words, 问题编号 and title, never a finding's raw id
         _log(tx, keep.audit_id, ChangeEntity.FINDING, keep.id, "merged", None,
-             "、".join(f.id for f in others), by, now)  # fmt: skip
+             "、".join(f"{f.code}“{f.title}”" for f in others), by, now)  # fmt: skip
         for f in others:
             tx.update_finding(f.model_copy(update={"dismissed_reason": f"合并到“{keep.title}”",
                                                    "dismissed_by": by, "dismissed_at": now,
@@ -551,7 +552,7 @@ def merge_findings(ws: Workspace, finding_ids: list[str], *, by: str = "") -> Fi
                 f.id,
                 "dismissed",
                 None,
-                f"合并到 {keep.id}",
+                f"合并到 {keep.code}“{keep.title}”",
                 by,
                 now,
             )
@@ -567,7 +568,8 @@ def split_finding(ws: Workspace, finding_id: str, *, by: str = "") -> Finding:
                                        "title": f"{old.title}（拆分）"[:300],
                                        "split_from": old.split_from or old.id})  # fmt: skip
         copy = tx.insert_finding(copy)  # a split is a new finding: the next 问题编号
-        _log(tx, old.audit_id, ChangeEntity.FINDING, copy.id, "split_from", None, old.id, by, now)
+        _log(tx, old.audit_id, ChangeEntity.FINDING, copy.id, "split_from", None,
+             f"{old.code}“{old.title}”", by, now)  # fmt: skip
         return copy
 
 
