@@ -45,6 +45,7 @@ QLabel#emptyHint { color: #666; padding: 8px 0; }
 """
 
 NAV_PAGES = ("企业", "体检", "跟诊", "看板", "法规参数", "设置")
+REMINDER_PREFIX = "提醒："
 
 
 class MainWindow(QMainWindow):
@@ -172,6 +173,19 @@ class MainWindow(QMainWindow):
     def _reload_pages(self, kind: str) -> None:
         for page in self.pages():
             page.reload()  # type: ignore[attr-defined]
+        self._refresh_reminder()
+
+    def _refresh_reminder(self) -> None:
+        """After a change (a 跟诊 recorded, a deadline moved) the status bar's 提醒 counts follow the
+        跟诊 page, and go when nothing is due; a passing message (已恢复…) is left alone."""
+        shown = self.statusBar().currentMessage()
+        if shown and not shown.startswith(REMINDER_PREFIX):
+            return
+        text = self._reminder_text()
+        if text:
+            self.statusBar().showMessage(text)
+        else:
+            self.statusBar().clearMessage()
 
     # ------------------------------------------------------------ demo data
     # ------------------------------------------------------------ reminders
@@ -179,15 +193,9 @@ class MainWindow(QMainWindow):
         """What is due today or overdue: in the status bar, and as a tray notification where the
         platform has a tray. Run on start and whenever the date changes while the app is open."""
         self._reminded_on = date.today()
-        try:
-            items = followups.due(self.ctx.ws, today=self._reminded_on, within_days=0)
-        except AuditDeskError:
+        text = self._reminder_text()
+        if not text:
             return ""
-        overdue = sum(1 for i in items if i.overdue)
-        today = len(items) - overdue
-        if not items:
-            return ""
-        text = f"提醒：{overdue} 项已逾期，{today} 项今天到期（见“跟诊”页）"
         self.statusBar().showMessage(text)
         if QSystemTrayIcon.isSystemTrayAvailable():
             if self._tray is None:
@@ -195,6 +203,17 @@ class MainWindow(QMainWindow):
                 self._tray.show()
             self._tray.showMessage("AuditDesk 跟诊提醒", text)
         return text
+
+    def _reminder_text(self) -> str:
+        try:
+            items = followups.due(self.ctx.ws, today=date.today(), within_days=0)
+        except AuditDeskError:
+            return ""
+        if not items:
+            return ""
+        overdue = sum(1 for i in items if i.overdue)
+        today = len(items) - overdue
+        return f"{REMINDER_PREFIX}{overdue} 项已逾期，{today} 项今天到期（见“跟诊”页）"
 
     def _check_date(self) -> None:
         if date.today() != self._reminded_on:
