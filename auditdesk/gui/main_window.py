@@ -109,7 +109,10 @@ class MainWindow(QMainWindow):
         self._gui_state = QSettings(str(ctx.ws.paths.gui_state), QSettings.Format.IniFormat)
         geometry = self._gui_state.value("main/geometry")
         if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1100, 680)
+            # 1100×680 unless the screen is smaller: 1366×768 at 125 % leaves about 1092×582
+            # (taskbar and title bar), and a larger window hides the status bar off-screen
+            free = self.screen().availableGeometry()
+            self.resize(min(1100, free.width()), min(680, free.height() - 40))
 
     def _build_menu(self) -> None:
         file_menu = self.menuBar().addMenu("文件(&F)")
