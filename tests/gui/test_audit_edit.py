@@ -90,7 +90,7 @@ def test_leaving_the_tab_saves_the_edits(
     assert "一个月内补签。" in _stored(ws, audit_id, finding).remedy
 
 
-def test_escape_saves_the_edits_and_closes(
+def test_escape_saves_the_edits_and_stays_then_closes(
     qtbot: Any, ctx: AppContext, ws: Workspace, audit_id: str
 ) -> None:
     w = _open(qtbot, ctx, audit_id)
@@ -98,8 +98,30 @@ def test_escape_saves_the_edits_and_closes(
     finding = w.findings.selected()[0].id
     type_text(qtbot, w.findings.title, "（已核实）")
     qtbot.keyClick(w.findings.title, Qt.Key.Key_Escape)
-    assert not w.isVisible()
+    # Esc with unsaved edits saves them and keeps the workspace open (issue 18.2) ...
+    assert w.isVisible()
     assert _stored(ws, audit_id, finding).title.endswith("（已核实）")
+    assert "再按 Esc" in w.findings.save_state.text()
+    # ... and a second Esc, with nothing left unsaved, closes it
+    qtbot.keyClick(w.findings.title, Qt.Key.Key_Escape)
+    assert not w.isVisible()
+
+
+def test_escape_while_a_note_is_being_typed_saves_it_and_stays(
+    qtbot: Any, ctx: AppContext, ws: Workspace, audit_id: str
+) -> None:
+    w = _open(qtbot, ctx, audit_id)
+    item = w.walk.current()
+    assert item is not None
+    type_text(qtbot, w.walk.note, "现场查看考勤机")
+    qtbot.keyClick(w.walk.note, Qt.Key.Key_Escape)
+    assert w.isVisible()
+    answer = visit.load_walk(ws, audit_id)
+    saved = next(x for x in answer.items if x.item.id == item.item.id)
+    assert saved.answer is not None
+    assert "现场查看考勤机" in saved.answer.note
+    qtbot.keyClick(w.walk.note, Qt.Key.Key_Escape)
+    assert not w.isVisible()
 
 
 def test_escape_with_edits_that_cannot_be_saved_keeps_the_window(

@@ -230,6 +230,9 @@ class WalkTab(QWidget):
         meta.addWidget(self.self_result)
         right.addLayout(meta)
         right.addWidget(self.note)
+        self.note_state = QLabel("")  # what Esc did with a note being typed
+        self.note_state.setObjectName("saveState")
+        right.addWidget(self.note_state)
         ev = QHBoxLayout()
         ev.addWidget(QLabel("证据（可拖入照片、PDF、Word 文件）"))
         ev.addStretch(1)
@@ -354,6 +357,7 @@ class WalkTab(QWidget):
                 b.setStyleSheet(f"QPushButton:checked {{ background: {color}; color: white; }}")
             else:
                 b.hide()
+        self.note_state.setText("")
         self.note.blockSignals(True)
         self.note.setPlainText(w.answer.note if w.answer else "")
         self.note.blockSignals(False)
@@ -411,6 +415,10 @@ class WalkTab(QWidget):
         result = None if w.result is answers[n] else answers[n]
         self._call(visit.answer_item, self.ctx.ws, self.audit_id, w.item.id, result, by=self.by)
         self.reload(keep=w.item.id)
+
+    def has_unsaved_note(self) -> bool:
+        """Whether note keystrokes are waiting for the autosave pause."""
+        return self._note_timer.isActive()
 
     def save_note(self) -> None:
         """Save the note editor's text to the item it was opened for (not whatever is current

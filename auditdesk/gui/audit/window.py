@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -189,6 +190,22 @@ class AuditWindow(QDialog):
             return
         self.export_dialog = ExportReportDialog(self.ctx, self.audit_id, self.scores.chart, self)
         self.export_dialog.open()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Esc with unsaved edits (a note being typed, a finding edited) saves them and keeps the
+        workspace open, saying so; Esc with nothing unsaved closes it (issue 18.2)."""
+        if event.key() == Qt.Key.Key_Escape and (
+            self.walk.has_unsaved_note() or self.findings.has_unsaved_edits()
+        ):
+            event.accept()
+            self.walk.save_note()
+            if self.findings.save_edits():
+                self.findings.save_state.setText("已保存。再按 Esc 关闭窗口。")
+                self.walk.note_state.setText("备注已保存。再按 Esc 关闭窗口。")
+            else:
+                self.tabs.setCurrentWidget(self.findings)
+            return
+        super().keyPressEvent(event)
 
     def done(self, result: int) -> None:
         """Closing (Esc, the close button, 关闭) saves the last note keystrokes and finding
