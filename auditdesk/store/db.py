@@ -40,6 +40,7 @@ from auditdesk.store.migrate import migrate, read_version
 from auditdesk.store.predicates import open_finding
 from auditdesk.store.report_queries import ReportQueries
 from auditdesk.store.sqlite import WRITE_OPTION, create_sqlite_engine, integrity_problems
+from auditdesk.store.town_queries import TownQueries
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +87,7 @@ class DeletedCounts:
     attachment_hashes: frozenset[str]
 
 
-class Tx(FollowupQueries, ExchangeQueries, ReportQueries):
+class Tx(FollowupQueries, ExchangeQueries, ReportQueries, TownQueries):
     """The operations available inside one transaction. Only the store creates these."""
 
     def __init__(self, conn: Connection) -> None:
