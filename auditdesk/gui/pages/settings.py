@@ -27,6 +27,7 @@ class SettingsPage(QWidget):
     demo_requested = Signal()
     backup_requested = Signal()
     restore_requested = Signal()
+    towns_changed = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -77,6 +78,7 @@ class SettingsPage(QWidget):
         backup_form.addRow("", backup_buttons)
         layout.addWidget(backup_box)
         layout.addWidget(self._union_box())
+        layout.addWidget(self._towns_box())
         layout.addStretch(1)
         self.backup_button.clicked.connect(self.backup_requested)
         self.restore_button.clicked.connect(self.restore_requested)
@@ -110,6 +112,27 @@ class SettingsPage(QWidget):
         row.addWidget(self.union_status, 1)
         form.addRow("", row)
         return box
+
+    def _towns_box(self) -> QGroupBox:
+        """街镇列表: the towns the company editor and the dashboard offer (a dialog edits them)."""
+        box = QGroupBox("街镇列表")
+        row = QHBoxLayout(box)
+        hint = QLabel(
+            "企业的所属街镇从此列表选择，看板按它统计；可添加、改名或合并写法不同的同一街镇。"
+        )
+        hint.setWordWrap(True)
+        self.towns_button = QPushButton("管理街镇列表…")
+        self.towns_button.clicked.connect(self.open_towns)
+        row.addWidget(hint, 1)
+        row.addWidget(self.towns_button)
+        return box
+
+    def open_towns(self) -> None:
+        from auditdesk.gui.dialogs.towns import TownsDialog
+
+        self.towns_dialog = TownsDialog(self.ctx.ws, self)
+        self.towns_dialog.towns_changed.connect(self.towns_changed)
+        self.towns_dialog.open()
 
     def save_union(self) -> None:
         changes = {k: f.text() for k, f in self.union_fields.items()}
