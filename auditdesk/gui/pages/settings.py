@@ -56,6 +56,7 @@ class SettingsPage(QWidget):
         self.demo_button = QPushButton("载入演示数据")
         buttons.addWidget(self.open_dir_button)
         buttons.addWidget(self.demo_button)
+        buttons.addWidget(self._towns_button())
         buttons.addStretch(1)
         form.addRow("", buttons)
         layout.addWidget(data_box)
@@ -78,7 +79,6 @@ class SettingsPage(QWidget):
         backup_form.addRow("", backup_buttons)
         layout.addWidget(backup_box)
         layout.addWidget(self._union_box())
-        layout.addWidget(self._towns_box())
         layout.addStretch(1)
         self.backup_button.clicked.connect(self.backup_requested)
         self.restore_button.clicked.connect(self.restore_requested)
@@ -113,19 +113,14 @@ class SettingsPage(QWidget):
         form.addRow("", row)
         return box
 
-    def _towns_box(self) -> QGroupBox:
-        """街镇列表: the towns the company editor and the dashboard offer (a dialog edits them)."""
-        box = QGroupBox("街镇列表")
-        row = QHBoxLayout(box)
-        hint = QLabel(
-            "企业的所属街镇从此列表选择，看板按它统计；可添加、改名或合并写法不同的同一街镇。"
+    def _towns_button(self) -> QPushButton:
+        """街镇列表…: the towns the company editor and the dashboard offer (a dialog edits them)."""
+        self.towns_button = QPushButton("街镇列表…")
+        self.towns_button.setToolTip(
+            "企业的所属街镇从此列表选择，看板按它统计；可添加、改名或合并写法不同的同一街镇"
         )
-        hint.setWordWrap(True)
-        self.towns_button = QPushButton("管理街镇列表…")
         self.towns_button.clicked.connect(self.open_towns)
-        row.addWidget(hint, 1)
-        row.addWidget(self.towns_button)
-        return box
+        return self.towns_button
 
     def open_towns(self) -> None:
         from auditdesk.gui.dialogs.towns import TownsDialog
