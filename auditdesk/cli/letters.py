@@ -19,6 +19,7 @@ from auditdesk.cli.base import (
     open_workspace,
     short_ref,
 )
+from auditdesk.cli.towns import add_towns_commands
 from auditdesk.errors import AuditDeskError
 from auditdesk.models.followup import UNION_FIELDS, Letter, LetterKind
 
@@ -229,3 +230,4 @@ def add_letters_commands(
     p.add_argument("--set", action="append", metavar="键=值",
                    help="修改一项（可重复；值为空则清除），如 --set union_name=嘉定区马陆镇总工会")  # fmt: skip
     p.set_defaults(func=cmd_settings_union)
+    add_towns_commands(ssub, common, json_opt)

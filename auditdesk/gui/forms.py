@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -14,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 ERROR_STYLE = "color: #c0392b;"
-FieldWidget = QLineEdit | QPlainTextEdit | QCheckBox | QSpinBox
+FieldWidget = QLineEdit | QPlainTextEdit | QCheckBox | QSpinBox | QComboBox
 
 
 class FormRows:
@@ -54,6 +55,8 @@ class FormRows:
                 out[name] = widget.toPlainText()
             elif isinstance(widget, QCheckBox):
                 out[name] = widget.isChecked()
+            elif isinstance(widget, QComboBox):  # an editable choice: the text shown
+                out[name] = widget.currentText()
             else:
                 out[name] = widget.value()
         return out

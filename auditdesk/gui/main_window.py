@@ -99,6 +99,7 @@ class MainWindow(QMainWindow):
         self.companies_page.audit_started.connect(self._audit_started)
         self.followups_page.data_changed.connect(self.data_changed)
         self.settings_page.demo_requested.connect(self.load_demo)
+        self.settings_page.towns_changed.connect(lambda: self.data_changed.emit("companies"))
         self.settings_page.backup_requested.connect(lambda: self.transfer.backup_to_dialog())
         self.settings_page.restore_requested.connect(lambda: self.transfer.restore())
         self.transfer.backups_changed.connect(self.settings_page.reload)

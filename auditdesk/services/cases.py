@@ -421,6 +421,7 @@ def import_case(
                 plan, _ = decide(tx, apply=True)
                 if plan.conflicts:  # changed between the two looks
                     raise CaseConflictError(plan, path)
+                tx.add_missing_towns(tx.company_towns(), utcnow())  # a new town joins the list
         except ConstraintError as exc:
             _remove(written)
             raise CaseError(

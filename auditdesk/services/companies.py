@@ -48,7 +48,7 @@ def _check_credit_code_free(tx: Tx, data: CompanyInput, own_id: str | None) -> N
 
 
 def add_company(ws: Workspace, data: CompanyInput) -> Company:
-    """Register a new company.
+    """Register a new company; a town not yet on the office's list is added to it.
 
     Raises:
         DuplicateCreditCodeError: another company has the same credit code (location ``credit_code``).
@@ -57,12 +57,14 @@ def add_company(ws: Workspace, data: CompanyInput) -> Company:
     with ws.store.transaction() as tx:
         _check_credit_code_free(tx, data, None)
         tx.insert_company(company)
+        tx.add_missing_towns([company.town], company.created_at)
     log.info("company added: %s", company.id)
     return company
 
 
 def update_company(ws: Workspace, company_id: str, data: CompanyInput) -> Company:
-    """Replace the editable fields of a company; keeps its id and creation time."""
+    """Replace the editable fields of a company; keeps its id and creation time. A town not yet
+    on the office's list is added to it."""
     with ws.store.transaction() as tx:
         current = tx.require_company(company_id)
         _check_credit_code_free(tx, data, company_id)
@@ -75,6 +77,7 @@ def update_company(ws: Workspace, company_id: str, data: CompanyInput) -> Compan
             }
         )
         tx.update_company(updated)
+        tx.add_missing_towns([updated.town], updated.updated_at)
     return updated
 
 

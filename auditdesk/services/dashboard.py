@@ -26,6 +26,7 @@ from auditdesk.models.finding import (
     kind_label,
     money_by_kind,
 )
+from auditdesk.services import towns
 from auditdesk.services.workspace import Workspace
 
 CLOSED = RectificationStatus.VERIFIED_CLOSED.value
@@ -78,6 +79,12 @@ class Dashboard:
             if not self.found
             else (Decimal(self.closed) * 100 / self.found).quantize(Decimal("0.1"))
         )
+
+
+def town_choices(ws: Workspace) -> list[str]:
+    """The towns the filter offers: the office's list (设置 → 街镇列表), by name. Companies
+    always carry a listed town (saving or importing one lists it), so each appears once."""
+    return towns.town_names(ws)
 
 
 def build(ws: Workspace, *, town: str | None = None, since: date | None = None, until: date | None = None,

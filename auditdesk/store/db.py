@@ -48,6 +48,7 @@ from auditdesk.store.server import (
     upgrade_server,
 )
 from auditdesk.store.sqlite import WRITE_OPTION, create_sqlite_engine, integrity_problems
+from auditdesk.store.town_queries import TownQueries
 from auditdesk.store.upsert import insert_new, upsert
 
 log = logging.getLogger(__name__)
@@ -96,7 +97,7 @@ class DeletedCounts:
     attachment_hashes: frozenset[str]
 
 
-class Tx(FollowupQueries, ExchangeQueries, ReportQueries):
+class Tx(FollowupQueries, ExchangeQueries, ReportQueries, TownQueries):
     """The operations available inside one transaction. Only the store creates these."""
 
     def __init__(self, conn: Connection) -> None:

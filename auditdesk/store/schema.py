@@ -311,3 +311,10 @@ report_issues = Table(
     Column("snapshot", Json, nullable=False),
     Index("ix_report_issues_audit", "audit_id"),
 )
+
+towns = Table(
+    "towns",
+    metadata,
+    *_record_columns(),
+    Column("name", String(100), nullable=False, unique=True),
+)

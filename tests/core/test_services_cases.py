@@ -19,7 +19,7 @@ from auditdesk.errors import Cancelled, NotFoundError
 from auditdesk.models.common import utcnow
 from auditdesk.models.company import CompanyInput
 from auditdesk.progress import CancelToken
-from auditdesk.services import attachments, audits, cases, companies, payroll, visit
+from auditdesk.services import attachments, audits, cases, companies, payroll, towns, visit
 from auditdesk.services.cases import CaseConflictError
 from auditdesk.services.demo import load_demo
 from auditdesk.services.workspace import Workspace
@@ -577,3 +577,19 @@ def test_a_case_file_from_before_empty_results_still_imports(
     with office.store.read() as tx:
         audit_id = next(r["audit_id"] for r in _findings(office))
         assert all(a.result is not None for a in tx.list_answers(audit_id))
+
+
+def test_a_case_with_a_new_town_adds_it_to_the_list(
+    laptop: Workspace, office: Workspace, tmp_path: Path
+) -> None:
+    towns.add_town(office, "安亭镇")
+    file = tmp_path / "town.adcase"
+    cases.export_case(laptop, _company_id(laptop), file)
+    cases.import_case(office, file, dry_run=True)
+    assert towns.town_names(office) == ["安亭镇"]  # a dry run lists nothing
+    cases.import_case(office, file)
+    town = companies.get_company(office, _company_id(laptop)).town
+    assert town == "嘉定区马陆镇"  # carried as written on the laptop
+    assert [(t.name, t.companies) for t in towns.list_towns(office)] == [
+        ("嘉定区马陆镇", 1), ("安亭镇", 0)
+    ]  # fmt: skip

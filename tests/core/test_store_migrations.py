@@ -14,6 +14,7 @@ from sqlalchemy import inspect
 
 from auditdesk.models.audit import AnswerResult
 from auditdesk.models.company import CompanyInput
+from auditdesk.models.town import TownUsage
 from auditdesk.paths import DB_FILENAME
 from auditdesk.services import checklists, companies
 from auditdesk.services.workspace import Workspace
@@ -197,6 +198,18 @@ SEED_SQL[11] = [
     "'2025-07-05T00:00:00.000000+00:00','a2','report','体检〔2025〕1号','2025-07-05','王',"
     '\'{"report": {"number": "体检〔2025〕1号"}}\')',
 ]
+# v12 listed the towns (街镇); a second company spells 马陆镇 with its district in front
+SEED_SQL[12] = [
+    *SEED_SQL[11],
+    "insert into companies values ('c2','2025-07-01T00:00:00.000000+00:00',"
+    "'2025-07-01T00:00:00.000000+00:00','上海新数据有限公司',NULL,'','',"
+    "'嘉定区马陆镇','',5,0,'','','',NULL)",
+    *(
+        f"insert into towns values ('t{i}','2025-07-01T00:00:00.000000+00:00',"
+        f"'2025-07-01T00:00:00.000000+00:00','{name}')"
+        for i, name in enumerate(["安亭镇", "马陆镇", "嘉定区马陆镇"])
+    ),
+]
 # v13 recorded which finding a split copy came from (the last column of findings)
 SEED_SQL[13] = [
     r[:-1] + ",NULL)" if r.startswith("insert into findings") else r
@@ -306,9 +319,43 @@ def test_every_version_upgrades_and_reads_back(tmp_path: Path, version: int) -> 
                 assert [f.number for f in tx.list_findings("a1")] == [3 if version >= 11 else 1]
                 issued = tx.list_report_issues("a2")
             assert [i.number for i in issued] == (["体检〔2025〕1号"] if version >= 11 else [])
+            # the town list: seeded from the companies' towns as written (variants kept apart
+            # for the office to merge), or as the v12 database had it
+            listed = {t.name: t.companies for t in tx_towns(ws)}
+            if version >= 12:
+                assert listed == {"安亭镇": 0, "嘉定区马陆镇": 1, "马陆镇": 1}
+            else:
+                assert listed == {"马陆镇": 1}
             backups = list((tmp_path / "backups").glob(f"auditdesk-v{version}-*.db"))
             # A backup is taken only when there is something to migrate.
             assert len(backups) == (1 if version < LATEST_VERSION else 0)
+    finally:
+        ws.close()
+
+
+def tx_towns(ws: Workspace) -> list[TownUsage]:
+    with ws.store.read() as tx:
+        return tx.list_towns()
+
+
+def test_towns_are_seeded_from_companies_once_each(tmp_path: Path) -> None:
+    db = tmp_path / DB_FILENAME
+    build_at_version(db, 11)
+    raw = sqlite3.connect(db)
+    for i, town in enumerate(["嘉定区马陆镇", "马陆镇", "", "安亭镇", "马陆镇"]):
+        raw.execute(
+            "insert into companies (id, created_at, updated_at, name, legal_representative,"
+            " address, town, industry, has_union, contact_name, contact_phone, notes) values"
+            f" ('x{i}', '2025-07-01T00:00:00.000000+00:00', '2025-07-01T00:00:00.000000+00:00',"
+            f" '企业{i}', '', '', '{town}', '', 0, '', '', '')"
+        )
+    raw.commit()
+    raw.close()
+    ws = Workspace.open(tmp_path)
+    try:
+        assert [(t.name, t.companies) for t in tx_towns(ws)] == [
+            ("嘉定区马陆镇", 1), ("安亭镇", 1), ("马陆镇", 2)
+        ]  # fmt: skip
     finally:
         ws.close()
 

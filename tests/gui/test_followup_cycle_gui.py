@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
+from auditdesk.gui.audit.window import AuditWindow
 from auditdesk.gui.context import AppContext
 from auditdesk.gui.pages.audits import AuditsPage
 from auditdesk.gui.pages.followups import FollowupsPage
@@ -65,6 +66,42 @@ def test_mark_diagnosed_and_plan_follow_ups(qtbot: Any, ctx: AppContext, ws: Wor
     qtbot.mouseClick(page.plan_button, Qt.MouseButton.LeftButton)
     assert "没有新的跟诊需要安排" in yes[-1]
     assert len(followups.list_followups(ws, current)) == len(planned)
+
+
+def test_mark_diagnosed_from_the_audit_window(qtbot: Any, ctx: AppContext, ws: Workspace,
+                                              demo_ids: tuple[str, str], yes: list[str]) -> None:  # fmt: skip
+    current, last_year = demo_ids
+    done = AuditWindow(ctx, last_year)
+    qtbot.addWidget(done)
+    assert not done.diagnose_button.isEnabled()  # already diagnosed
+    window = AuditWindow(ctx, current)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.diagnose_button.isEnabled()
+    with qtbot.waitSignal(window.data_changed):
+        qtbot.mouseClick(window.diagnose_button, Qt.MouseButton.LeftButton)
+    assert audits.get_audit(ws, current).status is AuditStatus.DIAGNOSED
+    assert yes[0].startswith("将“上海嘉研精密部件有限公司”的")  # the list's own confirmation
+    assert "标记为已会诊" in yes[0]
+    assert "按严重程度为没有期限的未关闭问题定整改期限" in yes[1]  # then 安排跟诊 offered
+    assert followups.list_followups(ws, current)
+    assert any("已安排跟诊" in text for text in yes)
+    assert "已会诊" in window.header.text()
+    assert not window.diagnose_button.isEnabled()
+
+
+def test_declining_to_mark_diagnosed_in_the_window_changes_nothing(
+    qtbot: Any, ctx: AppContext, ws: Workspace, demo_ids: tuple[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    current, _last = demo_ids
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a, **_k: QMessageBox.StandardButton.No)
+    window = AuditWindow(ctx, current)
+    qtbot.addWidget(window)
+    qtbot.mouseClick(window.diagnose_button, Qt.MouseButton.LeftButton)
+    assert audits.get_audit(ws, current).status is AuditStatus.IN_PROGRESS
+    assert followups.list_followups(ws, current) == []
+    assert window.diagnose_button.isEnabled()
 
 
 def test_follow_up_visit_from_the_audit_list(qtbot: Any, ctx: AppContext, ws: Workspace,

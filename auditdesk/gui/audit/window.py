@@ -17,12 +17,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from auditdesk.gui import diagnosis
 from auditdesk.gui.audit.findings_tab import FindingsTab
 from auditdesk.gui.audit.scores_tab import ScoresTab
 from auditdesk.gui.audit.walk import WalkTab
 from auditdesk.gui.context import AppContext
 from auditdesk.gui.dialogs.export_report import ExportReportDialog
 from auditdesk.gui.wizards.payroll_import import PayrollImportWizard
+from auditdesk.models.audit import AuditStatus
 from auditdesk.services import audits, companies, payroll
 
 
@@ -96,6 +98,10 @@ class AuditWindow(QDialog):
         self.export_button.setToolTip("导出用工体检报告或整改建议书（Word）")
         self.export_button.clicked.connect(self.export_report)
         top.addWidget(self.export_button)
+        self.diagnose_button = QPushButton("标记已会诊")
+        self.diagnose_button.setToolTip("会诊完成：问题已汇总、核定，进入跟诊阶段")
+        self.diagnose_button.clicked.connect(self.mark_diagnosed)
+        top.addWidget(self.diagnose_button)
         top.addWidget(QLabel("记录人"))
         top.addWidget(self.auditor)
         top.addWidget(QLabel("进度"))
@@ -119,7 +125,7 @@ class AuditWindow(QDialog):
         self.payroll.changed.connect(lambda: self.data_changed.emit("payroll"))
         self._set_auditor()
         self._walk_changed()
-        self.company_name = company.name
+        self.company_name, self.company_id = company.name, company.id
         self._state = QSettings(str(ctx.ws.paths.gui_state), QSettings.Format.IniFormat)
         self._restore_place()
 
@@ -168,6 +174,7 @@ class AuditWindow(QDialog):
         self.header.setText(
             f"{walk.company.name}　{walk.audit.scope.label}　{walk.audit.status.label}"
         )
+        self.diagnose_button.setEnabled(walk.audit.status is AuditStatus.IN_PROGRESS)
         self.data_changed.emit("answers")
 
     def _tab_changed(self, index: int) -> None:
@@ -206,6 +213,28 @@ class AuditWindow(QDialog):
                 self.tabs.setCurrentWidget(self.findings)
             return
         super().keyPressEvent(event)
+
+    def mark_diagnosed(self) -> None:
+        """标记已会诊 as on the 体检 list (same confirmation), then offer 安排跟诊 when problems
+        are open. Unsaved note and finding edits are saved first."""
+        self.walk.save_note()
+        if not self.findings.save_edits():
+            return
+        row = next(
+            (
+                r
+                for r in audits.list_audits(self.ctx.ws, self.company_id)
+                if r.audit.id == self.audit_id
+            ),
+            None,
+        )
+        if row is None or not diagnosis.mark_diagnosed(self, self.ctx.ws, row):
+            return
+        self.walk.reload()  # the header shows 已会诊; emits data_changed
+        self.data_changed.emit("audits")
+        if row.open_findings and diagnosis.plan_followups(self, self.ctx.ws, self.audit_id):
+            self.findings.reload()
+            self.data_changed.emit("followups")
 
     def done(self, result: int) -> None:
         """Closing (Esc, the close button, 关闭) saves the last note keystrokes and finding

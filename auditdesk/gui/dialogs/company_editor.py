@@ -1,4 +1,5 @@
-"""Company form with inline validation: name required, credit-code checksum, headcount a number."""
+"""Company form with inline validation: name required, credit-code checksum, headcount a number;
+the town (街镇) chosen from the office's list or typed new."""
 
 from __future__ import annotations
 
@@ -7,11 +8,14 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -21,9 +25,31 @@ from auditdesk.gui.dialogs.errors import report_failure
 from auditdesk.gui.forms import FormRows
 from auditdesk.models.common import field_errors
 from auditdesk.models.company import Company, CompanyInput, credit_code_problem
-from auditdesk.services import companies
+from auditdesk.services import companies, towns
 from auditdesk.services.companies import DuplicateCreditCodeError
 from auditdesk.services.workspace import Workspace
+
+
+class TownCombo(QComboBox):
+    """An editable choice of the listed towns; a new name can be typed."""
+
+    def __init__(self, names: list[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setEditable(True)
+        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.addItems(names)
+        self.setCurrentIndex(-1)
+        line = self.lineEdit()
+        if line is not None:
+            line.setPlaceholderText("从列表选择，或输入新的街镇（保存时加入列表）")
+
+    def set_value(self, text: str) -> None:
+        index = self.findText(text)
+        if index >= 0:
+            self.setCurrentIndex(index)
+        else:
+            self.setEditText(text)
 
 
 class CompanyEditorDialog(QDialog):
@@ -56,7 +82,8 @@ class CompanyEditorDialog(QDialog):
         self.rows.add("name", "企业名称", self.name_edit, required=True)
         self.rows.add("credit_code", "统一社会信用代码", self.credit_edit)
         self.rows.add("legal_representative", "法定代表人", QLineEdit())
-        self.rows.add("town", "所属街镇", QLineEdit())
+        self.town_combo = TownCombo(towns.town_names(ws))
+        self.rows.add("town", "所属街镇", self.town_combo)
         self.rows.add("address", "地址", QLineEdit())
         self.rows.add("industry", "行业", QLineEdit())
         self.rows.add("headcount", "职工人数", self.headcount_edit)
@@ -92,6 +119,8 @@ class CompanyEditorDialog(QDialog):
                 widget.setPlainText(value or "")
             elif isinstance(widget, QCheckBox):
                 widget.setChecked(bool(value))
+            elif isinstance(widget, TownCombo):
+                widget.set_value(value or "")
 
     def _check_credit_code(self) -> None:
         """Immediate feedback when leaving the field; the save re-checks through the model."""
@@ -105,6 +134,10 @@ class CompanyEditorDialog(QDialog):
             self.rows.show_errors(field_errors(exc))
             return
         self.rows.clear_errors()
+        town = self._listed_town(data.town)
+        if town is None:
+            return
+        data = data.model_copy(update={"town": town})
         try:
             if self.company is None:
                 saved = companies.add_company(self.ws, data)
@@ -119,3 +152,31 @@ class CompanyEditorDialog(QDialog):
         self.company = saved
         self.company_saved.emit(saved.id)
         self.accept()
+
+    def _listed_town(self, typed: str) -> str | None:
+        """The town to save: ``typed``, or the listed name it only spells differently when the
+        user agrees; ``None`` when the user goes back to the form."""
+        try:
+            variant = towns.suggest(self.ws, typed)
+        except AuditDeskError as exc:
+            report_failure(self, exc, "无法读取街镇列表", None)
+            return None
+        if variant is None:
+            return typed
+        answer = QMessageBox.question(
+            self,
+            "所属街镇",
+            f"街镇列表中已有“{variant}”，与输入的“{typed}”只差区县前缀或空格。\n\n"
+            f"是否使用“{variant}”？选“否”则把“{typed}”作为新街镇加入列表。",
+            QMessageBox.StandardButton.Yes
+            | QMessageBox.StandardButton.No
+            | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Yes,
+        )
+        if answer == QMessageBox.StandardButton.Cancel:
+            self.town_combo.setFocus()
+            return None
+        if answer == QMessageBox.StandardButton.Yes:
+            self.town_combo.set_value(variant)
+            return variant
+        return typed

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from auditdesk.errors import AuditDeskError
 from auditdesk.formatting import format_date
+from auditdesk.gui import diagnosis
 from auditdesk.gui.audit.window import AuditWindow
 from auditdesk.gui.context import AppContext
 from auditdesk.gui.dialogs.errors import report_failure
@@ -32,7 +33,7 @@ from auditdesk.gui.table_model import (
 from auditdesk.gui.widgets import page_title, read_only_table, selected_record, stretch
 from auditdesk.gui.wizards.payroll_import import PayrollImportWizard
 from auditdesk.models.audit import AuditStatus, AuditSummary
-from auditdesk.services import audits, followups, payroll
+from auditdesk.services import audits, payroll
 
 
 def _auditors(r: AuditSummary) -> str:
@@ -177,21 +178,7 @@ class AuditsPage(QWidget):
 
     def mark_diagnosed(self) -> None:
         row = self.selected()
-        if row is None:
-            return
-        answer = QMessageBox.question(
-            self,
-            "标记已会诊",
-            f"将“{row.company_name}”的{row.audit.title or '用工体检'}标记为已会诊？\n\n"
-            f"未关闭的问题 {row.open_findings} 项，之后可安排跟诊。"
-            "如需补充问题，可在体检中重新打开。",
-        )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        try:
-            audits.change_status(self.ctx.ws, row.audit.id, AuditStatus.DIAGNOSED)
-        except AuditDeskError as exc:
-            report_failure(self, exc, "无法标记已会诊", None)
+        if row is None or not diagnosis.mark_diagnosed(self, self.ctx.ws, row):
             return
         self._changed("audits", row.audit.id)
         if row.open_findings:
@@ -201,27 +188,8 @@ class AuditsPage(QWidget):
         row = self.selected()
         if row is None:
             return
-        answer = QMessageBox.question(
-            self,
-            "安排跟诊",
-            "按严重程度为没有期限的未关闭问题定整改期限，并按期限安排跟诊？",
-        )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        try:
-            made = followups.plan_followups(self.ctx.ws, row.audit.id)
-        except AuditDeskError as exc:
-            report_failure(self, exc, "无法安排跟诊", None)
-            return
-        text = (
-            "已安排跟诊："
-            + "、".join(f.planned_on.isoformat() for f in made)
-            + "。\n到期提醒见“跟诊”页。"
-            if made
-            else "已有的跟诊安排已覆盖全部整改期限，没有新的跟诊需要安排。"
-        )
-        QMessageBox.information(self, "安排跟诊", text)
-        self._changed("followups", row.audit.id)
+        if diagnosis.plan_followups(self, self.ctx.ws, row.audit.id):
+            self._changed("followups", row.audit.id)
 
     def start_visit(self) -> None:
         row = self.selected()

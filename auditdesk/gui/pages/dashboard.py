@@ -26,7 +26,7 @@ from auditdesk.gui.table_model import RIGHT, ColumnSpec, RecordProxyModel, Recor
 from auditdesk.gui.widgets import page_title, read_only_table, stretch
 from auditdesk.models.common import Area
 from auditdesk.models.finding import Severity
-from auditdesk.services import companies, dashboard
+from auditdesk.services import dashboard
 from auditdesk.services.dashboard import CompanyProgress, Dashboard
 
 ALL_TOWNS = "全部街镇"
@@ -91,9 +91,7 @@ class DashboardPage(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        towns = sorted(
-            {c.company.town for c in companies.list_companies(self.ctx.ws) if c.company.town}
-        )
+        towns = dashboard.town_choices(self.ctx.ws)
         current = self.town.currentData()
         self.town.blockSignals(True)
         self.town.clear()

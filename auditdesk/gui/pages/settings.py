@@ -29,6 +29,7 @@ class SettingsPage(QWidget):
     demo_requested = Signal()
     backup_requested = Signal()
     restore_requested = Signal()
+    towns_changed = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -65,6 +66,7 @@ class SettingsPage(QWidget):
         self.demo_button = QPushButton("载入演示数据")
         buttons.addWidget(self.open_dir_button)
         buttons.addWidget(self.demo_button)
+        buttons.addWidget(self._towns_button())
         buttons.addStretch(1)
         form.addRow("", buttons)
         layout.addWidget(data_box)
@@ -122,6 +124,22 @@ class SettingsPage(QWidget):
         row.addWidget(self.union_status, 1)
         form.addRow("", row)
         return box
+
+    def _towns_button(self) -> QPushButton:
+        """街镇列表…: the towns the company editor and the dashboard offer (a dialog edits them)."""
+        self.towns_button = QPushButton("街镇列表…")
+        self.towns_button.setToolTip(
+            "企业的所属街镇从此列表选择，看板按它统计；可添加、改名或合并写法不同的同一街镇"
+        )
+        self.towns_button.clicked.connect(self.open_towns)
+        return self.towns_button
+
+    def open_towns(self) -> None:
+        from auditdesk.gui.dialogs.towns import TownsDialog
+
+        self.towns_dialog = TownsDialog(self.ctx.ws, self)
+        self.towns_dialog.towns_changed.connect(self.towns_changed)
+        self.towns_dialog.open()
 
     def save_union(self) -> None:
         changes = {k: f.text() for k, f in self.union_fields.items()}

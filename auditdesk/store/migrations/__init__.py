@@ -23,6 +23,7 @@ from auditdesk.store.migrations import (
     m0009_letters,
     m0010_finding_consequence,
     m0011_report_records,
+    m0012_towns,
     m0013_server_types,
     m0014_unanswered_notes,
 )
@@ -51,7 +52,7 @@ STEPS: list[Step] = [
     Step(9, "letter numbers, service dates, issued content; union settings", m0009_letters.upgrade),
     Step(10, "a finding's own legal consequence", m0010_finding_consequence.upgrade),
     Step(11, "finding numbers (问题编号), issued documents (出具)", m0011_report_records.upgrade),
-    # 12 is the towns step of a parallel branch; numbers may have gaps between branches
+    Step(12, "the office's list of towns (街镇), seeded from companies", m0012_towns.upgrade),
     Step(
         13,
         "one finding per checklist item; native types on a PostgreSQL server",
