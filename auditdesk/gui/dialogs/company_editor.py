@@ -82,7 +82,11 @@ class CompanyEditorDialog(QDialog):
         self.rows.add("name", "企业名称", self.name_edit, required=True)
         self.rows.add("credit_code", "统一社会信用代码", self.credit_edit)
         self.rows.add("legal_representative", "法定代表人", QLineEdit())
-        self.town_combo = TownCombo(towns.town_names(ws))
+        try:
+            known_towns = towns.town_names(ws)
+        except AuditDeskError:  # e.g. the database was replaced: saving says so and closes
+            known_towns = []
+        self.town_combo = TownCombo(known_towns)
         self.rows.add("town", "所属街镇", self.town_combo)
         self.rows.add("address", "地址", QLineEdit())
         self.rows.add("industry", "行业", QLineEdit())

@@ -91,7 +91,10 @@ class DashboardPage(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        towns = dashboard.town_choices(self.ctx.ws)
+        try:
+            towns = dashboard.town_choices(self.ctx.ws)
+        except AuditDeskError:  # refresh() below reports what is wrong
+            towns = []
         current = self.town.currentData()
         self.town.blockSignals(True)
         self.town.clear()
