@@ -181,6 +181,9 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--dpi", type=int, default=80)
     args = parser.parse_args()
+    if not args.docx.is_file():  # LibreOffice's macro would wait for it until the timeout
+        print(f"{args.docx}: no such file", file=sys.stderr)
+        return 2
     try:
         pdf, fonts, pages = convert(args.docx, args.out or args.docx.parent / "pages", args.dpi)
     except RuntimeError as exc:

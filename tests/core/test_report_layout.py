@@ -179,6 +179,17 @@ def test_no_table_wider_than_the_text(report: Path, name: str) -> None:
         assert width <= room + Mm(0.5), (d.tables[table].rows[0].cells[0].text, width, room)
 
 
+def test_score_table_area_names_fit_on_one_line(report: Path) -> None:
+    """The 总体评价 table's 领域 column holds the longest area name (特殊时期用工调整, 8 characters
+    at the 10 pt cell size) on one line: 8 x 10 pt plus Word's default 0.19 cm cell margins."""
+    d = docx.Document(str(report))
+    table = next(t for t in d.tables if t.rows[0].cells[0].text == "领域")
+    first = int(table._tbl.tblGrid.gridCol_lst[0].w)
+    longest = max(len(area.label) for area in Area)
+    assert longest == 8
+    assert first >= Pt(10) * longest + 2 * Mm(1.9), (first, Pt(10) * longest + 2 * Mm(1.9))
+
+
 def test_numbering_never_reads_like_2_1(report: Path) -> None:
     d = docx.Document(str(report))
     headings = [p.text for p in _headings(d)]
