@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -46,6 +46,9 @@ from auditdesk.models.audit import AnswerResult
 from auditdesk.models.common import field_errors
 from auditdesk.models.company import CompanyInput
 from auditdesk.models.report import ISSUED_KINDS
+
+if TYPE_CHECKING:
+    from auditdesk.services.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -115,25 +118,66 @@ def cmd_company_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_company_add(args: argparse.Namespace) -> int:
-    from auditdesk.services import companies
-
-    fields = {
-        k: getattr(args, k) for k in COMPANY_FIELD_LABELS if getattr(args, k, None) is not None
-    }
+def _company_input(fields: dict[str, Any]) -> CompanyInput:
     try:
-        data = CompanyInput.model_validate(fields)
+        return CompanyInput.model_validate(fields)
     except ValidationError as exc:
         lines = [
             f"{COMPANY_FIELD_LABELS.get(loc, loc)}：{msg}" for loc, msg in field_errors(exc).items()
         ]
         raise AuditDeskError("企业信息有误：\n  " + "\n  ".join(lines)) from None
+
+
+def _given_company_fields(args: argparse.Namespace) -> dict[str, Any]:
+    return {k: getattr(args, k) for k in COMPANY_FIELD_LABELS if getattr(args, k, None) is not None}
+
+
+def _listed_town(ws: Workspace, data: CompanyInput, args: argparse.Namespace) -> CompanyInput:
+    """``data`` with its town spelled as the office's list spells it ("嘉定区马陆镇" → "马陆镇"),
+    said on stderr, so that the CLI does not list a variant the GUI's editor would have asked
+    about; ``--allow-variant`` keeps the town as typed (the editor's 否)."""
+    from auditdesk.services import towns
+
+    listed = None if args.allow_variant else towns.suggest(ws, data.town)
+    if listed is None:
+        return data
+    print(f"所属街镇“{data.town}”按街镇列表记为“{listed}”。", file=sys.stderr)
+    return data.model_copy(update={"town": listed})
+
+
+def cmd_company_add(args: argparse.Namespace) -> int:
+    from auditdesk.services import companies
+
+    data = _company_input(_given_company_fields(args))
     with open_workspace(args) as ws:
-        company = companies.add_company(ws, data)
+        company = companies.add_company(ws, _listed_town(ws, data, args))
     if args.json:
         emit_json(dump(company))
     else:
         print(f"已添加企业：{company.name}（编号 {company.id}）")
+    return EXIT_OK
+
+
+def cmd_company_edit(args: argparse.Namespace) -> int:
+    """``company edit ID --field …``: the fields given replace the stored ones; the rest stay."""
+    from auditdesk.services import companies
+
+    given = _given_company_fields(args)
+    if args.no_union:
+        given["has_union"] = False
+    with open_workspace(args) as ws:
+        current = companies.get_company(ws, args.company_id)
+        if not given:
+            raise AuditDeskError("未指定要修改的字段（如 --town、--pay-day）。")
+        kept = {k: getattr(current, k) for k in COMPANY_FIELD_LABELS}
+        data = _company_input({**kept, **given})
+        if "town" in given:
+            data = _listed_town(ws, data, args)
+        company = companies.update_company(ws, current.id, data)
+    if args.json:
+        emit_json(dump(company))
+    else:
+        print(f"已修改企业：{company.name}（编号 {company.id}）")
     return EXIT_OK
 
 
@@ -408,6 +452,25 @@ REPORT_KINDS = {
 """``report --kind``: each document's code and the Chinese name the help lists (both accepted)."""
 
 
+def _company_field_options(p: argparse.ArgumentParser, *, adding: bool) -> None:
+    p.add_argument("--name", required=adding, help="企业名称")
+    p.add_argument("--credit-code", dest="credit_code", help="统一社会信用代码（18 位）")
+    p.add_argument("--legal-rep", dest="legal_representative", help="法定代表人")
+    p.add_argument("--address", help="地址")
+    p.add_argument("--town", help="所属街镇（与列表中的写法只差区县前缀时，按列表记）")
+    p.add_argument("--industry", help="行业")
+    p.add_argument("--headcount", help="职工人数")
+    p.add_argument(
+        "--has-union", dest="has_union", action="store_true", default=None, help="已建立工会"
+    )
+    p.add_argument("--pay-day", dest="pay_day", help="约定发薪日（次月几日，1 至 31）")
+    p.add_argument("--contact", dest="contact_name", help="联系人")
+    p.add_argument("--phone", dest="contact_phone", help="联系电话")
+    p.add_argument("--notes", help="备注")
+    p.add_argument("--allow-variant", action="store_true",
+                   help="所属街镇按输入记（即使列表中已有只差区县前缀的写法）")  # fmt: skip
+
+
 def build_parser() -> ChineseArgumentParser:
     common = ChineseArgumentParser(add_help=False)
     common.add_argument(
@@ -440,7 +503,7 @@ def build_parser() -> ChineseArgumentParser:
     p = sub.add_parser("demo", parents=[common, json_opt], help="载入演示数据（一家嘉定制造企业）")
     p.set_defaults(func=cmd_demo)
 
-    company = sub.add_parser("company", parents=[common], help="企业：列表、添加、删除")
+    company = sub.add_parser("company", parents=[common], help="企业：列表、添加、修改、删除")
     csub = company.add_subparsers(
         dest="company_command", metavar="操作", required=True, parser_class=ChineseArgumentParser
     )
@@ -449,21 +512,14 @@ def build_parser() -> ChineseArgumentParser:
     p.set_defaults(func=cmd_company_list)
 
     p = csub.add_parser("add", parents=[common, json_opt], help="添加企业")
-    p.add_argument("--name", required=True, help="企业名称")
-    p.add_argument("--credit-code", dest="credit_code", help="统一社会信用代码（18 位）")
-    p.add_argument("--legal-rep", dest="legal_representative", help="法定代表人")
-    p.add_argument("--address", help="地址")
-    p.add_argument("--town", help="所属街镇")
-    p.add_argument("--industry", help="行业")
-    p.add_argument("--headcount", help="职工人数")
-    p.add_argument(
-        "--has-union", dest="has_union", action="store_true", default=None, help="已建立工会"
-    )
-    p.add_argument("--pay-day", dest="pay_day", help="约定发薪日（次月几日，1 至 31）")
-    p.add_argument("--contact", dest="contact_name", help="联系人")
-    p.add_argument("--phone", dest="contact_phone", help="联系电话")
-    p.add_argument("--notes", help="备注")
+    _company_field_options(p, adding=True)
     p.set_defaults(func=cmd_company_add)
+
+    p = csub.add_parser("edit", parents=[common, json_opt], help="修改企业信息（只改给出的字段）")
+    p.add_argument("company_id", metavar="企业编号")
+    _company_field_options(p, adding=False)
+    p.add_argument("--no-union", dest="no_union", action="store_true", help="未建立工会")
+    p.set_defaults(func=cmd_company_edit)
 
     p = csub.add_parser("delete", parents=[common, json_opt], help="删除企业及其全部体检记录")
     p.add_argument("company_id", metavar="企业编号")

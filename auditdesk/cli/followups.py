@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -146,10 +147,15 @@ def cmd_visit(args: argparse.Namespace) -> int:
 
 
 def cmd_dashboard(args: argparse.Namespace) -> int:
-    from auditdesk.services import dashboard
+    from auditdesk.services import dashboard, towns
 
     with open_workspace(args) as ws:
-        board = dashboard.build(ws, town=args.town, today=date.today(),
+        town = args.town
+        listed = towns.suggest(ws, town) if town else None
+        if listed is not None:  # "嘉定区马陆镇" finds the companies of the listed "马陆镇"
+            print(f"街镇“{town}”按街镇列表统计为“{listed}”。", file=sys.stderr)
+            town = listed
+        board = dashboard.build(ws, town=town, today=date.today(),
                                 since=args.since, until=args.until)  # fmt: skip
         if args.xlsx:
             dashboard.export_xlsx(board, Path(args.xlsx))
