@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 import re
+from collections import deque
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import MISSING, dataclass
+from dataclasses import fields as dataclass_fields
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated
+from itertools import repeat
+from typing import Annotated, Any, Literal, get_type_hints
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    create_model,
+    model_validator,
+)
+from pydantic_core import core_schema
 
 from auditdesk.models.common import Area, LabeledEnum, Record, labels
 from auditdesk.models.finding import Certainty, Citation, MoneyKind, Severity
@@ -155,14 +169,27 @@ IDENTITY_FIELDS = (PayrollField.EMPLOYEE_ID, PayrollField.NAME, PayrollField.ID_
 """A data row names its employee through at least one of these."""
 
 
-class PayrollRow(BaseModel):
+@dataclass(frozen=True, slots=True, init=False)
+class PayrollRow:
     """One employee-month, typed. Missing cells are ``None``, never zero.
 
     Money is yuan (``Decimal``), hours and days are ``Decimal``; ``source_row`` is the 1-based row
     number in the sheet (as Excel shows it), for pointing back at the source.
-    """
 
-    model_config = ConfigDict(frozen=True)
+    A frozen slotted class, not a pydantic model: an import holds one per employee-month (60,000
+    and more), and a model's per-instance ``__dict__`` of 44 entries costs four times the slots
+    (issue 15). Construction:
+
+    - ``PayrollRow(**fields)`` and :meth:`model_validate` validate as a pydantic model of these
+      fields would (same coercions, same ``pydantic.ValidationError`` titled ``PayrollRow``): for
+      anything not built by this program (case files, the database, tests).
+    - :meth:`trusted_columns` builds rows from values the importer has already typed and checked,
+      without validation.
+
+    :meth:`model_dump` and :meth:`model_copy` behave as pydantic's (``model_copy`` does not
+    validate its ``update``). Inside a pydantic model a field of this type accepts a row or a
+    mapping (validated) and serialises as :meth:`model_dump` does.
+    """
 
     source_file: str
     source_sheet: str
@@ -214,6 +241,126 @@ class PayrollRow(BaseModel):
     def source_ref(self) -> str:
         """``文件 工资!17`` style pointer for messages and reports."""
         return f"{self.source_file} {self.source_sheet}!{self.source_row}"
+
+    def __init__(self, **values: Any) -> None:
+        """Validate ``values`` (field names; missing optional fields are ``None``, ``hidden``
+        ``False``). Raises ``pydantic.ValidationError``; unknown names are ignored."""
+        _fill(self, _PayrollRowModel(**values).__dict__.values())
+
+    @classmethod
+    def model_validate(cls, data: Any) -> PayrollRow:
+        """A row from a mapping of field values (JSON from the database or a case file), validated
+        as ``PayrollRow(**data)``; a row is returned as it is. Raises ``pydantic.ValidationError``."""
+        if isinstance(data, PayrollRow):
+            return data
+        row = object.__new__(cls)
+        _fill(row, _PayrollRowModel.model_validate(data).__dict__.values())
+        return row
+
+    @classmethod
+    def trusted_columns(
+        cls, count: int, columns: Mapping[str, Sequence[Any]], fixed: Mapping[str, Any]
+    ) -> list[PayrollRow]:
+        """``count`` rows, NOT validated: each field's value is ``columns[field][i]`` for the
+        ``i``-th row, else ``fixed[field]`` for every row, else ``None`` (``False`` for
+        ``hidden``). The values must already have the fields' types (the importer's parsers make
+        them). Raises ``ValueError`` for a column that is not ``count`` long or a name that is
+        not a field.
+
+        Each field is written for all rows at once (``map`` over the slot's setter), so the
+        per-row work stays in C."""
+        unknown = (columns.keys() | fixed.keys()) - _SETTERS.keys()
+        if unknown:
+            raise ValueError(f"not PayrollRow fields: {sorted(unknown)}")
+        rows = list(map(object.__new__, repeat(cls, count)))
+        for name, setter in _SETTERS.items():
+            column = columns.get(name)
+            if column is not None:
+                if len(column) != count:
+                    raise ValueError(f"column {name}: {len(column)} values for {count} rows")
+                values: Iterable[Any] = column
+            else:
+                values = repeat(fixed.get(name, False if name == "hidden" else None), count)
+            deque(map(setter, rows, values), maxlen=0)
+        return rows
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None) -> PayrollRow:
+        """A copy with the fields in ``update`` replaced, without validation (as pydantic's
+        ``model_copy``). Raises ``AttributeError`` for a name that is not a field."""
+        values = {name: getattr(self, name) for name in PAYROLL_ROW_FIELDS}
+        for name, value in (update or {}).items():
+            if name not in values:
+                raise AttributeError(f"PayrollRow has no field {name!r}")
+            values[name] = value
+        row = object.__new__(PayrollRow)
+        _fill(row, values.values())
+        return row
+
+    def model_dump(
+        self,
+        *,
+        mode: Literal["python", "json"] = "python",
+        exclude_none: bool = False,
+        exclude: Collection[str] = (),
+    ) -> dict[str, Any]:
+        """The fields as a dict, in field order, as pydantic's ``model_dump``: ``mode="json"``
+        gives ``Decimal`` as its ``str`` and dates as ISO text."""
+        out: dict[str, Any] = {}
+        for name in PAYROLL_ROW_FIELDS:
+            value = getattr(self, name)
+            if (value is None and exclude_none) or name in exclude:
+                continue
+            if mode == "json" and isinstance(value, Decimal | date):
+                value = str(value) if isinstance(value, Decimal) else value.isoformat()
+            out[name] = value
+        return out
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, _source: Any, _handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        # a row passes as it is (the importer's 60,000 are not validated again), a mapping is
+        # validated; dumped as model_dump(mode=...) would
+        return core_schema.no_info_plain_validator_function(
+            cls.model_validate,
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                _dump_for_pydantic, info_arg=True
+            ),
+        )
+
+
+PAYROLL_ROW_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclass_fields(PayrollRow))
+"""The field names of :class:`PayrollRow`, in order."""
+_SETTERS: dict[str, Callable[[PayrollRow, Any], None]] = {
+    name: getattr(PayrollRow, name).__set__ for name in PAYROLL_ROW_FIELDS
+}
+"""Each slot's setter: writes past the frozen ``__setattr__`` (for construction only)."""
+
+
+_SETTER_LIST = list(_SETTERS.values())
+
+
+def _fill(row: PayrollRow, values: Iterable[Any]) -> None:
+    """Write every field of a new ``row``, in field order."""
+    for setter, value in zip(_SETTER_LIST, values, strict=True):
+        setter(row, value)
+
+
+def _dump_for_pydantic(row: PayrollRow, info: core_schema.SerializationInfo) -> dict[str, Any]:
+    return row.model_dump(mode="json" if info.mode_is_json() else "python")
+
+
+_ROW_HINTS = get_type_hints(PayrollRow, include_extras=True)
+_ROW_DEFINITIONS: dict[str, Any] = {
+    f.name: (_ROW_HINTS[f.name], ... if f.default is MISSING else f.default)
+    for f in dataclass_fields(PayrollRow)
+}
+_PayrollRowModel: type[BaseModel] = create_model(
+    "PayrollRow",
+    __config__=ConfigDict(frozen=True),
+    **_ROW_DEFINITIONS,
+)
+"""Validates a row's fields (the pydantic model :class:`PayrollRow` was until issue 15)."""
 
 
 class SkipReason(LabeledEnum):
