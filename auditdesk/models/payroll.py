@@ -269,7 +269,7 @@ class PayrollRow(_PayrollRowFields):
         ``i``-th row, else ``fixed[field]`` for every row, else its default (``None``, ``False``
         for ``hidden``). The values must already have the fields' types (the importer's parsers
         make them). Raises ``ValueError`` for a column that is not ``count`` long or a name that
-        is not a field. The rows are made in C (``map`` of ``_make`` over ``zip``)."""
+        is not a field. The rows are made in C (``tuple.__new__`` mapped over ``zip``)."""
         unknown = (columns.keys() | fixed.keys()) - set(cls._fields)
         if unknown:
             raise ValueError(f"not PayrollRow fields: {sorted(unknown)}")
@@ -282,7 +282,7 @@ class PayrollRow(_PayrollRowFields):
                 raise ValueError(f"column {name}: {len(column)} values for {count} rows")
             else:
                 parts.append(column)
-        return list(map(cls._make, zip(*parts, strict=True)))
+        return list(map(tuple.__new__, repeat(cls), zip(*parts, strict=True)))
 
     def model_copy(self, *, update: Mapping[str, Any] | None = None) -> PayrollRow:
         """A copy with the fields in ``update`` replaced, without validation (as pydantic's
