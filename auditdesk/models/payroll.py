@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated
+from itertools import repeat
+from typing import Annotated, Any, Literal, NamedTuple, get_type_hints
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    create_model,
+    model_validator,
+)
+from pydantic_core import core_schema
 
 from auditdesk.models.common import Area, LabeledEnum, Record, labels
 from auditdesk.models.finding import Certainty, Citation, MoneyKind, Severity
@@ -155,14 +166,8 @@ IDENTITY_FIELDS = (PayrollField.EMPLOYEE_ID, PayrollField.NAME, PayrollField.ID_
 """A data row names its employee through at least one of these."""
 
 
-class PayrollRow(BaseModel):
-    """One employee-month, typed. Missing cells are ``None``, never zero.
-
-    Money is yuan (``Decimal``), hours and days are ``Decimal``; ``source_row`` is the 1-based row
-    number in the sheet (as Excel shows it), for pointing back at the source.
-    """
-
-    model_config = ConfigDict(frozen=True)
+class _PayrollRowFields(NamedTuple):
+    """The fields of :class:`PayrollRow`, in order (see there)."""
 
     source_file: str
     source_sheet: str
@@ -210,10 +215,137 @@ class PayrollRow(BaseModel):
     net_pay: Decimal | None = None
     pay_date: date | None = None
 
+
+class PayrollRow(_PayrollRowFields):
+    """One employee-month, typed. Missing cells are ``None``, never zero.
+
+    Money is yuan (``Decimal``), hours and days are ``Decimal``; ``source_row`` is the 1-based row
+    number in the sheet (as Excel shows it), for pointing back at the source.
+
+    An immutable named tuple, not a pydantic model (issue 15): an import holds one per
+    employee-month (60,000 and more); a model's per-instance ``__dict__`` of 44 entries took
+    1.6 kB, this takes 400 bytes, and the importer builds one in a single C call. Read it by
+    attribute; that it is a tuple is an implementation detail. Construction:
+
+    - ``PayrollRow(**fields)`` and :meth:`model_validate` validate as a pydantic model of these
+      fields would (same coercions, same ``pydantic.ValidationError`` titled ``PayrollRow``): for
+      anything not built by this program (case files, the database, tests).
+    - :meth:`trusted_columns` builds rows from values the importer has already typed and checked,
+      without validation.
+
+    :meth:`model_dump` and :meth:`model_copy` behave as pydantic's (``model_copy`` does not
+    validate its ``update``). Inside a pydantic model a field of this type accepts a row or a
+    mapping (validated) and serialises as :meth:`model_dump` does.
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, **values: Any) -> PayrollRow:
+        """Validate ``values`` (field names; missing optional fields are ``None``, ``hidden``
+        ``False``). Raises ``pydantic.ValidationError``; unknown names are ignored."""
+        return cls._make(_PayrollRowModel(**values).__dict__.values())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_row_from_values, (tuple(self),))
+
     @property
     def source_ref(self) -> str:
         """``文件 工资!17`` style pointer for messages and reports."""
         return f"{self.source_file} {self.source_sheet}!{self.source_row}"
+
+    @classmethod
+    def model_validate(cls, data: Any) -> PayrollRow:
+        """A row from a mapping of field values (JSON from the database or a case file), validated
+        as ``PayrollRow(**data)``; a row is returned as it is. Raises ``pydantic.ValidationError``."""
+        if isinstance(data, PayrollRow):
+            return data
+        return cls._make(_PayrollRowModel.model_validate(data).__dict__.values())
+
+    @classmethod
+    def trusted_columns(
+        cls, count: int, columns: Mapping[str, Sequence[Any]], fixed: Mapping[str, Any]
+    ) -> list[PayrollRow]:
+        """``count`` rows, NOT validated: each field's value is ``columns[field][i]`` for the
+        ``i``-th row, else ``fixed[field]`` for every row, else its default (``None``, ``False``
+        for ``hidden``). The values must already have the fields' types (the importer's parsers
+        make them). Raises ``ValueError`` for a column that is not ``count`` long or a name that
+        is not a field. The rows are made in C (``tuple.__new__`` mapped over ``zip``)."""
+        unknown = (columns.keys() | fixed.keys()) - set(cls._fields)
+        if unknown:
+            raise ValueError(f"not PayrollRow fields: {sorted(unknown)}")
+        parts: list[Iterable[Any]] = []
+        for name in cls._fields:
+            column = columns.get(name)
+            if column is None:
+                parts.append(repeat(fixed.get(name, cls._field_defaults.get(name)), count))
+            elif len(column) != count:
+                raise ValueError(f"column {name}: {len(column)} values for {count} rows")
+            else:
+                parts.append(column)
+        return list(map(tuple.__new__, repeat(cls), zip(*parts, strict=True)))
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None) -> PayrollRow:
+        """A copy with the fields in ``update`` replaced, without validation (as pydantic's
+        ``model_copy``). Raises ``AttributeError`` for a name that is not a field."""
+        unknown = set(update or ()) - set(self._fields)
+        if unknown:
+            raise AttributeError(f"PayrollRow has no field {sorted(unknown)}")
+        return self._replace(**(update or {}))
+
+    def model_dump(
+        self,
+        *,
+        mode: Literal["python", "json"] = "python",
+        exclude_none: bool = False,
+        exclude: Collection[str] = (),
+    ) -> dict[str, Any]:
+        """The fields as a dict, in field order, as pydantic's ``model_dump``: ``mode="json"``
+        gives ``Decimal`` as its ``str`` and dates as ISO text."""
+        out: dict[str, Any] = {}
+        for name, value in zip(self._fields, self, strict=True):
+            if (value is None and exclude_none) or name in exclude:
+                continue
+            if mode == "json" and isinstance(value, Decimal | date):
+                value = str(value) if isinstance(value, Decimal) else value.isoformat()
+            out[name] = value
+        return out
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, _source: Any, _handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        # a row passes as it is (the importer's 60,000 are not validated again), a mapping is
+        # validated; dumped as model_dump(mode=...) would
+        return core_schema.no_info_plain_validator_function(
+            cls.model_validate,
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                _dump_for_pydantic, info_arg=True
+            ),
+        )
+
+
+PAYROLL_ROW_FIELDS: tuple[str, ...] = PayrollRow._fields
+"""The field names of :class:`PayrollRow`, in order."""
+
+
+def _row_from_values(values: tuple[Any, ...]) -> PayrollRow:
+    return PayrollRow._make(values)
+
+
+def _dump_for_pydantic(row: PayrollRow, info: core_schema.SerializationInfo) -> dict[str, Any]:
+    return row.model_dump(mode="json" if info.mode_is_json() else "python")
+
+
+_ROW_HINTS = get_type_hints(_PayrollRowFields, include_extras=True)
+_PayrollRowModel: type[BaseModel] = create_model(
+    "PayrollRow",
+    __config__=ConfigDict(frozen=True),
+    **{
+        name: (_ROW_HINTS[name], PayrollRow._field_defaults.get(name, ...))
+        for name in PAYROLL_ROW_FIELDS
+    },  # type: ignore[call-overload]
+)
+"""Validates a row's fields (the pydantic model :class:`PayrollRow` was until issue 15)."""
 
 
 class SkipReason(LabeledEnum):

@@ -7,7 +7,6 @@ runs the whole import (progress + cancel) and is what ``payroll inspect`` report
 from __future__ import annotations
 
 import re
-from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
@@ -521,20 +520,20 @@ def parse_sheet(
     periods = {p for p, k in zip(row_periods, keep, strict=True) if k and p is not None}
     out: list[PayrollRow] = []
     if keep_rows:
-        template: dict[str, Any] = dict.fromkeys(_ROW_FIELDS)
-        template.update(source_file=file_name, source_sheet=name, hidden=False)
-        keys = ["source_row", "period", *(f.value for f in parsed_by_field)]
-        varying: list[list[Any]] = [list(range(first + 1, first + 1 + n)), row_periods,
-                                    *parsed_by_field.values()]  # fmt: skip
+        fixed = {"source_file": file_name, "source_sheet": name}
+        columns: dict[str, list[Any]] = {
+            "source_row": list(range(first + 1, first + 1 + n)),
+            "period": row_periods,
+            **{f.value: parsed for f, parsed in parsed_by_field.items()},
+        }
         del row_periods
         parsed_by_field.clear()
         if hidden:
             flags = [False] * n
             for i in hidden:
                 flags[i] = True
-            keys.append("hidden")
-            varying.append(flags)
-        out = _build_rows(template, keys, varying, keep)
+            columns["hidden"] = flags
+        out = _build_rows(fixed, columns, keep)
     progress(steps, steps, f"{file_name} · {name}")
     source = "工资月份列" if period_col is not None else plan.period.source
     if plan.period_override:
@@ -614,55 +613,32 @@ def _row_text(row: list[Any]) -> str:
     return " ".join(str(v).strip() for v in row if not is_empty(v))[:60]
 
 
-_ROW_FIELDS = tuple(PayrollRow.model_fields)
-_ALL_FIELDS_SET = set(_ROW_FIELDS)
-"""Shared by every trusted row: 60,000 copies of a 35-name set would cost more memory than the
-rows' values. Frozen models never add to it, and ``model_copy`` copies it before changing it."""
-
-
-def _trusted_rows(records: list[dict[str, Any]]) -> list[PayrollRow]:
-    """Build rows from values the parsers have already typed and checked.
-
-    Validating 60,000 rows through pydantic would cost more than reading the workbook; this is
-    what ``model_construct`` does, without its per-field Python loop, and with the per-row work
-    in C (``map``). Each record must hold every field (the importer starts from a template of
-    ``None``). Tests compare the result with a validated row.
-    """
-    rows = list(map(object.__new__, repeat(PayrollRow, len(records))))
-    for attribute, column in (
-        ("__dict__", records),
-        ("__pydantic_fields_set__", repeat(_ALL_FIELDS_SET)),
-        ("__pydantic_extra__", repeat(None)),
-        ("__pydantic_private__", repeat(None)),
-    ):
-        deque(map(object.__setattr__, rows, repeat(attribute), column), maxlen=0)
-    return rows
-
-
 _ROW_BATCH = 4096
 
 
 def _build_rows(
-    template: dict[str, Any], keys: list[str], columns: list[list[Any]], keep: list[bool]
+    fixed: dict[str, Any], columns: dict[str, list[Any]], keep: list[bool]
 ) -> list[PayrollRow]:
-    """The kept rows: ``template`` with ``keys`` set from ``columns`` (one value per row each).
+    """The kept rows: the fields in ``fixed`` the same on every row, those in ``columns`` one
+    value per row (of the sheet, kept or not), the others ``None``; not validated (the values
+    come from the column parsers, already typed and checked).
 
     Rows are built a batch at a time from the end, and each batch's values are cut off the
-    columns once written, so the columns shrink while the rows grow (the rows' dicts are the
-    larger part of an import's memory). ``columns`` are emptied.
+    columns once written, so the columns shrink while the rows grow. ``columns`` are emptied.
     """
     batches: list[list[PayrollRow]] = []
     end = len(keep)
     while end > 0:
         start = max(0, end - _ROW_BATCH)
         kept = keep[start:end]
-        # map() keeps the per-row work in C: copy the template (a presized dict, cheaper than
-        # building one), then write the kept row's values into it.
-        records = list(map(dict.copy, repeat(template, sum(kept))))
-        rows = compress(zip(*(c[start:end] for c in columns), strict=True), kept)
-        deque(map(dict.update, records, map(zip, repeat(keys), rows)), maxlen=0)
-        batches.append(_trusted_rows(records))
-        for column in columns:
+        count = sum(kept)
+        if count == end - start:
+            part = {k: c[start:end] for k, c in columns.items()}
+        else:
+            part = {k: list(compress(c[start:end], kept)) for k, c in columns.items()}
+        batches.append(PayrollRow.trusted_columns(count, part, fixed))
+        del part
+        for column in columns.values():
             del column[start:]
         end = start
     batches.reverse()
@@ -755,7 +731,7 @@ def _same_person(a: PayrollRow, b: PayrollRow) -> bool:
 def _same_figures(a: PayrollRow, b: PayrollRow) -> bool:
     shared = 0
     for f in _COMPARED:
-        x, y = a.__dict__[f], b.__dict__[f]
+        x, y = getattr(a, f), getattr(b, f)
         if x is None or y is None:
             continue
         if x != y:

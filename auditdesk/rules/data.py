@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
 from itertools import repeat
-from operator import is_, itemgetter
+from operator import attrgetter, is_
 
 from auditdesk.models.common import Area
 from auditdesk.models.finding import Severity
@@ -148,24 +148,24 @@ def check_arithmetic(
     check_parts = len(components) >= 2
     # the count of blank items only matters when no component column is filled on every row
     always_items = check_parts and any(
-        not any(map(is_, map(itemgetter(name), (emp.row.__dict__ for emp in emps)), repeat(None)))
+        not any(map(is_, map(attrgetter(name), (emp.row for emp in emps)), repeat(None)))
         for name in components
     )
     for emp in emps:
         gross = emp.gross
         if gross is None:
             continue
-        values = emp.row.__dict__
+        values = emp.row
         if unmapped:
-            sheet = (values["source_file"], values["source_sheet"])
+            sheet = (values.source_file, values.source_sheet)
             if sheet in unmapped:
                 unexplained_sheets[sheet] = unmapped[sheet]
                 continue
-        deductions = (values["other_deductions"] or ZERO) + (values["absence_deductions"] or ZERO)
+        deductions = (values.other_deductions or ZERO) + (values.absence_deductions or ZERO)
         problems = []
         deducted_inside = False
         if check_parts:
-            items = list(map(values.__getitem__, components))
+            items = list(map(getattr, repeat(values), components))
             # any item has a value (``is``: a Decimal compared with None by ``==`` is slow)
             if always_items or not all(map(is_, items, repeat(None))):
                 parts = sum(filter(None, items), ZERO)
@@ -175,21 +175,21 @@ def check_arithmetic(
                     problems.append(
                         f"应发 {yuan(gross)} 与各工资项目之和 {yuan(parts)} 相差 {yuan(gross - parts)}"
                     )
-        net = values["net_pay"]
+        net = values.net_pay
         if net_ready and net is not None:
             # SI as itemised; else the combined 社保个人合计; else 五险一金个人合计, which
             # already holds the housing fund (not taken a second time)
-            si_part, hf_part = emp.si_items, values["housing_fund_employee"] or ZERO
+            si_part, hf_part = emp.si_items, values.housing_fund_employee or ZERO
             if not si_part:
-                if values["si_employee_total"]:
-                    si_part = values["si_employee_total"]
-                elif values["si_hf_employee_total"]:
-                    si_part, hf_part = values["si_hf_employee_total"], ZERO
+                if values.si_employee_total:
+                    si_part = values.si_employee_total
+                elif values.si_hf_employee_total:
+                    si_part, hf_part = values.si_hf_employee_total, ZERO
             expected = (
                 gross
                 - si_part
                 - hf_part
-                - (values["income_tax"] or ZERO)
+                - (values.income_tax or ZERO)
                 - (ZERO if deducted_inside else deductions)
             )
             if (
@@ -204,7 +204,7 @@ def check_arithmetic(
                     f"相差 {yuan(net - expected)}"
                 )
         if deducted_inside:
-            inside.add((values["source_file"], values["source_sheet"]))
+            inside.add((values.source_file, values.source_sheet))
         if problems:
             yield ctx.finding(
                 rule,

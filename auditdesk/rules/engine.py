@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
-from operator import itemgetter
-from typing import Any
+from itertools import repeat
+from operator import attrgetter
 
 from auditdesk.formatting import format_money, mask_id_number
 from auditdesk.models.common import Area
@@ -251,7 +251,7 @@ def cite(law: str, article: str = "", excerpt: str = "") -> Citation:
 
 def _sum(row: PayrollRow, names: Sequence[str]) -> Decimal:
     """Sum of the named fields that have a value (missing ones add nothing)."""
-    return sum(filter(None, map(row.__dict__.__getitem__, names)), ZERO)
+    return sum(filter(None, map(getattr, repeat(row), names)), ZERO)
 
 
 def employee_key(row: PayrollRow) -> str:
@@ -402,7 +402,7 @@ def _part_time(row: PayrollRow, start: date, end: date) -> bool:
     return hours <= PART_TIME_WEEKLY_HOURS * weeks
 
 
-_DERIVE_FIELDS = itemgetter(
+_DERIVE_FIELDS = attrgetter(
     "period", "id_number", "employee_id", "employment_type", "work_hours", "hourly_rate",
     "hire_date", "scheduled_days", "attended_days", "paid_leave_days", "gross_pay", "ot_pay",
     "housing_fund_employee", "si_employee_total", "si_hf_employee_total", "annual_bonus",
@@ -411,7 +411,7 @@ _DERIVE_FIELDS = itemgetter(
 """The fields :func:`derive` reads from each row, fetched in one C call per row."""
 
 
-def _column_sums(dicts: Sequence[dict[str, Any]], names: Sequence[str]) -> list[Decimal]:
+def _column_sums(rows: Sequence[PayrollRow], names: Sequence[str]) -> list[Decimal]:
     """Per row, ``ZERO`` plus each named field that has a non-zero value, in ``names`` order.
 
     Computed column by column (one comprehension per field, a field no row fills skipped): the
@@ -419,9 +419,9 @@ def _column_sums(dicts: Sequence[dict[str, Any]], names: Sequence[str]) -> list[
     results are the same Decimals, exponent included — a per-row ``sum`` of a generator cost more
     than the additions themselves.
     """
-    totals: list[Decimal] = [ZERO] * len(dicts)
+    totals: list[Decimal] = [ZERO] * len(rows)
     for name in names:
-        column = list(map(itemgetter(name), dicts))
+        column = list(map(attrgetter(name), rows))
         if any(column):
             totals = [t + v if v else t for t, v in zip(totals, column, strict=True)]
     return totals
@@ -435,9 +435,8 @@ def derive(rows: Sequence[PayrollRow], params: RegionParams) -> list[EmployeeMon
     pay-day share per (month, schedule, attendance, paid leave, hire inside the month). The
     allowance and SI sums are computed column by column (:func:`_column_sums`).
     """
-    dicts = [row.__dict__ for row in rows]
-    excluded_sums = _column_sums(dicts, _EXCLUDED_NAMES)
-    si_sums = _column_sums(dicts, _SI_NAMES)
+    excluded_sums = _column_sums(rows, _EXCLUDED_NAMES)
+    si_sums = _column_sums(rows, _SI_NAMES)
     today = date.today()
     months: dict[str, tuple[date, date, tuple[int, int]]] = {}
     people: dict[str, tuple[IdInfo, tuple[int, int] | None, str, tuple[int, int] | None]] = {}
@@ -445,7 +444,7 @@ def derive(rows: Sequence[PayrollRow], params: RegionParams) -> list[EmployeeMon
     out: list[EmployeeMonth] = []
     append = out.append
     for row, values, excluded, si in zip(
-        rows, map(_DERIVE_FIELDS, dicts), excluded_sums, si_sums, strict=True
+        rows, map(_DERIVE_FIELDS, rows), excluded_sums, si_sums, strict=True
     ):
         (period, number, employee_id, kind, work_hours, hourly_rate, hire, scheduled, attended,
          leave, gross, ot_pay, hf, si_total, si_hf_total, annual, ot_wd, ot_rd, ot_hol) = values  # fmt: skip

@@ -6,12 +6,12 @@ from decimal import Decimal
 import pytest
 
 from auditdesk.models.payroll import (
+    PAYROLL_ROW_FIELDS,
     ColumnInfo,
     ColumnMapping,
     FieldKind,
     MappingSource,
     PayrollField,
-    PayrollRow,
     SheetReport,
 )
 from auditdesk.payroll.mapping import (
@@ -393,7 +393,7 @@ def test_the_sub_label_under_a_total_group_is_the_group_field() -> None:
 def test_new_fields_are_money_and_on_the_row() -> None:
     for field in (F.SI_EMPLOYEE_TOTAL, F.SI_HF_EMPLOYEE_TOTAL):
         assert field.kind is FieldKind.MONEY
-        assert field.value in PayrollRow.model_fields
+        assert field.value in PAYROLL_ROW_FIELDS
     assert F.SI_EMPLOYEE_TOTAL.label == "社保个人合计"
     assert F.SI_HF_EMPLOYEE_TOTAL.label == "五险一金个人合计"
 
