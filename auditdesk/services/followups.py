@@ -361,6 +361,9 @@ class DueItem:
     """The follow-up, letter or finding id (to reschedule, mark replied or open it)."""
     audit_id: str = ""
     """The audit the row belongs to (a 跟诊 visit started from the row is for this audit)."""
+    version: int | None = None
+    """The version of the follow-up, letter or finding as listed: a change made from the row
+    passes it, so a record another user changed since is not saved over unseen."""
 
 
 def due(ws: Workspace, *, today: date | None = None, within_days: int = 7) -> list[DueItem]:
@@ -382,18 +385,18 @@ def due(ws: Workspace, *, today: date | None = None, within_days: int = 7) -> li
                 when = f"{(f.planned_on - today).days} 天后"
             items.append(DueItem("followup", f.planned_on, company_id, name,
                                  f"跟诊（{when}）：{f.note or '按计划跟诊'}", f.planned_on < today,
-                                 f.id, f.audit_id))  # fmt: skip
+                                 f.id, f.audit_id, f.version))  # fmt: skip
         for letter, company_id, name in tx.unanswered_letters(until):
             late = letter.reply_due < today
             text = (f"{letter.label}答复期限 {letter.reply_due} 已过，尚未答复" if late
                     else f"{letter.label}（{letter.issued_on} 发出）须于 {letter.reply_due} 前答复")  # fmt: skip
             text += ESTIMATE_NOTE if letter.due_estimated else ""
             items.append(DueItem("letter", letter.reply_due, company_id, name, text, late,
-                                 letter.id, letter.audit_id))  # fmt: skip
+                                 letter.id, letter.audit_id, letter.version))  # fmt: skip
         for finding, company_id, name in tx.overdue_finding_list(today):
             text = f"{finding.code} {finding.title}：整改期限 {finding.due_date} 已过"
             items.append(DueItem("finding", finding.due_date or today, company_id, name, text,
-                                 True, finding.id, finding.audit_id))  # fmt: skip
+                                 True, finding.id, finding.audit_id, finding.version))  # fmt: skip
     items.sort(key=lambda i: (not i.overdue, i.day, i.company))
     return items
 

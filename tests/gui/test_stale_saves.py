@@ -5,6 +5,7 @@ widgets (the finding editor in 会诊, the note in the walk, the company editor)
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +17,9 @@ from auditdesk.gui.audit.window import AuditWindow
 from auditdesk.gui.context import AppContext
 from auditdesk.gui.dialogs.company_editor import CompanyEditorDialog
 from auditdesk.gui.dialogs.stale import StaleDialog
+from auditdesk.gui.pages.followups import FollowupsPage
 from auditdesk.models.company import CompanyInput
-from auditdesk.services import audits, companies, demo, visit
+from auditdesk.services import audits, companies, demo, followups, visit
 from auditdesk.services.workspace import Workspace
 from tests.gui.typing_helpers import type_text
 
@@ -191,3 +193,27 @@ def test_company_editor_refused_then_overwrite_or_reload(
     assert shown[1][1] == [["备注", "李定稿", "张又改"]]
     stored = companies.get_company(ctx.ws, company.id)
     assert (stored.notes, stored.version) == ("李定稿", 4)
+
+
+def test_followup_reschedule_refused_then_overwrite(
+    qtbot: Any, ctx: AppContext, ws: Workspace, other: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    demo.load_demo(ws)
+    page = FollowupsPage(ctx)
+    qtbot.addWidget(page)
+    page.window_days.setCurrentIndex(page.window_days.findData(30))
+    row, item = next((r, i) for r, i in enumerate(page.model.rows()) if i.kind == "followup")
+    page.table.selectRow(row)
+    followups.reschedule(other, item.ref, date(2027, 2, 1), by="张律师",
+                         expected_version=item.version)  # fmt: skip
+    monkeypatch.setattr(
+        "PySide6.QtWidgets.QInputDialog.getText", lambda *a, **k: ("2027-03-01", True)
+    )
+    shown: Shown = []
+    _choose_when_asked(qtbot, "覆盖", shown)
+    page.reschedule()
+    [(message, rows)] = shown
+    assert "该跟诊安排已被 张律师 于" in message
+    assert rows == [["跟诊日期", "2027-03-01", "2027-02-01"]]
+    [stored] = [f for f in followups.list_followups(ws) if f.id == item.ref]
+    assert stored.planned_on == date(2027, 3, 1)
