@@ -473,8 +473,16 @@ class WalkTab(QWidget):
         value = self.source.currentData()
         if w is None or value is None:
             return
-        self._call(visit.note_item, self.ctx.ws, self.audit_id, w.item.id,
-                   source=AnswerSource(value), by=self.by)  # fmt: skip
+        source = AnswerSource(value)
+        save_or_resolve(
+            self,
+            lambda version: visit.note_item(self.ctx.ws, self.audit_id, w.item.id, source=source,
+                                            by=self.by, expected_version=version),
+            w.answer.version if w.answer else 0,
+            lambda exc: differing([("来源", source,
+                                    getattr(exc.current, "source", None))]),
+            title="无法保存",
+        )  # fmt: skip
         self.reload(keep=w.item.id)
 
     def _save_self(self) -> None:
