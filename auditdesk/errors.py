@@ -80,3 +80,24 @@ class ConcurrentUpdateError(StoreError):
 class SchemaMismatchError(StoreError):
     """A shared server database is at another schema version than this AuditDesk: clients never
     migrate a shared database, an administrator runs ``auditdesk db upgrade``."""
+
+
+class StaleRecordError(AuditDeskError):
+    """A save or deletion was based on a copy of a record that someone else has changed since it
+    was read (its version moved on); nothing was written. ``current`` is the record as stored now
+    (a pydantic model of the record's kind), so the caller can show the other person's values
+    and offer to reload or to save over them; ``changed_by``/``changed_at`` say who and when."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        current: object,
+        changed_by: str = "",
+        changed_at: object = None,
+        location: str | None = None,
+    ) -> None:
+        super().__init__(message, location=location)
+        self.current = current
+        self.changed_by = changed_by
+        self.changed_at = changed_at

@@ -26,6 +26,7 @@ from auditdesk.cli.base import (
     EXIT_OK,
     EXIT_USER_ERROR,
     ChineseArgumentParser,
+    add_expect_version,
     date_arg,
     dump,
     emit_json,
@@ -345,8 +346,9 @@ def cmd_audit_answer(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws:
         # without --note the note already there is kept
         answer = visit.answer_item(
-            ws, args.audit_id, args.item_id, args.result, note=args.note, by=args.by or ""
-        )
+            ws, args.audit_id, args.item_id, args.result, note=args.note, by=args.by or "",
+            expected_version=args.expect_version,
+        )  # fmt: skip
     assert answer is not None
     assert answer.result is not None
     if args.json:
@@ -360,7 +362,8 @@ def cmd_audit_note(args: argparse.Namespace) -> int:
     from auditdesk.services import visit
 
     with open_workspace(args) as ws:
-        answer = visit.note_item(ws, args.audit_id, args.item_id, note=args.text, by=args.by or "")
+        answer = visit.note_item(ws, args.audit_id, args.item_id, note=args.text, by=args.by or "",
+                                 expected_version=args.expect_version)  # fmt: skip
     if args.json:
         emit_json(
             dump(answer)
@@ -550,6 +553,7 @@ def build_parser() -> ChineseArgumentParser:
     )
     p.add_argument("--note", help="备注（不给则保留原备注）")
     p.add_argument("--by", help="检查人")
+    add_expect_version(p, zero="该项尚无记录")
     p.set_defaults(func=cmd_audit_answer)
 
     p = asub.add_parser(
@@ -562,6 +566,7 @@ def build_parser() -> ChineseArgumentParser:
     p.add_argument("item_id", metavar="检查项编号")
     p.add_argument("text", metavar="备注", help="备注全文（空字符串清空）")
     p.add_argument("--by", help="记录人")
+    add_expect_version(p, zero="该项尚无记录")
     p.set_defaults(func=cmd_audit_note)
     add_audit_commands(asub, common, json_opt)
 

@@ -163,6 +163,32 @@ def date_arg(value: str) -> date:
         ) from None
 
 
+def add_expect_version(parser: argparse.ArgumentParser, *, zero: str = "") -> None:
+    """``--expect-version N``: save only while the record is still at version N (as a list or
+    ``--json`` showed it); refused with who and when (exit 2) when another user saved it since.
+    Without it a command saves over whatever is stored: it reads and writes in one go, so
+    there is no earlier view of the record to be stale. ``zero`` explains what 0 means where
+    allowed (e.g. an item not answered yet)."""
+    least = 0 if zero else 1
+
+    def version(value: str) -> int:
+        try:
+            number = int(value.strip())
+        except ValueError:
+            number = -1
+        if number < least:
+            raise argparse.ArgumentTypeError(
+                f"“{value}”不是有效的版本号（应为不小于 {least} 的整数）"
+            )
+        return number
+
+    parser.add_argument(
+        "--expect-version", type=version, metavar="N", dest="expect_version",
+        help="仅当记录仍是第 N 版（列表或 --json 中的 version）时保存；"
+        "期间已被他人修改则拒绝并说明谁在何时修改" + (f"；0 表示{zero}" if zero else ""),
+    )  # fmt: skip
+
+
 def date_or_none_arg(value: str) -> date | None:
     """Like :func:`date_arg`, but ``none`` (or 无) clears the date."""
     if value.strip().lower() in ("none", "无", ""):

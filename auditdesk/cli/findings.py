@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from auditdesk.cli.base import (
     EXIT_OK,
     ChineseArgumentParser,
+    add_expect_version,
     date_or_none_arg,
     dump,
     emit_json,
@@ -227,7 +228,8 @@ def cmd_edit(args: argparse.Namespace) -> int:
         )
     with open_workspace(args) as ws:
         finding = _resolve(ws, args)
-        saved = visit.edit_finding(ws, finding.id, changes, by=args.by or "")
+        saved = visit.edit_finding(ws, finding.id, changes, by=args.by or "",
+                                   expected_version=args.expect_version)  # fmt: skip
     if args.json:
         emit_json(finding_json(saved))
     else:
@@ -380,6 +382,7 @@ def add_findings_commands(
     p.add_argument("--due", type=date_or_none_arg, default=_UNSET, metavar="YYYY-MM-DD|none",
                    help="整改期限；none 清除")  # fmt: skip
     p.add_argument("--owner", help="企业责任人")
+    add_expect_version(p)
     p.set_defaults(func=cmd_edit)
 
     p = fsub.add_parser("dismiss", parents=[common, json_opt, by, one],

@@ -8,7 +8,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from auditdesk.cli.base import EXIT_OK, ChineseArgumentParser, date_arg, emit_json, open_workspace
+from auditdesk.cli.base import (
+    EXIT_OK,
+    ChineseArgumentParser,
+    add_expect_version,
+    date_arg,
+    emit_json,
+    open_workspace,
+)
 from auditdesk.fileperms import owner_only
 
 
@@ -46,7 +53,8 @@ def cmd_reschedule(args: argparse.Namespace) -> int:
     from auditdesk.services import followups
 
     with open_workspace(args) as ws:
-        changed = followups.reschedule(ws, args.followup_id, args.date)
+        changed = followups.reschedule(ws, args.followup_id, args.date,
+                                       expected_version=args.expect_version)  # fmt: skip
     print(f"跟诊已改到 {changed.planned_on}。")
     return EXIT_OK
 
@@ -191,6 +199,7 @@ def add_followup_commands(
     p = fsub.add_parser("reschedule", parents=[common], help="改期：修改一次跟诊安排的日期")
     p.add_argument("followup_id", metavar="跟诊编号", help="followups plan / due --json 中的编号")
     p.add_argument("--date", required=True, type=date_arg, metavar="YYYY-MM-DD", help="新日期")
+    add_expect_version(p)
     p.set_defaults(func=cmd_reschedule)
     p = fsub.add_parser("ledger", parents=[common], help="导入企业回填的整改台账（先预览）")
     p.add_argument("--audit", required=True, metavar="体检编号")

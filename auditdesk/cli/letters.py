@@ -12,6 +12,7 @@ from typing import Any
 from auditdesk.cli.base import (
     EXIT_OK,
     ChineseArgumentParser,
+    add_expect_version,
     date_arg,
     dump,
     emit_json,
@@ -84,7 +85,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     with open_workspace(args) as ws:
         letter = followups.find_letter(ws, args.letter)
-        saved = letters.serve_letter(ws, letter.id, args.date)
+        saved = letters.serve_letter(ws, letter.id, args.date,
+                                     expected_version=args.expect_version)  # fmt: skip
     if args.json:
         emit_json(letter_json(saved))
     else:
@@ -97,7 +99,8 @@ def cmd_reply(args: argparse.Namespace) -> int:
 
     with open_workspace(args) as ws:
         letter = followups.find_letter(ws, args.letter)
-        saved = followups.letter_replied(ws, letter.id, args.date)
+        saved = followups.letter_replied(ws, letter.id, args.date,
+                                         expected_version=args.expect_version)  # fmt: skip
     if args.json:
         emit_json(letter_json(saved))
     else:
@@ -192,6 +195,7 @@ def add_letters_commands(
         f"不再是估算。再次登记可更正日期。\n\n--json：函件\n\n{LETTER_SHAPE}\n"))  # fmt: skip
     p.add_argument("letter", metavar="函件编号", help="函件记录编号（letters list 中的 8 位编号）")
     p.add_argument("--date", required=True, type=date_arg, metavar="YYYY-MM-DD", help="送达日期")
+    add_expect_version(p)
     p.set_defaults(func=cmd_serve)
 
     p = lsub.add_parser("reply", parents=[common, json_opt], help="登记企业已答复",
@@ -201,6 +205,7 @@ def add_letters_commands(
     p.add_argument("letter", metavar="函件编号", help="函件记录编号（letters list 中的 8 位编号）")
     p.add_argument("--date", required=True, type=date_arg, metavar="YYYY-MM-DD",
                    help="答复日期")  # fmt: skip
+    add_expect_version(p)
     p.set_defaults(func=cmd_reply)
 
     p = lsub.add_parser("list", parents=[common, json_opt], help="列出体检发出的函件",

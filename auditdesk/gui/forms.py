@@ -25,6 +25,7 @@ class FormRows:
         self.layout = layout
         self.fields: dict[str, FieldWidget] = {}
         self.errors: dict[str, QLabel] = {}
+        self.labels: dict[str, str] = {}
 
     def add(self, name: str, label: str, widget: FieldWidget, *, required: bool = False) -> None:
         box = QWidget()
@@ -45,6 +46,7 @@ class FormRows:
         widget.setObjectName(f"field_{name}")
         self.fields[name] = widget
         self.errors[name] = error
+        self.labels[name] = label
 
     def values(self) -> dict[str, object]:
         out: dict[str, object] = {}

@@ -86,13 +86,17 @@ labels(
 
 
 class Record(BaseModel):
-    """Every stored record: a UUID and created/updated times (UTC), so data can merge across machines."""
+    """Every stored record: a UUID and created/updated times (UTC), so data can merge across
+    machines; its ``version`` (1 when created, one more on each save: a save carries the version
+    it was based on and is refused when the stored one moved on) and who saved it last."""
 
     model_config = ConfigDict(frozen=True, str_strip_whitespace=True)
 
     id: str = Field(default_factory=new_id)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    version: int = Field(default=1, ge=1)
+    updated_by: str = Field(default="", max_length=50)
 
 
 # ------------------------------------------------------------------ Chinese validation messages

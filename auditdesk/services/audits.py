@@ -76,8 +76,7 @@ def _move(tx: Tx, audit: Audit, target: AuditStatus) -> Audit:
             f"体检状态不能从“{audit.status.label}”改为“{target.label}”。", location=audit.id
         )
     moved = audit.model_copy(update={"status": target, "updated_at": utcnow()})
-    tx.update_audit(moved)
-    return moved
+    return tx.update_audit(moved)
 
 
 def change_status(ws: Workspace, audit_id: str, target: AuditStatus) -> Audit:

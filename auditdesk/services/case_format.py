@@ -121,8 +121,17 @@ def record_key(spec: Spec, row: JsonRow) -> str:
     return json.dumps([row.get(k) for k in spec.key], ensure_ascii=False, sort_keys=True)
 
 
+BOOKKEEPING = ("version", "updated_by")
+"""Columns that say how often and by whom a record was saved on one machine, not what it holds:
+left out of the content hash, so a record hashes the same in a case file written before they
+existed (schema 15) and one written after, and the same on both sides of an exchange. A record
+an import updates gets the next local version (the store bumps it), so a view opened before the
+import is stale."""
+
+
 def record_sha(spec: Spec, row: JsonRow) -> str:
-    return content_sha(row, skip=(SERIAL,) if has_serial(spec) else ())
+    skip = (SERIAL,) if has_serial(spec) else ()
+    return content_sha(row, skip=(*skip, *BOOKKEEPING))
 
 
 @dataclass

@@ -49,6 +49,7 @@ from auditdesk.models.company import Company
 from auditdesk.progress import CancelToken, ProgressFn, check_cancel, no_progress
 from auditdesk.services.attachments import blob_path
 from auditdesk.services.case_format import (
+    BOOKKEEPING,
     CASE_FORMAT,
     CASE_FORMAT_VERSION,
     CASE_SUFFIX,
@@ -300,7 +301,8 @@ def _diffs(mine: JsonRow, theirs: JsonRow) -> tuple[FieldDiff, ...]:
     return tuple(
         FieldDiff(k, mine.get(k), theirs.get(k))
         for k in theirs
-        if k not in ("updated_at", "created_at", SERIAL) and mine.get(k) != theirs.get(k)
+        if k not in ("updated_at", "created_at", SERIAL, *BOOKKEEPING)
+        and mine.get(k) != theirs.get(k)
     )
 
 

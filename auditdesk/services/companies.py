@@ -62,9 +62,24 @@ def add_company(ws: Workspace, data: CompanyInput) -> Company:
     return company
 
 
-def update_company(ws: Workspace, company_id: str, data: CompanyInput) -> Company:
+def update_company(
+    ws: Workspace,
+    company_id: str,
+    data: CompanyInput,
+    *,
+    by: str = "",
+    expected_version: int | None = None,
+) -> Company:
     """Replace the editable fields of a company; keeps its id and creation time. A town not yet
-    on the office's list is added to it."""
+    on the office's list is added to it. ``expected_version``: the version of the company the
+    user edited (``None``: save over whatever is stored). Returns it at its new version.
+
+    Raises:
+        DuplicateCreditCodeError: another company has the same credit code.
+        StaleRecordError: another user saved the company after ``expected_version`` (nothing
+            saved; ``current`` is the stored company).
+        NotFoundError: the company was deleted.
+    """
     with ws.store.transaction() as tx:
         current = tx.require_company(company_id)
         _check_credit_code_free(tx, data, company_id)
@@ -74,9 +89,11 @@ def update_company(ws: Workspace, company_id: str, data: CompanyInput) -> Compan
                 "id": current.id,
                 "created_at": current.created_at,
                 "updated_at": utcnow(),
+                "updated_by": by,
+                "version": current.version if expected_version is None else expected_version,
             }
         )
-        tx.update_company(updated)
+        updated = tx.update_company(updated)
         tx.add_missing_towns([updated.town], updated.updated_at)
     return updated
 
@@ -89,15 +106,24 @@ class DeleteSummary:
     attachments: int
 
 
-def delete_company(ws: Workspace, company_id: str) -> DeleteSummary:
+def delete_company(
+    ws: Workspace, company_id: str, *, expected_version: int | None = None
+) -> DeleteSummary:
     """Delete a company with its audits, visits, answers, findings and attachments in one transaction.
+    ``expected_version``: the version of the company the user chose to delete from (``None``:
+    whatever is stored).
 
     Attachment files no longer referenced by any record are removed after the commit, so a failed
     delete never loses a file.
+
+    Raises:
+        StaleRecordError: another user saved the company after ``expected_version`` (nothing
+            deleted).
+        NotFoundError: it was deleted already.
     """
     with ws.store.transaction() as tx:
         company = tx.require_company(company_id)
-        counts = tx.delete_company(company_id)
+        counts = tx.delete_company(company_id, expected_version)
     remove_unreferenced_files(ws, counts.attachment_hashes)
     log.info("company deleted: %s (%d audits)", company_id, counts.audits)
     return DeleteSummary(company.name, counts.audits, counts.findings, counts.attachments)

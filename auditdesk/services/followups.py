@@ -34,8 +34,8 @@ def _move(tx: Tx, finding: Finding, to: RectificationStatus, *, note: str, by: s
     if problem:
         raise AuditDeskError(problem, location=finding.id)
     now = utcnow()
-    moved = finding.model_copy(update={"status": to, "updated_at": now})
-    tx.update_finding(moved)
+    moved = finding.model_copy(update={"status": to, "updated_at": now, "updated_by": by})
+    moved = tx.update_finding(moved)
     tx.insert_move(RectificationMove(finding_id=finding.id, audit_id=finding.audit_id,
                                      from_status=finding.status, to_status=to, note=note,
                                      moved_by=by, moved_at=now, visit_id=visit_id))  # fmt: skip
@@ -65,15 +65,19 @@ def save_finding(
     note: str = "",
     by: str = "",
     verify: bool = False,
+    expected_version: int | None = None,
 ) -> Finding:
     """会诊's 保存修改: the edited fields and, when ``status`` differs, the rectification move, in
-    one transaction — a refused move leaves the edits unsaved too.
+    one transaction — a refused move leaves the edits unsaved too. ``expected_version``: the
+    version of the finding the user edited (``None``: save over whatever is stored).
 
     Raises:
         AuditDeskError: an unknown field, a value the model refuses, or a move the rules forbid.
+        StaleRecordError: another user saved the finding after ``expected_version`` (nothing
+            saved; ``current`` is the stored finding).
     """
     with ws.store.transaction() as tx:
-        saved = visit.edit_in(tx, finding_id, changes, by=by)
+        saved = visit.edit_in(tx, finding_id, changes, by=by, expected_version=expected_version)
         if status is not None and status is not saved.status:
             saved = _move(tx, saved, status, note=note, by=by, verify=verify)
         return saved
@@ -118,16 +122,30 @@ def plan_followups(ws: Workspace, audit_id: str, *, today: date | None = None) -
 
 
 def reschedule(
-    ws: Workspace, followup_id: str, planned_on: date, note: str | None = None
+    ws: Workspace,
+    followup_id: str,
+    planned_on: date,
+    note: str | None = None,
+    *,
+    by: str = "",
+    expected_version: int | None = None,
 ) -> FollowUp:
+    """Move a planned follow-up to ``planned_on`` (and replace its note when given).
+    ``expected_version``: the version the user saw (``None``: whatever is stored).
+
+    Raises:
+        AuditDeskError: it no longer exists.
+        StaleRecordError: another user saved it after ``expected_version`` (nothing saved).
+    """
     with ws.store.transaction() as tx:
         current = next((f for f in tx.list_followups() if f.id == followup_id), None)
         if current is None:
             raise AuditDeskError("要修改的跟诊安排已不存在。")
+        version = current.version if expected_version is None else expected_version
         changed = current.model_copy(update={"planned_on": planned_on, "updated_at": utcnow(),
+                                             "updated_by": by, "version": version,
                                              **({"note": note} if note is not None else {})})  # fmt: skip
-        tx.update_followup(changed)
-        return changed
+        return tx.update_followup(changed)
 
 
 # ------------------------------------------------------------------ the follow-up visit
@@ -278,7 +296,21 @@ def recheck_payroll(ws: Workspace, audit_id: str) -> list[Recheck]:
 
 
 # ------------------------------------------------------------------ letters
-def letter_replied(ws: Workspace, letter_id: str, replied_on: date) -> Letter:
+def letter_replied(
+    ws: Workspace,
+    letter_id: str,
+    replied_on: date,
+    *,
+    by: str = "",
+    expected_version: int | None = None,
+) -> Letter:
+    """Record the company's reply to a letter on ``replied_on``. ``expected_version``: the
+    version the user saw (``None``: whatever is stored).
+
+    Raises:
+        AuditDeskError: no such letter, or a reply before the letter was issued.
+        StaleRecordError: another user saved it after ``expected_version`` (nothing saved).
+    """
     with ws.store.transaction() as tx:
         letter = next((x for x in tx.list_letters() if x.id == letter_id), None)
         if letter is None:
@@ -288,9 +320,10 @@ def letter_replied(ws: Workspace, letter_id: str, replied_on: date) -> Letter:
                 f"答复日期 {replied_on} 早于{letter.kind.label}的发出日期 {letter.issued_on}。",
                 location=letter_id,
             )
-        changed = letter.model_copy(update={"replied_on": replied_on, "updated_at": utcnow()})
-        tx.update_letter(changed)
-        return changed
+        version = letter.version if expected_version is None else expected_version
+        changed = letter.model_copy(update={"replied_on": replied_on, "updated_at": utcnow(),
+                                            "updated_by": by, "version": version})  # fmt: skip
+        return tx.update_letter(changed)
 
 
 def list_letters(ws: Workspace, audit_id: str | None = None) -> list[Letter]:
@@ -328,6 +361,9 @@ class DueItem:
     """The follow-up, letter or finding id (to reschedule, mark replied or open it)."""
     audit_id: str = ""
     """The audit the row belongs to (a 跟诊 visit started from the row is for this audit)."""
+    version: int | None = None
+    """The version of the follow-up, letter or finding as listed: a change made from the row
+    passes it, so a record another user changed since is not saved over unseen."""
 
 
 def due(ws: Workspace, *, today: date | None = None, within_days: int = 7) -> list[DueItem]:
@@ -349,18 +385,18 @@ def due(ws: Workspace, *, today: date | None = None, within_days: int = 7) -> li
                 when = f"{(f.planned_on - today).days} 天后"
             items.append(DueItem("followup", f.planned_on, company_id, name,
                                  f"跟诊（{when}）：{f.note or '按计划跟诊'}", f.planned_on < today,
-                                 f.id, f.audit_id))  # fmt: skip
+                                 f.id, f.audit_id, f.version))  # fmt: skip
         for letter, company_id, name in tx.unanswered_letters(until):
             late = letter.reply_due < today
             text = (f"{letter.label}答复期限 {letter.reply_due} 已过，尚未答复" if late
                     else f"{letter.label}（{letter.issued_on} 发出）须于 {letter.reply_due} 前答复")  # fmt: skip
             text += ESTIMATE_NOTE if letter.due_estimated else ""
             items.append(DueItem("letter", letter.reply_due, company_id, name, text, late,
-                                 letter.id, letter.audit_id))  # fmt: skip
+                                 letter.id, letter.audit_id, letter.version))  # fmt: skip
         for finding, company_id, name in tx.overdue_finding_list(today):
             text = f"{finding.code} {finding.title}：整改期限 {finding.due_date} 已过"
             items.append(DueItem("finding", finding.due_date or today, company_id, name, text,
-                                 True, finding.id, finding.audit_id))  # fmt: skip
+                                 True, finding.id, finding.audit_id, finding.version))  # fmt: skip
     items.sort(key=lambda i: (not i.overdue, i.day, i.company))
     return items
 

@@ -259,7 +259,13 @@ def write_letter(
 
 
 def serve_letter(
-    ws: Workspace, letter_id: str, served_on: date, *, today: date | None = None
+    ws: Workspace,
+    letter_id: str,
+    served_on: date,
+    *,
+    today: date | None = None,
+    by: str = "",
+    expected_version: int | None = None,
 ) -> Letter:
     """Record the 送达日期 (from the 送达回执). For the 意见书 and 建议书 the reply period is then
     counted from the day after it (15 / 5 working days, the last day counted) and is no longer
@@ -269,6 +275,8 @@ def serve_letter(
         AuditDeskError: no such letter; a date before issue, after the reply or after ``today``
             (default: the system date; a receipt records what happened); a deadline past the
             holiday calendar (nothing is saved then).
+        StaleRecordError: another user saved the letter after ``expected_version`` (the version
+            the user saw; ``None``: whatever is stored). Nothing saved.
     """
     today = today or date.today()
     if served_on > today:
@@ -288,8 +296,9 @@ def serve_letter(
         if letter.clock_from_service:
             due = reply_deadline(served_on, LETTERS[letter.kind.value].days,
                                  f"{letter.kind.label}答复")  # fmt: skip
+        version = letter.version if expected_version is None else expected_version
         changed = letter.model_copy(
-            update={"served_on": served_on, "reply_due": due, "updated_at": utcnow()}
-        )
-        tx.update_letter(changed)
-        return changed
+            update={"served_on": served_on, "reply_due": due, "updated_at": utcnow(),
+                    "updated_by": by, "version": version}
+        )  # fmt: skip
+        return tx.update_letter(changed)

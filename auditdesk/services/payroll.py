@@ -528,8 +528,7 @@ def adopt_group(
                                  changed_by="", changed_at=now))  # fmt: skip
         if exact is not None:
             updated = exact.model_copy(update={**values, "origin_ref": ref, "updated_at": now})
-            tx.update_finding(updated)
-            return updated
+            return tx.update_finding(updated)
         finding = Finding(audit_id=audit_id, origin=FindingOrigin.PAYROLL, origin_ref=ref,
                           area=RULES_BY_ID[group.rule].area, **values)  # fmt: skip
         return tx.insert_finding(finding)

@@ -147,6 +147,7 @@ def answer_item(
     source: AnswerSource | None = None,
     by: str = "",
     same_note_session: bool = False,
+    expected_version: int | None = None,
 ) -> Answer | None:
     """Save one change to an item's answer in one transaction, with its history.
 
@@ -155,14 +156,18 @@ def answer_item(
     ``note``/``source`` left ``None`` keep what was there. ``same_note_session``: this save
     continues the note editing that made the item's latest change (same person, nothing else
     changed since, not undone): that history entry is brought up to date instead of adding one
-    per pause in typing.
+    per pause in typing. ``expected_version``: the version of the answer the user saw (``0``
+    when the item had no record); ``None`` saves over whatever is stored.
 
     Raises:
         AuditDeskError: the item is not in the audit's checklist version, the answer does not fit
             its scale, or the audit is closed.
+        StaleRecordError: another user saved or cleared the item's answer after the user's
+            ``expected_version`` (nothing saved; ``current`` is the stored answer or ``None``).
     """
     return _save_answer(ws, audit_id, item_id, result, note=note, source=source, by=by,
-                        same_note_session=same_note_session)  # fmt: skip
+                        same_note_session=same_note_session,
+                        expected_version=expected_version)  # fmt: skip
 
 
 def note_item(
@@ -174,18 +179,21 @@ def note_item(
     source: AnswerSource | None = None,
     by: str = "",
     same_note_session: bool = False,
+    expected_version: int | None = None,
 ) -> Answer | None:
     """Save an item's note and/or channel without touching its answer: on an unanswered item
     they are kept with ``result`` ``None`` (未作答), never as 待核实. One transaction, logged as
-    :func:`answer_item` does (``same_note_session`` likewise).
+    :func:`answer_item` does (``same_note_session`` and ``expected_version`` likewise).
 
     Returns the saved record, or ``None`` when an unanswered item is left with nothing on it.
 
     Raises:
         AuditDeskError: as :func:`answer_item`.
+        StaleRecordError: as :func:`answer_item`.
     """
     return _save_answer(ws, audit_id, item_id, _KEEP, note=note, source=source, by=by,
-                        same_note_session=same_note_session)  # fmt: skip
+                        same_note_session=same_note_session,
+                        expected_version=expected_version)  # fmt: skip
 
 
 def _save_answer(
@@ -198,6 +206,7 @@ def _save_answer(
     source: AnswerSource | None,
     by: str,
     same_note_session: bool,
+    expected_version: int | None = None,
 ) -> Answer | None:
     with ws.store.read() as tx:
         audit = tx.require_audit(audit_id)
@@ -221,19 +230,21 @@ def _save_answer(
             result=(old.result if old else None) if result is _KEEP else result,
             note=old.note if note is None and old else (note or ""),
             source=source if source is not None else (old.source if old else None),
-            answered_by=by, answered_at=now,
+            answered_by=by, answered_at=now, updated_at=now, updated_by=by,
         )  # fmt: skip
+        if expected_version is not None and (old.version if old else 0) != expected_version:
+            raise tx.stale_answer(audit_id, item_id)
         empty = new.result is None and not new.note and new.source is None
         if empty and (old is None or not tx.list_attachments(answer_id=old.id)):
             if old is not None:
-                tx.delete_answer(audit_id, item_id)
+                tx.delete_answer(audit_id, item_id, old.version)
                 for field in ("result", "note", "source"):
                     before = getattr(old, field)
                     if before:
                         _log(tx, audit_id, ChangeEntity.ANSWER, item_id, field, before,
                              None if field != "note" else "", by, now)  # fmt: skip
             return None
-        saved = tx.upsert_answer(new)
+        saved = tx.save_answer(new, expected_version)
         for field in ("result", "note", "source"):
             before = getattr(old, field) if old else None
             after = getattr(saved, field)
@@ -246,9 +257,17 @@ def _save_answer(
                     continue
                 _log(tx, audit_id, ChangeEntity.ANSWER, item_id, field, before, after, by, now)
         if audit.status is AuditStatus.DRAFT:
-            tx.update_audit(audit.model_copy(update={"status": AuditStatus.IN_PROGRESS,
-                                                     "updated_at": now}))  # fmt: skip
+            _start(tx, audit_id, now, by)
         return saved
+
+
+def _start(tx: Tx, audit_id: str, now: Any, by: str) -> None:
+    """A draft audit whose first answer is saved is in progress (read again here: the copy read
+    before this transaction may be stale)."""
+    audit = tx.require_audit(audit_id)
+    if audit.status is AuditStatus.DRAFT:
+        tx.update_audit(audit.model_copy(update={"status": AuditStatus.IN_PROGRESS,
+                                                 "updated_at": now, "updated_by": by}))  # fmt: skip
 
 
 def _current_item(ws: Workspace, item_id: str) -> ChecklistItem | None:
@@ -311,7 +330,7 @@ def undo_last_answer(ws: Workspace, audit_id: str, *, by: str = "") -> str | Non
                 result=AnswerResult(values["result"]) if values["result"] else None,
                 note=values["note"] or "",
                 source=AnswerSource(values["source"]) if values["source"] else None,
-                answered_by=by, answered_at=now,
+                answered_by=by, answered_at=now, updated_at=now, updated_by=by,
             )  # fmt: skip
             tx.upsert_answer(restored)
         _log(tx, audit_id, ChangeEntity.ANSWER, last.entity_id, "undo",
@@ -365,7 +384,7 @@ def gather_findings(ws: Workspace, audit_id: str, *, by: str = "") -> list[Findi
                 audit_id=audit_id, origin=FindingOrigin.CHECKLIST, origin_ref=item.id,
                 area=w.area, severity=Severity(item.severity.value), title=item.statement[:300],
                 facts=finding_facts(w.answer), legal_basis=list(item.legal_basis),
-                remedy=item.remedy, consequence=item.consequence,
+                remedy=item.remedy, consequence=item.consequence, updated_by=by,
             )  # fmt: skip
             saved = tx.insert_item_finding(finding)
             if saved is None:  # another user gathered this item meanwhile
@@ -444,18 +463,34 @@ def only_match(matches: list[T], text: str, noun: str, *, where: str = "") -> T:
 
 
 def edit_finding(
-    ws: Workspace, finding_id: str, changes: dict[str, Any], *, by: str = ""
+    ws: Workspace,
+    finding_id: str,
+    changes: dict[str, Any],
+    *,
+    by: str = "",
+    expected_version: int | None = None,
 ) -> Finding:
     """Change a finding's title, facts, severity, remedy, deadline or owner (logged).
+    ``expected_version``: the version of the finding the user edited (``None``: save over
+    whatever is stored). Returns the finding as saved, at its new version.
 
     Raises:
         AuditDeskError: an unknown field, or a value the finding model refuses (Chinese message).
+        StaleRecordError: another user saved the finding after ``expected_version`` (nothing
+            saved; ``current`` is the stored finding).
     """
     with ws.store.transaction() as tx:
-        return edit_in(tx, finding_id, changes, by=by)
+        return edit_in(tx, finding_id, changes, by=by, expected_version=expected_version)
 
 
-def edit_in(tx: Tx, finding_id: str, changes: dict[str, Any], *, by: str = "") -> Finding:
+def edit_in(
+    tx: Tx,
+    finding_id: str,
+    changes: dict[str, Any],
+    *,
+    by: str = "",
+    expected_version: int | None = None,
+) -> Finding:
     """:func:`edit_finding` inside a transaction the caller holds (one 保存 = one transaction)."""
     unknown = set(changes) - set(EDITABLE_FINDING_FIELDS)
     if unknown:
@@ -463,10 +498,13 @@ def edit_in(tx: Tx, finding_id: str, changes: dict[str, Any], *, by: str = "") -
     now = utcnow()
     old = tx.require_finding(finding_id)
     try:
-        new = Finding.model_validate({**old.model_dump(), **changes, "updated_at": now})
+        new = Finding.model_validate({**old.model_dump(), **changes, "updated_at": now,
+                                      "updated_by": by})  # fmt: skip
     except ValueError as exc:
         raise AuditDeskError(f"问题内容有误：{exc}") from exc
-    tx.update_finding(new)
+    if expected_version is not None:
+        new = new.model_copy(update={"version": expected_version})
+    new = tx.update_finding(new)
     for field in changes:
         if getattr(old, field) != getattr(new, field):
             _log(tx, old.audit_id, ChangeEntity.FINDING, finding_id, field,
@@ -482,8 +520,9 @@ def dismiss_finding(ws: Workspace, finding_id: str, reason: str, *, by: str = ""
     with ws.store.transaction() as tx:
         old = tx.require_finding(finding_id)
         new = old.model_copy(update={"dismissed_reason": reason.strip(), "dismissed_by": by,
-                                     "dismissed_at": now, "updated_at": now})  # fmt: skip
-        tx.update_finding(new)
+                                     "dismissed_at": now, "updated_at": now,
+                                     "updated_by": by})  # fmt: skip
+        new = tx.update_finding(new)
         _log(
             tx,
             old.audit_id,
@@ -503,8 +542,9 @@ def restore_finding(ws: Workspace, finding_id: str, *, by: str = "") -> Finding:
     with ws.store.transaction() as tx:
         old = tx.require_finding(finding_id)
         new = old.model_copy(update={"dismissed_reason": None, "dismissed_by": None,
-                                     "dismissed_at": None, "updated_at": now})  # fmt: skip
-        tx.update_finding(new)
+                                     "dismissed_at": None, "updated_at": now,
+                                     "updated_by": by})  # fmt: skip
+        new = tx.update_finding(new)
         _log(tx, old.audit_id, ChangeEntity.FINDING, finding_id, "restored",
              old.dismissed_reason, None, by, now)  # fmt: skip
         return new
@@ -535,16 +575,16 @@ def merge_findings(ws: Workspace, finding_ids: list[str], *, by: str = "") -> Fi
             "severity": min((f.severity for f in found), key=lambda s: s.rank),
             "money_at_stake": sum(money, Decimal(0)) if money else None,
             "money_kind": next(iter(kinds), None),
-            "legal_basis": basis, "updated_at": now,
+            "legal_basis": basis, "updated_at": now, "updated_by": by,
         })  # fmt: skip
-        tx.update_finding(merged)
+        merged = tx.update_finding(merged)
         # the history shows words, 问题编号 and title, never a finding's raw id
         _log(tx, keep.audit_id, ChangeEntity.FINDING, keep.id, "merged", None,
              "、".join(f"{f.code}“{f.title}”" for f in others), by, now)  # fmt: skip
         for f in others:
             tx.update_finding(f.model_copy(update={"dismissed_reason": f"合并到“{keep.title}”",
                                                    "dismissed_by": by, "dismissed_at": now,
-                                                   "updated_at": now}))  # fmt: skip
+                                                   "updated_at": now, "updated_by": by}))  # fmt: skip
             _log(
                 tx,
                 f.audit_id,
@@ -564,7 +604,9 @@ def split_finding(ws: Workspace, finding_id: str, *, by: str = "") -> Finding:
     now = utcnow()
     with ws.store.transaction() as tx:
         old = tx.require_finding(finding_id)
-        copy = Finding.model_validate({**old.model_dump(exclude={"id", "created_at", "updated_at", "number"}),
+        fresh = {"id", "created_at", "updated_at", "number", "version"}
+        copy = Finding.model_validate({**old.model_dump(exclude=fresh),
+                                       "updated_by": by,
                                        "title": f"{old.title}（拆分）"[:300],
                                        "split_from": old.split_from or old.id})  # fmt: skip
         copy = tx.insert_finding(copy)  # a split is a new finding: the next 问题编号

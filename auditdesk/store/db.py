@@ -26,10 +26,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import DBAPIError
 
-from auditdesk.errors import DatabaseCorruptError, DatabaseReplacedError, NotFoundError
+from auditdesk.errors import (
+    DatabaseCorruptError,
+    DatabaseReplacedError,
+    NotFoundError,
+    StaleRecordError,
+)
 from auditdesk.models.attachment import Attachment
 from auditdesk.models.audit import Answer, Audit, AuditSummary, Change, Visit
-from auditdesk.models.common import Record, utcnow
+from auditdesk.models.common import utcnow
 from auditdesk.models.company import Company, CompanySummary
 from auditdesk.models.finding import Finding
 from auditdesk.models.payroll import ColumnMapping, PayrollImport, PayrollRow
@@ -50,10 +55,12 @@ from auditdesk.store.server import (
 from auditdesk.store.sqlite import WRITE_OPTION, create_sqlite_engine, integrity_problems
 from auditdesk.store.town_queries import TownQueries
 from auditdesk.store.upsert import insert_new, upsert
+from auditdesk.store.versions import delete_versioned, stale_message, update_versioned
 
 log = logging.getLogger(__name__)
 
 M = TypeVar("M", bound=BaseModel)
+R = TypeVar("R", Company, Audit, Finding)
 T = TypeVar("T")
 
 
@@ -107,17 +114,28 @@ class Tx(FollowupQueries, ExchangeQueries, ReportQueries, TownQueries):
     def _insert(self, table: Table, values: dict[str, Any]) -> None:
         self.conn.execute(insert(table).values(**values))
 
-    def _update(self, table: Table, record: Record, values: dict[str, Any]) -> None:
-        result = self.conn.execute(update(table).where(table.c.id == record.id).values(**values))
-        if result.rowcount == 0:
-            raise NotFoundError(f"要修改的记录已不存在（编号 {record.id}），可能已被删除。")
+    def _update(self, table: Table, record: R, values: dict[str, Any]) -> R:
+        """Save ``record`` over the stored one when that is still at ``record.version`` (the
+        version the change was based on); returns it at its new version.
+
+        Raises:
+            StaleRecordError: someone else saved the record since (see
+                :func:`auditdesk.store.versions.update_versioned`).
+            NotFoundError: it was deleted.
+        """
+        version = update_versioned(
+            self.conn, table, record.id, record.version, values, type(record)
+        )
+        return record.model_copy(update={"version": version})
 
     # -------------------------------------------------------------- companies
     def insert_company(self, company: Company) -> None:
         self._insert(schema.companies, _values(company))
 
-    def update_company(self, company: Company) -> None:
-        self._update(schema.companies, company, _values(company))
+    def update_company(self, company: Company) -> Company:
+        """Save a company based on ``company.version``; returns it at its new version.
+        Raises StaleRecordError / NotFoundError (see :meth:`_update`)."""
+        return self._update(schema.companies, company, _values(company))
 
     def get_company(self, company_id: str) -> Company | None:
         row = self.conn.execute(
@@ -191,8 +209,15 @@ class Tx(FollowupQueries, ExchangeQueries, ReportQueries, TownQueries):
             self.conn.execute(select(func.count()).select_from(schema.companies)).scalar_one()
         )
 
-    def delete_company(self, company_id: str) -> DeletedCounts:
-        """Delete a company and everything under it; return what went, for the confirmation."""
+    def delete_company(self, company_id: str, expected: int | None = None) -> DeletedCounts:
+        """Delete a company and everything under it; return what went, for the confirmation.
+        With ``expected``, only when the company is still at that version.
+
+        Raises:
+            StaleRecordError: it changed since it was read (nothing deleted: the caller's
+                transaction rolls back).
+            NotFoundError: it does not exist (any more).
+        """
         a, f, ans, att = schema.audits, schema.findings, schema.answers, schema.attachments
         audit_ids = select(a.c.id).where(a.c.company_id == company_id)
         finding_ids = select(f.c.id).where(f.c.audit_id.in_(audit_ids))
@@ -207,19 +232,16 @@ class Tx(FollowupQueries, ExchangeQueries, ReportQueries, TownQueries):
         n_audits = self.conn.execute(
             select(func.count()).select_from(a).where(a.c.company_id == company_id)
         ).scalar_one()
-        n_companies = self.conn.execute(
-            delete(schema.companies).where(schema.companies.c.id == company_id)
-        ).rowcount
-        if n_companies == 0:
-            raise NotFoundError(f"要删除的企业已不存在（编号 {company_id}）。")
-        return DeletedCounts(n_companies, int(n_audits), int(n_findings), n_att, hashes)
+        delete_versioned(self.conn, schema.companies, company_id, expected, Company)
+        return DeletedCounts(1, int(n_audits), int(n_findings), n_att, hashes)
 
     # -------------------------------------------------------------- audits
     def insert_audit(self, audit: Audit) -> None:
         self._insert(schema.audits, _json_values(audit, "auditors"))
 
-    def update_audit(self, audit: Audit) -> None:
-        self._update(schema.audits, audit, _json_values(audit, "auditors"))
+    def update_audit(self, audit: Audit) -> Audit:
+        """As :meth:`update_company`."""
+        return self._update(schema.audits, audit, _json_values(audit, "auditors"))
 
     def get_audit(self, audit_id: str) -> Audit | None:
         row = self.conn.execute(select(schema.audits).where(schema.audits.c.id == audit_id)).first()
@@ -280,16 +302,72 @@ class Tx(FollowupQueries, ExchangeQueries, ReportQueries, TownQueries):
         row = upsert(
             self.conn,
             ans,
-            _values(answer),
+            {**_values(answer), "version": 1},
             ("audit_id", "item_id"),
-            keep=("id", "created_at"),
-            on_update={"updated_at": utcnow()},
-            returning=("id", "created_at", "updated_at"),
+            keep=("id", "created_at", "version"),
+            on_update={"updated_at": utcnow(), "version": ans.c.version + 1},
+            returning=("id", "created_at", "updated_at", "version"),
         ).one()
-        if row.id == answer.id:
-            return answer
         return answer.model_copy(
-            update={"id": row.id, "created_at": row.created_at, "updated_at": row.updated_at}
+            update={
+                "id": row.id,
+                "created_at": row.created_at,
+                "updated_at": row.updated_at,
+                "version": row.version,
+            }
+        )
+
+    def save_answer(self, answer: Answer, expected: int | None) -> Answer:
+        """Save the answer to its item when the stored one is still at ``expected`` (``0``: the
+        caller saw the item unanswered, with no record); ``None`` saves whatever is stored
+        (:meth:`upsert_answer`). Returns it as stored, at its new version.
+
+        Raises:
+            StaleRecordError: another user saved or cleared the item's answer since the caller
+                read it (``current`` is the stored answer, ``None`` when cleared).
+        """
+        if expected is None:
+            return self.upsert_answer(answer)
+        ans = schema.answers
+        if expected == 0:
+            values = {**_values(answer), "version": 1}
+            if insert_new(self.conn, ans, values, ("audit_id", "item_id")):
+                return answer.model_copy(update={"version": 1})
+            raise self.stale_answer(answer.audit_id, answer.item_id)
+        keep = {"id", "created_at", "audit_id", "item_id"}
+        values = {k: v for k, v in _values(answer).items() if k not in keep}
+        values["version"] = expected + 1
+        row = self.conn.execute(
+            update(ans)
+            .where(
+                ans.c.audit_id == answer.audit_id,
+                ans.c.item_id == answer.item_id,
+                ans.c.version == expected,
+            )
+            .values(**values)
+            .returning(ans.c.id, ans.c.created_at)
+        ).first()
+        if row is None:
+            raise self.stale_answer(answer.audit_id, answer.item_id)
+        return answer.model_copy(
+            update={"id": row.id, "created_at": row.created_at, "version": expected + 1}
+        )
+
+    def stale_answer(self, audit_id: str, item_id: str) -> StaleRecordError:
+        """The refusal of a save based on an older copy of the item's answer (to raise)."""
+        current = self.get_answer(audit_id, item_id)
+        if current is None:
+            return StaleRecordError(
+                "该检查结果已被其他用户清除（您打开后），您的修改未保存。",
+                current=None,
+                location=item_id,
+            )
+        return StaleRecordError(
+            stale_message("answers", current.updated_by, current.updated_at),
+            current=current,
+            changed_by=current.updated_by,
+            changed_at=current.updated_at,
+            location=item_id,
         )
 
     def list_answers(self, audit_id: str) -> list[Answer]:
@@ -317,8 +395,9 @@ class Tx(FollowupQueries, ExchangeQueries, ReportQueries, TownQueries):
             finding if insert_new(self.conn, schema.findings, values, keys, where=where) else None
         )
 
-    def update_finding(self, finding: Finding) -> None:
-        self._update(schema.findings, finding, _json_values(finding, "legal_basis"))
+    def update_finding(self, finding: Finding) -> Finding:
+        """As :meth:`update_company`."""
+        return self._update(schema.findings, finding, _json_values(finding, "legal_basis"))
 
     def list_findings(self, audit_id: str) -> list[Finding]:
         f = schema.findings
@@ -336,11 +415,18 @@ class Tx(FollowupQueries, ExchangeQueries, ReportQueries, TownQueries):
             raise NotFoundError(f"问题已不存在（编号 {finding_id}）。", location=finding_id)
         return found
 
-    def delete_answer(self, audit_id: str, item_id: str) -> None:
+    def delete_answer(self, audit_id: str, item_id: str, expected: int | None = None) -> None:
+        """Delete the item's answer record; with ``expected``, only while it is at that version.
+
+        Raises:
+            StaleRecordError: with ``expected``, another user changed or cleared it since.
+        """
         ans = schema.answers
-        self.conn.execute(
-            delete(ans).where(and_(ans.c.audit_id == audit_id, ans.c.item_id == item_id))
-        )
+        query = delete(ans).where(and_(ans.c.audit_id == audit_id, ans.c.item_id == item_id))
+        if expected is not None:
+            query = query.where(ans.c.version == expected)
+        if self.conn.execute(query).rowcount == 0 and expected is not None:
+            raise self.stale_answer(audit_id, item_id)
 
     def get_answer(self, audit_id: str, item_id: str) -> Answer | None:
         ans = schema.answers

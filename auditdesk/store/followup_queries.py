@@ -8,13 +8,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, func, insert, select, update
+from sqlalchemy import Connection, Table, and_, func, insert, select
 
 from auditdesk.models.finding import Finding
 from auditdesk.models.followup import FollowUp, Letter, RectificationMove
 from auditdesk.store import schema
 from auditdesk.store.predicates import open_finding
 from auditdesk.store.upsert import upsert
+from auditdesk.store.versions import serialize, update_versioned
 
 
 class FollowupQueries:
@@ -39,11 +40,18 @@ class FollowupQueries:
     def insert_followup(self, followup: FollowUp) -> None:
         self._insert(schema.followups, followup.model_dump(mode="python"))
 
-    def update_followup(self, followup: FollowUp) -> None:
-        f = schema.followups
-        self.conn.execute(
-            update(f).where(f.c.id == followup.id).values(**followup.model_dump(mode="python"))
+    def update_followup(self, followup: FollowUp) -> FollowUp:
+        """Save a follow-up based on ``followup.version``; returns it at its new version.
+
+        Raises:
+            StaleRecordError: someone else saved it since that version was read.
+            NotFoundError: it was deleted.
+        """
+        values = followup.model_dump(mode="python")
+        version = update_versioned(
+            self.conn, schema.followups, followup.id, followup.version, values, FollowUp
         )
+        return followup.model_copy(update={"version": version})
 
     def list_followups(
         self, audit_id: str | None = None, *, open_only: bool = False
@@ -80,11 +88,14 @@ class FollowupQueries:
         values["kind"] = letter.kind.value
         self._insert(schema.letters, values)
 
-    def update_letter(self, letter: Letter) -> None:
-        t = schema.letters
+    def update_letter(self, letter: Letter) -> Letter:
+        """As :meth:`update_followup`."""
         values = letter.model_dump(mode="python")
         values["kind"] = letter.kind.value
-        self.conn.execute(update(t).where(t.c.id == letter.id).values(**values))
+        version = update_versioned(
+            self.conn, schema.letters, letter.id, letter.version, values, Letter
+        )
+        return letter.model_copy(update={"version": version})
 
     def list_letters(self, audit_id: str | None = None) -> list[Letter]:
         t = schema.letters
@@ -97,8 +108,10 @@ class FollowupQueries:
     def next_letter_seq(self, kind: str, year: int) -> int:
         """The next number in the sequence of ``kind`` letters of ``year`` (1 for the first).
         Call inside the write transaction that inserts the letter: the unique index
-        ``uq_letters_number`` refuses a duplicate should two writers race."""
+        ``uq_letters_number`` refuses a duplicate, and the numbering lock of ``kind`` and
+        ``year``, held until the commit, makes a second writer wait for the first."""
         t = schema.letters
+        serialize(self.conn, f"letter-number:{kind}:{year}")
         top = self.conn.execute(
             select(func.max(t.c.number_seq)).where(and_(t.c.kind == kind, t.c.number_year == year))
         ).scalar_one()

@@ -9,6 +9,7 @@ from sqlalchemy import Connection, func, insert, select
 from auditdesk.models.finding import Finding
 from auditdesk.models.report import ReportIssue
 from auditdesk.store import schema
+from auditdesk.store.versions import serialize
 
 
 class ReportQueries:
@@ -16,8 +17,11 @@ class ReportQueries:
 
     def next_finding_number(self, audit_id: str) -> int:
         """One more than the highest 问题编号 the audit has ever given (dismissed findings keep
-        theirs, so a number is never given twice)."""
+        theirs, so a number is never given twice). Call inside the write transaction that
+        inserts the finding: it holds the audit's numbering lock until the commit, so two users
+        adding findings at once never get the same number."""
         f = schema.findings
+        serialize(self.conn, f"finding-number:{audit_id}")
         top = self.conn.execute(select(func.max(f.c.number)).where(f.c.audit_id == audit_id))
         return int(top.scalar() or 0) + 1
 
@@ -41,8 +45,11 @@ class ReportQueries:
         return [ReportIssue.model_validate(dict(r._mapping)) for r in rows]
 
     def count_report_issues(self, kind: str, year: int) -> int:
-        """How many documents of ``kind`` were issued in ``year`` (for the next number)."""
+        """How many documents of ``kind`` were issued in ``year`` (for the next number). Call
+        inside the write transaction that inserts the document: it holds the numbering lock of
+        ``kind`` and ``year`` until the commit."""
         t = schema.report_issues
+        serialize(self.conn, f"report-number:{kind}:{year}")
         prefix = f"%〔{year}〕%"
         query = select(func.count()).where(t.c.kind == kind, t.c.number.like(prefix))
         return int(self.conn.execute(query).scalar() or 0)

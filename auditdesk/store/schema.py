@@ -30,6 +30,16 @@ CHECKLIST_ORIGINAL = text("origin = 'checklist' AND split_from IS NULL")
 """The findings that :data:`findings`' unique index ``uq_findings_checklist_item`` covers."""
 
 
+def _version_columns() -> list[Column[object]]:
+    """Appended to every editable record's table (step 15): ``version`` goes up by one on each
+    save, and a save whose expected version is not the stored one is refused (a stale copy);
+    ``updated_by`` names who saved it last."""
+    return [
+        Column("version", Integer, nullable=False, server_default=text("1")),
+        Column("updated_by", String(50), nullable=False, server_default=""),
+    ]
+
+
 def _record_columns() -> list[Column[object]]:
     return [
         Column("id", String(36), primary_key=True),
@@ -56,6 +66,7 @@ companies = Table(
     Column("contact_phone", String(50), nullable=False, default=""),
     Column("notes", Text, nullable=False, default=""),
     Column("pay_day", Integer),
+    *_version_columns(),
 )
 
 audits = Table(
@@ -73,6 +84,7 @@ audits = Table(
     Column("auditors", Json, nullable=False),
     Column("started_on", Date),
     Index("ix_audits_company", "company_id"),
+    *_version_columns(),
 )
 
 visits = Table(
@@ -86,6 +98,7 @@ visits = Table(
     Column("attendees", Json, nullable=False),
     Column("notes", Text, nullable=False, default=""),
     Index("ix_visits_audit", "audit_id"),
+    *_version_columns(),
 )
 
 answers = Table(
@@ -100,6 +113,7 @@ answers = Table(
     Column("answered_by", String(50), nullable=False, default=""),
     Column("answered_at", Timestamp),
     UniqueConstraint("audit_id", "item_id", name="uq_answers_audit_item"),
+    *_version_columns(),
 )
 
 findings = Table(
@@ -139,6 +153,7 @@ findings = Table(
         sqlite_where=CHECKLIST_ORIGINAL,
         postgresql_where=CHECKLIST_ORIGINAL,
     ),
+    *_version_columns(),
 )
 
 checklist_snapshots = Table(
@@ -162,6 +177,7 @@ attachments = Table(
     Column("answer_id", String(36), ForeignKey("answers.id", ondelete="CASCADE")),
     Column("finding_id", String(36), ForeignKey("findings.id", ondelete="CASCADE")),
     Index("ix_attachments_sha", "sha256"),
+    *_version_columns(),
 )
 
 payroll_imports = Table(
@@ -175,6 +191,7 @@ payroll_imports = Table(
     Column("periods", Json, nullable=False),
     Column("report", Json, nullable=False),
     Index("ix_payroll_imports_audit", "audit_id"),
+    *_version_columns(),
 )
 
 payroll_rows = Table(
@@ -260,6 +277,7 @@ followups = Table(
     Column("done_on", Date),
     Index("ix_followups_planned", "planned_on"),
     Index("ix_followups_audit", "audit_id"),
+    *_version_columns(),
 )
 
 letters = Table(
@@ -280,6 +298,7 @@ letters = Table(
     Column("content", Json),
     Column("document_sha256", String(64)),
     Index("uq_letters_number", "kind", "number_year", "number_seq", unique=True),
+    *_version_columns(),
 )
 
 union_settings = Table(
@@ -310,6 +329,7 @@ report_issues = Table(
     Column("issued_by", String(50), nullable=False, server_default=""),
     Column("snapshot", Json, nullable=False),
     Index("ix_report_issues_audit", "audit_id"),
+    *_version_columns(),
 )
 
 towns = Table(
@@ -317,4 +337,5 @@ towns = Table(
     metadata,
     *_record_columns(),
     Column("name", String(100), nullable=False, unique=True),
+    *_version_columns(),
 )

@@ -65,12 +65,18 @@ class TownQueries:
         when ``new`` is listed already. Return the number of companies moved."""
         t, c = schema.towns, schema.companies
         moved = self.conn.execute(
-            update(c).where(c.c.town == old).values(town=new, updated_at=now)
+            update(c)
+            .where(c.c.town == old)
+            .values(town=new, updated_at=now, version=c.c.version + 1)
         ).rowcount
         if self.town_listed(new):
             self.conn.execute(delete(t).where(t.c.name == old))
         else:
-            self.conn.execute(update(t).where(t.c.name == old).values(name=new, updated_at=now))
+            self.conn.execute(
+                update(t)
+                .where(t.c.name == old)
+                .values(name=new, updated_at=now, version=t.c.version + 1)
+            )
         return int(moved)
 
     def delete_town(self, name: str) -> int:

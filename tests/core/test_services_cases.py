@@ -593,3 +593,50 @@ def test_a_case_with_a_new_town_adds_it_to_the_list(
     assert [(t.name, t.companies) for t in towns.list_towns(office)] == [
         ("嘉定区马陆镇", 1), ("安亭镇", 0)
     ]  # fmt: skip
+
+
+# ------------------------------------------------------------------ record versions (schema 15)
+def test_a_case_file_without_record_versions_still_imports(
+    laptop: Workspace, office: Workspace, tmp_path: Path
+) -> None:
+    """A case file written before schema 15 has no ``version``/``updated_by``: its records
+    arrive at version 1, and the same records sent again with them are unchanged."""
+    genuine = _send(laptop, tmp_path, "new.adcase")
+
+    def strip(members: dict[str, bytes]) -> None:
+        for name in [n for n in members if n.startswith("records/")]:
+            table = name.removeprefix("records/").removesuffix(".json")
+            if "updated_by" not in schema.metadata.tables[table].c:
+                continue  # e.g. checklist_snapshots.version is the checklist's own version
+            rows = json.loads(members[name])
+            for row in rows:
+                row.pop("version", None)
+                row.pop("updated_by", None)
+            members[name] = json.dumps(rows, ensure_ascii=False).encode()
+
+    def older(meta: dict[str, Any]) -> None:
+        meta["schema_version"] = 14
+
+    old = _rebuild(genuine, tmp_path / "old.adcase", change=strip, manifest=older)
+    plan = cases.import_case(office, old)
+    assert plan.counts["企业"]["added"] == 1
+    assert plan.conflicts == []
+    assert {f["version"] for f in _findings(office)} == {1}
+    assert {f["updated_by"] for f in _findings(office)} == {""}
+    # the same records, now carrying their versions, are no change and no conflict
+    again = cases.import_case(office, genuine)
+    assert again.conflicts == []
+    assert again.counts["问题"].get("updated", 0) == 0
+
+
+def test_a_record_updated_by_an_import_is_stale_in_an_open_view(
+    laptop: Workspace, office: Workspace, exchanged: str, tmp_path: Path
+) -> None:
+    from auditdesk.errors import StaleRecordError
+
+    seen = visit.find_finding(office, exchanged)  # someone at the office has it open
+    _retitle(laptop, exchanged, "律师现场改过的标题")
+    cases.import_case(office, _send(laptop, tmp_path))
+    with pytest.raises(StaleRecordError):
+        visit.edit_finding(office, exchanged, {"owner": "人事部"}, expected_version=seen.version)
+    assert visit.find_finding(office, exchanged).version == seen.version + 1

@@ -104,8 +104,8 @@ def test_failed_delete_keeps_everything(
 
     original = Tx.delete_company
 
-    def explode(self: Tx, cid: str) -> object:
-        original(self, cid)
+    def explode(self: Tx, cid: str, expected: int | None = None) -> object:
+        original(self, cid, expected)
         raise OSError("disk went away")
 
     monkeypatch.setattr(Tx, "delete_company", explode)

@@ -222,6 +222,15 @@ SEED_SQL[14] = [
     "'2025-07-06T00:00:00.000000+00:00','a1','ONB.CONTRACT_WRITTEN',NULL,'只记了备注',"
     "NULL,'王',NULL)",
 ]
+# v15 gave every editable record a version and who saved it last (the last two columns)
+VERSIONED = ("companies", "audits", "visits", "answers", "findings", "attachments",
+             "payroll_imports", "followups", "letters", "report_issues", "towns")  # fmt: skip
+SEED_SQL[15] = [
+    r[:-1] + ",2,'张律师')"
+    if any(r.startswith(f"insert into {t} values") for t in VERSIONED)
+    else r
+    for r in SEED_SQL[max(SEED_SQL)]
+]
 VERSIONS = [0, *(s.version for s in STEPS)]
 
 
@@ -279,6 +288,18 @@ def test_every_version_upgrades_and_reads_back(tmp_path: Path, version: int) -> 
             assert old_answer.result is AnswerResult.NON_COMPLIANT
             assert old_answer.note == "旧答案"
             assert evidence.filename == "工资条.jpg"
+        if version >= 1:
+            # records from before step 15 start at version 1, saved by nobody known
+            with ws.store.read() as tx:
+                company = tx.require_company("c1")
+                [finding] = tx.list_findings("a1")
+            expected = (2, "张律师") if version >= 15 else (1, "")
+            assert (company.version, company.updated_by) == expected
+            assert (finding.version, finding.updated_by) == expected
+            if version >= 6:
+                with ws.store.read() as tx:
+                    [letter] = tx.list_letters("a2")
+                assert (letter.version, letter.updated_by) == expected
         if version >= 14:
             with ws.store.read() as tx:
                 [noted] = tx.list_answers("a1")
@@ -466,19 +487,19 @@ def test_rebuilt_answers_table_keeps_its_constraints(tmp_path: Path) -> None:
     build_at_version(db, LATEST_VERSION)
     raw = sqlite3.connect(db)
     raw.execute("pragma foreign_keys = on")
-    for sql in SEED_SQL[13]:
+    for sql in SEED_SQL[15]:
         raw.execute(sql)
     with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
         raw.execute(
             "insert into answers values ('n9','2025-07-02T00:00:00.000000+00:00',"
-            "'2025-07-02T00:00:00.000000+00:00','a2','PAY.REMOVED_LATER',NULL,'','','王',NULL)"
+            "'2025-07-02T00:00:00.000000+00:00','a2','PAY.REMOVED_LATER',NULL,'','','王',NULL,1,'')"
         )
     with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
         raw.execute(
             "insert into answers values ('n9','2025-07-02T00:00:00.000000+00:00',"
-            "'2025-07-02T00:00:00.000000+00:00','nope','X.Y',NULL,'','','王',NULL)"
+            "'2025-07-02T00:00:00.000000+00:00','nope','X.Y',NULL,'','','王',NULL,1,'')"
         )
     raw.execute("delete from audits where id = 'a2'")
-    assert raw.execute("select count(*) from answers").fetchone() == (0,)
+    assert raw.execute("select count(*) from answers where audit_id = 'a2'").fetchone() == (0,)
     assert raw.execute("select count(*) from attachments").fetchone() == (0,)
     raw.close()

@@ -29,6 +29,7 @@ from auditdesk.gui.context import AppContext
 from auditdesk.gui.date_field import DateField
 from auditdesk.gui.dialogs.errors import report_failure
 from auditdesk.gui.dialogs.payroll_findings import PayrollFindingsDialog
+from auditdesk.gui.dialogs.stale import FieldRow, StaleChoice, differing, save_or_resolve
 from auditdesk.gui.table_model import (
     RIGHT,
     ROW_ROLE,
@@ -419,10 +420,24 @@ class FindingsTab(QWidget):
                 return False  # nothing saved: the edits stay in the editor
         # one transaction: the edits and the move (choosing 已核验关闭 here is the auditor's
         # explicit verification)
-        saved = self._call(followups.save_finding, self.ctx.ws, finding.id, changes,
-                           status=target, note=note, by=self.by, verify=True)  # fmt: skip
-        if saved is None:
-            return False
+        outcome = save_or_resolve(
+            self,
+            lambda version: followups.save_finding(self.ctx.ws, finding.id, changes,
+                                                   status=target, note=note, by=self.by,
+                                                   verify=True, expected_version=version),
+            finding.version,
+            lambda exc: _finding_rows(changes, target, exc.current),
+            title="无法完成操作",
+        )  # fmt: skip
+        if outcome is StaleChoice.CANCEL:
+            return False  # nothing saved: the edits stay in the editor
+        if outcome is StaleChoice.RELOAD:  # mine dropped: the editor shows theirs
+            self._editing, self._dirty = None, False
+            self.reload(keep=finding.id)
+            self.save_state.setText("已重新载入他人保存的内容")
+            return True
+        assert isinstance(outcome, Finding)
+        saved = outcome
         self._editing, self._dirty = saved, False
         rows = self.model.rows()
         position = next((i for i, r in enumerate(rows) if r.id == saved.id), None)
@@ -489,3 +504,18 @@ class FindingsTab(QWidget):
         except AuditDeskError as exc:
             report_failure(self, exc, "无法完成操作", None)
             return None
+
+
+FIELD_LABELS = {"title": "问题", "facts": "事实", "severity": "严重程度", "remedy": "整改建议",
+                "consequence": "法律后果", "due_date": "整改期限", "owner": "负责人"}  # fmt: skip
+
+
+def _finding_rows(
+    changes: dict[str, Any], target: RectificationStatus, current: object
+) -> list[FieldRow]:
+    """My edits beside the finding another user saved, where they differ."""
+    if not isinstance(current, Finding):
+        return []
+    fields = [(FIELD_LABELS[k], v, getattr(current, k)) for k, v in changes.items()]
+    fields.append(("状态", target, current.status))
+    return differing(fields)

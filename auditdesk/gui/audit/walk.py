@@ -45,9 +45,10 @@ from auditdesk.errors import AuditDeskError
 from auditdesk.formatting import format_datetime
 from auditdesk.gui.context import AppContext
 from auditdesk.gui.dialogs.errors import report_failure
+from auditdesk.gui.dialogs.stale import FieldRow, StaleChoice, differing, save_or_resolve
 from auditdesk.gui.table_model import ROW_ROLE, ColumnSpec, RecordTableModel
 from auditdesk.gui.widgets import read_only_table, stretch
-from auditdesk.models.audit import AnswerResult, AnswerSource
+from auditdesk.models.audit import Answer, AnswerResult, AnswerSource
 from auditdesk.models.common import Area
 from auditdesk.services import attachments, visit
 from auditdesk.services.visit import Walk, WalkItem
@@ -412,8 +413,16 @@ class WalkTab(QWidget):
         if n >= len(answers):
             return
         self.save_note()
+        w = self.current() or w  # the note's save may have brought a newer version
         result = None if w.result is answers[n] else answers[n]
-        self._call(visit.answer_item, self.ctx.ws, self.audit_id, w.item.id, result, by=self.by)
+        save_or_resolve(
+            self,
+            lambda version: visit.answer_item(self.ctx.ws, self.audit_id, w.item.id, result,
+                                              by=self.by, expected_version=version),
+            w.answer.version if w.answer else 0,
+            lambda exc: _answer_rows(w.answer, result, exc.current, note=False),
+            title="无法保存",
+        )  # fmt: skip
         self.reload(keep=w.item.id)
 
     def has_unsaved_note(self) -> bool:
@@ -434,12 +443,22 @@ class WalkTab(QWidget):
         if text == (w.answer.note if w.answer else ""):
             return
         # a note never answers: an unanswered item stays unanswered
-        try:
-            saved = visit.note_item(self.ctx.ws, self.audit_id, item_id, note=text, by=self.by,
-                                    same_note_session=self._note_session)  # fmt: skip
-        except AuditDeskError as exc:
-            report_failure(self, exc, "无法保存", None)
+        outcome = save_or_resolve(
+            self,
+            lambda version: visit.note_item(self.ctx.ws, self.audit_id, item_id, note=text,
+                                            by=self.by, same_note_session=self._note_session,
+                                            expected_version=version),
+            w.answer.version if w.answer else 0,
+            lambda exc: _answer_rows(w.answer, text, exc.current, note=True),
+            title="无法保存",
+        )  # fmt: skip
+        if outcome is StaleChoice.CANCEL:
             return
+        if outcome is StaleChoice.RELOAD:  # mine dropped: show the note as the other user left it
+            self._note_item, self._note_session = None, False
+            self.reload(keep=item_id)
+            return
+        saved = outcome if isinstance(outcome, Answer) else None
         # ``None``: the note of an unanswered item was emptied and nothing is left on it
         self._note_session = saved is not None
         row = self.model.rows().index(w)
@@ -454,8 +473,16 @@ class WalkTab(QWidget):
         value = self.source.currentData()
         if w is None or value is None:
             return
-        self._call(visit.note_item, self.ctx.ws, self.audit_id, w.item.id,
-                   source=AnswerSource(value), by=self.by)  # fmt: skip
+        source = AnswerSource(value)
+        save_or_resolve(
+            self,
+            lambda version: visit.note_item(self.ctx.ws, self.audit_id, w.item.id, source=source,
+                                            by=self.by, expected_version=version),
+            w.answer.version if w.answer else 0,
+            lambda exc: differing([("来源", source,
+                                    getattr(exc.current, "source", None))]),
+            title="无法保存",
+        )  # fmt: skip
         self.reload(keep=w.item.id)
 
     def _save_self(self) -> None:
@@ -513,3 +540,16 @@ class WalkTab(QWidget):
         except AuditDeskError as exc:
             report_failure(self, exc, "无法保存", None)
             return None
+
+
+def _answer_rows(seen: Answer | None, mine: object, current: object, *, note: bool
+                 ) -> list[FieldRow]:  # fmt: skip
+    """My answer (or note) beside the one another user saved (``None``: they cleared it)."""
+    theirs = current if isinstance(current, Answer) else None
+    if note:
+        return differing([("备注", mine, theirs.note if theirs else "")])
+    result = theirs.result if theirs else None
+    rows = differing([("结论", mine, result)], lambda v: getattr(v, "label", "未作答"))
+    if theirs is not None and seen is not None and theirs.note != seen.note:
+        rows.append(("备注", seen.note, theirs.note))
+    return rows

@@ -20,8 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from auditdesk.errors import AuditDeskError
+from auditdesk.errors import AuditDeskError, StaleRecordError
 from auditdesk.gui.dialogs.errors import report_failure
+from auditdesk.gui.dialogs.stale import FieldRow, StaleChoice, ask_stale, differing
 from auditdesk.gui.forms import FormRows
 from auditdesk.models.common import field_errors
 from auditdesk.models.company import Company, CompanyInput, credit_code_problem
@@ -63,6 +64,8 @@ class CompanyEditorDialog(QDialog):
         super().__init__(parent)
         self.ws = ws
         self.company = company
+        self.by = ""
+        """Who saves (recorded as the company's last editor)."""
         self.setWindowTitle("编辑企业" if company else "新建企业")
         self.setMinimumWidth(520)
 
@@ -146,7 +149,10 @@ class CompanyEditorDialog(QDialog):
             if self.company is None:
                 saved = companies.add_company(self.ws, data)
             else:
-                saved = companies.update_company(self.ws, self.company.id, data)
+                updated = self._update(self.company, data)
+                if updated is None:
+                    return
+                saved = updated
         except DuplicateCreditCodeError as exc:
             self.rows.show_errors({"credit_code": exc.message})
             return
@@ -156,6 +162,37 @@ class CompanyEditorDialog(QDialog):
         self.company = saved
         self.company_saved.emit(saved.id)
         self.accept()
+
+    def _update(self, company: Company, data: CompanyInput) -> Company | None:
+        """Save the edits on the version this editor opened; when another user saved the company
+        since, ask: 覆盖 saves mine, 重新载入 fills the form with theirs (``None``: the editor
+        stays open, nothing saved). Raises AuditDeskError as :func:`companies.update_company`."""
+
+        def save(version: int | None) -> Company:
+            return companies.update_company(self.ws, company.id, data, by=self.by,
+                                            expected_version=version)  # fmt: skip
+
+        def rows(exc: StaleRecordError) -> list[FieldRow]:
+            theirs = exc.current
+            if not isinstance(theirs, Company):
+                return []
+            return differing([(self.rows.labels[name], getattr(data, name), getattr(theirs, name))
+                              for name in self.rows.fields])  # fmt: skip
+
+        expected = company.version
+        while True:
+            try:
+                return save(expected)
+            except StaleRecordError as exc:
+                choice = ask_stale(self, exc, rows(exc))
+                if choice is StaleChoice.OVERWRITE and isinstance(exc.current, Company):
+                    expected = exc.current.version
+                    continue
+                if choice is StaleChoice.RELOAD and isinstance(exc.current, Company):
+                    self.company = exc.current
+                    self.rows.clear_errors()
+                    self._fill(exc.current)
+                return None
 
     def _listed_town(self, typed: str) -> str | None:
         """The town to save: ``typed``, or the listed name it only spells differently when the

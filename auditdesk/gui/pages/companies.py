@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from auditdesk.errors import AuditDeskError
+from auditdesk.errors import AuditDeskError, StaleRecordError
 from auditdesk.gui.context import AppContext
 from auditdesk.gui.dialogs.company_editor import CompanyEditorDialog
 from auditdesk.gui.dialogs.errors import report_failure
@@ -177,9 +177,12 @@ class CompaniesPage(QWidget):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
-        try:
-            companies.delete_company(self.ctx.ws, summary.company.id)
+        try:  # only what the user saw: a company changed since is not deleted unseen
+            companies.delete_company(self.ctx.ws, summary.company.id,
+                                     expected_version=summary.company.version)  # fmt: skip
         except AuditDeskError as exc:
             report_failure(self, exc, "无法删除企业", None)
+            if isinstance(exc, StaleRecordError):
+                self.data_changed.emit("companies")  # show what it is now
             return
         self.data_changed.emit("companies")

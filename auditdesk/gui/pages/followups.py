@@ -26,8 +26,10 @@ from auditdesk.fileperms import owner_only
 from auditdesk.gui.context import AppContext
 from auditdesk.gui.dialogs.errors import report_failure
 from auditdesk.gui.dialogs.followup_visit import FollowupVisitDialog
+from auditdesk.gui.dialogs.stale import differing, save_or_resolve
 from auditdesk.gui.table_model import ROW_ROLE, ColumnSpec, RecordTableModel
 from auditdesk.gui.widgets import page_title, read_only_table, selected_record, stretch
+from auditdesk.models.followup import Letter
 from auditdesk.services import audits, followups, ledger, letters
 from auditdesk.services.followups import DueItem
 
@@ -166,7 +168,16 @@ class FollowupsPage(QWidget):
                 self, "函件答复", f"{item.company}已书面答复该函件？（记为今天答复）"
             )
             if answer == QMessageBox.StandardButton.Yes:
-                followups.letter_replied(self.ctx.ws, item.ref, date.today())
+                today = date.today()
+                save_or_resolve(
+                    self,
+                    lambda version: followups.letter_replied(self.ctx.ws, item.ref, today,
+                                                             expected_version=version),
+                    item.version,
+                    lambda exc: differing([("答复日期", today,
+                                            getattr(exc.current, "replied_on", None))]),
+                    title="无法登记答复",
+                )  # fmt: skip
                 self.reload()
             return
         text, ok = QInputDialog.getText(
@@ -175,13 +186,18 @@ class FollowupsPage(QWidget):
         if not ok:
             return
         try:
-            followups.reschedule(self.ctx.ws, item.ref, date.fromisoformat(text.strip()))
+            day = date.fromisoformat(text.strip())
         except ValueError:
             QMessageBox.warning(self, "跟诊改期", f"“{text}”不是有效日期，应为 YYYY-MM-DD。")
             return
-        except AuditDeskError as exc:
-            report_failure(self, exc, "无法改期", None)
-            return
+        save_or_resolve(
+            self,
+            lambda version: followups.reschedule(self.ctx.ws, item.ref, day,
+                                                 expected_version=version),
+            item.version,
+            lambda exc: differing([("跟诊日期", day, getattr(exc.current, "planned_on", None))]),
+            title="无法改期",
+        )  # fmt: skip
         self.reload()
 
     def serve(self) -> None:
@@ -195,13 +211,22 @@ class FollowupsPage(QWidget):
         if not ok:
             return
         try:
-            letter = letters.serve_letter(self.ctx.ws, item.ref, date.fromisoformat(text.strip()))
+            day = date.fromisoformat(text.strip())
         except ValueError:
             QMessageBox.warning(self, "登记送达", f"“{text}”不是有效日期，应为 YYYY-MM-DD。")
             return
-        except AuditDeskError as exc:
-            report_failure(self, exc, "无法登记送达", None)
+        outcome = save_or_resolve(
+            self,
+            lambda version: letters.serve_letter(self.ctx.ws, item.ref, day,
+                                                 expected_version=version),
+            item.version,
+            lambda exc: differing([("送达日期", day, getattr(exc.current, "served_on", None))]),
+            title="无法登记送达",
+        )  # fmt: skip
+        if not isinstance(outcome, Letter):
+            self.reload()
             return
+        letter = outcome
         QMessageBox.information(
             self, "登记送达", f"{letter.label} 已登记送达，须于 {letter.reply_due} 前答复。"
         )

@@ -26,6 +26,7 @@ from auditdesk.store.migrations import (
     m0012_towns,
     m0013_server_types,
     m0014_unanswered_notes,
+    m0015_record_versions,
 )
 
 
@@ -62,6 +63,11 @@ STEPS: list[Step] = [
         14,
         "an answer's result may be empty (a note on an unanswered item)",
         m0014_unanswered_notes.upgrade,
+    ),
+    Step(
+        15,
+        "record versions and who last changed each record (stale saves are refused)",
+        m0015_record_versions.upgrade,
     ),
 ]
 
