@@ -14,12 +14,12 @@ from zoneinfo import ZoneInfo
 from icalendar import Alarm, Calendar, Event
 
 from auditdesk.errors import AuditDeskError
-from auditdesk.models.audit import AuditStatus, Visit, VisitChannel, VisitKind
+from auditdesk.models.audit import AuditStatus, ChangeEntity, Visit, VisitChannel, VisitKind
 from auditdesk.models.common import utcnow
 from auditdesk.models.finding import Finding, FindingOrigin, RectificationStatus
 from auditdesk.models.followup import FollowUp, Letter, RectificationMove, move_problem
 from auditdesk.rules.engine import employee_key, person_token
-from auditdesk.services import attachments, payroll, visit
+from auditdesk.services import attachments, changelog, payroll, visit
 from auditdesk.services.workspace import Workspace
 from auditdesk.store import Tx
 
@@ -39,6 +39,8 @@ def _move(tx: Tx, finding: Finding, to: RectificationStatus, *, note: str, by: s
     tx.insert_move(RectificationMove(finding_id=finding.id, audit_id=finding.audit_id,
                                      from_status=finding.status, to_status=to, note=note,
                                      moved_by=by, moved_at=now, visit_id=visit_id))  # fmt: skip
+    changelog.record(tx, ChangeEntity.FINDING, finding.id, "status", finding.status, to, by=by,
+                     audit_id=finding.audit_id, at=now)  # fmt: skip
     return moved
 
 
@@ -85,9 +87,12 @@ def history(ws: Workspace, finding_id: str) -> list[RectificationMove]:
 
 
 # ------------------------------------------------------------------ planning
-def plan_followups(ws: Workspace, audit_id: str, *, today: date | None = None) -> list[FollowUp]:
+def plan_followups(
+    ws: Workspace, audit_id: str, *, today: date | None = None, by: str = ""
+) -> list[FollowUp]:
     """After diagnosis: give open findings without a deadline one by severity (preferences), and
-    propose follow-ups on the earliest deadline and, when much later, on the latest one."""
+    propose follow-ups on the earliest deadline and, when much later, on the latest one. Each
+    deadline given and follow-up planned is logged (``by``: who)."""
     today = today or date.today()
     days = ws.preferences().followup_days
     with ws.store.transaction() as tx:
@@ -99,6 +104,8 @@ def plan_followups(ws: Workspace, audit_id: str, *, today: date | None = None) -
             due = f.due_date or today + timedelta(days=days.get(f.severity.value, 60))
             if f.due_date is None:
                 tx.update_finding(f.model_copy(update={"due_date": due, "updated_at": utcnow()}))
+                changelog.record(tx, ChangeEntity.FINDING, f.id, "due_date", None, due, by=by,
+                                 audit_id=audit_id)  # fmt: skip
             deadlines.append(due)
         planned = {p.planned_on for p in tx.list_followups(audit_id, open_only=True)}
         proposals = sorted(set(deadlines))
@@ -113,13 +120,20 @@ def plan_followups(ws: Workspace, audit_id: str, *, today: date | None = None) -
                 continue
             followup = FollowUp(audit_id=audit_id, planned_on=day, note="按整改期限安排的跟诊")
             tx.insert_followup(followup)
+            changelog.record(tx, ChangeEntity.FOLLOWUP, followup.id, "planned_on", None, day,
+                             by=by, audit_id=audit_id)  # fmt: skip
             made.append(followup)
         return made
 
 
 def reschedule(
-    ws: Workspace, followup_id: str, planned_on: date, note: str | None = None
+    ws: Workspace, followup_id: str, planned_on: date, note: str | None = None, *, by: str = ""
 ) -> FollowUp:
+    """Move a planned follow-up to ``planned_on`` (and change its note); logged (``by``: who).
+
+    Raises:
+        AuditDeskError: the follow-up no longer exists.
+    """
     with ws.store.transaction() as tx:
         current = next((f for f in tx.list_followups() if f.id == followup_id), None)
         if current is None:
@@ -127,6 +141,8 @@ def reschedule(
         changed = current.model_copy(update={"planned_on": planned_on, "updated_at": utcnow(),
                                              **({"note": note} if note is not None else {})})  # fmt: skip
         tx.update_followup(changed)
+        changelog.record_fields(tx, ChangeEntity.FOLLOWUP, followup_id, current, changed,
+                                ("planned_on", "note"), by=by, audit_id=current.audit_id)  # fmt: skip
         return changed
 
 
@@ -183,6 +199,9 @@ def record_followup_visit(ws: Workspace, audit_id: str, visit_date: date, result
     with ws.store.transaction() as tx:
         tx.require_audit(audit_id)
         tx.insert_visit(visit)
+        changelog.record(tx, ChangeEntity.VISIT, visit.id, "created", None,
+                         f"{visit_date.isoformat()} {visit.kind.label}", by=by,
+                         audit_id=audit_id)  # fmt: skip
         for r in results:
             finding = tx.require_finding(r.finding_id)
             if r.outcome == "fixed":
@@ -204,16 +223,24 @@ def record_followup_visit(ws: Workspace, audit_id: str, visit_date: date, result
                     tx.update_finding(
                         finding.model_copy(update={"due_date": r.new_due, "updated_at": utcnow()})
                     )
+                    changelog.record(tx, ChangeEntity.FINDING, finding.id, "due_date",
+                                     finding.due_date, r.new_due, by=by,
+                                     audit_id=audit_id)  # fmt: skip
         remaining = [f for f in tx.list_findings(audit_id) if f.is_open]
         for planned in _fulfilled(tx.list_followups(audit_id, open_only=True), visit_date,
                                   followup_id, nothing_open=not remaining):  # fmt: skip
             tx.update_followup(planned.model_copy(update={"visit_id": visit.id, "done_on": visit_date,
                                                           "updated_at": utcnow()}))  # fmt: skip
+            changelog.record(tx, ChangeEntity.FOLLOWUP, planned.id, "done_on", None, visit_date,
+                             by=by, audit_id=audit_id)  # fmt: skip
         audit = tx.require_audit(audit_id)
         if not remaining and audit.status is AuditStatus.DIAGNOSED:
             tx.update_audit(
                 audit.model_copy(update={"status": AuditStatus.CLOSED, "updated_at": utcnow()})
             )
+            changelog.record(tx, ChangeEntity.AUDIT, audit_id, "audit_status",
+                             audit.status.label, AuditStatus.CLOSED.label, by=by,
+                             audit_id=audit_id, company_id=audit.company_id)  # fmt: skip
     for r in results:
         for path in r.evidence:
             attachments.attach_file(ws, path, finding_id=r.finding_id)
@@ -278,7 +305,12 @@ def recheck_payroll(ws: Workspace, audit_id: str) -> list[Recheck]:
 
 
 # ------------------------------------------------------------------ letters
-def letter_replied(ws: Workspace, letter_id: str, replied_on: date) -> Letter:
+def letter_replied(ws: Workspace, letter_id: str, replied_on: date, *, by: str = "") -> Letter:
+    """Record the company's reply to a letter (logged; ``by``: who).
+
+    Raises:
+        AuditDeskError: no such letter, or the reply is dated before the letter.
+    """
     with ws.store.transaction() as tx:
         letter = next((x for x in tx.list_letters() if x.id == letter_id), None)
         if letter is None:
@@ -290,6 +322,8 @@ def letter_replied(ws: Workspace, letter_id: str, replied_on: date) -> Letter:
             )
         changed = letter.model_copy(update={"replied_on": replied_on, "updated_at": utcnow()})
         tx.update_letter(changed)
+        changelog.record(tx, ChangeEntity.LETTER, letter_id, "replied_on", letter.replied_on,
+                         replied_on, by=by, audit_id=letter.audit_id)  # fmt: skip
         return changed
 
 

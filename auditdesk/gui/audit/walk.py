@@ -149,9 +149,9 @@ class WalkTab(QWidget):
         self.walk: Walk | None = None
         self.by = ""
         self._note_item: str | None = None
-        self._note_session = False
-        """The note editor already saved during this visit to the item: later saves bring that
-        one history entry up to date instead of adding one per pause in typing."""
+        self._note_start: tuple[str, str] | None = None
+        """(item id, its note before the edit) while a note edit is saved but not yet logged:
+        the autosave writes without a log entry; :meth:`commit_note` writes one for the edit."""
         # left: areas with progress
         self.areas = QListWidget()
         self.areas.setMaximumWidth(190)
@@ -327,14 +327,13 @@ class WalkTab(QWidget):
         self.table.selectRow(max(0, min(rows - 1, row + step)))
 
     def _show_current(self) -> None:
-        self.save_note()
+        self.commit_note()
         w = self.current()
         enabled = w is not None
         for widget in (self.note, self.source, self.self_result, self.evidence):
             widget.setEnabled(enabled)
         if w is None:
             self._note_item = None
-            self._note_session = False
             self.question.setText("没有要显示的检查项。")
             self.guidance.setText("")
             self.basis.setText("")
@@ -361,8 +360,6 @@ class WalkTab(QWidget):
         self.note.blockSignals(True)
         self.note.setPlainText(w.answer.note if w.answer else "")
         self.note.blockSignals(False)
-        if self._note_item != item.id:
-            self._note_session = False
         self._note_item = item.id
         self.source.setCurrentIndex(
             self.source.findData(w.answer.source.value) if w.answer and w.answer.source else 0
@@ -411,7 +408,7 @@ class WalkTab(QWidget):
         answers = w.item.scale.answers
         if n >= len(answers):
             return
-        self.save_note()
+        self.commit_note()
         result = None if w.result is answers[n] else answers[n]
         self._call(visit.answer_item, self.ctx.ws, self.audit_id, w.item.id, result, by=self.by)
         self.reload(keep=w.item.id)
@@ -436,18 +433,36 @@ class WalkTab(QWidget):
         # a note never answers: an unanswered item stays unanswered
         try:
             saved = visit.note_item(self.ctx.ws, self.audit_id, item_id, note=text, by=self.by,
-                                    same_note_session=self._note_session)  # fmt: skip
+                                    log_note=False)  # fmt: skip
         except AuditDeskError as exc:
             report_failure(self, exc, "无法保存", None)
             return
+        if self._note_start is None or self._note_start[0] != item_id:
+            self._note_start = (item_id, w.answer.note if w.answer else "")
         # ``None``: the note of an unanswered item was emptied and nothing is left on it
-        self._note_session = saved is not None
         row = self.model.rows().index(w)
         updated = WalkItem(w.item, w.area, saved, w.self_result)
         self.model.update_row(row, updated)
         now = self.current()
         if now is not None and now.item.id == item_id:
             self._show_history(updated)  # the entry just written or brought up to date
+
+    def commit_note(self) -> None:
+        """Save the note being typed and log the whole edit as one change-log entry (from the
+        note before the edit to the note now)."""
+        self.save_note()
+        started, self._note_start = self._note_start, None
+        if started is None or self.walk is None:
+            return
+        item_id, before = started
+        try:
+            visit.log_note_edit(self.ctx.ws, self.audit_id, item_id, before, by=self.by)
+        except AuditDeskError as exc:
+            report_failure(self, exc, "无法保存", None)
+            return
+        w = self.current()
+        if w is not None and w.item.id == item_id:
+            self._show_history(w)
 
     def _save_source(self) -> None:
         w = self.current()
@@ -501,6 +516,7 @@ class WalkTab(QWidget):
         self.reload(keep=w.item.id)
 
     def undo(self) -> None:
+        self.commit_note()
         item_id = self._call(visit.undo_last_answer, self.ctx.ws, self.audit_id, by=self.by)
         if item_id:
             self.mode.setCurrentIndex(0)

@@ -26,6 +26,7 @@ from auditdesk.store.migrations import (
     m0012_towns,
     m0013_server_types,
     m0014_unanswered_notes,
+    m0017_change_log,
 )
 
 
@@ -62,6 +63,11 @@ STEPS: list[Step] = [
         14,
         "an answer's result may be empty (a note on an unanswered item)",
         m0014_unanswered_notes.upgrade,
+    ),
+    Step(
+        17,
+        "the change log covers every record and outlives it (no cascade; company, undo columns)",
+        m0017_change_log.upgrade,
     ),
 ]
 
