@@ -34,6 +34,7 @@ from auditdesk.cli.base import (
     word_arg,
 )
 from auditdesk.cli.cases import add_case_commands
+from auditdesk.cli.changelog import add_log_commands, add_undo_command
 from auditdesk.cli.database import add_database_commands
 from auditdesk.cli.findings import add_findings_commands
 from auditdesk.cli.followups import add_followup_commands
@@ -129,7 +130,7 @@ def cmd_company_add(args: argparse.Namespace) -> int:
         ]
         raise AuditDeskError("企业信息有误：\n  " + "\n  ".join(lines)) from None
     with open_workspace(args) as ws:
-        company = companies.add_company(ws, data)
+        company = companies.add_company(ws, data, by=args.by or "")
     if args.json:
         emit_json(dump(company))
     else:
@@ -147,7 +148,7 @@ def cmd_company_delete(args: argparse.Namespace) -> int:
                 f"删除“{company.name}”会同时删除它的全部体检、问题和附件，且无法撤销。"
                 "确认删除请加 --yes。"
             )
-        summary = companies.delete_company(ws, args.company_id)
+        summary = companies.delete_company(ws, args.company_id, by=args.by or "")
     if args.json:
         emit_json(summary.__dict__)
     else:
@@ -463,11 +464,13 @@ def build_parser() -> ChineseArgumentParser:
     p.add_argument("--contact", dest="contact_name", help="联系人")
     p.add_argument("--phone", dest="contact_phone", help="联系电话")
     p.add_argument("--notes", help="备注")
+    p.add_argument("--by", help="操作人（记入修改记录）")
     p.set_defaults(func=cmd_company_add)
 
     p = csub.add_parser("delete", parents=[common, json_opt], help="删除企业及其全部体检记录")
     p.add_argument("company_id", metavar="企业编号")
     p.add_argument("--yes", action="store_true", help="确认删除")
+    p.add_argument("--by", help="操作人（记入修改记录；企业的修改记录在删除后仍保留）")
     p.set_defaults(func=cmd_company_delete)
 
     audit = sub.add_parser("audit", parents=[common], help="体检：开始、列表、记录结果、得分、状态")
@@ -508,6 +511,7 @@ def build_parser() -> ChineseArgumentParser:
     p.add_argument("--by", help="记录人")
     p.set_defaults(func=cmd_audit_note)
     add_audit_commands(asub, common, json_opt)
+    add_undo_command(asub, common, json_opt)
 
     checklists_p = sub.add_parser("checklists", parents=[common], help="检查清单：校验、列表、导入")
     lsub = checklists_p.add_subparsers(
@@ -537,6 +541,7 @@ def build_parser() -> ChineseArgumentParser:
     add_backup_commands(sub, common, json_opt)
     add_database_commands(sub, common, json_opt)
     add_case_commands(sub, common, json_opt)
+    add_log_commands(sub, common, json_opt)
 
     p = sub.add_parser(
         "report", parents=[common, json_opt], help="导出文书（.docx）；report issue 出具（编号、日期）",
