@@ -44,12 +44,14 @@ from PySide6.QtWidgets import (
 from auditdesk.errors import AuditDeskError
 from auditdesk.formatting import format_datetime
 from auditdesk.gui.context import AppContext
+from auditdesk.gui.dialogs.change_history import ChangeHistoryDialog
 from auditdesk.gui.dialogs.errors import report_failure
 from auditdesk.gui.table_model import ROW_ROLE, ColumnSpec, RecordTableModel
 from auditdesk.gui.widgets import read_only_table, stretch
-from auditdesk.models.audit import AnswerResult, AnswerSource
+from auditdesk.models.audit import AnswerResult, AnswerSource, ChangeEntity
 from auditdesk.models.common import Area
-from auditdesk.services import attachments, visit
+from auditdesk.services import attachments, changelog, visit
+from auditdesk.services.changelog import LogFilter
 from auditdesk.services.visit import Walk, WalkItem
 
 RESULT_COLORS = {
@@ -239,7 +241,14 @@ class WalkTab(QWidget):
         ev.addWidget(attach)
         right.addLayout(ev)
         right.addWidget(self.evidence)
-        right.addWidget(QLabel("修改记录"))
+        self.history_button = QPushButton("全部修改记录…")
+        self.history_button.setToolTip("本检查项的全部修改记录，可导出 Excel")
+        self.history_button.clicked.connect(self.open_history)
+        hist = QHBoxLayout()
+        hist.addWidget(QLabel("修改记录"))
+        hist.addStretch(1)
+        hist.addWidget(self.history_button)
+        right.addLayout(hist)
         right.addWidget(self.history)
         right_box = QWidget()
         right_box.setLayout(right)
@@ -398,7 +407,8 @@ class WalkTab(QWidget):
         for c in reversed(visit.history(self.ctx.ws, self.audit_id, w.item.id)):
             when, who = format_datetime(c.changed_at), c.changed_by or "—"
             line = f"{when} {who} {c.summary}"
-            self.history.addItem(line + ("（已撤销）" if c.undone else ""))
+            note = changelog.remark(c)
+            self.history.addItem(line + (f"（{note}）" if note else ""))
 
     # ------------------------------------------------------------ actions (one save each)
     def answer_key(self, n: int) -> None:
@@ -463,6 +473,18 @@ class WalkTab(QWidget):
         w = self.current()
         if w is not None and w.item.id == item_id:
             self._show_history(w)
+
+    def open_history(self) -> ChangeHistoryDialog | None:
+        """The 修改记录 dialog of the current item's answer (opened, not waited for)."""
+        self.commit_note()
+        w = self.current()
+        if w is None:
+            return None
+        where = LogFilter(audit_id=self.audit_id, entity=ChangeEntity.ANSWER, entity_id=w.item.id)
+        title = f"检查项 {w.item.id} {w.item.question[:20]}"
+        self.history_dialog = ChangeHistoryDialog(self.ctx.ws, where, title, self)
+        self.history_dialog.open()
+        return self.history_dialog
 
     def _save_source(self) -> None:
         w = self.current()
