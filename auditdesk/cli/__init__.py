@@ -35,6 +35,7 @@ from auditdesk.cli.base import (
     word_arg,
 )
 from auditdesk.cli.cases import add_case_commands
+from auditdesk.cli.changelog import add_log_commands, add_undo_command
 from auditdesk.cli.database import add_database_commands
 from auditdesk.cli.findings import add_findings_commands
 from auditdesk.cli.followups import add_followup_commands
@@ -151,7 +152,7 @@ def cmd_company_add(args: argparse.Namespace) -> int:
 
     data = _company_input(_given_company_fields(args))
     with open_workspace(args) as ws:
-        company = companies.add_company(ws, _listed_town(ws, data, args))
+        company = companies.add_company(ws, _listed_town(ws, data, args), by=args.by or "")
     if args.json:
         emit_json(dump(company))
     else:
@@ -174,7 +175,9 @@ def cmd_company_edit(args: argparse.Namespace) -> int:
         data = _company_input({**kept, **given})
         if "town" in given:
             data = _listed_town(ws, data, args)
-        company = companies.update_company(ws, current.id, data)
+        company = companies.update_company(
+            ws, current.id, data, by=args.by or "", expected_version=args.expect_version
+        )
     if args.json:
         emit_json(dump(company))
     else:
@@ -192,7 +195,7 @@ def cmd_company_delete(args: argparse.Namespace) -> int:
                 f"删除“{company.name}”会同时删除它的全部体检、问题和附件，且无法撤销。"
                 "确认删除请加 --yes。"
             )
-        summary = companies.delete_company(ws, args.company_id)
+        summary = companies.delete_company(ws, args.company_id, by=args.by or "")
     if args.json:
         emit_json(summary.__dict__)
     else:
@@ -472,6 +475,7 @@ def _company_field_options(p: argparse.ArgumentParser, *, adding: bool) -> None:
     p.add_argument("--notes", help="备注")
     p.add_argument("--allow-variant", action="store_true",
                    help="所属街镇按输入记（即使列表中已有只差区县前缀的写法）")  # fmt: skip
+    p.add_argument("--by", help="操作人（记入修改记录）")
 
 
 def build_parser() -> ChineseArgumentParser:
@@ -522,11 +526,13 @@ def build_parser() -> ChineseArgumentParser:
     p.add_argument("company_id", metavar="企业编号")
     _company_field_options(p, adding=False)
     p.add_argument("--no-union", dest="no_union", action="store_true", help="未建立工会")
+    add_expect_version(p)
     p.set_defaults(func=cmd_company_edit)
 
     p = csub.add_parser("delete", parents=[common, json_opt], help="删除企业及其全部体检记录")
     p.add_argument("company_id", metavar="企业编号")
     p.add_argument("--yes", action="store_true", help="确认删除")
+    p.add_argument("--by", help="操作人（记入修改记录；企业的修改记录在删除后仍保留）")
     p.set_defaults(func=cmd_company_delete)
 
     audit = sub.add_parser("audit", parents=[common], help="体检：开始、列表、记录结果、得分、状态")
@@ -569,6 +575,7 @@ def build_parser() -> ChineseArgumentParser:
     add_expect_version(p, zero="该项尚无记录")
     p.set_defaults(func=cmd_audit_note)
     add_audit_commands(asub, common, json_opt)
+    add_undo_command(asub, common, json_opt)
 
     checklists_p = sub.add_parser("checklists", parents=[common], help="检查清单：校验、列表、导入")
     lsub = checklists_p.add_subparsers(
@@ -598,6 +605,7 @@ def build_parser() -> ChineseArgumentParser:
     add_backup_commands(sub, common, json_opt)
     add_database_commands(sub, common, json_opt)
     add_case_commands(sub, common, json_opt)
+    add_log_commands(sub, common, json_opt)
 
     p = sub.add_parser(
         "report", parents=[common, json_opt], help="导出文书（.docx）；report issue 出具（编号、日期）",

@@ -50,11 +50,12 @@ def cmd_start(args: argparse.Namespace) -> int:
         # the same two calls as the 开始体检 dialog: the audit, then its first visit (初诊, 问诊)
         audit = audits.start_audit(
             ws, args.company, title=args.title or "", scope=args.scope, auditors=people,
-            region=args.region, started_on=day,
+            region=args.region, started_on=day, by=getattr(args, "by", None) or "",
         )  # fmt: skip
         visit = audits.record_visit(ws, audit.id, visit_date=day, kind=VisitKind.INITIAL,
                                     channels=[VisitChannel.TALK],
-                                    attendees=[p.name for p in people])  # fmt: skip
+                                    attendees=[p.name for p in people],
+                                    by=getattr(args, "by", None) or "")  # fmt: skip
         audit = audits.get_audit(ws, audit.id)
     if args.json:
         emit_json({**audit_json(audit),
@@ -72,7 +73,9 @@ def cmd_status(args: argparse.Namespace) -> int:
     from auditdesk.services import audits
 
     with open_workspace(args) as ws:
-        audit = audits.change_status(ws, args.audit_id, args.status)
+        audit = audits.change_status(
+            ws, args.audit_id, args.status, by=getattr(args, "by", None) or ""
+        )
     if args.json:
         emit_json(audit_json(audit))
     else:
@@ -121,6 +124,7 @@ def add_audit_commands(
                    help="地区参数（默认 shanghai）")  # fmt: skip
     p.add_argument("--visit-date", dest="visit_date", type=date_arg, metavar="YYYY-MM-DD",
                    help="首次走访日期（默认今天）")  # fmt: skip
+    p.add_argument("--by", help="操作人（记入修改记录）")
     p.set_defaults(func=cmd_start)
 
     p = asub.add_parser("status", parents=[common, json_opt],
@@ -130,4 +134,5 @@ def add_audit_commands(
     p.add_argument("status", type=enum_arg(AuditStatus, STATUS_TARGETS),
                    metavar="diagnosed|closed|in_progress",
                    help="diagnosed 已会诊 / closed 已关闭 / in_progress 重新打开")  # fmt: skip
+    p.add_argument("--by", help="操作人（记入修改记录）")
     p.set_defaults(func=cmd_status)

@@ -69,7 +69,7 @@ def cmd_case_import(args: argparse.Namespace) -> int:
     passphrase = _passphrase(confirm=False) if is_sealed(path) else None
     with open_workspace(args) as ws:
         plan = cases.import_case(ws, path, passphrase=passphrase, prefer=args.prefer,
-                                 dry_run=args.dry_run)  # fmt: skip
+                                 dry_run=args.dry_run, by=getattr(args, "by", None) or "")  # fmt: skip
     if args.dry_run:
         print("预览（未写入）：" + plan.summary())
         for c in plan.conflicts:
@@ -109,4 +109,5 @@ def add_case_commands(
     p.add_argument("--prefer", type=word_arg({"mine": "保留本机", "theirs": "采用文件"}),
                    metavar="mine|theirs",
                    help="两边都改过的记录：mine 保留本机 / theirs 采用文件；不给时列出冲突并停止")  # fmt: skip
+    p.add_argument("--by", help="操作人（记入修改记录）")
     p.set_defaults(func=cmd_case_import)

@@ -196,7 +196,9 @@ def cmd_adopt(args: argparse.Namespace) -> int:
                 )
             chosen = list(dict.fromkeys(k.strip() for k in args.groups))
         before = {mark.finding_id for mark in marks.values()}
-        adopted = payroll.adopt_refs(ws, args.audit, review, chosen, merge=args.merge)
+        adopted = payroll.adopt_refs(
+            ws, args.audit, review, chosen, merge=args.merge, by=getattr(args, "by", None) or ""
+        )
         out = [(f.origin_ref, f.id in before, f) for f in adopted]
     if args.json:
         emit_json({"adopted": [{"group": ref, "refreshed": refreshed,
@@ -367,6 +369,7 @@ def add_findings_commands(
     p.add_argument("--merge", action="store_true",
                    help="同一规则的多个月份合并为一个问题（从所选最早到最晚的月份，同一员工各月列在一起；"
                    "已转入的月份并入编号最小的问题，其余的剔除并注明并入）")  # fmt: skip
+    p.add_argument("--by", help="操作人（记入修改记录）")
     p.set_defaults(func=cmd_adopt)
 
     p = fsub.add_parser("edit", parents=[common, json_opt, by, one], help="修改问题（一次保存）",

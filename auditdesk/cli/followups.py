@@ -54,7 +54,8 @@ def cmd_reschedule(args: argparse.Namespace) -> int:
 
     with open_workspace(args) as ws:
         changed = followups.reschedule(ws, args.followup_id, args.date,
-                                       expected_version=args.expect_version)  # fmt: skip
+                                       expected_version=args.expect_version,
+                                       by=getattr(args, "by", None) or "")  # fmt: skip
     print(f"跟诊已改到 {changed.planned_on}。")
     return EXIT_OK
 
@@ -63,7 +64,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     from auditdesk.services import followups
 
     with open_workspace(args) as ws:
-        made = followups.plan_followups(ws, args.audit)
+        made = followups.plan_followups(ws, args.audit, by=getattr(args, "by", None) or "")
     if args.json:
         emit_json([{"id": f.id, "planned_on": f.planned_on.isoformat()} for f in made])
     else:
@@ -195,11 +196,13 @@ def add_followup_commands(
     p.set_defaults(func=cmd_ics)
     p = fsub.add_parser("plan", parents=[common, json_opt], help="按整改期限安排跟诊")
     p.add_argument("--audit", required=True, metavar="体检编号")
+    p.add_argument("--by", help="操作人（记入修改记录）")
     p.set_defaults(func=cmd_plan)
     p = fsub.add_parser("reschedule", parents=[common], help="改期：修改一次跟诊安排的日期")
     p.add_argument("followup_id", metavar="跟诊编号", help="followups plan / due --json 中的编号")
     p.add_argument("--date", required=True, type=date_arg, metavar="YYYY-MM-DD", help="新日期")
     add_expect_version(p)
+    p.add_argument("--by", help="操作人（记入修改记录）")
     p.set_defaults(func=cmd_reschedule)
     p = fsub.add_parser("ledger", parents=[common], help="导入企业回填的整改台账（先预览）")
     p.add_argument("--audit", required=True, metavar="体检编号")

@@ -65,7 +65,7 @@ def cmd_issue(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws:
         written = letters.issue_letter(
             ws, args.audit, args.kind, day, served_on=args.served, note=args.note or "",
-            out=Path(args.output) if args.output else None,
+            out=Path(args.output) if args.output else None, by=getattr(args, "by", None) or "",
         )  # fmt: skip
     letter = written.letter
     assert letter is not None
@@ -86,7 +86,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws:
         letter = followups.find_letter(ws, args.letter)
         saved = letters.serve_letter(ws, letter.id, args.date,
-                                     expected_version=args.expect_version)  # fmt: skip
+                                     expected_version=args.expect_version,
+                                     by=getattr(args, "by", None) or "")  # fmt: skip
     if args.json:
         emit_json(letter_json(saved))
     else:
@@ -100,7 +101,8 @@ def cmd_reply(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws:
         letter = followups.find_letter(ws, args.letter)
         saved = followups.letter_replied(ws, letter.id, args.date,
-                                         expected_version=args.expect_version)  # fmt: skip
+                                         expected_version=args.expect_version,
+                                         by=getattr(args, "by", None) or "")  # fmt: skip
     if args.json:
         emit_json(letter_json(saved))
     else:
@@ -187,6 +189,7 @@ def add_letters_commands(
                    help="当场送达时的送达日期（否则之后用 letters serve 登记）")  # fmt: skip
     p.add_argument("--note", help="备注")
     p.add_argument("-o", "--output", metavar="FILE.docx", help="同时写出该函件的 Word 文书")
+    p.add_argument("--by", help="操作人（记入修改记录）")
     p.set_defaults(func=cmd_issue)
 
     p = lsub.add_parser("serve", parents=[common, json_opt], help="登记送达日期（送达回执）",
@@ -196,6 +199,7 @@ def add_letters_commands(
     p.add_argument("letter", metavar="函件编号", help="函件记录编号（letters list 中的 8 位编号）")
     p.add_argument("--date", required=True, type=date_arg, metavar="YYYY-MM-DD", help="送达日期")
     add_expect_version(p)
+    p.add_argument("--by", help="操作人（记入修改记录）")
     p.set_defaults(func=cmd_serve)
 
     p = lsub.add_parser("reply", parents=[common, json_opt], help="登记企业已答复",
@@ -206,6 +210,7 @@ def add_letters_commands(
     p.add_argument("--date", required=True, type=date_arg, metavar="YYYY-MM-DD",
                    help="答复日期")  # fmt: skip
     add_expect_version(p)
+    p.add_argument("--by", help="操作人（记入修改记录）")
     p.set_defaults(func=cmd_reply)
 
     p = lsub.add_parser("list", parents=[common, json_opt], help="列出体检发出的函件",

@@ -187,7 +187,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     mapping = _mapping(args)
     with open_workspace(args) as ws:
         outcome = payroll.import_payroll(ws, args.audit, paths, mapping=mapping, period=args.period,
-                                         accept_guesses=args.accept_guesses)  # fmt: skip
+                                         accept_guesses=args.accept_guesses,
+                                         by=getattr(args, "by", None) or "")  # fmt: skip
     result = outcome.result
     if args.json:
         data = result_json(result)
@@ -209,7 +210,9 @@ def cmd_remove(args: argparse.Namespace) -> int:
     from auditdesk.services import payroll
 
     with open_workspace(args) as ws:
-        gone = payroll.remove_import(ws, args.audit, args.import_ref)
+        gone = payroll.remove_import(
+            ws, args.audit, args.import_ref, by=getattr(args, "by", None) or ""
+        )
     if args.json:
         emit_json({"id": gone.id, "file": gone.file_name, "rows": gone.row_count,
                    "periods": gone.periods})  # fmt: skip
@@ -446,6 +449,7 @@ def add_payroll_commands(
     p = psub.add_parser("import", parents=[common, json_opt, shared], help="把工资表导入体检")
     p.add_argument("files", nargs="+", metavar="FILE", help=".xlsx / .xls / .csv 文件")
     p.add_argument("--audit", required=True, metavar="体检编号", help="导入到哪次体检")
+    p.add_argument("--by", help="操作人（记入修改记录）")
     p.set_defaults(func=cmd_import)
 
     p = psub.add_parser(
@@ -471,4 +475,5 @@ def add_payroll_commands(
                         formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
     p.add_argument("--audit", required=True, metavar="体检编号")
     p.add_argument("import_ref", metavar="导入编号", help="payroll list 中的编号（前 8 位即可）")
+    p.add_argument("--by", help="操作人（记入修改记录）")
     p.set_defaults(func=cmd_remove)

@@ -156,20 +156,45 @@ class AuditSummary(BaseModel):
 
 
 class ChangeEntity(LabeledEnum):
+    COMPANY = "company"
+    AUDIT = "audit"
+    VISIT = "visit"
     ANSWER = "answer"
     FINDING = "finding"
+    FOLLOWUP = "followup"
+    LETTER = "letter"
+    PAYROLL_IMPORT = "payroll_import"
+    ATTACHMENT = "attachment"
+    REPORT = "report"
+    CASE_IMPORT = "case_import"
+    CHANGE_LOG = "change_log"
 
 
-labels(ChangeEntity, {"answer": "检查结果", "finding": "问题"})
+labels(
+    ChangeEntity,
+    {
+        "company": "企业", "audit": "体检", "visit": "走访", "answer": "检查结果",
+        "finding": "问题", "followup": "跟诊安排", "letter": "函件",
+        "payroll_import": "工资表导入", "attachment": "附件", "report": "出具记录",
+        "case_import": "案卷导入", "change_log": "修改记录",
+    },
+)  # fmt: skip
 
 
 class Change(BaseModel):
-    """One recorded change: who changed which field of an answer or finding, from what to what."""
+    """One entry of the change log: who changed which field of which record, from what to what.
+
+    Entries are only ever added (an undo is a new entry whose ``undoes`` names the entry it
+    reverses); ``audit_id`` and ``company_id`` are plain values, not references, so an entry
+    outlives its record. ``old_value``/``new_value`` hold JSON text; :attr:`old`/:attr:`new`
+    decode it. ``undone`` is the flag entries carried before schema step 17 (never set since).
+    """
 
     model_config = ConfigDict(frozen=True)
 
     id: int = 0
-    audit_id: str
+    audit_id: str | None = Field(default=None, max_length=36)
+    company_id: str | None = Field(default=None, max_length=36)
     entity: ChangeEntity
     entity_id: str = Field(max_length=64)
     field: str = Field(max_length=40)
@@ -178,6 +203,7 @@ class Change(BaseModel):
     changed_by: str = Field(default="", max_length=50)
     changed_at: datetime
     undone: bool = False
+    undoes: int | None = None
 
     @property
     def old(self) -> Any:
@@ -188,6 +214,16 @@ class Change(BaseModel):
     def new(self) -> Any:
         """The value after, decoded from the log's JSON."""
         return _decode(self.new_value)
+
+    @property
+    def old_text(self) -> str:
+        """The value before in words (labels for enum values, ``—`` for none), in full."""
+        return _shown(self.old, limit=None)
+
+    @property
+    def new_text(self) -> str:
+        """The value after in words, in full."""
+        return _shown(self.new, limit=None)
 
     @property
     def field_label(self) -> str:
@@ -204,7 +240,16 @@ CHANGE_FIELD_LABELS = {
     "facts": "事实", "severity": "严重程度", "remedy": "整改建议", "due_date": "整改期限",
     "owner": "负责人", "status": "整改状态", "dismissed": "剔除", "restored": "恢复",
     "merged": "合并", "split": "拆分", "consequence": "法律后果", "created": "生成",
-    "split_from": "拆分自",
+    "split_from": "拆分自", "deleted": "删除", "removed": "移除", "imported": "导入",
+    "issued": "出具", "purged": "清理", "name": "名称", "credit_code": "统一社会信用代码",
+    "legal_representative": "法定代表人", "address": "地址", "town": "所属街镇",
+    "industry": "行业", "headcount": "人数", "has_union": "建会", "contact_name": "联系人",
+    "contact_phone": "联系电话", "notes": "备注", "pay_day": "发薪日", "kind": "类型",
+    "planned_on": "计划日期", "done_on": "完成日期", "replied_on": "回复日期",
+    "served_on": "送达日期", "reply_due": "回复期限", "scope": "评估范围", "region": "地区",
+    "auditors": "检查人员", "started_on": "开始日期", "file_name": "文件",
+    "filename": "文件", "audit_status": "体检状态", "deleted_company": "删除企业",
+    "attachment": "附件", "retention_days": "保留天数",
 }  # fmt: skip
 """Chinese names of the logged fields (a change never shows ``due_date`` or ``result``)."""
 
@@ -218,7 +263,7 @@ def _decode(raw: str | None) -> Any:
         return raw  # a plain text value written before values were JSON
 
 
-def _shown(value: Any) -> str:
+def _shown(value: Any, limit: int | None = 40) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, str):
@@ -227,8 +272,15 @@ def _shown(value: Any) -> str:
                 return str(enum(value).label)
             except ValueError:
                 continue
-        return value[:40]
-    return str(value)[:40]
+        return value[:limit]
+    if isinstance(value, dict):
+        text = "，".join(f"{k}：{_shown(v, None)}" for k, v in value.items())
+        return text[:limit]
+    if isinstance(value, list):
+        return "、".join(_shown(v, None) for v in value)[:limit]
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)[:limit]
 
 
 def _display_enums() -> tuple[type[LabeledEnum], ...]:

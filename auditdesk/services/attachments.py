@@ -18,7 +18,10 @@ from auditdesk.archive import copy_verified
 from auditdesk.errors import AuditDeskError
 from auditdesk.fileperms import remove_stored
 from auditdesk.models.attachment import Attachment
+from auditdesk.models.audit import ChangeEntity
+from auditdesk.services import changelog
 from auditdesk.services.workspace import Workspace
+from auditdesk.store import Tx
 
 log = logging.getLogger(__name__)
 
@@ -38,9 +41,15 @@ def _hash_file(path: Path) -> tuple[str, int]:
 
 
 def attach_file(
-    ws: Workspace, source: Path, *, answer_id: str | None = None, finding_id: str | None = None
+    ws: Workspace,
+    source: Path,
+    *,
+    answer_id: str | None = None,
+    finding_id: str | None = None,
+    by: str = "",
 ) -> Attachment:
-    """Copy ``source`` into the store (once per content) and record it against an answer or finding."""
+    """Copy ``source`` into the store (once per content) and record it against an answer or
+    finding; logged on the attachment and on that answer or finding (``by``: who)."""
     try:
         sha, size = _hash_file(source)
         target = blob_path(ws, sha)
@@ -64,7 +73,28 @@ def attach_file(
     )
     with ws.store.transaction() as tx:
         tx.insert_attachment(attachment)
+        _log_attached(tx, attachment, by)
     return attachment
+
+
+def _log_attached(tx: Tx, attachment: Attachment, by: str) -> None:
+    words = f"{attachment.filename}（{attachment.size:,} 字节）"
+    audit_id: str | None = None
+    owner: tuple[ChangeEntity, str] | None = None
+    if attachment.finding_id is not None:
+        finding = tx.get_finding(attachment.finding_id)
+        audit_id = finding.audit_id if finding else None
+        owner = (ChangeEntity.FINDING, attachment.finding_id)
+    elif attachment.answer_id is not None:
+        answer = tx.get_answer_by_id(attachment.answer_id)
+        if answer is not None:
+            audit_id = answer.audit_id
+            owner = (ChangeEntity.ANSWER, answer.item_id)
+    changelog.record(tx, ChangeEntity.ATTACHMENT, attachment.id, "created", None, words, by=by,
+                     audit_id=audit_id, at=attachment.created_at)  # fmt: skip
+    if owner is not None:  # in the history of the answer or finding it hangs on, too
+        changelog.record(tx, owner[0], owner[1], "attachment", None, words, by=by,
+                         audit_id=audit_id, at=attachment.created_at)  # fmt: skip
 
 
 def remove_unreferenced_files(ws: Workspace, hashes: Iterable[str]) -> None:

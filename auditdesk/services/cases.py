@@ -44,9 +44,11 @@ from auditdesk import __version__
 from auditdesk.archive import OpenedArchive, open_archive, write_archive
 from auditdesk.errors import AuditDeskError, NotFoundError
 from auditdesk.fileperms import make_read_only, remove_stored
+from auditdesk.models.audit import ChangeEntity
 from auditdesk.models.common import utcnow
 from auditdesk.models.company import Company
 from auditdesk.progress import CancelToken, ProgressFn, check_cancel, no_progress
+from auditdesk.services import changelog
 from auditdesk.services.attachments import blob_path
 from auditdesk.services.case_format import (
     BOOKKEEPING,
@@ -106,6 +108,14 @@ def _selection(
 
 def _rows_for(tx: Tx, spec: Spec, company_id: str, audits: list[str]) -> list[JsonRow]:
     rows = tx.exchange_rows(spec.name, company_id, audits)
+    if spec.name == "change_log":
+        # ``undoes`` names a local entry id, which does not travel: the receiver learns which
+        # entries were undone from the ``undone`` flag on them instead
+        undone = {r.get("undoes") for r in rows} - {None}
+        for r in rows:
+            if r.get(SERIAL) in undone:
+                r["undone"] = True
+            r["undoes"] = None
     if has_serial(spec):
         for r in rows:
             r.pop(SERIAL, None)
@@ -395,9 +405,12 @@ def import_case(
     dry_run: bool = False,
     progress: ProgressFn = no_progress,
     cancel: CancelToken | None = None,
+    by: str = "",
 ) -> ImportPlan:
     """Merge the case file at ``path`` (see the module docstring). With ``dry_run`` nothing is
-    written and the plan (with any conflicts) is returned.
+    written and the plan (with any conflicts) is returned. An import writes one change-log entry
+    (entity ``case_import``) with the file's name and the counts of records added, updated and
+    kept per kind (``by``: who); the imported records' own history comes in the file.
 
     Raises:
         ArchiveError: the file is damaged, tampered with, hostile, newer, or the passphrase is wrong.
@@ -424,6 +437,7 @@ def import_case(
                 if plan.conflicts:  # changed between the two looks
                     raise CaseConflictError(plan, path)
                 tx.add_missing_towns(tx.company_towns(), utcnow())  # a new town joins the list
+                _log_import(tx, incoming, path, plan, by)
         except ConstraintError as exc:
             _remove(written)
             raise CaseError(
@@ -436,6 +450,16 @@ def import_case(
     plan.attachments_added = len(written)
     log.info("case %s imported: %s", path, plan.summary())
     return plan
+
+
+def _log_import(tx: Tx, incoming: Incoming, path: Path, plan: ImportPlan, by: str) -> None:
+    row = incoming.tables["companies"][0]
+    code = row.get("credit_code")
+    company = tx.find_company_by_credit_code(str(code)) if code else None
+    company = company or tx.get_company(str(row.get("id")))
+    changelog.record(tx, ChangeEntity.CASE_IMPORT, path.name[:64], "imported", None,
+                     {"案卷": path.name, "企业": plan.company, "结果": plan.summary()}, by=by,
+                     company_id=company.id if company else None)  # fmt: skip
 
 
 def _write_blobs(

@@ -6,8 +6,10 @@ import logging
 from dataclasses import dataclass
 
 from auditdesk.errors import AuditDeskError
+from auditdesk.models.audit import ChangeEntity
 from auditdesk.models.common import utcnow
 from auditdesk.models.company import Company, CompanyInput, CompanySummary
+from auditdesk.services import changelog
 from auditdesk.services.attachments import remove_unreferenced_files
 from auditdesk.services.workspace import Workspace
 from auditdesk.store import Tx
@@ -47,8 +49,13 @@ def _check_credit_code_free(tx: Tx, data: CompanyInput, own_id: str | None) -> N
         )
 
 
-def add_company(ws: Workspace, data: CompanyInput) -> Company:
-    """Register a new company; a town not yet on the office's list is added to it.
+EDITABLE_FIELDS = tuple(CompanyInput.model_fields)
+"""The company fields a change is logged for, one entry each."""
+
+
+def add_company(ws: Workspace, data: CompanyInput, *, by: str = "") -> Company:
+    """Register a new company; a town not yet on the office's list is added to it. Logged
+    (``by``: who).
 
     Raises:
         DuplicateCreditCodeError: another company has the same credit code (location ``credit_code``).
@@ -58,6 +65,8 @@ def add_company(ws: Workspace, data: CompanyInput) -> Company:
         _check_credit_code_free(tx, data, None)
         tx.insert_company(company)
         tx.add_missing_towns([company.town], company.created_at)
+        changelog.record(tx, ChangeEntity.COMPANY, company.id, "created", None, company.name,
+                         by=by, company_id=company.id, at=company.created_at)  # fmt: skip
     log.info("company added: %s", company.id)
     return company
 
@@ -71,8 +80,9 @@ def update_company(
     expected_version: int | None = None,
 ) -> Company:
     """Replace the editable fields of a company; keeps its id and creation time. A town not yet
-    on the office's list is added to it. ``expected_version``: the version of the company the
-    user edited (``None``: save over whatever is stored). Returns it at its new version.
+    on the office's list is added to it. Each changed field is logged (``by``: who).
+    ``expected_version``: the version of the company the user edited (``None``: save over
+    whatever is stored). Returns it at its new version.
 
     Raises:
         DuplicateCreditCodeError: another company has the same credit code.
@@ -95,6 +105,9 @@ def update_company(
         )
         updated = tx.update_company(updated)
         tx.add_missing_towns([updated.town], updated.updated_at)
+        changelog.record_fields(tx, ChangeEntity.COMPANY, company_id, current, updated,
+                                EDITABLE_FIELDS, by=by, company_id=company_id,
+                                at=updated.updated_at)  # fmt: skip
     return updated
 
 
@@ -107,11 +120,14 @@ class DeleteSummary:
 
 
 def delete_company(
-    ws: Workspace, company_id: str, *, expected_version: int | None = None
+    ws: Workspace, company_id: str, *, by: str = "", expected_version: int | None = None
 ) -> DeleteSummary:
     """Delete a company with its audits, visits, answers, findings and attachments in one transaction.
     ``expected_version``: the version of the company the user chose to delete from (``None``:
     whatever is stored).
+
+    The change log keeps every entry of the company and its audits, and gains one saying what
+    went (name, credit code, how many audits, findings and attachments; ``by``: who).
 
     Attachment files no longer referenced by any record are removed after the commit, so a failed
     delete never loses a file.
@@ -124,6 +140,10 @@ def delete_company(
     with ws.store.transaction() as tx:
         company = tx.require_company(company_id)
         counts = tx.delete_company(company_id, expected_version)
+        went = {"企业": company.name, "统一社会信用代码": company.credit_code or "",
+                "体检": counts.audits, "问题": counts.findings, "附件": counts.attachments}  # fmt: skip
+        changelog.record(tx, ChangeEntity.COMPANY, company_id, "deleted", company.name, went,
+                         by=by, company_id=company_id)  # fmt: skip
     remove_unreferenced_files(ws, counts.attachment_hashes)
     log.info("company deleted: %s (%d audits)", company_id, counts.audits)
     return DeleteSummary(company.name, counts.audits, counts.findings, counts.attachments)

@@ -14,12 +14,12 @@ from zoneinfo import ZoneInfo
 from icalendar import Alarm, Calendar, Event
 
 from auditdesk.errors import AuditDeskError
-from auditdesk.models.audit import AuditStatus, Visit, VisitChannel, VisitKind
+from auditdesk.models.audit import AuditStatus, ChangeEntity, Visit, VisitChannel, VisitKind
 from auditdesk.models.common import utcnow
 from auditdesk.models.finding import Finding, FindingOrigin, RectificationStatus
 from auditdesk.models.followup import FollowUp, Letter, RectificationMove, move_problem
 from auditdesk.rules.engine import employee_key, person_token
-from auditdesk.services import attachments, payroll, visit
+from auditdesk.services import attachments, changelog, payroll, visit
 from auditdesk.services.workspace import Workspace
 from auditdesk.store import Tx
 
@@ -39,6 +39,8 @@ def _move(tx: Tx, finding: Finding, to: RectificationStatus, *, note: str, by: s
     tx.insert_move(RectificationMove(finding_id=finding.id, audit_id=finding.audit_id,
                                      from_status=finding.status, to_status=to, note=note,
                                      moved_by=by, moved_at=now, visit_id=visit_id))  # fmt: skip
+    changelog.record(tx, ChangeEntity.FINDING, finding.id, "status", finding.status, to, by=by,
+                     audit_id=finding.audit_id, at=now)  # fmt: skip
     return moved
 
 
@@ -89,9 +91,12 @@ def history(ws: Workspace, finding_id: str) -> list[RectificationMove]:
 
 
 # ------------------------------------------------------------------ planning
-def plan_followups(ws: Workspace, audit_id: str, *, today: date | None = None) -> list[FollowUp]:
+def plan_followups(
+    ws: Workspace, audit_id: str, *, today: date | None = None, by: str = ""
+) -> list[FollowUp]:
     """After diagnosis: give open findings without a deadline one by severity (preferences), and
-    propose follow-ups on the earliest deadline and, when much later, on the latest one."""
+    propose follow-ups on the earliest deadline and, when much later, on the latest one. Each
+    deadline given and follow-up planned is logged (``by``: who)."""
     today = today or date.today()
     days = ws.preferences().followup_days
     with ws.store.transaction() as tx:
@@ -103,6 +108,8 @@ def plan_followups(ws: Workspace, audit_id: str, *, today: date | None = None) -
             due = f.due_date or today + timedelta(days=days.get(f.severity.value, 60))
             if f.due_date is None:
                 tx.update_finding(f.model_copy(update={"due_date": due, "updated_at": utcnow()}))
+                changelog.record(tx, ChangeEntity.FINDING, f.id, "due_date", None, due, by=by,
+                                 audit_id=audit_id)  # fmt: skip
             deadlines.append(due)
         planned = {p.planned_on for p in tx.list_followups(audit_id, open_only=True)}
         proposals = sorted(set(deadlines))
@@ -117,6 +124,8 @@ def plan_followups(ws: Workspace, audit_id: str, *, today: date | None = None) -
                 continue
             followup = FollowUp(audit_id=audit_id, planned_on=day, note="按整改期限安排的跟诊")
             tx.insert_followup(followup)
+            changelog.record(tx, ChangeEntity.FOLLOWUP, followup.id, "planned_on", None, day,
+                             by=by, audit_id=audit_id)  # fmt: skip
             made.append(followup)
         return made
 
@@ -130,8 +139,8 @@ def reschedule(
     by: str = "",
     expected_version: int | None = None,
 ) -> FollowUp:
-    """Move a planned follow-up to ``planned_on`` (and replace its note when given).
-    ``expected_version``: the version the user saw (``None``: whatever is stored).
+    """Move a planned follow-up to ``planned_on`` (and replace its note when given); logged
+    (``by``: who). ``expected_version``: the version the user saw (``None``: whatever is stored).
 
     Raises:
         AuditDeskError: it no longer exists.
@@ -145,7 +154,10 @@ def reschedule(
         changed = current.model_copy(update={"planned_on": planned_on, "updated_at": utcnow(),
                                              "updated_by": by, "version": version,
                                              **({"note": note} if note is not None else {})})  # fmt: skip
-        return tx.update_followup(changed)
+        saved = tx.update_followup(changed)
+        changelog.record_fields(tx, ChangeEntity.FOLLOWUP, followup_id, current, changed,
+                                ("planned_on", "note"), by=by, audit_id=current.audit_id)  # fmt: skip
+        return saved
 
 
 # ------------------------------------------------------------------ the follow-up visit
@@ -201,6 +213,9 @@ def record_followup_visit(ws: Workspace, audit_id: str, visit_date: date, result
     with ws.store.transaction() as tx:
         tx.require_audit(audit_id)
         tx.insert_visit(visit)
+        changelog.record(tx, ChangeEntity.VISIT, visit.id, "created", None,
+                         f"{visit_date.isoformat()} {visit.kind.label}", by=by,
+                         audit_id=audit_id)  # fmt: skip
         for r in results:
             finding = tx.require_finding(r.finding_id)
             if r.outcome == "fixed":
@@ -222,16 +237,24 @@ def record_followup_visit(ws: Workspace, audit_id: str, visit_date: date, result
                     tx.update_finding(
                         finding.model_copy(update={"due_date": r.new_due, "updated_at": utcnow()})
                     )
+                    changelog.record(tx, ChangeEntity.FINDING, finding.id, "due_date",
+                                     finding.due_date, r.new_due, by=by,
+                                     audit_id=audit_id)  # fmt: skip
         remaining = [f for f in tx.list_findings(audit_id) if f.is_open]
         for planned in _fulfilled(tx.list_followups(audit_id, open_only=True), visit_date,
                                   followup_id, nothing_open=not remaining):  # fmt: skip
             tx.update_followup(planned.model_copy(update={"visit_id": visit.id, "done_on": visit_date,
                                                           "updated_at": utcnow()}))  # fmt: skip
+            changelog.record(tx, ChangeEntity.FOLLOWUP, planned.id, "done_on", None, visit_date,
+                             by=by, audit_id=audit_id)  # fmt: skip
         audit = tx.require_audit(audit_id)
         if not remaining and audit.status is AuditStatus.DIAGNOSED:
             tx.update_audit(
                 audit.model_copy(update={"status": AuditStatus.CLOSED, "updated_at": utcnow()})
             )
+            changelog.record(tx, ChangeEntity.AUDIT, audit_id, "audit_status",
+                             audit.status.label, AuditStatus.CLOSED.label, by=by,
+                             audit_id=audit_id, company_id=audit.company_id)  # fmt: skip
     for r in results:
         for path in r.evidence:
             attachments.attach_file(ws, path, finding_id=r.finding_id)
@@ -304,8 +327,8 @@ def letter_replied(
     by: str = "",
     expected_version: int | None = None,
 ) -> Letter:
-    """Record the company's reply to a letter on ``replied_on``. ``expected_version``: the
-    version the user saw (``None``: whatever is stored).
+    """Record the company's reply to a letter on ``replied_on`` (logged; ``by``: who).
+    ``expected_version``: the version the user saw (``None``: whatever is stored).
 
     Raises:
         AuditDeskError: no such letter, or a reply before the letter was issued.
@@ -323,7 +346,10 @@ def letter_replied(
         version = letter.version if expected_version is None else expected_version
         changed = letter.model_copy(update={"replied_on": replied_on, "updated_at": utcnow(),
                                             "updated_by": by, "version": version})  # fmt: skip
-        return tx.update_letter(changed)
+        saved = tx.update_letter(changed)
+        changelog.record(tx, ChangeEntity.LETTER, letter_id, "replied_on", letter.replied_on,
+                         replied_on, by=by, audit_id=letter.audit_id)  # fmt: skip
+        return saved
 
 
 def list_letters(ws: Workspace, audit_id: str | None = None) -> list[Letter]:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from auditdesk.archive import copy_atomic
 from auditdesk.errors import AuditDeskError
+from auditdesk.models.audit import ChangeEntity
 from auditdesk.models.common import utcnow
 from auditdesk.models.followup import Letter, LetterKind, UnionSettings
 from auditdesk.paths import ensure_dir, shipped_dir
@@ -29,6 +30,7 @@ from auditdesk.reports.letters import (
     letter_snapshot,
     reply_deadline,
 )
+from auditdesk.services import changelog
 from auditdesk.services.union import get_union_settings
 from auditdesk.services.workspace import Workspace
 
@@ -120,8 +122,9 @@ def issue_letter(
     today: date | None = None,
     progress: ProgressFn = no_progress,
     cancel: CancelToken | None = None,
+    by: str = "",
 ) -> Written:
-    """Issue a letter: allocate its 文号 (``{prefix}〔{year}〕第{n}号``, the next of ``kind`` in
+    """Issue a letter (logged; ``by``: who): allocate its 文号 (``{prefix}〔{year}〕第{n}号``, the next of ``kind`` in
     ``issued_on``'s year, in the same transaction as the insert), fix its content, keep the
     rendered .docx in the data dir under its SHA-256, start the reply clock; copy it to ``out``.
 
@@ -176,6 +179,8 @@ def issue_letter(
                         served_on=served_on, note=note, number=number, number_year=issued_on.year,
                         number_seq=seq, content=snapshot, document_sha256=sha)  # fmt: skip
         tx.insert_letter(letter)
+        changelog.record(tx, ChangeEntity.LETTER, letter.id, "issued", None, letter.label,
+                         by=by, audit_id=audit_id)  # fmt: skip
     progress(2, 2, "完成")
     if out is None:
         return Written(letter, None)
@@ -270,6 +275,7 @@ def serve_letter(
     """Record the 送达日期 (from the 送达回执). For the 意见书 and 建议书 the reply period is then
     counted from the day after it (15 / 5 working days, the last day counted) and is no longer
     an estimate; the 提示函 keeps the reply date written in it. A later call corrects the date.
+    Logged (``by``: who).
 
     Raises:
         AuditDeskError: no such letter; a date before issue, after the reply or after ``today``
@@ -301,4 +307,7 @@ def serve_letter(
             update={"served_on": served_on, "reply_due": due, "updated_at": utcnow(),
                     "updated_by": by, "version": version}
         )  # fmt: skip
-        return tx.update_letter(changed)
+        saved = tx.update_letter(changed)
+        changelog.record_fields(tx, ChangeEntity.LETTER, letter_id, letter, changed,
+                                ("served_on", "reply_due"), by=by, audit_id=letter.audit_id)  # fmt: skip
+        return saved

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from auditdesk.errors import AuditDeskError
-from auditdesk.models.audit import Change, ChangeEntity
+from auditdesk.models.audit import ChangeEntity
 from auditdesk.models.common import utcnow
 from auditdesk.models.finding import (
     Finding,
@@ -43,6 +43,7 @@ from auditdesk.rules.review import (
 )
 from auditdesk.rules.review import group_findings as review_group_findings
 from auditdesk.rules.review import mapped_fields as mapped_fields  # re-exported for callers
+from auditdesk.services import changelog
 
 if TYPE_CHECKING:  # only annotations: ``payroll check FILE`` must not load the store (SQLAlchemy)
     from auditdesk.services.workspace import Workspace
@@ -142,8 +143,10 @@ def import_payroll(
     accept_guesses: bool = False,
     progress: ProgressFn = no_progress,
     cancel: CancelToken | None = None,
+    by: str = "",
 ) -> ImportOutcome:
-    """Import payroll files into an audit in one transaction, and remember the mapping.
+    """Import payroll files into an audit in one transaction, and remember the mapping. Each
+    import (and each earlier import it replaces) is logged (``by``: who).
 
     Importing a file whose content was imported into this audit before replaces that import (the
     usual reason is a corrected mapping). The columns used are saved as the company's mapping
@@ -184,6 +187,9 @@ def import_payroll(
             old = previous.get(report.sha256)
             if old is not None:
                 replaced += tx.delete_payroll_import(old.id)
+                changelog.record(tx, ChangeEntity.PAYROLL_IMPORT, old.id, "removed",
+                                 _import_words(old), None, by=by, audit_id=audit_id,
+                                 company_id=audit.company_id)  # fmt: skip
             record = PayrollImport(
                 audit_id=audit_id,
                 file_name=report.file,
@@ -193,11 +199,19 @@ def import_payroll(
                 report=report,
             )
             tx.insert_payroll_import(record, rows)
+            changelog.record(tx, ChangeEntity.PAYROLL_IMPORT, record.id, "imported", None,
+                             _import_words(record), by=by, audit_id=audit_id,
+                             company_id=audit.company_id)  # fmt: skip
             imports.append(record)
             check_cancel(cancel)
         tx.save_mapping_profile(audit.company_id, merge_profile(profile, used_mapping(result)))
     progress(1, 1, "完成")
     return ImportOutcome(result=result, imports=imports, replaced=replaced)
+
+
+def _import_words(record: PayrollImport) -> str:
+    """How the change log names an import: ``7月.xlsx（120 行，2025-07）``."""
+    return f"{record.file_name}（{record.row_count} 行，{'、'.join(record.periods)}）"
 
 
 def used_mapping(result: ImportResult) -> ColumnMapping:
@@ -229,8 +243,9 @@ def load_rows(ws: Workspace, audit_id: str) -> list[PayrollRow]:
         return tx.list_payroll_rows(audit_id)
 
 
-def remove_import(ws: Workspace, audit_id: str, ref: str) -> PayrollImport:
-    """Take one payroll import (and its rows) out of an audit, in one transaction.
+def remove_import(ws: Workspace, audit_id: str, ref: str, *, by: str = "") -> PayrollImport:
+    """Take one payroll import (and its rows) out of an audit, in one transaction (logged;
+    ``by``: who).
 
     Args:
         ref: the import's id or its first 8+ characters (any case), as ``payroll list`` shows.
@@ -256,13 +271,23 @@ def remove_import(ws: Workspace, audit_id: str, ref: str) -> PayrollImport:
                 location=text,
             )
         tx.delete_payroll_import(matches[0].id)
+        changelog.record(tx, ChangeEntity.PAYROLL_IMPORT, matches[0].id, "removed",
+                         _import_words(matches[0]), None, by=by, audit_id=audit_id)  # fmt: skip
         return matches[0]
 
 
-def delete_import(ws: Workspace, import_id: str) -> None:
+def delete_import(ws: Workspace, import_id: str, *, by: str = "") -> None:
+    """Delete one payroll import by id (logged; ``by``: who).
+
+    Raises:
+        AuditDeskError: no such import.
+    """
     with ws.store.transaction() as tx:
-        if tx.delete_payroll_import(import_id) == 0:
+        found = tx.get_payroll_import(import_id)
+        if found is None or tx.delete_payroll_import(import_id) == 0:
             raise AuditDeskError("要删除的工资表导入记录已不存在。")
+        changelog.record(tx, ChangeEntity.PAYROLL_IMPORT, import_id, "removed",
+                         _import_words(found), None, by=by, audit_id=found.audit_id)  # fmt: skip
 
 
 def read_mapping_file(path: Path) -> ColumnMapping:
@@ -458,7 +483,13 @@ def group_findings(result: CheckResult | Sequence[PayrollFinding]) -> list[Findi
 
 
 def adopt_refs(
-    ws: Workspace, audit_id: str, review: PayrollReview, refs: Sequence[str], *, merge: bool = False
+    ws: Workspace,
+    audit_id: str,
+    review: PayrollReview,
+    refs: Sequence[str],
+    *,
+    merge: bool = False,
+    by: str = "",
 ) -> list[Finding]:
     """Adopt the groups named ``refs`` (``RULE@YYYY-MM``) as report findings: one finding per
     group, or with ``merge`` one per rule spanning its first to its last chosen month (every
@@ -474,12 +505,17 @@ def adopt_refs(
         group = review.group(ref)
         if group is None:
             raise AuditDeskError(f"工资核查中没有分组“{ref}”。", location=ref)
-        out.append(adopt_group(ws, audit_id, group, review=review))
+        out.append(adopt_group(ws, audit_id, group, review=review, by=by))
     return out
 
 
 def adopt_group(
-    ws: Workspace, audit_id: str, group: FindingGroup, *, review: PayrollReview | None = None
+    ws: Workspace,
+    audit_id: str,
+    group: FindingGroup,
+    *,
+    review: PayrollReview | None = None,
+    by: str = "",
 ) -> Finding:
     """Turn a group of payroll findings (one month, or merged ``RULE@FIRST..LAST``) into one
     report finding of the audit, or refresh the one made from it before (e.g. after a corrected
@@ -522,16 +558,21 @@ def adopt_group(
                 "dismissed_reason": reason, "dismissed_by": "", "dismissed_at": now,
                 "updated_at": now}))  # fmt: skip
             # in the finding's history, as a 剔除 by hand is (services.visit.dismiss_finding)
-            tx.log_change(Change(audit_id=audit_id, entity=ChangeEntity.FINDING,
-                                 entity_id=other.id, field="dismissed", old_value=None,
-                                 new_value=json.dumps(reason, ensure_ascii=False),
-                                 changed_by="", changed_at=now))  # fmt: skip
+            changelog.record(tx, ChangeEntity.FINDING, other.id, "dismissed", None, reason,
+                             by=by, audit_id=audit_id, at=now)  # fmt: skip
         if exact is not None:
             updated = exact.model_copy(update={**values, "origin_ref": ref, "updated_at": now})
-            return tx.update_finding(updated)
+            saved = tx.update_finding(updated)
+            changelog.record_fields(tx, ChangeEntity.FINDING, exact.id, exact, updated,
+                                    ("title", "facts", "money_at_stake", "origin_ref"), by=by,
+                                    audit_id=audit_id, at=now)  # fmt: skip
+            return saved
         finding = Finding(audit_id=audit_id, origin=FindingOrigin.PAYROLL, origin_ref=ref,
                           area=RULES_BY_ID[group.rule].area, **values)  # fmt: skip
-        return tx.insert_finding(finding)
+        saved = tx.insert_finding(finding)
+        changelog.record(tx, ChangeEntity.FINDING, saved.id, "created", None, saved.title,
+                         by=by, audit_id=audit_id, at=now)  # fmt: skip
+        return saved
 
 
 def _contains(ref: str, first: str, last: str) -> bool:

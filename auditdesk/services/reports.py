@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from auditdesk.errors import AuditDeskError
-from auditdesk.models.audit import VisitKind
+from auditdesk.models.audit import ChangeEntity, VisitKind
 from auditdesk.models.finding import RectificationStatus
 from auditdesk.models.followup import LetterKind
 from auditdesk.models.report import ISSUED_KINDS, ReportIssue
@@ -20,7 +20,7 @@ from auditdesk.reports.docx import render
 from auditdesk.reports.ledger import write_ledger
 from auditdesk.reports.letters import NOTHING_TO_SEND
 from auditdesk.reports.records import freeze, issue_number, mark_draft, thaw
-from auditdesk.services import payroll, visit
+from auditdesk.services import changelog, payroll, visit
 from auditdesk.services.union import get_union_settings
 from auditdesk.services.workspace import Workspace
 
@@ -125,6 +125,8 @@ def issue(
         record = ReportIssue(audit_id=audit_id, kind=kind, number=number, issued_on=day,
                              issued_by=by, snapshot=freeze(build_context(data, kind)))  # fmt: skip
         tx.insert_report_issue(record)
+        changelog.record(tx, ChangeEntity.REPORT, record.id, "issued", None,
+                         f"{KIND_LABELS[kind]} {number}", by=by, audit_id=audit_id)  # fmt: skip
     return record
 
 

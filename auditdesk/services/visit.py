@@ -3,9 +3,7 @@ gather and edit findings (会诊), the company's self-assessment beside the veri
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -25,7 +23,7 @@ from auditdesk.models.audit import (
 from auditdesk.models.common import Area, utcnow
 from auditdesk.models.company import Company
 from auditdesk.models.finding import Finding, FindingOrigin, Severity, kind_label
-from auditdesk.services import checklists
+from auditdesk.services import changelog, checklists
 from auditdesk.services.workspace import Workspace
 from auditdesk.store import Tx
 
@@ -110,19 +108,9 @@ def load_walk(ws: Workspace, audit_id: str) -> Walk:
     return Walk(audit, company, library, items, progress)
 
 
-def _json(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, date | Decimal):
-        return json.dumps(str(value))
-    return json.dumps(getattr(value, "value", value), ensure_ascii=False)
-
-
 def _log(tx: Tx, audit_id: str, entity: ChangeEntity, entity_id: str, field: str,
          old: Any, new: Any, by: str, at: Any) -> None:  # fmt: skip
-    tx.log_change(Change(audit_id=audit_id, entity=entity, entity_id=entity_id, field=field,
-                         old_value=_json(old), new_value=_json(new), changed_by=by,
-                         changed_at=at))  # fmt: skip
+    changelog.record(tx, entity, entity_id, field, old, new, by=by, audit_id=audit_id, at=at)
 
 
 _KEEP: Any = object()
@@ -146,18 +134,17 @@ def answer_item(
     note: str | None = None,
     source: AnswerSource | None = None,
     by: str = "",
-    same_note_session: bool = False,
     expected_version: int | None = None,
 ) -> Answer | None:
     """Save one change to an item's answer in one transaction, with its history.
 
     ``result=None`` clears the answer: the item is unanswered again, its note, channel and
     evidence kept (the record goes only when nothing is left on it; returns ``None`` then).
-    ``note``/``source`` left ``None`` keep what was there. ``same_note_session``: this save
-    continues the note editing that made the item's latest change (same person, nothing else
-    changed since, not undone): that history entry is brought up to date instead of adding one
-    per pause in typing. ``expected_version``: the version of the answer the user saw (``0``
-    when the item had no record); ``None`` saves over whatever is stored.
+    ``note``/``source`` left ``None`` keep what was there. Each save that changes a field adds
+    one entry per changed field to the change log (entries are never rewritten: a note saved at
+    each pause in typing gives one entry per save). ``expected_version``: the version of the
+    answer the user saw (``0`` when the item had no record); ``None`` saves over whatever is
+    stored.
 
     Raises:
         AuditDeskError: the item is not in the audit's checklist version, the answer does not fit
@@ -166,7 +153,6 @@ def answer_item(
             ``expected_version`` (nothing saved; ``current`` is the stored answer or ``None``).
     """
     return _save_answer(ws, audit_id, item_id, result, note=note, source=source, by=by,
-                        same_note_session=same_note_session,
                         expected_version=expected_version)  # fmt: skip
 
 
@@ -178,12 +164,15 @@ def note_item(
     note: str | None = None,
     source: AnswerSource | None = None,
     by: str = "",
-    same_note_session: bool = False,
     expected_version: int | None = None,
+    log_note: bool = True,
 ) -> Answer | None:
     """Save an item's note and/or channel without touching its answer: on an unanswered item
     they are kept with ``result`` ``None`` (未作答), never as 待核实. One transaction, logged as
-    :func:`answer_item` does (``same_note_session`` and ``expected_version`` likewise).
+    :func:`answer_item` does (``expected_version`` likewise). ``log_note=False`` (the walk's
+    autosave while a note is being typed) saves the note without an entry: :func:`log_note_edit`
+    then writes one entry for the whole edit when it is committed (the note editor leaves the
+    item or the window closes).
 
     Returns the saved record, or ``None`` when an unanswered item is left with nothing on it.
 
@@ -192,8 +181,7 @@ def note_item(
         StaleRecordError: as :func:`answer_item`.
     """
     return _save_answer(ws, audit_id, item_id, _KEEP, note=note, source=source, by=by,
-                        same_note_session=same_note_session,
-                        expected_version=expected_version)  # fmt: skip
+                        log_note=log_note, expected_version=expected_version)  # fmt: skip
 
 
 def _save_answer(
@@ -205,8 +193,8 @@ def _save_answer(
     note: str | None,
     source: AnswerSource | None,
     by: str,
-    same_note_session: bool,
     expected_version: int | None = None,
+    log_note: bool = True,
 ) -> Answer | None:
     with ws.store.read() as tx:
         audit = tx.require_audit(audit_id)
@@ -240,7 +228,7 @@ def _save_answer(
                 tx.delete_answer(audit_id, item_id, old.version)
                 for field in ("result", "note", "source"):
                     before = getattr(old, field)
-                    if before:
+                    if before and (log_note or field != "note"):
                         _log(tx, audit_id, ChangeEntity.ANSWER, item_id, field, before,
                              None if field != "note" else "", by, now)  # fmt: skip
             return None
@@ -248,13 +236,9 @@ def _save_answer(
         for field in ("result", "note", "source"):
             before = getattr(old, field) if old else None
             after = getattr(saved, field)
+            if field == "note" and not log_note:
+                continue
             if before != after and not (field == "note" and not before and not after):
-                if (
-                    field == "note"
-                    and same_note_session
-                    and _continue_note(tx, audit_id, item_id, after, by, now)
-                ):
-                    continue
                 _log(tx, audit_id, ChangeEntity.ANSWER, item_id, field, before, after, by, now)
         if audit.status is AuditStatus.DRAFT:
             _start(tx, audit_id, now, by)
@@ -278,48 +262,70 @@ def _current_item(ws: Workspace, item_id: str) -> ChecklistItem | None:
         return None
 
 
-def _continue_note(tx: Tx, audit_id: str, item_id: str, note: str, by: str, at: Any) -> bool:
-    """Bring the item's latest change up to date when it is this person's note edit; ``False``
-    (log a new entry) when anything else happened since."""
-    changes = tx.list_changes(audit_id, ChangeEntity.ANSWER.value, item_id)
-    if not changes:
-        return False
-    last = changes[-1]
-    if last.field != "note" or last.undone or last.changed_by != by:
-        return False
-    if last.old == note or (not last.old and not note):
-        return False  # typed back to what it was: keep the entry, the history stays truthful
-    tx.update_change_value(last.id, _json(note), at)
-    return True
+def log_note_edit(ws: Workspace, audit_id: str, item_id: str, before: str, *, by: str = "") -> bool:
+    """Log one entry for a note edited over several unlogged saves (``note_item(...,
+    log_note=False)``): from ``before`` (the note when the editing began) to the note saved now.
+    ``False`` (nothing logged) when the note is back to ``before``."""
+    with ws.store.transaction() as tx:
+        answer = tx.get_answer(audit_id, item_id)
+        now_note = answer.note if answer is not None else ""
+        if now_note == before:
+            return False
+        _log(tx, audit_id, ChangeEntity.ANSWER, item_id, "note", before, now_note, by, utcnow())
+        return True
 
 
 def undo_last_answer(ws: Workspace, audit_id: str, *, by: str = "") -> str | None:
-    """Undo the latest answer change of the audit (all fields changed by that one action).
+    """Undo ``by``'s own latest answer change in the audit (every field that one save changed),
+    never another person's: the undo is new entries in the change log (each naming the entry it
+    reverses), nothing is rewritten.
 
-    Returns the item id that was restored, or ``None`` when there is nothing to undo.
+    Returns the item id that was restored, or ``None`` when ``by`` has nothing left to undo.
+
+    Raises:
+        AuditDeskError: the item was changed by someone else since (their change would be
+            lost), or the audit is closed.
     """
     with ws.store.transaction() as tx:
-        changes = [
+        audit = tx.require_audit(audit_id)
+        if audit.status is AuditStatus.CLOSED:
+            raise AuditDeskError("体检已关闭，不能再撤销检查结果的修改。", location=audit_id)
+        changes = tx.list_changes(audit_id, ChangeEntity.ANSWER.value)
+        undone = tx.undone_change_ids(c.id for c in changes)
+        mine = [
             c
-            for c in tx.list_changes(audit_id, ChangeEntity.ANSWER.value)
-            if not c.undone and c.field != "undo"
-        ]
-        if not changes:
+            for c in changes
+            if c.changed_by == by and c.field in ("result", "note", "source")
+            and c.undoes is None and c.id not in undone and not c.undone
+        ]  # fmt: skip
+        if not mine:
             return None
-        last = changes[-1]
+        last = mine[-1]
         batch = [
-            c for c in changes if c.entity_id == last.entity_id and c.changed_at == last.changed_at
+            c for c in mine if c.entity_id == last.entity_id and c.changed_at == last.changed_at
         ]
+        later = [
+            c for c in changes
+            if c.id > last.id and c.entity_id == last.entity_id and c.changed_by != by
+        ]  # fmt: skip
+        if later:
+            who = later[-1].changed_by or "其他人"
+            raise AuditDeskError(
+                f"检查项 {last.entity_id} 在您修改之后已被 {who} 修改，撤销会覆盖其修改，未撤销。",
+                location=last.entity_id,
+            )
         current = tx.get_answer(audit_id, last.entity_id)
         values: dict[str, Any] = {
             "result": current.result if current else None,
             "note": current.note if current else "",
             "source": current.source if current else None,
         }
-        for c in batch:
-            values[c.field] = c.old
-            tx.mark_undone(c.id)
         now = utcnow()
+        for c in batch:
+            changelog.record(tx, ChangeEntity.ANSWER, c.entity_id, c.field, values[c.field],
+                           c.old, by=by, audit_id=audit_id, company_id=audit.company_id,
+                           at=now, undoes=c.id)  # fmt: skip
+            values[c.field] = c.old
         # evidence hangs on the record: kept (unanswered) with the photos, never deleted
         evidence = current is not None and bool(tx.list_attachments(answer_id=current.id))
         if not (values["result"] or values["note"] or values["source"] or evidence):
@@ -333,15 +339,14 @@ def undo_last_answer(ws: Workspace, audit_id: str, *, by: str = "") -> str | Non
                 answered_by=by, answered_at=now, updated_at=now, updated_by=by,
             )  # fmt: skip
             tx.upsert_answer(restored)
-        _log(tx, audit_id, ChangeEntity.ANSWER, last.entity_id, "undo",
-             None, f"撤销 {len(batch)} 项修改", by, now)  # fmt: skip
         return last.entity_id
 
 
 def history(ws: Workspace, audit_id: str, entity_id: str) -> list[Change]:
-    """Every recorded change of one item's answer or one finding, oldest first."""
+    """Every recorded change of one item's answer or one finding, oldest first (``undone`` set
+    on the entries a later undo reversed)."""
     with ws.store.read() as tx:
-        return tx.list_changes(audit_id, entity_id=entity_id)
+        return changelog.with_undone(tx, tx.list_changes(audit_id, entity_id=entity_id))
 
 
 # ------------------------------------------------------------------ 会诊: findings

@@ -33,12 +33,13 @@ from auditdesk.errors import (
     StaleRecordError,
 )
 from auditdesk.models.attachment import Attachment
-from auditdesk.models.audit import Answer, Audit, AuditSummary, Change, Visit
+from auditdesk.models.audit import Answer, Audit, AuditSummary, Visit
 from auditdesk.models.common import utcnow
 from auditdesk.models.company import Company, CompanySummary
 from auditdesk.models.finding import Finding
 from auditdesk.models.payroll import ColumnMapping, PayrollImport, PayrollRow
 from auditdesk.store import schema
+from auditdesk.store.change_log import ChangeLogQueries
 from auditdesk.store.errors import RETRY_SQLSTATES, sqlstate, translated
 from auditdesk.store.exchange import ExchangeQueries
 from auditdesk.store.followup_queries import FollowupQueries
@@ -104,7 +105,7 @@ class DeletedCounts:
     attachment_hashes: frozenset[str]
 
 
-class Tx(FollowupQueries, ExchangeQueries, ReportQueries, TownQueries):
+class Tx(ChangeLogQueries, FollowupQueries, ExchangeQueries, ReportQueries, TownQueries):
     """The operations available inside one transaction. Only the store creates these."""
 
     def __init__(self, conn: Connection) -> None:
@@ -428,6 +429,11 @@ class Tx(FollowupQueries, ExchangeQueries, ReportQueries, TownQueries):
         if self.conn.execute(query).rowcount == 0 and expected is not None:
             raise self.stale_answer(audit_id, item_id)
 
+    def get_answer_by_id(self, answer_id: str) -> Answer | None:
+        ans = schema.answers
+        row = self.conn.execute(select(ans).where(ans.c.id == answer_id)).first()
+        return None if row is None else _to_model(Answer, row)
+
     def get_answer(self, audit_id: str, item_id: str) -> Answer | None:
         ans = schema.answers
         row = self.conn.execute(
@@ -435,39 +441,7 @@ class Tx(FollowupQueries, ExchangeQueries, ReportQueries, TownQueries):
         ).first()
         return None if row is None else _to_model(Answer, row)
 
-    # -------------------------------------------------------------- history and self-assessment
-    def log_change(self, change: Change) -> int:
-        values = change.model_dump(mode="python", exclude={"id"})
-        values["entity"] = change.entity.value
-        values["undone"] = bool(change.undone)
-        result = self.conn.execute(insert(schema.change_log).values(**values))
-        return int(result.inserted_primary_key[0]) if result.inserted_primary_key else 0
-
-    def list_changes(
-        self, audit_id: str, entity: str | None = None, entity_id: str | None = None
-    ) -> list[Change]:
-        cl = schema.change_log
-        query = select(cl).where(cl.c.audit_id == audit_id)
-        if entity is not None:
-            query = query.where(cl.c.entity == entity)
-        if entity_id is not None:
-            query = query.where(cl.c.entity_id == entity_id)
-        rows = self.conn.execute(query.order_by(cl.c.id))
-        return [_to_model(Change, r) for r in rows]
-
-    def update_change_value(self, change_id: int, new_value: str | None, changed_at: Any) -> None:
-        """Replace a logged change's new value and time (a note's editing session going on)."""
-        cl = schema.change_log
-        self.conn.execute(
-            update(cl)
-            .where(cl.c.id == change_id)
-            .values(new_value=new_value, changed_at=changed_at)
-        )
-
-    def mark_undone(self, change_id: int) -> None:
-        cl = schema.change_log
-        self.conn.execute(update(cl).where(cl.c.id == change_id).values(undone=True))
-
+    # -------------------------------------------------------------- self-assessment
     def set_self_assessment(self, audit_id: str, item_id: str, result: str | None) -> None:
         sa = schema.self_assessments
         if result is None:
@@ -526,6 +500,11 @@ class Tx(FollowupQueries, ExchangeQueries, ReportQueries, TownQueries):
     def delete_payroll_import(self, import_id: str) -> int:
         pi = schema.payroll_imports
         return self.conn.execute(delete(pi).where(pi.c.id == import_id)).rowcount
+
+    def get_payroll_import(self, import_id: str) -> PayrollImport | None:
+        pi = schema.payroll_imports
+        row = self.conn.execute(select(pi).where(pi.c.id == import_id)).first()
+        return None if row is None else _to_model(PayrollImport, row)
 
     def list_payroll_imports(self, audit_id: str) -> list[PayrollImport]:
         pi = schema.payroll_imports

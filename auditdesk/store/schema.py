@@ -229,7 +229,8 @@ change_log = Table(
     "change_log",
     metadata,
     Column("id", BigInt, primary_key=True, autoincrement=True),
-    Column("audit_id", String(36), ForeignKey("audits.id", ondelete="CASCADE"), nullable=False),
+    # plain values, no foreign keys: an entry outlives the audit and company it names
+    Column("audit_id", String(36)),
     Column("entity", String(20), nullable=False),
     Column("entity_id", String(64), nullable=False),
     Column("field", String(40), nullable=False),
@@ -237,9 +238,21 @@ change_log = Table(
     Column("new_value", Text),
     Column("changed_by", String(50), nullable=False),
     Column("changed_at", Timestamp, nullable=False),
-    Column("undone", Flag, nullable=False, server_default=false()),
+    Column("undone", Flag, nullable=False, server_default=false()),  # before step 17 only
+    Column("company_id", String(36)),
+    Column("undoes", BigInt),  # the entry this one undoes (an undo is a new entry)
     Index("ix_change_log_entity", "audit_id", "entity", "entity_id"),
+    Index("ix_change_log_company", "company_id"),
+    Index("ix_change_log_record", "entity", "entity_id"),
+    Index("ix_change_log_time", "changed_at"),
 )
+
+APPEND_ONLY_TABLES = ("change_log",)
+"""Tables whose rows are only ever inserted: no code updates or deletes them (the one exception,
+``auditdesk log purge``, is run by the database owner). On PostgreSQL no role but the owner may
+UPDATE, DELETE or TRUNCATE them: grant other roles SELECT and INSERT only (see
+:func:`auditdesk.store.change_log.restrict_append_only`)."""
+
 
 self_assessments = Table(
     "self_assessments",

@@ -231,6 +231,14 @@ SEED_SQL[15] = [
     else r
     for r in SEED_SQL[max(SEED_SQL)]
 ]
+# v17 kept the change log apart from the records it names (no cascade) and added the company
+# and the entry an undo reverses
+SEED_SQL[17] = [
+    *SEED_SQL[15],
+    "insert into change_log (audit_id, entity, entity_id, field, old_value, new_value, "
+    "changed_by, changed_at, undone, company_id, undoes) values (NULL,'company','c2','created',"
+    "NULL,'\"上海新数据有限公司\"','王','2025-07-07T00:00:00.000000+00:00',0,'c2',NULL)",
+]
 VERSIONS = [0, *(s.version for s in STEPS)]
 
 
@@ -503,3 +511,27 @@ def test_rebuilt_answers_table_keeps_its_constraints(tmp_path: Path) -> None:
     assert raw.execute("select count(*) from answers where audit_id = 'a2'").fetchone() == (0,)
     assert raw.execute("select count(*) from attachments").fetchone() == (0,)
     raw.close()
+
+
+def test_step_17_fills_the_company_and_keeps_entries_when_the_company_goes(tmp_path: Path) -> None:
+    """Step 17 drops the cascade from audits: an entry written before it gets its audit's
+    company and stays when that company (and so the audit) is deleted."""
+    db = tmp_path / DB_FILENAME
+    build_at_version(db, 14)
+    raw = sqlite3.connect(db)
+    for sql in SEED_SQL[14]:
+        raw.execute(sql)
+    raw.commit()
+    raw.close()
+    ws = Workspace.open(tmp_path)
+    try:
+        with ws.store.read() as tx:
+            [change] = tx.list_changes("a2")
+        assert change.company_id == "c1"
+        companies.delete_company(ws, "c1")
+        with ws.store.read() as tx:
+            kept = tx.list_changes(company_id="c1")
+        assert [c.id for c in kept if c.entity.value == "answer"] == [change.id]
+        assert any(c.field == "deleted" and c.entity.value == "company" for c in kept)
+    finally:
+        ws.close()

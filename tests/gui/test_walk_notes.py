@@ -1,4 +1,5 @@
-"""Issue 18.5: note autosave records one history entry per editing session on an item."""
+"""Issue 18.5: note autosave records one history entry per editing session on an item (issue
+20.6: the entry is appended when the edit is committed, never rewritten)."""
 
 from __future__ import annotations
 
@@ -37,17 +38,19 @@ def test_one_history_entry_per_editing_session(qtbot: Any, ctx: AppContext, ws: 
         qtbot.wait(700)  # a pause longer than the autosave delay: saved each time
     with ws.store.read() as tx:
         answer = tx.get_answer(audit_id, item_id)
-    assert "抽查 12 人，3 人无合同" in answer.note
+    assert "抽查 12 人，3 人无合同" in answer.note  # saved at each pause…
+    assert len(_note_changes(ws, audit_id, item_id)) == before  # …logged when committed
+
+    qtbot.keyClick(walk.table, Qt.Key.Key_J)  # leaving the item commits the edit: one entry
     changes = _note_changes(ws, audit_id, item_id)
     assert len(changes) == before + 1
     assert "抽查 12 人，3 人无合同" in changes[-1].new
-    assert "抽查 12 人，3 人无合同" in walk.history.item(0).text()
-
-    qtbot.keyClick(walk.table, Qt.Key.Key_J)
     qtbot.keyClick(walk.table, Qt.Key.Key_K)
     assert walk.current() is not None
+    assert "抽查 12 人，3 人无合同" in walk.history.item(0).text()
     type_text(qtbot, walk.note, "（复核）")
     qtbot.wait(700)
+    w.close()  # closing commits too
     assert len(_note_changes(ws, audit_id, item_id)) == before + 2  # a new visit, a new entry
     with ws.store.read() as tx:
         assert tx.get_answer(audit_id, item_id).result is answered  # a note never answers

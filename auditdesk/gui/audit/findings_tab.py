@@ -27,6 +27,7 @@ from auditdesk.errors import AuditDeskError
 from auditdesk.formatting import format_date, format_datetime, format_money
 from auditdesk.gui.context import AppContext
 from auditdesk.gui.date_field import DateField
+from auditdesk.gui.dialogs.change_history import ChangeHistoryDialog
 from auditdesk.gui.dialogs.errors import report_failure
 from auditdesk.gui.dialogs.payroll_findings import PayrollFindingsDialog
 from auditdesk.gui.dialogs.stale import FieldRow, StaleChoice, differing, save_or_resolve
@@ -39,9 +40,11 @@ from auditdesk.gui.table_model import (
 )
 from auditdesk.gui.widgets import read_only_table, stretch
 from auditdesk.gui.worker import JobRunner
+from auditdesk.models.audit import ChangeEntity
 from auditdesk.models.common import Area
 from auditdesk.models.finding import Finding, RectificationStatus, Severity, kind_label
 from auditdesk.services import followups, payroll, visit
+from auditdesk.services.changelog import LogFilter
 
 ALL = "（全部）"
 
@@ -195,8 +198,12 @@ class FindingsTab(QWidget):
         self.merge_button.clicked.connect(self.merge)
         self.split_button = QPushButton("拆分")
         self.split_button.clicked.connect(self.split)
+        self.history_button = QPushButton("修改记录…")
+        self.history_button.setToolTip("所选问题的全部修改记录，可导出 Excel")
+        self.history_button.clicked.connect(self.open_history)
         actions = QHBoxLayout()
-        for b in (self.save_button, self.dismiss_button, self.merge_button, self.split_button):
+        for b in (self.save_button, self.dismiss_button, self.merge_button, self.split_button,
+                  self.history_button):  # fmt: skip
             actions.addWidget(b)
         self.history = QListWidget()
         self.history.setMaximumHeight(110)
@@ -290,6 +297,19 @@ class FindingsTab(QWidget):
         self.proxy.status = self.status_filter.currentData()
         self.proxy.show_dismissed = self.dismissed_filter.currentIndex() == 1
         self.proxy.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def open_history(self) -> ChangeHistoryDialog | None:
+        """The 修改记录 dialog of the selected finding (opened, not waited for); unsaved edits
+        are saved first so they are in it."""
+        chosen = self.selected()
+        if len(chosen) != 1 or not self.save_edits():
+            return None
+        f = chosen[0]
+        where = LogFilter(entity=ChangeEntity.FINDING, entity_id=f.id)
+        self.history_dialog = ChangeHistoryDialog(self.ctx.ws, where, f"问题 {f.code}“{f.title}”",
+                                                  self)  # fmt: skip
+        self.history_dialog.open()
+        return self.history_dialog
 
     def selected(self) -> list[Finding]:
         return [self.proxy.data(i, ROW_ROLE) for i in self.table.selectionModel().selectedRows()]

@@ -44,13 +44,15 @@ from PySide6.QtWidgets import (
 from auditdesk.errors import AuditDeskError
 from auditdesk.formatting import format_datetime
 from auditdesk.gui.context import AppContext
+from auditdesk.gui.dialogs.change_history import ChangeHistoryDialog
 from auditdesk.gui.dialogs.errors import report_failure
 from auditdesk.gui.dialogs.stale import FieldRow, StaleChoice, differing, save_or_resolve
 from auditdesk.gui.table_model import ROW_ROLE, ColumnSpec, RecordTableModel
 from auditdesk.gui.widgets import read_only_table, stretch
-from auditdesk.models.audit import Answer, AnswerResult, AnswerSource
+from auditdesk.models.audit import Answer, AnswerResult, AnswerSource, ChangeEntity
 from auditdesk.models.common import Area
-from auditdesk.services import attachments, visit
+from auditdesk.services import attachments, changelog, visit
+from auditdesk.services.changelog import LogFilter
 from auditdesk.services.visit import Walk, WalkItem
 
 RESULT_COLORS = {
@@ -150,9 +152,9 @@ class WalkTab(QWidget):
         self.walk: Walk | None = None
         self.by = ""
         self._note_item: str | None = None
-        self._note_session = False
-        """The note editor already saved during this visit to the item: later saves bring that
-        one history entry up to date instead of adding one per pause in typing."""
+        self._note_start: tuple[str, str] | None = None
+        """(item id, its note before the edit) while a note edit is saved but not yet logged:
+        the autosave writes without a log entry; :meth:`commit_note` writes one for the edit."""
         # left: areas with progress
         self.areas = QListWidget()
         self.areas.setMaximumWidth(190)
@@ -240,7 +242,14 @@ class WalkTab(QWidget):
         ev.addWidget(attach)
         right.addLayout(ev)
         right.addWidget(self.evidence)
-        right.addWidget(QLabel("修改记录"))
+        self.history_button = QPushButton("全部修改记录…")
+        self.history_button.setToolTip("本检查项的全部修改记录，可导出 Excel")
+        self.history_button.clicked.connect(self.open_history)
+        hist = QHBoxLayout()
+        hist.addWidget(QLabel("修改记录"))
+        hist.addStretch(1)
+        hist.addWidget(self.history_button)
+        right.addLayout(hist)
         right.addWidget(self.history)
         right_box = QWidget()
         right_box.setLayout(right)
@@ -328,14 +337,13 @@ class WalkTab(QWidget):
         self.table.selectRow(max(0, min(rows - 1, row + step)))
 
     def _show_current(self) -> None:
-        self.save_note()
+        self.commit_note()
         w = self.current()
         enabled = w is not None
         for widget in (self.note, self.source, self.self_result, self.evidence):
             widget.setEnabled(enabled)
         if w is None:
             self._note_item = None
-            self._note_session = False
             self.question.setText("没有要显示的检查项。")
             self.guidance.setText("")
             self.basis.setText("")
@@ -362,8 +370,6 @@ class WalkTab(QWidget):
         self.note.blockSignals(True)
         self.note.setPlainText(w.answer.note if w.answer else "")
         self.note.blockSignals(False)
-        if self._note_item != item.id:
-            self._note_session = False
         self._note_item = item.id
         self.source.setCurrentIndex(
             self.source.findData(w.answer.source.value) if w.answer and w.answer.source else 0
@@ -402,7 +408,8 @@ class WalkTab(QWidget):
         for c in reversed(visit.history(self.ctx.ws, self.audit_id, w.item.id)):
             when, who = format_datetime(c.changed_at), c.changed_by or "—"
             line = f"{when} {who} {c.summary}"
-            self.history.addItem(line + ("（已撤销）" if c.undone else ""))
+            note = changelog.remark(c)
+            self.history.addItem(line + (f"（{note}）" if note else ""))
 
     # ------------------------------------------------------------ actions (one save each)
     def answer_key(self, n: int) -> None:
@@ -412,7 +419,7 @@ class WalkTab(QWidget):
         answers = w.item.scale.answers
         if n >= len(answers):
             return
-        self.save_note()
+        self.commit_note()
         w = self.current() or w  # the note's save may have brought a newer version
         result = None if w.result is answers[n] else answers[n]
         save_or_resolve(
@@ -446,7 +453,7 @@ class WalkTab(QWidget):
         outcome = save_or_resolve(
             self,
             lambda version: visit.note_item(self.ctx.ws, self.audit_id, item_id, note=text,
-                                            by=self.by, same_note_session=self._note_session,
+                                            by=self.by, log_note=False,
                                             expected_version=version),
             w.answer.version if w.answer else 0,
             lambda exc: _answer_rows(w.answer, text, exc.current, note=True),
@@ -455,18 +462,48 @@ class WalkTab(QWidget):
         if outcome is StaleChoice.CANCEL:
             return
         if outcome is StaleChoice.RELOAD:  # mine dropped: show the note as the other user left it
-            self._note_item, self._note_session = None, False
+            self._note_item, self._note_start = None, None
             self.reload(keep=item_id)
             return
         saved = outcome if isinstance(outcome, Answer) else None
+        if self._note_start is None or self._note_start[0] != item_id:
+            self._note_start = (item_id, w.answer.note if w.answer else "")
         # ``None``: the note of an unanswered item was emptied and nothing is left on it
-        self._note_session = saved is not None
         row = self.model.rows().index(w)
         updated = WalkItem(w.item, w.area, saved, w.self_result)
         self.model.update_row(row, updated)
         now = self.current()
         if now is not None and now.item.id == item_id:
             self._show_history(updated)  # the entry just written or brought up to date
+
+    def commit_note(self) -> None:
+        """Save the note being typed and log the whole edit as one change-log entry (from the
+        note before the edit to the note now)."""
+        self.save_note()
+        started, self._note_start = self._note_start, None
+        if started is None or self.walk is None:
+            return
+        item_id, before = started
+        try:
+            visit.log_note_edit(self.ctx.ws, self.audit_id, item_id, before, by=self.by)
+        except AuditDeskError as exc:
+            report_failure(self, exc, "无法保存", None)
+            return
+        w = self.current()
+        if w is not None and w.item.id == item_id:
+            self._show_history(w)
+
+    def open_history(self) -> ChangeHistoryDialog | None:
+        """The 修改记录 dialog of the current item's answer (opened, not waited for)."""
+        self.commit_note()
+        w = self.current()
+        if w is None:
+            return None
+        where = LogFilter(audit_id=self.audit_id, entity=ChangeEntity.ANSWER, entity_id=w.item.id)
+        title = f"检查项 {w.item.id} {w.item.question[:20]}"
+        self.history_dialog = ChangeHistoryDialog(self.ctx.ws, where, title, self)
+        self.history_dialog.open()
+        return self.history_dialog
 
     def _save_source(self) -> None:
         w = self.current()
@@ -528,6 +565,7 @@ class WalkTab(QWidget):
         self.reload(keep=w.item.id)
 
     def undo(self) -> None:
+        self.commit_note()
         item_id = self._call(visit.undo_last_answer, self.ctx.ws, self.audit_id, by=self.by)
         if item_id:
             self.mode.setCurrentIndex(0)

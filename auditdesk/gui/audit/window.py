@@ -192,7 +192,7 @@ class AuditWindow(QDialog):
             self.findings.reload()
 
     def export_report(self) -> None:
-        self.walk.save_note()
+        self.walk.commit_note()
         if not self.findings.save_edits():
             return
         self.export_dialog = ExportReportDialog(self.ctx, self.audit_id, self.scores.chart, self)
@@ -205,7 +205,7 @@ class AuditWindow(QDialog):
             self.walk.has_unsaved_note() or self.findings.has_unsaved_edits()
         ):
             event.accept()
-            self.walk.save_note()
+            self.walk.commit_note()
             if self.findings.save_edits():
                 self.findings.save_state.setText("已保存。再按 Esc 关闭窗口。")
                 self.walk.note_state.setText("备注已保存。再按 Esc 关闭窗口。")
@@ -217,7 +217,7 @@ class AuditWindow(QDialog):
     def mark_diagnosed(self) -> None:
         """标记已会诊 as on the 体检 list (same confirmation), then offer 安排跟诊 when problems
         are open. Unsaved note and finding edits are saved first."""
-        self.walk.save_note()
+        self.walk.commit_note()
         if not self.findings.save_edits():
             return
         row = next(
@@ -239,7 +239,7 @@ class AuditWindow(QDialog):
     def done(self, result: int) -> None:
         """Closing (Esc, the close button, 关闭) saves the last note keystrokes and finding
         edits first; edits that cannot be saved keep the window open on them."""
-        self.walk.save_note()  # the last keystrokes of a note, before the window goes
+        self.walk.commit_note()  # the last keystrokes of a note, before the window goes
         if not self.findings.save_edits():
             self.tabs.setCurrentWidget(self.findings)
             return

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from auditdesk.errors import AuditDeskError, StaleRecordError
 from auditdesk.gui.context import AppContext
+from auditdesk.gui.dialogs.change_history import ChangeHistoryDialog
 from auditdesk.gui.dialogs.company_editor import CompanyEditorDialog
 from auditdesk.gui.dialogs.errors import report_failure
 from auditdesk.gui.dialogs.start_audit import StartAuditDialog
@@ -29,6 +30,7 @@ from auditdesk.gui.table_model import (
 from auditdesk.gui.widgets import page_title, read_only_table, selected_record, stretch
 from auditdesk.models.company import CompanySummary
 from auditdesk.services import companies
+from auditdesk.services.changelog import LogFilter
 
 
 def _count(value: int | None) -> str:
@@ -79,11 +81,14 @@ class CompaniesPage(QWidget):
         self.delete_button = QPushButton("删除")
         self.start_button = QPushButton("开始体检…")
         self.start_button.setToolTip("为所选企业开始一次用工体检")
+        self.history_button = QPushButton("修改记录…")
+        self.history_button.setToolTip("所选企业及其体检的全部修改记录，可导出 Excel")
         bar.addWidget(self.search, 1)
         bar.addWidget(self.add_button)
         bar.addWidget(self.edit_button)
         bar.addWidget(self.delete_button)
         bar.addWidget(self.start_button)
+        bar.addWidget(self.history_button)
         layout.addLayout(bar)
 
         self.empty_hint = QLabel("还没有企业。点击“新建企业”添加，或在“设置”页载入演示数据。")
@@ -106,6 +111,7 @@ class CompaniesPage(QWidget):
         self.edit_button.clicked.connect(self.edit_selected)
         self.delete_button.clicked.connect(self.delete_selected)
         self.start_button.clicked.connect(self.start_audit)
+        self.history_button.clicked.connect(self.open_history)
         self.table.doubleClicked.connect(lambda _index: self.edit_selected())
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.reload()
@@ -137,6 +143,17 @@ class CompaniesPage(QWidget):
         self.edit_button.setEnabled(has)
         self.delete_button.setEnabled(has)
         self.start_button.setEnabled(has)
+        self.history_button.setEnabled(has)
+
+    def open_history(self) -> ChangeHistoryDialog | None:
+        """The 修改记录 dialog of the selected company and its audits (opened, not waited for)."""
+        summary = self.selected()
+        if summary is None:
+            return None
+        where = LogFilter(company_id=summary.company.id)
+        self.history_dialog = ChangeHistoryDialog(self.ctx.ws, where, summary.company.name, self)
+        self.history_dialog.open()
+        return self.history_dialog
 
     def start_audit(self) -> None:
         summary = self.selected()

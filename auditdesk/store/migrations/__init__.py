@@ -27,6 +27,7 @@ from auditdesk.store.migrations import (
     m0013_server_types,
     m0014_unanswered_notes,
     m0015_record_versions,
+    m0017_change_log,
 )
 
 
@@ -68,6 +69,11 @@ STEPS: list[Step] = [
         15,
         "record versions and who last changed each record (stale saves are refused)",
         m0015_record_versions.upgrade,
+    ),
+    Step(
+        17,
+        "the change log covers every record and outlives it (no cascade; company, undo columns)",
+        m0017_change_log.upgrade,
     ),
 ]
 
