@@ -290,6 +290,16 @@ def _sum(row: PayrollRow, names: Sequence[str]) -> Decimal:
 _ROW_DICT = attrgetter("__dict__")
 
 
+def row_column(rows: Sequence[PayrollRow], name: str) -> Iterator[Any]:
+    """The named field's value on each row (see :func:`row_fields`)."""
+    if rows and hasattr(rows[0], "__dict__"):
+        return map(itemgetter(name), map(_ROW_DICT, rows))
+    return map(attrgetter(name), rows)
+
+
+OT_HOURS_FIELDS = ("ot_hours_workday", "ot_hours_restday", "ot_hours_holiday")
+
+
 def row_fields(rows: Iterable[PayrollRow], names: Sequence[str]) -> Iterator[tuple[Any, ...]]:
     """Per row, the named fields' values as one tuple (in ``names`` order; at least two names).
 

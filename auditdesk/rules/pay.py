@@ -12,6 +12,7 @@ from auditdesk.models.payroll import PayrollFinding
 from auditdesk.rules import calendar as workcal
 from auditdesk.rules.engine import (
     ONE,
+    OT_HOURS_FIELDS,
     RETIREMENT_FACT,
     ZERO,
     EmployeeMonth,
@@ -20,6 +21,7 @@ from auditdesk.rules.engine import (
     RuleContext,
     cite,
     pay_deadline,
+    row_fields,
     yuan,
 )
 
@@ -218,6 +220,7 @@ MIN_WAGE = Rule(
 )
 
 
+_OT_FIELDS = (*OT_HOURS_FIELDS, "contract_wage", "base_pay", "position_pay")
 HOLIDAY_SHIFT_HOURS = Decimal(8)
 """Overtime hours counted at 300 % per statutory holiday date of the month (one working day)."""
 
@@ -291,10 +294,12 @@ def check_ot_underpaid(
     part_timers = 0
     minimums: dict[str, tuple[Decimal, str] | None] = {}  # per period: (monthly minimum, caveat)
     hourly: dict[str, Decimal] = {}  # per period: the minimum wage / hours_per_month
-    for emp in emps:
-        wd, rd, hol = emp.ot_hours
+    for emp, (wd, rd, hol, contract, base_pay, position_pay) in zip(
+        emps, row_fields([e.row for e in emps], _OT_FIELDS), strict=True
+    ):
         if not (wd or rd or hol) or emp.normal_wage is None:
             continue
+        wd, rd, hol = wd or ZERO, rd or ZERO, hol or ZERO
         if emp.part_time:
             part_timers += 1  # no monthly wage to take 1/174 of
             continue
@@ -312,7 +317,6 @@ def check_ot_underpaid(
         if weighted <= ZERO:
             continue
         paid = emp.ot_pay
-        contract = emp.row.contract_wage
         definite_base = (
             max(monthly, contract) if contract is not None and contract > ZERO else monthly
         )
@@ -367,6 +371,14 @@ def check_ot_underpaid(
         if ZERO < emp.ratio < ONE and not emp.leave_unknown:
             full = full / emp.ratio
         estimate = max(monthly, share * full)
+        guess = (base_pay or ZERO) + (position_pay or ZERO)
+        guess_due = None
+        if guess > estimate:
+            # the larger base first: paid up to it is paid up to both (rounding is monotonic),
+            # the common case, decided with one division
+            guess_due = guess / hours_per_month * weighted
+            if not paid < guess_due - TOLERANCE:
+                continue
         estimate_due = estimate / hours_per_month * weighted
         if paid < estimate_due - TOLERANCE:
             basis = (
@@ -375,11 +387,7 @@ def check_ot_underpaid(
             )
             due = estimate_due
         else:
-            guess = (emp.row.base_pay or ZERO) + (emp.row.position_pay or ZERO)
-            if not guess > estimate:
-                continue
-            guess_due = guess / hours_per_month * weighted
-            if not paid < guess_due - TOLERANCE:
+            if guess_due is None:  # not guess > estimate
                 continue
             basis = f"如约定工资为基本工资加岗位工资 {yuan(guess)}，应付 {yuan(guess_due)}"
             due = guess_due
