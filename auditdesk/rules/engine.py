@@ -88,9 +88,11 @@ class EmployeeMonth:
     the share of the month the minimum wage is due for (paid leave and statutory holidays count as
     paid days, see :func:`_ratio`).
 
-    Figures few rules read (``excluded``, ``employee_si``, ``si_items``, ``ot_hours``) are
-    properties computed from the row when asked, not stored: 60,000 rows would otherwise hold
-    about 20 MB of them for the whole rule run.
+    Figures few rules read (``excluded``, ``employee_si``, ``si_items``) are properties
+    computed from the row when asked, not stored: 60,000 rows would otherwise hold about 18 MB of
+    new Decimals for the whole rule run. What many rules read of the row itself is kept as a
+    reference (a slot costs 8 bytes a row; reading a pydantic row's dictionary again costs far
+    more).
     """
 
     row: PayrollRow
@@ -113,6 +115,12 @@ class EmployeeMonth:
     """The payroll says this is a part-timer (非全日制): hourly minimum, no SI/HF except work injury."""
     leave_unknown: bool
     """``ratio`` < 1 comes from absent days the file cannot classify (no paid-leave figure)."""
+    period: str
+    """The row's pay month (``row.period``), kept beside the figures: nearly every rule reads it."""
+    ot_wd: Decimal
+    ot_rd: Decimal
+    ot_hol: Decimal
+    """Workday, rest-day and statutory-holiday overtime hours, missing as zero."""
     maybe_retired: bool = False
     """A woman past the 50 schedule but not the 55 one: retired if hers is a worker's post."""
 
@@ -139,12 +147,7 @@ class EmployeeMonth:
     @property
     def ot_hours(self) -> tuple[Decimal, Decimal, Decimal]:
         """(workday, rest day, statutory holiday) overtime hours, missing as zero."""
-        row = self.row
-        return (
-            row.ot_hours_workday or ZERO,
-            row.ot_hours_restday or ZERO,
-            row.ot_hours_holiday or ZERO,
-        )
+        return self.ot_wd, self.ot_rd, self.ot_hol
 
 
 @dataclass
@@ -464,7 +467,7 @@ _DERIVE_FIELDS = (
     "period", "id_number", "employee_id", "employment_type", "work_hours", "hourly_rate",
     "hire_date", "scheduled_days", "attended_days", "paid_leave_days", "gross_pay", "ot_pay",
     "housing_fund_employee", "si_employee_total", "si_hf_employee_total", "annual_bonus",
-    *_EXCLUDED_NAMES, *_SI_NAMES,
+    *_EXCLUDED_NAMES, *_SI_NAMES, *OT_HOURS_FIELDS,
 )  # fmt: skip
 """The fields :func:`derive` reads from each row (see :func:`row_fields`)."""
 
@@ -487,7 +490,7 @@ def derive(rows: Sequence[PayrollRow], params: RegionParams) -> list[EmployeeMon
     for row, values in zip(rows, row_fields(rows, _DERIVE_FIELDS), strict=True):
         (period, number, employee_id, kind, work_hours, hourly_rate, hire, scheduled, attended,
          leave, gross, ot_pay, hf, si_total, si_hf_total, annual, night, high_temp, meal,
-         transport, housing, pension, medical, unemployment) = values  # fmt: skip
+         transport, housing, pension, medical, unemployment, ot_wd, ot_rd, ot_hol) = values  # fmt: skip
         month = months.get(period)
         if month is None:
             month = months[period] = (*workcal.month_bounds(period), _year_month(period))
@@ -556,7 +559,8 @@ def derive(rows: Sequence[PayrollRow], params: RegionParams) -> list[EmployeeMon
             EmployeeMonth(
                 row, employee_id if employee_id else employee_key(row), ident, start, end, ratio,
                 note, gross, ot_pay, si == ZERO, hf, retired, retirement_note, normal, eligible,
-                part_time, leave_unknown, maybe_retired,
+                part_time, leave_unknown, period, ot_wd or ZERO, ot_rd or ZERO, ot_hol or ZERO,
+                maybe_retired,
             )
         )  # fmt: skip
     return out

@@ -8,16 +8,7 @@ from collections.abc import Iterator
 from auditdesk.models.common import Area
 from auditdesk.models.finding import MoneyKind, Severity
 from auditdesk.models.payroll import PayrollFinding
-from auditdesk.rules.engine import (
-    OT_HOURS_FIELDS,
-    ZERO,
-    EmployeeMonth,
-    F,
-    Rule,
-    RuleContext,
-    cite,
-    row_fields,
-)
+from auditdesk.rules.engine import EmployeeMonth, F, Rule, RuleContext, cite
 from auditdesk.rules.social_insurance import past_retirement
 
 
@@ -26,12 +17,8 @@ def check_ot_cap(
 ) -> Iterator[PayrollFinding]:
     cap = ctx.params.overtime["monthly_cap_hours"]
     retired: set[str] = set()
-    for emp, (wd, rd, hol) in zip(
-        emps, row_fields([e.row for e in emps], OT_HOURS_FIELDS), strict=True
-    ):
-        if not (wd or rd or hol) and cap >= ZERO:
-            continue  # no overtime (blank or zero): nothing to add up
-        wd, rd, hol = wd or ZERO, rd or ZERO, hol or ZERO
+    for emp in emps:
+        wd, rd, hol = emp.ot_wd, emp.ot_rd, emp.ot_hol
         total = wd + rd + hol
         if total <= cap:  # exactly 36 hours is within the limit
             continue
@@ -41,7 +28,7 @@ def check_ot_cap(
                 ctx,
                 emp,
                 retired,
-                f"{emp.row.period} 加班合计 {total} 小时，超过每月 {cap} 小时",
+                f"{emp.period} 加班合计 {total} 小时，超过每月 {cap} 小时",
             )
             continue
         yield ctx.finding(

@@ -12,7 +12,6 @@ from auditdesk.models.payroll import PayrollFinding
 from auditdesk.rules import calendar as workcal
 from auditdesk.rules.engine import (
     ONE,
-    OT_HOURS_FIELDS,
     RETIREMENT_FACT,
     ZERO,
     EmployeeMonth,
@@ -21,7 +20,6 @@ from auditdesk.rules.engine import (
     RuleContext,
     cite,
     pay_deadline,
-    row_fields,
     yuan,
 )
 
@@ -54,7 +52,7 @@ def _citing(finding: PayrollFinding, *extra: Citation) -> PayrollFinding:
 
 def required_minimum(ctx: RuleContext, emp: EmployeeMonth) -> tuple[Decimal, Decimal, str] | None:
     """(monthly minimum, pro-rated requirement, caveat) for the month, or None before the data."""
-    found = ctx.lookup("minimum_wage", emp.row.period)
+    found = ctx.lookup("minimum_wage", emp.period)
     if found is None:
         return None
     monthly = found["monthly"]
@@ -66,7 +64,7 @@ def _month_minimum(
 ) -> tuple[Decimal, str] | None:
     """(monthly minimum, caveat) for the employee's pay month, looked up once per month in
     ``cache``; None before the data."""
-    period = emp.row.period
+    period = emp.period
     if period not in cache:
         need = required_minimum(ctx, emp)
         cache[period] = None if need is None else (need[0], need[2])
@@ -98,7 +96,7 @@ def check_min_wage(
         if emp.part_time:
             found, timed = _part_time_min_wage(rule, ctx, emp)
             if not timed:
-                untimed.append(f"{emp.key}（{emp.row.period}）")
+                untimed.append(f"{emp.key}（{emp.period}）")
             elif found is not None:
                 yield _citing(found, LCL_72)
             continue
@@ -122,7 +120,7 @@ def check_min_wage(
         severity, message = _retired_info(
             emp,
             f"应发 {yuan(emp.gross or ZERO)} 扣除加班费、特殊津贴及餐费/交通/住房补贴和个人缴纳的"
-            f"社保公积金后为 {yuan(eligible)}，低于 {emp.row.period} 上海最低工资 {yuan(monthly)}{pro}，"
+            f"社保公积金后为 {yuan(eligible)}，低于 {emp.period} 上海最低工资 {yuan(monthly)}{pro}，"
             f"差额 {yuan(required - eligible)}",
         )
         yield ctx.finding(
@@ -146,7 +144,7 @@ def _part_time_min_wage(
 
     Returns the finding (or None) and whether the row had hours or a rate to test at all.
     """
-    found = ctx.lookup("minimum_wage", emp.row.period)
+    found = ctx.lookup("minimum_wage", emp.period)
     if found is None or emp.gross is None:
         return None, True
     hourly_min = found["hourly"]
@@ -166,7 +164,7 @@ def _part_time_min_wage(
     severity, message = _retired_info(
         emp,
         f"非全日制用工：应发 {yuan(emp.gross)} 扣除加班费及特殊津贴、餐费/交通/住房补贴后，"
-        f"{basis}，低于 {emp.row.period} 上海小时最低工资 {yuan(hourly_min)}，"
+        f"{basis}，低于 {emp.period} 上海小时最低工资 {yuan(hourly_min)}，"
         f"差额 {yuan(amount)}",
     )
     return ctx.finding(
@@ -220,7 +218,6 @@ MIN_WAGE = Rule(
 )
 
 
-_OT_FIELDS = (*OT_HOURS_FIELDS, "contract_wage", "base_pay", "position_pay")
 HOLIDAY_SHIFT_HOURS = Decimal(8)
 """Overtime hours counted at 300 % per statutory holiday date of the month (one working day)."""
 
@@ -294,16 +291,14 @@ def check_ot_underpaid(
     part_timers = 0
     minimums: dict[str, tuple[Decimal, str] | None] = {}  # per period: (monthly minimum, caveat)
     hourly: dict[str, Decimal] = {}  # per period: the minimum wage / hours_per_month
-    for emp, (wd, rd, hol, contract, base_pay, position_pay) in zip(
-        emps, row_fields([e.row for e in emps], _OT_FIELDS), strict=True
-    ):
+    for emp in emps:
+        wd, rd, hol = emp.ot_wd, emp.ot_rd, emp.ot_hol
         if not (wd or rd or hol) or emp.normal_wage is None:
             continue
-        wd, rd, hol = wd or ZERO, rd or ZERO, hol or ZERO
         if emp.part_time:
             part_timers += 1  # no monthly wage to take 1/174 of
             continue
-        period = emp.row.period
+        period = emp.period
         minimum = minimums[period] if period in minimums else _month_minimum(ctx, emp, minimums)
         if minimum is None:
             continue
@@ -317,6 +312,7 @@ def check_ot_underpaid(
         if weighted <= ZERO:
             continue
         paid = emp.ot_pay
+        contract = emp.row.contract_wage
         definite_base = (
             max(monthly, contract) if contract is not None and contract > ZERO else monthly
         )
@@ -371,7 +367,7 @@ def check_ot_underpaid(
         if ZERO < emp.ratio < ONE and not emp.leave_unknown:
             full = full / emp.ratio
         estimate = max(monthly, share * full)
-        guess = (base_pay or ZERO) + (position_pay or ZERO)
+        guess = (emp.row.base_pay or ZERO) + (emp.row.position_pay or ZERO)
         guess_due = None
         if guess > estimate:
             # the larger base first: paid up to it is paid up to both (rounding is monotonic),
@@ -458,13 +454,13 @@ def check_late(rule: Rule, ctx: RuleContext, emps: list[EmployeeMonth]) -> Itera
         paid_on = emp.row.pay_date
         if paid_on is None:
             continue
-        deadline, year, month = pay_deadline(emp.row.period)
+        deadline, year, month = pay_deadline(emp.period)
         at_stake = emp.row.net_pay if emp.row.net_pay is not None else emp.gross
         if paid_on > deadline:
             yield ctx.finding(
                 rule,
                 emp,
-                f"{emp.row.period} 的工资于 {paid_on:%Y-%m-%d} 发放，晚于次月末 {deadline:%Y-%m-%d}，"
+                f"{emp.period} 的工资于 {paid_on:%Y-%m-%d} 发放，晚于次月末 {deadline:%Y-%m-%d}，"
                 "违反工资至少每月支付一次的规定",
                 amount=at_stake,
             )
@@ -473,7 +469,7 @@ def check_late(rule: Rule, ctx: RuleContext, emps: list[EmployeeMonth]) -> Itera
                 ctx.finding(
                     rule,
                     emp,
-                    f"非全日制用工：{emp.row.period} 的工资于 {paid_on:%Y-%m-%d} 发放，晚于该期结束后 "
+                    f"非全日制用工：{emp.period} 的工资于 {paid_on:%Y-%m-%d} 发放，晚于该期结束后 "
                     f"{PART_TIME_PAY_CYCLE_DAYS} 日（{cycle_end:%Y-%m-%d}），超过非全日制用工劳动报酬"
                     "结算支付周期最长十五日的规定",
                     amount=at_stake,
@@ -488,7 +484,7 @@ def check_late(rule: Rule, ctx: RuleContext, emps: list[EmployeeMonth]) -> Itera
                 yield ctx.finding(
                     rule,
                     emp,
-                    f"{emp.row.period} 的工资于 {paid_on:%Y-%m-%d} 发放，晚于约定发薪日 "
+                    f"{emp.period} 的工资于 {paid_on:%Y-%m-%d} 发放，晚于约定发薪日 "
                     f"{agreed:%Y-%m-%d}；如经工会或职工代表同意延期（不超过一个月）并告知全体职工，请提供依据",
                     amount=at_stake,
                     severity=Severity.MEDIUM,
@@ -613,7 +609,7 @@ def check_high_temp(
         yield ctx.finding(
             rule,
             emp,
-            f"{emp.row.period} 发放高温津贴 {yuan(paid)}，低于上海标准每月 {yuan(params.high_temp_monthly)}"
+            f"{emp.period} 发放高温津贴 {yuan(paid)}，低于上海标准每月 {yuan(params.high_temp_monthly)}"
             "（高温津贴按月全额发放，不按天折算）",
             amount=params.high_temp_monthly - paid,
         )

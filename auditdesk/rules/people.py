@@ -176,7 +176,7 @@ def check_child(
             yield ctx.finding(
                 rule,
                 emp,
-                f"出生于 {birth:%Y-%m-%d}（据身份证号），{emp.row.period} 工作时未满 16 周岁（{turns16:%Y-%m-%d} "
+                f"出生于 {birth:%Y-%m-%d}（据身份证号），{emp.period} 工作时未满 16 周岁（{turns16:%Y-%m-%d} "
                 "满 16 周岁），属于使用童工；应立即停止使用并送回其父母或监护人。罚款风险：每使用一名童工每月"
                 " 5,000 元（逾期未送回的，自责令之日起每人每月 10,000 元）；所列金额为罚款风险，不是应补发工资",
                 amount=CHILD_FINE_PER_MONTH,
@@ -239,7 +239,7 @@ def check_minor(
         yield ctx.finding(
             rule,
             emp,
-            f"出生于 {birth:%Y-%m-%d}，{emp.row.period} 为 16 至 18 周岁的未成年工。用人单位的义务："
+            f"出生于 {birth:%Y-%m-%d}，{emp.period} 为 16 至 18 周岁的未成年工。用人单位的义务："
             "办理使用登记（未成年工特殊保护规定第九条），上岗前、工作满一年、年满 18 周岁且距上次体检已超过半年时"
             "进行健康检查（第六条），不得安排矿山井下、有毒有害、国家规定的第四级体力劳动强度等禁忌作业（第三条）"
             f"{extra}",

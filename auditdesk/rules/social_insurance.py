@@ -127,7 +127,7 @@ def check_si_not_paid(
         if emp.retired:
             yield from past_retirement(rule, ctx, emp, retired, "工资表未见个人缴纳的社会保险费")
             continue
-        found = ctx.lookup("si_base", emp.row.period)
+        found = ctx.lookup("si_base", emp.period)
         amount = None
         caveat = ""
         how = "缺少当期社保基数标准，未估算"
@@ -139,7 +139,7 @@ def check_si_not_paid(
             )
         hire = f"（{emp.row.hire_date:%Y-%m-%d} 入职）" if emp.row.hire_date else ""
         message = (
-            f"{emp.row.period} 未见个人缴纳的养老、医疗、失业保险费{hire}，已超过用工之日起 30 日内"
+            f"{emp.period} 未见个人缴纳的养老、医疗、失业保险费{hire}，已超过用工之日起 30 日内"
             f"办理社会保险登记的期限；{how}，单位和个人每月应缴约 "
             f"{yuan(amount) if amount is not None else '—'}，另有每日万分之五滞纳金。"
             "以现金补贴代替缴纳社保的约定无效"
@@ -191,7 +191,7 @@ def check_si_base(
     for emp in emps:
         if is_part_time(emp):
             continue
-        found = ctx.lookup("si_base", emp.row.period)
+        found = ctx.lookup("si_base", emp.period)
         if found is None:
             continue
         lower = found["lower"]
@@ -212,13 +212,13 @@ def check_si_base(
             continue
         caveat = ctx.outdated_caveat(found, "社保基数")
         if (
-            emp.row.period in params.si_catch_up_months
+            emp.period in params.si_catch_up_months
             and base >= params.si_catch_up_old_lower - tolerance
         ):
             yield ctx.finding(
                 rule,
                 emp,
-                f"{how} {yuan(base)} 低于 {emp.row.period} 起的新下限 {yuan(lower)}，但不低于上一年度下限 "
+                f"{how} {yuan(base)} 低于 {emp.period} 起的新下限 {yuan(lower)}，但不低于上一年度下限 "
                 f"{yuan(params.si_catch_up_old_lower)}：新基数公布较晚，应在 "
                 f"{params.si_catch_up_deadline} 前补缴差额（补差），请核实是否已补缴",
                 amount=(lower - base) * rate,
@@ -229,7 +229,7 @@ def check_si_base(
         yield ctx.finding(
             rule,
             emp,
-            f"{how} {yuan(base)} 低于 {emp.row.period} 上海社保缴费基数下限 {yuan(lower)}，"
+            f"{how} {yuan(base)} 低于 {emp.period} 上海社保缴费基数下限 {yuan(lower)}，"
             f"每月少缴约 {yuan((lower - base) * rate)}（单位和个人合计）",
             amount=(lower - base) * rate,
             caveat=caveat,
@@ -288,7 +288,7 @@ def check_hf_not_paid(
         if emp.retired:
             yield from past_retirement(rule, ctx, emp, retired, "工资表未见个人缴存的住房公积金")
             continue
-        found = ctx.lookup("hf_base", emp.row.period)
+        found = ctx.lookup("hf_base", emp.period)
         amount = None
         caveat = ""
         how = "缺少当期公积金基数标准，未估算"
@@ -305,7 +305,7 @@ def check_hf_not_paid(
         yield ctx.finding(
             rule,
             emp,
-            f"{emp.row.period} 未见个人缴存的住房公积金；{how}，按单位和个人各 7% 计每月应缴约 "
+            f"{emp.period} 未见个人缴存的住房公积金；{how}，按单位和个人各 7% 计每月应缴约 "
             f"{yuan(amount) if amount is not None else '—'}（单位和个人合计）",
             amount=amount,
             caveat=caveat,
