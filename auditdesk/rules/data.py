@@ -78,7 +78,7 @@ ID_INVALID = Rule(
 )
 
 
-_DUPLICATE_FIELDS = ("period", "id_number", "employee_id")
+_DUPLICATE_FIELDS = ("id_number", "employee_id")
 
 
 def check_duplicate(
@@ -88,9 +88,10 @@ def check_duplicate(
     first: dict[str, dict[str, int]] = {}
     groups: dict[int, list[EmployeeMonth]] = {}  # by the first row's index
     by_number: dict[str, str] = {}  # the ID number's token hashed once, not once per month
-    for i, (emp, (period, number, employee_id)) in enumerate(
+    for i, (emp, (number, employee_id)) in enumerate(
         zip(emps, row_fields([e.row for e in emps], _DUPLICATE_FIELDS), strict=True)
     ):
+        period = emp.period
         if number:
             # one person: the ID number where there is one (two files may both use 工号 E0041
             # for different people), else the 工号
@@ -151,7 +152,6 @@ DUPLICATE = Rule(
 _ARITHMETIC_FIELDS = (
     "net_pay", "other_deductions", "absence_deductions", "housing_fund_employee",
     "si_employee_total", "si_hf_employee_total", "income_tax", *(f.value for f in EMPLOYEE_SI),
-    "source_file", "source_sheet",
 )  # fmt: skip
 """What the sum checks read from each row, before the gross pay's components."""
 
@@ -180,10 +180,10 @@ def check_arithmetic(
         gross = emp.gross
         if gross is None:
             continue
-        (net, other, absence, hf, si_total, si_hf_total, tax, pension, medical, unemployment,
-         source_file, source_sheet) = values[:12]  # fmt: skip
+        (net, other, absence, hf, si_total, si_hf_total, tax, pension, medical,
+         unemployment) = values[:10]  # fmt: skip
         if unmapped:
-            sheet = (source_file, source_sheet)
+            sheet = (emp.row.source_file, emp.row.source_sheet)
             if sheet in unmapped:
                 unexplained_sheets[sheet] = unmapped[sheet]
                 continue
@@ -191,7 +191,7 @@ def check_arithmetic(
         problems = []
         deducted_inside = False
         if check_parts:
-            items = values[12:]
+            items = values[10:]
             # any item has a value (``is``: a Decimal compared with None by ``==`` is slow)
             if always_items or not all(map(is_, items, repeat(None))):
                 parts = sum(filter(None, items), ZERO)
@@ -236,7 +236,7 @@ def check_arithmetic(
                     f"相差 {yuan(net - expected)}"
                 )
         if deducted_inside:
-            inside.add((source_file, source_sheet))
+            inside.add((emp.row.source_file, emp.row.source_sheet))
         if problems:
             yield ctx.finding(
                 rule,

@@ -22,7 +22,7 @@ from auditdesk.rules.engine import (
     yuan,
 )
 from auditdesk.rules.ids import birthday
-from auditdesk.rules.social_insurance import is_part_time, past_retirement
+from auditdesk.rules.social_insurance import past_retirement
 
 CHILD_FINE_PER_MONTH = Decimal(5000)
 WINDOW_READING = "按入职满一个月的次日起算至满一年的前一日；各地裁判对起止日可能相差一天"
@@ -45,7 +45,7 @@ def check_contract(
     marks: dict[date, tuple[date, date]] = {}  # per hire date: (window start, 满一年)
     for emp in emps:
         hire, signed = emp.row.hire_date, emp.row.contract_signed_date
-        if hire is None or hire > emp.end or is_part_time(emp):
+        if hire is None or hire > emp.end or emp.part_time:
             continue  # part-time work may rest on an oral agreement (LCL Art. 69)
         known = marks.get(hire)
         if known is None:

@@ -24,6 +24,7 @@ from auditdesk.rules.engine import (
     cite,
     yuan,
 )
+from auditdesk.rules.params import Lookup
 
 SI_PENSION_RATE = Decimal("0.08")
 PART_TIME_WORDS = ("非全日制", "小时工", "兼职", "钟点工")
@@ -122,7 +123,7 @@ def check_si_not_paid(
     rate = params.si_employer_total + params.si_employee_total
     retired: set[str] = set()
     for emp in emps:
-        if not emp.si_blank or is_part_time(emp) or not _due_for_si(emp):
+        if not emp.si_blank or emp.part_time or not _due_for_si(emp):
             continue
         if emp.retired:
             yield from past_retirement(rule, ctx, emp, retired, "工资表未见个人缴纳的社会保险费")
@@ -188,23 +189,42 @@ def check_si_base(
     rate = params.si_employer_total + params.si_employee_total
     retired: set[str] = set()
     declared_slack, derived_slack = Decimal("0.5"), Decimal("1.25")
+    # per pay month: (the base figures, the floor, the floor less each tolerance)
+    floors: dict[str, tuple[Lookup, Decimal, Decimal, Decimal] | None] = {}
     for emp in emps:
-        if is_part_time(emp):
+        if emp.part_time:
             continue
-        found = ctx.lookup("si_base", emp.period)
-        if found is None:
+        period = emp.period
+        if period in floors:
+            known = floors[period]
+        else:
+            found = ctx.lookup("si_base", period)
+            known = floors[period] = (
+                None
+                if found is None
+                else (
+                    found,
+                    found["lower"],
+                    found["lower"] - declared_slack,
+                    found["lower"] - derived_slack,
+                )
+            )
+        if known is None:
             continue
-        lower = found["lower"]
+        found, lower, declared_floor, derived_floor = known
         declared = emp.row.si_base
         if declared is not None and declared > ZERO:
+            if declared >= declared_floor:
+                continue
             base, tolerance, how = declared, declared_slack, "申报的缴费基数"
-        elif emp.row.pension_employee:
-            base = emp.row.pension_employee / SI_PENSION_RATE
-            tolerance, how = derived_slack, "按个人养老保险 8% 反推的缴费基数"
         else:
-            continue  # nothing paid: SI.NOT_PAID's business
-        if base >= lower - tolerance:
-            continue
+            pension = emp.row.pension_employee
+            if not pension:
+                continue  # nothing paid: SI.NOT_PAID's business
+            base = pension / SI_PENSION_RATE
+            if base >= derived_floor:
+                continue
+            tolerance, how = derived_slack, "按个人养老保险 8% 反推的缴费基数"
         if emp.retired:
             yield from past_retirement(
                 rule, ctx, emp, retired, f"{how} {yuan(base)} 低于当期社保缴费基数下限"
@@ -283,7 +303,7 @@ def check_hf_not_paid(
     retired: set[str] = set()
     for emp in emps:
         hf = emp.employee_hf
-        if (hf is not None and hf > ZERO) or is_part_time(emp) or not _due_for_hf(emp):
+        if (hf is not None and hf > ZERO) or emp.part_time or not _due_for_hf(emp):
             continue
         if emp.retired:
             yield from past_retirement(rule, ctx, emp, retired, "工资表未见个人缴存的住房公积金")
