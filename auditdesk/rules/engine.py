@@ -550,11 +550,17 @@ def derive(rows: Sequence[PayrollRow], params: RegionParams) -> list[EmployeeMon
                 excluded = excluded + transport
             if housing:
                 excluded = excluded + housing
-            annual = annual or ZERO
-            normal = gross - ot_pay - excluded - annual
             # a year-end bonus counts toward the minimum wage of the month it is paid in (facts
             # §9.2); a 五险一金 total taken as ``si`` holds the housing fund: not subtracted twice
-            eligible = normal + annual - si - (ZERO if hf_inside_si else hf or ZERO)
+            hf_part = ZERO if hf_inside_si else hf or ZERO
+            if annual:
+                normal = gross - ot_pay - excluded - annual
+                eligible = normal + annual - si - hf_part
+            else:
+                # the same values without the zero bonus (rules compare and round these values;
+                # an exponent a zero would have changed is never shown)
+                normal = gross - ot_pay - excluded if ot_pay or excluded else gross
+                eligible = normal - si - hf_part if si or hf_part else normal
         append(
             EmployeeMonth(
                 row, employee_id if employee_id else employee_key(row), ident, start, end, ratio,

@@ -167,11 +167,14 @@ def _turns(birth: date, years: int) -> date:
 def check_child(
     rule: Rule, ctx: RuleContext, emps: list[EmployeeMonth]
 ) -> Iterator[PayrollFinding]:
+    sixteen: dict[date, date] = {}  # per birth date: the 16th birthday
     for emp in emps:
         birth = emp.ident.birth if emp.ident else None
         if birth is None:
             continue
-        turns16 = _turns(birth, 16)
+        turns16 = sixteen.get(birth)
+        if turns16 is None:
+            turns16 = sixteen[birth] = _turns(birth, 16)
         if turns16 > emp.start and turns16 > _first_day_worked(emp):
             yield ctx.finding(
                 rule,
@@ -215,11 +218,14 @@ CHILD_LABOR = Rule(
 def check_minor(
     rule: Rule, ctx: RuleContext, emps: list[EmployeeMonth]
 ) -> Iterator[PayrollFinding]:
+    eighteen: dict[date, date] = {}  # per birth date: the 18th birthday
     for emp in emps:
         birth = emp.ident.birth if emp.ident else None
         if birth is None:
             continue
-        turns18 = _turns(birth, 18)
+        turns18 = eighteen.get(birth)
+        if turns18 is None:
+            turns18 = eighteen[birth] = _turns(birth, 18)
         if turns18 <= emp.start:
             continue  # an adult all month: the common case, decided without more work
         first = _first_day_worked(emp)
