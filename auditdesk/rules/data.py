@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
 from itertools import repeat
-from operator import attrgetter, is_
+from operator import is_
 
 from auditdesk.models.common import Area
 from auditdesk.models.finding import Severity
 from auditdesk.models.payroll import PayrollFinding
 from auditdesk.rules.engine import (
+    EMPLOYEE_SI,
     ZERO,
     EmployeeMonth,
     F,
@@ -19,6 +19,8 @@ from auditdesk.rules.engine import (
     RuleContext,
     cite,
     person_token,
+    row_column,
+    row_fields,
     yuan,
 )
 
@@ -76,26 +78,42 @@ ID_INVALID = Rule(
 )
 
 
+_DUPLICATE_FIELDS = ("id_number", "employee_id")
+
+
 def check_duplicate(
     rule: Rule, ctx: RuleContext, emps: list[EmployeeMonth]
 ) -> Iterator[PayrollFinding]:
-    groups: dict[tuple[str, str], list[EmployeeMonth]] = defaultdict(list)
+    # per pay month, each person's first row (its index): a list only for a person seen twice
+    first: dict[str, dict[str, int]] = {}
+    groups: dict[int, list[EmployeeMonth]] = {}  # by the first row's index
     by_number: dict[str, str] = {}  # the ID number's token hashed once, not once per month
-    for emp in emps:
-        row = emp.row
-        number = row.id_number
+    for i, (emp, (number, employee_id)) in enumerate(
+        zip(emps, row_fields([e.row for e in emps], _DUPLICATE_FIELDS), strict=True)
+    ):
+        period = emp.period
         if number:
             # one person: the ID number where there is one (two files may both use 工号 E0041
             # for different people), else the 工号
             token = by_number.get(number)
             if token is None:
-                token = by_number[number] = person_token(row)
-            groups[(row.period, token)].append(emp)
-        elif row.employee_id:
-            groups[(row.period, person_token(row))].append(emp)
-    for (_period, _who), members in groups.items():
-        if len(members) < 2:
+                token = by_number[number] = person_token(emp.row)
+        elif employee_id:
+            token = person_token(emp.row)
+        else:
             continue
+        month = first.get(period)
+        if month is None:
+            month = first[period] = {}
+        at = month.setdefault(token, i)
+        if at != i:
+            members = groups.get(at)
+            if members is None:
+                groups[at] = [emps[at], emp]
+            else:
+                members.append(emp)
+    del first
+    for _at, members in sorted(groups.items()):
         rows = "、".join(f"{m.row.source_sheet}!{m.row.source_row}" for m in members)
         total = sum((m.gross or ZERO for m in members), ZERO)
         yield ctx.finding(
@@ -131,6 +149,13 @@ DUPLICATE = Rule(
 )
 
 
+_ARITHMETIC_FIELDS = (
+    "net_pay", "other_deductions", "absence_deductions", "housing_fund_employee",
+    "si_employee_total", "si_hf_employee_total", "income_tax", *(f.value for f in EMPLOYEE_SI),
+)  # fmt: skip
+"""What the sum checks read from each row, before the gross pay's components."""
+
+
 def check_arithmetic(
     rule: Rule, ctx: RuleContext, emps: list[EmployeeMonth]
 ) -> Iterator[PayrollFinding]:
@@ -147,25 +172,26 @@ def check_arithmetic(
     unmapped = ctx.unmapped_money
     check_parts = len(components) >= 2
     # the count of blank items only matters when no component column is filled on every row
+    rows = [emp.row for emp in emps]
     always_items = check_parts and any(
-        not any(map(is_, map(attrgetter(name), (emp.row for emp in emps)), repeat(None)))
-        for name in components
+        not any(map(is_, row_column(rows, name), repeat(None))) for name in components
     )
-    for emp in emps:
+    for emp, values in zip(emps, row_fields(rows, (*_ARITHMETIC_FIELDS, *components)), strict=True):
         gross = emp.gross
         if gross is None:
             continue
-        values = emp.row
+        (net, other, absence, hf, si_total, si_hf_total, tax, pension, medical,
+         unemployment) = values[:10]  # fmt: skip
         if unmapped:
-            sheet = (values.source_file, values.source_sheet)
+            sheet = (emp.row.source_file, emp.row.source_sheet)
             if sheet in unmapped:
                 unexplained_sheets[sheet] = unmapped[sheet]
                 continue
-        deductions = (values.other_deductions or ZERO) + (values.absence_deductions or ZERO)
+        deductions = (other or ZERO) + (absence or ZERO)
         problems = []
         deducted_inside = False
         if check_parts:
-            items = list(map(getattr, repeat(values), components))
+            items = values[10:]
             # any item has a value (``is``: a Decimal compared with None by ``==`` is slow)
             if always_items or not all(map(is_, items, repeat(None))):
                 parts = sum(filter(None, items), ZERO)
@@ -175,21 +201,27 @@ def check_arithmetic(
                     problems.append(
                         f"应发 {yuan(gross)} 与各工资项目之和 {yuan(parts)} 相差 {yuan(gross - parts)}"
                     )
-        net = values.net_pay
         if net_ready and net is not None:
-            # SI as itemised; else the combined 社保个人合计; else 五险一金个人合计, which
-            # already holds the housing fund (not taken a second time)
-            si_part, hf_part = emp.si_items, values.housing_fund_employee or ZERO
+            # SI as itemised (EmployeeMonth.si_items); else the combined 社保个人合计; else
+            # 五险一金个人合计, which already holds the housing fund (not taken a second time)
+            si_part = ZERO
+            if pension:
+                si_part = si_part + pension
+            if medical:
+                si_part = si_part + medical
+            if unemployment:
+                si_part = si_part + unemployment
+            hf_part = hf or ZERO
             if not si_part:
-                if values.si_employee_total:
-                    si_part = values.si_employee_total
-                elif values.si_hf_employee_total:
-                    si_part, hf_part = values.si_hf_employee_total, ZERO
+                if si_total:
+                    si_part = si_total
+                elif si_hf_total:
+                    si_part, hf_part = si_hf_total, ZERO
             expected = (
                 gross
                 - si_part
                 - hf_part
-                - (values.income_tax or ZERO)
+                - (tax or ZERO)
                 - (ZERO if deducted_inside else deductions)
             )
             if (
@@ -204,7 +236,7 @@ def check_arithmetic(
                     f"相差 {yuan(net - expected)}"
                 )
         if deducted_inside:
-            inside.add((values.source_file, values.source_sheet))
+            inside.add((emp.row.source_file, emp.row.source_sheet))
         if problems:
             yield ctx.finding(
                 rule,

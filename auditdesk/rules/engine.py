@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import calendar as _cal
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
-from itertools import repeat
-from operator import attrgetter
+from operator import attrgetter, itemgetter
+from typing import Any
 
 from auditdesk.formatting import format_money, mask_id_number
 from auditdesk.models.common import Area
@@ -86,8 +86,13 @@ class EmployeeMonth:
     excludes; ``eligible`` is what counts toward the minimum wage (normal wage and any year-end
     bonus, less the employee's own SI and HF); both are ``None`` without a gross pay. ``ratio`` is
     the share of the month the minimum wage is due for (paid leave and statutory holidays count as
-    paid days, see :func:`_ratio`). ``ot_hours`` are (workday, rest day, statutory holiday) hours,
-    missing as zero.
+    paid days, see :func:`_ratio`).
+
+    Figures few rules read (``excluded``, ``employee_si``, ``si_items``) are properties
+    computed from the row when asked, not stored: 60,000 rows would otherwise hold about 18 MB of
+    new Decimals for the whole rule run. What many rules read of the row itself is kept as a
+    reference (a slot costs 8 bytes a row; reading a pydantic row's dictionary again costs far
+    more).
     """
 
     row: PayrollRow
@@ -99,24 +104,50 @@ class EmployeeMonth:
     ratio_note: str
     gross: Decimal | None
     ot_pay: Decimal
-    excluded: Decimal
-    employee_si: Decimal
     si_blank: bool
+    """No SI paid: ``employee_si`` is zero."""
     employee_hf: Decimal | None
     retired: bool
     retirement_note: str
     normal_wage: Decimal | None
     eligible: Decimal | None
-    ot_hours: tuple[Decimal, Decimal, Decimal]
     part_time: bool
     """The payroll says this is a part-timer (非全日制): hourly minimum, no SI/HF except work injury."""
     leave_unknown: bool
     """``ratio`` < 1 comes from absent days the file cannot classify (no paid-leave figure)."""
+    period: str
+    """The row's pay month (``row.period``), kept beside the figures: nearly every rule reads it."""
+    ot_wd: Decimal
+    ot_rd: Decimal
+    ot_hol: Decimal
+    """Workday, rest-day and statutory-holiday overtime hours, missing as zero."""
     maybe_retired: bool = False
     """A woman past the 50 schedule but not the 55 one: retired if hers is a worker's post."""
-    si_items: Decimal = ZERO
-    """The employee's pension, medical and unemployment columns summed, as they are: unlike
-    ``employee_si``, never replaced by a combined column (the net-pay check subtracts these)."""
+
+    @property
+    def excluded(self) -> Decimal:
+        """The allowances the region excludes from the minimum wage, summed (missing as zero)."""
+        return _sum(self.row, _EXCLUDED_NAMES)
+
+    @property
+    def si_items(self) -> Decimal:
+        """The employee's pension, medical and unemployment columns summed, as they are: unlike
+        ``employee_si``, never replaced by a combined column (the net-pay check subtracts these)."""
+        return _sum(self.row, _SI_NAMES)
+
+    @property
+    def employee_si(self) -> Decimal:
+        """The employee's SI: the itemised columns, else 社保个人合计, else 五险一金个人合计."""
+        si = self.si_items
+        if not si:
+            row = self.row
+            si = row.si_employee_total or row.si_hf_employee_total or si
+        return si
+
+    @property
+    def ot_hours(self) -> tuple[Decimal, Decimal, Decimal]:
+        """(workday, rest day, statutory holiday) overtime hours, missing as zero."""
+        return self.ot_wd, self.ot_rd, self.ot_hol
 
 
 @dataclass
@@ -250,8 +281,38 @@ def cite(law: str, article: str = "", excerpt: str = "") -> Citation:
 
 
 def _sum(row: PayrollRow, names: Sequence[str]) -> Decimal:
-    """Sum of the named fields that have a value (missing ones add nothing)."""
-    return sum(filter(None, map(getattr, repeat(row), names)), ZERO)
+    """Sum of the named fields that have a value (missing ones add nothing), in ``names`` order."""
+    total = ZERO
+    for name in names:
+        value = getattr(row, name)
+        if value:
+            total = total + value
+    return total
+
+
+_ROW_DICT = attrgetter("__dict__")
+
+
+def row_column(rows: Sequence[PayrollRow], name: str) -> Iterator[Any]:
+    """The named field's value on each row (see :func:`row_fields`)."""
+    if rows and hasattr(rows[0], "__dict__"):
+        return map(itemgetter(name), map(_ROW_DICT, rows))
+    return map(attrgetter(name), rows)
+
+
+OT_HOURS_FIELDS = ("ot_hours_workday", "ot_hours_restday", "ot_hours_holiday")
+
+
+def row_fields(rows: Iterable[PayrollRow], names: Sequence[str]) -> Iterator[tuple[Any, ...]]:
+    """Per row, the named fields' values as one tuple (in ``names`` order; at least two names).
+
+    Fetched in one C call per row: through the instance dictionary where rows have one (a
+    pydantic model: several times faster than attribute access), else by attribute.
+    """
+    rows = rows if isinstance(rows, Sequence) else list(rows)
+    if rows and hasattr(rows[0], "__dict__"):
+        return map(itemgetter(*names), map(_ROW_DICT, rows))
+    return map(attrgetter(*names), rows)
 
 
 def employee_key(row: PayrollRow) -> str:
@@ -402,29 +463,13 @@ def _part_time(row: PayrollRow, start: date, end: date) -> bool:
     return hours <= PART_TIME_WEEKLY_HOURS * weeks
 
 
-_DERIVE_FIELDS = attrgetter(
+_DERIVE_FIELDS = (
     "period", "id_number", "employee_id", "employment_type", "work_hours", "hourly_rate",
     "hire_date", "scheduled_days", "attended_days", "paid_leave_days", "gross_pay", "ot_pay",
     "housing_fund_employee", "si_employee_total", "si_hf_employee_total", "annual_bonus",
-    "ot_hours_workday", "ot_hours_restday", "ot_hours_holiday",
+    *_EXCLUDED_NAMES, *_SI_NAMES, *OT_HOURS_FIELDS,
 )  # fmt: skip
-"""The fields :func:`derive` reads from each row, fetched in one C call per row."""
-
-
-def _column_sums(rows: Sequence[PayrollRow], names: Sequence[str]) -> list[Decimal]:
-    """Per row, ``ZERO`` plus each named field that has a non-zero value, in ``names`` order.
-
-    Computed column by column (one comprehension per field, a field no row fills skipped): the
-    additions and their order are those of ``sum(filter(None, fields), ZERO)`` on each row, so the
-    results are the same Decimals, exponent included — a per-row ``sum`` of a generator cost more
-    than the additions themselves.
-    """
-    totals: list[Decimal] = [ZERO] * len(rows)
-    for name in names:
-        column = list(map(attrgetter(name), rows))
-        if any(column):
-            totals = [t + v if v else t for t, v in zip(totals, column, strict=True)]
-    return totals
+"""The fields :func:`derive` reads from each row (see :func:`row_fields`)."""
 
 
 def derive(rows: Sequence[PayrollRow], params: RegionParams) -> list[EmployeeMonth]:
@@ -433,21 +478,19 @@ def derive(rows: Sequence[PayrollRow], params: RegionParams) -> list[EmployeeMon
     Everything that depends on few distinct inputs is computed once per distinct input and
     shared: the month's bounds per period, the ID facts and retirement months per ID number, the
     pay-day share per (month, schedule, attendance, paid leave, hire inside the month). The
-    allowance and SI sums are computed column by column (:func:`_column_sums`).
+    allowance and SI sums add each non-zero field in turn to ``ZERO``, as :func:`_sum` does (the
+    same Decimals, exponent included); they are kept only inside the figures built from them.
     """
-    excluded_sums = _column_sums(rows, _EXCLUDED_NAMES)
-    si_sums = _column_sums(rows, _SI_NAMES)
     today = date.today()
     months: dict[str, tuple[date, date, tuple[int, int]]] = {}
     people: dict[str, tuple[IdInfo, tuple[int, int] | None, str, tuple[int, int] | None]] = {}
     ratios: dict[tuple[object, ...], tuple[Decimal, str, bool]] = {}
     out: list[EmployeeMonth] = []
     append = out.append
-    for row, values, excluded, si in zip(
-        rows, map(_DERIVE_FIELDS, rows), excluded_sums, si_sums, strict=True
-    ):
+    for row, values in zip(rows, row_fields(rows, _DERIVE_FIELDS), strict=True):
         (period, number, employee_id, kind, work_hours, hourly_rate, hire, scheduled, attended,
-         leave, gross, ot_pay, hf, si_total, si_hf_total, annual, ot_wd, ot_rd, ot_hol) = values  # fmt: skip
+         leave, gross, ot_pay, hf, si_total, si_hf_total, annual, night, high_temp, meal,
+         transport, housing, pension, medical, unemployment, ot_wd, ot_rd, ot_hol) = values  # fmt: skip
         month = months.get(period)
         if month is None:
             month = months[period] = (*workcal.month_bounds(period), _year_month(period))
@@ -466,9 +509,6 @@ def derive(rows: Sequence[PayrollRow], params: RegionParams) -> list[EmployeeMon
                 )
             elif women_50_at is not None and ym > women_50_at:
                 maybe_retired = True
-        si_items = si
-        if not si:  # a combined column: 社保个人合计, else 五险一金 (SI and HF together)
-            si = si_total or si_hf_total or si
         part_time = (
             kind is not None or (work_hours is not None and hourly_rate is not None)
         ) and _part_time(row, start, end)
@@ -482,25 +522,51 @@ def derive(rows: Sequence[PayrollRow], params: RegionParams) -> list[EmployeeMon
             if known is None:
                 known = ratios[key] = _ratio(row, start, end)
             ratio, note, leave_unknown = known
+        si_items = ZERO  # in EMPLOYEE_SI order, as _sum
+        if pension:
+            si_items = si_items + pension
+        if medical:
+            si_items = si_items + medical
+        if unemployment:
+            si_items = si_items + unemployment
+        si = si_items
+        if not si:  # a combined column: 社保个人合计, else 五险一金 (SI and HF together)
+            si = si_total or si_hf_total or si
         ot_pay = ot_pay or ZERO
         hf_inside_si = not si_items and not si_total and bool(si_hf_total)
         if hf is None and si_hf_total is not None and si:
             hf = ZERO  # already inside the combined 五险一金 amount taken as ``si``
-        annual = annual or ZERO
-        normal = None if gross is None else gross - ot_pay - excluded - annual
-        # a year-end bonus counts toward the minimum wage of the month it is paid in (facts §9.2)
-        # a 五险一金 total taken as ``si`` holds the housing fund: not subtracted a second time
-        eligible = (
-            None
-            if normal is None
-            else normal + annual - si - (ZERO if hf_inside_si else hf or ZERO)
-        )
+        if gross is None:
+            normal = eligible = None
+        else:
+            excluded = ZERO  # in EXCLUDED_ALLOWANCES order, as _sum
+            if night:
+                excluded = excluded + night
+            if high_temp:
+                excluded = excluded + high_temp
+            if meal:
+                excluded = excluded + meal
+            if transport:
+                excluded = excluded + transport
+            if housing:
+                excluded = excluded + housing
+            # a year-end bonus counts toward the minimum wage of the month it is paid in (facts
+            # §9.2); a 五险一金 total taken as ``si`` holds the housing fund: not subtracted twice
+            hf_part = ZERO if hf_inside_si else hf or ZERO
+            if annual:
+                normal = gross - ot_pay - excluded - annual
+                eligible = normal + annual - si - hf_part
+            else:
+                # the same values without the zero bonus (rules compare and round these values;
+                # an exponent a zero would have changed is never shown)
+                normal = gross - ot_pay - excluded if ot_pay or excluded else gross
+                eligible = normal - si - hf_part if si or hf_part else normal
         append(
             EmployeeMonth(
                 row, employee_id if employee_id else employee_key(row), ident, start, end, ratio,
-                note, gross, ot_pay, excluded, si, si == ZERO, hf, retired, retirement_note,
-                normal, eligible, (ot_wd or ZERO, ot_rd or ZERO, ot_hol or ZERO), part_time,
-                leave_unknown, maybe_retired, si_items,
+                note, gross, ot_pay, si == ZERO, hf, retired, retirement_note, normal, eligible,
+                part_time, leave_unknown, period, ot_wd or ZERO, ot_rd or ZERO, ot_hol or ZERO,
+                maybe_retired,
             )
         )  # fmt: skip
     return out

@@ -18,7 +18,7 @@ def check_ot_cap(
     cap = ctx.params.overtime["monthly_cap_hours"]
     retired: set[str] = set()
     for emp in emps:
-        wd, rd, hol = emp.ot_hours
+        wd, rd, hol = emp.ot_wd, emp.ot_rd, emp.ot_hol
         total = wd + rd + hol
         if total <= cap:  # exactly 36 hours is within the limit
             continue
@@ -28,7 +28,7 @@ def check_ot_cap(
                 ctx,
                 emp,
                 retired,
-                f"{emp.row.period} 加班合计 {total} 小时，超过每月 {cap} 小时",
+                f"{emp.period} 加班合计 {total} 小时，超过每月 {cap} 小时",
             )
             continue
         yield ctx.finding(

@@ -52,7 +52,7 @@ def _citing(finding: PayrollFinding, *extra: Citation) -> PayrollFinding:
 
 def required_minimum(ctx: RuleContext, emp: EmployeeMonth) -> tuple[Decimal, Decimal, str] | None:
     """(monthly minimum, pro-rated requirement, caveat) for the month, or None before the data."""
-    found = ctx.lookup("minimum_wage", emp.row.period)
+    found = ctx.lookup("minimum_wage", emp.period)
     if found is None:
         return None
     monthly = found["monthly"]
@@ -64,7 +64,7 @@ def _month_minimum(
 ) -> tuple[Decimal, str] | None:
     """(monthly minimum, caveat) for the employee's pay month, looked up once per month in
     ``cache``; None before the data."""
-    period = emp.row.period
+    period = emp.period
     if period not in cache:
         need = required_minimum(ctx, emp)
         cache[period] = None if need is None else (need[0], need[2])
@@ -96,7 +96,7 @@ def check_min_wage(
         if emp.part_time:
             found, timed = _part_time_min_wage(rule, ctx, emp)
             if not timed:
-                untimed.append(f"{emp.key}（{emp.row.period}）")
+                untimed.append(f"{emp.key}（{emp.period}）")
             elif found is not None:
                 yield _citing(found, LCL_72)
             continue
@@ -120,7 +120,7 @@ def check_min_wage(
         severity, message = _retired_info(
             emp,
             f"应发 {yuan(emp.gross or ZERO)} 扣除加班费、特殊津贴及餐费/交通/住房补贴和个人缴纳的"
-            f"社保公积金后为 {yuan(eligible)}，低于 {emp.row.period} 上海最低工资 {yuan(monthly)}{pro}，"
+            f"社保公积金后为 {yuan(eligible)}，低于 {emp.period} 上海最低工资 {yuan(monthly)}{pro}，"
             f"差额 {yuan(required - eligible)}",
         )
         yield ctx.finding(
@@ -144,7 +144,7 @@ def _part_time_min_wage(
 
     Returns the finding (or None) and whether the row had hours or a rate to test at all.
     """
-    found = ctx.lookup("minimum_wage", emp.row.period)
+    found = ctx.lookup("minimum_wage", emp.period)
     if found is None or emp.gross is None:
         return None, True
     hourly_min = found["hourly"]
@@ -164,7 +164,7 @@ def _part_time_min_wage(
     severity, message = _retired_info(
         emp,
         f"非全日制用工：应发 {yuan(emp.gross)} 扣除加班费及特殊津贴、餐费/交通/住房补贴后，"
-        f"{basis}，低于 {emp.row.period} 上海小时最低工资 {yuan(hourly_min)}，"
+        f"{basis}，低于 {emp.period} 上海小时最低工资 {yuan(hourly_min)}，"
         f"差额 {yuan(amount)}",
     )
     return ctx.finding(
@@ -292,13 +292,13 @@ def check_ot_underpaid(
     minimums: dict[str, tuple[Decimal, str] | None] = {}  # per period: (monthly minimum, caveat)
     hourly: dict[str, Decimal] = {}  # per period: the minimum wage / hours_per_month
     for emp in emps:
-        wd, rd, hol = emp.ot_hours
+        wd, rd, hol = emp.ot_wd, emp.ot_rd, emp.ot_hol
         if not (wd or rd or hol) or emp.normal_wage is None:
             continue
         if emp.part_time:
             part_timers += 1  # no monthly wage to take 1/174 of
             continue
-        period = emp.row.period
+        period = emp.period
         minimum = minimums[period] if period in minimums else _month_minimum(ctx, emp, minimums)
         if minimum is None:
             continue
@@ -367,6 +367,14 @@ def check_ot_underpaid(
         if ZERO < emp.ratio < ONE and not emp.leave_unknown:
             full = full / emp.ratio
         estimate = max(monthly, share * full)
+        guess = (emp.row.base_pay or ZERO) + (emp.row.position_pay or ZERO)
+        guess_due = None
+        if guess > estimate:
+            # the larger base first: paid up to it is paid up to both (rounding is monotonic),
+            # the common case, decided with one division
+            guess_due = guess / hours_per_month * weighted
+            if not paid < guess_due - TOLERANCE:
+                continue
         estimate_due = estimate / hours_per_month * weighted
         if paid < estimate_due - TOLERANCE:
             basis = (
@@ -375,11 +383,7 @@ def check_ot_underpaid(
             )
             due = estimate_due
         else:
-            guess = (emp.row.base_pay or ZERO) + (emp.row.position_pay or ZERO)
-            if not guess > estimate:
-                continue
-            guess_due = guess / hours_per_month * weighted
-            if not paid < guess_due - TOLERANCE:
+            if guess_due is None:  # not guess > estimate
                 continue
             basis = f"如约定工资为基本工资加岗位工资 {yuan(guess)}，应付 {yuan(guess_due)}"
             due = guess_due
@@ -450,13 +454,13 @@ def check_late(rule: Rule, ctx: RuleContext, emps: list[EmployeeMonth]) -> Itera
         paid_on = emp.row.pay_date
         if paid_on is None:
             continue
-        deadline, year, month = pay_deadline(emp.row.period)
+        deadline, year, month = pay_deadline(emp.period)
         at_stake = emp.row.net_pay if emp.row.net_pay is not None else emp.gross
         if paid_on > deadline:
             yield ctx.finding(
                 rule,
                 emp,
-                f"{emp.row.period} 的工资于 {paid_on:%Y-%m-%d} 发放，晚于次月末 {deadline:%Y-%m-%d}，"
+                f"{emp.period} 的工资于 {paid_on:%Y-%m-%d} 发放，晚于次月末 {deadline:%Y-%m-%d}，"
                 "违反工资至少每月支付一次的规定",
                 amount=at_stake,
             )
@@ -465,7 +469,7 @@ def check_late(rule: Rule, ctx: RuleContext, emps: list[EmployeeMonth]) -> Itera
                 ctx.finding(
                     rule,
                     emp,
-                    f"非全日制用工：{emp.row.period} 的工资于 {paid_on:%Y-%m-%d} 发放，晚于该期结束后 "
+                    f"非全日制用工：{emp.period} 的工资于 {paid_on:%Y-%m-%d} 发放，晚于该期结束后 "
                     f"{PART_TIME_PAY_CYCLE_DAYS} 日（{cycle_end:%Y-%m-%d}），超过非全日制用工劳动报酬"
                     "结算支付周期最长十五日的规定",
                     amount=at_stake,
@@ -480,7 +484,7 @@ def check_late(rule: Rule, ctx: RuleContext, emps: list[EmployeeMonth]) -> Itera
                 yield ctx.finding(
                     rule,
                     emp,
-                    f"{emp.row.period} 的工资于 {paid_on:%Y-%m-%d} 发放，晚于约定发薪日 "
+                    f"{emp.period} 的工资于 {paid_on:%Y-%m-%d} 发放，晚于约定发薪日 "
                     f"{agreed:%Y-%m-%d}；如经工会或职工代表同意延期（不超过一个月）并告知全体职工，请提供依据",
                     amount=at_stake,
                     severity=Severity.MEDIUM,
@@ -605,7 +609,7 @@ def check_high_temp(
         yield ctx.finding(
             rule,
             emp,
-            f"{emp.row.period} 发放高温津贴 {yuan(paid)}，低于上海标准每月 {yuan(params.high_temp_monthly)}"
+            f"{emp.period} 发放高温津贴 {yuan(paid)}，低于上海标准每月 {yuan(params.high_temp_monthly)}"
             "（高温津贴按月全额发放，不按天折算）",
             amount=params.high_temp_monthly - paid,
         )

@@ -22,7 +22,7 @@ from auditdesk.rules.engine import (
     yuan,
 )
 from auditdesk.rules.ids import birthday
-from auditdesk.rules.social_insurance import is_part_time, past_retirement
+from auditdesk.rules.social_insurance import past_retirement
 
 CHILD_FINE_PER_MONTH = Decimal(5000)
 WINDOW_READING = "按入职满一个月的次日起算至满一年的前一日；各地裁判对起止日可能相差一天"
@@ -45,7 +45,7 @@ def check_contract(
     marks: dict[date, tuple[date, date]] = {}  # per hire date: (window start, 满一年)
     for emp in emps:
         hire, signed = emp.row.hire_date, emp.row.contract_signed_date
-        if hire is None or hire > emp.end or is_part_time(emp):
+        if hire is None or hire > emp.end or emp.part_time:
             continue  # part-time work may rest on an oral agreement (LCL Art. 69)
         known = marks.get(hire)
         if known is None:
@@ -167,16 +167,19 @@ def _turns(birth: date, years: int) -> date:
 def check_child(
     rule: Rule, ctx: RuleContext, emps: list[EmployeeMonth]
 ) -> Iterator[PayrollFinding]:
+    sixteen: dict[date, date] = {}  # per birth date: the 16th birthday
     for emp in emps:
         birth = emp.ident.birth if emp.ident else None
         if birth is None:
             continue
-        turns16 = _turns(birth, 16)
+        turns16 = sixteen.get(birth)
+        if turns16 is None:
+            turns16 = sixteen[birth] = _turns(birth, 16)
         if turns16 > emp.start and turns16 > _first_day_worked(emp):
             yield ctx.finding(
                 rule,
                 emp,
-                f"出生于 {birth:%Y-%m-%d}（据身份证号），{emp.row.period} 工作时未满 16 周岁（{turns16:%Y-%m-%d} "
+                f"出生于 {birth:%Y-%m-%d}（据身份证号），{emp.period} 工作时未满 16 周岁（{turns16:%Y-%m-%d} "
                 "满 16 周岁），属于使用童工；应立即停止使用并送回其父母或监护人。罚款风险：每使用一名童工每月"
                 " 5,000 元（逾期未送回的，自责令之日起每人每月 10,000 元）；所列金额为罚款风险，不是应补发工资",
                 amount=CHILD_FINE_PER_MONTH,
@@ -215,11 +218,14 @@ CHILD_LABOR = Rule(
 def check_minor(
     rule: Rule, ctx: RuleContext, emps: list[EmployeeMonth]
 ) -> Iterator[PayrollFinding]:
+    eighteen: dict[date, date] = {}  # per birth date: the 18th birthday
     for emp in emps:
         birth = emp.ident.birth if emp.ident else None
         if birth is None:
             continue
-        turns18 = _turns(birth, 18)
+        turns18 = eighteen.get(birth)
+        if turns18 is None:
+            turns18 = eighteen[birth] = _turns(birth, 18)
         if turns18 <= emp.start:
             continue  # an adult all month: the common case, decided without more work
         first = _first_day_worked(emp)
@@ -239,7 +245,7 @@ def check_minor(
         yield ctx.finding(
             rule,
             emp,
-            f"出生于 {birth:%Y-%m-%d}，{emp.row.period} 为 16 至 18 周岁的未成年工。用人单位的义务："
+            f"出生于 {birth:%Y-%m-%d}，{emp.period} 为 16 至 18 周岁的未成年工。用人单位的义务："
             "办理使用登记（未成年工特殊保护规定第九条），上岗前、工作满一年、年满 18 周岁且距上次体检已超过半年时"
             "进行健康检查（第六条），不得安排矿山井下、有毒有害、国家规定的第四级体力劳动强度等禁忌作业（第三条）"
             f"{extra}",

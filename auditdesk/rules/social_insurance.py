@@ -24,6 +24,7 @@ from auditdesk.rules.engine import (
     cite,
     yuan,
 )
+from auditdesk.rules.params import Lookup
 
 SI_PENSION_RATE = Decimal("0.08")
 PART_TIME_WORDS = ("非全日制", "小时工", "兼职", "钟点工")
@@ -122,12 +123,12 @@ def check_si_not_paid(
     rate = params.si_employer_total + params.si_employee_total
     retired: set[str] = set()
     for emp in emps:
-        if not emp.si_blank or is_part_time(emp) or not _due_for_si(emp):
+        if not emp.si_blank or emp.part_time or not _due_for_si(emp):
             continue
         if emp.retired:
             yield from past_retirement(rule, ctx, emp, retired, "工资表未见个人缴纳的社会保险费")
             continue
-        found = ctx.lookup("si_base", emp.row.period)
+        found = ctx.lookup("si_base", emp.period)
         amount = None
         caveat = ""
         how = "缺少当期社保基数标准，未估算"
@@ -139,7 +140,7 @@ def check_si_not_paid(
             )
         hire = f"（{emp.row.hire_date:%Y-%m-%d} 入职）" if emp.row.hire_date else ""
         message = (
-            f"{emp.row.period} 未见个人缴纳的养老、医疗、失业保险费{hire}，已超过用工之日起 30 日内"
+            f"{emp.period} 未见个人缴纳的养老、医疗、失业保险费{hire}，已超过用工之日起 30 日内"
             f"办理社会保险登记的期限；{how}，单位和个人每月应缴约 "
             f"{yuan(amount) if amount is not None else '—'}，另有每日万分之五滞纳金。"
             "以现金补贴代替缴纳社保的约定无效"
@@ -188,23 +189,42 @@ def check_si_base(
     rate = params.si_employer_total + params.si_employee_total
     retired: set[str] = set()
     declared_slack, derived_slack = Decimal("0.5"), Decimal("1.25")
+    # per pay month: (the base figures, the floor, the floor less each tolerance)
+    floors: dict[str, tuple[Lookup, Decimal, Decimal, Decimal] | None] = {}
     for emp in emps:
-        if is_part_time(emp):
+        if emp.part_time:
             continue
-        found = ctx.lookup("si_base", emp.row.period)
-        if found is None:
+        period = emp.period
+        if period in floors:
+            known = floors[period]
+        else:
+            found = ctx.lookup("si_base", period)
+            known = floors[period] = (
+                None
+                if found is None
+                else (
+                    found,
+                    found["lower"],
+                    found["lower"] - declared_slack,
+                    found["lower"] - derived_slack,
+                )
+            )
+        if known is None:
             continue
-        lower = found["lower"]
+        found, lower, declared_floor, derived_floor = known
         declared = emp.row.si_base
         if declared is not None and declared > ZERO:
+            if declared >= declared_floor:
+                continue
             base, tolerance, how = declared, declared_slack, "申报的缴费基数"
-        elif emp.row.pension_employee:
-            base = emp.row.pension_employee / SI_PENSION_RATE
-            tolerance, how = derived_slack, "按个人养老保险 8% 反推的缴费基数"
         else:
-            continue  # nothing paid: SI.NOT_PAID's business
-        if base >= lower - tolerance:
-            continue
+            pension = emp.row.pension_employee
+            if not pension:
+                continue  # nothing paid: SI.NOT_PAID's business
+            base = pension / SI_PENSION_RATE
+            if base >= derived_floor:
+                continue
+            tolerance, how = derived_slack, "按个人养老保险 8% 反推的缴费基数"
         if emp.retired:
             yield from past_retirement(
                 rule, ctx, emp, retired, f"{how} {yuan(base)} 低于当期社保缴费基数下限"
@@ -212,13 +232,13 @@ def check_si_base(
             continue
         caveat = ctx.outdated_caveat(found, "社保基数")
         if (
-            emp.row.period in params.si_catch_up_months
+            emp.period in params.si_catch_up_months
             and base >= params.si_catch_up_old_lower - tolerance
         ):
             yield ctx.finding(
                 rule,
                 emp,
-                f"{how} {yuan(base)} 低于 {emp.row.period} 起的新下限 {yuan(lower)}，但不低于上一年度下限 "
+                f"{how} {yuan(base)} 低于 {emp.period} 起的新下限 {yuan(lower)}，但不低于上一年度下限 "
                 f"{yuan(params.si_catch_up_old_lower)}：新基数公布较晚，应在 "
                 f"{params.si_catch_up_deadline} 前补缴差额（补差），请核实是否已补缴",
                 amount=(lower - base) * rate,
@@ -229,7 +249,7 @@ def check_si_base(
         yield ctx.finding(
             rule,
             emp,
-            f"{how} {yuan(base)} 低于 {emp.row.period} 上海社保缴费基数下限 {yuan(lower)}，"
+            f"{how} {yuan(base)} 低于 {emp.period} 上海社保缴费基数下限 {yuan(lower)}，"
             f"每月少缴约 {yuan((lower - base) * rate)}（单位和个人合计）",
             amount=(lower - base) * rate,
             caveat=caveat,
@@ -283,12 +303,12 @@ def check_hf_not_paid(
     retired: set[str] = set()
     for emp in emps:
         hf = emp.employee_hf
-        if (hf is not None and hf > ZERO) or is_part_time(emp) or not _due_for_hf(emp):
+        if (hf is not None and hf > ZERO) or emp.part_time or not _due_for_hf(emp):
             continue
         if emp.retired:
             yield from past_retirement(rule, ctx, emp, retired, "工资表未见个人缴存的住房公积金")
             continue
-        found = ctx.lookup("hf_base", emp.row.period)
+        found = ctx.lookup("hf_base", emp.period)
         amount = None
         caveat = ""
         how = "缺少当期公积金基数标准，未估算"
@@ -305,7 +325,7 @@ def check_hf_not_paid(
         yield ctx.finding(
             rule,
             emp,
-            f"{emp.row.period} 未见个人缴存的住房公积金；{how}，按单位和个人各 7% 计每月应缴约 "
+            f"{emp.period} 未见个人缴存的住房公积金；{how}，按单位和个人各 7% 计每月应缴约 "
             f"{yuan(amount) if amount is not None else '—'}（单位和个人合计）",
             amount=amount,
             caveat=caveat,
