@@ -199,6 +199,7 @@ def _save_answer(
     by: str,
     same_note_session: bool,
 ) -> Answer | None:
+    by = ws.author(by)  # on a server: the signed-in user
     with ws.store.read() as tx:
         audit = tx.require_audit(audit_id)
     if audit.status is AuditStatus.CLOSED:
@@ -279,6 +280,7 @@ def undo_last_answer(ws: Workspace, audit_id: str, *, by: str = "") -> str | Non
 
     Returns the item id that was restored, or ``None`` when there is nothing to undo.
     """
+    by = ws.author(by)  # on a server: the signed-in user
     with ws.store.transaction() as tx:
         changes = [
             c
@@ -350,6 +352,7 @@ def gather_findings(ws: Workspace, audit_id: str, *, by: str = "") -> list[Findi
     部分), its facts are the auditor's note (:func:`finding_facts`), and it carries the item's
     legal basis, consequence (法律后果) and remedy.
     """
+    by = ws.author(by)  # on a server: the signed-in user
     walk = load_walk(ws, audit_id)
     created: list[Finding] = []
     now = utcnow()
@@ -451,6 +454,7 @@ def edit_finding(
     Raises:
         AuditDeskError: an unknown field, or a value the finding model refuses (Chinese message).
     """
+    by = ws.author(by)  # on a server: the signed-in user
     with ws.store.transaction() as tx:
         return edit_in(tx, finding_id, changes, by=by)
 
@@ -476,6 +480,7 @@ def edit_in(tx: Tx, finding_id: str, changes: dict[str, Any], *, by: str = "") -
 
 def dismiss_finding(ws: Workspace, finding_id: str, reason: str, *, by: str = "") -> Finding:
     """Drop a finding from the report. A written reason is required and kept, with who and when."""
+    by = ws.author(by)  # on a server: the signed-in user
     if not reason.strip():
         raise AuditDeskError("请写明不予列入报告的理由。", location="dismissed_reason")
     now = utcnow()
@@ -499,6 +504,7 @@ def dismiss_finding(ws: Workspace, finding_id: str, reason: str, *, by: str = ""
 
 
 def restore_finding(ws: Workspace, finding_id: str, *, by: str = "") -> Finding:
+    by = ws.author(by)  # on a server: the signed-in user
     now = utcnow()
     with ws.store.transaction() as tx:
         old = tx.require_finding(finding_id)
@@ -513,6 +519,7 @@ def restore_finding(ws: Workspace, finding_id: str, *, by: str = "") -> Finding:
 def merge_findings(ws: Workspace, finding_ids: list[str], *, by: str = "") -> Finding:
     """Merge findings into the first one: facts joined, money added, the most severe severity; the
     others are dismissed with the reason "合并到 …"."""
+    by = ws.author(by)  # on a server: the signed-in user
     if len(finding_ids) < 2:
         raise AuditDeskError("请至少选择两条问题进行合并。")
     now = utcnow()
@@ -561,6 +568,7 @@ def merge_findings(ws: Workspace, finding_ids: list[str], *, by: str = "") -> Fi
 
 def split_finding(ws: Workspace, finding_id: str, *, by: str = "") -> Finding:
     """A copy of a finding to edit separately (e.g. one problem per department)."""
+    by = ws.author(by)  # on a server: the signed-in user
     now = utcnow()
     with ws.store.transaction() as tx:
         old = tx.require_finding(finding_id)

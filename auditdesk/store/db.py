@@ -26,20 +26,27 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import DBAPIError
 
-from auditdesk.errors import DatabaseCorruptError, DatabaseReplacedError, NotFoundError
+from auditdesk.errors import (
+    DatabaseCorruptError,
+    DatabaseReplacedError,
+    NotFoundError,
+    PermissionDeniedError,
+)
 from auditdesk.models.attachment import Attachment
 from auditdesk.models.audit import Answer, Audit, AuditSummary, Change, Visit
 from auditdesk.models.common import Record, utcnow
 from auditdesk.models.company import Company, CompanySummary
 from auditdesk.models.finding import Finding
 from auditdesk.models.payroll import ColumnMapping, PayrollImport, PayrollRow
+from auditdesk.models.user import OfficeUser
 from auditdesk.store import schema
-from auditdesk.store.errors import RETRY_SQLSTATES, sqlstate, translated
+from auditdesk.store.errors import RETRY_SQLSTATES, refused_write_message, sqlstate, translated
 from auditdesk.store.exchange import ExchangeQueries
 from auditdesk.store.followup_queries import FollowupQueries
 from auditdesk.store.migrate import migrate, read_version
 from auditdesk.store.predicates import open_finding
 from auditdesk.store.report_queries import ReportQueries
+from auditdesk.store.roles import InitResult, RoleQueries, init_server, refresh_security
 from auditdesk.store.server import (
     check_server_version,
     create_server_engine,
@@ -97,7 +104,7 @@ class DeletedCounts:
     attachment_hashes: frozenset[str]
 
 
-class Tx(FollowupQueries, ExchangeQueries, ReportQueries, TownQueries):
+class Tx(FollowupQueries, ExchangeQueries, ReportQueries, TownQueries, RoleQueries):
     """The operations available inside one transaction. Only the store creates these."""
 
     def __init__(self, conn: Connection) -> None:
@@ -110,7 +117,23 @@ class Tx(FollowupQueries, ExchangeQueries, ReportQueries, TownQueries):
     def _update(self, table: Table, record: Record, values: dict[str, Any]) -> None:
         result = self.conn.execute(update(table).where(table.c.id == record.id).values(**values))
         if result.rowcount == 0:
+            self.refuse_if_hidden(table, table.c.id == record.id)
             raise NotFoundError(f"要修改的记录已不存在（编号 {record.id}），可能已被删除。")
+
+    def refuse_if_hidden(self, table: Table, where: Any) -> None:
+        """After an UPDATE or DELETE that matched no row: on a server, a row that can be read but
+        was not matched was hidden from the write by row-level security (a read-only account, an
+        audit not assigned to this user).
+
+        Raises:
+            PermissionDeniedError: so (Chinese message).
+        """
+        if self.conn.dialect.name == "sqlite":
+            return
+        if self.conn.execute(select(func.count()).select_from(table).where(where)).scalar_one():
+            raise PermissionDeniedError(
+                refused_write_message(table.name, table.name), location=table.name
+            )
 
     # -------------------------------------------------------------- companies
     def insert_company(self, company: Company) -> None:
@@ -211,6 +234,7 @@ class Tx(FollowupQueries, ExchangeQueries, ReportQueries, TownQueries):
             delete(schema.companies).where(schema.companies.c.id == company_id)
         ).rowcount
         if n_companies == 0:
+            self.refuse_if_hidden(schema.companies, schema.companies.c.id == company_id)
             raise NotFoundError(f"要删除的企业已不存在（编号 {company_id}）。")
         return DeletedCounts(n_companies, int(n_audits), int(n_findings), n_att, hashes)
 
@@ -338,9 +362,9 @@ class Tx(FollowupQueries, ExchangeQueries, ReportQueries, TownQueries):
 
     def delete_answer(self, audit_id: str, item_id: str) -> None:
         ans = schema.answers
-        self.conn.execute(
-            delete(ans).where(and_(ans.c.audit_id == audit_id, ans.c.item_id == item_id))
-        )
+        where = and_(ans.c.audit_id == audit_id, ans.c.item_id == item_id)
+        if not self.conn.execute(delete(ans).where(where)).rowcount:
+            self.refuse_if_hidden(ans, where)
 
     def get_answer(self, audit_id: str, item_id: str) -> Answer | None:
         ans = schema.answers
@@ -439,7 +463,10 @@ class Tx(FollowupQueries, ExchangeQueries, ReportQueries, TownQueries):
 
     def delete_payroll_import(self, import_id: str) -> int:
         pi = schema.payroll_imports
-        return self.conn.execute(delete(pi).where(pi.c.id == import_id)).rowcount
+        removed = int(self.conn.execute(delete(pi).where(pi.c.id == import_id)).rowcount)
+        if not removed:
+            self.refuse_if_hidden(pi, pi.c.id == import_id)
+        return removed
 
     def list_payroll_imports(self, audit_id: str) -> list[PayrollImport]:
         pi = schema.payroll_imports
@@ -501,6 +528,9 @@ class Store:
         self.engine = engine
         self.where = where
         self.path = path
+        self.user: OfficeUser | None = None
+        """On a server prepared by ``server init``: the office user signed in (``None`` on
+        SQLite, or for a login that is not an office user)."""
         self._identity = _file_identity(path) if path is not None else None
 
     @classmethod
@@ -560,10 +590,13 @@ class Store:
         try:
             with translated(where):
                 check_server_version(engine, where)
+            store = cls(engine, where)
+            with store.read() as tx:
+                store.user = tx.signed_in_user()
         except BaseException:
             engine.dispose()
             raise
-        return cls(engine, where)
+        return store
 
     @staticmethod
     def upgrade_server(
@@ -580,7 +613,30 @@ class Store:
         engine = create_server_engine(parsed, password=password, sslmode=sslmode)
         try:
             with translated(where):
-                return upgrade_server(engine, where)
+                versions = upgrade_server(engine, where)
+                refresh_security(engine)  # tables a new version added get their grants
+                return versions
+        finally:
+            engine.dispose()
+
+    @staticmethod
+    def init_server(
+        url: str, *, password: str | None = None, sslmode: str | None = None
+    ) -> InitResult:
+        """``auditdesk server init``: migrate a shared database under its advisory lock, then
+        create its group roles, grants and row-level security (see :mod:`auditdesk.store.roles`).
+        Idempotent.
+
+        Raises:
+            PermissionDeniedError: the user cannot create roles (nothing changed).
+            StoreError: as :meth:`open_server`; DatabaseTooNewError for a newer database.
+        """
+        parsed = parse_server_url(url)
+        where = display_url(parsed)
+        engine = create_server_engine(parsed, password=password, sslmode=sslmode)
+        try:
+            with translated(where):
+                return init_server(engine, where)
         finally:
             engine.dispose()
 
