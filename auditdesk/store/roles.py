@@ -314,6 +314,8 @@ def install(conn: Connection) -> tuple[GroupRoles, list[str]]:
         )
     )
     for table, (column, mode) in AUTHOR_COLUMNS.items():
+        if not _has_column(table, column):
+            continue
         conn.execute(text(f"DROP TRIGGER IF EXISTS auditdesk_stamp_author ON {table}"))
         conn.execute(
             text(
@@ -355,6 +357,11 @@ def refresh_security(engine: Engine) -> bool:
     return True
 
 
+def _has_column(table: str, column: str) -> bool:
+    found = schema.metadata.tables.get(table)
+    return found is not None and column in found.c
+
+
 def _tables() -> list[str]:
     return [*schema.metadata.tables, *server_metadata.tables]
 
@@ -363,7 +370,8 @@ def audit_tables() -> list[str]:
     """Tables whose rows belong to one audit (an ``audit_id`` column), plus audits and
     attachments: an auditor writes these only for the audits assigned to them."""
     children = [name for name, t in schema.metadata.tables.items() if "audit_id" in t.c]
-    return ["audits", *children, "attachments"]
+    by_answer = ["attachments"] if _has_column("attachments", "answer_id") else []
+    return ["audits", *children, *[t for t in by_answer if t not in children]]
 
 
 def apply_security(conn: Connection, groups: GroupRoles) -> None:
@@ -393,7 +401,7 @@ def apply_security(conn: Connection, groups: GroupRoles) -> None:
             run.append(f"GRANT INSERT ON {table} TO {auditor}")
     for statement in run:
         conn.execute(text(statement))
-    for table in [*audit_side, *COMPANY_TABLES]:
+    for table in [*audit_side, *(t for t in COMPANY_TABLES if t in schema.metadata.tables)]:
         _policies(conn, table, admin=admin, auditor=auditor, viewer=viewer)
 
 
@@ -411,7 +419,7 @@ def _policies(conn: Connection, table: str, *, admin: str, auditor: str, viewer:
     ).scalar_one()
     if table == "audits":
         insert_check, mine = "true", ASSIGNED.format(col="audits.id")
-    elif table == "attachments":
+    elif table == "attachments" and not _has_column(table, "audit_id"):
         insert_check = mine = ASSIGNED.format(col=ATTACHMENT_AUDIT)
     elif table in COMPANY_TABLES:
         insert_check = "true"

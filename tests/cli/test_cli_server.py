@@ -31,7 +31,9 @@ def _as(url: str, user: str) -> str:
     return make_url(url).set(username=user).render_as_string(False)
 
 
-def test_server_init_users_and_assignments(cli: CliRunner, server_db: tuple[str, list[str]]) -> None:
+def test_server_init_users_and_assignments(
+    cli: CliRunner, server_db: tuple[str, list[str]]
+) -> None:
     url, roles = server_db
     name = str(make_url(url).database)
     roles.extend(f"{name}_{r}" for r in ("admin", "auditor", "viewer"))
@@ -105,5 +107,7 @@ def test_server_commands_refuse_the_local_database(cli: CliRunner) -> None:
     done = cli("server", "user", "list", env={"AUDITDESK_DATABASE": ""})
     assert done.returncode == 2
     assert "只用于服务器数据库" in done.stderr
-    done = cli("server", "user", "add", "zhang_lv", "--role", "auditor", env={"AUDITDESK_DATABASE": ""})
+    done = cli(
+        "server", "user", "add", "zhang_lv", "--role", "auditor", env={"AUDITDESK_DATABASE": ""}
+    )
     assert done.returncode == 2  # no terminal to ask the password on, and no server either
