@@ -329,6 +329,12 @@ def classify_server(error: BaseException, loc: str) -> StoreError | None:
             return _bad_password(loc)
         if "does not exist" in text and "database" in text:
             return _missing(loc)
+        if "permission denied for database" in text:
+            return PermissionDeniedError(
+                f"此账户无权连接该数据库：{loc}。请管理员用 auditdesk server user add "
+                "为您建立本数据库的账户。",
+                location=loc,
+            )
         # psycopg's OperationalError with no SQLSTATE: the server never answered
         if type(driver_error(error)).__name__ == "OperationalError":
             return _unreachable(loc)

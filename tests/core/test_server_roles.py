@@ -351,3 +351,12 @@ def test_sqlite_has_no_users(ws: Workspace) -> None:
     assert ws.author("李") == "李"
     with pytest.raises(AuditDeskError, match="只用于服务器数据库"):
         users.list_users(ws)
+
+
+def test_a_login_of_another_database_cannot_connect(office: Office) -> None:
+    stranger = f"u{uuid.uuid4().hex[:10]}"
+    office.roles.append(stranger)
+    with office.server._admin() as conn:
+        conn.execute(f'create role "{stranger}" login')
+    with pytest.raises(PermissionDeniedError, match="无权连接"):
+        office.workspace(stranger)
