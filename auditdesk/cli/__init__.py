@@ -41,6 +41,7 @@ from auditdesk.cli.findings import add_findings_commands
 from auditdesk.cli.followups import add_followup_commands
 from auditdesk.cli.letters import add_letters_commands
 from auditdesk.cli.payroll import add_payroll_commands
+from auditdesk.cli.server import add_assignment_commands, add_server_commands
 from auditdesk.errors import AuditDeskError
 from auditdesk.formatting import format_date
 from auditdesk.logsetup import log_file_failed, setup_logging, silence_last_resort
@@ -576,6 +577,7 @@ def build_parser() -> ChineseArgumentParser:
     p.set_defaults(func=cmd_audit_note)
     add_audit_commands(asub, common, json_opt)
     add_undo_command(asub, common, json_opt)
+    add_assignment_commands(asub, common, json_opt)
 
     checklists_p = sub.add_parser("checklists", parents=[common], help="检查清单：校验、列表、导入")
     lsub = checklists_p.add_subparsers(
@@ -604,6 +606,7 @@ def build_parser() -> ChineseArgumentParser:
     add_followup_commands(sub, common, json_opt)
     add_backup_commands(sub, common, json_opt)
     add_database_commands(sub, common, json_opt)
+    add_server_commands(sub, common, json_opt)
     add_case_commands(sub, common, json_opt)
     add_log_commands(sub, common, json_opt)
 

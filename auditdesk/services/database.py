@@ -5,6 +5,7 @@ from __future__ import annotations
 from auditdesk.database import PASSWORDS, resolve_database, url_has_password
 from auditdesk.errors import AuditDeskError
 from auditdesk.store import Store
+from auditdesk.store.roles import InitResult
 
 
 def sign_in(url: str, password: str, *, remember: bool = False) -> None:
@@ -42,3 +43,26 @@ def upgrade(
     if password is None and not url_has_password(url):
         password = PASSWORDS.get(url)
     return Store.upgrade_server(url, password=password, sslmode=sslmode)
+
+
+def init_server(
+    database: str | None, *, password: str | None = None, sslmode: str | None = None
+) -> InitResult:
+    """``auditdesk server init``: prepare a shared server database — the schema (as ``db upgrade``,
+    under its advisory lock), the group roles ``<db>_admin`` / ``<db>_auditor`` / ``<db>_viewer``,
+    their grants and row-level security. Idempotent.
+
+    Raises:
+        AuditDeskError: no server URL given.
+        PermissionDeniedError: the PostgreSQL user cannot create roles (nothing changed).
+        StoreError: unreachable, wrong password, no database, newer database.
+    """
+    url = resolve_database(database)
+    if url is None:
+        raise AuditDeskError(
+            "server init 只用于服务器数据库：请用 --database 或环境变量 AUDITDESK_DATABASE 指定地址"
+            "（如 postgresql+psycopg://postgres@主机:5432/auditdesk）。本机数据库无需初始化。"
+        )
+    if password is None and not url_has_password(url):
+        password = PASSWORDS.get(url)
+    return Store.init_server(url, password=password, sslmode=sslmode)

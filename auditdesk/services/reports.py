@@ -100,6 +100,7 @@ def issue(
             整改期限 yet (it asks the company to rectify "within the deadline": each must have
             one; named by 问题编号).
     """
+    by = ws.author(by)  # on a server: the signed-in user
     if kind not in ISSUED_KINDS:
         known = "、".join(f"{k}（{KIND_LABELS[k]}）" for k in ISSUED_KINDS)
         raise AuditDeskError(f"“{kind}”不能出具编号；可出具：{known}（函件用 letters issue）。")
@@ -239,6 +240,7 @@ def export_set(
     Raises:
         AuditDeskError: as :func:`issue` and :func:`export`.
     """
+    by = ws.author(by)  # on a server: the signed-in user
     if issue_now:
         issue(ws, audit_id, kind, by=by)
     written = [export(ws, audit_id, out, kind=kind, draft=draft and not issue_now, **options)]

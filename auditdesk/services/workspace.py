@@ -12,6 +12,7 @@ from auditdesk.database import PASSWORDS, resolve_database, url_has_password
 from auditdesk.datalock import DataDirLock
 from auditdesk.errors import AuditDeskError, AuthenticationError, DiskFullError
 from auditdesk.logsetup import setup_logging
+from auditdesk.models.user import OfficeUser
 from auditdesk.paths import DataPaths, ensure_dir, resolve_data_dir
 from auditdesk.services.restore_recovery import recover_interrupted_restore
 from auditdesk.settings import Preferences, load_preferences, save_preferences
@@ -162,6 +163,18 @@ class Workspace:
         if self.store.is_server:
             raise AuditDeskError(SERVER_BACKUP_MESSAGE)
         self.store = Store.open_sqlite(self.paths.database, backups_dir=self.paths.backups)
+
+    @property
+    def user(self) -> OfficeUser | None:
+        """Who is signed in on a server prepared by ``server init`` (name, display name, role);
+        ``None`` on the local SQLite file, or for a login that is not an office user."""
+        return self.store.user
+
+    def author(self, given: str = "") -> str:
+        """The author to record (记录人, a change's ``by``): on a server, the signed-in user's
+        display name whatever was given (the server enforces the same); otherwise ``given``."""
+        user = self.store.user
+        return user.display_name if user is not None else given
 
     @property
     def is_server(self) -> bool:

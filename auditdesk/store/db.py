@@ -30,6 +30,7 @@ from auditdesk.errors import (
     DatabaseCorruptError,
     DatabaseReplacedError,
     NotFoundError,
+    PermissionDeniedError,
     StaleRecordError,
 )
 from auditdesk.models.attachment import Attachment
@@ -38,14 +39,16 @@ from auditdesk.models.common import utcnow
 from auditdesk.models.company import Company, CompanySummary
 from auditdesk.models.finding import Finding
 from auditdesk.models.payroll import ColumnMapping, PayrollImport, PayrollRow
+from auditdesk.models.user import OfficeUser
 from auditdesk.store import schema
 from auditdesk.store.change_log import ChangeLogQueries
-from auditdesk.store.errors import RETRY_SQLSTATES, sqlstate, translated
+from auditdesk.store.errors import RETRY_SQLSTATES, refused_write_message, sqlstate, translated
 from auditdesk.store.exchange import ExchangeQueries
 from auditdesk.store.followup_queries import FollowupQueries
 from auditdesk.store.migrate import migrate, read_version
 from auditdesk.store.predicates import open_finding
 from auditdesk.store.report_queries import ReportQueries
+from auditdesk.store.roles import InitResult, RoleQueries, init_server, refresh_security
 from auditdesk.store.server import (
     check_server_version,
     create_server_engine,
@@ -105,7 +108,9 @@ class DeletedCounts:
     attachment_hashes: frozenset[str]
 
 
-class Tx(ChangeLogQueries, FollowupQueries, ExchangeQueries, ReportQueries, TownQueries):
+class Tx(
+    ChangeLogQueries, FollowupQueries, ExchangeQueries, ReportQueries, TownQueries, RoleQueries
+):
     """The operations available inside one transaction. Only the store creates these."""
 
     def __init__(self, conn: Connection) -> None:
@@ -128,6 +133,21 @@ class Tx(ChangeLogQueries, FollowupQueries, ExchangeQueries, ReportQueries, Town
             self.conn, table, record.id, record.version, values, type(record)
         )
         return record.model_copy(update={"version": version})
+
+    def refuse_if_hidden(self, table: Table, where: Any) -> None:
+        """After an UPDATE or DELETE that matched no row: on a server, a row that can be read but
+        was not matched was hidden from the write by row-level security (a read-only account, an
+        audit not assigned to this user).
+
+        Raises:
+            PermissionDeniedError: so (Chinese message).
+        """
+        if self.conn.dialect.name == "sqlite":
+            return
+        if self.conn.execute(select(func.count()).select_from(table).where(where)).scalar_one():
+            raise PermissionDeniedError(
+                refused_write_message(table.name, table.name), location=table.name
+            )
 
     # -------------------------------------------------------------- companies
     def insert_company(self, company: Company) -> None:
@@ -423,11 +443,17 @@ class Tx(ChangeLogQueries, FollowupQueries, ExchangeQueries, ReportQueries, Town
             StaleRecordError: with ``expected``, another user changed or cleared it since.
         """
         ans = schema.answers
-        query = delete(ans).where(and_(ans.c.audit_id == audit_id, ans.c.item_id == item_id))
+        where = and_(ans.c.audit_id == audit_id, ans.c.item_id == item_id)
+        query = delete(ans).where(where)
         if expected is not None:
             query = query.where(ans.c.version == expected)
-        if self.conn.execute(query).rowcount == 0 and expected is not None:
-            raise self.stale_answer(audit_id, item_id)
+        if self.conn.execute(query).rowcount == 0:
+            # still there at the version this delete was based on: hidden from the write by RLS
+            self.refuse_if_hidden(
+                ans, where if expected is None else and_(where, ans.c.version == expected)
+            )
+            if expected is not None:
+                raise self.stale_answer(audit_id, item_id)
 
     def get_answer_by_id(self, answer_id: str) -> Answer | None:
         ans = schema.answers
@@ -499,7 +525,10 @@ class Tx(ChangeLogQueries, FollowupQueries, ExchangeQueries, ReportQueries, Town
 
     def delete_payroll_import(self, import_id: str) -> int:
         pi = schema.payroll_imports
-        return self.conn.execute(delete(pi).where(pi.c.id == import_id)).rowcount
+        removed = int(self.conn.execute(delete(pi).where(pi.c.id == import_id)).rowcount)
+        if not removed:
+            self.refuse_if_hidden(pi, pi.c.id == import_id)
+        return removed
 
     def get_payroll_import(self, import_id: str) -> PayrollImport | None:
         pi = schema.payroll_imports
@@ -566,6 +595,9 @@ class Store:
         self.engine = engine
         self.where = where
         self.path = path
+        self.user: OfficeUser | None = None
+        """On a server prepared by ``server init``: the office user signed in (``None`` on
+        SQLite, or for a login that is not an office user)."""
         self._identity = _file_identity(path) if path is not None else None
 
     @classmethod
@@ -625,10 +657,13 @@ class Store:
         try:
             with translated(where):
                 check_server_version(engine, where)
+            store = cls(engine, where)
+            with store.read() as tx:
+                store.user = tx.signed_in_user()
         except BaseException:
             engine.dispose()
             raise
-        return cls(engine, where)
+        return store
 
     @staticmethod
     def upgrade_server(
@@ -645,7 +680,30 @@ class Store:
         engine = create_server_engine(parsed, password=password, sslmode=sslmode)
         try:
             with translated(where):
-                return upgrade_server(engine, where)
+                versions = upgrade_server(engine, where)
+                refresh_security(engine)  # tables a new version added get their grants
+                return versions
+        finally:
+            engine.dispose()
+
+    @staticmethod
+    def init_server(
+        url: str, *, password: str | None = None, sslmode: str | None = None
+    ) -> InitResult:
+        """``auditdesk server init``: migrate a shared database under its advisory lock, then
+        create its group roles, grants and row-level security (see :mod:`auditdesk.store.roles`).
+        Idempotent.
+
+        Raises:
+            PermissionDeniedError: the user cannot create roles (nothing changed).
+            StoreError: as :meth:`open_server`; DatabaseTooNewError for a newer database.
+        """
+        parsed = parse_server_url(url)
+        where = display_url(parsed)
+        engine = create_server_engine(parsed, password=password, sslmode=sslmode)
+        try:
+            with translated(where):
+                return init_server(engine, where)
         finally:
             engine.dispose()
 

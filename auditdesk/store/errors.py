@@ -8,6 +8,7 @@ text is looked at only when an error carries no code (a driver without codes, a 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -229,10 +230,52 @@ def _missing(loc: str) -> StoreError:
     )
 
 
+EDIT_DENIED = (
+    "您没有修改该体检的权限（只读账户，或该体检未分配给您）：{loc}。本次操作未保存；"
+    "如需修改，请管理员把体检分配给您（auditdesk audit assign）。"
+)
+"""A write the server refused by privilege or row-level security (``{loc}``: where)."""
+
+
 def _denied(loc: str) -> StoreError:
     return PermissionDeniedError(
         f"数据库用户没有执行此操作的权限：{loc}。请联系管理员授予权限。", location=loc
     )
+
+
+COMPANY_DENIED = (
+    "您没有修改该企业的权限（只读账户，或该企业的体检未分配给您；删除企业仅限管理员）：{loc}。"
+    "本次操作未保存。"
+)
+OFFICE_DENIED = (
+    "您的账户没有修改此项数据的权限（只读账户；街镇、工会设置、检查清单、用户与分配等"
+    "全单位的数据仅管理员可修改）：{loc}。本次操作未保存。"
+)
+_DENIED_BY_TABLE = {
+    "companies": COMPANY_DENIED,
+    "mapping_profiles": COMPANY_DENIED,
+    **dict.fromkeys(
+        ("towns", "union_settings", "checklist_snapshots", "exchange_state", "schema_version",
+         "office_users", "audit_assignments"),
+        OFFICE_DENIED,
+    ),
+}  # fmt: skip
+"""Refused writes to tables that are not an audit's: what to say instead of :data:`EDIT_DENIED`."""
+
+
+def refused_write_message(table: str, loc: str) -> str:
+    """The Chinese message for a write to ``table`` refused by the server's rights."""
+    return _DENIED_BY_TABLE.get(table, EDIT_DENIED).format(loc=loc)
+
+
+def _edit_denied(error: BaseException, loc: str) -> StoreError:
+    found = re.search(r'table "?(\w+)"?', str(driver_error(error)))
+    message = refused_write_message(found.group(1) if found else "", loc)
+    return PermissionDeniedError(message, location=loc)
+
+
+_REFUSED_WRITE = ("row-level security", "permission denied for table", "for sequence")
+"""Texts of a 42501 that refuses reading or writing data (not creating a role, not DDL)."""
 
 
 def _lock_timeout(loc: str) -> StoreError:
@@ -286,11 +329,19 @@ def classify_server(error: BaseException, loc: str) -> StoreError | None:
             return _bad_password(loc)
         if "does not exist" in text and "database" in text:
             return _missing(loc)
+        if "permission denied for database" in text:
+            return PermissionDeniedError(
+                f"此账户无权连接该数据库：{loc}。请管理员用 auditdesk server user add "
+                "为您建立本数据库的账户。",
+                location=loc,
+            )
         # psycopg's OperationalError with no SQLSTATE: the server never answered
         if type(driver_error(error)).__name__ == "OperationalError":
             return _unreachable(loc)
         return None
     if code.startswith("08") or code in ("57P01", "57P02"):
         return _unreachable(loc)
+    if code == "42501" and any(t in str(driver_error(error)) for t in _REFUSED_WRITE):
+        return _edit_denied(error, loc)
     make = _BY_SQLSTATE.get(code)
     return make(loc) if make is not None else None

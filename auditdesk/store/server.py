@@ -127,7 +127,9 @@ def check_server_version(engine: Engine, where: str) -> int:
 
 
 @contextmanager
-def _advisory_lock(engine: Engine) -> Iterator[None]:
+def advisory_lock(engine: Engine) -> Iterator[None]:
+    """Hold the session advisory lock of schema changes (:data:`ADVISORY_LOCK_KEY`) meanwhile:
+    a second ``db upgrade`` or ``server init`` waits for it."""
     with engine.connect() as conn:
         conn.execute(text("select pg_advisory_lock(:k)"), {"k": ADVISORY_LOCK_KEY})
         conn.commit()
@@ -148,7 +150,7 @@ def upgrade_server(engine: Engine, where: str) -> tuple[int, int]:
         DatabaseTooNewError: the database is newer than this AuditDesk.
         StoreError: the server refused (see :func:`auditdesk.store.errors.classify`).
     """
-    with _advisory_lock(engine):
+    with advisory_lock(engine):
         with engine.connect() as conn:
             before = read_version(conn, where)
         after = migrate(engine, where=where)
@@ -158,6 +160,7 @@ def upgrade_server(engine: Engine, where: str) -> tuple[int, int]:
 __all__ = [
     "ADVISORY_LOCK_KEY",
     "SSL_MODES",
+    "advisory_lock",
     "check_server_version",
     "create_server_engine",
     "display_url",

@@ -12,9 +12,10 @@ from typing import Any
 from pydantic import BaseModel
 from sqlalchemy import Connection, Table, delete, func, select, update
 
-from auditdesk.errors import NotFoundError, StaleRecordError
+from auditdesk.errors import NotFoundError, PermissionDeniedError, StaleRecordError
 from auditdesk.formatting import LOCAL_TZ
 from auditdesk.models.common import utcnow
+from auditdesk.store.errors import refused_write_message
 
 NOUNS = {
     "companies": "企业", "audits": "体检", "visits": "走访记录", "answers": "检查结果",
@@ -51,10 +52,17 @@ def _refused(
     table: Table,
     record_id: str,
     model: type[BaseModel] | None,
+    expected: int | None,
     *,
     deleting: bool = False,
 ) -> Exception:
     row = conn.execute(select(table).where(table.c.id == record_id)).first()
+    if row is not None and (expected is None or row._mapping["version"] == expected):
+        # readable, and at the version the write was based on: on a server, row-level security
+        # hid it from the write (a read-only account, an audit not assigned to this user)
+        return PermissionDeniedError(
+            refused_write_message(table.name, table.name), location=table.name
+        )
     if row is None:
         noun = NOUNS.get(table.name, "记录")
         return NotFoundError(
@@ -94,7 +102,7 @@ def update_versioned(
         update(table).where(table.c.id == record_id, table.c.version == expected).values(**values)
     )
     if result.rowcount == 0:
-        raise _refused(conn, table, record_id, model)
+        raise _refused(conn, table, record_id, model, expected)
     return expected + 1
 
 
@@ -115,7 +123,7 @@ def delete_versioned(
     if expected is not None:
         query = query.where(table.c.version == expected)
     if conn.execute(query).rowcount == 0:
-        raise _refused(conn, table, record_id, model, deleting=True)
+        raise _refused(conn, table, record_id, model, expected, deleting=True)
 
 
 def serialize(conn: Connection, key: str) -> None:

@@ -1,0 +1,362 @@
+"""Users, roles and row-level security on a shared PostgreSQL database (``server init``,
+``server user …``, ``audit assign``): PostgreSQL itself refuses what a user may not do, and the
+author of every change is the signed-in user.
+
+PostgreSQL only (the ``pg_server`` fixture: skipped without a server, a failure under CI). Roles
+are cluster-wide: every test makes its own database, users with unique names, and drops them all.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+
+from auditdesk.errors import AuditDeskError, PermissionDeniedError
+from auditdesk.models.audit import AnswerResult, Audit, AuditStatus
+from auditdesk.models.company import Company, CompanyInput
+from auditdesk.models.user import OfficeRole, OfficeUser
+from auditdesk.services import audits, companies, database, towns, users, visit
+from auditdesk.services.workspace import Workspace
+from auditdesk.store.errors import sqlstate
+from auditdesk.store.migrations import LATEST_VERSION
+from tests.conftest import PgServer
+
+ITEM = "PAY.MIN_WAGE"
+OTHER_ITEM = "PAY.PAYSLIP"
+
+
+@dataclass
+class Office:
+    """A database prepared by ``server init``, its office users, and workspaces signed in as them."""
+
+    server: PgServer
+    url: str
+    tmp: Path
+    roles: list[str] = field(default_factory=list)
+    databases: list[str] = field(default_factory=list)
+    opened: list[Workspace] = field(default_factory=list)
+    engines: list[Engine] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return str(make_url(self.url).database)
+
+    def url_as(self, user: str) -> str:
+        return make_url(self.url).set(username=user).render_as_string(False)
+
+    def workspace(self, user: str | None = None) -> Workspace:
+        """A workspace signed in as ``user`` (the cluster's superuser when ``None``)."""
+        folder = self.tmp / f"data-{user or 'super'}-{len(self.opened)}"
+        ws = Workspace.open(folder, database=self.url if user is None else self.url_as(user))
+        self.opened.append(ws)
+        return ws
+
+    def add(self, role: OfficeRole, display_name: str = "", password: str = "pw") -> str:
+        name = f"u{uuid.uuid4().hex[:10]}"
+        self.roles.append(name)
+        users.add_user(self.workspace(), name, role, password, display_name=display_name)
+        return name
+
+    def raw(self, user: str | None = None) -> Engine:
+        """A plain SQLAlchemy engine signed in as ``user`` (what a stolen credential gives), or
+        as the cluster's superuser."""
+        url = self.url if user is None else self.url_as(user)
+        engine = create_engine(make_url(url).set(drivername="postgresql+psycopg"))
+        self.engines.append(engine)
+        return engine
+
+
+@pytest.fixture
+def office(pg_server: PgServer, tmp_path: Path) -> Iterator[Office]:
+    url = pg_server.create(template=pg_server.template)  # migrated (an empty one: see below)
+    office = Office(pg_server, url, tmp_path, databases=[url])
+    database.init_server(url)
+    office.roles.extend(f"{office.name}_{r.value}" for r in OfficeRole)
+    try:
+        yield office
+    finally:
+        for ws in office.opened:
+            ws.close()
+        for engine in office.engines:
+            engine.dispose()
+        for db in office.databases:
+            pg_server.drop(db)
+        with pg_server._admin() as conn:
+            for role in office.roles:  # users first, then the groups they belonged to
+                conn.execute(f'drop role if exists "{role}"')
+
+
+def _company(ws: Workspace, name: str = "嘉定某厂") -> Company:
+    return companies.add_company(ws, CompanyInput(name=name))
+
+
+def _audit(ws: Workspace, name: str = "嘉定某厂") -> Audit:
+    return audits.start_audit(ws, _company(ws, name).id)
+
+
+def _answer(ws: Workspace, audit: Audit, item: str = ITEM, by: str = "") -> Any:
+    return visit.answer_item(ws, audit.id, item, AnswerResult.NON_COMPLIANT, by=by)
+
+
+def _refused(action: Callable[[], object]) -> str:
+    with pytest.raises(PermissionDeniedError) as info:
+        action()
+    return info.value.message
+
+
+def _denied_sql(engine: Engine, statement: str, **params: Any) -> None:
+    """The server refuses ``statement`` (42501), not the app."""
+    with pytest.raises(DBAPIError) as info, engine.begin() as conn:
+        conn.execute(text(statement), params)
+    assert sqlstate(info.value) == "42501", info.value
+
+
+def _rowcount(engine: Engine, statement: str, **params: Any) -> int:
+    with engine.begin() as conn:
+        return int(conn.execute(text(statement), params).rowcount)
+
+
+# ------------------------------------------------------------------ server init
+def test_server_init_twice_creates_roles_once_and_forces_row_security(office: Office) -> None:
+    url = office.server.create()  # an empty database: server init builds the schema too
+    office.databases.append(url)
+    name = str(make_url(url).database)
+    groups = {r.value: f"{name}_{r.value}" for r in OfficeRole}
+    office.roles.extend(groups.values())
+    first = database.init_server(url)
+    assert (first.before, first.after) == (0, LATEST_VERSION)
+    assert sorted(first.created_roles) == sorted(groups.values())
+    again = database.init_server(url)
+    assert (again.before, again.after) == (LATEST_VERSION, LATEST_VERSION)
+    assert again.created_roles == []
+    assert again.roles == groups
+    office.url = url
+    with office.raw().connect() as c:
+        rows = c.execute(text("select relname, relrowsecurity, relforcerowsecurity from pg_class"
+                              " where relname in ('audits', 'answers', 'findings', 'attachments',"
+                              " 'companies')")).all()  # fmt: skip
+        groups = c.execute(text("select rolname, rolcanlogin from pg_roles where rolname like :p"),
+                           {"p": f"{office.name}_%"}).all()  # fmt: skip
+    assert len(rows) == 5
+    assert all(r.relrowsecurity and r.relforcerowsecurity for r in rows)
+    assert sorted(groups) == sorted((name, False) for name in again.roles.values())
+
+
+def test_server_init_by_a_user_who_cannot_create_roles_is_refused_in_chinese(
+    office: Office,
+) -> None:
+    plain = f"u{uuid.uuid4().hex[:10]}"
+    office.roles.append(plain)
+    with office.server._admin() as conn:
+        conn.execute(f'create role "{plain}" login')
+        conn.execute(f'grant connect on database "{office.name}" to "{plain}"')
+    with pytest.raises(PermissionDeniedError, match="能创建角色"):
+        database.init_server(office.url_as(plain))
+
+
+def test_server_init_needs_a_server_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AUDITDESK_DATABASE", raising=False)
+    with pytest.raises(AuditDeskError, match="只用于服务器数据库"):
+        database.init_server(None)
+
+
+# ------------------------------------------------------------------ users
+def test_user_add_list_role_remove(office: Office) -> None:
+    name = office.add(OfficeRole.AUDITOR, "张律师", password="s3cret:%s")
+    admin = office.workspace()
+    listed = users.list_users(admin)
+    assert [(u.name, u.display_name, u.role) for u in listed] == [
+        (name, "张律师", OfficeRole.AUDITOR)
+    ]
+    with office.raw(name).connect() as conn:  # a member of its group, signed in as itself
+        assert conn.execute(text("select pg_has_role(current_user, :g, 'member')"),
+                            {"g": f"{office.name}_auditor"}).scalar_one()  # fmt: skip
+    # the password is stored only by PostgreSQL, as a SCRAM verifier of exactly that password
+    with office.server._admin() as conn:
+        verifier = conn.execute("select rolpassword from pg_authid where rolname = %s",
+                                (name,)).fetchone()[0]  # fmt: skip
+    assert _scram_matches(verifier, "s3cret:%s")
+    assert not _scram_matches(verifier, "wrong")
+
+    assert users.set_role(admin, name, OfficeRole.VIEWER).role is OfficeRole.VIEWER
+    with office.raw(name).connect() as conn:
+        member = conn.execute(text("select pg_has_role(current_user, :g, 'member')"),
+                              {"g": f"{office.name}_auditor"}).scalar_one()  # fmt: skip
+    assert not member
+    with pytest.raises(AuditDeskError, match="已存在"):
+        users.add_user(admin, name, OfficeRole.ADMIN, "pw")
+    with pytest.raises(AuditDeskError, match="无效"):
+        users.add_user(admin, "张三", OfficeRole.ADMIN, "pw")
+
+    assert users.remove_user(admin, name).name == name
+    assert users.list_users(admin) == []
+    with office.server._admin() as conn:
+        gone = conn.execute("select 1 from pg_roles where rolname = %s", (name,)).fetchone()
+    assert gone is None
+
+
+def _scram_matches(verifier: str, password: str) -> bool:
+    head, keys = verifier.split("$", 1)[1].split("$")
+    iterations, salt = head.split(":")
+    stored_key = keys.split(":")[0]
+    salted = hashlib.pbkdf2_hmac("sha256", password.encode(), base64.b64decode(salt),
+                                 int(iterations))  # fmt: skip
+    client_key = hmac.new(salted, b"Client Key", hashlib.sha256).digest()
+    return base64.b64encode(hashlib.sha256(client_key).digest()).decode() == stored_key
+
+
+def test_an_auditor_cannot_manage_users(office: Office) -> None:
+    auditor = office.workspace(office.add(OfficeRole.AUDITOR))
+    assert _refused(lambda: users.add_user(auditor, "u_nobody_x", OfficeRole.ADMIN, "pw"))
+
+
+# ------------------------------------------------------------------ rights
+def test_auditor_edits_assigned_audits_only_and_reads_all(office: Office) -> None:
+    admin = office.workspace(office.add(OfficeRole.ADMIN, "主任"))
+    zhang_name = office.add(OfficeRole.AUDITOR, "张律师")
+    zhang = office.workspace(zhang_name)
+    theirs = _audit(admin, "管理员的企业")
+    mine = _audit(zhang, "张律师的企业")  # created by the auditor: assigned to them
+
+    assert [a.user_name for a in users.assignments(zhang, mine.id)] == [zhang_name]
+    assert _answer(zhang, mine).answered_by == "张律师"
+    message = _refused(lambda: _answer(zhang, theirs))
+    assert "未分配给您" in message
+    assert "权限" in message
+    # reading the whole district is allowed
+    assert audits.get_audit(zhang, theirs.id).id == theirs.id
+    assert {s.audit.id for s in audits.list_audits(zhang)} == {mine.id, theirs.id}
+    # an UPDATE hidden by row-level security is worded, not "the record no longer exists"
+    assert "未分配给您" in _refused(
+        lambda: audits.change_status(zhang, theirs.id, AuditStatus.IN_PROGRESS)
+    )
+
+    assert users.assign(admin, theirs.id, zhang_name) is True
+    assert users.assign(admin, theirs.id, zhang_name) is False
+    assert _answer(zhang, theirs).result is AnswerResult.NON_COMPLIANT
+    assert users.unassign(admin, theirs.id, zhang_name) is True
+    _refused(lambda: _answer(zhang, theirs, OTHER_ITEM))
+    # an auditor cannot assign themselves
+    _refused(lambda: users.assign(zhang, theirs.id, zhang_name))
+
+
+def test_auditor_stolen_credential_gets_no_more_through_raw_sql(office: Office) -> None:
+    admin = office.workspace(office.add(OfficeRole.ADMIN))
+    zhang_name = office.add(OfficeRole.AUDITOR)
+    zhang = office.workspace(zhang_name)
+    theirs = _audit(admin)
+    _answer(admin, theirs)
+    mine = _audit(zhang, "另一家")
+    _answer(zhang, mine)
+    assert visit.gather_findings(zhang, mine.id)
+    engine = office.raw(zhang_name)
+
+    # writes to an unassigned audit: hidden (0 rows) or refused (42501) by the server
+    assert _rowcount(engine, "update audits set title = 'x' where id = :i", i=theirs.id) == 0
+    assert _rowcount(engine, "delete from answers where audit_id = :i", i=theirs.id) == 0
+    assert _rowcount(engine, "update answers set note = 'x' where audit_id = :i", i=theirs.id) == 0
+    _denied_sql(engine, "insert into visits (id, created_at, updated_at, audit_id, visit_date,"
+                " kind, channels, attendees, notes) values ('v1', now(), now(), :i, current_date,"
+                " 'initial', '[]', '[]', '')", i=theirs.id)  # fmt: skip
+    _denied_sql(engine, "update findings set audit_id = :i where audit_id = :j",
+                i=theirs.id, j=mine.id)  # fmt: skip
+    # office-wide tables and the assignments: the admin's
+    _denied_sql(engine, "update towns set name = 'x'")
+    _denied_sql(engine, "delete from companies")
+    _denied_sql(engine, "insert into audit_assignments values (:i, :u, :u, now())",
+                i=theirs.id, u=zhang_name)  # fmt: skip
+    _denied_sql(engine, "update union_settings set value = 'x'")
+    # their own audit they may change
+    assert _rowcount(engine, "update audits set title = 'y' where id = :i", i=mine.id) == 1
+
+
+def test_viewer_cannot_write_anything(office: Office) -> None:
+    admin = office.workspace(office.add(OfficeRole.ADMIN))
+    audit = _audit(admin)
+    viewer_name = office.add(OfficeRole.VIEWER, "王只读")
+    viewer = office.workspace(viewer_name)
+
+    assert "只读" in _refused(lambda: _answer(viewer, audit))
+    _refused(lambda: _company(viewer, "只读的企业"))
+    _refused(lambda: towns.add_town(viewer, "马陆镇"))
+    _refused(lambda: audits.start_audit(viewer, audit.company_id))
+    assert audits.get_audit(viewer, audit.id).id == audit.id  # view and export
+
+    engine = office.raw(viewer_name)
+    for statement in (
+        "insert into companies (id, created_at, updated_at, name, legal_representative,"
+        " address, town, industry, has_union, contact_name, contact_phone, notes)"
+        " values ('c', now(), now(), 'x', '', '', '', '', false, '', '', '')",
+        "update audits set title = 'x'",
+        "delete from answers",
+        "delete from audits",
+        "update companies set name = 'x'",
+        "insert into towns (id, created_at, updated_at, name) values ('t', now(), now(), 'x')",
+        "update schema_version set version = 1",
+        "insert into office_users values ('x', 'x', 'admin', now())",
+    ):
+        _denied_sql(engine, statement)
+
+
+def test_admin_may_do_everything(office: Office) -> None:
+    admin_name = office.add(OfficeRole.ADMIN, "主任")
+    admin = office.workspace(admin_name)
+    zhang = office.workspace(office.add(OfficeRole.AUDITOR, "张律师"))
+    theirs = _audit(zhang)
+    assert _answer(admin, theirs).answered_by == "主任"  # not assigned, an admin still may
+    assert towns.add_town(admin, "马陆镇") == "马陆镇"
+    audits.change_status(admin, theirs.id, AuditStatus.DIAGNOSED)
+    assert companies.delete_company(admin, theirs.company_id).audits == 1
+    engine = office.raw(admin_name)
+    assert _rowcount(engine, "update towns set name = '南翔镇'") == 1
+
+
+# ------------------------------------------------------------------ the signed-in user
+def test_author_is_the_signed_in_user_whatever_the_client_says(office: Office) -> None:
+    zhang_name = office.add(OfficeRole.AUDITOR, "张律师")
+    zhang = office.workspace(zhang_name)
+    assert zhang.user == OfficeUser(name=zhang_name, display_name="张律师",
+                                    role=OfficeRole.AUDITOR, created_at=zhang.user.created_at)  # type: ignore[union-attr]  # fmt: skip
+    assert zhang.author("冒名") == "张律师"
+    audit = _audit(zhang)
+    answer = _answer(zhang, audit, by="冒名")
+    assert answer.answered_by == "张律师"
+    assert {c.changed_by for c in visit.history(zhang, audit.id, ITEM)} == {"张律师"}
+    # the server stamps it even when a client sends another name
+    with office.raw(zhang_name).begin() as conn:
+        conn.execute(text("update answers set answered_by = '冒名', note = 'n'"
+                          " where audit_id = :i"), {"i": audit.id})  # fmt: skip
+        stored = conn.execute(text("select answered_by from answers where audit_id = :i"),
+                              {"i": audit.id}).scalar_one()  # fmt: skip
+    assert stored == "张律师"
+    # the administrator's own login (not an office user) is nobody's: as the client says
+    superuser = office.workspace()
+    assert superuser.user is None
+    assert superuser.author("李") == "李"
+
+
+def test_sqlite_has_no_users(ws: Workspace) -> None:
+    assert ws.user is None
+    assert ws.author("李") == "李"
+    with pytest.raises(AuditDeskError, match="只用于服务器数据库"):
+        users.list_users(ws)
+
+
+def test_a_login_of_another_database_cannot_connect(office: Office) -> None:
+    stranger = f"u{uuid.uuid4().hex[:10]}"
+    office.roles.append(stranger)
+    with office.server._admin() as conn:
+        conn.execute(f'create role "{stranger}" login')
+    with pytest.raises(PermissionDeniedError, match="无权连接"):
+        office.workspace(stranger)
