@@ -93,7 +93,7 @@ def delete_company(ws: Workspace, company_id: str) -> DeleteSummary:
     """Delete a company with its audits, visits, answers, findings and attachments in one transaction.
 
     Attachment files no longer referenced by any record are removed after the commit, so a failed
-    delete never loses a file.
+    delete never loses a file (on a server they go in the same transaction, with their records).
     """
     with ws.store.transaction() as tx:
         company = tx.require_company(company_id)

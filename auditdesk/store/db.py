@@ -24,7 +24,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from auditdesk.errors import DatabaseCorruptError, DatabaseReplacedError, NotFoundError
 from auditdesk.models.attachment import Attachment
@@ -36,6 +36,7 @@ from auditdesk.models.payroll import ColumnMapping, PayrollImport, PayrollRow
 from auditdesk.store import schema
 from auditdesk.store.errors import RETRY_SQLSTATES, sqlstate, translated
 from auditdesk.store.exchange import ExchangeQueries
+from auditdesk.store.file_queries import FileQueries
 from auditdesk.store.followup_queries import FollowupQueries
 from auditdesk.store.migrate import migrate, read_version
 from auditdesk.store.predicates import open_finding
@@ -97,7 +98,7 @@ class DeletedCounts:
     attachment_hashes: frozenset[str]
 
 
-class Tx(FollowupQueries, ExchangeQueries, ReportQueries, TownQueries):
+class Tx(FollowupQueries, ExchangeQueries, ReportQueries, TownQueries, FileQueries):
     """The operations available inside one transaction. Only the store creates these."""
 
     def __init__(self, conn: Connection) -> None:
@@ -212,6 +213,7 @@ class Tx(FollowupQueries, ExchangeQueries, ReportQueries, TownQueries):
         ).rowcount
         if n_companies == 0:
             raise NotFoundError(f"要删除的企业已不存在（编号 {company_id}）。")
+        self.drop_unreferenced_blobs(hashes)  # a server's files go with their last record
         return DeletedCounts(n_companies, int(n_audits), int(n_findings), n_att, hashes)
 
     # -------------------------------------------------------------- audits
@@ -337,10 +339,16 @@ class Tx(FollowupQueries, ExchangeQueries, ReportQueries, TownQueries):
         return found
 
     def delete_answer(self, audit_id: str, item_id: str) -> None:
-        ans = schema.answers
-        self.conn.execute(
-            delete(ans).where(and_(ans.c.audit_id == audit_id, ans.c.item_id == item_id))
+        ans, att = schema.answers, schema.attachments
+        which = and_(ans.c.audit_id == audit_id, ans.c.item_id == item_id)
+        hashes = list(
+            self.conn.execute(
+                select(att.c.sha256).join(ans, att.c.answer_id == ans.c.id).where(which)
+            ).scalars()
         )
+        self.conn.execute(delete(ans).where(which))  # its attachments go by ON DELETE CASCADE
+        if hashes:
+            self.drop_unreferenced_blobs(hashes)
 
     def get_answer(self, audit_id: str, item_id: str) -> Answer | None:
         ans = schema.answers
@@ -468,7 +476,19 @@ class Tx(FollowupQueries, ExchangeQueries, ReportQueries, TownQueries):
 
     # -------------------------------------------------------------- attachments
     def insert_attachment(self, attachment: Attachment) -> None:
-        self._insert(schema.attachments, _values(attachment))
+        """Record an attachment.
+
+        Raises:
+            NotFoundError: its answer or finding is gone (another user deleted it).
+        """
+        try:
+            with self.conn.begin_nested():
+                self._insert(schema.attachments, _values(attachment))
+        except IntegrityError as exc:
+            raise NotFoundError(
+                "要添加证据的检查结果或问题已不存在（可能已被删除），附件未保存。",
+                location=attachment.answer_id or attachment.finding_id,
+            ) from exc
 
     def list_attachments(
         self, *, answer_id: str | None = None, finding_id: str | None = None

@@ -26,6 +26,7 @@ from auditdesk.store.migrations import (
     m0012_towns,
     m0013_server_types,
     m0014_unanswered_notes,
+    m0018_office_files,
 )
 
 
@@ -62,6 +63,11 @@ STEPS: list[Step] = [
         14,
         "an answer's result may be empty (a note on an unanswered item)",
         m0014_unanswered_notes.upgrade,
+    ),
+    Step(
+        18,
+        "evidence files, office settings and checklists kept in a server database",
+        m0018_office_files.upgrade,
     ),
 ]
 
