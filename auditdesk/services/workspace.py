@@ -40,8 +40,9 @@ def sweep_scratch(folder: Path) -> None:
 
 
 SERVER_BACKUP_MESSAGE = (
-    "服务器数据库请用 pg_dump 备份、pg_restore 恢复（由数据库管理员操作）；"
-    "AuditDesk 的备份与恢复只用于本机数据库文件。"
+    "当前使用的是服务器数据库，此操作只用于本机数据库文件。服务器数据库请用 "
+    "auditdesk backup create 备份（pg_dump）、auditdesk backup verify 备份编号 检查，"
+    "并用 auditdesk backup restore 备份编号 --database 新数据库地址 恢复到新建的空数据库。"
 )
 
 

@@ -22,18 +22,24 @@ from sqlalchemy import (
     insert,
     or_,
     select,
+    text,
     update,
 )
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from auditdesk.errors import DatabaseCorruptError, DatabaseReplacedError, NotFoundError
+from auditdesk.errors import (
+    AuditDeskError,
+    DatabaseCorruptError,
+    DatabaseReplacedError,
+    NotFoundError,
+)
 from auditdesk.models.attachment import Attachment
 from auditdesk.models.audit import Answer, Audit, AuditSummary, Change, Visit
 from auditdesk.models.common import Record, utcnow
 from auditdesk.models.company import Company, CompanySummary
 from auditdesk.models.finding import Finding
 from auditdesk.models.payroll import ColumnMapping, PayrollImport, PayrollRow
-from auditdesk.store import schema
+from auditdesk.store import pgdump, schema
 from auditdesk.store.errors import RETRY_SQLSTATES, sqlstate, translated
 from auditdesk.store.exchange import ExchangeQueries
 from auditdesk.store.file_queries import FileQueries
@@ -606,8 +612,59 @@ class Store:
 
     @property
     def is_server(self) -> bool:
-        """Whether this is a shared server database (no file: no file backups, no restore)."""
+        """Whether this is a shared server database (backed up with pg_dump, not as a file)."""
         return self.engine.dialect.name != "sqlite"
+
+    def dump_to(self, target: Path, describe: Callable[[Tx], T]) -> T:
+        """Back up a server database to ``target`` (``pg_dump --format=custom``) and return
+        ``describe`` run on the very snapshot the dump holds (counts for its manifest): one
+        repeatable-read transaction exports its snapshot to pg_dump.
+
+        Raises:
+            PgToolError: pg_dump is missing or failed. StoreError: the server cannot be reached.
+        """
+        if not self.is_server:
+            raise AssertionError("dump_to is for a server database")
+        with translated(self.where), self.engine.connect() as conn:
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                snapshot = str(conn.execute(text("select pg_export_snapshot()")).scalar_one())
+                described = describe(Tx(conn))
+                pgdump.dump(self.engine.url, target, snapshot=snapshot)
+        return described
+
+    @staticmethod
+    def restore_dump(
+        dump: Path, url: str, *, password: str | None = None, sslmode: str | None = None
+    ) -> tuple[int, dict[str, int]]:
+        """Restore a ``pg_dump`` backup into the new, empty database at ``url``; return its schema
+        version (which must be this AuditDesk's) and its row counts by table.
+
+        Raises:
+            AuditDeskError: the database has tables already (nothing is touched).
+            PgToolError: pg_restore is missing or failed (the restore is rolled back whole).
+            SchemaMismatchError: the restored database is at another schema version.
+            StoreError: as :meth:`open_server`.
+        """
+        parsed = parse_server_url(url)
+        where = display_url(parsed)
+        engine = create_server_engine(parsed, password=password, sslmode=sslmode)
+        try:
+            with translated(where):
+                if not pgdump.is_empty(engine):
+                    raise AuditDeskError(
+                        f"目标数据库 {where} 不是空的（已有数据表）。恢复只能在新建的空数据库中进行，"
+                        "以免覆盖现有数据；请新建一个数据库后重试。",
+                        location=where,
+                    )
+                pgdump.restore(dump, engine.url)
+                version = check_server_version(engine, where)
+                with engine.connect() as conn:
+                    tx = Tx(conn)
+                    counts = {name: tx.count_rows(name) for name in schema.metadata.tables}
+        finally:
+            engine.dispose()
+        return version, counts
 
     def close(self) -> None:
         self.engine.dispose()

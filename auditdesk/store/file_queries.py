@@ -87,6 +87,16 @@ class FileQueries:
         self.conn.execute(delete(fc).where(fc.c.sha256.in_(gone)))
         return int(self.conn.execute(delete(fb).where(fb.c.sha256.in_(gone))).rowcount)
 
+    def attachment_hashes(self) -> list[str]:
+        """The distinct hashes the attachments use, sorted."""
+        att = schema.attachments
+        query = select(att.c.sha256).distinct().order_by(att.c.sha256)
+        return [str(h) for h in self.conn.execute(query).scalars()]
+
+    def schema_version(self) -> int:
+        """The schema version the database records."""
+        return int(self.conn.execute(select(schema.schema_version.c.version)).scalar_one())
+
     def stored_blob_bytes(self) -> int:
         """Bytes of every evidence file held in the database."""
         fb = schema.file_blobs

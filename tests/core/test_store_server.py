@@ -270,7 +270,9 @@ def test_conflicts_are_retried_then_reported(pg_database: str) -> None:
 def test_file_backups_are_refused_for_a_server(data_dir: Path, pg_database: str) -> None:
     from auditdesk.paths import DataPaths
 
-    with pytest.raises(AuditDeskError, match="服务器数据库请用 pg_dump 备份"):
+    with pytest.raises(
+        AuditDeskError, match="服务器数据库请用 auditdesk backup create 备份（pg_dump）"
+    ):
         backups.refuse_server(pg_database, DataPaths(data_dir))
     backups.refuse_server("sqlite", DataPaths(data_dir))  # the local file: allowed
 
