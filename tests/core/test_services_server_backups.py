@@ -177,6 +177,8 @@ def test_the_backup_commands_on_a_server(
     assert made.returncode == 0, made.stderr
     assert "pg_dump" in made.stdout
     [info] = backups.list_backups(ws.paths)
+    listed = _cli(data, "backup", "list", "--json", env=env)
+    assert [b["id"] for b in json.loads(listed.stdout)] == [info.id]
     assert _cli(data, "backup", "verify", info.id, env=env).returncode == 0
     refused = _cli(data, "backup", "restore", info.id, env=env)
     assert refused.returncode == 2
