@@ -169,6 +169,9 @@ def test_server_columns_are_native(pg_database: str) -> None:
     assert types["payroll_rows", "id"] == "bigint"
     assert types["change_log", "undone"] == "boolean"
     assert types["companies", "has_union"] == "boolean"
+    assert types["file_blobs", "size"] == "bigint"
+    assert types["file_chunks", "data"] == "bytea"
+    assert types["office_settings", "value"] == "jsonb"
     text_times = [
         k for k, v in types.items() if k[1].endswith("_at") and v != "timestamp with time zone"
     ]
