@@ -38,13 +38,19 @@ class FileQueries:
     def insert_blob(self, sha256: str, size: int, chunks: Iterable[bytes], now: datetime) -> bool:
         """Store a file's bytes under its hash once: when no file of that hash is stored, insert
         it and every chunk of ``chunks`` (each at most :data:`schema.FILE_CHUNK_SIZE` bytes, read
-        one at a time) and return True; otherwise return False without reading ``chunks``.
+        one at a time) and return True; otherwise return False without reading ``chunks``, the
+        stored file held (``FOR SHARE``) until the transaction ends, so that no transaction
+        removing its last reference can delete it under the attachment about to use it.
 
         Two users storing the same file at once: the second waits for the first's commit and
-        then finds it stored."""
+        then finds it stored. A file being deleted meanwhile is waited for, then stored again."""
+        fb = schema.file_blobs
         values = {"sha256": sha256, "size": size, "created_at": now}
-        if not insert_new(self.conn, schema.file_blobs, values, ("sha256",)):
-            return False
+        held = select(fb.c.sha256).where(fb.c.sha256 == sha256).with_for_update(read=True)
+        while not insert_new(self.conn, fb, values, ("sha256",)):
+            if self.conn.execute(held).first() is not None:
+                return False
+            # deleted by a transaction that committed after our insert looked: store it again
         for seq, chunk in enumerate(chunks):
             self.conn.execute(insert(schema.file_chunks).values(sha256=sha256, seq=seq, data=chunk))
         return True
@@ -72,15 +78,23 @@ class FileQueries:
     def drop_unreferenced_blobs(self, hashes: Iterable[str] | None = None) -> int:
         """Delete the stored files (among ``hashes``, or all) that no attachment uses any more,
         with their chunks; the number of files deleted. Call it in the transaction that removed
-        the last reference, so a file never outlives its records nor goes before them."""
+        the last reference, so a file never outlives its records nor goes before them.
+
+        The candidates are locked (``FOR UPDATE``) and then checked again by a new statement, so
+        an attachment that another user's transaction added to one of them (holding it with
+        :meth:`insert_blob`) is seen once that transaction commits, and the file stays."""
         fb, att = schema.file_blobs, schema.attachments
         unused = ~exists().where(att.c.sha256 == fb.c.sha256)
+        query = select(fb.c.sha256).where(unused)
         if hashes is not None:
             wanted = sorted(set(hashes))
             if not wanted:
                 return 0
-            unused = unused & fb.c.sha256.in_(wanted)
-        gone = list(self.conn.execute(select(fb.c.sha256).where(unused)).scalars())
+            query = query.where(fb.c.sha256.in_(wanted))
+        locked = list(self.conn.execute(query.order_by(fb.c.sha256).with_for_update()).scalars())
+        if not locked:
+            return 0
+        gone = list(self.conn.execute(query.where(fb.c.sha256.in_(locked))).scalars())
         if not gone:
             return 0
         fc = schema.file_chunks  # (ON DELETE CASCADE too; SQLite may run without foreign keys)

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
+import time
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from auditdesk.errors import AuditDeskError
+from auditdesk.models.attachment import Attachment
 from auditdesk.models.common import Area
 from auditdesk.models.company import CompanyInput
 from auditdesk.models.finding import Finding, FindingOrigin, Severity
@@ -206,3 +209,69 @@ def test_a_checklist_imported_by_one_user_is_loaded_by_another(
         with pytest.raises(AuditDeskError, match="服务器数据库中已有同名"):
             checklists.import_file(colleague, source)
     assert not ws.paths.custom_checklists.exists()
+
+
+# ------------------------------------------------------------------ two users at once
+def _two_companies_sharing(ws: Workspace, source: Path) -> tuple[str, str, str]:
+    """甲公司 with ``source`` as evidence, 乙公司 with a finding: (甲's id, 乙's finding, sha)."""
+    first = _finding(ws, "甲公司")
+    second = _finding(ws, "乙公司")
+    att = attachments.attach_file(ws, source, finding_id=first)
+    ids = {s.company.name: s.company.id for s in companies.list_companies(ws)}
+    return ids["甲公司"], second, att.sha256
+
+
+@pytest.mark.postgresql_only("two users' transactions on one server")
+def test_a_file_being_deleted_while_another_user_attaches_it_is_stored_again(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    source = _big_file(tmp_path / "合同.pdf")
+    gone_company, other_finding, sha = _two_companies_sharing(ws, source)
+    done: dict[str, object] = {}
+    with Workspace.open(tmp_path / "同事的电脑") as colleague:
+
+        def attach() -> None:
+            done["att"] = attachments.attach_file(colleague, source, finding_id=other_finding)
+
+        worker = threading.Thread(target=attach)
+        with ws.store.transaction() as tx:
+            tx.delete_company(gone_company)  # the file goes in this open transaction
+            worker.start()
+            time.sleep(1.0)
+            assert worker.is_alive()  # the colleague waits for our delete to end
+        worker.join(30)
+        assert "att" in done
+        [(_, local)] = attachments.list_attachments(colleague, finding_id=other_finding)
+    assert local is not None
+    assert local.read_bytes() == source.read_bytes()
+    assert attachments.missing_files(ws, [sha]) == []
+
+
+@pytest.mark.postgresql_only("two users' transactions on one server")
+def test_the_last_reference_deleted_while_another_user_attaches_the_file_keeps_it(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    source = _big_file(tmp_path / "合同.pdf")
+    gone_company, other_finding, sha = _two_companies_sharing(ws, source)
+    deleted = threading.Event()
+    with Workspace.open(tmp_path / "同事的电脑") as colleague:
+
+        def delete() -> None:
+            companies.delete_company(ws, gone_company)
+            deleted.set()
+
+        worker = threading.Thread(target=delete)
+        with colleague.store.transaction() as tx:
+            assert not attachments.store_in_database(tx, source, sha, BIG)  # stored: held
+            tx.insert_attachment(
+                Attachment(sha256=sha, filename="合同.pdf", size=BIG, finding_id=other_finding)
+            )
+            worker.start()
+            time.sleep(1.0)
+            assert not deleted.is_set()  # the delete waits for the attachment to commit
+        worker.join(30)
+        assert deleted.is_set()
+    assert attachments.missing_files(ws, [sha]) == []
+    [(_, local)] = attachments.list_attachments(ws, finding_id=other_finding)
+    assert local is not None
+    assert local.read_bytes() == source.read_bytes()
