@@ -88,7 +88,8 @@ class Workspace:
         ``database`` (``--database``), ``AUDITDESK_DATABASE`` or the ``database_url`` preference
         names one (:func:`auditdesk.database.resolve_database`); a server is opened, never
         migrated, with ``password``, else the one in the URL, else one kept from sign-in or the
-        keyring. The data dir still holds logs, preferences and attachments.
+        keyring. The data dir still holds logs, preferences and scratch files; on a server the
+        evidence files, follow-up days and custom checklists are the database's.
 
         ``check_integrity`` runs SQLite's full integrity check first (the GUI does at start-up).
 
@@ -166,7 +167,8 @@ class Workspace:
 
     @property
     def is_server(self) -> bool:
-        """Whether the database is a shared server (no file: back it up with pg_dump)."""
+        """Whether the database is a shared server (backed up with pg_dump; evidence files and
+        office settings kept in it)."""
         return self.store.is_server
 
     def __enter__(self) -> Workspace:
