@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from auditdesk.archive import SCRATCH_PREFIX, copy_verified, is_intact
-from auditdesk.errors import AuditDeskError
+from auditdesk.errors import AuditDeskError, NotFoundError
 from auditdesk.fileperms import make_read_only, remove_stored
 from auditdesk.models.attachment import Attachment
 from auditdesk.models.common import utcnow
@@ -277,6 +277,21 @@ def open_copy(ws: Workspace, attachment: Attachment) -> Path:
             location=str(source),
         ) from exc
     return target
+
+
+def get_attachment(ws: Workspace, attachment_id: str) -> Attachment:
+    """The attachment record of this id.
+
+    Raises:
+        NotFoundError: no such attachment (deleted, or a wrong id).
+    """
+    with ws.store.read() as tx:
+        found = tx.get_attachment(attachment_id)
+    if found is None:
+        raise NotFoundError(
+            f"找不到附件（编号 {attachment_id}），可能已被删除。", location=attachment_id
+        )
+    return found
 
 
 def export_copy(ws: Workspace, attachment: Attachment, target: Path) -> Path:

@@ -509,6 +509,11 @@ class Tx(FollowupQueries, ExchangeQueries, ReportQueries, TownQueries, FileQueri
             _to_model(Attachment, r) for r in self.conn.execute(query.order_by(att.c.created_at))
         ]
 
+    def get_attachment(self, attachment_id: str) -> Attachment | None:
+        att = schema.attachments
+        row = self.conn.execute(select(att).where(att.c.id == attachment_id)).first()
+        return None if row is None else _to_model(Attachment, row)
+
     def referenced_hashes(self, hashes: Sequence[str]) -> set[str]:
         att = schema.attachments
         rows = self.conn.execute(select(att.c.sha256).where(att.c.sha256.in_(list(hashes))))

@@ -4,7 +4,10 @@ actions on a laptop's SQLite file, where the files stay in the data dir."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import subprocess
+import sys
 import threading
 import time
 from datetime import date
@@ -275,3 +278,34 @@ def test_the_last_reference_deleted_while_another_user_attaches_the_file_keeps_i
     [(_, local)] = attachments.list_attachments(ws, finding_id=other_finding)
     assert local is not None
     assert local.read_bytes() == source.read_bytes()
+
+
+# ------------------------------------------------------------------ from the shell
+def test_evidence_commands_add_list_and_export(ws: Workspace, tmp_path: Path) -> None:
+    finding_id = _finding(ws)
+    source = _big_file(tmp_path / "照片.jpg")
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "auditdesk", *args, "--data-dir", str(ws.paths.root)],
+            capture_output=True, text=True, encoding="utf-8", timeout=120, check=False,
+            env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+        )  # fmt: skip
+
+    added = cli("evidence", "add", "--finding", finding_id, str(source), "--json")
+    assert added.returncode == 0, added.stderr
+    [att] = json.loads(added.stdout)
+    listed = json.loads(cli("evidence", "list", "--finding", finding_id, "--json").stdout)
+    assert [(a["id"], a["available"]) for a in listed] == [(att["id"], True)]
+    out = tmp_path / "导出"
+    out.mkdir()
+    exported = cli("evidence", "export", att["id"], "-o", str(out))
+    assert exported.returncode == 0, exported.stderr
+    assert (out / "照片.jpg").read_bytes() == source.read_bytes()
+    missing = cli("evidence", "export", "no-such-id", "-o", str(out))
+    assert missing.returncode == 2
+    assert "找不到附件" in missing.stderr
+    assert "Traceback" not in missing.stderr
+    both = cli("evidence", "list")
+    assert both.returncode == 2
+    assert "二选一" in both.stderr
