@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from auditdesk.errors import AuditDeskError
 
@@ -56,6 +56,32 @@ def account_key(url: str) -> str:
     host = parts.hostname or "localhost"
     port = parts.port or 5432
     return f"{parts.username or ''}@{host}:{port}{parts.path}"
+
+
+def _where(url: str) -> tuple[str, int, str]:
+    parts = urlsplit(url.strip())
+    query = parse_qs(parts.query)
+    host = parts.hostname or (query.get("host") or ["localhost"])[-1]
+    port = parts.port or int((query.get("port") or ["5432"])[-1])
+    return host.lower(), port, parts.path.strip("/")
+
+
+def same_database(a: str, b: str) -> bool:
+    """Whether two server URLs name the same database (host or socket, port, name), whoever
+    connects and however."""
+    try:
+        return _where(a) == _where(b)
+    except ValueError:
+        return a.strip() == b.strip()
+
+
+def display_database(url: str) -> str:
+    """``url`` for messages: the password replaced by ``***``."""
+    parts = urlsplit(url.strip())
+    if parts.password is None:
+        return url.strip()
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return parts._replace(netloc=netloc).geturl()
 
 
 def url_has_password(url: str) -> bool:

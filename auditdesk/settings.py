@@ -24,7 +24,8 @@ class Preferences(BaseModel):
     schema_version: int = SCHEMA_VERSION
     demo_offer_declined: bool = False
     followup_days: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_FOLLOWUP_DAYS))
-    """Days from diagnosis to the rectification deadline, by finding severity."""
+    """Days from diagnosis to the rectification deadline, by finding severity, on a laptop; on a
+    server the office's (:mod:`auditdesk.services.office_settings`) apply instead."""
     database_url: str | None = None
     """A shared PostgreSQL server (``postgresql+psycopg://user@host:5432/auditdesk``), or ``None``
     for the SQLite file in the data dir. Never holds a password (see :mod:`auditdesk.database`)."""

@@ -49,6 +49,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "sqlite_only(reason): the test is about the SQLite file (not run on a server)"
     )
+    config.addinivalue_line(
+        "markers", "postgresql_only(reason): the test is about a server (not run on SQLite)"
+    )
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -61,6 +64,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     backends = ["sqlite", "postgresql"] if choice == "both" else [choice]
     if metafunc.definition.get_closest_marker("sqlite_only") is not None:
         backends = ["sqlite"]
+    if metafunc.definition.get_closest_marker("postgresql_only") is not None:
+        backends = [b for b in backends if b == "postgresql"]  # none: skipped with --db=sqlite
     metafunc.parametrize("db_backend", backends, indirect=True)
 
 

@@ -37,6 +37,7 @@ from auditdesk.cli.base import (
 from auditdesk.cli.cases import add_case_commands
 from auditdesk.cli.changelog import add_log_commands, add_undo_command
 from auditdesk.cli.database import add_database_commands
+from auditdesk.cli.evidence import add_evidence_commands
 from auditdesk.cli.findings import add_findings_commands
 from auditdesk.cli.followups import add_followup_commands
 from auditdesk.cli.letters import add_letters_commands
@@ -609,6 +610,7 @@ def build_parser() -> ChineseArgumentParser:
     add_server_commands(sub, common, json_opt)
     add_case_commands(sub, common, json_opt)
     add_log_commands(sub, common, json_opt)
+    add_evidence_commands(sub, common, json_opt)
 
     p = sub.add_parser(
         "report", parents=[common, json_opt], help="导出文书（.docx）；report issue 出具（编号、日期）",

@@ -6,6 +6,11 @@ exclusively and is refused while another AuditDesk window or command has it open
 
 A backup file holds ID numbers and wages: ``-o`` without ``--encrypt`` warns. The passphrase is
 asked for on the terminal or taken from ``AUDITDESK_CASE_PASSPHRASE``, as for case files.
+
+On a shared server (``--database``, ``AUDITDESK_DATABASE`` or the setting) ``create`` runs
+``pg_dump`` into the same backup folder (:mod:`auditdesk.services.server_backups`), ``verify ID``
+checks such a backup, and ``restore ID --database NEW_URL`` restores it into a new, empty
+database: there ``--database`` names the target, never the database in use.
 """
 
 from __future__ import annotations
@@ -15,20 +20,94 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from auditdesk.cli.base import EXIT_FAILED_CHECK, EXIT_OK, ChineseArgumentParser, emit_json
+from auditdesk.cli.base import (
+    EXIT_FAILED_CHECK,
+    EXIT_OK,
+    ChineseArgumentParser,
+    emit_json,
+    open_with_password,
+    open_workspace,
+)
 from auditdesk.cli.cases import _passphrase
 
 
-def _paths(args: argparse.Namespace) -> Any:
-    """The data dir, with a restore that a killed process left half done settled first."""
+def _data_paths(args: argparse.Namespace) -> Any:
     from auditdesk.paths import DataPaths, ensure_dir, resolve_data_dir
+
+    return DataPaths(ensure_dir(resolve_data_dir(args.data_dir)))
+
+
+def _paths(args: argparse.Namespace) -> Any:
+    """The data dir, with a restore that a killed process left half done settled first; refused
+    when the database is a server (the file backups are for the local file only)."""
     from auditdesk.services import backups
 
-    paths = DataPaths(ensure_dir(resolve_data_dir(args.data_dir)))
+    paths = _data_paths(args)
     backups.refuse_server(getattr(args, "database", None), paths)
     for line in backups.recover(paths):
         print(f"注意：{line}", file=sys.stderr)
     return paths
+
+
+def _server_backup(args: argparse.Namespace, paths: Any) -> bool:
+    from auditdesk.services import server_backups
+
+    ref = getattr(args, "ref", None)
+    return ref is not None and ref != "latest" and server_backups.is_server_backup(paths, ref)
+
+
+def _create_on_server(args: argparse.Namespace) -> int:
+    from auditdesk.errors import AuditDeskError
+    from auditdesk.services import server_backups
+
+    if args.output:
+        raise AuditDeskError(
+            "服务器数据库的备份由 pg_dump 写入备份目录，不支持 -o；"
+            "需要带走时，请复制 backup list 所列的备份文件夹。"
+        )
+    with open_workspace(args) as ws:
+        info = server_backups.create_server_backup(ws)
+    print(f"已创建服务器数据库备份 {info.id}（pg_dump）：{info.path}\n{info.describe()}")
+    return EXIT_OK
+
+
+def _verify_on_server(args: argparse.Namespace, paths: Any) -> int:
+    from auditdesk.errors import AuditDeskError
+    from auditdesk.services import server_backups
+
+    try:
+        info = server_backups.verify_server_backup(paths, args.ref)
+    except AuditDeskError as exc:
+        print(f"备份不可用：{exc.message}")
+        return EXIT_FAILED_CHECK
+    print(f"备份可用：{info.describe()}")
+    return EXIT_OK
+
+
+def _restore_on_server(args: argparse.Namespace, paths: Any) -> int:
+    from auditdesk.database import resolve_database
+    from auditdesk.errors import AuditDeskError
+    from auditdesk.services import server_backups
+    from auditdesk.settings import load_preferences
+
+    if not args.database:
+        raise AuditDeskError(
+            f"“{args.ref}”是服务器数据库的备份：请新建一个空数据库，"
+            "用 --database 指定它的地址（如 postgresql+psycopg://用户@主机:5432/auditdesk_restored）。"
+        )
+    prefs = load_preferences(paths.settings_file)
+    in_use = resolve_database(None, prefs.database_url)
+    result = open_with_password(
+        lambda pw: server_backups.restore_server_backup(
+            paths, args.ref, args.database, password=pw,
+            sslmode=prefs.database_sslmode, in_use=in_use,
+        )
+    )  # fmt: skip
+    print(f"已恢复到 {result.database}：{result.restored.describe()}")
+    print(
+        f"数据结构版本 {result.schema_version}，与本程序一致。确认无误后，可让大家改用这个数据库。"
+    )
+    return EXIT_OK
 
 
 def _file_passphrase(source: Any) -> str | None:
@@ -47,6 +126,8 @@ def _as_json(info: Any) -> dict[str, Any]:
 def cmd_backup_create(args: argparse.Namespace) -> int:
     from auditdesk.services import backups
 
+    if backups.server_database(args.database, _data_paths(args)):
+        return _create_on_server(args)
     paths = _paths(args)
     if args.output:
         passphrase = _passphrase(confirm=True) if args.encrypt else None
@@ -66,7 +147,10 @@ def cmd_backup_create(args: argparse.Namespace) -> int:
 def cmd_backup_list(args: argparse.Namespace) -> int:
     from auditdesk.services import backups
 
-    items = backups.list_backups(_paths(args))
+    paths = _data_paths(args)
+    if not backups.server_database(args.database, paths):
+        paths = _paths(args)
+    items = backups.list_backups(paths)
     if args.json:
         emit_json([_as_json(i) for i in items])
         return EXIT_OK
@@ -81,6 +165,8 @@ def cmd_backup_verify(args: argparse.Namespace) -> int:
     from auditdesk.errors import AuditDeskError
     from auditdesk.services import backups
 
+    if _server_backup(args, _data_paths(args)):
+        return _verify_on_server(args, _data_paths(args))
     paths = _paths(args)
     if args.ref is None:
         problems = backups.database_problems(paths)
@@ -104,6 +190,8 @@ def cmd_backup_restore(args: argparse.Namespace) -> int:
     from auditdesk.errors import AuditDeskError
     from auditdesk.services import backups
 
+    if _server_backup(args, _data_paths(args)):
+        return _restore_on_server(args, _data_paths(args))
     paths = _paths(args)
     if args.ref == "latest":
         latest = backups.find_latest_good(paths)
@@ -133,7 +221,8 @@ def add_backup_commands(
     group = sub.add_parser("backup", parents=[common], help="备份与恢复数据库和附件")
     bsub = group.add_subparsers(dest="backup_command", metavar="操作", required=True,
                                 parser_class=ChineseArgumentParser)  # fmt: skip
-    p = bsub.add_parser("create", parents=[common], help="立即备份（-o 时写成一个 .adbackup 文件）")
+    p = bsub.add_parser("create", parents=[common],
+                        help="立即备份（-o 时写成一个 .adbackup 文件；服务器数据库用 pg_dump）")  # fmt: skip
     p.add_argument("-o", "--output", metavar="FILE.adbackup", help="备份到这个文件（含附件）")
     p.add_argument("--encrypt", action="store_true",
                    help="用口令加密备份文件（口令在终端输入，或取自 AUDITDESK_CASE_PASSPHRASE）")  # fmt: skip
@@ -144,8 +233,9 @@ def add_backup_commands(
     p.add_argument("ref", nargs="?", metavar="备份编号|FILE", help="省略时检查当前数据库")
     p.set_defaults(func=cmd_backup_verify)
     p = bsub.add_parser(
-        "restore", parents=[common], help="从备份恢复（当前数据库会先被移到一旁保存）"
-    )
+        "restore", parents=[common],
+        help="从备份恢复（当前数据库会先被移到一旁保存）；服务器备份用 --database 新建的空数据库地址",
+    )  # fmt: skip
     p.add_argument(
         "ref", metavar="备份编号|FILE|latest", help="备份编号、.adbackup 文件，或 latest"
     )

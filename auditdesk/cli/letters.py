@@ -164,6 +164,31 @@ def cmd_settings_union(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_settings_followup_days(args: argparse.Namespace) -> int:
+    from auditdesk.models.finding import Severity
+    from auditdesk.services import office_settings
+
+    with open_workspace(args) as ws:
+        if args.set:
+            changes: dict[str, int] = {}
+            for item in args.set:
+                key, sep, value = item.partition("=")
+                if not sep or not value.strip().isdigit():
+                    raise AuditDeskError(f"“{item}”应写成 严重程度=天数，例如 critical=15。")
+                changes[key.strip()] = int(value.strip())
+            days = office_settings.set_followup_days(ws, changes)
+        else:
+            days = office_settings.followup_days(ws)
+        shared = ws.is_server
+    if args.json:
+        emit_json(days)
+        return EXIT_OK
+    for severity in Severity:
+        print(f"{severity.value:10} {severity.label}：{days[severity.value]} 天")
+    print("（服务器数据库：全办公室共用）" if shared else "（本机设置）")
+    return EXIT_OK
+
+
 def add_letters_commands(
     sub: Any, common: ChineseArgumentParser, json_opt: ChineseArgumentParser
 ) -> None:
@@ -240,4 +265,9 @@ def add_letters_commands(
     p.add_argument("--set", action="append", metavar="键=值",
                    help="修改一项（可重复；值为空则清除），如 --set union_name=嘉定区马陆镇总工会")  # fmt: skip
     p.set_defaults(func=cmd_settings_union)
+    p = ssub.add_parser("followup-days", parents=[common, json_opt],
+                        help="查看或修改各严重程度的整改期限天数（服务器数据库上全办公室共用）")  # fmt: skip
+    p.add_argument("--set", action="append", metavar="严重程度=天数",
+                   help="修改一项（可重复），如 --set critical=15（critical high medium low info）")  # fmt: skip
+    p.set_defaults(func=cmd_settings_followup_days)
     add_towns_commands(ssub, common, json_opt)

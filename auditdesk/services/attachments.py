@@ -1,4 +1,13 @@
-"""Evidence files: copied into the data dir under their SHA-256, linked to an answer or a finding.
+"""Evidence files, content-addressed by SHA-256 and linked to an answer or a finding.
+
+Where the bytes live depends on the database:
+
+* SQLite (a laptop): files in the data dir under their hash (``attachments/ab/ab12…``), as
+  always; the backups pool them (:mod:`auditdesk.services.backups`). Nothing else is needed.
+* A shared PostgreSQL server: in the database itself (``file_blobs`` + 1 MiB ``file_chunks``), so
+  every user of the office sees the same evidence and ``pg_dump`` backs it up with the records.
+  A file is streamed in and out one chunk at a time, never loaded whole; stored once per content;
+  and deleted in the transaction that removes its last attachment.
 
 A stored file is read-only and is never handed to another program: "open" gives a temporary copy
 (an editor that saves in place would otherwise change the evidence and every backup of it).
@@ -9,35 +18,75 @@ from __future__ import annotations
 import hashlib
 import logging
 import mimetypes
+import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from auditdesk.archive import copy_verified
-from auditdesk.errors import AuditDeskError
-from auditdesk.fileperms import remove_stored
+from auditdesk.archive import SCRATCH_PREFIX, copy_verified, is_intact
+from auditdesk.errors import AuditDeskError, NotFoundError
+from auditdesk.fileperms import make_read_only, remove_stored
 from auditdesk.models.attachment import Attachment
 from auditdesk.models.audit import ChangeEntity
+from auditdesk.models.common import utcnow
 from auditdesk.services import changelog
 from auditdesk.services.workspace import Workspace
 from auditdesk.store import Tx
+from auditdesk.store.schema import FILE_CHUNK_SIZE
 
 log = logging.getLogger(__name__)
 
 
 def blob_path(ws: Workspace, sha256: str) -> Path:
+    """Where a laptop's data dir keeps the file of this hash (not used on a server)."""
     return ws.paths.attachments / sha256[:2] / sha256
+
+
+def files_in_database(ws: Workspace) -> bool:
+    """Whether evidence files live in the database (a shared server) rather than the data dir."""
+    return ws.is_server
 
 
 def _hash_file(path: Path) -> tuple[str, int]:
     digest = hashlib.sha256()
     size = 0
     with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
+        for chunk in iter(lambda: fh.read(FILE_CHUNK_SIZE), b""):
             digest.update(chunk)
             size += len(chunk)
     return digest.hexdigest(), size
+
+
+def _changed(source: Path) -> AuditDeskError:
+    return AuditDeskError(
+        f"附件 {source} 在复制过程中被改动，未保存；请关闭正在编辑它的程序后重试。",
+        location=str(source),
+    )
+
+
+def store_in_database(tx: Tx, source: Path, sha256: str, size: int) -> bool:
+    """Stream ``source`` into a server database under ``sha256`` (inside ``tx``) unless a file of
+    that hash is stored already; whether it was written.
+
+    Raises:
+        AuditDeskError: the file's content while copying is not ``sha256`` (changed since it was
+            hashed): the caller's transaction must roll back, which raising does.
+        OSError: ``source`` cannot be read.
+    """
+    digest = hashlib.sha256()
+
+    def chunks() -> Iterator[bytes]:
+        with source.open("rb") as fh:
+            while chunk := fh.read(FILE_CHUNK_SIZE):
+                digest.update(chunk)
+                yield chunk
+
+    written = tx.insert_blob(sha256, size, chunks(), utcnow())
+    if written and digest.hexdigest() != sha256:
+        raise _changed(source)
+    return written
 
 
 def attach_file(
@@ -48,16 +97,20 @@ def attach_file(
     finding_id: str | None = None,
     by: str = "",
 ) -> Attachment:
-    """Copy ``source`` into the store (once per content) and record it against an answer or
-    finding; logged on the attachment and on that answer or finding (``by``: who)."""
+    """Store ``source`` (once per content) and record it against an answer or finding, in one
+    transaction on a server (file and record go in together or not at all); logged on the
+    attachment and on that answer or finding (``by``: who).
+
+    Raises:
+        AuditDeskError: the file cannot be read, or was changed while being copied (nothing saved).
+    """
     try:
         sha, size = _hash_file(source)
-        target = blob_path(ws, sha)
-        if not target.exists() and not copy_verified(source, target, sha):
-            raise AuditDeskError(
-                f"附件 {source} 在复制过程中被改动，未保存；请关闭正在编辑它的程序后重试。",
-                location=str(source),
-            )
+        in_db = files_in_database(ws)
+        if not in_db:
+            target = blob_path(ws, sha)
+            if not target.exists() and not copy_verified(source, target, sha):
+                raise _changed(source)
     except OSError as exc:
         raise AuditDeskError(
             f"无法读取或保存附件 {source}：{exc.strerror or exc}", location=str(source)
@@ -71,9 +124,16 @@ def attach_file(
         answer_id=answer_id,
         finding_id=finding_id,
     )
-    with ws.store.transaction() as tx:
-        tx.insert_attachment(attachment)
-        _log_attached(tx, attachment, by)
+    try:
+        with ws.store.transaction() as tx:
+            if in_db:
+                store_in_database(tx, source, sha, size)
+            tx.insert_attachment(attachment)
+            _log_attached(tx, attachment, by)
+    except OSError as exc:
+        raise AuditDeskError(
+            f"无法读取附件 {source}：{exc.strerror or exc}", location=str(source)
+        ) from exc
     return attachment
 
 
@@ -98,9 +158,10 @@ def _log_attached(tx: Tx, attachment: Attachment, by: str) -> None:
 
 
 def remove_unreferenced_files(ws: Workspace, hashes: Iterable[str]) -> None:
-    """Delete stored files whose hash no record uses any more (called after a committed delete)."""
+    """Delete the data dir's files whose hash no record uses any more (called after a committed
+    delete). On a server there is nothing to do: the store deleted them in that transaction."""
     candidates = sorted(set(hashes))
-    if not candidates:
+    if not candidates or files_in_database(ws):
         return
     with ws.store.read() as tx:
         still_used = tx.referenced_hashes(candidates)
@@ -113,33 +174,129 @@ def remove_unreferenced_files(ws: Workspace, hashes: Iterable[str]) -> None:
             log.warning("could not remove attachment file %s", sha, exc_info=True)
 
 
+def missing_files(ws: Workspace, hashes: Iterable[str]) -> list[str]:
+    """The hashes among ``hashes`` whose file is stored nowhere (sorted)."""
+    wanted = sorted(set(hashes))
+    if not files_in_database(ws):
+        return [h for h in wanted if not blob_path(ws, h).exists()]
+    with ws.store.read() as tx:
+        stored = tx.stored_blobs(wanted)
+    return [h for h in wanted if h not in stored]
+
+
+def save_copy(ws: Workspace, sha256: str, target: Path) -> None:
+    """Write the stored file of ``sha256`` to ``target`` (a user-chosen path, or a temp file),
+    streamed chunk by chunk and checked against its hash; ``target`` is replaced only when the
+    copy is whole and right.
+
+    Raises:
+        AuditDeskError: no file of that hash is stored, it is damaged, or ``target`` cannot be
+            written.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    part = target.with_name(target.name + ".part")
+    digest = hashlib.sha256()
+    try:
+        if not files_in_database(ws):
+            if not is_intact(blob_path(ws, sha256), sha256):
+                raise AuditDeskError(
+                    f"附件文件 {sha256[:12]}… 在数据目录中缺失或已损坏。", location=sha256
+                )
+            shutil.copyfile(blob_path(ws, sha256), part)
+            part.replace(target)
+            return
+        with ws.store.read() as tx, part.open("wb") as out:
+            for chunk in tx.blob_chunks(sha256):
+                digest.update(chunk)
+                out.write(chunk)
+        if digest.hexdigest() != sha256:
+            raise AuditDeskError(
+                f"附件文件 {sha256[:12]}… 在数据库中缺失或已损坏。", location=sha256
+            )
+        part.replace(target)
+    except OSError as exc:
+        raise AuditDeskError(
+            f"无法写出附件到 {target}：{exc.strerror or exc}", location=str(target)
+        ) from exc
+    finally:
+        part.unlink(missing_ok=True)
+
+
+@contextmanager
+def readable_file(ws: Workspace, sha256: str, scratch: Path) -> Iterator[Path]:
+    """A file holding the stored content of ``sha256`` for as long as the block runs, to be read
+    only: the data dir's own file on a laptop; on a server a copy streamed into ``scratch``
+    (removed afterwards).
+
+    Raises:
+        AuditDeskError: as :func:`save_copy`.
+    """
+    if not files_in_database(ws):
+        yield blob_path(ws, sha256)
+        return
+    scratch.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-file-", dir=scratch))
+    try:
+        target = folder / sha256
+        save_copy(ws, sha256, target)
+        yield target
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _server_cache(ws: Workspace) -> Path:
+    """This process's read-only copies of a server's evidence files (swept when it is gone)."""
+    return ws.paths.tmp / f"{SCRATCH_PREFIX}{os.getpid()}-files"
+
+
 def list_attachments(
     ws: Workspace, *, answer_id: str | None = None, finding_id: str | None = None
 ) -> list[tuple[Attachment, Path | None]]:
-    """Attachments of an answer or finding with their stored file, or ``None`` when the file is
-    missing from the data dir (reported to the user, never fatal)."""
+    """Attachments of an answer or finding with a local file of their content (for a thumbnail),
+    or ``None`` when the file is missing (reported to the user, never fatal). On a server the
+    file is a read-only copy in this process's scratch folder, streamed once per process."""
     with ws.store.read() as tx:
         found = tx.list_attachments(answer_id=answer_id, finding_id=finding_id)
     out: list[tuple[Attachment, Path | None]] = []
     for a in found:
-        path = blob_path(ws, a.sha256)
-        out.append((a, path if path.is_file() else None))
+        if not files_in_database(ws):
+            path = blob_path(ws, a.sha256)
+            out.append((a, path if path.is_file() else None))
+            continue
+        cached = _server_cache(ws) / a.sha256
+        if not cached.is_file():
+            try:
+                save_copy(ws, a.sha256, cached)
+                make_read_only(cached)
+            except AuditDeskError:
+                log.warning("evidence file %s missing from the server", a.sha256, exc_info=True)
+                out.append((a, None))
+                continue
+        out.append((a, cached))
     return out
 
 
 def open_copy(ws: Workspace, attachment: Attachment) -> Path:
     """A fresh, writable copy of a stored evidence file under its original name, in the data dir's
     scratch folder (swept after a day), for an outside program to open: whatever that program
-    saves never reaches the stored file.
+    saves never reaches the stored file. On a server it is streamed out of the database.
 
     Raises:
         AuditDeskError: the stored file is missing or cannot be copied.
     """
-    source = blob_path(ws, attachment.sha256)
     ws.paths.tmp.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix="opened-", dir=ws.paths.tmp))
     name = Path(attachment.filename).name or attachment.sha256[:12]
     target = folder / name
+    if files_in_database(ws):
+        try:
+            save_copy(ws, attachment.sha256, target)
+        except AuditDeskError as exc:
+            raise AuditDeskError(
+                f"无法打开附件“{attachment.filename}”：{exc.message}", location=attachment.sha256
+            ) from exc
+        return target
+    source = blob_path(ws, attachment.sha256)
     try:
         shutil.copyfile(source, target)
     except OSError as exc:
@@ -148,4 +305,29 @@ def open_copy(ws: Workspace, attachment: Attachment) -> Path:
             "文件可能已从数据目录中缺失。",
             location=str(source),
         ) from exc
+    return target
+
+
+def get_attachment(ws: Workspace, attachment_id: str) -> Attachment:
+    """The attachment record of this id.
+
+    Raises:
+        NotFoundError: no such attachment (deleted, or a wrong id).
+    """
+    with ws.store.read() as tx:
+        found = tx.get_attachment(attachment_id)
+    if found is None:
+        raise NotFoundError(
+            f"找不到附件（编号 {attachment_id}），可能已被删除。", location=attachment_id
+        )
+    return found
+
+
+def export_copy(ws: Workspace, attachment: Attachment, target: Path) -> Path:
+    """Save an evidence file to a user-chosen ``target`` (streamed, checked against its hash).
+
+    Raises:
+        AuditDeskError: the stored file is missing or damaged, or ``target`` cannot be written.
+    """
+    save_copy(ws, attachment.sha256, target)
     return target

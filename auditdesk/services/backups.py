@@ -633,6 +633,12 @@ def _stage(
         info = source
         label = f"备份 {info.id}"
         snapshot = info.path / "auditdesk.db"
+        if not snapshot.exists() and (info.path / "auditdesk.dump").exists():
+            raise BackupError(
+                f"{label} 是服务器数据库的备份，不能恢复为本机数据库文件；"
+                "请用 auditdesk backup restore 备份编号 --database 新建的空数据库地址。",
+                location=str(info.path),
+            )
         if not snapshot.exists():
             raise BackupError(f"{label} 缺少数据库文件，无法恢复。", location=str(info.path))
         shutil.copyfile(snapshot, db)
@@ -932,8 +938,19 @@ __all__ = [
     "restore_backup",
     "restore_preview",
     "restore_workspace",
+    "server_database",
     "validate_backup",
 ]
+
+
+def server_database(database: str | None, paths: DataPaths) -> str | None:
+    """The server URL the data dir works with (``--database`` > ``AUDITDESK_DATABASE`` > the
+    setting), ``None`` for the local file.
+
+    Raises:
+        AuditDeskError: the value is not a database URL.
+    """
+    return resolve_database(database, load_preferences(paths.settings_file).database_url)
 
 
 def refuse_server(database: str | None, paths: DataPaths) -> None:
@@ -943,5 +960,5 @@ def refuse_server(database: str | None, paths: DataPaths) -> None:
         AuditDeskError: ``database`` (``--database``), ``AUDITDESK_DATABASE`` or the preference
             names a server (服务器数据库请用 pg_dump 备份…).
     """
-    if resolve_database(database, load_preferences(paths.settings_file).database_url):
+    if server_database(database, paths):
         raise AuditDeskError(SERVER_BACKUP_MESSAGE)

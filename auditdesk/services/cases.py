@@ -34,21 +34,24 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
+import shutil
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from auditdesk import __version__
-from auditdesk.archive import OpenedArchive, open_archive, write_archive
+from auditdesk.archive import SCRATCH_PREFIX, OpenedArchive, open_archive, write_archive
 from auditdesk.errors import AuditDeskError, NotFoundError
 from auditdesk.fileperms import make_read_only, remove_stored
 from auditdesk.models.audit import ChangeEntity
 from auditdesk.models.common import utcnow
 from auditdesk.models.company import Company
 from auditdesk.progress import CancelToken, ProgressFn, check_cancel, no_progress
-from auditdesk.services import changelog
+from auditdesk.services import attachments, changelog
 from auditdesk.services.attachments import blob_path
 from auditdesk.services.case_format import (
     BOOKKEEPING,
@@ -142,10 +145,11 @@ def export_case(
             for name, rs in sent.items()
         }
     hashes = sorted({str(r["sha256"]) for r in tables["attachments"]})
-    missing = [h for h in hashes if not blob_path(ws, h).exists()]
+    missing = attachments.missing_files(ws, hashes)
     if missing:
+        where = "数据库" if attachments.files_in_database(ws) else "数据目录"
         raise AuditDeskError(
-            f"有 {len(missing)} 个附件文件在数据目录中缺失（如 {missing[0][:12]}…），无法导出完整案卷。"
+            f"有 {len(missing)} 个附件文件在{where}中缺失（如 {missing[0][:12]}…），无法导出完整案卷。"
             "请先从备份恢复附件。"
         )
     try:
@@ -154,7 +158,8 @@ def export_case(
                 archive.add_json(f"records/{name}.json", rows)
             archive.add_json(KNOWN_MEMBER, known)
             for sha in hashes:
-                archive.add_file(f"attachments/{sha}", blob_path(ws, sha), compress=False)
+                with attachments.readable_file(ws, sha, ws.paths.tmp) as stored:
+                    archive.add_file(f"attachments/{sha}", stored, compress=False)
             archive.finish({
                 "format": CASE_FORMAT,
                 "format_version": CASE_FORMAT_VERSION,
@@ -430,9 +435,21 @@ def import_case(
             return plan
         if plan.conflicts:
             raise CaseConflictError(plan, path)
-        written = _write_blobs(ws, archive, blobs, path)
+        in_db = attachments.files_in_database(ws)
+        if in_db:
+            with ws.store.read() as tx:
+                blobs -= set(tx.stored_blobs(sorted(blobs)))
+        # on a server the files are unpacked to scratch, then stored in the import's transaction
+        scratch = None
+        if in_db:
+            ws.paths.tmp.mkdir(parents=True, exist_ok=True)
+            scratch = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-case-",
+                                            dir=ws.paths.tmp))  # fmt: skip
+        written = _write_blobs(ws, archive, blobs, path, scratch)
         try:
             with ws.store.transaction() as tx:
+                for file in written if scratch is not None else ():
+                    attachments.store_in_database(tx, file, file.name, file.stat().st_size)
                 plan, _ = decide(tx, apply=True)
                 if plan.conflicts:  # changed between the two looks
                     raise CaseConflictError(plan, path)
@@ -447,6 +464,10 @@ def import_case(
         except BaseException:
             _remove(written)
             raise
+        finally:
+            if scratch is not None:
+                _remove(written)
+                shutil.rmtree(scratch, ignore_errors=True)
     plan.attachments_added = len(written)
     log.info("case %s imported: %s", path, plan.summary())
     return plan
@@ -463,12 +484,14 @@ def _log_import(tx: Tx, incoming: Incoming, path: Path, plan: ImportPlan, by: st
 
 
 def _write_blobs(
-    ws: Workspace, archive: OpenedArchive, hashes: set[str], label: Path
+    ws: Workspace, archive: OpenedArchive, hashes: set[str], label: Path, scratch: Path | None
 ) -> list[Path]:
+    """Unpack the case's files of ``hashes`` (each checked against its hash) into the data dir,
+    or into ``scratch`` (named by hash) for a server to store; the files written."""
     written: list[Path] = []
     try:
         for sha in sorted(hashes):
-            target = blob_path(ws, sha)
+            target = blob_path(ws, sha) if scratch is None else scratch / sha
             if target.exists():
                 continue
             member = f"attachments/{sha}"

@@ -3,10 +3,15 @@ pin the library an audit uses, and score an audit."""
 
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
+from auditdesk.archive import SCRATCH_PREFIX
 from auditdesk.checklists.applicability import CompanyProfile
 from auditdesk.checklists.loader import (
     ChecklistError,
@@ -22,6 +27,7 @@ from auditdesk.checklists.schema import ChecklistLibrary, ChecklistModule
 from auditdesk.checklists.scoring import ScoreReport, score_audit, with_vetoes
 from auditdesk.errors import AuditDeskError
 from auditdesk.models.audit import Audit
+from auditdesk.models.common import utcnow
 from auditdesk.models.finding import Finding, FindingOrigin, Severity
 from auditdesk.paths import shipped_dir
 from auditdesk.rules.catalog import RULES_BY_ID
@@ -29,15 +35,39 @@ from auditdesk.services.workspace import Workspace
 from auditdesk.store import Tx
 
 
+@contextmanager
+def custom_folder(ws: Workspace) -> Iterator[Path]:
+    """The folder of the organisation's own checklist files, for the loader: ``<data>/checklists``
+    on a laptop; on a shared server the office's files (``office_checklists``) written into a
+    scratch folder for as long as the block runs, so every user loads the same ones."""
+    if not ws.is_server:
+        yield ws.paths.custom_checklists
+        return
+    with ws.store.read() as tx:
+        files = tx.office_checklists()
+    ws.paths.tmp.mkdir(parents=True, exist_ok=True)
+    folder = Path(
+        tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-checklists-", dir=ws.paths.tmp)
+    )
+    try:
+        for file in files:
+            (folder / Path(file.name).name).write_text(file.content, encoding="utf-8")
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def current_library(ws: Workspace) -> LoadResult:
-    """The shipped library plus the organisation's valid files from ``<data>/checklists``.
+    """The shipped library plus the organisation's valid files (``<data>/checklists``, or the
+    office's on a server: :func:`custom_folder`).
 
     Custom files with problems are left out and listed in ``LoadResult.skipped``.
 
     Raises:
         ChecklistError: the shipped files are damaged.
     """
-    return load_library(shipped_dir("checklists"), ws.paths.custom_checklists)
+    with custom_folder(ws) as custom:
+        return load_library(shipped_dir("checklists"), custom)
 
 
 def validate(
@@ -50,8 +80,8 @@ def validate(
     folder (with ``checklists.toml``), a folder of custom files, or one custom ``.toml`` file.
     """
     if not paths:
-        custom = ws.paths.custom_checklists if ws is not None else None
-        shipped, extra, _manifest, p1, p2 = collect(shipped_dir("checklists"), custom)
+        with custom_folder(ws) if ws is not None else nullcontext(None) as custom:
+            shipped, extra, _manifest, p1, p2 = collect(shipped_dir("checklists"), custom)
         return sum(len(m.items) for m in [*shipped, *extra]), [*p1, *p2]
     problems: list[ChecklistProblem] = []
     count = 0
@@ -79,7 +109,8 @@ def _count_items(path: Path) -> int:
 
 
 def import_file(ws: Workspace, source: Path, *, replace: bool = False) -> ChecklistModule:
-    """Copy an organisation's checklist file into ``<data>/checklists`` after validating it.
+    """Copy an organisation's checklist file into ``<data>/checklists`` (on a server: into the
+    database, for the whole office) after validating it.
 
     Never touches the shipped files; refuses to overwrite an existing custom file unless ``replace``.
     Warnings (items without a finding statement) do not stop the import; the CLI and GUI show
@@ -97,20 +128,38 @@ def import_file(ws: Workspace, source: Path, *, replace: bool = False) -> Checkl
     problems = errors_only(validate_module_file(source, library))
     if problems:
         raise ChecklistError(problems)
-    target_dir = ws.paths.custom_checklists
-    target = target_dir / source.name
-    if target.exists() and not replace:
-        raise AuditDeskError(
-            f"本机已有同名的自定义清单 {target.name}。如要替换，请使用 --replace。",
-            location=str(target),
-        )
-    target_dir.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(source, target)
+    if ws.is_server:
+        _import_to_server(ws, source, replace=replace)
+    else:
+        target_dir = ws.paths.custom_checklists
+        target = target_dir / source.name
+        if target.exists() and not replace:
+            raise AuditDeskError(
+                f"本机已有同名的自定义清单 {target.name}。如要替换，请使用 --replace。",
+                location=str(target),
+            )
+        target_dir.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
     result = current_library(ws)
     module = next((m for m in result.library.modules if m.custom and m.source == source.name), None)
     if module is None:  # pragma: no cover - validated above
         raise ChecklistError(result.skipped)
     return module
+
+
+def _import_to_server(ws: Workspace, source: Path, *, replace: bool) -> None:
+    try:
+        data = source.read_bytes()
+        content = data.decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise AuditDeskError(f"无法读取清单文件 {source}：{exc}", location=str(source)) from exc
+    with ws.store.transaction() as tx:
+        if not replace and any(f.name == source.name for f in tx.office_checklists()):
+            raise AuditDeskError(
+                f"服务器数据库中已有同名的自定义清单 {source.name}。如要替换，请使用 --replace。",
+                location=source.name,
+            )
+        tx.save_office_checklist(source.name, content, hashlib.sha256(data).hexdigest(), utcnow())
 
 
 def pin(tx: Tx, library: ChecklistLibrary) -> str:

@@ -130,7 +130,7 @@ def delete_company(
     went (name, credit code, how many audits, findings and attachments; ``by``: who).
 
     Attachment files no longer referenced by any record are removed after the commit, so a failed
-    delete never loses a file.
+    delete never loses a file (on a server they go in the same transaction, with their records).
 
     Raises:
         StaleRecordError: another user saved the company after ``expected_version`` (nothing

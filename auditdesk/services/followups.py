@@ -19,7 +19,7 @@ from auditdesk.models.common import utcnow
 from auditdesk.models.finding import Finding, FindingOrigin, RectificationStatus
 from auditdesk.models.followup import FollowUp, Letter, RectificationMove, move_problem
 from auditdesk.rules.engine import employee_key, person_token
-from auditdesk.services import attachments, changelog, payroll, visit
+from auditdesk.services import attachments, changelog, office_settings, payroll, visit
 from auditdesk.services.workspace import Workspace
 from auditdesk.store import Tx
 
@@ -96,11 +96,11 @@ def history(ws: Workspace, finding_id: str) -> list[RectificationMove]:
 def plan_followups(
     ws: Workspace, audit_id: str, *, today: date | None = None, by: str = ""
 ) -> list[FollowUp]:
-    """After diagnosis: give open findings without a deadline one by severity (preferences), and
-    propose follow-ups on the earliest deadline and, when much later, on the latest one. Each
+    """After diagnosis: give open findings without a deadline one by severity (office settings),
+    and propose follow-ups on the earliest deadline and, when much later, on the latest one. Each
     deadline given and follow-up planned is logged (``by``: who)."""
     today = today or date.today()
-    days = ws.preferences().followup_days
+    days = office_settings.followup_days(ws)
     with ws.store.transaction() as tx:
         tx.require_audit(audit_id)
         deadlines: list[date] = []

@@ -41,8 +41,9 @@ def sweep_scratch(folder: Path) -> None:
 
 
 SERVER_BACKUP_MESSAGE = (
-    "服务器数据库请用 pg_dump 备份、pg_restore 恢复（由数据库管理员操作）；"
-    "AuditDesk 的备份与恢复只用于本机数据库文件。"
+    "当前使用的是服务器数据库，此操作只用于本机数据库文件。服务器数据库请用 "
+    "auditdesk backup create 备份（pg_dump）、auditdesk backup verify 备份编号 检查，"
+    "并用 auditdesk backup restore 备份编号 --database 新数据库地址 恢复到新建的空数据库。"
 )
 
 
@@ -88,7 +89,8 @@ class Workspace:
         ``database`` (``--database``), ``AUDITDESK_DATABASE`` or the ``database_url`` preference
         names one (:func:`auditdesk.database.resolve_database`); a server is opened, never
         migrated, with ``password``, else the one in the URL, else one kept from sign-in or the
-        keyring. The data dir still holds logs, preferences and attachments.
+        keyring. The data dir still holds logs, preferences and scratch files; on a server the
+        evidence files, follow-up days and custom checklists are the database's.
 
         ``check_integrity`` runs SQLite's full integrity check first (the GUI does at start-up).
 
@@ -178,7 +180,8 @@ class Workspace:
 
     @property
     def is_server(self) -> bool:
-        """Whether the database is a shared server (no file: back it up with pg_dump)."""
+        """Whether the database is a shared server (backed up with pg_dump; evidence files and
+        office settings kept in it)."""
         return self.store.is_server
 
     def __enter__(self) -> Workspace:

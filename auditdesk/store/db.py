@@ -22,11 +22,13 @@ from sqlalchemy import (
     insert,
     or_,
     select,
+    text,
     update,
 )
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from auditdesk.errors import (
+    AuditDeskError,
     DatabaseCorruptError,
     DatabaseReplacedError,
     NotFoundError,
@@ -40,10 +42,11 @@ from auditdesk.models.company import Company, CompanySummary
 from auditdesk.models.finding import Finding
 from auditdesk.models.payroll import ColumnMapping, PayrollImport, PayrollRow
 from auditdesk.models.user import OfficeUser
-from auditdesk.store import schema
+from auditdesk.store import pgdump, schema
 from auditdesk.store.change_log import ChangeLogQueries
 from auditdesk.store.errors import RETRY_SQLSTATES, refused_write_message, sqlstate, translated
 from auditdesk.store.exchange import ExchangeQueries
+from auditdesk.store.file_queries import FileQueries
 from auditdesk.store.followup_queries import FollowupQueries
 from auditdesk.store.migrate import migrate, read_version
 from auditdesk.store.predicates import open_finding
@@ -109,7 +112,13 @@ class DeletedCounts:
 
 
 class Tx(
-    ChangeLogQueries, FollowupQueries, ExchangeQueries, ReportQueries, TownQueries, RoleQueries
+    ChangeLogQueries,
+    FollowupQueries,
+    ExchangeQueries,
+    ReportQueries,
+    TownQueries,
+    RoleQueries,
+    FileQueries,
 ):
     """The operations available inside one transaction. Only the store creates these."""
 
@@ -254,6 +263,7 @@ class Tx(
             select(func.count()).select_from(a).where(a.c.company_id == company_id)
         ).scalar_one()
         delete_versioned(self.conn, schema.companies, company_id, expected, Company)
+        self.drop_unreferenced_blobs(hashes)  # a server's files go with their last record
         return DeletedCounts(1, int(n_audits), int(n_findings), n_att, hashes)
 
     # -------------------------------------------------------------- audits
@@ -437,13 +447,20 @@ class Tx(
         return found
 
     def delete_answer(self, audit_id: str, item_id: str, expected: int | None = None) -> None:
-        """Delete the item's answer record; with ``expected``, only while it is at that version.
+        """Delete the item's answer record (its attachments go by ON DELETE CASCADE, and a
+        server's files with their last reference); with ``expected``, only while it is at that
+        version.
 
         Raises:
             StaleRecordError: with ``expected``, another user changed or cleared it since.
         """
-        ans = schema.answers
+        ans, att = schema.answers, schema.attachments
         where = and_(ans.c.audit_id == audit_id, ans.c.item_id == item_id)
+        hashes = list(
+            self.conn.execute(
+                select(att.c.sha256).join(ans, att.c.answer_id == ans.c.id).where(where)
+            ).scalars()
+        )
         query = delete(ans).where(where)
         if expected is not None:
             query = query.where(ans.c.version == expected)
@@ -454,6 +471,9 @@ class Tx(
             )
             if expected is not None:
                 raise self.stale_answer(audit_id, item_id)
+            return
+        if hashes:
+            self.drop_unreferenced_blobs(hashes)
 
     def get_answer_by_id(self, answer_id: str) -> Answer | None:
         ans = schema.answers
@@ -562,7 +582,19 @@ class Tx(
 
     # -------------------------------------------------------------- attachments
     def insert_attachment(self, attachment: Attachment) -> None:
-        self._insert(schema.attachments, _values(attachment))
+        """Record an attachment.
+
+        Raises:
+            NotFoundError: its answer or finding is gone (another user deleted it).
+        """
+        try:
+            with self.conn.begin_nested():
+                self._insert(schema.attachments, _values(attachment))
+        except IntegrityError as exc:
+            raise NotFoundError(
+                "要添加证据的检查结果或问题已不存在（可能已被删除），附件未保存。",
+                location=attachment.answer_id or attachment.finding_id,
+            ) from exc
 
     def list_attachments(
         self, *, answer_id: str | None = None, finding_id: str | None = None
@@ -576,6 +608,11 @@ class Tx(
         return [
             _to_model(Attachment, r) for r in self.conn.execute(query.order_by(att.c.created_at))
         ]
+
+    def get_attachment(self, attachment_id: str) -> Attachment | None:
+        att = schema.attachments
+        row = self.conn.execute(select(att).where(att.c.id == attachment_id)).first()
+        return None if row is None else _to_model(Attachment, row)
 
     def referenced_hashes(self, hashes: Sequence[str]) -> set[str]:
         att = schema.attachments
@@ -709,8 +746,59 @@ class Store:
 
     @property
     def is_server(self) -> bool:
-        """Whether this is a shared server database (no file: no file backups, no restore)."""
+        """Whether this is a shared server database (backed up with pg_dump, not as a file)."""
         return self.engine.dialect.name != "sqlite"
+
+    def dump_to(self, target: Path, describe: Callable[[Tx], T]) -> T:
+        """Back up a server database to ``target`` (``pg_dump --format=custom``) and return
+        ``describe`` run on the very snapshot the dump holds (counts for its manifest): one
+        repeatable-read transaction exports its snapshot to pg_dump.
+
+        Raises:
+            PgToolError: pg_dump is missing or failed. StoreError: the server cannot be reached.
+        """
+        if not self.is_server:
+            raise AssertionError("dump_to is for a server database")
+        with translated(self.where), self.engine.connect() as conn:
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                snapshot = str(conn.execute(text("select pg_export_snapshot()")).scalar_one())
+                described = describe(Tx(conn))
+                pgdump.dump(self.engine.url, target, snapshot=snapshot)
+        return described
+
+    @staticmethod
+    def restore_dump(
+        dump: Path, url: str, *, password: str | None = None, sslmode: str | None = None
+    ) -> tuple[int, dict[str, int]]:
+        """Restore a ``pg_dump`` backup into the new, empty database at ``url``; return its schema
+        version (which must be this AuditDesk's) and its row counts by table.
+
+        Raises:
+            AuditDeskError: the database has tables already (nothing is touched).
+            PgToolError: pg_restore is missing or failed (the restore is rolled back whole).
+            SchemaMismatchError: the restored database is at another schema version.
+            StoreError: as :meth:`open_server`.
+        """
+        parsed = parse_server_url(url)
+        where = display_url(parsed)
+        engine = create_server_engine(parsed, password=password, sslmode=sslmode)
+        try:
+            with translated(where):
+                if not pgdump.is_empty(engine):
+                    raise AuditDeskError(
+                        f"目标数据库 {where} 不是空的（已有数据表）。恢复只能在新建的空数据库中进行，"
+                        "以免覆盖现有数据；请新建一个数据库后重试。",
+                        location=where,
+                    )
+                pgdump.restore(dump, engine.url)
+                version = check_server_version(engine, where)
+                with engine.connect() as conn:
+                    tx = Tx(conn)
+                    counts = {name: tx.count_rows(name) for name in schema.metadata.tables}
+        finally:
+            engine.dispose()
+        return version, counts
 
     def close(self) -> None:
         self.engine.dispose()

@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -352,3 +353,50 @@ towns = Table(
     Column("name", String(100), nullable=False, unique=True),
     *_version_columns(),
 )
+
+FILE_CHUNK_SIZE = 1 << 20
+"""Bytes per :data:`file_chunks` row (1 MiB): a file goes in and out one chunk at a time."""
+
+file_blobs = Table(
+    "file_blobs",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("size", BigInt, nullable=False),
+    Column("created_at", Timestamp, nullable=False),
+)
+"""Evidence files held in a server database, once per content (unused on SQLite, where they stay
+in the data dir). A row goes in the transaction that removes its last attachment."""
+
+file_chunks = Table(
+    "file_chunks",
+    metadata,
+    Column(
+        "sha256",
+        String(64),
+        ForeignKey("file_blobs.sha256", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("seq", Integer, primary_key=True),
+    Column("data", LargeBinary, nullable=False),
+)
+
+office_settings = Table(
+    "office_settings",
+    metadata,
+    Column("key", String(40), primary_key=True),
+    Column("value", Json, nullable=False),
+    Column("updated_at", Timestamp, nullable=False),
+)
+"""Settings every user of a shared database sees alike (``followup_days``); on SQLite they stay in
+the data dir's preferences."""
+
+office_checklists = Table(
+    "office_checklists",
+    metadata,
+    Column("name", String(255), primary_key=True),
+    Column("content", Text, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("updated_at", Timestamp, nullable=False),
+)
+"""The office's own checklist files (``town.toml``) on a server, by file name with their text;
+on SQLite they stay in ``<data>/checklists``."""

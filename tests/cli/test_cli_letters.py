@@ -38,6 +38,17 @@ def test_settings_union(cli: CliRunner) -> None:
     user_error(cli("settings", "union", "--set", "union_name"), "键=值")
 
 
+def test_settings_followup_days(cli: CliRunner) -> None:
+    assert ok(cli("settings", "followup-days", "--json"))["critical"] == 15
+    saved = ok(cli("settings", "followup-days", "--set", "critical=7", "--json"))
+    assert (saved["critical"], saved["high"]) == (7, 30)
+    shown = cli("settings", "followup-days")
+    assert "严重" in shown.stdout or "critical" in shown.stdout
+    assert "本机设置" in shown.stdout
+    user_error(cli("settings", "followup-days", "--set", "urgent=3"), "没有名为“urgent”的严重程度")
+    user_error(cli("settings", "followup-days", "--set", "low=几天"), "严重程度=天数")
+
+
 def test_issue_serve_export_through_the_cli(cli: CliRunner, audit: str, tmp_path: Path) -> None:
     missing = user_error(cli("letters", "issue", "--audit", audit, "--kind", "opinion"), "发函工会")
     assert "联系电话" in missing

@@ -90,7 +90,16 @@ def _findings_tx(tx: Any) -> list[dict[str, Any]]:
 
 
 def _blobs(ws: Workspace) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in ws.paths.attachments.rglob("*") if p.is_file()}
+    """Every stored evidence file by hash: the data dir's, or (a server) the database's."""
+    if not ws.is_server:
+        return {p.name: p.read_bytes() for p in ws.paths.attachments.rglob("*") if p.is_file()}
+    with ws.store.read() as tx:
+        hashes = [str(h) for h in tx.conn.execute(schema.file_blobs.select()).scalars()]
+    out = {}
+    for sha in hashes:
+        attachments.save_copy(ws, sha, ws.paths.tmp / "check" / sha)
+        out[sha] = (ws.paths.tmp / "check" / sha).read_bytes()
+    return out
 
 
 # ------------------------------------------------------------------ round trip
@@ -538,6 +547,7 @@ def test_cancelled_import_writes_nothing(genuine: Path, office: Workspace) -> No
     assert (
         list(office.paths.attachments.rglob("*.*")) == [] or not office.paths.attachments.exists()
     )
+    assert _blobs(office) == {}
 
 
 # ------------------------------------------------------------------ unanswered items with notes

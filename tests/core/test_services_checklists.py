@@ -106,7 +106,11 @@ def test_import_custom_file(ws: Workspace, tmp_path: Path) -> None:
     module = checklists.import_file(ws, source)
     assert module.custom
     assert module.source == "town.toml"
-    assert (ws.paths.custom_checklists / "town.toml").read_text(encoding="utf-8") == CUSTOM
+    if ws.is_server:  # the office's files are in the database, for every user
+        with ws.store.read() as tx:
+            assert [(f.name, f.content) for f in tx.office_checklists()] == [("town.toml", CUSTOM)]
+    else:
+        assert (ws.paths.custom_checklists / "town.toml").read_text(encoding="utf-8") == CUSTOM
     library = checklists.current_library(ws).library
     assert library.item("PAY.TOWN_BONUS") is not None
     assert library.modules[-1].custom
@@ -137,6 +141,8 @@ def test_import_refuses_broken_or_clashing_files(ws: Workspace, tmp_path: Path) 
     with pytest.raises(ChecklistError, match="严重程度的取值“urgent”无效"):
         checklists.import_file(ws, broken)
     assert not ws.paths.custom_checklists.exists() or not any(ws.paths.custom_checklists.iterdir())
+    with ws.store.read() as tx:
+        assert tx.office_checklists() == []
 
 
 def test_validate_reports_counts_and_problems(ws: Workspace, tmp_path: Path) -> None:

@@ -77,7 +77,8 @@ def test_delete_removes_records_and_unshared_files(ws: Workspace, tmp_path: Path
     with ws.store.read() as tx:
         finding = tx.list_findings(audit.id)[0]
     attachments.attach_file(ws, shared, finding_id=finding.id)
-    assert attachments.blob_path(ws, own_sha).read_bytes() == own.read_bytes()
+    attachments.save_copy(ws, own_sha, tmp_path / "own-copy")
+    assert (tmp_path / "own-copy").read_bytes() == own.read_bytes()
 
     summary = companies.delete_company(ws, gone_id)
 
@@ -87,8 +88,7 @@ def test_delete_removes_records_and_unshared_files(ws: Workspace, tmp_path: Path
         1,
         2,
     )
-    assert not attachments.blob_path(ws, own_sha).exists()
-    assert attachments.blob_path(ws, shared_sha).exists()  # still used by 保留
+    assert attachments.missing_files(ws, [own_sha, shared_sha]) == [own_sha]  # 保留 uses shared
     assert [r.company.id for r in companies.list_companies(ws)] == [keep_id]
     with pytest.raises(NotFoundError):
         companies.delete_company(ws, gone_id)
@@ -113,7 +113,7 @@ def test_failed_delete_keeps_everything(
         companies.delete_company(ws, company_id)
     assert companies.get_company(ws, company_id).name == "甲"
     assert len(audits.list_audits(ws, company_id)) == 1
-    assert attachments.blob_path(ws, sha).exists()
+    assert attachments.missing_files(ws, [sha]) == []
 
 
 def test_attach_missing_file_gives_a_clear_message(ws: Workspace, tmp_path: Path) -> None:

@@ -12,7 +12,17 @@ from auditdesk.errors import AuditDeskError
 from auditdesk.models.audit import AuditStatus
 from auditdesk.models.finding import RectificationStatus as S
 from auditdesk.models.followup import LetterKind
-from auditdesk.services import audits, demo, followups, ledger, letters, payroll, reports, visit
+from auditdesk.services import (
+    audits,
+    demo,
+    followups,
+    ledger,
+    letters,
+    office_settings,
+    payroll,
+    reports,
+    visit,
+)
 from auditdesk.services.followups import VisitResult
 from auditdesk.services.workspace import Workspace
 from tests.builders.payroll_files import HEADER, SheetSpec, employee_row, write_xlsx
@@ -68,7 +78,7 @@ def test_saving_edits_and_a_move_is_one_transaction(ws: Workspace, audit_id: str
 def test_plan_follow_ups_from_severity_deadlines(ws: Workspace, audit_id: str) -> None:
     today = date(2026, 11, 28)
     made = followups.plan_followups(ws, audit_id, today=today)
-    days = ws.preferences().followup_days
+    days = office_settings.followup_days(ws)
     severities = {f.severity.value for f in _findings(ws, audit_id)}
     expected = sorted({today + timedelta(days=days[s]) for s in severities})
     assert [m.planned_on for m in made] == [expected[0], expected[-1]]

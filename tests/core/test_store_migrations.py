@@ -239,6 +239,16 @@ SEED_SQL[17] = [
     "changed_by, changed_at, undone, company_id, undoes) values (NULL,'company','c2','created',"
     "NULL,'\"上海新数据有限公司\"','王','2025-07-07T00:00:00.000000+00:00',0,'c2',NULL)",
 ]
+# v18 kept the office's files and settings in the database (used on a server)
+SEED_SQL[18] = [
+    *SEED_SQL[17],
+    "insert into file_blobs values ('" + "e" * 64 + "',3,'2025-07-06T00:00:00.000000+00:00')",
+    "insert into file_chunks values ('" + "e" * 64 + "',0,x'616263')",
+    "insert into office_settings values ('followup_days','{\"critical\": 7}',"
+    "'2025-07-06T00:00:00.000000+00:00')",
+    "insert into office_checklists values ('town.toml','# 本镇清单','" + "f" * 64 + "',"
+    "'2025-07-06T00:00:00.000000+00:00')",
+]
 VERSIONS = [0, *(s.version for s in STEPS)]
 
 

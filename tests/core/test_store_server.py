@@ -169,6 +169,9 @@ def test_server_columns_are_native(pg_database: str) -> None:
     assert types["payroll_rows", "id"] == "bigint"
     assert types["change_log", "undone"] == "boolean"
     assert types["companies", "has_union"] == "boolean"
+    assert types["file_blobs", "size"] == "bigint"
+    assert types["file_chunks", "data"] == "bytea"
+    assert types["office_settings", "value"] == "jsonb"
     text_times = [
         k for k, v in types.items() if k[1].endswith("_at") and v != "timestamp with time zone"
     ]
@@ -270,7 +273,9 @@ def test_conflicts_are_retried_then_reported(pg_database: str) -> None:
 def test_file_backups_are_refused_for_a_server(data_dir: Path, pg_database: str) -> None:
     from auditdesk.paths import DataPaths
 
-    with pytest.raises(AuditDeskError, match="服务器数据库请用 pg_dump 备份"):
+    with pytest.raises(
+        AuditDeskError, match="服务器数据库请用 auditdesk backup create 备份（pg_dump）"
+    ):
         backups.refuse_server(pg_database, DataPaths(data_dir))
     backups.refuse_server("sqlite", DataPaths(data_dir))  # the local file: allowed
 

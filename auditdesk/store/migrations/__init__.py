@@ -28,6 +28,7 @@ from auditdesk.store.migrations import (
     m0014_unanswered_notes,
     m0015_record_versions,
     m0017_change_log,
+    m0018_office_files,
 )
 
 
@@ -74,6 +75,11 @@ STEPS: list[Step] = [
         17,
         "the change log covers every record and outlives it (no cascade; company, undo columns)",
         m0017_change_log.upgrade,
+    ),
+    Step(
+        18,
+        "evidence files, office settings and checklists kept in a server database",
+        m0018_office_files.upgrade,
     ),
 ]
 

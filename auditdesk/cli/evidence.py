@@ -1,0 +1,90 @@
+"""``auditdesk evidence list|add|export``: the evidence files of an answer or a finding (the
+walk's 证据 list and its 添加/打开 from the shell). On a server the files are streamed out of the
+database; ``export`` writes a copy checked against its hash, never the stored file."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from auditdesk.cli.base import EXIT_OK, ChineseArgumentParser, dump, emit_json, open_workspace
+
+
+def _owner(args: argparse.Namespace) -> dict[str, str | None]:
+    from auditdesk.errors import AuditDeskError
+
+    if (args.answer is None) == (args.finding is None):
+        raise AuditDeskError("请用 --answer 或 --finding 指定证据所属的检查结果或问题（二选一）。")
+    return {"answer_id": args.answer, "finding_id": args.finding}
+
+
+def cmd_evidence_list(args: argparse.Namespace) -> int:
+    from auditdesk.services import attachments
+
+    with open_workspace(args) as ws:
+        found = attachments.list_attachments(ws, **_owner(args))
+    if args.json:
+        emit_json([{**dump(a), "available": path is not None} for a, path in found])
+        return EXIT_OK
+    if not found:
+        print("没有证据文件。")
+    for a, path in found:
+        print(f"{a.id}  {a.filename}  {a.size:,} 字节{'' if path else '  （文件缺失）'}")
+    return EXIT_OK
+
+
+def cmd_evidence_add(args: argparse.Namespace) -> int:
+    from auditdesk.services import attachments
+
+    with open_workspace(args) as ws:
+        owner = _owner(args)
+        added = [
+            attachments.attach_file(ws, Path(f), answer_id=owner["answer_id"],
+                                    finding_id=owner["finding_id"],
+                                    by=getattr(args, "by", None) or "")
+            for f in args.files
+        ]  # fmt: skip
+    if args.json:
+        emit_json([dump(a) for a in added])
+        return EXIT_OK
+    for a in added:
+        print(f"已添加证据：{a.filename}（{a.id}）")
+    return EXIT_OK
+
+
+def cmd_evidence_export(args: argparse.Namespace) -> int:
+    from auditdesk.services import attachments
+
+    with open_workspace(args) as ws:
+        att = attachments.get_attachment(ws, args.id)
+        target = Path(args.output)
+        if target.is_dir():
+            target = target / Path(att.filename).name
+        attachments.export_copy(ws, att, target)
+    print(f"已导出证据“{att.filename}”到：{target}")
+    return EXIT_OK
+
+
+def add_evidence_commands(
+    sub: Any, common: ChineseArgumentParser, json_opt: ChineseArgumentParser
+) -> None:
+    group = sub.add_parser("evidence", parents=[common], help="证据文件：列出、添加、导出")
+    esub = group.add_subparsers(dest="evidence_command", metavar="操作", required=True,
+                                parser_class=ChineseArgumentParser)  # fmt: skip
+    for name, helptext, func in (
+        ("list", "列出一条检查结果或一个问题的证据文件", cmd_evidence_list),
+        ("add", "为一条检查结果或一个问题添加证据文件", cmd_evidence_add),
+    ):
+        p = esub.add_parser(name, parents=[common, json_opt], help=helptext)
+        p.add_argument("--answer", metavar="检查结果编号")
+        p.add_argument("--finding", metavar="问题编号")
+        if name == "add":
+            p.add_argument("files", nargs="+", metavar="FILE")
+        p.set_defaults(func=func)
+    p = esub.add_parser(
+        "export", parents=[common], help="把一个证据文件导出到指定位置（核对校验值）"
+    )
+    p.add_argument("id", metavar="附件编号")
+    p.add_argument("-o", "--output", required=True, metavar="FILE|DIR")
+    p.set_defaults(func=cmd_evidence_export)
