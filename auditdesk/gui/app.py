@@ -176,6 +176,10 @@ def open_for_gui(data_dir: str | Path | None, database: str | None = None) -> Wo
             if dialog.remember_warning:
                 QMessageBox.warning(None, "未能记住密码", dialog.remember_warning)
             url = dialog.url
+            try:
+                db_service.keep_signed_in_user(data_dir, choice, url)
+            except OSError as exc:  # the sign-in stands; only next start's user name is lost
+                log.warning("could not save the signed-in user: %s", exc)
         try:
             return Workspace.open(data_dir, database=url)
         except AuthenticationError:

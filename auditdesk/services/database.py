@@ -18,7 +18,7 @@ from auditdesk.database import (
 )
 from auditdesk.errors import AuditDeskError
 from auditdesk.paths import DataPaths, resolve_data_dir
-from auditdesk.settings import load_preferences
+from auditdesk.settings import load_preferences, save_preferences
 from auditdesk.store import Store
 from auditdesk.store.server import SSL_MODES
 
@@ -61,6 +61,25 @@ def configured_database(data_dir: str | Path | None, explicit: str | None = None
     else:
         source = "default"
     return DatabaseChoice(url=url, sslmode=prefs.database_sslmode if url else None, source=source)
+
+
+def keep_signed_in_user(data_dir: str | Path | None, choice: DatabaseChoice, url: str) -> bool:
+    """After a sign-in as another user than the saved URL names: when the URL came from the
+    preference (设置 → 数据库), save it with the signed-in user, so that the next start offers that
+    name and finds a password remembered for it. Returns whether the preference changed.
+
+    Raises:
+        OSError: the preferences file cannot be written.
+    """
+    if choice.source != "preference" or choice.url is None:
+        return False
+    signed_in = url_without_password(url)
+    if url_user(signed_in) == url_user(choice.url):
+        return False
+    path = DataPaths(resolve_data_dir(data_dir)).settings_file
+    prefs = load_preferences(path)
+    save_preferences(path, prefs.model_copy(update={"database_url": signed_in}))
+    return True
 
 
 def needs_sign_in(url: str) -> bool:
@@ -196,6 +215,7 @@ __all__ = [
     "check_connection",
     "choose_database",
     "configured_database",
+    "keep_signed_in_user",
     "needs_sign_in",
     "open_database",
     "server_name",

@@ -263,3 +263,33 @@ def test_settings_test_connection_says_why_it_failed(qtbot, local_ctx, memory_ke
     page.server_url_edit.setText(UNREACHABLE)
     assert page.test_connection() is False
     assert page.database_status.text().startswith("连接失败：无法连接数据库服务器")
+
+
+def test_signing_in_as_another_user_is_kept_for_the_next_start(
+    qtbot, server_url: str, memory_keyring, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """设置 → 数据库 saved the URL with someone else's name: after signing in as oneself (记住密码),
+    the next start offers one's own name and finds the remembered password (no dialog)."""
+    from auditdesk.settings import Preferences, load_preferences, save_preferences
+
+    settings = tmp_path / "settings.json"
+    save_preferences(settings, Preferences(database_url=with_user(server_url, "前任用户")))
+    shown: list[str] = []
+
+    def sign_in_as_me(dialog: SignInDialog) -> int:
+        shown.append(dialog.user_edit.text())
+        qtbot.addWidget(dialog)
+        _fill(dialog, qtbot, "auditdesk", "pw", remember=True)
+        return dialog.result()
+
+    monkeypatch.setattr(SignInDialog, "exec", sign_in_as_me)
+    ws = gui_app.open_for_gui(tmp_path)
+    assert ws is not None
+    ws.close()
+    assert shown == ["前任用户"]
+    assert load_preferences(settings).database_url == server_url
+    PASSWORDS._memory.clear()  # a new process: the keyring has the password for this account
+    again = gui_app.open_for_gui(tmp_path)
+    assert again is not None
+    again.close()
+    assert shown == ["前任用户"]
