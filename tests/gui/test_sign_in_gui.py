@@ -3,12 +3,16 @@
 Against the test server (``AUDITDESK_TEST_DATABASE``, a throw-away cluster with trust auth, which
 accepts any password): a sign-in is accepted; a refusal is real too — a user the server does not
 know is refused by the server itself (SQLSTATE 28000) through the same classification as a wrong
-password (28P01), so nothing is monkeypatched at the store. An unreachable server is a socket
-directory with nobody listening. The OS keyring is an in-memory keyring backend.
+password (28P01), so nothing is monkeypatched at the store. A wrong password proper needs a
+role the server checks with a password: give one as ``AUDITDESK_TEST_PASSWORD_ROLE=name:password``
+(a ``scram-sha-256`` line for it in ``pg_hba.conf``); without it that test is skipped. An
+unreachable server is a socket directory with nobody listening. The OS keyring is an in-memory
+keyring backend.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -117,6 +121,37 @@ def test_refused_sign_in_stays_in_the_dialog_with_a_chinese_message(
     _fill(dialog, qtbot, "auditdesk", "好")
     assert dialog.choice == SERVER
     assert dialog.url == server_url
+
+
+PASSWORD_ROLE_ENV = "AUDITDESK_TEST_PASSWORD_ROLE"
+
+
+@pytest.mark.skipif(
+    not os.environ.get(PASSWORD_ROLE_ENV),
+    reason=f"{PASSWORD_ROLE_ENV}=name:password names no role with password authentication",
+)
+def test_wrong_password_is_refused_by_a_server_that_checks_it(
+    qtbot, server_url: str, memory_keyring: MemoryKeyring
+) -> None:
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    name, password = os.environ[PASSWORD_ROLE_ENV].split(":", 1)
+    admin = make_url(server_url).set(drivername="postgresql").render_as_string(False)
+    with psycopg.connect(admin, autocommit=True) as conn:  # the role may read the version
+        conn.execute(f'grant select on all tables in schema public to "{name}"')
+    dialog = SignInDialog(with_user(server_url, name))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    _fill(dialog, qtbot, name, "", remember=True)
+    assert "数据库服务器要求输入密码" in dialog.message.text()
+    _fill(dialog, qtbot, name, "不对的密码", remember=True)
+    assert dialog.isVisible()
+    assert "用户名或密码不正确" in dialog.message.text()
+    assert memory_keyring.saved == {}
+    _fill(dialog, qtbot, name, password, remember=True)
+    assert dialog.choice == SERVER
+    assert memory_keyring.saved == {(KEYRING_SERVICE, account_key(dialog.url)): password}
 
 
 def test_unreachable_server_offers_the_local_database(qtbot, memory_keyring) -> None:
