@@ -31,6 +31,7 @@ from auditdesk.gui.widgets import page_title
 from auditdesk.models.followup import UNION_FIELDS
 from auditdesk.services import backups, union
 from auditdesk.services import database as db_service
+from auditdesk.services.workspace import SERVER_BACKUP_MESSAGE
 
 TLS_CHOICES: tuple[tuple[str, str | None], ...] = (
     ("默认（能加密就加密）", None),
@@ -111,6 +112,11 @@ class SettingsPage(QWidget):
         backup_buttons.addWidget(self.restore_button)
         backup_buttons.addStretch(1)
         backup_form.addRow("", backup_buttons)
+        if opened.is_server:
+            rule.hide()
+            for button in (self.backup_button, self.restore_button):
+                button.setEnabled(False)
+                button.setToolTip(SERVER_BACKUP_MESSAGE)
         layout.addWidget(backup_box)
         layout.addWidget(self._union_box())
         layout.addStretch(1)
@@ -281,6 +287,9 @@ class SettingsPage(QWidget):
         for key, field in self.union_fields.items():
             field.setText(str(getattr(current, key)))
         self.schema_label.setText(str(self.ctx.ws.schema_version()))
+        if self.ctx.ws.is_server:  # the local snapshots are of a file this window does not use
+            self.latest_backup_label.setText(SERVER_BACKUP_MESSAGE)
+            return
         latest = backups.latest_backup(self.ctx.ws.paths)
         if latest is None:
             text = "还没有备份：点“备份到…”把数据备份到 U 盘或其他位置。"
