@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass, field
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit, urlunsplit
 
 from auditdesk.errors import AuditDeskError
 
@@ -20,6 +20,10 @@ log = logging.getLogger(__name__)
 
 ENV_DATABASE = "AUDITDESK_DATABASE"
 KEYRING_SERVICE = "AuditDesk"
+
+
+class KeyringError(AuditDeskError):
+    """The OS keyring could not save a password (记住密码); it is kept in memory all the same."""
 
 
 def is_server_url(url: str | None) -> bool:
@@ -88,6 +92,41 @@ def url_has_password(url: str) -> bool:
     return urlsplit(url.strip()).password is not None
 
 
+def url_user(url: str) -> str:
+    """The user name in a server URL (``""`` when it names none)."""
+    return unquote(urlsplit(url.strip()).username or "")
+
+
+def url_without_password(url: str) -> str:
+    """``url`` for showing (服务器地址, window title, settings): any password in it removed."""
+    parts = urlsplit(url.strip())
+    if parts.password is None:
+        return url.strip()
+    host = parts.hostname or ""
+    if ":" in host:  # an IPv6 literal
+        host = f"[{host}]"
+    netloc = f"{parts.username or ''}@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def with_user(url: str, user: str) -> str:
+    """``url`` signed in as ``user`` (the name typed at sign-in replaces the URL's; any password
+    in the URL is dropped, since it belonged to the URL's user).
+
+    Raises:
+        AuditDeskError: ``user`` is empty.
+    """
+    user = user.strip()
+    if not user:
+        raise AuditDeskError("请输入用户名。")
+    parts = urlsplit(url.strip())
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = f"{quote(user, safe='')}@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
 @dataclass
 class PasswordBook:
     """Passwords of server accounts for this process, and (when asked) the OS keyring.
@@ -122,7 +161,7 @@ class PasswordBook:
         """Keep ``password`` in memory and save it in the OS keyring (记住密码).
 
         Raises:
-            AuditDeskError: no keyring is available (the password is still kept in memory).
+            KeyringError: no keyring is available (the password is still kept in memory).
         """
         self.keep(url, password)
         try:
@@ -130,7 +169,7 @@ class PasswordBook:
 
             keyring.set_password(KEYRING_SERVICE, account_key(url), password)
         except Exception as exc:
-            raise AuditDeskError(
+            raise KeyringError(
                 f"无法把密码保存到系统钥匙串（{exc}）。本次仍可使用，下次启动需重新输入密码。"
             ) from exc
 

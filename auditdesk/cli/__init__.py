@@ -448,7 +448,7 @@ def cmd_report_issue(args: argparse.Namespace) -> int:
 def cmd_gui(args: argparse.Namespace) -> int:
     from auditdesk.gui.app import run_gui  # lazy: the CLI never loads Qt otherwise
 
-    return run_gui(args.data_dir)
+    return run_gui(args.data_dir, args.database)
 
 
 # ------------------------------------------------------------------ parser

@@ -13,16 +13,25 @@ from typing import Any
 
 from PySide6.QtCore import QEventLoop, QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QFont, QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from auditdesk.errors import AuditDeskError, DatabaseCorruptError, DatabaseReplacedError
+from auditdesk.database import url_without_password
+from auditdesk.errors import (
+    AuditDeskError,
+    AuthenticationError,
+    DatabaseCorruptError,
+    DatabaseReplacedError,
+    ServerUnreachableError,
+)
 from auditdesk.gui.context import AppContext
 from auditdesk.gui.dialogs.errors import CrashDialog, stop_on_replaced_database
+from auditdesk.gui.dialogs.sign_in import LOCAL, SignInDialog
 from auditdesk.gui.main_window import MainWindow
 from auditdesk.gui.wheel_guard import install_wheel_guard
 from auditdesk.gui.worker import JobRunner
 from auditdesk.paths import DataPaths, resolve_data_dir, shipped_dir
 from auditdesk.services import backups
+from auditdesk.services import database as db_service
 from auditdesk.services.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -104,11 +113,14 @@ def run_on_pool(fn: Callable[[], Any], title: str) -> Any:
     return outcome["result"]
 
 
-def open_with_recovery(data_dir: str | Path | None) -> Workspace | None:
+def open_with_recovery(
+    data_dir: str | Path | None, database: str | None = None
+) -> Workspace | None:
     """Open the data dir with a full integrity check; a damaged database is offered a restore of
-    the latest good backup (the damaged file is kept aside). ``None`` when the user gives up."""
+    the latest good backup (the damaged file is kept aside). ``None`` when the user gives up.
+    ``database`` as :meth:`Workspace.open` (``"sqlite"``: the local file whatever is configured)."""
     try:
-        return Workspace.open(data_dir, check_integrity=True)
+        return Workspace.open(data_dir, check_integrity=True, database=database)
     except DatabaseCorruptError as exc:
         paths = DataPaths(resolve_data_dir(data_dir))
         latest = run_on_pool(lambda: backups.find_latest_good(paths), "正在查找完好的备份")
@@ -129,7 +141,7 @@ def open_with_recovery(data_dir: str | Path | None) -> Workspace | None:
             return None
         try:
             run_on_pool(lambda: backups.restore_backup(paths, good), "正在从备份恢复")
-            return Workspace.open(data_dir, check_integrity=True)
+            return Workspace.open(data_dir, check_integrity=True, database=database)
         except AuditDeskError as again:
             QMessageBox.critical(None, "恢复失败", again.message)
             return None
@@ -138,12 +150,64 @@ def open_with_recovery(data_dir: str | Path | None) -> Workspace | None:
         return None
 
 
-def run_gui(data_dir: str | Path | None = None) -> int:
-    """Open the main window on ``data_dir``; return the process exit code."""
+LOCAL_DATABASE = "sqlite"
+
+
+def open_for_gui(data_dir: str | Path | None, database: str | None = None) -> Workspace | None:
+    """Open the database a start should open (``--database`` > ``AUDITDESK_DATABASE`` > 设置 →
+    数据库 > the local file). A server without a known password asks for one (登录办公室服务器);
+    a refused one asks again; an unreachable server offers 重试 or the local database. ``None``
+    when the user gives up (or the database cannot be opened, which was shown)."""
+    try:
+        choice = db_service.configured_database(data_dir, database)
+    except AuditDeskError as exc:
+        QMessageBox.critical(None, "无法打开 AuditDesk 数据", exc.message)
+        return None
+    if choice.url is None:
+        return open_with_recovery(data_dir, LOCAL_DATABASE)
+    url = choice.url
+    while True:
+        if db_service.needs_sign_in(url):
+            dialog = SignInDialog(url, choice.sslmode)
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return None
+            if dialog.choice == LOCAL:
+                return open_with_recovery(data_dir, LOCAL_DATABASE)
+            if dialog.remember_warning:
+                QMessageBox.warning(None, "未能记住密码", dialog.remember_warning)
+            url = dialog.url
+            try:
+                db_service.keep_signed_in_user(data_dir, choice, url)
+            except OSError as exc:  # the sign-in stands; only next start's user name is lost
+                log.warning("could not save the signed-in user: %s", exc)
+        try:
+            return Workspace.open(data_dir, database=url)
+        except AuthenticationError:
+            url = url_without_password(url)  # a wrong password in the URL: ask for the right one
+            continue
+        except ServerUnreachableError as exc:
+            box = QMessageBox(QMessageBox.Icon.Warning, "无法连接办公室服务器", exc.message)
+            retry = box.addButton("重试", QMessageBox.ButtonRole.AcceptRole)
+            local = box.addButton("改用本机数据库", QMessageBox.ButtonRole.ActionRole)
+            box.addButton("退出", QMessageBox.ButtonRole.RejectRole)
+            box.exec()
+            if box.clickedButton() is retry:
+                continue
+            if box.clickedButton() is local:
+                return open_with_recovery(data_dir, LOCAL_DATABASE)
+            return None
+        except AuditDeskError as exc:
+            QMessageBox.critical(None, "无法打开 AuditDesk 数据", exc.message)
+            return None
+
+
+def run_gui(data_dir: str | Path | None = None, database: str | None = None) -> int:
+    """Open the main window on ``data_dir`` and the configured database (``database``: the
+    ``--database`` option); return the process exit code."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     configure_application(app)
-    ws = open_with_recovery(data_dir)
+    ws = open_for_gui(data_dir, database)
     if ws is None:
         return 2
     _install_excepthook(ws.paths.logs / "auditdesk.log")
@@ -153,7 +217,8 @@ def run_gui(data_dir: str | Path | None = None) -> int:
         QTimer.singleShot(0, lambda text=warning: QMessageBox.warning(window, "磁盘空间不足", text))
     QTimer.singleShot(0, window.offer_demo_if_empty)
     QTimer.singleShot(500, window.remind)
-    QTimer.singleShot(1500, lambda: window.transfer.auto_backup(startup=True))
+    if not ws.is_server:  # a server is backed up by its administrator (pg_dump)
+        QTimer.singleShot(1500, lambda: window.transfer.auto_backup(startup=True))
     _smoke_test_hook(app, window)
     try:
         return app.exec()

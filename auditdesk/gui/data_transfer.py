@@ -271,6 +271,8 @@ class DataTransfer(QObject):
             self.backups_changed.emit()
 
     def auto_backup(self, *, startup: bool) -> None:
+        if self.ctx.ws.is_server:
+            return  # a server is backed up by its administrator (pg_dump)
         paths = self.ctx.ws.paths
         self.runner.start(
             lambda progress, cancel: backups.auto_backup(paths, startup=startup),

@@ -32,6 +32,7 @@ from auditdesk.gui.pages.params import ParamsPage
 from auditdesk.gui.pages.settings import SettingsPage
 from auditdesk.gui.worker import JobRunner
 from auditdesk.services import companies, demo, followups
+from auditdesk.services import database as db_service
 from auditdesk.services.demo import DemoResult
 
 log = logging.getLogger(__name__)
@@ -56,7 +57,8 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         self.runner = JobRunner(self, ctx.pool)
         self.transfer = DataTransfer(ctx, self, self.runner)
-        self.setWindowTitle(f"AuditDesk 用工体检台 {__version__}")
+        self.database = db_service.open_database(ctx.ws)
+        self.setWindowTitle(f"AuditDesk 用工体检台 {__version__} — {self.database.title()}")
         self.setStyleSheet(STYLE)
 
         self.nav = QListWidget()
@@ -86,7 +88,11 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(0)
 
         self._build_menu()
-        self.statusBar().showMessage(f"数据目录：{ctx.ws.paths.root}")
+        self.statusBar().showMessage(
+            f"数据库：{self.database.where}"
+            if self.database.is_server
+            else f"数据目录：{ctx.ws.paths.root}"
+        )
         self._tray: QSystemTrayIcon | None = None
         self._reminded_on = date.today()
         self._day_timer = QTimer(self)  # the app stays open for days on an office PC
@@ -166,7 +172,7 @@ class MainWindow(QMainWindow):
             "关于 AuditDesk",
             f"AuditDesk 用工体检台 {__version__}\n\n"
             "供工会干部与劳动法律师开展企业用工“专家三诊”：问诊、查诊、会诊与跟诊。\n"
-            f"数据目录：{self.ctx.ws.paths.root}",
+            f"数据目录：{self.ctx.ws.paths.root}\n数据库：{self.database.title()}",
         )
 
     def pages(self) -> tuple[QWidget, ...]:

@@ -403,7 +403,7 @@ def due(ws: Workspace, *, today: date | None = None, within_days: int = 7) -> li
     until = today + timedelta(days=within_days)
     items: list[DueItem] = []
     with ws.store.read() as tx:
-        for f, company_id, name, _town in tx.due_followups(until):
+        for f in tx.due_followups(until):
             if f.planned_on == today:
                 when = "今天"
             elif f.planned_on < today:
@@ -412,7 +412,7 @@ def due(ws: Workspace, *, today: date | None = None, within_days: int = 7) -> li
                 when = "本周"
             else:
                 when = f"{(f.planned_on - today).days} 天后"
-            items.append(DueItem("followup", f.planned_on, company_id, name,
+            items.append(DueItem("followup", f.planned_on, f.company_id, f.company_name,
                                  f"跟诊（{when}）：{f.note or '按计划跟诊'}", f.planned_on < today,
                                  f.id, f.audit_id, f.version))  # fmt: skip
         for letter, company_id, name in tx.unanswered_letters(until):
@@ -422,10 +422,11 @@ def due(ws: Workspace, *, today: date | None = None, within_days: int = 7) -> li
             text += ESTIMATE_NOTE if letter.due_estimated else ""
             items.append(DueItem("letter", letter.reply_due, company_id, name, text, late,
                                  letter.id, letter.audit_id, letter.version))  # fmt: skip
-        for finding, company_id, name in tx.overdue_finding_list(today):
+        for finding in tx.overdue_finding_list(today):
             text = f"{finding.code} {finding.title}：整改期限 {finding.due_date} 已过"
-            items.append(DueItem("finding", finding.due_date or today, company_id, name, text,
-                                 True, finding.id, finding.audit_id, finding.version))  # fmt: skip
+            items.append(DueItem("finding", finding.due_date, finding.company_id,
+                                 finding.company_name, text, True, finding.id,
+                                 finding.audit_id, finding.version))  # fmt: skip
     items.sort(key=lambda i: (not i.overdue, i.day, i.company))
     return items
 
@@ -442,11 +443,11 @@ def ics(ws: Workspace, *, company_id: str | None = None) -> bytes:
         letters = [(letter, tx.require_audit(letter.audit_id).company_id) for letter in tx.list_letters()
                    if letter.replied_on is None]  # fmt: skip
         names = {c.company.id: c.company.name for c in tx.list_company_summaries()}
-    for f, cid, name, _town in followups:
-        if company_id and cid != company_id:
+    for f in followups:
+        if company_id and f.company_id != company_id:
             continue
         cal.add_component(
-            _event(f"followup-{f.id}@auditdesk", f"跟诊：{name}", f.planned_on, f.note)
+            _event(f"followup-{f.id}@auditdesk", f"跟诊：{f.company_name}", f.planned_on, f.note)
         )
     for letter, cid in letters:
         if company_id and cid != company_id:

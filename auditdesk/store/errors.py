@@ -317,6 +317,14 @@ _BY_SQLSTATE: dict[str, Callable[[str], StoreError]] = {
 exception) and 57P01/57P02 (server shut down) are an unreachable server."""
 
 
+def _refused_at_login(text: str) -> bool:
+    """The server answered a connection attempt with 28000 (psycopg gives no SQLSTATE before a
+    session exists): an unknown user, a user who may not log in, no ``pg_hba.conf`` entry."""
+    return ('role "' in text and "does not exist" in text) or any(
+        needle in text for needle in ("is not permitted to log in", "no pg_hba.conf entry")
+    )
+
+
 def classify_server(error: BaseException, loc: str) -> StoreError | None:
     """The user-facing error for a PostgreSQL error, or ``None`` if it is a bug of ours
     (a syntax error, a broken constraint we should have prevented, …)."""
@@ -325,7 +333,7 @@ def classify_server(error: BaseException, loc: str) -> StoreError | None:
         text = str(driver_error(error)).lower()
         if "no password supplied" in text:
             return _no_password(loc)
-        if "password authentication failed" in text:
+        if "password authentication failed" in text or _refused_at_login(text):
             return _bad_password(loc)
         if "does not exist" in text and "database" in text:
             return _missing(loc)

@@ -6,16 +6,44 @@ A mixin of :class:`auditdesk.store.db.Tx` (kept apart so db.py stays readable).
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Table, and_, func, insert, select
 
-from auditdesk.models.finding import Finding
+from auditdesk.models.finding import finding_code
 from auditdesk.models.followup import FollowUp, Letter, RectificationMove
 from auditdesk.store import schema
 from auditdesk.store.predicates import open_finding
 from auditdesk.store.upsert import upsert
 from auditdesk.store.versions import serialize, update_versioned
+
+
+class DueFollowup(NamedTuple):
+    """One open follow-up of the due list and the calendar (what :meth:`due_followups` reads)."""
+
+    id: str
+    audit_id: str
+    planned_on: date
+    note: str
+    company_id: str
+    company_name: str
+    town: str
+    version: int
+    """The record version the due list's 改期 saves against."""
+
+
+class OverdueFinding(NamedTuple):
+    """One row of the due list's overdue findings (what :meth:`overdue_finding_list` reads)."""
+
+    id: str
+    audit_id: str
+    code: str
+    """The printed 问题编号 (``W07``), as :attr:`Finding.code`."""
+    title: str
+    due_date: date
+    company_id: str
+    company_name: str
+    version: int
 
 
 class FollowupQueries:
@@ -65,22 +93,21 @@ class FollowupQueries:
         rows = self.conn.execute(query.order_by(f.c.planned_on))
         return [FollowUp.model_validate(dict(r._mapping)) for r in rows]
 
-    def due_followups(self, until: date) -> list[tuple[FollowUp, str, str, str]]:
-        """Open follow-ups planned up to ``until``, with the company id, name and town."""
+    def due_followups(self, until: date) -> list[DueFollowup]:
+        """Open follow-ups planned up to ``until``, with the company id, name and town, earliest
+        first. Only the columns the due list and the calendar use are read (no model per row)."""
         f, a, c = schema.followups, schema.audits, schema.companies
         rows = self.conn.execute(
-            select(f, c.c.id.label("company_id"), c.c.name.label("company_name"), c.c.town)
+            select(f.c.id, f.c.audit_id, f.c.planned_on, f.c.note,
+                   c.c.id.label("company_id"), c.c.name.label("company_name"), c.c.town,
+                   f.c.version)
             .join(a, a.c.id == f.c.audit_id)
             .join(c, c.c.id == a.c.company_id)
             .where(and_(f.c.visit_id.is_(None), f.c.planned_on <= until))
             .order_by(f.c.planned_on)
-        )
-        out = []
-        for r in rows:
-            m = dict(r._mapping)
-            company_id, name, town = m.pop("company_id"), m.pop("company_name"), m.pop("town")
-            out.append((FollowUp.model_validate(m), company_id, name, town))
-        return out
+        )  # fmt: skip
+        return [DueFollowup(r.id, r.audit_id, r.planned_on, r.note or "", r.company_id,
+                            r.company_name, r.town or "", r.version) for r in rows]  # fmt: skip
 
     # -------------------------------------------------------------- letters
     def insert_letter(self, letter: Letter) -> None:
@@ -190,22 +217,28 @@ class FollowupQueries:
         query = _filtered(query, a, c, town, since, until)
         return int(self.conn.execute(query).scalar_one())
 
-    def overdue_finding_list(self, today: date) -> list[tuple[Finding, str, str]]:
-        """Open findings past their deadline, each with its company id and name, earliest first."""
+    def overdue_finding_list(self, today: date) -> list[OverdueFinding]:
+        """Open findings past their deadline, each with its company id and name, earliest first.
+
+        Only the columns the due list shows are read (no full :class:`Finding`: with 20,000
+        findings, decoding each one's JSON columns and validating it was most of the due list's
+        time)."""
         f, a, c = schema.findings, schema.audits, schema.companies
         rows = self.conn.execute(
-            select(f, c.c.id.label("company_id"), c.c.name.label("company_name"))
+            select(f.c.id, f.c.audit_id, f.c.number, f.c.title, f.c.due_date,
+                   c.c.id.label("company_id"), c.c.name.label("company_name"), f.c.version)
             .join(a, a.c.id == f.c.audit_id)
             .join(c, c.c.id == a.c.company_id)
             .where(and_(open_finding(f), f.c.due_date < today))
             .order_by(f.c.due_date, c.c.name, f.c.number)
-        )
-        out = []
-        for r in rows:
-            m = dict(r._mapping)
-            company_id, name = m.pop("company_id"), m.pop("company_name")
-            out.append((Finding.model_validate(m), company_id, name))
-        return out
+        )  # fmt: skip
+        return [
+            OverdueFinding(
+                r.id, r.audit_id, finding_code(r.number) if r.number else str(r.id)[:8].upper(),
+                r.title, r.due_date, r.company_id, r.company_name, r.version,
+            )
+            for r in rows
+        ]  # fmt: skip
 
     def overdue_findings(self, today: date, *, town: str | None = None) -> int:
         f, a, c = schema.findings, schema.audits, schema.companies

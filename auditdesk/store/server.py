@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import unquote
 
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import URL, make_url
@@ -56,8 +57,9 @@ def parse_server_url(url: str) -> URL:
 
 
 def display_url(url: URL) -> str:
-    """The URL for messages and logs: the password hidden."""
-    return url.render_as_string(hide_password=True)
+    """The URL for messages and logs: the password hidden, percent-escapes decoded (a Chinese
+    user name reads as itself, a socket directory as a path)."""
+    return unquote(url.render_as_string(hide_password=True))
 
 
 def create_server_engine(

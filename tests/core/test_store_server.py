@@ -244,6 +244,15 @@ def test_missing_database_and_unreachable_server(pg_database: str) -> None:
         Store.open_server("postgresql+psycopg://nobody@127.0.0.1:1/x")
 
 
+def test_an_unknown_user_is_refused_not_unreachable(pg_database: str) -> None:
+    """The server answers a connection for a user it does not know with 28000, which psycopg
+    reports without a SQLSTATE: before, that read as 无法连接数据库服务器 and the GUI offered the
+    local database instead of asking for the name and password again."""
+    url = make_url(pg_database).set(username="不存在的用户").render_as_string(False)
+    with pytest.raises(AuthenticationError, match="拒绝登录：postgresql\\+psycopg://不存在的用户@"):
+        Store.open_server(url, password="x")
+
+
 def test_conflicts_are_retried_then_reported(pg_database: str) -> None:
     import psycopg
 

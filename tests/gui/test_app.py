@@ -22,10 +22,13 @@ from auditdesk.services import companies
 
 def test_bare_command_launches_the_gui(monkeypatch, tmp_path: Path) -> None:
     seen: list[object] = []
-    monkeypatch.setattr(gui_app, "run_gui", lambda data_dir: seen.append(data_dir) or 0)
+    monkeypatch.setattr(
+        gui_app, "run_gui", lambda data_dir, database=None: seen.append((data_dir, database)) or 0
+    )
     assert cli.main([]) == 0
     assert cli.main(["--data-dir", str(tmp_path)]) == 0
-    assert seen == [None, str(tmp_path)]
+    assert cli.main(["gui", "--database", "postgresql+psycopg://u@h/db"]) == 0
+    assert seen == [(None, None), (str(tmp_path), None), (None, "postgresql+psycopg://u@h/db")]
 
 
 def test_corrupt_database_is_reported_at_start(qapp, monkeypatch, tmp_path: Path) -> None:

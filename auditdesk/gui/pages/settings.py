@@ -1,10 +1,15 @@
-"""Settings page: where the data lives, versions, demo data, backups, the union letters are issued by."""
+"""Settings page: where the data lives, which database (local file or office server), versions,
+demo data, backups, the union letters are issued by."""
 
 from __future__ import annotations
 
+import os
+
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
     QFormLayout,
     QFrame,
     QGroupBox,
@@ -12,17 +17,30 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QRadioButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
 from auditdesk import __version__
+from auditdesk.database import ENV_DATABASE
 from auditdesk.errors import AuditDeskError
 from auditdesk.gui.context import AppContext
 from auditdesk.gui.widgets import page_title
 from auditdesk.models.followup import UNION_FIELDS
 from auditdesk.services import backups, union
+from auditdesk.services import database as db_service
+from auditdesk.services.workspace import SERVER_BACKUP_MESSAGE
+
+TLS_CHOICES: tuple[tuple[str, str | None], ...] = (
+    ("默认（能加密就加密）", None),
+    ("要求加密 require", "require"),
+    ("加密并验证证书 verify-ca", "verify-ca"),
+    ("加密并验证证书和主机名 verify-full", "verify-full"),
+    ("不加密 disable（仅限本机或内网测试）", "disable"),
+)
+"""设置 → 数据库 → TLS 加密: the label and libpq's sslmode (``None``: leave it to the URL)."""
 
 
 class SettingsPage(QWidget):
@@ -48,8 +66,9 @@ class SettingsPage(QWidget):
         data_box = QGroupBox("数据")
         form = QFormLayout(data_box)
         paths = ctx.ws.paths
+        opened = db_service.open_database(ctx.ws)
         self.data_dir_label = QLabel(str(paths.root))
-        self.database_label = QLabel(str(paths.database))
+        self.database_label = QLabel(opened.where if opened.is_server else str(paths.database))
         self.schema_label = QLabel()
         for label in (self.data_dir_label, self.database_label):
             label.setWordWrap(True)
@@ -58,7 +77,11 @@ class SettingsPage(QWidget):
         form.addRow("数据库", self.database_label)
         form.addRow("数据结构版本", self.schema_label)
         form.addRow("程序版本", QLabel(f"AuditDesk {__version__}"))
-        note = QLabel("身份证号、工资等个人信息只保存在本机的数据目录中，不会上传。")
+        note = QLabel(
+            "身份证号、工资等个人信息保存在办公室服务器的数据库中；本机数据目录只存日志和设置。"
+            if opened.is_server
+            else "身份证号、工资等个人信息只保存在本机的数据目录中，不会上传。"
+        )
         note.setWordWrap(True)
         form.addRow("", note)
         buttons = QHBoxLayout()
@@ -70,6 +93,7 @@ class SettingsPage(QWidget):
         buttons.addStretch(1)
         form.addRow("", buttons)
         layout.addWidget(data_box)
+        layout.addWidget(self._database_box())
 
         backup_box = QGroupBox("备份")
         backup_form = QFormLayout(backup_box)
@@ -88,6 +112,11 @@ class SettingsPage(QWidget):
         backup_buttons.addWidget(self.restore_button)
         backup_buttons.addStretch(1)
         backup_form.addRow("", backup_buttons)
+        if opened.is_server:
+            rule.hide()
+            for button in (self.backup_button, self.restore_button):
+                button.setEnabled(False)
+                button.setToolTip(SERVER_BACKUP_MESSAGE)
         layout.addWidget(backup_box)
         layout.addWidget(self._union_box())
         layout.addStretch(1)
@@ -100,6 +129,109 @@ class SettingsPage(QWidget):
         )
         self.demo_button.clicked.connect(self.demo_requested)
         self.reload()
+
+    def _database_box(self) -> QGroupBox:
+        """数据库: 本机数据库 or 办公室服务器 (URL, TLS), 测试连接, 保存 (used from the next start)."""
+        box = QGroupBox("数据库")
+        box.setObjectName("databaseBox")
+        form = QFormLayout(box)
+        self.local_radio = QRadioButton("本机数据库（数据目录中的文件，不需要网络）")
+        self.server_radio = QRadioButton("办公室服务器（共享的 PostgreSQL 数据库）")
+        choice = QButtonGroup(box)
+        choice.addButton(self.local_radio)
+        choice.addButton(self.server_radio)
+        form.addRow("使用", self.local_radio)
+        form.addRow("", self.server_radio)
+        self.server_url_edit = QLineEdit()
+        self.server_url_edit.setObjectName("serverUrl")
+        self.server_url_edit.setPlaceholderText("postgresql+psycopg://用户名@服务器:5432/auditdesk")
+        form.addRow("服务器地址", self.server_url_edit)
+        self.tls_combo = QComboBox()
+        self.tls_combo.setObjectName("tlsMode")
+        for label, mode in TLS_CHOICES:
+            self.tls_combo.addItem(label, mode)
+        form.addRow("TLS 加密", self.tls_combo)
+        self.test_password_edit = QLineEdit()
+        self.test_password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.test_password_edit.setPlaceholderText("仅用于测试连接，不保存")
+        form.addRow("密码", self.test_password_edit)
+        self.database_status = QLabel("")
+        self.database_status.setObjectName("databaseStatus")
+        self.database_status.setWordWrap(True)
+        self.database_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        row = QHBoxLayout()
+        self.test_connection_button = QPushButton("测试连接")
+        self.save_database_button = QPushButton("保存")
+        self.save_database_button.setAutoDefault(False)
+        row.addWidget(self.test_connection_button)
+        row.addWidget(self.save_database_button)
+        row.addStretch(1)
+        form.addRow("", row)
+        form.addRow("", self.database_status)
+        hint = QLabel(
+            f"当前：{db_service.open_database(self.ctx.ws).title()}。"
+            "更改在下次启动 AuditDesk 时生效；连接服务器时要求以您自己的账号登录，密码不写入设置。"
+        )
+        hint.setWordWrap(True)
+        form.addRow("", hint)
+        self.local_radio.toggled.connect(self._database_choice_toggled)
+        self.test_connection_button.clicked.connect(self.test_connection)
+        self.save_database_button.clicked.connect(self.save_database)
+        self._load_database_choice()
+        return box
+
+    def _load_database_choice(self) -> None:
+        prefs = self.ctx.ws.preferences()
+        self.server_url_edit.setText(prefs.database_url or "")
+        index = self.tls_combo.findData(prefs.database_sslmode)
+        self.tls_combo.setCurrentIndex(max(index, 0))
+        (self.server_radio if prefs.database_url else self.local_radio).setChecked(True)
+        self._database_choice_toggled()
+        if os.environ.get(ENV_DATABASE, "").strip():
+            self.database_status.setText(
+                f"注意：环境变量 {ENV_DATABASE} 已指定数据库，它优先于这里的设置。"
+            )
+
+    def _database_choice_toggled(self) -> None:
+        server = self.server_radio.isChecked()
+        for widget in (self.server_url_edit, self.tls_combo, self.test_password_edit,
+                       self.test_connection_button):  # fmt: skip
+            widget.setEnabled(server)
+
+    def test_connection(self) -> bool:
+        """Connect to the server typed in (URL, TLS, the password typed for the test) and show
+        what answered or why not. Returns whether it connected."""
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            text = db_service.check_connection(
+                self.server_url_edit.text(),
+                password=self.test_password_edit.text() or None,
+                sslmode=self.tls_combo.currentData(),
+            )
+        except AuditDeskError as exc:
+            self.database_status.setText(f"连接失败：{exc.message}")
+            return False
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        self.database_status.setText(text)
+        return True
+
+    def save_database(self) -> bool:
+        """Save the choice for the next start (never a password). Returns whether it was saved."""
+        server = self.server_radio.isChecked()
+        try:
+            db_service.choose_database(
+                self.ctx.ws,
+                self.server_url_edit.text() if server else None,
+                self.tls_combo.currentData() if server else None,
+            )
+        except AuditDeskError as exc:
+            self.database_status.setText(exc.message)
+            return False
+        where = "办公室服务器" if server else "本机数据库"
+        self.database_status.setText(f"已保存：下次启动时使用{where}。")
+        self._load_database_choice()
+        return True
 
     def _union_box(self) -> QGroupBox:
         """工会与函件: who issues the letters, contact, 文号 prefixes, 抄送 (stored in the database)."""
@@ -155,6 +287,9 @@ class SettingsPage(QWidget):
         for key, field in self.union_fields.items():
             field.setText(str(getattr(current, key)))
         self.schema_label.setText(str(self.ctx.ws.schema_version()))
+        if self.ctx.ws.is_server:  # the local snapshots are of a file this window does not use
+            self.latest_backup_label.setText(SERVER_BACKUP_MESSAGE)
+            return
         latest = backups.latest_backup(self.ctx.ws.paths)
         if latest is None:
             text = "还没有备份：点“备份到…”把数据备份到 U 盘或其他位置。"
