@@ -37,6 +37,7 @@ from auditdesk.errors import AuditDeskError, NotFoundError, PermissionDeniedErro
 from auditdesk.models.common import utcnow
 from auditdesk.models.user import USER_NAME, AuditAssignment, OfficeRole, OfficeUser
 from auditdesk.store import schema
+from auditdesk.store.change_log import restrict_append_only
 from auditdesk.store.migrate import migrate, read_version
 from auditdesk.store.server import advisory_lock
 from auditdesk.store.types import Timestamp
@@ -125,14 +126,23 @@ $fn$"""
 Arguments: the column; ``always`` (every write), ``changed`` (when the client changes it) or the
 name of a companion column whose change also marks a new author (``dismissed_at``)."""
 
-AUTHOR_COLUMNS: dict[str, tuple[str, str]] = {
-    "answers": ("answered_by", "always"),
-    "change_log": ("changed_by", "changed"),
-    "rectification_moves": ("moved_by", "changed"),
-    "report_issues": ("issued_by", "changed"),
-    "findings": ("dismissed_by", "dismissed_at"),
-}
-"""Author columns stamped by the server (记录人 and every change's author)."""
+AUTHOR_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("answers", "answered_by", "always"),
+    ("change_log", "changed_by", "changed"),
+    ("rectification_moves", "moved_by", "changed"),
+    ("report_issues", "issued_by", "changed"),
+    ("findings", "dismissed_by", "dismissed_at"),
+    *(
+        (table, "updated_by", "always")
+        for table in (
+            "companies", "audits", "visits", "answers", "findings", "attachments",
+            "payroll_imports", "followups", "letters", "report_issues", "towns",
+        )
+    ),
+)  # fmt: skip
+"""Author columns stamped by the server (记录人, every change's author, and who saved each
+versioned record last — the name a stale-save refusal shows): (table, column, mode). A column the
+schema lacks is skipped."""
 
 COMPANY_TABLES = {"companies": "id", "mapping_profiles": "company_id"}
 """Company-level tables: an auditor may add a company, and edit one that has no audit yet or one of
@@ -143,6 +153,12 @@ AUDITOR_INSERT_ONLY = ("checklist_snapshots", "towns")
 pinned to; the town of a new company), but never changes or deletes."""
 
 AUDITOR_WRITES = ("exchange_state",)
+
+FILE_TABLES = {"file_blobs": "file_blobs.sha256", "file_chunks": "file_chunks.sha256"}
+"""A server's evidence files (by SHA-256): an auditor stores files for their attachments and
+removes one only when no attachment uses it any more (the policy checks), whoever's it was."""
+
+UNREFERENCED = "NOT EXISTS (SELECT 1 FROM attachments x WHERE x.sha256 = {col})"
 """Bookkeeping of case-file imports, written by whoever imports a case."""
 
 READ_ONLY_TABLES = ("schema_version",)
@@ -313,13 +329,16 @@ def install(conn: Connection) -> tuple[GroupRoles, list[str]]:
             " FOR EACH ROW EXECUTE FUNCTION auditdesk_assign_creator()"
         )
     )
-    for table, (column, mode) in AUTHOR_COLUMNS.items():
+    for table in {t for t, _c, _m in AUTHOR_COLUMNS}:
+        conn.execute(text(f"DROP TRIGGER IF EXISTS auditdesk_stamp_author ON {table}"))
+    for table, column, mode in AUTHOR_COLUMNS:
         if not _has_column(table, column):
             continue
-        conn.execute(text(f"DROP TRIGGER IF EXISTS auditdesk_stamp_author ON {table}"))
+        trigger = f"auditdesk_stamp_{column}"
+        conn.execute(text(f"DROP TRIGGER IF EXISTS {trigger} ON {table}"))
         conn.execute(
             text(
-                f"CREATE TRIGGER auditdesk_stamp_author BEFORE INSERT OR UPDATE ON {table}"
+                f"CREATE TRIGGER {trigger} BEFORE INSERT OR UPDATE ON {table}"
                 f" FOR EACH ROW EXECUTE FUNCTION auditdesk_stamp_author('{column}', '{mode}')"
             )
         )
@@ -393,7 +412,13 @@ def apply_security(conn: Connection, groups: GroupRoles) -> None:
     for table in _tables():
         if table not in READ_ONLY_TABLES:
             run.append(f"GRANT INSERT, UPDATE, DELETE ON {table} TO {admin}")
-        if table in audit_side or table in AUDITOR_WRITES:
+        if table in schema.APPEND_ONLY_TABLES:
+            run.append(f"GRANT INSERT ON {table} TO {auditor}")
+        elif table in FILE_TABLES:
+            # UPDATE only so that the rows can be locked (FOR SHARE / FOR UPDATE): the policies
+            # let no row be changed
+            run.append(f"GRANT INSERT, UPDATE, DELETE ON {table} TO {auditor}")
+        elif table in audit_side or table in AUDITOR_WRITES:
             run.append(f"GRANT INSERT, UPDATE, DELETE ON {table} TO {auditor}")
         elif table in COMPANY_TABLES:
             run.append(f"GRANT INSERT, UPDATE ON {table} TO {auditor}")
@@ -401,7 +426,14 @@ def apply_security(conn: Connection, groups: GroupRoles) -> None:
             run.append(f"GRANT INSERT ON {table} TO {auditor}")
     for statement in run:
         conn.execute(text(statement))
-    for table in [*audit_side, *(t for t in COMPANY_TABLES if t in schema.metadata.tables)]:
+    # entries are only ever added: not even an admin changes one; purging old entries
+    # (``log purge``, a retention setting) is the admin's one deletion
+    restrict_append_only(conn, [groups.name(r) for r in OfficeRole])
+    for table in schema.APPEND_ONLY_TABLES:
+        conn.execute(text(f"GRANT DELETE ON {table} TO {admin}"))
+    policed = [*audit_side, *(t for t in COMPANY_TABLES if t in schema.metadata.tables)]
+    policed += [t for t in FILE_TABLES if t in schema.metadata.tables]
+    for table in policed:
         _policies(conn, table, admin=admin, auditor=auditor, viewer=viewer)
 
 
@@ -424,6 +456,13 @@ def _policies(conn: Connection, table: str, *, admin: str, auditor: str, viewer:
     elif table in COMPANY_TABLES:
         insert_check = "true"
         mine = COMPANY_EDITABLE.format(table=table, col=COMPANY_TABLES[table])
+    elif table in FILE_TABLES:
+        # any file may be stored; a row is "changed" only by locking it; one goes when unused
+        insert_check, mine = "true", UNREFERENCED.format(col=FILE_TABLES[table])
+    elif table in schema.APPEND_ONLY_TABLES:
+        # an entry about a company (no audit) or about an audit assigned to the user
+        mine = ASSIGNED.format(col=f"{table}.audit_id")
+        insert_check = f"({table}.audit_id IS NULL OR {mine})"
     else:
         insert_check = mine = ASSIGNED.format(col=f"{table}.audit_id")
     statements = [
@@ -438,7 +477,15 @@ def _policies(conn: Connection, table: str, *, admin: str, auditor: str, viewer:
         f"CREATE POLICY ad_update ON {table} FOR UPDATE TO {auditor} USING ({mine})"
         f" WITH CHECK ({mine})",
     ]
-    if table != "companies":
+    if table in FILE_TABLES:
+        # locking a row (FOR SHARE / FOR UPDATE) needs an UPDATE policy; none lets it change
+        statements[-1] = (
+            f"CREATE POLICY ad_update ON {table} FOR UPDATE TO {auditor} USING (true)"
+            " WITH CHECK (false)"
+        )
+    if table in schema.APPEND_ONLY_TABLES:
+        statements.pop()  # no UPDATE policy (nor grant) for an auditor
+    elif table != "companies":
         statements.append(
             f"CREATE POLICY ad_delete ON {table} FOR DELETE TO {auditor} USING ({mine})"
         )

@@ -360,3 +360,59 @@ def test_a_login_of_another_database_cannot_connect(office: Office) -> None:
         conn.execute(f'create role "{stranger}" login')
     with pytest.raises(PermissionDeniedError, match="无权连接"):
         office.workspace(stranger)
+
+
+# ------------------------------------------------------------------ with the other office tables
+def test_rights_cover_versions_change_log_and_evidence_files(
+    office: Office, tmp_path: Path
+) -> None:
+    """The tables of record versions, the change log and the server's evidence files follow the
+    same rights: a company edit by an auditor is logged (an entry with no audit), the stale-save
+    name is the signed-in user's, entries cannot be changed or deleted by anyone but the owner
+    (an admin may purge), and an evidence file is stored by an auditor but deleted only when no
+    attachment uses it."""
+    from auditdesk.services import attachments, changelog
+
+    admin_name = office.add(OfficeRole.ADMIN, "主任")
+    admin = office.workspace(admin_name)
+    zhang_name = office.add(OfficeRole.AUDITOR, "张律师")
+    zhang = office.workspace(zhang_name)
+    audit = _audit(zhang, "张律师的企业")
+
+    company = companies.get_company(zhang, audit.company_id)
+    edited = companies.update_company(
+        zhang, company.id, CompanyInput(name=company.name, town="马陆镇"), by="冒名",
+        expected_version=company.version,
+    )  # fmt: skip
+    assert edited.version == company.version + 1
+    assert companies.get_company(admin, company.id).updated_by == "张律师"
+    entries = changelog.entries(admin, changelog.LogFilter(company_id=company.id))
+    assert any(e.field == "town" and e.changed_by == "张律师" for e in entries)
+
+    engine = office.raw(zhang_name)
+    _denied_sql(engine, "update change_log set new_value = 'x'")
+    _denied_sql(engine, "delete from change_log")
+    admin_engine = office.raw(admin_name)
+    _denied_sql(admin_engine, "update change_log set new_value = 'x'")
+    assert (
+        _rowcount(
+            admin_engine, "delete from change_log where changed_at < now() - interval '1 day'"
+        )
+        == 0
+    )
+
+    answer = _answer(zhang, audit)
+    evidence = tmp_path / "工资条.pdf"
+    evidence.write_bytes(b"%PDF-1.4 evidence " * 1000)
+    attached = attachments.attach_file(zhang, evidence, answer_id=answer.id, by="冒名")
+    with engine.connect() as conn:
+        assert conn.execute(text("select count(*) from file_chunks where sha256 = :s"),
+                            {"s": attached.sha256}).scalar_one() >= 1  # fmt: skip
+    # referenced: the policy hides it from a delete, and no row may change; a viewer reads only
+    deleted = _rowcount(engine, "delete from file_blobs where sha256 = :s", s=attached.sha256)
+    assert deleted == 0
+    _denied_sql(engine, "update file_blobs set size = 0 where sha256 = :s", s=attached.sha256)
+    viewer_name = office.add(OfficeRole.VIEWER)
+    _denied_sql(office.raw(viewer_name), "delete from file_chunks")
+    with office.raw(viewer_name).connect() as conn:
+        assert conn.execute(text("select count(*) from file_blobs")).scalar_one() == 1
