@@ -668,7 +668,7 @@ def _run(
             continue
         run.append(rule.id)
         findings.extend(rule.check(rule, ctx, emps))
-    periods = sorted({r.period for r in rows})
+    periods = sorted({e.period for e in emps})
     ctx.notes.extend(_period_notes(ctx, periods))
     ctx.notes.extend(_pay_month_labelling(rows))
     findings.sort(key=lambda f: (f.period, f.severity.rank, f.rule, f.employee_key))
@@ -704,13 +704,15 @@ def _period_notes(ctx: RuleContext, periods: list[str]) -> list[str]:
 
 def _pay_month_labelling(rows: Sequence[PayrollRow]) -> list[str]:
     """Files labelled by pay month (not work month) shift every threshold (facts file §9.0)."""
-    paid = [(r.pay_date, r.period) for r in rows if r.pay_date is not None]
-    if len(paid) < 3:
+    paid = early = 0  # counted, not listed: 60,000 (date, month) pairs would be 3 MB
+    for day, period in row_fields(rows, ("pay_date", "period")):
+        if day is not None:
+            paid += 1
+            if day.day < 22 and (day.year, day.month) == _year_month(period):
+                early += 1
+    if paid < 3:
         return []
-    early = sum(
-        1 for day, period in paid if day.day < 22 and (day.year, day.month) == _year_month(period)
-    )
-    if early * 2 > len(paid):
+    if early * 2 > paid:
         return [
             "多数发放日期在所标月份的月中之前：该表的“月份”可能是发放月份而非工资所属月份，"
             "请核实（这会影响最低工资等标准的适用月份）。"
