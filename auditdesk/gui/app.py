@@ -30,7 +30,7 @@ from auditdesk.gui.main_window import MainWindow
 from auditdesk.gui.wheel_guard import install_wheel_guard
 from auditdesk.gui.worker import JobRunner
 from auditdesk.paths import DataPaths, resolve_data_dir, shipped_dir
-from auditdesk.services import backups
+from auditdesk.services import backups, changelog
 from auditdesk.services import database as db_service
 from auditdesk.services.workspace import Workspace
 
@@ -219,6 +219,7 @@ def run_gui(data_dir: str | Path | None = None, database: str | None = None) -> 
     QTimer.singleShot(500, window.remind)
     if not ws.is_server:  # a server is backed up by its administrator (pg_dump)
         QTimer.singleShot(1500, lambda: window.transfer.auto_backup(startup=True))
+    QTimer.singleShot(2500, lambda: changelog.apply_retention(ws))  # 修改记录保留期限, if set
     _smoke_test_hook(app, window)
     try:
         return app.exec()

@@ -368,6 +368,8 @@ def _plan_and_apply(
                 if spec.name == "payroll_imports":
                     inserted_imports.add(str(theirs["id"]))
                 if apply:
+                    if spec.name == "change_log" and typed.get("company_id") is None:
+                        typed = {**typed, "company_id": _company_of(tx, typed.get("audit_id"))}
                     tx.insert_exchange_row(spec.name, typed)
                     if not spec.append_only:
                         tx.remember_exchanged(spec.name, key, their_sha, now)
@@ -471,6 +473,12 @@ def import_case(
     plan.attachments_added = len(written)
     log.info("case %s imported: %s", path, plan.summary())
     return plan
+
+
+def _company_of(tx: Tx, audit_id: Any) -> str | None:
+    """The company of an audit: entries from case files written before step 17 lack it."""
+    audit = tx.get_audit(str(audit_id)) if audit_id else None
+    return audit.company_id if audit is not None else None
 
 
 def _log_import(tx: Tx, incoming: Incoming, path: Path, plan: ImportPlan, by: str) -> None:

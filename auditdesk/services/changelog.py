@@ -10,6 +10,7 @@ records. Values are stored as JSON text and decoded once, on :class:`Change`.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -25,6 +26,8 @@ from auditdesk.models.audit import Change, ChangeEntity
 from auditdesk.models.common import utcnow
 from auditdesk.services.workspace import Workspace
 from auditdesk.store import Tx
+
+log = logging.getLogger(__name__)
 
 RETENTION_KEY = "log_retention_days"
 """The office setting (``union_settings`` table) holding how many days entries are kept; absent
@@ -240,6 +243,17 @@ def purge(ws: Workspace, before: date, *, by: str = "") -> int:
         record(tx, ChangeEntity.CHANGE_LOG, "purge", "purged", None,
                {"before": before.isoformat(), "deleted": count}, by=by)  # fmt: skip
     return count
+
+
+def apply_retention(ws: Workspace, *, by: str = "") -> int:
+    """:func:`purge_expired` where it may fail quietly (at start-up): a user the server does not
+    let delete entries (only the database owner may), or any other refusal, is logged and 0
+    returned; the office's administrator purges with ``auditdesk log purge``."""
+    try:
+        return purge_expired(ws, by=by)
+    except AuditDeskError as exc:
+        log.info("change log retention not applied: %s", exc.message)
+        return 0
 
 
 def purge_expired(ws: Workspace, *, by: str = "", today: date | None = None) -> int:

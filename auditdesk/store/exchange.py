@@ -183,6 +183,10 @@ class ExchangeQueries:
             query = select(t).where(t.c.answer_id.in_(answers) | t.c.finding_id.in_(findings))
         elif table_name == "audits":
             query = select(t).where(t.c.id.in_(audits))
+        elif table_name == "change_log":  # the audits' entries and the company's own
+            query = select(t).where(
+                t.c.audit_id.in_(audits) | (t.c.audit_id.is_(None) & (t.c.company_id == company_id))
+            )
         else:
             query = select(t).where(t.c.audit_id.in_(audits))
         order = [t.c[c] for c in ("id",) if c in t.c]

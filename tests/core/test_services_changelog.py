@@ -225,3 +225,51 @@ def test_export_xlsx_reads_back_with_chinese_headers_and_shanghai_time(
     assert body[-1][7].startswith("撤销 #")
     with pytest.raises(AuditDeskError, match=r"\.xlsx"):
         changelog.export_xlsx(entries, tmp_path / "x.csv")
+
+
+def test_the_database_refuses_to_rewrite_an_entry(ws: Workspace, audit: Audit) -> None:
+    """Append-only below the code too: a trigger refuses UPDATE on both backends; purge's
+    DELETE (owner only on a server) stays possible."""
+    from sqlalchemy import update
+    from sqlalchemy.exc import DBAPIError
+
+    from auditdesk.errors import PermissionDeniedError
+    from auditdesk.store import schema
+
+    [entry] = changelog.entries(ws, LogFilter(audit_id=audit.id))
+    with pytest.raises((DBAPIError, PermissionDeniedError)) as caught, ws.store.transaction() as tx:
+        tx.conn.execute(
+            update(schema.change_log).where(schema.change_log.c.id == entry.id)
+            .values(new_value='"改过"')
+        )  # fmt: skip
+    # SQLite: the trigger's words; a server: classified as 没有权限 (SQLSTATE 42501), in Chinese
+    assert "修改记录只能追加" in str(caught.value) or "没有执行此操作的权限" in str(caught.value)
+    assert changelog.entries(ws, LogFilter(audit_id=audit.id)) == [entry]
+
+
+def test_non_owner_roles_cannot_change_or_delete_entries(pg_database: str) -> None:
+    """The hook ``server init`` calls (``restrict_append_only``): a role granted everything on
+    the table keeps SELECT and INSERT only."""
+    from sqlalchemy import text
+
+    from auditdesk.store import Store
+    from auditdesk.store.change_log import restrict_append_only
+
+    store = Store.open_server(pg_database)
+    role = "pglog_test_clerk"
+    try:
+        with store.transaction() as tx:
+            tx.conn.execute(text(f"DROP ROLE IF EXISTS {role}"))
+            tx.conn.execute(text(f"CREATE ROLE {role}"))
+            tx.conn.execute(text(f"GRANT ALL ON change_log TO {role}"))
+            restrict_append_only(tx.conn, [role])
+            rights = set(tx.conn.execute(text(
+                "select privilege_type from information_schema.role_table_grants"
+                f" where table_name = 'change_log' and grantee = '{role}'"
+            )).scalars())  # fmt: skip
+            tx.conn.execute(text(f"REVOKE ALL ON change_log FROM {role}"))
+            tx.conn.execute(text(f"DROP ROLE {role}"))
+    finally:
+        store.close()
+    assert {"SELECT", "INSERT"} <= rights
+    assert not rights & {"UPDATE", "DELETE", "TRUNCATE"}

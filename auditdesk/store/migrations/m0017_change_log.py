@@ -4,8 +4,9 @@
 deleted, and entries of a company or of a deleted record need no audit. New columns:
 ``company_id`` (filled here from each entry's audit) and ``undoes`` (an undo is a new entry naming
 the entry it reverses; ``undone`` keeps the flag older entries carry and is never set again).
-Indexes by company, by record and by time (for purging). On PostgreSQL, UPDATE, DELETE and
-TRUNCATE on the table are revoked from PUBLIC.
+Indexes by company, by record and by time (for purging). A trigger refuses every UPDATE of an
+entry on both backends (entries are only appended; ``log purge`` deletes, nothing updates). On
+PostgreSQL, UPDATE, DELETE and TRUNCATE on the table are also revoked from PUBLIC.
 
 SQLite cannot drop a foreign key in place: the table is copied into a new one (no table refers
 to ``change_log``, so dropping the old one loses nothing). On PostgreSQL the constraint is
@@ -37,6 +38,22 @@ CREATE TABLE change_log_v17 (
 _COLUMNS = (
     "id, audit_id, entity, entity_id, field, old_value, new_value, changed_by, changed_at, undone"
 )
+APPEND_ONLY_MESSAGE = "修改记录只能追加，不能改写。"
+_SQLITE_TRIGGER = f"""
+CREATE TRIGGER change_log_append_only BEFORE UPDATE ON change_log
+BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY_MESSAGE}'); END
+"""
+_PG_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION change_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION '{APPEND_ONLY_MESSAGE}' USING ERRCODE = 'insufficient_privilege';
+END
+$$
+"""
+_PG_TRIGGER = (
+    "CREATE TRIGGER change_log_append_only BEFORE UPDATE ON change_log "
+    "FOR EACH ROW EXECUTE FUNCTION change_log_append_only()"
+)
 _FILL_COMPANY = (
     "UPDATE change_log SET company_id = "
     "(SELECT audits.company_id FROM audits WHERE audits.id = change_log.audit_id)"
@@ -63,6 +80,11 @@ def upgrade(op: Operations) -> None:
         op.add_column("change_log", Column("undoes", BigInteger()))
         conn.execute(text('REVOKE UPDATE, DELETE, TRUNCATE ON "change_log" FROM PUBLIC'))
     conn.execute(text(_FILL_COMPANY))
+    if conn.dialect.name == "sqlite":
+        conn.execute(text(_SQLITE_TRIGGER))
+    else:
+        conn.execute(text(_PG_FUNCTION))
+        conn.execute(text(_PG_TRIGGER))
     op.create_index("ix_change_log_company", "change_log", ["company_id"])
     op.create_index("ix_change_log_record", "change_log", ["entity", "entity_id"])
     op.create_index("ix_change_log_time", "change_log", ["changed_at"])
