@@ -29,6 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy import exc as sa_exc
 
+from auditdesk.models.audit import ChangeEntity
 from auditdesk.store import schema
 from auditdesk.store.errors import ConstraintError
 from auditdesk.store.types import Money, Timestamp
@@ -184,8 +185,12 @@ class ExchangeQueries:
         elif table_name == "audits":
             query = select(t).where(t.c.id.in_(audits))
         elif table_name == "change_log":  # the audits' entries and the company's own
+            # but not this database's receipts of case files: each side logs its own imports
+            # (carried back, every trip would bring the other side one more entry)
             query = select(t).where(
-                t.c.audit_id.in_(audits) | (t.c.audit_id.is_(None) & (t.c.company_id == company_id))
+                t.c.audit_id.in_(audits)
+                | (t.c.audit_id.is_(None) & (t.c.company_id == company_id)),
+                t.c.entity != ChangeEntity.CASE_IMPORT.value,
             )
         else:
             query = select(t).where(t.c.audit_id.in_(audits))
