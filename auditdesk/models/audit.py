@@ -187,7 +187,7 @@ class Change(BaseModel):
     Entries are only ever added (an undo is a new entry whose ``undoes`` names the entry it
     reverses); ``audit_id`` and ``company_id`` are plain values, not references, so an entry
     outlives its record. ``old_value``/``new_value`` hold JSON text; :attr:`old`/:attr:`new`
-    decode it. ``undone`` is the flag entries carried before schema step 17 (never set since).
+    decode it. ``undone`` is the flag entries carried before schema step 16 (never set since).
     """
 
     model_config = ConfigDict(frozen=True)

@@ -476,7 +476,7 @@ def import_case(
 
 
 def _company_of(tx: Tx, audit_id: Any) -> str | None:
-    """The company of an audit: entries from case files written before step 17 lack it."""
+    """The company of an audit: entries from case files written before step 16 lack it."""
     audit = tx.get_audit(str(audit_id)) if audit_id else None
     return audit.company_id if audit is not None else None
 

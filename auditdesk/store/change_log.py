@@ -72,7 +72,7 @@ class ChangeLogQueries:
         return [Change.model_validate(dict(r._mapping)) for r in rows]
 
     def undone_change_ids(self, ids: Iterable[int]) -> set[int]:
-        """Which of ``ids`` a later entry undoes, or that were flagged undone before step 17."""
+        """Which of ``ids`` a later entry undoes, or that were flagged undone before step 16."""
         cl = schema.change_log
         wanted = list(ids)
         if not wanted:

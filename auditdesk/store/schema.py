@@ -239,7 +239,7 @@ change_log = Table(
     Column("new_value", Text),
     Column("changed_by", String(50), nullable=False),
     Column("changed_at", Timestamp, nullable=False),
-    Column("undone", Flag, nullable=False, server_default=false()),  # before step 17 only
+    Column("undone", Flag, nullable=False, server_default=false()),  # before step 16 only
     Column("company_id", String(36)),
     Column("undoes", BigInt),  # the entry this one undoes (an undo is a new entry)
     Index("ix_change_log_entity", "audit_id", "entity", "entity_id"),

@@ -231,17 +231,17 @@ SEED_SQL[15] = [
     else r
     for r in SEED_SQL[max(SEED_SQL)]
 ]
-# v17 kept the change log apart from the records it names (no cascade) and added the company
+# v16 kept the change log apart from the records it names (no cascade) and added the company
 # and the entry an undo reverses
-SEED_SQL[17] = [
+SEED_SQL[16] = [
     *SEED_SQL[15],
     "insert into change_log (audit_id, entity, entity_id, field, old_value, new_value, "
     "changed_by, changed_at, undone, company_id, undoes) values (NULL,'company','c2','created',"
     "NULL,'\"上海新数据有限公司\"','王','2025-07-07T00:00:00.000000+00:00',0,'c2',NULL)",
 ]
-# v18 kept the office's files and settings in the database (used on a server)
-SEED_SQL[18] = [
-    *SEED_SQL[17],
+# v17 kept the office's files and settings in the database (used on a server)
+SEED_SQL[17] = [
+    *SEED_SQL[16],
     "insert into file_blobs values ('" + "e" * 64 + "',3,'2025-07-06T00:00:00.000000+00:00')",
     "insert into file_chunks values ('" + "e" * 64 + "',0,x'616263')",
     "insert into office_settings values ('followup_days','{\"critical\": 7}',"
@@ -523,8 +523,8 @@ def test_rebuilt_answers_table_keeps_its_constraints(tmp_path: Path) -> None:
     raw.close()
 
 
-def test_step_17_fills_the_company_and_keeps_entries_when_the_company_goes(tmp_path: Path) -> None:
-    """Step 17 drops the cascade from audits: an entry written before it gets its audit's
+def test_step_16_fills_the_company_and_keeps_entries_when_the_company_goes(tmp_path: Path) -> None:
+    """Step 16 drops the cascade from audits: an entry written before it gets its audit's
     company and stays when that company (and so the audit) is deleted."""
     db = tmp_path / DB_FILENAME
     build_at_version(db, 14)

@@ -27,8 +27,8 @@ from auditdesk.store.migrations import (
     m0013_server_types,
     m0014_unanswered_notes,
     m0015_record_versions,
-    m0017_change_log,
-    m0018_office_files,
+    m0016_change_log,
+    m0017_office_files,
 )
 
 
@@ -72,14 +72,14 @@ STEPS: list[Step] = [
         m0015_record_versions.upgrade,
     ),
     Step(
-        17,
+        16,
         "the change log covers every record and outlives it (no cascade; company, undo columns)",
-        m0017_change_log.upgrade,
+        m0016_change_log.upgrade,
     ),
     Step(
-        18,
+        17,
         "evidence files, office settings and checklists kept in a server database",
-        m0018_office_files.upgrade,
+        m0017_office_files.upgrade,
     ),
 ]
 

@@ -1,4 +1,4 @@
-"""Schema version 17: the change log covers every record and outlives it. Frozen.
+"""Schema version 16: the change log covers every record and outlives it. Frozen.
 
 ``change_log.audit_id`` loses its foreign key (and NOT NULL): entries stay when their company is
 deleted, and entries of a company or of a deleted record need no audit. New columns:
@@ -19,7 +19,7 @@ from alembic.operations import Operations
 from sqlalchemy import BigInteger, Column, String, inspect, text
 
 _SQLITE_TABLE = """
-CREATE TABLE change_log_v17 (
+CREATE TABLE change_log_v16 (
     id INTEGER NOT NULL,
     audit_id VARCHAR(36),
     entity VARCHAR(20) NOT NULL,
@@ -65,10 +65,10 @@ def upgrade(op: Operations) -> None:
     if conn.dialect.name == "sqlite":
         conn.execute(text(_SQLITE_TABLE))
         conn.execute(
-            text(f"INSERT INTO change_log_v17 ({_COLUMNS}) SELECT {_COLUMNS} FROM change_log")
+            text(f"INSERT INTO change_log_v16 ({_COLUMNS}) SELECT {_COLUMNS} FROM change_log")
         )
         conn.execute(text("DROP TABLE change_log"))
-        conn.execute(text("ALTER TABLE change_log_v17 RENAME TO change_log"))
+        conn.execute(text("ALTER TABLE change_log_v16 RENAME TO change_log"))
         op.create_index("ix_change_log_entity", "change_log", ["audit_id", "entity", "entity_id"])
     else:
         for fk in inspect(conn).get_foreign_keys("change_log"):

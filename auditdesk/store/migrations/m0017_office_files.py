@@ -1,4 +1,4 @@
-"""Schema version 18: what a shared server keeps for the whole office. Evidence files by their
+"""Schema version 17: what a shared server keeps for the whole office. Evidence files by their
 SHA-256 (``file_blobs``, with the bytes in 1 MiB ``file_chunks``), office settings
 (``office_settings``: follow-up days) and the office's own checklist files
 (``office_checklists``). A SQLite file gets the same (empty) tables and keeps using the data dir.
