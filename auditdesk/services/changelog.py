@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
@@ -24,8 +24,10 @@ from auditdesk.errors import AuditDeskError
 from auditdesk.formatting import LOCAL_TZ
 from auditdesk.models.audit import Change, ChangeEntity
 from auditdesk.models.common import utcnow
-from auditdesk.services.workspace import Workspace
-from auditdesk.store import Tx
+
+if TYPE_CHECKING:  # ``payroll check`` imports this module and must not load the store
+    from auditdesk.services.workspace import Workspace
+    from auditdesk.store import Tx
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, cast
 
-from auditdesk.models.payroll import PayrollField, PayrollRow
+from auditdesk.models.payroll import PAYROLL_ROW_FIELDS, PayrollField, PayrollRow
 from auditdesk.rules.engine import derive, run_rules
 from auditdesk.rules.params import load_params
 from tests.builders.payroll_rows import D, born, row
@@ -15,7 +15,7 @@ from tests.builders.payroll_rows import D, born, row
 class SlottedRow:
     """A stand-in with ``PayrollRow``'s attributes and no instance dictionary."""
 
-    __slots__ = tuple(PayrollRow.model_fields)
+    __slots__ = PAYROLL_ROW_FIELDS
 
     def __init__(self, row: PayrollRow) -> None:
         for name in self.__slots__:
