@@ -416,3 +416,24 @@ def test_rights_cover_versions_change_log_and_evidence_files(
     _denied_sql(office.raw(viewer_name), "delete from file_chunks")
     with office.raw(viewer_name).connect() as conn:
         assert conn.execute(text("select count(*) from file_blobs")).scalar_one() == 1
+
+
+def test_an_office_admin_backs_up_the_server_and_others_are_refused_in_chinese(
+    office: Office,
+) -> None:
+    """pg_dump as an office administrator (not a superuser: row security applies to them) makes a
+    whole, verifiable backup; a lawyer or a viewer gets a Chinese refusal, not pg_dump's English."""
+    from auditdesk.services import server_backups
+
+    admin = office.workspace(office.add(OfficeRole.ADMIN, "刘主任"))
+    audit = _audit(admin)
+    _answer(admin, audit)
+    info = server_backups.create_server_backup(admin)
+    assert server_backups.verify_server_backup(admin.paths, info.id).db_sha256 == info.db_sha256
+    assert info.records["answers"] == 1
+    for role in (OfficeRole.AUDITOR, OfficeRole.VIEWER):
+        ws = office.workspace(office.add(role))
+        with pytest.raises(AuditDeskError) as refused:
+            server_backups.create_server_backup(ws)
+        assert "管理员" in refused.value.message
+        assert "pg_dump:" not in refused.value.message
