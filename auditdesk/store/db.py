@@ -356,6 +356,8 @@ class Tx(
         Raises:
             StaleRecordError: another user saved or cleared the item's answer since the caller
                 read it (``current`` is the stored answer, ``None`` when cleared).
+            PermissionDeniedError: on a server, the user may not change this audit (row-level
+                security hid the unchanged answer from the write).
         """
         if expected is None:
             return self.upsert_answer(answer)
@@ -379,6 +381,12 @@ class Tx(
             .returning(ans.c.id, ans.c.created_at)
         ).first()
         if row is None:
+            current = self.get_answer(answer.audit_id, answer.item_id)
+            if current is not None and current.version == expected:
+                # readable and unchanged: on a server, row-level security hid it from the write
+                raise PermissionDeniedError(
+                    refused_write_message("answers", answer.item_id), location=answer.item_id
+                )
             raise self.stale_answer(answer.audit_id, answer.item_id)
         return answer.model_copy(
             update={"id": row.id, "created_at": row.created_at, "version": expected + 1}

@@ -437,3 +437,21 @@ def test_an_office_admin_backs_up_the_server_and_others_are_refused_in_chinese(
             server_backups.create_server_backup(ws)
         assert "管理员" in refused.value.message
         assert "pg_dump:" not in refused.value.message
+
+
+def test_a_versioned_answer_save_on_an_unassigned_audit_is_a_refusal_not_stale(
+    office: Office,
+) -> None:
+    """The GUI and ``--expect-version`` save an answer at the version read: row security hides
+    the row from the UPDATE, and that is 没有权限, not 已被某人修改 (the row did not change)."""
+    admin = office.workspace(office.add(OfficeRole.ADMIN, "刘主任"))
+    zhang = office.workspace(office.add(OfficeRole.AUDITOR, "张律师"))
+    audit = _audit(admin)
+    answer = _answer(admin, audit)
+    message = _refused(
+        lambda: visit.answer_item(
+            zhang, audit.id, ITEM, AnswerResult.COMPLIANT, expected_version=answer.version
+        )
+    )
+    assert "未分配给您" in message
+    assert "修改（您打开后）" not in message
