@@ -62,7 +62,7 @@ from auditdesk.store.server import (
 from auditdesk.store.sqlite import WRITE_OPTION, create_sqlite_engine, integrity_problems
 from auditdesk.store.town_queries import TownQueries
 from auditdesk.store.upsert import insert_new, upsert
-from auditdesk.store.versions import delete_versioned, stale_message, update_versioned
+from auditdesk.store.versions import NOUNS, delete_versioned, stale_message, update_versioned
 
 log = logging.getLogger(__name__)
 
@@ -154,8 +154,9 @@ class Tx(
         if self.conn.dialect.name == "sqlite":
             return
         if self.conn.execute(select(func.count()).select_from(table).where(where)).scalar_one():
+            noun = NOUNS.get(table.name, "记录")  # the user reads Chinese, not table names
             raise PermissionDeniedError(
-                refused_write_message(table.name, table.name), location=table.name
+                refused_write_message(table.name, noun), location=table.name
             )
 
     # -------------------------------------------------------------- companies

@@ -238,9 +238,10 @@ def test_auditor_edits_assigned_audits_only_and_reads_all(office: Office) -> Non
     assert audits.get_audit(zhang, theirs.id).id == theirs.id
     assert {s.audit.id for s in audits.list_audits(zhang)} == {mine.id, theirs.id}
     # an UPDATE hidden by row-level security is worded, not "the record no longer exists"
-    assert "未分配给您" in _refused(
-        lambda: audits.change_status(zhang, theirs.id, AuditStatus.IN_PROGRESS)
-    )
+    refused = _refused(lambda: audits.change_status(zhang, theirs.id, AuditStatus.IN_PROGRESS))
+    assert "未分配给您" in refused
+    assert "audits" not in refused  # the record is named in Chinese, not by its table
+    assert "：体检。" in refused
 
     assert users.assign(admin, theirs.id, zhang_name) is True
     assert users.assign(admin, theirs.id, zhang_name) is False
