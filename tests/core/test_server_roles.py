@@ -14,6 +14,7 @@ import hmac
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -456,3 +457,18 @@ def test_a_versioned_answer_save_on_an_unassigned_audit_is_a_refusal_not_stale(
     )
     assert "未分配给您" in message
     assert "修改（您打开后）" not in message
+
+
+def test_office_wide_refusals_do_not_speak_of_audits(office: Office) -> None:
+    """Follow-up days (office settings) and purging the change log are the administrator's: the
+    refusal says so, instead of 该体检未分配给您."""
+    from auditdesk.services import changelog, office_settings
+
+    for role in (OfficeRole.AUDITOR, OfficeRole.VIEWER):
+        ws = office.workspace(office.add(role))
+        message = _refused(lambda ws=ws: office_settings.set_followup_days(ws, {"critical": 3}))
+        assert "仅管理员" in message, message
+        assert "体检" not in message
+        message = _refused(lambda ws=ws: changelog.purge(ws, date(2026, 1, 1)))
+        assert "管理员" in message, message
+        assert "体检" not in message
