@@ -117,13 +117,16 @@ def cmd_undo(args: argparse.Namespace) -> int:
     from auditdesk.services import visit
 
     with open_workspace(args) as ws:
-        item_id = visit.undo_last_answer(ws, args.audit_id, by=args.by)
+        by = ws.author(args.by or "")  # on a server: the signed-in user, whatever --by says
+        if not by:
+            raise AuditDeskError("请用 --by 指明撤销谁的修改（与记录结果时的 --by 相同）。")
+        item_id = visit.undo_last_answer(ws, args.audit_id, by=by)
     if args.json:
         emit_json({"item_id": item_id})
     elif item_id is None:
-        print(f"{args.by} 在该体检中没有可撤销的修改。")
+        print(f"{by} 在该体检中没有可撤销的修改。")
     else:
-        print(f"已撤销 {args.by} 对检查项 {item_id} 的最近一次修改。")
+        print(f"已撤销 {by} 对检查项 {item_id} 的最近一次修改。")
     return EXIT_OK
 
 
@@ -184,5 +187,6 @@ def add_undo_command(
                         help="撤销本人在该体检中最近一次修改的检查结果（不会撤销他人的修改）",
                         description='--json 输出 {"item_id": 检查项编号或 null（没有可撤销的）}')  # fmt: skip
     p.add_argument("audit_id", metavar="体检编号")
-    p.add_argument("--by", required=True, help="撤销谁的修改（本人姓名，与记录结果时的 --by 相同）")
+    p.add_argument("--by", help="撤销谁的修改（本人姓名，与记录结果时的 --by 相同；"
+                   "服务器数据库上总是登录的用户本人，可不给）")  # fmt: skip
     p.set_defaults(func=cmd_undo)

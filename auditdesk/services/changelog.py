@@ -20,10 +20,11 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from auditdesk.errors import AuditDeskError
+from auditdesk.errors import AuditDeskError, PermissionDeniedError
 from auditdesk.formatting import LOCAL_TZ
 from auditdesk.models.audit import Change, ChangeEntity
 from auditdesk.models.common import utcnow
+from auditdesk.models.user import OfficeRole
 
 if TYPE_CHECKING:  # ``payroll check`` imports this module and must not load the store
     from auditdesk.services.workspace import Workspace
@@ -231,6 +232,7 @@ def purge(ws: Workspace, before: date, *, by: str = "") -> int:
 
     Raises:
         AuditDeskError: ``before`` is after today (that would delete today's entries).
+        PermissionDeniedError: on a server, the signed-in user is not an administrator.
         StoreError: the database refused (on a server only its owner may delete entries).
     """
     today = utcnow().astimezone(LOCAL_TZ).date()
@@ -238,6 +240,12 @@ def purge(ws: Workspace, before: date, *, by: str = "") -> int:
         raise AuditDeskError(
             f"清理日期 {before.isoformat()} 晚于今天，不能清理今天及以后的修改记录。",
             location="before",
+        )
+    user = ws.store.user
+    if user is not None and user.role is not OfficeRole.ADMIN:
+        raise PermissionDeniedError(
+            f"只有管理员可以清理修改记录（您的账户 {user.name} 是{user.role.label}）。",
+            location="change_log",
         )
     cutoff = _start_of(before)
     with ws.store.transaction() as tx:

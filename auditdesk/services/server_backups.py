@@ -26,6 +26,7 @@ from auditdesk import __version__
 from auditdesk.archive import sha256_file
 from auditdesk.database import display_database, same_database
 from auditdesk.errors import AuditDeskError
+from auditdesk.models.user import OfficeRole
 from auditdesk.paths import DataPaths
 from auditdesk.services.backups import (
     RECORD_LABELS,
@@ -93,6 +94,12 @@ def create_server_backup(
     """
     if not ws.is_server:
         raise AuditDeskError("当前使用的是本机数据库文件，请用 auditdesk backup create 备份。")
+    user = ws.store.user
+    if user is not None and user.role is not OfficeRole.ADMIN:
+        # row security would hide rows from the dump (or pg_dump would fail in English)
+        raise AuditDeskError(
+            f"只有管理员可以备份服务器数据库（您的账户 {user.name} 是{user.role.label}）。"
+        )
     created = (now or datetime.now()).replace(microsecond=0)
     root = _snapshots(ws.paths)
     folder = root / f"{created.strftime(_STAMP)}-{kind}"

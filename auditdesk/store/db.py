@@ -62,7 +62,7 @@ from auditdesk.store.server import (
 from auditdesk.store.sqlite import WRITE_OPTION, create_sqlite_engine, integrity_problems
 from auditdesk.store.town_queries import TownQueries
 from auditdesk.store.upsert import insert_new, upsert
-from auditdesk.store.versions import delete_versioned, stale_message, update_versioned
+from auditdesk.store.versions import NOUNS, delete_versioned, stale_message, update_versioned
 
 log = logging.getLogger(__name__)
 
@@ -154,8 +154,9 @@ class Tx(
         if self.conn.dialect.name == "sqlite":
             return
         if self.conn.execute(select(func.count()).select_from(table).where(where)).scalar_one():
+            noun = NOUNS.get(table.name, "记录")  # the user reads Chinese, not table names
             raise PermissionDeniedError(
-                refused_write_message(table.name, table.name), location=table.name
+                refused_write_message(table.name, noun), location=table.name
             )
 
     # -------------------------------------------------------------- companies
@@ -356,6 +357,8 @@ class Tx(
         Raises:
             StaleRecordError: another user saved or cleared the item's answer since the caller
                 read it (``current`` is the stored answer, ``None`` when cleared).
+            PermissionDeniedError: on a server, the user may not change this audit (row-level
+                security hid the unchanged answer from the write).
         """
         if expected is None:
             return self.upsert_answer(answer)
@@ -379,6 +382,12 @@ class Tx(
             .returning(ans.c.id, ans.c.created_at)
         ).first()
         if row is None:
+            current = self.get_answer(answer.audit_id, answer.item_id)
+            if current is not None and current.version == expected:
+                # readable and unchanged: on a server, row-level security hid it from the write
+                raise PermissionDeniedError(
+                    refused_write_message("answers", answer.item_id), location=answer.item_id
+                )
             raise self.stale_answer(answer.audit_id, answer.item_id)
         return answer.model_copy(
             update={"id": row.id, "created_at": row.created_at, "version": expected + 1}

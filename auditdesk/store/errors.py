@@ -256,7 +256,7 @@ _DENIED_BY_TABLE = {
     "mapping_profiles": COMPANY_DENIED,
     **dict.fromkeys(
         ("towns", "union_settings", "checklist_snapshots", "exchange_state", "schema_version",
-         "office_users", "audit_assignments"),
+         "office_users", "audit_assignments", "office_settings", "office_checklists"),
         OFFICE_DENIED,
     ),
 }  # fmt: skip

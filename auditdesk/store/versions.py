@@ -61,7 +61,7 @@ def _refused(
         # readable, and at the version the write was based on: on a server, row-level security
         # hid it from the write (a read-only account, an audit not assigned to this user)
         return PermissionDeniedError(
-            refused_write_message(table.name, table.name), location=table.name
+            refused_write_message(table.name, NOUNS.get(table.name, "记录")), location=table.name
         )
     if row is None:
         noun = NOUNS.get(table.name, "记录")

@@ -111,3 +111,42 @@ def test_server_commands_refuse_the_local_database(cli: CliRunner) -> None:
         "server", "user", "add", "zhang_lv", "--role", "auditor", env={"AUDITDESK_DATABASE": ""}
     )
     assert done.returncode == 2  # no terminal to ask the password on, and no server either
+
+
+def test_audit_undo_on_a_server_names_the_signed_in_user_and_needs_no_by(
+    cli: CliRunner, server_db: tuple[str, list[str]]
+) -> None:
+    url, roles = server_db
+    name = str(make_url(url).database)
+    roles.extend(f"{name}_{r}" for r in ("admin", "auditor", "viewer"))
+    assert cli("server", "init", "--database", url).returncode == 0
+    zhang = f"u{uuid.uuid4().hex[:10]}"
+    roles.insert(0, zhang)
+    cli("server", "user", "add", zhang, "--role", "auditor", "--display-name", "张律师",
+        "--password", "pw", "--database", url)  # fmt: skip
+    company = cli("company", "add", "--name", "嘉定某厂", "--database", url, "--json").json()
+    audit = cli("audit", "start", "--company", company["id"], "--database", url, "--json").json()
+    cli("audit", "assign", audit["id"], zhang, "--database", url)
+    as_zhang = _as(url, zhang)
+    cli("audit", "answer", audit["id"], "PAY.MIN_WAGE", "不符合", "--database", as_zhang)
+    cli("audit", "answer", audit["id"], "PAY.MIN_WAGE", "符合", "--database", as_zhang)
+    # --by names someone else: the signed-in user's own change is what is undone, and said so
+    undone = cli("audit", "undo", audit["id"], "--by", "刘主任", "--database", as_zhang)
+    assert undone.returncode == 0, undone.stderr
+    assert undone.stdout.strip() == "已撤销 张律师 对检查项 PAY.MIN_WAGE 的最近一次修改。"
+    # without --by on a server: the signed-in user
+    again = cli("audit", "undo", audit["id"], "--database", as_zhang)
+    assert again.returncode == 0, again.stderr
+    assert "已撤销 张律师" in again.stdout
+    nothing = cli("audit", "undo", audit["id"], "--database", as_zhang)
+    assert nothing.stdout.strip() == "张律师 在该体检中没有可撤销的修改。"
+
+
+def test_audit_undo_on_sqlite_still_needs_by(cli: CliRunner) -> None:
+    local = {"AUDITDESK_DATABASE": ""}
+    company = cli("company", "add", "--name", "嘉定某厂", "--json", env=local).json()
+    audit = cli("audit", "start", "--company", company["id"], "--json", env=local).json()
+    done = cli("audit", "undo", audit["id"], env=local)
+    assert done.returncode == 2
+    assert "--by" in done.stderr
+    assert "Traceback" not in done.stderr

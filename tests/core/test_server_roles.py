@@ -14,6 +14,7 @@ import hmac
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -238,9 +239,10 @@ def test_auditor_edits_assigned_audits_only_and_reads_all(office: Office) -> Non
     assert audits.get_audit(zhang, theirs.id).id == theirs.id
     assert {s.audit.id for s in audits.list_audits(zhang)} == {mine.id, theirs.id}
     # an UPDATE hidden by row-level security is worded, not "the record no longer exists"
-    assert "未分配给您" in _refused(
-        lambda: audits.change_status(zhang, theirs.id, AuditStatus.IN_PROGRESS)
-    )
+    refused = _refused(lambda: audits.change_status(zhang, theirs.id, AuditStatus.IN_PROGRESS))
+    assert "未分配给您" in refused
+    assert "audits" not in refused  # the record is named in Chinese, not by its table
+    assert "：体检。" in refused
 
     assert users.assign(admin, theirs.id, zhang_name) is True
     assert users.assign(admin, theirs.id, zhang_name) is False
@@ -416,3 +418,57 @@ def test_rights_cover_versions_change_log_and_evidence_files(
     _denied_sql(office.raw(viewer_name), "delete from file_chunks")
     with office.raw(viewer_name).connect() as conn:
         assert conn.execute(text("select count(*) from file_blobs")).scalar_one() == 1
+
+
+def test_an_office_admin_backs_up_the_server_and_others_are_refused_in_chinese(
+    office: Office,
+) -> None:
+    """pg_dump as an office administrator (not a superuser: row security applies to them) makes a
+    whole, verifiable backup; a lawyer or a viewer gets a Chinese refusal, not pg_dump's English."""
+    from auditdesk.services import server_backups
+
+    admin = office.workspace(office.add(OfficeRole.ADMIN, "刘主任"))
+    audit = _audit(admin)
+    _answer(admin, audit)
+    info = server_backups.create_server_backup(admin)
+    assert server_backups.verify_server_backup(admin.paths, info.id).db_sha256 == info.db_sha256
+    assert info.records["answers"] == 1
+    for role in (OfficeRole.AUDITOR, OfficeRole.VIEWER):
+        ws = office.workspace(office.add(role))
+        with pytest.raises(AuditDeskError) as refused:
+            server_backups.create_server_backup(ws)
+        assert "管理员" in refused.value.message
+        assert "pg_dump:" not in refused.value.message
+
+
+def test_a_versioned_answer_save_on_an_unassigned_audit_is_a_refusal_not_stale(
+    office: Office,
+) -> None:
+    """The GUI and ``--expect-version`` save an answer at the version read: row security hides
+    the row from the UPDATE, and that is 没有权限, not 已被某人修改 (the row did not change)."""
+    admin = office.workspace(office.add(OfficeRole.ADMIN, "刘主任"))
+    zhang = office.workspace(office.add(OfficeRole.AUDITOR, "张律师"))
+    audit = _audit(admin)
+    answer = _answer(admin, audit)
+    message = _refused(
+        lambda: visit.answer_item(
+            zhang, audit.id, ITEM, AnswerResult.COMPLIANT, expected_version=answer.version
+        )
+    )
+    assert "未分配给您" in message
+    assert "修改（您打开后）" not in message
+
+
+def test_office_wide_refusals_do_not_speak_of_audits(office: Office) -> None:
+    """Follow-up days (office settings) and purging the change log are the administrator's: the
+    refusal says so, instead of 该体检未分配给您."""
+    from auditdesk.services import changelog, office_settings
+
+    for role in (OfficeRole.AUDITOR, OfficeRole.VIEWER):
+        ws = office.workspace(office.add(role))
+        message = _refused(lambda ws=ws: office_settings.set_followup_days(ws, {"critical": 3}))
+        assert "仅管理员" in message, message
+        assert "体检" not in message
+        message = _refused(lambda ws=ws: changelog.purge(ws, date(2026, 1, 1)))
+        assert "管理员" in message, message
+        assert "体检" not in message
