@@ -62,13 +62,44 @@ def _create_on_server(args: argparse.Namespace) -> int:
 
     if args.output:
         raise AuditDeskError(
-            "服务器数据库的备份由 pg_dump 写入备份目录，不支持 -o；"
-            "需要带走时，请复制 backup list 所列的备份文件夹。"
+            "服务器数据库的备份由 pg_dump 写入备份目录，不支持 -o；要写到别处请用 --folder 文件夹。"
         )
+    folder = Path(args.folder) if args.folder else None
+    kind = server_backups.DAILY if args.keep_days is not None else "manual"
     with open_workspace(args) as ws:
-        info = server_backups.create_server_backup(ws)
+        if args.keep_days is not None and not 0 < args.keep_days <= server_backups.MAX_KEEP_DAYS:
+            raise AuditDeskError(
+                f"--keep-days 应在 1 到 {server_backups.MAX_KEEP_DAYS} 之间（{args.keep_days}）。"
+            )
+        info = server_backups.create_server_backup(ws, kind=kind, into=folder)
     print(f"已创建服务器数据库备份 {info.id}（pg_dump）：{info.path}\n{info.describe()}")
+    if args.keep_days is not None:
+        removed = server_backups.prune_server_backups(info.path.parent, args.keep_days)
+        for old in removed:
+            print(f"已删除超过 {args.keep_days} 天的定时备份：{old}")
     return EXIT_OK
+
+
+def cmd_backup_status(args: argparse.Namespace) -> int:
+    from auditdesk.services import server_backups
+
+    with open_with_password(lambda pw: _open_plain(args, pw)) as ws:
+        status = server_backups.backup_status(ws)
+    if args.json:
+        emit_json(status.as_json())
+    else:
+        print(f"最近一次备份：{status.describe()}")
+        warning = status.warning()
+        if warning:
+            print(f"警告：{warning}")
+    return EXIT_FAILED_CHECK if status.stale else EXIT_OK
+
+
+def _open_plain(args: argparse.Namespace, password: str | None) -> Any:
+    """The workspace without the per-command automatic backup (``status`` only reads)."""
+    from auditdesk.services.workspace import Workspace
+
+    return Workspace.open(args.data_dir, database=args.database, password=password)
 
 
 def _verify_on_server(args: argparse.Namespace, paths: Any) -> int:
@@ -128,6 +159,13 @@ def cmd_backup_create(args: argparse.Namespace) -> int:
 
     if backups.server_database(args.database, _data_paths(args)):
         return _create_on_server(args)
+    if args.folder or args.keep_days is not None:
+        from auditdesk.errors import AuditDeskError
+
+        raise AuditDeskError(
+            "--folder 和 --keep-days 只用于服务器数据库（pg_dump）；本机数据库的自动备份"
+            "已按“最近 7 天每天一份、最近 4 周每周一份”保留，另存请用 -o 文件。"
+        )
     paths = _paths(args)
     if args.output:
         passphrase = _passphrase(confirm=True) if args.encrypt else None
@@ -226,7 +264,15 @@ def add_backup_commands(
     p.add_argument("-o", "--output", metavar="FILE.adbackup", help="备份到这个文件（含附件）")
     p.add_argument("--encrypt", action="store_true",
                    help="用口令加密备份文件（口令在终端输入，或取自 AUDITDESK_CASE_PASSPHRASE）")  # fmt: skip
+    p.add_argument("--folder", metavar="DIR",
+                   help="服务器数据库：备份写入此文件夹（默认数据目录的 backups/snapshots）")  # fmt: skip
+    p.add_argument("--keep-days", type=int, metavar="N",
+                   help="服务器数据库的每日定时备份：备份成功后删除此文件夹中超过 N 天的定时备份"
+                        "（手动备份和最新一份总是保留）")  # fmt: skip
     p.set_defaults(func=cmd_backup_create)
+    p = bsub.add_parser("status", parents=[common, json_opt],
+                        help="最近一次成功备份的时间；超过 36 小时或没有时退出码 1")  # fmt: skip
+    p.set_defaults(func=cmd_backup_status)
     p = bsub.add_parser("list", parents=[common, json_opt], help="列出备份（最新的在前）")
     p.set_defaults(func=cmd_backup_list)
     p = bsub.add_parser("verify", parents=[common], help="检查当前数据库或某个备份是否完好")

@@ -86,7 +86,8 @@ BACKUP_SUFFIX = ".adbackup"
 KEEP_DAILY = 7
 KEEP_WEEKLY = 4
 _STAMP = "%Y%m%d-%H%M%S"
-KIND_LABELS = {"auto": "自动", "manual": "手动", "before-restore": "恢复前", "file": "备份文件"}
+KIND_LABELS = {"auto": "自动", "manual": "手动", "before-restore": "恢复前", "file": "备份文件",
+               "daily": "每日定时"}  # fmt: skip
 
 
 class BackupError(AuditDeskError):

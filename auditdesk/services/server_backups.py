@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import shutil
+import socket
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,7 @@ from auditdesk import __version__
 from auditdesk.archive import sha256_file
 from auditdesk.database import display_database, same_database
 from auditdesk.errors import AuditDeskError
+from auditdesk.models.common import utcnow
 from auditdesk.models.user import OfficeRole
 from auditdesk.paths import DataPaths
 from auditdesk.services.backups import (
@@ -34,6 +37,7 @@ from auditdesk.services.backups import (
     BackupInfo,
     _info,
     _snapshots,
+    latest_backup,
 )
 from auditdesk.services.restore_recovery import (
     BACKUP_FORMAT,
@@ -49,6 +53,14 @@ log = logging.getLogger(__name__)
 DUMP_NAME = "auditdesk.dump"
 BACKEND = "postgresql"
 _STAMP = "%Y%m%d-%H%M%S"
+DAILY = "daily"
+"""The kind of the scheduled backups (``backup create --keep-days N``): the only ones pruned."""
+LAST_BACKUP_KEY = "last_server_backup"
+"""``office_settings`` key of the last successful server backup (when, where, by whom)."""
+STALE_AFTER = timedelta(hours=36)
+"""A daily backup missed once is tolerated; older than this the administrator is warned."""
+MAX_KEEP_DAYS = 3650
+_FOLDER_NAME = re.compile(r"^\d{8}-\d{6}-[a-z-]+(-\d+)?$")
 _REQUIRED_TABLES = ("schema_version", "companies", "audits", "findings", "attachments")
 """Tables whose data a dump of an AuditDesk database must list."""
 
@@ -81,27 +93,41 @@ def _describe(tx: Tx, kind: str, created: datetime, where: str) -> dict[str, Any
     }
 
 
-def create_server_backup(
-    ws: Workspace, *, kind: str = "manual", now: datetime | None = None
-) -> BackupInfo:
-    """``pg_dump`` the open server database into ``backups/snapshots/<time>-<kind>/`` with its
-    manifest, and read the dump back (``pg_restore --list``) before it counts.
-
-    Raises:
-        AuditDeskError: the workspace is not on a server.
-        PgToolError: pg_dump / pg_restore missing or failed. BackupError: the folder cannot be
-            written or the dump does not read back. Nothing is left behind on failure.
-    """
+def backup_refusal(ws: Workspace) -> str | None:
+    """Why this workspace may not back up or restore the server database (Chinese), ``None`` when
+    it may: on a server, signed in as an office administrator (or as a login that is not an
+    office user, such as the server's own superuser). On the local file: the reason too."""
     if not ws.is_server:
-        raise AuditDeskError("当前使用的是本机数据库文件，请用 auditdesk backup create 备份。")
+        return "当前使用的是本机数据库文件，请用 auditdesk backup create 备份。"
     user = ws.store.user
     if user is not None and user.role is not OfficeRole.ADMIN:
         # row security would hide rows from the dump (or pg_dump would fail in English)
-        raise AuditDeskError(
-            f"只有管理员可以备份服务器数据库（您的账户 {user.name} 是{user.role.label}）。"
-        )
+        return f"只有管理员可以备份服务器数据库（您的账户 {user.name} 是{user.role.label}）。"
+    return None
+
+
+def create_server_backup(
+    ws: Workspace,
+    *,
+    kind: str = "manual",
+    now: datetime | None = None,
+    into: Path | None = None,
+) -> BackupInfo:
+    """``pg_dump`` the open server database into ``<into>/<time>-<kind>/`` (``into`` defaults to
+    the data dir's ``backups/snapshots``) with its manifest, read the dump back
+    (``pg_restore --list``) before it counts, and record it in the database as the office's
+    last successful backup (:func:`backup_status`).
+
+    Raises:
+        AuditDeskError: the workspace is not on a server, or not signed in as an administrator.
+        PgToolError: pg_dump / pg_restore missing or failed. BackupError: the folder cannot be
+            written or the dump does not read back. Nothing is left behind on failure.
+    """
+    refusal = backup_refusal(ws)
+    if refusal is not None:
+        raise AuditDeskError(refusal)
     created = (now or datetime.now()).replace(microsecond=0)
-    root = _snapshots(ws.paths)
+    root = _snapshots(ws.paths) if into is None else into.expanduser()
     folder = root / f"{created.strftime(_STAMP)}-{kind}"
     n = 1
     while folder.exists():
@@ -128,7 +154,169 @@ def create_server_backup(
         shutil.rmtree(folder, ignore_errors=True)
         raise
     log.info("server backup %s written (%d bytes)", folder, dump.stat().st_size)
-    return _info(folder, manifest)
+    info = _info(folder, manifest)
+    _record(ws, info, dump.stat().st_size)
+    return info
+
+
+def _record(ws: Workspace, info: BackupInfo, size: int) -> None:
+    user = ws.store.user
+    value = {
+        "at": utcnow().isoformat(timespec="seconds"),
+        "id": info.id,
+        "path": str(info.path),
+        "host": socket.gethostname(),
+        "by": user.display_name if user is not None else "",
+        "bytes": size,
+        "kind": info.kind,
+    }
+    with ws.store.transaction() as tx:
+        tx.set_office_setting(LAST_BACKUP_KEY, value, utcnow())
+
+
+def prune_server_backups(root: Path, keep_days: int, *, now: datetime | None = None) -> list[Path]:
+    """Delete the scheduled (``daily``) server backups in ``root`` older than ``keep_days`` days;
+    return the folders deleted, oldest first.
+
+    Only folders this app made are touched: named ``<yyyymmdd-hhmmss>-daily``, with a
+    ``manifest.json`` of a server backup and its dump. Manual backups, anything else in the
+    folder and the newest daily backup (whatever its age) are always kept.
+
+    Raises:
+        AuditDeskError: ``keep_days`` outside 1 to 3650.
+        BackupError: a folder cannot be deleted (the ones before it are gone; it is named).
+    """
+    if not 0 < keep_days <= MAX_KEEP_DAYS:
+        raise AuditDeskError(f"保留天数应在 1 到 {MAX_KEEP_DAYS} 之间（{keep_days}）。")
+    if not root.is_dir():
+        return []
+    daily: list[tuple[datetime, Path]] = []
+    for folder in root.iterdir():
+        if not folder.is_dir() or not _FOLDER_NAME.match(folder.name):
+            continue
+        manifest = _read_manifest(folder)
+        if (
+            manifest.get("format") != BACKUP_FORMAT
+            or manifest.get("backend") != BACKEND
+            or manifest.get("kind") != DAILY
+            or not (folder / DUMP_NAME).is_file()
+        ):
+            continue
+        try:
+            created = datetime.fromisoformat(str(manifest["created"]))
+        except (KeyError, ValueError):
+            continue
+        daily.append((created, folder))
+    daily.sort()
+    cutoff = (now or datetime.now()) - timedelta(days=keep_days)
+    removed: list[Path] = []
+    for created, folder in daily[:-1]:  # never the newest
+        if created >= cutoff:
+            break
+        try:
+            shutil.rmtree(folder)
+        except OSError as exc:
+            raise BackupError(
+                f"无法删除过期的备份 {folder}（{exc.strerror or exc}）。", location=str(folder)
+            ) from exc
+        log.info("pruned server backup %s", folder)
+        removed.append(folder)
+    return removed
+
+
+@dataclass(frozen=True)
+class BackupStatus:
+    """The last successful backup of the database in use, and whether it is too old."""
+
+    server: bool
+    last: datetime | None
+    """When (aware), ``None`` when none is known."""
+    location: str | None
+    """The backup folder (on the machine that made it) or file."""
+    host: str | None
+    by: str | None
+    age: timedelta | None
+
+    @property
+    def stale(self) -> bool:
+        """No backup, or the last one older than :data:`STALE_AFTER` (36 h)."""
+        return self.age is None or self.age > STALE_AFTER
+
+    def age_text(self) -> str:
+        """``40 小时`` under two days, else ``3 天``."""
+        if self.age is None:
+            return ""
+        hours = int(self.age.total_seconds() // 3600)
+        return f"{hours} 小时" if hours < 48 else f"{hours // 24} 天"
+
+    def warning(self) -> str | None:
+        """The Chinese warning for an administrator, ``None`` when the backup is recent."""
+        what = "服务器数据库" if self.server else "本机数据库"
+        if self.last is None:
+            return f"{what}还没有备份记录：请立即备份，并设置每日定时备份（见 README“备份”）。"
+        if not self.stale:
+            return None
+        return (
+            f"{what}已 {self.age_text()}未备份（最近一次：{self.last.astimezone():%Y-%m-%d %H:%M}）。"
+            "请检查每日定时备份。"
+        )
+
+    def describe(self) -> str:
+        """One line for the settings page and ``backup status``."""
+        if self.last is None:
+            return "还没有备份记录。"
+        where = f"{self.host}:{self.location}" if self.host else (self.location or "")
+        by = f"，{self.by}" if self.by else ""
+        return (
+            f"{self.last.astimezone():%Y-%m-%d %H:%M}（{self.age_text() or '刚刚'}前{by}）：{where}"
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "backend": BACKEND if self.server else "sqlite",
+            "last_backup": self.last.isoformat() if self.last else None,
+            "age_hours": round(self.age.total_seconds() / 3600, 1) if self.age else None,
+            "stale": self.stale,
+            "stale_after_hours": int(STALE_AFTER.total_seconds() // 3600),
+            "location": self.location,
+            "host": self.host,
+            "by": self.by,
+            "warning": self.warning(),
+        }
+
+
+def backup_status(ws: Workspace, *, now: datetime | None = None) -> BackupStatus:
+    """The last successful backup: on a server, the one the database records (made from any
+    machine); on the local file, the newest snapshot or backup file of this data dir.
+
+    Raises:
+        StoreError: the server cannot be read.
+    """
+    moment = now or datetime.now(UTC)
+    if not ws.is_server:
+        latest = latest_backup(ws.paths)
+        if latest is None:
+            return BackupStatus(False, None, None, None, None, None)
+        last = latest.created.astimezone()
+        return BackupStatus(False, last, str(latest.path), None, None, moment - last)
+    with ws.store.read() as tx:
+        raw = tx.office_setting(LAST_BACKUP_KEY)
+    if not isinstance(raw, dict):
+        return BackupStatus(True, None, None, None, None, None)
+    try:
+        last = datetime.fromisoformat(str(raw["at"]))
+    except (KeyError, ValueError):
+        return BackupStatus(True, None, None, None, None, None)
+    if last.tzinfo is None:
+        last = last.replace(tzinfo=UTC)
+    return BackupStatus(
+        True,
+        last,
+        str(raw.get("path") or "") or None,
+        str(raw.get("host") or "") or None,
+        str(raw.get("by") or "") or None,
+        max(moment - last, timedelta(0)),
+    )
 
 
 def _check_listing(entries: list[str], label: str, where: Path) -> None:
@@ -245,3 +433,44 @@ def restore_server_backup(
             location=target_url,
         )
     return ServerRestoreResult(info, display_database(target_url), version, counts)
+
+
+_DATABASE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
+
+
+def restore_into_new_database(ws: Workspace, ref: str, name: str) -> ServerRestoreResult:
+    """Restore the server backup ``ref`` into the new, empty database ``name`` on the server the
+    workspace is signed in to (same host, user, password and TLS), as
+    :func:`restore_server_backup`; the database in use is never the target.
+
+    Raises:
+        AuditDeskError: not an administrator on a server; ``name`` is not a plain database name
+            (letters, digits, ``_``; at most 63), is the database in use, or has tables.
+        BackupError, PgToolError, SchemaMismatchError, StoreError: as
+            :func:`restore_server_backup` (a missing database is a StoreError naming it).
+    """
+    if not ws.is_server:
+        raise AuditDeskError("当前使用的是本机数据库文件，请用 auditdesk backup restore 恢复。")
+    refusal = backup_refusal(ws)
+    if refusal is not None:
+        raise AuditDeskError(refusal.replace("备份", "恢复", 1))
+    name = name.strip()
+    if not _DATABASE_NAME.match(name):
+        raise AuditDeskError(
+            f"新数据库名“{name}”无效：只能用英文字母、数字和下划线，以字母开头，最多 63 个字符"
+            "（如 auditdesk_restored）。",
+            location=name,
+        )
+    current = ws.store.engine.url
+    target = current.set(database=name).render_as_string(hide_password=False)
+    return restore_server_backup(
+        ws.paths, ref, target, in_use=current.render_as_string(hide_password=False)
+    )
+
+
+def target_url(ws: Workspace, name: str) -> str:
+    """The URL of database ``name`` on the workspace's server, without the password (for the
+    setting that switches to it)."""
+    url = ws.store.engine.url.set(database=name.strip(), password=None)
+    query = {k: v for k, v in url.query.items() if k != "sslmode"}
+    return url.set(query=query).render_as_string(hide_password=True)
