@@ -11,7 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QInputDialog,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QWidget,
+)
 
 from auditdesk.archive import PassphraseError, is_sealed
 from auditdesk.errors import AuditDeskError
@@ -19,7 +26,8 @@ from auditdesk.gui.context import AppContext
 from auditdesk.gui.dialogs import case_files
 from auditdesk.gui.dialogs.errors import report_failure
 from auditdesk.gui.worker import Job, JobRunner
-from auditdesk.services import backups, cases
+from auditdesk.services import backups, cases, server_backups
+from auditdesk.services import database as db_service
 from auditdesk.services.cases import CASE_SUFFIX, ImportPlan, Prefer
 
 log = logging.getLogger(__name__)
@@ -158,8 +166,11 @@ class DataTransfer(QObject):
         self.status.emit("已导入：" + plan.summary())
 
     # ------------------------------------------------------------ backups
-    def backup_to_dialog(self, *, exec_dialog: bool = True) -> case_files.BackupFileDialog:
-        """备份到…: ask where and for a passphrase (encryption on by default), then back up."""
+    def backup_to_dialog(self, *, exec_dialog: bool = True) -> Any:
+        """备份到…: ask where and for a passphrase (encryption on by default), then back up. On a
+        server: :meth:`backup_server` into a folder the administrator chooses."""
+        if self.ctx.ws.is_server:
+            return self.backup_server()
         dialog = case_files.BackupFileDialog(self.window)
         self.last_dialog = dialog
         dialog.accepted.connect(
@@ -183,6 +194,111 @@ class DataTransfer(QObject):
         self.status.emit(f"已备份到 {info.path}：{info.describe()}")
         self.backups_changed.emit()
 
+    # ------------------------------------------------------------ server backups
+    def _server_refused(self, title: str) -> bool:
+        refusal = server_backups.backup_refusal(self.ctx.ws)
+        if refusal is None:
+            return False
+        box = QMessageBox(QMessageBox.Icon.Information, title, refusal,
+                          QMessageBox.StandardButton.Ok, self.window)  # fmt: skip
+        self.last_dialog = box
+        box.open()
+        return True
+
+    def backup_server(self, folder: Path | None = None) -> Job | None:
+        """备份到… on a server (administrators): ``pg_dump`` into ``folder`` (asked when ``None``)
+        on the job pool, then say where it went. Returns the job (``None``: cancelled/refused)."""
+        if self._server_refused("备份服务器数据库"):
+            return None
+        if folder is None:
+            chosen = QFileDialog.getExistingDirectory(
+                self.window, "备份服务器数据库到文件夹", str(Path.home())
+            )
+            if not chosen:
+                return None
+            folder = Path(chosen)
+        ws, into = self.ctx.ws, folder
+        return self.runner.start(
+            lambda progress, cancel: server_backups.create_server_backup(ws, into=into),
+            title="正在备份服务器数据库（pg_dump）",
+            on_finished=self._server_backed_up,
+            on_failed=self._failed("备份失败"),
+        )
+
+    def _server_backed_up(self, info: backups.BackupInfo) -> None:
+        self.status.emit(f"已备份服务器数据库到 {info.path}：{info.describe()}")
+        self.backups_changed.emit()
+        box = QMessageBox(QMessageBox.Icon.Information, "备份完成",
+                          f"已备份服务器数据库（pg_dump）到：\n{info.path}\n\n{info.describe()}",
+                          QMessageBox.StandardButton.Ok, self.window)  # fmt: skip
+        self.last_dialog = box
+        box.open()
+
+    def restore_server(self, source: Path | None = None, name: str | None = None) -> Job | None:
+        """从备份恢复… on a server (administrators): a backup folder (asked when ``None``) into a
+        NEW database ``name`` (asked when ``None``) on the job pool; the database in use and one
+        with tables are refused by the service. Then offers to switch to it from the next start.
+        Returns the job (``None``: cancelled/refused)."""
+        if self._server_refused("恢复服务器数据库"):
+            return None
+        if source is None:
+            start = self.ctx.ws.paths.backups / "snapshots"
+            chosen = QFileDialog.getExistingDirectory(
+                self.window, "选择服务器数据库的备份文件夹（含 auditdesk.dump）",
+                str(start if start.is_dir() else Path.home()),
+            )  # fmt: skip
+            if not chosen:
+                return None
+            source = Path(chosen)
+        if name is None:
+            given, ok = QInputDialog.getText(
+                self.window, "恢复到新数据库",
+                "恢复只在新建的空数据库中进行，不会改动正在使用的数据库。\n"
+                "新数据库名（英文字母、数字、下划线；须已由服务器管理员创建且为空）：",
+                QLineEdit.EchoMode.Normal, f"auditdesk_restored_{source.name[:8]}",
+            )  # fmt: skip
+            if not ok or not given.strip():
+                return None
+            name = given.strip()
+        ws, ref, target = self.ctx.ws, str(source), name
+        return self.runner.start(
+            lambda progress, cancel: server_backups.restore_into_new_database(ws, ref, target),
+            title="正在恢复到新数据库（pg_restore）",
+            on_finished=lambda result: self._server_restored(result, target),
+            on_failed=self._failed("恢复失败"),
+        )
+
+    def _server_restored(self, result: server_backups.ServerRestoreResult, name: str) -> None:
+        self.status.emit(f"已恢复到新数据库 {result.database}：{result.restored.describe()}")
+        box = QMessageBox(QMessageBox.Icon.Question, "恢复完成",
+                          f"已恢复到新数据库 {name}：{result.restored.describe()}\n\n"
+                          "要改用这个数据库吗？（下次启动 AuditDesk 时生效；其他人的电脑仍使用原数据库，"
+                          "确认无误后请他们也在 设置 → 数据库 中改用。）",
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                          self.window)  # fmt: skip
+        box.button(QMessageBox.StandardButton.Yes).setText("改用新数据库")
+        box.button(QMessageBox.StandardButton.No).setText("暂不")
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        self.last_dialog = box
+
+        def answered(_result: int) -> None:
+            if box.clickedButton() is box.button(QMessageBox.StandardButton.Yes):
+                self.switch_database(name)
+
+        box.finished.connect(answered)
+        box.open()
+
+    def switch_database(self, name: str) -> None:
+        """Save database ``name`` on this server as the one the next start opens."""
+        ws = self.ctx.ws
+        try:
+            url = server_backups.target_url(ws, name)
+            db_service.choose_database(ws, url, ws.preferences().database_sslmode)
+        except AuditDeskError as exc:
+            report_failure(self.window, exc, "无法改用新数据库", self._log_file())
+            return
+        self.status.emit(f"已保存：下次启动时使用数据库 {name}。")
+
     def restore(
         self,
         source: backups.BackupInfo | Path | None = None,
@@ -192,7 +308,9 @@ class DataTransfer(QObject):
     ) -> Job | None:
         """Ask for a backup (and the passphrase of a sealed file), check it on the job pool, ask to
         confirm, then :meth:`restore_now`. Returns the checking job (``None`` when the user
-        cancelled)."""
+        cancelled). On a server: :meth:`restore_server`."""
+        if self.ctx.ws.is_server:
+            return self.restore_server(source if isinstance(source, Path) else None)
         if source is None:
             dialog = case_files.RestoreDialog(self.ctx, self.window)
             self.last_dialog = dialog

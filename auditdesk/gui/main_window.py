@@ -10,6 +10,7 @@ from PySide6.QtCore import QSettings, QSize, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
@@ -93,6 +94,12 @@ class MainWindow(QMainWindow):
             if self.database.is_server
             else f"数据目录：{ctx.ws.paths.root}"
         )
+        self.backup_warning = QLabel("")
+        self.backup_warning.setObjectName("backupWarningStatus")
+        self.backup_warning.setStyleSheet("color: #b00020; font-weight: bold; padding: 0 6px;")
+        self.backup_warning.hide()
+        self.statusBar().addPermanentWidget(self.backup_warning)
+        self.refresh_backup_warning()
         self._tray: QSystemTrayIcon | None = None
         self._reminded_on = date.today()
         self._day_timer = QTimer(self)  # the app stays open for days on an office PC
@@ -109,6 +116,7 @@ class MainWindow(QMainWindow):
         self.settings_page.backup_requested.connect(lambda: self.transfer.backup_to_dialog())
         self.settings_page.restore_requested.connect(lambda: self.transfer.restore())
         self.transfer.backups_changed.connect(self.settings_page.reload)
+        self.transfer.backups_changed.connect(self.refresh_backup_warning)
         self.transfer.data_changed.connect(self.data_changed)
         self.transfer.status.connect(lambda text: self.statusBar().showMessage(text, 15000))
         self.data_changed.connect(self._reload_pages)
@@ -184,6 +192,18 @@ class MainWindow(QMainWindow):
         for page in self.pages():
             page.reload()  # type: ignore[attr-defined]
         self._refresh_reminder()
+        self.refresh_backup_warning()
+
+    def refresh_backup_warning(self) -> str | None:
+        """The status bar's (and the 看板 page's) warning for an administrator signed in to a server
+        whose last backup is missing or older than 36 hours; returns its text."""
+        text = self.dashboard_page.show_backup_warning()
+        self.backup_warning.setText(text or "")
+        self.backup_warning.setToolTip(
+            "每日定时备份见 README“部署 → 备份”；设置 → 备份 → 备份到… 可立即备份。"
+        )
+        self.backup_warning.setVisible(bool(text))
+        return text
 
     def _refresh_reminder(self) -> None:
         """After a change (a 跟诊 recorded, a deadline moved) the status bar's 提醒 counts follow the
@@ -230,6 +250,7 @@ class MainWindow(QMainWindow):
             self.followups_page.reload()
             self.remind()
             self.transfer.auto_backup(startup=False)
+            self.refresh_backup_warning()
 
     def offer_demo_if_empty(self) -> bool:
         """On first start with an empty database, offer the demo company. Returns True if offered."""

@@ -474,3 +474,16 @@ def target_url(ws: Workspace, name: str) -> str:
     url = ws.store.engine.url.set(database=name.strip(), password=None)
     query = {k: v for k, v in url.query.items() if k != "sslmode"}
     return url.set(query=query).render_as_string(hide_password=True)
+
+
+def admin_warning(ws: Workspace, *, now: datetime | None = None) -> str | None:
+    """The backup warning for whoever can act on it: an administrator signed in to a server whose
+    last backup is missing or older than 36 hours; ``None`` for everyone else (the local file
+    backs itself up), or when the record cannot be read."""
+    if not ws.is_server or backup_refusal(ws) is not None:
+        return None
+    try:
+        return backup_status(ws, now=now).warning()
+    except AuditDeskError:
+        log.warning("backup status unreadable", exc_info=True)
+        return None

@@ -28,7 +28,7 @@ from auditdesk.gui.context import AppContext
 from auditdesk.gui.dialogs.sign_in import LOCAL, SERVER, SignInDialog
 from auditdesk.gui.main_window import MainWindow
 from auditdesk.gui.pages.settings import SettingsPage
-from auditdesk.services.workspace import SERVER_BACKUP_MESSAGE, Workspace
+from auditdesk.services.workspace import Workspace
 
 
 class MemoryKeyring(KeyringBackend):
@@ -199,12 +199,13 @@ def test_start_with_a_server_signs_in_and_the_title_says_who(
         assert "办公室服务器" in window.windowTitle()
         assert "用户 auditdesk" in window.windowTitle()
         assert make_db_name(server_url) in window.windowTitle()
-        # 设置 says where the data is, and file backups are the administrator's pg_dump
+        # 设置 says where the data is; the server's own superuser may back it up (pg_dump), and
+        # the office's last backup is what the database records
         page = window.settings_page
         assert page.database_label.text() == ws.store.where
-        assert not page.backup_button.isEnabled()
-        assert not page.restore_button.isEnabled()
-        assert page.latest_backup_label.text() == SERVER_BACKUP_MESSAGE
+        assert page.backup_button.isEnabled()
+        assert page.restore_button.isEnabled()
+        assert page.latest_backup_label.text().startswith("服务器数据库：还没有备份记录。")
         # signed in once: a second start in this process does not ask again
         again = gui_app.open_for_gui(tmp_path, server_url)
         assert again is not None

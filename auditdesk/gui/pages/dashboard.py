@@ -26,7 +26,7 @@ from auditdesk.gui.table_model import RIGHT, ColumnSpec, RecordProxyModel, Recor
 from auditdesk.gui.widgets import page_title, read_only_table, stretch
 from auditdesk.models.common import Area
 from auditdesk.models.finding import Severity
-from auditdesk.services import dashboard
+from auditdesk.services import dashboard, server_backups
 from auditdesk.services.dashboard import CompanyProgress, Dashboard
 
 ALL_TOWNS = "全部街镇"
@@ -51,6 +51,15 @@ class DashboardPage(QWidget):
         self.board: Dashboard | None = None
         layout = QVBoxLayout(self)
         layout.addWidget(page_title("看板"))
+        self.backup_warning = QLabel("")
+        self.backup_warning.setObjectName("backupWarning")
+        self.backup_warning.setWordWrap(True)
+        self.backup_warning.setStyleSheet(
+            "QLabel#backupWarning { background: #fdecea; color: #8a1c14; border: 1px solid #f5c2bd;"
+            " padding: 6px 10px; font-weight: bold; }"
+        )
+        self.backup_warning.hide()
+        layout.addWidget(self.backup_warning)
         self.town = QComboBox()
         self.town.currentIndexChanged.connect(lambda _i: self.refresh())
         self.year = QComboBox()
@@ -90,7 +99,16 @@ class DashboardPage(QWidget):
         layout.addWidget(self.table, 1)
         self.reload()
 
+    def show_backup_warning(self) -> str | None:
+        """Show (or hide) the administrator's warning that the server was not backed up lately;
+        returns its text."""
+        text = server_backups.admin_warning(self.ctx.ws)
+        self.backup_warning.setText(text or "")
+        self.backup_warning.setVisible(bool(text))
+        return text
+
     def reload(self) -> None:
+        self.show_backup_warning()
         try:
             towns = dashboard.town_choices(self.ctx.ws)
         except AuditDeskError:  # refresh() below reports what is wrong

@@ -29,7 +29,7 @@ from auditdesk.errors import AuditDeskError
 from auditdesk.gui.context import AppContext
 from auditdesk.gui.widgets import page_title
 from auditdesk.models.followup import UNION_FIELDS
-from auditdesk.services import backups, union
+from auditdesk.services import backups, server_backups, union
 from auditdesk.services import database as db_service
 from auditdesk.services.workspace import SERVER_BACKUP_MESSAGE
 
@@ -112,11 +112,28 @@ class SettingsPage(QWidget):
         backup_buttons.addWidget(self.restore_button)
         backup_buttons.addStretch(1)
         backup_form.addRow("", backup_buttons)
+        self.backup_reason = QLabel("")
+        self.backup_reason.setObjectName("backupReason")
+        self.backup_reason.setWordWrap(True)
+        self.backup_reason.hide()
+        backup_form.addRow("", self.backup_reason)
         if opened.is_server:
-            rule.hide()
-            for button in (self.backup_button, self.restore_button):
-                button.setEnabled(False)
-                button.setToolTip(SERVER_BACKUP_MESSAGE)
+            refusal = server_backups.backup_refusal(ctx.ws)
+            if refusal is None:
+                rule.setText(
+                    "服务器数据库应由服务器上的每日定时任务备份（见 README“部署 → 备份”）。"
+                    "“备份到…”用 pg_dump 把整个数据库写到您选择的文件夹；"
+                    "“从备份恢复…”只恢复到新建的空数据库，不会改动正在使用的数据库。"
+                )
+                self.backup_button.setToolTip("pg_dump 备份整个服务器数据库到一个文件夹")
+                self.restore_button.setToolTip("把服务器数据库的备份恢复到一个新建的空数据库")
+            else:
+                rule.hide()
+                for button in (self.backup_button, self.restore_button):
+                    button.setEnabled(False)
+                    button.setToolTip(refusal)
+                self.backup_reason.setText(f"不可用：{refusal}")
+                self.backup_reason.show()
         layout.addWidget(backup_box)
         layout.addWidget(self._union_box())
         layout.addStretch(1)
@@ -287,8 +304,16 @@ class SettingsPage(QWidget):
         for key, field in self.union_fields.items():
             field.setText(str(getattr(current, key)))
         self.schema_label.setText(str(self.ctx.ws.schema_version()))
-        if self.ctx.ws.is_server:  # the local snapshots are of a file this window does not use
-            self.latest_backup_label.setText(SERVER_BACKUP_MESSAGE)
+        if self.ctx.ws.is_server:  # the office's last backup, as the database records it
+            try:
+                status = server_backups.backup_status(self.ctx.ws)
+            except AuditDeskError:
+                self.latest_backup_label.setText(SERVER_BACKUP_MESSAGE)
+                return
+            warning = status.warning()
+            self.latest_backup_label.setText(
+                f"服务器数据库：{status.describe()}" + (f"\n注意：{warning}" if warning else "")
+            )
             return
         latest = backups.latest_backup(self.ctx.ws.paths)
         if latest is None:
