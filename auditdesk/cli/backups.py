@@ -66,11 +66,11 @@ def _create_on_server(args: argparse.Namespace) -> int:
         )
     folder = Path(args.folder) if args.folder else None
     kind = server_backups.DAILY if args.keep_days is not None else "manual"
+    if args.keep_days is not None and not 0 < args.keep_days <= server_backups.MAX_KEEP_DAYS:
+        raise AuditDeskError(
+            f"--keep-days 应在 1 到 {server_backups.MAX_KEEP_DAYS} 之间（{args.keep_days}）。"
+        )
     with open_workspace(args) as ws:
-        if args.keep_days is not None and not 0 < args.keep_days <= server_backups.MAX_KEEP_DAYS:
-            raise AuditDeskError(
-                f"--keep-days 应在 1 到 {server_backups.MAX_KEEP_DAYS} 之间（{args.keep_days}）。"
-            )
         info = server_backups.create_server_backup(ws, kind=kind, into=folder)
     print(f"已创建服务器数据库备份 {info.id}（pg_dump）：{info.path}\n{info.describe()}")
     if args.keep_days is not None:

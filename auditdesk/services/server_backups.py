@@ -170,8 +170,12 @@ def _record(ws: Workspace, info: BackupInfo, size: int) -> None:
         "bytes": size,
         "kind": info.kind,
     }
-    with ws.store.transaction() as tx:
-        tx.set_office_setting(LAST_BACKUP_KEY, value, utcnow())
+    try:
+        with ws.store.transaction() as tx:
+            tx.set_office_setting(LAST_BACKUP_KEY, value, utcnow())
+    except AuditDeskError:
+        # the dump is good and kept; the office's record just stays older (and warns)
+        log.warning("server backup %s made but not recorded", info.path, exc_info=True)
 
 
 def prune_server_backups(root: Path, keep_days: int, *, now: datetime | None = None) -> list[Path]:

@@ -174,3 +174,11 @@ def test_non_admins_see_the_buttons_disabled_with_the_reason_and_no_warning(
     admin_window = _window(qtbot, _ctx(admin, qapp))
     assert admin_window.settings_page.backup_button.isEnabled()
     assert "还没有备份记录" in admin_window.backup_warning.text()
+    # an office administrator's backup is recorded (row security lets them write the setting),
+    # and every user's 设置 page shows it
+    info = server_backups.create_server_backup(admin, into=office.tmp / "备份")
+    assert admin_window.refresh_backup_warning() is None
+    assert admin_window.backup_warning.isHidden()
+    window.settings_page.reload()
+    assert str(info.path) in window.settings_page.latest_backup_label.text()
+    assert "刘主任" in window.settings_page.latest_backup_label.text()
