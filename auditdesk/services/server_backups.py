@@ -256,14 +256,14 @@ class BackupStatus:
     def warning(self) -> str | None:
         """The Chinese warning for an administrator, ``None`` when the backup is recent."""
         what = "服务器数据库" if self.server else "本机数据库"
+        todo = ("请检查服务器上的每日定时备份（见 README“部署 → 备份”）。" if self.server
+                else "请打开 AuditDesk（启动时自动备份）或运行 auditdesk backup create。")  # fmt: skip
         if self.last is None:
-            return f"{what}还没有备份记录：请立即备份，并设置每日定时备份（见 README“备份”）。"
+            return f"{what}还没有备份记录：{todo}"
         if not self.stale:
             return None
-        return (
-            f"{what}已 {self.age_text()}未备份（最近一次：{self.last.astimezone():%Y-%m-%d %H:%M}）。"
-            "请检查每日定时备份。"
-        )
+        when = f"{self.last.astimezone():%Y-%m-%d %H:%M}"
+        return f"{what}已 {self.age_text()}未备份（最近一次：{when}）。{todo}"
 
     def describe(self) -> str:
         """One line for the settings page and ``backup status``."""
