@@ -198,9 +198,11 @@ class MainWindow(QMainWindow):
         """The status bar's (and the 看板 page's) warning for an administrator signed in to a server
         whose last backup is missing or older than 36 hours; returns its text."""
         text = self.dashboard_page.show_backup_warning()
-        self.backup_warning.setText(text or "")
+        # the status bar gets the headline (a 1092 px window has room for little else), the
+        # tooltip the whole warning
+        self.backup_warning.setText(text.split("（")[0].split("：")[0] if text else "")
         self.backup_warning.setToolTip(
-            "每日定时备份见 README“部署 → 备份”；设置 → 备份 → 备份到… 可立即备份。"
+            f"{text}\n设置 → 备份 → 备份到… 可立即备份。" if text else ""
         )
         self.backup_warning.setVisible(bool(text))
         return text
