@@ -1,4 +1,4 @@
-"""``auditdesk evidence list|add|export``: the evidence files of an answer or a finding (the
+"""``auditdesk evidence list|add|remove|export``: the evidence files of an answer or a finding (the
 walk's 证据 list and its 添加/打开 from the shell). On a server the files are streamed out of the
 database; ``export`` writes a copy checked against its hash, never the stored file."""
 
@@ -53,6 +53,18 @@ def cmd_evidence_add(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_evidence_remove(args: argparse.Namespace) -> int:
+    from auditdesk.services import attachments
+
+    with open_workspace(args) as ws:
+        removed = attachments.remove_attachment(ws, args.id, by=args.by or "")
+    if args.json:
+        emit_json({**dump(removed), "removed": True})
+        return EXIT_OK
+    print(f"已删除证据：{removed.filename}（{removed.id}）")
+    return EXIT_OK
+
+
 def cmd_evidence_export(args: argparse.Namespace) -> int:
     from auditdesk.services import attachments
 
@@ -69,7 +81,7 @@ def cmd_evidence_export(args: argparse.Namespace) -> int:
 def add_evidence_commands(
     sub: Any, common: ChineseArgumentParser, json_opt: ChineseArgumentParser
 ) -> None:
-    group = sub.add_parser("evidence", parents=[common], help="证据文件：列出、添加、导出")
+    group = sub.add_parser("evidence", parents=[common], help="证据文件：列出、添加、删除、导出")
     esub = group.add_subparsers(dest="evidence_command", metavar="操作", required=True,
                                 parser_class=ChineseArgumentParser)  # fmt: skip
     for name, helptext, func in (
@@ -82,6 +94,13 @@ def add_evidence_commands(
         if name == "add":
             p.add_argument("files", nargs="+", metavar="FILE")
         p.set_defaults(func=func)
+    p = esub.add_parser(
+        "remove", parents=[common, json_opt],
+        help="删除一个证据文件（记入修改记录；文件内容无其他附件使用时一并删除）",
+    )  # fmt: skip
+    p.add_argument("id", metavar="附件编号", help="evidence list 列出的编号")
+    p.add_argument("--by", metavar="名字", help="操作人（服务器数据库上为登录的用户）")
+    p.set_defaults(func=cmd_evidence_remove)
     p = esub.add_parser(
         "export", parents=[common], help="把一个证据文件导出到指定位置（核对校验值）"
     )

@@ -137,7 +137,27 @@ def attach_file(
     return attachment
 
 
-def _log_attached(tx: Tx, attachment: Attachment, by: str) -> None:
+def remove_attachment(ws: Workspace, attachment_id: str, *, by: str = "") -> Attachment:
+    """Remove one evidence file from its answer or finding, logged (移除) on the attachment and
+    in the history of that answer or finding (``by``: who; on a server the signed-in user). The
+    stored file is deleted when no other attachment uses the same content (on a server in the
+    same transaction, on SQLite from the data dir once committed). Returns the removed record.
+
+    Raises:
+        NotFoundError: no such attachment (already removed, or a wrong id).
+        PermissionDeniedError: on a server, the user may not change that audit.
+    """
+    by = ws.author(by)  # on a server: the signed-in user
+    with ws.store.transaction() as tx:
+        attachment = tx.delete_attachment(attachment_id)
+        _log_attached(tx, attachment, by, removed=True)
+    remove_unreferenced_files(ws, [attachment.sha256])
+    return attachment
+
+
+def _log_attached(tx: Tx, attachment: Attachment, by: str, *, removed: bool = False) -> None:
+    """The change-log entries of an attachment added (``created``) or removed (``removed``): on
+    the attachment and on the answer or finding it hangs on."""
     words = f"{attachment.filename}（{attachment.size:,} 字节）"
     audit_id: str | None = None
     owner: tuple[ChangeEntity, str] | None = None
@@ -150,11 +170,14 @@ def _log_attached(tx: Tx, attachment: Attachment, by: str) -> None:
         if answer is not None:
             audit_id = answer.audit_id
             owner = (ChangeEntity.ANSWER, answer.item_id)
-    changelog.record(tx, ChangeEntity.ATTACHMENT, attachment.id, "created", None, words, by=by,
-                     audit_id=audit_id, at=attachment.created_at)  # fmt: skip
+    at = utcnow() if removed else attachment.created_at
+    field, old, new = ("removed", words, None) if removed else ("created", None, words)
+    changelog.record(tx, ChangeEntity.ATTACHMENT, attachment.id, field, old, new, by=by,
+                     audit_id=audit_id, at=at)  # fmt: skip
     if owner is not None:  # in the history of the answer or finding it hangs on, too
-        changelog.record(tx, owner[0], owner[1], "attachment", None, words, by=by,
-                         audit_id=audit_id, at=attachment.created_at)  # fmt: skip
+        before, after = (words, None) if removed else (None, words)
+        changelog.record(tx, owner[0], owner[1], "attachment", before, after, by=by,
+                         audit_id=audit_id, at=at)  # fmt: skip
 
 
 def remove_unreferenced_files(ws: Workspace, hashes: Iterable[str]) -> None:

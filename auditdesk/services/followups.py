@@ -3,7 +3,7 @@ clocks, what is due, and the .ics calendar."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -20,6 +20,7 @@ from auditdesk.models.finding import Finding, FindingOrigin, RectificationStatus
 from auditdesk.models.followup import FollowUp, Letter, RectificationMove, move_problem
 from auditdesk.rules.engine import employee_key, person_token
 from auditdesk.services import attachments, changelog, office_settings, payroll, visit
+from auditdesk.services.visit import require_seen
 from auditdesk.services.workspace import Workspace
 from auditdesk.store import Tx
 
@@ -201,16 +202,22 @@ def list_followups(ws: Workspace, audit_id: str | None = None, *, open_only: boo
 
 def record_followup_visit(ws: Workspace, audit_id: str, visit_date: date, results: Sequence[VisitResult],
                           *, by: str = "", attendees: Sequence[str] = (),
-                          followup_id: str | None = None) -> Visit:  # fmt: skip
+                          followup_id: str | None = None,
+                          expected_versions: Mapping[str, int] | None = None) -> Visit:  # fmt: skip
     """One 跟诊 visit in one transaction: the visit, each finding's outcome (fixed → 已核验关闭,
     partly → 整改中, not fixed → 整改中 with a new deadline), and the planned follow-ups it
     fulfils (``followup_id``, the one it was started from, if any; every one planned on or before
     the visit; see :func:`_fulfilled`), so none of them stays on the due list as 逾期.
 
+    ``expected_versions``: finding id → the version the user saw when the visit form opened
+    (missing: whatever is stored).
+
     Raises:
         AuditDeskError: the audit or a finding does not exist, or a move the rules forbid.
+        StaleRecordError: another user saved one of the findings since (nothing saved).
     """
     by = ws.author(by)  # on a server: the signed-in user
+    seen = expected_versions or {}
     visit = Visit(audit_id=audit_id, visit_date=visit_date, kind=VisitKind.FOLLOW_UP,
                   channels=[VisitChannel.RECORDS], attendees=list(attendees))  # fmt: skip
     with ws.store.transaction() as tx:
@@ -220,7 +227,7 @@ def record_followup_visit(ws: Workspace, audit_id: str, visit_date: date, result
                          f"{visit_date.isoformat()} {visit.kind.label}", by=by,
                          audit_id=audit_id)  # fmt: skip
         for r in results:
-            finding = tx.require_finding(r.finding_id)
+            finding = require_seen(tx.require_finding(r.finding_id), seen.get(r.finding_id))
             if r.outcome == "fixed":
                 _move(tx, finding, S.VERIFIED_CLOSED, note=r.note or "跟诊核验已整改", by=by,
                       verify=True, visit_id=visit.id)  # fmt: skip

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -402,6 +402,8 @@ class AdoptionMark:
     finding_id: str
     merged: bool
     """The finding covers several months of the rule."""
+    version: int = 0
+    """The finding's version when the mark was read (for a stale-safe adoption)."""
 
     @property
     def label(self) -> str:
@@ -427,7 +429,11 @@ def adoption_marks(ws: Workspace, audit_id: str, review: PayrollReview) -> dict[
         if finding is not None:
             state = adopted_state(finding.payroll_hash, review.group(finding.origin_ref))
             marks[group.ref] = AdoptionMark(
-                state or "adopted", finding.code, finding.id, finding.origin_ref != group.ref
+                state or "adopted",
+                finding.code,
+                finding.id,
+                finding.origin_ref != group.ref,
+                finding.version,
             )
     return marks
 
@@ -490,14 +496,20 @@ def adopt_refs(
     *,
     merge: bool = False,
     by: str = "",
+    expected_versions: Mapping[str, int] | None = None,
 ) -> list[Finding]:
     """Adopt the groups named ``refs`` (``RULE@YYYY-MM``) as report findings: one finding per
     group, or with ``merge`` one per rule spanning its first to its last chosen month (every
     group of the rule in between included), so one employee's same problem in several months is
     one finding listing that employee's months together.
 
+    ``expected_versions``: finding id → the version of each adopted finding the user saw (see
+    :attr:`AdoptionMark.version`; missing: whatever is stored).
+
     Raises:
         AuditDeskError: a ref the payroll does not produce (named).
+        StaleRecordError: another user saved a finding this would refresh or merge since the
+            user saw it (nothing of that group saved).
     """
     chosen = merged_refs(refs) if merge else list(dict.fromkeys(refs))
     out = []
@@ -505,7 +517,8 @@ def adopt_refs(
         group = review.group(ref)
         if group is None:
             raise AuditDeskError(f"工资核查中没有分组“{ref}”。", location=ref)
-        out.append(adopt_group(ws, audit_id, group, review=review, by=by))
+        out.append(adopt_group(ws, audit_id, group, review=review, by=by,
+                               expected_versions=expected_versions))  # fmt: skip
     return out
 
 
@@ -516,6 +529,7 @@ def adopt_group(
     *,
     review: PayrollReview | None = None,
     by: str = "",
+    expected_versions: Mapping[str, int] | None = None,
 ) -> Finding:
     """Turn a group of payroll findings (one month, or merged ``RULE@FIRST..LAST``) into one
     report finding of the audit, or refresh the one made from it before (e.g. after a corrected
@@ -525,7 +539,12 @@ def adopt_group(
     of the group's is refreshed instead (a month adopted again stays in its merged finding);
     otherwise the group's months are widened to cover theirs, the lowest-numbered of them becomes
     the merged finding (keeping its 问题编号) and the others are 剔除 as merged into it.
-    ``review`` is computed when needed and not given (that runs the rules)."""
+    ``review`` is computed when needed and not given (that runs the rules).
+    ``expected_versions`` as :func:`adopt_refs`.
+
+    Raises:
+        StaleRecordError: as :func:`adopt_refs`.
+    """
     ref = group.ref
     with ws.store.read() as tx:
         findings = [f for f in tx.list_findings(audit_id) if f.origin is FindingOrigin.PAYROLL]
@@ -550,8 +569,14 @@ def adopt_group(
             group = review.group(ref) or group
     values = _finding_values(group)
     now = utcnow()
+    from auditdesk.services.visit import require_seen  # the lean payroll check needs no store
+
+    seen = expected_versions or {}
     with ws.store.transaction() as tx:
         tx.require_audit(audit_id)
+        for kept in [f for f in (exact, *absorbed) if f is not None]:
+            # the stored copy, as the user saw it; the write below is versioned on it
+            require_seen(tx.require_finding(kept.id), seen.get(kept.id))
         for other in absorbed:
             reason = f"已并入 {exact.code if exact else ''}（多月合并）"
             tx.update_finding(other.model_copy(update={

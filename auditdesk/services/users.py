@@ -3,9 +3,45 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from auditdesk.errors import AuditDeskError
 from auditdesk.models.user import AuditAssignment, OfficeRole, OfficeUser
 from auditdesk.services.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class UserRights:
+    """What the signed-in person may do on 设置 → 用户与分配 (the server enforces the same)."""
+
+    manage_users: bool
+    """Add and remove users, change their role and password (a PostgreSQL user that may create
+    roles: the database administrator, or an office admin given CREATEROLE)."""
+    assign: bool
+    """Assign users to audits and take them off (an office admin, or the database administrator)."""
+    reason: str
+    """Why not, in Chinese, when either right is missing; empty otherwise."""
+
+
+def user_rights(ws: Workspace) -> UserRights:
+    """The signed-in user's rights over users and assignments; none on the local SQLite file."""
+    if not ws.is_server:
+        return UserRights(False, False, "本机数据库只有一个使用者，无需用户与分配。")
+    with ws.store.read() as tx:
+        manage = tx.may_create_roles()
+    me = ws.user
+    assign = manage or (me is not None and me.role is OfficeRole.ADMIN)
+    who = me.label if me is not None else "当前登录的数据库用户"
+    if not assign:
+        reason = f"只有管理员可以管理用户与分配；{who}只能查看。"
+    elif not manage:
+        reason = (
+            f"{who}可以分配体检，但添加、删除用户和修改角色、密码需要能创建角色的数据库账户"
+            "（超级用户或具有 CREATEROLE 权限），请由数据库管理员操作。"
+        )
+    else:
+        reason = ""
+    return UserRights(manage, assign, reason)
 
 
 def list_users(ws: Workspace) -> list[OfficeUser]:

@@ -3,6 +3,7 @@ gather and edit findings (会诊), the company's self-assessment beside the veri
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -10,7 +11,7 @@ from typing import Any, TypeVar
 from auditdesk.checklists.applicability import CompanyProfile, visible_items
 from auditdesk.checklists.schema import ChecklistItem, ChecklistLibrary
 from auditdesk.checklists.scoring import ScoreReport, score_audit, with_vetoes
-from auditdesk.errors import AuditDeskError
+from auditdesk.errors import AuditDeskError, StaleRecordError
 from auditdesk.models.audit import (
     Answer,
     AnswerResult,
@@ -26,6 +27,7 @@ from auditdesk.models.finding import Finding, FindingOrigin, Severity, kind_labe
 from auditdesk.services import changelog, checklists
 from auditdesk.services.workspace import Workspace
 from auditdesk.store import Tx
+from auditdesk.store.versions import stale_message
 
 FINDING_RESULTS = (AnswerResult.NON_COMPLIANT, AnswerResult.PARTIAL)
 EDITABLE_FINDING_FIELDS = (
@@ -521,14 +523,50 @@ def edit_in(
     return new
 
 
-def dismiss_finding(ws: Workspace, finding_id: str, reason: str, *, by: str = "") -> Finding:
-    """Drop a finding from the report. A written reason is required and kept, with who and when."""
+def require_seen(finding: Finding, expected: int | None) -> Finding:
+    """``finding`` (as stored now) when it is still at the version the user saw (``expected``;
+    ``None``: whatever is stored).
+
+    Raises:
+        StaleRecordError: another user saved it since (``current`` is the stored finding; the
+            message names who and when).
+    """
+    if expected is None or finding.version == expected:
+        return finding
+    return _raise_stale(finding)
+
+
+def _raise_stale(finding: Finding) -> Finding:
+    raise StaleRecordError(
+        stale_message("findings", finding.updated_by or "", finding.updated_at),
+        current=finding,
+        changed_by=finding.updated_by or "",
+        changed_at=finding.updated_at,
+        location=finding.id,
+    )
+
+
+def dismiss_finding(
+    ws: Workspace,
+    finding_id: str,
+    reason: str,
+    *,
+    by: str = "",
+    expected_version: int | None = None,
+) -> Finding:
+    """Drop a finding from the report. A written reason is required and kept, with who and when.
+    ``expected_version``: the version the user saw (``None``: whatever is stored).
+
+    Raises:
+        AuditDeskError: no reason. StaleRecordError: another user saved the finding after
+            ``expected_version`` (nothing saved).
+    """
     by = ws.author(by)  # on a server: the signed-in user
     if not reason.strip():
         raise AuditDeskError("请写明不予列入报告的理由。", location="dismissed_reason")
     now = utcnow()
     with ws.store.transaction() as tx:
-        old = tx.require_finding(finding_id)
+        old = require_seen(tx.require_finding(finding_id), expected_version)
         new = old.model_copy(update={"dismissed_reason": reason.strip(), "dismissed_by": by,
                                      "dismissed_at": now, "updated_at": now,
                                      "updated_by": by})  # fmt: skip
@@ -547,11 +585,14 @@ def dismiss_finding(ws: Workspace, finding_id: str, reason: str, *, by: str = ""
         return new
 
 
-def restore_finding(ws: Workspace, finding_id: str, *, by: str = "") -> Finding:
+def restore_finding(
+    ws: Workspace, finding_id: str, *, by: str = "", expected_version: int | None = None
+) -> Finding:
+    """Put a 剔除 finding back in the report (``expected_version`` as :func:`dismiss_finding`)."""
     by = ws.author(by)  # on a server: the signed-in user
     now = utcnow()
     with ws.store.transaction() as tx:
-        old = tx.require_finding(finding_id)
+        old = require_seen(tx.require_finding(finding_id), expected_version)
         new = old.model_copy(update={"dismissed_reason": None, "dismissed_by": None,
                                      "dismissed_at": None, "updated_at": now,
                                      "updated_by": by})  # fmt: skip
@@ -561,15 +602,28 @@ def restore_finding(ws: Workspace, finding_id: str, *, by: str = "") -> Finding:
         return new
 
 
-def merge_findings(ws: Workspace, finding_ids: list[str], *, by: str = "") -> Finding:
+def merge_findings(
+    ws: Workspace,
+    finding_ids: list[str],
+    *,
+    by: str = "",
+    expected_versions: Mapping[str, int] | None = None,
+) -> Finding:
     """Merge findings into the first one: facts joined, money added, the most severe severity; the
-    others are dismissed with the reason "合并到 …"."""
+    others are dismissed with the reason "合并到 …". ``expected_versions``: finding id → the
+    version the user saw (missing or ``None``: whatever is stored).
+
+    Raises:
+        AuditDeskError: fewer than two, or money of different kinds.
+        StaleRecordError: another user saved one of them since (nothing saved).
+    """
     by = ws.author(by)  # on a server: the signed-in user
     if len(finding_ids) < 2:
         raise AuditDeskError("请至少选择两条问题进行合并。")
+    seen = expected_versions or {}
     now = utcnow()
     with ws.store.transaction() as tx:
-        found = [tx.require_finding(i) for i in finding_ids]
+        found = [require_seen(tx.require_finding(i), seen.get(i)) for i in finding_ids]
         keep, others = found[0], found[1:]
         money = [f.money_at_stake for f in found if f.money_at_stake is not None]
         kinds = {f.money_kind for f in found if f.money_at_stake is not None}
@@ -611,12 +665,16 @@ def merge_findings(ws: Workspace, finding_ids: list[str], *, by: str = "") -> Fi
         return merged
 
 
-def split_finding(ws: Workspace, finding_id: str, *, by: str = "") -> Finding:
-    """A copy of a finding to edit separately (e.g. one problem per department)."""
+def split_finding(
+    ws: Workspace, finding_id: str, *, by: str = "", expected_version: int | None = None
+) -> Finding:
+    """A copy of a finding to edit separately (e.g. one problem per department).
+    ``expected_version``: the version the user saw; when another user saved the finding since,
+    :class:`StaleRecordError` (the copy would carry their content, not what the user saw)."""
     by = ws.author(by)  # on a server: the signed-in user
     now = utcnow()
     with ws.store.transaction() as tx:
-        old = tx.require_finding(finding_id)
+        old = require_seen(tx.require_finding(finding_id), expected_version)
         fresh = {"id", "created_at", "updated_at", "number", "version"}
         copy = Finding.model_validate({**old.model_dump(exclude=fresh),
                                        "updated_by": by,

@@ -644,6 +644,29 @@ class Tx(
         row = self.conn.execute(select(att).where(att.c.id == attachment_id)).first()
         return None if row is None else _to_model(Attachment, row)
 
+    def delete_attachment(self, attachment_id: str) -> Attachment:
+        """Delete one attachment record; on a server its stored file goes too when no other
+        attachment uses it (in this transaction). Returns the deleted record.
+
+        Raises:
+            NotFoundError: no such attachment (already deleted, or a wrong id).
+            PermissionDeniedError: on a server, row-level security hid it from the delete.
+        """
+        att = schema.attachments
+        found = self.get_attachment(attachment_id)
+        if found is None:
+            raise NotFoundError(
+                f"附件已不存在（编号 {attachment_id}），可能已被删除。", location=attachment_id
+            )
+        where = att.c.id == attachment_id
+        if self.conn.execute(delete(att).where(where)).rowcount == 0:
+            self.refuse_if_hidden(att, where)
+            raise NotFoundError(
+                f"附件已不存在（编号 {attachment_id}），可能已被删除。", location=attachment_id
+            )
+        self.drop_unreferenced_blobs([found.sha256])
+        return found
+
     def referenced_hashes(self, hashes: Sequence[str]) -> set[str]:
         att = schema.attachments
         rows = self.conn.execute(select(att.c.sha256).where(att.c.sha256.in_(list(hashes))))

@@ -528,6 +528,11 @@ class RoleQueries:
         row = self.conn.execute(select(u).where(u.c.name == func.current_user())).first()
         return None if row is None else _user(row)
 
+    def may_create_roles(self) -> bool:
+        """Whether the signed-in user may add, remove and change users (superuser or CREATEROLE);
+        ``False`` on SQLite."""
+        return self.conn.dialect.name == "postgresql" and can_create_roles(self.conn)
+
     def _require_installed(self) -> GroupRoles:
         if self.conn.dialect.name != "postgresql":
             raise AuditDeskError(

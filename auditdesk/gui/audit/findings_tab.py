@@ -3,6 +3,7 @@ written reason, merge, split; filter by area, severity and status."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Signal
@@ -23,14 +24,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from auditdesk.errors import AuditDeskError
+from auditdesk.errors import AuditDeskError, StaleRecordError
 from auditdesk.formatting import format_date, format_datetime, format_money
 from auditdesk.gui.context import AppContext
 from auditdesk.gui.date_field import DateField
 from auditdesk.gui.dialogs.change_history import ChangeHistoryDialog
 from auditdesk.gui.dialogs.errors import report_failure
 from auditdesk.gui.dialogs.payroll_findings import PayrollFindingsDialog
-from auditdesk.gui.dialogs.stale import FieldRow, StaleChoice, differing, save_or_resolve
+from auditdesk.gui.dialogs.stale import (
+    FieldRow,
+    StaleChoice,
+    act_or_resolve,
+    differing,
+    save_or_resolve,
+    seen_rows,
+)
 from auditdesk.gui.table_model import (
     RIGHT,
     ROW_ROLE,
@@ -475,24 +483,38 @@ class FindingsTab(QWidget):
             return
         f = chosen[0]
         if f.dismissed:
-            done = self._call(visit.restore_finding, self.ctx.ws, f.id, by=self.by)
+            done = self._act(
+                lambda check: visit.restore_finding(self.ctx.ws, f.id, by=self.by,
+                                                    expected_version=f.version if check else None),
+                chosen, "“覆盖”仍恢复此问题（对方的修改保留）。",
+            )  # fmt: skip
         else:
             reason, ok = QInputDialog.getMultiLineText(
                 self, "剔除问题", "不列入报告的理由（必填）："
             )
             if not ok:
                 return
-            done = self._call(visit.dismiss_finding, self.ctx.ws, f.id, reason, by=self.by)
-        if done is not None:
+            done = self._act(
+                lambda check: visit.dismiss_finding(self.ctx.ws, f.id, reason, by=self.by,
+                                                    expected_version=f.version if check else None),
+                chosen, "“覆盖”仍剔除此问题（对方的修改保留）。",
+            )  # fmt: skip
+        if isinstance(done, Finding):
             self.reload(keep=f.id)
             self.changed.emit()
 
     def merge(self) -> None:
         if not self.save_edits():
             return
-        ids = [f.id for f in self.selected()]
-        merged = self._call(visit.merge_findings, self.ctx.ws, ids, by=self.by)
-        if merged is not None:
+        chosen = self.selected()
+        ids = [f.id for f in chosen]
+        merged = self._act(
+            lambda check: visit.merge_findings(
+                self.ctx.ws, ids, by=self.by,
+                expected_versions={f.id: f.version for f in chosen} if check else None),
+            chosen, "“覆盖”按对方保存后的内容合并。",
+        )  # fmt: skip
+        if isinstance(merged, Finding):
             self.reload(keep=merged.id)
             self.changed.emit()
 
@@ -501,10 +523,33 @@ class FindingsTab(QWidget):
             return
         chosen = self.selected()
         if chosen:
-            copy = self._call(visit.split_finding, self.ctx.ws, chosen[0].id, by=self.by)
-            if copy is not None:
+            f = chosen[0]
+            copy = self._act(
+                lambda check: visit.split_finding(self.ctx.ws, f.id, by=self.by,
+                                                  expected_version=f.version if check else None),
+                chosen[:1], "“覆盖”按对方保存后的内容拆分。",
+            )  # fmt: skip
+            if isinstance(copy, Finding):
                 self.reload(keep=copy.id)
                 self.changed.emit()
+
+    def _act(self, act: Callable[[bool], Finding], seen: list[Finding],
+             overwrite: str) -> Finding | StaleChoice:  # fmt: skip
+        """Run an action on findings the user saw; when another user saved one of them since,
+        the stale dialog (重新载入 shows theirs; 覆盖 goes ahead on what is stored now)."""
+        by_id = {f.id: f for f in seen}
+
+        def rows(exc: StaleRecordError) -> list[FieldRow]:
+            current = exc.current
+            mine = by_id.get(getattr(current, "id", ""))
+            return [] if mine is None else seen_rows(mine, current, SEEN_FIELDS)
+
+        outcome = act_or_resolve(self, act, rows, overwrite=overwrite)
+        if outcome is StaleChoice.RELOAD:
+            self._editing, self._dirty = None, False
+            self.reload(keep=seen[0].id if seen else None)
+            self.save_state.setText("已重新载入他人保存的内容")
+        return outcome
 
     def open_payroll(self) -> None:
         if not self.save_edits():
@@ -528,6 +573,8 @@ class FindingsTab(QWidget):
 
 FIELD_LABELS = {"title": "问题", "facts": "事实", "severity": "严重程度", "remedy": "整改建议",
                 "consequence": "法律后果", "due_date": "整改期限", "owner": "负责人"}  # fmt: skip
+SEEN_FIELDS = [*FIELD_LABELS.items(), ("status", "状态"), ("dismissed_reason", "剔除理由")]
+"""What the stale dialog compares of a finding the user saw and the one stored now."""
 
 
 def _finding_rows(

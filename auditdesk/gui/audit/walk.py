@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -221,6 +222,13 @@ class WalkTab(QWidget):
         self.evidence.open_requested.connect(self.open_evidence)
         attach = QPushButton("添加证据…")
         attach.clicked.connect(self._choose_evidence)
+        self.remove_evidence_button = QPushButton("删除证据…")
+        self.remove_evidence_button.setToolTip("删除选中的证据文件（记入修改记录）")
+        self.remove_evidence_button.setEnabled(False)
+        self.remove_evidence_button.clicked.connect(self.remove_evidence)
+        self.evidence.currentItemChanged.connect(
+            lambda item, _old: self.remove_evidence_button.setEnabled(item is not None)
+        )
         self.history = QListWidget()
         self.history.setMaximumHeight(120)
         right = QVBoxLayout()
@@ -240,6 +248,7 @@ class WalkTab(QWidget):
         ev.addWidget(QLabel("证据（可拖入照片、PDF、Word 文件）"))
         ev.addStretch(1)
         ev.addWidget(attach)
+        ev.addWidget(self.remove_evidence_button)
         right.addLayout(ev)
         right.addWidget(self.evidence)
         self.history_button = QPushButton("全部修改记录…")
@@ -549,6 +558,23 @@ class WalkTab(QWidget):
         copy = self._call(attachments.open_copy, self.ctx.ws, att)
         if copy is not None:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(copy)))
+
+    def remove_evidence(self) -> None:
+        """删除证据…: the selected evidence file, after a confirmation (logged; the stored file
+        goes when no other attachment uses it)."""
+        w, item = self.current(), self.evidence.currentItem()
+        att = item.data(ATTACHMENT_ROLE) if item is not None else None
+        if w is None or att is None:
+            return
+        answer = QMessageBox.question(
+            self, "删除证据", f"删除证据文件“{att.filename}”？\n\n删除记入本检查项的修改记录。",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )  # fmt: skip
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        if self._call(attachments.remove_attachment, self.ctx.ws, att.id, by=self.by) is not None:
+            self.reload(keep=w.item.id)
 
     def add_evidence(self, paths: list[Path]) -> None:
         w = self.current()

@@ -28,6 +28,8 @@ from auditdesk.formatting import format_date, format_money
 from auditdesk.gui.context import AppContext
 from auditdesk.gui.date_field import DateField
 from auditdesk.gui.dialogs.errors import report_failure
+from auditdesk.gui.dialogs.stale import StaleChoice, act_or_resolve, seen_rows
+from auditdesk.models.audit import Visit
 from auditdesk.services import audits, followups
 from auditdesk.services.followups import VisitResult
 
@@ -37,6 +39,10 @@ OUTCOMES = [
     ("部分整改", "partly"),
     ("未整改", "not_fixed"),
 ]
+VISIT_FIELDS = [("title", "问题"), ("status", "状态"), ("due_date", "整改期限"),
+                ("facts", "事实"), ("remedy", "整改建议")]  # fmt: skip
+"""What the stale dialog compares of a finding the visit form opened with and the one stored."""
+
 COLS = ["问题", "状态", "期限", "核验结果", "新期限", "证据", "说明"]
 
 
@@ -169,11 +175,41 @@ class FollowupVisitDialog(QDialog):
         if not results:
             self.status.setText("请至少为一个问题选择核验结果。")
             return
-        try:
-            visit = followups.record_followup_visit(self.ctx.ws, self.audit_id, day, results,
-                                                    by=self.by, followup_id=self.followup_id)  # fmt: skip
-        except AuditDeskError as exc:
-            report_failure(self, exc, "无法保存跟诊记录", None)
+        seen = {f.id: f for f in self.findings}
+        outcome = act_or_resolve(
+            self,
+            lambda _check: followups.record_followup_visit(
+                self.ctx.ws, self.audit_id, day, results, by=self.by,
+                followup_id=self.followup_id,
+                expected_versions={f.id: f.version for f in self.findings}),
+            lambda exc: seen_rows(seen.get(getattr(exc.current, "id", "")), exc.current,
+                                  VISIT_FIELDS),
+            overwrite=None,  # 跟诊 moves findings: after another user's move, look again first
+            title="无法保存跟诊记录",
+        )  # fmt: skip
+        if outcome is StaleChoice.RELOAD:
+            self.reload_findings()
             return
-        self.visit_recorded.emit(visit)
-        self.accept()
+        if isinstance(outcome, Visit):
+            self.visit_recorded.emit(outcome)
+            self.accept()
+
+    def reload_findings(self) -> None:
+        """After another user's save: each row shows the finding as stored now (the outcomes
+        chosen stay); a finding no longer open cannot be chosen any more."""
+        fresh = {f.id: f for f in followups.open_findings(self.ctx.ws, self.audit_id)}
+        gone = 0
+        for r, f in enumerate(self.findings):
+            now = fresh.get(f.id)
+            if now is None:
+                gone += 1
+                self.outcomes[r].setCurrentIndex(self.outcomes[r].findData(""))
+                self.outcomes[r].setEnabled(False)
+                self.table.setItem(r, 1, QTableWidgetItem("已不在未关闭之列"))
+                continue
+            self.findings[r] = now
+            self.table.setItem(r, 0, QTableWidgetItem(f"{now.code} {now.title}"))
+            self.table.setItem(r, 1, QTableWidgetItem(now.status.label))
+            self.table.setItem(r, 2, QTableWidgetItem(format_date(now.due_date) or "—"))
+        extra = f"其中 {gone} 项已被他人关闭或删除。" if gone else ""
+        self.status.setText(f"已重新载入他人保存的内容。{extra}请核对后再保存跟诊记录。")

@@ -24,6 +24,7 @@ from auditdesk.errors import AuditDeskError
 from auditdesk.formatting import format_money, format_money_by_kind
 from auditdesk.gui.context import AppContext
 from auditdesk.gui.dialogs.errors import report_failure
+from auditdesk.gui.dialogs.stale import FieldRow, StaleChoice, act_or_resolve
 from auditdesk.gui.table_model import (
     RIGHT,
     ROW_ROLE,
@@ -33,7 +34,7 @@ from auditdesk.gui.table_model import (
 )
 from auditdesk.gui.widgets import read_only_table, selected_record, stretch
 from auditdesk.gui.worker import JobRunner
-from auditdesk.models.finding import Severity, kind_label
+from auditdesk.models.finding import Finding, Severity, kind_label
 from auditdesk.models.payroll import CheckResult, PayrollFinding
 from auditdesk.rules.review import PayrollReview
 from auditdesk.services import payroll
@@ -255,17 +256,41 @@ class PayrollFindingsDialog(QDialog):
         chosen = self.selected_groups()
         if not chosen or self.review is None:
             return
+        review = self.review
+        seen = {m.finding_id: m.version for m in self.marks.values()}
+        outcome = act_or_resolve(
+            self,
+            lambda check: payroll.adopt_refs(self.ctx.ws, self.audit_id, review,
+                                             [g.ref for g in chosen], merge=merge,
+                                             expected_versions=seen if check else None),
+            lambda exc: _adoption_rows(exc.current),
+            overwrite="“覆盖”用工资核查的结果更新该问题，替换对方保存的问题、事实和金额。",
+            title="无法转为报告问题",
+        )  # fmt: skip
         try:
-            found = payroll.adopt_refs(
-                self.ctx.ws, self.audit_id, self.review, [g.ref for g in chosen], merge=merge
-            )
-            self.marks = payroll.adoption_marks(self.ctx.ws, self.audit_id, self.review)
+            self.marks = payroll.adoption_marks(self.ctx.ws, self.audit_id, review)
         except AuditDeskError as exc:
             report_failure(self, exc, "无法转为报告问题", None)
             return
         rows = self.groups.rows()
+        if not isinstance(outcome, list):  # nothing adopted; 重新载入: the marks as stored now
+            for position, row in enumerate(rows):
+                self.groups.update_row(position, row)
+            if outcome is StaleChoice.RELOAD:
+                self.status.setText("已重新载入：报告问题已被他人修改，请核对后再转为报告问题。")
+            return
+        found = outcome
         for position, row in enumerate(rows):  # their 报告问题 cells now read so
             self.groups.update_row(position, row)
         self.status.setText("已转为报告问题：" + "；".join(f"{f.code} {f.title}" for f in found))
         for finding in found:
             self.finding_adopted.emit(finding.id)
+
+
+def _adoption_rows(current: object) -> list[FieldRow]:
+    """What the other user saved of the finding an adoption would refresh (this side: the
+    payroll check's values, shown by the dialog's tables)."""
+    if not isinstance(current, Finding):
+        return []
+    return [("问题", "（按工资核查）", current.title), ("事实", "（按工资核查）", current.facts),
+            ("修改人", "", current.updated_by or "")]  # fmt: skip

@@ -40,20 +40,30 @@ FieldRow = tuple[str, str, str]
 class StaleDialog(QDialog):
     """The refusal with the differing fields side by side; :attr:`choice` after it closes."""
 
-    def __init__(self, message: str, rows: Sequence[FieldRow], parent: QWidget | None = None):
+    def __init__(
+        self,
+        message: str,
+        rows: Sequence[FieldRow],
+        parent: QWidget | None = None,
+        *,
+        overwrite: str | None = "“覆盖”用您的修改替换对方保存的内容。",
+        mine: str = "您的修改",
+    ):
+        """``overwrite``: what 覆盖 would do, said in the text (``None``: not offered, where
+        going ahead over the other user's change is not safe); ``mine``: the heading of my side."""
         super().__init__(parent)
         self.setWindowTitle("记录已被他人修改")
         self.choice = StaleChoice.CANCEL
         layout = QVBoxLayout(self)
         intro = QLabel(
-            f"{message}\n下表列出两边不同的内容。“重新载入”放弃您的修改、显示对方保存的内容；"
-            "“覆盖”用您的修改替换对方保存的内容。"
+            f"{message}\n下表列出两边不同的内容。“重新载入”放弃您的操作、显示对方保存的内容；"
+            + (overwrite or "")
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.message = intro
         self.table = QTableWidget(len(rows), 3)  # a few static rows: no item model needed
-        self.table.setHorizontalHeaderLabels(["内容", "您的修改", "对方保存的"])
+        self.table.setHorizontalHeaderLabels(["内容", mine, "对方保存的"])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
@@ -74,6 +84,7 @@ class StaleDialog(QDialog):
         self.overwrite_button.setToolTip("保存您的修改，替换对方保存的内容")
         buttons.addButton(self.reload_button, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(self.overwrite_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.overwrite_button.setVisible(overwrite is not None)
         buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
         self.reload_button.clicked.connect(lambda: self._choose(StaleChoice.RELOAD))
         self.overwrite_button.clicked.connect(lambda: self._choose(StaleChoice.OVERWRITE))
@@ -87,12 +98,57 @@ class StaleDialog(QDialog):
 
 
 def ask_stale(
-    parent: QWidget | None, exc: StaleRecordError, rows: Sequence[FieldRow]
+    parent: QWidget | None,
+    exc: StaleRecordError,
+    rows: Sequence[FieldRow],
+    *,
+    overwrite: str | None = "“覆盖”用您的修改替换对方保存的内容。",
+    mine: str = "您的修改",
 ) -> StaleChoice:
     """Show the refusal (modal) and return what the user chose (取消 / Esc: CANCEL)."""
-    dialog = StaleDialog(exc.message, rows, parent)
+    dialog = StaleDialog(exc.message, rows, parent, overwrite=overwrite, mine=mine)
     dialog.exec()
     return dialog.choice
+
+
+def seen_rows(seen: object, current: object,
+              labels: Sequence[tuple[str, str]]) -> list[FieldRow]:  # fmt: skip
+    """(label, as the user saw it, as stored now) for the ``(attribute, label)`` pairs that
+    differ between two copies of a record (``current`` of another kind: none)."""
+    if type(current) is not type(seen):
+        return []
+    fields = [(label, getattr(seen, key), getattr(current, key)) for key, label in labels]
+    return differing(fields)
+
+
+def act_or_resolve(
+    parent: QWidget | None,
+    act: Callable[[bool], T],
+    rows_for: Callable[[StaleRecordError], Sequence[FieldRow]],
+    *,
+    overwrite: str | None,
+    title: str = "无法完成操作",
+) -> T | StaleChoice:
+    """An action on records the user saw (剔除, 合并, 跟诊, 转为报告问题): ``act(True)`` refuses
+    when another user saved one of them since; then the stale dialog (my side: 您打开时) and,
+    on 覆盖 (offered when ``overwrite`` says what it does), ``act(False)`` on what is stored now.
+    Returns what ``act`` returned, or RELOAD / CANCEL (nothing done). Other user errors are
+    shown and give CANCEL."""
+    check = True
+    while True:
+        try:
+            return act(check)
+        except StaleRecordError as exc:
+            if not check:  # a save slipped in during the write itself: said, not asked again
+                report_failure(parent, exc, title, None)
+                return StaleChoice.CANCEL
+            choice = ask_stale(parent, exc, rows_for(exc), overwrite=overwrite, mine="您打开时")
+            if choice is not StaleChoice.OVERWRITE:
+                return choice
+            check = False
+        except AuditDeskError as exc:
+            report_failure(parent, exc, title, None)
+            return StaleChoice.CANCEL
 
 
 def as_text(value: object) -> str:

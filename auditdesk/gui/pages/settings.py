@@ -1,5 +1,5 @@
 """Settings page: where the data lives, which database (local file or office server), versions,
-demo data, backups, the union letters are issued by."""
+demo data, backups, users and assignments (office server only), the union letters are issued by."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ from auditdesk import __version__
 from auditdesk.database import ENV_DATABASE
 from auditdesk.errors import AuditDeskError
 from auditdesk.gui.context import AppContext
+from auditdesk.gui.pages.users import UsersBox
 from auditdesk.gui.widgets import page_title
 from auditdesk.models.followup import UNION_FIELDS
 from auditdesk.services import backups, server_backups, union
@@ -135,6 +136,10 @@ class SettingsPage(QWidget):
                 self.backup_reason.setText(f"不可用：{refusal}")
                 self.backup_reason.show()
         layout.addWidget(backup_box)
+        self.users_box: UsersBox | None = None
+        if opened.is_server:  # 用户与分配: accounts exist only on the office server
+            self.users_box = UsersBox(ctx.ws)
+            layout.addWidget(self.users_box)
         layout.addWidget(self._union_box())
         layout.addStretch(1)
         scroll.setWidget(content)
@@ -304,6 +309,8 @@ class SettingsPage(QWidget):
         for key, field in self.union_fields.items():
             field.setText(str(getattr(current, key)))
         self.schema_label.setText(str(self.ctx.ws.schema_version()))
+        if self.users_box is not None:
+            self.users_box.reload()
         if self.ctx.ws.is_server:  # the office's last backup, as the database records it
             try:
                 status = server_backups.backup_status(self.ctx.ws)
