@@ -11,6 +11,8 @@ all payroll rules within 2x the bare read time and 1.5x its peak memory (issues 
 issue 9 the import first scans each sheet's XML for far-away cells (a stray value at XFD1048576
 makes calamine allocate hundreds of GB and abort the process); since issue 15 the same pass also
 finds hidden rows and formulas without a saved result, so each sheet's XML is inflated once.
+``stages_s`` splits the time of this checkout (fastest of ``--repeat`` runs per stage): the
+far-cell scan, calamine's read, the rest of the import, ``derive`` and the other rules.
 
 ``cli_check`` times the whole command ``python -m auditdesk payroll check --json FILE`` (interpreter
 start and imports included) against a whole ``python -c`` bare read, as a user waits for them.
@@ -18,7 +20,8 @@ start and imports included) against a whole ``python -c`` bare read, as a user w
 With ``--baseline DIR`` (another checkout's root, e.g. ``git archive <commit> auditdesk resources``
 unpacked in a temp dir) the bare read, the baseline and this checkout are run in turn, in fresh
 processes, ``max(repeat, 5)`` times; the medians and each one's ratio to the bare read are printed
-side by side, so the machine's noise hits all three alike.
+side by side, so the machine's noise hits all three alike, then the medians of each stage
+(``CHILD_STAGES``) of the baseline and this checkout.
 """
 
 from __future__ import annotations
@@ -82,6 +85,39 @@ print(json.dumps({"seconds": elapsed, "import_seconds": imported, "rows": len(re
        "findings": len(checked.findings), "rules_run": len(checked.rules_run),
        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
+
+CHILD_STAGES = """
+import json, sys, time
+from pathlib import Path
+from auditdesk.payroll import readers
+from auditdesk.payroll.importer import read_payroll
+from auditdesk.rules.engine import derive, load_params, run_rules
+from auditdesk.services.payroll import mapped_fields
+path = Path(sys.argv[1])
+t = time.perf_counter()
+scan = readers._xlsx_prescan(path)
+far = time.perf_counter() - t
+scan.join()
+t = time.perf_counter()
+readers._calamine_sheets(path, "xlsx")
+calamine = time.perf_counter() - t
+t = time.perf_counter()
+result = read_payroll([path])
+imported = time.perf_counter() - t
+t = time.perf_counter()
+derive(result.rows, load_params("shanghai"))
+derived = time.perf_counter() - t
+t = time.perf_counter()
+run_rules(result.rows, present=mapped_fields(result.files))
+rules = time.perf_counter() - t
+print(json.dumps({"far_cell_scan": far, "calamine_sheets": calamine,
+       "rest_of_import": imported - far - calamine, "derive": derived,
+       "rules_after_derive": rules - derived}))
+"""
+"""Where the time goes, in one process: the far-cell scan that must precede calamine, calamine's
+own read of the sheets (while the flag scan runs beside it in the real import), the rest of the
+import (layout, typing the columns, building rows; the whole import less the first two, timed
+apart), ``derive`` and the rules after it."""
 
 CHILD_BASELINE = """
 import json, resource
@@ -198,6 +234,12 @@ def compare(path: Path, baseline: Path, rounds: int) -> dict[str, dict[str, dict
             samples[who]["rules"].append(checked["seconds"])
             samples[who]["rules_mb"].append(checked["peak_mb"])
             samples[who]["cli"].append(run_cli(check, source))
+            try:
+                staged = run_child(CHILD_STAGES, path, source)
+            except subprocess.CalledProcessError:  # a baseline older than these functions
+                continue
+            for key, seconds in staged.items():
+                samples[who].setdefault(key, []).append(seconds)
     return {
         who: {k: {"median": statistics.median(v)} for k, v in parts.items()}
         for who, parts in samples.items()
@@ -222,6 +264,13 @@ def print_comparison(result: dict[str, dict[str, dict[str, float]]], rounds: int
             f"{old:8.2f}{unit:2s} ({old / bare:4.2f}x){new:8.2f}{unit:2s} ({new / bare:4.2f}x)"
             f"{(new / old - 1) * 100:+8.1f}%"
         )
+    stages = [k for k in result["this"] if k not in labels and k in result["baseline"]]
+    if stages:
+        print(f"\nstages, medians of {rounds} rounds (see CHILD_STAGES):")
+        for key in stages:
+            old, new = result["baseline"][key]["median"], result["this"][key]["median"]
+            print(f"{key:32s}{'':12s}{old:8.2f} s{'':8s}{new:8.2f} s{'':8s}"
+                  f"{(new / old - 1) * 100:+8.1f}%")  # fmt: skip
 
 
 def main() -> int:
@@ -270,6 +319,8 @@ def main() -> int:
     figures["import_and_rules_memory_ratio"] = round(
         figures["import_and_rules_peak_mb"] / m_bare, 2
     )
+    stages = [run_child(CHILD_STAGES, path) for _ in range(args.repeat)]
+    figures["stages_s"] = {k: round(min(r[k] for r in stages), 2) for k in stages[0]}
     print(json.dumps(figures, indent=2))
     ok_time, ok_mem = figures["time_ratio"] <= 1.5, figures["memory_ratio"] <= 2.0
     ok_rules = figures["import_and_rules_ratio"] <= 2.0

@@ -335,6 +335,9 @@ _FAR_CELL = re.compile(
 _UNPLACED = re.compile(rb"""<(?:[\w.-]+:)?+(?:c|row)(?=[\s/>])(?![^>]*?(?<![\w.-])r\s*=)""")
 _UNPLACED_C = re.compile(rb"""<c(?=[\s/>])(?!\sr\s*=)(?![^>]*?(?<![\w.-])r\s*=)""")
 _UNPLACED_ROW = re.compile(rb"""<row(?=[\s/>])(?!\sr\s*=)(?![^>]*?(?<![\w.-])r\s*=)""")
+_PREFIXED_TAG = re.compile(rb":(?:c|row)")
+"""Where a prefixed ``c`` or ``row`` tag can occur at all: the same answer as ``b":c" in buf or
+b":row" in buf`` in one scan, several times faster (``:`` is rare in sheet XML)."""
 
 
 def _unplaced(buf: bytes) -> bool:
@@ -344,7 +347,7 @@ def _unplaced(buf: bytes) -> bool:
     return bool(
         _UNPLACED_C.search(buf)
         or _UNPLACED_ROW.search(buf)
-        or ((b":c" in buf or b":row" in buf) and _UNPLACED.search(buf))
+        or (_PREFIXED_TAG.search(buf) is not None and _UNPLACED.search(buf))
     )
 
 
