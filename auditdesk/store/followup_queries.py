@@ -6,14 +6,26 @@ A mixin of :class:`auditdesk.store.db.Tx` (kept apart so db.py stays readable).
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Table, and_, func, insert, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Table,
+    and_,
+    case,
+    func,
+    insert,
+    select,
+    type_coerce,
+)
 
-from auditdesk.models.finding import finding_code
+from auditdesk.models.finding import MoneyKind, RectificationStatus, finding_code
 from auditdesk.models.followup import FollowUp, Letter, RectificationMove
 from auditdesk.store import schema
-from auditdesk.store.predicates import open_finding
+from auditdesk.store.predicates import OPEN_VALUES, open_finding
+from auditdesk.store.types import Money
 from auditdesk.store.upsert import upsert
 from auditdesk.store.versions import serialize, update_versioned
 
@@ -44,6 +56,43 @@ class OverdueFinding(NamedTuple):
     company_id: str
     company_name: str
     version: int
+
+
+CLOSED = RectificationStatus.VERIFIED_CLOSED.value
+OWED_KINDS = sorted(k.value for k in MoneyKind if k.owed)
+
+
+class CompanyCounts(NamedTuple):
+    """One company's line of the dashboard (:meth:`FollowupQueries.dashboard_counts`)."""
+
+    company_id: str
+    name: str
+    town: str
+    found: int
+    closed: int
+    """Verified closed (已核验关闭)."""
+    open: int
+    overdue: int
+    """Open with a deadline before the day asked about."""
+    money_owed: Decimal | None
+    """Wages and contributions owed found in this company (any status); ``None``: none recorded."""
+
+
+class FindingGroup(NamedTuple):
+    """The kept findings of one (area, severity, status, money kind): how many, and their amounts."""
+
+    area: str
+    severity: str
+    status: str
+    money_kind: str | None
+    findings: int
+    money: Decimal | None
+    """The sum of the group's recorded amounts (one kind); ``None``: none recorded."""
+
+
+class DashboardCounts(NamedTuple):
+    companies: list[CompanyCounts]
+    groups: list[FindingGroup]
 
 
 class FollowupQueries:
@@ -183,22 +232,57 @@ class FollowupQueries:
         return out
 
     # -------------------------------------------------------------- dashboard
-    def finding_facts(
-        self, *, town: str | None = None, since: date | None = None, until: date | None = None
-    ) -> list[tuple[str, str, str, str, str, str, Any, Any, Any]]:
-        """One tuple per kept finding: company id, name, town, area, severity, status, money at
-        stake (Decimal or None), due date, money kind (text or None). Aggregated in Python: money is never summed in SQL
-        (REAL), and the query stays the same on SQLite and PostgreSQL."""
+    def dashboard_counts(
+        self,
+        today: date,
+        *,
+        town: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> DashboardCounts:
+        """The dashboard's figures, counted and summed in SQL over the kept (not dismissed)
+        findings of the audits chosen by ``town`` and by ``since``/``until`` (audit start dates,
+        inclusive): one row per company with findings, and one per (area, severity, status,
+        money kind) group. Money is summed exactly per kind, never across kinds: ``SUM`` of
+        NUMERIC on PostgreSQL, ``decimal_sum`` of the canonical text on SQLite
+        (:class:`auditdesk.store.sqlite.DecimalSum`); ``None`` where no amount was recorded.
+        "Overdue": open (the same test as :attr:`Finding.is_open`) with a deadline before
+        ``today``."""
         f, a, c = schema.findings, schema.audits, schema.companies
-        query = (
-            select(c.c.id, c.c.name, c.c.town, f.c.area, f.c.severity, f.c.status,
-                   f.c.money_at_stake, f.c.due_date, f.c.money_kind)
-            .join(a, a.c.id == f.c.audit_id)
-            .join(c, c.c.id == a.c.company_id)
+        money_sum = func.decimal_sum if self.conn.dialect.name == "sqlite" else func.sum
+        is_open = f.c.status.in_(OPEN_VALUES)
+        owed = f.c.money_kind.in_(OWED_KINDS)
+
+        def count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
+            return func.count(case((condition, 1)))
+
+        def total(amount: Any) -> ColumnElement[Decimal]:
+            return type_coerce(money_sum(amount), Money)
+
+        joined = f.join(a, a.c.id == f.c.audit_id).join(c, c.c.id == a.c.company_id)
+        per_company = _filtered(
+            select(c.c.id, c.c.name, c.c.town, func.count(), count_if(f.c.status == CLOSED),
+                   count_if(is_open), count_if(and_(is_open, f.c.due_date < today)),
+                   total(case((owed, f.c.money_at_stake))))
+            .select_from(joined)
             .where(f.c.dismissed_at.is_(None))
+            .group_by(c.c.id, c.c.name, c.c.town),
+            a, c, town, since, until,
         )  # fmt: skip
-        query = _filtered(query, a, c, town, since, until)
-        return [tuple(r) for r in self.conn.execute(query)]
+        groups = _filtered(
+            select(f.c.area, f.c.severity, f.c.status, f.c.money_kind, func.count(),
+                   total(f.c.money_at_stake))
+            .select_from(joined)
+            .where(f.c.dismissed_at.is_(None))
+            .group_by(f.c.area, f.c.severity, f.c.status, f.c.money_kind),
+            a, c, town, since, until,
+        )  # fmt: skip
+        return DashboardCounts(
+            companies=[CompanyCounts(r[0], r[1], r[2] or "", r[3], r[4], r[5], r[6], r[7])
+                       for r in self.conn.execute(per_company)],
+            groups=[FindingGroup(r[0], r[1], r[2], r[3], r[4], r[5])
+                    for r in self.conn.execute(groups)],
+        )  # fmt: skip
 
     def count_overdue_followups(
         self,
