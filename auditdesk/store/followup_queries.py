@@ -12,13 +12,18 @@ from typing import Any, NamedTuple
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Integer,
+    Select,
+    String,
     Table,
     and_,
     case,
     func,
     insert,
+    literal_column,
     select,
     type_coerce,
+    union_all,
 )
 
 from auditdesk.models.finding import MoneyKind, RectificationStatus, finding_code
@@ -90,6 +95,23 @@ class FindingGroup(NamedTuple):
     """The sum of the group's recorded amounts (one kind); ``None``: none recorded."""
 
 
+class DueKey(NamedTuple):
+    """One entry of the due list, as ordered and paged in SQL (:meth:`FollowupQueries.due_keys`)."""
+
+    kind: str
+    """``followup``, ``letter`` or ``finding``."""
+    ref: str
+    """The follow-up, letter or finding id."""
+    day: date
+    overdue: bool
+
+
+class DueCounts(NamedTuple):
+    by_kind: dict[str, int]
+    """``followup`` / ``letter`` / ``finding`` → entries (kinds without entries left out)."""
+    overdue: int
+
+
 class DashboardCounts(NamedTuple):
     companies: list[CompanyCounts]
     groups: list[FindingGroup]
@@ -142,11 +164,12 @@ class FollowupQueries:
         rows = self.conn.execute(query.order_by(f.c.planned_on))
         return [FollowUp.model_validate(dict(r._mapping)) for r in rows]
 
-    def due_followups(self, until: date) -> list[DueFollowup]:
-        """Open follow-ups planned up to ``until``, with the company id, name and town, earliest
-        first. Only the columns the due list and the calendar use are read (no model per row)."""
+    def due_followups(self, until: date, *, ids: list[str] | None = None) -> list[DueFollowup]:
+        """Open follow-ups planned up to ``until`` (only those of ``ids`` when given), with the
+        company id, name and town, earliest first. Only the columns the due list and the calendar
+        use are read (no model per row)."""
         f, a, c = schema.followups, schema.audits, schema.companies
-        rows = self.conn.execute(
+        query = (
             select(f.c.id, f.c.audit_id, f.c.planned_on, f.c.note,
                    c.c.id.label("company_id"), c.c.name.label("company_name"), c.c.town,
                    f.c.version)
@@ -155,6 +178,9 @@ class FollowupQueries:
             .where(and_(f.c.visit_id.is_(None), f.c.planned_on <= until))
             .order_by(f.c.planned_on)
         )  # fmt: skip
+        if ids is not None:
+            query = query.where(f.c.id.in_(ids))
+        rows = self.conn.execute(query)
         return [DueFollowup(r.id, r.audit_id, r.planned_on, r.note or "", r.company_id,
                             r.company_name, r.town or "", r.version) for r in rows]  # fmt: skip
 
@@ -203,16 +229,21 @@ class FollowupQueries:
         for key, value in values.items():
             upsert(self.conn, t, {"key": key, "value": value, "updated_at": now}, ("key",))
 
-    def unanswered_letters(self, until: date) -> list[tuple[Letter, str, str]]:
-        """Letters without a reply whose deadline is on or before ``until`` (overdue included)."""
-        return self._letters(until, inclusive=True)
+    def unanswered_letters(
+        self, until: date, *, ids: list[str] | None = None
+    ) -> list[tuple[Letter, str, str]]:
+        """Letters without a reply whose deadline is on or before ``until`` (overdue included;
+        only those of ``ids`` when given), each with its company id and name."""
+        return self._letters(until, inclusive=True, ids=ids)
 
     def overdue_letters(self, today: date) -> list[tuple[Letter, str, str]]:
         return self._letters(today, inclusive=False)
 
-    def _letters(self, day: date, *, inclusive: bool) -> list[tuple[Letter, str, str]]:
+    def _letters(
+        self, day: date, *, inclusive: bool, ids: list[str] | None = None
+    ) -> list[tuple[Letter, str, str]]:
         t, a, c = schema.letters, schema.audits, schema.companies
-        rows = self.conn.execute(
+        query = (
             select(t, c.c.id.label("company_id"), c.c.name.label("company_name"))
             .join(a, a.c.id == t.c.audit_id)
             .join(c, c.c.id == a.c.company_id)
@@ -224,6 +255,9 @@ class FollowupQueries:
             )
             .order_by(t.c.reply_due)
         )
+        if ids is not None:
+            query = query.where(t.c.id.in_(ids))
+        rows = self.conn.execute(query)
         out = []
         for r in rows:
             m = dict(r._mapping)
@@ -301,14 +335,17 @@ class FollowupQueries:
         query = _filtered(query, a, c, town, since, until)
         return int(self.conn.execute(query).scalar_one())
 
-    def overdue_finding_list(self, today: date) -> list[OverdueFinding]:
-        """Open findings past their deadline, each with its company id and name, earliest first.
+    def overdue_finding_list(
+        self, today: date, *, ids: list[str] | None = None
+    ) -> list[OverdueFinding]:
+        """Open findings past their deadline (only those of ``ids`` when given), each with its
+        company id and name, earliest first.
 
         Only the columns the due list shows are read (no full :class:`Finding`: with 20,000
         findings, decoding each one's JSON columns and validating it was most of the due list's
         time)."""
         f, a, c = schema.findings, schema.audits, schema.companies
-        rows = self.conn.execute(
+        query = (
             select(f.c.id, f.c.audit_id, f.c.number, f.c.title, f.c.due_date,
                    c.c.id.label("company_id"), c.c.name.label("company_name"), f.c.version)
             .join(a, a.c.id == f.c.audit_id)
@@ -316,6 +353,9 @@ class FollowupQueries:
             .where(and_(open_finding(f), f.c.due_date < today))
             .order_by(f.c.due_date, c.c.name, f.c.number)
         )  # fmt: skip
+        if ids is not None:
+            query = query.where(f.c.id.in_(ids))
+        rows = self.conn.execute(query)
         return [
             OverdueFinding(
                 r.id, r.audit_id, finding_code(r.number) if r.number else str(r.id)[:8].upper(),
@@ -323,6 +363,71 @@ class FollowupQueries:
             )
             for r in rows
         ]  # fmt: skip
+
+    # -------------------------------------------------------------- the due list, paged
+    def _due_entries(self, today: date, until: date) -> Any:
+        """The due list's entries as one ``UNION ALL`` subquery: kind, ref, day, late (1 overdue,
+        0 not), company name, and rank/seq to break ties as the unpaged list did (follow-ups,
+        then letters, then findings; letters by number, findings by 问题编号)."""
+        f, t, fi = schema.followups, schema.letters, schema.findings
+        a, c = schema.audits, schema.companies
+
+        def entries(
+            kind: str, rank: int, table: Table, day: Any, late: Any, seq: Any
+        ) -> Select[Any]:
+            return (
+                select(literal_column(f"'{kind}'", String).label("kind"),
+                       literal_column(str(rank), Integer).label("rank"),
+                       table.c.id.label("ref"), day.label("day"), late.label("late"),
+                       c.c.name.label("company"), seq.label("seq"))
+                .select_from(table.join(a, a.c.id == table.c.audit_id)
+                             .join(c, c.c.id == a.c.company_id))
+            )  # fmt: skip
+
+        def late_if(condition: ColumnElement[bool]) -> Any:
+            return case((condition, 1), else_=0)
+
+        return union_all(
+            entries("followup", 0, f, f.c.planned_on, late_if(f.c.planned_on < today),
+                    literal_column("0", Integer))
+            .where(and_(f.c.visit_id.is_(None), f.c.planned_on <= until)),
+            entries("letter", 1, t, t.c.reply_due, late_if(t.c.reply_due < today),
+                    func.coalesce(t.c.number_seq, 0))
+            .where(and_(t.c.replied_on.is_(None), t.c.reply_due <= until)),
+            entries("finding", 2, fi, fi.c.due_date, literal_column("1", Integer),
+                    func.coalesce(fi.c.number, 0))
+            .where(and_(open_finding(fi), fi.c.due_date < today)),
+        ).subquery("due")  # fmt: skip
+
+    def due_keys(
+        self, today: date, until: date, *, limit: int | None = None, offset: int = 0
+    ) -> list[DueKey]:
+        """The due list's entries ordered in SQL — overdue first, then by day, company name,
+        kind (follow-up, letter, finding) and number — from ``offset``, at most ``limit``
+        (``None``: all). Entries: open follow-ups planned up to ``until``, unanswered letters due
+        up to ``until``, open findings with a deadline before ``today``."""
+        due = self._due_entries(today, until)
+        query = (
+            select(due.c.kind, due.c.ref, due.c.day, due.c.late)
+            .order_by(due.c.late.desc(), due.c.day, due.c.company, due.c.rank, due.c.seq,
+                      due.c.ref)
+            .offset(offset)
+        )  # fmt: skip
+        if limit is not None:
+            query = query.limit(limit)
+        return [DueKey(r.kind, r.ref, r.day, bool(r.late)) for r in self.conn.execute(query)]
+
+    def due_counts(self, today: date, until: date) -> DueCounts:
+        """How many entries :meth:`due_keys` has in all, per kind, and how many are overdue."""
+        due = self._due_entries(today, until)
+        by_kind: dict[str, int] = {}
+        overdue = 0
+        for kind, late, n in self.conn.execute(
+            select(due.c.kind, due.c.late, func.count()).group_by(due.c.kind, due.c.late)
+        ):
+            by_kind[kind] = by_kind.get(kind, 0) + n
+            overdue += n if late else 0
+        return DueCounts(by_kind, overdue)
 
     def overdue_findings(self, today: date, *, town: str | None = None) -> int:
         f, a, c = schema.findings, schema.audits, schema.companies
