@@ -303,10 +303,12 @@ class FollowupQueries:
             .group_by(c.c.id, c.c.name, c.c.town),
             a, c, town, since, until,
         )  # fmt: skip
+        # every finding has its audit and company (foreign keys): join them only to filter
+        audits_of = f.join(a, a.c.id == f.c.audit_id)
         groups = _filtered(
             select(f.c.area, f.c.severity, f.c.status, f.c.money_kind, func.count(),
                    total(f.c.money_at_stake))
-            .select_from(joined)
+            .select_from(joined if town else audits_of if since or until else f)
             .where(f.c.dismissed_at.is_(None))
             .group_by(f.c.area, f.c.severity, f.c.status, f.c.money_kind),
             a, c, town, since, until,
