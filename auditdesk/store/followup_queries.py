@@ -367,24 +367,32 @@ class FollowupQueries:
         ]  # fmt: skip
 
     # -------------------------------------------------------------- the due list, paged
-    def _due_entries(self, today: date, until: date) -> Any:
+    def _due_entries(
+        self, today: date, until: date, *, names: bool = True, through: date | None = None
+    ) -> Any:
         """The due list's entries as one ``UNION ALL`` subquery: kind, ref, day, late (1 overdue,
-        0 not), company name, and rank/seq to break ties as the unpaged list did (follow-ups,
-        then letters, then findings; letters by number, findings by 问题编号)."""
+        0 not) and, with ``names``, the company name and rank/seq to break ties as the unpaged
+        list did (follow-ups, then letters, then findings; letters by number, findings by
+        问题编号). Without ``names`` no audit or company is joined (counting needs none).
+        ``through``: only entries on or before that day."""
         f, t, fi = schema.followups, schema.letters, schema.findings
         a, c = schema.audits, schema.companies
 
         def entries(
             kind: str, rank: int, table: Table, day: Any, late: Any, seq: Any
         ) -> Select[Any]:
-            return (
-                select(literal_column(f"'{kind}'", String).label("kind"),
-                       literal_column(str(rank), Integer).label("rank"),
-                       table.c.id.label("ref"), day.label("day"), late.label("late"),
-                       c.c.name.label("company"), seq.label("seq"))
-                .select_from(table.join(a, a.c.id == table.c.audit_id)
-                             .join(c, c.c.id == a.c.company_id))
-            )  # fmt: skip
+            columns = [literal_column(f"'{kind}'", String).label("kind"), table.c.id.label("ref"),
+                       day.label("day"), late.label("late")]  # fmt: skip
+            if not names:
+                query = select(*columns).select_from(table)
+            else:
+                query = (
+                    select(*columns, c.c.name.label("company"),
+                           literal_column(str(rank), Integer).label("rank"), seq.label("seq"))
+                    .select_from(table.join(a, a.c.id == table.c.audit_id)
+                                 .join(c, c.c.id == a.c.company_id))
+                )  # fmt: skip
+            return query if through is None else query.where(day <= through)
 
         def late_if(condition: ColumnElement[bool]) -> Any:
             return case((condition, 1), else_=0)
@@ -407,8 +415,20 @@ class FollowupQueries:
         """The due list's entries ordered in SQL — overdue first, then by day, company name,
         kind (follow-up, letter, finding) and number — from ``offset``, at most ``limit``
         (``None``: all). Entries: open follow-ups planned up to ``until``, unanswered letters due
-        up to ``until``, open findings with a deadline before ``today``."""
-        due = self._due_entries(today, until)
+        up to ``until``, open findings with a deadline before ``today``.
+
+        An entry is overdue exactly when its day is before ``today``, so the order is by day
+        first: a page first finds the last day it reaches (no joins), then names and orders
+        only the entries up to that day, not the district's thousands."""
+        if limit == 0:
+            return []
+        through: date | None = None  # None: the page runs past the end, so every entry
+        if limit is not None:
+            bare = self._due_entries(today, until, names=False)
+            through = self.conn.execute(
+                select(bare.c.day).order_by(bare.c.day).offset(offset + limit - 1).limit(1)
+            ).scalar_one_or_none()
+        due = self._due_entries(today, until, through=through)
         query = (
             select(due.c.kind, due.c.ref, due.c.day, due.c.late)
             .order_by(due.c.late.desc(), due.c.day, due.c.company, due.c.rank, due.c.seq,
@@ -421,7 +441,7 @@ class FollowupQueries:
 
     def due_counts(self, today: date, until: date) -> DueCounts:
         """How many entries :meth:`due_keys` has in all, per kind, and how many are overdue."""
-        due = self._due_entries(today, until)
+        due = self._due_entries(today, until, names=False)
         by_kind: dict[str, int] = {}
         overdue = 0
         for kind, late, n in self.conn.execute(
