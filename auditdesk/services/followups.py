@@ -442,7 +442,10 @@ def due_page(
     the counts), most urgent first — overdue first, then by day, company name, kind (follow-up,
     letter, finding) and number, ordered and paged in the database — with the whole list's
     total, overdue and per-kind counts. The entries are those :func:`due` describes, with the
-    same texts (今天/已逾期/本周/N 天后, letter deadlines, 问题编号 and title).
+    same texts (今天/已逾期/本周/N 天后, letter deadlines, 问题编号 and title). With
+    ``limit=None`` the list is read whole and sorted here by the same key, company names by code
+    point (pages follow the database's collation: the same on SQLite and on a server created
+    with the C or C.UTF-8 locale).
 
     Raises:
         AuditDeskError: a negative ``limit`` or ``offset``.
@@ -451,29 +454,52 @@ def due_page(
         raise AuditDeskError("显示的条数和起始位置不能为负数。")
     today = today or date.today()
     until = today + timedelta(days=within_days)
+    if limit is None:  # to the end: the whole list, from ``offset``
+        whole = _whole_due_list(ws, today, until)
+        return DuePage(whole.items[offset:], whole.total, whole.overdue, whole.by_kind, offset)
     with ws.store.read() as tx:
         counts = tx.due_counts(today, until)
         keys = [] if limit == 0 else tx.due_keys(today, until, limit=limit, offset=offset)
         wanted: dict[str, list[str]] = {"followup": [], "letter": [], "finding": []}
         for key in keys:
             wanted[key.kind].append(key.ref)
-
-        def ids(kind: str) -> list[str] | None:
-            return None if limit is None else wanted[kind]  # the whole list: no IN (18,000 ids)
-
         shown: dict[str, DueItem] = {}
         if wanted["followup"]:
-            for f in tx.due_followups(until, ids=ids("followup")):
+            for f in tx.due_followups(until, ids=wanted["followup"]):
                 shown[f.id] = _followup_item(f, today)
         if wanted["letter"]:
-            for letter, company_id, name in tx.unanswered_letters(until, ids=ids("letter")):
+            for letter, company_id, name in tx.unanswered_letters(until, ids=wanted["letter"]):
                 shown[letter.id] = _letter_item(letter, company_id, name, today)
         if wanted["finding"]:
-            for finding in tx.overdue_finding_list(today, ids=ids("finding")):
+            for finding in tx.overdue_finding_list(today, ids=wanted["finding"]):
                 shown[finding.id] = _finding_item(finding)
     items = [shown[key.ref] for key in keys if key.ref in shown]
     by_kind = {kind: counts.by_kind.get(kind, 0) for kind in ("followup", "letter", "finding")}
     return DuePage(items, sum(by_kind.values()), counts.overdue, by_kind, offset, limit)
+
+
+def _whole_due_list(ws: Workspace, today: date, until: date) -> DuePage:
+    """Every entry, read in three queries and sorted here by the key :meth:`Tx.due_keys` orders by
+    (overdue first, day, company name, kind, number, id), and counted here: the whole list needs
+    no paging query (on SQLite it took as long as reading the entries)."""
+    ranked: list[tuple[tuple[bool, date, str, int, int, str], DueItem]] = []
+    with ws.store.read() as tx:
+        for f in tx.due_followups(until):
+            item = _followup_item(f, today)
+            ranked.append(((not item.overdue, item.day, item.company, 0, 0, item.ref), item))
+        for letter, company_id, name in tx.unanswered_letters(until):
+            item = _letter_item(letter, company_id, name, today)
+            key = (not item.overdue, item.day, item.company, 1, letter.number_seq or 0, item.ref)
+            ranked.append((key, item))
+        for finding in tx.overdue_finding_list(today):
+            item = _finding_item(finding)
+            ranked.append(((False, item.day, item.company, 2, finding.number, item.ref), item))
+    ranked.sort(key=lambda pair: pair[0])
+    items = [item for _, item in ranked]
+    by_kind = {
+        kind: sum(1 for i in items if i.kind == kind) for kind in ("followup", "letter", "finding")
+    }
+    return DuePage(items, len(items), sum(1 for i in items if i.overdue), by_kind, 0, None)
 
 
 def _followup_item(f: DueFollowup, today: date) -> DueItem:

@@ -61,6 +61,8 @@ class OverdueFinding(NamedTuple):
     company_id: str
     company_name: str
     version: int
+    number: int = 0
+    """The 问题编号's number (0 for a finding without one): the due list's order within a day."""
 
 
 CLOSED = RectificationStatus.VERIFIED_CLOSED.value
@@ -361,7 +363,7 @@ class FollowupQueries:
         return [
             OverdueFinding(
                 r.id, r.audit_id, finding_code(r.number) if r.number else str(r.id)[:8].upper(),
-                r.title, r.due_date, r.company_id, r.company_name, r.version,
+                r.title, r.due_date, r.company_id, r.company_name, r.version, r.number or 0,
             )
             for r in rows
         ]  # fmt: skip
