@@ -163,6 +163,18 @@ def date_arg(value: str) -> date:
         ) from None
 
 
+def non_negative_int(value: str) -> int:
+    """``--limit N`` / ``--offset N``: a whole number, 0 or more; else an argument error in
+    Chinese (exit 2)."""
+    try:
+        number = int(value.strip())
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"“{value}”不是有效的条数，应为 0 或正整数")
+    return number
+
+
 def add_expect_version(parser: argparse.ArgumentParser, *, zero: str = "") -> None:
     """``--expect-version N``: save only while the record is still at version N (as a list or
     ``--json`` showed it); refused with who and when (exit 2) when another user saved it since.

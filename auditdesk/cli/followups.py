@@ -14,26 +14,47 @@ from auditdesk.cli.base import (
     add_expect_version,
     date_arg,
     emit_json,
+    non_negative_int,
     open_workspace,
 )
 from auditdesk.fileperms import owner_only
 
 
+def _due_json(i: Any) -> dict[str, Any]:
+    return {"kind": i.kind, "date": i.day.isoformat(), "company_id": i.company_id,
+            "company": i.company, "text": i.text, "overdue": i.overdue, "ref": i.ref,
+            "audit_id": i.audit_id}  # fmt: skip
+
+
 def cmd_due(args: argparse.Namespace) -> int:
     from auditdesk.services import followups
 
+    paged = args.limit is not None or args.offset is not None
     with open_workspace(args) as ws:
-        items = followups.due(ws, today=date.today(), within_days=args.within)
+        page = followups.due_page(ws, today=date.today(), within_days=args.within,
+                                  limit=args.limit, offset=args.offset or 0)  # fmt: skip
+    items = page.items
     if args.json:
-        emit_json([{"kind": i.kind, "date": i.day.isoformat(), "company_id": i.company_id,
-                    "company": i.company, "text": i.text, "overdue": i.overdue, "ref": i.ref,
-                    "audit_id": i.audit_id}
-                   for i in items])  # fmt: skip
+        if not paged:  # the list alone, as before paging existed (scripts read it)
+            emit_json([_due_json(i) for i in items])
+        else:
+            emit_json({"total": page.total, "overdue": page.overdue, "by_kind": page.by_kind,
+                       "offset": page.offset, "limit": page.limit,
+                       "items": [_due_json(i) for i in items]})  # fmt: skip
         return EXIT_OK
-    if not items:
+    if not page.total:
         print(f"今天起 {args.within} 天内没有到期的跟诊、函件或整改期限。")
     for i in items:
         print(f"{'[逾期] ' if i.overdue else ''}{i.day} {i.company}：{i.text}")
+    if paged and page.total:
+        shown = (f"第 {page.offset + 1} 至 {page.offset + len(items)} 条" if items
+                 else "0 条")  # fmt: skip
+        more = (
+            f"；用 --offset {page.offset + len(items)} 查看后面的 {page.more} 条"
+            if page.more
+            else ""
+        )
+        print(f"显示{shown}，共 {page.total} 条（逾期 {page.overdue} 条）{more}。")
     return EXIT_OK
 
 
@@ -189,6 +210,13 @@ def add_followup_commands(
         "due", parents=[common, json_opt], help="到期和逾期的跟诊、函件答复和整改期限"
     )
     p.add_argument("--within", type=int, default=7, metavar="DAYS", help="往后看几天（默认 7）")
+    p.add_argument("--limit", type=non_negative_int, metavar="N",
+                   help="只列最紧急的 N 条（逾期在前，再按日期、企业）；默认列出全部；0：只给条数")  # fmt: skip
+    p.add_argument("--offset", type=non_negative_int, metavar="N",
+                   help="跳过前 N 条（与 --limit 一起翻页；默认 0）")  # fmt: skip
+    p.epilog = ("不给 --limit/--offset 时列出全部，--json 输出条目列表（与以前相同）；"
+                "给出其中之一时，文字输出末尾注明“共 N 条”，--json 输出 "
+                "{total, overdue, by_kind, offset, limit, items}。")  # fmt: skip
     p.set_defaults(func=cmd_due)
     p = fsub.add_parser("ics", parents=[common], help="把跟诊安排和函件期限导出为 .ics 日历")
     p.add_argument("-o", "--output", required=True, metavar="FILE.ics")

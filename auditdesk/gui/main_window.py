@@ -238,13 +238,13 @@ class MainWindow(QMainWindow):
 
     def _reminder_text(self) -> str:
         try:
-            items = followups.due(self.ctx.ws, today=date.today(), within_days=0)
+            counts = followups.due_page(self.ctx.ws, today=date.today(), within_days=0, limit=0)
         except AuditDeskError:
             return ""
-        if not items:
+        if not counts.total:
             return ""
-        overdue = sum(1 for i in items if i.overdue)
-        today = len(items) - overdue
+        overdue = counts.overdue
+        today = counts.total - overdue
         return f"{REMINDER_PREFIX}{overdue} 项已逾期，{today} 项今天到期（见“跟诊”页）"
 
     def _check_date(self) -> None:

@@ -89,42 +89,39 @@ def town_choices(ws: Workspace) -> list[str]:
 
 def build(ws: Workspace, *, town: str | None = None, since: date | None = None, until: date | None = None,
           today: date | None = None) -> Dashboard:  # fmt: skip
+    """The town-wide view of the kept findings of audits started between ``since`` and ``until``
+    (inclusive; ``None``: unbounded), in ``town`` (``None``: every town), on ``today`` (default:
+    the system date), and the open follow-ups planned before ``today``. Counted and summed in the
+    database (:meth:`Tx.dashboard_counts`); the companies with findings, most open first."""
     today = today or date.today()
     board = Dashboard(town=town)
-    per: dict[str, CompanyProgress] = {}
     with ws.store.read() as tx:
-        facts = tx.finding_facts(town=town, since=since, until=until)
+        counts = tx.dashboard_counts(today, town=town, since=since, until=until)
         board.overdue_followups = tx.count_overdue_followups(
             today, town=town, since=since, until=until
         )
+    for row in counts.companies:
+        board.companies.append(
+            CompanyProgress(row.company_id, row.name, row.town, found=row.found, closed=row.closed,
+                            open=row.open, overdue=row.overdue,
+                            money=row.money_owed if row.money_owed is not None else Decimal(0))
+        )  # fmt: skip
+        board.found += row.found
+        board.closed += row.closed
+        board.overdue_findings += row.overdue
     found: list[tuple[MoneyKind | None, Decimal | None]] = []
     recovered: list[tuple[MoneyKind | None, Decimal | None]] = []
-    for company_id, name, ctown, area, severity, status, money, due, kind_text in facts:
-        progress = per.get(company_id)
-        if progress is None:
-            progress = per[company_id] = CompanyProgress(company_id, name, ctown or "")
-        amount = Decimal(money) if money is not None else None
-        kind = MoneyKind(kind_text) if kind_text else None
-        board.found += 1
-        progress.found += 1
-        found.append((kind, amount))
-        owed = kind is not None and kind.owed
-        if owed and amount is not None:
-            progress.money += amount
-        if status == CLOSED:
-            board.closed += 1
-            progress.closed += 1
-            if owed:
-                recovered.append((kind, amount))
-        elif status in OPEN:
-            progress.open += 1
-            board.open_by[(area, severity)] += 1
-            if due is not None and due < today:
-                board.overdue_findings += 1
-                progress.overdue += 1
+    for group in counts.groups:
+        kind = MoneyKind(group.money_kind) if group.money_kind else None
+        found.append((kind, group.money))
+        if group.status == CLOSED:
+            if kind is not None and kind.owed:
+                recovered.append((kind, group.money))
+        elif group.status in OPEN:
+            board.open_by[(group.area, group.severity)] += group.findings
     board.money_found = money_by_kind(found)
     board.money_recovered = {k: v for k, v in money_by_kind(recovered).items() if k is not None}
-    board.companies = sorted(per.values(), key=lambda p: (-p.open, p.name))
+    board.companies.sort(key=lambda p: (-p.open, p.name))
     return board
 
 

@@ -23,6 +23,7 @@ from auditdesk.services import attachments, changelog, office_settings, payroll,
 from auditdesk.services.visit import require_seen
 from auditdesk.services.workspace import Workspace
 from auditdesk.store import Tx
+from auditdesk.store.followup_queries import DueFollowup, OverdueFinding
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 S = RectificationStatus
@@ -402,40 +403,139 @@ class DueItem:
     passes it, so a record another user changed since is not saved over unseen."""
 
 
+DUE_PAGE = 200
+"""Entries of the due list shown at a time (the GUI's 显示更多 loads the next ones)."""
+
+
+@dataclass(frozen=True)
+class DuePage:
+    """One page of the due list and the whole list's counts."""
+
+    items: list[DueItem]
+    """The page's entries, most urgent first (as :func:`due_page` orders them)."""
+    total: int
+    """Entries of the whole list (every page)."""
+    overdue: int
+    """Overdue entries of the whole list."""
+    by_kind: dict[str, int]
+    """``followup`` / ``letter`` / ``finding`` → entries of the whole list (0 for none)."""
+    offset: int = 0
+    limit: int | None = None
+
+    @property
+    def more(self) -> int:
+        """Entries after this page."""
+        return max(0, self.total - self.offset - len(self.items))
+
+
 def due(ws: Workspace, *, today: date | None = None, within_days: int = 7) -> list[DueItem]:
-    """Follow-ups due by ``today + within_days`` (and overdue ones), letters whose reply deadline
-    passed or falls in the window, and each open finding past its deadline (named by 问题编号 and
-    title); overdue first."""
+    """The whole due list (every entry of :func:`due_page`, in its order): follow-ups due by
+    ``today + within_days`` (and overdue ones), letters whose reply deadline passed or falls in
+    the window, and each open finding past its deadline (named by 问题编号 and title); overdue
+    first. A district's list can have thousands of entries: screens page it with
+    :func:`due_page`."""
+    return due_page(ws, today=today, within_days=within_days, limit=None).items
+
+
+def due_page(
+    ws: Workspace,
+    *,
+    today: date | None = None,
+    within_days: int = 7,
+    limit: int | None = DUE_PAGE,
+    offset: int = 0,
+) -> DuePage:
+    """``limit`` entries of the due list from ``offset`` (``limit=None``: to the end; ``0``: only
+    the counts), most urgent first — overdue first, then by day, company name, kind (follow-up,
+    letter, finding) and number, ordered and paged in the database — with the whole list's
+    total, overdue and per-kind counts. The entries are those :func:`due` describes, with the
+    same texts (今天/已逾期/本周/N 天后, letter deadlines, 问题编号 and title). With
+    ``limit=None`` the list is read whole and sorted here by the same key, company names by code
+    point (pages follow the database's collation: the same on SQLite and on a server created
+    with the C or C.UTF-8 locale).
+
+    Raises:
+        AuditDeskError: a negative ``limit`` or ``offset``.
+    """
+    if offset < 0 or (limit is not None and limit < 0):
+        raise AuditDeskError("显示的条数和起始位置不能为负数。")
     today = today or date.today()
     until = today + timedelta(days=within_days)
-    items: list[DueItem] = []
+    if limit is None:  # to the end: the whole list, from ``offset``
+        whole = _whole_due_list(ws, today, until)
+        return DuePage(whole.items[offset:], whole.total, whole.overdue, whole.by_kind, offset)
+    with ws.store.read() as tx:
+        counts = tx.due_counts(today, until)
+        keys = [] if limit == 0 else tx.due_keys(today, until, limit=limit, offset=offset)
+        wanted: dict[str, list[str]] = {"followup": [], "letter": [], "finding": []}
+        for key in keys:
+            wanted[key.kind].append(key.ref)
+        shown: dict[str, DueItem] = {}
+        if wanted["followup"]:
+            for f in tx.due_followups(until, ids=wanted["followup"]):
+                shown[f.id] = _followup_item(f, today)
+        if wanted["letter"]:
+            for letter, company_id, name in tx.unanswered_letters(until, ids=wanted["letter"]):
+                shown[letter.id] = _letter_item(letter, company_id, name, today)
+        if wanted["finding"]:
+            for finding in tx.overdue_finding_list(today, ids=wanted["finding"]):
+                shown[finding.id] = _finding_item(finding)
+    items = [shown[key.ref] for key in keys if key.ref in shown]
+    by_kind = {kind: counts.by_kind.get(kind, 0) for kind in ("followup", "letter", "finding")}
+    return DuePage(items, sum(by_kind.values()), counts.overdue, by_kind, offset, limit)
+
+
+def _whole_due_list(ws: Workspace, today: date, until: date) -> DuePage:
+    """Every entry, read in three queries and sorted here by the key :meth:`Tx.due_keys` orders by
+    (overdue first, day, company name, kind, number, id), and counted here: the whole list needs
+    no paging query (on SQLite it took as long as reading the entries)."""
+    ranked: list[tuple[tuple[bool, date, str, int, int, str], DueItem]] = []
     with ws.store.read() as tx:
         for f in tx.due_followups(until):
-            if f.planned_on == today:
-                when = "今天"
-            elif f.planned_on < today:
-                when = "已逾期"
-            elif f.planned_on <= today + timedelta(days=7):
-                when = "本周"
-            else:
-                when = f"{(f.planned_on - today).days} 天后"
-            items.append(DueItem("followup", f.planned_on, f.company_id, f.company_name,
-                                 f"跟诊（{when}）：{f.note or '按计划跟诊'}", f.planned_on < today,
-                                 f.id, f.audit_id, f.version))  # fmt: skip
+            item = _followup_item(f, today)
+            ranked.append(((not item.overdue, item.day, item.company, 0, 0, item.ref), item))
         for letter, company_id, name in tx.unanswered_letters(until):
-            late = letter.reply_due < today
-            text = (f"{letter.label}答复期限 {letter.reply_due} 已过，尚未答复" if late
-                    else f"{letter.label}（{letter.issued_on} 发出）须于 {letter.reply_due} 前答复")  # fmt: skip
-            text += ESTIMATE_NOTE if letter.due_estimated else ""
-            items.append(DueItem("letter", letter.reply_due, company_id, name, text, late,
-                                 letter.id, letter.audit_id, letter.version))  # fmt: skip
+            item = _letter_item(letter, company_id, name, today)
+            key = (not item.overdue, item.day, item.company, 1, letter.number_seq or 0, item.ref)
+            ranked.append((key, item))
         for finding in tx.overdue_finding_list(today):
-            text = f"{finding.code} {finding.title}：整改期限 {finding.due_date} 已过"
-            items.append(DueItem("finding", finding.due_date, finding.company_id,
-                                 finding.company_name, text, True, finding.id,
-                                 finding.audit_id, finding.version))  # fmt: skip
-    items.sort(key=lambda i: (not i.overdue, i.day, i.company))
-    return items
+            item = _finding_item(finding)
+            ranked.append(((False, item.day, item.company, 2, finding.number, item.ref), item))
+    ranked.sort(key=lambda pair: pair[0])
+    items = [item for _, item in ranked]
+    by_kind = {
+        kind: sum(1 for i in items if i.kind == kind) for kind in ("followup", "letter", "finding")
+    }
+    return DuePage(items, len(items), sum(1 for i in items if i.overdue), by_kind, 0, None)
+
+
+def _followup_item(f: DueFollowup, today: date) -> DueItem:
+    if f.planned_on == today:
+        when = "今天"
+    elif f.planned_on < today:
+        when = "已逾期"
+    elif f.planned_on <= today + timedelta(days=7):
+        when = "本周"
+    else:
+        when = f"{(f.planned_on - today).days} 天后"
+    return DueItem("followup", f.planned_on, f.company_id, f.company_name,
+                   f"跟诊（{when}）：{f.note or '按计划跟诊'}", f.planned_on < today,
+                   f.id, f.audit_id, f.version)  # fmt: skip
+
+
+def _letter_item(letter: Letter, company_id: str, name: str, today: date) -> DueItem:
+    late = letter.reply_due < today
+    text = (f"{letter.label}答复期限 {letter.reply_due} 已过，尚未答复" if late
+            else f"{letter.label}（{letter.issued_on} 发出）须于 {letter.reply_due} 前答复")  # fmt: skip
+    text += ESTIMATE_NOTE if letter.due_estimated else ""
+    return DueItem("letter", letter.reply_due, company_id, name, text, late,
+                   letter.id, letter.audit_id, letter.version)  # fmt: skip
+
+
+def _finding_item(finding: OverdueFinding) -> DueItem:
+    text = f"{finding.code} {finding.title}：整改期限 {finding.due_date} 已过"
+    return DueItem("finding", finding.due_date, finding.company_id, finding.company_name, text,
+                   True, finding.id, finding.audit_id, finding.version)  # fmt: skip
 
 
 def ics(ws: Workspace, *, company_id: str | None = None) -> bytes:

@@ -6,14 +6,31 @@ A mixin of :class:`auditdesk.store.db.Tx` (kept apart so db.py stays readable).
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Table, and_, func, insert, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Integer,
+    Select,
+    String,
+    Table,
+    and_,
+    case,
+    func,
+    insert,
+    literal_column,
+    select,
+    type_coerce,
+    union_all,
+)
 
-from auditdesk.models.finding import finding_code
+from auditdesk.models.finding import MoneyKind, RectificationStatus, finding_code
 from auditdesk.models.followup import FollowUp, Letter, RectificationMove
 from auditdesk.store import schema
-from auditdesk.store.predicates import open_finding
+from auditdesk.store.predicates import OPEN_VALUES, open_finding
+from auditdesk.store.types import Money
 from auditdesk.store.upsert import upsert
 from auditdesk.store.versions import serialize, update_versioned
 
@@ -44,6 +61,62 @@ class OverdueFinding(NamedTuple):
     company_id: str
     company_name: str
     version: int
+    number: int = 0
+    """The 问题编号's number (0 for a finding without one): the due list's order within a day."""
+
+
+CLOSED = RectificationStatus.VERIFIED_CLOSED.value
+OWED_KINDS = sorted(k.value for k in MoneyKind if k.owed)
+
+
+class CompanyCounts(NamedTuple):
+    """One company's line of the dashboard (:meth:`FollowupQueries.dashboard_counts`)."""
+
+    company_id: str
+    name: str
+    town: str
+    found: int
+    closed: int
+    """Verified closed (已核验关闭)."""
+    open: int
+    overdue: int
+    """Open with a deadline before the day asked about."""
+    money_owed: Decimal | None
+    """Wages and contributions owed found in this company (any status); ``None``: none recorded."""
+
+
+class FindingGroup(NamedTuple):
+    """The kept findings of one (area, severity, status, money kind): how many, and their amounts."""
+
+    area: str
+    severity: str
+    status: str
+    money_kind: str | None
+    findings: int
+    money: Decimal | None
+    """The sum of the group's recorded amounts (one kind); ``None``: none recorded."""
+
+
+class DueKey(NamedTuple):
+    """One entry of the due list, as ordered and paged in SQL (:meth:`FollowupQueries.due_keys`)."""
+
+    kind: str
+    """``followup``, ``letter`` or ``finding``."""
+    ref: str
+    """The follow-up, letter or finding id."""
+    day: date
+    overdue: bool
+
+
+class DueCounts(NamedTuple):
+    by_kind: dict[str, int]
+    """``followup`` / ``letter`` / ``finding`` → entries (kinds without entries left out)."""
+    overdue: int
+
+
+class DashboardCounts(NamedTuple):
+    companies: list[CompanyCounts]
+    groups: list[FindingGroup]
 
 
 class FollowupQueries:
@@ -93,11 +166,12 @@ class FollowupQueries:
         rows = self.conn.execute(query.order_by(f.c.planned_on))
         return [FollowUp.model_validate(dict(r._mapping)) for r in rows]
 
-    def due_followups(self, until: date) -> list[DueFollowup]:
-        """Open follow-ups planned up to ``until``, with the company id, name and town, earliest
-        first. Only the columns the due list and the calendar use are read (no model per row)."""
+    def due_followups(self, until: date, *, ids: list[str] | None = None) -> list[DueFollowup]:
+        """Open follow-ups planned up to ``until`` (only those of ``ids`` when given), with the
+        company id, name and town, earliest first. Only the columns the due list and the calendar
+        use are read (no model per row)."""
         f, a, c = schema.followups, schema.audits, schema.companies
-        rows = self.conn.execute(
+        query = (
             select(f.c.id, f.c.audit_id, f.c.planned_on, f.c.note,
                    c.c.id.label("company_id"), c.c.name.label("company_name"), c.c.town,
                    f.c.version)
@@ -106,6 +180,9 @@ class FollowupQueries:
             .where(and_(f.c.visit_id.is_(None), f.c.planned_on <= until))
             .order_by(f.c.planned_on)
         )  # fmt: skip
+        if ids is not None:
+            query = query.where(f.c.id.in_(ids))
+        rows = self.conn.execute(query)
         return [DueFollowup(r.id, r.audit_id, r.planned_on, r.note or "", r.company_id,
                             r.company_name, r.town or "", r.version) for r in rows]  # fmt: skip
 
@@ -154,16 +231,21 @@ class FollowupQueries:
         for key, value in values.items():
             upsert(self.conn, t, {"key": key, "value": value, "updated_at": now}, ("key",))
 
-    def unanswered_letters(self, until: date) -> list[tuple[Letter, str, str]]:
-        """Letters without a reply whose deadline is on or before ``until`` (overdue included)."""
-        return self._letters(until, inclusive=True)
+    def unanswered_letters(
+        self, until: date, *, ids: list[str] | None = None
+    ) -> list[tuple[Letter, str, str]]:
+        """Letters without a reply whose deadline is on or before ``until`` (overdue included;
+        only those of ``ids`` when given), each with its company id and name."""
+        return self._letters(until, inclusive=True, ids=ids)
 
     def overdue_letters(self, today: date) -> list[tuple[Letter, str, str]]:
         return self._letters(today, inclusive=False)
 
-    def _letters(self, day: date, *, inclusive: bool) -> list[tuple[Letter, str, str]]:
+    def _letters(
+        self, day: date, *, inclusive: bool, ids: list[str] | None = None
+    ) -> list[tuple[Letter, str, str]]:
         t, a, c = schema.letters, schema.audits, schema.companies
-        rows = self.conn.execute(
+        query = (
             select(t, c.c.id.label("company_id"), c.c.name.label("company_name"))
             .join(a, a.c.id == t.c.audit_id)
             .join(c, c.c.id == a.c.company_id)
@@ -175,6 +257,9 @@ class FollowupQueries:
             )
             .order_by(t.c.reply_due)
         )
+        if ids is not None:
+            query = query.where(t.c.id.in_(ids))
+        rows = self.conn.execute(query)
         out = []
         for r in rows:
             m = dict(r._mapping)
@@ -183,22 +268,71 @@ class FollowupQueries:
         return out
 
     # -------------------------------------------------------------- dashboard
-    def finding_facts(
-        self, *, town: str | None = None, since: date | None = None, until: date | None = None
-    ) -> list[tuple[str, str, str, str, str, str, Any, Any, Any]]:
-        """One tuple per kept finding: company id, name, town, area, severity, status, money at
-        stake (Decimal or None), due date, money kind (text or None). Aggregated in Python: money is never summed in SQL
-        (REAL), and the query stays the same on SQLite and PostgreSQL."""
+    def dashboard_counts(
+        self,
+        today: date,
+        *,
+        town: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> DashboardCounts:
+        """The dashboard's figures, counted and summed in SQL over the kept (not dismissed)
+        findings of the audits chosen by ``town`` and by ``since``/``until`` (audit start dates,
+        inclusive): one row per company with findings, and one per (area, severity, status,
+        money kind) group. Money is summed exactly per kind, never across kinds: ``SUM`` of
+        NUMERIC on PostgreSQL, ``decimal_sum`` of the canonical text on SQLite
+        (:class:`auditdesk.store.sqlite.DecimalSum`); ``None`` where no amount was recorded.
+        "Overdue": open (the same test as :attr:`Finding.is_open`) with a deadline before
+        ``today``."""
         f, a, c = schema.findings, schema.audits, schema.companies
-        query = (
-            select(c.c.id, c.c.name, c.c.town, f.c.area, f.c.severity, f.c.status,
-                   f.c.money_at_stake, f.c.due_date, f.c.money_kind)
-            .join(a, a.c.id == f.c.audit_id)
-            .join(c, c.c.id == a.c.company_id)
+        money_sum = func.decimal_sum if self.conn.dialect.name == "sqlite" else func.sum
+        is_open = f.c.status.in_(OPEN_VALUES)
+        owed = f.c.money_kind.in_(OWED_KINDS)
+
+        def count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
+            return func.count(case((condition, 1)))
+
+        def total(amount: Any) -> ColumnElement[Decimal]:
+            return type_coerce(money_sum(amount), Money)
+
+        joined = f.join(a, a.c.id == f.c.audit_id).join(c, c.c.id == a.c.company_id)
+        # per audit first, without joins (20,000 findings, a few thousand audits), then per
+        # company: the joins and the filters see one row per audit
+        per_audit = (
+            select(f.c.audit_id, func.count().label("found"),
+                   count_if(f.c.status == CLOSED).label("closed"),
+                   count_if(is_open).label("open"),
+                   count_if(and_(is_open, f.c.due_date < today)).label("overdue"),
+                   money_sum(case((owed, f.c.money_at_stake))).label("owed"))
             .where(f.c.dismissed_at.is_(None))
+            .group_by(f.c.audit_id)
+            .subquery("per_audit")
         )  # fmt: skip
-        query = _filtered(query, a, c, town, since, until)
-        return [tuple(r) for r in self.conn.execute(query)]
+        p = per_audit.c
+        per_company = _filtered(
+            select(c.c.id, c.c.name, c.c.town, func.sum(p.found), func.sum(p.closed),
+                   func.sum(p.open), func.sum(p.overdue), total(p.owed))
+            .select_from(per_audit.join(a, a.c.id == p.audit_id).join(c, c.c.id == a.c.company_id))
+            .group_by(c.c.id, c.c.name, c.c.town),
+            a, c, town, since, until,
+        )  # fmt: skip
+        # every finding has its audit and company (foreign keys): join them only to filter
+        audits_of = f.join(a, a.c.id == f.c.audit_id)
+        groups = _filtered(
+            select(f.c.area, f.c.severity, f.c.status, f.c.money_kind, func.count(),
+                   total(f.c.money_at_stake))
+            .select_from(joined if town else audits_of if since or until else f)
+            .where(f.c.dismissed_at.is_(None))
+            .group_by(f.c.area, f.c.severity, f.c.status, f.c.money_kind),
+            a, c, town, since, until,
+        )  # fmt: skip
+        return DashboardCounts(
+            companies=[CompanyCounts(r[0], r[1], r[2] or "", int(r[3]), int(r[4]), int(r[5]),
+                                     int(r[6]), r[7])
+                       for r in self.conn.execute(per_company)],
+            groups=[FindingGroup(r[0], r[1], r[2], r[3], r[4], r[5])
+                    for r in self.conn.execute(groups)],
+        )  # fmt: skip
 
     def count_overdue_followups(
         self,
@@ -217,14 +351,17 @@ class FollowupQueries:
         query = _filtered(query, a, c, town, since, until)
         return int(self.conn.execute(query).scalar_one())
 
-    def overdue_finding_list(self, today: date) -> list[OverdueFinding]:
-        """Open findings past their deadline, each with its company id and name, earliest first.
+    def overdue_finding_list(
+        self, today: date, *, ids: list[str] | None = None
+    ) -> list[OverdueFinding]:
+        """Open findings past their deadline (only those of ``ids`` when given), each with its
+        company id and name, earliest first.
 
         Only the columns the due list shows are read (no full :class:`Finding`: with 20,000
         findings, decoding each one's JSON columns and validating it was most of the due list's
         time)."""
         f, a, c = schema.findings, schema.audits, schema.companies
-        rows = self.conn.execute(
+        query = (
             select(f.c.id, f.c.audit_id, f.c.number, f.c.title, f.c.due_date,
                    c.c.id.label("company_id"), c.c.name.label("company_name"), f.c.version)
             .join(a, a.c.id == f.c.audit_id)
@@ -232,13 +369,101 @@ class FollowupQueries:
             .where(and_(open_finding(f), f.c.due_date < today))
             .order_by(f.c.due_date, c.c.name, f.c.number)
         )  # fmt: skip
+        if ids is not None:
+            query = query.where(f.c.id.in_(ids))
+        rows = self.conn.execute(query)
         return [
             OverdueFinding(
                 r.id, r.audit_id, finding_code(r.number) if r.number else str(r.id)[:8].upper(),
-                r.title, r.due_date, r.company_id, r.company_name, r.version,
+                r.title, r.due_date, r.company_id, r.company_name, r.version, r.number or 0,
             )
             for r in rows
         ]  # fmt: skip
+
+    # -------------------------------------------------------------- the due list, paged
+    def _due_entries(
+        self, today: date, until: date, *, names: bool = True, through: date | None = None
+    ) -> Any:
+        """The due list's entries as one ``UNION ALL`` subquery: kind, ref, day, late (1 overdue,
+        0 not) and, with ``names``, the company name and rank/seq to break ties as the unpaged
+        list did (follow-ups, then letters, then findings; letters by number, findings by
+        问题编号). Without ``names`` no audit or company is joined (counting needs none).
+        ``through``: only entries on or before that day."""
+        f, t, fi = schema.followups, schema.letters, schema.findings
+        a, c = schema.audits, schema.companies
+
+        def entries(
+            kind: str, rank: int, table: Table, day: Any, late: Any, seq: Any
+        ) -> Select[Any]:
+            columns = [literal_column(f"'{kind}'", String).label("kind"), table.c.id.label("ref"),
+                       day.label("day"), late.label("late")]  # fmt: skip
+            if not names:
+                query = select(*columns).select_from(table)
+            else:
+                query = (
+                    select(*columns, c.c.name.label("company"),
+                           literal_column(str(rank), Integer).label("rank"), seq.label("seq"))
+                    .select_from(table.join(a, a.c.id == table.c.audit_id)
+                                 .join(c, c.c.id == a.c.company_id))
+                )  # fmt: skip
+            return query if through is None else query.where(day <= through)
+
+        def late_if(condition: ColumnElement[bool]) -> Any:
+            return case((condition, 1), else_=0)
+
+        return union_all(
+            entries("followup", 0, f, f.c.planned_on, late_if(f.c.planned_on < today),
+                    literal_column("0", Integer))
+            .where(and_(f.c.visit_id.is_(None), f.c.planned_on <= until)),
+            entries("letter", 1, t, t.c.reply_due, late_if(t.c.reply_due < today),
+                    func.coalesce(t.c.number_seq, 0))
+            .where(and_(t.c.replied_on.is_(None), t.c.reply_due <= until)),
+            entries("finding", 2, fi, fi.c.due_date, literal_column("1", Integer),
+                    func.coalesce(fi.c.number, 0))
+            .where(and_(open_finding(fi), fi.c.due_date < today)),
+        ).subquery("due")  # fmt: skip
+
+    def due_keys(
+        self, today: date, until: date, *, limit: int | None = None, offset: int = 0
+    ) -> list[DueKey]:
+        """The due list's entries ordered in SQL — overdue first, then by day, company name,
+        kind (follow-up, letter, finding) and number — from ``offset``, at most ``limit``
+        (``None``: all). Entries: open follow-ups planned up to ``until``, unanswered letters due
+        up to ``until``, open findings with a deadline before ``today``.
+
+        An entry is overdue exactly when its day is before ``today``, so the order is by day
+        first: a page first finds the last day it reaches (no joins), then names and orders
+        only the entries up to that day, not the district's thousands."""
+        if limit == 0:
+            return []
+        through: date | None = None  # None: the page runs past the end, so every entry
+        if limit is not None:
+            bare = self._due_entries(today, until, names=False)
+            through = self.conn.execute(
+                select(bare.c.day).order_by(bare.c.day).offset(offset + limit - 1).limit(1)
+            ).scalar_one_or_none()
+        due = self._due_entries(today, until, through=through)
+        query = (
+            select(due.c.kind, due.c.ref, due.c.day, due.c.late)
+            .order_by(due.c.late.desc(), due.c.day, due.c.company, due.c.rank, due.c.seq,
+                      due.c.ref)
+            .offset(offset)
+        )  # fmt: skip
+        if limit is not None:
+            query = query.limit(limit)
+        return [DueKey(r.kind, r.ref, r.day, bool(r.late)) for r in self.conn.execute(query)]
+
+    def due_counts(self, today: date, until: date) -> DueCounts:
+        """How many entries :meth:`due_keys` has in all, per kind, and how many are overdue."""
+        due = self._due_entries(today, until, names=False)
+        by_kind: dict[str, int] = {}
+        overdue = 0
+        for kind, late, n in self.conn.execute(
+            select(due.c.kind, due.c.late, func.count()).group_by(due.c.kind, due.c.late)
+        ):
+            by_kind[kind] = by_kind.get(kind, 0) + n
+            overdue += n if late else 0
+        return DueCounts(by_kind, overdue)
 
     def overdue_findings(self, today: date, *, town: str | None = None) -> int:
         f, a, c = schema.findings, schema.audits, schema.companies

@@ -5,8 +5,9 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection
@@ -14,6 +15,22 @@ from sqlalchemy.engine import Connection
 from auditdesk.store.errors import DatabaseFileError
 
 WRITE_OPTION = "auditdesk_write"
+
+
+class DecimalSum:
+    """``decimal_sum(money_text)``: SQLite's exact sum of money stored as canonical text, added as
+    :class:`~decimal.Decimal` (``SUM`` would go through REAL and lose cents); the sum as canonical
+    text, or NULL when every value was NULL. PostgreSQL sums its NUMERIC columns with ``SUM``."""
+
+    def __init__(self) -> None:
+        self.total: Decimal | None = None
+
+    def step(self, value: str | None) -> None:
+        if value is not None:
+            self.total = Decimal(value) if self.total is None else self.total + Decimal(value)
+
+    def finalize(self) -> str | None:
+        return None if self.total is None else format(self.total, "f")
 
 
 def create_sqlite_engine(path: Path, *, busy_timeout_ms: int = 5000) -> Engine:
@@ -28,6 +45,7 @@ def create_sqlite_engine(path: Path, *, busy_timeout_ms: int = 5000) -> Engine:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
         dbapi_conn.isolation_level = None
+        dbapi_conn.create_aggregate("decimal_sum", 1, cast(Any, DecimalSum))  # typeshed: int only
         cur = dbapi_conn.cursor()
         try:
             cur.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")

@@ -149,3 +149,25 @@ def test_dashboard_year_filter(qtbot: Any, ctx: AppContext, last_year: str) -> N
     page.year.setCurrentIndex(page.year.findData(date.today().year - 5))
     assert page.board is not None
     assert page.board.found == 0
+
+
+def test_page_shows_the_most_urgent_first_and_more_on_request(
+    qtbot: Any, ctx: AppContext, ws: Workspace, last_year: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(FollowupsPage, "page_size", 2)
+    page = FollowupsPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    page.window_days.setCurrentIndex(page.window_days.findData(90))
+    whole = followups.due(ws, today=date.today(), within_days=90)
+    assert len(whole) > 2
+    assert page.model.rows() == whole[:2]
+    overdue = sum(1 for i in whole if i.overdue)
+    assert page.page_note.text() == f"显示前 2 条，共 {len(whole)} 条（逾期 {overdue} 条）"
+    assert page.more_button.isVisible()
+    while page.more_button.isVisible():
+        page.more_button.click()
+    assert page.model.rows() == whole
+    assert not page.page_note.isVisible()
+    page.window_days.setCurrentIndex(page.window_days.findData(30))  # a new window starts over
+    assert len(page.model.rows()) <= 2

@@ -68,16 +68,19 @@ class DueTableModel(RecordTableModel[DueItem]):
 
 class FollowupsPage(QWidget):
     data_changed = Signal(str)
+    page_size = followups.DUE_PAGE
+    """Due entries shown at first and added by each 显示更多 (a district's list runs to thousands)."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.shown = self.page_size
         layout = QVBoxLayout(self)
         layout.addWidget(page_title("跟诊"))
         self.window_days = QComboBox()
         for days, label in ((7, "7 天内"), (30, "30 天内"), (90, "90 天内")):
             self.window_days.addItem(label, days)
-        self.window_days.currentIndexChanged.connect(lambda _i: self.reload())
+        self.window_days.currentIndexChanged.connect(lambda _i: self._window_changed())
         self.visit_button = QPushButton("跟诊…")
         self.visit_button.setToolTip(
             "对所选事项的体检进行跟诊：逐项核验整改情况，可重新核查工资表；"
@@ -116,19 +119,45 @@ class FollowupsPage(QWidget):
         self.table.setModel(self.model)
         stretch(self.table, 3)
         layout.addWidget(self.table, 1)
+        self.page_note = QLabel()
+        self.more_button = QPushButton("显示更多")
+        self.more_button.setToolTip("再显示后面的事项（逾期在前，再按日期、企业排列）")
+        self.more_button.clicked.connect(self.show_more)
+        footer = QHBoxLayout()
+        footer.addWidget(self.page_note)
+        footer.addStretch(1)
+        footer.addWidget(self.more_button)
+        layout.addLayout(footer)
         self.visit_dialog: FollowupVisitDialog | None = None
         self.reload()
 
     def reload(self) -> None:
+        """The most urgent :attr:`shown` entries of the due list (more after 显示更多)."""
         try:
-            items = followups.due(
-                self.ctx.ws, today=date.today(), within_days=self.window_days.currentData()
-            )
+            page = followups.due_page(self.ctx.ws, today=date.today(),
+                                      within_days=self.window_days.currentData(),
+                                      limit=self.shown)  # fmt: skip
         except AuditDeskError as exc:
             report_failure(self, exc, "无法读取跟诊安排", None)
             return
-        self.model.set_rows(items)
-        self.empty_hint.setVisible(not items)
+        self.model.set_rows(page.items)
+        self.empty_hint.setVisible(not page.items)
+        self.page_note.setText(
+            f"显示前 {len(page.items)} 条，共 {page.total} 条（逾期 {page.overdue} 条）"
+            if page.more
+            else ""
+        )
+        self.page_note.setVisible(bool(page.more))
+        self.more_button.setVisible(bool(page.more))
+
+    def show_more(self) -> None:
+        """显示更多: the next :attr:`page_size` entries below those shown."""
+        self.shown += self.page_size
+        self.reload()
+
+    def _window_changed(self) -> None:
+        self.shown = self.page_size
+        self.reload()
 
     def _audit_for(self, company_id: str) -> str | None:
         """The company's audit that has open findings (the newest); asks when there are several."""
