@@ -32,7 +32,6 @@ from auditdesk.errors import (
     DatabaseCorruptError,
     DatabaseReplacedError,
     NotFoundError,
-    PermissionDeniedError,
     StaleRecordError,
 )
 from auditdesk.models.attachment import Attachment
@@ -44,7 +43,7 @@ from auditdesk.models.payroll import ColumnMapping, PayrollImport, PayrollRow
 from auditdesk.models.user import OfficeUser
 from auditdesk.store import pgdump, schema
 from auditdesk.store.change_log import ChangeLogQueries
-from auditdesk.store.errors import RETRY_SQLSTATES, refused_write_message, sqlstate, translated
+from auditdesk.store.errors import RETRY_SQLSTATES, sqlstate, translated
 from auditdesk.store.exchange import ExchangeQueries
 from auditdesk.store.file_queries import FileQueries
 from auditdesk.store.followup_queries import FollowupQueries
@@ -62,7 +61,12 @@ from auditdesk.store.server import (
 from auditdesk.store.sqlite import WRITE_OPTION, create_sqlite_engine, integrity_problems
 from auditdesk.store.town_queries import TownQueries
 from auditdesk.store.upsert import insert_new, upsert
-from auditdesk.store.versions import NOUNS, delete_versioned, stale_message, update_versioned
+from auditdesk.store.versions import (
+    delete_versioned,
+    hidden_write_refusal,
+    stale_message,
+    update_versioned,
+)
 
 log = logging.getLogger(__name__)
 
@@ -144,20 +148,16 @@ class Tx(
         return record.model_copy(update={"version": version})
 
     def refuse_if_hidden(self, table: Table, where: Any) -> None:
-        """After an UPDATE or DELETE that matched no row: on a server, a row that can be read but
-        was not matched was hidden from the write by row-level security (a read-only account, an
-        audit not assigned to this user).
+        """After an UPDATE or DELETE that matched no row: refuse, when row-level security hid
+        a row under ``where`` from the write (see
+        :func:`auditdesk.store.versions.hidden_write_refusal`).
 
         Raises:
             PermissionDeniedError: so (Chinese message).
         """
-        if self.conn.dialect.name == "sqlite":
-            return
-        if self.conn.execute(select(func.count()).select_from(table).where(where)).scalar_one():
-            noun = NOUNS.get(table.name, "记录")  # the user reads Chinese, not table names
-            raise PermissionDeniedError(
-                refused_write_message(table.name, noun), location=table.name
-            )
+        refusal = hidden_write_refusal(self.conn, table, where)
+        if refusal is not None:
+            raise refusal
 
     # -------------------------------------------------------------- companies
     def insert_company(self, company: Company) -> None:
@@ -371,24 +371,17 @@ class Tx(
         keep = {"id", "created_at", "audit_id", "item_id"}
         values = {k: v for k, v in _values(answer).items() if k not in keep}
         values["version"] = expected + 1
+        unchanged = and_(
+            ans.c.audit_id == answer.audit_id,
+            ans.c.item_id == answer.item_id,
+            ans.c.version == expected,
+        )
         row = self.conn.execute(
-            update(ans)
-            .where(
-                ans.c.audit_id == answer.audit_id,
-                ans.c.item_id == answer.item_id,
-                ans.c.version == expected,
-            )
-            .values(**values)
-            .returning(ans.c.id, ans.c.created_at)
+            update(ans).where(unchanged).values(**values).returning(ans.c.id, ans.c.created_at)
         ).first()
         if row is None:
-            current = self.get_answer(answer.audit_id, answer.item_id)
-            if current is not None and current.version == expected:
-                # readable and unchanged: on a server, row-level security hid it from the write
-                raise PermissionDeniedError(
-                    refused_write_message("answers", answer.item_id), location=answer.item_id
-                )
-            raise self.stale_answer(answer.audit_id, answer.item_id)
+            refusal = hidden_write_refusal(self.conn, ans, unchanged, answer.item_id)
+            raise refusal or self.stale_answer(answer.audit_id, answer.item_id)
         return answer.model_copy(
             update={"id": row.id, "created_at": row.created_at, "version": expected + 1}
         )
