@@ -132,14 +132,8 @@ AUTHOR_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("rectification_moves", "moved_by", "changed"),
     ("report_issues", "issued_by", "changed"),
     ("findings", "dismissed_by", "dismissed_at"),
-    *(
-        (table, "updated_by", "always")
-        for table in (
-            "companies", "audits", "visits", "answers", "findings", "attachments",
-            "payroll_imports", "followups", "letters", "report_issues", "towns",
-        )
-    ),
-)  # fmt: skip
+    *((table, "updated_by", "always") for table in schema.VERSIONED_TABLES),
+)
 """Author columns stamped by the server (记录人, every change's author, and who saved each
 versioned record last — the name a stale-save refusal shows): (table, column, mode). A column the
 schema lacks is skipped."""

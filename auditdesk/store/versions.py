@@ -22,7 +22,7 @@ NOUNS = {
     "findings": "问题", "attachments": "附件", "payroll_imports": "工资表导入",
     "followups": "跟诊安排", "letters": "函件", "report_issues": "出具记录", "towns": "街镇",
 }  # fmt: skip
-"""How messages name a record of each versioned table."""
+"""How messages name a record of each versioned table (:data:`schema.VERSIONED_TABLES`, each)."""
 
 
 def when_text(at: datetime | None, *, now: datetime | None = None) -> str:
