@@ -196,7 +196,6 @@ def _save_answer(
     expected_version: int | None = None,
     log_note: bool = True,
 ) -> Answer | None:
-    by = ws.author(by)  # on a server: the signed-in user
     with ws.store.read() as tx:
         audit = tx.require_audit(audit_id)
     if audit.status is AuditStatus.CLOSED:
@@ -287,8 +286,8 @@ def undo_last_answer(ws: Workspace, audit_id: str, *, by: str = "") -> str | Non
         AuditDeskError: the item was changed by someone else since (their change would be
             lost), or the audit is closed.
     """
-    by = ws.author(by)  # on a server: the signed-in user
     with ws.store.transaction() as tx:
+        by = tx.author(by)  # whose changes: on a server, the signed-in user's
         audit = tx.require_audit(audit_id)
         if audit.status is AuditStatus.CLOSED:
             raise AuditDeskError("体检已关闭，不能再撤销检查结果的修改。", location=audit_id)
@@ -376,7 +375,6 @@ def gather_findings(ws: Workspace, audit_id: str, *, by: str = "") -> list[Findi
     部分), its facts are the auditor's note (:func:`finding_facts`), and it carries the item's
     legal basis, consequence (法律后果) and remedy.
     """
-    by = ws.author(by)  # on a server: the signed-in user
     walk = load_walk(ws, audit_id)
     created: list[Finding] = []
     now = utcnow()
@@ -487,7 +485,6 @@ def edit_finding(
         StaleRecordError: another user saved the finding after ``expected_version`` (nothing
             saved; ``current`` is the stored finding).
     """
-    by = ws.author(by)  # on a server: the signed-in user
     with ws.store.transaction() as tx:
         return edit_in(tx, finding_id, changes, by=by, expected_version=expected_version)
 
@@ -523,7 +520,6 @@ def edit_in(
 
 def dismiss_finding(ws: Workspace, finding_id: str, reason: str, *, by: str = "") -> Finding:
     """Drop a finding from the report. A written reason is required and kept, with who and when."""
-    by = ws.author(by)  # on a server: the signed-in user
     if not reason.strip():
         raise AuditDeskError("请写明不予列入报告的理由。", location="dismissed_reason")
     now = utcnow()
@@ -548,7 +544,6 @@ def dismiss_finding(ws: Workspace, finding_id: str, reason: str, *, by: str = ""
 
 
 def restore_finding(ws: Workspace, finding_id: str, *, by: str = "") -> Finding:
-    by = ws.author(by)  # on a server: the signed-in user
     now = utcnow()
     with ws.store.transaction() as tx:
         old = tx.require_finding(finding_id)
@@ -564,7 +559,6 @@ def restore_finding(ws: Workspace, finding_id: str, *, by: str = "") -> Finding:
 def merge_findings(ws: Workspace, finding_ids: list[str], *, by: str = "") -> Finding:
     """Merge findings into the first one: facts joined, money added, the most severe severity; the
     others are dismissed with the reason "合并到 …"."""
-    by = ws.author(by)  # on a server: the signed-in user
     if len(finding_ids) < 2:
         raise AuditDeskError("请至少选择两条问题进行合并。")
     now = utcnow()
@@ -613,7 +607,6 @@ def merge_findings(ws: Workspace, finding_ids: list[str], *, by: str = "") -> Fi
 
 def split_finding(ws: Workspace, finding_id: str, *, by: str = "") -> Finding:
     """A copy of a finding to edit separately (e.g. one problem per department)."""
-    by = ws.author(by)  # on a server: the signed-in user
     now = utcnow()
     with ws.store.transaction() as tx:
         old = tx.require_finding(finding_id)

@@ -22,7 +22,7 @@ from auditdesk.models.followup import FollowUp, Letter, LetterKind
 from auditdesk.services import audits, companies, followups, letters, visit
 from auditdesk.services.workspace import Workspace
 from auditdesk.store import schema
-from auditdesk.store.roles import AUTHOR_COLUMNS
+from auditdesk.store.authors import AUTHOR_COLUMNS
 from auditdesk.store.versions import NOUNS, when_text
 
 T = TypeVar("T")
