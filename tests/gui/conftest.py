@@ -30,14 +30,19 @@ def demo_audit(ws: Workspace) -> str:
     return audits.list_audits(ws)[0].audit.id
 
 
-@pytest.fixture
-def window(qtbot: Any, ctx: AppContext, demo_audit: str) -> AuditWindow:
-    """The audit window of :func:`demo_audit`, shown."""
-    w = AuditWindow(ctx, demo_audit)
+def open_audit_window(qtbot: Any, ctx: AppContext, audit_id: str) -> AuditWindow:
+    """The audit's window, shown (closed with the test)."""
+    w = AuditWindow(ctx, audit_id)
     qtbot.addWidget(w)
     w.show()
     qtbot.waitExposed(w)
     return w
+
+
+@pytest.fixture
+def window(qtbot: Any, ctx: AppContext, demo_audit: str) -> AuditWindow:
+    """The audit window of :func:`demo_audit`, shown."""
+    return open_audit_window(qtbot, ctx, demo_audit)
 
 
 @pytest.fixture
