@@ -24,6 +24,7 @@ from auditdesk.errors import (
     ServerUnreachableError,
 )
 from auditdesk.gui.context import AppContext
+from auditdesk.gui.dialogs.confirm import confirm
 from auditdesk.gui.dialogs.errors import CrashDialog, stop_on_replaced_database
 from auditdesk.gui.dialogs.sign_in import LOCAL, SignInDialog
 from auditdesk.gui.main_window import MainWindow
@@ -131,13 +132,12 @@ def open_with_recovery(
                 None, "数据库已损坏", f"{exc.message}\n\n没有找到可用的备份。{skipped}"
             )
             return None
-        answer = QMessageBox.question(
+        if not confirm(
             None,
             "数据库已损坏",
             f"{exc.message}\n\n要从最近的完好备份恢复吗？\n{good.describe()}{skipped}\n\n"
             "损坏的数据库会保存在 backups/replaced 中，不会删除。",
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        ):
             return None
         try:
             run_on_pool(lambda: backups.restore_backup(paths, good), "正在从备份恢复")

@@ -24,6 +24,7 @@ from auditdesk.archive import PassphraseError, is_sealed
 from auditdesk.errors import AuditDeskError
 from auditdesk.gui.context import AppContext
 from auditdesk.gui.dialogs import case_files
+from auditdesk.gui.dialogs.confirm import question_box
 from auditdesk.gui.dialogs.errors import report_failure
 from auditdesk.gui.worker import Job, JobRunner
 from auditdesk.services import backups, cases, server_backups
@@ -37,14 +38,15 @@ def restore_confirmation(parent: QWidget, preview: backups.RestorePreview) -> QM
     """The restore question: the backup's date and age, records now vs in the backup, the flags
     (older than the current data, fewer records) first; buttons 是，恢复 / 否, 否 the default."""
     info = preview.backup
-    box = QMessageBox(parent)
-    box.setWindowTitle("从备份恢复")
-    flagged = preview.flagged
-    box.setIcon(QMessageBox.Icon.Warning if flagged else QMessageBox.Icon.Question)
-    box.setText(
+    box = question_box(
+        parent,
+        "从备份恢复",
         f"用 {info.created:%Y-%m-%d %H:%M} 的{info.kind_label}备份（{preview.age_text()}）"
-        "替换当前全部数据吗？"
+        "替换当前全部数据吗？",
+        yes="是，恢复",
     )
+    if preview.flagged:
+        box.setIcon(QMessageBox.Icon.Warning)
     rows = "".join(
         f"<tr><td>{name}</td><td align='right'>{now}</td><td align='right'>{then}</td></tr>"
         for name, now, then in preview.rows()
@@ -56,11 +58,6 @@ def restore_confirmation(parent: QWidget, preview: backups.RestorePreview) -> QM
         f"{rows}</table><p>当前数据库会先移到 backups/replaced 保存，可以再恢复回来。</p>"
     )
     box.setTextFormat(Qt.TextFormat.RichText)
-    box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
-    box.button(QMessageBox.StandardButton.Yes).setText("是，恢复")
-    box.button(QMessageBox.StandardButton.No).setText("否")
-    box.setDefaultButton(QMessageBox.StandardButton.No)
-    box.setEscapeButton(QMessageBox.StandardButton.No)
     return box
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from auditdesk.errors import AuditDeskError
+from auditdesk.gui.dialogs.confirm import confirm
 from auditdesk.gui.dialogs.errors import report_failure
 from auditdesk.models.audit import AuditStatus, AuditSummary
 from auditdesk.services import audits, followups
@@ -14,14 +15,13 @@ from auditdesk.services.workspace import Workspace
 
 def mark_diagnosed(parent: QWidget, ws: Workspace, row: AuditSummary) -> bool:
     """Ask, then mark the audit 已会诊; ``True`` when it was marked."""
-    answer = QMessageBox.question(
+    if not confirm(
         parent,
         "标记已会诊",
         f"将“{row.company_name}”的{row.audit.title or '用工体检'}标记为已会诊？\n\n"
         f"未关闭的问题 {row.open_findings} 项，之后可安排跟诊。"
         "如需补充问题，可在体检中重新打开。",
-    )
-    if answer != QMessageBox.StandardButton.Yes:
+    ):
         return False
     try:
         audits.change_status(ws, row.audit.id, AuditStatus.DIAGNOSED)
@@ -33,12 +33,9 @@ def mark_diagnosed(parent: QWidget, ws: Workspace, row: AuditSummary) -> bool:
 
 def plan_followups(parent: QWidget, ws: Workspace, audit_id: str) -> bool:
     """Ask, then give open findings deadlines and plan follow-ups; ``True`` when planned."""
-    answer = QMessageBox.question(
-        parent,
-        "安排跟诊",
-        "按严重程度为没有期限的未关闭问题定整改期限，并按期限安排跟诊？",
-    )
-    if answer != QMessageBox.StandardButton.Yes:
+    if not confirm(
+        parent, "安排跟诊", "按严重程度为没有期限的未关闭问题定整改期限，并按期限安排跟诊？"
+    ):
         return False
     try:
         made = followups.plan_followups(ws, audit_id)

@@ -24,6 +24,7 @@ from auditdesk import __version__
 from auditdesk.errors import AuditDeskError
 from auditdesk.gui.context import AppContext
 from auditdesk.gui.data_transfer import DataTransfer
+from auditdesk.gui.dialogs.confirm import confirm
 from auditdesk.gui.dialogs.errors import report_failure
 from auditdesk.gui.pages.audits import AuditsPage
 from auditdesk.gui.pages.companies import CompaniesPage
@@ -260,15 +261,12 @@ class MainWindow(QMainWindow):
         empty = companies.count_companies(self.ctx.ws) == 0
         if not empty or prefs.demo_offer_declined:
             return False
-        answer = QMessageBox.question(
+        if confirm(
             self,
             "欢迎使用 AuditDesk",
             "数据库中还没有企业。\n\n要载入一家演示企业（嘉定区的汽车零部件制造商，含一项进行中的"
             "用工体检）来熟悉功能吗？\n演示数据以后可以随时删除。",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.Yes,
-        )
-        if answer == QMessageBox.StandardButton.Yes:
+        ):
             self.load_demo()
         else:
             self.ctx.ws.save_preferences(prefs.model_copy(update={"demo_offer_declined": True}))

@@ -147,7 +147,6 @@ def remove_attachment(ws: Workspace, attachment_id: str, *, by: str = "") -> Att
         NotFoundError: no such attachment (already removed, or a wrong id).
         PermissionDeniedError: on a server, the user may not change that audit.
     """
-    by = ws.author(by)  # on a server: the signed-in user
     with ws.store.transaction() as tx:
         attachment = tx.delete_attachment(attachment_id)
         _log_attached(tx, attachment, by, removed=True)

@@ -53,7 +53,6 @@ def move_finding(ws: Workspace, finding_id: str, to: RectificationStatus, *, not
     Closing needs ``verify`` (a follow-up visit or an explicit verifier). Evidence files are
     attached to the finding. Raises AuditDeskError for a move the rules do not allow.
     """
-    by = ws.author(by)  # on a server: the signed-in user
     with ws.store.transaction() as tx:
         moved = _move(tx, tx.require_finding(finding_id), to, note=note, by=by, verify=verify)
     for path in evidence:
@@ -81,7 +80,6 @@ def save_finding(
         StaleRecordError: another user saved the finding after ``expected_version`` (nothing
             saved; ``current`` is the stored finding).
     """
-    by = ws.author(by)  # on a server: the signed-in user
     with ws.store.transaction() as tx:
         saved = visit.edit_in(tx, finding_id, changes, by=by, expected_version=expected_version)
         if status is not None and status is not saved.status:
@@ -217,7 +215,6 @@ def record_followup_visit(ws: Workspace, audit_id: str, visit_date: date, result
         AuditDeskError: the audit or a finding does not exist, or a move the rules forbid.
         StaleRecordError: another user saved one of the findings since (nothing saved).
     """
-    by = ws.author(by)  # on a server: the signed-in user
     seen = expected_versions or {}
     visit = Visit(audit_id=audit_id, visit_date=visit_date, kind=VisitKind.FOLLOW_UP,
                   channels=[VisitChannel.RECORDS], attendees=list(attendees))  # fmt: skip

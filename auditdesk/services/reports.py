@@ -100,7 +100,6 @@ def issue(
             整改期限 yet (it asks the company to rectify "within the deadline": each must have
             one; named by 问题编号).
     """
-    by = ws.author(by)  # on a server: the signed-in user
     if kind not in ISSUED_KINDS:
         known = "、".join(f"{k}（{KIND_LABELS[k]}）" for k in ISSUED_KINDS)
         raise AuditDeskError(f"“{kind}”不能出具编号；可出具：{known}（函件用 letters issue）。")
@@ -125,7 +124,7 @@ def issue(
         data.report_number = number
         record = ReportIssue(audit_id=audit_id, kind=kind, number=number, issued_on=day,
                              issued_by=by, snapshot=freeze(build_context(data, kind)))  # fmt: skip
-        tx.insert_report_issue(record)
+        record = tx.insert_report_issue(record)
         changelog.record(tx, ChangeEntity.REPORT, record.id, "issued", None,
                          f"{KIND_LABELS[kind]} {number}", by=by, audit_id=audit_id)  # fmt: skip
     return record
@@ -240,7 +239,6 @@ def export_set(
     Raises:
         AuditDeskError: as :func:`issue` and :func:`export`.
     """
-    by = ws.author(by)  # on a server: the signed-in user
     if issue_now:
         issue(ws, audit_id, kind, by=by)
     written = [export(ws, audit_id, out, kind=kind, draft=draft and not issue_now, **options)]

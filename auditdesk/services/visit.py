@@ -198,7 +198,6 @@ def _save_answer(
     expected_version: int | None = None,
     log_note: bool = True,
 ) -> Answer | None:
-    by = ws.author(by)  # on a server: the signed-in user
     with ws.store.read() as tx:
         audit = tx.require_audit(audit_id)
     if audit.status is AuditStatus.CLOSED:
@@ -289,8 +288,8 @@ def undo_last_answer(ws: Workspace, audit_id: str, *, by: str = "") -> str | Non
         AuditDeskError: the item was changed by someone else since (their change would be
             lost), or the audit is closed.
     """
-    by = ws.author(by)  # on a server: the signed-in user
     with ws.store.transaction() as tx:
+        by = tx.author(by)  # whose changes: on a server, the signed-in user's
         audit = tx.require_audit(audit_id)
         if audit.status is AuditStatus.CLOSED:
             raise AuditDeskError("体检已关闭，不能再撤销检查结果的修改。", location=audit_id)
@@ -378,7 +377,6 @@ def gather_findings(ws: Workspace, audit_id: str, *, by: str = "") -> list[Findi
     部分), its facts are the auditor's note (:func:`finding_facts`), and it carries the item's
     legal basis, consequence (法律后果) and remedy.
     """
-    by = ws.author(by)  # on a server: the signed-in user
     walk = load_walk(ws, audit_id)
     created: list[Finding] = []
     now = utcnow()
@@ -489,7 +487,6 @@ def edit_finding(
         StaleRecordError: another user saved the finding after ``expected_version`` (nothing
             saved; ``current`` is the stored finding).
     """
-    by = ws.author(by)  # on a server: the signed-in user
     with ws.store.transaction() as tx:
         return edit_in(tx, finding_id, changes, by=by, expected_version=expected_version)
 
@@ -561,7 +558,6 @@ def dismiss_finding(
         AuditDeskError: no reason. StaleRecordError: another user saved the finding after
             ``expected_version`` (nothing saved).
     """
-    by = ws.author(by)  # on a server: the signed-in user
     if not reason.strip():
         raise AuditDeskError("请写明不予列入报告的理由。", location="dismissed_reason")
     now = utcnow()
@@ -589,7 +585,6 @@ def restore_finding(
     ws: Workspace, finding_id: str, *, by: str = "", expected_version: int | None = None
 ) -> Finding:
     """Put a 剔除 finding back in the report (``expected_version`` as :func:`dismiss_finding`)."""
-    by = ws.author(by)  # on a server: the signed-in user
     now = utcnow()
     with ws.store.transaction() as tx:
         old = require_seen(tx.require_finding(finding_id), expected_version)
@@ -617,7 +612,6 @@ def merge_findings(
         AuditDeskError: fewer than two, or money of different kinds.
         StaleRecordError: another user saved one of them since (nothing saved).
     """
-    by = ws.author(by)  # on a server: the signed-in user
     if len(finding_ids) < 2:
         raise AuditDeskError("请至少选择两条问题进行合并。")
     seen = expected_versions or {}
@@ -671,7 +665,6 @@ def split_finding(
     """A copy of a finding to edit separately (e.g. one problem per department).
     ``expected_version``: the version the user saw; when another user saved the finding since,
     :class:`StaleRecordError` (the copy would carry their content, not what the user saw)."""
-    by = ws.author(by)  # on a server: the signed-in user
     now = utcnow()
     with ws.store.transaction() as tx:
         old = require_seen(tx.require_finding(finding_id), expected_version)

@@ -175,8 +175,7 @@ class Workspace:
     def author(self, given: str = "") -> str:
         """The author to record (记录人, a change's ``by``): on a server, the signed-in user's
         display name whatever was given (the server enforces the same); otherwise ``given``."""
-        user = self.store.user
-        return user.display_name if user is not None else given
+        return self.store.author(given)
 
     @property
     def is_server(self) -> bool:

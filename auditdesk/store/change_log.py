@@ -10,6 +10,7 @@ from sqlalchemy import Connection, delete, func, insert, select, text
 
 from auditdesk.models.audit import Change
 from auditdesk.store import schema
+from auditdesk.store.authors import authored
 
 
 def restrict_append_only(conn: Connection, roles: Iterable[str] = ()) -> None:
@@ -33,9 +34,11 @@ def _quoted(role: str) -> str:
 
 class ChangeLogQueries:
     conn: Connection
+    signed_in: str | None
 
     def log_change(self, change: Change) -> int:
-        """Append one entry; returns its id."""
+        """Append one entry (its author the signed-in user on a server); returns its id."""
+        change = authored(self.signed_in, "change_log", change)
         values = change.model_dump(mode="python", exclude={"id"})
         values["entity"] = change.entity.value
         values["undone"] = bool(change.undone)

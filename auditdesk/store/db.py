@@ -32,7 +32,6 @@ from auditdesk.errors import (
     DatabaseCorruptError,
     DatabaseReplacedError,
     NotFoundError,
-    PermissionDeniedError,
     StaleRecordError,
 )
 from auditdesk.models.attachment import Attachment
@@ -43,8 +42,9 @@ from auditdesk.models.finding import Finding
 from auditdesk.models.payroll import ColumnMapping, PayrollImport, PayrollRow
 from auditdesk.models.user import OfficeUser
 from auditdesk.store import pgdump, schema
+from auditdesk.store.authors import KEEPING_AUTHOR, authored
 from auditdesk.store.change_log import ChangeLogQueries
-from auditdesk.store.errors import RETRY_SQLSTATES, refused_write_message, sqlstate, translated
+from auditdesk.store.errors import RETRY_SQLSTATES, sqlstate, translated
 from auditdesk.store.exchange import ExchangeQueries
 from auditdesk.store.file_queries import FileQueries
 from auditdesk.store.followup_queries import FollowupQueries
@@ -62,7 +62,12 @@ from auditdesk.store.server import (
 from auditdesk.store.sqlite import WRITE_OPTION, create_sqlite_engine, integrity_problems
 from auditdesk.store.town_queries import TownQueries
 from auditdesk.store.upsert import insert_new, upsert
-from auditdesk.store.versions import NOUNS, delete_versioned, stale_message, update_versioned
+from auditdesk.store.versions import (
+    delete_versioned,
+    hidden_write_refusal,
+    stale_message,
+    update_versioned,
+)
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +90,18 @@ def _json_values(record: BaseModel, *json_fields: str) -> dict[str, Any]:
     for name in json_fields:
         values[name] = record.model_dump(mode="json", include={name})[name]
     return values
+
+
+def _audit_values(audit: Audit) -> dict[str, Any]:
+    return _json_values(audit, "auditors")
+
+
+def _visit_values(visit: Visit) -> dict[str, Any]:
+    return _json_values(visit, "channels", "attendees")
+
+
+def _finding_values(finding: Finding) -> dict[str, Any]:
+    return _json_values(finding, "legal_basis")
 
 
 def _file_identity(path: Path) -> tuple[int, int] | None:
@@ -120,17 +137,39 @@ class Tx(
     RoleQueries,
     FileQueries,
 ):
-    """The operations available inside one transaction. Only the store creates these."""
+    """The operations available inside one transaction. Only the store creates these.
 
-    def __init__(self, conn: Connection) -> None:
+    ``signed_in``: the office user's display name on a server (``None`` on SQLite, or for a login
+    that is no office user). The records a transaction writes name them as author whatever the
+    caller gave (:func:`auditdesk.store.authors.authored`, as the server's trigger stores them),
+    so a service passes its ``by`` on as given."""
+
+    def __init__(self, conn: Connection, signed_in: str | None = None) -> None:
         self.conn = conn
+        self.signed_in = signed_in
+
+    def author(self, given: str = "") -> str:
+        """The author to record (记录人): the signed-in office user, else ``given``."""
+        return self.signed_in if self.signed_in is not None else given
 
     # -------------------------------------------------------------- generic helpers
     def _insert(self, table: Table, values: dict[str, Any]) -> None:
         self.conn.execute(insert(table).values(**values))
 
-    def _update(self, table: Table, record: R, values: dict[str, Any]) -> R:
-        """Save ``record`` over the stored one when that is still at ``record.version`` (the
+    def _insert_record(
+        self, table: Table, record: M, values_of: Callable[[M], dict[str, Any]] = _values
+    ) -> M:
+        """Insert ``record`` (its columns as ``values_of`` gives them), with its author fields
+        naming the signed-in user; returns it as written."""
+        record = authored(self.signed_in, table.name, record)
+        self._insert(table, values_of(record))
+        return record
+
+    def _update(
+        self, table: Table, record: R, values_of: Callable[[R], dict[str, Any]] = _values
+    ) -> R:
+        """Save ``record`` (its columns as ``values_of`` gives them, its author fields naming the
+        signed-in user) over the stored one when that is still at ``record.version`` (the
         version the change was based on); returns it at its new version.
 
         Raises:
@@ -138,35 +177,36 @@ class Tx(
                 :func:`auditdesk.store.versions.update_versioned`).
             NotFoundError: it was deleted.
         """
+        old = None
+        if self.signed_in is not None and table.name in KEEPING_AUTHOR:
+            row = self.conn.execute(select(table).where(table.c.id == record.id)).first()
+            old = _to_model(type(record), row) if row is not None else None
+        record = authored(self.signed_in, table.name, record, old)
         version = update_versioned(
-            self.conn, table, record.id, record.version, values, type(record)
+            self.conn, table, record.id, record.version, values_of(record), type(record)
         )
         return record.model_copy(update={"version": version})
 
     def refuse_if_hidden(self, table: Table, where: Any) -> None:
-        """After an UPDATE or DELETE that matched no row: on a server, a row that can be read but
-        was not matched was hidden from the write by row-level security (a read-only account, an
-        audit not assigned to this user).
+        """After an UPDATE or DELETE that matched no row: refuse, when row-level security hid
+        a row under ``where`` from the write (see
+        :func:`auditdesk.store.versions.hidden_write_refusal`).
 
         Raises:
             PermissionDeniedError: so (Chinese message).
         """
-        if self.conn.dialect.name == "sqlite":
-            return
-        if self.conn.execute(select(func.count()).select_from(table).where(where)).scalar_one():
-            noun = NOUNS.get(table.name, "记录")  # the user reads Chinese, not table names
-            raise PermissionDeniedError(
-                refused_write_message(table.name, noun), location=table.name
-            )
+        refusal = hidden_write_refusal(self.conn, table, where)
+        if refusal is not None:
+            raise refusal
 
     # -------------------------------------------------------------- companies
     def insert_company(self, company: Company) -> None:
-        self._insert(schema.companies, _values(company))
+        self._insert_record(schema.companies, company)
 
     def update_company(self, company: Company) -> Company:
         """Save a company based on ``company.version``; returns it at its new version.
         Raises StaleRecordError / NotFoundError (see :meth:`_update`)."""
-        return self._update(schema.companies, company, _values(company))
+        return self._update(schema.companies, company)
 
     def get_company(self, company_id: str) -> Company | None:
         row = self.conn.execute(
@@ -269,11 +309,11 @@ class Tx(
 
     # -------------------------------------------------------------- audits
     def insert_audit(self, audit: Audit) -> None:
-        self._insert(schema.audits, _json_values(audit, "auditors"))
+        self._insert_record(schema.audits, audit, _audit_values)
 
     def update_audit(self, audit: Audit) -> Audit:
         """As :meth:`update_company`."""
-        return self._update(schema.audits, audit, _json_values(audit, "auditors"))
+        return self._update(schema.audits, audit, _audit_values)
 
     def get_audit(self, audit_id: str) -> Audit | None:
         row = self.conn.execute(select(schema.audits).where(schema.audits.c.id == audit_id)).first()
@@ -319,7 +359,7 @@ class Tx(
 
     # -------------------------------------------------------------- visits, answers, findings
     def insert_visit(self, visit: Visit) -> None:
-        self._insert(schema.visits, _json_values(visit, "channels", "attendees"))
+        self._insert_record(schema.visits, visit, _visit_values)
 
     def list_visits(self, audit_id: str) -> list[Visit]:
         v = schema.visits
@@ -331,6 +371,7 @@ class Tx(
         creation time): one ``INSERT … ON CONFLICT`` statement, so two users answering the same
         item at once leave one answer, the later one."""
         ans = schema.answers
+        answer = authored(self.signed_in, "answers", answer)
         row = upsert(
             self.conn,
             ans,
@@ -363,6 +404,7 @@ class Tx(
         if expected is None:
             return self.upsert_answer(answer)
         ans = schema.answers
+        answer = authored(self.signed_in, "answers", answer)
         if expected == 0:
             values = {**_values(answer), "version": 1}
             if insert_new(self.conn, ans, values, ("audit_id", "item_id")):
@@ -371,24 +413,17 @@ class Tx(
         keep = {"id", "created_at", "audit_id", "item_id"}
         values = {k: v for k, v in _values(answer).items() if k not in keep}
         values["version"] = expected + 1
+        unchanged = and_(
+            ans.c.audit_id == answer.audit_id,
+            ans.c.item_id == answer.item_id,
+            ans.c.version == expected,
+        )
         row = self.conn.execute(
-            update(ans)
-            .where(
-                ans.c.audit_id == answer.audit_id,
-                ans.c.item_id == answer.item_id,
-                ans.c.version == expected,
-            )
-            .values(**values)
-            .returning(ans.c.id, ans.c.created_at)
+            update(ans).where(unchanged).values(**values).returning(ans.c.id, ans.c.created_at)
         ).first()
         if row is None:
-            current = self.get_answer(answer.audit_id, answer.item_id)
-            if current is not None and current.version == expected:
-                # readable and unchanged: on a server, row-level security hid it from the write
-                raise PermissionDeniedError(
-                    refused_write_message("answers", answer.item_id), location=answer.item_id
-                )
-            raise self.stale_answer(answer.audit_id, answer.item_id)
+            refusal = hidden_write_refusal(self.conn, ans, unchanged, answer.item_id)
+            raise refusal or self.stale_answer(answer.audit_id, answer.item_id)
         return answer.model_copy(
             update={"id": row.id, "created_at": row.created_at, "version": expected + 1}
         )
@@ -419,16 +454,14 @@ class Tx(
 
     def insert_finding(self, finding: Finding) -> Finding:
         """Save a new finding; returns it with its 问题编号 (the next of its audit if unset)."""
-        finding = self.numbered(finding)
-        self._insert(schema.findings, _json_values(finding, "legal_basis"))
-        return finding
+        return self._insert_record(schema.findings, self.numbered(finding), _finding_values)
 
     def insert_item_finding(self, finding: Finding) -> Finding | None:
         """Save a new original finding of a checklist item, numbered as :meth:`insert_finding`;
         ``None`` (nothing written) when its item already has one in the audit (another user
         gathered it first): the unique index ``uq_findings_checklist_item`` decides."""
-        finding = self.numbered(finding)
-        values = _json_values(finding, "legal_basis")
+        finding = authored(self.signed_in, "findings", self.numbered(finding))
+        values = _finding_values(finding)
         keys = ("audit_id", "origin_ref")
         where = schema.CHECKLIST_ORIGINAL
         return (
@@ -437,7 +470,7 @@ class Tx(
 
     def update_finding(self, finding: Finding) -> Finding:
         """As :meth:`update_company`."""
-        return self._update(schema.findings, finding, _json_values(finding, "legal_basis"))
+        return self._update(schema.findings, finding, _finding_values)
 
     def list_findings(self, audit_id: str) -> list[Finding]:
         f = schema.findings
@@ -533,6 +566,7 @@ class Tx(
     # -------------------------------------------------------------- payroll
     def insert_payroll_import(self, record: PayrollImport, rows: Sequence[PayrollRow]) -> None:
         """Store one imported file and its rows (money as text in the JSON, never float)."""
+        record = authored(self.signed_in, "payroll_imports", record)
         values = _json_values(record, "periods", "report")
         self._insert(schema.payroll_imports, values)
         if self.conn.dialect.name == "postgresql":
@@ -619,7 +653,7 @@ class Tx(
         """
         try:
             with self.conn.begin_nested():
-                self._insert(schema.attachments, _values(attachment))
+                self._insert_record(schema.attachments, attachment)
         except IntegrityError as exc:
             raise NotFoundError(
                 "要添加证据的检查结果或问题已不存在（可能已被删除），附件未保存。",
@@ -798,6 +832,17 @@ class Store:
             engine.dispose()
 
     @property
+    def signed_in(self) -> str | None:
+        """The signed-in office user's display name (``None`` on SQLite, or for a login that is
+        no office user): every transaction names them as the author of what it writes."""
+        return self.user.display_name if self.user is not None else None
+
+    def author(self, given: str = "") -> str:
+        """The author to record (记录人, a change's ``by``): on a server, the signed-in user's
+        display name whatever was given (the server enforces the same); otherwise ``given``."""
+        return self.signed_in if self.signed_in is not None else given
+
+    @property
     def is_server(self) -> bool:
         """Whether this is a shared server database (backed up with pg_dump, not as a file)."""
         return self.engine.dialect.name != "sqlite"
@@ -816,7 +861,7 @@ class Store:
             conn = conn.execution_options(isolation_level="REPEATABLE READ")
             with conn.begin():
                 snapshot = str(conn.execute(text("select pg_export_snapshot()")).scalar_one())
-                described = describe(Tx(conn))
+                described = describe(Tx(conn, self.signed_in))
                 pgdump.dump(self.engine.url, target, snapshot=snapshot)
         return described
 
@@ -871,7 +916,7 @@ class Store:
                     conn.execution_options(**{WRITE_OPTION: True})
                     with conn.begin():
                         self._check_same_file()
-                        return work(Tx(conn))
+                        return work(Tx(conn, self.signed_in))
             except DBAPIError as exc:
                 if attempt < attempts and sqlstate(exc) in RETRY_SQLSTATES:
                     log.info("transaction conflict (%s), attempt %d again", sqlstate(exc), attempt)
@@ -887,14 +932,14 @@ class Store:
             conn.execution_options(**{WRITE_OPTION: True})
             with conn.begin():
                 self._check_same_file()
-                yield Tx(conn)
+                yield Tx(conn, self.signed_in)
 
     @contextmanager
     def read(self) -> Iterator[Tx]:
         """A read-only snapshot (a deferred transaction, never committed with changes)."""
         with translated(self.where), self.engine.connect() as conn, conn.begin():
             self._check_same_file()
-            yield Tx(conn)
+            yield Tx(conn, self.signed_in)
 
     def _check_same_file(self) -> None:
         """Refuse to go on when the database file at our path is not the one we opened: a restore

@@ -29,6 +29,7 @@ from sqlalchemy import (
 from auditdesk.models.finding import MoneyKind, RectificationStatus, finding_code
 from auditdesk.models.followup import FollowUp, Letter, RectificationMove
 from auditdesk.store import schema
+from auditdesk.store.authors import authored
 from auditdesk.store.predicates import OPEN_VALUES, open_finding
 from auditdesk.store.types import Money
 from auditdesk.store.upsert import upsert
@@ -121,12 +122,14 @@ class DashboardCounts(NamedTuple):
 
 class FollowupQueries:
     conn: Connection
+    signed_in: str | None
 
     def _insert(self, table: Table, values: dict[str, Any]) -> None:  # provided by Tx
         raise NotImplementedError
 
     # -------------------------------------------------------------- rectification moves
     def insert_move(self, move: RectificationMove) -> None:
+        move = authored(self.signed_in, "rectification_moves", move)
         values = move.model_dump(mode="python", exclude={"id"})
         values["from_status"] = move.from_status.value
         values["to_status"] = move.to_status.value
@@ -139,6 +142,7 @@ class FollowupQueries:
 
     # -------------------------------------------------------------- follow-ups
     def insert_followup(self, followup: FollowUp) -> None:
+        followup = authored(self.signed_in, "followups", followup)
         self._insert(schema.followups, followup.model_dump(mode="python"))
 
     def update_followup(self, followup: FollowUp) -> FollowUp:
@@ -148,6 +152,7 @@ class FollowupQueries:
             StaleRecordError: someone else saved it since that version was read.
             NotFoundError: it was deleted.
         """
+        followup = authored(self.signed_in, "followups", followup)
         values = followup.model_dump(mode="python")
         version = update_versioned(
             self.conn, schema.followups, followup.id, followup.version, values, FollowUp
@@ -188,12 +193,14 @@ class FollowupQueries:
 
     # -------------------------------------------------------------- letters
     def insert_letter(self, letter: Letter) -> None:
+        letter = authored(self.signed_in, "letters", letter)
         values = letter.model_dump(mode="python")
         values["kind"] = letter.kind.value
         self._insert(schema.letters, values)
 
     def update_letter(self, letter: Letter) -> Letter:
         """As :meth:`update_followup`."""
+        letter = authored(self.signed_in, "letters", letter)
         values = letter.model_dump(mode="python")
         values["kind"] = letter.kind.value
         version = update_versioned(

@@ -9,11 +9,13 @@ from sqlalchemy import Connection, func, insert, select
 from auditdesk.models.finding import Finding
 from auditdesk.models.report import ReportIssue
 from auditdesk.store import schema
+from auditdesk.store.authors import authored
 from auditdesk.store.versions import serialize
 
 
 class ReportQueries:
     conn: Connection
+    signed_in: str | None
 
     def next_finding_number(self, audit_id: str) -> int:
         """One more than the highest 问题编号 the audit has ever given (dismissed findings keep
@@ -31,9 +33,13 @@ class ReportQueries:
             return finding
         return finding.model_copy(update={"number": self.next_finding_number(finding.audit_id)})
 
-    def insert_report_issue(self, issue: ReportIssue) -> None:
+    def insert_report_issue(self, issue: ReportIssue) -> ReportIssue:
+        """Record an issued document; returns it as written (its 出具人 the signed-in user on a
+        server)."""
+        issue = authored(self.signed_in, "report_issues", issue)
         values: dict[str, Any] = issue.model_dump(mode="python")
         self.conn.execute(insert(schema.report_issues).values(**values))
+        return issue
 
     def list_report_issues(self, audit_id: str, kind: str | None = None) -> list[ReportIssue]:
         """The audit's issued documents (of ``kind`` if given), oldest first."""

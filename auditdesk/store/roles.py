@@ -37,6 +37,7 @@ from auditdesk.errors import AuditDeskError, NotFoundError, PermissionDeniedErro
 from auditdesk.models.common import utcnow
 from auditdesk.models.user import USER_NAME, AuditAssignment, OfficeRole, OfficeUser
 from auditdesk.store import schema
+from auditdesk.store.authors import AUTHOR_COLUMNS
 from auditdesk.store.change_log import restrict_append_only
 from auditdesk.store.migrate import migrate, read_version
 from auditdesk.store.server import advisory_lock
@@ -125,24 +126,6 @@ $fn$"""
 """Write the signed-in person's display name into an author column, whatever the client sent.
 Arguments: the column; ``always`` (every write), ``changed`` (when the client changes it) or the
 name of a companion column whose change also marks a new author (``dismissed_at``)."""
-
-AUTHOR_COLUMNS: tuple[tuple[str, str, str], ...] = (
-    ("answers", "answered_by", "always"),
-    ("change_log", "changed_by", "changed"),
-    ("rectification_moves", "moved_by", "changed"),
-    ("report_issues", "issued_by", "changed"),
-    ("findings", "dismissed_by", "dismissed_at"),
-    *(
-        (table, "updated_by", "always")
-        for table in (
-            "companies", "audits", "visits", "answers", "findings", "attachments",
-            "payroll_imports", "followups", "letters", "report_issues", "towns",
-        )
-    ),
-)  # fmt: skip
-"""Author columns stamped by the server (记录人, every change's author, and who saved each
-versioned record last — the name a stale-save refusal shows): (table, column, mode). A column the
-schema lacks is skipped."""
 
 COMPANY_TABLES = {"companies": "id", "mapping_profiles": "company_id"}
 """Company-level tables: an auditor may add a company, and edit one that has no audit yet or one of

@@ -400,3 +400,11 @@ office_checklists = Table(
 )
 """The office's own checklist files (``town.toml``) on a server, by file name with their text;
 on SQLite they stay in ``<data>/checklists``."""
+
+VERSIONED_TABLES: tuple[str, ...] = tuple(
+    name
+    for name, table in metadata.tables.items()
+    if {"version", "updated_by"} <= set(table.columns.keys())
+)
+"""The editable records' tables (those with :func:`_version_columns`): saved only at the version
+the change was based on, and stamped with who saved them last."""

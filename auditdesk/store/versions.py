@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import Connection, Table, delete, func, select, update
+from sqlalchemy import Connection, Table, and_, delete, func, select, update
 
 from auditdesk.errors import NotFoundError, PermissionDeniedError, StaleRecordError
 from auditdesk.formatting import LOCAL_TZ
@@ -22,7 +22,7 @@ NOUNS = {
     "findings": "问题", "attachments": "附件", "payroll_imports": "工资表导入",
     "followups": "跟诊安排", "letters": "函件", "report_issues": "出具记录", "towns": "街镇",
 }  # fmt: skip
-"""How messages name a record of each versioned table."""
+"""How messages name a record of each versioned table (:data:`schema.VERSIONED_TABLES`, each)."""
 
 
 def when_text(at: datetime | None, *, now: datetime | None = None) -> str:
@@ -47,6 +47,24 @@ def stale_message(table_name: str, by: str, at: datetime | None, *, deleting: bo
     return f"该{noun}已被 {who} 于 {when_text(at)} 修改（您打开后），{action}。"
 
 
+def hidden_write_refusal(
+    conn: Connection, table: Table, where: Any, loc: str | None = None
+) -> PermissionDeniedError | None:
+    """After an UPDATE or DELETE on ``table`` that matched no row: on a server, a row that can
+    be read under ``where`` (the write's own condition) was hidden from the write by row-level
+    security (a read-only account, an audit not assigned to this user). Returns that refusal,
+    to raise, worded as a permission (Chinese; ``loc``, default the record's Chinese noun, says
+    where); ``None`` when no such row can be read, or on SQLite, which hides no rows."""
+    if conn.dialect.name == "sqlite":
+        return None
+    if not conn.execute(select(func.count()).select_from(table).where(where)).scalar_one():
+        return None
+    noun = NOUNS.get(table.name, "记录")  # the user reads Chinese, not table names
+    return PermissionDeniedError(
+        refused_write_message(table.name, loc or noun), location=loc or table.name
+    )
+
+
 def _refused(
     conn: Connection,
     table: Table,
@@ -56,13 +74,13 @@ def _refused(
     *,
     deleting: bool = False,
 ) -> Exception:
-    row = conn.execute(select(table).where(table.c.id == record_id)).first()
-    if row is not None and (expected is None or row._mapping["version"] == expected):
-        # readable, and at the version the write was based on: on a server, row-level security
-        # hid it from the write (a read-only account, an audit not assigned to this user)
-        return PermissionDeniedError(
-            refused_write_message(table.name, NOUNS.get(table.name, "记录")), location=table.name
-        )
+    where = table.c.id == record_id
+    hidden = hidden_write_refusal(
+        conn, table, where if expected is None else and_(where, table.c.version == expected)
+    )
+    if hidden is not None:
+        return hidden
+    row = conn.execute(select(table).where(where)).first()
     if row is None:
         noun = NOUNS.get(table.name, "记录")
         return NotFoundError(

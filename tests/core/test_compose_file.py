@@ -8,15 +8,13 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
 def compose() -> dict:  # type: ignore[type-arg]
-    yaml = pytest.importorskip(
-        "yaml", reason="PyYAML is not installed (python3 -m pip install pyyaml)"
-    )
     data = yaml.safe_load((ROOT / "compose.yaml").read_text(encoding="utf-8"))
     assert isinstance(data, dict)
     return data

@@ -348,6 +348,22 @@ def test_author_is_the_signed_in_user_whatever_the_client_says(office: Office) -
     assert superuser.author("李") == "李"
 
 
+def test_a_transaction_names_the_signed_in_user_whatever_the_service_was_given(
+    office: Office,
+) -> None:
+    zhang = office.workspace(office.add(OfficeRole.AUDITOR, "张律师"))
+    with zhang.store.transaction() as tx:
+        assert tx.author("冒名") == "张律师"
+    audit = _audit(zhang)
+    _answer(zhang, audit, by="冒名")
+    [finding] = visit.gather_findings(zhang, audit.id, by="冒名")
+    assert finding.updated_by == "张律师"
+    dismissed = visit.dismiss_finding(zhang, finding.id, "与另一问题重复", by="冒名")
+    assert (dismissed.dismissed_by, dismissed.updated_by) == ("张律师", "张律师")
+    assert {c.changed_by for c in visit.history(zhang, audit.id, ITEM)} == {"张律师"}
+    assert visit.undo_last_answer(zhang, audit.id, by="冒名") == ITEM  # 张律师's own change
+
+
 def test_sqlite_has_no_users(ws: Workspace) -> None:
     assert ws.user is None
     assert ws.author("李") == "李"

@@ -19,37 +19,29 @@ from auditdesk.errors import Cancelled, NotFoundError
 from auditdesk.models.common import utcnow
 from auditdesk.models.company import CompanyInput
 from auditdesk.progress import CancelToken
-from auditdesk.services import attachments, audits, cases, companies, payroll, towns, visit
+from auditdesk.services import attachments, audits, cases, companies, towns, visit
 from auditdesk.services.cases import CaseConflictError
-from auditdesk.services.demo import load_demo
 from auditdesk.services.workspace import Workspace
 from auditdesk.store import schema
 from auditdesk.store.exchange import encode_row
-from tests.samples import PAYROLL_SAMPLES as SAMPLES
+from tests.core.conftest import StartCase
 
 TABLES = [s.name for s in cases.SPECS]
 
 
 @pytest.fixture
-def laptop(tmp_path: Path) -> Iterator[Workspace]:
+def laptop(tmp_path: Path, start_case: StartCase) -> Iterator[Workspace]:
     """The lawyer's machine: the demo company with payroll, a mapping profile and evidence."""
     ws = Workspace.open(tmp_path / "laptop", database="sqlite")  # a laptop keeps its own file
-    load_demo(ws)
-    company = companies.list_companies(ws)[0].company
-    audit = audits.start_audit(ws, company.id)
-    payroll.import_payroll(ws, audit.id, [SAMPLES / "s3-gbk.csv"])
-    evidence = tmp_path / "排班表照片.jpg"
-    evidence.write_bytes(b"\xff\xd8\xff" + bytes(range(256)) * 40)
-    attachments.attach_file(ws, evidence, finding_id=_findings(ws)[0]["id"])
+    start_case(ws, tmp_path / "排班表照片.jpg", b"\xff\xd8\xff" + bytes(range(256)) * 40)
     yield ws
     ws.close()
 
 
 @pytest.fixture
-def office(tmp_path: Path, db_backend: str, request: pytest.FixtureRequest) -> Iterator[Workspace]:
+def office(tmp_path: Path, office_database: str | None) -> Iterator[Workspace]:
     """The union office: a file, or (the ``postgresql`` variant) the shared server database."""
-    database = request.getfixturevalue("pg_database") if db_backend == "postgresql" else None
-    ws = Workspace.open(tmp_path / "office", database=database)
+    ws = Workspace.open(tmp_path / "office", database=office_database)
     yield ws
     ws.close()
 

@@ -14,27 +14,21 @@ from pathlib import Path
 
 import pytest
 
-from auditdesk.services import attachments, audits, cases, companies, payroll, visit
+from auditdesk.services import cases, companies, visit
 from auditdesk.services.cases import CaseConflictError
-from auditdesk.services.demo import load_demo
 from auditdesk.services.workspace import Workspace
+from tests.core.conftest import StartCase
 from tests.core.test_services_cases import _blobs, _dump, _findings, _title
-from tests.samples import PAYROLL_SAMPLES as SAMPLES
 
 
 @pytest.fixture
-def office(tmp_path: Path, db_backend: str, request: pytest.FixtureRequest) -> Iterator[Workspace]:
+def office(
+    tmp_path: Path, office_database: str | None, start_case: StartCase
+) -> Iterator[Workspace]:
     """The union office (the shared server in the ``postgresql`` variant), where the case began:
     the demo company, an audit with payroll, evidence on a finding."""
-    database = request.getfixturevalue("pg_database") if db_backend == "postgresql" else None
-    ws = Workspace.open(tmp_path / "office", database=database)
-    load_demo(ws)
-    company = companies.list_companies(ws)[0].company
-    audit = audits.start_audit(ws, company.id)
-    payroll.import_payroll(ws, audit.id, [SAMPLES / "s3-gbk.csv"])
-    evidence = tmp_path / "考勤表扫描件.png"
-    evidence.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 30)
-    attachments.attach_file(ws, evidence, finding_id=_findings(ws)[0]["id"])
+    ws = Workspace.open(tmp_path / "office", database=office_database)
+    start_case(ws, tmp_path / "考勤表扫描件.png", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 30)
     yield ws
     ws.close()
 

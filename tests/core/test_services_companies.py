@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -7,14 +8,14 @@ import pytest
 
 from auditdesk.errors import AuditDeskError, NotFoundError
 from auditdesk.models.audit import AnswerResult, AuditStatus, VisitKind
-from auditdesk.models.common import Area
 from auditdesk.models.company import CompanyInput
-from auditdesk.models.finding import Finding, FindingOrigin, Severity
 from auditdesk.services import attachments, audits, companies
 from auditdesk.services.companies import DuplicateCreditCodeError
 from auditdesk.services.workspace import Workspace
+from tests.core.conftest import AddFinding
 
 CODE = "91350200776049653A"
+WithEvidence = Callable[[Workspace, str, Path], tuple[str, str]]
 
 
 def test_add_and_list(ws: Workspace) -> None:
@@ -48,30 +49,32 @@ def test_update_keeps_identity_and_checks_duplicates(ws: Workspace) -> None:
         companies.update_company(ws, "missing", CompanyInput(name="丙"))
 
 
-def _company_with_evidence(ws: Workspace, name: str, evidence: Path) -> tuple[str, str]:
-    company = companies.add_company(ws, CompanyInput(name=name))
-    audit = audits.start_audit(ws, company.id, started_on=date(2025, 7, 1))
-    finding = Finding(
-        audit_id=audit.id,
-        origin=FindingOrigin.CHECKLIST,
-        origin_ref="ONB.1",
-        area=Area.ONBOARDING,
-        severity=Severity.HIGH,
-        title="未签合同",
-    )
-    with ws.store.transaction() as tx:
-        tx.insert_finding(finding)
-    att = attachments.attach_file(ws, evidence, finding_id=finding.id)
-    return company.id, att.sha256
+@pytest.fixture
+def company_with_evidence(
+    add_finding: AddFinding,
+) -> WithEvidence:
+    """``company_with_evidence(ws, name, evidence)``: a company with an audit whose finding has
+    ``evidence`` attached; returns (the company's id, the file's SHA-256)."""
+
+    def make(ws: Workspace, name: str, evidence: Path) -> tuple[str, str]:
+        finding = add_finding(ws, name)
+        att = attachments.attach_file(ws, evidence, finding_id=finding.id)
+        return audits.get_audit(ws, finding.audit_id).company_id, att.sha256
+
+    return make
 
 
-def test_delete_removes_records_and_unshared_files(ws: Workspace, tmp_path: Path) -> None:
+def test_delete_removes_records_and_unshared_files(
+    ws: Workspace,
+    tmp_path: Path,
+    company_with_evidence: WithEvidence,
+) -> None:
     own = tmp_path / "仅此一家.jpg"
     own.write_bytes(b"photo of an unsigned contract")
     shared = tmp_path / "shared.pdf"
     shared.write_bytes(b"the same handbook at two companies")
-    gone_id, own_sha = _company_with_evidence(ws, "删除我", own)
-    keep_id, shared_sha = _company_with_evidence(ws, "保留", shared)
+    gone_id, own_sha = company_with_evidence(ws, "删除我", own)
+    keep_id, shared_sha = company_with_evidence(ws, "保留", shared)
     # the deleted company also has a copy of the shared file
     audit = audits.list_audits(ws, gone_id)[0].audit
     with ws.store.read() as tx:
@@ -95,11 +98,14 @@ def test_delete_removes_records_and_unshared_files(ws: Workspace, tmp_path: Path
 
 
 def test_failed_delete_keeps_everything(
-    ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ws: Workspace,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    company_with_evidence: WithEvidence,
 ) -> None:
     evidence = tmp_path / "e.txt"
     evidence.write_text("evidence")
-    company_id, sha = _company_with_evidence(ws, "甲", evidence)
+    company_id, sha = company_with_evidence(ws, "甲", evidence)
     from auditdesk.store.db import Tx
 
     original = Tx.delete_company

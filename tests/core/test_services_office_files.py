@@ -10,38 +10,19 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import date
 from pathlib import Path
 
 import pytest
 
 from auditdesk.errors import AuditDeskError
 from auditdesk.models.attachment import Attachment
-from auditdesk.models.common import Area
-from auditdesk.models.company import CompanyInput
-from auditdesk.models.finding import Finding, FindingOrigin, Severity
-from auditdesk.services import attachments, audits, checklists, companies, office_settings
+from auditdesk.services import attachments, checklists, companies, office_settings
 from auditdesk.services.workspace import Workspace
 from auditdesk.settings import DEFAULT_FOLLOWUP_DAYS
 from auditdesk.store.schema import FILE_CHUNK_SIZE
+from tests.core.conftest import AddFinding
 
 BIG = 3 * FILE_CHUNK_SIZE + 12345
-
-
-def _finding(ws: Workspace, name: str = "甲公司") -> str:
-    company = companies.add_company(ws, CompanyInput(name=name))
-    audit = audits.start_audit(ws, company.id, started_on=date(2025, 7, 1))
-    finding = Finding(
-        audit_id=audit.id,
-        origin=FindingOrigin.CHECKLIST,
-        origin_ref="ONB.1",
-        area=Area.ONBOARDING,
-        severity=Severity.HIGH,
-        title="未签合同",
-    )
-    with ws.store.transaction() as tx:
-        tx.insert_finding(finding)
-    return finding.id
 
 
 def _big_file(path: Path) -> Path:
@@ -57,10 +38,10 @@ def _stored_files(ws: Workspace) -> int:
 
 
 def test_a_big_file_goes_in_and_comes_out_byte_identical(
-    ws: Workspace, tmp_path: Path, db_backend: str
+    ws: Workspace, tmp_path: Path, db_backend: str, add_finding: AddFinding
 ) -> None:
     source = _big_file(tmp_path / "考勤记录.pdf")
-    att = attachments.attach_file(ws, source, finding_id=_finding(ws))
+    att = attachments.attach_file(ws, source, finding_id=add_finding(ws).id)
     assert att.size == BIG
     assert att.sha256 == hashlib.sha256(source.read_bytes()).hexdigest()
     if db_backend == "postgresql":  # in the database, in 1 MiB chunks; nothing in the data dir
@@ -84,13 +65,13 @@ def test_a_big_file_goes_in_and_comes_out_byte_identical(
 
 
 def test_the_same_content_is_stored_once_and_goes_with_its_last_record(
-    ws: Workspace, tmp_path: Path
+    ws: Workspace, tmp_path: Path, add_finding: AddFinding
 ) -> None:
     shared = _big_file(tmp_path / "合同.pdf")
     copy = tmp_path / "合同（副本）.pdf"
     copy.write_bytes(shared.read_bytes())
-    first = _finding(ws, "甲公司")
-    second = _finding(ws, "乙公司")
+    first = add_finding(ws, "甲公司").id
+    second = add_finding(ws, "乙公司").id
     a = attachments.attach_file(ws, shared, finding_id=first)
     b = attachments.attach_file(ws, copy, finding_id=second)
     assert a.sha256 == b.sha256
@@ -112,7 +93,7 @@ def test_the_same_content_is_stored_once_and_goes_with_its_last_record(
 
 @pytest.mark.postgresql_only("the file goes into the database with its record")
 def test_a_failed_attach_on_a_server_leaves_no_file(
-    ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, add_finding: AddFinding
 ) -> None:
     source = _big_file(tmp_path / "照片.jpg")
     with pytest.raises(AuditDeskError):  # no such finding: the record fails, the file goes too
@@ -122,14 +103,16 @@ def test_a_failed_attach_on_a_server_leaves_no_file(
     real = attachments._hash_file
     monkeypatch.setattr(attachments, "_hash_file", lambda p: ("0" * 64, real(p)[1]))
     with pytest.raises(AuditDeskError, match="在复制过程中被改动"):
-        attachments.attach_file(ws, source, finding_id=_finding(ws))
+        attachments.attach_file(ws, source, finding_id=add_finding(ws).id)
     assert _stored_files(ws) == 0
 
 
 @pytest.mark.postgresql_only("two workspaces on one shared database")
-def test_a_second_workspace_sees_the_office_files(ws: Workspace, tmp_path: Path) -> None:
+def test_a_second_workspace_sees_the_office_files(
+    ws: Workspace, tmp_path: Path, add_finding: AddFinding
+) -> None:
     source = _big_file(tmp_path / "证据.pdf")
-    att = attachments.attach_file(ws, source, finding_id=_finding(ws))
+    att = attachments.attach_file(ws, source, finding_id=add_finding(ws).id)
     other_dir = tmp_path / "另一台电脑"
     with Workspace.open(other_dir) as colleague:
         [(listed, local)] = attachments.list_attachments(colleague, finding_id=att.finding_id)
@@ -142,13 +125,13 @@ def test_a_second_workspace_sees_the_office_files(ws: Workspace, tmp_path: Path)
 # ------------------------------------------------------------------ case files both ways
 @pytest.mark.postgresql_only("a laptop's evidence travels to the office's database and back")
 def test_case_files_carry_evidence_from_a_laptop_to_the_office_and_back(
-    ws: Workspace, tmp_path: Path
+    ws: Workspace, tmp_path: Path, add_finding: AddFinding
 ) -> None:
     from auditdesk.services import cases
 
     evidence = _big_file(tmp_path / "工资条.pdf")
     with Workspace.open(tmp_path / "laptop", database="sqlite") as laptop:
-        att = attachments.attach_file(laptop, evidence, finding_id=_finding(laptop))
+        att = attachments.attach_file(laptop, evidence, finding_id=add_finding(laptop).id)
         cases.export_case(laptop, companies.list_companies(laptop)[0].company.id,
                           tmp_path / "去.adcase")  # fmt: skip
     plan = cases.import_case(ws, tmp_path / "去.adcase")  # ws: the office's server
@@ -215,10 +198,12 @@ def test_a_checklist_imported_by_one_user_is_loaded_by_another(
 
 
 # ------------------------------------------------------------------ two users at once
-def _two_companies_sharing(ws: Workspace, source: Path) -> tuple[str, str, str]:
+def _two_companies_sharing(
+    ws: Workspace, source: Path, add_finding: AddFinding
+) -> tuple[str, str, str]:
     """甲公司 with ``source`` as evidence, 乙公司 with a finding: (甲's id, 乙's finding, sha)."""
-    first = _finding(ws, "甲公司")
-    second = _finding(ws, "乙公司")
+    first = add_finding(ws, "甲公司").id
+    second = add_finding(ws, "乙公司").id
     att = attachments.attach_file(ws, source, finding_id=first)
     ids = {s.company.name: s.company.id for s in companies.list_companies(ws)}
     return ids["甲公司"], second, att.sha256
@@ -226,10 +211,10 @@ def _two_companies_sharing(ws: Workspace, source: Path) -> tuple[str, str, str]:
 
 @pytest.mark.postgresql_only("two users' transactions on one server")
 def test_a_file_being_deleted_while_another_user_attaches_it_is_stored_again(
-    ws: Workspace, tmp_path: Path
+    ws: Workspace, tmp_path: Path, add_finding: AddFinding
 ) -> None:
     source = _big_file(tmp_path / "合同.pdf")
-    gone_company, other_finding, sha = _two_companies_sharing(ws, source)
+    gone_company, other_finding, sha = _two_companies_sharing(ws, source, add_finding)
     done: dict[str, object] = {}
     with Workspace.open(tmp_path / "同事的电脑") as colleague:
 
@@ -252,10 +237,10 @@ def test_a_file_being_deleted_while_another_user_attaches_it_is_stored_again(
 
 @pytest.mark.postgresql_only("two users' transactions on one server")
 def test_the_last_reference_deleted_while_another_user_attaches_the_file_keeps_it(
-    ws: Workspace, tmp_path: Path
+    ws: Workspace, tmp_path: Path, add_finding: AddFinding
 ) -> None:
     source = _big_file(tmp_path / "合同.pdf")
-    gone_company, other_finding, sha = _two_companies_sharing(ws, source)
+    gone_company, other_finding, sha = _two_companies_sharing(ws, source, add_finding)
     deleted = threading.Event()
     with Workspace.open(tmp_path / "同事的电脑") as colleague:
 
@@ -281,8 +266,10 @@ def test_the_last_reference_deleted_while_another_user_attaches_the_file_keeps_i
 
 
 # ------------------------------------------------------------------ from the shell
-def test_evidence_commands_add_list_and_export(ws: Workspace, tmp_path: Path) -> None:
-    finding_id = _finding(ws)
+def test_evidence_commands_add_list_and_export(
+    ws: Workspace, tmp_path: Path, add_finding: AddFinding
+) -> None:
+    finding_id = add_finding(ws).id
     source = _big_file(tmp_path / "照片.jpg")
 
     def cli(*args: str) -> subprocess.CompletedProcess[str]:

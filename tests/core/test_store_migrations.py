@@ -20,7 +20,7 @@ from auditdesk.services import checklists, companies
 from auditdesk.services.workspace import Workspace
 from auditdesk.store import Store, schema
 from auditdesk.store.migrate import migrate
-from auditdesk.store.migrations import LATEST_VERSION, STEPS, Step
+from auditdesk.store.migrations import LATEST_VERSION, STEPS, Step, m0015_record_versions
 from auditdesk.store.sqlite import create_sqlite_engine
 
 VERSIONS = [0, *(s.version for s in STEPS)]
@@ -223,11 +223,9 @@ SEED_SQL[14] = [
     "NULL,'王',NULL)",
 ]
 # v15 gave every editable record a version and who saved it last (the last two columns)
-VERSIONED = ("companies", "audits", "visits", "answers", "findings", "attachments",
-             "payroll_imports", "followups", "letters", "report_issues", "towns")  # fmt: skip
 SEED_SQL[15] = [
     r[:-1] + ",2,'张律师')"
-    if any(r.startswith(f"insert into {t} values") for t in VERSIONED)
+    if any(r.startswith(f"insert into {t} values") for t in m0015_record_versions.TABLES)
     else r
     for r in SEED_SQL[max(SEED_SQL)]
 ]

@@ -21,7 +21,9 @@ from auditdesk.models.finding import Finding, FindingOrigin, Severity
 from auditdesk.models.followup import FollowUp, Letter, LetterKind
 from auditdesk.services import audits, companies, followups, letters, visit
 from auditdesk.services.workspace import Workspace
-from auditdesk.store.versions import when_text
+from auditdesk.store import schema
+from auditdesk.store.authors import AUTHOR_COLUMNS
+from auditdesk.store.versions import NOUNS, when_text
 
 T = TypeVar("T")
 
@@ -322,3 +324,10 @@ def test_letter_numbers_stay_unique_under_two_allocators(
     results, errors = _racing_in_transactions(ws, other, issue)
     assert errors == []
     assert sorted(results) == [1, 2]
+
+
+def test_every_versioned_table_is_named_in_chinese_and_stamped_on_a_server() -> None:
+    assert "schema_version" not in schema.VERSIONED_TABLES
+    assert set(NOUNS) == set(schema.VERSIONED_TABLES)
+    stamped = {t for t, column, _mode in AUTHOR_COLUMNS if column == "updated_by"}
+    assert stamped == set(schema.VERSIONED_TABLES)

@@ -1,13 +1,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QThreadPool
 
 from auditdesk.gui.app import configure_application
+from auditdesk.gui.audit.window import AuditWindow
 from auditdesk.gui.context import AppContext
 from auditdesk.gui.main_window import MainWindow
+from auditdesk.services import audits, demo
 from auditdesk.services.workspace import Workspace
 
 
@@ -18,6 +21,28 @@ def ctx(ws: Workspace, qapp) -> Iterator[AppContext]:
     pool.setMaxThreadCount(1)
     yield AppContext(ws, pool)
     pool.waitForDone(5000)
+
+
+@pytest.fixture
+def demo_audit(ws: Workspace) -> str:
+    """The demo company's audit (loaded into ``ws``), by id."""
+    demo.load_demo(ws)
+    return audits.list_audits(ws)[0].audit.id
+
+
+def open_audit_window(qtbot: Any, ctx: AppContext, audit_id: str) -> AuditWindow:
+    """The audit's window, shown (closed with the test)."""
+    w = AuditWindow(ctx, audit_id)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+@pytest.fixture
+def window(qtbot: Any, ctx: AppContext, demo_audit: str) -> AuditWindow:
+    """The audit window of :func:`demo_audit`, shown."""
+    return open_audit_window(qtbot, ctx, demo_audit)
 
 
 @pytest.fixture

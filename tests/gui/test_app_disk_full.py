@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from auditdesk.gui import app as gui_app
 from auditdesk.services.workspace import Workspace
 from auditdesk.store import sqlite as store_sqlite
+from tests.gui.questions import answer_questions
 
 
 def test_gui_starts_and_warns_when_the_start_check_cannot_run(
@@ -27,9 +28,8 @@ def test_gui_starts_and_warns_when_the_start_check_cannot_run(
 
     monkeypatch.setattr(store_sqlite, "_open_read_only", refuse)
     warned: list[str] = []
-    offered: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: warned.append(text))
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: offered.append(a[2]))
+    offered = answer_questions(monkeypatch, False)
     monkeypatch.setattr(QMessageBox, "critical", lambda *a, **k: offered.append(a[2]))
     windows: list[object] = []
 

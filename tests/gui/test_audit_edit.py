@@ -16,6 +16,7 @@ from auditdesk.gui.table_model import ROW_ROLE
 from auditdesk.models.finding import Finding
 from auditdesk.services import audits, demo, visit
 from auditdesk.services.workspace import Workspace
+from tests.gui.conftest import open_audit_window
 from tests.gui.typing_helpers import type_text
 
 
@@ -23,14 +24,6 @@ from tests.gui.typing_helpers import type_text
 def audit_id(ws: Workspace) -> str:
     demo.load_demo(ws)
     return audits.list_audits(ws)[0].audit.id
-
-
-def _open(qtbot: Any, ctx: AppContext, audit_id: str) -> AuditWindow:
-    w = AuditWindow(ctx, audit_id)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
 
 
 def _findings_tab(qtbot: Any, w: AuditWindow) -> None:
@@ -63,7 +56,7 @@ def errors(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def test_moving_to_another_finding_saves_the_edits(
     qtbot: Any, ctx: AppContext, ws: Workspace, audit_id: str
 ) -> None:
-    w = _open(qtbot, ctx, audit_id)
+    w = open_audit_window(qtbot, ctx, audit_id)
     _findings_tab(qtbot, w)
     tab = w.findings
     _click_row(qtbot, w, 0)
@@ -80,7 +73,7 @@ def test_moving_to_another_finding_saves_the_edits(
 def test_leaving_the_tab_saves_the_edits(
     qtbot: Any, ctx: AppContext, ws: Workspace, audit_id: str
 ) -> None:
-    w = _open(qtbot, ctx, audit_id)
+    w = open_audit_window(qtbot, ctx, audit_id)
     _findings_tab(qtbot, w)
     tab = w.findings
     finding = tab.selected()[0].id
@@ -93,7 +86,7 @@ def test_leaving_the_tab_saves_the_edits(
 def test_escape_saves_the_edits_and_stays_then_closes(
     qtbot: Any, ctx: AppContext, ws: Workspace, audit_id: str
 ) -> None:
-    w = _open(qtbot, ctx, audit_id)
+    w = open_audit_window(qtbot, ctx, audit_id)
     _findings_tab(qtbot, w)
     finding = w.findings.selected()[0].id
     type_text(qtbot, w.findings.title, "（已核实）")
@@ -110,7 +103,7 @@ def test_escape_saves_the_edits_and_stays_then_closes(
 def test_escape_while_a_note_is_being_typed_saves_it_and_stays(
     qtbot: Any, ctx: AppContext, ws: Workspace, audit_id: str
 ) -> None:
-    w = _open(qtbot, ctx, audit_id)
+    w = open_audit_window(qtbot, ctx, audit_id)
     item = w.walk.current()
     assert item is not None
     type_text(qtbot, w.walk.note, "现场查看考勤机")
@@ -127,7 +120,7 @@ def test_escape_while_a_note_is_being_typed_saves_it_and_stays(
 def test_escape_with_edits_that_cannot_be_saved_keeps_the_window(
     qtbot: Any, ctx: AppContext, ws: Workspace, audit_id: str, errors: list[str]
 ) -> None:
-    w = _open(qtbot, ctx, audit_id)
+    w = open_audit_window(qtbot, ctx, audit_id)
     _findings_tab(qtbot, w)
     tab = w.findings
     finding = tab.selected()[0].id
@@ -149,7 +142,7 @@ def test_escape_with_edits_that_cannot_be_saved_keeps_the_window(
 def test_reopening_returns_to_the_tab_item_and_recorder(
     qtbot: Any, ctx: AppContext, ws: Workspace, audit_id: str
 ) -> None:
-    w = _open(qtbot, ctx, audit_id)
+    w = open_audit_window(qtbot, ctx, audit_id)
     assert w.auditor.count() >= 2
     w.auditor.setCurrentIndex(1)
     recorder = w.auditor.currentData()
@@ -164,7 +157,7 @@ def test_reopening_returns_to_the_tab_item_and_recorder(
     qtbot.keyClick(w.findings.table, Qt.Key.Key_Escape)
     assert not w.isVisible()
 
-    again = _open(qtbot, ctx, audit_id)
+    again = open_audit_window(qtbot, ctx, audit_id)
     assert again.tabs.currentWidget() is again.findings
     assert again.auditor.currentData() == recorder
     assert again.walk.by == recorder

@@ -7,13 +7,14 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QInputDialog
 
 from auditdesk.gui.context import AppContext
 from auditdesk.gui.main_window import MainWindow
 from auditdesk.gui.pages.audits import AuditsPage
 from auditdesk.services import audits, demo, payroll
 from auditdesk.services.workspace import Workspace
+from tests.gui.questions import answer_questions
 from tests.samples import PAYROLL_SAMPLES
 
 
@@ -76,16 +77,11 @@ def test_remove_an_import_after_confirmation(qtbot: Any, ctx: AppContext, ws: Wo
     page = AuditsPage(ctx)
     qtbot.addWidget(page)
     page.select_audit(audit_id)
-    asked: list[str] = []
     monkeypatch.setattr(
         QInputDialog, "getItem", lambda _p, _t, _l, items, *a, **k: (items[0], True)
     )
 
-    def answer(_p: Any, _t: str, text: str, *_a: Any, **_k: Any) -> Any:
-        asked.append(text)
-        return QMessageBox.StandardButton.No if len(asked) == 1 else QMessageBox.StandardButton.Yes
-
-    monkeypatch.setattr(QMessageBox, "question", answer)
+    asked = answer_questions(monkeypatch, lambda _text: len(asked) > 1)  # 否, then 是
     qtbot.mouseClick(page.remove_import_button, Qt.MouseButton.LeftButton)
     assert "s1-simple.xlsx" in asked[0]
     assert payroll.list_imports(ws, audit_id) == [imported]  # 否: nothing removed

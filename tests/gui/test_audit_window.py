@@ -26,21 +26,6 @@ from tests.gui.typing_helpers import type_text
 
 
 @pytest.fixture
-def demo_audit(ws: Workspace) -> str:
-    demo.load_demo(ws)
-    return audits.list_audits(ws)[0].audit.id
-
-
-@pytest.fixture
-def window(qtbot: Any, ctx: AppContext, demo_audit: str) -> AuditWindow:
-    w = AuditWindow(ctx, demo_audit)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
-
-
-@pytest.fixture
 def errors(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *a, **k: shown.append(text))

@@ -12,29 +12,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
 from auditdesk.gui.audit.window import AuditWindow
-from auditdesk.gui.context import AppContext
 from auditdesk.gui.dialogs.change_history import ChangeHistoryDialog
 from auditdesk.gui.main_window import MainWindow
 from auditdesk.gui.table_model import ROW_ROLE
 from auditdesk.models.audit import AnswerResult, ChangeEntity
-from auditdesk.services import audits, changelog, demo, visit
+from auditdesk.services import audits, changelog, visit
 from auditdesk.services.changelog import LogFilter
 from auditdesk.services.workspace import Workspace
-
-
-@pytest.fixture
-def demo_audit(ws: Workspace) -> str:
-    demo.load_demo(ws)
-    return audits.list_audits(ws)[0].audit.id
-
-
-@pytest.fixture
-def window(qtbot: Any, ctx: AppContext, demo_audit: str) -> AuditWindow:
-    w = AuditWindow(ctx, demo_audit)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
 
 
 def _result(ws: Workspace, audit_id: str, item_id: str) -> AnswerResult | None:

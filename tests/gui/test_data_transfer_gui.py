@@ -26,6 +26,7 @@ from auditdesk.services import backups, cases, companies
 from auditdesk.services.demo import load_demo
 from auditdesk.services.workspace import Workspace
 from auditdesk.store.sqlite import integrity_problems
+from tests.gui.questions import answer_questions
 
 
 def _window(qtbot: Any, ctx: AppContext) -> MainWindow:
@@ -212,13 +213,7 @@ def test_damaged_database_at_start_offers_the_latest_good_backup(
     with db.open("r+b") as fh:
         fh.seek(8192)
         fh.write(b"\x07" * (db.stat().st_size - 12288))
-    asked: list[str] = []
-
-    def yes(_parent: Any, _title: str, text: str) -> QMessageBox.StandardButton:
-        asked.append(text)
-        return QMessageBox.StandardButton.Yes
-
-    monkeypatch.setattr(QMessageBox, "question", yes)
+    asked = answer_questions(monkeypatch, True)
     reopened = gui_app.open_with_recovery(tmp_path)
     assert reopened is not None
     assert "完整性检查" in asked[0]

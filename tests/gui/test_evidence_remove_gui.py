@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
 
 from auditdesk.gui.audit.walk import ATTACHMENT_ROLE
 from auditdesk.gui.audit.window import AuditWindow
@@ -18,17 +17,7 @@ from auditdesk.models.audit import ChangeEntity
 from auditdesk.services import attachments, audits, changelog, demo
 from auditdesk.services.changelog import LogFilter
 from auditdesk.services.workspace import Workspace
-
-
-def _answer(monkeypatch: pytest.MonkeyPatch, answer: QMessageBox.StandardButton) -> list[str]:
-    asked: list[str] = []
-
-    def question(_parent: Any, _title: str, text: str, *_args: Any) -> QMessageBox.StandardButton:
-        asked.append(text)
-        return answer
-
-    monkeypatch.setattr(QMessageBox, "question", question)
-    return asked
+from tests.gui.questions import answer_questions
 
 
 def test_remove_evidence_button(
@@ -54,12 +43,12 @@ def test_remove_evidence_button(
     walk.evidence.setCurrentRow(0)
     assert walk.remove_evidence_button.isEnabled()
 
-    asked = _answer(monkeypatch, QMessageBox.StandardButton.No)
+    asked = answer_questions(monkeypatch, False)
     qtbot.mouseClick(walk.remove_evidence_button, Qt.MouseButton.LeftButton)
     assert asked == ["删除证据文件“考勤表.pdf”？\n\n删除记入本检查项的修改记录。"]
     assert len(attachments.list_attachments(ws, answer_id=answer_id)) == 1
 
-    _answer(monkeypatch, QMessageBox.StandardButton.Yes)
+    answer_questions(monkeypatch, True)
     qtbot.mouseClick(walk.remove_evidence_button, Qt.MouseButton.LeftButton)
     assert walk.evidence.count() == 0
     assert attachments.list_attachments(ws, answer_id=answer_id) == []

@@ -15,6 +15,7 @@ from auditdesk.gui.pages.followups import FollowupsPage
 from auditdesk.models.audit import AuditStatus
 from auditdesk.services import audits, demo, followups, visit
 from auditdesk.services.workspace import Workspace
+from tests.gui.questions import answer_questions
 
 
 @pytest.fixture
@@ -29,14 +30,13 @@ def demo_ids(ws: Workspace) -> tuple[str, str]:
 @pytest.fixture
 def yes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Answer 是 to every question and note every message shown."""
-    shown: list[str] = []
+    shown = answer_questions(monkeypatch, True)
 
-    def ask(_parent: Any, _title: str, text: str, *_a: Any, **_k: Any) -> Any:
+    def note(_parent: Any, _title: str, text: str, *_a: Any, **_k: Any) -> Any:
         shown.append(text)
-        return QMessageBox.StandardButton.Yes
+        return QMessageBox.StandardButton.Ok
 
-    monkeypatch.setattr(QMessageBox, "question", ask)
-    monkeypatch.setattr(QMessageBox, "information", ask)
+    monkeypatch.setattr(QMessageBox, "information", note)
     return shown
 
 
@@ -95,7 +95,7 @@ def test_declining_to_mark_diagnosed_in_the_window_changes_nothing(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
     current, _last = demo_ids
-    monkeypatch.setattr(QMessageBox, "question", lambda *_a, **_k: QMessageBox.StandardButton.No)
+    answer_questions(monkeypatch, False)
     window = AuditWindow(ctx, current)
     qtbot.addWidget(window)
     qtbot.mouseClick(window.diagnose_button, Qt.MouseButton.LeftButton)

@@ -15,6 +15,7 @@ from auditdesk.gui.pages.followups import FollowupsPage
 from auditdesk.models.finding import RectificationStatus
 from auditdesk.services import audits, demo, followups, reports
 from auditdesk.services.workspace import Workspace
+from tests.gui.questions import answer_questions
 
 
 @pytest.fixture
@@ -78,12 +79,7 @@ def test_ledger_import_from_the_page(qtbot: Any, ctx: AppContext, ws: Workspace,
     monkeypatch.setattr(
         "PySide6.QtWidgets.QFileDialog.getOpenFileName", lambda *a, **k: (str(out), "")
     )
-    asked: list[str] = []
-    monkeypatch.setattr(
-        QMessageBox,
-        "question",
-        lambda _p, _t, text, *a, **k: (asked.append(text), QMessageBox.StandardButton.Yes)[1],
-    )
+    asked = answer_questions(monkeypatch, True)
     monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
     page.import_ledger()
     assert "已整改待核验" in asked[0]

@@ -5,18 +5,12 @@ from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 from auditdesk.gui.main_window import NAV_PAGES, MainWindow
 from auditdesk.models.company import CompanyInput
 from auditdesk.services import companies
+from tests.gui.questions import answer_questions
 from tests.gui.typing_helpers import type_text
 
 
 def _answer(monkeypatch, button: QMessageBox.StandardButton) -> list[str]:
-    asked: list[str] = []
-
-    def fake_question(parent, title, text, *args, **kwargs):
-        asked.append(text)
-        return button
-
-    monkeypatch.setattr(QMessageBox, "question", fake_question)
-    return asked
+    return answer_questions(monkeypatch, button == QMessageBox.StandardButton.Yes)
 
 
 def test_navigation_switches_pages(main_window: MainWindow) -> None:

@@ -21,6 +21,7 @@ from auditdesk.gui.pages.followups import FollowupsPage
 from auditdesk.models.company import CompanyInput
 from auditdesk.services import audits, companies, demo, followups, visit
 from auditdesk.services.workspace import Workspace
+from tests.gui.conftest import open_audit_window
 from tests.gui.typing_helpers import type_text
 
 Shown = list[tuple[str, list[list[str]]]]
@@ -62,14 +63,6 @@ def _choose_when_asked(qtbot: Any, button: str, shown: Shown) -> None:
     QTimer.singleShot(0, act)
 
 
-def _open(qtbot: Any, ctx: AppContext, audit_id: str) -> AuditWindow:
-    w = AuditWindow(ctx, audit_id)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
-
-
 def _findings_tab(qtbot: Any, w: AuditWindow) -> None:
     bar = w.tabs.tabBar()
     qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(2).center())
@@ -84,7 +77,7 @@ def _findings_tab(qtbot: Any, w: AuditWindow) -> None:
 def _owner_edited_elsewhere(
     qtbot: Any, ctx: AppContext, other: Workspace, audit_id: str
 ) -> tuple[AuditWindow, str]:
-    w = _open(qtbot, ctx, audit_id)
+    w = open_audit_window(qtbot, ctx, audit_id)
     _findings_tab(qtbot, w)
     finding = w.findings.selected()[0]
     # another user saves the same finding after this window loaded it
@@ -136,7 +129,7 @@ def test_finding_save_refused_then_reload_shows_theirs(
 def test_walk_note_refused_then_reload_shows_theirs(
     qtbot: Any, ctx: AppContext, ws: Workspace, other: Workspace, audit_id: str
 ) -> None:
-    w = _open(qtbot, ctx, audit_id)
+    w = open_audit_window(qtbot, ctx, audit_id)
     walk = w.walk
     current = walk.current()
     assert current is not None

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 from auditdesk.gui.dialogs.company_editor import CompanyEditorDialog
 from auditdesk.models.company import CompanyInput
 from auditdesk.services import companies, towns
+from tests.gui.questions import answer_questions
 from tests.gui.typing_helpers import type_text
 
 Yes, No, Cancel = (QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No,
@@ -31,9 +32,9 @@ def _save(qtbot, dialog: CompanyEditorDialog) -> None:
 
 
 def _answer(monkeypatch, answer: QMessageBox.StandardButton) -> list[str]:
-    asked: list[str] = []
+    asked = answer_questions(monkeypatch, answer == Yes)  # the towns list's 是/否 questions
 
-    def question(_parent, _title, text, *_args):
+    def question(_parent, _title, text, *_args):  # the editor's 是/否/取消
         asked.append(text)
         return answer
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt, QThreadPool
-from PySide6.QtWidgets import QDialogButtonBox, QLineEdit, QMessageBox
+from PySide6.QtWidgets import QDialogButtonBox, QLineEdit
 
 from auditdesk.gui.app import configure_application
 from auditdesk.gui.context import AppContext
@@ -23,6 +23,7 @@ from auditdesk.models.user import OfficeRole
 from auditdesk.services import audits, companies, users
 from auditdesk.services.workspace import Workspace
 from tests.core.test_server_roles import Office, office  # noqa: F401  (the fixture)
+from tests.gui.questions import answer_questions
 from tests.gui.typing_helpers import type_text
 
 server_only = pytest.mark.postgresql_only("users and roles exist only on an office server")
@@ -65,17 +66,6 @@ def _click(qtbot: Any, button: Any) -> None:
 
 def _ok(qtbot: Any, dialog: UserDialog) -> None:
     _click(qtbot, dialog.buttons.button(QDialogButtonBox.StandardButton.Ok))
-
-
-def _answer(monkeypatch: pytest.MonkeyPatch, answer: QMessageBox.StandardButton) -> list[str]:
-    asked: list[str] = []
-
-    def question(_parent: Any, _title: str, text: str, *_args: Any) -> QMessageBox.StandardButton:
-        asked.append(text)
-        return answer
-
-    monkeypatch.setattr(QMessageBox, "question", question)
-    return asked
 
 
 @pytest.fixture
@@ -152,12 +142,12 @@ def test_admin_adds_changes_resets_and_removes_a_user(
     assert SECRET not in box.status.text()
 
     _select_user(box, name)
-    asked = _answer(monkeypatch, QMessageBox.StandardButton.No)
+    asked = answer_questions(monkeypatch, False)
     _click(qtbot, box.remove_button)
     assert asked
     assert "张律师（管理员）" in asked[0]
     assert name in [r[0] for r in _rows(box)]  # 否: kept
-    _answer(monkeypatch, QMessageBox.StandardButton.Yes)
+    answer_questions(monkeypatch, True)
     _click(qtbot, box.remove_button)
     assert [r[0] for r in _rows(box)] == [existing]
     assert [u.name for u in users.list_users(admin_ws)] == [existing]

@@ -11,6 +11,7 @@ from auditdesk.gui.audit.window import AuditWindow
 from auditdesk.gui.context import AppContext
 from auditdesk.services import audits, checklists, demo, visit
 from auditdesk.services.workspace import Workspace
+from tests.gui.conftest import open_audit_window
 from tests.gui.typing_helpers import type_text
 
 
@@ -56,20 +57,12 @@ def test_one_history_entry_per_editing_session(qtbot: Any, ctx: AppContext, ws: 
         assert tx.get_answer(audit_id, item_id).result is answered  # a note never answers
 
 
-def _open(qtbot: Any, ctx: AppContext, audit_id: str) -> AuditWindow:
-    w = AuditWindow(ctx, audit_id)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
-
-
 def test_a_note_on_an_unanswered_item_leaves_it_unanswered(
     qtbot: Any, ctx: AppContext, ws: Workspace
 ) -> None:
     demo.load_demo(ws)
     audit_id = audits.list_audits(ws)[0].audit.id
-    w = _open(qtbot, ctx, audit_id)
+    w = open_audit_window(qtbot, ctx, audit_id)
     walk = w.walk
     assert walk.walk is not None
     target = next(x for x in walk.walk.items if x.answer is None)
@@ -94,7 +87,7 @@ def test_a_note_on_an_unanswered_item_leaves_it_unanswered(
     assert walk.proxy.index(row, 2).data() == "—"  # the 结果 column still says unanswered
 
     w.close()  # reopening shows the note on the still unanswered item
-    again = _open(qtbot, ctx, audit_id)
+    again = open_audit_window(qtbot, ctx, audit_id)
     again.walk.select(target.item.id)
     assert again.walk.note.toPlainText() == "花名册 54 人，劳动合同只见到 50 份"
     assert not any(b.isChecked() for b in again.walk.buttons)

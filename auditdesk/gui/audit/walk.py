@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -46,6 +45,7 @@ from auditdesk.errors import AuditDeskError
 from auditdesk.formatting import format_datetime
 from auditdesk.gui.context import AppContext
 from auditdesk.gui.dialogs.change_history import ChangeHistoryDialog
+from auditdesk.gui.dialogs.confirm import confirm
 from auditdesk.gui.dialogs.errors import report_failure
 from auditdesk.gui.dialogs.stale import FieldRow, StaleChoice, differing, save_or_resolve
 from auditdesk.gui.table_model import ROW_ROLE, ColumnSpec, RecordTableModel
@@ -566,12 +566,9 @@ class WalkTab(QWidget):
         att = item.data(ATTACHMENT_ROLE) if item is not None else None
         if w is None or att is None:
             return
-        answer = QMessageBox.question(
-            self, "删除证据", f"删除证据文件“{att.filename}”？\n\n删除记入本检查项的修改记录。",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )  # fmt: skip
-        if answer != QMessageBox.StandardButton.Yes:
+        if not confirm(
+            self, "删除证据", f"删除证据文件“{att.filename}”？\n\n删除记入本检查项的修改记录。"
+        ):
             return
         if self._call(attachments.remove_attachment, self.ctx.ws, att.id, by=self.by) is not None:
             self.reload(keep=w.item.id)

@@ -10,13 +10,13 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from auditdesk.errors import AuditDeskError
+from auditdesk.gui.dialogs.confirm import confirm
 from auditdesk.gui.dialogs.errors import report_failure
 from auditdesk.gui.table_model import RIGHT, ColumnSpec, RecordProxyModel, RecordTableModel
 from auditdesk.gui.widgets import read_only_table, selected_record, stretch
@@ -28,13 +28,6 @@ TOWN_COLUMNS: list[ColumnSpec[TownUsage]] = [
     ColumnSpec("街镇", lambda t: t.name),
     ColumnSpec("企业数", lambda t: str(t.companies), lambda t: t.companies, RIGHT),
 ]
-
-
-def _yes(parent: QWidget, title: str, text: str) -> bool:
-    answer = QMessageBox.question(
-        parent, title, text, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
-    )
-    return answer == QMessageBox.StandardButton.Yes
 
 
 class TownsDialog(QDialog):
@@ -113,7 +106,7 @@ class TownsDialog(QDialog):
     def add(self) -> None:
         name = clean_town(self.name_edit.text())
         variant = towns.suggest(self.ws, name)
-        if variant is not None and not _yes(
+        if variant is not None and not confirm(
             self, "添加街镇",
             f"列表中已有“{variant}”，与“{name}”只差区县前缀或空格。\n\n"
             f"仍要把“{name}”作为另一个街镇添加？",
@@ -142,7 +135,7 @@ class TownsDialog(QDialog):
                 question = (
                     f"把“{chosen.name}”改名为“{new}”？\n\n{chosen.companies} 家企业随之更新。"
                 )
-            if not _yes(self, "改名/合并", question):
+            if not confirm(self, "改名/合并", question):
                 return
         try:
             result = towns.rename_town(self.ws, chosen.name, new)

@@ -19,6 +19,7 @@ from auditdesk.formatting import format_date
 from auditdesk.gui import diagnosis
 from auditdesk.gui.audit.window import AuditWindow
 from auditdesk.gui.context import AppContext
+from auditdesk.gui.dialogs.confirm import confirm
 from auditdesk.gui.dialogs.errors import report_failure
 from auditdesk.gui.dialogs.followup_visit import FollowupVisitDialog
 from auditdesk.gui.dialogs.payroll_findings import PayrollFindingsDialog
@@ -159,15 +160,12 @@ class AuditsPage(QWidget):
         if not ok:
             return
         chosen = imports[labels.index(choice)]
-        answer = QMessageBox.question(
+        if not confirm(
             self,
             "移除工资表",
             f"从“{row.company_name}”的体检中移除 {choice}？\n\n"
             "其工资行将被删除；已转为问题的工资核查结果保留。",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        ):
             return
         try:
             payroll.remove_import(self.ctx.ws, row.audit.id, chosen.id)

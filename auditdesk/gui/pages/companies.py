@@ -7,7 +7,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -17,6 +16,7 @@ from auditdesk.errors import AuditDeskError, StaleRecordError
 from auditdesk.gui.context import AppContext
 from auditdesk.gui.dialogs.change_history import ChangeHistoryDialog
 from auditdesk.gui.dialogs.company_editor import CompanyEditorDialog
+from auditdesk.gui.dialogs.confirm import confirm
 from auditdesk.gui.dialogs.errors import report_failure
 from auditdesk.gui.dialogs.start_audit import StartAuditDialog
 from auditdesk.gui.table_model import (
@@ -184,15 +184,12 @@ class CompaniesPage(QWidget):
         summary = self.selected()
         if summary is None:
             return
-        answer = QMessageBox.question(
+        if not confirm(
             self,
             "删除企业",
             f"确定删除“{summary.company.name}”吗？\n\n将同时删除它的 {summary.audit_count} 次体检、"
             "全部检查记录、问题和附件，且无法撤销。",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        ):
             return
         try:  # only what the user saw: a company changed since is not deleted unseen
             companies.delete_company(self.ctx.ws, summary.company.id,

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from auditdesk.errors import AuditDeskError
 from auditdesk.fileperms import owner_only
 from auditdesk.gui.context import AppContext
+from auditdesk.gui.dialogs.confirm import confirm
 from auditdesk.gui.dialogs.errors import report_failure
 from auditdesk.gui.dialogs.followup_visit import FollowupVisitDialog
 from auditdesk.gui.dialogs.stale import differing, save_or_resolve
@@ -193,10 +194,7 @@ class FollowupsPage(QWidget):
             QMessageBox.information(self, "改期", "请选择一条跟诊或函件。")
             return
         if item.kind == "letter":
-            answer = QMessageBox.question(
-                self, "函件答复", f"{item.company}已书面答复该函件？（记为今天答复）"
-            )
-            if answer == QMessageBox.StandardButton.Yes:
+            if confirm(self, "函件答复", f"{item.company}已书面答复该函件？（记为今天答复）"):
                 today = date.today()
                 save_or_resolve(
                     self,
@@ -289,10 +287,8 @@ class FollowupsPage(QWidget):
         if not lines:
             QMessageBox.information(self, "导入整改台账", "台账中没有需要更新的状态。")
             return
-        answer = QMessageBox.question(
-            self, "导入整改台账", "将作如下更新：\n" + "\n".join(lines[:30]) + "\n\n确认导入？"
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        question = "将作如下更新：\n" + "\n".join(lines[:30]) + "\n\n确认导入？"
+        if not confirm(self, "导入整改台账", question):
             return
         try:
             moved = ledger.apply_ledger(self.ctx.ws, diff)

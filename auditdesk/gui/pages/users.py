@@ -19,13 +19,13 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from auditdesk.errors import AuditDeskError
+from auditdesk.gui.dialogs.confirm import confirm
 from auditdesk.gui.table_model import ColumnSpec, RecordProxyModel, RecordTableModel
 from auditdesk.gui.widgets import read_only_table, selected_record, stretch
 from auditdesk.models.user import AuditAssignment, OfficeRole, OfficeUser
@@ -330,13 +330,11 @@ class UsersBox(QGroupBox):
         chosen = self.selected_user()
         if chosen is None:
             return
-        answer = QMessageBox.question(
-            self, "删除用户",
+        if not confirm(
+            self,
+            "删除用户",
             f"删除用户 {chosen.label}？\n\n其登录账户和体检分配将被删除；其记录的内容保留。",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )  # fmt: skip
-        if answer != QMessageBox.StandardButton.Yes:
+        ):
             return
         try:
             removed = users.remove_user(self.ws, chosen.name)
