@@ -21,7 +21,8 @@ from auditdesk.gui.dialogs.stale import StaleDialog
 from auditdesk.models.company import CompanyInput
 from auditdesk.services import audits, companies, demo, followups, payroll, visit
 from auditdesk.services.workspace import Workspace
-from tests.gui.test_stale_saves import _findings_tab, _open
+from tests.gui.conftest import open_audit_window
+from tests.gui.test_stale_saves import _findings_tab
 from tests.samples import PAYROLL_SAMPLES
 
 Seen = list[tuple[str, list[list[str]], bool]]
@@ -85,7 +86,7 @@ def test_dismiss_refused_then_reload_then_dismissed(
     audit_id: str,
     reason: None,
 ) -> None:
-    w = _open(qtbot, ctx, audit_id)
+    w = open_audit_window(qtbot, ctx, audit_id)
     _findings_tab(qtbot, w)
     f = w.findings.selected()[0]
     visit.edit_finding(other, f.id, {"owner": "张的负责人"}, by="张律师",
@@ -115,7 +116,7 @@ def test_dismiss_refused_then_overwrite_keeps_their_edit(
     audit_id: str,
     reason: None,
 ) -> None:
-    w = _open(qtbot, ctx, audit_id)
+    w = open_audit_window(qtbot, ctx, audit_id)
     _findings_tab(qtbot, w)
     f = w.findings.selected()[0]
     visit.edit_finding(other, f.id, {"owner": "张的负责人"}, by="张律师",
@@ -148,7 +149,7 @@ def test_merge_refused_then_overwrite_merges_their_facts(
     other: Workspace,
     audit_id: str,
 ) -> None:
-    w = _open(qtbot, ctx, audit_id)
+    w = open_audit_window(qtbot, ctx, audit_id)
     _findings_tab(qtbot, w)
     first, second = _select_two(qtbot, w)
     visit.edit_finding(other, second.id, {"facts": "张补充的事实"}, by="张律师",
@@ -172,7 +173,7 @@ def test_merge_or_split_refused_then_reload_does_nothing(
     other: Workspace,
     audit_id: str,
 ) -> None:
-    w = _open(qtbot, ctx, audit_id)
+    w = open_audit_window(qtbot, ctx, audit_id)
     _findings_tab(qtbot, w)
     first, second = _select_two(qtbot, w)
     before = len(visit.list_findings(ws, audit_id))
