@@ -28,6 +28,7 @@ from auditdesk.gui.context import AppContext
 from auditdesk.gui.dialogs.sign_in import LOCAL, SERVER, SignInDialog
 from auditdesk.gui.main_window import MainWindow
 from auditdesk.gui.pages.settings import SettingsPage
+from auditdesk.services import database as db_service
 from auditdesk.services.workspace import Workspace
 
 
@@ -253,6 +254,20 @@ def local_ctx(tmp_path: Path, qapp, monkeypatch: pytest.MonkeyPatch) -> Iterator
     ws = Workspace.open(tmp_path / "data", database="sqlite")
     yield AppContext(ws)
     ws.close()
+
+
+def test_settings_say_this_window_is_not_on_the_saved_database(
+    qtbot, local_ctx: AppContext
+) -> None:
+    """The radio buttons are the saved choice for the next start: when this window was opened on
+    another database (``--database``), the page says so instead of looking as if it used it."""
+    db_service.choose_database(local_ctx.ws, "postgresql+psycopg://zhang@db.example:5432/auditdesk")
+    page = SettingsPage(local_ctx)
+    qtbot.addWidget(page)
+    assert page.server_radio.isChecked()  # what the next start opens
+    status = page.database_status.text()
+    assert "本次打开的是本机数据库" in status
+    assert "下次启动时使用办公室服务器" in status
 
 
 def test_settings_choose_the_office_server_test_and_save(

@@ -162,7 +162,7 @@ class SettingsPage(QWidget):
         choice = QButtonGroup(box)
         choice.addButton(self.local_radio)
         choice.addButton(self.server_radio)
-        form.addRow("使用", self.local_radio)
+        form.addRow("启动时使用", self.local_radio)
         form.addRow("", self.server_radio)
         self.server_url_edit = QLineEdit()
         self.server_url_edit.setObjectName("serverUrl")
@@ -212,6 +212,12 @@ class SettingsPage(QWidget):
         if os.environ.get(ENV_DATABASE, "").strip():
             self.database_status.setText(
                 f"注意：环境变量 {ENV_DATABASE} 已指定数据库，它优先于这里的设置。"
+            )
+        elif db_service.open_database(self.ctx.ws).is_server != bool(prefs.database_url):
+            opened = "办公室服务器" if self.ctx.ws.is_server else "本机数据库"
+            saved = "办公室服务器" if prefs.database_url else "本机数据库"
+            self.database_status.setText(
+                f"注意：本次打开的是{opened}（启动时指定）；这里是保存的设置，下次启动时使用{saved}。"
             )
 
     def _database_choice_toggled(self) -> None:
