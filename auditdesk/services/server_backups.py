@@ -178,13 +178,17 @@ def _record(ws: Workspace, info: BackupInfo, size: int) -> None:
         log.warning("server backup %s made but not recorded", info.path, exc_info=True)
 
 
-def prune_server_backups(root: Path, keep_days: int, *, now: datetime | None = None) -> list[Path]:
-    """Delete the scheduled (``daily``) server backups in ``root`` older than ``keep_days`` days;
-    return the folders deleted, oldest first.
+def prune_server_backups(
+    root: Path, keep_days: int, *, database: str, now: datetime | None = None
+) -> list[Path]:
+    """Delete the scheduled (``daily``) server backups of ``database`` (a server URL; compared by
+    host, port and name, whoever signs in) in ``root`` older than ``keep_days`` days; return the
+    folders deleted, oldest first.
 
     Only folders this app made are touched: named ``<yyyymmdd-hhmmss>-daily``, with a
-    ``manifest.json`` of a server backup and its dump. Manual backups, anything else in the
-    folder and the newest daily backup (whatever its age) are always kept.
+    ``manifest.json`` of a server backup of this database and its dump. Manual backups, other
+    databases' backups in the same folder, anything else in the folder and the newest daily
+    backup of this database (whatever its age) are always kept.
 
     Raises:
         AuditDeskError: ``keep_days`` outside 1 to 3650.
@@ -203,6 +207,7 @@ def prune_server_backups(root: Path, keep_days: int, *, now: datetime | None = N
             manifest.get("format") != BACKUP_FORMAT
             or manifest.get("backend") != BACKEND
             or manifest.get("kind") != DAILY
+            or not same_database(str(manifest.get("database") or ""), database)
             or not (folder / DUMP_NAME).is_file()
         ):
             continue
