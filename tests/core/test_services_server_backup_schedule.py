@@ -175,3 +175,17 @@ def test_status_age_text_and_json_without_a_backup() -> None:
     assert not fresh.stale
     assert "刘主任" in fresh.describe()
     assert "db1:/b" in fresh.describe()
+
+
+@pytest.mark.parametrize("name", ["template1", "template0", "postgres", "Template1"])
+def test_never_restores_into_the_servers_own_databases(tmp_path: Path, name: str) -> None:
+    """template1 is copied into every database created after it (a restore there would put
+    AuditDesk's tables into each new one, and the next restore would find it 'not empty');
+    postgres is the server's maintenance database. Both are usually empty, so the 'not empty'
+    check let them through."""
+    from auditdesk.paths import DataPaths
+
+    paths = DataPaths(tmp_path / "data")
+    url = f"postgresql+psycopg://postgres@db.office.lan:5432/{name}"
+    with pytest.raises(AuditDeskError, match=f"不能恢复到 PostgreSQL 自带的数据库 {name}"):
+        server_backups.restore_server_backup(paths, "20261130-023000-manual", url)
