@@ -21,7 +21,8 @@ from auditdesk.gui.dialogs.stale import StaleDialog
 from auditdesk.models.company import CompanyInput
 from auditdesk.services import audits, companies, demo, followups, payroll, visit
 from auditdesk.services.workspace import Workspace
-from tests.gui.test_stale_saves import _findings_tab, _open
+from tests.gui.conftest import open_audit_window as _open
+from tests.gui.test_stale_saves import _findings_tab
 from tests.samples import PAYROLL_SAMPLES
 
 Seen = list[tuple[str, list[list[str]], bool]]
