@@ -287,3 +287,31 @@ def test_the_user_dialog_is_wide_enough_for_its_hints_and_messages(qtbot: Any, q
     assert message.text() == long
     assert message.height() >= message.heightForWidth(message.width())
     assert not message.geometry().intersects(dialog.buttons.geometry())
+
+
+@server_only
+def test_the_recorder_on_a_server_is_the_signed_in_user(
+    qtbot: Any,
+    qapp: Any,
+    office: Office,  # noqa: F811
+) -> None:
+    """The audit window's 记录人 offered the audit's auditors (张卫东) to a lawyer signed in as
+    张律师, while every save is written as 张律师: on a server it names the signed-in user and
+    cannot be changed."""
+    from auditdesk.gui.audit.window import AuditWindow
+    from auditdesk.models.audit import Auditor, AuditorRole
+
+    admin = office.workspace()
+    company = companies.add_company(admin, CompanyInput(name="戊厂"))
+    team = [Auditor(name="张卫东", role=next(iter(AuditorRole)))]
+    audit = audits.start_audit(admin, company.id, auditors=team)
+    zhang = office.add(OfficeRole.AUDITOR, "张律师")
+    users.assign(admin, audit.id, zhang)
+    configure_application(qapp)
+    window = AuditWindow(AppContext(office.workspace(zhang), QThreadPool()), audit.id)
+    qtbot.addWidget(window)
+    combo = window.auditor
+    assert [combo.itemText(i) for i in range(combo.count())] == ["张律师（律师/工会干部）"]
+    assert not combo.isEnabled()
+    assert window.walk.by == "张律师"
+    assert window.findings.by == "张律师"
