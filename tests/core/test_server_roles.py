@@ -225,6 +225,17 @@ def test_removing_a_user_who_owns_a_database_is_a_clear_refusal(office: Office) 
     assert [u.name for u in users.list_users(admin)] == [name]
 
 
+def test_two_users_may_not_share_a_display_name(office: Office) -> None:
+    """记录人, every change's author and a stale-save refusal (已被 张律师 修改) show the display
+    name only: a second 张律师 would make them ambiguous."""
+    first = office.add(OfficeRole.AUDITOR, "张律师")
+    admin = office.workspace()
+    with pytest.raises(AuditDeskError, match=f"姓名“张律师”已被用户 {first} 使用"):
+        users.add_user(admin, "u" + uuid.uuid4().hex[:10], OfficeRole.VIEWER, "pw",
+                       display_name=" 张律师 ")  # fmt: skip
+    assert [u.name for u in users.list_users(admin)] == [first]
+
+
 def _scram_matches(verifier: str, password: str) -> bool:
     head, keys = verifier.split("$", 1)[1].split("$")
     iterations, salt = head.split(":")
