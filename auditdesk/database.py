@@ -92,6 +92,11 @@ def url_has_password(url: str) -> bool:
     return urlsplit(url.strip()).password is not None
 
 
+def url_database(url: str) -> str:
+    """The database name in a server URL (``""`` when it names none)."""
+    return unquote(urlsplit(url.strip()).path.strip("/"))
+
+
 def url_user(url: str) -> str:
     """The user name in a server URL (``""`` when it names none)."""
     return unquote(urlsplit(url.strip()).username or "")

@@ -46,6 +46,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # the shell's database (an office's real one) must never reach a test: each test that wants
+    # a server gets a fresh one from AUDITDESK_TEST_DATABASE (db_backend, pg_database)
+    os.environ.pop(ENV_DATABASE, None)
     config.addinivalue_line(
         "markers", "sqlite_only(reason): the test is about the SQLite file (not run on a server)"
     )

@@ -72,9 +72,12 @@ def _create_on_server(args: argparse.Namespace) -> int:
         )
     with open_workspace(args) as ws:
         info = server_backups.create_server_backup(ws, kind=kind, into=folder)
+        database = ws.store.where
     print(f"已创建服务器数据库备份 {info.id}（pg_dump）：{info.path}\n{info.describe()}")
     if args.keep_days is not None:
-        removed = server_backups.prune_server_backups(info.path.parent, args.keep_days)
+        removed = server_backups.prune_server_backups(
+            info.path.parent, args.keep_days, database=database
+        )
         for old in removed:
             print(f"已删除超过 {args.keep_days} 天的定时备份：{old}")
     return EXIT_OK

@@ -6,24 +6,32 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from auditdesk.cli.base import EXIT_OK, ChineseArgumentParser, dump, emit_json, open_workspace
 
+if TYPE_CHECKING:
+    from auditdesk.services.workspace import Workspace
 
-def _owner(args: argparse.Namespace) -> dict[str, str | None]:
+
+def _owner(ws: Workspace, args: argparse.Namespace) -> dict[str, str | None]:
+    """The answer or the finding; a finding as ``findings list`` prints it (its id, its 8-character
+    reference in any case, or its 问题编号 W07), so an unknown one is an error, not 没有证据文件."""
     from auditdesk.errors import AuditDeskError
+    from auditdesk.services import visit
 
     if (args.answer is None) == (args.finding is None):
         raise AuditDeskError("请用 --answer 或 --finding 指定证据所属的检查结果或问题（二选一）。")
-    return {"answer_id": args.answer, "finding_id": args.finding}
+    if args.finding is None:
+        return {"answer_id": args.answer, "finding_id": None}
+    return {"answer_id": None, "finding_id": visit.find_finding(ws, args.finding).id}
 
 
 def cmd_evidence_list(args: argparse.Namespace) -> int:
     from auditdesk.services import attachments
 
     with open_workspace(args) as ws:
-        found = attachments.list_attachments(ws, **_owner(args))
+        found = attachments.list_attachments(ws, **_owner(ws, args))
     if args.json:
         emit_json([{**dump(a), "available": path is not None} for a, path in found])
         return EXIT_OK
@@ -38,7 +46,7 @@ def cmd_evidence_add(args: argparse.Namespace) -> int:
     from auditdesk.services import attachments
 
     with open_workspace(args) as ws:
-        owner = _owner(args)
+        owner = _owner(ws, args)
         added = [
             attachments.attach_file(ws, Path(f), answer_id=owner["answer_id"],
                                     finding_id=owner["finding_id"],
@@ -90,7 +98,8 @@ def add_evidence_commands(
     ):
         p = esub.add_parser(name, parents=[common, json_opt], help=helptext)
         p.add_argument("--answer", metavar="检查结果编号")
-        p.add_argument("--finding", metavar="问题编号")
+        p.add_argument("--finding", metavar="问题编号",
+                       help="问题：findings list 列出的 8 位编号、问题编号（如 W07）或完整编号")  # fmt: skip
         if name == "add":
             p.add_argument("files", nargs="+", metavar="FILE")
         p.set_defaults(func=func)

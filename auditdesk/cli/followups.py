@@ -47,14 +47,20 @@ def cmd_due(args: argparse.Namespace) -> int:
     for i in items:
         print(f"{'[逾期] ' if i.overdue else ''}{i.day} {i.company}：{i.text}")
     if paged and page.total:
-        shown = (f"第 {page.offset + 1} 至 {page.offset + len(items)} 条" if items
-                 else "0 条")  # fmt: skip
-        more = (
-            f"；用 --offset {page.offset + len(items)} 查看后面的 {page.more} 条"
-            if page.more
-            else ""
-        )
-        print(f"显示{shown}，共 {page.total} 条（逾期 {page.overdue} 条）{more}。")
+        counts = f"共 {page.total} 条（逾期 {page.overdue} 条）"
+        if items:
+            shown = f"显示第 {page.offset + 1} 至 {page.offset + len(items)} 条，{counts}"
+        elif page.offset >= page.total:
+            shown = f"第 {page.offset} 条之后没有了，{counts}"
+        else:
+            shown = f"显示 0 条，{counts}"
+        if not page.more:
+            more = ""
+        elif items:
+            more = f"；用 --offset {page.offset + len(items)} 查看后面的 {page.more} 条"
+        else:  # --limit 0: the counts alone
+            more = "；用 --limit N 查看前 N 条"
+        print(f"{shown}{more}。")
     return EXIT_OK
 
 

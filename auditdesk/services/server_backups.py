@@ -26,7 +26,7 @@ from typing import Any
 
 from auditdesk import __version__
 from auditdesk.archive import sha256_file
-from auditdesk.database import display_database, same_database
+from auditdesk.database import display_database, same_database, url_database
 from auditdesk.errors import AuditDeskError
 from auditdesk.models.common import utcnow
 from auditdesk.models.user import OfficeRole
@@ -61,6 +61,9 @@ STALE_AFTER = timedelta(hours=36)
 """A daily backup missed once is tolerated; older than this the administrator is warned."""
 MAX_KEEP_DAYS = 3650
 _FOLDER_NAME = re.compile(r"^\d{8}-\d{6}-[a-z-]+(-\d+)?$")
+SERVER_DATABASES = frozenset({"postgres", "template0", "template1"})
+"""The server's own databases, never restored into: template1 is copied into every new database,
+and all three are usually empty (so the 'not empty' check would not stop it)."""
 _REQUIRED_TABLES = ("schema_version", "companies", "audits", "findings", "attachments")
 """Tables whose data a dump of an AuditDesk database must list."""
 
@@ -178,13 +181,17 @@ def _record(ws: Workspace, info: BackupInfo, size: int) -> None:
         log.warning("server backup %s made but not recorded", info.path, exc_info=True)
 
 
-def prune_server_backups(root: Path, keep_days: int, *, now: datetime | None = None) -> list[Path]:
-    """Delete the scheduled (``daily``) server backups in ``root`` older than ``keep_days`` days;
-    return the folders deleted, oldest first.
+def prune_server_backups(
+    root: Path, keep_days: int, *, database: str, now: datetime | None = None
+) -> list[Path]:
+    """Delete the scheduled (``daily``) server backups of ``database`` (a server URL; compared by
+    host, port and name, whoever signs in) in ``root`` older than ``keep_days`` days; return the
+    folders deleted, oldest first.
 
     Only folders this app made are touched: named ``<yyyymmdd-hhmmss>-daily``, with a
-    ``manifest.json`` of a server backup and its dump. Manual backups, anything else in the
-    folder and the newest daily backup (whatever its age) are always kept.
+    ``manifest.json`` of a server backup of this database and its dump. Manual backups, other
+    databases' backups in the same folder, anything else in the folder and the newest daily
+    backup of this database (whatever its age) are always kept.
 
     Raises:
         AuditDeskError: ``keep_days`` outside 1 to 3650.
@@ -203,6 +210,7 @@ def prune_server_backups(root: Path, keep_days: int, *, now: datetime | None = N
             manifest.get("format") != BACKUP_FORMAT
             or manifest.get("backend") != BACKEND
             or manifest.get("kind") != DAILY
+            or not same_database(str(manifest.get("database") or ""), database)
             or not (folder / DUMP_NAME).is_file()
         ):
             continue
@@ -413,13 +421,22 @@ def restore_server_backup(
     restoring into it is refused, as is any database with tables.
 
     Raises:
-        AuditDeskError: ``target_url`` is the database in use, or not empty.
+        AuditDeskError: ``target_url`` is the database in use, one of the server's own
+            (:data:`SERVER_DATABASES`), or not empty.
         BackupError, PgToolError: as :func:`verify_server_backup`; pg_restore failed (the
             target is left as it was: one transaction).
         SchemaMismatchError: the restored database is not at this AuditDesk's schema version
             (an administrator runs ``auditdesk db upgrade`` on it).
         StoreError: the target cannot be reached, or refuses the password.
     """
+    target_name = url_database(target_url)
+    if target_name.lower() in SERVER_DATABASES:
+        raise AuditDeskError(
+            f"不能恢复到 PostgreSQL 自带的数据库 {target_name}"
+            "（template0/template1 是新建数据库的模板，postgres 供服务器维护）。"
+            "请新建一个空数据库（如 auditdesk_restored）后重试。",
+            location=target_name,
+        )
     if in_use is not None and same_database(in_use, target_url):
         raise AuditDeskError(
             "不能恢复到正在使用的数据库。请新建一个空数据库，用 --database 指定它的地址；"

@@ -62,12 +62,22 @@ def add_user(
     记录人 and author, the login name when empty.
 
     Raises:
-        AuditDeskError: a bad name or display name, an empty password, the name taken.
+        AuditDeskError: a bad name or display name, an empty password, the name taken, the
+            display name another user's.
         PermissionDeniedError: the signed-in PostgreSQL user cannot create roles.
     """
     if len(display_name.strip()) > 50:
         raise AuditDeskError("显示名称过长（最多 50 个字符）。", location="display_name")
+    shown = display_name.strip() or name.strip()
     with ws.store.transaction() as tx:
+        for other in tx.list_office_users():
+            if other.display_name == shown and other.name != name.strip():
+                # 记录人, authors and 已被 … 修改 show the display name alone
+                raise AuditDeskError(
+                    f"姓名“{shown}”已被用户 {other.name} 使用；记录人和修改记录只显示姓名，"
+                    "请换一个能区分的姓名（如 张律师（劳动争议））。",
+                    location="display_name",
+                )
         return tx.add_office_user(name.strip(), role, password, display_name)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import glob
 import logging
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -123,10 +124,19 @@ def _run(tool: str, args: list[str], env: dict[str, str], doing: str) -> str:
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise PgToolError(f"{doing}失败：无法运行 {program}（{exc}）。") from exc
     if done.returncode != 0:
-        lines = [ln.strip() for ln in done.stderr.splitlines() if ln.strip()]
-        detail = "；".join(lines[-3:]) or f"退出码 {done.returncode}"
-        raise PgToolError(f"{doing}失败（{tool}）：{detail}")
+        raise PgToolError(f"{doing}失败（{tool}）：{_failure_detail(done.stderr, done.returncode)}")
     return done.stdout
+
+
+def _failure_detail(stderr: str, returncode: int) -> str:
+    """The tool's error lines (``pg_restore: error: …``; not the statement it quotes after
+    ``Command was:``), else its last lines; with a Chinese hint for a permission error."""
+    lines = [ln.strip() for ln in stderr.splitlines() if ln.strip()]
+    errors = [ln for ln in lines if re.search(r"\b(error|fatal|ERROR|FATAL):", ln)]
+    detail = "；".join((errors or lines)[-3:]) or f"退出码 {returncode}"
+    if "permission denied" in detail:
+        detail += "。当前账户在该数据库中没有足够的权限：请用管理员或数据库所有者的账户操作"
+    return detail
 
 
 def dump(url: URL, target: Path, *, snapshot: str | None = None) -> None:

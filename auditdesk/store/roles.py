@@ -32,6 +32,7 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy import exc as sa_exc
 
 from auditdesk.errors import AuditDeskError, NotFoundError, PermissionDeniedError
 from auditdesk.models.common import utcnow
@@ -39,6 +40,7 @@ from auditdesk.models.user import USER_NAME, AuditAssignment, OfficeRole, Office
 from auditdesk.store import schema
 from auditdesk.store.authors import AUTHOR_COLUMNS
 from auditdesk.store.change_log import restrict_append_only
+from auditdesk.store.errors import driver_error, sqlstate
 from auditdesk.store.migrate import migrate, read_version
 from auditdesk.store.server import advisory_lock
 from auditdesk.store.types import Timestamp
@@ -607,7 +609,12 @@ class RoleQueries:
         require_role_admin(self.conn, "删除用户")
         user = self.require_office_user(name)
         self.conn.execute(delete(office_users).where(office_users.c.name == name))
-        self.conn.execute(text(f"DROP ROLE IF EXISTS {quote(self.conn, name)}"))
+        try:
+            self.conn.execute(text(f"DROP ROLE IF EXISTS {quote(self.conn, name)}"))
+        except sa_exc.DBAPIError as exc:
+            if sqlstate(exc) != "2BP01":  # dependent_objects_still_exist
+                raise
+            raise AuditDeskError(_owns_objects(name, exc), location=name) from exc
         return user
 
     # -------------------------------------------------------------- assignments
@@ -643,3 +650,19 @@ class RoleQueries:
         if audit_id is not None:
             query = query.where(x.c.audit_id == audit_id)
         return [AuditAssignment.model_validate(dict(r._mapping)) for r in self.conn.execute(query)]
+
+
+def _owns_objects(name: str, exc: BaseException) -> str:
+    """The refusal to drop a login that still owns something (a database it restored a backup
+    into, tables in it), naming what PostgreSQL listed and how the database administrator frees
+    it."""
+    diag = getattr(driver_error(exc), "diag", None)
+    detail = "；".join(
+        line.strip() for line in (getattr(diag, "message_detail", None) or "").splitlines()
+    )
+    owned = f"（{detail}）" if detail else ""
+    return (
+        f"无法删除用户 {name}：该账户仍拥有数据库对象{owned}，例如它恢复备份时新建的数据库。"
+        f"请数据库管理员先把这些对象交给其他账户（ALTER DATABASE 数据库名 OWNER TO 新所有者；"
+        f"并在相关数据库中运行 REASSIGN OWNED BY {name} TO 新所有者），再删除该用户。"
+    )

@@ -5,6 +5,7 @@ Windows task call a command line the CLI accepts; ``backup create --folder --kee
 from __future__ import annotations
 
 import configparser
+import os
 import re
 import shlex
 from pathlib import Path
@@ -109,3 +110,12 @@ def test_scheduled_backup_on_a_server_then_status(
     bad = cli("backup", "create", "--keep-days", "0", env=server)
     assert bad.returncode == 2
     assert "--keep-days 应在 1 到 3650 之间" in bad.stderr
+
+
+def test_the_shells_database_never_reaches_a_test(cli: CliRunner) -> None:
+    """An office's IT person runs the tests in a shell with AUDITDESK_DATABASE set to the real
+    database: a test that does not ask for a server runs on its own local file, never on it
+    (``backup create --keep-days`` above made a real backup of it, and pruned its folder)."""
+    assert "AUDITDESK_DATABASE" not in os.environ
+    run = cli("backup", "status", "--json")
+    assert run.json()["backend"] == "sqlite"

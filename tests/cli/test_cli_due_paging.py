@@ -36,3 +36,21 @@ def test_a_negative_limit_is_refused_in_chinese(cli: CliRunner) -> None:
     assert done.returncode == 2
     assert "不是有效的条数" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_an_empty_page_says_so_and_points_somewhere_useful(cli: CliRunner) -> None:
+    """Past the end, the count line says where the list ends; with --limit 0 (the counts alone)
+    the hint asks for a limit, not for the same --offset again."""
+    assert cli("demo").returncode == 0
+    page = cli("followups", "due", "--json", "--within", "60", "--limit", "0").json()
+    total, overdue = page["total"], page["overdue"]
+    past = cli("followups", "due", "--within", "60", "--offset", "100", "--limit", "5")
+    assert past.returncode == 0, past.stderr
+    assert past.stdout.strip().splitlines()[-1] == (
+        f"第 100 条之后没有了，共 {total} 条（逾期 {overdue} 条）。"
+    )
+    counts = cli("followups", "due", "--within", "60", "--limit", "0")
+    line = counts.stdout.strip().splitlines()[-1]
+    assert line.startswith(f"显示 0 条，共 {total} 条")
+    assert "用 --limit N 查看前 N 条" in line
+    assert "--offset 0" not in line

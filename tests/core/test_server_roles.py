@@ -207,6 +207,35 @@ def test_user_add_list_role_remove(office: Office) -> None:
     assert gone is None
 
 
+def test_removing_a_user_who_owns_a_database_is_a_clear_refusal(office: Office) -> None:
+    """An administrator who restored a backup into a new database owns it (pg_restore
+    --no-owner makes the restoring login the owner): PostgreSQL will not drop the role. That is a
+    Chinese refusal naming what it owns, not an internal error, and the user stays listed."""
+    name = office.add(OfficeRole.ADMIN, "王主任")
+    restored = office.server.create()
+    office.databases.append(restored)
+    with office.server._admin() as conn:
+        conn.execute(f'alter database "{make_url(restored).database}" owner to "{name}"')
+    admin = office.workspace()
+    with pytest.raises(AuditDeskError) as info:
+        users.remove_user(admin, name)
+    assert "仍拥有" in info.value.message
+    assert str(make_url(restored).database) in info.value.message
+    assert "REASSIGN OWNED" in info.value.message
+    assert [u.name for u in users.list_users(admin)] == [name]
+
+
+def test_two_users_may_not_share_a_display_name(office: Office) -> None:
+    """记录人, every change's author and a stale-save refusal (已被 张律师 修改) show the display
+    name only: a second 张律师 would make them ambiguous."""
+    first = office.add(OfficeRole.AUDITOR, "张律师")
+    admin = office.workspace()
+    with pytest.raises(AuditDeskError, match=f"姓名“张律师”已被用户 {first} 使用"):
+        users.add_user(admin, "u" + uuid.uuid4().hex[:10], OfficeRole.VIEWER, "pw",
+                       display_name=" 张律师 ")  # fmt: skip
+    assert [u.name for u in users.list_users(admin)] == [first]
+
+
 def _scram_matches(verifier: str, password: str) -> bool:
     head, keys = verifier.split("$", 1)[1].split("$")
     iterations, salt = head.split(":")

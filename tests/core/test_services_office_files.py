@@ -296,3 +296,15 @@ def test_evidence_commands_add_list_and_export(
     both = cli("evidence", "list")
     assert both.returncode == 2
     assert "二选一" in both.stderr
+    # the finding as `findings list` prints it (its 8-character reference, any case): the same
+    # evidence, not 没有证据文件; an unknown finding is an error, not an empty list
+    ref = finding_id[:8].upper()
+    by_ref = json.loads(cli("evidence", "list", "--finding", ref, "--json").stdout)
+    assert [a["id"] for a in by_ref] == [att["id"]]
+    again = cli("evidence", "add", "--finding", ref.lower(), str(source), "--json")
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout)[0]["finding_id"] == finding_id
+    unknown = cli("evidence", "list", "--finding", "FFFFFFFF")
+    assert unknown.returncode == 2
+    assert "没有证据文件" not in unknown.stdout
+    assert "Traceback" not in unknown.stderr

@@ -72,12 +72,16 @@ def test_status_on_the_local_file_reads_its_snapshots(ws: Workspace) -> None:
         server_backups.create_server_backup(ws)
 
 
+OFFICE = "postgresql+psycopg://boss:***@db.office.lan:5432/auditdesk"
+
+
 def _fake(root: Path, name: str, kind: str, created: datetime, *, backend: str = "postgresql",
-          dump: bool = True) -> Path:  # fmt: skip
+          dump: bool = True, database: str = OFFICE) -> Path:  # fmt: skip
     folder = root / name
     folder.mkdir(parents=True)
     manifest = {"format": BACKUP_FORMAT, "format_version": BACKUP_FORMAT_VERSION,
-                "backend": backend, "kind": kind, "created": created.isoformat()}  # fmt: skip
+                "backend": backend, "kind": kind, "created": created.isoformat(),
+                "database": database}  # fmt: skip
     (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     if dump:
         (folder / server_backups.DUMP_NAME).write_bytes(b"PGDMP")
@@ -100,16 +104,39 @@ def test_retention_deletes_only_old_scheduled_backups_this_app_made(tmp_path: Pa
     foreign.mkdir()
     (foreign / "manifest.json").write_text("{}", encoding="utf-8")
 
-    removed = server_backups.prune_server_backups(root, 30, now=now)
+    removed = server_backups.prune_server_backups(root, 30, database=OFFICE, now=now)
     assert removed == old
     for folder in (*kept, manual, laptop, no_dump, foreign):
         assert folder.exists(), folder
     # the newest scheduled backup is kept however old it is
-    assert server_backups.prune_server_backups(root, 1, now=now + timedelta(days=90)) == [kept[0]]
+    later = now + timedelta(days=90)
+    assert server_backups.prune_server_backups(root, 1, database=OFFICE, now=later) == [kept[0]]
     assert kept[1].exists()
     with pytest.raises(AuditDeskError, match="保留天数应在 1 到 3650 之间"):
-        server_backups.prune_server_backups(root, 0)
-    assert server_backups.prune_server_backups(tmp_path / "missing", 30) == []
+        server_backups.prune_server_backups(root, 0, database=OFFICE)
+    assert server_backups.prune_server_backups(tmp_path / "missing", 30, database=OFFICE) == []
+
+
+def test_retention_keeps_another_databases_backups_in_the_same_folder(tmp_path: Path) -> None:
+    """Two databases (the office's and a test or restored one) backed up into one folder: each
+    one's retention prunes only its own backups, whoever signs in and by which address."""
+    now = datetime(2026, 11, 30, 3, 0)
+    root = tmp_path / "backups"
+    other_db = "postgresql+psycopg://postgres@db.office.lan:5432/auditdesk_test"
+    mine = [_fake(root, f"2026100{d}-023000-daily", "daily", datetime(2026, 10, d, 2, 30))
+            for d in (1, 2)]  # fmt: skip
+    theirs = [_fake(root, f"2026090{d}-023000-daily", "daily", datetime(2026, 9, d, 2, 30),
+                    database=other_db) for d in (1, 2)]  # fmt: skip
+    newest = _fake(root, "20261130-023000-daily", "daily", datetime(2026, 11, 30, 2, 30))
+
+    same_db_as_postgres = "postgresql+psycopg://postgres@db.office.lan/auditdesk"
+    removed = server_backups.prune_server_backups(root, 30, database=same_db_as_postgres, now=now)
+    assert removed == mine
+    for folder in (*theirs, newest):
+        assert folder.exists(), folder
+    # and the other database keeps its own newest backup, however old
+    assert server_backups.prune_server_backups(root, 30, database=other_db, now=now) == theirs[:1]
+    assert theirs[1].exists()
 
 
 @pytest.mark.postgresql_only("restores into a new PostgreSQL database")
@@ -148,3 +175,17 @@ def test_status_age_text_and_json_without_a_backup() -> None:
     assert not fresh.stale
     assert "刘主任" in fresh.describe()
     assert "db1:/b" in fresh.describe()
+
+
+@pytest.mark.parametrize("name", ["template1", "template0", "postgres", "Template1"])
+def test_never_restores_into_the_servers_own_databases(tmp_path: Path, name: str) -> None:
+    """template1 is copied into every database created after it (a restore there would put
+    AuditDesk's tables into each new one, and the next restore would find it 'not empty');
+    postgres is the server's maintenance database. Both are usually empty, so the 'not empty'
+    check let them through."""
+    from auditdesk.paths import DataPaths
+
+    paths = DataPaths(tmp_path / "data")
+    url = f"postgresql+psycopg://postgres@db.office.lan:5432/{name}"
+    with pytest.raises(AuditDeskError, match=f"不能恢复到 PostgreSQL 自带的数据库 {name}"):
+        server_backups.restore_server_backup(paths, "20261130-023000-manual", url)

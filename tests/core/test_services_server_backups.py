@@ -159,6 +159,34 @@ def test_the_password_goes_in_the_environment_never_on_the_command_line() -> Non
     assert pgdump.connection_args(socket)[0] == ["--host", "/tmp/sock", "--username", "auditdesk"]
 
 
+def test_a_failed_restore_quotes_the_server_error_not_the_sql_it_ran(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """pg_restore prints the error, then the statement it ran (many lines): the message quotes
+    the error, and says what a permission error means."""
+    stderr = (
+        "pg_restore: error: could not execute query: ERROR:  permission denied for schema public\n"
+        "Command was: CREATE FUNCTION public.auditdesk_assign_creator() RETURNS trigger\n"
+        "    LANGUAGE plpgsql SECURITY DEFINER\n"
+        "BEGIN\n"
+        "    RETURN NULL;\n"
+        "END\n"
+        "$$;\n"
+    )
+
+    def failed(args: list[str], **_: object) -> subprocess.CompletedProcess[str]:
+        return subprocess.CompletedProcess(args, 1, "", stderr)
+
+    monkeypatch.setattr(pgdump.subprocess, "run", failed)
+    url = make_url("postgresql+psycopg://zhang_lv:pw@/auditdesk_restored?host=/tmp/sock")
+    with pytest.raises(PgToolError) as caught:
+        pgdump.restore(tmp_path / "auditdesk.dump", url)
+    message = str(caught.value)
+    assert "permission denied for schema public" in message
+    assert "RETURN NULL" not in message
+    assert "权限" in message
+
+
 def _cli(data: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     full = {**os.environ, "PYTHONIOENCODING": "utf-8", **env}
     return subprocess.run(

@@ -55,3 +55,32 @@ def test_remove_evidence_button(
     assert not stored.exists()  # its only use: the file went too
     log = changelog.entries(ws, LogFilter(entity=ChangeEntity.ATTACHMENT, entity_id=stored_att.id))
     assert [c.field for c in log] == ["created", "removed"]
+
+
+def test_evidence_another_user_removed_leaves_the_list_when_the_removal_is_refused(
+    qtbot: Any, ctx: AppContext, ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another user (or window) removed the file first: the refusal is shown and the list is
+    read again, so the file no longer shows (it stayed, with the history missing the removal)."""
+    from auditdesk.gui.audit import walk as walk_module
+
+    demo.load_demo(ws)
+    window = AuditWindow(ctx, audits.list_audits(ws)[0].audit.id)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    walk = window.walk
+    proof = tmp_path / "考勤表.pdf"
+    proof.write_bytes(b"%PDF attendance")
+    walk.add_evidence([proof])
+    walk.evidence.setCurrentRow(0)
+    att = walk.evidence.item(0).data(ATTACHMENT_ROLE)
+    attachments.remove_attachment(ws, att.id, by="王主任")  # the other user, first
+    shown: list[str] = []
+    monkeypatch.setattr(walk_module, "report_failure",
+                        lambda _parent, exc, *_a: shown.append(exc.message))  # fmt: skip
+    answer_questions(monkeypatch, True)
+    qtbot.mouseClick(walk.remove_evidence_button, Qt.MouseButton.LeftButton)
+    assert shown
+    assert "已不存在" in shown[0]
+    assert walk.evidence.count() == 0

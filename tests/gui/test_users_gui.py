@@ -14,6 +14,7 @@ import pytest
 from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import QDialogButtonBox, QLineEdit
 
+from auditdesk.errors import AuditDeskError
 from auditdesk.gui.app import configure_application
 from auditdesk.gui.context import AppContext
 from auditdesk.gui.pages.settings import SettingsPage
@@ -252,3 +253,65 @@ def test_no_users_box_on_the_local_file(qtbot: Any, qapp: Any, ws: Workspace) ->
     page = _page(qtbot, qapp, ws)
     assert page.users_box is None
     assert not users.user_rights(ws).assign
+
+
+def test_the_user_dialog_is_wide_enough_for_its_hints_and_messages(qtbot: Any, qapp: Any) -> None:
+    """The placeholders and a refusal (one line of Chinese, or a long server message) show in
+    full: the dialog was 200 px wide, cutting 小写英文字母、数… and wrapping 两次输入的密码不一致
+    over the buttons."""
+    configure_application(qapp)
+    long = "数据库服务器上已有名为 auditdesk 的角色（可能属于其他数据库或系统），请换一个用户名。"
+
+    def refuse(*_: object) -> None:
+        raise AuditDeskError(long)
+
+    dialog = UserDialog(refuse)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    hint = dialog.name_edit.placeholderText()
+    assert dialog.name_edit.width() > dialog.name_edit.fontMetrics().horizontalAdvance(hint)
+    type_text(qtbot, dialog.password_edit, "abc12345")
+    type_text(qtbot, dialog.again_edit, "abc12346")
+    _ok(qtbot, dialog)
+    qtbot.wait(50)
+    message = dialog.error
+    assert message.text() == "两次输入的密码不一致。"
+    assert message.width() > message.fontMetrics().horizontalAdvance(message.text())
+    type_text(qtbot, dialog.name_edit, "auditdesk")
+    dialog.password_edit.clear()
+    type_text(qtbot, dialog.password_edit, "abc12345")
+    type_text(qtbot, dialog.again_edit, "abc12345")
+    _ok(qtbot, dialog)
+    qtbot.wait(50)
+    assert message.text() == long
+    assert message.height() >= message.heightForWidth(message.width())
+    assert not message.geometry().intersects(dialog.buttons.geometry())
+
+
+@server_only
+def test_the_recorder_on_a_server_is_the_signed_in_user(
+    qtbot: Any,
+    qapp: Any,
+    office: Office,  # noqa: F811
+) -> None:
+    """The audit window's 记录人 offered the audit's auditors (张卫东) to a lawyer signed in as
+    张律师, while every save is written as 张律师: on a server it names the signed-in user and
+    cannot be changed."""
+    from auditdesk.gui.audit.window import AuditWindow
+    from auditdesk.models.audit import Auditor, AuditorRole
+
+    admin = office.workspace()
+    company = companies.add_company(admin, CompanyInput(name="戊厂"))
+    team = [Auditor(name="张卫东", role=next(iter(AuditorRole)))]
+    audit = audits.start_audit(admin, company.id, auditors=team)
+    zhang = office.add(OfficeRole.AUDITOR, "张律师")
+    users.assign(admin, audit.id, zhang)
+    configure_application(qapp)
+    window = AuditWindow(AppContext(office.workspace(zhang), QThreadPool()), audit.id)
+    qtbot.addWidget(window)
+    combo = window.auditor
+    assert [combo.itemText(i) for i in range(combo.count())] == ["张律师（律师/工会干部）"]
+    assert not combo.isEnabled()
+    assert window.walk.by == "张律师"
+    assert window.findings.by == "张律师"

@@ -570,8 +570,9 @@ class WalkTab(QWidget):
             self, "删除证据", f"删除证据文件“{att.filename}”？\n\n删除记入本检查项的修改记录。"
         ):
             return
-        if self._call(attachments.remove_attachment, self.ctx.ws, att.id, by=self.by) is not None:
-            self.reload(keep=w.item.id)
+        self._call(attachments.remove_attachment, self.ctx.ws, att.id, by=self.by)
+        # removed, or refused (another user removed it first): either way show what is stored
+        self.reload(keep=w.item.id)
 
     def add_evidence(self, paths: list[Path]) -> None:
         w = self.current()

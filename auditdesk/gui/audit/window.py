@@ -88,9 +88,15 @@ class AuditWindow(QDialog):
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(260)
         self.auditor = QComboBox()
-        for a in audit.auditors:
-            self.auditor.addItem(f"{a.name}（{a.role.label}）", a.name)
-        self.auditor.setToolTip("以谁的名义记录（写入修改记录）")
+        signed_in = ctx.ws.user
+        if signed_in is not None:  # a server writes every change as the signed-in user
+            self.auditor.addItem(signed_in.label, ctx.ws.author())
+            self.auditor.setEnabled(False)
+            self.auditor.setToolTip("办公室服务器上，记录人为登录的用户")
+        else:
+            for a in audit.auditors:
+                self.auditor.addItem(f"{a.name}（{a.role.label}）", a.name)
+            self.auditor.setToolTip("以谁的名义记录（写入修改记录）")
         self.auditor.currentIndexChanged.connect(self._set_auditor)
         top = QHBoxLayout()
         top.addWidget(self.header, 1)

@@ -81,6 +81,7 @@ class UserDialog(QDialog):
         self.submit = submit
         self.user = user
         self.setWindowTitle("添加用户" if user is None else f"重置密码：{user.name}")
+        self.setMinimumWidth(480)  # the hints and a refusal in full, not cut or wrapped short
         form = QFormLayout(self)
         self.name_edit = QLineEdit(user.name if user is not None else "")
         self.name_edit.setPlaceholderText("小写英文字母、数字、下划线，如 zhang_lv")
@@ -108,20 +109,24 @@ class UserDialog(QDialog):
         self.buttons.accepted.connect(self.try_accept)
         self.buttons.rejected.connect(self.reject)
 
+    def _refuse(self, message: str) -> None:
+        self.error.setText(message)
+        self.adjustSize()  # room for a message of several lines
+
     def try_accept(self) -> None:
         password = self.password_edit.text()
         if not password:
-            self.error.setText("密码不能为空。")
+            self._refuse("密码不能为空。")
             return
         if self.again_edit.text() != password:
-            self.error.setText("两次输入的密码不一致。")
+            self._refuse("两次输入的密码不一致。")
             self.again_edit.clear()
             return
         try:
             self.submit(self.name_edit.text(), self.display_edit.text(),
                         _role_of(self.role_combo), password)  # fmt: skip
         except AuditDeskError as exc:
-            self.error.setText(exc.message)
+            self._refuse(exc.message)
             return
         finally:
             password = ""
