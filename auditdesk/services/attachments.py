@@ -15,6 +15,7 @@ A stored file is read-only and is never handed to another program: "open" gives 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import mimetypes
@@ -190,10 +191,14 @@ def remove_unreferenced_files(ws: Workspace, hashes: Iterable[str]) -> None:
     for sha in candidates:
         if sha in still_used:
             continue
+        path = blob_path(ws, sha)
         try:
-            remove_stored(blob_path(ws, sha))
+            remove_stored(path)
         except OSError:
             log.warning("could not remove attachment file %s", sha, exc_info=True)
+            continue
+        with contextlib.suppress(OSError):  # its attachments/<xx>/ folder, once empty
+            path.parent.rmdir()
 
 
 def missing_files(ws: Workspace, hashes: Iterable[str]) -> list[str]:

@@ -71,6 +71,8 @@ def test_removing_one_attachment_is_logged_and_the_file_goes_with_its_last_use(
     attachments.remove_attachment(ws, b.id, by="李律师")
     assert _stored_files(ws) == 0  # its last use: gone
     assert attachments.missing_files(ws, [b.sha256]) == [b.sha256]
+    if not ws.is_server:  # no empty attachments/<xx>/ folder is left behind in the data dir
+        assert not attachments.blob_path(ws, b.sha256).parent.exists()
     if ws.is_server:
         with ws.store.read() as tx:
             assert tx.count_rows("file_chunks") == 0
