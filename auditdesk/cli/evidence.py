@@ -24,7 +24,8 @@ def _owner(ws: Workspace, args: argparse.Namespace) -> dict[str, str | None]:
         raise AuditDeskError("请用 --answer 或 --finding 指定证据所属的检查结果或问题（二选一）。")
     if args.finding is None:
         return {"answer_id": args.answer, "finding_id": None}
-    return {"answer_id": None, "finding_id": visit.find_finding(ws, args.finding).id}
+    found = visit.find_finding(ws, args.finding, audit_id=args.audit)
+    return {"answer_id": None, "finding_id": found.id}
 
 
 def cmd_evidence_list(args: argparse.Namespace) -> int:
@@ -100,6 +101,9 @@ def add_evidence_commands(
         p.add_argument("--answer", metavar="检查结果编号")
         p.add_argument("--finding", metavar="问题编号",
                        help="问题：findings list 列出的 8 位编号、问题编号（如 W07）或完整编号")  # fmt: skip
+        p.add_argument(
+            "--audit", metavar="体检编号", help="--finding 为问题编号时，只在该体检的问题中查找"
+        )
         if name == "add":
             p.add_argument("files", nargs="+", metavar="FILE")
         p.set_defaults(func=func)

@@ -16,7 +16,7 @@ import pytest
 
 from auditdesk.errors import AuditDeskError
 from auditdesk.models.attachment import Attachment
-from auditdesk.services import attachments, checklists, companies, office_settings
+from auditdesk.services import attachments, checklists, companies, office_settings, visit
 from auditdesk.services.workspace import Workspace
 from auditdesk.settings import DEFAULT_FOLLOWUP_DAYS
 from auditdesk.store.schema import FILE_CHUNK_SIZE
@@ -304,6 +304,12 @@ def test_evidence_commands_add_list_and_export(
     again = cli("evidence", "add", "--finding", ref.lower(), str(source), "--json")
     assert again.returncode == 0, again.stderr
     assert json.loads(again.stdout)[0]["finding_id"] == finding_id
+    finding = visit.find_finding(ws, finding_id)
+    by_code = cli(
+        "evidence", "list", "--finding", finding.code, "--audit", finding.audit_id, "--json"
+    )
+    assert by_code.returncode == 0, by_code.stderr  # the 问题编号 within one audit (--audit)
+    assert {a["finding_id"] for a in json.loads(by_code.stdout)} == {finding_id}
     unknown = cli("evidence", "list", "--finding", "FFFFFFFF")
     assert unknown.returncode == 2
     assert "没有证据文件" not in unknown.stdout
