@@ -44,7 +44,7 @@ class SignInDialog(QDialog):
         self.choice = ""
         self.remember_warning = ""
         layout = QVBoxLayout(self)
-        intro = QLabel("本机设置为使用办公室的共享数据库。请以您自己的账号登录。")
+        intro = QLabel("连接办公室的共享数据库，请以您自己的账号登录。")
         intro.setWordWrap(True)
         layout.addWidget(intro)
         form = QFormLayout()
