@@ -182,3 +182,11 @@ def ws(data_dir: Path) -> Iterator[Workspace]:
     workspace = Workspace.open(data_dir)
     yield workspace
     workspace.close()
+
+
+@pytest.fixture
+def other(data_dir: Path, ws: Workspace) -> Iterator[Workspace]:
+    """A second user's workspace on the same database as ``ws`` (its own engine and connections)."""
+    second = Workspace.open(data_dir)
+    yield second
+    second.close()

@@ -6,9 +6,8 @@ under two allocators at once. Runs on SQLite and on PostgreSQL (``--db``)."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
@@ -32,14 +31,6 @@ T = TypeVar("T")
 def audit(ws: Workspace) -> Audit:
     company = companies.add_company(ws, CompanyInput(name="上海版本测试有限公司", headcount=80))
     return audits.start_audit(ws, company.id)
-
-
-@pytest.fixture
-def other(data_dir: Path, ws: Workspace) -> Iterator[Workspace]:
-    """A second user's workspace on the same database (its own engine and connections)."""
-    second = Workspace.open(data_dir)
-    yield second
-    second.close()
 
 
 def _items(ws: Workspace, audit: Audit, n: int) -> list[str]:

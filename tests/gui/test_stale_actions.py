@@ -5,9 +5,7 @@ going ahead is safe — instead of a plain message or a silent overwrite."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -56,14 +54,6 @@ def _finding(ws: Workspace, finding_id: str) -> Any:
 
 def _audit_of(ws: Workspace, finding_id: str) -> str:
     return visit.find_finding(ws, finding_id).audit_id
-
-
-@pytest.fixture
-def other(data_dir: Path, ws: Workspace) -> Iterator[Workspace]:
-    """Another user's workspace on the same database."""
-    second = Workspace.open(data_dir)
-    yield second
-    second.close()
 
 
 @pytest.fixture

@@ -4,9 +4,7 @@ widgets (the finding editor in 会诊, the note in the walk, the company editor)
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,14 +23,6 @@ from tests.gui.conftest import open_audit_window
 from tests.gui.typing_helpers import type_text
 
 Shown = list[tuple[str, list[list[str]]]]
-
-
-@pytest.fixture
-def other(data_dir: Path, ws: Workspace) -> Iterator[Workspace]:
-    """Another user's workspace on the same database."""
-    second = Workspace.open(data_dir)
-    yield second
-    second.close()
 
 
 @pytest.fixture
