@@ -5,6 +5,7 @@ employees x 6 months — with a title row, text-formatted ID numbers, dates and 
 each measurement in a fresh subprocess and prints wall time and peak RSS.
 
     .venv/bin/python benchmarks/payroll_import.py [--rows 60000] [--repeat 3] [--baseline DIR]
+    .venv/bin/python benchmarks/payroll_import.py --floor 7
 
 Targets: the import within 1.5x the bare read in time and 2x in peak memory (issue 4); import +
 all payroll rules within 2x the bare read time and 1.5x its peak memory (issues 5 and 15). Since
@@ -119,6 +120,21 @@ own read of the sheets (while the flag scan runs beside it in the real import), 
 import (layout, typing the columns, building rows; the whole import less the first two, timed
 apart), ``derive`` and the rules after it."""
 
+CHILD_READ = """
+import json, sys, time
+from pathlib import Path
+from auditdesk.payroll import readers
+if sys.argv[2:] == ["--no-scan"]:
+    readers._far_in_sheet = lambda read: False  # measurement only: what calamine bounding its
+    # own allocation (tafia/calamine#693) would save; the real import never skips the scan
+t = time.perf_counter()
+workbook = readers.read_workbook(Path(sys.argv[1]))
+print(json.dumps({"seconds": time.perf_counter() - t, "rows": len(workbook.sheets[0].rows)}))
+"""
+"""What AuditDesk does before its own work starts: ``read_workbook`` (the far-cell scan, calamine's
+read, the flag scan beside it and the hidden columns), with ``--no-scan`` the same without the
+far-cell scan. Its ratio to the bare read is the floor under every import + rules figure."""
+
 CHILD_BASELINE = """
 import json, resource
 import python_calamine
@@ -181,13 +197,16 @@ the path, so started from a checkout they would import that checkout whatever PY
 (before issue 15, ``--baseline`` run from the repository root timed this checkout twice)."""
 
 
-def run_child(code: str, path: Path, source: Path | None = None) -> dict[str, float]:
-    """Run ``code`` in a fresh interpreter; ``source`` puts another checkout's ``auditdesk``
-    first on the path (for ``--baseline``)."""
+def run_child(
+    code: str, path: Path, source: Path | None = None, extra: list[str] | None = None
+) -> dict[str, float]:
+    """Run ``code`` in a fresh interpreter with ``path`` (and ``extra``) as its arguments;
+    ``source`` puts another checkout's ``auditdesk`` first on the path (for ``--baseline``)."""
     env = dict(os.environ)
     env["PYTHONPATH"] = str(source if source is not None else ROOT)
     done = subprocess.run(
-        [sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True,
+        [sys.executable, "-c", code, str(path), *(extra or [])], capture_output=True, text=True,
+        check=True,
         env=env, cwd=NEUTRAL_DIR,
     )  # fmt: skip
     result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
@@ -273,6 +292,29 @@ def print_comparison(result: dict[str, dict[str, dict[str, float]]], rounds: int
                   f"{(new / old - 1) * 100:+8.1f}%")  # fmt: skip
 
 
+def floor(path: Path, rounds: int) -> None:
+    """The bare read, AuditDesk's read with and without the far-cell scan, and import + rules, in
+    turn ``rounds`` times in fresh processes: their medians and ratios to the bare read. The read
+    with the scan is the floor under import + rules as long as calamine densifies a sheet without
+    bound (tafia/calamine#693) and the scan must precede it."""
+    samples: dict[str, list[float]] = {"bare": [], "read": [], "read_no_scan": [], "rules": []}
+    for _ in range(rounds):
+        samples["bare"].append(run_child(CHILD_BARE, path)["seconds"])
+        samples["read"].append(run_child(CHILD_READ, path)["seconds"])
+        samples["read_no_scan"].append(run_child(CHILD_READ, path, extra=["--no-scan"])["seconds"])
+        samples["rules"].append(run_child(CHILD_RULES, path)["seconds"])
+    medians = {k: statistics.median(v) for k, v in samples.items()}
+    labels = {
+        "bare": "bare calamine read",
+        "read": "read_workbook (far-cell scan + calamine)",
+        "read_no_scan": "read_workbook without the far-cell scan",
+        "rules": "import + all rules",
+    }
+    print(f"\nfloor, medians of {rounds} alternating rounds (ratio = x the bare read):")
+    for key, label in labels.items():
+        print(f"{label:44s}{medians[key]:8.2f} s ({medians[key] / medians['bare']:4.2f}x)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=60_000)
@@ -284,6 +326,13 @@ def main() -> int:
         help="another checkout (e.g. a git worktree of main): its import is timed alternately "
         "with this one's, and the medians compared (the machine's noise hits both alike)",
     )
+    parser.add_argument(
+        "--floor",
+        type=int,
+        metavar="ROUNDS",
+        help="only time the bare read, the read with and without the far-cell scan, and import + "
+        "rules, alternately ROUNDS times (medians)",
+    )
     args = parser.parse_args()
     path = Path(tempfile.gettempdir()) / f"auditdesk-bench-{args.rows}x30.xlsx"
     if not path.exists():
@@ -291,6 +340,9 @@ def main() -> int:
         generate(path, args.rows)
         print(f"generated {path} ({path.stat().st_size / 1e6:.1f} MB) in "
               f"{time.perf_counter() - t:.1f} s")  # fmt: skip
+    if args.floor:
+        floor(path, args.floor)
+        return 0
     base = run_child(CHILD_BASELINE, path)
     bare = [run_child(CHILD_BARE, path) for _ in range(args.repeat)]
     full = [run_child(CHILD_IMPORT, path) for _ in range(args.repeat)]
@@ -319,6 +371,14 @@ def main() -> int:
     figures["import_and_rules_memory_ratio"] = round(
         figures["import_and_rules_peak_mb"] / m_bare, 2
     )
+    reads = [run_child(CHILD_READ, path) for _ in range(args.repeat)]
+    unscanned = [run_child(CHILD_READ, path, extra=["--no-scan"]) for _ in range(args.repeat)]
+    t_read = min(r["seconds"] for r in reads)
+    t_unscanned = min(r["seconds"] for r in unscanned)
+    figures["read_workbook_s"] = round(t_read, 2)
+    figures["read_workbook_ratio"] = round(t_read / t_bare, 2)
+    figures["read_workbook_without_far_cell_scan_s"] = round(t_unscanned, 2)
+    figures["read_workbook_without_far_cell_scan_ratio"] = round(t_unscanned / t_bare, 2)
     stages = [run_child(CHILD_STAGES, path) for _ in range(args.repeat)]
     figures["stages_s"] = {k: round(min(r[k] for r in stages), 2) for k in stages[0]}
     print(json.dumps(figures, indent=2))
