@@ -39,7 +39,10 @@ def cmd_evidence_list(args: argparse.Namespace) -> int:
     if not found:
         print("没有证据文件。")
     for a, path in found:
-        print(f"{a.id}  {a.filename}  {a.size:,} 字节{'' if path else '  （文件缺失）'}")
+        print(
+            f"{a.id[: attachments.SHORT_REFERENCE]}  {a.filename}  {a.size:,} 字节"
+            f"{'' if path else '  （文件缺失）'}"
+        )
     return EXIT_OK
 
 
@@ -66,7 +69,8 @@ def cmd_evidence_remove(args: argparse.Namespace) -> int:
     from auditdesk.services import attachments
 
     with open_workspace(args) as ws:
-        removed = attachments.remove_attachment(ws, args.id, by=args.by or "")
+        found = attachments.find_attachment(ws, args.id)
+        removed = attachments.remove_attachment(ws, found.id, by=args.by or "")
     if args.json:
         emit_json({**dump(removed), "removed": True})
         return EXIT_OK
@@ -78,7 +82,7 @@ def cmd_evidence_export(args: argparse.Namespace) -> int:
     from auditdesk.services import attachments
 
     with open_workspace(args) as ws:
-        att = attachments.get_attachment(ws, args.id)
+        att = attachments.find_attachment(ws, args.id)
         target = Path(args.output)
         if target.is_dir():
             target = target / Path(att.filename).name
@@ -111,12 +115,12 @@ def add_evidence_commands(
         "remove", parents=[common, json_opt],
         help="删除一个证据文件（记入修改记录；文件内容无其他附件使用时一并删除）",
     )  # fmt: skip
-    p.add_argument("id", metavar="附件编号", help="evidence list 列出的编号")
+    p.add_argument("id", metavar="附件编号", help="evidence list 列出的 8 位编号或完整编号")
     p.add_argument("--by", metavar="名字", help="操作人（服务器数据库上为登录的用户）")
     p.set_defaults(func=cmd_evidence_remove)
     p = esub.add_parser(
         "export", parents=[common], help="把一个证据文件导出到指定位置（核对校验值）"
     )
-    p.add_argument("id", metavar="附件编号")
+    p.add_argument("id", metavar="附件编号", help="evidence list 列出的 8 位编号或完整编号")
     p.add_argument("-o", "--output", required=True, metavar="FILE|DIR")
     p.set_defaults(func=cmd_evidence_export)

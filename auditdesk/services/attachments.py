@@ -31,7 +31,7 @@ from auditdesk.errors import AuditDeskError, NotFoundError
 from auditdesk.fileperms import make_read_only, remove_stored
 from auditdesk.models.attachment import Attachment
 from auditdesk.models.audit import ChangeEntity
-from auditdesk.models.common import utcnow
+from auditdesk.models.common import new_id, utcnow
 from auditdesk.services import changelog
 from auditdesk.services.workspace import Workspace
 from auditdesk.store import Tx
@@ -348,6 +348,39 @@ def get_attachment(ws: Workspace, attachment_id: str) -> Attachment:
             f"找不到附件（编号 {attachment_id}），可能已被删除。", location=attachment_id
         )
     return found
+
+
+SHORT_REFERENCE = 8
+"""Characters of an attachment's id that ``evidence list`` prints, as ``findings list`` does."""
+_MIN_REFERENCE = 4
+
+
+def find_attachment(ws: Workspace, ref: str) -> Attachment:
+    """The attachment whose id is ``ref`` or starts with it (the 8-character reference that
+    ``evidence list`` prints; any case, at least 4 characters).
+
+    Raises:
+        NotFoundError: a whole id that names no attachment (deleted, or wrong).
+        AuditDeskError: a reference that names none, or several, or is shorter than 4 characters.
+    """
+    from auditdesk.services.visit import only_match
+
+    text = ref.strip().lower()
+    with ws.store.read() as tx:
+        exact = tx.get_attachment(text)
+        if exact is not None:
+            return exact
+        if len(text) >= len(new_id()):
+            raise NotFoundError(
+                f"附件已不存在（编号 {ref.strip()}），可能已被删除。", location=ref.strip()
+            )
+        if len(text) < _MIN_REFERENCE:
+            raise AuditDeskError(
+                f"附件编号 {ref.strip()} 太短：请给出 evidence list 列出的 {SHORT_REFERENCE} 位编号。",
+                location=ref.strip(),
+            )
+        matches = tx.attachments_with_id_prefix(text)
+    return only_match(matches, ref.strip(), "附件")
 
 
 def export_copy(ws: Workspace, attachment: Attachment, target: Path) -> Path:

@@ -114,9 +114,13 @@ def _file_identity(path: Path) -> tuple[int, int] | None:
     return (st.st_dev, st.st_ino)
 
 
+def _escape_like(text: str) -> str:
+    """``text`` for a LIKE pattern with ``escape="\\"``: its own ``%``, ``_`` and ``\\`` literal."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+    return f"%{_escape_like(text)}%"
 
 
 @dataclass(frozen=True)
@@ -677,6 +681,13 @@ class Tx(
         att = schema.attachments
         row = self.conn.execute(select(att).where(att.c.id == attachment_id)).first()
         return None if row is None else _to_model(Attachment, row)
+
+    def attachments_with_id_prefix(self, prefix: str, *, limit: int = 2) -> list[Attachment]:
+        """At most ``limit`` attachments whose id starts with ``prefix`` (ids are lower case)."""
+        att = schema.attachments
+        pattern = f"{_escape_like(prefix.lower())}%"
+        query = select(att).where(att.c.id.like(pattern, escape="\\")).limit(limit)
+        return [_to_model(Attachment, r) for r in self.conn.execute(query)]
 
     def delete_attachment(self, attachment_id: str) -> Attachment:
         """Delete one attachment record; on a server its stored file goes too when no other

@@ -12,8 +12,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 
-from auditdesk.errors import NotFoundError
+from auditdesk.errors import AuditDeskError, NotFoundError
 from auditdesk.models.audit import ChangeEntity
 from auditdesk.models.common import Area
 from auditdesk.models.company import CompanyInput
@@ -21,6 +22,7 @@ from auditdesk.models.finding import Finding, FindingOrigin, Severity
 from auditdesk.services import attachments, audits, changelog, companies
 from auditdesk.services.changelog import LogFilter
 from auditdesk.services.workspace import Workspace
+from auditdesk.store import schema
 
 
 def _finding(ws: Workspace, name: str) -> str:
@@ -98,3 +100,60 @@ def test_evidence_remove_command(ws: Workspace, tmp_path: Path, data_dir: Path) 
     assert again.returncode == 2
     assert "附件已不存在" in again.stderr
     assert "Traceback" not in again.stderr
+
+
+def test_evidence_is_named_by_its_short_reference_as_listed(
+    ws: Workspace, tmp_path: Path, data_dir: Path
+) -> None:
+    """``evidence list`` prints the 8-character reference, as ``findings list`` does; ``remove``
+    and ``export`` take it (any case), and refuse one that names no file or several."""
+    source = tmp_path / "考勤表.pdf"
+    source.write_bytes(b"%PDF attendance" * 100)
+    finding = _finding(ws, "丁公司")
+    att = attachments.attach_file(ws, source, finding_id=finding)
+    run = [sys.executable, "-m", "auditdesk", "--data-dir", str(data_dir), "evidence"]
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*run, *args], capture_output=True, text=True, check=False)
+
+    listed = cli("list", "--finding", finding)
+    assert listed.returncode == 0, listed.stderr
+    short = att.id[:8]
+    assert listed.stdout.split()[0] == short
+
+    out = tmp_path / "导出"
+    out.mkdir()
+    exported = cli("export", short.upper(), "-o", str(out))
+    assert exported.returncode == 0, exported.stderr
+    assert (out / "考勤表.pdf").read_bytes() == source.read_bytes()
+
+    unknown = cli("remove", "ffffffff")
+    assert unknown.returncode == 2
+    assert "找不到附件编号 ffffffff" in unknown.stderr
+    assert "Traceback" not in unknown.stderr
+    too_short = cli("remove", short[:2])
+    assert too_short.returncode == 2
+    assert "Traceback" not in too_short.stderr
+
+    removed = cli("remove", short, "--json")
+    assert removed.returncode == 0, removed.stderr
+    assert json.loads(removed.stdout)["id"] == att.id
+    assert attachments.list_attachments(ws, finding_id=finding) == []
+
+
+def test_a_short_reference_shared_by_two_files_is_refused(ws: Workspace, tmp_path: Path) -> None:
+    source = tmp_path / "a.pdf"
+    source.write_bytes(b"%PDF a")
+    finding = _finding(ws, "戊公司")
+    a = attachments.attach_file(ws, source, finding_id=finding)
+    b = attachments.attach_file(ws, source, finding_id=finding)
+    att = schema.attachments
+    with ws.store.transaction() as tx:  # two ids sharing their first 8 characters
+        for old, new in (
+            (a.id, "abcd1234-0000-4000-8000-00000000000a"),
+            (b.id, "abcd1234-0000-4000-8000-00000000000b"),
+        ):
+            tx.conn.execute(update(att).where(att.c.id == old).values(id=new))  # fmt: skip
+    with pytest.raises(AuditDeskError, match="对应 2 个附件"):
+        attachments.find_attachment(ws, "abcd1234")
+    assert attachments.find_attachment(ws, "ABCD1234-0000-4000-8000-00000000000A").id.endswith("a")
