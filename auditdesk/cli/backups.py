@@ -191,12 +191,14 @@ def cmd_backup_list(args: argparse.Namespace) -> int:
     paths = _data_paths(args)
     if not backups.server_database(args.database, paths):
         paths = _paths(args)
-    items = backups.list_backups(paths)
+    folder = Path(args.folder).expanduser() if args.folder else None
+    items = backups.list_backups(paths, folder=folder)
     if args.json:
         emit_json([_as_json(i) for i in items])
         return EXIT_OK
     if not items:
-        print("还没有备份。用 auditdesk backup create 创建一个。")
+        print(f"目录 {folder} 中没有备份。" if folder is not None
+              else "还没有备份。用 auditdesk backup create 创建一个。")  # fmt: skip
     for i in items:
         print(f"{i.id}  {i.describe()}")
     return EXIT_OK
@@ -277,6 +279,8 @@ def add_backup_commands(
                         help="最近一次成功备份的时间；超过 36 小时或没有时退出码 1")  # fmt: skip
     p.set_defaults(func=cmd_backup_status)
     p = bsub.add_parser("list", parents=[common, json_opt], help="列出备份（最新的在前）")
+    p.add_argument("--folder", metavar="DIR",
+                   help="列出该目录中的备份（如服务器的定时备份目录），而不是本机数据目录中的")  # fmt: skip
     p.set_defaults(func=cmd_backup_list)
     p = bsub.add_parser("verify", parents=[common], help="检查当前数据库或某个备份是否完好")
     p.add_argument("ref", nargs="?", metavar="备份编号|FILE", help="省略时检查当前数据库")

@@ -521,11 +521,19 @@ def restore_preview(
     )  # fmt: skip
 
 
-def list_backups(paths: DataPaths) -> list[BackupInfo]:
+def list_backups(paths: DataPaths, *, folder: Path | None = None) -> list[BackupInfo]:
     """Every snapshot and set-aside database, newest first (a snapshot with a broken manifest is
-    listed as unusable rather than hidden)."""
+    logged and left out). With ``folder``, the backups in that folder instead: a server's
+    scheduled backups (``backup create --folder``) or copied snapshots.
+
+    Raises:
+        BackupError: ``folder`` is not a folder.
+    """
+    if folder is not None and not folder.is_dir():
+        raise BackupError(f"备份目录 {folder} 不存在或不是目录。", location=str(folder))
     found: list[BackupInfo] = []
-    for root in (_snapshots(paths), replaced_root(paths)):
+    roots = (folder,) if folder is not None else (_snapshots(paths), replaced_root(paths))
+    for root in roots:
         if not root.is_dir():
             continue
         for folder in root.iterdir():

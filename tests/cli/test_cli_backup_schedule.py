@@ -107,6 +107,15 @@ def test_scheduled_backup_on_a_server_then_status(
     assert "最近一次备份：" in text.stdout
     assert str(backup) in text.stdout
     assert cli("backup", "verify", str(backup), env=server).returncode == 0
+    listed = cli("backup", "list", "--folder", str(folder), "--json", env=server)
+    assert listed.returncode == 0, listed.stderr
+    assert [b["id"] for b in listed.json()] == [backup.name]
+    assert listed.json()[0]["kind"] == "daily"
+    assert backup.name in cli("backup", "list", "--folder", str(folder), env=server).stdout
+    missing = cli("backup", "list", "--folder", str(tmp_path / "没有这个目录"), env=server)
+    assert missing.returncode == 2
+    assert "没有这个目录" in missing.stderr
+    assert "Traceback" not in missing.stderr
     bad = cli("backup", "create", "--keep-days", "0", env=server)
     assert bad.returncode == 2
     assert "--keep-days 应在 1 到 3650 之间" in bad.stderr
