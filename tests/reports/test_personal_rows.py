@@ -5,9 +5,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import docx
+from docx.enum.section import WD_ORIENT
+from docx.shared import Mm, Pt
+
 from auditdesk.models.common import Area
 from auditdesk.models.finding import Certainty, MoneyKind, Severity
 from auditdesk.models.payroll import CheckResult, PayrollFinding
+from auditdesk.paths import shipped_dir
 from auditdesk.reports.personal import annex_context, annex_rows, appendix_rows
 from auditdesk.rules.review import PayrollReview
 
@@ -49,3 +54,21 @@ def test_the_annex_marks_amounts_to_verify_and_keeps_them_apart() -> None:
     assert ot == "¥377.93\n（应补发工资）\n待核实：¥772.41\n（应补发工资）"
     assert deduction == "待核实：¥1,302.72\n（应补发工资）"
     assert annex_context(review, unmasked=False, mask_names=False)["more"] == ""
+
+
+def test_the_annex_columns_hold_their_values_on_one_line() -> None:
+    """At the 10 pt cell size with Word's 0.19 cm cell margins: a three-character name, an
+    18-character ID number and 2025-07 (digits half an em) each fit their column; the table
+    fits the page (A4 landscape: seven columns)."""
+    d = docx.Document(str(shipped_dir("report_templates") / "personal_annex.docx"))
+    section = d.sections[0]
+    assert section.orientation == WD_ORIENT.LANDSCAPE
+    table = d.tables[0]
+    headers = [c.text for c in table.rows[0].cells]
+    widths = dict(zip(headers, (int(c.w) for c in table._tbl.tblGrid.gridCol_lst), strict=True))
+    margins = 2 * Mm(1.9)
+    assert widths["姓名"] >= 3 * Pt(10) + margins
+    assert widths["身份证号"] >= 18 * Pt(6) + margins  # with room for a wider Latin font
+    assert widths["月份"] >= 7 * Pt(6) + margins
+    assert widths["金额"] >= 10 * Pt(10) + margins  # （应补缴社保公积金）
+    assert sum(widths.values()) <= section.page_width - section.left_margin - section.right_margin
