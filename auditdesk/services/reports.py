@@ -11,7 +11,7 @@ from typing import Any
 from auditdesk.errors import AuditDeskError
 from auditdesk.models.audit import ChangeEntity, VisitKind
 from auditdesk.models.finding import RectificationStatus
-from auditdesk.models.followup import LetterKind
+from auditdesk.models.followup import UNION_FIELDS, LetterKind
 from auditdesk.models.report import ISSUED_KINDS, ReportIssue
 from auditdesk.paths import shipped_dir
 from auditdesk.progress import CancelToken, ProgressFn, check_cancel, no_progress
@@ -140,11 +140,18 @@ def issue(
         AuditDeskError: a kind that is not issued this way (the letters are issued with
             ``letters issue``), an unknown audit, or a 整改建议书 with findings that have no
             整改期限 yet (it asks the company to rectify "within the deadline": each must have
-            one; named by 问题编号), or a note for the drafter still in it (:func:`unfinished`).
+            one; named by 问题编号), or a note for the drafter still in it (:func:`unfinished`),
+            or no issuing union set (the document would be signed “工会”).
     """
     if kind not in ISSUED_KINDS:
         known = "、".join(f"{k}（{KIND_LABELS[k]}）" for k in ISSUED_KINDS)
         raise AuditDeskError(f"“{kind}”不能出具编号；可出具：{known}（函件用 letters issue）。")
+    if not get_union_settings(ws).union_name:  # the 出具单位 and the signature, never “工会”
+        raise AuditDeskError(
+            f"出具{KIND_LABELS[kind]}前请先填写工会设置：{UNION_FIELDS['union_name']}"
+            "（设置 → 工会与函件，或 auditdesk settings union --set union_name=…）。",
+            location=audit_id,
+        )
     day = day or date.today()
     data = gather(ws, audit_id)
     data.report_date = day

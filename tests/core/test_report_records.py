@@ -415,3 +415,11 @@ def test_no_document_is_issued_on_a_payroll_changed_since_adoption(
     issued = _text(reports.export(ws, audit_id, tmp_path / "r.docx"))
     assert "请复核" not in issued
     assert "2 名员工 2025-07 使用童工" in issued
+
+
+def test_no_document_is_issued_without_the_issuing_union(ws: Workspace, audit_id: str) -> None:
+    """An issued report was signed 出具单位：工会 when the settings named no union."""
+    union.set_union_settings(ws, {"union_name": ""})
+    with pytest.raises(reports.AuditDeskError, match="请先填写工会设置：发函工会（落款）"):
+        reports.issue(ws, audit_id, "report", day=date(2026, 12, 1))
+    assert reports.issues(ws, audit_id) == []
