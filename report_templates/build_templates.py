@@ -497,8 +497,13 @@ def build_followup_record() -> Path:
 
 
 def build_annex() -> Path:
-    """人员明细（内部资料）: the personal data the report leaves out, as a separate document."""
+    """人员明细（内部资料）: the personal data the report leaves out, as a separate document. A4
+    landscape: seven columns, each wide enough for its longest value on one line at 10 pt (a
+    three-character name, an 18-character ID number, 2025-07, an amount 待核实 with its kind)."""
     doc = new_document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Mm(297), Mm(210)
     header = doc.sections[0].header.paragraphs[0]
     header.text = "{{ annex.mark }}"
     header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -512,7 +517,7 @@ def build_annex() -> Path:
     p(doc, "{%p if annex.rows %}")
     loop_table(doc, ["工号", "姓名", "身份证号", "出生日期/年龄", "月份", "问题", "金额"], "e in annex.rows",
                ["{{ e.employee }}", "{{ e.name }}", "{{ e.id_number }}", "{{ e.birth }}", "{{ e.period }}",
-                "{{ e.rule }}", "{{ e.amount }}"], [14, 14, 36, 18, 16, 32, 30])  # fmt: skip
+                "{{ e.rule }}", "{{ e.amount }}"], [22, 22, 46, 28, 22, 62, 45])  # fmt: skip
     p(doc, "{{ annex.more }}")
     p(doc, "{%p else %}")
     p(doc, "无受影响的员工。")

@@ -128,11 +128,14 @@ def cmd_open(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws:
         found = followups.open_findings(ws, args.audit)
     if args.json:
-        emit_json([{"ref": f.id[:8].upper(), "id": f.id, "title": f.title, "status": f.status.value,
+        emit_json([{"ref": f.id[:8].upper(), "code": f.code, "id": f.id, "title": f.title,
+                    "status": f.status.value,
                     "due_date": f.due_date.isoformat() if f.due_date else None} for f in found])  # fmt: skip
         return EXIT_OK
     for f in found:
-        print(f"{f.id[:8].upper()}  [{f.status.label}]  期限 {f.due_date or '—'}  {f.title}")
+        print(
+            f"{f.code}  {f.id[:8].upper()}  [{f.status.label}]  期限 {f.due_date or '—'}  {f.title}"
+        )
     if not found:
         print("没有未关闭的问题。")
     return EXIT_OK
@@ -140,11 +143,11 @@ def cmd_open(args: argparse.Namespace) -> int:
 
 def cmd_visit(args: argparse.Namespace) -> int:
     from auditdesk.errors import AuditDeskError
-    from auditdesk.services import followups
+    from auditdesk.services import followups, visit
     from auditdesk.services.followups import VisitResult
 
     with open_workspace(args) as ws:
-        by_ref = {f.id[:8].upper(): f for f in followups.open_findings(ws, args.audit)}
+        open_ids = {f.id for f in followups.open_findings(ws, args.audit)}
         if args.recheck:
             for check in followups.recheck_payroll(ws, args.audit):
                 if check.fixed:
@@ -162,9 +165,9 @@ def cmd_visit(args: argparse.Namespace) -> int:
             ("partly", args.partly),
             ("not_fixed", args.not_fixed),
         ):
-            for ref in refs or []:
-                finding = by_ref.get(ref.strip().upper()[:8])
-                if finding is None:
+            for ref in refs or []:  # the 问题编号 on the documents (W07) or the short reference
+                finding = visit.find_finding(ws, ref, audit_id=args.audit)
+                if finding.id not in open_ids:
                     raise AuditDeskError(
                         f"问题编号 {ref} 不是该体检未关闭的问题（用 followups open 查看）。"
                     )

@@ -12,7 +12,8 @@ from datetime import date
 from typing import Any
 
 from auditdesk.formatting import format_money, mask_id_number
-from auditdesk.models.finding import kind_label
+from auditdesk.models.finding import Certainty, kind_label
+from auditdesk.models.payroll import PayrollFinding
 from auditdesk.rules.ids import age_on, parse_id
 from auditdesk.rules.review import PayrollReview
 
@@ -75,8 +76,30 @@ def appendix_rows(review: PayrollReview | None) -> list[dict[str, str]]:
             "period": f.period,
             "rule": f.title,
         }
-        for f in review.result.findings[:ANNEX_LIMIT]
+        for f, *_ in person_months(review.result.findings)[:ANNEX_LIMIT]
     ]
+
+
+def person_months(findings: Iterable[PayrollFinding]) -> list[list[PayrollFinding]]:
+    """``findings`` one list per employee, month and rule, in the order first met: a rule may
+    give one person-month several findings (an amount that is owed and one to verify), which
+    are one row of the appendix and the annex."""
+    rows: dict[tuple[str, str, str], list[PayrollFinding]] = {}
+    for f in findings:
+        rows.setdefault((f.person or f.employee_key, f.period, f.rule), []).append(f)
+    return list(rows.values())
+
+
+def _amounts(members: list[PayrollFinding]) -> str:
+    """The amounts of one person-month, each with its kind; one that rests on a fact the file
+    cannot show is marked 待核实 (it is not owed until that fact is checked)."""
+    parts = [
+        f"{'待核实：' if f.certainty is Certainty.DEPENDS else ''}{format_money(f.amount)}"
+        f"\n（{kind_label(f.money_kind)}）"
+        for f in members
+        if f.amount is not None
+    ]
+    return "\n".join(parts) or "—"
 
 
 def annex_rows(
@@ -89,7 +112,8 @@ def annex_rows(
     if review is None:
         return []
     rows = []
-    for f in review.result.findings[:ANNEX_LIMIT]:
+    for members in person_months(review.result.findings)[:ANNEX_LIMIT]:
+        f = members[0]
         source = review.row_of(f)  # the finding's own row: its ID number is this person's
         raw = source.id_number if source is not None and source.id_number else None
         birth = parse_id(raw).birth if raw else None
@@ -105,8 +129,7 @@ def annex_rows(
             "name": mask_name(f.employee_name) if mask_names else (f.employee_name or "—"),
             "id_number": (raw if unmasked else mask_id_number(raw)) if raw else "—",
             "birth": born, "period": f.period, "rule": f.title,
-            "amount": f"{format_money(f.amount)}\n（{kind_label(f.money_kind)}）"
-            if f.amount is not None else "—",
+            "amount": _amounts(members),
         })  # fmt: skip
     return rows
 
@@ -116,7 +139,7 @@ def annex_context(
 ) -> dict[str, Any]:
     """The ``annex`` template variable."""
     rows = annex_rows(review, unmasked=unmasked, mask_names=mask_names)
-    total = len(review.result.findings) if review is not None else 0
+    total = len(person_months(review.result.findings)) if review is not None else 0
     more = f"另有 {total - len(rows)} 行未列出。" if total > len(rows) else ""
     return {
         "mark": ANNEX_MARK,

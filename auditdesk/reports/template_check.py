@@ -98,6 +98,10 @@ def template_lineno(exc: BaseException) -> int | None:
     return frames[-1].lineno if frames else None
 
 
+NO_FETCH = "模板不能引用其他文件（include / import / extends）"
+_FETCH = re.compile(r"\{%[-+]?\s*(?:import|include|extends|from)\b")
+
+
 def find_problems(parts: list[Part], env: jinja2.Environment, root: Shape) -> list[str]:
     """Every problem of every part, each naming its part and paragraph (Chinese)."""
     problems: list[str] = []
@@ -111,6 +115,12 @@ def find_problems(parts: list[Part], env: jinja2.Environment, root: Shape) -> li
         try:
             tree = env.parse(part.source)
         except jinja2.TemplateSyntaxError as exc:
+            # {% import os %} is a syntax error to Jinja, but what it tries is what is refused
+            fetch = next((n for n in range(1, len(part.lines) + 1)
+                          if _FETCH.search(part.paragraph(n))), None)  # fmt: skip
+            if fetch is not None:
+                problems.append(f"{NO_FETCH}{part.where(fetch)}")
+                continue
             bad = next((n for n in range(1, len(part.lines) + 1) if _unbalanced(part.paragraph(n))),
                        exc.lineno)  # fmt: skip
             problems.append(
@@ -214,7 +224,7 @@ class _Walker:
         return None, ""
 
     def _no_loader(self, node: nodes.Node, scope: dict[str, _Known]) -> _Known:
-        self.problem(node, "模板不能引用其他文件（include / import / extends）")
+        self.problem(node, NO_FETCH)
         return None, ""
 
     visit_Include = visit_Import = visit_FromImport = visit_Extends = _no_loader

@@ -114,7 +114,10 @@ def check_duplicate(
                 members.append(emp)
     del first
     for _at, members in sorted(groups.items()):
-        rows = "、".join(f"{m.row.source_sheet}!{m.row.source_row}" for m in members)
+        # across files (a corrected file imported beside the first), each row with its file
+        files = len({m.row.source_file for m in members}) > 1
+        rows = "、".join(f"{m.row.source_file + ' ' if files else ''}{m.row.source_sheet}!"
+                        f"{m.row.source_row}" for m in members)  # fmt: skip
         total = sum((m.gross or ZERO for m in members), ZERO)
         yield ctx.finding(
             rule,

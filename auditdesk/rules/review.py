@@ -102,7 +102,9 @@ class ReviewGroup:
 
     def headline(self) -> str:
         """``12 名员工 2025-07 加班费低于法定标准，应补发工资合计 8,432.10 元``; amounts that rest on
-        a fact to verify are said so (``待核实：应补发工资合计 …``), never as owed."""
+        a fact to verify are said so (``待核实：应补发工资合计 …``), never as owed, and a group
+        with no amount whose every finding rests on such a fact ends ``（待核实）`` (``1 名员工
+        2025-06 使用未成年工（待核实）``: employing a minor is lawful, registration unknown)."""
         money = ""
         for certainty, prefix in ((Certainty.DEFINITE, ""), (Certainty.DEPENDS, "待核实：")):
             totals = money_by_kind(
@@ -113,6 +115,8 @@ class ReviewGroup:
                 for kind, amount in totals.items()
                 if amount
             )
+        if not money and all(f.certainty is Certainty.DEPENDS for f in self.findings):
+            money = "（待核实）"
         return f"{self.employees} 名员工 {self.period_label} {self.title}{money}"
 
 

@@ -139,7 +139,8 @@ def issue_letter(
     Raises:
         AuditDeskError: required settings missing (named); nothing open to list; a 建议书
             without a served, expired, unanswered 意见书; a deadline past the holiday calendar;
-            a service date before the issue date; a template whose 落款 names someone else.
+            a service date before the issue date; a template whose 落款 names someone else;
+            a listed payroll finding whose payroll changed since it was adopted.
             Nothing is recorded then. If only copying to ``out`` fails, the letter stays issued
             and the message says so.
     """
@@ -149,10 +150,12 @@ def issue_letter(
         raise AuditDeskError(f"送达日期 {served_on} 早于发出日期 {issued_on}。")
     if served_on is not None and served_on > today:
         raise AuditDeskError(f"送达日期 {served_on} 晚于今天（{today}）：送达后再登记送达日期。")
-    from auditdesk.services.reports import gather
+    from auditdesk.services.reports import gather, unfinished
 
     progress(0, 2, "汇总体检数据…")
     data = gather(ws, audit_id)
+    if why := unfinished(data, kind.value):
+        raise AuditDeskError(why, location=audit_id)
     check_cancel(cancel)
     progress(1, 2, "编号、生成并存档函件…")
     opinion = (cited_opinion(ws, audit_id, min(issued_on, today))

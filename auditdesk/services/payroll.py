@@ -608,8 +608,11 @@ def _contains(ref: str, first: str, last: str) -> bool:
 def _finding_values(group: FindingGroup) -> dict[str, Any]:
     rule = RULES_BY_ID[group.rule]
     merged = group.period_label != group.period
+    # each line with its caveat (a hidden row, a partial month, a figure not confirmed for the
+    # month): the report is where the auditor and the company read it
     lines = [f"{f.employee_key}{'（' + f.employee_name + '）' if f.employee_name else ''}："
-             f"{f.period + ' ' if merged else ''}{f.message}" for f in group.findings]  # fmt: skip
+             f"{f.period + ' ' if merged else ''}{f.message}"
+             f"{'（说明：' + f.caveat + '）' if f.caveat else ''}" for f in group.findings]  # fmt: skip
     return {
         "title": group.headline()[:300],
         "facts": f"{group.headline()}。\n" + "\n".join(lines),

@@ -11,15 +11,16 @@ from typing import Any
 from auditdesk.errors import AuditDeskError
 from auditdesk.models.audit import ChangeEntity, VisitKind
 from auditdesk.models.finding import RectificationStatus
-from auditdesk.models.followup import LetterKind
+from auditdesk.models.followup import UNION_FIELDS, LetterKind
 from auditdesk.models.report import ISSUED_KINDS, ReportIssue
 from auditdesk.paths import shipped_dir
 from auditdesk.progress import CancelToken, ProgressFn, check_cancel, no_progress
 from auditdesk.reports.context import ReportData, build_context
 from auditdesk.reports.docx import render
 from auditdesk.reports.ledger import write_ledger
-from auditdesk.reports.letters import NOTHING_TO_SEND
+from auditdesk.reports.letters import NOTHING_TO_SEND, listed_in_letters
 from auditdesk.reports.records import freeze, issue_number, mark_draft, thaw
+from auditdesk.rules.review import adopted_state
 from auditdesk.services import changelog, payroll, visit
 from auditdesk.services.union import get_union_settings
 from auditdesk.services.workspace import Workspace
@@ -74,6 +75,47 @@ def annex_path(out: Path) -> Path:
     return out.with_name(f"{out.stem}-人员明细（内部资料）.docx")
 
 
+def unfinished(data: ReportData, kind: str) -> str:
+    """Why the document of ``kind`` cannot be issued (出具 or, for a letter, 发出) yet, in Chinese,
+    naming each finding by its 问题编号; ``""`` when it can. An issued document is fixed, so a
+    note meant for the drafter must not reach it: a finding of the report whose facts still
+    ask for the inspection record (:data:`visit.NO_NOTE`), and, in any document listing it, a
+    payroll finding whose payroll was re-imported since it was adopted (changed or gone)."""
+    letter = kind in {k.value for k in LetterKind}
+    if kind in ("report", "followup"):
+        shown = [f for f in data.findings if not f.dismissed]
+    elif letter:
+        shown = [f for f in data.findings if listed_in_letters(f)]
+    else:
+        shown = [f for f in data.findings if not f.dismissed
+                 and f.status is not RectificationStatus.VERIFIED_CLOSED]  # fmt: skip
+    shown.sort(key=lambda f: f.number or 0)
+    reasons = []
+    if kind == "report":
+        no_facts = [f.code for f in shown if visit.NO_NOTE in f.facts]
+        if no_facts:
+            reasons.append(
+                f"问题 {_codes(no_facts)} 的事实尚未填写（请在会诊中写明查见的具体情况）"
+            )
+    if data.payroll is not None:
+        changed = [f.code for f in shown if f.payroll_hash
+                   and adopted_state(f.payroll_hash, data.payroll.group(f.origin_ref))]  # fmt: skip
+        if changed:
+            reasons.append(
+                f"问题 {_codes(changed)} 采纳后工资表已重新导入，核查结果已有变化（请复核："
+                "重新转为问题以更新，或剔除）"
+            )
+    if not reasons:
+        return ""
+    return (
+        f"{KIND_LABELS.get(kind, kind)}暂不能{'发出' if letter else '出具'}：{'；'.join(reasons)}。"
+    )
+
+
+def _codes(codes: list[str]) -> str:
+    return "、".join(codes[:20]) + ("等" if len(codes) > 20 else "")
+
+
 def issues(ws: Workspace, audit_id: str, kind: str | None = None) -> list[ReportIssue]:
     """The documents of an audit issued so far (of ``kind`` if given), oldest first."""
     with ws.store.read() as tx:
@@ -98,14 +140,23 @@ def issue(
         AuditDeskError: a kind that is not issued this way (the letters are issued with
             ``letters issue``), an unknown audit, or a 整改建议书 with findings that have no
             整改期限 yet (it asks the company to rectify "within the deadline": each must have
-            one; named by 问题编号).
+            one; named by 问题编号), or a note for the drafter still in it (:func:`unfinished`),
+            or no issuing union set (the document would be signed “工会”).
     """
     if kind not in ISSUED_KINDS:
         known = "、".join(f"{k}（{KIND_LABELS[k]}）" for k in ISSUED_KINDS)
         raise AuditDeskError(f"“{kind}”不能出具编号；可出具：{known}（函件用 letters issue）。")
+    if not get_union_settings(ws).union_name:  # the 出具单位 and the signature, never “工会”
+        raise AuditDeskError(
+            f"出具{KIND_LABELS[kind]}前请先填写工会设置：{UNION_FIELDS['union_name']}"
+            "（设置 → 工会与函件，或 auditdesk settings union --set union_name=…）。",
+            location=audit_id,
+        )
     day = day or date.today()
     data = gather(ws, audit_id)
     data.report_date = day
+    if why := unfinished(data, kind):
+        raise AuditDeskError(why, location=audit_id)
     if kind == "rectification":
         open_ = [f for f in data.findings if not f.dismissed
                  and f.status is not RectificationStatus.VERIFIED_CLOSED]  # fmt: skip

@@ -133,3 +133,23 @@ def test_a_headline_never_states_a_probable_amount_as_owed(
     finding = payroll.adopt_group(ws, audit.id, group)
     assert finding.money_at_stake is None  # nothing definite: no amount stated as at stake
     assert "待核实" in finding.title
+
+
+def test_an_adopted_finding_keeps_the_caveat_of_each_line(
+    ws: Workspace, audit: Audit, tmp_path: Path
+) -> None:
+    """A row the company hid in its workbook: the import says “已导入并在问题中注明”, so the
+    report finding (what the company and counsel read) must say it too."""
+    header = ["工号", "姓名", "身份证号", "基本工资", "应发工资"]
+    rows = [header, ["E001", "张三", ID_A, 9000, 9000], ["E002", "李四", ID_B, 1200, 1200]]
+    path = write_xlsx(tmp_path / "7月.xlsx", [SheetSpec("2025-07", rows, text_columns=[2],
+                                                         hidden_rows=[3])])  # fmt: skip
+    payroll.import_payroll(ws, audit.id, [path])
+    review = payroll.review_audit(ws, audit.id)
+    [group] = [g for g in review.groups if g.rule == "PAY.MIN_WAGE"]
+    assert group.findings[0].caveat == "该行在企业的工资表中被隐藏"
+    finding = payroll.adopt_group(ws, audit.id, group)
+    assert "E002（李四）" in finding.facts
+    assert "（说明：该行在企业的工资表中被隐藏）" in finding.facts
+    facts = build_context(reports.gather(ws, audit.id))["findings"][0]["facts"]
+    assert "该行在企业的工资表中被隐藏" in facts

@@ -14,8 +14,20 @@ import pytest
 
 from auditdesk.models.audit import AnswerResult
 from auditdesk.models.finding import FindingOrigin, RectificationStatus, Severity
+from auditdesk.models.followup import LetterKind
 from auditdesk.reports.personal import redact
-from auditdesk.services import audits, checklists, demo, followups, ledger, payroll, reports, visit
+from auditdesk.services import (
+    audits,
+    checklists,
+    demo,
+    followups,
+    ledger,
+    letters,
+    payroll,
+    reports,
+    union,
+    visit,
+)
 from auditdesk.services.workspace import Workspace
 from tests.builders.payroll_files import HEADER, SheetSpec, write_xlsx
 from tests.builders.payroll_rows import born
@@ -26,13 +38,13 @@ ADULT_ID = born(date(1990, 1, 1))
 MASKED = re.compile(r"\d{6}\*{6,}[\dX*]{2,4}")
 
 
-def _payroll_file(path: Path) -> Path:
+def _payroll_file(path: Path, adult_id: str = ADULT_ID) -> Path:
     def line(no: str, name: str, ident: str) -> list[object]:
         return [no, name, "生产部", ident, date(2024, 3, 1), 22, 22, 3000, 300, 0, 200, 3500,
                 240, 210, 3050, date(2025, 8, 10)]  # fmt: skip
 
     rows = [["2025年7月工资表"], list(HEADER), line("E0001", "李小明", CHILD_ID),
-            line("E0002", "王晓红", MINOR_ID), line("E0003", "赵大海", ADULT_ID)]  # fmt: skip
+            line("E0002", "王晓红", MINOR_ID), line("E0003", "赵大海", adult_id)]  # fmt: skip
     return write_xlsx(path, [SheetSpec("工资", rows, text_columns=[3])])
 
 
@@ -351,3 +363,63 @@ def test_a_draft_says_so_once_in_each_page_header(
     for section in d.sections:
         text = "".join(p.text for p in section.header.paragraphs)
         assert text.count("草稿") == 1, text
+
+
+# ------------------------------------------------------------------ a note for the drafter is never issued
+def test_a_report_is_not_issued_while_a_finding_still_asks_for_its_facts(
+    ws: Workspace, audit_id: str, tmp_path: Path
+) -> None:
+    visit.answer_item(ws, audit_id, "PAY.PAYSLIP", AnswerResult.NON_COMPLIANT)  # no note
+    for f in visit.gather_findings(ws, audit_id):  # the demo's own answers have their notes
+        if f.origin_ref != "PAY.PAYSLIP":
+            visit.edit_finding(ws, f.id, {"facts": "现场查见。"})
+    gathered = next(f for f in visit.list_findings(ws, audit_id) if f.origin_ref == "PAY.PAYSLIP")
+    assert visit.NO_NOTE in gathered.facts  # the draft asks the drafter for the record
+    with pytest.raises(reports.AuditDeskError, match=f"问题 {gathered.code} 的事实尚未填写"):
+        reports.issue(ws, audit_id, "report", day=date(2026, 12, 1))
+    assert reports.issues(ws, audit_id, "report") == []
+    visit.edit_finding(ws, gathered.id, {"facts": "抽查 10 名职工，均未收到工资清单。"})
+    reports.issue(ws, audit_id, "report", day=date(2026, 12, 1))
+    issued = _text(reports.export(ws, audit_id, tmp_path / "r.docx"))
+    assert "请补充" not in issued
+    assert "抽查 10 名职工，均未收到工资清单。" in issued
+
+
+def test_no_document_is_issued_on_a_payroll_changed_since_adoption(
+    ws: Workspace, audit_id: str, tmp_path: Path
+) -> None:
+    union.set_union_settings(ws, {
+        "union_name": "嘉定区马陆镇总工会", "contact_person": "李红", "contact_phone": "021-69990001",
+        "prefix_notice": "马陆工监提", "prefix_opinion": "马陆工监意"})  # fmt: skip
+    followups.plan_followups(ws, audit_id)  # deadlines, so only the payroll can stop an issue
+    child = _child(ws, audit_id)
+    (old,) = payroll.list_imports(ws, audit_id)
+    payroll.remove_import(ws, audit_id, old.id)
+    corrected = _payroll_file(tmp_path / "更正.xlsx", adult_id=born(date(2010, 6, 1)))
+    payroll.import_payroll(ws, audit_id, [corrected], period="2025-07")  # a second child now
+    assert payroll.stale_findings(ws, audit_id)[child.id] == "changed"
+    for kind in ("report", "rectification"):
+        with pytest.raises(reports.AuditDeskError, match=f"{child.code}.*采纳后工资表已重新导入"):
+            reports.issue(ws, audit_id, kind, day=date(2026, 12, 1))
+    for letter in (LetterKind.NOTICE, LetterKind.OPINION):
+        with pytest.raises(reports.AuditDeskError, match=f"暂不能发出：问题 .*{child.code}"):
+            letters.issue_letter(ws, audit_id, letter, date(2026, 12, 1))
+    assert reports.issues(ws, audit_id) == []
+    assert letters.latest_issued(ws, audit_id, LetterKind.NOTICE) is None
+
+    review = payroll.review_audit(ws, audit_id)
+    stale = payroll.stale_findings(ws, audit_id, review)
+    refs = [f.origin_ref for f in visit.list_findings(ws, audit_id) if f.id in stale]
+    payroll.adopt_refs(ws, audit_id, review, refs)  # reviewed: adopted again
+    reports.issue(ws, audit_id, "report", day=date(2026, 12, 1))
+    issued = _text(reports.export(ws, audit_id, tmp_path / "r.docx"))
+    assert "请复核" not in issued
+    assert "2 名员工 2025-07 使用童工" in issued
+
+
+def test_no_document_is_issued_without_the_issuing_union(ws: Workspace, audit_id: str) -> None:
+    """An issued report was signed 出具单位：工会 when the settings named no union."""
+    union.set_union_settings(ws, {"union_name": ""})
+    with pytest.raises(reports.AuditDeskError, match="请先填写工会设置：发函工会（落款）"):
+        reports.issue(ws, audit_id, "report", day=date(2026, 12, 1))
+    assert reports.issues(ws, audit_id) == []

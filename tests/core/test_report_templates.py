@@ -67,6 +67,8 @@ HOSTILE = [
     ("{{ company.name.whatever }}", "没有属性“whatever”"),
     ("{{ lipsum(10**9) }}", "未知变量“lipsum”"),
     ("{% include 'other.docx' %}", "不能引用其他文件"),
+    ("{% import os %}", "不能引用其他文件"),  # a syntax error to Jinja, said as what it tries
+    ("{% from os import system %}", "不能引用其他文件"),
     (f"受检单位：{L}{L} company.name {R}{R}", f"全角括号“{L}{L}”"),
     (f"{{{P} if findings {P}}}有问题{{{P} endif {P}}}", "全角括号"),
 ]  # fmt: skip

@@ -70,3 +70,23 @@ def test_readme_rule_table_states_each_rules_test() -> None:
     for rule in RULES:
         assert rule.id in rows, rule.id
         assert rule.test in rows[rule.id], rule.id  # the table says what the code tests
+
+
+def test_a_group_resting_wholly_on_a_fact_to_verify_says_so_in_its_headline() -> None:
+    """The headline becomes the finding's title, which the letters list under 请贵单位依法纠正:
+    employing a 17-year-old is lawful, so 使用未成年工 alone would read as a violation."""
+    from auditdesk.models.common import Area
+    from auditdesk.models.payroll import PayrollFinding
+    from auditdesk.rules.review import group_findings
+
+    def finding(key: str, certainty: Certainty) -> PayrollFinding:
+        return PayrollFinding(rule="AGE.MINOR_WORKER", title="使用未成年工", severity=Severity.MEDIUM,
+                              area=Area.ONBOARDING, period="2025-06", employee_key=key,
+                              message="…", certainty=certainty)  # fmt: skip
+
+    [group] = group_findings([finding("E0052", Certainty.DEPENDS)])
+    assert group.headline() == "1 名员工 2025-06 使用未成年工（待核实）"
+    [mixed] = group_findings(
+        [finding("E0052", Certainty.DEPENDS), finding("E0053", Certainty.DEFINITE)]
+    )
+    assert mixed.headline() == "2 名员工 2025-06 使用未成年工"

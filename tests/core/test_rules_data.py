@@ -99,6 +99,10 @@ def test_duplicates_within_a_month_only() -> None:
     assert len(found) == 1
     assert "工资!2、工资!9" in found[0].message
     assert check("DATA.DUPLICATE", row(), row(period="2025-08", pay_date=date(2025, 9, 10))) == []
+    # the same month in two files (the corrected one imported beside the first): “工资!2、工资!2”
+    # named nothing; each row is named with its file
+    [twice] = check("DATA.DUPLICATE", row(), row(source_file="更正.xlsx"))
+    assert "t.xlsx 工资!2、更正.xlsx 工资!2" in twice.message
 
 
 def test_two_people_sharing_an_employee_number_are_not_a_duplicate() -> None:

@@ -19,6 +19,7 @@ from auditdesk.services import (
     companies,
     followups,
     reports,
+    union,
     visit,
 )
 from auditdesk.services.changelog import LogFilter
@@ -116,6 +117,7 @@ def test_every_kind_of_record_is_logged_with_company_and_audit(
     audits.change_status(ws, audit.id, AuditStatus.DIAGNOSED, by="王律师")
     [plan, *_] = followups.plan_followups(ws, audit.id, today=date(2026, 11, 2), by="王律师")
     followups.reschedule(ws, plan.id, plan.planned_on + timedelta(days=3), by="王律师")
+    union.set_union_settings(ws, {"union_name": "嘉定区马陆镇总工会"})  # who issues the report
     record = reports.issue(ws, audit.id, "report", day=date(2026, 11, 3), by="王律师")
 
     log = changelog.entries(ws, LogFilter(company_id=company_id))
