@@ -136,6 +136,7 @@ def plan_sheet(
         _column_info(c, header, choices[c], c in sheet.hidden_columns, sample, accept_guesses)
         for c in used
     ]
+    columns = _drop_row_counter(columns, sample)
     guess = layout.sheet_period(sheet.name, sheet.rows[: header.rows[0]], file_name)
     day_columns = tuple(
         c.index for c in columns if c.field in OT_HOUR_FIELDS and _counts_days(c.header)
@@ -244,6 +245,57 @@ def _column_info(
                     "需确认后才导入和核查",
         })  # fmt: skip
     return info
+
+
+ROW_COUNTER_NOTE = "数值是 1、2、3… 的行序号，不是工号，未作工号导入（按姓名或身份证号识别员工）"
+
+
+def _counter_value(value: Any) -> int | None:
+    """``value`` as a row count: a whole number, or digits without a leading zero (``001`` is an
+    identifier); ``None`` otherwise."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    if isinstance(value, str):
+        text = value.strip()
+        if text.isascii() and text.isdigit() and not text.startswith("0"):
+            return int(text)
+    return None
+
+
+def _is_row_counter(cells: list[Any]) -> bool:
+    """Whether a column's cells count the rows: 1, 2, 3…, possibly starting again at 1 (per
+    department); at least two of them, every one a count."""
+    previous = 0
+    for value in cells:
+        number = _counter_value(value)
+        if number is None or number not in (1, previous + 1):
+            return False
+        previous = number
+    return len(cells) >= 2
+
+
+def _drop_row_counter(columns: list[ColumnInfo], sample: list[list[Any]]) -> list[ColumnInfo]:
+    """Leave out an automatically mapped 工号/编号 column that holds 1, 2, 3… (a 序号): the same
+    number names another person in the next month's sheet, so as a 工号 it would join different
+    people. Kept when no name or ID-number column identifies the employee instead."""
+    by_field = {c.field: c for c in columns if c.field is not None}
+    info = by_field.get(PayrollField.EMPLOYEE_ID)
+    if info is None or info.source not in (MappingSource.SYNONYM, MappingSource.GUESS):
+        return columns
+    if PayrollField.NAME not in by_field and PayrollField.ID_NUMBER not in by_field:
+        return columns
+    cells = [r[info.index] for r in sample if info.index < len(r) and not is_empty(r[info.index])]
+    if not _is_row_counter(cells):
+        return columns
+    dropped = info.model_copy(update={
+        "field": None, "candidate": PayrollField.EMPLOYEE_ID, "source": MappingSource.NONE,
+        "note": ROW_COUNTER_NOTE,
+    })  # fmt: skip
+    return [dropped if c is info else c for c in columns]
 
 
 def _sample_numbers(rows: list[list[Any]], index: int) -> list[Decimal | None]:

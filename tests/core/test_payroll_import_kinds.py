@@ -1,0 +1,71 @@
+"""Kinds of real hand-made payroll files the importer used to read silently wrong: a 工号 column
+that only counts the rows, amounts whose separators do not group thousands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from auditdesk.payroll.importer import read_payroll
+from tests.builders.payroll_files import SheetSpec, write_csv, write_xlsx
+
+# --- a 工号/编号 column that is really a row counter (序号) -------------------------------------
+
+
+def test_row_counter_under_an_employee_id_header_is_not_taken_for_the_employee_id(
+    tmp_path: Path,
+) -> None:
+    # Two months, the same people in another order: 工号 1 is 张三 in July and 李四 in August.
+    header = ["工号", "姓名", "应发工资", "实发工资"]
+    path = write_xlsx(tmp_path / "工资.xlsx", [
+        SheetSpec("2025年7月", [header, [1, "张三", 8000, 7000], [2, "李四", 9000, 8000],
+                               [3, "王五", 7000, 6500]]),
+        SheetSpec("2025年8月", [header, [1, "李四", 9000, 8000], [2, "张三", 8000, 7000],
+                               [3, "王五", 7000, 6500]]),
+    ])  # fmt: skip
+    result = read_payroll([path])
+    for sheet in result.files[0].sheets:
+        column = sheet.columns[0]
+        assert column.field is None
+        assert column.note.startswith("数值是 1、2、3… 的行序号")
+    assert {r.employee_id for r in result.rows} == {None}
+    assert [(r.period, r.name) for r in result.rows][:2] == [
+        ("2025-07", "张三"),
+        ("2025-07", "李四"),
+    ]
+
+
+def test_row_counter_restarting_per_department_is_a_row_counter_too(tmp_path: Path) -> None:
+    rows = [["编号", "姓名", "部门", "应发工资"], [1, "张三", "生产", 8000], [2, "李四", "生产", 9000],
+            [1, "王五", "销售", 7000], [2, "赵六", "销售", 7000], [3, "钱七", "销售", 7000]]  # fmt: skip
+    path = write_csv(tmp_path / "工资-2025-07.csv", rows, encoding="gbk")
+    sheet = read_payroll([path]).files[0].sheets[0]
+    assert sheet.columns[0].field is None
+    assert "行序号" in sheet.columns[0].note
+
+
+@pytest.mark.parametrize(
+    "ids",
+    [
+        ["1001", "1002", "1003"],  # real numeric 工号
+        ["001", "002", "003"],  # zero-padded: an identifier, not a count
+        [3, 1, 2],
+        [1, 2, 5],
+    ],
+)
+def test_real_employee_ids_stay_employee_ids(tmp_path: Path, ids: list[object]) -> None:
+    rows: list[list[object]] = [["工号", "姓名", "应发工资"]]
+    rows += [[i, n, 8000] for i, n in zip(ids, ["张三", "李四", "王五"], strict=True)]
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("2025年7月", rows, text_columns=[0])])
+    result = read_payroll([path])
+    assert result.files[0].sheets[0].columns[0].field is not None
+    assert [r.employee_id for r in result.rows] == [str(i) for i in ids]
+
+
+def test_row_counter_is_kept_when_it_is_the_only_identity(tmp_path: Path) -> None:
+    rows = [["工号", "部门", "应发工资"], [1, "生产", 8000], [2, "生产", 9000], [3, "销售", 7000]]
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("2025年7月", rows)])
+    result = read_payroll([path])
+    assert result.files[0].sheets[0].columns[0].field is not None
+    assert len(result.rows) == 3
