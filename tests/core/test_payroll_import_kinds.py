@@ -3,11 +3,13 @@ that only counts the rows, amounts whose separators do not group thousands."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from auditdesk.payroll.importer import read_payroll
+from auditdesk.payroll.values import CellValueError, parse_money, parse_number
 from tests.builders.payroll_files import SheetSpec, write_csv, write_xlsx
 
 # --- a 工号/编号 column that is really a row counter (序号) -------------------------------------
@@ -69,3 +71,60 @@ def test_row_counter_is_kept_when_it_is_the_only_identity(tmp_path: Path) -> Non
     result = read_payroll([path])
     assert result.files[0].sheets[0].columns[0].field is not None
     assert len(result.rows) == 3
+
+
+# --- separators that do not group thousands -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("8,000.00", "8000.00"),
+        ("1,234,567.5", "1234567.5"),
+        ("\uff18\uff0c\uff10\uff10\uff10元", "8000"),  # full-width digits and comma
+        ("￥ 9,000", "9000"),
+        ("9000.5 元", "9000.5"),
+        ("8 000", "8000"),
+        ("1 234 567,00".replace(",", "."), "1234567.00"),
+        (" -1,200 ", "-1200"),
+        ("(1,200.50)", "-1200.50"),
+        ("1.5万", "15000.0"),
+    ],
+)
+def test_amounts_with_thousands_separators(text: str, expected: str) -> None:
+    assert parse_money(text) == Decimal(expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1.234,56",  # a decimal comma: was read as 1.23456
+        "1 234,5",  # was 12345
+        "12,34",  # was 1234
+        "8,00",  # was 800
+        "8000 7000",  # two figures in one cell: was 80007000
+        "1,2345",
+        ",800",
+    ],
+)
+def test_separators_that_do_not_group_thousands_are_reported_not_dropped(text: str) -> None:
+    with pytest.raises(CellValueError, match="千分位"):
+        parse_money(text)
+
+
+def test_hours_with_a_unit_and_a_space_still_read() -> None:
+    assert parse_number("8 小时") == Decimal(8)
+    assert parse_number("1,000 h") == Decimal(1000)
+    with pytest.raises(CellValueError):
+        parse_number("8 10")
+
+
+def test_a_decimal_comma_amount_in_a_file_is_a_located_problem(tmp_path: Path) -> None:
+    rows = [["工号", "姓名", "应发工资", "实发工资"], ["E1", "张三", "8.000,50", "7,000"],
+            ["E2", "李四", "9,000.00", "8000"]]  # fmt: skip
+    path = write_csv(tmp_path / "工资-2025-07.csv", rows, encoding="utf-8", bom=True)
+    result = read_payroll([path])
+    problems = [(p.cell, p.value) for p in result.problems]
+    assert problems == [("C2", "8.000,50")]
+    assert [r.gross_pay for r in result.rows] == [None, Decimal("9000.00")]
+    assert [r.net_pay for r in result.rows] == [Decimal(7000), Decimal(8000)]
