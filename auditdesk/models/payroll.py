@@ -358,6 +358,8 @@ class SkipReason(LabeledEnum):
     NO_EMPLOYEE = "no_employee"
     AFTER_END = "after_end"
     COPY = "copy"
+    TITLE = "title"
+    OTHER_TABLE = "other_table"
 
 
 labels(
@@ -372,6 +374,8 @@ labels(
         "no_employee": "没有工号、姓名或身份证号",
         "after_end": "表尾（合计/签字）之后的内容",
         "copy": "其他工作表中的相同行（副本），未重复计入",
+        "title": "表格标题行",
+        "other_table": "另一张表（表头或月份不同），未导入",
     },
 )
 

@@ -79,8 +79,10 @@ class SheetPlan:
         width = max(map(len, self.sheet.rows), default=0)
         data = [r if len(r) == width else [*r, *([""] * (width - len(r)))]
                 for r in self.sheet.rows[first:]]  # fmt: skip
+        period = self.period_override or self.period.period
         return {
-            first + i: reason for i, reason in _classify(data, self.header, identity_cols).items()
+            first + i: reason
+            for i, reason in _classify(data, self.header, identity_cols, period).items()
         }
 
 
@@ -384,12 +386,17 @@ def _without_booleans(col: Sequence[Any], types: set[type]) -> Sequence[Any]:
 
 
 def _classify(
-    data: list[list[Any]], header: Header, identity_cols: list[int]
+    data: list[list[Any]], header: Header, identity_cols: list[int], period: str | None = None
 ) -> dict[int, SkipReason]:
     """Skip reasons by index into ``data``. A row whose first identity cell holds an ordinary value
     is a data row; only the others are examined closely (小计, 合计, 制表…, blank). Below a 合计 or
     signature row that follows employees, nothing is an employee (notes, scratch figures, a second
-    small table) until the header is repeated."""
+    small table) until the header is repeated.
+
+    Another table below this one (a row of other column names, or a title naming a month other
+    than ``period``, the sheet's own month) is not read through this table's columns: its rows are
+    ``OTHER_TABLE`` until this header repeats, and after another month's title for good. A title
+    naming this month (工资条 blocks) is skipped and the table goes on."""
     if not identity_cols:
         return {}
 
@@ -402,9 +409,12 @@ def _classify(
             return True
         known = seen[c].get(v)  # 工号 and names repeat month after month: judge each once
         if known is None:
-            known = seen[c][v] = not layout.looks_like_label(
-                v
-            ) and v.strip() not in header.parts.get(c, ())
+            known = seen[c][v] = not (
+                layout.looks_like_label(v)
+                or v.strip() in header.parts.get(c, ())
+                or layout.is_column_name(v)
+                or layout.is_table_title(v)
+            )
         return known
 
     first_col = identity_cols[0]
@@ -415,9 +425,18 @@ def _classify(
     del first_column, judged
     reasons: dict[int, SkipReason] = {}
     ended = seen_data = False
+    other = False  # inside another table: until this header repeats
+    other_month = False  # inside another month's table: for good
     pending: int | None = None  # a 合计 row whose next row decides: block total or table end
     for i, row in enumerate(data):
         is_data = first_ordinary[i] or any(ordinary(row[c], c) for c in identity_cols[1:])
+        if (
+            is_data
+            and not first_ordinary[i]
+            and layout.classify_row(row, header, identity_cols)
+            in (SkipReason.OTHER_TABLE, SkipReason.TITLE, SkipReason.HEADER_REPEAT)
+        ):
+            is_data = False  # 姓名 | 工时 | 时薪: another header, whatever its other cells hold
         if pending is not None:
             if is_data:
                 reasons[pending] = SkipReason.SUBTOTAL  # employees go on: a block's total
@@ -428,9 +447,25 @@ def _classify(
             seen_data = True
             continue
         reason = layout.classify_row(row, header, identity_cols)
+        if reason is SkipReason.TITLE and period is not None:
+            named = find_period(" ".join(str(v) for v in row if isinstance(v, str)))
+            if named is not None and named != period:
+                reason = SkipReason.OTHER_TABLE
+                other_month = True
+        if reason is SkipReason.OTHER_TABLE:
+            if not other:  # a caption right above the other table (临时工) belongs to it
+                j = i - 1
+                while j >= 0 and i - j <= 2 and _caption(data[j]):
+                    reasons[j] = SkipReason.OTHER_TABLE
+                    j -= 1
+            ended = other = True
+            reasons[i] = reason
+            continue
         if ended:
-            if reason is SkipReason.HEADER_REPEAT:
-                ended = False  # the same table goes on below
+            if reason is SkipReason.HEADER_REPEAT and not other_month:
+                ended = other = False  # the same table goes on below
+            elif other and reason is not SkipReason.BLANK:
+                reason = SkipReason.OTHER_TABLE
             reasons[i] = reason or SkipReason.AFTER_END
             continue
         if reason is not None:
@@ -480,14 +515,14 @@ def parse_sheet(
     name = sheet.name
     steps = len(fields) + 2
     progress(0, steps, f"{file_name} · {name}")
-    skip = _classify(data, header, identity_cols)
+    skip = _classify(data, header, identity_cols, plan.period_override or plan.period.period)
     skipped = [
         SkippedRow(row=first + i + 1, reason=reason, text=_row_text(data[i]))
         for i, reason in sorted(skip.items())
     ]
     if plan.needs_period:  # shown, so the user sees what --period would import
         return report.model_copy(update={"found_rows": n - len(skip), "skipped_rows": skipped}), []
-    remarks = _end_remarks(skipped)
+    remarks = _end_remarks(skipped) + _other_table_remarks(skipped)
     hidden = sorted(i for r in sheet.hidden_rows if 0 <= (i := r - first) < n and i not in skip)
     name_col = fields.get(PayrollField.NAME, identity_cols[0] if identity_cols else None)
     for i in hidden[:_REMARK_LIMIT]:
@@ -659,6 +694,34 @@ def _end_remarks(skipped: list[SkippedRow]) -> list[str]:
     return [
         f"{where}之后的 {len(after)} 行不是员工数据，未导入（第 {after[0].row} 行起：{after[0].text}）"
     ]
+
+
+def _caption(row: list[Any]) -> bool:
+    """A row holding one short text and nothing else (临时工, 二、管理人员)."""
+    filled = [v for v in row if not is_empty(v)]
+    return len(filled) == 1 and isinstance(filled[0], str) and len(filled[0].strip()) <= 20
+
+
+def _other_table_remarks(skipped: list[SkippedRow]) -> list[str]:
+    """One line per table found below this one, with its first row and how many rows it has."""
+    out: list[str] = []
+    start: SkippedRow | None = None
+    count = 0
+    for s in [*skipped, None]:
+        if s is not None and s.reason is SkipReason.BLANK and start is not None:
+            continue
+        if s is not None and s.reason is SkipReason.OTHER_TABLE:
+            if start is None:
+                start, count = s, 0
+            count += 1
+            continue
+        if start is not None:
+            out.append(
+                f"第 {start.row} 行起是另一张表（{start.text or '表头不同'}），共 {count} 行未导入；"
+                "如需导入，请把它放到单独的工作表后再导入"
+            )
+            start = None
+    return out[:_REMARK_LIMIT]
 
 
 def _row_text(row: list[Any]) -> str:

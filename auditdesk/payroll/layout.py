@@ -10,7 +10,13 @@ from typing import Any
 
 from auditdesk.models.payroll import SkipReason
 from auditdesk.payroll import values
-from auditdesk.payroll.mapping import TAX_PERIOD, is_known_header, normalize_header, suggest
+from auditdesk.payroll.mapping import (
+    HEADER_WORDS,
+    TAX_PERIOD,
+    is_known_header,
+    normalize_header,
+    suggest,
+)
 
 HEADER_SCAN_ROWS = 30
 MIN_RECOGNISED = 3
@@ -306,6 +312,14 @@ def classify_row(row: list[Any], header: Header, identity_cols: list[int]) -> Sk
     same = sum(1 for c, v in enumerate(row) if _text(v) and _text(v) in header.parts.get(c, ()))
     if same >= max(2, filled // 2):
         return SkipReason.HEADER_REPEAT
+    if (
+        len(texts) == filled
+        and any(is_table_title(t) for t in texts)
+        and all(is_table_title(t) or _LABEL_VALUE.match(t) for t in texts)
+    ):
+        return SkipReason.TITLE
+    if _header_like(row) and sum(1 for t in texts if is_known_header(t)) >= MIN_RECOGNISED:
+        return SkipReason.OTHER_TABLE  # another header: the rows below are not in our columns
     if identity_cols and all(c >= len(row) or _is_blank(row[c]) for c in identity_cols):
         return SkipReason.NO_EMPLOYEE
     return None
@@ -314,6 +328,23 @@ def classify_row(row: list[Any], header: Header, identity_cols: list[int]) -> Sk
 _LABEL_HINT = re.compile(
     _SUBTOTAL.pattern + "|" + "|".join(p.pattern.lstrip("^") for p in (_TOTAL, _SIGNATURE, _NOTE))
 )
+
+
+_TABLE_TITLE = re.compile(
+    r"(工资|薪资|薪酬|薪金|工薪|发放|奖金|明细|汇总)(表|单|条|清单)|花名册"
+    r"|\d{4}\s*年\s*\d{1,2}\s*月|\d{4}\s*年度"
+)
+
+
+def is_table_title(text: str) -> bool:
+    """Whether a cell's text titles a table (``2025年8月工资表``, ``工资条``): never an employee's
+    name or 工号, so a row holding only such text starts a table rather than naming a person."""
+    return _TABLE_TITLE.search(unicodedata.normalize("NFKC", text)) is not None
+
+
+def is_column_name(text: str) -> bool:
+    """Whether a cell holds exactly a known column name (姓名, 应发工资): a header's, not a person's."""
+    return text.strip() in HEADER_WORDS
 
 
 def looks_like_label(text: str) -> bool:

@@ -27,6 +27,7 @@ from auditdesk.models.payroll import (
 
 __all__ = [
     "GUESS_THRESHOLD",
+    "HEADER_WORDS",
     "SYNONYMS",
     "ColumnChoice",
     "Exclusion",
@@ -217,6 +218,10 @@ _SIMILAR: dict[str, PayrollField] = {
     if name not in _GENERATED
 }
 """The names compared by edit similarity."""
+
+
+HEADER_WORDS = frozenset(name for names in SYNONYMS.values() for name in names)
+"""Every synonym as written: a cell holding one exactly is a column name, not an employee."""
 
 
 def is_known_header(text: str) -> bool:

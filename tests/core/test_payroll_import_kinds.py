@@ -128,3 +128,68 @@ def test_a_decimal_comma_amount_in_a_file_is_a_located_problem(tmp_path: Path) -
     assert problems == [("C2", "8.000,50")]
     assert [r.gross_pay for r in result.rows] == [None, Decimal("9000.00")]
     assert [r.net_pay for r in result.rows] == [Decimal(7000), Decimal(8000)]
+
+
+# --- a second table below the first ------------------------------------------------------------
+
+_HEADER = ["工号", "姓名", "应发工资", "实发工资"]
+_JULY = [["E1", "张三", 8000, 7000], ["E2", "李四", 9000, 8000]]
+_AUGUST = [["E1", "张三", 8100, 7100], ["E2", "李四", 9100, 8100]]
+
+
+@pytest.mark.parametrize(
+    "between",
+    [
+        [[]],  # a blank line
+        [["合计", "", 17000, 15000], []],  # the first table's total, then a blank line
+        [],  # nothing at all
+    ],
+)
+def test_next_month_below_the_first_table_is_not_read_as_this_month(
+    tmp_path: Path, between: list[list[object]]
+) -> None:
+    rows = [["2025年7月工资表"], _HEADER, *_JULY, *between, ["2025年8月工资表"], _HEADER, *_AUGUST]
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("Sheet1", rows)])
+    result = read_payroll([path])
+    sheet = result.files[0].sheets[0]
+    assert [(r.period, r.employee_id, r.gross_pay) for r in result.rows] == [
+        ("2025-07", "E1", Decimal(8000)),
+        ("2025-07", "E2", Decimal(9000)),
+    ]
+    title_row = 3 + len(_JULY) + len(between)
+    assert any(
+        f"第 {title_row} 行起" in r and "另一张表" in r and "2025年8月工资表" in r
+        for r in sheet.remarks
+    ), sheet.remarks
+    assert not result.problems
+
+
+def test_a_second_table_with_another_header_is_not_read_through_the_first_header(
+    tmp_path: Path,
+) -> None:
+    rows = [
+        _HEADER,
+        *_JULY,
+        ["临时工"],
+        ["姓名", "工时", "时薪", "应发工资"],
+        ["王五", 100, 25, 2500],
+    ]
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("2025年7月", rows)])
+    result = read_payroll([path])
+    sheet = result.files[0].sheets[0]
+    assert [r.employee_id for r in result.rows] == ["E1", "E2"]
+    assert not result.problems
+    assert any("第 4 行起是另一张表（临时工）" in r for r in sheet.remarks), sheet.remarks
+
+
+def test_payslip_blocks_with_a_title_per_employee_are_all_read(tmp_path: Path) -> None:
+    rows: list[list[object]] = []
+    for row in _JULY:
+        rows += [["2025年7月工资条"], _HEADER, row, []]
+    path = write_xlsx(tmp_path / "工资条.xlsx", [SheetSpec("Sheet1", rows)])
+    result = read_payroll([path])
+    assert [(r.period, r.employee_id) for r in result.rows] == [
+        ("2025-07", "E1"),
+        ("2025-07", "E2"),
+    ]
+    assert not result.problems
