@@ -90,7 +90,7 @@ SYNONYMS: dict[PayrollField, tuple[str, ...]] = {
     F.SCHEDULED_DAYS: ("应出勤天数", "应出勤", "应出勤日", "应勤天数", "计薪天数", "应到天数",
                        "标准出勤天数", "满勤天数", "应出勤日数"),
     F.ATTENDED_DAYS: ("实际出勤天数", "实出勤天数", "出勤天数", "实际出勤", "实出勤", "出勤",
-                      "实到天数", "出勤日数", "实际出勤日数"),
+                      "实到天数", "出勤日数", "实际出勤日数", "出勤日", "实际出勤日"),
     F.BASE_PAY: ("基本工资", "底薪", "基础工资", "基本薪资", "基薪", "月基本工资", "基本工资标准",
                  "标准工资", "基本薪酬", "基础薪资", "基本月薪", "固定工资"),
     F.POSITION_PAY: ("岗位工资", "职务工资", "岗位津贴", "职位工资", "技能工资", "岗位薪资",
@@ -181,23 +181,35 @@ _MONEY_HINT = re.compile(r"费|金额|工资|元|补贴|津贴")
 _HOURS_HINT = re.compile(r"小时|时数|工时|时长")
 
 
+_MATCH_UNITS = re.compile(
+    r"[(\[【](元|人民币|小时|时数|工时|天|日|h|%|‰)[)\]】]$|(元|人民币|小时|时数|工时|时间|天|h|%|‰)$"
+)
+"""The units ``_match_form`` strips: a bare trailing 日 is part of the word (工作日, 双休日,
+法定假日), only ``(日)`` is a unit; 时间 is one (加班时间 / 工作日 is 工作日加班)."""
+
+
+def _normalized(text: str, units: re.Pattern[str]) -> str:
+    text = unicodedata.normalize("NFKC", text).strip().lower()
+    previous = None
+    while previous != text:  # strip trailing unit marks, possibly several: 加班(小时)(h)
+        previous = text
+        text = units.sub("", text).strip()
+    return _PUNCT.sub("", text)
+
+
 def normalize_header(text: str) -> str:
     """The comparison form of a header: half-width, lower case, no spaces, punctuation or units.
 
     This is also the key of saved mappings (``header_key``), so it must stay stable.
     """
-    text = unicodedata.normalize("NFKC", text).strip().lower()
-    previous = None
-    while previous != text:  # strip trailing unit marks, possibly several: 加班(小时)(h)
-        previous = text
-        text = _UNITS.sub("", text).strip()
-    return _PUNCT.sub("", text)
+    return _normalized(text, _UNITS)
 
 
 def _match_form(text: str) -> str:
-    """The form synonyms are matched in: ``normalize_header`` without ``8%``-style rates or ``+``."""
+    """The form synonyms are matched in: like ``normalize_header`` but keeping a bare trailing 日
+    (``_MATCH_UNITS``), and without ``8%``-style rates or ``+``."""
     text = _PERCENT_AMOUNT.sub("", unicodedata.normalize("NFKC", text))
-    return _MATCH_ONLY_PUNCT.sub("", normalize_header(text))
+    return _MATCH_ONLY_PUNCT.sub("", _normalized(text, _MATCH_UNITS))
 
 
 def _match_forms(text: str) -> list[str]:

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from auditdesk.models.payroll import GUESS_THRESHOLD, PayrollField
 from auditdesk.payroll.importer import read_payroll
+from auditdesk.payroll.mapping import suggest
 from auditdesk.payroll.values import CellValueError, parse_money, parse_number
 from tests.builders.payroll_files import SheetSpec, write_csv, write_xlsx
 
@@ -193,3 +195,51 @@ def test_payslip_blocks_with_a_title_per_employee_are_all_read(tmp_path: Path) -
         ("2025-07", "E2"),
     ]
     assert not result.problems
+
+
+# --- a word ending in 日 is not a unit ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("parts", "field"),
+    [
+        (("加班时间", "工作日"), "ot_hours_workday"),
+        (("加班时间", "双休日"), "ot_hours_restday"),
+        (("加班时间", "休息日"), "ot_hours_restday"),
+        (("加班时间", "法定假日"), "ot_hours_holiday"),
+        (("加班时间", "节假日"), "ot_hours_holiday"),
+        (("加班(小时)", "工作日"), "ot_hours_workday"),
+        (("工作日加班时间",), "ot_hours_workday"),
+        (("工作小时",), "work_hours"),
+        (("出勤日",), "attended_days"),
+    ],
+)
+def test_overtime_sub_headers_ending_in_ri(parts: tuple[str, ...], field: str) -> None:
+    found = suggest(parts)
+    assert found.field is not None
+    assert found.field.value == field
+    assert found.confidence >= 0.9
+
+
+def test_a_bare_workday_header_is_not_the_hours_worked() -> None:
+    # 工作日 lost its 日 as if it were a unit and became 工作 = 工作小时 (work_hours) at 1.0
+    found = suggest(("工作日",))
+    assert found.field is not PayrollField.WORK_HOURS
+    assert found.confidence < GUESS_THRESHOLD  # at most a guess the user must confirm
+
+
+def test_overtime_hours_under_a_group_header_are_read_as_overtime(tmp_path: Path) -> None:
+    rows = [["姓名", "基本工资", "加班时间", "", "", "加班费", "应发工资"],
+            ["", "", "工作日", "双休日", "法定假日", "", ""],
+            ["张三", 5000, 10, 8, 0, 900, 5900]]  # fmt: skip
+    path = write_xlsx(
+        tmp_path / "工资.xlsx", [SheetSpec("2025年7月", rows, merged=["C1:E1", "A1:A2", "B1:B2"])]
+    )
+    result = read_payroll([path])
+    row = result.rows[0]
+    assert (row.ot_hours_workday, row.ot_hours_restday, row.ot_hours_holiday) == (
+        Decimal(10),
+        Decimal(8),
+        Decimal(0),
+    )
+    assert row.work_hours is None
