@@ -278,7 +278,11 @@ def _column_parts(
     return parts
 
 
-_TOTAL = re.compile(r"^(合\s*计|总\s*计|总\s*额|共\s*计|合计金额|本月合计|全部合计)")
+_TOTAL = re.compile(
+    r"^(合\s*计|总\s*计|总\s*额|共\s*计|合计金额|本月合计|全部合计"
+    r"|共\s*\d+\s*[人名]|\d+\s*[人名]\s*$|(总|合计)?人数\s*[:：])"
+)
+"""The table's total; also labelled by its headcount (``共 2 人``, ``人数：2``), never a name."""
 _SUBTOTAL = re.compile(r"小\s*计|^.{1,12}?(合\s*计|总\s*计)\s*[:：]?\s*$")
 """小计 anywhere; ``技术部合计``, ``部门合计``, ``本页合计：`` — a block's total, not the table's."""
 _SIGNATURE = re.compile(

@@ -243,3 +243,17 @@ def test_overtime_hours_under_a_group_header_are_read_as_overtime(tmp_path: Path
         Decimal(0),
     )
     assert row.work_hours is None
+
+
+# --- a total row labelled with the headcount ----------------------------------------------------
+
+
+@pytest.mark.parametrize("label", ["共2人", "共 2 人", "2人", "人数：2", "共计2名"])
+def test_a_total_row_labelled_with_the_headcount_is_not_an_employee(
+    tmp_path: Path, label: str
+) -> None:
+    rows = [_HEADER, *_JULY, ["", label, 17000, 15000]]
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("2025年7月", rows)])
+    result = read_payroll([path])
+    assert [r.name for r in result.rows] == ["张三", "李四"]
+    assert [s.reason.value for s in result.files[0].sheets[0].skipped_rows] == ["total"]
