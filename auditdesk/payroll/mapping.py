@@ -122,7 +122,7 @@ SYNONYMS: dict[PayrollField, tuple[str, ...]] = {
                   "应发数", "应发薪资", "税前收入", "应发薪酬", "应发总额", "应发工资总额",
                   "应付合计", "应付工资合计", "税前应发", "税前应发工资", "应发数额",
                   "应发工资税前", "本期收入", "本月收入", "当月收入", "工资薪金收入", "收入合计",
-                  "税前合计", "工资薪金所得", "应发小计"),
+                  "税前合计", "工资薪金所得", "应发小计", "应发项目合计"),
     F.SI_BASE: ("社保缴费基数", "社保基数", "缴费基数", "社会保险缴费基数", "社保缴纳基数",
                 "社会保险基数", "社保缴费工资", "缴费工资", "养老保险缴费基数", "养老缴费基数",
                 "养老保险基数", "养老基数"),
@@ -423,14 +423,17 @@ def _plausible(field: PayrollField, raw: str) -> bool:
 def _exact_candidates(texts: list[str]) -> list[tuple[str, float, bool]]:
     """Header forms to look up as they are: (text, confidence of an exact hit, whether the text
     is a group label standing for its 合计/小计 column)."""
-    last = texts[-1]
-    ancestors = texts[-2::-1]  # nearest group label first
-    out = [(last, 1.0, False)]
+    # Parts are joined in their match forms, so a unit on a part goes with it: 加班 / 平时(小时)
+    # is 平时加班, not 平时(小时)加班.
+    forms = [_match_form(t) or t for t in texts]
+    last = forms[-1]
+    ancestors = forms[-2::-1]  # nearest group label first
+    out = [(texts[-1], 1.0, False)]
     for group in ancestors:
         out += [(group + last, 1.0, False), (last + group, 0.95, False)]
     if len(texts) > 2:
-        out.append(("".join(texts), 1.0, False))
-    if ancestors and _TOTAL_WORD.match(_match_form(last)):
+        out.append(("".join(forms), 1.0, False))
+    if ancestors and _TOTAL_WORD.match(last):
         out.append((ancestors[0], 0.95, True))  # 应发工资 / 小计 is the 应发工资
     return out
 

@@ -257,3 +257,22 @@ def test_a_total_row_labelled_with_the_headcount_is_not_an_employee(
     result = read_payroll([path])
     assert [r.name for r in result.rows] == ["张三", "李四"]
     assert [s.reason.value for s in result.files[0].sheets[0].skipped_rows] == ["total"]
+
+
+# --- units inside a stacked header ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("parts", "field"),
+    [
+        (("应发项目", "加班", "平时(小时)"), "ot_hours_workday"),
+        (("加班", "周末（天）"), "ot_hours_restday"),
+        (("加班(h)", "节假日(小时)"), "ot_hours_holiday"),
+        (("应发项目", "合计"), "gross_pay"),
+    ],
+)
+def test_stacked_headers_with_a_unit_on_the_sub_label(parts: tuple[str, ...], field: str) -> None:
+    found = suggest(parts)
+    assert found.field is not None
+    assert found.field.value == field
+    assert found.confidence >= GUESS_THRESHOLD
