@@ -130,16 +130,13 @@ def plan_sheet(
         user=mapping,
         profile=profile,
     )
-    sample = [
-        r for r in sheet.rows[header.first_data_row : header.first_data_row + _SAMPLE_ROWS]
-        if not any(isinstance(v, str) and layout.looks_like_label(v) for v in r)
-    ]  # fmt: skip
+    guess = layout.sheet_period(sheet.name, sheet.rows[: header.rows[0]], file_name)
+    sample = _table_sample(sheet.rows, header, choices, period or guess.period)
     columns = [
         _column_info(c, header, choices[c], c in sheet.hidden_columns, sample, accept_guesses)
         for c in used
     ]
     columns = _drop_row_counter(columns, sample)
-    guess = layout.sheet_period(sheet.name, sheet.rows[: header.rows[0]], file_name)
     day_columns = tuple(
         c.index for c in columns if c.field in OT_HOUR_FIELDS and _counts_days(c.header)
     )
@@ -247,6 +244,25 @@ def _column_info(
                     "需确认后才导入和核查",
         })  # fmt: skip
     return info
+
+
+def _table_sample(
+    rows: list[list[Any]], header: Header, choices: dict[int, ColumnChoice], period: str | None
+) -> list[list[Any]]:
+    """The first data rows of the table that the import will read: not its 小计/合计 rows, nor
+    what lies below its end (notes, a rate table, another month's table), whose figures must not
+    decide what a column is."""
+    first = header.first_data_row
+    raw = rows[first : first + _SAMPLE_ROWS]
+    keep = [not any(isinstance(v, str) and layout.looks_like_label(v) for v in r) for r in raw]
+    by_field = {choice.field: c for c, choice in choices.items() if choice.field is not None}
+    identity_cols = [by_field[f] for f in IDENTITY_FIELDS if f in by_field]
+    if identity_cols and raw:
+        width = max(map(len, raw))
+        padded = [r if len(r) == width else [*r, *([""] * (width - len(r)))] for r in raw]
+        for i in _classify(padded, header, identity_cols, period):
+            keep[i] = False
+    return [r for r, k in zip(raw, keep, strict=True) if k]
 
 
 ROW_COUNTER_NOTE = "数值是 1、2、3… 的行序号，不是工号，未作工号导入（按姓名或身份证号识别员工）"

@@ -276,3 +276,32 @@ def test_stacked_headers_with_a_unit_on_the_sub_label(parts: tuple[str, ...], fi
     assert found.field is not None
     assert found.field.value == field
     assert found.confidence >= GUESS_THRESHOLD
+
+
+# --- what lies below the table does not decide what its columns are ------------------------------
+
+
+def test_figures_below_the_table_do_not_make_an_empty_spacer_column_an_amount(
+    tmp_path: Path,
+) -> None:
+    rows = [["序号", "姓名", "", "应发工资", "实发工资"],
+            [1, "张三", "", 8000, 7000], [2, "李四", "", 9000, 8000],
+            ["合计", "", "", 17000, 15000], [],
+            ["部门汇总"], ["部门", "人数", "应发合计", "实发合计"], ["生产部", 2, 17000, 15000]]  # fmt: skip
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("2025年7月", rows)])
+    sheet = read_payroll([path]).files[0].sheets[0]
+    assert sheet.unmapped_money == []
+    assert sheet.data_rows == 2
+
+
+def test_rates_in_a_table_below_do_not_make_an_amount_column_a_rate(tmp_path: Path) -> None:
+    rows = [["工号", "姓名", "养老保险个人", "应发工资"],
+            ["E1", "张三", 640, 8000], ["E2", "李四", 720, 9000],
+            ["合计", "", 1360, 17000], [],
+            ["说明：缴费比例"], ["", "险种", 0.08, ""], ["", "险种", 0.02, ""], ["", "险种", 0.005, ""],
+            ["", "险种", 0.07, ""], ["", "险种", 0.01, ""], ["", "险种", 0.003, ""],
+            ["", "险种", 0.05, ""], ["", "险种", 0.04, ""], ["", "险种", 0.06, ""]]  # fmt: skip
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("2025年7月", rows)])
+    result = read_payroll([path])
+    assert result.files[0].sheets[0].columns[2].field is PayrollField.PENSION_EMPLOYEE
+    assert [r.pension_employee for r in result.rows] == [Decimal(640), Decimal(720)]
