@@ -125,18 +125,15 @@ def plan_sheet(
         c for c in range(width)
         if c in header.parts or _column_used(sheet.rows, header.first_data_row, c)
     ]  # fmt: skip
-    choices = choose_fields(
-        [(c, header.parts.get(c, ("",)), c in sheet.hidden_columns) for c in used],
-        user=mapping,
-        profile=profile,
-    )
+    headers = [(c, header.parts.get(c, ("",)), c in sheet.hidden_columns) for c in used]
+    choices = choose_fields(headers, user=mapping, profile=profile)
+    choices = _without_row_counter(choices, headers, sheet.rows, header, mapping, profile)
     guess = layout.sheet_period(sheet.name, sheet.rows[: header.rows[0]], file_name)
     sample = _table_sample(sheet.rows, header, choices, period or guess.period)
     columns = [
         _column_info(c, header, choices[c], c in sheet.hidden_columns, sample, accept_guesses)
         for c in used
     ]
-    columns = _drop_row_counter(columns, sample)
     day_columns = tuple(
         c.index for c in columns if c.field in OT_HOUR_FIELDS and _counts_days(c.header)
     )
@@ -265,7 +262,7 @@ def _table_sample(
     return [r for r, k in zip(raw, keep, strict=True) if k]
 
 
-ROW_COUNTER_NOTE = "数值是 1、2、3… 的行序号，不是工号，未作工号导入（按姓名或身份证号识别员工）"
+ROW_COUNTER_NOTE = "数值是 1、2、3… 的行序号，不是工号，未作工号导入"
 
 
 def _counter_value(value: Any) -> int | None:
@@ -296,24 +293,40 @@ def _is_row_counter(cells: list[Any]) -> bool:
     return len(cells) >= 2
 
 
-def _drop_row_counter(columns: list[ColumnInfo], sample: list[list[Any]]) -> list[ColumnInfo]:
-    """Leave out an automatically mapped 工号/编号 column that holds 1, 2, 3… (a 序号): the same
+def _without_row_counter(
+    choices: dict[int, ColumnChoice],
+    headers: list[tuple[int, tuple[str, ...], bool]],
+    rows: list[list[Any]],
+    header: Header,
+    mapping: ColumnMapping | None,
+    profile: ColumnMapping | None,
+) -> dict[int, ColumnChoice]:
+    """Leave out an automatically chosen 工号/编号 column that holds 1, 2, 3… (a 序号): the same
     number names another person in the next month's sheet, so as a 工号 it would join different
-    people. Kept when no name or ID-number column identifies the employee instead."""
-    by_field = {c.field: c for c in columns if c.field is not None}
-    info = by_field.get(PayrollField.EMPLOYEE_ID)
-    if info is None or info.source not in (MappingSource.SYNONYM, MappingSource.GUESS):
-        return columns
-    if PayrollField.NAME not in by_field and PayrollField.ID_NUMBER not in by_field:
-        return columns
-    cells = [r[info.index] for r in sample if info.index < len(r) and not is_empty(r[info.index])]
+    people. The fields are chosen again without it (a real 工号 column beside it then gets the
+    field); kept when nothing else would identify the employee."""
+    counter = next((c for c in choices.values() if c.field is PayrollField.EMPLOYEE_ID), None)
+    if counter is None or counter.source not in (MappingSource.SYNONYM, MappingSource.GUESS):
+        return choices
+    first = header.first_data_row
+    cells = [
+        r[counter.index]
+        for r in rows[first : first + _SAMPLE_ROWS]
+        if counter.index < len(r)
+        and not is_empty(r[counter.index])
+        and not any(isinstance(v, str) and layout.looks_like_label(v) for v in r)
+    ]
     if not _is_row_counter(cells):
-        return columns
-    dropped = info.model_copy(update={
-        "field": None, "candidate": PayrollField.EMPLOYEE_ID, "source": MappingSource.NONE,
-        "note": ROW_COUNTER_NOTE,
-    })  # fmt: skip
-    return [dropped if c is info else c for c in columns]
+        return choices
+    rest = [h for h in headers if h[0] != counter.index]
+    again = choose_fields(rest, user=mapping, profile=profile)
+    if not any(c.field in IDENTITY_FIELDS for c in again.values()):
+        return choices
+    again[counter.index] = ColumnChoice(
+        counter.index, None, counter.confidence, MappingSource.NONE, ROW_COUNTER_NOTE,
+        PayrollField.EMPLOYEE_ID,
+    )  # fmt: skip
+    return again
 
 
 def _sample_numbers(rows: list[list[Any]], index: int) -> list[Decimal | None]:

@@ -305,3 +305,14 @@ def test_rates_in_a_table_below_do_not_make_an_amount_column_a_rate(tmp_path: Pa
     result = read_payroll([path])
     assert result.files[0].sheets[0].columns[2].field is PayrollField.PENSION_EMPLOYEE
     assert [r.pension_employee for r in result.rows] == [Decimal(640), Decimal(720)]
+
+
+def test_a_row_counter_beside_the_real_employee_id_does_not_take_its_place(tmp_path: Path) -> None:
+    rows = [["编号", "工号", "姓名", "应发工资"], [1, "E07", "张三", 8000], [2, "E03", "李四", 9000],
+            [3, "E11", "王五", 9000]]  # fmt: skip
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("2025年7月", rows)])
+    result = read_payroll([path])
+    columns = result.files[0].sheets[0].columns
+    assert columns[0].field is None
+    assert columns[1].field is PayrollField.EMPLOYEE_ID
+    assert [r.employee_id for r in result.rows] == ["E07", "E03", "E11"]
