@@ -360,6 +360,7 @@ class SkipReason(LabeledEnum):
     COPY = "copy"
     TITLE = "title"
     OTHER_TABLE = "other_table"
+    COLUMN_NUMBERS = "column_numbers"
 
 
 labels(
@@ -376,6 +377,7 @@ labels(
         "copy": "其他工作表中的相同行（副本），未重复计入",
         "title": "表格标题行",
         "other_table": "另一张表（表头或月份不同），未导入",
+        "column_numbers": "栏次行（列的编号 1、2、3… 或 A、B、C…）",
     },
 )
 

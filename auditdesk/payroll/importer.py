@@ -472,6 +472,9 @@ def _classify(
             else:
                 ended = True
             pending = None
+        if not seen_data and layout.is_column_numbers(row):  # 栏次 right under the header
+            reasons[i] = SkipReason.COLUMN_NUMBERS
+            continue
         if is_data and not ended:
             seen_data = True
             continue

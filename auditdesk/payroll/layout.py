@@ -346,6 +346,45 @@ def is_table_title(text: str) -> bool:
     return _TABLE_TITLE.search(unicodedata.normalize("NFKC", text)) is not None
 
 
+_COLUMN_NUMBER_LABEL = re.compile(r"^(栏次|行次|列次|栏号|列号|栏目)$")
+_COLUMN_NUMBER = re.compile(r"^\(?\s*(\d{1,3})\s*\)?(\s*=.*)?$")  # after NFKC
+"""``3``, ``(3)``, ``3=1-2``: the number a form gives its column, with the sum it stands for."""
+
+
+def _column_number(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    text = unicodedata.normalize("NFKC", _text(value))
+    match = _COLUMN_NUMBER.match(text)
+    if match:
+        return int(match.group(1))
+    if len(text) == 1 and text.isascii() and text.isalpha():
+        return ord(text.upper()) - ord("A") + 1
+    return None
+
+
+def is_column_numbers(row: list[Any]) -> bool:
+    """Whether ``row`` numbers the columns (栏次: 1, 2, 3… or A, B, C…, one step apart from
+    cell to filled cell, at least three), as forms do right under their header; never an
+    employee's row."""
+    cells = [v for v in row if not _is_blank(v)]
+    if cells and _COLUMN_NUMBER_LABEL.match(_squeeze(_text(cells[0]))):
+        cells = cells[1:]
+    if len(cells) < 3:
+        return False
+    previous: int | None = None
+    for value in cells:
+        number = _column_number(value)
+        if number is None or (previous is not None and number != previous + 1):
+            return False
+        previous = number
+    return True
+
+
 def is_column_name(text: str) -> bool:
     """Whether a cell holds exactly a known column name (姓名, 应发工资): a header's, not a person's."""
     return text.strip() in HEADER_WORDS

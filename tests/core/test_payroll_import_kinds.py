@@ -316,3 +316,28 @@ def test_a_row_counter_beside_the_real_employee_id_does_not_take_its_place(tmp_p
     assert columns[0].field is None
     assert columns[1].field is PayrollField.EMPLOYEE_ID
     assert [r.employee_id for r in result.rows] == ["E07", "E03", "E11"]
+
+
+# --- a row of column numbers under the header ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "numbers",
+    [
+        [1, 2, 3, 4, 5],
+        ["A", "B", "C", "D", "E"],
+        ["栏次", "1", "2", "3=1-2", "4"],
+        ["", "(1)", "(2)", "(3)", "(4)"],
+    ],
+)
+def test_a_row_of_column_numbers_under_the_header_is_not_an_employee(
+    tmp_path: Path, numbers: list[object]
+) -> None:
+    rows = [["工号", "姓名", "应发工资", "实发工资", "平时加班"], numbers,
+            ["E1", "张三", 8000, 7000, 5], ["E2", "李四", 9000, 8000, 0]]  # fmt: skip
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("2025年7月", rows)])
+    result = read_payroll([path])
+    assert [r.employee_id for r in result.rows] == ["E1", "E2"]
+    assert not result.problems
+    skipped = result.files[0].sheets[0].skipped_rows
+    assert [(s.row, s.reason.value) for s in skipped] == [(2, "column_numbers")]
