@@ -65,6 +65,8 @@ class SheetPlan:
     """Overtime columns counted in days, converted at 8 hours a day."""
     unmapped_money: list[str] = dataclass_field(default_factory=list)
     """Columns of amounts that no field was chosen for (``C 请假扣款``)."""
+    money_units: dict[int, str] = dataclass_field(default_factory=dict)
+    """Money columns written in 万元 or 千元 (by column index), converted to yuan."""
 
     def field_columns(self) -> dict[PayrollField, int]:
         return {c.field: c.index for c in self.columns if c.field is not None}
@@ -130,15 +132,28 @@ def plan_sheet(
     choices = _without_row_counter(choices, headers, sheet.rows, header, mapping, profile)
     guess = layout.sheet_period(sheet.name, sheet.rows[: header.rows[0]], file_name)
     sample = _table_sample(sheet.rows, header, choices, period or guess.period)
-    columns = [
-        _column_info(c, header, choices[c], c in sheet.hidden_columns, sample, accept_guesses)
+    sheet_unit = layout.money_unit_line(sheet.rows[: header.rows[0]])
+    money_units = {
+        c: unit
         for c in used
-    ]
+        if (unit := layout.money_unit_suffix(header.text(c)) or sheet_unit) is not None
+    }
+    columns = [
+        _column_info(c, header, choices[c], c in sheet.hidden_columns, sample, accept_guesses,
+                     layout.MONEY_UNITS.get(money_units.get(c, ""), 1))
+        for c in used
+    ]  # fmt: skip
+    money_units = {
+        c.index: money_units[c.index]
+        for c in columns
+        if c.index in money_units and c.field is not None and c.field.kind is FieldKind.MONEY
+    }
     day_columns = tuple(
         c.index for c in columns if c.field in OT_HOUR_FIELDS and _counts_days(c.header)
     )
     plan = SheetPlan(sheet, header, columns, guess, period, day_columns=day_columns,
-                     unmapped_money=_unmapped_money(columns, sample))  # fmt: skip
+                     unmapped_money=_unmapped_money(columns, sample),
+                     money_units=money_units)  # fmt: skip
     fields = plan.field_columns()
     if not any(f in fields for f in IDENTITY_FIELDS):
         plan.note = "没有找到工号、姓名或身份证号列，无法识别员工，未导入；请在列映射中指定"
@@ -212,10 +227,12 @@ def _column_info(
     hidden: bool,
     sample: list[list[Any]],
     accept_guesses: bool,
+    scale: int = 1,
 ) -> ColumnInfo:
     """What the import does with one column: the chosen field, unless the column's values are
     rates (0.08 in a money field) or the field is a guess below ``mapping.GUESS_THRESHOLD`` that
-    nobody confirmed; then the field is shown as ``candidate`` with the reason, and not used."""
+    nobody confirmed; then the field is shown as ``candidate`` with the reason, and not used.
+    ``scale`` turns the column's figures into yuan (10000 for 万元) before judging them."""
     info = ColumnInfo(
         index=index, column=column_letter(index), header=header.text(index), field=choice.field,
         confidence=choice.confidence, hidden=hidden, source=choice.source, note=choice.note,
@@ -228,7 +245,7 @@ def _column_info(
     if (
         automatic
         and field.kind is FieldKind.MONEY
-        and looks_like_rate(_sample_numbers(sample, index))
+        and looks_like_rate([v * scale for v in _sample_numbers(sample, index) if v is not None])
     ):
         return info.model_copy(update={
             "field": None, "candidate": field, "source": MappingSource.NONE,
@@ -555,6 +572,9 @@ def parse_sheet(
     if plan.needs_period:  # shown, so the user sees what --period would import
         return report.model_copy(update={"found_rows": n - len(skip), "skipped_rows": skipped}), []
     remarks = _end_remarks(skipped) + _other_table_remarks(skipped)
+    for unit in sorted(set(plan.money_units.values())):
+        letters = "、".join(column_letter(c) for c, u in plan.money_units.items() if u == unit)
+        remarks.append(f"{letters} 列金额以{unit}为单位，已折算为元")
     hidden = sorted(i for r in sheet.hidden_rows if 0 <= (i := r - first) < n and i not in skip)
     name_col = fields.get(PayrollField.NAME, identity_cols[0] if identity_cols else None)
     for i in hidden[:_REMARK_LIMIT]:
@@ -590,6 +610,9 @@ def parse_sheet(
                         value=str(raw[i])[:80], reason=v.reason, field=field,
                     )))  # fmt: skip
             parsed = [None if type(v) is CellValueError else v for v in parsed]
+        if c in plan.money_units and field.kind is FieldKind.MONEY:
+            factor = layout.MONEY_UNITS[plan.money_units[c]]
+            parsed = [None if v is None else v * factor for v in parsed]
         if c in plan.day_columns:
             parsed = [None if v is None else v * HOURS_PER_DAY for v in parsed]
             remarks.append(

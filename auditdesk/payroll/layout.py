@@ -385,6 +385,29 @@ def is_column_numbers(row: list[Any]) -> bool:
     return True
 
 
+_UNIT_LINE = re.compile(r"单位\s*[:：]?\s*[(（]?\s*(万元|千元)")
+_UNIT_SUFFIX = re.compile(r"[(（\[【]\s*(万元|千元)\s*[)）\]】]\s*$|(万元|千元)\s*$")
+MONEY_UNITS = {"万元": 10000, "千元": 1000}
+"""Amounts written in 万元 or 千元 are multiplied by this to give yuan."""
+
+
+def money_unit_line(rows: list[list[Any]]) -> str | None:
+    """``万元`` or ``千元`` when a line above the table says the amounts are in it
+    (``单位：万元``, ``金额单位：千元``); ``None`` for yuan or nothing said."""
+    for row in rows:
+        for v in row:
+            match = _UNIT_LINE.search(_text(v))
+            if match:
+                return match.group(1)
+    return None
+
+
+def money_unit_suffix(header: str) -> str | None:
+    """``万元`` or ``千元`` when a column's header names that unit (``应发工资(万元)``)."""
+    match = _UNIT_SUFFIX.search(unicodedata.normalize("NFKC", header))
+    return (match.group(1) or match.group(2)) if match else None
+
+
 def is_column_name(text: str) -> bool:
     """Whether a cell holds exactly a known column name (姓名, 应发工资): a header's, not a person's."""
     return text.strip() in HEADER_WORDS

@@ -182,7 +182,8 @@ _HOURS_HINT = re.compile(r"小时|时数|工时|时长")
 
 
 _MATCH_UNITS = re.compile(
-    r"[(\[【](元|人民币|小时|时数|工时|天|日|h|%|‰)[)\]】]$|(元|人民币|小时|时数|工时|时间|天|h|%|‰)$"
+    r"[(\[【](万元|千元|元|人民币|小时|时数|工时|天|日|h|%|‰)[)\]】]$"
+    r"|(万元|千元|元|人民币|小时|时数|工时|时间|天|h|%|‰)$"
 )
 """The units ``_match_form`` strips: a bare trailing 日 is part of the word (工作日, 双休日,
 法定假日), only ``(日)`` is a unit; 时间 is one (加班时间 / 工作日 is 工作日加班)."""

@@ -341,3 +341,27 @@ def test_a_row_of_column_numbers_under_the_header_is_not_an_employee(
     assert not result.problems
     skipped = result.files[0].sheets[0].skipped_rows
     assert [(s.row, s.reason.value) for s in skipped] == [(2, "column_numbers")]
+
+
+# --- amounts in 千元 or 万元 ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("above", "header", "figures", "scale"),
+    [
+        ([["2025年7月工资表"], ["单位：万元"]], ["应发工资", "实发工资"], [0.8, 0.7], 10000),
+        ([["2025年7月工资表", "", "", "单位：千元"]], ["应发工资", "实发工资"], [8, 7], 1000),
+        ([["2025年7月工资表"]], ["应发工资(万元)", "实发工资（万元）"], [0.8, 0.7], 10000),
+    ],
+)
+def test_amounts_in_thousands_or_ten_thousands_are_read_in_yuan(
+    tmp_path: Path, above: list[list[object]], header: list[str], figures: list[float], scale: int
+) -> None:
+    rows = [*above, ["工号", "姓名", *header], ["E1", "张三", *figures]]
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("Sheet1", rows)])
+    result = read_payroll([path])
+    row = result.rows[0]
+    assert (row.gross_pay, row.net_pay) == (Decimal(8000), Decimal(7000))
+    remarks = result.files[0].sheets[0].remarks
+    unit = "万元" if scale == 10000 else "千元"
+    assert any(unit in r and "折算为元" in r for r in remarks), remarks
