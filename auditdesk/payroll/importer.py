@@ -588,11 +588,13 @@ def parse_sheet(
         if 0 <= r - first < n and c in fields.values() and (r - first) not in skip
     )
     unmapped_money = plan.unmapped_money
+    problems: list[tuple[int, int, CellProblem]] = []
+    for i, c, problem in _merged_down(sheet.merged, data, first, fields, skip):
+        problems.append((i, c, problem.model_copy(update={"file": file_name, "sheet": name})))
     wanted = sorted(set(fields.values()))
     all_columns = list(zip(*data, strict=True)) if data else [()] * width
     transposed = {c: all_columns[c] for c in wanted}
     del all_columns
-    problems: list[tuple[int, int, CellProblem]] = []
     parsed_by_field: dict[PayrollField, list[Any]] = {}
     last_use = {c: f for f, c in fields.items()}
     for step, (field, c) in enumerate(fields.items(), start=1):
@@ -749,6 +751,51 @@ def _end_remarks(skipped: list[SkippedRow]) -> list[str]:
     return [
         f"{where}之后的 {len(after)} 行不是员工数据，未导入（第 {after[0].row} 行起：{after[0].text}）"
     ]
+
+
+_FILLED_DOWN = (FieldKind.TEXT, FieldKind.PERIOD, FieldKind.DATE)
+"""Kinds whose value, merged down over several rows, holds for each of them (部门, 月份, 发放日期)."""
+
+
+def _merged_down(
+    merged: list[tuple[tuple[int, int], tuple[int, int]]],
+    data: list[list[Any]],
+    first: int,
+    fields: dict[PayrollField, int],
+    skip: dict[int, SkipReason],
+) -> list[tuple[int, int, CellProblem]]:
+    """Cells merged down over several data rows of a mapped column. A month, a date or a text
+    (部门) holds for every row it covers and is copied into them (``data`` is changed, row lists
+    are copied first); an amount or an identity is not: each covered row gets a problem (file and
+    sheet left blank for the caller) and no value. Indices are into ``data``."""
+    by_column = {c: f for f, c in fields.items()}
+    out: list[tuple[int, int, CellProblem]] = []
+    for (r0, c0), (r1, c1) in merged:
+        if r1 <= r0 or r0 < first:
+            continue
+        for c in range(c0, c1 + 1):
+            field = by_column.get(c)
+            if field is None:
+                continue
+            top = r0 - first
+            if top >= len(data) or c >= len(data[top]):
+                continue
+            value = data[top][c]
+            span = f"{cell_ref(r0, c)}:{cell_ref(r1, c)}"
+            for i in range(top + 1, min(r1 - first, len(data) - 1) + 1):
+                if i in skip or c >= len(data[i]) or not is_empty(data[i][c]):
+                    continue
+                if field.kind in _FILLED_DOWN and field not in IDENTITY_FIELDS:
+                    data[i] = list(data[i])
+                    data[i][c] = value
+                    continue
+                out.append((i, c, CellProblem(
+                    file="", sheet="", cell=cell_ref(first + i, c), value="",
+                    reason=f"合并单元格 {span} 的值只写在 {cell_ref(r0, c)}，"
+                           "不能确定本行是否同为该值，本行未导入该项（请取消合并并逐行填写）",
+                    field=field,
+                )))  # fmt: skip
+    return out
 
 
 def _caption(row: list[Any]) -> bool:

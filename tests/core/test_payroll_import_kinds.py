@@ -3,6 +3,7 @@ that only counts the rows, amounts whose separators do not group thousands."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -365,3 +366,39 @@ def test_amounts_in_thousands_or_ten_thousands_are_read_in_yuan(
     remarks = result.files[0].sheets[0].remarks
     unit = "万元" if scale == 10000 else "千元"
     assert any(unit in r and "折算为元" in r for r in remarks), remarks
+
+
+# --- cells merged down over several employees --------------------------------------------------
+
+
+def test_a_month_department_or_pay_date_merged_down_applies_to_every_row_it_covers(
+    tmp_path: Path,
+) -> None:
+    rows = [["月份", "工号", "姓名", "部门", "应发工资", "发放日期"],
+            ["2025-07", "E1", "张三", "生产部", 8000, date(2025, 8, 10)],
+            ["", "E2", "李四", "", 9000, ""],
+            ["2025-08", "E1", "张三", "销售部", 8000, date(2025, 9, 10)],
+            ["", "E2", "李四", "", 9000, ""]]  # fmt: skip
+    merged = ["A2:A3", "A4:A5", "D2:D3", "D4:D5", "F2:F3", "F4:F5"]
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("工资", rows, merged=merged)])
+    result = read_payroll([path])
+    assert not result.problems
+    assert [(r.period, r.employee_id, r.department, r.pay_date) for r in result.rows] == [
+        ("2025-07", "E1", "生产部", date(2025, 8, 10)),
+        ("2025-07", "E2", "生产部", date(2025, 8, 10)),
+        ("2025-08", "E1", "销售部", date(2025, 9, 10)),
+        ("2025-08", "E2", "销售部", date(2025, 9, 10)),
+    ]
+
+
+def test_an_amount_merged_down_is_a_problem_on_the_rows_it_covers(tmp_path: Path) -> None:
+    rows = [["工号", "姓名", "高温津贴", "应发工资"], ["E1", "张三", 300, 8000],
+            ["E2", "李四", "", 9000], ["E3", "王五", "", 9000]]  # fmt: skip
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("2025年7月", rows, merged=["C2:C4"])])
+    result = read_payroll([path])
+    assert [r.high_temp_allowance for r in result.rows] == [Decimal(300), None, None]
+    assert [(p.cell, p.field) for p in result.problems] == [
+        ("C3", PayrollField.HIGH_TEMP_ALLOWANCE),
+        ("C4", PayrollField.HIGH_TEMP_ALLOWANCE),
+    ]
+    assert "合并单元格 C2:C4" in result.problems[0].reason
