@@ -572,6 +572,12 @@ def parse_sheet(
     if plan.needs_period:  # shown, so the user sees what --period would import
         return report.model_copy(update={"found_rows": n - len(skip), "skipped_rows": skipped}), []
     remarks = _end_remarks(skipped) + _other_table_remarks(skipped)
+    own_month = plan.period_override is None and PayrollField.PERIOD not in fields
+    if plan.period.disagreeing and own_month:
+        remarks.append(
+            f"工资月份按{plan.period.source}定为 {plan.period.period}，但{plan.period.disagreeing}"
+            "与之不同；如不对，请在导入时指定工资月份（命令行：--period YYYY-MM）"
+        )
     for unit in sorted(set(plan.money_units.values())):
         letters = "、".join(column_letter(c) for c, u in plan.money_units.items() if u == unit)
         remarks.append(f"{letters} 列金额以{unit}为单位，已折算为元")

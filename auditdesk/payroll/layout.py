@@ -433,6 +433,9 @@ _STAMP = re.compile(
 class PeriodGuess:
     period: str | None
     source: str
+    disagreeing: str = ""
+    """A pay title above the table naming another month than the sheet name does (the name
+    wins), as ``标题“2025年8月工资表”（2025-08）``; empty when they agree or there is none."""
 
 
 _PERIOD_LABEL = re.compile(
@@ -461,7 +464,13 @@ def sheet_period(
     title = " ".join(cell for line in lines for cell in line)
     found = values.find_period(sheet_name)
     if found:
-        return PeriodGuess(found, f"工作表名“{sheet_name}”")
+        titled = next(
+            ((cell, p) for cell in cells_near_first
+             if _PAY_TITLE.search(cell) and (p := title_period(cell, None))),
+            None,
+        )  # fmt: skip
+        other = f"标题“{titled[0][:40]}”（{titled[1]}）" if titled and titled[1] != found else ""
+        return PeriodGuess(found, f"工作表名“{sheet_name}”", other)
     month = values.find_month(sheet_name)
     if month is not None:
         for text, where in ((title, "标题"), (file_name, "文件名")):

@@ -402,3 +402,22 @@ def test_an_amount_merged_down_is_a_problem_on_the_rows_it_covers(tmp_path: Path
         ("C4", PayrollField.HIGH_TEMP_ALLOWANCE),
     ]
     assert "合并单元格 C2:C4" in result.problems[0].reason
+
+
+# --- the sheet's name and its title name different months ---------------------------------------
+
+
+def test_a_sheet_name_and_title_naming_different_months_are_pointed_out(tmp_path: Path) -> None:
+    rows = [["2025年8月工资表"], _HEADER, *_JULY]
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("2025年7月", rows)])
+    sheet = read_payroll([path]).files[0].sheets[0]
+    assert sheet.periods == ["2025-07"]
+    assert any("2025-07" in r and "2025年8月工资表" in r and "--period" in r for r in sheet.remarks)
+
+
+def test_a_title_agreeing_with_the_sheet_name_says_nothing(tmp_path: Path) -> None:
+    rows = [["上海某某公司2025年7月工资表"], _HEADER, *_JULY]
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("2025.07", rows)])
+    sheet = read_payroll([path]).files[0].sheets[0]
+    assert sheet.periods == ["2025-07"]
+    assert sheet.remarks == []
