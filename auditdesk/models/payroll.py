@@ -358,6 +358,9 @@ class SkipReason(LabeledEnum):
     NO_EMPLOYEE = "no_employee"
     AFTER_END = "after_end"
     COPY = "copy"
+    TITLE = "title"
+    OTHER_TABLE = "other_table"
+    COLUMN_NUMBERS = "column_numbers"
 
 
 labels(
@@ -372,6 +375,9 @@ labels(
         "no_employee": "没有工号、姓名或身份证号",
         "after_end": "表尾（合计/签字）之后的内容",
         "copy": "其他工作表中的相同行（副本），未重复计入",
+        "title": "表格标题行",
+        "other_table": "另一张表（表头或月份不同），未导入",
+        "column_numbers": "栏次行（列的编号 1、2、3… 或 A、B、C…）",
     },
 )
 

@@ -65,6 +65,8 @@ class SheetPlan:
     """Overtime columns counted in days, converted at 8 hours a day."""
     unmapped_money: list[str] = dataclass_field(default_factory=list)
     """Columns of amounts that no field was chosen for (``C 请假扣款``)."""
+    money_units: dict[int, str] = dataclass_field(default_factory=dict)
+    """Money columns written in 万元 or 千元 (by column index), converted to yuan."""
 
     def field_columns(self) -> dict[PayrollField, int]:
         return {c.field: c.index for c in self.columns if c.field is not None}
@@ -79,8 +81,10 @@ class SheetPlan:
         width = max(map(len, self.sheet.rows), default=0)
         data = [r if len(r) == width else [*r, *([""] * (width - len(r)))]
                 for r in self.sheet.rows[first:]]  # fmt: skip
+        period = self.period_override or self.period.period
         return {
-            first + i: reason for i, reason in _classify(data, self.header, identity_cols).items()
+            first + i: reason
+            for i, reason in _classify(data, self.header, identity_cols, period).items()
         }
 
 
@@ -123,25 +127,33 @@ def plan_sheet(
         c for c in range(width)
         if c in header.parts or _column_used(sheet.rows, header.first_data_row, c)
     ]  # fmt: skip
-    choices = choose_fields(
-        [(c, header.parts.get(c, ("",)), c in sheet.hidden_columns) for c in used],
-        user=mapping,
-        profile=profile,
-    )
-    sample = [
-        r for r in sheet.rows[header.first_data_row : header.first_data_row + _SAMPLE_ROWS]
-        if not any(isinstance(v, str) and layout.looks_like_label(v) for v in r)
-    ]  # fmt: skip
-    columns = [
-        _column_info(c, header, choices[c], c in sheet.hidden_columns, sample, accept_guesses)
-        for c in used
-    ]
+    headers = [(c, header.parts.get(c, ("",)), c in sheet.hidden_columns) for c in used]
+    choices = choose_fields(headers, user=mapping, profile=profile)
+    choices = _without_row_counter(choices, headers, sheet.rows, header, mapping, profile)
     guess = layout.sheet_period(sheet.name, sheet.rows[: header.rows[0]], file_name)
+    sample = _table_sample(sheet.rows, header, choices, period or guess.period)
+    sheet_unit = layout.money_unit_line(sheet.rows[: header.rows[0]])
+    money_units = {
+        c: unit
+        for c in used
+        if (unit := layout.money_unit_suffix(header.text(c)) or sheet_unit) is not None
+    }
+    columns = [
+        _column_info(c, header, choices[c], c in sheet.hidden_columns, sample, accept_guesses,
+                     layout.MONEY_UNITS.get(money_units.get(c, ""), 1))
+        for c in used
+    ]  # fmt: skip
+    money_units = {
+        c.index: money_units[c.index]
+        for c in columns
+        if c.index in money_units and c.field is not None and c.field.kind is FieldKind.MONEY
+    }
     day_columns = tuple(
         c.index for c in columns if c.field in OT_HOUR_FIELDS and _counts_days(c.header)
     )
     plan = SheetPlan(sheet, header, columns, guess, period, day_columns=day_columns,
-                     unmapped_money=_unmapped_money(columns, sample))  # fmt: skip
+                     unmapped_money=_unmapped_money(columns, sample),
+                     money_units=money_units)  # fmt: skip
     fields = plan.field_columns()
     if not any(f in fields for f in IDENTITY_FIELDS):
         plan.note = "没有找到工号、姓名或身份证号列，无法识别员工，未导入；请在列映射中指定"
@@ -215,10 +227,12 @@ def _column_info(
     hidden: bool,
     sample: list[list[Any]],
     accept_guesses: bool,
+    scale: int = 1,
 ) -> ColumnInfo:
     """What the import does with one column: the chosen field, unless the column's values are
     rates (0.08 in a money field) or the field is a guess below ``mapping.GUESS_THRESHOLD`` that
-    nobody confirmed; then the field is shown as ``candidate`` with the reason, and not used."""
+    nobody confirmed; then the field is shown as ``candidate`` with the reason, and not used.
+    ``scale`` turns the column's figures into yuan (10000 for 万元) before judging them."""
     info = ColumnInfo(
         index=index, column=column_letter(index), header=header.text(index), field=choice.field,
         confidence=choice.confidence, hidden=hidden, source=choice.source, note=choice.note,
@@ -231,7 +245,7 @@ def _column_info(
     if (
         automatic
         and field.kind is FieldKind.MONEY
-        and looks_like_rate(_sample_numbers(sample, index))
+        and looks_like_rate([v * scale for v in _sample_numbers(sample, index) if v is not None])
     ):
         return info.model_copy(update={
             "field": None, "candidate": field, "source": MappingSource.NONE,
@@ -244,6 +258,92 @@ def _column_info(
                     "需确认后才导入和核查",
         })  # fmt: skip
     return info
+
+
+def _table_sample(
+    rows: list[list[Any]], header: Header, choices: dict[int, ColumnChoice], period: str | None
+) -> list[list[Any]]:
+    """The first data rows of the table that the import will read: not its 小计/合计 rows, nor
+    what lies below its end (notes, a rate table, another month's table), whose figures must not
+    decide what a column is."""
+    first = header.first_data_row
+    raw = rows[first : first + _SAMPLE_ROWS]
+    keep = [not any(isinstance(v, str) and layout.looks_like_label(v) for v in r) for r in raw]
+    by_field = {choice.field: c for c, choice in choices.items() if choice.field is not None}
+    identity_cols = [by_field[f] for f in IDENTITY_FIELDS if f in by_field]
+    if identity_cols and raw:
+        width = max(map(len, raw))
+        padded = [r if len(r) == width else [*r, *([""] * (width - len(r)))] for r in raw]
+        for i in _classify(padded, header, identity_cols, period):
+            keep[i] = False
+    return [r for r, k in zip(raw, keep, strict=True) if k]
+
+
+ROW_COUNTER_NOTE = "数值是 1、2、3… 的行序号，不是工号，未作工号导入"
+
+
+def _counter_value(value: Any) -> int | None:
+    """``value`` as a row count: a whole number, or digits without a leading zero (``001`` is an
+    identifier); ``None`` otherwise."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    if isinstance(value, str):
+        text = value.strip()
+        if text.isascii() and text.isdigit() and not text.startswith("0"):
+            return int(text)
+    return None
+
+
+def _is_row_counter(cells: list[Any]) -> bool:
+    """Whether a column's cells count the rows: 1, 2, 3…, possibly starting again at 1 (per
+    department); at least two of them, every one a count."""
+    previous = 0
+    for value in cells:
+        number = _counter_value(value)
+        if number is None or number not in (1, previous + 1):
+            return False
+        previous = number
+    return len(cells) >= 2
+
+
+def _without_row_counter(
+    choices: dict[int, ColumnChoice],
+    headers: list[tuple[int, tuple[str, ...], bool]],
+    rows: list[list[Any]],
+    header: Header,
+    mapping: ColumnMapping | None,
+    profile: ColumnMapping | None,
+) -> dict[int, ColumnChoice]:
+    """Leave out an automatically chosen 工号/编号 column that holds 1, 2, 3… (a 序号): the same
+    number names another person in the next month's sheet, so as a 工号 it would join different
+    people. The fields are chosen again without it (a real 工号 column beside it then gets the
+    field); kept when nothing else would identify the employee."""
+    counter = next((c for c in choices.values() if c.field is PayrollField.EMPLOYEE_ID), None)
+    if counter is None or counter.source not in (MappingSource.SYNONYM, MappingSource.GUESS):
+        return choices
+    first = header.first_data_row
+    cells = [
+        r[counter.index]
+        for r in rows[first : first + _SAMPLE_ROWS]
+        if counter.index < len(r)
+        and not is_empty(r[counter.index])
+        and not any(isinstance(v, str) and layout.looks_like_label(v) for v in r)
+    ]
+    if not _is_row_counter(cells):
+        return choices
+    rest = [h for h in headers if h[0] != counter.index]
+    again = choose_fields(rest, user=mapping, profile=profile)
+    if not any(c.field in IDENTITY_FIELDS for c in again.values()):
+        return choices
+    again[counter.index] = ColumnChoice(
+        counter.index, None, counter.confidence, MappingSource.NONE, ROW_COUNTER_NOTE,
+        PayrollField.EMPLOYEE_ID,
+    )  # fmt: skip
+    return again
 
 
 def _sample_numbers(rows: list[list[Any]], index: int) -> list[Decimal | None]:
@@ -332,12 +432,17 @@ def _without_booleans(col: Sequence[Any], types: set[type]) -> Sequence[Any]:
 
 
 def _classify(
-    data: list[list[Any]], header: Header, identity_cols: list[int]
+    data: list[list[Any]], header: Header, identity_cols: list[int], period: str | None = None
 ) -> dict[int, SkipReason]:
     """Skip reasons by index into ``data``. A row whose first identity cell holds an ordinary value
     is a data row; only the others are examined closely (小计, 合计, 制表…, blank). Below a 合计 or
     signature row that follows employees, nothing is an employee (notes, scratch figures, a second
-    small table) until the header is repeated."""
+    small table) until the header is repeated.
+
+    Another table below this one (a row of other column names, or a title naming a month other
+    than ``period``, the sheet's own month) is not read through this table's columns: its rows are
+    ``OTHER_TABLE`` until this header repeats, and after another month's title for good. A title
+    naming this month (工资条 blocks) is skipped and the table goes on."""
     if not identity_cols:
         return {}
 
@@ -350,9 +455,12 @@ def _classify(
             return True
         known = seen[c].get(v)  # 工号 and names repeat month after month: judge each once
         if known is None:
-            known = seen[c][v] = not layout.looks_like_label(
-                v
-            ) and v.strip() not in header.parts.get(c, ())
+            known = seen[c][v] = not (
+                layout.looks_like_label(v)
+                or v.strip() in header.parts.get(c, ())
+                or layout.is_column_name(v)
+                or layout.is_table_title(v)
+            )
         return known
 
     first_col = identity_cols[0]
@@ -363,22 +471,50 @@ def _classify(
     del first_column, judged
     reasons: dict[int, SkipReason] = {}
     ended = seen_data = False
+    other = False  # inside another table: until this header repeats
+    other_month = False  # inside another month's table: for good
     pending: int | None = None  # a 合计 row whose next row decides: block total or table end
     for i, row in enumerate(data):
         is_data = first_ordinary[i] or any(ordinary(row[c], c) for c in identity_cols[1:])
+        if (
+            is_data
+            and not first_ordinary[i]
+            and layout.classify_row(row, header, identity_cols)
+            in (SkipReason.OTHER_TABLE, SkipReason.TITLE, SkipReason.HEADER_REPEAT)
+        ):
+            is_data = False  # 姓名 | 工时 | 时薪: another header, whatever its other cells hold
         if pending is not None:
             if is_data:
                 reasons[pending] = SkipReason.SUBTOTAL  # employees go on: a block's total
             else:
                 ended = True
             pending = None
+        if not seen_data and layout.is_column_numbers(row):  # 栏次 right under the header
+            reasons[i] = SkipReason.COLUMN_NUMBERS
+            continue
         if is_data and not ended:
             seen_data = True
             continue
         reason = layout.classify_row(row, header, identity_cols)
+        if reason is SkipReason.TITLE and period is not None:
+            named = find_period(" ".join(str(v) for v in row if isinstance(v, str)))
+            if named is not None and named != period:
+                reason = SkipReason.OTHER_TABLE
+                other_month = True
+        if reason is SkipReason.OTHER_TABLE:
+            if not other:  # a caption right above the other table (临时工) belongs to it
+                j = i - 1
+                while j >= 0 and i - j <= 2 and _caption(data[j]):
+                    reasons[j] = SkipReason.OTHER_TABLE
+                    j -= 1
+            ended = other = True
+            reasons[i] = reason
+            continue
         if ended:
-            if reason is SkipReason.HEADER_REPEAT:
-                ended = False  # the same table goes on below
+            if reason is SkipReason.HEADER_REPEAT and not other_month:
+                ended = other = False  # the same table goes on below
+            elif other and reason is not SkipReason.BLANK:
+                reason = SkipReason.OTHER_TABLE
             reasons[i] = reason or SkipReason.AFTER_END
             continue
         if reason is not None:
@@ -428,14 +564,23 @@ def parse_sheet(
     name = sheet.name
     steps = len(fields) + 2
     progress(0, steps, f"{file_name} · {name}")
-    skip = _classify(data, header, identity_cols)
+    skip = _classify(data, header, identity_cols, plan.period_override or plan.period.period)
     skipped = [
         SkippedRow(row=first + i + 1, reason=reason, text=_row_text(data[i]))
         for i, reason in sorted(skip.items())
     ]
     if plan.needs_period:  # shown, so the user sees what --period would import
         return report.model_copy(update={"found_rows": n - len(skip), "skipped_rows": skipped}), []
-    remarks = _end_remarks(skipped)
+    remarks = _end_remarks(skipped) + _other_table_remarks(skipped)
+    own_month = plan.period_override is None and PayrollField.PERIOD not in fields
+    if plan.period.disagreeing and own_month:
+        remarks.append(
+            f"工资月份按{plan.period.source}定为 {plan.period.period}，但{plan.period.disagreeing}"
+            "与之不同；如不对，请在导入时指定工资月份（命令行：--period YYYY-MM）"
+        )
+    for unit in sorted(set(plan.money_units.values())):
+        letters = "、".join(column_letter(c) for c, u in plan.money_units.items() if u == unit)
+        remarks.append(f"{letters} 列金额以{unit}为单位，已折算为元")
     hidden = sorted(i for r in sheet.hidden_rows if 0 <= (i := r - first) < n and i not in skip)
     name_col = fields.get(PayrollField.NAME, identity_cols[0] if identity_cols else None)
     for i in hidden[:_REMARK_LIMIT]:
@@ -449,11 +594,13 @@ def parse_sheet(
         if 0 <= r - first < n and c in fields.values() and (r - first) not in skip
     )
     unmapped_money = plan.unmapped_money
+    problems: list[tuple[int, int, CellProblem]] = []
+    for i, c, problem in _merged_down(sheet.merged, data, first, fields, skip):
+        problems.append((i, c, problem.model_copy(update={"file": file_name, "sheet": name})))
     wanted = sorted(set(fields.values()))
     all_columns = list(zip(*data, strict=True)) if data else [()] * width
     transposed = {c: all_columns[c] for c in wanted}
     del all_columns
-    problems: list[tuple[int, int, CellProblem]] = []
     parsed_by_field: dict[PayrollField, list[Any]] = {}
     last_use = {c: f for f, c in fields.items()}
     for step, (field, c) in enumerate(fields.items(), start=1):
@@ -471,6 +618,9 @@ def parse_sheet(
                         value=str(raw[i])[:80], reason=v.reason, field=field,
                     )))  # fmt: skip
             parsed = [None if type(v) is CellValueError else v for v in parsed]
+        if c in plan.money_units and field.kind is FieldKind.MONEY:
+            factor = layout.MONEY_UNITS[plan.money_units[c]]
+            parsed = [None if v is None else v * factor for v in parsed]
         if c in plan.day_columns:
             parsed = [None if v is None else v * HOURS_PER_DAY for v in parsed]
             remarks.append(
@@ -607,6 +757,79 @@ def _end_remarks(skipped: list[SkippedRow]) -> list[str]:
     return [
         f"{where}之后的 {len(after)} 行不是员工数据，未导入（第 {after[0].row} 行起：{after[0].text}）"
     ]
+
+
+_FILLED_DOWN = (FieldKind.TEXT, FieldKind.PERIOD, FieldKind.DATE)
+"""Kinds whose value, merged down over several rows, holds for each of them (部门, 月份, 发放日期)."""
+
+
+def _merged_down(
+    merged: list[tuple[tuple[int, int], tuple[int, int]]],
+    data: list[list[Any]],
+    first: int,
+    fields: dict[PayrollField, int],
+    skip: dict[int, SkipReason],
+) -> list[tuple[int, int, CellProblem]]:
+    """Cells merged down over several data rows of a mapped column. A month, a date or a text
+    (部门) holds for every row it covers and is copied into them (``data`` is changed, row lists
+    are copied first); an amount or an identity is not: each covered row gets a problem (file and
+    sheet left blank for the caller) and no value. Indices are into ``data``."""
+    by_column = {c: f for f, c in fields.items()}
+    out: list[tuple[int, int, CellProblem]] = []
+    for (r0, c0), (r1, c1) in merged:
+        if r1 <= r0 or r0 < first:
+            continue
+        for c in range(c0, c1 + 1):
+            field = by_column.get(c)
+            if field is None:
+                continue
+            top = r0 - first
+            if top >= len(data) or c >= len(data[top]):
+                continue
+            value = data[top][c]
+            span = f"{cell_ref(r0, c)}:{cell_ref(r1, c)}"
+            for i in range(top + 1, min(r1 - first, len(data) - 1) + 1):
+                if i in skip or c >= len(data[i]) or not is_empty(data[i][c]):
+                    continue
+                if field.kind in _FILLED_DOWN and field not in IDENTITY_FIELDS:
+                    data[i] = list(data[i])
+                    data[i][c] = value
+                    continue
+                out.append((i, c, CellProblem(
+                    file="", sheet="", cell=cell_ref(first + i, c), value="",
+                    reason=f"合并单元格 {span} 的值只写在 {cell_ref(r0, c)}，"
+                           "不能确定本行是否同为该值，本行未导入该项（请取消合并并逐行填写）",
+                    field=field,
+                )))  # fmt: skip
+    return out
+
+
+def _caption(row: list[Any]) -> bool:
+    """A row holding one short text and nothing else (临时工, 二、管理人员)."""
+    filled = [v for v in row if not is_empty(v)]
+    return len(filled) == 1 and isinstance(filled[0], str) and len(filled[0].strip()) <= 20
+
+
+def _other_table_remarks(skipped: list[SkippedRow]) -> list[str]:
+    """One line per table found below this one, with its first row and how many rows it has."""
+    out: list[str] = []
+    start: SkippedRow | None = None
+    count = 0
+    for s in [*skipped, None]:
+        if s is not None and s.reason is SkipReason.BLANK and start is not None:
+            continue
+        if s is not None and s.reason is SkipReason.OTHER_TABLE:
+            if start is None:
+                start, count = s, 0
+            count += 1
+            continue
+        if start is not None:
+            out.append(
+                f"第 {start.row} 行起是另一张表（{start.text or '表头不同'}），共 {count} 行未导入；"
+                "如需导入，请把它放到单独的工作表后再导入"
+            )
+            start = None
+    return out[:_REMARK_LIMIT]
 
 
 def _row_text(row: list[Any]) -> str:

@@ -10,7 +10,13 @@ from typing import Any
 
 from auditdesk.models.payroll import SkipReason
 from auditdesk.payroll import values
-from auditdesk.payroll.mapping import TAX_PERIOD, is_known_header, normalize_header, suggest
+from auditdesk.payroll.mapping import (
+    HEADER_WORDS,
+    TAX_PERIOD,
+    is_known_header,
+    normalize_header,
+    suggest,
+)
 
 HEADER_SCAN_ROWS = 30
 MIN_RECOGNISED = 3
@@ -272,7 +278,11 @@ def _column_parts(
     return parts
 
 
-_TOTAL = re.compile(r"^(合\s*计|总\s*计|总\s*额|共\s*计|合计金额|本月合计|全部合计)")
+_TOTAL = re.compile(
+    r"^(合\s*计|总\s*计|总\s*额|共\s*计|合计金额|本月合计|全部合计"
+    r"|共\s*\d+\s*[人名]|\d+\s*[人名]\s*$|(总|合计)?人数\s*[:：])"
+)
+"""The table's total; also labelled by its headcount (``共 2 人``, ``人数：2``), never a name."""
 _SUBTOTAL = re.compile(r"小\s*计|^.{1,12}?(合\s*计|总\s*计)\s*[:：]?\s*$")
 """小计 anywhere; ``技术部合计``, ``部门合计``, ``本页合计：`` — a block's total, not the table's."""
 _SIGNATURE = re.compile(
@@ -306,6 +316,14 @@ def classify_row(row: list[Any], header: Header, identity_cols: list[int]) -> Sk
     same = sum(1 for c, v in enumerate(row) if _text(v) and _text(v) in header.parts.get(c, ()))
     if same >= max(2, filled // 2):
         return SkipReason.HEADER_REPEAT
+    if (
+        len(texts) == filled
+        and any(is_table_title(t) for t in texts)
+        and all(is_table_title(t) or _LABEL_VALUE.match(t) for t in texts)
+    ):
+        return SkipReason.TITLE
+    if _header_like(row) and sum(1 for t in texts if is_known_header(t)) >= MIN_RECOGNISED:
+        return SkipReason.OTHER_TABLE  # another header: the rows below are not in our columns
     if identity_cols and all(c >= len(row) or _is_blank(row[c]) for c in identity_cols):
         return SkipReason.NO_EMPLOYEE
     return None
@@ -314,6 +332,85 @@ def classify_row(row: list[Any], header: Header, identity_cols: list[int]) -> Sk
 _LABEL_HINT = re.compile(
     _SUBTOTAL.pattern + "|" + "|".join(p.pattern.lstrip("^") for p in (_TOTAL, _SIGNATURE, _NOTE))
 )
+
+
+_TABLE_TITLE = re.compile(
+    r"(工资|薪资|薪酬|薪金|工薪|发放|奖金|明细|汇总)(表|单|条|清单)|花名册"
+    r"|\d{4}\s*年\s*\d{1,2}\s*月|\d{4}\s*年度"
+)
+
+
+def is_table_title(text: str) -> bool:
+    """Whether a cell's text titles a table (``2025年8月工资表``, ``工资条``): never an employee's
+    name or 工号, so a row holding only such text starts a table rather than naming a person."""
+    return _TABLE_TITLE.search(unicodedata.normalize("NFKC", text)) is not None
+
+
+_COLUMN_NUMBER_LABEL = re.compile(r"^(栏次|行次|列次|栏号|列号|栏目)$")
+_COLUMN_NUMBER = re.compile(r"^\(?\s*(\d{1,3})\s*\)?(\s*=.*)?$")  # after NFKC
+"""``3``, ``(3)``, ``3=1-2``: the number a form gives its column, with the sum it stands for."""
+
+
+def _column_number(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    text = unicodedata.normalize("NFKC", _text(value))
+    match = _COLUMN_NUMBER.match(text)
+    if match:
+        return int(match.group(1))
+    if len(text) == 1 and text.isascii() and text.isalpha():
+        return ord(text.upper()) - ord("A") + 1
+    return None
+
+
+def is_column_numbers(row: list[Any]) -> bool:
+    """Whether ``row`` numbers the columns (栏次: 1, 2, 3… or A, B, C…, one step apart from
+    cell to filled cell, at least three), as forms do right under their header; never an
+    employee's row."""
+    cells = [v for v in row if not _is_blank(v)]
+    if cells and _COLUMN_NUMBER_LABEL.match(_squeeze(_text(cells[0]))):
+        cells = cells[1:]
+    if len(cells) < 3:
+        return False
+    previous: int | None = None
+    for value in cells:
+        number = _column_number(value)
+        if number is None or (previous is not None and number != previous + 1):
+            return False
+        previous = number
+    return True
+
+
+_UNIT_LINE = re.compile(r"单位\s*[:：]?\s*[(（]?\s*(万元|千元)")
+_UNIT_SUFFIX = re.compile(r"[(（\[【]\s*(万元|千元)\s*[)）\]】]\s*$|(万元|千元)\s*$")
+MONEY_UNITS = {"万元": 10000, "千元": 1000}
+"""Amounts written in 万元 or 千元 are multiplied by this to give yuan."""
+
+
+def money_unit_line(rows: list[list[Any]]) -> str | None:
+    """``万元`` or ``千元`` when a line above the table says the amounts are in it
+    (``单位：万元``, ``金额单位：千元``); ``None`` for yuan or nothing said."""
+    for row in rows:
+        for v in row:
+            match = _UNIT_LINE.search(_text(v))
+            if match:
+                return match.group(1)
+    return None
+
+
+def money_unit_suffix(header: str) -> str | None:
+    """``万元`` or ``千元`` when a column's header names that unit (``应发工资(万元)``)."""
+    match = _UNIT_SUFFIX.search(unicodedata.normalize("NFKC", header))
+    return (match.group(1) or match.group(2)) if match else None
+
+
+def is_column_name(text: str) -> bool:
+    """Whether a cell holds exactly a known column name (姓名, 应发工资): a header's, not a person's."""
+    return text.strip() in HEADER_WORDS
 
 
 def looks_like_label(text: str) -> bool:
@@ -336,6 +433,9 @@ _STAMP = re.compile(
 class PeriodGuess:
     period: str | None
     source: str
+    disagreeing: str = ""
+    """A pay title above the table naming another month than the sheet name does (the name
+    wins), as ``标题“2025年8月工资表”（2025-08）``; empty when they agree or there is none."""
 
 
 _PERIOD_LABEL = re.compile(
@@ -364,7 +464,13 @@ def sheet_period(
     title = " ".join(cell for line in lines for cell in line)
     found = values.find_period(sheet_name)
     if found:
-        return PeriodGuess(found, f"工作表名“{sheet_name}”")
+        titled = next(
+            ((cell, p) for cell in cells_near_first
+             if _PAY_TITLE.search(cell) and (p := title_period(cell, None))),
+            None,
+        )  # fmt: skip
+        other = f"标题“{titled[0][:40]}”（{titled[1]}）" if titled and titled[1] != found else ""
+        return PeriodGuess(found, f"工作表名“{sheet_name}”", other)
     month = values.find_month(sheet_name)
     if month is not None:
         for text, where in ((title, "标题"), (file_name, "文件名")):

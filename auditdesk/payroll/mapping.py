@@ -27,6 +27,7 @@ from auditdesk.models.payroll import (
 
 __all__ = [
     "GUESS_THRESHOLD",
+    "HEADER_WORDS",
     "SYNONYMS",
     "ColumnChoice",
     "Exclusion",
@@ -89,7 +90,7 @@ SYNONYMS: dict[PayrollField, tuple[str, ...]] = {
     F.SCHEDULED_DAYS: ("应出勤天数", "应出勤", "应出勤日", "应勤天数", "计薪天数", "应到天数",
                        "标准出勤天数", "满勤天数", "应出勤日数"),
     F.ATTENDED_DAYS: ("实际出勤天数", "实出勤天数", "出勤天数", "实际出勤", "实出勤", "出勤",
-                      "实到天数", "出勤日数", "实际出勤日数"),
+                      "实到天数", "出勤日数", "实际出勤日数", "出勤日", "实际出勤日"),
     F.BASE_PAY: ("基本工资", "底薪", "基础工资", "基本薪资", "基薪", "月基本工资", "基本工资标准",
                  "标准工资", "基本薪酬", "基础薪资", "基本月薪", "固定工资"),
     F.POSITION_PAY: ("岗位工资", "职务工资", "岗位津贴", "职位工资", "技能工资", "岗位薪资",
@@ -121,7 +122,7 @@ SYNONYMS: dict[PayrollField, tuple[str, ...]] = {
                   "应发数", "应发薪资", "税前收入", "应发薪酬", "应发总额", "应发工资总额",
                   "应付合计", "应付工资合计", "税前应发", "税前应发工资", "应发数额",
                   "应发工资税前", "本期收入", "本月收入", "当月收入", "工资薪金收入", "收入合计",
-                  "税前合计", "工资薪金所得", "应发小计"),
+                  "税前合计", "工资薪金所得", "应发小计", "应发项目合计"),
     F.SI_BASE: ("社保缴费基数", "社保基数", "缴费基数", "社会保险缴费基数", "社保缴纳基数",
                 "社会保险基数", "社保缴费工资", "缴费工资", "养老保险缴费基数", "养老缴费基数",
                 "养老保险基数", "养老基数"),
@@ -180,23 +181,36 @@ _MONEY_HINT = re.compile(r"费|金额|工资|元|补贴|津贴")
 _HOURS_HINT = re.compile(r"小时|时数|工时|时长")
 
 
+_MATCH_UNITS = re.compile(
+    r"[(\[【](万元|千元|元|人民币|小时|时数|工时|天|日|h|%|‰)[)\]】]$"
+    r"|(万元|千元|元|人民币|小时|时数|工时|时间|天|h|%|‰)$"
+)
+"""The units ``_match_form`` strips: a bare trailing 日 is part of the word (工作日, 双休日,
+法定假日), only ``(日)`` is a unit; 时间 is one (加班时间 / 工作日 is 工作日加班)."""
+
+
+def _normalized(text: str, units: re.Pattern[str]) -> str:
+    text = unicodedata.normalize("NFKC", text).strip().lower()
+    previous = None
+    while previous != text:  # strip trailing unit marks, possibly several: 加班(小时)(h)
+        previous = text
+        text = units.sub("", text).strip()
+    return _PUNCT.sub("", text)
+
+
 def normalize_header(text: str) -> str:
     """The comparison form of a header: half-width, lower case, no spaces, punctuation or units.
 
     This is also the key of saved mappings (``header_key``), so it must stay stable.
     """
-    text = unicodedata.normalize("NFKC", text).strip().lower()
-    previous = None
-    while previous != text:  # strip trailing unit marks, possibly several: 加班(小时)(h)
-        previous = text
-        text = _UNITS.sub("", text).strip()
-    return _PUNCT.sub("", text)
+    return _normalized(text, _UNITS)
 
 
 def _match_form(text: str) -> str:
-    """The form synonyms are matched in: ``normalize_header`` without ``8%``-style rates or ``+``."""
+    """The form synonyms are matched in: like ``normalize_header`` but keeping a bare trailing 日
+    (``_MATCH_UNITS``), and without ``8%``-style rates or ``+``."""
     text = _PERCENT_AMOUNT.sub("", unicodedata.normalize("NFKC", text))
-    return _MATCH_ONLY_PUNCT.sub("", normalize_header(text))
+    return _MATCH_ONLY_PUNCT.sub("", _normalized(text, _MATCH_UNITS))
 
 
 def _match_forms(text: str) -> list[str]:
@@ -217,6 +231,10 @@ _SIMILAR: dict[str, PayrollField] = {
     if name not in _GENERATED
 }
 """The names compared by edit similarity."""
+
+
+HEADER_WORDS = frozenset(name for names in SYNONYMS.values() for name in names)
+"""Every synonym as written: a cell holding one exactly is a column name, not an employee."""
 
 
 def is_known_header(text: str) -> bool:
@@ -406,14 +424,17 @@ def _plausible(field: PayrollField, raw: str) -> bool:
 def _exact_candidates(texts: list[str]) -> list[tuple[str, float, bool]]:
     """Header forms to look up as they are: (text, confidence of an exact hit, whether the text
     is a group label standing for its 合计/小计 column)."""
-    last = texts[-1]
-    ancestors = texts[-2::-1]  # nearest group label first
-    out = [(last, 1.0, False)]
+    # Parts are joined in their match forms, so a unit on a part goes with it: 加班 / 平时(小时)
+    # is 平时加班, not 平时(小时)加班.
+    forms = [_match_form(t) or t for t in texts]
+    last = forms[-1]
+    ancestors = forms[-2::-1]  # nearest group label first
+    out = [(texts[-1], 1.0, False)]
     for group in ancestors:
         out += [(group + last, 1.0, False), (last + group, 0.95, False)]
     if len(texts) > 2:
-        out.append(("".join(texts), 1.0, False))
-    if ancestors and _TOTAL_WORD.match(_match_form(last)):
+        out.append(("".join(forms), 1.0, False))
+    if ancestors and _TOTAL_WORD.match(last):
         out.append((ancestors[0], 0.95, True))  # 应发工资 / 小计 is the 应发工资
     return out
 

@@ -38,7 +38,11 @@ _NIL_MARKS = frozenset(
 )  # hyphen, em and en dash, full-width
 """Accounting sheets write a dash for zero; it is an explicit zero, unlike a blank cell."""
 
-_MONEY_JUNK = str.maketrans("", "", "¥￥元, \u3000\u00a0'")
+_MONEY_JUNK = str.maketrans("", "", "¥￥元'")
+_SEPARATED = re.compile(r"[, ]")
+_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+")
+"""An integer part grouped in thousands by commas or by spaces (after NFKC: full-width commas and
+ideographic or no-break spaces are plain ones)."""
 _NUMBER_UNITS = re.compile(r"(小时|个小时|工时|天|日|h|H|hrs?|d)$")
 
 
@@ -90,18 +94,27 @@ def _text_to_decimal(text: str, *, what: str) -> Decimal:
     ):
         negative = True
         text = text[1:-1]
-    text = text.translate(_MONEY_JUNK)
+    text = text.translate(_MONEY_JUNK).strip()
     scale = Decimal(1)
     if text.endswith("万"):
         scale = Decimal(10000)
-        text = text[:-1]
+        text = text[:-1].strip()
     if what == "number":
-        text = _NUMBER_UNITS.sub("", text)
+        text = _NUMBER_UNITS.sub("", text).strip()
     if text.startswith("-"):
         negative = not negative
-        text = text[1:]
+        text = text[1:].strip()
     elif text.startswith("+"):
-        text = text[1:]
+        text = text[1:].strip()
+    if _SEPARATED.search(text):
+        # Only separators that group thousands are dropped: 8,00 or 1.234,56 (a decimal comma)
+        # or 8000 7000 (two figures) would otherwise become another amount without a word.
+        whole, dot, fraction = text.partition(".")
+        if not _THOUSANDS.fullmatch(whole) or _SEPARATED.search(fraction):
+            raise CellValueError(
+                f"“{raw}”中的逗号或空格不是千分位分隔符（应如 1,234.50），无法确定数值"
+            )
+        text = whole.replace(",", "").replace(" ", "") + dot + fraction
     if not text or not re.fullmatch(r"\d+(\.\d+)?|\.\d+", text):
         label = "金额" if what == "money" else "数字"
         raise CellValueError(f"“{raw}”不是有效的{label}")
