@@ -421,3 +421,34 @@ def test_a_title_agreeing_with_the_sheet_name_says_nothing(tmp_path: Path) -> No
     sheet = read_payroll([path]).files[0].sheets[0]
     assert sheet.periods == ["2025-07"]
     assert sheet.remarks == []
+
+
+# --- a month column without the year ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sheet_name", "above", "file_name"),
+    [
+        ("Sheet1", [["2025年工资明细"]], "工资.xlsx"),
+        ("2025年", [], "工资.xlsx"),
+        ("Sheet1", [], "2025年工资.xlsx"),
+    ],
+)
+def test_a_month_column_without_the_year_takes_the_year_the_sheet_names(
+    tmp_path: Path, sheet_name: str, above: list[list[object]], file_name: str
+) -> None:
+    rows = [*above, ["月份", "工号", "姓名", "应发工资"], ["7月", "E1", "张三", 8000],
+            ["八月", "E1", "张三", 8000]]  # fmt: skip
+    path = write_xlsx(tmp_path / file_name, [SheetSpec(sheet_name, rows)])
+    result = read_payroll([path])
+    assert [r.period for r in result.rows] == ["2025-07", "2025-08"]
+    assert not result.problems
+    assert any("2025 年" in r and "7月" in r for r in result.files[0].sheets[0].remarks)
+
+
+def test_a_month_column_without_any_year_anywhere_is_still_a_problem(tmp_path: Path) -> None:
+    rows = [["月份", "工号", "姓名", "应发工资"], ["7月", "E1", "张三", 8000]]
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("Sheet1", rows)])
+    result = read_payroll([path])
+    assert result.rows == []
+    assert result.problems
