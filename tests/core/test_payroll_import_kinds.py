@@ -452,3 +452,19 @@ def test_a_month_column_without_any_year_anywhere_is_still_a_problem(tmp_path: P
     result = read_payroll([path])
     assert result.rows == []
     assert result.problems
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("应发工资合计", "gross_pay"),
+        ("实发工资合计", "net_pay"),
+        ("实际发放工资", "net_pay"),
+        ("个人部分社保", "si_employee_total"),
+        ("个人部分公积金", "housing_fund_employee"),
+    ],
+)
+def test_common_payroll_software_headers_are_exact_synonyms(header: str, field: str) -> None:
+    found = suggest((header,))
+    assert found.field is not None
+    assert (found.field.value, found.confidence) == (field, 1.0)
