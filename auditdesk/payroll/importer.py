@@ -567,6 +567,15 @@ def parse_sheet(
     steps = len(fields) + 2
     progress(0, steps, f"{file_name} · {name}")
     skip = _classify(data, header, identity_cols, plan.period_override or plan.period.period)
+    # A row that looks blank or nameless only because its formulas have no saved result is an
+    # employee the file does not show: each such cell is a problem below, and the row not "blank".
+    lost_rows = {
+        r - first
+        for r, c in sheet.uncached_formulas
+        if skip.get(r - first) in (SkipReason.BLANK, SkipReason.NO_EMPLOYEE) and c in identity_cols
+    }
+    for i in lost_rows:
+        skip[i] = SkipReason.NO_EMPLOYEE
     skipped = [
         SkippedRow(row=first + i + 1, reason=reason, text=_row_text(data[i]))
         for i, reason in sorted(skip.items())
@@ -593,7 +602,9 @@ def parse_sheet(
     formula_cells = sorted(
         (r - first, c)
         for r, c in sheet.uncached_formulas
-        if 0 <= r - first < n and c in fields.values() and (r - first) not in skip
+        if 0 <= r - first < n
+        and c in fields.values()
+        and ((r - first) not in skip or (r - first) in lost_rows)
     )
     unmapped_money = plan.unmapped_money
     problems: list[tuple[int, int, CellProblem]] = []
@@ -657,7 +668,8 @@ def parse_sheet(
     for i, c in formula_cells:
         problems.append((i, c, CellProblem(
             file=file_name, sheet=name, cell=cell_ref(first + i, c), value="（公式）",
-            reason=UNCACHED_FORMULA, field=by_column[c],
+            reason=UNCACHED_FORMULA + ("；无法识别员工，此行未导入" if i in lost_rows else ""),
+            field=by_column[c],
         )))  # fmt: skip
     check_cancel(cancel)
     period_col = fields.get(PayrollField.PERIOD) if plan.period_override is None else None

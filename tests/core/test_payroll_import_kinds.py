@@ -468,3 +468,21 @@ def test_common_payroll_software_headers_are_exact_synonyms(header: str, field: 
     found = suggest((header,))
     assert found.field is not None
     assert (found.field.value, found.confidence) == (field, 1.0)
+
+
+# --- a row whose identity is a formula with no saved result --------------------------------------
+
+
+def test_a_row_of_formulas_without_saved_results_is_reported_not_skipped_as_blank(
+    tmp_path: Path,
+) -> None:
+    # openpyxl saves formulas without results, as scripts that never open Excel do
+    rows = [_HEADER, ['="E"&1', '="张"&"三"', "=8000", "=7000"], ["E2", "李四", 9000, 8000]]
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("2025年7月", rows)])
+    result = read_payroll([path])
+    assert [r.employee_id for r in result.rows] == ["E2"]
+    cells = [(p.cell, p.field) for p in result.problems]
+    assert ("A2", PayrollField.EMPLOYEE_ID) in cells
+    assert ("B2", PayrollField.NAME) in cells
+    assert all("此行未导入" in p.reason for p in result.problems)
+    assert result.files[0].sheets[0].skipped_rows[0].reason.value != "blank"
