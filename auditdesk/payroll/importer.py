@@ -67,6 +67,8 @@ class SheetPlan:
     """Columns of amounts that no field was chosen for (``C 请假扣款``)."""
     money_units: dict[int, str] = dataclass_field(default_factory=dict)
     """Money columns written in 万元 or 千元 (by column index), converted to yuan."""
+    year: tuple[int, str] | None = None
+    """The year the sheet names and where, for a 月份 column written without one (``7月``)."""
 
     def field_columns(self) -> dict[PayrollField, int]:
         return {c.field: c.index for c in self.columns if c.field is not None}
@@ -152,8 +154,8 @@ def plan_sheet(
         c.index for c in columns if c.field in OT_HOUR_FIELDS and _counts_days(c.header)
     )
     plan = SheetPlan(sheet, header, columns, guess, period, day_columns=day_columns,
-                     unmapped_money=_unmapped_money(columns, sample),
-                     money_units=money_units)  # fmt: skip
+                     unmapped_money=_unmapped_money(columns, sample), money_units=money_units,
+                     year=layout.year_hint(sheet.name, sheet.rows[: header.rows[0]], file_name))  # fmt: skip
     fields = plan.field_columns()
     if not any(f in fields for f in IDENTITY_FIELDS):
         plan.note = "没有找到工号、姓名或身份证号列，无法识别员工，未导入；请在列映射中指定"
@@ -565,6 +567,15 @@ def parse_sheet(
     steps = len(fields) + 2
     progress(0, steps, f"{file_name} · {name}")
     skip = _classify(data, header, identity_cols, plan.period_override or plan.period.period)
+    # A row that looks blank or nameless only because its formulas have no saved result is an
+    # employee the file does not show: each such cell is a problem below, and the row not "blank".
+    lost_rows = {
+        r - first
+        for r, c in sheet.uncached_formulas
+        if skip.get(r - first) in (SkipReason.BLANK, SkipReason.NO_EMPLOYEE) and c in identity_cols
+    }
+    for i in lost_rows:
+        skip[i] = SkipReason.NO_EMPLOYEE
     skipped = [
         SkippedRow(row=first + i + 1, reason=reason, text=_row_text(data[i]))
         for i, reason in sorted(skip.items())
@@ -591,7 +602,9 @@ def parse_sheet(
     formula_cells = sorted(
         (r - first, c)
         for r, c in sheet.uncached_formulas
-        if 0 <= r - first < n and c in fields.values() and (r - first) not in skip
+        if 0 <= r - first < n
+        and c in fields.values()
+        and ((r - first) not in skip or (r - first) in lost_rows)
     )
     unmapped_money = plan.unmapped_money
     problems: list[tuple[int, int, CellProblem]] = []
@@ -610,6 +623,14 @@ def parse_sheet(
         memo = _memo_for(field)
         fast = _whole_cents(raw, types) if field.kind is FieldKind.MONEY else None
         parsed = fast if fast is not None else list(map(memo.__getitem__, raw))
+        if memo.failed and field is PayrollField.PERIOD and plan.year is not None:
+            parsed, dated = _with_year(parsed, raw, plan.year[0])
+            if dated:
+                i = dated[0]
+                remarks.append(
+                    f"{column_letter(c)} 列工资月份只写了月份（如 {cell_ref(first + i, c)}“{raw[i]}”），"
+                    f"年份按{plan.year[1]}取 {plan.year[0]} 年"
+                )  # fmt: skip
         if memo.failed:
             for i, v in enumerate(parsed):
                 if type(v) is CellValueError and i not in skip:
@@ -647,7 +668,8 @@ def parse_sheet(
     for i, c in formula_cells:
         problems.append((i, c, CellProblem(
             file=file_name, sheet=name, cell=cell_ref(first + i, c), value="（公式）",
-            reason=UNCACHED_FORMULA, field=by_column[c],
+            reason=UNCACHED_FORMULA + ("；无法识别员工，此行未导入" if i in lost_rows else ""),
+            field=by_column[c],
         )))  # fmt: skip
     check_cancel(cancel)
     period_col = fields.get(PayrollField.PERIOD) if plan.period_override is None else None
@@ -802,6 +824,20 @@ def _merged_down(
                     field=field,
                 )))  # fmt: skip
     return out
+
+
+def _with_year(parsed: list[Any], raw: Sequence[Any], year: int) -> tuple[list[Any], list[int]]:
+    """Pay months that failed to parse for want of a year (``7月``, ``八月``) given ``year``, and
+    the indices so completed."""
+    out = list(parsed)
+    dated: list[int] = []
+    for i, v in enumerate(parsed):
+        if type(v) is CellValueError and isinstance(raw[i], str):
+            month = values.find_month(raw[i])
+            if month is not None and values.find_year(raw[i]) is None:
+                out[i] = f"{year:04d}-{month:02d}"
+                dated.append(i)
+    return out, dated
 
 
 def _caption(row: list[Any]) -> bool:

@@ -502,6 +502,26 @@ def sheet_period(
     return PeriodGuess(None, "")
 
 
+def year_hint(
+    sheet_name: str, title_rows: list[list[Any]], file_name: str
+) -> tuple[int, str] | None:
+    """The year a sheet names for months written without one (a 月份 column of ``7月``), and
+    where: the sheet name, a line above the table (not a date of making), or the file name."""
+    cells = [_text(v) for row in title_rows for v in row if _text(v)]
+    cells = [c for c in cells if not _STAMP.search(c) and not TAX_PERIOD.search(c)]
+    for text, where in (
+        (sheet_name, "工作表名"),
+        *((c, "标题") for c in cells),
+        (file_name, "文件名"),
+    ):
+        year = values.find_year(text)
+        if year is None and (period := values.find_period(text)):
+            year = int(period[:4])
+        if year is not None:
+            return year, f"{where}“{text[:40]}”"
+    return None
+
+
 _FULL_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
 _WAGE_MONTH = re.compile(
     r"(\d{1,2}|十[一二]|[一二三四五六七八九十])\s*月份?\s*(?:的)?\s*(?:工资|薪资|薪酬|薪金)"

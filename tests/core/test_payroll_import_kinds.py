@@ -421,3 +421,68 @@ def test_a_title_agreeing_with_the_sheet_name_says_nothing(tmp_path: Path) -> No
     sheet = read_payroll([path]).files[0].sheets[0]
     assert sheet.periods == ["2025-07"]
     assert sheet.remarks == []
+
+
+# --- a month column without the year ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sheet_name", "above", "file_name"),
+    [
+        ("Sheet1", [["2025年工资明细"]], "工资.xlsx"),
+        ("2025年", [], "工资.xlsx"),
+        ("Sheet1", [], "2025年工资.xlsx"),
+    ],
+)
+def test_a_month_column_without_the_year_takes_the_year_the_sheet_names(
+    tmp_path: Path, sheet_name: str, above: list[list[object]], file_name: str
+) -> None:
+    rows = [*above, ["月份", "工号", "姓名", "应发工资"], ["7月", "E1", "张三", 8000],
+            ["八月", "E1", "张三", 8000]]  # fmt: skip
+    path = write_xlsx(tmp_path / file_name, [SheetSpec(sheet_name, rows)])
+    result = read_payroll([path])
+    assert [r.period for r in result.rows] == ["2025-07", "2025-08"]
+    assert not result.problems
+    assert any("2025 年" in r and "7月" in r for r in result.files[0].sheets[0].remarks)
+
+
+def test_a_month_column_without_any_year_anywhere_is_still_a_problem(tmp_path: Path) -> None:
+    rows = [["月份", "工号", "姓名", "应发工资"], ["7月", "E1", "张三", 8000]]
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("Sheet1", rows)])
+    result = read_payroll([path])
+    assert result.rows == []
+    assert result.problems
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("应发工资合计", "gross_pay"),
+        ("实发工资合计", "net_pay"),
+        ("实际发放工资", "net_pay"),
+        ("个人部分社保", "si_employee_total"),
+        ("个人部分公积金", "housing_fund_employee"),
+    ],
+)
+def test_common_payroll_software_headers_are_exact_synonyms(header: str, field: str) -> None:
+    found = suggest((header,))
+    assert found.field is not None
+    assert (found.field.value, found.confidence) == (field, 1.0)
+
+
+# --- a row whose identity is a formula with no saved result --------------------------------------
+
+
+def test_a_row_of_formulas_without_saved_results_is_reported_not_skipped_as_blank(
+    tmp_path: Path,
+) -> None:
+    # openpyxl saves formulas without results, as scripts that never open Excel do
+    rows = [_HEADER, ['="E"&1', '="张"&"三"', "=8000", "=7000"], ["E2", "李四", 9000, 8000]]
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("2025年7月", rows)])
+    result = read_payroll([path])
+    assert [r.employee_id for r in result.rows] == ["E2"]
+    cells = [(p.cell, p.field) for p in result.problems]
+    assert ("A2", PayrollField.EMPLOYEE_ID) in cells
+    assert ("B2", PayrollField.NAME) in cells
+    assert all("此行未导入" in p.reason for p in result.problems)
+    assert result.files[0].sheets[0].skipped_rows[0].reason.value != "blank"

@@ -66,7 +66,7 @@ def test_synonyms_map_exactly(header: str, field: PayrollField) -> None:
 
 
 def test_fuzzy_names_get_a_lower_confidence() -> None:
-    s = suggest(("本月应发工资合计",))
+    s = suggest(("本月应发工资总计",))
     assert s.field is F.GROSS_PAY
     assert 0.75 <= s.confidence < 1.0
 
@@ -309,7 +309,7 @@ def test_outsourcing_export_cumulative_columns_come_first() -> None:
 
 def test_the_better_name_wins_wherever_it_stands_and_the_loser_says_why() -> None:
     choices = choose_fields(
-        [(0, ("姓名",), False), (1, ("本月应发工资合计",), False), (2, ("累计应发工资",), False),
+        [(0, ("姓名",), False), (1, ("本月应发工资总计",), False), (2, ("累计应发工资",), False),
          (3, ("应发工资",), True)]
     )  # fmt: skip
     assert choices[3].field is F.GROSS_PAY  # exact, though right-most and hidden
@@ -404,11 +404,11 @@ def test_new_fields_are_money_and_on_the_row() -> None:
 def test_exact_synonyms_and_guesses_are_told_apart() -> None:
     exact = suggest(("应发工资",))
     assert (exact.source, exact.confidence) == (MappingSource.SYNONYM, 1.0)
-    guess = suggest(("本月应发工资合计",))
+    guess = suggest(("本月应发工资总计",))
     assert guess.source is MappingSource.GUESS
     assert 0.75 <= guess.confidence < 1.0
     assert suggest(("备用列",)).source is MappingSource.NONE
-    choices = choose_fields([(0, ("本月应发工资合计",), False), (1, ("姓名",), False)])
+    choices = choose_fields([(0, ("本月应发工资总计",), False), (1, ("姓名",), False)])
     assert (choices[0].source, choices[1].source) == (MappingSource.GUESS, MappingSource.SYNONYM)
 
 
