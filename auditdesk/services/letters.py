@@ -139,7 +139,8 @@ def issue_letter(
     Raises:
         AuditDeskError: required settings missing (named); nothing open to list; a 建议书
             without a served, expired, unanswered 意见书; a deadline past the holiday calendar;
-            a service date before the issue date; a template whose 落款 names someone else;
+            a service date before the issue date; a date before the latest numbered letter of
+            its kind and year (the numbers follow the dates); a template whose 落款 names someone else;
             a listed payroll finding whose payroll changed since it was adopted.
             Nothing is recorded then. If only copying to ``out`` fails, the letter stays issued
             and the message says so.
@@ -169,6 +170,14 @@ def issue_letter(
     with ws.store.transaction() as tx:
         tx.require_audit(audit_id)
         seq = tx.next_letter_seq(kind.value, issued_on.year)
+        last = tx.last_letter_date(kind.value, issued_on.year)  # under the numbering lock
+        if last is not None and last > issued_on:
+            raise AuditDeskError(
+                f"发文日期 {cn_date(issued_on)} 早于已发出的{kind.label}（{issued_on.year} 年）中最晚的"
+                f"发文日期 {cn_date(last)}：文号按发文日期顺序编排，第{seq}号不能早于此前各号。"
+                "请按实际发出日期登记。",
+                location=audit_id,
+            )
         number = f"{settings.prefix(kind)}〔{issued_on.year}〕第{seq}号"
         snapshot = letter_snapshot(kind, data, settings, issued_on=issued_on, number=number,
                                    served_on=served_on, opinion=opinion)  # fmt: skip

@@ -228,6 +228,15 @@ class FollowupQueries:
         ).scalar_one()
         return int(top or 0) + 1
 
+    def last_letter_date(self, kind: str, year: int) -> date | None:
+        """The latest 发文日期 of the numbered ``kind`` letters of ``year`` (``None`` before the
+        first): a letter numbered next must not be dated before it."""
+        t = schema.letters
+        top = self.conn.execute(
+            select(func.max(t.c.issued_on)).where(and_(t.c.kind == kind, t.c.number_year == year))
+        ).scalar_one()
+        return None if top is None else date.fromisoformat(str(top)[:10])
+
     # -------------------------------------------------------------- union settings
     def union_settings(self) -> dict[str, str]:
         t = schema.union_settings

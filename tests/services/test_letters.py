@@ -71,6 +71,25 @@ def test_numbers_run_per_kind_and_year(ws: Workspace, audit_id: str, tmp_path: P
     assert "嘉定区马陆镇总工会（盖章）" in paras
 
 
+def test_a_letter_is_never_numbered_after_one_it_predates(
+    ws: Workspace, audit_id: str, tmp_path: Path
+) -> None:
+    """第2号 dated 2026-11-02 after 第1号 dated 2026-12-01 reads as backdated: refused, nothing
+    recorded; the same day, a later day and another kind or year are fine."""
+    _issue(ws, audit_id, OPINION, date(2026, 12, 1), tmp_path / "a.docx")
+    with pytest.raises(AuditDeskError, match=r"发文日期 2026年11月2日 早于.*2026年12月1日"):
+        letters.issue_letter(ws, audit_id, OPINION, date(2026, 11, 2), out=tmp_path / "b.docx")
+    assert not (tmp_path / "b.docx").exists()
+    same = _issue(ws, audit_id, OPINION, date(2026, 12, 1), tmp_path / "c.docx")
+    assert same.number == "马陆工监意〔2026〕第2号"
+    assert _issue(ws, audit_id, NOTICE, date(2026, 11, 2), tmp_path / "n.docx").number == (
+        "马陆工监提〔2026〕第1号"
+    )
+    assert _issue(ws, audit_id, OPINION, date(2025, 12, 30), tmp_path / "o.docx").number == (
+        "马陆工监意〔2025〕第1号"
+    )
+
+
 def test_the_number_is_unique_in_the_database(ws: Workspace, audit_id: str, tmp_path: Path) -> None:
     first = _issue(ws, audit_id, OPINION, date(2026, 3, 2), tmp_path / "a.docx")
     twin = first.model_copy(update={"id": "another", "note": "same number"})
