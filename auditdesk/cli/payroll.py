@@ -195,6 +195,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         data["imported_rows"] = len(result.rows)
         data["periods"] = result.periods
         data["replaced_imports"] = outcome.replaced
+        data["overlaps"] = outcome.overlaps
         data["imports"] = [{"id": i.id, "file": i.file_name, "rows": i.row_count}
                            for i in outcome.imports]  # fmt: skip
         emit_json(data)
@@ -203,6 +204,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         _print_file(f)
     replaced = f"（替换了此前导入的 {outcome.replaced} 个同一文件）" if outcome.replaced else ""
     print(f"已导入 {len(result.rows)} 行，工资月份 {'、'.join(result.periods)}{replaced}。")
+    for warning in outcome.overlaps:
+        print(f"注意：{warning}")
     return EXIT_OK
 
 

@@ -331,12 +331,18 @@ def person_token(row: PayrollRow) -> str:
     Two rows are the same person only when their tokens are equal; nothing looks a person up in
     another file by 工号 or name when the row has an ID number.
     """
-    if row.id_number:
-        digest = hashlib.sha256(row.id_number.strip().upper().encode()).hexdigest()[:20]
+    return identity_token(row.id_number, row.employee_id, row.name)
+
+
+def identity_token(id_number: str | None, employee_id: str | None, name: str | None) -> str:
+    """:func:`person_token` from the three identity fields themselves (stored rows read
+    without building them)."""
+    if id_number:
+        digest = hashlib.sha256(id_number.strip().upper().encode()).hexdigest()[:20]
         return f"id:{digest}"
-    if row.employee_id:
-        return f"emp:{row.employee_id.strip()}"
-    return f"name:{(row.name or '').strip()}"
+    if employee_id:
+        return f"emp:{employee_id.strip()}"
+    return f"name:{(name or '').strip()}"
 
 
 def _days(value: Decimal) -> str:

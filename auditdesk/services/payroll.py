@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +32,7 @@ from auditdesk.payroll.mapping import MappingSource, merge_profile, normalize_he
 from auditdesk.payroll.readers import RawWorkbook, read_workbook
 from auditdesk.progress import CancelToken, ProgressFn, check_cancel, no_progress
 from auditdesk.rules.catalog import RULES_BY_ID
+from auditdesk.rules.engine import identity_token
 from auditdesk.rules.review import (
     PayrollReview,
     ReviewGroup,
@@ -47,6 +48,7 @@ from auditdesk.services import changelog
 
 if TYPE_CHECKING:  # only annotations: ``payroll check FILE`` must not load the store (SQLAlchemy)
     from auditdesk.services.workspace import Workspace
+    from auditdesk.store import Tx
 
 
 def profile_for(ws: Workspace, company_id: str | None) -> ColumnMapping | None:
@@ -131,6 +133,9 @@ class ImportOutcome:
     imports: list[PayrollImport]
     replaced: int
     """Earlier imports of the same files into this audit that were replaced."""
+    overlaps: list[str] = field(default_factory=list)
+    """Per earlier import of other files holding the same employees in the same months (a
+    corrected payroll beside the first, or a 补发 file), a Chinese warning naming it."""
 
 
 def import_payroll(
@@ -180,6 +185,7 @@ def import_payroll(
     replaced = 0
     with ws.store.transaction() as tx:
         previous = {p.sha256: p for p in tx.list_payroll_imports(audit_id)}
+        overlaps = _overlaps(tx, audit_id, result, previous)
         for report in result.files:
             rows = by_file.get(report.file, [])
             if not rows:
@@ -206,7 +212,40 @@ def import_payroll(
             check_cancel(cancel)
         tx.save_mapping_profile(audit.company_id, merge_profile(profile, used_mapping(result)))
     progress(1, 1, "完成")
-    return ImportOutcome(result=result, imports=imports, replaced=replaced)
+    return ImportOutcome(result=result, imports=imports, replaced=replaced, overlaps=overlaps)
+
+
+def _overlaps(
+    tx: Tx, audit_id: str, result: ImportResult, previous: Mapping[str, PayrollImport]
+) -> list[str]:
+    """The warnings of :attr:`ImportOutcome.overlaps`: the audit's earlier imports (not those
+    this import replaces) that hold a person in a month the new rows hold too, matched as the
+    rules match people (ID number, else 工号, else name)."""
+    new_keys = {(r.period, identity_token(r.id_number, r.employee_id, r.name))
+                for r in result.rows}  # fmt: skip
+    replacing = {f.sha256 for f in result.files}
+    earlier = {p.id: p for sha, p in previous.items() if sha not in replacing}
+    if not earlier:
+        return []
+    shared: dict[str, set[tuple[str, str]]] = {}
+    for import_id, period, number, employee_id, name in tx.payroll_row_people(audit_id):
+        if import_id not in earlier:
+            continue
+        key = (period, identity_token(number, employee_id, name))
+        if key in new_keys:
+            shared.setdefault(import_id, set()).add(key)
+    warnings = []
+    for import_id, keys in shared.items():
+        record = earlier[import_id]
+        people = len({token for _, token in keys})
+        months = "、".join(sorted({period for period, _ in keys}))
+        warnings.append(
+            f"与已导入的“{record.file_name}”有 {people} 名员工同月重复（{months}，共 {len(keys)} 个"
+            "员工月份），两份都已保留，核查时按两行计算（最低工资、加班费等会重复计算）。如这是更正后"
+            "的工资表，请先移除旧的导入（工资核查 → 移除工资表，或 auditdesk payroll remove "
+            f"--audit {audit_id[:8]} {import_id[:8]}）；如是补发、奖金另列，可保留。"
+        )
+    return warnings
 
 
 def _import_words(record: PayrollImport) -> str:

@@ -630,6 +630,21 @@ class Tx(
         )
         return [_to_model(PayrollImport, r) for r in rows]
 
+    def payroll_row_people(
+        self, audit_id: str
+    ) -> list[tuple[str, str, str | None, str | None, str | None]]:
+        """Per stored payroll row of an audit: (import id, pay month, ID number, 工号, name),
+        read out of the row's JSON without building the rows."""
+        pr = schema.payroll_rows
+        query = select(
+            pr.c.import_id,
+            pr.c.period,
+            pr.c.data["id_number"].as_string(),
+            pr.c.employee_id,
+            pr.c.data["name"].as_string(),
+        ).where(pr.c.audit_id == audit_id)
+        return [(r[0], r[1], r[2], r[3], r[4]) for r in self.conn.execute(query)]
+
     def list_payroll_rows(self, audit_id: str) -> list[PayrollRow]:
         pr = schema.payroll_rows
         rows = self.conn.execute(

@@ -268,6 +268,22 @@ def test_summary_lists_the_import_remarks(qtbot: Any, wizard: PayrollImportWizar
     assert "第 3 行为隐藏行（李四）" in wizard.summary_page.summary.text()
 
 
+def test_summary_names_an_earlier_file_with_the_same_people_and_months(
+    qtbot: Any, wizard: PayrollImportWizard, ws: Workspace, audit: Audit, tmp_path: Path
+) -> None:
+    rows: list[list[Any]] = [["工号", "姓名", "应发工资", "实发工资"], ["E1", "张三", 6000, 5400]]
+    first = write_xlsx(tmp_path / "7月工资.xlsx", [SheetSpec("2025年7月", rows)])
+    payroll.import_payroll(ws, audit.id, [first])
+    rows[1][2] = 6100  # the corrected file
+    path = write_xlsx(tmp_path / "7月工资（更正）.xlsx", [SheetSpec("2025年7月", rows)])
+    _to_mapping_page(qtbot, wizard, path)
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.summary_page, timeout=15000)
+    text = wizard.summary_page.summary.text()
+    assert "注意：与已导入的“7月工资.xlsx”有 1 名员工同月重复（2025-07" in text
+    assert "请先移除旧的导入" in text
+
+
 def test_wheel_over_the_mapping_list_scrolls_it_and_remaps_nothing(
     qtbot: Any, wizard: PayrollImportWizard, tmp_path: Path
 ) -> None:

@@ -568,6 +568,7 @@ class SummaryPage(QWizardPage):
         ]
         if outcome.replaced:
             lines.append(f"替换了此前导入的 {outcome.replaced} 个相同文件。")
+        lines += [f"注意：{warning}" for warning in outcome.overlaps]
         lines += [f"未导入的工作表 — {n}" for n in not_imported]
         for f in result.files:
             for s in f.sheets:
