@@ -242,8 +242,8 @@ def _overlaps(
         warnings.append(
             f"与已导入的“{record.file_name}”有 {people} 名员工同月重复（{months}，共 {len(keys)} 个"
             "员工月份），两份都已保留，核查时按两行计算（最低工资、加班费等会重复计算）。如这是更正后"
-            "的工资表，请先移除旧的导入（工资核查 → 移除工资表，或 auditdesk payroll remove "
-            f"--audit {audit_id[:8]} {import_id[:8]}）；如是补发、奖金另列，可保留。"
+            "的工资表，请先移除旧的导入（体检页选中本次体检，点“移除工资表…”；或 auditdesk payroll "
+            f"remove --audit {audit_id} {import_id[:8]}）；如是补发、奖金另列，可保留。"
         )
     return warnings
 

@@ -6,6 +6,7 @@ threshold adds the two files up silently (issue: a child's month showed a 10,000
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -84,3 +85,14 @@ def test_the_cli_prints_the_overlap(
     assert as_json.returncode == 0, as_json.stderr
     [again] = json.loads(as_json.stdout)["overlaps"]  # replaced itself; the first file stays
     assert "7月工资.xlsx" in again
+    # the command the warning gives removes the earlier file, and then nothing overlaps
+    hint = re.search(r"auditdesk (payroll remove --audit \S+ \S+)）", again)
+    assert hint is not None, again
+    removed = subprocess.run(
+        [sys.executable, "-m", "auditdesk", "--data-dir", str(data_dir), *hint[1].split()],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert removed.returncode == 0, removed.stderr
+    assert [i.file_name for i in payroll.list_imports(ws, audit.id)] == ["7月工资（更正）.xlsx"]
+    final = subprocess.run([*run, "--json"], capture_output=True, text=True, check=False)
+    assert json.loads(final.stdout)["overlaps"] == []
