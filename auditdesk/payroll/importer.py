@@ -323,20 +323,25 @@ def _without_row_counter(
     """Leave out an automatically chosen 工号/编号 column that holds 1, 2, 3… (a 序号): the same
     number names another person in the next month's sheet, so as a 工号 it would join different
     people. The fields are chosen again without it (a real 工号 column beside it then gets the
-    field); kept when nothing else would identify the employee."""
+    field); kept when nothing else would identify the employee, or when another column (序号)
+    already counts the rows, so that 1, 2, 3… under 工号 are the company's real numbers."""
     counter = next((c for c in choices.values() if c.field is PayrollField.EMPLOYEE_ID), None)
     if counter is None or counter.source not in (MappingSource.SYNONYM, MappingSource.GUESS):
         return choices
     first = header.first_data_row
-    cells = [
-        r[counter.index]
+    sample = [
+        r
         for r in rows[first : first + _SAMPLE_ROWS]
-        if counter.index < len(r)
-        and not is_empty(r[counter.index])
-        and not any(isinstance(v, str) and layout.looks_like_label(v) for v in r)
+        if not any(isinstance(v, str) and layout.looks_like_label(v) for v in r)
     ]
-    if not _is_row_counter(cells):
+
+    def cells(index: int) -> list[Any]:
+        return [r[index] for r in sample if index < len(r) and not is_empty(r[index])]
+
+    if not _is_row_counter(cells(counter.index)):
         return choices
+    if any(h[0] != counter.index and _is_row_counter(cells(h[0])) for h in headers):
+        return choices  # another column (序号) already counts the rows: these are real 工号
     rest = [h for h in headers if h[0] != counter.index]
     again = choose_fields(rest, user=mapping, profile=profile)
     if not any(c.field in IDENTITY_FIELDS for c in again.values()):

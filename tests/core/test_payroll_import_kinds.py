@@ -73,6 +73,19 @@ def test_row_counter_is_kept_when_it_is_the_only_identity(tmp_path: Path) -> Non
     path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("2025年7月", rows)])
     result = read_payroll([path])
     assert result.files[0].sheets[0].columns[0].field is not None
+
+
+def test_employee_ids_one_to_n_beside_a_row_counter_are_employee_ids(tmp_path: Path) -> None:
+    # The sheet's own 序号 column counts the rows; the 工号 column beside it holds 1, 2, 3 too,
+    # but since the rows are already counted, those are the company's real 工号.
+    rows: list[list[object]] = [["序号", "工号", "姓名", "应发工资"]]
+    rows += [[i, i, n, 8000] for i, n in enumerate(["张三", "李四", "王五"], start=1)]
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("2025年7月", rows)])
+    result = read_payroll([path])
+    columns = result.files[0].sheets[0].columns
+    assert columns[1].field is PayrollField.EMPLOYEE_ID
+    assert columns[1].note == ""
+    assert [r.employee_id for r in result.rows] == ["1", "2", "3"]
     assert len(result.rows) == 3
 
 
