@@ -449,7 +449,8 @@ def _classify(
     Another table below this one (a row of other column names, or a title naming a month other
     than ``period``, the sheet's own month) is not read through this table's columns: its rows are
     ``OTHER_TABLE`` until this header repeats, and after another month's title for good. A title
-    naming this month (工资条 blocks) is skipped and the table goes on."""
+    naming this month (工资条 blocks), or any month when employees' rows come right below it (a
+    caption such as 2025年6月入职员工), is skipped and the table goes on."""
     if not identity_cols:
         return {}
 
@@ -476,6 +477,15 @@ def _classify(
     judged = {v: ordinary(v, first_col) for v in set(first_column)}
     first_ordinary = list(map(judged.__getitem__, first_column))
     del first_column, judged
+
+    def data_follows(i: int) -> bool:
+        """Whether the next filled row below ``i`` is an employee's: ``i`` is then a caption
+        inside this table (2025年6月入职员工), not the title of another month's table."""
+        for j in range(i + 1, len(data)):
+            if any(not is_empty(v) for v in data[j]):
+                return first_ordinary[j] or any(ordinary(data[j][c], c) for c in identity_cols[1:])
+        return False
+
     reasons: dict[int, SkipReason] = {}
     ended = seen_data = False
     other = False  # inside another table: until this header repeats
@@ -503,7 +513,7 @@ def _classify(
             seen_data = True
             continue
         reason = layout.classify_row(row, header, identity_cols)
-        if reason is SkipReason.TITLE and period is not None:
+        if reason is SkipReason.TITLE and period is not None and not data_follows(i):
             named = find_period(" ".join(str(v) for v in row if isinstance(v, str)))
             if named is not None and named != period:
                 reason = SkipReason.OTHER_TABLE

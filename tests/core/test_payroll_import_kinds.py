@@ -180,6 +180,25 @@ def test_next_month_below_the_first_table_is_not_read_as_this_month(
     assert not result.problems
 
 
+@pytest.mark.parametrize("caption", ["2025年6月入职员工", "2025年6月离职人员（7月结算）"])
+def test_a_caption_naming_another_month_inside_the_table_does_not_end_it(
+    tmp_path: Path, caption: str
+) -> None:
+    # July's payroll, its people grouped under captions: the employees below a caption naming
+    # the month they joined are still July's rows, not another month's table.
+    later = [["E3", "王五", 7000, 6500], ["E4", "赵六", 7500, 6800]]
+    rows = [_HEADER, *_JULY, [caption], *later]
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("2025年7月", rows)])
+    result = read_payroll([path])
+    assert [(r.period, r.employee_id) for r in result.rows] == [
+        ("2025-07", "E1"),
+        ("2025-07", "E2"),
+        ("2025-07", "E3"),
+        ("2025-07", "E4"),
+    ]
+    assert not any("另一张表" in r for r in result.files[0].sheets[0].remarks)
+
+
 def test_a_second_table_with_another_header_is_not_read_through_the_first_header(
     tmp_path: Path,
 ) -> None:
