@@ -241,9 +241,11 @@ def _overlaps(
         months = "、".join(sorted({period for period, _ in keys}))
         warnings.append(
             f"与已导入的“{record.file_name}”有 {people} 名员工同月重复（{months}，共 {len(keys)} 个"
-            "员工月份），两份都已保留，核查时按两行计算（最低工资、加班费等会重复计算）。如这是更正后"
-            "的工资表，请先移除旧的导入（体检页选中本次体检，点“移除工资表…”；或 auditdesk payroll "
-            f"remove --audit {audit_id} {import_id[:8]}）；如是补发、奖金另列，可保留。"
+            "员工月份）。两份都已保留，核查时每一行分别计算：同一人同月的金额不会合并，最低工资、"
+            "加班费等会重复计算或误判。如两者是同一工资表的新旧两版，请移除不用的一版（体检页选中本次"
+            "体检，点“移除工资表…”；或 auditdesk payroll remove "
+            f"--audit {audit_id} {import_id[:8]} 移除“{record.file_name}”）；如是补发、奖金另列，"
+            "请并入当月工资表（每人每月一行）后再导入。"
         )
     return warnings
 

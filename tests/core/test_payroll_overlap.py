@@ -86,7 +86,7 @@ def test_the_cli_prints_the_overlap(
     [again] = json.loads(as_json.stdout)["overlaps"]  # replaced itself; the first file stays
     assert "7月工资.xlsx" in again
     # the command the warning gives removes the earlier file, and then nothing overlaps
-    hint = re.search(r"auditdesk (payroll remove --audit \S+ \S+)）", again)
+    hint = re.search(r"auditdesk (payroll remove --audit \S+ \S+) 移除", again)
     assert hint is not None, again
     removed = subprocess.run(
         [sys.executable, "-m", "auditdesk", "--data-dir", str(data_dir), *hint[1].split()],

@@ -281,7 +281,8 @@ def test_summary_names_an_earlier_file_with_the_same_people_and_months(
     qtbot.waitUntil(lambda: wizard.currentPage() is wizard.summary_page, timeout=15000)
     text = wizard.summary_page.summary.text()
     assert "注意：与已导入的“7月工资.xlsx”有 1 名员工同月重复（2025-07" in text
-    assert "请先移除旧的导入" in text
+    assert "请移除不用的一版" in text
+    assert "同一人同月的金额不会合并" in text
 
 
 def test_wheel_over_the_mapping_list_scrolls_it_and_remaps_nothing(
