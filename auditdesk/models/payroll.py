@@ -361,6 +361,7 @@ class SkipReason(LabeledEnum):
     TITLE = "title"
     OTHER_TABLE = "other_table"
     COLUMN_NUMBERS = "column_numbers"
+    CAPTION = "caption"
 
 
 labels(
@@ -378,6 +379,7 @@ labels(
         "title": "表格标题行",
         "other_table": "另一张表（表头或月份不同），未导入",
         "column_numbers": "栏次行（列的编号 1、2、3… 或 A、B、C…）",
+        "caption": "分组或标题行（整行只有一段文字，如部门名、工资条标题）",
     },
 )
 

@@ -500,6 +500,9 @@ def _classify(
             in (SkipReason.OTHER_TABLE, SkipReason.TITLE, SkipReason.HEADER_REPEAT)
         ):
             is_data = False  # 姓名 | 工时 | 时薪: another header, whatever its other cells hold
+        lone = is_data and _lone_text(row, first_col)
+        if lone:
+            is_data = False  # 生产部 between two blocks, 8月10日发放7月工资 above a payslip
         if pending is not None:
             if is_data:
                 reasons[pending] = SkipReason.SUBTOTAL  # employees go on: a block's total
@@ -513,6 +516,8 @@ def _classify(
             seen_data = True
             continue
         reason = layout.classify_row(row, header, identity_cols)
+        if lone and reason is None:
+            reason = SkipReason.CAPTION
         if reason is SkipReason.TITLE and period is not None and not data_follows(i):
             named = find_period(" ".join(str(v) for v in row if isinstance(v, str)))
             if named is not None and named != period:
@@ -853,6 +858,16 @@ def _with_year(parsed: list[Any], raw: Sequence[Any], year: int) -> tuple[list[A
                 out[i] = f"{year:04d}-{month:02d}"
                 dated.append(i)
     return out, dated
+
+
+def _lone_text(row: list[Any], col: int) -> bool:
+    """Whether the row's only filled cell is a text, though it stands in an identity column (a
+    部门 caption, a 工资条 title): no employee's row holds nothing but one word. An employee's
+    row is told by two cells (``col``, the first identity column, and the next one)."""
+    if not is_empty(row[col]) and col + 1 < len(row) and not is_empty(row[col + 1]):
+        return False
+    filled = [v for v in row if not is_empty(v)]
+    return len(filled) == 1 and isinstance(filled[0], str)
 
 
 def _caption(row: list[Any]) -> bool:

@@ -518,3 +518,40 @@ def test_a_row_of_formulas_without_saved_results_is_reported_not_skipped_as_blan
     assert ("B2", PayrollField.NAME) in cells
     assert all("此行未导入" in p.reason for p in result.problems)
     assert result.files[0].sheets[0].skipped_rows[0].reason.value != "blank"
+
+
+# --- a row holding one text and nothing else is a caption, not an employee -------------------
+
+
+def test_a_department_caption_between_blocks_is_not_an_employee(tmp_path: Path) -> None:
+    header = ["工号", "姓名", "应发工资", "实发工资"]
+    rows: list[list[object]] = [
+        header, ["E1", "甲", 8000, 7000], ["E2", "乙", 8000, 7000], [],
+        ["生产部"], header, ["E3", "丙", 8000, 7000], ["E4", "丁", 8000, 7000],
+    ]  # fmt: skip
+    path = write_xlsx(tmp_path / "2025年7月工资.xlsx", [SheetSpec("2025年7月", rows)])
+    result = read_payroll([path])
+    assert [r.employee_id for r in result.rows] == ["E1", "E2", "E3", "E4"]
+    [sheet] = result.files[0].sheets
+    caption = [s for s in sheet.skipped_rows if s.row == 5]
+    assert [(s.reason.value, s.text) for s in caption] == [("caption", "生产部")]
+
+
+def test_payslip_titles_without_a_year_are_not_employees(tmp_path: Path) -> None:
+    rows: list[list[object]] = []
+    for row in _JULY:
+        rows += [["8月10日发放7月工资"], _HEADER, row]
+    path = write_xlsx(tmp_path / "工资条.xlsx", [SheetSpec("2025年7月", rows)])
+    result = read_payroll([path])
+    assert [(r.period, r.employee_id) for r in result.rows] == [
+        ("2025-07", "E1"),
+        ("2025-07", "E2"),
+    ]
+
+
+def test_an_employee_with_blank_amounts_is_still_an_employee(tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["工号", "姓名", "应发工资", "实发工资"], ["E1", "甲", 8000, 7000], ["E2", "乙", None, None],
+    ]  # fmt: skip
+    path = write_xlsx(tmp_path / "2025年7月工资.xlsx", [SheetSpec("2025年7月", rows)])
+    assert [r.employee_id for r in read_payroll([path]).rows] == ["E1", "E2"]
