@@ -10,11 +10,9 @@ ignored.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import posixpath
-import queue
 import re
 import threading
 import zipfile
@@ -23,7 +21,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 from xml.etree import ElementTree
 from xml.parsers import expat
 
@@ -313,25 +311,26 @@ def _xlsx_hidden_columns(path: Path) -> dict[str, set[int]]:
 
 # The cheap test that decides whether a sheet's cells must be located exactly (by a real XML
 # parse, :func:`_extent_of`): any ``r`` attribute, spelled any way XML allows (either quote,
-# spaces or line breaks around ``=``, any case, ``$``, leading zeros, a character reference),
+# spaces or line breaks around ``=``, column letters in either case, ``$``, leading zeros, a character reference),
 # naming a column beyond GZ (208) or a row beyond 99,999 — absent in almost every payroll; and
 # any row or cell tag without ``r``, whose position calamine counts. Only when one is present
 # is the sheet parsed; a normal sheet costs two regex scans at C speed.
 #
 # Both are written so that the regex engine rarely leaves its C fast paths (issue 15): _FAR_CELL
-# is searched in the lower-cased bytes (ASCII case folding, what re.IGNORECASE does on bytes), so
-# the engine can skip to each literal ``r`` instead of trying the lookbehind at every byte, which
-# is checked after the ``r`` (same test: the byte before it is not a name character); _UNPLACED's
-# lookahead is lazy and its prefix possessive (whether the lookahead matches does not depend on
-# either). The two scans took 7 and 4 s on the 74 MB sheet of the 60,000-row benchmark, now
-# about 0.3 and 0.5 s.
+# starts with the literal ``r`` of the attribute name (XML names are case-sensitive and calamine
+# reads only ``r``: a ``R=`` cell is placed by counting, so _UNPLACED finds it), so the engine
+# skips to each ``r`` instead of trying the lookbehind at every byte, which is checked after the
+# ``r`` (same test: the byte before it is not a name character); the column letters are matched
+# in either case, as calamine reads them. _UNPLACED's lookahead is lazy and its prefix possessive
+# (whether the lookahead matches does not depend on either). The two scans took 7 and 4 s on the
+# 74 MB sheet of the 60,000-row benchmark, now about 0.4 and 0.2 s.
 _FAR_CELL = re.compile(
     rb"""r(?<![\w.-]r)\s*+=\s*+["']"""
-    rb"""(?![a-z]?[0-9]{1,5}["']|[a-g][a-z][0-9]{1,5}["'])"""  # A1…GZ99999 as written: near
-    rb"""\s*\$?\s*(?:[a-z]{3}|[h-z][a-z]|[a-z]{0,3}\$?\s*0*[0-9]{6}|[^"'<>&]*+&)"""
+    rb"""(?![A-Za-z]?[0-9]{1,5}["']|[A-Ga-g][A-Za-z][0-9]{1,5}["'])"""  # A1…GZ99999: near
+    rb"""\s*\$?\s*(?:[A-Za-z]{3}|[H-Zh-z][A-Za-z]|[A-Za-z]{0,3}\$?\s*0*[0-9]{6}|[^"'<>&]*+&)"""
 )
-"""Search it in ``bytes.lower()`` of the XML. The negative lookahead answers the usual reference
-(``r="AB123"``) at once: none of the alternatives after it can match one."""
+"""The negative lookahead answers the usual reference (``r="AB123"``) at once: none of the
+alternatives after it can match one."""
 _UNPLACED = re.compile(rb"""<(?:[\w.-]+:)?+(?:c|row)(?=[\s/>])(?![^>]*?(?<![\w.-])r\s*=)""")
 _UNPLACED_C = re.compile(rb"""<c(?=[\s/>])(?!\sr\s*=)(?![^>]*?(?<![\w.-])r\s*=)""")
 _UNPLACED_ROW = re.compile(rb"""<row(?=[\s/>])(?!\sr\s*=)(?![^>]*?(?<![\w.-])r\s*=)""")
@@ -361,9 +360,9 @@ def _xlsx_prescan(path: Path) -> _FlagScan:
     and start finding each sheet's hidden rows and formulas without a saved result (0-based
     indexes) in a thread.
 
-    The extent check (:func:`_far_in_sheet`) streams each sheet's XML once, inflated one piece
-    ahead in a thread (:class:`_ReadAhead`); nothing is parsed into a tree. It is done when this
-    returns. The flags need not precede calamine, so they are found meanwhile, by a second
+    The extent check (:func:`_far_in_sheet`) streams each sheet's XML once, in turn (inflating
+    a piece ahead in a thread gained nothing: the regex scans hold the GIL while they run); nothing
+    is parsed into a tree. It is done when this returns. The flags need not precede calamine, so they are found meanwhile, by a second
     streaming pass in a thread (:class:`_FlagScan`): calamine releases the GIL while it loads a
     sheet. Raises :class:`AuditDeskError` for a sheet too large or a damaged zip member. Any
     other trouble only loses the flags (and the extent check of the sheets after it): calamine
@@ -373,8 +372,8 @@ def _xlsx_prescan(path: Path) -> _FlagScan:
     try:
         with zipfile.ZipFile(path) as zf:
             for name, member in _xlsx_sheet_members(zf):
-                with _ReadAhead(path, member) as chunks:
-                    far = _far_in_sheet(chunks.read)
+                with zf.open(member) as fh:
+                    far = _far_in_sheet(partial(fh.read, _CHUNK))
                 if far:
                     try:
                         rows, cols = _extent_of(zf, member)
@@ -462,72 +461,6 @@ def _scan_flags(path: Path, members: list[tuple[str, str]]) -> dict[str, _RowFla
     except (KeyError, ElementTree.ParseError, OSError, ValueError):
         return {}
     return result
-
-
-class _ReadAhead:
-    """A zip member's bytes in :data:`_CHUNK` pieces through :meth:`read` (``b""`` at its end),
-    inflated one or two pieces ahead in a thread: zlib and the CRC release the GIL, so the
-    inflating overlaps the regex scans of the piece before. The thread's errors are raised by
-    :meth:`read`; leaving the ``with`` block stops the thread. Where no thread can be started,
-    :meth:`read` inflates each piece itself."""
-
-    def __init__(self, path: Path, member: str) -> None:
-        self._queue: queue.Queue[bytes | BaseException] = queue.Queue(maxsize=2)
-        self._stop = threading.Event()
-        self._done = False
-        self._path, self._member = path, member
-        self._thread = threading.Thread(
-            target=self._run, args=(path, member), name="auditdesk-xlsx-inflate", daemon=True
-        )
-        self._own: contextlib.ExitStack | None = None  # the member, read here without a thread
-        self._fh: IO[bytes] | None = None
-
-    def __enter__(self) -> _ReadAhead:
-        try:
-            self._thread.start()
-        except RuntimeError:  # "can't start new thread": read in this one
-            self._own = contextlib.ExitStack()
-            zf = self._own.enter_context(zipfile.ZipFile(self._path))
-            self._fh = self._own.enter_context(zf.open(self._member))
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self._stop.set()
-        if self._own is not None:
-            self._own.close()
-        else:
-            self._thread.join()
-
-    def _put(self, item: bytes | BaseException) -> bool:
-        while not self._stop.is_set():
-            try:
-                self._queue.put(item, timeout=0.05)
-            except queue.Full:
-                continue
-            return True
-        return False
-
-    def _run(self, path: Path, member: str) -> None:
-        try:
-            with zipfile.ZipFile(path) as zf, zf.open(member) as fh:
-                while True:
-                    chunk = fh.read(_CHUNK)
-                    if not self._put(chunk) or not chunk:
-                        return
-        except BaseException as exc:  # raised in the reader's thread by read()
-            self._put(exc)
-
-    def read(self) -> bytes:
-        if self._fh is not None:
-            return self._fh.read(_CHUNK)
-        if self._done:
-            return b""
-        item = self._queue.get()
-        if isinstance(item, BaseException):
-            self._done = True
-            raise item
-        self._done = not item
-        return item
 
 
 def _extent_of(zf: zipfile.ZipFile, member: str) -> tuple[int, int]:
@@ -680,8 +613,7 @@ def _far_in_sheet(read: Callable[[], bytes]) -> bool:
     edge = b""  # the end of the previous piece: a reference cut in two is still found
     for buf, _pats in _pieces(read):
         seam = edge + buf[:_EDGE]
-        if (_FAR_CELL.search(seam.lower()) or _FAR_CELL.search(buf.lower())
-                or _unplaced(seam) or _unplaced(buf)):  # fmt: skip
+        if _FAR_CELL.search(seam) or _FAR_CELL.search(buf) or _unplaced(seam) or _unplaced(buf):
             return True
         edge = (edge + buf[-_EDGE:])[-_EDGE:]
     return False

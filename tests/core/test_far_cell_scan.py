@@ -12,10 +12,12 @@ import pytest
 from auditdesk.payroll import readers
 
 # The patterns as the issue 17 review wrote them: the specification the fast ones must match.
+# The attribute name is matched as calamine reads it: ``r`` only (XML names are case-sensitive;
+# calamine places a ``R=`` cell by counting, and SPEC_UNPLACED finds it); the column letters in
+# either case, as calamine reads them.
 SPEC_FAR_CELL = re.compile(
     rb"""(?<![\w.-])r\s*=\s*(["'])\s*\$?\s*"""
-    rb"""(?:[a-z]{3}|[h-z][a-z]|[a-z]{0,3}\$?\s*0*[0-9]{6}|[^"'<>]*&)""",
-    re.IGNORECASE,
+    rb"""(?:[a-zA-Z]{3}|[h-zH-Z][a-zA-Z]|[a-zA-Z]{0,3}\$?\s*0*[0-9]{6}|[^"'<>]*&)""",
 )
 SPEC_UNPLACED = re.compile(rb"""<(?:[\w.-]+:)?(?:c|row)(?=[\s/>])(?![^>]*(?<![\w.-])r\s*=)""")
 
@@ -44,11 +46,13 @@ KNOWN = [
     b'<cx r="A1"/>',
     b'<c ar="1"/>',
     b'<c s="1" r="B7"/>',
+    b'<c R="XFD1048576"><v>1</v></c>',
+    b'<c r="xfd1048576"><v>1</v></c>',
 ]
 
 
 def _fast_far(data: bytes) -> bool:
-    return bool(readers._FAR_CELL.search(data.lower()))
+    return bool(readers._FAR_CELL.search(data))
 
 
 @pytest.mark.parametrize("data", KNOWN)
@@ -71,3 +75,11 @@ def test_random_fragments_answer_as_the_review_patterns() -> None:
     # both answers occur often, so the comparison tests something
     assert far > 1000
     assert unplaced > 1000
+
+
+def test_an_upper_case_attribute_name_is_still_examined() -> None:
+    """calamine places ``<c R="XFD1048576">`` by counting (``R`` is not its reference): the scan
+    sends the sheet to the exact parse all the same, as a cell without ``r``."""
+    data = b'<row r="1"><c r="A1"><v>1</v></c><c R="XFD1048576"><v>2</v></c></row>'
+    assert not readers._FAR_CELL.search(data)
+    assert readers._far_in_sheet(iter([data, b""]).__next__)
