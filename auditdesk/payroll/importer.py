@@ -287,16 +287,11 @@ ROW_COUNTER_NOTE = "数值是 1、2、3… 的行序号，不是工号，未作�
 def _counter_value(value: Any) -> int | None:
     """``value`` as a row count: a whole number, or digits without a leading zero (``001`` is an
     identifier); ``None`` otherwise."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return int(value) if value.is_integer() else None
-    if isinstance(value, str):
-        text = value.strip()
-        if text.isascii() and text.isdigit() and not text.startswith("0"):
-            return int(text)
+    if not isinstance(value, str):
+        return values.whole_number(value)
+    text = value.strip()
+    if text.isascii() and text.isdigit() and not text.startswith("0"):
+        return int(text)
     return None
 
 
@@ -866,14 +861,20 @@ def _lone_text(row: list[Any], col: int) -> bool:
     row is told by two cells (``col``, the first identity column, and the next one)."""
     if not is_empty(row[col]) and col + 1 < len(row) and not is_empty(row[col + 1]):
         return False
-    filled = [v for v in row if not is_empty(v)]
-    return len(filled) == 1 and isinstance(filled[0], str)
+    return _only_text(row) is not None
 
 
 def _caption(row: list[Any]) -> bool:
     """A row holding one short text and nothing else (临时工, 二、管理人员)."""
+    text = _only_text(row)
+    return text is not None and len(text.strip()) <= 20
+
+
+def _only_text(row: list[Any]) -> str | None:
+    """The row's only filled cell, when it is a text; ``None`` when the row has another filled
+    cell, or none, or its one cell is not a text."""
     filled = [v for v in row if not is_empty(v)]
-    return len(filled) == 1 and isinstance(filled[0], str) and len(filled[0].strip()) <= 20
+    return filled[0] if len(filled) == 1 and isinstance(filled[0], str) else None
 
 
 def _other_table_remarks(skipped: list[SkippedRow]) -> list[str]:

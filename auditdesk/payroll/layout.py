@@ -352,12 +352,8 @@ _COLUMN_NUMBER = re.compile(r"^\(?\s*(\d{1,3})\s*\)?(\s*=.*)?$")  # after NFKC
 
 
 def _column_number(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return int(value) if value.is_integer() else None
+    if not isinstance(value, str):
+        return values.whole_number(value)
     text = unicodedata.normalize("NFKC", _text(value))
     match = _COLUMN_NUMBER.match(text)
     if match:

@@ -361,9 +361,10 @@ def _xlsx_prescan(path: Path) -> _FlagScan:
     indexes) in a thread.
 
     The extent check (:func:`_far_in_sheet`) streams each sheet's XML once, in turn (inflating
-    a piece ahead in a thread gained nothing: the regex scans hold the GIL while they run); nothing
-    is parsed into a tree. It is done when this returns. The flags need not precede calamine, so they are found meanwhile, by a second
-    streaming pass in a thread (:class:`_FlagScan`): calamine releases the GIL while it loads a
+    a piece ahead in a thread gained nothing: the regex scans hold the GIL while they run);
+    nothing is parsed into a tree. It is done when this returns. The flags need not precede
+    calamine, so they are found meanwhile, by a second streaming pass in a thread
+    (:class:`_FlagScan`): calamine releases the GIL while it loads a
     sheet. Raises :class:`AuditDeskError` for a sheet too large or a damaged zip member. Any
     other trouble only loses the flags (and the extent check of the sheets after it): calamine
     then judges whether the workbook can be read, with its own message.

@@ -65,6 +65,19 @@ def is_empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def whole_number(value: Any) -> int | None:
+    """A cell holding a whole number (an ``int``, or a ``float`` without a fraction, as Excel
+    stores every number) as an ``int``; ``None`` for anything else, booleans included (TRUE is
+    not 1 in a payroll)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    return None
+
+
 def _decimal_from_float(value: float) -> Decimal:
     """Excel keeps 15 significant digits; drop the binary tail (3503.5600000000004 → 3503.56).
 

@@ -16,6 +16,7 @@ from auditdesk.payroll.values import (
     parse_number,
     parse_period,
     parse_text,
+    whole_number,
 )
 
 
@@ -305,3 +306,14 @@ def test_excel_serial_with_a_fraction() -> None:
 def test_not_dates_even_with_a_time(raw: str) -> None:
     with pytest.raises(CellValueError):
         parse_date(raw)
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [(3, 3), (3.0, 3), (-2.0, -2), (3.5, None), (True, None), (False, None), ("3", None),
+     (None, None), (date(2025, 7, 1), None)],
+)  # fmt: skip
+def test_whole_number_takes_numbers_without_a_fraction_and_never_a_boolean(
+    cell: object, expected: int | None
+) -> None:
+    assert whole_number(cell) == expected
