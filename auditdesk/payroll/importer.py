@@ -67,8 +67,8 @@ class SheetPlan:
     """Columns of amounts that no field was chosen for (``C 请假扣款``)."""
     money_units: dict[int, str] = dataclass_field(default_factory=dict)
     """Money columns written in 万元 or 千元 (by column index), converted to yuan."""
-    year: tuple[int, str] | None = None
-    """The year the sheet names and where, for a 月份 column written without one (``7月``)."""
+    year: layout.YearHint | None = None
+    """The year(s) the sheet names and where, for a 月份 column written without one (``7月``)."""
 
     def field_columns(self) -> dict[PayrollField, int]:
         return {c.field: c.index for c in self.columns if c.field is not None}
@@ -644,13 +644,7 @@ def parse_sheet(
         fast = _whole_cents(raw, types) if field.kind is FieldKind.MONEY else None
         parsed = fast if fast is not None else list(map(memo.__getitem__, raw))
         if memo.failed and field is PayrollField.PERIOD and plan.year is not None:
-            parsed, dated = _with_year(parsed, raw, plan.year[0])
-            if dated:
-                i = dated[0]
-                remarks.append(
-                    f"{column_letter(c)} 列工资月份只写了月份（如 {cell_ref(first + i, c)}“{raw[i]}”），"
-                    f"年份按{plan.year[1]}取 {plan.year[0]} 年"
-                )  # fmt: skip
+            parsed = _with_year(parsed, raw, plan, c, skip, remarks)
         if memo.failed:
             for i, v in enumerate(parsed):
                 if type(v) is CellValueError and i not in skip:
@@ -846,18 +840,71 @@ def _merged_down(
     return out
 
 
-def _with_year(parsed: list[Any], raw: Sequence[Any], year: int) -> tuple[list[Any], list[int]]:
-    """Pay months that failed to parse for want of a year (``7月``, ``八月``) given ``year``, and
-    the indices so completed."""
+def _with_year(
+    parsed: list[Any],
+    raw: Sequence[Any],
+    plan: SheetPlan,
+    col: int,
+    skip: dict[int, SkipReason],
+    remarks: list[str],
+) -> list[Any]:
+    """Pay months that failed to parse for want of a year (``7月``, ``八月``) given the year the
+    sheet names (``plan.year``), with a remark per year naming a cell. A month the sheet's span
+    of years cannot place (``2月`` under ``2025-2026年度``) stays a failure saying why, named in
+    a remark too: never given a year by guess. Indices are into the sheet's data rows."""
+    hint = plan.year
+    assert hint is not None
+    assert plan.header is not None
+    first = plan.header.first_data_row
+    letter = column_letter(col)
     out = list(parsed)
-    dated: list[int] = []
+    dated: dict[int, list[int]] = {}
+    undecided: list[int] = []
     for i, v in enumerate(parsed):
         if type(v) is CellValueError and isinstance(raw[i], str):
             month = values.find_month(raw[i])
-            if month is not None and values.find_year(raw[i]) is None:
-                out[i] = f"{year:04d}-{month:02d}"
-                dated.append(i)
-    return out, dated
+            if month is None or values.find_year(raw[i]) is not None:
+                continue
+            years = hint.years_for(month)
+            if len(years) == 1:
+                out[i] = f"{years[0]:04d}-{month:02d}"
+                dated.setdefault(years[0], []).append(i)
+            else:
+                out[i] = CellValueError(
+                    f"“{raw[i]}”只写了月份，{hint.where}跨 "
+                    f"{'、'.join(map(str, hint.years))} 年，无法确定是哪一年的{month}月"
+                )
+                if i not in skip:
+                    undecided.append(i)
+
+    def cell(i: int) -> str:
+        return f"{cell_ref(first + i, col)}“{raw[i]}”"
+
+    if len(hint.years) == 1 and dated:
+        year, found = next(iter(dated.items()))
+        remarks.append(
+            f"{letter} 列工资月份只写了月份（如 {cell(found[0])}），年份按{hint.where}取 {year} 年"
+        )
+    elif dated:
+        parts = "，".join(
+            f"{cell(found[0])}{'等 ' + str(len(found)) + ' 个单元格' if len(found) > 1 else ''}取 {year} 年"
+            for year, found in sorted(dated.items())
+        )
+        remarks.append(f"{letter} 列工资月份只写了月份，年份按{hint.where}所跨的年月取：{parts}")
+    if undecided:
+        fallback = plan.period_override or plan.period.period
+        then = (
+            f"这些行按{plan.period.source}暂定为 {fallback}，请核实"
+            if fallback is not None
+            else "这些行未导入"
+        )
+        remarks.append(
+            f"{letter} 列有 {len(undecided)} 个单元格只写了月份（"
+            f"{'、'.join(map(cell, undecided[:5]))}{'等' if len(undecided) > 5 else ''}），"
+            f"{hint.where}跨 {'、'.join(map(str, hint.years))} 年，无法确定其年份，{then}；"
+            "请在月份列写明年份（如 2026年1月）后再导入"
+        )
+    return out
 
 
 def _lone_text(row: list[Any], col: int) -> bool:
