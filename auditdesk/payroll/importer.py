@@ -7,7 +7,7 @@ runs the whole import (progress + cancel) and is what ``payroll inspect`` report
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from decimal import Decimal
@@ -37,8 +37,10 @@ from auditdesk.payroll.mapping import (
     ColumnChoice,
     MappingSource,
     choose_fields,
+    is_overtime_part,
     looks_like_money_header,
     looks_like_rate,
+    lost_tie,
 )
 from auditdesk.payroll.readers import RawSheet, RawWorkbook, read_workbook
 from auditdesk.payroll.values import PARSERS, CellValueError, find_period, is_empty
@@ -69,6 +71,9 @@ class SheetPlan:
     """Money columns written in 万元 or 千元 (by column index), converted to yuan."""
     year: layout.YearHint | None = None
     """The year(s) the sheet names and where, for a 月份 column written without one (``7月``)."""
+    summed: dict[PayrollField, tuple[int, ...]] = dataclass_field(default_factory=dict)
+    """Columns added into a field's own column, row by row (``休息日加班费`` and ``节假日加班费``
+    into the ``工作日加班费`` column that holds the overtime pay)."""
 
     def field_columns(self) -> dict[PayrollField, int]:
         return {c.field: c.index for c in self.columns if c.field is not None}
@@ -145,17 +150,22 @@ def plan_sheet(
                      layout.MONEY_UNITS.get(money_units.get(c, ""), 1))
         for c in used
     ]  # fmt: skip
+    columns, summed, explained = _overtime_parts(columns, sheet.rows, header.first_data_row)
+    columns, lost = _tie_losers(columns, sheet.rows, header.first_data_row, explained)
+    parts = {c for cols in summed.values() for c in cols}
     money_units = {
         c.index: money_units[c.index]
         for c in columns
-        if c.index in money_units and c.field is not None and c.field.kind is FieldKind.MONEY
+        if c.index in money_units
+        and (c.index in parts or (c.field is not None and c.field.kind is FieldKind.MONEY))
     }
     day_columns = tuple(
         c.index for c in columns if c.field in OT_HOUR_FIELDS and _counts_days(c.header)
     )
     plan = SheetPlan(sheet, header, columns, guess, period, day_columns=day_columns,
-                     unmapped_money=_unmapped_money(columns, sample), money_units=money_units,
-                     year=layout.year_hint(sheet.name, sheet.rows[: header.rows[0]], file_name))  # fmt: skip
+                     unmapped_money=_unmapped_money(columns, sample, lost), money_units=money_units,
+                     year=layout.year_hint(sheet.name, sheet.rows[: header.rows[0]], file_name),
+                     summed=summed)  # fmt: skip
     fields = plan.field_columns()
     if not any(f in fields for f in IDENTITY_FIELDS):
         plan.note = "没有找到工号、姓名或身份证号列，无法识别员工，未导入；请在列映射中指定"
@@ -260,6 +270,105 @@ def _column_info(
                     "需确认后才导入和核查",
         })  # fmt: skip
     return info
+
+
+def _cell_amount(row: list[Any], col: int) -> Decimal | None:
+    """The amount in a cell, 0 for a blank one; raises ``CellValueError`` for text."""
+    if col >= len(row) or is_empty(row[col]):
+        return Decimal(0)
+    return values.parse_money(row[col]) or Decimal(0)
+
+
+def _adds_up(rows: list[list[Any]], first: int, total: int, parts: Sequence[int]) -> bool:
+    """Whether on every row from ``first`` on, column ``total`` holds the sum of ``parts`` (one
+    column: the same amount). A blank cell counts as 0; a row where neither side is an amount (a
+    repeated header, a signature) says nothing; a cell that is not an amount against one that is
+    disproves it."""
+    cols = (total, *parts)
+    for row in rows[first:]:
+        cells = [row[c] if c < len(row) else None for c in cols]
+        if len(parts) == 1 and cells[0] == cells[1]:
+            continue
+        if all(type(v) in (int, float) or v is None for v in cells):
+            numbers = [float(v) if v is not None else 0.0 for v in cells]
+            if abs(numbers[0] - sum(numbers[1:])) < 0.005:
+                continue
+            return False
+        try:
+            own: Decimal | None = _cell_amount(row, total)
+        except CellValueError:
+            own = None
+        try:
+            added: Decimal | None = sum((_cell_amount(row, c) or Decimal(0) for c in parts),
+                                        Decimal(0))  # fmt: skip
+        except CellValueError:
+            added = None
+        if own is None and added is None:
+            continue
+        if own != added:
+            return False
+    return True
+
+
+def _with_note(info: ColumnInfo, note: str) -> ColumnInfo:
+    return info.model_copy(update={"note": f"{info.note}；{note}" if info.note else note})
+
+
+def _overtime_parts(
+    columns: list[ColumnInfo], rows: list[list[Any]], first: int
+) -> tuple[list[ColumnInfo], dict[PayrollField, tuple[int, ...]], tuple[int, ...]]:
+    """Overtime pay split by kind (工作日加班费 / 休息日加班费 / 节假日加班费): the rules need the
+    whole overtime pay, so the kinds' columns that lost ``加班费`` to the first of them are added
+    into it row by row (returned as ``SheetPlan.summed``). Beside a total column (加班费合计) that
+    took the field, they are its parts when they add up to it on every row, and said so.
+    Returns the columns (the parts' notes saying which), the parts to add, and the parts
+    explained either way."""
+    winner = next((c for c in columns if c.field is PayrollField.OT_PAY), None)
+    if winner is None:
+        return columns, {}, ()
+    parts = [
+        c for c in columns
+        if c.field is None and c.candidate is PayrollField.OT_PAY and lost_tie(c.note)
+        and not c.hidden and is_overtime_part(c.header)
+    ]  # fmt: skip
+    if not parts:
+        return columns, {}, ()
+    indexes = tuple(c.index for c in parts)
+    if is_overtime_part(winner.header):
+        note = f"与 {winner.column} 列“{winner.header}”逐行相加，作为“加班费”导入和核查"
+        summed = {PayrollField.OT_PAY: indexes}
+    elif _adds_up(rows, first, winner.index, indexes):
+        note = f"是 {winner.column} 列“{winner.header}”的分项（各行相加等于该列），不另计"
+        summed = {}
+    else:
+        return columns, {}, ()
+    return [_with_note(c, note) if c.index in indexes else c for c in columns], summed, indexes
+
+
+def _tie_losers(
+    columns: list[ColumnInfo], rows: list[list[Any]], first: int, explained: Collection[int] = ()
+) -> tuple[list[ColumnInfo], set[int]]:
+    """Columns of amounts that lost their field to another column (two 应发工资 columns): an
+    amount column the sum checks cannot explain, unless it holds the winner's amount on every
+    row (a copy). ``explained`` columns (overtime parts) are left as they are. Returns the columns
+    with the finding in their note, and the losers to count among the unmapped amount columns."""
+    holder = {c.field: c for c in columns if c.field is not None}
+    lost: set[int] = set()
+    out = []
+    for c in columns:
+        winner = holder.get(c.candidate) if c.candidate is not None else None
+        if (
+            c.field is not None or winner is None or winner.field is None
+            or winner.field.kind is not FieldKind.MONEY or c.hidden or not lost_tie(c.note)
+            or c.index in explained
+        ):  # fmt: skip
+            out.append(c)
+        elif _adds_up(rows, first, winner.index, (c.index,)):
+            out.append(_with_note(c, f"各行金额与 {winner.column} 列相同，是其副本，不另计"))
+        else:
+            lost.add(c.index)
+            out.append(_with_note(c, f"金额与 {winner.column} 列不同，计为未识别的金额列"))
+    return out, lost
 
 
 def _table_sample(
@@ -677,6 +786,10 @@ def parse_sheet(
         if last_use[c] == field:  # the column's tuple goes once typed; its cells stay in ``data``
             transposed[c] = ()
         progress(step, steps, f"{file_name} · {name}")
+    for field, added in plan.summed.items():
+        if field in parsed_by_field:
+            parsed_by_field[field] = _add_columns(plan, data, parsed_by_field[field], fields[field],
+                                                  added, file_name, skip, problems, remarks)  # fmt: skip
     del transposed, data, last_use
     by_column = {c: f for f, c in fields.items()}
     for i, c in formula_cells:
@@ -745,12 +858,18 @@ _NOT_MONEY = re.compile(
 )
 
 
-def _unmapped_money(columns: list[ColumnInfo], rows: list[list[Any]]) -> list[str]:
+def _unmapped_money(
+    columns: list[ColumnInfo], rows: list[list[Any]], lost: Collection[int] = ()
+) -> list[str]:
     """Unmapped columns whose cells are mostly amounts (numbers that are not a 1, 2, 3… count),
     as ``C 请假扣款``; their headers do not name a count, a rate, a year-to-date total or a base.
-    ``rows`` are the first data rows of the sheet."""
+    ``rows`` are the first data rows of the sheet; ``lost`` columns of amounts that lost their
+    field to another column and are not its copy (``_tie_losers``), counted whatever their note."""
     found = []
     for info in columns:
+        if info.index in lost:
+            found.append(f"{info.column} {info.header or '（无表头）'}")
+            continue
         if info.field is not None or info.note or info.hidden or _NOT_MONEY.search(info.header):
             continue
         if looks_like_money_header(info.header):
@@ -904,6 +1023,62 @@ def _with_year(
             f"{hint.where}跨 {'、'.join(map(str, hint.years))} 年，无法确定其年份，{then}；"
             "请在月份列写明年份（如 2026年1月）后再导入"
         )
+    return out
+
+
+def _add_columns(
+    plan: SheetPlan,
+    data: list[list[Any]],
+    own: list[Any],
+    col: int,
+    added: tuple[int, ...],
+    file_name: str,
+    skip: dict[int, SkipReason],
+    problems: list[tuple[int, int, CellProblem]],
+    remarks: list[str],
+) -> list[Any]:
+    """A money field's parsed column ``own`` (from column ``col``) with the ``added`` columns'
+    amounts added row by row (``SheetPlan.summed``), in yuan. A row where any of these cells
+    cannot be read gets no value (a part of the sum is no sum); each such cell is a problem.
+    Indices are into ``data``, the sheet's rows below the header."""
+    assert plan.header is not None
+    first = plan.header.first_data_row
+    name = plan.sheet.name
+    failed = {i for i, c, _ in problems if c == col}
+    uncached = set(plan.sheet.uncached_formulas)
+    out = list(own)
+    memo = _NumberMemo(values.parse_money)
+    for c in added:
+        factor = layout.MONEY_UNITS.get(plan.money_units.get(c, ""), 1)
+        for i, row in enumerate(data):
+            raw = row[c] if c < len(row) else None
+            if (first + i, c) in uncached:
+                failed.add(i)
+                if i not in skip:
+                    problems.append((i, c, CellProblem(
+                        file=file_name, sheet=name, cell=cell_ref(first + i, c), value="（公式）",
+                        reason=UNCACHED_FORMULA, field=PayrollField.OT_PAY,
+                    )))  # fmt: skip
+                continue
+            if is_empty(raw):
+                continue
+            value = memo[("TRUE" if raw else "FALSE") if type(raw) is bool else raw]
+            if type(value) is CellValueError:
+                failed.add(i)
+                if i not in skip:
+                    problems.append((i, c, CellProblem(
+                        file=file_name, sheet=name, cell=cell_ref(first + i, c),
+                        value=str(raw)[:80], reason=value.reason, field=PayrollField.OT_PAY,
+                    )))  # fmt: skip
+                continue
+            if value is not None:
+                value = value * factor if factor != 1 else value
+                out[i] = value if out[i] is None else out[i] + value
+    for i in failed:
+        out[i] = None
+    header = plan.header
+    names = "、".join(f"{column_letter(c)} 列“{header.text(c)}”" for c in (col, *added))
+    remarks.append(f"{names}是分列的加班费，已逐行相加作为加班费导入和核查")
     return out
 
 

@@ -4,11 +4,13 @@ would, or said plainly in the import report."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from auditdesk.payroll.importer import read_payroll
+from auditdesk.services.payroll import check_files
 from tests.builders.payroll_files import SheetSpec, write_xlsx
 
 # --- a title naming two years, a month column without the year ---------------------------------
@@ -91,3 +93,77 @@ def test_a_month_sheet_name_takes_its_year_from_the_titles_span(
     rows = [["2025年12月—2026年1月工资表"], ["工号", "姓名", "应发工资"], ["E1", "张三", 8000]]
     path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec(sheet_name, rows)])
     assert [r.period for r in read_payroll([path]).rows] == [period]
+
+
+# --- overtime pay split over several columns ----------------------------------------------------
+
+SPLIT_OT = [
+    ("工作日加班费", "休息日加班费", "节假日加班费"),
+    ("平时加班费", "双休加班费", "法定加班费"),
+    ("延时加班工资", "周末加班工资", "法定节假日加班工资"),
+]
+
+
+def _split_ot_rows(names: tuple[str, str, str]) -> list[list[object]]:
+    # 基本工资 2700 + 300 + 400 + 600 overtime = 应发 4000; 实发 = 4000 - 个税 0
+    return [["工号", "姓名", "基本工资", *names, "应发工资", "个人所得税", "实发工资"],
+            ["E1", "张三", 2700, 300, 400, 600, 4000, 0, 4000],
+            ["E2", "李四", 2700, 300, None, 0, 3000, 0, 3000],
+            ["E3", "王五", 2700, None, None, None, 2700, 0, 2700]]  # fmt: skip
+
+
+@pytest.mark.parametrize("names", SPLIT_OT)
+def test_split_overtime_pay_columns_are_added_into_the_overtime_pay(
+    tmp_path: Path, names: tuple[str, str, str]
+) -> None:
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("2025年7月", _split_ot_rows(names))])
+    result = read_payroll([path])
+    assert [r.ot_pay for r in result.rows] == [Decimal(1300), Decimal(300), None]
+    sheet = result.files[0].sheets[0]
+    assert sheet.unmapped_money == []
+    remark = next(r for r in sheet.remarks if "加班费" in r and "相加" in r)
+    for letter, name in zip("DEF", names, strict=True):
+        assert f"{letter} 列“{name}”" in remark
+    # the 应发 arithmetic holds: no DATA.ARITHMETIC finding, and the sum check did run
+    _, check = check_files([path])
+    assert [f for f in check.findings if f.rule == "DATA.ARITHMETIC"] == []
+    assert not any("未核对应发" in n for n in check.notes)
+
+
+def test_a_split_overtime_cell_that_cannot_be_read_leaves_the_sum_unknown(tmp_path: Path) -> None:
+    rows = _split_ot_rows(SPLIT_OT[0])
+    rows[1][4] = "四百"
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("2025年7月", rows)])
+    result = read_payroll([path])
+    assert result.rows[0].ot_pay is None  # never the 900 of the two cells that could be read
+    assert [p.cell for p in result.problems] == ["E2"]
+
+
+def test_split_overtime_columns_beside_their_total_are_its_parts(tmp_path: Path) -> None:
+    rows = [["工号", "姓名", "基本工资", "平时加班费", "双休加班费", "加班费合计", "应发工资"],
+            ["E1", "张三", 2700, 300, 400, 700, 3400], ["E2", "李四", 2700, 100, 0, 100, 2800]]  # fmt: skip
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("2025年7月", rows)])
+    result = read_payroll([path])
+    assert [r.ot_pay for r in result.rows] == [Decimal(700), Decimal(100)]
+    assert result.files[0].sheets[0].unmapped_money == []
+
+
+# --- a money column that lost a tie for its field -----------------------------------------------
+
+
+def test_a_money_column_losing_a_tie_is_unmapped_money_unless_a_copy(tmp_path: Path) -> None:
+    header = ["工号", "姓名", "基本工资", "岗位工资", "应发工资", "应发金额", "实发工资"]
+    differ = [header, ["E1", "张三", 5000, 1000, 6000, 6500, 6000],
+              ["E2", "李四", 5000, 500, 5500, 5500, 5500]]  # fmt: skip
+    same = [header, ["E1", "张三", 5000, 1000, 6000, 6000, 6000],
+            ["E2", "李四", 5000, 500, 5500, 5500, 5500]]  # fmt: skip
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("2025年7月", differ),
+                                               SheetSpec("2025年8月", same)])  # fmt: skip
+    result = read_payroll([path])
+    july, august = result.files[0].sheets
+    assert july.unmapped_money == ["F 应发金额"]
+    assert "不同" in july.columns[5].note
+    assert august.unmapped_money == []
+    assert "相同" in august.columns[5].note
+    _, check = check_files([path])
+    assert any("2025年7月" in n and "应发金额" in n and "未核对" in n for n in check.notes)
