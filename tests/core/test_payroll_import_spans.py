@@ -167,3 +167,16 @@ def test_a_money_column_losing_a_tie_is_unmapped_money_unless_a_copy(tmp_path: P
     assert "相同" in august.columns[5].note
     _, check = check_files([path])
     assert any("2025年7月" in n and "应发金额" in n and "未核对" in n for n in check.notes)
+
+
+def test_split_overtime_pay_is_checked_whole_against_the_overtime_hours(tmp_path: Path) -> None:
+    # July 2025: 10 workday + 10 rest-day hours are due 551.15 on the minimum wage, 603.45 on the
+    # base pay; the company paid 260 + 350 = 610 in two columns, of which the first alone is short
+    rows = [["工号", "姓名", "基本工资", "工作日加班(小时)", "休息日加班(小时)", "工作日加班费",
+             "休息日加班费", "应发工资"],
+            ["E1", "张三", 3000, 10, 10, 260, 350, 3610]]  # fmt: skip
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("2025年7月", rows)])
+    result, check = check_files([path])
+    assert result.rows[0].ot_pay == Decimal(610)
+    assert "PAY.OT_UNDERPAID" in check.rules_run
+    assert [f.message for f in check.findings if f.rule == "PAY.OT_UNDERPAID"] == []
