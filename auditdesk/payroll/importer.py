@@ -1223,6 +1223,7 @@ def _read_payroll(
         )  # fmt: skip
         del workbook, plans
     rows, files = drop_copies(rows, files)
+    files = flag_namesakes(rows, files)
     return ImportResult(files=files, rows=rows if wanted_rows else [])
 
 
@@ -1318,3 +1319,63 @@ def _report_copies(
             "remarks": [*sheet.remarks, remark],
         }))  # fmt: skip
     return file.model_copy(update={"sheets": sheets})
+
+
+def flag_namesakes(rows: list[PayrollRow], files: list[FileReport]) -> list[FileReport]:
+    """Remarks on rows that share a name and a month and have neither 工号 nor ID number.
+
+    Everything after the import (the rules, the employee count, follow-ups) knows such a person by
+    the name alone, so two people of one name become one. Where the file tells them apart (two
+    部门 in one month) or may (two rows of one name in one month), each sheet holding such rows
+    says so, naming the rows, and asks for a 工号 or ID number column; nothing is merged or split
+    by guess. Rows are as ``drop_copies`` leaves them (a department copy of the summary is gone).
+    """
+    groups: dict[tuple[str, str], list[PayrollRow]] = {}
+    for row in rows:
+        if row.id_number or row.employee_id or not row.name:
+            continue
+        groups.setdefault((row.period, row.name.strip()), []).append(row)
+    remarks: dict[tuple[str, str], list[str]] = {}
+    many_files = len({r.source_file for r in rows}) > 1
+    for (period, name), members in groups.items():
+        if len(members) < 2:
+            continue
+
+        def where(r: PayrollRow) -> str:
+            place = f"{r.source_file} " if many_files else ""
+            dept = f" {r.department}" if r.department else ""
+            return f"{place}{r.source_sheet}!{r.source_row}{dept}"
+
+        listed = "、".join(map(where, members[:6])) + ("等" if len(members) > 6 else "")
+        departments = {r.department.strip() for r in members if r.department}
+        if len(departments) > 1:
+            what = (
+                f"{period} 有 {len(members)} 行同名“{name}”（{listed}），部门不同，应是不同的人，"
+                "但没有工号或身份证号可以区分"
+            )
+        else:
+            what = (
+                f"{period} 有 {len(members)} 行同名“{name}”（{listed}），没有工号或身份证号，"
+                "无法判断是同名的不同员工，还是同一人重复或补发另列"
+            )
+        text = (
+            f"{what}：核查时按姓名识别员工，这些行会被当作同一人（人数和按人汇总的问题会合并）；"
+            "请补充工号或身份证号列后再导入"
+        )
+        for key in dict.fromkeys((r.source_file, r.source_sheet) for r in members):
+            remarks.setdefault(key, []).append(text)
+    if not remarks:
+        return files
+    out = []
+    for file in files:
+        sheets = []
+        for sheet in file.sheets:
+            found = remarks.get((file.file, sheet.name))
+            if found:
+                more = len(found) - _REMARK_LIMIT
+                extra = [f"另有 {more} 组同名员工，同样无法区分"] if more > 0 else []
+                found = found[:_REMARK_LIMIT] + extra
+                sheet = sheet.model_copy(update={"remarks": [*sheet.remarks, *found]})
+            sheets.append(sheet)
+        out.append(file.model_copy(update={"sheets": sheets}))
+    return out

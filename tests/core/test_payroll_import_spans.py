@@ -180,3 +180,58 @@ def test_split_overtime_pay_is_checked_whole_against_the_overtime_hours(tmp_path
     assert result.rows[0].ot_pay == Decimal(610)
     assert "PAY.OT_UNDERPAID" in check.rules_run
     assert [f.message for f in check.findings if f.rule == "PAY.OT_UNDERPAID"] == []
+
+
+# --- two people of one name, without 工号 or ID number --------------------------------------------
+
+
+def test_namesakes_in_two_departments_of_one_month_are_reported_by_row(tmp_path: Path) -> None:
+    rows = [["工号", "姓名", "部门", "基本工资", "应发工资"],
+            [None, "张伟", "生产部", 5000, 5000], [None, "李娜", "生产部", 5000, 5000],
+            [None, "张伟", "销售部", 6000, 6000]]  # fmt: skip
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("2025年7月", rows)])
+    result, check = check_files([path])
+    assert len(result.rows) == 3  # both kept, neither merged into the other
+    remark = next(r for r in result.files[0].sheets[0].remarks if "张伟" in r)
+    assert "2025年7月!2 生产部" in remark
+    assert "2025年7月!4 销售部" in remark
+    assert "部门不同" in remark
+    assert "DATA.DUPLICATE" in check.rules_run
+    assert [f for f in check.findings if f.rule == "DATA.DUPLICATE"] == []
+
+
+def test_two_rows_of_one_name_in_one_month_are_reported_across_sheets(tmp_path: Path) -> None:
+    header = ["姓名", "基本工资", "应发工资"]
+    path = write_xlsx(tmp_path / "工资.xlsx", [
+        SheetSpec("一车间", [["2025年7月工资表"], header, ["王芳", 5000, 5000]]),
+        SheetSpec("二车间", [["2025年7月工资表"], header, ["李娜", 5200, 5200],
+                             ["王芳", 4800, 4800]]),
+    ])  # fmt: skip
+    result = read_payroll([path])
+    first, second = result.files[0].sheets
+    for sheet in (first, second):
+        remark = next(r for r in sheet.remarks if "王芳" in r)
+        assert "一车间!3" in remark
+        assert "二车间!4" in remark
+        assert "无法判断" in remark
+
+
+def test_one_name_in_different_months_or_with_ids_is_no_namesake(tmp_path: Path) -> None:
+    rows = [["工号", "姓名", "部门", "应发工资", "月份"], ["E1", "张伟", "生产部", 5000, "2025-07"],
+            ["E2", "张伟", "销售部", 6000, "2025-07"], [None, "王芳", "生产部", 5000, "2025-07"],
+            [None, "王芳", "销售部", 5000, "2025-08"]]  # fmt: skip
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("工资", rows)])
+    result = read_payroll([path])
+    assert not any("同名" in r for r in result.files[0].sheets[0].remarks)
+
+
+def test_one_employee_id_in_two_departments_is_no_duplicate_but_in_one_is(tmp_path: Path) -> None:
+    # 工号 numbered per department (001 in 生产部 and 001 in 销售部): two people
+    rows = [["工号", "姓名", "部门", "基本工资", "应发工资"],
+            ["001", "张伟", "生产部", 5000, 5000], ["002", "李娜", "生产部", 5000, 5000],
+            ["001", "王芳", "销售部", 6000, 6000], ["002", "赵磊", "销售部", 6000, 6000],
+            ["002", "赵磊", "销售部", 500, 500]]  # fmt: skip
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("2025年7月", rows, text_columns=[0])])
+    _, check = check_files([path])
+    duplicates = [f for f in check.findings if f.rule == "DATA.DUPLICATE"]
+    assert [(f.employee_name, f.source_row) for f in duplicates] == [("赵磊", 6)]
