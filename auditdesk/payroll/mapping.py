@@ -111,9 +111,13 @@ _OVERTIME_PART = re.compile(
 def is_overtime_part(header: str) -> bool:
     """Whether a column's header names the pay of one kind of overtime (``工作日加班费``,
     ``双休加班工资``, ``1.5倍加班费``), one of several columns that together are the overtime
-    pay; not a total (``加班费合计``)."""
-    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", header.split("/")[-1]))
-    return bool(_OVERTIME_PART.search(text)) and not re.search(r"合计|小计|总计|总额", text)
+    pay; not a total (``加班费合计``). A grouped header (``加班费/平时``) is read as the sub-label
+    before its groups (平时加班费)."""
+    parts = [re.sub(r"\s+", "", unicodedata.normalize("NFKC", p)) for p in header.split("/")]
+    parts = [p for p in parts if p]
+    if not parts or re.search(r"合计|小计|总计|总额", parts[-1]):
+        return False
+    return any(_OVERTIME_PART.search(parts[-1] + "".join(parts[i:-1])) for i in range(len(parts)))
 
 
 _LOST_TIE = re.compile(r"^与 ([A-Z]+) 列“.*”竞争“")
@@ -597,7 +601,7 @@ def name_quality(parts: tuple[str, ...], field: PayrollField) -> float:
                 best = max(best, len(name) / len(form))
     if field in (PayrollField.GROSS_PAY, PayrollField.NET_PAY) and _GRAND_TOTAL.search(texts[-1]):
         best += 0.001  # 应发合计 over 应发工资 when both stand: the total includes every item
-    if field is PayrollField.OT_PAY and is_overtime_part(texts[-1]):
+    if field is PayrollField.OT_PAY and is_overtime_part("/".join(texts)):
         best -= 0.001  # 加班费合计 over 工作日加班费: the total holds every kind's pay
     return round(best, 4)
 

@@ -235,3 +235,19 @@ def test_one_employee_id_in_two_departments_is_no_duplicate_but_in_one_is(tmp_pa
     _, check = check_files([path])
     duplicates = [f for f in check.findings if f.rule == "DATA.DUPLICATE"]
     assert [(f.employee_name, f.source_row) for f in duplicates] == [("赵磊", 6)]
+
+
+@pytest.mark.parametrize("total", [False, True])
+def test_split_overtime_pay_under_a_group_label_is_added_too(tmp_path: Path, total: bool) -> None:
+    # 加班费 over 平时 / 双休 / 法定 (and 合计): a two-row header, merged group cell
+    subs = ["平时", "双休", "法定", *(["合计"] if total else [])]
+    top = ["工号", "姓名", "基本工资", "加班费", *[None] * (len(subs) - 1), "应发工资"]
+    sub = [None, None, None, *subs, None]
+    amounts = [300, 400, 600, *([1300] if total else [])]
+    rows = [top, sub, ["E1", "张三", 2700, *amounts, 4000]]
+    last = "FG"[len(subs) - 3]
+    path = write_xlsx(tmp_path / "工资.xlsx",
+                      [SheetSpec("2025年7月", rows, merged=[f"D1:{last}1"])])  # fmt: skip
+    result = read_payroll([path])
+    assert [r.ot_pay for r in result.rows] == [Decimal(1300)]
+    assert result.files[0].sheets[0].unmapped_money == []
