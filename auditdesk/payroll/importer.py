@@ -736,6 +736,7 @@ def parse_sheet(
         and ((r - first) not in skip or (r - first) in lost_rows)
     )
     unmapped_money = plan.unmapped_money
+    undated: list[int] = []  # rows whose month names no year the sheet can give: not imported
     problems: list[tuple[int, int, CellProblem]] = []
     for i, c, problem in _merged_down(sheet.merged, data, first, fields, skip):
         problems.append((i, c, problem.model_copy(update={"file": file_name, "sheet": name})))
@@ -753,7 +754,7 @@ def parse_sheet(
         fast = _whole_cents(raw, types) if field.kind is FieldKind.MONEY else None
         parsed = fast if fast is not None else list(map(memo.__getitem__, raw))
         if memo.failed and field is PayrollField.PERIOD and plan.year is not None:
-            parsed = _with_year(parsed, raw, plan, c, skip, remarks)
+            parsed = _with_year(parsed, raw, plan, c, skip, remarks, undated)
         if memo.failed:
             for i, v in enumerate(parsed):
                 if type(v) is CellValueError and i not in skip:
@@ -804,6 +805,8 @@ def parse_sheet(
     from_column = parsed_by_field.pop(PayrollField.PERIOD, None)
     if period_col is not None and from_column is not None:
         row_periods = [p if p is not None else fixed_period for p in from_column]
+        for i in undated:
+            row_periods[i] = None
     else:
         row_periods = [fixed_period] * n
     keep = [i not in skip for i in range(n)]
@@ -966,19 +969,25 @@ def _with_year(
     col: int,
     skip: dict[int, SkipReason],
     remarks: list[str],
+    undated: list[int],
 ) -> list[Any]:
     """Pay months that failed to parse for want of a year (``7月``, ``八月``) given the year the
     sheet names (``plan.year``), with a remark per year naming a cell. A month the sheet's span
-    of years cannot place (``2月`` under ``2025-2026年度``) stays a failure saying why, named in
-    a remark too: never given a year by guess. Indices are into the sheet's data rows."""
+    of years cannot place (``2月`` under ``2025-2026年度``) takes the sheet's own pay month when
+    that is the same month (file name ``2026-02``), else stays a failure saying why, its row put
+    in ``undated`` (not to be imported under the sheet's month), named in a remark too: never
+    given a year by guess. Indices are into the sheet's data rows."""
     hint = plan.year
     assert hint is not None
     assert plan.header is not None
     first = plan.header.first_data_row
     letter = column_letter(col)
+    fallback = plan.period_override or plan.period.period
+    years_text = "、".join(map(str, hint.years))
     out = list(parsed)
     dated: dict[int, list[int]] = {}
     undecided: list[int] = []
+    own_month: list[int] = []
     for i, v in enumerate(parsed):
         if type(v) is CellValueError and isinstance(raw[i], str):
             month = values.find_month(raw[i])
@@ -988,11 +997,15 @@ def _with_year(
             if len(years) == 1:
                 out[i] = f"{years[0]:04d}-{month:02d}"
                 dated.setdefault(years[0], []).append(i)
+            elif fallback is not None and int(fallback[5:]) == month:
+                out[i] = fallback
+                own_month.append(i)
             else:
                 out[i] = CellValueError(
-                    f"“{raw[i]}”只写了月份，{hint.where}跨 "
-                    f"{'、'.join(map(str, hint.years))} 年，无法确定是哪一年的{month}月"
+                    f"“{raw[i]}”只写了月份，{hint.where}跨 {years_text} 年，"
+                    f"无法确定是哪一年的{month}月"
                 )
+                undated.append(i)
                 if i not in skip:
                     undecided.append(i)
 
@@ -1010,17 +1023,16 @@ def _with_year(
             for year, found in sorted(dated.items())
         )
         remarks.append(f"{letter} 列工资月份只写了月份，年份按{hint.where}所跨的年月取：{parts}")
-    if undecided:
-        fallback = plan.period_override or plan.period.period
-        then = (
-            f"这些行按{plan.period.source}暂定为 {fallback}，请核实"
-            if fallback is not None
-            else "这些行未导入"
+    if own_month:
+        remarks.append(
+            f"{letter} 列工资月份只写了月份（如 {cell(own_month[0])}），{hint.where}跨 {years_text} "
+            f"年，年份按{plan.period.source}的 {fallback} 取"
         )
+    if undecided:
         remarks.append(
             f"{letter} 列有 {len(undecided)} 个单元格只写了月份（"
             f"{'、'.join(map(cell, undecided[:5]))}{'等' if len(undecided) > 5 else ''}），"
-            f"{hint.where}跨 {'、'.join(map(str, hint.years))} 年，无法确定其年份，{then}；"
+            f"{hint.where}跨 {years_text} 年，无法确定其年份，这些行未导入；"
             "请在月份列写明年份（如 2026年1月）后再导入"
         )
     return out

@@ -512,6 +512,8 @@ _SPAN = re.compile(
 """A span of months or years: ``2025年12月—2026年1月``, ``2025.12-2026.01``, ``2025-2026年度``,
 ``2025年12月至1月`` (NFKC; full dates are taken out first)."""
 _ANY_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_WHOLE_DATE = re.compile(r"(?<!\d)\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}(?!\d)\s*日?")
+"""A full date, its day not cut from a longer number (``2025.12-2026.01`` holds none)."""
 
 
 def _month_index(year: int, month: int) -> int:
@@ -522,7 +524,7 @@ def _spans(text: str) -> list[tuple[int, int]]:
     """The spans ``text`` names, as (first, last) month indexes (year * 12 + month - 1); a span
     of years without months runs from January of the first to December of the last."""
     out = []
-    for m in _SPAN.finditer(_FULL_DATE.sub(" ", text)):
+    for m in _SPAN.finditer(_WHOLE_DATE.sub(" ", text)):
         y1, m1 = int(m.group(1)), int(m.group(2) or m.group(3) or 0)
         if m.group(4):
             y2, m2 = int(m.group(4)), int(m.group(5) or m.group(6) or 12)

@@ -251,3 +251,24 @@ def test_split_overtime_pay_under_a_group_label_is_added_too(tmp_path: Path, tot
     result = read_payroll([path])
     assert [r.ot_pay for r in result.rows] == [Decimal(1300)]
     assert result.files[0].sheets[0].unmapped_money == []
+
+
+@pytest.mark.parametrize(
+    ("file_name", "periods"),
+    [
+        ("工资-2026-02.xlsx", {4: "2026-02"}),  # 2月 is the file's month: its year decides
+        ("工资-2025-12.xlsx", {}),  # 2月 is not December 2025: never imported as such
+        ("工资2025.12-2026.01.xlsx", {}),  # a span in the file name names no month either
+    ],
+)
+def test_an_undecided_month_takes_only_the_sheets_own_month_of_the_same_number(
+    tmp_path: Path, file_name: str, periods: dict[int, str]
+) -> None:
+    rows = [["2025-2026年度工资表"], ["月份", "工号", "姓名", "应发工资"],
+            ["11月", "E1", "张三", 8000], ["2月", "E1", "张三", 8100]]  # fmt: skip
+    path = write_xlsx(tmp_path / file_name, [SheetSpec("Sheet1", rows)])
+    result = read_payroll([path])
+    assert {r.source_row: r.period for r in result.rows} == periods
+    remarks = " ".join(result.files[0].sheets[0].remarks)
+    assert "A3“11月”" in remarks
+    assert "未导入" in remarks
