@@ -511,7 +511,6 @@ _SPAN = re.compile(
 )
 """A span of months or years: ``2025年12月—2026年1月``, ``2025.12-2026.01``, ``2025-2026年度``,
 ``2025年12月至1月`` (NFKC; full dates are taken out first)."""
-_ANY_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _WHOLE_DATE = re.compile(r"(?<!\d)\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}(?!\d)\s*日?")
 """A full date, its day not cut from a longer number (``2025.12-2026.01`` holds none)."""
 
@@ -569,6 +568,9 @@ class YearHint:
 
 
 def _year_hint_of(text: str, where: str) -> YearHint | None:
+    """The years ``text`` gives months written without one. Only a span or months named with
+    their year make several years; a bare year beside another (2025年工资（依据2024年集体合同）)
+    does not: the year of the months named serves, else the first year named."""
     year = values.find_year(text)
     if year is None and (period := values.find_period(text)):
         year = int(period[:4])
@@ -576,17 +578,15 @@ def _year_hint_of(text: str, where: str) -> YearHint | None:
         return None
     place = f"{where}“{text[:40]}”"
     normal = unicodedata.normalize("NFKC", text)
-    spans = _spans(normal)
-    named = sorted({int(y) for y in _ANY_YEAR.findall(normal)} | {year})
-    if len(named) < 2 and not spans:
-        return YearHint(place, (year,))
-    months = {i for first, last in spans for i in range(first, last + 1)}
+    months = {i for first, last in _spans(normal) for i in range(first, last + 1)}
     months |= {
         _month_index(int(m.group(1)), int(m.group(2)))
         for m in values.PERIOD_IN_TEXT.finditer(normal)
         if 1 <= int(m.group(2)) <= 12
     }
-    years = sorted({i // 12 for i in months} | set(named))
+    years = sorted({i // 12 for i in months})
+    if len(years) < 2:
+        return YearHint(place, (years[0] if years else year,))
     return YearHint(place, tuple(years), frozenset(months))
 
 

@@ -272,3 +272,10 @@ def test_an_undecided_month_takes_only_the_sheets_own_month_of_the_same_number(
     remarks = " ".join(result.files[0].sheets[0].remarks)
     assert "A3“11月”" in remarks
     assert "未导入" in remarks
+
+
+def test_a_bare_second_year_in_the_title_makes_no_span(tmp_path: Path) -> None:
+    rows = [["2025年工资明细（依据2024年集体合同调整）"], ["月份", "工号", "姓名", "应发工资"],
+            ["7月", "E1", "张三", 8000], ["8月", "E1", "张三", 8000]]  # fmt: skip
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("Sheet1", rows)])
+    assert [r.period for r in read_payroll([path]).rows] == ["2025-07", "2025-08"]
