@@ -515,6 +515,12 @@ _WHOLE_DATE = re.compile(r"(?<!\d)\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2
 """A full date, its day not cut from a longer number (``2025.12-2026.01`` holds none)."""
 
 
+_MONTH_RANGE = re.compile(
+    r"(?<!\d)((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*(?:-|—|\u2013|~|至|到)+\s*(\d{1,2})\s*月"
+)
+"""A range of months in one year's words: ``2025年1-6月``, ``2025年11至12月``."""
+
+
 def _month_index(year: int, month: int) -> int:
     return year * 12 + month - 1
 
@@ -537,6 +543,10 @@ def _spans(text: str) -> list[tuple[int, int]]:
         first, last = _month_index(y1, m1 or 1), _month_index(y2, m2)
         if first < last:
             out.append((first, last))
+    for m in _MONTH_RANGE.finditer(text):
+        y1, m1, m2 = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        if 1 <= m1 <= 12 and 1 <= m2 <= 12 and m1 != m2:
+            out.append((_month_index(y1, m1), _month_index(y1 + (m2 < m1), m2)))
     return out
 
 

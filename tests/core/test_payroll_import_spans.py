@@ -279,3 +279,16 @@ def test_a_bare_second_year_in_the_title_makes_no_span(tmp_path: Path) -> None:
             ["7月", "E1", "张三", 8000], ["8月", "E1", "张三", 8000]]  # fmt: skip
     path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("Sheet1", rows)])
     assert [r.period for r in read_payroll([path]).rows] == ["2025-07", "2025-08"]
+
+
+@pytest.mark.parametrize(
+    "title", ["2025年1-6月工资汇总", "2025年11月-12月工资表", "2025年7月至8月工资"]
+)
+def test_a_title_naming_a_range_of_months_of_one_year_is_no_single_pay_month(
+    tmp_path: Path, title: str
+) -> None:
+    rows = [[title], ["工号", "姓名", "应发工资"], ["E1", "张三", 8000]]
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("Sheet1", rows)])
+    result = read_payroll([path])
+    assert result.rows == []
+    assert "无法确定工资月份" in result.files[0].sheets[0].note
