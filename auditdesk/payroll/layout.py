@@ -591,9 +591,9 @@ def _year_hint_of(text: str, where: str) -> YearHint | None:
     months = {i for first, last in _spans(normal) for i in range(first, last + 1)}
     months |= {
         _month_index(int(m.group(1)), int(m.group(2)))
-        for m in values.PERIOD_IN_TEXT.finditer(normal)
+        for m in values.PERIOD_IN_TEXT.finditer(_WHOLE_DATE.sub(" ", normal))
         if 1 <= int(m.group(2)) <= 12
-    }
+    }  # a lone full date is a stamp (when the sheet was made or paid), not a month of the sheet
     years = sorted({i // 12 for i in months})
     if len(years) < 2:
         return YearHint(place, (years[0] if years else year,))

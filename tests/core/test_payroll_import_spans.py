@@ -292,3 +292,10 @@ def test_a_title_naming_a_range_of_months_of_one_year_is_no_single_pay_month(
     result = read_payroll([path])
     assert result.rows == []
     assert "无法确定工资月份" in result.files[0].sheets[0].note
+
+
+def test_a_date_beside_the_title_year_makes_no_second_year(tmp_path: Path) -> None:
+    rows = [["2025年工资表 2026年1月5日"], ["月份", "工号", "姓名", "应发工资"],
+            ["12月", "E1", "张三", 8000], ["1月", "E1", "张三", 8000]]  # fmt: skip
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("Sheet1", rows)])
+    assert [r.period for r in read_payroll([path]).rows] == ["2025-12", "2025-01"]
