@@ -279,13 +279,16 @@ def _cell_amount(row: list[Any], col: int) -> Decimal | None:
     return values.parse_money(row[col]) or Decimal(0)
 
 
-def _adds_up(rows: list[list[Any]], first: int, total: int, parts: Sequence[int]) -> bool:
-    """Whether on every row from ``first`` on, column ``total`` holds the sum of ``parts`` (one
-    column: the same amount). A blank cell counts as 0; a row where neither side is an amount (a
-    repeated header, a signature) says nothing; a cell that is not an amount against one that is
-    disproves it."""
+def _first_difference(
+    rows: list[list[Any]], first: int, total: int, parts: Sequence[int]
+) -> int | None:
+    """The first row (0-based, from ``first`` on) where column ``total`` does not hold the sum of
+    ``parts`` (one column: the same amount), or ``None`` when it does on every row. A blank cell
+    counts as 0; a row where neither side is an amount (a repeated header, a signature) says
+    nothing; a cell that is not an amount against one that is differs."""
     cols = (total, *parts)
-    for row in rows[first:]:
+    for r in range(first, len(rows)):
+        row = rows[r]
         cells = [row[c] if c < len(row) else None for c in cols]
         if len(parts) == 1 and cells[0] == cells[1]:
             continue
@@ -293,7 +296,7 @@ def _adds_up(rows: list[list[Any]], first: int, total: int, parts: Sequence[int]
             numbers = [float(v) if v is not None else 0.0 for v in cells]
             if abs(numbers[0] - sum(numbers[1:])) < 0.005:
                 continue
-            return False
+            return r
         try:
             own: Decimal | None = _cell_amount(row, total)
         except CellValueError:
@@ -306,8 +309,8 @@ def _adds_up(rows: list[list[Any]], first: int, total: int, parts: Sequence[int]
         if own is None and added is None:
             continue
         if own != added:
-            return False
-    return True
+            return r
+    return None
 
 
 def _with_note(info: ColumnInfo, note: str) -> ColumnInfo:
@@ -337,7 +340,7 @@ def _overtime_parts(
     if is_overtime_part(winner.header):
         note = f"与 {winner.column} 列“{winner.header}”逐行相加，作为“加班费”导入和核查"
         summed = {PayrollField.OT_PAY: indexes}
-    elif _adds_up(rows, first, winner.index, indexes):
+    elif _first_difference(rows, first, winner.index, indexes) is None:
         note = f"是 {winner.column} 列“{winner.header}”的分项（各行相加等于该列），不另计"
         summed = {}
     else:
@@ -363,11 +366,12 @@ def _tie_losers(
             or c.index in explained
         ):  # fmt: skip
             out.append(c)
-        elif _adds_up(rows, first, winner.index, (c.index,)):
+        elif (r := _first_difference(rows, first, winner.index, (c.index,))) is None:
             out.append(_with_note(c, f"各行金额与 {winner.column} 列相同，是其副本，不另计"))
         else:
             lost.add(c.index)
-            out.append(_with_note(c, f"金额与 {winner.column} 列不同，计为未识别的金额列"))
+            out.append(_with_note(c, f"金额与 {winner.column} 列不同（如第 {r + 1} 行），"
+                                     "计为未识别的金额列"))  # fmt: skip
     return out, lost
 
 

@@ -162,7 +162,7 @@ def test_a_money_column_losing_a_tie_is_unmapped_money_unless_a_copy(tmp_path: P
     result = read_payroll([path])
     july, august = result.files[0].sheets
     assert july.unmapped_money == ["F 应发金额"]
-    assert "不同" in july.columns[5].note
+    assert "不同（如第 2 行）" in july.columns[5].note
     assert august.unmapped_money == []
     assert "相同" in august.columns[5].note
     _, check = check_files([path])
