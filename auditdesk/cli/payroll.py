@@ -313,7 +313,27 @@ def check_json(imported: ImportResult | None, result: CheckResult) -> dict[str, 
         "totals": _totals_json(result),
         "notes": result.notes,
         "problems": problems,
-    }
+        "remarks": [] if imported is None else [
+            {"file": f.file, "sheet": s.name, "remark": remark}
+            for f in imported.files
+            for s in f.sheets
+            for remark in s.remarks
+        ],
+    }  # fmt: skip
+
+
+def _print_import_notes(imported: ImportResult) -> None:
+    """What the import of the checked files says (remarks, unreadable cells), each line naming
+    the file and sheet: rows not imported and people the rules cannot tell apart are found here."""
+    for f in imported.files:
+        for s in f.sheets:
+            for remark in s.remarks:
+                print(f"导入说明：{f.file} 工作表「{s.name}」：{remark}")
+            for p in s.problems[:SHOWN_PROBLEMS]:
+                print(f"无法读取：{f.file} {s.name}!{p.cell}：“{p.value}” {p.reason}")
+            if len(s.problems) > SHOWN_PROBLEMS:
+                print(f"无法读取：{f.file} 工作表「{s.name}」另有 "
+                      f"{len(s.problems) - SHOWN_PROBLEMS} 处，用 payroll inspect 查看全部")  # fmt: skip
 
 
 def _print_check(result: CheckResult) -> None:
@@ -373,6 +393,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(check_json(imported, result))
     else:
+        if imported is not None:
+            _print_import_notes(imported)
         _print_check(result)
     return EXIT_OK
 
@@ -410,7 +432,7 @@ CHECK_HELP = """\
    "period":"2025-07", "message":…, "caveat":…, "legal_basis":[{"law":…, "article":…, "text":…}],
    "source":{"file":…, "sheet":…, "row":N}}],
  "totals":{"wages_owed":{"definite":"…", "depends":"…"}, "fine_risk":{"definite":"…"}},
- "notes":[…], "problems":[…]}
+ "notes":[…], "problems":[…], "remarks":[{"file":…, "sheet":…, "remark":"导入时的说明"}]}
 """
 
 MAPPING_HELP = (

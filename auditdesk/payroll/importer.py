@@ -7,7 +7,7 @@ runs the whole import (progress + cancel) and is what ``payroll inspect`` report
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from decimal import Decimal
@@ -37,8 +37,10 @@ from auditdesk.payroll.mapping import (
     ColumnChoice,
     MappingSource,
     choose_fields,
+    is_overtime_part,
     looks_like_money_header,
     looks_like_rate,
+    lost_tie,
 )
 from auditdesk.payroll.readers import RawSheet, RawWorkbook, read_workbook
 from auditdesk.payroll.values import PARSERS, CellValueError, find_period, is_empty
@@ -67,8 +69,11 @@ class SheetPlan:
     """Columns of amounts that no field was chosen for (``C 请假扣款``)."""
     money_units: dict[int, str] = dataclass_field(default_factory=dict)
     """Money columns written in 万元 or 千元 (by column index), converted to yuan."""
-    year: tuple[int, str] | None = None
-    """The year the sheet names and where, for a 月份 column written without one (``7月``)."""
+    year: layout.YearHint | None = None
+    """The year(s) the sheet names and where, for a 月份 column written without one (``7月``)."""
+    summed: dict[PayrollField, tuple[int, ...]] = dataclass_field(default_factory=dict)
+    """Columns added into a field's own column, row by row (``休息日加班费`` and ``节假日加班费``
+    into the ``工作日加班费`` column that holds the overtime pay)."""
 
     def field_columns(self) -> dict[PayrollField, int]:
         return {c.field: c.index for c in self.columns if c.field is not None}
@@ -145,17 +150,22 @@ def plan_sheet(
                      layout.MONEY_UNITS.get(money_units.get(c, ""), 1))
         for c in used
     ]  # fmt: skip
+    columns, summed, explained = _overtime_parts(columns, sheet.rows, header.first_data_row)
+    columns, lost = _tie_losers(columns, sheet.rows, header.first_data_row, explained)
+    parts = {c for cols in summed.values() for c in cols}
     money_units = {
         c.index: money_units[c.index]
         for c in columns
-        if c.index in money_units and c.field is not None and c.field.kind is FieldKind.MONEY
+        if c.index in money_units
+        and (c.index in parts or (c.field is not None and c.field.kind is FieldKind.MONEY))
     }
     day_columns = tuple(
         c.index for c in columns if c.field in OT_HOUR_FIELDS and _counts_days(c.header)
     )
     plan = SheetPlan(sheet, header, columns, guess, period, day_columns=day_columns,
-                     unmapped_money=_unmapped_money(columns, sample), money_units=money_units,
-                     year=layout.year_hint(sheet.name, sheet.rows[: header.rows[0]], file_name))  # fmt: skip
+                     unmapped_money=_unmapped_money(columns, sample, lost), money_units=money_units,
+                     year=layout.year_hint(sheet.name, sheet.rows[: header.rows[0]], file_name),
+                     summed=summed)  # fmt: skip
     fields = plan.field_columns()
     if not any(f in fields for f in IDENTITY_FIELDS):
         plan.note = "没有找到工号、姓名或身份证号列，无法识别员工，未导入；请在列映射中指定"
@@ -260,6 +270,109 @@ def _column_info(
                     "需确认后才导入和核查",
         })  # fmt: skip
     return info
+
+
+def _cell_amount(row: list[Any], col: int) -> Decimal | None:
+    """The amount in a cell, 0 for a blank one; raises ``CellValueError`` for text."""
+    if col >= len(row) or is_empty(row[col]):
+        return Decimal(0)
+    return values.parse_money(row[col]) or Decimal(0)
+
+
+def _first_difference(
+    rows: list[list[Any]], first: int, total: int, parts: Sequence[int]
+) -> int | None:
+    """The first row (0-based, from ``first`` on) where column ``total`` does not hold the sum of
+    ``parts`` (one column: the same amount), or ``None`` when it does on every row. A blank cell
+    counts as 0; a row where neither side is an amount (a repeated header, a signature) says
+    nothing; a cell that is not an amount against one that is differs."""
+    cols = (total, *parts)
+    for r in range(first, len(rows)):
+        row = rows[r]
+        cells = [row[c] if c < len(row) else None for c in cols]
+        if len(parts) == 1 and cells[0] == cells[1]:
+            continue
+        if all(type(v) in (int, float) or v is None for v in cells):
+            numbers = [float(v) if v is not None else 0.0 for v in cells]
+            if abs(numbers[0] - sum(numbers[1:])) < 0.005:
+                continue
+            return r
+        try:
+            own: Decimal | None = _cell_amount(row, total)
+        except CellValueError:
+            own = None
+        try:
+            added: Decimal | None = sum((_cell_amount(row, c) or Decimal(0) for c in parts),
+                                        Decimal(0))  # fmt: skip
+        except CellValueError:
+            added = None
+        if own is None and added is None:
+            continue
+        if own != added:
+            return r
+    return None
+
+
+def _with_note(info: ColumnInfo, note: str) -> ColumnInfo:
+    return info.model_copy(update={"note": f"{info.note}；{note}" if info.note else note})
+
+
+def _overtime_parts(
+    columns: list[ColumnInfo], rows: list[list[Any]], first: int
+) -> tuple[list[ColumnInfo], dict[PayrollField, tuple[int, ...]], tuple[int, ...]]:
+    """Overtime pay split by kind (工作日加班费 / 休息日加班费 / 节假日加班费): the rules need the
+    whole overtime pay, so the kinds' columns that lost ``加班费`` to the first of them are added
+    into it row by row (returned as ``SheetPlan.summed``). Beside a total column (加班费合计) that
+    took the field, they are its parts when they add up to it on every row, and said so.
+    Returns the columns (the parts' notes saying which), the parts to add, and the parts
+    explained either way."""
+    winner = next((c for c in columns if c.field is PayrollField.OT_PAY), None)
+    if winner is None:
+        return columns, {}, ()
+    parts = [
+        c for c in columns
+        if c.field is None and c.candidate is PayrollField.OT_PAY and lost_tie(c.note)
+        and not c.hidden and is_overtime_part(c.header)
+    ]  # fmt: skip
+    if not parts:
+        return columns, {}, ()
+    indexes = tuple(c.index for c in parts)
+    if is_overtime_part(winner.header):
+        note = f"与 {winner.column} 列“{winner.header}”逐行相加，作为“加班费”导入和核查"
+        summed = {PayrollField.OT_PAY: indexes}
+    elif _first_difference(rows, first, winner.index, indexes) is None:
+        note = f"是 {winner.column} 列“{winner.header}”的分项（各行相加等于该列），不另计"
+        summed = {}
+    else:
+        return columns, {}, ()
+    return [_with_note(c, note) if c.index in indexes else c for c in columns], summed, indexes
+
+
+def _tie_losers(
+    columns: list[ColumnInfo], rows: list[list[Any]], first: int, explained: Collection[int] = ()
+) -> tuple[list[ColumnInfo], set[int]]:
+    """Columns of amounts that lost their field to another column (two 应发工资 columns): an
+    amount column the sum checks cannot explain, unless it holds the winner's amount on every
+    row (a copy). ``explained`` columns (overtime parts) are left as they are. Returns the columns
+    with the finding in their note, and the losers to count among the unmapped amount columns."""
+    holder = {c.field: c for c in columns if c.field is not None}
+    lost: set[int] = set()
+    out = []
+    for c in columns:
+        winner = holder.get(c.candidate) if c.candidate is not None else None
+        if (
+            c.field is not None or winner is None or winner.field is None
+            or winner.field.kind is not FieldKind.MONEY or c.hidden or not lost_tie(c.note)
+            or c.index in explained
+        ):  # fmt: skip
+            out.append(c)
+        elif (r := _first_difference(rows, first, winner.index, (c.index,))) is None:
+            out.append(_with_note(c, f"各行金额与 {winner.column} 列相同，是其副本，不另计"))
+        else:
+            lost.add(c.index)
+            out.append(_with_note(c, f"金额与 {winner.column} 列不同（如第 {r + 1} 行），"
+                                     "计为未识别的金额列"))  # fmt: skip
+    return out, lost
 
 
 def _table_sample(
@@ -622,6 +735,7 @@ def parse_sheet(
         and ((r - first) not in skip or (r - first) in lost_rows)
     )
     unmapped_money = plan.unmapped_money
+    undated: list[int] = []  # rows whose month names no year the sheet can give: not imported
     problems: list[tuple[int, int, CellProblem]] = []
     for i, c, problem in _merged_down(sheet.merged, data, first, fields, skip):
         problems.append((i, c, problem.model_copy(update={"file": file_name, "sheet": name})))
@@ -639,13 +753,7 @@ def parse_sheet(
         fast = _whole_cents(raw, types) if field.kind is FieldKind.MONEY else None
         parsed = fast if fast is not None else list(map(memo.__getitem__, raw))
         if memo.failed and field is PayrollField.PERIOD and plan.year is not None:
-            parsed, dated = _with_year(parsed, raw, plan.year[0])
-            if dated:
-                i = dated[0]
-                remarks.append(
-                    f"{column_letter(c)} 列工资月份只写了月份（如 {cell_ref(first + i, c)}“{raw[i]}”），"
-                    f"年份按{plan.year[1]}取 {plan.year[0]} 年"
-                )  # fmt: skip
+            parsed = _with_year(parsed, raw, plan, c, skip, remarks, undated)
         if memo.failed:
             for i, v in enumerate(parsed):
                 if type(v) is CellValueError and i not in skip:
@@ -678,6 +786,10 @@ def parse_sheet(
         if last_use[c] == field:  # the column's tuple goes once typed; its cells stay in ``data``
             transposed[c] = ()
         progress(step, steps, f"{file_name} · {name}")
+    for field, added in plan.summed.items():
+        if field in parsed_by_field:
+            parsed_by_field[field] = _add_columns(plan, data, parsed_by_field[field], fields[field],
+                                                  added, file_name, skip, problems, remarks)  # fmt: skip
     del transposed, data, last_use
     by_column = {c: f for f, c in fields.items()}
     for i, c in formula_cells:
@@ -692,6 +804,8 @@ def parse_sheet(
     from_column = parsed_by_field.pop(PayrollField.PERIOD, None)
     if period_col is not None and from_column is not None:
         row_periods = [p if p is not None else fixed_period for p in from_column]
+        for i in undated:
+            row_periods[i] = None
     else:
         row_periods = [fixed_period] * n
     keep = [i not in skip for i in range(n)]
@@ -746,12 +860,18 @@ _NOT_MONEY = re.compile(
 )
 
 
-def _unmapped_money(columns: list[ColumnInfo], rows: list[list[Any]]) -> list[str]:
+def _unmapped_money(
+    columns: list[ColumnInfo], rows: list[list[Any]], lost: Collection[int] = ()
+) -> list[str]:
     """Unmapped columns whose cells are mostly amounts (numbers that are not a 1, 2, 3… count),
     as ``C 请假扣款``; their headers do not name a count, a rate, a year-to-date total or a base.
-    ``rows`` are the first data rows of the sheet."""
+    ``rows`` are the first data rows of the sheet; ``lost`` columns of amounts that lost their
+    field to another column and are not its copy (``_tie_losers``), counted whatever their note."""
     found = []
     for info in columns:
+        if info.index in lost:
+            found.append(f"{info.column} {info.header or '（无表头）'}")
+            continue
         if info.field is not None or info.note or info.hidden or _NOT_MONEY.search(info.header):
             continue
         if looks_like_money_header(info.header):
@@ -841,18 +961,136 @@ def _merged_down(
     return out
 
 
-def _with_year(parsed: list[Any], raw: Sequence[Any], year: int) -> tuple[list[Any], list[int]]:
-    """Pay months that failed to parse for want of a year (``7月``, ``八月``) given ``year``, and
-    the indices so completed."""
+def _with_year(
+    parsed: list[Any],
+    raw: Sequence[Any],
+    plan: SheetPlan,
+    col: int,
+    skip: dict[int, SkipReason],
+    remarks: list[str],
+    undated: list[int],
+) -> list[Any]:
+    """Pay months that failed to parse for want of a year (``7月``, ``八月``) given the year the
+    sheet names (``plan.year``), with a remark per year naming a cell. A month the sheet's span
+    of years cannot place (``2月`` under ``2025-2026年度``) takes the sheet's own pay month when
+    that is the same month (file name ``2026-02``), else stays a failure saying why, its row put
+    in ``undated`` (not to be imported under the sheet's month), named in a remark too: never
+    given a year by guess. Indices are into the sheet's data rows."""
+    hint = plan.year
+    assert hint is not None
+    assert plan.header is not None
+    first = plan.header.first_data_row
+    letter = column_letter(col)
+    fallback = plan.period_override or plan.period.period
+    years_text = "、".join(map(str, hint.years))
     out = list(parsed)
-    dated: list[int] = []
+    dated: dict[int, list[int]] = {}
+    undecided: list[int] = []
+    own_month: list[int] = []
     for i, v in enumerate(parsed):
         if type(v) is CellValueError and isinstance(raw[i], str):
             month = values.find_month(raw[i])
-            if month is not None and values.find_year(raw[i]) is None:
-                out[i] = f"{year:04d}-{month:02d}"
-                dated.append(i)
-    return out, dated
+            if month is None or values.find_year(raw[i]) is not None:
+                continue
+            years = hint.years_for(month)
+            if len(years) == 1:
+                out[i] = f"{years[0]:04d}-{month:02d}"
+                dated.setdefault(years[0], []).append(i)
+            elif fallback is not None and int(fallback[5:]) == month:
+                out[i] = fallback
+                own_month.append(i)
+            else:
+                out[i] = CellValueError(
+                    f"“{raw[i]}”只写了月份，{hint.where}跨 {years_text} 年，"
+                    f"无法确定是哪一年的{month}月"
+                )
+                undated.append(i)
+                if i not in skip:
+                    undecided.append(i)
+
+    def cell(i: int) -> str:
+        return f"{cell_ref(first + i, col)}“{raw[i]}”"
+
+    if len(hint.years) == 1 and dated:
+        year, found = next(iter(dated.items()))
+        remarks.append(
+            f"{letter} 列工资月份只写了月份（如 {cell(found[0])}），年份按{hint.where}取 {year} 年"
+        )
+    elif dated:
+        parts = "，".join(
+            f"{cell(found[0])}{'等 ' + str(len(found)) + ' 个单元格' if len(found) > 1 else ''}取 {year} 年"
+            for year, found in sorted(dated.items())
+        )
+        remarks.append(f"{letter} 列工资月份只写了月份，年份按{hint.where}所跨的年月取：{parts}")
+    if own_month:
+        remarks.append(
+            f"{letter} 列工资月份只写了月份（如 {cell(own_month[0])}），{hint.where}跨 {years_text} "
+            f"年，年份按{plan.period.source}的 {fallback} 取"
+        )
+    if undecided:
+        remarks.append(
+            f"{letter} 列有 {len(undecided)} 个单元格只写了月份（"
+            f"{'、'.join(map(cell, undecided[:5]))}{'等' if len(undecided) > 5 else ''}），"
+            f"{hint.where}跨 {years_text} 年，无法确定其年份，这些行未导入；"
+            "请在月份列写明年份（如 2026年1月）后再导入"
+        )
+    return out
+
+
+def _add_columns(
+    plan: SheetPlan,
+    data: list[list[Any]],
+    own: list[Any],
+    col: int,
+    added: tuple[int, ...],
+    file_name: str,
+    skip: dict[int, SkipReason],
+    problems: list[tuple[int, int, CellProblem]],
+    remarks: list[str],
+) -> list[Any]:
+    """A money field's parsed column ``own`` (from column ``col``) with the ``added`` columns'
+    amounts added row by row (``SheetPlan.summed``), in yuan. A row where any of these cells
+    cannot be read gets no value (a part of the sum is no sum); each such cell is a problem.
+    Indices are into ``data``, the sheet's rows below the header."""
+    assert plan.header is not None
+    first = plan.header.first_data_row
+    name = plan.sheet.name
+    failed = {i for i, c, _ in problems if c == col}
+    uncached = set(plan.sheet.uncached_formulas)
+    out = list(own)
+    memo = _NumberMemo(values.parse_money)
+    for c in added:
+        factor = layout.MONEY_UNITS.get(plan.money_units.get(c, ""), 1)
+        for i, row in enumerate(data):
+            raw = row[c] if c < len(row) else None
+            if (first + i, c) in uncached:
+                failed.add(i)
+                if i not in skip:
+                    problems.append((i, c, CellProblem(
+                        file=file_name, sheet=name, cell=cell_ref(first + i, c), value="（公式）",
+                        reason=UNCACHED_FORMULA, field=PayrollField.OT_PAY,
+                    )))  # fmt: skip
+                continue
+            if is_empty(raw):
+                continue
+            value = memo[("TRUE" if raw else "FALSE") if type(raw) is bool else raw]
+            if type(value) is CellValueError:
+                failed.add(i)
+                if i not in skip:
+                    problems.append((i, c, CellProblem(
+                        file=file_name, sheet=name, cell=cell_ref(first + i, c),
+                        value=str(raw)[:80], reason=value.reason, field=PayrollField.OT_PAY,
+                    )))  # fmt: skip
+                continue
+            if value is not None:
+                value = value * factor if factor != 1 else value
+                out[i] = value if out[i] is None else out[i] + value
+    for i in failed:
+        out[i] = None
+    header = plan.header
+    names = "、".join(f"{column_letter(c)} 列“{header.text(c)}”" for c in (col, *added))
+    remarks.append(f"{names}是分列的加班费，已逐行相加作为加班费导入和核查")
+    return out
 
 
 def _lone_text(row: list[Any], col: int) -> bool:
@@ -1002,6 +1240,7 @@ def _read_payroll(
         )  # fmt: skip
         del workbook, plans
     rows, files = drop_copies(rows, files)
+    files = flag_namesakes(rows, files)
     return ImportResult(files=files, rows=rows if wanted_rows else [])
 
 
@@ -1097,3 +1336,63 @@ def _report_copies(
             "remarks": [*sheet.remarks, remark],
         }))  # fmt: skip
     return file.model_copy(update={"sheets": sheets})
+
+
+def flag_namesakes(rows: list[PayrollRow], files: list[FileReport]) -> list[FileReport]:
+    """Remarks on rows that share a name and a month and have neither 工号 nor ID number.
+
+    Everything after the import (the rules, the employee count, follow-ups) knows such a person by
+    the name alone, so two people of one name become one. Where the file tells them apart (two
+    部门 in one month) or may (two rows of one name in one month), each sheet holding such rows
+    says so, naming the rows, and asks for a 工号 or ID number column; nothing is merged or split
+    by guess. Rows are as ``drop_copies`` leaves them (a department copy of the summary is gone).
+    """
+    groups: dict[tuple[str, str], list[PayrollRow]] = {}
+    for row in rows:
+        if row.id_number or row.employee_id or not row.name:
+            continue
+        groups.setdefault((row.period, row.name.strip()), []).append(row)
+    remarks: dict[tuple[str, str], list[str]] = {}
+    many_files = len({r.source_file for r in rows}) > 1
+    for (period, name), members in groups.items():
+        if len(members) < 2:
+            continue
+
+        def where(r: PayrollRow) -> str:
+            place = f"{r.source_file} " if many_files else ""
+            dept = f" {r.department}" if r.department else ""
+            return f"{place}{r.source_sheet}!{r.source_row}{dept}"
+
+        listed = "、".join(map(where, members[:6])) + ("等" if len(members) > 6 else "")
+        departments = {r.department.strip() for r in members if r.department}
+        if len(departments) > 1:
+            what = (
+                f"{period} 有 {len(members)} 行同名“{name}”（{listed}），部门不同，应是不同的人，"
+                "但没有工号或身份证号可以区分"
+            )
+        else:
+            what = (
+                f"{period} 有 {len(members)} 行同名“{name}”（{listed}），没有工号或身份证号，"
+                "无法判断是同名的不同员工，还是同一人重复或补发另列"
+            )
+        text = (
+            f"{what}：核查时按姓名识别员工，这些行会被当作同一人（人数和按人汇总的问题会合并）；"
+            "请补充工号或身份证号列后再导入"
+        )
+        for key in dict.fromkeys((r.source_file, r.source_sheet) for r in members):
+            remarks.setdefault(key, []).append(text)
+    if not remarks:
+        return files
+    out = []
+    for file in files:
+        sheets = []
+        for sheet in file.sheets:
+            found = remarks.get((file.file, sheet.name))
+            if found:
+                more = len(found) - _REMARK_LIMIT
+                extra = [f"另有 {more} 组同名员工，同样无法区分"] if more > 0 else []
+                found = found[:_REMARK_LIMIT] + extra
+                sheet = sheet.model_copy(update={"remarks": [*sheet.remarks, *found]})
+            sheets.append(sheet)
+        out.append(file.model_copy(update={"sheets": sheets}))
+    return out

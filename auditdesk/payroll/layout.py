@@ -456,9 +456,11 @@ def sheet_period(
          and not TAX_PERIOD.search(_text(v))]
         for row in title_rows
     ]  # fmt: skip
-    cells_near_first = [cell for line in reversed(lines) for cell in line]
     title = " ".join(cell for line in lines for cell in line)
-    found = values.find_period(sheet_name)
+    # a span (2025年12月—2026年1月工资表) names no single pay month
+    cells_near_first = [cell for line in reversed(lines) for cell in line if not names_span(cell)]
+    spanned = names_span(sheet_name)
+    found = None if spanned else values.find_period(sheet_name)
     if found:
         titled = next(
             ((cell, p) for cell in cells_near_first
@@ -467,17 +469,18 @@ def sheet_period(
         )  # fmt: skip
         other = f"标题“{titled[0][:40]}”（{titled[1]}）" if titled and titled[1] != found else ""
         return PeriodGuess(found, f"工作表名“{sheet_name}”", other)
-    month = values.find_month(sheet_name)
+    month = None if spanned else values.find_month(sheet_name)
     if month is not None:
         for text, where in ((title, "标题"), (file_name, "文件名")):
-            year = values.find_year(text) if text else None
-            if year is None and text:
-                in_text = values.find_period(text)
-                year = int(in_text[:4]) if in_text else None
-            if year is not None:
-                return PeriodGuess(
-                    f"{year:04d}-{month:02d}", f"工作表名“{sheet_name}”+{where}中的年份"
-                )
+            hint = _year_hint_of(text, where) if text else None
+            if hint is None:
+                continue
+            years = hint.years_for(month)
+            if len(years) != 1:
+                break  # 2025-2026年度: which year's 1月 the sheet is, the title cannot say
+            return PeriodGuess(
+                f"{years[0]:04d}-{month:02d}", f"工作表名“{sheet_name}”+{where}中的年份"
+            )
     year_hint = next((y for cell in cells_near_first if (y := values.find_year(cell))), None)
     for cell in cells_near_first:
         label = _PERIOD_LABEL.search(cell)
@@ -492,17 +495,114 @@ def sheet_period(
             found = title_period(cell, None)
             if found:
                 return PeriodGuess(found, f"标题“{cell[:40]}”")
-    found = values.find_period(file_name)
+    found = None if names_span(file_name) else values.find_period(file_name)
     if found:
         return PeriodGuess(found, f"文件名“{file_name}”")
     return PeriodGuess(None, "")
 
 
-def year_hint(
-    sheet_name: str, title_rows: list[list[Any]], file_name: str
-) -> tuple[int, str] | None:
+_YEAR_MONTH = r"((?:19|20)\d{2})\s*(?:年\s*(?:(\d{1,2})\s*月份?)?|[-./](\d{1,2})(?!\d))?"
+_SPAN = re.compile(
+    rf"(?<!\d){_YEAR_MONTH}\s*(?:-|—|\u2013|~|至|到)+\s*(?:{_YEAR_MONTH}|(\d{{1,2}})\s*月)(?!\d)"
+)
+"""A span of months or years: ``2025年12月—2026年1月``, ``2025.12-2026.01``, ``2025-2026年度``,
+``2025年12月至1月`` (NFKC; full dates are taken out first)."""
+_WHOLE_DATE = re.compile(r"(?<!\d)\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}(?!\d)\s*日?")
+"""A full date, its day not cut from a longer number (``2025.12-2026.01`` holds none)."""
+
+
+_MONTH_RANGE = re.compile(
+    r"(?<!\d)((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*(?:-|—|\u2013|~|至|到)+\s*(\d{1,2})\s*月"
+)
+"""A range of months in one year's words: ``2025年1-6月``, ``2025年11至12月``."""
+
+
+def _month_index(year: int, month: int) -> int:
+    return year * 12 + month - 1
+
+
+def _spans(text: str) -> list[tuple[int, int]]:
+    """The spans ``text`` names, as (first, last) month indexes (year * 12 + month - 1); a span
+    of years without months runs from January of the first to December of the last."""
+    out = []
+    for m in _SPAN.finditer(_WHOLE_DATE.sub(" ", text)):
+        y1, m1 = int(m.group(1)), int(m.group(2) or m.group(3) or 0)
+        if m.group(4):
+            y2, m2 = int(m.group(4)), int(m.group(5) or m.group(6) or 12)
+        elif m1:
+            m2 = int(m.group(7))
+            y2 = y1 + 1 if m2 < m1 else y1  # 2025年12月至1月
+        else:
+            continue  # 2025年-3月: no start month to read the end against
+        if not (1 <= m2 <= 12 and 0 <= m1 <= 12):
+            continue
+        first, last = _month_index(y1, m1 or 1), _month_index(y2, m2)
+        if first < last:
+            out.append((first, last))
+    for m in _MONTH_RANGE.finditer(text):
+        y1, m1, m2 = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        if 1 <= m1 <= 12 and 1 <= m2 <= 12 and m1 != m2:
+            out.append((_month_index(y1, m1), _month_index(y1 + (m2 < m1), m2)))
+    return out
+
+
+def names_span(text: str) -> bool:
+    """Whether ``text`` names a span of several months (``2025年12月—2026年1月``, ``2025-2026年度``),
+    not one pay month; date ranges (考勤周期 2025.06.26-2025.07.25) are not such spans."""
+    return bool(_spans(unicodedata.normalize("NFKC", text)))
+
+
+@dataclass(frozen=True)
+class YearHint:
+    """The year(s) a sheet names for months written without one (a 月份 column of ``7月``).
+
+    ``years`` are the years the text at ``where`` names (one, or several when it spans years or
+    names the paying month beside the work month); ``months`` the month indexes (year * 12 +
+    month - 1) it names or spans, which place a month among several years.
+    """
+
+    where: str
+    years: tuple[int, ...]
+    months: frozenset[int] = frozenset()
+
+    def years_for(self, month: int) -> tuple[int, ...]:
+        """The years ``month`` (1 to 12) may belong to: one when the text decides, else several
+        (both years of ``2025-2026年度``) or none (June under ``2025年12月—2026年1月``)."""
+        if len(self.years) == 1:
+            return self.years
+        return tuple(y for y in self.years if _month_index(y, month) in self.months)
+
+
+def _year_hint_of(text: str, where: str) -> YearHint | None:
+    """The years ``text`` gives months written without one. Only a span or months named with
+    their year make several years; a bare year beside another (2025年工资（依据2024年集体合同）)
+    does not: the year of the months named serves, else the first year named."""
+    year = values.find_year(text)
+    if year is None and (period := values.find_period(text)):
+        year = int(period[:4])
+    if year is None:
+        return None
+    place = f"{where}“{text[:40]}”"
+    normal = unicodedata.normalize("NFKC", text)
+    months = {i for first, last in _spans(normal) for i in range(first, last + 1)}
+    months |= {
+        _month_index(int(m.group(1)), int(m.group(2)))
+        for m in values.PERIOD_IN_TEXT.finditer(_WHOLE_DATE.sub(" ", normal))
+        if 1 <= int(m.group(2)) <= 12
+    }  # a lone full date is a stamp (when the sheet was made or paid), not a month of the sheet
+    years = sorted({i // 12 for i in months})
+    if len(years) < 2:
+        return YearHint(place, (years[0] if years else year,))
+    return YearHint(place, tuple(years), frozenset(months))
+
+
+def year_hint(sheet_name: str, title_rows: list[list[Any]], file_name: str) -> YearHint | None:
     """The year a sheet names for months written without one (a 月份 column of ``7月``), and
-    where: the sheet name, a line above the table (not a date of making), or the file name."""
+    where: the sheet name, a line above the table (not a date of making), or the file name.
+
+    A text naming two years (``2025年12月—2026年1月工资表``, ``2025-2026年度``, ``2026年1月发放
+    2025年12月工资``) gives each month the year its span or its named months give it, or leaves
+    the month undecided (``YearHint.years_for``)."""
     cells = [_text(v) for row in title_rows for v in row if _text(v)]
     cells = [c for c in cells if not _STAMP.search(c) and not TAX_PERIOD.search(c)]
     for text, where in (
@@ -510,11 +610,9 @@ def year_hint(
         *((c, "标题") for c in cells),
         (file_name, "文件名"),
     ):
-        year = values.find_year(text)
-        if year is None and (period := values.find_period(text)):
-            year = int(period[:4])
-        if year is not None:
-            return year, f"{where}“{text[:40]}”"
+        hint = _year_hint_of(text, where)
+        if hint is not None:
+            return hint
     return None
 
 

@@ -37,8 +37,10 @@ __all__ = [
     "exclusion",
     "header_key",
     "is_known_header",
+    "is_overtime_part",
     "looks_like_money_header",
     "looks_like_rate",
+    "lost_tie",
     "merge_profile",
     "name_quality",
     "normalize_header",
@@ -86,6 +88,46 @@ def _employee_forms(*stems: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(forms))
 
 
+OVERTIME_KINDS = ("工作日", "平时", "平日", "延时", "延长", "休息日", "周末", "双休", "双休日",
+                  "公休日", "节假日", "法定节假日", "法定假日", "法定节日", "法定", "节日")  # fmt: skip
+"""The kinds of overtime a payroll pays in columns of their own (工作日加班费, 双休加班费…)."""
+
+
+def _overtime_kinds() -> tuple[str, ...]:
+    """工作日加班费, 双休加班工资…: one kind of overtime's pay, added into the overtime pay with
+    the other kinds' columns (``is_overtime_part``)."""
+    kinds = (*OVERTIME_KINDS, "1.5倍", "2倍", "3倍")
+    forms = tuple(k + s for k in kinds for s in ("加班费", "加班工资"))
+    _GENERATED.update(forms)
+    return forms
+
+
+_OVERTIME_PART = re.compile(
+    "(" + "|".join(sorted(OVERTIME_KINDS, key=len, reverse=True)) + r"|\d(\.\d)?倍|[123]\d\d%)"
+    r"(加班|加点)"
+)
+
+
+def is_overtime_part(header: str) -> bool:
+    """Whether a column's header names the pay of one kind of overtime (``工作日加班费``,
+    ``双休加班工资``, ``1.5倍加班费``), one of several columns that together are the overtime
+    pay; not a total (``加班费合计``). A grouped header (``加班费/平时``) is read as the sub-label
+    before its groups (平时加班费)."""
+    parts = [re.sub(r"\s+", "", unicodedata.normalize("NFKC", p)) for p in header.split("/")]
+    parts = [p for p in parts if p]
+    if not parts or re.search(r"合计|小计|总计|总额", parts[-1]):
+        return False
+    return any(_OVERTIME_PART.search(parts[-1] + "".join(parts[i:-1])) for i in range(len(parts)))
+
+
+_LOST_TIE = re.compile(r"^与 ([A-Z]+) 列“.*”竞争“")
+
+
+def lost_tie(note: str) -> bool:
+    """Whether a column's note says it lost its field to another column (``choose_fields``)."""
+    return _LOST_TIE.match(note) is not None
+
+
 SYNONYMS: dict[PayrollField, tuple[str, ...]] = {
     F.EMPLOYEE_ID: ("工号", "员工编号", "职工编号", "人员编码", "人员编号", "员工号", "员工工号",
                     "工作证号", "职员编号", "编号", "员工代码", "人员代码", "员工id", "职工号",
@@ -120,7 +162,7 @@ SYNONYMS: dict[PayrollField, tuple[str, ...]] = {
                          "法定假日加班", "法定节日加班",
                          "节日加班", "法定节假日加班时数", "节假日加班时数", "法定节假日加班时长"),
     F.OT_PAY: ("加班费", "加班工资", "加班费合计", "加点工资", "加班津贴", "加班补贴",
-               "加班费用"),
+               "加班费用", *_overtime_kinds()),
     F.NIGHT_SHIFT_ALLOWANCE: ("夜班津贴", "夜班费", "中夜班津贴", "夜班补贴", "中班费",
                               "轮班津贴", "倒班津贴", "夜班补助", "中夜班费"),
     F.MEAL_ALLOWANCE: ("餐补", "餐费补贴", "伙食补贴", "午餐补贴", "餐贴", "饭贴", "就餐补贴",
@@ -559,6 +601,8 @@ def name_quality(parts: tuple[str, ...], field: PayrollField) -> float:
                 best = max(best, len(name) / len(form))
     if field in (PayrollField.GROSS_PAY, PayrollField.NET_PAY) and _GRAND_TOTAL.search(texts[-1]):
         best += 0.001  # 应发合计 over 应发工资 when both stand: the total includes every item
+    if field is PayrollField.OT_PAY and is_overtime_part("/".join(texts)):
+        best -= 0.001  # 加班费合计 over 工作日加班费: the total holds every kind's pay
     return round(best, 4)
 
 

@@ -261,6 +261,8 @@ _CN_MONTHS = {
     "十二": 12,
 }
 _PERIOD_FULL = re.compile(r"(?<!\d)(\d{4})\s*(?:年|[-./_])\s*(\d{1,2})(?:\s*月)?(?!\d)")
+PERIOD_IN_TEXT = _PERIOD_FULL
+"""A year and month in free text (groups: year, month), as ``find_period`` reads them."""
 _PERIOD_COMPACT = re.compile(r"(?<!\d)(20\d{2})(0[1-9]|1[0-2])(?!\d)")
 _MONTH_ONLY = re.compile(r"(?<!\d)(\d{1,2})\s*月")
 _MONTH_CN = re.compile(r"(十[一二]|[一二三四五六七八九十])月")

@@ -99,7 +99,9 @@ def check_duplicate(
             if token is None:
                 token = by_number[number] = person_token(emp.row)
         elif employee_id:
-            token = person_token(emp.row)
+            # without an ID number, a 工号 names one person within one 部门 (some companies
+            # number each department from 001): two 部门 are two people, not a duplicate
+            token = f"{person_token(emp.row)}\x1f{emp.row.department or ''}"
         else:
             continue
         month = first.get(period)
@@ -147,7 +149,7 @@ DUPLICATE = Rule(
     ),
     check=check_duplicate,
     remedy="核实重复记录的原因，合并补发、奖金等分列记录，避免重复发放或漏算。",
-    description="同一员工（有身份证号时按身份证号，否则按工号）在同一月份出现多次。",
+    description="同一员工（有身份证号时按身份证号，否则按工号和部门）在同一月份出现多次。",
     test="同一员工在同一工资月份出现两行或以上（不同工作表中金额相同的副本已在导入时剔除）。",
 )
 
