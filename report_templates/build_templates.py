@@ -224,8 +224,18 @@ def loop_table(
     return table
 
 
-def p(doc: object, text: str, style: str | None = None) -> None:
-    doc.add_paragraph(text, style=style)  # type: ignore[attr-defined]
+def p(doc: object, text: str, style: str | None = None) -> object:
+    return doc.add_paragraph(text, style=style)  # type: ignore[attr-defined]
+
+
+def keep(paragraph: object, *, whole: bool = False) -> object:
+    """Keep ``paragraph`` on the page of the next one (and, with ``whole``, in one piece): set on
+    a document's closing lines so that the signature and seal line never stand alone on a page."""
+    fmt = paragraph.paragraph_format  # type: ignore[attr-defined]
+    fmt.keep_with_next = True
+    if whole:
+        fmt.keep_together = True
+    return paragraph
 
 
 def build_report() -> Path:
@@ -351,9 +361,9 @@ def build_report() -> Path:
     new_section(doc, landscape=False)
 
     p(doc, "六、说明", "Heading 1")
-    body(doc, "{{ report.limits }}")
-    p(doc, "")
-    p(doc, "检查人员（签字）：　　　　　　　　　　　企业负责人（签字）：")
+    keep(body(doc, "{{ report.limits }}"), whole=True)  # with the signatures below it
+    keep(p(doc, ""))
+    keep(p(doc, "检查人员（签字）：　　　　　　　　　　　企业负责人（签字）："))
     p(doc, "{{ report.union }}　　　　　　　　　　{{ report.date }}")
 
     p(doc, "附录一　受影响的员工月份", "Heading 1")
@@ -391,14 +401,19 @@ def build_rectification() -> Path:
     p(doc, "问题 {{ f.no }}：{{ f.title }}", "Heading 3")
     body(doc, "法律依据：{{ f.basis }}")
     body(doc, "整改建议：{{ f.remedy }}")
+    # the last block's deadline goes to the page of the signature, so it never stands alone
+    p(doc, "{%p if loop.last %}")
+    keep(body(doc, "整改期限：{{ f.due }}"))
+    p(doc, "{%p else %}")
     body(doc, "整改期限：{{ f.due }}")
+    p(doc, "{%p endif %}")
     p(doc, "{%p endfor %}")
     p(doc, "{%p else %}")
-    body(doc, "经体检，未发现需要整改的问题。")
+    keep(body(doc, "经体检，未发现需要整改的问题。"))
     p(doc, "{%p endif %}")
-    p(doc, "")
-    para = doc.add_paragraph("{{ report.union }}")
-    para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    keep(p(doc, ""))
+    para = keep(doc.add_paragraph("{{ report.union }}"))
+    para.alignment = WD_ALIGN_PARAGRAPH.RIGHT  # type: ignore[attr-defined]
     para = doc.add_paragraph("{{ report.date }}")
     para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     out = HERE / "rectification.docx"
@@ -419,8 +434,10 @@ def build_letter(kind: str) -> Path:
     def centred(text: str, style: str | None = None) -> None:
         doc.add_paragraph(text, style=style).alignment = WD_ALIGN_PARAGRAPH.CENTER
 
-    def right(text: str) -> None:
-        doc.add_paragraph(text).alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    def right(text: str) -> object:
+        para = doc.add_paragraph(text)
+        para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        return para
 
     p(doc, "{%p if letter.draft %}")
     centred("草稿（未编号、未发出，不得作为正式函件使用）")
@@ -434,13 +451,15 @@ def build_letter(kind: str) -> Path:
     body(doc, "问题 {{ i.no }}：{{ i.title }}")
     p(doc, "{%p endfor %}")
     body(doc, "{{ letter.details }}")
-    body(doc, "{{ letter.request }}")
-    p(doc, "附件：")
+    # the closing request, 附件 and the seal line with its date stay on one page: the seal line
+    # never stands alone on a page of its own
+    keep(body(doc, "{{ letter.request }}"), whole=True)
+    keep(p(doc, "附件："))
     p(doc, "{%p for a in letter.attachments %}")
-    p(doc, "{{ a }}")
+    keep(p(doc, "{{ a }}"))
     p(doc, "{%p endfor %}")
-    p(doc, "")
-    right("{{ letter.issuer }}（盖章）")
+    keep(p(doc, ""))
+    keep(right("{{ letter.issuer }}（盖章）"))
     right("{{ letter.date }}")
     p(doc, "{%p if letter.preparer %}")
     p(doc, "{{ letter.preparer }}")
@@ -483,14 +502,13 @@ def build_followup_record() -> Path:
                ["{{ r.no }}", "{{ r.title }}", "{{ r.status }}", "{{ r.note }}", "{{ r.due }}"],
                [17, 46, 28, 36, 33])  # fmt: skip
     p(doc, "{%p endif %}")
-    p(doc, "{{ followup.next }}")
-    p(doc, "")
-    p(doc, "{{ followup.sign_company }}")
-    p(doc, "{{ followup.sign_checkers }}")
-    p(doc, "")
-    for text in ("{{ report.union }}", "{{ report.date }}"):
-        para = doc.add_paragraph(text)
-        para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    keep(p(doc, "{{ followup.next }}"), whole=True)  # the verdict stays with the signatures
+    keep(p(doc, ""))
+    keep(p(doc, "{{ followup.sign_company }}"))
+    keep(p(doc, "{{ followup.sign_checkers }}"))
+    keep(p(doc, ""))
+    keep(doc.add_paragraph("{{ report.union }}")).alignment = WD_ALIGN_PARAGRAPH.RIGHT  # type: ignore[attr-defined]
+    doc.add_paragraph("{{ report.date }}").alignment = WD_ALIGN_PARAGRAPH.RIGHT
     out = HERE / "followup_record.docx"
     doc.save(out)
     return out
