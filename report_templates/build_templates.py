@@ -221,6 +221,8 @@ def loop_table(
             for para in c.paragraphs:
                 para.style = doc.styles[CELL_STYLE]  # type: ignore[attr-defined]
     _repeat_header(table)
+    cant_split = OxmlElement("w:cantSplit")  # a row is never split across two pages
+    table.rows[2]._tr.get_or_add_trPr().append(cant_split)
     return table
 
 
@@ -353,7 +355,7 @@ def build_report() -> Path:
                "f in findings",
                ["{{ f.no }}", "{{ f.area }}", "{{ f.title }}", "{{ f.basis }}", "{{ f.remedy }}",
                 "{{ f.due }}", "{{ f.owner }}", "{{ f.status }}"],
-               [12, 20, 50, 49, 60, 24, 16, 16])  # fmt: skip
+               [18, 19, 45, 45, 52, 36, 16, 16])  # fmt: skip
     p(doc, "{%p else %}")
     body(doc, "未发现需要整改的问题。")
     p(doc, "{%p endif %}")
@@ -500,9 +502,10 @@ def build_followup_record() -> Path:
     p(doc, "{%p if followup.rows %}")
     loop_table(doc, ["问题编号", "问题", "核查结果", "核验说明", "期限"], "r in followup.rows",
                ["{{ r.no }}", "{{ r.title }}", "{{ r.status }}", "{{ r.note }}", "{{ r.due }}"],
-               [17, 46, 28, 36, 33])  # fmt: skip
+               [19, 50, 27, 26, 38])  # fmt: skip
     p(doc, "{%p endif %}")
-    keep(p(doc, "{{ followup.next }}"), whole=True)  # the verdict stays with the signatures
+    verdict = keep(p(doc, "{{ followup.next }}"), whole=True)  # stays with the signatures
+    verdict.paragraph_format.space_before = Pt(6)  # type: ignore[attr-defined]
     keep(p(doc, ""))
     keep(p(doc, "{{ followup.sign_company }}"))
     keep(p(doc, "{{ followup.sign_checkers }}"))
@@ -535,7 +538,7 @@ def build_annex() -> Path:
     p(doc, "{%p if annex.rows %}")
     loop_table(doc, ["工号", "姓名", "身份证号", "出生日期/年龄", "月份", "问题", "金额"], "e in annex.rows",
                ["{{ e.employee }}", "{{ e.name }}", "{{ e.id_number }}", "{{ e.birth }}", "{{ e.period }}",
-                "{{ e.rule }}", "{{ e.amount }}"], [22, 22, 46, 28, 22, 62, 45])  # fmt: skip
+                "{{ e.rule }}", "{{ e.amount }}"], [22, 22, 46, 34, 22, 56, 45])  # fmt: skip
     p(doc, "{{ annex.more }}")
     p(doc, "{%p else %}")
     p(doc, "无受影响的员工。")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from docx.shared import Mm, Pt
 
 from auditdesk.services import audits, demo, payroll, reports
 from auditdesk.services.workspace import Workspace
@@ -43,6 +44,8 @@ def test_no_age_or_birth_date_from_an_id_with_a_wrong_check_character(
     for row in bad:
         assert row["出生日期/年龄"] == "待核实（身份证号校验位不符）"
         assert row["身份证号"] == (BAD_CHECK if unmasked else "310115********290X")
+    grid = docx.Document(str(out)).tables[0]._tbl.tblGrid.gridCol_lst
+    assert int(grid[3].w) >= 8 * Pt(10) + 2 * Mm(1.9)  # 待核实（身份证号 on one line, then the rest
     good = [r for r in rows if r["工号"] != "E0043" and r["身份证号"] != "—"]
     assert good
     for row in good:  # a valid number still gives the age (masked) or the birth date (full)
