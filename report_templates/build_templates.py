@@ -221,11 +221,23 @@ def loop_table(
             for para in c.paragraphs:
                 para.style = doc.styles[CELL_STYLE]  # type: ignore[attr-defined]
     _repeat_header(table)
+    cant_split = OxmlElement("w:cantSplit")  # a row is never split across two pages
+    table.rows[2]._tr.get_or_add_trPr().append(cant_split)
     return table
 
 
-def p(doc: object, text: str, style: str | None = None) -> None:
-    doc.add_paragraph(text, style=style)  # type: ignore[attr-defined]
+def p(doc: object, text: str, style: str | None = None) -> object:
+    return doc.add_paragraph(text, style=style)  # type: ignore[attr-defined]
+
+
+def keep(paragraph: object, *, whole: bool = False) -> object:
+    """Keep ``paragraph`` on the page of the next one (and, with ``whole``, in one piece): set on
+    a document's closing lines so that the signature and seal line never stand alone on a page."""
+    fmt = paragraph.paragraph_format  # type: ignore[attr-defined]
+    fmt.keep_with_next = True
+    if whole:
+        fmt.keep_together = True
+    return paragraph
 
 
 def build_report() -> Path:
@@ -343,7 +355,7 @@ def build_report() -> Path:
                "f in findings",
                ["{{ f.no }}", "{{ f.area }}", "{{ f.title }}", "{{ f.basis }}", "{{ f.remedy }}",
                 "{{ f.due }}", "{{ f.owner }}", "{{ f.status }}"],
-               [12, 20, 50, 49, 60, 24, 16, 16])  # fmt: skip
+               [18, 19, 45, 45, 52, 36, 16, 16])  # fmt: skip
     p(doc, "{%p else %}")
     body(doc, "未发现需要整改的问题。")
     p(doc, "{%p endif %}")
@@ -351,9 +363,9 @@ def build_report() -> Path:
     new_section(doc, landscape=False)
 
     p(doc, "六、说明", "Heading 1")
-    body(doc, "{{ report.limits }}")
-    p(doc, "")
-    p(doc, "检查人员（签字）：　　　　　　　　　　　企业负责人（签字）：")
+    keep(body(doc, "{{ report.limits }}"), whole=True)  # with the signatures below it
+    keep(p(doc, ""))
+    keep(p(doc, "检查人员（签字）：　　　　　　　　　　　企业负责人（签字）："))
     p(doc, "{{ report.union }}　　　　　　　　　　{{ report.date }}")
 
     p(doc, "附录一　受影响的员工月份", "Heading 1")
@@ -391,14 +403,19 @@ def build_rectification() -> Path:
     p(doc, "问题 {{ f.no }}：{{ f.title }}", "Heading 3")
     body(doc, "法律依据：{{ f.basis }}")
     body(doc, "整改建议：{{ f.remedy }}")
+    # the last block's deadline goes to the page of the signature, so it never stands alone
+    p(doc, "{%p if loop.last %}")
+    keep(body(doc, "整改期限：{{ f.due }}"))
+    p(doc, "{%p else %}")
     body(doc, "整改期限：{{ f.due }}")
+    p(doc, "{%p endif %}")
     p(doc, "{%p endfor %}")
     p(doc, "{%p else %}")
-    body(doc, "经体检，未发现需要整改的问题。")
+    keep(body(doc, "经体检，未发现需要整改的问题。"))
     p(doc, "{%p endif %}")
-    p(doc, "")
-    para = doc.add_paragraph("{{ report.union }}")
-    para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    keep(p(doc, ""))
+    para = keep(doc.add_paragraph("{{ report.union }}"))
+    para.alignment = WD_ALIGN_PARAGRAPH.RIGHT  # type: ignore[attr-defined]
     para = doc.add_paragraph("{{ report.date }}")
     para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     out = HERE / "rectification.docx"
@@ -419,8 +436,10 @@ def build_letter(kind: str) -> Path:
     def centred(text: str, style: str | None = None) -> None:
         doc.add_paragraph(text, style=style).alignment = WD_ALIGN_PARAGRAPH.CENTER
 
-    def right(text: str) -> None:
-        doc.add_paragraph(text).alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    def right(text: str) -> object:
+        para = doc.add_paragraph(text)
+        para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        return para
 
     p(doc, "{%p if letter.draft %}")
     centred("草稿（未编号、未发出，不得作为正式函件使用）")
@@ -434,13 +453,15 @@ def build_letter(kind: str) -> Path:
     body(doc, "问题 {{ i.no }}：{{ i.title }}")
     p(doc, "{%p endfor %}")
     body(doc, "{{ letter.details }}")
-    body(doc, "{{ letter.request }}")
-    p(doc, "附件：")
+    # the closing request, 附件 and the seal line with its date stay on one page: the seal line
+    # never stands alone on a page of its own
+    keep(body(doc, "{{ letter.request }}"), whole=True)
+    keep(p(doc, "附件："))
     p(doc, "{%p for a in letter.attachments %}")
-    p(doc, "{{ a }}")
+    keep(p(doc, "{{ a }}"))
     p(doc, "{%p endfor %}")
-    p(doc, "")
-    right("{{ letter.issuer }}（盖章）")
+    keep(p(doc, ""))
+    keep(right("{{ letter.issuer }}（盖章）"))
     right("{{ letter.date }}")
     p(doc, "{%p if letter.preparer %}")
     p(doc, "{{ letter.preparer }}")
@@ -481,16 +502,16 @@ def build_followup_record() -> Path:
     p(doc, "{%p if followup.rows %}")
     loop_table(doc, ["问题编号", "问题", "核查结果", "核验说明", "期限"], "r in followup.rows",
                ["{{ r.no }}", "{{ r.title }}", "{{ r.status }}", "{{ r.note }}", "{{ r.due }}"],
-               [17, 46, 28, 36, 33])  # fmt: skip
+               [19, 50, 27, 26, 38])  # fmt: skip
     p(doc, "{%p endif %}")
-    p(doc, "{{ followup.next }}")
-    p(doc, "")
-    p(doc, "{{ followup.sign_company }}")
-    p(doc, "{{ followup.sign_checkers }}")
-    p(doc, "")
-    for text in ("{{ report.union }}", "{{ report.date }}"):
-        para = doc.add_paragraph(text)
-        para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    verdict = keep(p(doc, "{{ followup.next }}"), whole=True)  # stays with the signatures
+    verdict.paragraph_format.space_before = Pt(6)  # type: ignore[attr-defined]
+    keep(p(doc, ""))
+    keep(p(doc, "{{ followup.sign_company }}"))
+    keep(p(doc, "{{ followup.sign_checkers }}"))
+    keep(p(doc, ""))
+    keep(doc.add_paragraph("{{ report.union }}")).alignment = WD_ALIGN_PARAGRAPH.RIGHT  # type: ignore[attr-defined]
+    doc.add_paragraph("{{ report.date }}").alignment = WD_ALIGN_PARAGRAPH.RIGHT
     out = HERE / "followup_record.docx"
     doc.save(out)
     return out
@@ -517,7 +538,7 @@ def build_annex() -> Path:
     p(doc, "{%p if annex.rows %}")
     loop_table(doc, ["工号", "姓名", "身份证号", "出生日期/年龄", "月份", "问题", "金额"], "e in annex.rows",
                ["{{ e.employee }}", "{{ e.name }}", "{{ e.id_number }}", "{{ e.birth }}", "{{ e.period }}",
-                "{{ e.rule }}", "{{ e.amount }}"], [22, 22, 46, 28, 22, 62, 45])  # fmt: skip
+                "{{ e.rule }}", "{{ e.amount }}"], [22, 22, 46, 34, 22, 56, 45])  # fmt: skip
     p(doc, "{{ annex.more }}")
     p(doc, "{%p else %}")
     p(doc, "无受影响的员工。")

@@ -16,7 +16,7 @@ from typing import Any
 from docxtpl import RichText
 
 from auditdesk.checklists.scoring import ScoreReport
-from auditdesk.formatting import format_date, format_money, format_money_by_kind
+from auditdesk.formatting import format_money, format_money_by_kind
 from auditdesk.models.audit import Audit, Visit
 from auditdesk.models.company import Company
 from auditdesk.models.finding import (
@@ -29,6 +29,7 @@ from auditdesk.models.finding import (
 )
 from auditdesk.reports import laws as law_list
 from auditdesk.reports import summary as risk_summary
+from auditdesk.reports.dates import cn_date
 from auditdesk.reports.personal import (
     ANNEX_LIMIT,
     annex_context,
@@ -162,18 +163,18 @@ def build_context(data: ReportData, kind: str = "report") -> dict[str, Any]:
         },
         "report": {
             "number": data.report_number or DRAFT_NUMBER, "draft": not data.report_number,
-            "date": format_date(day), "union": data.union or "工会",
+            "date": cn_date(day), "union": data.union or "工会",
             "followup": data.followup or "根据整改期限另行约定跟诊时间。", "limits": LIMITS,
         },
         "audit": {
             "title": audit.title or "用工体检", "scope": audit.scope.label,
             "checklist_version": audit.checklist_version.split("+")[0] or "—",
-            "dates": "、".join(format_date(d) for d in dates) or format_date(audit.started_on) or "—",
+            "dates": "、".join(cn_date(d) for d in dates) or cn_date(audit.started_on) or "—",
             "auditors": "、".join(f"{a.name}（{a.role.label}）" for a in audit.auditors) or "—",
             "items_total": data.items_total, "items_answered": data.items_answered,
             "method": METHOD,
             "visits": [
-                {"date": format_date(v.visit_date), "kind": v.kind.label,
+                {"date": cn_date(v.visit_date), "kind": v.kind.label,
                  "channels": "、".join(c.label for c in v.channels) or "—",
                  "attendees": "、".join(v.attendees) or "—"}
                 for v in data.visits
@@ -253,7 +254,7 @@ def _followup(data: ReportData, day: date) -> dict[str, Any]:
     else:
         verdict = "本次体检发现的问题均已核验关闭，跟诊结束。"
     return {
-        "date": format_date(last.visit_date) if last else "—", "total": len(kept), "closed": closed,
+        "date": cn_date(last.visit_date) if last else "—", "total": len(kept), "closed": closed,
         "open": still, "checked": checked, "not_checked": not_checked, "rows": rows, "next": verdict,
         "summary": (f"本次跟诊核查 {checked} 项，未核查 {not_checked} 项；共 {len(kept)} 项问题，"
                     f"已核验关闭 {closed} 项，尚未整改到位 {still} 项。") if kept
@@ -317,14 +318,14 @@ def due_text(f: Finding, day: date) -> str:
         and f.due_date < day
         and f.status is not RectificationStatus.VERIFIED_CLOSED
     ):
-        return f"已逾期（原定 {format_date(f.due_date)}），请立即整改"
+        return f"已逾期（原定 {cn_date(f.due_date)}），请立即整改"
     if is_immediate(f):
         return (
-            f"{IMMEDIATE}（最迟 {format_date(f.due_date)}）"
+            f"{IMMEDIATE}（最迟 {cn_date(f.due_date)}）"
             if f.due_date and f.due_date > day
             else IMMEDIATE
         )
-    return format_date(f.due_date) or "待定"
+    return cn_date(f.due_date) or "待定"
 
 
 def money_text(totals: dict[Any, Decimal]) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -34,9 +35,16 @@ _THIN = Side(style="thin", color="808080")
 BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
 
+_CN_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+
+
 def _as_date(text: str) -> date | str:
-    """A context date (``2026-01-31``) as a real date; ``待定`` and the like stay text."""
+    """A context date (``2026年1月31日``, as the documents print it, or ``2026-01-31``) as a
+    real date; ``待定``, ``立即整改（最迟 …）`` and the like stay text."""
+    found = _CN_DATE.fullmatch(text)
     try:
+        if found:
+            return date(*(int(x) for x in found.groups()))
         return date.fromisoformat(text)
     except ValueError:
         return text

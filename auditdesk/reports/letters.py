@@ -24,6 +24,7 @@ from docx import Document
 from auditdesk.errors import AuditDeskError
 from auditdesk.models.finding import Finding, FindingOrigin, RectificationStatus, Severity
 from auditdesk.models.followup import LetterKind, UnionSettings
+from auditdesk.reports.dates import cn_date
 from auditdesk.rules import calendar as workcal
 
 if TYPE_CHECKING:
@@ -62,11 +63,6 @@ def chinese_number(n: int) -> str:
     tens, ones = divmod(n, 10)
     head = "" if tens == 0 else ("十" if tens == 1 else f"{_DIGITS[tens]}十")
     return head + (_DIGITS[ones] if ones else "")
-
-
-def cn_date(day: date) -> str:
-    """2026-11-30 → 2026年11月30日, the form a signed letter carries."""
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def reply_deadline(start: date, days: int, what: str) -> date:

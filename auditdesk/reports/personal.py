@@ -14,7 +14,8 @@ from typing import Any
 from auditdesk.formatting import format_money, mask_id_number
 from auditdesk.models.finding import Certainty, kind_label
 from auditdesk.models.payroll import PayrollFinding
-from auditdesk.rules.ids import age_on, parse_id
+from auditdesk.reports.dates import cn_date
+from auditdesk.rules.ids import IdInfo, age_on, check_char, parse_id
 from auditdesk.rules.review import PayrollReview
 
 ANNEX_LIMIT = 5000
@@ -102,13 +103,40 @@ def _amounts(members: list[PayrollFinding]) -> str:
     return "\n".join(parts) or "—"
 
 
+def _doubt(ident: IdInfo) -> str:
+    """Why a birth date read from ``ident`` is not reliable (``""`` when it is): a number whose
+    check character is wrong has a mistyped digit somewhere, perhaps in the birth date."""
+    s = ident.number
+    if ident.old_format:
+        return "15 位旧号码，无校验位"
+    if len(s) == 18 and s[:17].isdigit() and s[17] != check_char(s[:17]):
+        return "身份证号校验位不符"
+    return "身份证号有误" if ident.problem else ""
+
+
+def birth_text(ident: IdInfo, period: str, *, unmasked: bool) -> str:
+    """The annex's 出生日期/年龄 cell for ``ident`` in the month ``period`` (``YYYY-MM``): the
+    birth date beside a full ID number (``1990年5月1日``), the age that month beside a masked one
+    (``当月 35 周岁``), ``待核实（身份证号校验位不符）`` when the number is not valid — the rules
+    then do not check ages from it either —, ``—`` when it holds no date."""
+    if ident.birth is None:
+        return "—"
+    doubt = _doubt(ident)
+    if doubt:
+        return f"待核实（{doubt}）"
+    if unmasked:
+        return cn_date(ident.birth)
+    year, month = (int(x) for x in period.split("-")[:2])
+    return f"当月 {age_on(ident.birth, date(year, month, 1))} 周岁"
+
+
 def annex_rows(
     review: PayrollReview | None, *, unmasked: bool, mask_names: bool
 ) -> list[dict[str, str]]:
     """The 内部资料 annex: per employee-month the full name (masked with ``mask_names``), the ID
     number (masked unless ``unmasked``), the birth date — only beside a full ID number: beside a
-    masked one it would give back the masked digits, so the age in that month is shown instead —
-    and the amount with its kind."""
+    masked one it would give back the masked digits, so the age in that month is shown instead;
+    neither from a number that is not valid (:func:`birth_text`) — and the amount with its kind."""
     if review is None:
         return []
     rows = []
@@ -116,14 +144,7 @@ def annex_rows(
         f = members[0]
         source = review.row_of(f)  # the finding's own row: its ID number is this person's
         raw = source.id_number if source is not None and source.id_number else None
-        birth = parse_id(raw).birth if raw else None
-        if birth is None:
-            born = "—"
-        elif unmasked:
-            born = f"{birth:%Y-%m-%d}"
-        else:
-            year, month = (int(x) for x in f.period.split("-")[:2])
-            born = f"当月 {age_on(birth, date(year, month, 1))} 周岁"
+        born = birth_text(parse_id(raw), f.period, unmasked=unmasked) if raw else "—"
         rows.append({
             "employee": f.employee_id or "—",
             "name": mask_name(f.employee_name) if mask_names else (f.employee_name or "—"),
@@ -146,7 +167,7 @@ def annex_context(
         "note": ANNEX_NOTE,
         "rows": rows,
         "more": more,
-        "id_note": "身份证号为完整号码。"
+        "id_note": "身份证号为完整号码；号码有误的，出生日期待核实。"
         if unmasked
-        else "身份证号已遮盖；出生日期不与遮盖的号码并列，改列当月年龄。",
+        else "身份证号已遮盖；出生日期不与遮盖的号码并列，改列当月年龄；号码有误的，年龄待核实。",
     }

@@ -7,6 +7,10 @@ On top of it this module
 
 - removes the globals a report has no use for (``cycler``, ``joiner``, ``lipsum``); ``range``,
   ``dict`` and ``namespace`` stay;
+- refuses an attribute name starting with ``_`` on a ``namespace()``, set with
+  ``{% set ns._x = … %}`` or given when it is made (:class:`ReportNamespace`): the sandbox checks
+  reading such a name but not setting it, and markupsafe calls a ``__html__`` it finds on a value
+  it prints, from outside the sandbox's call checks;
 - makes an unknown variable or attribute an error (:class:`~jinja2.StrictUndefined`) instead of an
   empty string, so ``{{ company.credt_code }}`` can never print nothing into a signed letter;
 - bounds sizes: ``range()`` gives at most :data:`MAX_RANGE` numbers; ``*``, ``**`` and ``%`` and the
@@ -31,6 +35,7 @@ from jinja2 import StrictUndefined
 from jinja2.exceptions import SecurityError
 from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.utils import Namespace
 
 from auditdesk.errors import Cancelled
 from auditdesk.progress import CancelToken
@@ -47,6 +52,34 @@ _CHECK_EVERY = 512
 
 class TemplateTimeout(SecurityError):
     """The template ran past its deadline."""
+
+
+NO_PRIVATE_NAME = "模板不能给 namespace 设置以下划线开头的属性"
+"""The start of the refusal, at check and at render time (the attribute follows in “”)."""
+
+
+def _refuse_private(name: object) -> None:
+    if isinstance(name, str) and name.startswith("_"):
+        raise SecurityError(f"{NO_PRIVATE_NAME}“{name}”")
+
+
+class ReportNamespace(Namespace):
+    """Jinja's ``namespace()`` without attribute names starting with ``_``.
+
+    Raises:
+        SecurityError: such a name is given when the namespace is made or set later.
+    """
+
+    def __init__(*args: Any, **kwargs: Any) -> None:  # as Namespace: "self" may be a key
+        self, rest = args[0], args[1:]
+        attrs = dict(*rest, **kwargs)
+        for name in attrs:
+            _refuse_private(name)
+        Namespace.__init__(self, attrs)
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        _refuse_private(name)
+        super().__setitem__(name, value)
 
 
 def _bounded_range(*args: int) -> range:
@@ -103,6 +136,7 @@ class ReportSandbox(ImmutableSandboxedEnvironment):
             if name not in ALLOWED_GLOBALS:
                 del self.globals[name]
         self.globals["range"] = _bounded_range
+        self.globals["namespace"] = ReportNamespace
         for name, limit in (("center", 1_000), ("indent", 1_000), ("wordwrap", 10_000),
                             ("slice", 1_000), ("truncate", MAX_SIZE)):  # fmt: skip
             self.filters[name] = _bounded_ints(name, self.filters[name], limit)

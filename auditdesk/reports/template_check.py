@@ -18,6 +18,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docxtpl import DocxTemplate
 from jinja2 import nodes
 
+from auditdesk.reports.sandbox import NO_PRIVATE_NAME
 from auditdesk.reports.variables import Shape
 
 CORE_PROPERTIES = {
@@ -184,15 +185,40 @@ class _Walker:
             self.visit(child, scope)
         return None, ""
 
+    def _private_ref(self, node: nodes.Assign | nodes.AssignBlock) -> None:
+        """``{% set ns._x = … %}``: Jinja's sandbox does not check a namespace attribute set."""
+        target = node.target
+        if isinstance(target, nodes.NSRef) and target.attr.startswith("_"):
+            self.problem(node, f"{NO_PRIVATE_NAME}“{target.name}.{target.attr}”")
+
     def visit_Assign(self, node: nodes.Assign, scope: dict[str, _Known]) -> _Known:
+        self._private_ref(node)
         self.visit(node.node, scope)
         self._bind(node.target, scope, (None, ""))
         return None, ""
 
     def visit_AssignBlock(self, node: nodes.AssignBlock, scope: dict[str, _Known]) -> _Known:
+        self._private_ref(node)
         for child in node.body:
             self.visit(child, scope)
         self._bind(node.target, scope, (None, ""))
+        return None, ""
+
+    def visit_Call(self, node: nodes.Call, scope: dict[str, _Known]) -> _Known:
+        """``namespace(_x=…)``, ``namespace({'_x': …})``, ``namespace(dict(_x=…))``: names given
+        when a namespace is made (others, from a variable, are refused when it renders)."""
+        if isinstance(node.node, nodes.Name) and node.node.name == "namespace":
+            names = [kw.key for kw in node.kwargs]
+            for arg in node.args:
+                if isinstance(arg, nodes.Dict):
+                    names += [i.key.value for i in arg.items if isinstance(i.key, nodes.Const)]
+                elif isinstance(arg, nodes.Call) and isinstance(arg.node, nodes.Name):
+                    names += [kw.key for kw in arg.kwargs] if arg.node.name == "dict" else []
+            private = next((n for n in names if isinstance(n, str) and n.startswith("_")), None)
+            if private is not None:
+                self.problem(node, f"{NO_PRIVATE_NAME}“{private}”")
+        for child in node.iter_child_nodes():
+            self.visit(child, scope)
         return None, ""
 
     def visit_With(self, node: nodes.With, scope: dict[str, _Known]) -> _Known:

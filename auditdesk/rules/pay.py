@@ -437,6 +437,7 @@ OT_UNDERPAID = Rule(
             "按劳动者正常出勤月……工资（不包括加班工资）的70%确定。……计算基数不得低于本市规定的"
             "最低工资标准。",
         ),
+        cite("劳动合同法", "第八十五条"),
     ),
     check=check_ot_underpaid,
     money_kind=MoneyKind.WAGES_OWED,
@@ -510,6 +511,7 @@ LATE = Rule(
         ),
         cite("工资支付暂行规定", "第七条"),
         cite("上海市企业工资支付办法", "第六条、第十条"),
+        cite("劳动合同法", "第八十五条"),
     ),
     check=check_late,
     money_kind=MoneyKind.PAID_LATE,

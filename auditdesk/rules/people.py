@@ -206,6 +206,7 @@ CHILD_LABOR = Rule(
             "第六条",
             "用人单位使用童工的，由劳动保障行政部门按照每使用一名童工每月处5000元罚款的标准给予处罚。",
         ),
+        cite("禁止使用童工规定", "第四条、第八条"),
     ),
     check=check_child,
     money_kind=MoneyKind.FINE_RISK,

@@ -21,12 +21,12 @@ from auditdesk.models.common import utcnow
 from auditdesk.models.followup import Letter, LetterKind, UnionSettings
 from auditdesk.paths import ensure_dir, shipped_dir
 from auditdesk.progress import CancelToken, ProgressFn, check_cancel, no_progress
+from auditdesk.reports.dates import cn_date
 from auditdesk.reports.docx import render
 from auditdesk.reports.letters import (
     LETTERS,
     OpinionCited,
     check_signature,
-    cn_date,
     letter_snapshot,
     reply_deadline,
 )

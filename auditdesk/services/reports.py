@@ -16,6 +16,7 @@ from auditdesk.models.report import ISSUED_KINDS, ReportIssue
 from auditdesk.paths import shipped_dir
 from auditdesk.progress import CancelToken, ProgressFn, check_cancel, no_progress
 from auditdesk.reports.context import ReportData, build_context
+from auditdesk.reports.dates import cn_date
 from auditdesk.reports.docx import render
 from auditdesk.reports.ledger import write_ledger
 from auditdesk.reports.letters import NOTHING_TO_SEND, listed_in_letters
@@ -59,7 +60,7 @@ def gather(ws: Workspace, audit_id: str, *, unmasked: bool = False) -> ReportDat
     review = payroll.review_audit(ws, audit_id)  # the rows read once, the rules run once
     union = get_union_settings(ws).union_name  # the settings, not the company's town
     due = sorted(f.due_date for f in findings if f.due_date and not f.dismissed)
-    followup = (f"建议在最早的整改期限 {due[0]:%Y-%m-%d} 之后安排跟诊，逐项核验整改情况。" if due
+    followup = (f"建议在最早的整改期限 {cn_date(due[0])} 之后安排跟诊，逐项核验整改情况。" if due
                 else "整改期限确定后安排跟诊，逐项核验整改情况。")  # fmt: skip
     return ReportData(
         company=walk.company, audit=walk.audit, visits=visits, scores=comparison.verified,

@@ -15,6 +15,7 @@ import pytest
 from auditdesk.models.audit import AnswerResult
 from auditdesk.models.finding import FindingOrigin, RectificationStatus, Severity
 from auditdesk.models.followup import LetterKind
+from auditdesk.reports.dates import cn_date
 from auditdesk.reports.personal import redact
 from auditdesk.services import (
     audits,
@@ -133,12 +134,13 @@ def test_annex_is_internal_and_never_puts_a_birth_date_beside_a_masked_id(
     assert child[2] == CHILD_ID[:6] + "********" + CHILD_ID[-4:]
     assert child[3] == "当月 15 周岁"  # the age, not the birth date, beside a masked number
     assert "2010-03-01" not in text
+    assert "2010年3月1日" not in text
     assert child[6] == "¥5,000.00\n（罚款风险）"
 
     full = reports.export(ws, audit_id, tmp_path / "full.docx", kind="annex", unmasked=True)
     rows = _table_with(full, "身份证号")
     child = next(r for r in rows if r[0] == "E0001" and r[5] == "使用童工")
-    assert (child[2], child[3]) == (CHILD_ID, "2010-03-01")
+    assert (child[2], child[3]) == (CHILD_ID, "2010年3月1日")
 
     masked = _text(reports.export(ws, audit_id, tmp_path / "m.docx", kind="annex", mask_names=True))
     assert "李小明" not in masked
@@ -247,12 +249,12 @@ def test_deadlines_never_before_the_document_date(
     visit.edit_finding(ws, child.id, {"due_date": today + timedelta(days=15)})
     out = reports.export(ws, audit_id, tmp_path / "z.docx", kind="rectification")
     due = {code: block["整改期限"] for code, block in _finding_blocks(out).items()}
-    assert due[past.code] == f"已逾期（原定 {today - timedelta(days=10):%Y-%m-%d}），请立即整改"
-    assert due[future.code] == f"{today + timedelta(days=30):%Y-%m-%d}"
-    assert due[child.code] == f"立即整改（最迟 {today + timedelta(days=15):%Y-%m-%d}）"
+    assert due[past.code] == f"已逾期（原定 {cn_date(today - timedelta(days=10))}），请立即整改"
+    assert due[future.code] == cn_date(today + timedelta(days=30))
+    assert due[child.code] == f"立即整改（最迟 {cn_date(today + timedelta(days=15))}）"
     for text in due.values():
-        for found in re.findall(r"\d{4}-\d{2}-\d{2}", text.replace("原定", "")):
-            assert "已逾期" in text or date.fromisoformat(found) >= today
+        for y, m, d in re.findall(r"(\d{4})年(\d{1,2})月(\d{1,2})日", text):
+            assert "已逾期" in text or date(int(y), int(m), int(d)) >= today
     sheet = openpyxl.load_workbook(
         reports.export(ws, audit_id, tmp_path / "l.xlsx", kind="ledger")
     ).active
@@ -308,7 +310,7 @@ def test_issue_fixes_number_date_and_content(ws: Workspace, audit_id: str, tmp_p
     assert record.number == "体检〔2026〕1号"
     issued = _text(reports.export(ws, audit_id, tmp_path / "issued.docx"))
     assert "报告编号：体检〔2026〕1号" in issued
-    assert "报告日期：2026-12-01" in issued
+    assert "报告日期：2026年12月1日" in issued
     assert "草稿" not in issued
 
     child = _child(ws, audit_id)

@@ -248,11 +248,11 @@ def test_followup_record_document(ws: Workspace, audit_id: str, tmp_path: Path) 
     text = "\n".join([p.text for p in document.paragraphs] +
                      [c.text for t in document.tables for r in t.rows for c in r.cells])  # fmt: skip
     assert "跟诊记录" in text
-    assert "跟诊日期：2026-12-15" in text
+    assert "跟诊日期：2026年12月15日" in text
     assert (
         f"本次跟诊核查 2 项，未核查 {len(findings) - 2} 项；共 {len(findings)} 项问题，已核验关闭 1 项"
         in text
     )
     assert "合同已全部补签" in text
     assert "仍有 2 人未签" in text
-    assert "2027-01-15" in text
+    assert "2027年1月15日" in text

@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 
 from auditdesk.errors import AuditDeskError
-from auditdesk.reports.letters import chinese_number, cn_date, reply_deadline
+from auditdesk.reports.dates import cn_date
+from auditdesk.reports.letters import chinese_number, reply_deadline
 
 
 def test_chinese_numerals_and_dates() -> None:
