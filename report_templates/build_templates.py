@@ -230,6 +230,41 @@ def p(doc: object, text: str, style: str | None = None) -> object:
     return doc.add_paragraph(text, style=style)  # type: ignore[attr-defined]
 
 
+def closing_cell(doc: object) -> object:
+    """A borderless, one-cell table as wide as the text, whose row is never split across pages,
+    with no cell margins (its text lines up with the body): a letter's closing request, 附件 and
+    seal line with the date go in it, so that they move to the next page together.
+
+    ``keep_with_next`` on each closing paragraph says the same to Word, but LibreOffice (7.4)
+    follows only the last link of such a chain and left the seal line and date alone on a page;
+    an unsplittable table row is kept whole by Word, WPS and LibreOffice alike. Returns the cell
+    (``add_paragraph`` on it adds the block's lines); its one empty paragraph is removed."""
+    table = doc.add_table(rows=1, cols=1)  # type: ignore[attr-defined]
+    table.autofit = False
+    width = Mm(text_width_mm(doc.sections[-1]))  # type: ignore[attr-defined]
+    table._tbl.tblGrid.gridCol_lst[0].w = width
+    cell = table.rows[0].cells[0]
+    cell.width = width
+    tbl_pr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        edge = OxmlElement(f"w:{side}")
+        edge.set(qn("w:val"), "nil")
+        borders.append(edge)
+    tbl_pr.append(borders)
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("top", "left", "bottom", "right"):
+        edge = OxmlElement(f"w:{side}")
+        edge.set(qn("w:w"), "0")
+        edge.set(qn("w:type"), "dxa")
+        margins.append(edge)
+    tbl_pr.append(margins)
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    empty = cell.paragraphs[0]._p
+    empty.getparent().remove(empty)
+    return cell
+
+
 def keep(paragraph: object, *, whole: bool = False) -> object:
     """Keep ``paragraph`` on the page of the next one (and, with ``whole``, in one piece): set on
     a document's closing lines so that the signature and seal line never stand alone on a page."""
@@ -436,8 +471,8 @@ def build_letter(kind: str) -> Path:
     def centred(text: str, style: str | None = None) -> None:
         doc.add_paragraph(text, style=style).alignment = WD_ALIGN_PARAGRAPH.CENTER
 
-    def right(text: str) -> object:
-        para = doc.add_paragraph(text)
+    def right_in(where: object, text: str) -> object:
+        para = where.add_paragraph(text)  # type: ignore[attr-defined]
         para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         return para
 
@@ -454,15 +489,16 @@ def build_letter(kind: str) -> Path:
     p(doc, "{%p endfor %}")
     body(doc, "{{ letter.details }}")
     # the closing request, 附件 and the seal line with its date stay on one page: the seal line
-    # never stands alone on a page of its own
-    keep(body(doc, "{{ letter.request }}"), whole=True)
-    keep(p(doc, "附件："))
-    p(doc, "{%p for a in letter.attachments %}")
-    keep(p(doc, "{{ a }}"))
-    p(doc, "{%p endfor %}")
-    keep(p(doc, ""))
-    keep(right("{{ letter.issuer }}（盖章）"))
-    right("{{ letter.date }}")
+    # never stands alone on a page of its own (one unsplittable table row; see closing_cell)
+    closing = closing_cell(doc)
+    keep(body(closing, "{{ letter.request }}"), whole=True)
+    keep(p(closing, "附件："))
+    p(closing, "{%p for a in letter.attachments %}")
+    keep(p(closing, "{{ a }}"))
+    p(closing, "{%p endfor %}")
+    keep(p(closing, ""))
+    keep(right_in(closing, "{{ letter.issuer }}（盖章）"))
+    right_in(closing, "{{ letter.date }}")
     p(doc, "{%p if letter.preparer %}")
     p(doc, "{{ letter.preparer }}")
     p(doc, "{%p endif %}")

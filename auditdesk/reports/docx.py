@@ -35,6 +35,7 @@ from auditdesk.errors import AuditDeskError, Cancelled
 from auditdesk.fileperms import owner_only
 from auditdesk.progress import CancelToken, check_cancel
 from auditdesk.reports import template_check
+from auditdesk.reports.docx_text import paragraphs
 from auditdesk.reports.sandbox import RENDER_SECONDS, ReportSandbox, TemplateTimeout
 from auditdesk.reports.template_check import CORE_PROPERTIES, MAX_PROBLEMS, Part
 from auditdesk.reports.variables import known_shape
@@ -294,9 +295,5 @@ def _render_in_child(
 
 def leftover_tags(path: Path) -> list[str]:
     """Template tags left in a rendered document (should be none)."""
-    doc = Document(str(path))
-    texts = [p.text for p in doc.paragraphs]
-    for table in doc.tables:
-        for row in table.rows:
-            texts.extend(cell.text for cell in row.cells)
+    texts = [p.text for p in paragraphs(Document(str(path)))]
     return [m.group(0) for t in texts for m in _TAG.finditer(t)]

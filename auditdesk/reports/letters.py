@@ -25,6 +25,7 @@ from auditdesk.errors import AuditDeskError
 from auditdesk.models.finding import Finding, FindingOrigin, RectificationStatus, Severity
 from auditdesk.models.followup import LetterKind, UnionSettings
 from auditdesk.reports.dates import cn_date
+from auditdesk.reports.docx_text import paragraphs
 from auditdesk.rules import calendar as workcal
 
 if TYPE_CHECKING:
@@ -230,13 +231,14 @@ def letter_snapshot(
 
 def check_signature(path: Path, issuer: str) -> None:
     """The 落款 must be the issuing union the body speaks for (本会): every seal line
-    (a paragraph with “盖章”) names it, and there is one. A template edited to sign in
+    (a paragraph with “盖章”, in the body or in a table such as the closing block) names it,
+    and there is one. A template edited to sign in
     another name is refused instead of written.
 
     Raises:
         AuditDeskError: no seal line, or a seal line naming someone else.
     """
-    texts = [p.text for p in Document(str(path)).paragraphs]
+    texts = [p.text for p in paragraphs(Document(str(path)))]
     seals = [t for t in texts if "盖章" in t and "回执" not in t and "单位盖章" not in t]
     if not seals:
         raise AuditDeskError(

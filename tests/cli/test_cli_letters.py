@@ -9,6 +9,7 @@ from typing import Any
 import docx
 import pytest
 
+from auditdesk.reports.docx_text import paragraphs
 from tests.cli.conftest import CliRunner
 from tests.cli.test_cli_cycle import ok, user_error
 
@@ -24,7 +25,7 @@ def audit(cli: CliRunner) -> str:
 
 
 def _text(path: Path) -> str:
-    return "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
+    return "\n".join(p.text for p in paragraphs(docx.Document(str(path))))
 
 
 def test_settings_union(cli: CliRunner) -> None:

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import docx
 import pytest
+from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
+from auditdesk.reports.docx_text import paragraphs
 from auditdesk.services import audits, demo, payroll, reports, visit
 from auditdesk.services.workspace import Workspace
 from tests.samples import PAYROLL_SAMPLES as SAMPLES
@@ -35,9 +37,9 @@ def _keeps(p: Paragraph) -> bool:
 def test_a_letters_closing_keeps_with_its_seal_line_and_date(
     ws: Workspace, audit_id: str, tmp_path: Path, kind: str
 ) -> None:
-    paras = docx.Document(
-        str(reports.export(ws, audit_id, tmp_path / "l.docx", kind=kind))
-    ).paragraphs
+    paras = list(
+        paragraphs(docx.Document(str(reports.export(ws, audit_id, tmp_path / "l.docx", kind=kind))))
+    )
     texts = [p.text for p in paras]
     seal = next(i for i, t in enumerate(texts) if t.endswith("（盖章）") and UNION in t)
     date_line = paras[seal + 1]
@@ -99,10 +101,44 @@ def test_the_reports_signature_keeps_with_its_closing_note(
 def test_every_shipped_letter_template_ties_its_closing_to_the_seal_line(name: str) -> None:
     from auditdesk.paths import shipped_dir
 
-    paras = docx.Document(str(shipped_dir("report_templates") / name)).paragraphs
+    paras = list(paragraphs(docx.Document(str(shipped_dir("report_templates") / name))))
     texts = [p.text for p in paras]
     start, seal = texts.index("{{ letter.request }}"), texts.index("{{ letter.issuer }}（盖章）")
     for p in paras[start : seal + 1]:
         if not p.text.startswith("{%p"):  # docxtpl removes the tag paragraphs
             assert _keeps(p), (name, p.text)
     assert texts[seal + 1] == "{{ letter.date }}"
+
+
+@pytest.mark.parametrize("kind", ["notice", "opinion"])
+def test_a_letters_closing_is_one_row_that_never_splits(
+    ws: Workspace, audit_id: str, tmp_path: Path, kind: str
+) -> None:
+    """LibreOffice follows only the last link of a chain of "keep with next" paragraphs (the
+    notice's seal line and date stood alone on page 2): the request, 附件, the seal line and the
+    date stand in one borderless table cell whose row may not split."""
+    document = docx.Document(str(reports.export(ws, audit_id, tmp_path / "l.docx", kind=kind)))
+    holding = [
+        t
+        for t in document.tables
+        if any(p.text.endswith("（盖章）") for p in paragraphs(t.cell(0, 0)))
+    ]
+    assert len(holding) == 1
+    table = holding[0]
+    assert len(table.rows) == 1
+    assert len(table.columns) == 1
+    texts = [p.text for p in paragraphs(table.cell(0, 0))]
+    assert texts[0].startswith("请")
+    assert "附件：" in texts
+    assert texts[-2] == f"{UNION}（盖章）"
+    assert texts[-1].endswith("日")
+    tr_pr = table.rows[0]._tr.trPr
+    assert tr_pr is not None
+    assert tr_pr.find(qn("w:cantSplit")) is not None
+    borders = table._tbl.tblPr.find(qn("w:tblBorders"))
+    assert borders is not None
+    assert {edge.get(qn("w:val")) for edge in borders} == {"nil"}
+    # the body before it is not in the table, and nothing of the closing is left outside it
+    outside = [p.text for p in document.paragraphs]
+    assert f"{UNION}（盖章）" not in outside
+    assert "附件：" not in outside
