@@ -164,6 +164,21 @@ def _turns(birth: date, years: int) -> date:
     return day
 
 
+def _birth_doubt(emp: EmployeeMonth) -> str:
+    """The fact to verify when the birth date comes from an ID number that fails its check
+    (校验位 or 省份代码 wrong: a digit was mistyped, perhaps one of the date's), as DATA.ID_INVALID
+    says: ``""`` for a sound number, and for an old 15-digit one (it has no check character to
+    fail; its date is as written)."""
+    ident = emp.ident
+    if ident is None or ident.problem is None or ident.old_format:
+        return ""
+    return f"出生日期须核对身份证原件：{ident.problem}"
+
+
+def _with(*facts: str) -> str:
+    return "；".join(f for f in facts if f)
+
+
 def check_child(
     rule: Rule, ctx: RuleContext, emps: list[EmployeeMonth]
 ) -> Iterator[PayrollFinding]:
@@ -183,6 +198,7 @@ def check_child(
                 "满 16 周岁），属于使用童工；应立即停止使用并送回其父母或监护人。罚款风险：每使用一名童工每月"
                 " 5,000 元（逾期未送回的，自责令之日起每人每月 10,000 元）；所列金额为罚款风险，不是应补发工资",
                 amount=CHILD_FINE_PER_MONTH,
+                depends_on=_birth_doubt(emp),
             )
 
 
@@ -212,7 +228,10 @@ CHILD_LABOR = Rule(
     money_kind=MoneyKind.FINE_RISK,
     test="禁止用人单位招用未满十六周岁的未成年人；按当月工作的第一天是否已满 16 周岁判断。",
     remedy="立即停止使用童工，将其送回父母或监护人，支付全部劳动报酬；完善招工时的身份核验和登记记录。",
-    description="按身份证号出生日期，当月工作日（入职日或月初）未满 16 周岁。",
+    description=(
+        "按身份证号出生日期，当月工作日（入职日或月初）未满 16 周岁；身份证号校验位或省份代码有误的，"
+        "出生日期待核对身份证原件（不高于中风险）。"
+    ),
 )
 
 
@@ -250,7 +269,7 @@ def check_minor(
             "办理使用登记（未成年工特殊保护规定第九条），上岗前、工作满一年、年满 18 周岁且距上次体检已超过半年时"
             "进行健康检查（第六条），不得安排矿山井下、有毒有害、国家规定的第四级体力劳动强度等禁忌作业（第三条）"
             f"{extra}",
-            depends_on=fact,
+            depends_on=_with(fact, _birth_doubt(emp)),
         )
 
 
@@ -295,7 +314,7 @@ def check_retirement(
                 f"出生于 {ident.birth:%Y-%m-%d}，{emp.retirement_note}。已办理退休或开始领取基本养老金的，"
                 "劳动合同终止，继续用工一般按劳务关系处理；经双方协商一致办理弹性延迟退休的（最长延迟 3 年），"
                 "仍为劳动关系，社保、公积金、书面劳动合同等规则照常适用。请核实已退休还是弹性延迟退休",
-                depends_on=RETIREMENT_FACT,
+                depends_on=_with(RETIREMENT_FACT, _birth_doubt(emp)),
             )
             continue
         if ident.male is False and emp.maybe_retired:  # past the 50 schedule (derive)
@@ -307,7 +326,9 @@ def check_retirement(
                     emp,
                     f"出生于 {ident.birth:%Y-%m-%d} 的女职工：若其岗位为工人岗位（原 50 岁退休），已于 {y}-{m:02d} "
                     "达到法定退休年龄；若为管理或专业技术岗位（原 55 岁），尚未达到。请核实岗位性质",
-                    depends_on="女职工的岗位是工人岗位还是管理、专业技术岗位",
+                    depends_on=_with(
+                        "女职工的岗位是工人岗位还是管理、专业技术岗位", _birth_doubt(emp)
+                    ),
                 )
 
 

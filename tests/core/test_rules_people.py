@@ -293,3 +293,27 @@ def test_woman_whose_category_is_unknown() -> None:
             }
         ),
     )  # still due
+
+
+def _mistyped(number: str) -> str:
+    """``number`` with a wrong check character: one of its digits was mistyped."""
+    return number[:17] + ("0" if number[17] != "0" else "1")
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "birth"),
+    [("AGE.CHILD_LABOR", date(2010, 3, 1)), ("AGE.MINOR_WORKER", date(2008, 3, 1)),
+     ("AGE.PAST_RETIREMENT", date(1960, 1, 15))],
+)  # fmt: skip
+def test_an_age_read_from_an_id_number_that_fails_its_check_is_to_verify(
+    rule_id: str, birth: date
+) -> None:
+    """DATA.ID_INVALID says such a number cannot show the age (a mistyped digit may be in the
+    date): the age findings rest on the ID card, never a confident 重大 with a 5,000 yuan fine."""
+    [found] = check(rule_id, row(id_number=_mistyped(born(birth)), pay_date=date(2025, 8, 10)))
+    assert found.certainty is Certainty.DEPENDS
+    assert found.severity.rank >= Severity.MEDIUM.rank  # 中 or below
+    assert "身份证号校验位错误" in found.depends_on
+    assert "核对身份证原件" in found.depends_on
+    [sound] = check(rule_id, row(id_number=born(birth), pay_date=date(2025, 8, 10)))
+    assert "身份证" not in sound.depends_on
