@@ -32,6 +32,10 @@ _BIRTH_OF = re.compile(rf"出生于\s*{_DATE}\s*的")
 _BIRTH = re.compile(rf"出生于\s*{_DATE}(?:（据身份证号）)?[，,]?\s*")
 _BIRTH_FIELD = re.compile(rf"出生(?:日期|年月日)[:：]?\s*{_DATE}")
 _TURNS = re.compile(rf"（\s*{_DATE}\s*满\s*\d+\s*周岁\s*）")
+_BIRTH_DIGITS = re.compile(r"出生日期\s*\d{8}(?!\d)\s*")
+"""“身份证号中的出生日期 19900231 不存在” (DATA.ID_INVALID): the digits a masked ID hides."""
+_REACHED = re.compile(r"已于\s*\d{4}\s*[-/.年]\s*\d{1,2}\s*月?\s*(?=达到)")
+"""“已于 2025-03 达到法定退休年龄”: the month follows from the birth month."""
 
 
 def mask_name(name: str | None) -> str:
@@ -54,13 +58,16 @@ def payroll_names(review: PayrollReview | None) -> set[str]:
 
 def redact(text: str, names: Iterable[str] = ()) -> str:
     """``text`` (a finding's facts, written by the rules or by an auditor) as a document may show
-    it: ID numbers masked, birth dates and the dates a person turns 16 or 18 removed, every
+    it: ID numbers masked, birth dates, the dates a person turns 16 or 18 and the month the
+    statutory retirement age was reached (each follows from the birth date) removed, every
     name in ``names`` masked (张**). What was removed is in the annex."""
     out = _ID.sub(lambda m: mask_id_number(m.group(1)), text)
     out = _BIRTH_OF.sub("该", out)
     out = _BIRTH.sub("", out)
     out = _BIRTH_FIELD.sub("出生日期见内部资料附件", out)
     out = _TURNS.sub("", out)
+    out = _BIRTH_DIGITS.sub("出生日期（见内部资料附件）", out)
+    out = _REACHED.sub("已", out)
     for name in sorted(set(names), key=len, reverse=True):
         out = out.replace(name, mask_name(name))
     return out

@@ -161,6 +161,27 @@ def test_redact_masks_ids_names_and_birth_dates() -> None:
     assert redact("出生日期：1990-01-01") == "出生日期见内部资料附件"
 
 
+def test_redact_drops_the_month_of_the_statutory_age() -> None:
+    """The month someone reached the statutory age follows from the birth month: beside a masked
+    ID (310114********123X, the masked digits being the birth date) it would leave a few days to
+    try against the check character. Documents say that the age is past, not when."""
+    assert redact("该员工已于 2025-03 达到法定退休年龄（60 周岁 3 个月）：请核实") == (
+        "该员工已达到法定退休年龄（60 周岁 3 个月）：请核实"
+    )
+    assert redact("若其岗位为工人岗位（原 50 岁退休），已于 2024-05 达到法定退休年龄") == (
+        "若其岗位为工人岗位（原 50 岁退休），已达到法定退休年龄"
+    )
+    assert redact("已于2025年3月达到法定退休年龄") == "已达到法定退休年龄"
+
+
+def test_redact_drops_a_run_together_birth_date_of_an_invalid_id() -> None:
+    """DATA.ID_INVALID names the date that does not exist: its 8 digits are exactly the ones a
+    masked ID (310114********123X) hides."""
+    assert redact("身份证号中的出生日期 19900231 不存在") == (
+        "身份证号中的出生日期（见内部资料附件）不存在"
+    )
+
+
 # ------------------------------------------------------------------ point 10: money by kind
 def test_fines_are_not_money_owed_to_employees(
     ws: Workspace, audit_id: str, tmp_path: Path
