@@ -1,0 +1,136 @@
+"""Esc (or 取消, or closing) on a form with typed input asks before throwing the input away.
+
+Found driving the app under Xvfb: typing a company's name and credit code in 新建企业 and
+pressing Esc closed the dialog at once and lost both.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+
+from auditdesk.gui.context import AppContext
+from auditdesk.gui.dialogs.company_editor import CompanyEditorDialog
+from auditdesk.gui.dialogs.followup_visit import FollowupVisitDialog
+from auditdesk.gui.dialogs.start_audit import StartAuditDialog
+from auditdesk.services import audits, companies, demo, visit
+from auditdesk.services.workspace import Workspace
+from tests.gui.typing_helpers import type_text
+
+
+class Answer:
+    """Answers the next question box with ``key`` (Esc: 否) or by clicking 放弃 (``None``);
+    ``asked`` says whether one opened."""
+
+    def __init__(self, key: Qt.Key | None) -> None:
+        self.key = key
+        self.asked: list[str] = []
+        self.tries = 0
+        QTimer.singleShot(0, self._answer)
+
+    def _answer(self) -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            self.tries += 1
+            if self.tries < 50:
+                QTimer.singleShot(20, self._answer)
+            return
+        self.asked.append(box.text())
+        if self.key is None:
+            box.button(QMessageBox.StandardButton.Yes).click()
+        else:
+            box.setFocus()
+            QApplication.postEvent(box, _key_event(self.key))
+
+
+def _key_event(key: Qt.Key) -> Any:
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QKeyEvent
+
+    return QKeyEvent(QEvent.Type.KeyPress, key, Qt.KeyboardModifier.NoModifier)
+
+
+def _shown(qtbot: Any, dialog: QDialog) -> QDialog:
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
+def _escape(qtbot: Any, dialog: QDialog, answer: Qt.Key | None = Qt.Key.Key_Escape) -> Answer:
+    pending = Answer(answer)
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    qtbot.wait(50)
+    return pending
+
+
+def test_escape_on_a_typed_company_asks_and_keeps_the_input(qtbot: Any, ctx: AppContext) -> None:
+    dialog = _shown(qtbot, CompanyEditorDialog(ctx.ws))
+    type_text(qtbot, dialog.name_edit, "上海测试机械有限公司")
+    type_text(qtbot, dialog.credit_edit, "91350200776049653A")
+    answer = _escape(qtbot, dialog)  # Esc on the question too: 否, the default
+    assert answer.asked
+    assert "尚未保存" in answer.asked[0]
+    assert dialog.isVisible()
+    assert dialog.name_edit.text() == "上海测试机械有限公司"
+    # 放弃 closes, and nothing was saved
+    answer = _escape(qtbot, dialog, None)
+    assert answer.asked
+    assert not dialog.isVisible()
+    assert dialog.result() == QDialog.DialogCode.Rejected
+    assert companies.list_companies(ctx.ws) == []
+
+
+def test_escape_on_an_untouched_form_closes_without_asking(qtbot: Any, ctx: AppContext) -> None:
+    dialog = _shown(qtbot, CompanyEditorDialog(ctx.ws))
+    answer = _escape(qtbot, dialog)
+    assert answer.asked == []
+    assert not dialog.isVisible()
+
+
+def test_escape_on_an_unchanged_edit_closes_without_asking(
+    qtbot: Any, ctx: AppContext, ws: Workspace, demo_audit: str
+) -> None:
+    company = companies.list_companies(ws)[0].company
+    dialog = _shown(qtbot, CompanyEditorDialog(ws, company))
+    answer = _escape(qtbot, dialog)
+    assert answer.asked == []
+    assert not dialog.isVisible()
+
+
+def test_escape_after_typing_an_auditor_asks(qtbot: Any, ctx: AppContext, demo_audit: str) -> None:
+    dialog = _shown(qtbot, StartAuditDialog(ctx))
+    assert _escape(qtbot, dialog).asked == []  # untouched: closes at once
+    assert not dialog.isVisible()
+    dialog = _shown(qtbot, StartAuditDialog(ctx))
+    type_text(qtbot, dialog.title, "2026 年度用工体检")
+    answer = _escape(qtbot, dialog)
+    assert answer.asked
+    assert dialog.isVisible()
+    assert dialog.title.text() == "2026 年度用工体检"
+    _escape(qtbot, dialog, None)  # 放弃
+    assert not dialog.isVisible()
+
+
+def test_closing_a_follow_up_visit_with_outcomes_chosen_asks(
+    qtbot: Any, ctx: AppContext, ws: Workspace
+) -> None:
+    demo.load_demo(ws)
+    current = audits.list_audits(ws)[0].audit.id
+    visit.gather_findings(ws, current, by="陈静")
+    dialog = _shown(qtbot, FollowupVisitDialog(ctx, current))
+    assert _escape(qtbot, dialog).asked == []  # nothing chosen yet: closes at once
+    dialog = _shown(qtbot, FollowupVisitDialog(ctx, current))
+    assert dialog.outcomes, "the demo audit has open findings"
+    dialog.outcomes[0].setCurrentIndex(1)
+    dialog.notes[0].setText("已补签劳动合同")
+    pending = Answer(Qt.Key.Key_Escape)
+    dialog.close()
+    qtbot.wait(50)
+    assert pending.asked
+    assert dialog.isVisible()
+    assert dialog.notes[0].text() == "已补签劳动合同"
+    _escape(qtbot, dialog, None)  # 放弃
+    assert not dialog.isVisible()
