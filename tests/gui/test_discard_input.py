@@ -15,7 +15,7 @@ from auditdesk.gui.context import AppContext
 from auditdesk.gui.dialogs.company_editor import CompanyEditorDialog
 from auditdesk.gui.dialogs.followup_visit import FollowupVisitDialog
 from auditdesk.gui.dialogs.start_audit import StartAuditDialog
-from auditdesk.services import audits, companies, demo, visit
+from auditdesk.services import audits, companies, demo, payroll, visit
 from auditdesk.services.workspace import Workspace
 from tests.gui.typing_helpers import type_text
 
@@ -134,3 +134,36 @@ def test_closing_a_follow_up_visit_with_outcomes_chosen_asks(
     assert dialog.notes[0].text() == "已补签劳动合同"
     _escape(qtbot, dialog, None)  # 放弃
     assert not dialog.isVisible()
+
+
+def test_escape_in_the_payroll_wizard_after_remapping_asks(
+    qtbot: Any, ctx: AppContext, ws: Workspace, tmp_path: Any
+) -> None:
+    """Found under Xvfb: a column mapped by hand on 核对列映射, then Esc: the wizard closed at
+    once, the files and the mapping gone."""
+    from auditdesk.gui.wizards.payroll_import import PayrollImportWizard
+    from auditdesk.models.company import CompanyInput
+    from tests.builders.payroll_files import HEADER, SheetSpec, employee_row, write_xlsx
+    from tests.gui.test_payroll_wizard import _to_mapping_page
+
+    company = companies.add_company(ws, CompanyInput(name="上海测试机械有限公司"))
+    audit = audits.start_audit(ws, company.id)
+    rows: list[list[Any]] = [[*HEADER, "神秘列X"]]
+    rows += [[*employee_row(i), f"abc{i}"] for i in range(1, 6)]
+    path = write_xlsx(tmp_path / "10月工资.xlsx", [SheetSpec("10月", rows, text_columns=[3])])
+
+    wizard = PayrollImportWizard(ctx, audit.id, audit.company_id)
+    assert _escape(qtbot, _shown(qtbot, wizard)).asked == []  # no file yet: closes at once
+    assert not wizard.isVisible()
+
+    wizard = PayrollImportWizard(ctx, audit.id, audit.company_id)
+    _shown(qtbot, wizard)
+    _to_mapping_page(qtbot, wizard, path)
+    answer = _escape(qtbot, wizard)
+    assert answer.asked
+    assert wizard.isVisible()
+    assert wizard.currentPage() is wizard.mapping_page
+    assert wizard.draft.paths == [path]
+    _escape(qtbot, wizard, None)  # 放弃
+    assert not wizard.isVisible()
+    assert payroll.list_imports(ws, audit.id) == []

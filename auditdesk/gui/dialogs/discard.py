@@ -69,4 +69,9 @@ def may_discard(parent: QWidget, snapshot: FormSnapshot, title: str) -> bool:
     """``True`` when nothing was typed since ``snapshot`` or the user agrees to discard it."""
     if not snapshot.changed():
         return True
-    return confirm(parent, title, DISCARD_QUESTION, yes="放弃")
+    return ask_discard(parent, title)
+
+
+def ask_discard(parent: QWidget, title: str, text: str = DISCARD_QUESTION) -> bool:
+    """Ask 放弃 / 否 (否 the default and Esc); ``True`` only for 放弃."""
+    return confirm(parent, title, text, yes="放弃")
