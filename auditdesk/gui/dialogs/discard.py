@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
     QComboBox,
+    QInputDialog,
     QLineEdit,
     QPlainTextEdit,
     QTableWidget,
@@ -75,3 +76,30 @@ def may_discard(parent: QWidget, snapshot: FormSnapshot, title: str) -> bool:
 def ask_discard(parent: QWidget, title: str, text: str = DISCARD_QUESTION) -> bool:
     """Ask 放弃 / 否 (否 the default and Esc); ``True`` only for 放弃."""
     return confirm(parent, title, text, yes="放弃")
+
+
+class ReasonDialog(QInputDialog):
+    """A multi-line text prompt (as ``QInputDialog.getMultiLineText``) whose Esc, 取消 or close
+    asks before dropping typed text."""
+
+    def __init__(self, parent: QWidget | None, title: str, label: str) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setLabelText(label)
+        self.setInputMode(QInputDialog.InputMode.TextInput)
+        self.setOption(QInputDialog.InputDialogOption.UsePlainTextEditForTextInput, True)
+
+    def reject(self) -> None:
+        if self.textValue().strip() and not ask_discard(self, self.windowTitle()):
+            return
+        super().reject()
+
+
+def ask_reason(parent: QWidget | None, title: str, label: str) -> tuple[str, bool]:
+    """Ask for a multi-line text (modal): ``(text, True)`` on 确定, ``("", False)`` when the
+    user cancels (after agreeing to drop what was typed)."""
+    dialog = ReasonDialog(parent, title, label)
+    accepted = dialog.exec() == QInputDialog.DialogCode.Accepted
+    text = dialog.textValue()
+    dialog.deleteLater()
+    return (text, True) if accepted else ("", False)
