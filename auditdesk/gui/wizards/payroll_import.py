@@ -144,6 +144,9 @@ class FilesPage(QWizardPage):
     def choose_files(self) -> None:
         names, _ = QFileDialog.getOpenFileNames(self, "选择工资表", "", FILE_FILTER)
         self.add_paths([Path(n) for n in names])
+        wizard = self.wizard()
+        if names and wizard is not None:  # Enter now goes on to 下一步, not to 添加文件… again
+            wizard.button(QWizard.WizardButton.NextButton).setFocus()
 
     def remove_selected(self) -> None:
         for item in self.list.selectedItems():
