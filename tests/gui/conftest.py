@@ -9,9 +9,22 @@ from PySide6.QtCore import QThreadPool
 from auditdesk.gui.app import configure_application
 from auditdesk.gui.audit.window import AuditWindow
 from auditdesk.gui.context import AppContext
+from auditdesk.gui.dialogs import discard
 from auditdesk.gui.main_window import MainWindow
 from auditdesk.services import audits, demo
 from auditdesk.services.workspace import Workspace
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
+    """pytest-qt closes the widgets a test left open: a form with typed input would ask
+    放弃? (:mod:`auditdesk.gui.dialogs.discard`) and wait for an answer; 放弃 it is."""
+    ask = discard.confirm
+    discard.confirm = lambda *_args, **_kwargs: True
+    try:
+        yield
+    finally:
+        discard.confirm = ask
 
 
 @pytest.fixture

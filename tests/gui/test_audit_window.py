@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
-from PySide6.QtWidgets import QInputDialog, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
+from auditdesk.gui.audit import findings_tab
 from auditdesk.gui.audit.window import AuditWindow
 from auditdesk.gui.context import AppContext
 from auditdesk.gui.dialogs.start_audit import StartAuditDialog
@@ -187,14 +188,12 @@ def test_findings_dismiss_needs_a_reason(
     tab = window.findings
     assert tab.model.rowCount() > 0
     first = tab.selected()[0]
-    monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *a, **k: ("   ", True))
+    monkeypatch.setattr(findings_tab, "ask_reason", lambda *a, **k: ("   ", True))
     tab.dismiss()
     assert errors
     assert "理由" in errors[-1]
     assert not visit.list_findings(ws, demo_audit)[0].dismissed
-    monkeypatch.setattr(
-        QInputDialog, "getMultiLineText", lambda *a, **k: ("企业当场出示了合同", True)
-    )
+    monkeypatch.setattr(findings_tab, "ask_reason", lambda *a, **k: ("企业当场出示了合同", True))
     tab.dismiss()
     dismissed = next(f for f in visit.list_findings(ws, demo_audit) if f.id == first.id)
     assert dismissed.dismissed_reason == "企业当场出示了合同"
@@ -249,6 +248,7 @@ KILL_SCRIPT = """
 import os, sys
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 from PySide6.QtWidgets import QApplication
+from auditdesk.gui.audit import findings_tab
 from auditdesk.gui.audit.window import AuditWindow
 from auditdesk.gui.context import AppContext
 from auditdesk.services.workspace import Workspace

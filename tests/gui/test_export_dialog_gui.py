@@ -64,3 +64,37 @@ def test_type_folder_and_summary_follow_the_kind(qtbot: Any, ctx: AppContext, la
     again = ExportReportDialog(ctx, last_year)  # the folder is remembered in this data dir
     qtbot.addWidget(again)
     assert Path(again.path.text()).parent == tmp_path / "out"
+
+
+def test_a_second_export_of_a_letter_reproduces_it_instead_of_issuing_another(
+    qtbot: Any, ctx: AppContext, ws: Workspace, tmp_path: Path
+) -> None:
+    """Found under Xvfb: 导出 of a 劳动法律监督意见书 with 正式发出 (checked by default) issued
+    第2号; the box stayed checked, so a second 导出 issued 第3号 and wrote it over 第2号's file."""
+    from auditdesk.models.followup import LetterKind
+    from auditdesk.services import letters, visit
+
+    demo.load_demo(ws)
+    current = audits.list_audits(ws)[0].audit.id
+    visit.gather_findings(ws, current, by="陈静")
+    dialog = ExportReportDialog(ctx, current)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    _choose_kind(qtbot, dialog, LetterKind.OPINION.value)
+    assert dialog.record_letter.isChecked()
+    dialog.path.setText(str(tmp_path / "意见书.docx"))
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.written is not None or "未能" in dialog.status.text(),
+                    timeout=20000)  # fmt: skip
+    assert dialog.written is not None, dialog.status.text()
+    first = letters.latest_issued(ws, current, LetterKind.OPINION)
+    assert first is not None
+    assert not dialog.record_letter.isChecked()  # the next export reproduces this letter
+    dialog.written = None
+    qtbot.waitUntil(ok.isEnabled)
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.written is not None, timeout=20000)
+    again = letters.latest_issued(ws, current, LetterKind.OPINION)
+    assert again is not None
+    assert again.id == first.id

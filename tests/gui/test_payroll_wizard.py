@@ -346,3 +346,28 @@ def test_an_import_without_problems_says_so_and_what_is_next(
     assert "工资核查…" in page.next_step.text()
     assert not page.problems_title.isVisible()
     assert not page.problems.isVisible()
+
+
+def test_enter_after_choosing_files_goes_on_to_the_preview(
+    qtbot: Any, wizard: PayrollImportWizard, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found under Xvfb: 添加文件…, a file chosen, then Enter opened the file dialog again (the
+    focus stayed on 添加文件…) instead of going on with 下一步."""
+    from PySide6.QtWidgets import QApplication, QFileDialog
+
+    path = _workbook(tmp_path)
+    asked: list[str] = []
+
+    def choose(*_args: Any, **_kwargs: Any) -> tuple[list[str], str]:
+        asked.append("选择工资表")
+        return [str(path)], ""
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", choose)
+    wizard.activateWindow()
+    qtbot.mouseClick(wizard.files_page.add_button, Qt.MouseButton.LeftButton)
+    assert wizard.draft.paths == [path]
+    focused = QApplication.focusWidget()
+    assert focused is not None
+    qtbot.keyClick(focused, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.preview_page, timeout=10000)
+    assert asked == ["选择工资表"]

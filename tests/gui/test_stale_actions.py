@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QInputDialog
+from PySide6.QtWidgets import QApplication
 
+from auditdesk.gui.audit import findings_tab
 from auditdesk.gui.context import AppContext
 from auditdesk.gui.dialogs.followup_visit import FollowupVisitDialog
 from auditdesk.gui.dialogs.payroll_findings import PayrollFindingsDialog
@@ -64,7 +65,7 @@ def audit_id(ws: Workspace) -> str:
 
 @pytest.fixture
 def reason(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(QInputDialog, "getMultiLineText",
+    monkeypatch.setattr(findings_tab, "ask_reason",
                         lambda *_a, **_k: ("与第 1 项重复", True))  # fmt: skip
 
 

@@ -77,3 +77,32 @@ def test_wheel_over_the_findings_editor_never_changes_severity(
     wheel(severity, -1)
     assert severity.currentIndex() == before
     assert scroll.verticalScrollBar().value() > 0
+
+
+def test_wheel_over_the_first_drop_down_of_a_new_dialog_changes_nothing(
+    qtbot: Any, ctx: AppContext, ws: Workspace
+) -> None:
+    """Found under Xvfb: 开始体检 opens with the focus on its 企业 drop-down (the first field);
+    the wheel over it, without any click, switched the audit to another company."""
+    from auditdesk.gui.dialogs.start_audit import StartAuditDialog
+    from auditdesk.models.company import CompanyInput
+    from auditdesk.services import companies
+
+    demo.load_demo(ws)
+    mine = companies.add_company(ws, CompanyInput(name="上海测试机械有限公司"))
+    dialog = StartAuditDialog(ctx, mine.id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.company.hasFocus)  # as Qt gives it to the first field
+    for notches in (-1, -1, 1, 1, 1):
+        wheel(dialog.company, notches)
+    assert dialog.company.currentData() == mine.id
+    # a click (or Tab) on it makes the wheel choose again
+    qtbot.mouseClick(dialog.title, Qt.MouseButton.LeftButton)
+    qtbot.keyClick(dialog.title, Qt.Key.Key_Backtab)
+    assert dialog.company.hasFocus()
+    wheel(dialog.company, 1)
+    assert dialog.company.currentData() != mine.id
+    dialog.snapshot.retake()  # closing at teardown: nothing to ask

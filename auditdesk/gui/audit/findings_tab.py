@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -29,6 +28,7 @@ from auditdesk.formatting import format_date, format_datetime, format_money
 from auditdesk.gui.context import AppContext
 from auditdesk.gui.date_field import DateField
 from auditdesk.gui.dialogs.change_history import ChangeHistoryDialog
+from auditdesk.gui.dialogs.discard import ask_reason
 from auditdesk.gui.dialogs.errors import report_failure
 from auditdesk.gui.dialogs.payroll_findings import PayrollFindingsDialog
 from auditdesk.gui.dialogs.stale import (
@@ -441,9 +441,7 @@ class FindingsTab(QWidget):
         target = RectificationStatus(self.status.currentData())
         note = ""
         if target is not finding.status and target is RectificationStatus.REFUSED:
-            note, ok = QInputDialog.getMultiLineText(
-                self, "不予整改", "企业不予整改的理由（必填）："
-            )
+            note, ok = ask_reason(self, "不予整改", "企业不予整改的理由（必填）：")
             if not ok:
                 return False  # nothing saved: the edits stay in the editor
         # one transaction: the edits and the move (choosing 已核验关闭 here is the auditor's
@@ -489,9 +487,7 @@ class FindingsTab(QWidget):
                 chosen, "“覆盖”仍恢复此问题（对方的修改保留）。",
             )  # fmt: skip
         else:
-            reason, ok = QInputDialog.getMultiLineText(
-                self, "剔除问题", "不列入报告的理由（必填）："
-            )
+            reason, ok = ask_reason(self, "剔除问题", "不列入报告的理由（必填）：")
             if not ok:
                 return
             done = self._act(

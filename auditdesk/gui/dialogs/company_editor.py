@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from auditdesk.errors import AuditDeskError, StaleRecordError
+from auditdesk.gui.dialogs.discard import FormSnapshot, may_discard
 from auditdesk.gui.dialogs.errors import report_failure
 from auditdesk.gui.dialogs.stale import FieldRow, StaleChoice, ask_stale, differing
 from auditdesk.gui.forms import FormRows
@@ -116,6 +117,12 @@ class CompanyEditorDialog(QDialog):
         self.credit_edit.editingFinished.connect(self._check_credit_code)
         if company is not None:
             self._fill(company)
+        self.snapshot = FormSnapshot(self)
+
+    def reject(self) -> None:
+        """Esc, 取消 or closing: asks first when something was typed."""
+        if may_discard(self, self.snapshot, self.windowTitle()):
+            super().reject()
 
     def _fill(self, company: Company) -> None:
         for name, widget in self.rows.fields.items():
@@ -192,6 +199,7 @@ class CompanyEditorDialog(QDialog):
                     self.company = exc.current
                     self.rows.clear_errors()
                     self._fill(exc.current)
+                    self.snapshot.retake()
                 return None
 
     def _listed_town(self, typed: str) -> str | None:

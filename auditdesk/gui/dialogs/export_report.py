@@ -153,6 +153,8 @@ class ExportReportDialog(QDialog):
         self.letter_state.setVisible(is_letter)
         if is_letter:
             sent = letters.latest_issued(self.ctx.ws, self.audit_id, LetterKind(kind))
+            # once one is sent, 导出 reproduces it; another numbered letter is a deliberate tick
+            self.record_letter.setChecked(sent is None)
             self.letter_state.setText(
                 f"已发出 {sent.label}（{sent.issued_on}）：不勾选时导出将原样重现该函件。"
                 if sent

@@ -27,6 +27,7 @@ from auditdesk.errors import AuditDeskError
 from auditdesk.formatting import format_date, format_money
 from auditdesk.gui.context import AppContext
 from auditdesk.gui.date_field import DateField
+from auditdesk.gui.dialogs.discard import FormSnapshot, may_discard
 from auditdesk.gui.dialogs.errors import report_failure
 from auditdesk.gui.dialogs.stale import StaleChoice, act_or_resolve, seen_rows
 from auditdesk.models.audit import Visit
@@ -115,6 +116,12 @@ class FollowupVisitDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.status)
         layout.addWidget(buttons)
+        self.snapshot = FormSnapshot(self, lambda: [list(paths) for paths in self.evidence])
+
+    def reject(self) -> None:
+        """Esc, 取消 or closing: asks first when an outcome, note, date or file was given."""
+        if may_discard(self, self.snapshot, self.windowTitle()):
+            super().reject()
 
     def recheck(self) -> None:
         try:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from auditdesk.errors import AuditDeskError
 from auditdesk.gui.context import AppContext
 from auditdesk.gui.date_field import DateField
+from auditdesk.gui.dialogs.discard import FormSnapshot, may_discard
 from auditdesk.gui.dialogs.errors import report_failure
 from auditdesk.gui.widgets import company_combo
 from auditdesk.models.audit import Auditor, AuditorRole, AuditScope, VisitChannel, VisitKind
@@ -94,6 +95,12 @@ class StartAuditDialog(QDialog):
         layout.addWidget(buttons)
         self.add_auditor("", AuditorRole.UNION_CADRE)
         self.add_auditor("", AuditorRole.LAWYER)
+        self.snapshot = FormSnapshot(self)
+
+    def reject(self) -> None:
+        """Esc, 取消 or closing: asks first when something was typed or chosen."""
+        if may_discard(self, self.snapshot, self.windowTitle()):
+            super().reject()
 
     def add_auditor(self, name: str, role: AuditorRole) -> None:
         """A row: the name picked from people of earlier audits (or typed, for someone new) and

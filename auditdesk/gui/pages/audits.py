@@ -274,6 +274,9 @@ class AuditsPage(QWidget):
         except AuditDeskError as exc:
             report_failure(self, exc, "无法读取体检列表", None)
             return
+        chosen = self.selected()  # a save anywhere reloads this page: the row chosen stays
         self.model.set_rows(rows)
         self.empty_hint.setVisible(not rows)
+        if chosen is not None:
+            self.select_audit(chosen.audit.id)
         self._update_buttons()

@@ -122,8 +122,11 @@ class CompaniesPage(QWidget):
         except AuditDeskError as exc:
             report_failure(self, exc, "无法读取企业列表", None)
             return
+        chosen = self.selected()  # a save anywhere reloads this page: the row chosen stays
         self.model.set_rows(rows)
         self.empty_hint.setVisible(not rows)
+        if chosen is not None:
+            self.select_company(chosen.company.id)
         self._update_buttons()
 
     def selected(self) -> CompanySummary | None:

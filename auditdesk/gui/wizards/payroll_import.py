@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from auditdesk.errors import AuditDeskError, Cancelled
 from auditdesk.gui.context import AppContext
+from auditdesk.gui.dialogs.discard import ask_discard
 from auditdesk.gui.dialogs.errors import report_failure
 from auditdesk.gui.wizards.sheet_preview import SheetPreviewModel, display_cell
 from auditdesk.gui.worker import Job, JobRunner
@@ -143,6 +144,9 @@ class FilesPage(QWizardPage):
     def choose_files(self) -> None:
         names, _ = QFileDialog.getOpenFileNames(self, "选择工资表", "", FILE_FILTER)
         self.add_paths([Path(n) for n in names])
+        wizard = self.wizard()
+        if names and wizard is not None:  # Enter now goes on to 下一步, not to 添加文件… again
+            wizard.button(QWizard.WizardButton.NextButton).setFocus()
 
     def remove_selected(self) -> None:
         for item in self.list.selectedItems():
@@ -637,6 +641,20 @@ class PayrollImportWizard(QWizard):
         if self.currentPage() is self.run_page and self.draft.outcome is None:
             return False
         return super().validateCurrentPage()
+
+    def reject(self) -> None:
+        """Esc, 取消 or closing before the import is done: once files were chosen, ask first
+        (the files, any column mapped by hand and a running import would be dropped)."""
+        if self.draft.outcome is None and self.draft.paths:
+            running = self.run_page.job is not None
+            text = (
+                "正在导入工资表。\n\n取消导入并关闭吗？（不会导入任何数据）"
+                if running
+                else "已选择的文件和核对过的列映射尚未导入。\n\n放弃并关闭吗？"
+            )
+            if not ask_discard(self, self.windowTitle(), text):
+                return
+        super().reject()
 
     def done(self, result: int) -> None:
         if self.run_page.job is not None:
