@@ -27,6 +27,7 @@ from auditdesk.gui.context import AppContext
 from auditdesk.gui.dialogs.confirm import confirm
 from auditdesk.gui.dialogs.errors import CrashDialog, stop_on_replaced_database
 from auditdesk.gui.dialogs.sign_in import LOCAL, SignInDialog
+from auditdesk.gui.gc_guard import install_gc_guard
 from auditdesk.gui.main_window import MainWindow
 from auditdesk.gui.wheel_guard import install_wheel_guard
 from auditdesk.gui.worker import JobRunner
@@ -50,8 +51,10 @@ UI_FONTS = [
 
 def configure_application(app: QApplication) -> None:
     """Chinese standard buttons (下一步/取消), a CJK UI font, names and icon; the mouse wheel
-    scrolls pages, never an unfocused drop-down or spin box (:mod:`auditdesk.gui.wheel_guard`)."""
+    scrolls pages, never an unfocused drop-down or spin box (:mod:`auditdesk.gui.wheel_guard`);
+    the cycle collector runs on the GUI thread only (:mod:`auditdesk.gui.gc_guard`)."""
     install_wheel_guard(app)
+    install_gc_guard(app)
     app.setApplicationName("AuditDesk")
     app.setApplicationDisplayName("AuditDesk 用工体检台")
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))

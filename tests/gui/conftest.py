@@ -5,11 +5,13 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QThreadPool
+from PySide6.QtWidgets import QApplication
 
 from auditdesk.gui.app import configure_application
 from auditdesk.gui.audit.window import AuditWindow
 from auditdesk.gui.context import AppContext
 from auditdesk.gui.dialogs import discard
+from auditdesk.gui.gc_guard import GcGuard
 from auditdesk.gui.main_window import MainWindow
 from auditdesk.services import audits, demo
 from auditdesk.services.workspace import Workspace
@@ -25,6 +27,18 @@ def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
         yield
     finally:
         discard.confirm = ask
+
+
+@pytest.fixture(scope="package", autouse=True)
+def _collector_back_after_the_gui_tests() -> Iterator[None]:
+    """configure_application leaves cycle collection to the GUI thread's timer
+    (:mod:`auditdesk.gui.gc_guard`); the tests after these run no event loop, so the
+    interpreter collects again once the GUI tests are done."""
+    yield
+    app = QApplication.instance()
+    guard = app.findChild(GcGuard, "auditdesk-gc-guard") if app is not None else None
+    if isinstance(guard, GcGuard):
+        guard.remove()
 
 
 @pytest.fixture
