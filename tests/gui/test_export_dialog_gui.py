@@ -58,7 +58,9 @@ def test_type_folder_and_summary_follow_the_kind(qtbot: Any, ctx: AppContext, la
     qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.written is not None, timeout=20000)
     assert (tmp_path / "out" / "台账.xlsx").is_file()
+    assert dialog.status.text().startswith("已生成：")
     _choose_kind(qtbot, dialog, "rectification")
+    assert dialog.status.text() == ""  # 已生成 …台账.xlsx does not stand beside another kind
     assert Path(dialog.path.text()).parent == tmp_path / "out"  # the folder stays
     assert dialog.path.text().endswith(".docx")
     again = ExportReportDialog(ctx, last_year)  # the folder is remembered in this data dir

@@ -109,6 +109,7 @@ class ExportReportDialog(QDialog):
         self.runner = JobRunner(self, ctx.pool)
         self.kind.currentIndexChanged.connect(lambda _i: self._default_path())
         self.kind.currentIndexChanged.connect(lambda _i: self._kind_changed())
+        self.kind.currentIndexChanged.connect(lambda _i: self.status.clear())  # the last result
         self.annex.toggled.connect(lambda _on: self._annex_changed())
         self._kind_changed()
         self._default_path(walk.company.name)
