@@ -371,3 +371,19 @@ def test_enter_after_choosing_files_goes_on_to_the_preview(
     qtbot.keyClick(focused, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: wizard.currentPage() is wizard.preview_page, timeout=10000)
     assert asked == ["选择工资表"]
+
+
+def test_the_pay_month_field_shows_its_whole_hint_on_a_laptop_screen(
+    qtbot: Any, wizard: PayrollImportWizard, tmp_path: Path
+) -> None:
+    """At 1366×768 the wizard is about 990 px wide: “如 2025-07；留空则自动识别” was cut to
+    “如 2025-07；留空…” beside a long sheet name."""
+    rows: list[list[Any]] = [[*HEADER], *[employee_row(i) for i in range(1, 4)]]
+    name = "上海测试机械有限公司2025年度全体员工工资汇总表（含劳务派遣）.xlsx"
+    path = write_xlsx(tmp_path / name, [SheetSpec("Sheet", rows, text_columns=[3])])
+    wizard.resize(990, 660)
+    _to_mapping_page(qtbot, wizard, path)
+    edit = wizard.mapping_page.period_edit
+    qtbot.waitUntil(lambda: edit.isVisible())
+    needed = edit.fontMetrics().horizontalAdvance(edit.placeholderText())
+    assert edit.width() >= needed + 8  # the frame and text margins

@@ -308,6 +308,8 @@ class MappingPage(QWizardPage):
         self.chooser.currentIndexChanged.connect(lambda _i: self.refresh())
         self.period_edit = QLineEdit()
         self.period_edit.setPlaceholderText("如 2025-07；留空则自动识别")
+        hint = self.period_edit.fontMetrics().horizontalAdvance(self.period_edit.placeholderText())
+        self.period_edit.setMinimumWidth(hint + 16)  # the whole hint, beside a long sheet name
         self.period_edit.editingFinished.connect(self._period_edited)
         self.period_error = QLabel("")
         self.period_error.setObjectName("errorLabel")
