@@ -43,18 +43,34 @@ def check_cancel(token: CancelToken | None) -> None:
         token.raise_if_cancelled()
 
 
+_bulk_operations = 0
+_bulk_lock = threading.Lock()
+
+
 @contextmanager
 def paused_gc() -> Iterator[None]:
     """Pause the cycle collector during a bulk operation.
 
     An import or a rule run allocates millions of objects without reference cycles; the collector
     would rescan them again and again (about 15 % of an import's time). Reference counting still
-    frees everything; the collector runs again afterwards.
+    frees everything; the collector runs again afterwards. While one runs, :func:`gc_paused` is
+    true: the GUI's own collector (which collects on its timer, automatic collection being off
+    there) waits for it too.
     """
+    global _bulk_operations
+    with _bulk_lock:
+        _bulk_operations += 1
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        with _bulk_lock:
+            _bulk_operations -= 1
         if was_enabled:
             gc.enable()
+
+
+def gc_paused() -> bool:
+    """Whether a bulk operation (:func:`paused_gc`) is running in any thread."""
+    return _bulk_operations > 0

@@ -16,6 +16,8 @@ import gc
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
+from auditdesk.progress import gc_paused
+
 INTERVAL_MS = 1000
 
 
@@ -34,6 +36,8 @@ class GcGuard(QObject):
         self._timer.start()
 
     def collect(self) -> None:
+        if gc_paused():  # an import or a rule run in a worker: it asked for no collection
+            return
         counts = gc.get_count()
         if counts[0] > self._thresholds[0]:
             generation = 0

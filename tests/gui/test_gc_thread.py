@@ -38,3 +38,23 @@ def test_cyclic_garbage_is_freed_on_the_gui_thread_not_in_a_worker(qapp: Any, qt
     worker.join()
     qtbot.waitUntil(lambda: bool(freed_on_gui_thread), timeout=5000)
     assert freed_on_gui_thread == [True]
+
+
+def test_the_gui_collector_waits_while_a_bulk_operation_runs(qapp: Any, qtbot: Any) -> None:
+    """An import or a rule run (paused_gc, in a worker) asked for no collection: the GUI's
+    timer does not collect meanwhile, and does once it is over."""
+    from auditdesk.gui.gc_guard import install_gc_guard
+    from auditdesk.progress import paused_gc
+
+    configure_application(qapp)
+    guard = install_gc_guard(qapp)
+    freed: list[bool] = []
+    gc.collect()
+    kept = [[[]] for _ in range(50_000)]  # past the threshold
+    with paused_gc():
+        _Cyclic(freed)
+        guard.collect()
+        assert freed == []
+    guard.collect()
+    assert freed == [True]
+    del kept
