@@ -517,6 +517,10 @@ _MONTH_RANGE = re.compile(
 """A range of months in one year's words: ``2025年1-6月``, ``2025年11至12月``."""
 
 
+_BARE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!\s*[\d一二三四五六七八九十])")
+"""A year named on its own (``2025年``, ``2025年度``), no month after it (NFKC)."""
+
+
 def _month_index(year: int, month: int) -> int:
     return year * 12 + month - 1
 
@@ -584,7 +588,12 @@ def _year_hint_of(text: str, where: str) -> YearHint | None:
         return None
     place = f"{where}“{text[:40]}”"
     normal = unicodedata.normalize("NFKC", text)
-    months = {i for first, last in _spans(normal) for i in range(first, last + 1)}
+    spans = _spans(normal)
+    if not spans and (bare := _BARE_YEAR.search(_WHOLE_DATE.sub(" ", normal))):
+        # 2025年工资表（2026年1月修订）: the year named on its own is the sheet's; a month of
+        # another year beside it says when the sheet was made or paid
+        return YearHint(place, (int(bare.group(1)),))
+    months = {i for first, last in spans for i in range(first, last + 1)}
     months |= {
         _month_index(int(m.group(1)), int(m.group(2)))
         for m in values.PERIOD_IN_TEXT.finditer(_WHOLE_DATE.sub(" ", normal))

@@ -299,3 +299,20 @@ def test_a_date_beside_the_title_year_makes_no_second_year(tmp_path: Path) -> No
             ["12月", "E1", "张三", 8000], ["1月", "E1", "张三", 8000]]  # fmt: skip
     path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("Sheet1", rows)])
     assert [r.period for r in read_payroll([path]).rows] == ["2025-12", "2025-01"]
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["2025年工资表（2026年1月修订）", "2025年度工资汇总 截至2026年1月", "2025年度工资（2026年1月发放）"],
+)
+def test_a_title_years_own_name_is_not_moved_by_a_month_of_another_year(
+    tmp_path: Path, title: str
+) -> None:
+    # the title names its year bare (2025年, 2025年度); a month of another year beside it
+    # (修订, 截至, 发放) is when the sheet was made or paid, not the year of its months
+    rows = [[title], ["月份", "工号", "姓名", "应发工资"],
+            ["3月", "E1", "张三", 8000], ["12月", "E1", "张三", 8000]]  # fmt: skip
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("Sheet1", rows)])
+    result = read_payroll([path])
+    assert [r.period for r in result.rows] == ["2025-03", "2025-12"]
+    assert "取 2025 年" in " ".join(result.files[0].sheets[0].remarks)
