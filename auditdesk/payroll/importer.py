@@ -747,6 +747,8 @@ def parse_sheet(
     last_use = {c: f for f, c in fields.items()}
     for step, (field, c) in enumerate(fields.items(), start=1):
         check_cancel(cancel)
+        if field is PayrollField.PERIOD and plan.period_override is not None:
+            continue  # every row takes the month given at import: the column is not read
         types = set(map(type, transposed[c]))
         raw = _without_booleans(transposed[c], types)
         memo = _memo_for(field)

@@ -316,3 +316,15 @@ def test_a_title_years_own_name_is_not_moved_by_a_month_of_another_year(
     result = read_payroll([path])
     assert [r.period for r in result.rows] == ["2025-03", "2025-12"]
     assert "取 2025 年" in " ".join(result.files[0].sheets[0].remarks)
+
+
+def test_a_pay_month_given_at_import_leaves_the_month_column_unread(tmp_path: Path) -> None:
+    # --period imports every row under that month: the 月份 column is not read, so no cell of it
+    # is reported unreadable and no row said to be left out (it is imported)
+    rows = [["2025年12月—2026年1月工资表"], ["月份", "工号", "姓名", "应发工资"],
+            ["12月", "E1", "张三", 8000], ["6月", "E2", "李四", 7000]]  # fmt: skip
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("Sheet1", rows)])
+    result = read_payroll([path], period="2026-01")
+    assert [(r.source_row, r.period) for r in result.rows] == [(3, "2026-01"), (4, "2026-01")]
+    assert not result.problems
+    assert "未导入" not in " ".join(result.files[0].sheets[0].remarks)
