@@ -41,6 +41,7 @@ from auditdesk.payroll.mapping import (
     looks_like_money_header,
     looks_like_rate,
     lost_tie,
+    names_grand_total,
 )
 from auditdesk.payroll.readers import RawSheet, RawWorkbook, read_workbook
 from auditdesk.payroll.values import PARSERS, CellValueError, find_period, is_empty
@@ -150,6 +151,7 @@ def plan_sheet(
                      layout.MONEY_UNITS.get(money_units.get(c, ""), 1))
         for c in used
     ]  # fmt: skip
+    columns = _total_below_item(columns, sheet.rows, header.first_data_row)
     columns, summed, explained = _overtime_parts(columns, sheet.rows, header.first_data_row)
     columns, lost = _tie_losers(columns, sheet.rows, header.first_data_row, explained)
     parts = {c for cols in summed.values() for c in cols}
@@ -315,6 +317,66 @@ def _first_difference(
 
 def _with_note(info: ColumnInfo, note: str) -> ColumnInfo:
     return info.model_copy(update={"note": f"{info.note}；{note}" if info.note else note})
+
+
+def _amounts(row: list[Any], cols: Sequence[int]) -> list[Decimal] | None:
+    """The amounts in ``cols`` of ``row``, or ``None`` unless every one is an amount."""
+    try:
+        found = [values.parse_money(row[c]) if c < len(row) else None for c in cols]
+    except CellValueError:
+        return None
+    return None if None in found else [v for v in found if v is not None]
+
+
+def _total_below_item(
+    columns: list[ColumnInfo], rows: list[list[Any]], first: int
+) -> list[ColumnInfo]:
+    """应发合计 beside 应发工资 wins the tie as the total of every item; written after the
+    deductions (应发工资 less 社保, labelled 应发合计 before 实发) it is below 应发工资 on some row
+    and above it on none: then 应发工资 is the gross pay, and the total the column that lost.
+    Only a choice made from the headers is changed (not the user's mapping or profile)."""
+    field = PayrollField.GROSS_PAY
+    winner = next((c for c in columns if c.field is field), None)
+    if (
+        winner is None or winner.source is not MappingSource.SYNONYM
+        or not names_grand_total(winner.header)
+    ):  # fmt: skip
+        return columns
+    for c in columns:
+        if (
+            c.field is not None or c.candidate is not field or c.hidden
+            or not lost_tie(c.note) or names_grand_total(c.header)
+        ):  # fmt: skip
+            continue
+        below = None
+        for r in range(first, len(rows)):
+            pair = _amounts(rows[r], (winner.index, c.index))
+            if pair is None:
+                continue
+            if pair[0] > pair[1]:
+                below = None
+                break
+            if pair[0] < pair[1] and below is None:
+                below = r
+        if below is None:
+            continue
+        note = (
+            f"与 {c.column} 列“{c.header}”竞争“{field.label}”，未采用；金额小于 {c.column} 列"
+            f"（如第 {below + 1} 行），且没有一行大于该列，是扣款后的金额，不是应发合计"
+        )
+        taken = c.model_copy(
+            update={
+                "field": field,
+                "candidate": None,
+                "note": "",
+                "confidence": winner.confidence,
+                "source": winner.source,
+            }
+        )
+        lost = winner.model_copy(update={"field": None, "candidate": field, "note": note})
+        swapped = {c.index: taken, winner.index: lost}
+        return [swapped.get(x.index, x) for x in columns]
+    return columns
 
 
 def _overtime_parts(

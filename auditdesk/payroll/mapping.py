@@ -43,6 +43,7 @@ __all__ = [
     "lost_tie",
     "merge_profile",
     "name_quality",
+    "names_grand_total",
     "normalize_header",
     "suggest",
     "unmapped_money_columns",
@@ -582,6 +583,13 @@ def suggest(parts: tuple[str, ...]) -> Suggestion:
 
 
 _GRAND_TOTAL = re.compile(r"合计|总计|总额")
+
+
+def names_grand_total(header: str) -> bool:
+    """Whether a column's header (its last part, ``应发/合计``) calls it a total (``应发合计``,
+    ``工资总额``), the name that wins a tie for 应发 or 实发 (``name_quality``)."""
+    texts = _texts(tuple(header.split("/")))
+    return bool(texts) and _GRAND_TOTAL.search(texts[-1]) is not None
 
 
 def name_quality(parts: tuple[str, ...], field: PayrollField) -> float:

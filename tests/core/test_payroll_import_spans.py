@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from auditdesk.models.payroll import PayrollField
 from auditdesk.payroll.importer import read_payroll
 from auditdesk.services.payroll import check_files
 from tests.builders.payroll_files import SheetSpec, write_xlsx
@@ -303,7 +304,11 @@ def test_a_date_beside_the_title_year_makes_no_second_year(tmp_path: Path) -> No
 
 @pytest.mark.parametrize(
     "title",
-    ["2025年工资表（2026年1月修订）", "2025年度工资汇总 截至2026年1月", "2025年度工资（2026年1月发放）"],
+    [
+        "2025年工资表（2026年1月修订）",
+        "2025年度工资汇总 截至2026年1月",
+        "2025年度工资（2026年1月发放）",
+    ],
 )
 def test_a_title_years_own_name_is_not_moved_by_a_month_of_another_year(
     tmp_path: Path, title: str
@@ -328,3 +333,33 @@ def test_a_pay_month_given_at_import_leaves_the_month_column_unread(tmp_path: Pa
     assert [(r.source_row, r.period) for r in result.rows] == [(3, "2026-01"), (4, "2026-01")]
     assert not result.problems
     assert "未导入" not in " ".join(result.files[0].sheets[0].remarks)
+
+
+def test_a_pay_total_written_after_the_deductions_is_not_taken_for_the_gross_pay(
+    tmp_path: Path,
+) -> None:
+    # 应发合计 here is 应发工资 less 社保 (as companies label the column before 实发): the gross
+    # is 应发工资. July 2025 Shanghai minimum 2,740 excludes the worker's social insurance:
+    # 张三 3000 - 300 = 2700 is 40 short, 李四 3100 - 300 = 2800 is not short
+    rows = [["工号", "姓名", "基本工资", "岗位工资", "应发工资", "社保", "个税", "应发合计",
+             "实发工资"],
+            ["E1", "张三", 2500, 500, 3000, 300, 0, 2700, 2700],
+            ["E2", "李四", 2500, 600, 3100, 300, 0, 2800, 2800]]  # fmt: skip
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("2025年7月", rows)])
+    result, check = check_files([path])
+    assert [r.gross_pay for r in result.rows] == [Decimal(3000), Decimal(3100)]
+    sheet = result.files[0].sheets[0]
+    assert sheet.columns[4].field is PayrollField.GROSS_PAY
+    assert "小于 E 列" in sheet.columns[7].note
+    shortfalls = [(f.employee_id, f.amount) for f in check.findings if f.rule == "PAY.MIN_WAGE"]
+    assert shortfalls == [("E1", Decimal(40))]
+
+
+def test_a_pay_total_above_its_items_stays_the_gross_pay(tmp_path: Path) -> None:
+    rows = [["工号", "姓名", "基本工资", "应发工资", "加班费", "应发合计", "实发工资"],
+            ["E1", "张三", 5000, 5000, 500, 5500, 5500],
+            ["E2", "李四", 5000, 5000, 0, 5000, 5000]]  # fmt: skip
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("2025年7月", rows)])
+    result = read_payroll([path])
+    assert [r.gross_pay for r in result.rows] == [Decimal(5500), Decimal(5000)]
+    assert result.files[0].sheets[0].columns[5].field is PayrollField.GROSS_PAY
