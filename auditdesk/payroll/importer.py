@@ -1445,6 +1445,9 @@ def flag_namesakes(rows: list[PayrollRow], files: list[FileReport]) -> list[File
         )
         for key in dict.fromkeys((r.source_file, r.source_sheet) for r in members):
             remarks.setdefault(key, []).append(text)
+    for text, members in _shared_employee_ids(rows, many_files):
+        for key in dict.fromkeys((r.source_file, r.source_sheet) for r in members):
+            remarks.setdefault(key, []).append(text)
     if not remarks:
         return files
     out = []
@@ -1459,4 +1462,37 @@ def flag_namesakes(rows: list[PayrollRow], files: list[FileReport]) -> list[File
                 sheet = sheet.model_copy(update={"remarks": [*sheet.remarks, *found]})
             sheets.append(sheet)
         out.append(file.model_copy(update={"sheets": sheets}))
+    return out
+
+
+def _shared_employee_ids(
+    rows: list[PayrollRow], many_files: bool
+) -> list[tuple[str, list[PayrollRow]]]:
+    """Remarks (with their rows) on one 工号 held by rows of one month under different names or
+    部门, none with an ID number (工号 numbered per department from 001). The rules know such
+    rows' people by the 工号 alone, so the employee count and per-person findings merge them;
+    DATA.DUPLICATE alone tells 部门 apart. One name in one 部门 twice is that rule's duplicate."""
+    groups: dict[tuple[str, str], list[PayrollRow]] = {}
+    for row in rows:
+        if row.id_number or not row.employee_id:
+            continue
+        groups.setdefault((row.period, row.employee_id.strip()), []).append(row)
+    out = []
+    for (period, number), members in groups.items():
+        people = {((r.name or "").strip(), (r.department or "").strip()) for r in members}
+        if len(people) < 2:
+            continue
+
+        def where(r: PayrollRow) -> str:
+            place = f"{r.source_file} " if many_files else ""
+            dept = f" {r.department}" if r.department else ""
+            return f"{place}{r.source_sheet}!{r.source_row}{dept} {r.name or ''}".rstrip()
+
+        listed = "、".join(map(where, members[:6])) + ("等" if len(members) > 6 else "")
+        out.append((
+            f"{period} 工号“{number}”有 {len(members)} 行，姓名或部门不同（{listed}），没有身份证号："
+            "核查时按工号识别员工，这些行会被当作同一人（人数和按人汇总的问题会合并）；"
+            "如工号按部门分别编号，请补充身份证号列或改用全公司唯一的工号后再导入",
+            members,
+        ))  # fmt: skip
     return out

@@ -363,3 +363,22 @@ def test_a_pay_total_above_its_items_stays_the_gross_pay(tmp_path: Path) -> None
     result = read_payroll([path])
     assert [r.gross_pay for r in result.rows] == [Decimal(5500), Decimal(5000)]
     assert result.files[0].sheets[0].columns[5].field is PayrollField.GROSS_PAY
+
+
+def test_one_employee_id_held_by_two_people_of_one_month_is_reported_by_row(
+    tmp_path: Path,
+) -> None:
+    # 工号 numbered per department: the rules know a person by 工号 when there is no ID number,
+    # so 001 张伟 (生产部) and 001 王芳 (销售部) are counted as one employee; the import says so
+    rows = [["工号", "姓名", "部门", "基本工资", "应发工资"],
+            ["001", "张伟", "生产部", 5000, 5000], ["001", "王芳", "销售部", 6000, 6000],
+            ["002", "赵磊", "销售部", 6000, 6000], ["002", "赵磊", "销售部", 500, 500]]  # fmt: skip
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("2025年7月", rows, text_columns=[0])])
+    remarks = read_payroll([path]).files[0].sheets[0].remarks
+    found = [r for r in remarks if "工号“001”" in r]
+    assert len(found) == 1
+    assert "2025年7月!2 生产部 张伟" in found[0]
+    assert "2025年7月!3 销售部 王芳" in found[0]
+    assert "当作同一人" in found[0]
+    # one person twice in one department is DATA.DUPLICATE's, not this remark's
+    assert not any("工号“002”" in r for r in remarks)
