@@ -152,8 +152,9 @@ def plan_sheet(
         for c in used
     ]  # fmt: skip
     columns = _total_below_item(columns, sheet.rows, header.first_data_row)
-    columns, summed, explained = _overtime_parts(columns, sheet.rows, header.first_data_row)
-    columns, lost = _tie_losers(columns, sheet.rows, header.first_data_row, explained)
+    columns, summed, explained, astray = _overtime_parts(columns, sheet.rows, header.first_data_row)
+    columns, lost = _tie_losers(columns, sheet.rows, header.first_data_row, explained + astray)
+    lost |= set(astray)
     parts = {c for cols in summed.values() for c in cols}
     money_units = {
         c.index: money_units[c.index]
@@ -381,33 +382,39 @@ def _total_below_item(
 
 def _overtime_parts(
     columns: list[ColumnInfo], rows: list[list[Any]], first: int
-) -> tuple[list[ColumnInfo], dict[PayrollField, tuple[int, ...]], tuple[int, ...]]:
+) -> tuple[list[ColumnInfo], dict[PayrollField, tuple[int, ...]], tuple[int, ...], tuple[int, ...]]:
     """Overtime pay split by kind (工作日加班费 / 休息日加班费 / 节假日加班费): the rules need the
     whole overtime pay, so the kinds' columns that lost ``加班费`` to the first of them are added
     into it row by row (returned as ``SheetPlan.summed``). Beside a total column (加班费合计) that
     took the field, they are its parts when they add up to it on every row, and said so.
-    Returns the columns (the parts' notes saying which), the parts to add, and the parts
-    explained either way."""
+    Returns the columns (the parts' notes saying which), the parts to add, the parts explained
+    either way, and parts beside a total they do not add up to (unmapped money, said so)."""
     winner = next((c for c in columns if c.field is PayrollField.OT_PAY), None)
     if winner is None:
-        return columns, {}, ()
+        return columns, {}, (), ()
     parts = [
         c for c in columns
         if c.field is None and c.candidate is PayrollField.OT_PAY and lost_tie(c.note)
         and not c.hidden and is_overtime_part(c.header)
     ]  # fmt: skip
     if not parts:
-        return columns, {}, ()
+        return columns, {}, (), ()
     indexes = tuple(c.index for c in parts)
     if is_overtime_part(winner.header):
         note = f"与 {winner.column} 列“{winner.header}”逐行相加，作为“加班费”导入和核查"
         summed = {PayrollField.OT_PAY: indexes}
-    elif _first_difference(rows, first, winner.index, indexes) is None:
+    elif (r := _first_difference(rows, first, winner.index, indexes)) is None:
         note = f"是 {winner.column} 列“{winner.header}”的分项（各行相加等于该列），不另计"
         summed = {}
     else:
-        return columns, {}, ()
-    return [_with_note(c, note) if c.index in indexes else c for c in columns], summed, indexes
+        note = (
+            f"像是 {winner.column} 列“{winner.header}”的分项，但各项相加与该列不同"
+            f"（如第 {r + 1} 行），计为未识别的金额列"
+        )
+        columns = [_with_note(c, note) if c.index in indexes else c for c in columns]
+        return columns, {}, (), indexes
+    columns = [_with_note(c, note) if c.index in indexes else c for c in columns]
+    return columns, summed, indexes, ()
 
 
 def _tie_losers(

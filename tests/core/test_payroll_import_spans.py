@@ -382,3 +382,20 @@ def test_one_employee_id_held_by_two_people_of_one_month_is_reported_by_row(
     assert "当作同一人" in found[0]
     # one person twice in one department is DATA.DUPLICATE's, not this remark's
     assert not any("工号“002”" in r for r in remarks)
+
+
+def test_split_overtime_columns_not_adding_up_to_their_total_are_said_so(tmp_path: Path) -> None:
+    # 加班费 over 平时 / 双休 / 法定 / 合计: row 3 adds up (700), row 4 does not (700 against 800)
+    top = ["工号", "姓名", "基本工资", "加班费", None, None, None, "应发工资"]
+    sub = [None, None, None, "平时", "双休", "法定", "合计", None]
+    rows = [top, sub, ["E1", "张三", 3000, 300, 400, 0, 700, 3700],
+            ["E2", "李四", 3000, 300, 400, 0, 800, 3800]]  # fmt: skip
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("2025年7月", rows, merged=["D1:G1"])])
+    result = read_payroll([path])
+    assert [r.ot_pay for r in result.rows] == [Decimal(700), Decimal(800)]
+    sheet = result.files[0].sheets[0]
+    assert len(sheet.unmapped_money) == 3
+    for column in sheet.columns[3:6]:
+        assert "分项" in column.note
+        assert "第 4 行" in column.note
+        assert "G 列不同" not in column.note
