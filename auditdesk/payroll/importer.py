@@ -1059,9 +1059,9 @@ def _with_year(
     undecided: list[int] = []
     own_month: list[int] = []
     for i, v in enumerate(parsed):
-        if type(v) is CellValueError and isinstance(raw[i], str):
-            month = values.find_month(raw[i])
-            if month is None or values.find_year(raw[i]) is not None:
+        if type(v) is CellValueError:
+            month = values.year_less_month(raw[i])
+            if month is None:
                 continue
             years = hint.years_for(month)
             if len(years) == 1:

@@ -399,3 +399,39 @@ def test_split_overtime_columns_not_adding_up_to_their_total_are_said_so(tmp_pat
         assert "分项" in column.note
         assert "第 4 行" in column.note
         assert "G 列不同" not in column.note
+
+
+# --- a month column of bare numbers (7, 12, 1) ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "sheet_name", "months", "periods"),
+    [
+        (None, "2025年7月", [7, 7.0], ["2025-07", "2025-07"]),
+        ("2025年工资表", "Sheet1", [7, 8], ["2025-07", "2025-08"]),
+        ("2025年12月—2026年1月工资表", "Sheet1", [12, "01"], ["2025-12", "2026-01"]),
+    ],
+)
+def test_a_month_written_as_a_bare_number_takes_the_sheets_year(
+    tmp_path: Path, title: str | None, sheet_name: str, months: list[object], periods: list[str]
+) -> None:
+    # 7 in a 月份 column is July, not the Excel date serial 7 (1900-01-07): every row was filed
+    # under 1900-01, where no minimum wage is known, and 张三's 2,000 yuan went unchecked
+    rows = [*([[title]] if title else []), ["月份", "工号", "姓名", "应发工资"],
+            [months[0], "E1", "张三", 2000], [months[1], "E2", "李四", 8100]]  # fmt: skip
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec(sheet_name, rows)])
+    result, check = check_files([path])
+    assert [r.period for r in result.rows] == periods
+    assert not result.problems
+    assert "只写了月份" in " ".join(result.files[0].sheets[0].remarks)
+    if title is None:
+        assert [f.employee_id for f in check.findings if f.rule == "PAY.MIN_WAGE"] == ["E1"]
+
+
+def test_a_bare_month_number_without_a_year_anywhere_is_a_cell_problem(tmp_path: Path) -> None:
+    rows = [["月份", "工号", "姓名", "应发工资"], [7, "E1", "张三", 2000]]
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("Sheet1", rows)])
+    result = read_payroll([path])
+    assert result.rows == []
+    assert [p.cell for p in result.problems][:1] == ["A2"]
+    assert "1900" not in " ".join(p.reason for p in result.problems)
