@@ -435,3 +435,14 @@ def test_a_bare_month_number_without_a_year_anywhere_is_a_cell_problem(tmp_path:
     assert result.rows == []
     assert [p.cell for p in result.problems][:1] == ["A2"]
     assert "1900" not in " ".join(p.reason for p in result.problems)
+
+
+def test_split_overtime_pay_with_its_unit_in_the_header_is_added_too(tmp_path: Path) -> None:
+    # 加班费 over 平时(小时) / 平时(元) / 双休(小时) / 双休(元): the 元 columns are the pay
+    top = ["工号", "姓名", "基本工资", "加班费", None, None, None, "应发工资"]
+    sub = [None, None, None, "平时(小时)", "平时(元)", "双休（小时）", "双休（元）", None]
+    rows = [top, sub, ["E1", "张三", 3000, 10, 260, 8, 300, 3560]]
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("2025年7月", rows, merged=["D1:G1"])])
+    result = read_payroll([path])
+    assert [r.ot_pay for r in result.rows] == [Decimal(560)]
+    assert result.files[0].sheets[0].unmapped_money == []
