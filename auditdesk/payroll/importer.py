@@ -184,10 +184,27 @@ def plan_sheet(
     elif period is None and guess.period is None and PayrollField.PERIOD not in fields:
         plan.needs_period = True
         plan.note = (
-            "无法确定工资月份：工作表名、标题和文件名中都没有年月，也没有月份列；"
+            f"无法确定工资月份：{_no_period_reason(sheet.name, plan.year)}，也没有月份列；"
             "请在导入时指定工资月份（命令行：--period YYYY-MM）"
         )
     return plan
+
+
+def _no_period_reason(sheet_name: str, hint: layout.YearHint | None) -> str:
+    """Why no pay month was found for a sheet: no year and month anywhere, or a span of months
+    (2025.12-2026.01) that names no single one, the sheet name's month lying outside it."""
+    if hint is None or len(hint.years) < 2:
+        return "工作表名、标题和文件名中都没有年月"
+    month = values.find_month(sheet_name)
+    years = "、".join(map(str, hint.years))
+    why = ""
+    if month is not None:
+        placed = hint.years_for(month)
+        why = (
+            f"，工作表名“{sheet_name}”的 {month} 月不在其中" if not placed
+            else f"，工作表名“{sheet_name}”可能是 {' 或 '.join(map(str, placed))} 年的 {month} 月"
+        )  # fmt: skip
+    return f"{hint.where}跨 {years} 年，不是一个工资月份{why}"
 
 
 OT_HOUR_FIELDS = (

@@ -446,3 +446,15 @@ def test_split_overtime_pay_with_its_unit_in_the_header_is_added_too(tmp_path: P
     result = read_payroll([path])
     assert [r.ot_pay for r in result.rows] == [Decimal(560)]
     assert result.files[0].sheets[0].unmapped_money == []
+
+
+def test_a_sheet_without_a_month_under_a_span_says_the_span(tmp_path: Path) -> None:
+    # the file name spans 2025-12 to 2026-01; the sheet 6月 lies in neither: the note must not
+    # say the file name has no year and month
+    rows = [["工号", "姓名", "应发工资"], ["E1", "张三", 8000]]
+    path = write_xlsx(tmp_path / "工资2025.12-2026.01.xlsx", [SheetSpec("6月", rows)])
+    note = read_payroll([path]).files[0].sheets[0].note
+    assert note.startswith("无法确定工资月份")
+    assert "都没有年月" not in note
+    assert "文件名“工资2025.12-2026.01.xlsx”跨 2025、2026 年" in note
+    assert "工作表名“6月”" in note
