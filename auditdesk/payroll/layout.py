@@ -662,6 +662,9 @@ def title_period(text: str, year_hint: int | None) -> str | None:
             year -= 1  # 2026年1月发放 12月工资
         return values.find_period(f"{year}-{month:02d}") if 1 <= month <= 12 else None
     found = values.find_period(text)
+    bare = _BARE_YEAR.search(text)
+    if found and bare and int(bare.group(1)) != int(found[:4]):
+        return None  # 2025年度工资（2026年1月发放）: the month is when a year's table was paid
     if found:
         return found
     bare_month = values.find_month(text)

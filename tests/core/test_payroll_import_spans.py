@@ -458,3 +458,17 @@ def test_a_sheet_without_a_month_under_a_span_says_the_span(tmp_path: Path) -> N
     assert "都没有年月" not in note
     assert "文件名“工资2025.12-2026.01.xlsx”跨 2025、2026 年" in note
     assert "工作表名“6月”" in note
+
+
+@pytest.mark.parametrize(
+    "title", ["2025年度工资（2026年1月发放）", "2025年工资表（2026年1月修订）"]
+)
+def test_a_month_of_another_year_beside_the_titles_year_is_not_the_pay_month(
+    tmp_path: Path, title: str
+) -> None:
+    # a 2025 table paid or revised in January 2026 is not January 2026's payroll
+    rows = [[title], ["工号", "姓名", "应发工资"], ["E1", "张三", 8000]]
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("Sheet1", rows)])
+    result = read_payroll([path])
+    assert result.rows == []
+    assert result.files[0].sheets[0].note.startswith("无法确定工资月份")
