@@ -425,6 +425,13 @@ _STAMP = re.compile(
 """Dates on these title cells say when the sheet was made, not which month it pays."""
 
 
+def _before_stamp(text: str) -> str:
+    """A title cell without its date of making and what follows (``2025年12月工资表 发放日期：
+    2026年1月10日`` → ``2025年12月工资表``); empty when the cell starts with one."""
+    stamp = _STAMP.search(text)
+    return text[: stamp.start()].strip() if stamp else text
+
+
 @dataclass(frozen=True)
 class PeriodGuess:
     period: str | None
@@ -452,10 +459,9 @@ def sheet_period(
     (税款所属期) never name the work month.
     """
     lines: list[list[str]] = [
-        [_text(v) for v in row if _text(v) and not _STAMP.search(_text(v))
-         and not TAX_PERIOD.search(_text(v))]
+        [c for v in row if (c := _before_stamp(_text(v))) and not TAX_PERIOD.search(c)]
         for row in title_rows
-    ]  # fmt: skip
+    ]
     title = " ".join(cell for line in lines for cell in line)
     # a span (2025年12月—2026年1月工资表) names no single pay month
     cells_near_first = [cell for line in reversed(lines) for cell in line if not names_span(cell)]
@@ -613,7 +619,7 @@ def year_hint(sheet_name: str, title_rows: list[list[Any]], file_name: str) -> Y
     2025年12月工资``) gives each month the year its span or its named months give it, or leaves
     the month undecided (``YearHint.years_for``)."""
     cells = [_text(v) for row in title_rows for v in row if _text(v)]
-    cells = [c for c in cells if not _STAMP.search(c) and not TAX_PERIOD.search(c)]
+    cells = [c for c in map(_before_stamp, cells) if c and not TAX_PERIOD.search(c)]
     for text, where in (
         (sheet_name, "工作表名"),
         *((c, "标题") for c in cells),

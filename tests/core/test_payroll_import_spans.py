@@ -472,3 +472,12 @@ def test_a_month_of_another_year_beside_the_titles_year_is_not_the_pay_month(
     result = read_payroll([path])
     assert result.rows == []
     assert result.files[0].sheets[0].note.startswith("无法确定工资月份")
+
+
+def test_a_title_cell_ending_in_its_date_of_making_still_names_the_pay_month(
+    tmp_path: Path,
+) -> None:
+    rows = [["2025年12月工资表  发放日期：2026年1月10日"], ["工号", "姓名", "应发工资"],
+            ["E1", "张三", 8000]]  # fmt: skip
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("Sheet1", rows)])
+    assert [r.period for r in read_payroll([path]).rows] == ["2025-12"]
