@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from auditdesk.models.payroll import PayrollField
+from auditdesk.models.finding import Severity
+from auditdesk.models.payroll import Certainty, PayrollField
 from auditdesk.payroll.importer import read_payroll
 from auditdesk.services.payroll import check_files
 from tests.builders.payroll_files import SheetSpec, write_xlsx
@@ -481,3 +482,28 @@ def test_a_title_cell_ending_in_its_date_of_making_still_names_the_pay_month(
             ["E1", "张三", 8000]]  # fmt: skip
     path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("Sheet1", rows)])
     assert [r.period for r in read_payroll([path]).rows] == ["2025-12"]
+
+
+# --- a finding resting on a cell the import could not read ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "header", [["加班费"], ["工作日加班费", "休息日加班费"]], ids=["one", "split"]
+)
+def test_an_unreadable_overtime_pay_cell_is_no_confident_unpaid_overtime(
+    tmp_path: Path, header: list[str]
+) -> None:
+    # 加班费 “待定” cannot be read: the row's overtime pay is unknown, not 0.00 paid; a 高 finding
+    # “实付 0.00 元，少付 472.41 元” rested on a cell the import itself reported unreadable
+    cells = ["待定", 0][: len(header)]
+    rows = [["工号", "姓名", "基本工资", "工作日加班(小时)", *header, "应发工资"],
+            ["E1", "张三", 3000, 20, *cells, 3520]]  # fmt: skip
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("2025年7月", rows)])
+    result, check = check_files([path])
+    assert [p.cell for p in result.problems] == ["E2"]
+    found = [f for f in check.findings if f.rule == "PAY.OT_UNDERPAID"]
+    assert found
+    for f in found:
+        assert f.severity.rank >= Severity.MEDIUM.rank
+        assert f.certainty is Certainty.DEPENDS
+        assert "E2" in f.depends_on
