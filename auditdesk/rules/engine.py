@@ -158,9 +158,12 @@ class RuleContext:
     notes: list[str] = field(default_factory=list)
     unmapped_money: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     """(file, sheet) → its columns of amounts that no field was chosen for (``C 请假扣款``)."""
-    unreadable: dict[tuple[str, str, int], str] = field(default_factory=dict)
-    """(file, sheet, row) → the row's cells of figures the import could not read (``E2“待定”
-    （加班费）``): a finding on that row rests on what they hold (``unreadable_cells``)."""
+    unreadable: dict[tuple[str, str, int], list[tuple[PayrollField, str]]] = field(
+        default_factory=dict
+    )
+    """(file, sheet, row) → the row's cells of figures the import could not read, with their
+    field (``E2“待定”（加班费）``): a finding on that row from a rule needing one of those fields
+    rests on what it holds (``unreadable_cells``)."""
     _lookups: dict[tuple[str, str], Lookup | None] = field(default_factory=dict)
 
     def lookup(self, series: str, period: str) -> Lookup | None:
@@ -196,11 +199,17 @@ class RuleContext:
         """
         r = emp.row
         level = severity or rule.severity
-        cells = self.unreadable.get((r.source_file, r.source_sheet, r.source_row))
+        cells = [
+            label
+            for f, label in self.unreadable.get((r.source_file, r.source_sheet, r.source_row), ())
+            if f in rule.needs or f in rule.needs_any
+        ]
         if cells and rule.labour_relation:
             # a blank is missing; an unreadable cell is not even that: it holds a figure unknown
-            fact = f"无法读取的单元格 {cells} 的实际数额"
-            depends_on = "；".join(f for f in (depends_on, fact) if f)
+            shown = "、".join(cells[:3]) + ("等" if len(cells) > 3 else "")
+            depends_on = "；".join(
+                f for f in (depends_on, f"无法读取的单元格 {shown} 的实际数额") if f
+            )
         if rule.labour_relation:
             # past the statutory age the relation may have ended (retired) or go on (弹性延迟退休):
             # whatever the rule found rests on that
@@ -663,10 +672,12 @@ _NOT_FIGURES = frozenset({PayrollField.NAME, PayrollField.EMPLOYEE_ID, PayrollFi
                           PayrollField.DEPARTMENT, PayrollField.PERIOD})  # fmt: skip
 
 
-def unreadable_cells(reports: Sequence[FileReport]) -> dict[tuple[str, str, int], str]:
-    """(file, sheet, row) → the row's unreadable cells of figures (amounts, hours, dates), as
-    ``E2“待定”（加班费）``: what a finding on the row computed from them does not know."""
-    out: dict[tuple[str, str, int], list[str]] = {}
+def unreadable_cells(
+    reports: Sequence[FileReport],
+) -> dict[tuple[str, str, int], list[tuple[PayrollField, str]]]:
+    """(file, sheet, row) → the row's unreadable cells of figures (amounts, hours, dates), each
+    with its field and as ``E2“待定”（加班费）``: what a finding computed from them does not know."""
+    out: dict[tuple[str, str, int], list[tuple[PayrollField, str]]] = {}
     for f in reports:
         for sh in f.sheets:
             for p in sh.problems:
@@ -674,8 +685,8 @@ def unreadable_cells(reports: Sequence[FileReport]) -> dict[tuple[str, str, int]
                 if p.field is None or p.field in _NOT_FIGURES or not digits:
                     continue
                 label = f"{p.cell}“{p.value}”（{p.field.label}）"
-                out.setdefault((f.file, sh.name, int(digits)), []).append(label)
-    return {k: "、".join(v[:3]) + ("等" if len(v) > 3 else "") for k, v in out.items()}
+                out.setdefault((f.file, sh.name, int(digits)), []).append((p.field, label))
+    return out
 
 
 def _run(
@@ -685,7 +696,7 @@ def _run(
     agreed_pay_day: int | None,
     rules: Sequence[Rule],
     unmapped: dict[tuple[str, str], list[str]],
-    unreadable: dict[tuple[str, str, int], str],
+    unreadable: dict[tuple[str, str, int], list[tuple[PayrollField, str]]],
 ) -> CheckResult:
     params = load_params(region)
     have = present if present is not None else present_fields(rows)

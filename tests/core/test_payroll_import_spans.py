@@ -507,3 +507,15 @@ def test_an_unreadable_overtime_pay_cell_is_no_confident_unpaid_overtime(
         assert f.severity.rank >= Severity.MEDIUM.rank
         assert f.certainty is Certainty.DEPENDS
         assert "E2" in f.depends_on
+
+
+def test_an_unreadable_cell_a_rule_does_not_need_leaves_its_finding_definite(
+    tmp_path: Path,
+) -> None:
+    # the social insurance base read from 养老保险个人 160 (8%: 2,000) does not rest on 应发
+    rows = [["工号", "姓名", "基本工资", "应发工资", "养老保险个人"],
+            ["E1", "张三", 3000, "待定", 160]]  # fmt: skip
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("2025年7月", rows)])
+    _, check = check_files([path])
+    found = [f for f in check.findings if f.rule == "SI.BASE_BELOW_FLOOR"]
+    assert [f.certainty for f in found] == [Certainty.DEFINITE]
