@@ -41,6 +41,7 @@ from auditdesk.payroll.mapping import (
     looks_like_money_header,
     looks_like_rate,
     lost_tie,
+    names_grand_total,
 )
 from auditdesk.payroll.readers import RawSheet, RawWorkbook, read_workbook
 from auditdesk.payroll.values import PARSERS, CellValueError, find_period, is_empty
@@ -150,8 +151,10 @@ def plan_sheet(
                      layout.MONEY_UNITS.get(money_units.get(c, ""), 1))
         for c in used
     ]  # fmt: skip
-    columns, summed, explained = _overtime_parts(columns, sheet.rows, header.first_data_row)
-    columns, lost = _tie_losers(columns, sheet.rows, header.first_data_row, explained)
+    columns = _total_below_item(columns, sheet.rows, header.first_data_row)
+    columns, summed, explained, astray = _overtime_parts(columns, sheet.rows, header.first_data_row)
+    columns, lost = _tie_losers(columns, sheet.rows, header.first_data_row, explained + astray)
+    lost |= set(astray)
     parts = {c for cols in summed.values() for c in cols}
     money_units = {
         c.index: money_units[c.index]
@@ -181,10 +184,27 @@ def plan_sheet(
     elif period is None and guess.period is None and PayrollField.PERIOD not in fields:
         plan.needs_period = True
         plan.note = (
-            "无法确定工资月份：工作表名、标题和文件名中都没有年月，也没有月份列；"
+            f"无法确定工资月份：{_no_period_reason(sheet.name, plan.year)}，也没有月份列；"
             "请在导入时指定工资月份（命令行：--period YYYY-MM）"
         )
     return plan
+
+
+def _no_period_reason(sheet_name: str, hint: layout.YearHint | None) -> str:
+    """Why no pay month was found for a sheet: no year and month anywhere, or a span of months
+    (2025.12-2026.01) that names no single one, the sheet name's month lying outside it."""
+    if hint is None or len(hint.years) < 2:
+        return "工作表名、标题和文件名中都没有年月"
+    month = values.find_month(sheet_name)
+    years = "、".join(map(str, hint.years))
+    why = ""
+    if month is not None:
+        placed = hint.years_for(month)
+        why = (
+            f"，工作表名“{sheet_name}”的 {month} 月不在其中" if not placed
+            else f"，工作表名“{sheet_name}”可能是 {' 或 '.join(map(str, placed))} 年的 {month} 月"
+        )  # fmt: skip
+    return f"{hint.where}跨 {years} 年，不是一个工资月份{why}"
 
 
 OT_HOUR_FIELDS = (
@@ -317,35 +337,101 @@ def _with_note(info: ColumnInfo, note: str) -> ColumnInfo:
     return info.model_copy(update={"note": f"{info.note}；{note}" if info.note else note})
 
 
+def _amounts(row: list[Any], cols: Sequence[int]) -> list[Decimal] | None:
+    """The amounts in ``cols`` of ``row``, or ``None`` unless every one is an amount."""
+    try:
+        found = [values.parse_money(row[c]) if c < len(row) else None for c in cols]
+    except CellValueError:
+        return None
+    return None if None in found else [v for v in found if v is not None]
+
+
+def _total_below_item(
+    columns: list[ColumnInfo], rows: list[list[Any]], first: int
+) -> list[ColumnInfo]:
+    """应发合计 beside 应发工资 wins the tie as the total of every item; written after the
+    deductions (应发工资 less 社保, labelled 应发合计 before 实发) it is below 应发工资 on some row
+    and above it on none: then 应发工资 is the gross pay, and the total the column that lost.
+    Only a choice made from the headers is changed (not the user's mapping or profile)."""
+    field = PayrollField.GROSS_PAY
+    winner = next((c for c in columns if c.field is field), None)
+    if (
+        winner is None or winner.source is not MappingSource.SYNONYM
+        or not names_grand_total(winner.header)
+    ):  # fmt: skip
+        return columns
+    for c in columns:
+        if (
+            c.field is not None or c.candidate is not field or c.hidden
+            or not lost_tie(c.note) or names_grand_total(c.header)
+        ):  # fmt: skip
+            continue
+        below = None
+        for r in range(first, len(rows)):
+            pair = _amounts(rows[r], (winner.index, c.index))
+            if pair is None:
+                continue
+            if pair[0] > pair[1]:
+                below = None
+                break
+            if pair[0] < pair[1] and below is None:
+                below = r
+        if below is None:
+            continue
+        note = (
+            f"与 {c.column} 列“{c.header}”竞争“{field.label}”，未采用；金额小于 {c.column} 列"
+            f"（如第 {below + 1} 行），且没有一行大于该列，是扣款后的金额，不是应发合计"
+        )
+        taken = c.model_copy(
+            update={
+                "field": field,
+                "candidate": None,
+                "note": "",
+                "confidence": winner.confidence,
+                "source": winner.source,
+            }
+        )
+        lost = winner.model_copy(update={"field": None, "candidate": field, "note": note})
+        swapped = {c.index: taken, winner.index: lost}
+        return [swapped.get(x.index, x) for x in columns]
+    return columns
+
+
 def _overtime_parts(
     columns: list[ColumnInfo], rows: list[list[Any]], first: int
-) -> tuple[list[ColumnInfo], dict[PayrollField, tuple[int, ...]], tuple[int, ...]]:
+) -> tuple[list[ColumnInfo], dict[PayrollField, tuple[int, ...]], tuple[int, ...], tuple[int, ...]]:
     """Overtime pay split by kind (工作日加班费 / 休息日加班费 / 节假日加班费): the rules need the
     whole overtime pay, so the kinds' columns that lost ``加班费`` to the first of them are added
     into it row by row (returned as ``SheetPlan.summed``). Beside a total column (加班费合计) that
     took the field, they are its parts when they add up to it on every row, and said so.
-    Returns the columns (the parts' notes saying which), the parts to add, and the parts
-    explained either way."""
+    Returns the columns (the parts' notes saying which), the parts to add, the parts explained
+    either way, and parts beside a total they do not add up to (unmapped money, said so)."""
     winner = next((c for c in columns if c.field is PayrollField.OT_PAY), None)
     if winner is None:
-        return columns, {}, ()
+        return columns, {}, (), ()
     parts = [
         c for c in columns
         if c.field is None and c.candidate is PayrollField.OT_PAY and lost_tie(c.note)
         and not c.hidden and is_overtime_part(c.header)
     ]  # fmt: skip
     if not parts:
-        return columns, {}, ()
+        return columns, {}, (), ()
     indexes = tuple(c.index for c in parts)
     if is_overtime_part(winner.header):
         note = f"与 {winner.column} 列“{winner.header}”逐行相加，作为“加班费”导入和核查"
         summed = {PayrollField.OT_PAY: indexes}
-    elif _first_difference(rows, first, winner.index, indexes) is None:
+    elif (r := _first_difference(rows, first, winner.index, indexes)) is None:
         note = f"是 {winner.column} 列“{winner.header}”的分项（各行相加等于该列），不另计"
         summed = {}
     else:
-        return columns, {}, ()
-    return [_with_note(c, note) if c.index in indexes else c for c in columns], summed, indexes
+        note = (
+            f"像是 {winner.column} 列“{winner.header}”的分项，但各项相加与该列不同"
+            f"（如第 {r + 1} 行），计为未识别的金额列"
+        )
+        columns = [_with_note(c, note) if c.index in indexes else c for c in columns]
+        return columns, {}, (), indexes
+    columns = [_with_note(c, note) if c.index in indexes else c for c in columns]
+    return columns, summed, indexes, ()
 
 
 def _tie_losers(
@@ -747,6 +833,8 @@ def parse_sheet(
     last_use = {c: f for f, c in fields.items()}
     for step, (field, c) in enumerate(fields.items(), start=1):
         check_cancel(cancel)
+        if field is PayrollField.PERIOD and plan.period_override is not None:
+            continue  # every row takes the month given at import: the column is not read
         types = set(map(type, transposed[c]))
         raw = _without_booleans(transposed[c], types)
         memo = _memo_for(field)
@@ -988,9 +1076,9 @@ def _with_year(
     undecided: list[int] = []
     own_month: list[int] = []
     for i, v in enumerate(parsed):
-        if type(v) is CellValueError and isinstance(raw[i], str):
-            month = values.find_month(raw[i])
-            if month is None or values.find_year(raw[i]) is not None:
+        if type(v) is CellValueError:
+            month = values.year_less_month(raw[i])
+            if month is None:
                 continue
             years = hint.years_for(month)
             if len(years) == 1:
@@ -1381,6 +1469,9 @@ def flag_namesakes(rows: list[PayrollRow], files: list[FileReport]) -> list[File
         )
         for key in dict.fromkeys((r.source_file, r.source_sheet) for r in members):
             remarks.setdefault(key, []).append(text)
+    for text, members in _shared_employee_ids(rows, many_files):
+        for key in dict.fromkeys((r.source_file, r.source_sheet) for r in members):
+            remarks.setdefault(key, []).append(text)
     if not remarks:
         return files
     out = []
@@ -1395,4 +1486,37 @@ def flag_namesakes(rows: list[PayrollRow], files: list[FileReport]) -> list[File
                 sheet = sheet.model_copy(update={"remarks": [*sheet.remarks, *found]})
             sheets.append(sheet)
         out.append(file.model_copy(update={"sheets": sheets}))
+    return out
+
+
+def _shared_employee_ids(
+    rows: list[PayrollRow], many_files: bool
+) -> list[tuple[str, list[PayrollRow]]]:
+    """Remarks (with their rows) on one 工号 held by rows of one month under different names or
+    部门, none with an ID number (工号 numbered per department from 001). The rules know such
+    rows' people by the 工号 alone, so the employee count and per-person findings merge them;
+    DATA.DUPLICATE alone tells 部门 apart. One name in one 部门 twice is that rule's duplicate."""
+    groups: dict[tuple[str, str], list[PayrollRow]] = {}
+    for row in rows:
+        if row.id_number or not row.employee_id:
+            continue
+        groups.setdefault((row.period, row.employee_id.strip()), []).append(row)
+    out = []
+    for (period, number), members in groups.items():
+        people = {((r.name or "").strip(), (r.department or "").strip()) for r in members}
+        if len(people) < 2:
+            continue
+
+        def where(r: PayrollRow) -> str:
+            place = f"{r.source_file} " if many_files else ""
+            dept = f" {r.department}" if r.department else ""
+            return f"{place}{r.source_sheet}!{r.source_row}{dept} {r.name or ''}".rstrip()
+
+        listed = "、".join(map(where, members[:6])) + ("等" if len(members) > 6 else "")
+        out.append((
+            f"{period} 工号“{number}”有 {len(members)} 行，姓名或部门不同（{listed}），没有身份证号："
+            "核查时按工号识别员工，这些行会被当作同一人（人数和按人汇总的问题会合并）；"
+            "如工号按部门分别编号，请补充身份证号列或改用全公司唯一的工号后再导入",
+            members,
+        ))  # fmt: skip
     return out

@@ -425,6 +425,13 @@ _STAMP = re.compile(
 """Dates on these title cells say when the sheet was made, not which month it pays."""
 
 
+def _before_stamp(text: str) -> str:
+    """A title cell without its date of making and what follows (``2025年12月工资表 发放日期：
+    2026年1月10日`` → ``2025年12月工资表``); empty when the cell starts with one."""
+    stamp = _STAMP.search(text)
+    return text[: stamp.start()].strip() if stamp else text
+
+
 @dataclass(frozen=True)
 class PeriodGuess:
     period: str | None
@@ -452,10 +459,9 @@ def sheet_period(
     (税款所属期) never name the work month.
     """
     lines: list[list[str]] = [
-        [_text(v) for v in row if _text(v) and not _STAMP.search(_text(v))
-         and not TAX_PERIOD.search(_text(v))]
+        [c for v in row if (c := _before_stamp(_text(v))) and not TAX_PERIOD.search(c)]
         for row in title_rows
-    ]  # fmt: skip
+    ]
     title = " ".join(cell for line in lines for cell in line)
     # a span (2025年12月—2026年1月工资表) names no single pay month
     cells_near_first = [cell for line in reversed(lines) for cell in line if not names_span(cell)]
@@ -515,6 +521,10 @@ _MONTH_RANGE = re.compile(
     r"(?<!\d)((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*(?:-|—|\u2013|~|至|到)+\s*(\d{1,2})\s*月"
 )
 """A range of months in one year's words: ``2025年1-6月``, ``2025年11至12月``."""
+
+
+_BARE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!\s*[\d一二三四五六七八九十])")
+"""A year named on its own (``2025年``, ``2025年度``), no month after it (NFKC)."""
 
 
 def _month_index(year: int, month: int) -> int:
@@ -584,7 +594,12 @@ def _year_hint_of(text: str, where: str) -> YearHint | None:
         return None
     place = f"{where}“{text[:40]}”"
     normal = unicodedata.normalize("NFKC", text)
-    months = {i for first, last in _spans(normal) for i in range(first, last + 1)}
+    spans = _spans(normal)
+    if not spans and (bare := _BARE_YEAR.search(_WHOLE_DATE.sub(" ", normal))):
+        # 2025年工资表（2026年1月修订）: the year named on its own is the sheet's; a month of
+        # another year beside it says when the sheet was made or paid
+        return YearHint(place, (int(bare.group(1)),))
+    months = {i for first, last in spans for i in range(first, last + 1)}
     months |= {
         _month_index(int(m.group(1)), int(m.group(2)))
         for m in values.PERIOD_IN_TEXT.finditer(_WHOLE_DATE.sub(" ", normal))
@@ -604,7 +619,7 @@ def year_hint(sheet_name: str, title_rows: list[list[Any]], file_name: str) -> Y
     2025年12月工资``) gives each month the year its span or its named months give it, or leaves
     the month undecided (``YearHint.years_for``)."""
     cells = [_text(v) for row in title_rows for v in row if _text(v)]
-    cells = [c for c in cells if not _STAMP.search(c) and not TAX_PERIOD.search(c)]
+    cells = [c for c in map(_before_stamp, cells) if c and not TAX_PERIOD.search(c)]
     for text, where in (
         (sheet_name, "工作表名"),
         *((c, "标题") for c in cells),
@@ -653,6 +668,9 @@ def title_period(text: str, year_hint: int | None) -> str | None:
             year -= 1  # 2026年1月发放 12月工资
         return values.find_period(f"{year}-{month:02d}") if 1 <= month <= 12 else None
     found = values.find_period(text)
+    bare = _BARE_YEAR.search(text)
+    if found and bare and int(bare.group(1)) != int(found[:4]):
+        return None  # 2025年度工资（2026年1月发放）: the month is when a year's table was paid
     if found:
         return found
     bare_month = values.find_month(text)

@@ -43,6 +43,7 @@ __all__ = [
     "lost_tie",
     "merge_profile",
     "name_quality",
+    "names_grand_total",
     "normalize_header",
     "suggest",
     "unmapped_money_columns",
@@ -108,13 +109,17 @@ _OVERTIME_PART = re.compile(
 )
 
 
+_AMOUNT_UNIT = re.compile(r"\((元|金额|人民币|人民币元)\)")
+"""A header's note that its cells are amounts (``双休(元)``), after NFKC."""
+
+
 def is_overtime_part(header: str) -> bool:
     """Whether a column's header names the pay of one kind of overtime (``工作日加班费``,
     ``双休加班工资``, ``1.5倍加班费``), one of several columns that together are the overtime
     pay; not a total (``加班费合计``). A grouped header (``加班费/平时``) is read as the sub-label
-    before its groups (平时加班费)."""
+    before its groups (平时加班费); a note of the unit (``双休(元)``) is left out."""
     parts = [re.sub(r"\s+", "", unicodedata.normalize("NFKC", p)) for p in header.split("/")]
-    parts = [p for p in parts if p]
+    parts = [p for p in (_AMOUNT_UNIT.sub("", p) for p in parts) if p]
     if not parts or re.search(r"合计|小计|总计|总额", parts[-1]):
         return False
     return any(_OVERTIME_PART.search(parts[-1] + "".join(parts[i:-1])) for i in range(len(parts)))
@@ -582,6 +587,13 @@ def suggest(parts: tuple[str, ...]) -> Suggestion:
 
 
 _GRAND_TOTAL = re.compile(r"合计|总计|总额")
+
+
+def names_grand_total(header: str) -> bool:
+    """Whether a column's header (its last part, ``应发/合计``) calls it a total (``应发合计``,
+    ``工资总额``), the name that wins a tie for 应发 or 实发 (``name_quality``)."""
+    texts = _texts(tuple(header.split("/")))
+    return bool(texts) and _GRAND_TOTAL.search(texts[-1]) is not None
 
 
 def name_quality(parts: tuple[str, ...], field: PayrollField) -> float:

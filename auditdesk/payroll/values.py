@@ -302,6 +302,21 @@ def find_month(text: str) -> int | None:
     return None
 
 
+def year_less_month(value: Any) -> int | None:
+    """The month (1 to 12) a 月份 cell names without its year: a text such as ``8月``, ``八月``
+    or ``08``, or a whole number 1 to 12; ``None`` for anything else (a cell naming a year
+    too, an amount)."""
+    if isinstance(value, str):
+        if find_year(value) is not None:
+            return None
+        digits = unicodedata.normalize("NFKC", value).strip()
+        if digits.isascii() and digits.isdigit() and len(digits) <= 2:
+            return int(digits) if 1 <= int(digits) <= 12 else None
+        return find_month(value)
+    number = whole_number(value)
+    return number if number is not None and 1 <= number <= 12 else None
+
+
 def find_year(text: str) -> int | None:
     """A year named in free text: ``2025年``, ``2025年度``, ``二〇二五年``."""
     text = unicodedata.normalize("NFKC", text)
@@ -340,6 +355,8 @@ def parse_period(value: Any) -> str | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
         if isinstance(value, float) and 1990 < value < 2101 and not value.is_integer():
             return _decimal_year_month(value)
+        if year_less_month(value) is not None:  # 7 is July, not the date serial 1900-01-07
+            raise CellValueError(f"“{value:g}”只写了月份，没有年份（应如 2025-07 或 2025年7月）")
         number = int(value)
         if 199001 <= number <= 210012:
             found = _period(number // 100, number % 100)
@@ -354,6 +371,8 @@ def parse_period(value: Any) -> str | None:
     found = find_period(text)
     if found:
         return found
+    if year_less_month(text) is not None:
+        raise CellValueError(f"“{text.strip()}”只写了月份，没有年份（应如 2025-07 或 2025年7月）")
     try:
         day = parse_date(text)
     except CellValueError:

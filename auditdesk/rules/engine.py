@@ -158,6 +158,12 @@ class RuleContext:
     notes: list[str] = field(default_factory=list)
     unmapped_money: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     """(file, sheet) → its columns of amounts that no field was chosen for (``C 请假扣款``)."""
+    unreadable: dict[tuple[str, str, int], list[tuple[PayrollField, str]]] = field(
+        default_factory=dict
+    )
+    """(file, sheet, row) → the row's cells of figures the import could not read, with their
+    field (``E2“待定”（加班费）``): a finding on that row from a rule needing one of those fields
+    rests on what it holds (``unreadable_cells``)."""
     _lookups: dict[tuple[str, str], Lookup | None] = field(default_factory=dict)
 
     def lookup(self, series: str, period: str) -> Lookup | None:
@@ -193,6 +199,17 @@ class RuleContext:
         """
         r = emp.row
         level = severity or rule.severity
+        cells = [
+            label
+            for f, label in self.unreadable.get((r.source_file, r.source_sheet, r.source_row), ())
+            if f in rule.needs or f in rule.needs_any
+        ]
+        if cells and rule.labour_relation:
+            # a blank is missing; an unreadable cell is not even that: it holds a figure unknown
+            shown = "、".join(cells[:3]) + ("等" if len(cells) > 3 else "")
+            depends_on = "；".join(
+                f for f in (depends_on, f"无法读取的单元格 {shown} 的实际数额") if f
+            )
         if rule.labour_relation:
             # past the statutory age the relation may have ended (retired) or go on (弹性延迟退休):
             # whatever the rule found rests on that
@@ -646,8 +663,30 @@ def run_rules(
             if sh.unmapped_money
         }
         return _run(
-            rows, region, present, agreed_pay_day, rules if rules is not None else RULES, unmapped
-        )
+            rows, region, present, agreed_pay_day, rules if rules is not None else RULES,
+            unmapped, unreadable_cells(reports),
+        )  # fmt: skip
+
+
+_NOT_FIGURES = frozenset({PayrollField.NAME, PayrollField.EMPLOYEE_ID, PayrollField.ID_NUMBER,
+                          PayrollField.DEPARTMENT, PayrollField.PERIOD})  # fmt: skip
+
+
+def unreadable_cells(
+    reports: Sequence[FileReport],
+) -> dict[tuple[str, str, int], list[tuple[PayrollField, str]]]:
+    """(file, sheet, row) → the row's unreadable cells of figures (amounts, hours, dates), each
+    with its field and as ``E2“待定”（加班费）``: what a finding computed from them does not know."""
+    out: dict[tuple[str, str, int], list[tuple[PayrollField, str]]] = {}
+    for f in reports:
+        for sh in f.sheets:
+            for p in sh.problems:
+                digits = "".join(ch for ch in p.cell if ch.isdigit())
+                if p.field is None or p.field in _NOT_FIGURES or not digits:
+                    continue
+                label = f"{p.cell}“{p.value}”（{p.field.label}）"
+                out.setdefault((f.file, sh.name, int(digits)), []).append((p.field, label))
+    return out
 
 
 def _run(
@@ -657,12 +696,14 @@ def _run(
     agreed_pay_day: int | None,
     rules: Sequence[Rule],
     unmapped: dict[tuple[str, str], list[str]],
+    unreadable: dict[tuple[str, str, int], list[tuple[PayrollField, str]]],
 ) -> CheckResult:
     params = load_params(region)
     have = present if present is not None else present_fields(rows)
     ctx = RuleContext(
-        params=params, present=have, agreed_pay_day=agreed_pay_day, unmapped_money=unmapped
-    )
+        params=params, present=have, agreed_pay_day=agreed_pay_day, unmapped_money=unmapped,
+        unreadable=unreadable,
+    )  # fmt: skip
     emps = derive(rows, params)
     run: list[str] = []
     skipped: list[RuleSkip] = []

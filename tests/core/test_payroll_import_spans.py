@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from auditdesk.models.finding import Severity
+from auditdesk.models.payroll import Certainty, PayrollField
 from auditdesk.payroll.importer import read_payroll
 from auditdesk.services.payroll import check_files
 from tests.builders.payroll_files import SheetSpec, write_xlsx
@@ -299,3 +301,221 @@ def test_a_date_beside_the_title_year_makes_no_second_year(tmp_path: Path) -> No
             ["12月", "E1", "张三", 8000], ["1月", "E1", "张三", 8000]]  # fmt: skip
     path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("Sheet1", rows)])
     assert [r.period for r in read_payroll([path]).rows] == ["2025-12", "2025-01"]
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "2025年工资表（2026年1月修订）",
+        "2025年度工资汇总 截至2026年1月",
+        "2025年度工资（2026年1月发放）",
+    ],
+)
+def test_a_title_years_own_name_is_not_moved_by_a_month_of_another_year(
+    tmp_path: Path, title: str
+) -> None:
+    # the title names its year bare (2025年, 2025年度); a month of another year beside it
+    # (修订, 截至, 发放) is when the sheet was made or paid, not the year of its months
+    rows = [[title], ["月份", "工号", "姓名", "应发工资"],
+            ["3月", "E1", "张三", 8000], ["12月", "E1", "张三", 8000]]  # fmt: skip
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("Sheet1", rows)])
+    result = read_payroll([path])
+    assert [r.period for r in result.rows] == ["2025-03", "2025-12"]
+    assert "取 2025 年" in " ".join(result.files[0].sheets[0].remarks)
+
+
+def test_a_pay_month_given_at_import_leaves_the_month_column_unread(tmp_path: Path) -> None:
+    # --period imports every row under that month: the 月份 column is not read, so no cell of it
+    # is reported unreadable and no row said to be left out (it is imported)
+    rows = [["2025年12月—2026年1月工资表"], ["月份", "工号", "姓名", "应发工资"],
+            ["12月", "E1", "张三", 8000], ["6月", "E2", "李四", 7000]]  # fmt: skip
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("Sheet1", rows)])
+    result = read_payroll([path], period="2026-01")
+    assert [(r.source_row, r.period) for r in result.rows] == [(3, "2026-01"), (4, "2026-01")]
+    assert not result.problems
+    assert "未导入" not in " ".join(result.files[0].sheets[0].remarks)
+
+
+def test_a_pay_total_written_after_the_deductions_is_not_taken_for_the_gross_pay(
+    tmp_path: Path,
+) -> None:
+    # 应发合计 here is 应发工资 less 社保 (as companies label the column before 实发): the gross
+    # is 应发工资. July 2025 Shanghai minimum 2,740 excludes the worker's social insurance:
+    # 张三 3000 - 300 = 2700 is 40 short, 李四 3100 - 300 = 2800 is not short
+    rows = [["工号", "姓名", "基本工资", "岗位工资", "应发工资", "社保", "个税", "应发合计",
+             "实发工资"],
+            ["E1", "张三", 2500, 500, 3000, 300, 0, 2700, 2700],
+            ["E2", "李四", 2500, 600, 3100, 300, 0, 2800, 2800]]  # fmt: skip
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("2025年7月", rows)])
+    result, check = check_files([path])
+    assert [r.gross_pay for r in result.rows] == [Decimal(3000), Decimal(3100)]
+    sheet = result.files[0].sheets[0]
+    assert sheet.columns[4].field is PayrollField.GROSS_PAY
+    assert "小于 E 列" in sheet.columns[7].note
+    shortfalls = [(f.employee_id, f.amount) for f in check.findings if f.rule == "PAY.MIN_WAGE"]
+    assert shortfalls == [("E1", Decimal(40))]
+
+
+def test_a_pay_total_above_its_items_stays_the_gross_pay(tmp_path: Path) -> None:
+    rows = [["工号", "姓名", "基本工资", "应发工资", "加班费", "应发合计", "实发工资"],
+            ["E1", "张三", 5000, 5000, 500, 5500, 5500],
+            ["E2", "李四", 5000, 5000, 0, 5000, 5000]]  # fmt: skip
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("2025年7月", rows)])
+    result = read_payroll([path])
+    assert [r.gross_pay for r in result.rows] == [Decimal(5500), Decimal(5000)]
+    assert result.files[0].sheets[0].columns[5].field is PayrollField.GROSS_PAY
+
+
+def test_one_employee_id_held_by_two_people_of_one_month_is_reported_by_row(
+    tmp_path: Path,
+) -> None:
+    # 工号 numbered per department: the rules know a person by 工号 when there is no ID number,
+    # so 001 张伟 (生产部) and 001 王芳 (销售部) are counted as one employee; the import says so
+    rows = [["工号", "姓名", "部门", "基本工资", "应发工资"],
+            ["001", "张伟", "生产部", 5000, 5000], ["001", "王芳", "销售部", 6000, 6000],
+            ["002", "赵磊", "销售部", 6000, 6000], ["002", "赵磊", "销售部", 500, 500]]  # fmt: skip
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("2025年7月", rows, text_columns=[0])])
+    remarks = read_payroll([path]).files[0].sheets[0].remarks
+    found = [r for r in remarks if "工号“001”" in r]
+    assert len(found) == 1
+    assert "2025年7月!2 生产部 张伟" in found[0]
+    assert "2025年7月!3 销售部 王芳" in found[0]
+    assert "当作同一人" in found[0]
+    # one person twice in one department is DATA.DUPLICATE's, not this remark's
+    assert not any("工号“002”" in r for r in remarks)
+
+
+def test_split_overtime_columns_not_adding_up_to_their_total_are_said_so(tmp_path: Path) -> None:
+    # 加班费 over 平时 / 双休 / 法定 / 合计: row 3 adds up (700), row 4 does not (700 against 800)
+    top = ["工号", "姓名", "基本工资", "加班费", None, None, None, "应发工资"]
+    sub = [None, None, None, "平时", "双休", "法定", "合计", None]
+    rows = [top, sub, ["E1", "张三", 3000, 300, 400, 0, 700, 3700],
+            ["E2", "李四", 3000, 300, 400, 0, 800, 3800]]  # fmt: skip
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("2025年7月", rows, merged=["D1:G1"])])
+    result = read_payroll([path])
+    assert [r.ot_pay for r in result.rows] == [Decimal(700), Decimal(800)]
+    sheet = result.files[0].sheets[0]
+    assert len(sheet.unmapped_money) == 3
+    for column in sheet.columns[3:6]:
+        assert "分项" in column.note
+        assert "第 4 行" in column.note
+        assert "G 列不同" not in column.note
+
+
+# --- a month column of bare numbers (7, 12, 1) ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "sheet_name", "months", "periods"),
+    [
+        (None, "2025年7月", [7, 7.0], ["2025-07", "2025-07"]),
+        ("2025年工资表", "Sheet1", [7, 8], ["2025-07", "2025-08"]),
+        ("2025年12月—2026年1月工资表", "Sheet1", [12, "01"], ["2025-12", "2026-01"]),
+    ],
+)
+def test_a_month_written_as_a_bare_number_takes_the_sheets_year(
+    tmp_path: Path, title: str | None, sheet_name: str, months: list[object], periods: list[str]
+) -> None:
+    # 7 in a 月份 column is July, not the Excel date serial 7 (1900-01-07): every row was filed
+    # under 1900-01, where no minimum wage is known, and 张三's 2,000 yuan went unchecked
+    rows = [*([[title]] if title else []), ["月份", "工号", "姓名", "应发工资"],
+            [months[0], "E1", "张三", 2000], [months[1], "E2", "李四", 8100]]  # fmt: skip
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec(sheet_name, rows)])
+    result, check = check_files([path])
+    assert [r.period for r in result.rows] == periods
+    assert not result.problems
+    assert "只写了月份" in " ".join(result.files[0].sheets[0].remarks)
+    if title is None:
+        assert [f.employee_id for f in check.findings if f.rule == "PAY.MIN_WAGE"] == ["E1"]
+
+
+def test_a_bare_month_number_without_a_year_anywhere_is_a_cell_problem(tmp_path: Path) -> None:
+    rows = [["月份", "工号", "姓名", "应发工资"], [7, "E1", "张三", 2000]]
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("Sheet1", rows)])
+    result = read_payroll([path])
+    assert result.rows == []
+    assert [p.cell for p in result.problems][:1] == ["A2"]
+    assert "1900" not in " ".join(p.reason for p in result.problems)
+
+
+def test_split_overtime_pay_with_its_unit_in_the_header_is_added_too(tmp_path: Path) -> None:
+    # 加班费 over 平时(小时) / 平时(元) / 双休(小时) / 双休(元): the 元 columns are the pay
+    top = ["工号", "姓名", "基本工资", "加班费", None, None, None, "应发工资"]
+    sub = [None, None, None, "平时(小时)", "平时(元)", "双休（小时）", "双休（元）", None]
+    rows = [top, sub, ["E1", "张三", 3000, 10, 260, 8, 300, 3560]]
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("2025年7月", rows, merged=["D1:G1"])])
+    result = read_payroll([path])
+    assert [r.ot_pay for r in result.rows] == [Decimal(560)]
+    assert result.files[0].sheets[0].unmapped_money == []
+
+
+def test_a_sheet_without_a_month_under_a_span_says_the_span(tmp_path: Path) -> None:
+    # the file name spans 2025-12 to 2026-01; the sheet 6月 lies in neither: the note must not
+    # say the file name has no year and month
+    rows = [["工号", "姓名", "应发工资"], ["E1", "张三", 8000]]
+    path = write_xlsx(tmp_path / "工资2025.12-2026.01.xlsx", [SheetSpec("6月", rows)])
+    note = read_payroll([path]).files[0].sheets[0].note
+    assert note.startswith("无法确定工资月份")
+    assert "都没有年月" not in note
+    assert "文件名“工资2025.12-2026.01.xlsx”跨 2025、2026 年" in note
+    assert "工作表名“6月”" in note
+
+
+@pytest.mark.parametrize(
+    "title", ["2025年度工资（2026年1月发放）", "2025年工资表（2026年1月修订）"]
+)
+def test_a_month_of_another_year_beside_the_titles_year_is_not_the_pay_month(
+    tmp_path: Path, title: str
+) -> None:
+    # a 2025 table paid or revised in January 2026 is not January 2026's payroll
+    rows = [[title], ["工号", "姓名", "应发工资"], ["E1", "张三", 8000]]
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("Sheet1", rows)])
+    result = read_payroll([path])
+    assert result.rows == []
+    assert result.files[0].sheets[0].note.startswith("无法确定工资月份")
+
+
+def test_a_title_cell_ending_in_its_date_of_making_still_names_the_pay_month(
+    tmp_path: Path,
+) -> None:
+    rows = [["2025年12月工资表  发放日期：2026年1月10日"], ["工号", "姓名", "应发工资"],
+            ["E1", "张三", 8000]]  # fmt: skip
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("Sheet1", rows)])
+    assert [r.period for r in read_payroll([path]).rows] == ["2025-12"]
+
+
+# --- a finding resting on a cell the import could not read ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "header", [["加班费"], ["工作日加班费", "休息日加班费"]], ids=["one", "split"]
+)
+def test_an_unreadable_overtime_pay_cell_is_no_confident_unpaid_overtime(
+    tmp_path: Path, header: list[str]
+) -> None:
+    # 加班费 “待定” cannot be read: the row's overtime pay is unknown, not 0.00 paid; a 高 finding
+    # “实付 0.00 元，少付 472.41 元” rested on a cell the import itself reported unreadable
+    cells = ["待定", 0][: len(header)]
+    rows = [["工号", "姓名", "基本工资", "工作日加班(小时)", *header, "应发工资"],
+            ["E1", "张三", 3000, 20, *cells, 3520]]  # fmt: skip
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("2025年7月", rows)])
+    result, check = check_files([path])
+    assert [p.cell for p in result.problems] == ["E2"]
+    found = [f for f in check.findings if f.rule == "PAY.OT_UNDERPAID"]
+    assert found
+    for f in found:
+        assert f.severity.rank >= Severity.MEDIUM.rank
+        assert f.certainty is Certainty.DEPENDS
+        assert "E2" in f.depends_on
+
+
+def test_an_unreadable_cell_a_rule_does_not_need_leaves_its_finding_definite(
+    tmp_path: Path,
+) -> None:
+    # the social insurance base read from 养老保险个人 160 (8%: 2,000) does not rest on 应发
+    rows = [["工号", "姓名", "基本工资", "应发工资", "养老保险个人"],
+            ["E1", "张三", 3000, "待定", 160]]  # fmt: skip
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("2025年7月", rows)])
+    _, check = check_files([path])
+    found = [f for f in check.findings if f.rule == "SI.BASE_BELOW_FLOOR"]
+    assert [f.certainty for f in found] == [Certainty.DEFINITE]
