@@ -177,6 +177,8 @@ def check_arithmetic(
     inside: set[tuple[str, str]] = set()
     unmapped = ctx.unmapped_money
     check_parts = len(components) >= 2
+    unreadable = ctx.unreadable
+    summed = {"gross_pay", *_ARITHMETIC_FIELDS, *components}  # what the two sums read
     # the count of blank items only matters when no component column is filled on every row
     rows = [emp.row for emp in emps]
     always_items = check_parts and any(
@@ -244,6 +246,22 @@ def check_arithmetic(
         if deducted_inside:
             inside.add((emp.row.source_file, emp.row.source_sheet))
         if problems:
+            cells = [
+                label
+                for f, label in unreadable.get(
+                    (emp.row.source_file, emp.row.source_sheet, emp.row.source_row), ()
+                )
+                if f.value in summed
+            ]
+            if cells:  # an amount the import could not read: the sums rest on what it holds
+                shown = "、".join(cells[:3]) + ("等" if len(cells) > 3 else "")
+                yield ctx.finding(
+                    rule,
+                    emp,
+                    "；".join(problems) + f"。{shown} 无法读取，未计入，请核对工资表",
+                    depends_on=f"无法读取的单元格 {shown} 的实际数额",
+                )
+                continue
             yield ctx.finding(
                 rule,
                 emp,

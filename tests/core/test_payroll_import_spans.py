@@ -519,3 +519,17 @@ def test_an_unreadable_cell_a_rule_does_not_need_leaves_its_finding_definite(
     _, check = check_files([path])
     found = [f for f in check.findings if f.rule == "SI.BASE_BELOW_FLOOR"]
     assert [f.certainty for f in found] == [Certainty.DEFINITE]
+
+
+def test_an_unreadable_pay_item_leaves_the_sum_check_to_verify(tmp_path: Path) -> None:
+    # 加班费 “待定”: 基本工资 3,000 + an unknown figure against 应发 3,100 is no arithmetic error
+    # found; the sum check says which cell it could not read instead of “可能有未识别的工资项目”
+    rows = [["工号", "姓名", "基本工资", "加班费", "应发工资"],
+            ["E1", "张三", 3000, "待定", 3100]]  # fmt: skip
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("2025年7月", rows)])
+    _, check = check_files([path])
+    found = [f for f in check.findings if f.rule == "DATA.ARITHMETIC"]
+    assert found
+    for f in found:
+        assert f.certainty is Certainty.DEPENDS
+        assert "D2" in f.depends_on
