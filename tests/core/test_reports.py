@@ -14,20 +14,14 @@ from auditdesk.reports.laws import basis_text
 from auditdesk.reports.personal import redact
 from auditdesk.services import audits, demo, followups, payroll, reports, visit
 from auditdesk.services.workspace import Workspace
-from tests.samples import PAYROLL_SAMPLES as SAMPLES
+from tests.builders.audits import demo_audit_with_payroll
 
 FULL_ID = re.compile(r"(?<!\d)[1-9]\d{5}(19|20)\d{2}(0[1-9]|1[0-2])\d{2}\d{3}[\dX](?!\d)")
 
 
 @pytest.fixture
 def audit_id(ws: Workspace) -> str:
-    demo.load_demo(ws)
-    aid = audits.list_audits(ws)[0].audit.id
-    payroll.import_payroll(ws, aid, [SAMPLES / "s1-simple.xlsx"])
-    visit.gather_findings(ws, aid, by="陈静")
-    for group in payroll.group_findings(payroll.check_audit(ws, aid))[:3]:
-        payroll.adopt_group(ws, aid, group)
-    return aid
+    return demo_audit_with_payroll(ws, "s1-simple.xlsx", gathered_by="陈静", adopt=3)
 
 
 def _text(path: Path) -> str:

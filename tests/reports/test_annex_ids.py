@@ -11,9 +11,9 @@ import docx
 import pytest
 from docx.shared import Mm, Pt
 
-from auditdesk.services import audits, demo, payroll, reports
+from auditdesk.services import payroll, reports
 from auditdesk.services.workspace import Workspace
-from tests.samples import PAYROLL_SAMPLES as SAMPLES
+from tests.builders.audits import demo_audit_with_payroll
 
 BAD_CHECK = "31011519900501290X"  # E0043 in s2: the check character should be 2
 _DATE = re.compile(r"(19|20)\d{2}(-\d{1,2}-\d{1,2}|年\d{1,2}月\d{1,2}日)")
@@ -21,10 +21,7 @@ _DATE = re.compile(r"(19|20)\d{2}(-\d{1,2}-\d{1,2}|年\d{1,2}月\d{1,2}日)")
 
 @pytest.fixture
 def audit_id(ws: Workspace) -> str:
-    demo.load_demo(ws)
-    aid = audits.list_audits(ws)[0].audit.id
-    payroll.import_payroll(ws, aid, [SAMPLES / "s2-titled-grouped.xlsx"])
-    return aid
+    return demo_audit_with_payroll(ws)
 
 
 def _annex_rows(path: Path) -> list[dict[str, str]]:

@@ -12,21 +12,16 @@ import docx
 import pytest
 
 from auditdesk.reports.dates import cn_date
-from auditdesk.services import audits, demo, followups, payroll, reports, visit
+from auditdesk.services import followups, reports, visit
 from auditdesk.services.workspace import Workspace
-from tests.samples import PAYROLL_SAMPLES as SAMPLES
+from tests.builders.audits import demo_audit_with_payroll
 
 ISO = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 
 
 @pytest.fixture
 def audit_id(ws: Workspace) -> str:
-    demo.load_demo(ws)
-    aid = audits.list_audits(ws)[0].audit.id
-    payroll.import_payroll(ws, aid, [SAMPLES / "s2-titled-grouped.xlsx"])
-    for group in payroll.group_findings(payroll.check_audit(ws, aid)):
-        payroll.adopt_group(ws, aid, group)
-    followups.plan_followups(ws, aid)
+    aid = demo_audit_with_payroll(ws, adopt=None, plan=True)
     first = sorted(visit.list_findings(ws, aid), key=lambda f: f.number or 0)[0]
     followups.record_followup_visit(
         ws, aid, date.today(), [followups.VisitResult(first.id, "not_fixed", "仍未整改")]

@@ -12,21 +12,16 @@ from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
 from auditdesk.reports.docx_text import paragraphs
-from auditdesk.services import audits, demo, payroll, reports, visit
+from auditdesk.services import reports, visit
 from auditdesk.services.workspace import Workspace
-from tests.samples import PAYROLL_SAMPLES as SAMPLES
+from tests.builders.audits import demo_audit_with_payroll
 
 UNION = "嘉定区马陆镇总工会"
 
 
 @pytest.fixture
 def audit_id(ws: Workspace) -> str:
-    demo.load_demo(ws)
-    aid = audits.list_audits(ws)[0].audit.id
-    payroll.import_payroll(ws, aid, [SAMPLES / "s2-titled-grouped.xlsx"])
-    for group in payroll.group_findings(payroll.check_audit(ws, aid))[:4]:
-        payroll.adopt_group(ws, aid, group)
-    return aid
+    return demo_audit_with_payroll(ws, adopt=4)
 
 
 def _keeps(p: Paragraph) -> bool:

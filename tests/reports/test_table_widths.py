@@ -14,9 +14,9 @@ import pytest
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from auditdesk.services import audits, demo, followups, payroll, reports, visit
+from auditdesk.services import followups, reports, visit
 from auditdesk.services.workspace import Workspace
-from tests.samples import PAYROLL_SAMPLES as SAMPLES
+from tests.builders.audits import demo_audit_with_payroll
 
 MARGINS = 2 * Mm(1.9)
 CJK, DIGIT, GAP = Pt(10), Pt(6), Pt(2.5)
@@ -25,13 +25,7 @@ LONG_DATE = 3 * CJK + 8 * DIGIT + 5 * GAP + MARGINS  # 2026年12月31日
 
 @pytest.fixture
 def audit_id(ws: Workspace) -> str:
-    demo.load_demo(ws)
-    aid = audits.list_audits(ws)[0].audit.id
-    payroll.import_payroll(ws, aid, [SAMPLES / "s2-titled-grouped.xlsx"])
-    for group in payroll.group_findings(payroll.check_audit(ws, aid))[:3]:
-        payroll.adopt_group(ws, aid, group)
-    followups.plan_followups(ws, aid)
-    return aid
+    return demo_audit_with_payroll(ws, adopt=3, plan=True)
 
 
 def _widths(path: Path, first_header: str, *, contains: str) -> tuple[dict[str, int], int]:
