@@ -177,8 +177,7 @@ def check_arithmetic(
     inside: set[tuple[str, str]] = set()
     unmapped = ctx.unmapped_money
     check_parts = len(components) >= 2
-    unreadable = ctx.unreadable
-    summed = {"gross_pay", *_ARITHMETIC_FIELDS, *components}  # what the two sums read
+    summed = {F(n) for n in ("gross_pay", *_ARITHMETIC_FIELDS, *components)}  # the sums read
     # the count of blank items only matters when no component column is filled on every row
     rows = [emp.row for emp in emps]
     always_items = check_parts and any(
@@ -246,15 +245,8 @@ def check_arithmetic(
         if deducted_inside:
             inside.add((emp.row.source_file, emp.row.source_sheet))
         if problems:
-            cells = [
-                label
-                for f, label in unreadable.get(
-                    (emp.row.source_file, emp.row.source_sheet, emp.row.source_row), ()
-                )
-                if f.value in summed
-            ]
-            if cells:  # an amount the import could not read: the sums rest on what it holds
-                shown = "、".join(cells[:3]) + ("等" if len(cells) > 3 else "")
+            shown = ctx.unreadable_cells(emp, summed)
+            if shown:  # an amount the import could not read: the sums rest on what it holds
                 yield ctx.finding(
                     rule,
                     emp,

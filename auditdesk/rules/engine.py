@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import calendar as _cal
 import hashlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -180,6 +180,17 @@ class RuleContext:
             f"{label}使用 {found.entry.start:%Y-%m-%d} 起的标准；此后可能已有调整，请核实最新标准"
         )
 
+    def unreadable_cells(self, emp: EmployeeMonth, fields: Collection[PayrollField]) -> str:
+        """The cells of ``fields`` on ``emp``'s row that the import could not read, as a finding
+        names them (``D2“待定”（加班费）``, at most three, then 等); ``""`` when there are none."""
+        r = emp.row
+        cells = [
+            label
+            for f, label in self.unreadable.get((r.source_file, r.source_sheet, r.source_row), ())
+            if f in fields
+        ]
+        return "、".join(cells[:3]) + ("等" if len(cells) > 3 else "")
+
     def finding(
         self,
         rule: Rule,
@@ -199,14 +210,13 @@ class RuleContext:
         """
         r = emp.row
         level = severity or rule.severity
-        cells = [
-            label
-            for f, label in self.unreadable.get((r.source_file, r.source_sheet, r.source_row), ())
-            if f in rule.needs or f in rule.needs_any
-        ]
-        if cells and rule.labour_relation:
+        shown = (
+            self.unreadable_cells(emp, {*rule.needs, *rule.needs_any})
+            if rule.labour_relation
+            else ""
+        )
+        if shown:
             # a blank is missing; an unreadable cell is not even that: it holds a figure unknown
-            shown = "、".join(cells[:3]) + ("等" if len(cells) > 3 else "")
             depends_on = "；".join(
                 f for f in (depends_on, f"无法读取的单元格 {shown} 的实际数额") if f
             )
