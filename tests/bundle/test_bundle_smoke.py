@@ -100,6 +100,29 @@ def test_version(installed: Installed) -> None:
     assert version.group(1) in done.stdout
 
 
+@pytest.mark.skipif(not IS_WINDOWS, reason="a version resource exists in Windows executables only")
+@pytest.mark.parametrize(
+    ("exe", "description"), [(GUI, "用工体检台"), (CLI, "用工体检台（命令行）")]
+)
+def test_windows_version_resource(installed: Installed, exe: str, description: str) -> None:
+    """Explorer's 属性 > 详细信息 names the product and its version (packaging/version_info.py);
+    pefile is a dependency of PyInstaller on Windows, so the bundle build environment has it."""
+    pefile = pytest.importorskip("pefile")
+    version = re.search(
+        r'__version__ = "([^"]+)"', (ROOT / "auditdesk" / "__init__.py").read_text(encoding="utf-8")
+    )
+    assert version is not None
+    pe = pefile.PE(str(installed.app / exe))
+    strings: dict[str, str] = {}
+    for info in getattr(pe, "FileInfo", [[]])[0]:
+        for table in getattr(info, "StringTable", []):
+            strings.update({k.decode(): v.decode() for k, v in table.entries.items()})
+    assert strings.get("ProductName") == "AuditDesk 用工体检台", strings
+    assert strings.get("FileDescription") == description
+    assert strings.get("ProductVersion") == version.group(1)
+    assert strings.get("OriginalFilename") == exe
+
+
 def test_shipped_checklists_come_from_the_bundle(installed: Installed) -> None:
     done = installed.cli("checklists", "list", "--json")
     assert done.returncode == 0, done.stderr
