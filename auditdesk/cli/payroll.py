@@ -349,7 +349,8 @@ def _print_check(result: CheckResult) -> None:
         return
     print(f"发现 {len(result.findings)} 项：")
     for f in result.findings:
-        who = f.employee_key + (f"（{f.employee_name}）" if f.employee_name else "")
+        named = f.employee_name and f.employee_name != f.employee_key  # not known by name alone
+        who = f.employee_key + (f"（{f.employee_name}）" if named else "")
         amount = (
             f"  {kind_label(f.money_kind)} {format_money(f.amount)}" if f.amount is not None else ""
         )
