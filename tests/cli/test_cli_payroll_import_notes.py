@@ -36,6 +36,6 @@ def test_a_finding_on_a_person_known_only_by_name_names_them_once(
     path = write_xlsx(tmp_path / "姓名.xlsx", [SheetSpec("Sheet1", rows)])
     done = cli("payroll", "check", "--period", "2025-07", str(path), data_dir=False)
     assert done.returncode == 0, done.stderr
-    finding = next(line for line in done.stdout.splitlines() if "PAY.MIN_WAGE" in line)
+    finding = next(line for line in done.stdout.splitlines() if " PAY.MIN_WAGE " in line)
     assert finding.split("PAY.MIN_WAGE ", 1)[1].startswith("王芳  "), finding
     assert "王芳（王芳）" not in done.stdout
