@@ -535,3 +535,22 @@ def test_a_restore_while_another_client_is_connected(
     finally:
         live.dispose()
     assert _counts(cluster, filled.name) == counts
+
+
+def test_a_user_whose_login_this_server_lacks_is_made_without_a_password(
+    cluster: Cluster, broken: tuple[Filled, str, dict[str, int]]
+) -> None:
+    """A backup taken to another server (or a user removed since): the listed user gets a login
+    in their group, with no password, and the result says who needs one."""
+    filled, target, _ = broken
+    cluster.sql(f'drop owned by "{filled.viewer}" cascade', filled.name)
+    cluster.sql(f'drop role "{filled.viewer}"')
+    result = _restore(cluster, filled, target)
+    assert result.without_password == [filled.viewer]
+    assert filled.viewer in result.notes()[0]
+    [(can_login, password)] = cluster.sql(
+        f"select rolcanlogin, rolpassword from pg_authid where rolname = '{filled.viewer}'"
+    )
+    assert can_login
+    assert password is None
+    assert _members(cluster, target)[filled.viewer] == "viewer"
