@@ -82,15 +82,25 @@ class ServerRestoreResult:
     """Office users of the backup whose login this server did not have: created without a
     password, they sign in once an administrator sets one (``server user password``)."""
 
+    revoked: list[str] = field(default_factory=list)
+    """Logins that were members of the restored database's groups (left from an earlier
+    database of that name) but are no users in the backup: taken out of them."""
+
     def notes(self) -> list[str]:
-        """Chinese lines on what the administrator still has to do (none when nothing)."""
-        if not self.without_password:
-            return []
-        return [
-            f"以下用户在本服务器上原来没有登录账户，已按备份中的角色建立，但没有密码："
-            f"{'、'.join(self.without_password)}。请管理员用 auditdesk server user password "
-            "用户名（或 设置 → 用户与分配 → 重设密码）为他们设置密码后，他们才能登录。"
-        ]
+        """Chinese lines on what the administrator should know or still do (none when nothing)."""
+        notes = []
+        if self.without_password:
+            notes.append(
+                f"以下用户在本服务器上原来没有登录账户，已按备份中的角色建立，但没有密码："
+                f"{'、'.join(self.without_password)}。请管理员用 auditdesk server user password "
+                "用户名（或 设置 → 用户与分配 → 重设密码）为他们设置密码后，他们才能登录。"
+            )
+        if self.revoked:
+            notes.append(
+                f"以下账户不是备份中的用户，已取消其对数据库 {self.database} 的权限："
+                f"{'、'.join(self.revoked)}（需要时请重新添加为用户）。"
+            )
+        return notes
 
 
 def _describe(tx: Tx, kind: str, created: datetime, where: str) -> dict[str, Any]:
@@ -517,7 +527,7 @@ def restore_server_backup(
             location=target_url,
         )
     return ServerRestoreResult(
-        info, target, restored.schema_version, counts, restored.without_password
+        info, target, restored.schema_version, counts, restored.without_password, restored.revoked
     )
 
 

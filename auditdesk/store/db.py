@@ -57,6 +57,7 @@ from auditdesk.store.predicates import open_finding
 from auditdesk.store.report_queries import ReportQueries
 from auditdesk.store.roles import (
     InitResult,
+    RestoredUsers,
     RoleQueries,
     clear_restored,
     database_owner,
@@ -144,12 +145,13 @@ def _like(text: str) -> str:
 @dataclass(frozen=True)
 class RestoredDump:
     """What :meth:`Store.restore_dump` made: the schema version (this AuditDesk's), the row
-    counts by table, and the office users created without a password (their login was not on
-    this server)."""
+    counts by table, the office users created without a password (their login was not on this
+    server) and the logins taken out of the database's groups (not users in the backup)."""
 
     schema_version: int
     counts: dict[str, int]
     without_password: list[str]
+    revoked: list[str]
 
 
 def _restore_target(conn: Connection, where: str, installed: bool) -> tuple[str, set[str]]:
@@ -204,15 +206,15 @@ def _finish_restore(
         )
     if version < LATEST_VERSION:
         migrate(as_owner, where=where)
-    without_password: list[str] = []
+    users = RestoredUsers([], [])
     if installed:
         with engine.begin() as conn:
-            without_password = restored_security(conn, owner)
+            users = restored_security(conn, owner)
     version = check_server_version(engine, where)
     with engine.connect() as conn:
         tx = Tx(conn)
         counts = {name: tx.count_rows(name) for name in schema.metadata.tables}
-    return RestoredDump(version, counts, without_password)
+    return RestoredDump(version, counts, users.without_password, users.revoked)
 
 
 def _take_out(as_owner: Engine, functions: set[str], where: str) -> None:

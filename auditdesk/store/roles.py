@@ -344,14 +344,26 @@ def install_objects(conn: Connection, groups: GroupRoles) -> None:
 
 
 # ------------------------------------------------------------------ after a restore
-def restored_security(conn: Connection, owner: str) -> list[str]:
+@dataclass(frozen=True)
+class RestoredUsers:
+    """What :func:`restored_security` did to logins: created without a password (listed in the
+    backup, unknown to this server), and taken out of this database's groups (members of them
+    the backup does not list: the database's users are exactly the backup's)."""
+
+    without_password: list[str]
+    revoked: list[str]
+
+
+def restored_security(conn: Connection, owner: str) -> RestoredUsers:
     """Make a database just restored from a backup (objects owned by ``owner``, without the
     dump's grants and policies) exactly as ``server init`` prepares one: the group roles named
     after *this* database (created when missing), every user listed in ``office_users`` a member
     of this database's group of their role and of no other of its groups, then, as ``owner``,
     the server-only objects, grants and policies. A listed user whose login does not exist on
     this server (a backup from another server) is created without a password: it cannot sign
-    in until an administrator sets one (``server user password``). Returns those users' names.
+    in until an administrator sets one (``server user password``). A login that is a member of
+    one of this database's groups (left from an earlier database of the same name) but is not
+    listed is taken out of it: the database's users are exactly the backup's.
 
     The connection is the restoring login's (it must be able to create roles and to act as
     ``owner``); ``SET ROLE`` is undone before returning. One transaction, the caller's.
@@ -373,12 +385,37 @@ def restored_security(conn: Connection, owner: str) -> list[str]:
             if other.value != role:
                 conn.execute(text(f"REVOKE {quote(conn, groups.name(other))} FROM {who}"))
         conn.execute(text(f"GRANT {quote(conn, groups.name(OfficeRole(role)))} TO {who}"))
+    revoked = _revoke_unlisted(conn, groups, {str(n) for n, _r in listed}, owner)
     conn.execute(text(f"SET ROLE {quote(conn, owner)}"))
     try:
         install_objects(conn, groups)
     finally:
         conn.execute(text("RESET ROLE"))
-    return without_login
+    return RestoredUsers(without_login, revoked)
+
+
+def _revoke_unlisted(
+    conn: Connection, groups: GroupRoles, listed: set[str], owner: str
+) -> list[str]:
+    """Take every member of the groups that is not a listed user out of them (never the owner,
+    the login itself, nor a member that administers the group); return their names."""
+    rows = conn.execute(
+        text(
+            "select g.rolname as grp, r.rolname as member from pg_auth_members m"
+            " join pg_roles g on g.oid = m.roleid join pg_roles r on r.oid = m.member"
+            " where g.rolname = any(:groups) and not m.admin_option"
+            " and r.rolname <> all(:keep)"
+        ),
+        {"groups": groups.all, "keep": [owner, *listed]},
+    ).all()
+    me = {str(conn.execute(text("select session_user")).scalar_one())}
+    revoked = []
+    for row in rows:
+        if row.member in me:
+            continue
+        conn.execute(text(f"REVOKE {quote(conn, row.grp)} FROM {quote(conn, row.member)}"))
+        revoked.append(str(row.member))
+    return sorted(set(revoked))
 
 
 def database_owner(conn: Connection) -> str:

@@ -309,16 +309,22 @@ def test_a_restore_over_the_same_database_gives_it_back_as_it_was(
     before = _security(cluster, filled.name)
     counts = _counts(cluster, filled.name)
     members = _members(cluster, filled.name)
+    # a user added after the backup: not a user of the database the backup gives back
+    later = cluster.add_user(filled.name, OfficeRole.AUDITOR, "后来的律师")
     cluster.close_all()
     cluster.drop(filled.name)
     cluster.new_database(filled.name)
 
-    server_backups.restore_server_backup(
+    result = server_backups.restore_server_backup(
         DataPaths(tmp_path / "restorer"), str(filled.backup), cluster.url(filled.name)
     )
     assert _security(cluster, filled.name) == before
     assert _counts(cluster, filled.name) == counts
     assert _members(cluster, filled.name) == members
+    assert result.revoked == [later]
+    assert later in result.notes()[0]
+    with pytest.raises(PermissionDeniedError):
+        cluster.workspace(filled.name, later)
     _users_do_what_their_role_allows(cluster, filled.name, filled)
 
 
