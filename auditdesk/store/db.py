@@ -1029,6 +1029,7 @@ class Store:
                     lock.execute(text("select pg_advisory_lock(:k)"), {"k": ADVISORY_LOCK_KEY})
                     lock.commit()
                     owner, functions = _restore_target(lock, where, installed)
+                    lock.commit()  # keep the lock (a session's), not a snapshot, meanwhile
                     as_owner = create_server_engine(
                         parsed, password=password, sslmode=sslmode, role=owner
                     )

@@ -560,3 +560,46 @@ def test_a_user_whose_login_this_server_lacks_is_made_without_a_password(
     assert can_login
     assert password is None
     assert _members(cluster, target)[filled.viewer] == "viewer"
+
+
+def test_a_backup_of_an_older_schema_is_restored_and_brought_up_to_date(
+    cluster: Cluster, tmp_path: Path
+) -> None:
+    """A backup made before the last upgrade: restored and migrated as the owner, as ``db
+    upgrade`` would, so the new database is at this AuditDesk's version, its data kept."""
+    from auditdesk.models.company import Company
+    from auditdesk.services.restore_recovery import write_manifest
+    from auditdesk.store import schema
+    from auditdesk.store.migrate import migrate
+    from auditdesk.store.migrations import STEPS
+
+    old = cluster.new_database()
+    engine = create_engine(make_url(cluster.url(old)).set(drivername="postgresql+psycopg"))
+    try:
+        assert migrate(engine, where=old, steps=STEPS[:-1]) == LATEST_VERSION - 1
+        company = Company(name="旧版本的企业")
+        with engine.begin() as conn:
+            conn.execute(schema.companies.insert().values(**company.model_dump(mode="python")))
+    finally:
+        engine.dispose()
+    folder = tmp_path / "old-backup"
+    folder.mkdir()
+    dump = folder / server_backups.DUMP_NAME
+    pgdump.dump(make_url(cluster.url(old)), dump)
+    write_manifest(folder, {
+        "format": "auditdesk-backup", "format_version": 1, "app_version": "0.old",
+        "created": "2026-11-01T10:00:00", "kind": "manual", "backend": "postgresql",
+        "database": old, "dump": server_backups.DUMP_NAME, "schema_version": LATEST_VERSION - 1,
+        "records": {"companies": 1}, "attachments": [], "attachment_bytes": 0,
+        "db_sha256": hashlib.sha256(dump.read_bytes()).hexdigest(),
+    })  # fmt: skip
+    target = cluster.new_database()
+    result = server_backups.restore_server_backup(
+        DataPaths(tmp_path / "r"), str(folder), cluster.url(target, cluster.owner)
+    )
+    assert result.schema_version == LATEST_VERSION
+    assert result.records["companies"] == 1
+    assert cluster.sql("select name from companies", target) == [("旧版本的企业",)]
+    owners = cluster.sql("select distinct tableowner from pg_tables where schemaname = 'public'",
+                         target)  # fmt: skip
+    assert owners == [(cluster.owner,)]
