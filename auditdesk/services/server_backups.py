@@ -49,6 +49,7 @@ from auditdesk.services.workspace import Workspace
 from auditdesk.store import Store, Tx
 from auditdesk.store.migrations import LATEST_VERSION
 from auditdesk.store.pgdump import PgToolError, list_dump
+from auditdesk.store.restore import NOT_TAKEN_OUT
 
 log = logging.getLogger(__name__)
 
@@ -515,9 +516,8 @@ def restore_server_backup(
     except AuthenticationError:
         raise  # the CLI asks for the password and tries again
     except AuditDeskError as exc:
-        raise _naming(
-            exc, str(dump), f"从备份文件 {dump} 恢复失败：", f"目标数据库 {target} 未改动。"
-        ) from exc
+        untouched = "" if NOT_TAKEN_OUT in exc.message else f"目标数据库 {target} 未改动。"
+        raise _naming(exc, str(dump), f"从备份文件 {dump} 恢复失败：", untouched) from exc
     counts = restored.counts
     differing = [t for t, n in info.records.items() if counts.get(t) != n]
     if differing:

@@ -411,10 +411,10 @@ def test_a_dump_whose_data_is_newer_than_its_manifest_says_leaves_the_target_emp
     """The manifest is not the dump: a dump that turns out newer once restored is taken out
     again, and the message says what to do."""
     filled, target, _ = broken
-    import auditdesk.store.db as store_db
+    import auditdesk.store.restore as store_restore
 
-    real = store_db.read_version
-    monkeypatch.setattr(store_db, "read_version", lambda conn, where: real(conn, where) + 1)
+    real = store_restore.read_version
+    monkeypatch.setattr(store_restore, "read_version", lambda conn, where: real(conn, where) + 1)
     with pytest.raises(AuditDeskError) as refused:
         _restore(cluster, filled, target)
     assert "升级" in refused.value.message
@@ -603,3 +603,27 @@ def test_a_backup_of_an_older_schema_is_restored_and_brought_up_to_date(
     owners = cluster.sql("select distinct tableowner from pg_tables where schemaname = 'public'",
                          target)  # fmt: skip
     assert owners == [(cluster.owner,)]
+
+
+def test_a_restore_that_cannot_be_taken_out_again_says_so(
+    cluster: Cluster, broken: tuple[Filled, str, dict[str, int]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Never "未改动" for a database that still holds half a restore: the message says to drop
+    and create it again."""
+    filled, target, _ = broken
+    import auditdesk.store.restore as store_restore
+
+    real = store_restore.read_version
+    monkeypatch.setattr(store_restore, "read_version", lambda conn, where: real(conn, where) + 1)
+
+    def cannot(*_: object) -> None:
+        raise AuditDeskError("连接已断开")
+
+    monkeypatch.setattr(store_restore, "clear_restored", cannot)
+    with pytest.raises(AuditDeskError) as failed:
+        _restore(cluster, filled, target)
+    message = failed.value.message
+    assert store_restore.NOT_TAKEN_OUT in message, message
+    assert "重新建立" in message, message
+    assert "未改动" not in message, message
+    assert str(filled.backup / server_backups.DUMP_NAME) in message, message
