@@ -440,9 +440,14 @@ def test_a_laptop_backup_given_to_a_server_restore_says_what_it_is(
         assert "不能恢复到服务器" in message, message
         assert ref in message or str(snapshot.path) in message, message
         assert _is_empty(cluster, target)
-    # and the other way round: a server backup is not a laptop's
+    # and the other way round: a server backup is not a laptop's, and the laptop keeps its data
+    server_backup = backups.find_backup(paths, str(filled.backup))
     with pytest.raises(BackupError, match="是服务器数据库的备份"):
-        backups.validate_backup(paths, backups.find_backup(paths, str(filled.backup)))
+        backups.validate_backup(paths, server_backup)
+    with pytest.raises(BackupError, match=f"{filled.backup.name} 是服务器数据库的备份"):
+        backups.restore_backup(paths, server_backup)
+    with Workspace.open(tmp_path / "laptop") as reopened:
+        assert [c.company.name for c in companies.list_companies(reopened)] == ["丙厂"]
 
 
 def _cli(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
