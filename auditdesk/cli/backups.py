@@ -138,6 +138,8 @@ def _restore_on_server(args: argparse.Namespace, paths: Any) -> int:
         )
     )  # fmt: skip
     print(f"已恢复到 {result.database}：{result.restored.describe()}")
+    for note in result.notes():
+        print(f"注意：{note}")
     print(
         f"数据结构版本 {result.schema_version}，与本程序一致。确认无误后，可让大家改用这个数据库。"
     )
@@ -233,8 +235,15 @@ def cmd_backup_restore(args: argparse.Namespace) -> int:
     from auditdesk.errors import AuditDeskError
     from auditdesk.services import backups
 
-    if _server_backup(args, _data_paths(args)):
-        return _restore_on_server(args, _data_paths(args))
+    data = _data_paths(args)
+    if _server_backup(args, data):
+        return _restore_on_server(args, data)
+    if args.ref != "latest" and backups.server_database(args.database, data):
+        from auditdesk.services import server_backups
+
+        # not a server backup: say what it is (a laptop's backup, or nothing) rather than that
+        # file restores are for the local file
+        server_backups.verify_server_backup(data, args.ref)
     paths = _paths(args)
     if args.ref == "latest":
         latest = backups.find_latest_good(paths)

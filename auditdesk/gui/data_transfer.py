@@ -269,6 +269,7 @@ class DataTransfer(QObject):
         self.status.emit(f"已恢复到新数据库 {result.database}：{result.restored.describe()}")
         box = QMessageBox(QMessageBox.Icon.Question, "恢复完成",
                           f"已恢复到新数据库 {name}：{result.restored.describe()}\n\n"
+                          + "".join(f"{note}\n\n" for note in result.notes()) +
                           "要改用这个数据库吗？（下次启动 AuditDesk 时生效；其他人的电脑仍使用原数据库，"
                           "确认无误后请他们也在 设置 → 数据库 中改用。）",
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,

@@ -549,13 +549,27 @@ def list_backups(paths: DataPaths, *, folder: Path | None = None) -> list[Backup
 
 
 def find_backup(paths: DataPaths, ref: str) -> BackupInfo | Path:
-    """A snapshot by its id (folder name), or a ``.adbackup`` file path."""
+    """A snapshot by its id (folder name) or its folder's path (one copied elsewhere, or a
+    server's backup: restoring it then says what it is), or a ``.adbackup`` file path.
+
+    Raises:
+        BackupError: nothing of that name, or a folder whose manifest cannot be read.
+    """
     for info in list_backups(paths):
         if info.id == ref:
             return info
     path = Path(ref).expanduser()
     if path.is_file():
         return path
+    if path.is_dir() and (path / "manifest.json").is_file():
+        try:
+            manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+            return _info(path, manifest)
+        except (OSError, ValueError, TypeError, AttributeError) as exc:
+            raise BackupError(
+                f"备份目录 {path} 的清单 manifest.json 无法读取或已损坏，不能用于恢复。",
+                location=str(path),
+            ) from exc
     raise BackupError(
         f"找不到备份“{ref}”。用 auditdesk backup list 查看可用的备份，或给出 .adbackup 文件路径。",
         location=ref,

@@ -19,7 +19,7 @@ import logging
 import re
 import shutil
 import socket
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -27,11 +27,12 @@ from typing import Any
 from auditdesk import __version__
 from auditdesk.archive import sha256_file
 from auditdesk.database import display_database, same_database, url_database
-from auditdesk.errors import AuditDeskError
+from auditdesk.errors import AuditDeskError, AuthenticationError
 from auditdesk.models.common import utcnow
 from auditdesk.models.user import OfficeRole
 from auditdesk.paths import DataPaths
 from auditdesk.services.backups import (
+    BACKUP_SUFFIX,
     RECORD_LABELS,
     BackupError,
     BackupInfo,
@@ -46,7 +47,9 @@ from auditdesk.services.restore_recovery import (
 )
 from auditdesk.services.workspace import Workspace
 from auditdesk.store import Store, Tx
-from auditdesk.store.pgdump import list_dump
+from auditdesk.store.migrations import LATEST_VERSION
+from auditdesk.store.pgdump import PgToolError, list_dump
+from auditdesk.store.restore import NOT_TAKEN_OUT
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +79,29 @@ class ServerRestoreResult:
     schema_version: int
     records: dict[str, int]
     """Row counts by table of the restored database."""
+    without_password: list[str] = field(default_factory=list)
+    """Office users of the backup whose login this server did not have: created without a
+    password, they sign in once an administrator sets one (``server user password``)."""
+
+    revoked: list[str] = field(default_factory=list)
+    """Logins that were members of the restored database's groups (left from an earlier
+    database of that name) but are no users in the backup: taken out of them."""
+
+    def notes(self) -> list[str]:
+        """Chinese lines on what the administrator should know or still do (none when nothing)."""
+        notes = []
+        if self.without_password:
+            notes.append(
+                f"以下用户在本服务器上原来没有登录账户，已按备份中的角色建立，但没有密码："
+                f"{'、'.join(self.without_password)}。请管理员用 auditdesk server user password "
+                "用户名（或 设置 → 用户与分配 → 重设密码）为他们设置密码后，他们才能登录。"
+            )
+        if self.revoked:
+            notes.append(
+                f"以下账户不是备份中的用户，已取消其对数据库 {self.database} 的权限："
+                f"{'、'.join(self.revoked)}（需要时请重新添加为用户）。"
+            )
+        return notes
 
 
 def _describe(tx: Tx, kind: str, created: datetime, where: str) -> dict[str, Any]:
@@ -351,6 +377,13 @@ def is_server_backup(paths: DataPaths, ref: str) -> bool:
     return (folder / DUMP_NAME).exists() or _read_manifest(folder).get("backend") == BACKEND
 
 
+LAPTOP_BACKUP = (
+    "是本机数据库（SQLite 数据库文件）的备份，不能恢复到服务器数据库。"
+    "请在使用本机数据库的 AuditDesk 中用 auditdesk backup restore 恢复它；"
+    "要把其中的企业带到服务器，请在本机导出案卷（auditdesk case export）后在服务器上导入。"
+)
+
+
 def _folder(paths: DataPaths, ref: str) -> Path:
     candidates = [_snapshots(paths) / ref, Path(ref).expanduser()]
     for path in candidates:
@@ -358,6 +391,13 @@ def _folder(paths: DataPaths, ref: str) -> Path:
             return path.parent
         if path.is_dir() and (path / "manifest.json").exists():
             return path
+        if path.is_file():
+            what = "备份文件" if path.suffix.lower() == BACKUP_SUFFIX else "文件"
+            raise BackupError(
+                f"{what} {path} 不是服务器数据库的备份（应为含 {DUMP_NAME} 和 manifest.json "
+                f"的备份目录）" + (f"，而{LAPTOP_BACKUP}" if what == "备份文件" else "。"),
+                location=str(path),
+            )
     raise BackupError(
         f"找不到服务器备份“{ref}”。用 auditdesk backup list 查看可用的备份，"
         "或给出备份目录（或其中的 auditdesk.dump）的路径。",
@@ -382,8 +422,10 @@ def verify_server_backup(paths: DataPaths, ref: str) -> BackupInfo:
         PgToolError: pg_restore missing, or it cannot read the dump.
     """
     folder = _folder(paths, ref)
-    label = f"备份 {folder.name}"
+    label = f"备份 {folder}"
     manifest = _read_manifest(folder)
+    if manifest.get("format") == BACKUP_FORMAT and manifest.get("backend") != BACKEND:
+        raise BackupError(f"{label} {LAPTOP_BACKUP}", location=str(folder))
     if manifest.get("format") != BACKUP_FORMAT or manifest.get("backend") != BACKEND:
         raise BackupError(
             f"{label} 的清单缺失或已损坏，或不是服务器数据库的备份。", location=str(folder)
@@ -398,11 +440,28 @@ def verify_server_backup(paths: DataPaths, ref: str) -> BackupInfo:
         raise BackupError(f"{label} 缺少数据库备份文件 {DUMP_NAME}。", location=str(folder))
     if sha256_file(dump) != info.db_sha256:
         raise BackupError(
-            f"{label} 的备份文件与其清单不符（备份后被改动或损坏），不能用于恢复。请选择其他备份。",
+            f"备份文件 {dump} 与其清单不符（不完整、备份后被改动或损坏），"
+            "不能用于恢复。请选择其他备份。",
             location=str(dump),
         )
-    _check_listing(list_dump(dump), label, folder)
+    try:
+        entries = list_dump(dump)
+    except PgToolError as exc:
+        raise _naming(exc, str(dump), f"备份文件 {dump} 无法读取（不完整或已损坏）：") from exc
+    _check_listing(entries, label, folder)
     return info
+
+
+def _naming(exc: AuditDeskError, name: str, prefix: str, suffix: str = "") -> AuditDeskError:
+    """``exc`` with its message put after ``prefix`` unless it names ``name`` (the backup)
+    already, and ending with ``suffix`` (what became of the target); the same exception, so
+    callers still tell one kind of failure from another."""
+    message = exc.message if name in exc.message else f"{prefix}{exc.message}"
+    if suffix and suffix not in message:
+        message = f"{message.rstrip('。')}。{suffix}"
+    exc.message = message
+    exc.args = (message,)
+    return exc
 
 
 def restore_server_backup(
@@ -443,17 +502,33 @@ def restore_server_backup(
             "确认无误后再让大家改用新数据库。"
         )
     info = verify_server_backup(paths, ref)
-    version, counts = Store.restore_dump(
-        info.path / DUMP_NAME, target_url, password=password, sslmode=sslmode
-    )
-    expected = info.records
-    differing = [t for t, n in expected.items() if counts.get(t) != n]
+    dump = info.path / DUMP_NAME
+    target = display_database(target_url)
+    if info.schema_version > LATEST_VERSION:
+        raise BackupError(
+            f"备份 {info.path} 的数据结构版本为 {info.schema_version}，本程序支持到 "
+            f"{LATEST_VERSION}：它由更新版本的 AuditDesk 生成，请升级 AuditDesk 后再恢复。"
+            f"目标数据库 {target} 未改动。",
+            location=str(info.path),
+        )
+    try:
+        restored = Store.restore_dump(dump, target_url, password=password, sslmode=sslmode)
+    except AuthenticationError:
+        raise  # the CLI asks for the password and tries again
+    except AuditDeskError as exc:
+        untouched = "" if NOT_TAKEN_OUT in exc.message else f"目标数据库 {target} 未改动。"
+        raise _naming(exc, str(dump), f"从备份文件 {dump} 恢复失败：", untouched) from exc
+    counts = restored.counts
+    differing = [t for t, n in info.records.items() if counts.get(t) != n]
     if differing:
         raise BackupError(
-            f"恢复后的数据与备份清单不符（{'、'.join(differing)}），请勿使用该数据库。",
+            f"从备份 {info.path} 恢复后的数据与备份清单不符（{'、'.join(differing)}），"
+            f"请勿使用数据库 {target}。",
             location=target_url,
         )
-    return ServerRestoreResult(info, display_database(target_url), version, counts)
+    return ServerRestoreResult(
+        info, target, restored.schema_version, counts, restored.without_password, restored.revoked
+    )
 
 
 _DATABASE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")

@@ -28,7 +28,6 @@ from sqlalchemy import (
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from auditdesk.errors import (
-    AuditDeskError,
     DatabaseCorruptError,
     DatabaseReplacedError,
     NotFoundError,
@@ -51,6 +50,7 @@ from auditdesk.store.followup_queries import FollowupQueries
 from auditdesk.store.migrate import migrate, read_version
 from auditdesk.store.predicates import open_finding
 from auditdesk.store.report_queries import ReportQueries
+from auditdesk.store.restore import RestoredDump, restore_dump
 from auditdesk.store.roles import InitResult, RoleQueries, init_server, refresh_security
 from auditdesk.store.server import (
     check_server_version,
@@ -894,35 +894,15 @@ class Store:
     @staticmethod
     def restore_dump(
         dump: Path, url: str, *, password: str | None = None, sslmode: str | None = None
-    ) -> tuple[int, dict[str, int]]:
-        """Restore a ``pg_dump`` backup into the new, empty database at ``url``; return its schema
-        version (which must be this AuditDesk's) and its row counts by table.
+    ) -> RestoredDump:
+        """Restore a ``pg_dump`` backup into the new, empty database at ``url``, as
+        :func:`auditdesk.store.restore.restore_dump` (its errors), and count its rows."""
 
-        Raises:
-            AuditDeskError: the database has tables already (nothing is touched).
-            PgToolError: pg_restore is missing or failed (the restore is rolled back whole).
-            SchemaMismatchError: the restored database is at another schema version.
-            StoreError: as :meth:`open_server`.
-        """
-        parsed = parse_server_url(url)
-        where = display_url(parsed)
-        engine = create_server_engine(parsed, password=password, sslmode=sslmode)
-        try:
-            with translated(where):
-                if not pgdump.is_empty(engine):
-                    raise AuditDeskError(
-                        f"目标数据库 {where} 不是空的（已有数据表）。恢复只能在新建的空数据库中进行，"
-                        "以免覆盖现有数据；请新建一个数据库后重试。",
-                        location=where,
-                    )
-                pgdump.restore(dump, engine.url)
-                version = check_server_version(engine, where)
-                with engine.connect() as conn:
-                    tx = Tx(conn)
-                    counts = {name: tx.count_rows(name) for name in schema.metadata.tables}
-        finally:
-            engine.dispose()
-        return version, counts
+        def count(conn: Connection) -> dict[str, int]:
+            tx = Tx(conn)
+            return {name: tx.count_rows(name) for name in schema.metadata.tables}
+
+        return restore_dump(dump, url, count, password=password, sslmode=sslmode)
 
     def close(self) -> None:
         self.engine.dispose()

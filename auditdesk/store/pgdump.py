@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 from sqlalchemy import Engine, inspect
@@ -130,7 +131,10 @@ def _run(tool: str, args: list[str], env: dict[str, str], doing: str) -> str:
 
 def _failure_detail(stderr: str, returncode: int) -> str:
     """The tool's error lines (``pg_restore: error: …``; not the statement it quotes after
-    ``Command was:``), else its last lines; with a Chinese hint for a permission error."""
+    ``Command was:``), else its last lines; with a Chinese hint for a permission error. A tool
+    killed by a signal (negative return code) was interrupted: that is said first."""
+    if returncode < 0:
+        return f"程序被中断（信号 {-returncode}），未能完成"
     lines = [ln.strip() for ln in stderr.splitlines() if ln.strip()]
     errors = [ln for ln in lines if re.search(r"\b(error|fatal|ERROR|FATAL):", ln)]
     detail = "；".join((errors or lines)[-3:]) or f"退出码 {returncode}"
@@ -174,14 +178,50 @@ def is_empty(engine: Engine) -> bool:
         return not inspect(conn).get_table_names()
 
 
-def restore(path: Path, url: URL) -> None:
+SKIPPED_ON_RESTORE = ("POLICY",)
+"""Table-of-contents entries a restore leaves out: the row-security policies name the backed-up
+database's group roles (``<db>_admin`` …) and its owner; ``server init``'s own code makes them
+again for the database restored into (grants are left out too: ``--no-privileges``)."""
+
+
+def restore(path: Path, url: URL, *, role: str | None = None) -> None:
     """Restore the custom-format dump ``path`` into the (empty) database at ``url``, in one
-    transaction (all or nothing), objects owned by the connecting user.
+    transaction (all or nothing), every object owned by ``role`` (``SET ROLE``; the connecting
+    user when ``None``), without the dump's grants and row-security policies
+    (:data:`SKIPPED_ON_RESTORE`): the caller makes those for the new database.
 
     Raises:
-        PgToolError: pg_restore missing, or it failed (its last messages quoted).
+        PgToolError: pg_restore missing, or it failed or was killed (its last messages quoted);
+            the target is left as it was.
     """
+    entries = _run("pg_restore", ["--list", str(path)], {}, "读取备份文件")
+    kept = [ln for ln in entries.splitlines() if _entry_kind(ln) not in SKIPPED_ON_RESTORE]
     args, env = connection_args(url)
-    args += ["--no-owner", "--exit-on-error", "--single-transaction", "--no-password",
-             "--dbname", str(url.database or ""), str(path)]  # fmt: skip
-    _run("pg_restore", args, env, "恢复服务器数据库")
+    with tempfile.TemporaryDirectory(prefix="auditdesk-restore-") as tmp:
+        listing = Path(tmp) / "toc.list"
+        listing.write_text("\n".join(kept) + "\n", encoding="utf-8")
+        args += ["--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction",
+                 "--no-password", "--use-list", str(listing)]  # fmt: skip
+        if role:
+            args += ["--role", role]
+        args += ["--dbname", str(url.database or ""), str(path)]
+        _run("pg_restore", args, env, "恢复服务器数据库")
+
+
+def _entry_kind(line: str) -> str:
+    """The kind of a ``pg_restore --list`` line (``3625; 3256 19036 POLICY public answers …``):
+    ``POLICY``, ``TABLE DATA``, ``ACL`` …; ``""`` for a comment."""
+    if line.startswith(";") or ";" not in line:
+        return ""
+    parts = line.split(";", 1)[1].split()
+    return parts[2] if len(parts) > 2 else ""
+
+
+def listed_tables(entries: list[str]) -> set[str]:
+    """The tables a dump defines, from its ``pg_restore --list`` lines."""
+    found = set()
+    for line in entries:
+        parts = line.split(";", 1)[1].split() if ";" in line else []
+        if len(parts) >= 5 and parts[2] == "TABLE" and parts[3] == "public":
+            found.add(parts[4])
+    return found

@@ -297,11 +297,24 @@ def install(conn: Connection) -> tuple[GroupRoles, list[str]]:
     """
     require_role_admin(conn, "初始化服务器数据库（server init）")
     groups = group_roles(conn)
+    created = create_groups(conn, groups)
+    install_objects(conn, groups)
+    return groups, created
+
+
+def create_groups(conn: Connection, groups: GroupRoles) -> list[str]:
+    """Create the group roles of ``groups`` that do not exist yet; return their names."""
     created = []
     for role in groups.all:
         if not role_exists(conn, role):
             conn.execute(text(f"CREATE ROLE {quote(conn, role)} NOLOGIN"))
             created.append(role)
+    return created
+
+
+def install_objects(conn: Connection, groups: GroupRoles) -> None:
+    """The server-only tables, the triggers and (again) every grant and policy of ``groups``:
+    :func:`install` without the roles, run as the owner of the database's objects."""
     for ddl in SERVER_TABLES_DDL:
         conn.execute(text(ddl))
     conn.execute(text(ASSIGN_CREATOR_FN))
@@ -328,7 +341,142 @@ def install(conn: Connection) -> tuple[GroupRoles, list[str]]:
             )
         )
     apply_security(conn, groups)
-    return groups, created
+
+
+# ------------------------------------------------------------------ after a restore
+@dataclass(frozen=True)
+class RestoredUsers:
+    """What :func:`restored_security` did to logins: created without a password (listed in the
+    backup, unknown to this server), and taken out of this database's groups (members of them
+    the backup does not list: the database's users are exactly the backup's)."""
+
+    without_password: list[str]
+    revoked: list[str]
+
+
+def restored_security(conn: Connection, owner: str) -> RestoredUsers:
+    """Make a database just restored from a backup (objects owned by ``owner``, without the
+    dump's grants and policies) exactly as ``server init`` prepares one: the group roles named
+    after *this* database (created when missing), every user listed in ``office_users`` a member
+    of this database's group of their role and of no other of its groups, then, as ``owner``,
+    the server-only objects, grants and policies. A listed user whose login does not exist on
+    this server (a backup from another server) is created without a password: it cannot sign
+    in until an administrator sets one (``server user password``). A login that is a member of
+    one of this database's groups (left from an earlier database of the same name) but is not
+    listed is taken out of it: the database's users are exactly the backup's.
+
+    The connection is the restoring login's (it must be able to create roles and to act as
+    ``owner``); ``SET ROLE`` is undone before returning. One transaction, the caller's.
+
+    Raises:
+        PermissionDeniedError: the login cannot create roles.
+    """
+    require_role_admin(conn, "恢复服务器数据库的用户与权限")
+    groups = group_roles(conn)
+    create_groups(conn, groups)
+    without_login = []
+    listed = conn.execute(select(office_users.c.name, office_users.c.role)).all()
+    for name, role in listed:
+        who = quote(conn, name)
+        if not role_exists(conn, name):
+            conn.execute(text(f"CREATE ROLE {who} LOGIN"))
+            without_login.append(name)
+        for other in OfficeRole:
+            if other.value != role:
+                conn.execute(text(f"REVOKE {quote(conn, groups.name(other))} FROM {who}"))
+        conn.execute(text(f"GRANT {quote(conn, groups.name(OfficeRole(role)))} TO {who}"))
+    revoked = _revoke_unlisted(conn, groups, {str(n) for n, _r in listed}, owner)
+    conn.execute(text(f"SET ROLE {quote(conn, owner)}"))
+    try:
+        install_objects(conn, groups)
+    finally:
+        conn.execute(text("RESET ROLE"))
+    return RestoredUsers(without_login, revoked)
+
+
+def _revoke_unlisted(
+    conn: Connection, groups: GroupRoles, listed: set[str], owner: str
+) -> list[str]:
+    """Take every member of the groups that is not a listed user out of them (never the owner,
+    the login itself, nor a member that administers the group); return their names."""
+    rows = conn.execute(
+        text(
+            "select g.rolname as grp, r.rolname as member from pg_auth_members m"
+            " join pg_roles g on g.oid = m.roleid join pg_roles r on r.oid = m.member"
+            " where g.rolname = any(:groups) and not m.admin_option"
+            " and r.rolname <> all(:keep)"
+        ),
+        {"groups": groups.all, "keep": [owner, *listed]},
+    ).all()
+    me = {str(conn.execute(text("select session_user")).scalar_one())}
+    revoked = []
+    for row in rows:
+        if row.member in me:
+            continue
+        conn.execute(text(f"REVOKE {quote(conn, row.grp)} FROM {quote(conn, row.member)}"))
+        revoked.append(str(row.member))
+    return sorted(set(revoked))
+
+
+def database_owner(conn: Connection) -> str:
+    """The owner of the connected database (``createdb -O …``)."""
+    return str(
+        conn.execute(
+            text(
+                "select pg_get_userbyid(datdba) from pg_database where datname = current_database()"
+            )
+        ).scalar_one()
+    )
+
+
+def may_act_as(conn: Connection, role: str) -> bool:
+    """Whether the connected user may ``SET ROLE`` to ``role`` (is it, a member, or superuser)."""
+    return bool(
+        conn.execute(
+            text("select pg_has_role(current_user, :r, 'MEMBER')"), {"r": role}
+        ).scalar_one()
+    )
+
+
+def other_sessions(conn: Connection) -> list[str]:
+    """The users of other client connections to the connected database (one name per
+    connection), this one left out."""
+    return [
+        str(name)
+        for name in conn.execute(
+            text(
+                "select coalesce(usename, '?') from pg_stat_activity"
+                " where datname = current_database() and pid <> pg_backend_pid()"
+                " and backend_type = 'client backend' order by 1"
+            )
+        ).scalars()
+    ]
+
+
+def public_functions(conn: Connection) -> set[str]:
+    """The functions of the ``public`` schema, as ``name(argument types)``."""
+    return set(
+        conn.execute(
+            text(
+                "select p.oid::regprocedure::text from pg_proc p"
+                " join pg_namespace n on n.oid = p.pronamespace where n.nspname = 'public'"
+            )
+        ).scalars()
+    )
+
+
+def clear_restored(conn: Connection, functions_before: set[str]) -> None:
+    """Take out what a restore put into a database that had no tables before: every table of
+    the ``public`` schema (with their sequences, triggers and policies) and every function not
+    in ``functions_before``. Run as the objects' owner."""
+    tables = conn.execute(
+        text("select tablename from pg_tables where schemaname = 'public'")
+    ).scalars()
+    names = ", ".join(quote(conn, t) for t in tables)
+    if names:
+        conn.execute(text(f"DROP TABLE IF EXISTS {names} CASCADE"))
+    for function in sorted(public_functions(conn) - functions_before):
+        conn.execute(text(f"DROP FUNCTION IF EXISTS {function} CASCADE"))
 
 
 def init_server(engine: Engine, where: str) -> InitResult:

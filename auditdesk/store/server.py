@@ -68,11 +68,13 @@ def create_server_engine(
     password: str | None = None,
     sslmode: str | None = None,
     connect_timeout_s: int = 10,
+    role: str | None = None,
 ) -> Engine:
     """An engine on a PostgreSQL server (psycopg 3), checked out connections pinged first.
 
     ``password`` overrides one in the URL; ``sslmode`` (one of :data:`SSL_MODES`) overrides the
-    URL's ``sslmode`` query parameter. Nothing is connected yet.
+    URL's ``sslmode`` query parameter. With ``role``, every connection acts as that role from
+    its start (``SET ROLE``: what it creates is that role's). Nothing is connected yet.
 
     Raises:
         AuditDeskError: psycopg is not installed (the ``office`` extra), or a bad ``sslmode``.
@@ -90,10 +92,14 @@ def create_server_engine(
         if sslmode not in SSL_MODES:
             raise AuditDeskError(f"TLS 模式“{sslmode}”无效，应为 {' / '.join(SSL_MODES)} 之一。")
         url = url.update_query_dict({"sslmode": sslmode})
+    options = f"-c lock_timeout={LOCK_TIMEOUT_MS} -c TimeZone=UTC"
+    if role is not None:
+        # libpq's options are split at spaces; a backslash escapes a space or itself
+        options += " -c role=" + role.replace("\\", "\\\\").replace(" ", "\\ ")
     connect_args: dict[str, Any] = {
         "connect_timeout": connect_timeout_s,
         "application_name": "AuditDesk",
-        "options": f"-c lock_timeout={LOCK_TIMEOUT_MS} -c TimeZone=UTC",
+        "options": options,
     }
     return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
 

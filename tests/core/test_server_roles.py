@@ -208,9 +208,10 @@ def test_user_add_list_role_remove(office: Office) -> None:
 
 
 def test_removing_a_user_who_owns_a_database_is_a_clear_refusal(office: Office) -> None:
-    """An administrator who restored a backup into a new database owns it (pg_restore
-    --no-owner makes the restoring login the owner): PostgreSQL will not drop the role. That is a
-    Chinese refusal naming what it owns, not an internal error, and the user stays listed."""
+    """An administrator given a database of their own (``createdb -O`` them, then a restore
+    into it, whose objects go to the database's owner) owns it: PostgreSQL will not drop the
+    role. That is a Chinese refusal naming what it owns, not an internal error, and the user
+    stays listed."""
     name = office.add(OfficeRole.ADMIN, "王主任")
     restored = office.server.create()
     office.databases.append(restored)

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import create_engine, select
 from sqlalchemy.engine import make_url
 
 from auditdesk.errors import AuditDeskError, SchemaMismatchError
@@ -107,7 +107,7 @@ def test_a_tampered_backup_fails_verify_with_a_chinese_message(
     data = bytearray(dump.read_bytes())
     data[len(data) // 2] ^= 0xFF
     dump.write_bytes(bytes(data))
-    with pytest.raises(BackupError, match="备份文件与其清单不符"):
+    with pytest.raises(BackupError, match=r"备份文件 .*auditdesk\.dump 与其清单不符"):
         server_backups.verify_server_backup(ws.paths, info.id)
     # cut short, with a manifest made to match: pg_restore cannot read it
     dump.write_bytes(bytes(data[:2000]))
@@ -135,6 +135,8 @@ def test_a_restore_at_another_schema_version_is_reported(
         monkeypatch.setattr(server, "LATEST_VERSION", server.LATEST_VERSION + 1)
         with pytest.raises(SchemaMismatchError, match="auditdesk db upgrade"):
             server_backups.restore_server_backup(ws.paths, info.id, target)
+        # what pg_restore wrote is taken out again: the database is as empty as it was
+        assert pgdump.is_empty(create_engine(make_url(target).set(drivername="postgresql+psycopg")))
     finally:
         pg_server.drop(target)
     assert manifest_file.exists()
