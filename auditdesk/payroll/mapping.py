@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from difflib import SequenceMatcher
@@ -119,6 +119,11 @@ def is_overtime_part(header: str) -> bool:
     pay; not a total (``加班费合计``). A grouped header (``加班费/平时``) is read as the sub-label
     before its groups (平时加班费); a note of the unit (``双休(元)``) is left out."""
     parts = [re.sub(r"\s+", "", unicodedata.normalize("NFKC", p)) for p in header.split("/")]
+    measure = measure_of(parts[-1]) if parts else None
+    if measure is not None and measure[1] != "money":
+        return False  # 平时加班 / 小时: hours, not pay
+    if measure is not None and not measure[0] and len(parts) > 1:
+        parts = parts[:-1]  # 平时加班 / 金额: the group's pay
     parts = [p for p in (_AMOUNT_UNIT.sub("", p) for p in parts) if p]
     if not parts or re.search(r"合计|小计|总计|总额", parts[-1]):
         return False
@@ -481,22 +486,84 @@ def _plausible(field: PayrollField, raw: str) -> bool:
     return not (kind is FieldKind.MONEY and _HOURS_HINT.search(raw))
 
 
-def _exact_candidates(texts: list[str]) -> list[tuple[str, float, bool]]:
+_MEASURE = re.compile(
+    r"^(?P<stem>.*?)[(\[【]?(?:(?P<money>金额|人民币元|人民币|元|数额)|(?P<hours>小时数|小时|时数|工时|时长|h)"
+    r"|(?P<days>天数|天|日数|d))[)\]】]?$"
+)
+"""A sub-label that only says what its cells measure (金额, 小时, 天数, 平时(元)), after NFKC
+with spaces removed: the field is the group's, in that measure (加班 / 平时 / 金额 is 平时加班费)."""
+_HOUR_FIELDS = frozenset({F.OT_HOURS_WORKDAY, F.OT_HOURS_RESTDAY, F.OT_HOURS_HOLIDAY,
+                          F.WORK_HOURS})  # fmt: skip
+_MEASURE_SUFFIXES = {
+    "money": ("费", "工资", "", "补贴", "津贴"),
+    "hours": ("",),
+    "days": ("天数", ""),
+}
+_MEASURE_FIELDS: dict[str, Callable[[PayrollField], bool]] = {
+    "money": lambda f: f.kind is FieldKind.MONEY,
+    "hours": lambda f: f in _HOUR_FIELDS,
+    "days": lambda f: f.kind is FieldKind.NUMBER and f is not F.WORK_HOURS,
+}
+
+
+def measure_of(text: str) -> tuple[str, str] | None:
+    """(stem, measure) when ``text`` ends in what its cells measure: ``("", "money")`` for 金额,
+    ``("平时", "money")`` for 平时(元), ``("", "hours")`` for 小时, ``("", "days")`` for 天数."""
+    match = _MEASURE.match(re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).lower())
+    if match is None:
+        return None
+    kind = next(k for k in ("money", "hours", "days") if match.group(k))
+    stem = match.group("stem")
+    inner = measure_of(stem) if stem else None
+    if inner is not None and inner[1] == kind:
+        stem = inner[0]  # 金额(元), 时数(h)
+    return stem, kind
+
+
+Candidate = tuple[str, float, bool, Callable[[PayrollField], bool] | None]
+
+
+def _measure_candidates(texts: list[str]) -> list[Candidate]:
+    """Forms of a header whose last part names a measure under group labels: the nearest label
+    (or the stem before the unit) joined with each group and the measure's wording, accepted only
+    for a field of that measure (平时加班 / 金额 → 平时加班费, 加班 / 周末 / 天数 → 周末加班天数)."""
+    found = measure_of(texts[-1])
+    if found is None or len(texts) < 2:
+        return []
+    stem, kind = found
+    words = [_match_form(t) or t for t in texts[:-1]]
+    if stem:
+        words.append(_match_form(stem) or stem)
+    nearest, others = words[-1], words[-2::-1]
+    bases = [nearest]
+    for group in others:
+        bases += [nearest + group, group + nearest]
+    want = _MEASURE_FIELDS[kind]
+    return [
+        (base + suffix, 0.95, False, want) for base in bases for suffix in _MEASURE_SUFFIXES[kind]
+    ]
+
+
+def _exact_candidates(texts: list[str]) -> list[Candidate]:
     """Header forms to look up as they are: (text, confidence of an exact hit, whether the text
-    is a group label standing for its 合计/小计 column)."""
+    is a group label standing for its 合计/小计 column, which fields it may name or ``None`` for
+    any)."""
     # Parts are joined in their match forms, so a unit on a part goes with it: 加班 / 平时(小时)
     # is 平时加班, not 平时(小时)加班.
     forms = [_match_form(t) or t for t in texts]
     last = forms[-1]
     ancestors = forms[-2::-1]  # nearest group label first
-    out = [(texts[-1], 1.0, False)]
+    out: list[Candidate] = [(texts[-1], 1.0, False, None)]
     for group in ancestors:
-        out += [(group + last, 1.0, False), (last + group, 0.95, False)]
+        out += [(group + last, 1.0, False, None), (last + group, 0.95, False, None)]
     if len(texts) > 2:
-        out.append(("".join(forms), 1.0, False))
+        out.append(("".join(forms), 1.0, False, None))
     if ancestors and _TOTAL_WORD.match(last):
-        out.append((ancestors[0], 0.95, True))  # 应发工资 / 小计 is the 应发工资
-    return out
+        out.append((ancestors[0], 0.95, True, None))  # 应发工资 / 小计 is the 应发工资
+    return out + _measure_candidates(texts)
+
+
+_OVERTIME_WORDS = frozenset({"加班", "加点", "加班时间", "加班加点"})
 
 
 def _fuzzy(mains: list[str], raw: str) -> tuple[PayrollField | None, float]:
@@ -532,14 +599,22 @@ def _lookup(texts: list[str]) -> Suggestion:
     """The best match ignoring exclusions; ``field`` set even when it will be ruled out."""
     raw_all = "".join(texts)
     exact = _exact_candidates(texts)
-    for text, score, group_total in exact:
+    for text, score, group_total, want in exact:
         for form in _match_forms(text):
             field = _INDEX.get(form)
-            if field is None or not _plausible(field, raw_all):
+            if field is None or not _plausible(field, raw_all) or (want and not want(field)):
                 continue
             if group_total and field in _EMPLOYEE_SIDE and not _EMPLOYEE.search(raw_all):
                 continue  # 养老保险 / 合计 may add up the employer's and the employee's shares
             return Suggestion(field, score, MappingSource.SYNONYM)
+    measure = measure_of(texts[-1])
+    if measure is not None and measure[1] != "money":
+        stem = _match_form("".join(texts[:-1]) + measure[0])
+    else:
+        stem = _match_form(raw_all) if _HOURS_HINT.search(raw_all) else ""
+    if stem in _OVERTIME_WORDS:
+        # 加班小时, 加班 / 天数: overtime hours of no kind; workday's is a guess to confirm
+        return Suggestion(F.OT_HOURS_WORKDAY, 0.8, MappingSource.GUESS)
     # The group label alone is a weak hint (社会保险 / 其他); a header containing or resembling
     # a synonym is a guess.
     hint: tuple[PayrollField | None, float] = (None, 0.0)

@@ -1,0 +1,206 @@
+"""Hand-made payroll files in the messier forms companies send: hidden amount columns, a 月份
+column of several months under ``--period``, group headers over 金额/小时/天数 sub-headers."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from auditdesk.models.payroll import PayrollField
+from auditdesk.payroll.importer import read_payroll
+from auditdesk.payroll.mapping import is_overtime_part, suggest
+from auditdesk.services.payroll import check_files
+from tests.builders.payroll_files import SheetSpec, write_xlsx
+
+# --- a hidden amount column ---------------------------------------------------------------------
+
+
+def _split_ot_rows() -> list[list[object]]:
+    # 2700 + 300 + 400 + 600 = 应发 4000: the hidden 休息日加班费 (E) is part of it
+    return [["工号", "姓名", "基本工资", "工作日加班费", "休息日加班费", "节假日加班费", "应发工资",
+             "个人所得税", "实发工资"],
+            ["E1", "张三", 2700, 300, 400, 600, 4000, 0, 4000],
+            ["E2", "李四", 2800, 300, None, 0, 3100, 0, 3100]]  # fmt: skip
+
+
+def test_a_hidden_split_overtime_column_is_added_like_a_visible_one(tmp_path: Path) -> None:
+    path = write_xlsx(
+        tmp_path / "工资.xlsx", [SheetSpec("2025年7月", _split_ot_rows(), hidden_columns=["E"])]
+    )
+    result, check = check_files([path])
+    assert [r.ot_pay for r in result.rows] == [Decimal(1300), Decimal(300)]
+    sheet = result.files[0].sheets[0]
+    remark = next(r for r in sheet.remarks if "加班费" in r and "相加" in r)
+    assert "E 列“休息日加班费”（隐藏列）" in remark
+    assert [f.message for f in check.findings if f.rule == "DATA.ARITHMETIC"] == []
+
+
+def test_a_hidden_unmapped_amount_column_keeps_the_sum_check_off(tmp_path: Path) -> None:
+    # 福利补贴 has no field: hidden or not, it is an amount the sum of items cannot explain
+    rows = [["工号", "姓名", "基本工资", "福利补贴", "应发工资", "个人所得税", "实发工资"],
+            ["E1", "张三", 5000, 500, 5500, 0, 5500]]  # fmt: skip
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("2025年7月", rows, hidden_columns=["D"])])
+    result, check = check_files([path])
+    sheet = result.files[0].sheets[0]
+    assert sheet.unmapped_money == ["D 福利补贴（隐藏列）"]
+    assert [f.message for f in check.findings if f.rule == "DATA.ARITHMETIC"] == []
+    assert any("福利补贴" in n and "未核对" in n for n in check.notes)
+
+
+def test_a_hidden_copy_of_a_mapped_column_is_not_counted(tmp_path: Path) -> None:
+    rows = [["工号", "姓名", "基本工资", "应发工资", "应发工资", "实发工资"],
+            ["E1", "张三", 5000, 5000, 5000, 5000]]  # fmt: skip
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("2025年7月", rows, hidden_columns=["E"])])
+    result, _ = check_files([path])
+    sheet = result.files[0].sheets[0]
+    assert sheet.unmapped_money == []
+    assert "副本" in next(c.note for c in sheet.columns if c.column == "E")
+
+
+# --- --period over a 月份 column naming several months ------------------------------------------
+
+
+def _two_month_rows() -> list[list[object]]:
+    return [["工号", "姓名", "月份", "基本工资", "应发工资", "实发工资"],
+            ["E1", "张三", "2025-06", 5000, 5000, 5000],
+            ["E1", "张三", "2025-07", 5000, 5000, 5000],
+            ["E2", "李四", "2025-06", 5200, 5200, 5200],
+            ["E2", "李四", "2025-07", 5300, 5300, 5300]]  # fmt: skip
+
+
+def test_period_over_a_month_column_of_several_months_keeps_each_rows_month(
+    tmp_path: Path,
+) -> None:
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("工资", _two_month_rows())])
+    result, check = check_files([path], period="2025-07")
+    assert [r.period for r in result.rows] == ["2025-06", "2025-07", "2025-06", "2025-07"]
+    remarks = " ".join(result.files[0].sheets[0].remarks)
+    assert "2025-06、2025-07" in remarks
+    assert "--period" in remarks
+    assert [f for f in check.findings if f.rule == "DATA.DUPLICATE"] == []
+
+
+def test_period_fills_the_rows_a_month_column_of_several_months_leaves_blank(
+    tmp_path: Path,
+) -> None:
+    rows = _two_month_rows()
+    rows[4][2] = None
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("工资", rows)])
+    result = read_payroll([path], period="2025-07")
+    assert [r.period for r in result.rows] == ["2025-06", "2025-07", "2025-06", "2025-07"]
+
+
+def test_period_over_a_month_column_of_one_other_month_relabels_it_and_says_so(
+    tmp_path: Path,
+) -> None:
+    rows = [r[:] for r in _two_month_rows()[:2]] + [r[:] for r in _two_month_rows()[3:4]]
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("工资", rows)])
+    result = read_payroll([path], period="2025-07")
+    assert [r.period for r in result.rows] == ["2025-07", "2025-07"]
+    remarks = " ".join(result.files[0].sheets[0].remarks)
+    assert "2025-06" in remarks
+    assert "2025-07" in remarks
+
+
+def test_period_over_a_month_column_of_that_month_says_nothing(tmp_path: Path) -> None:
+    rows = [_two_month_rows()[0], _two_month_rows()[2], _two_month_rows()[4]]
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("工资", rows)])
+    result = read_payroll([path], period="2025-07")
+    assert [r.period for r in result.rows] == ["2025-07", "2025-07"]
+    assert not any("月份" in r for r in result.files[0].sheets[0].remarks)
+
+
+# --- group labels over 金额 / 小时 / 天数 / 个人 sub-headers ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("parts", "field"),
+    [
+        (("平时加班", "金额"), PayrollField.OT_PAY),
+        (("平时加班", "金额(元)"), PayrollField.OT_PAY),
+        (("休息日加班", "元"), PayrollField.OT_PAY),
+        (("加班", "金额"), PayrollField.OT_PAY),
+        (("加班", "平时", "金额"), PayrollField.OT_PAY),
+        (("加班", "平时(元)"), PayrollField.OT_PAY),
+        (("加班", "平时", "小时"), PayrollField.OT_HOURS_WORKDAY),
+        (("加班", "周末", "天数"), PayrollField.OT_HOURS_RESTDAY),
+        (("平时加班", "小时"), PayrollField.OT_HOURS_WORKDAY),
+        (("节假日加班", "天数"), PayrollField.OT_HOURS_HOLIDAY),
+        (("夜班", "金额"), PayrollField.NIGHT_SHIFT_ALLOWANCE),
+        (("高温", "金额"), PayrollField.HIGH_TEMP_ALLOWANCE),
+        (("社保", "个人"), PayrollField.SI_EMPLOYEE_TOTAL),
+        (("公积金", "个人"), PayrollField.HOUSING_FUND_EMPLOYEE),
+        (("养老保险", "个人"), PayrollField.PENSION_EMPLOYEE),
+    ],
+)
+def test_a_group_label_over_a_measure_names_the_field(
+    parts: tuple[str, ...], field: PayrollField
+) -> None:
+    found = suggest(parts)
+    assert found.field is field
+    assert found.confidence >= 0.9
+
+
+@pytest.mark.parametrize(
+    "parts", [("加班", "小时"), ("加班", "时数"), ("加班", "天数"), ("加班小时",), ("加班时数",)]
+)
+def test_overtime_hours_of_no_kind_are_a_guess_of_workday_hours(parts: tuple[str, ...]) -> None:
+    found = suggest(parts)
+    assert found.field is PayrollField.OT_HOURS_WORKDAY
+    assert found.confidence < 0.9  # to confirm: the file does not say which kind
+
+
+@pytest.mark.parametrize(
+    "parts", [("加班费", "小时"), ("社保", "单位"), ("公积金", "单位"), ("出勤", "金额")]
+)
+def test_a_group_label_over_a_measure_it_cannot_hold_names_no_field(
+    parts: tuple[str, ...],
+) -> None:
+    assert suggest(parts).field is None
+
+
+def test_overtime_money_under_a_group_is_a_part_of_the_overtime_pay() -> None:
+    assert is_overtime_part("平时加班/金额")
+    assert is_overtime_part("加班/休息日/金额")
+    assert is_overtime_part("加班/周末(元)")
+    assert not is_overtime_part("加班/金额")
+    assert not is_overtime_part("平时加班/小时")
+
+
+def test_a_two_row_header_of_overtime_groups_over_hours_and_amounts(tmp_path: Path) -> None:
+    rows = [["工号", "姓名", "基本工资", "平时加班", None, "休息日加班", None, "社保", None,
+             "公积金", None, "应发工资", "实发工资"],
+            [None, None, None, "小时", "金额", "小时", "金额", "个人", "单位", "个人", "单位", None,
+             None],
+            ["E1", "张三", 5000, 10, 431, 8, 460, 400, 800, 350, 350, 5891, 5141],
+            ["E2", "李四", 5000, 0, 0, 0, 0, 400, 800, 350, 350, 5000, 4250]]  # fmt: skip
+    merged = ["D1:E1", "F1:G1", "H1:I1", "J1:K1", "A1:A2", "B1:B2", "C1:C2", "L1:L2", "M1:M2"]
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("2025年7月", rows, merged=merged)])
+    result, check = check_files([path])
+    sheet = result.files[0].sheets[0]
+    fields = {c.column: c.field for c in sheet.columns}
+    assert fields["D"] is PayrollField.OT_HOURS_WORKDAY
+    assert fields["E"] is PayrollField.OT_PAY
+    assert fields["F"] is PayrollField.OT_HOURS_RESTDAY
+    assert fields["H"] is PayrollField.SI_EMPLOYEE_TOTAL
+    assert fields["J"] is PayrollField.HOUSING_FUND_EMPLOYEE
+    assert sheet.unmapped_money == []
+    assert [r.ot_pay for r in result.rows] == [Decimal(891), Decimal(0)]
+    assert "PAY.OT_UNDERPAID" in check.rules_run
+    assert [f for f in check.findings if f.rule == "DATA.ARITHMETIC"] == []
+
+
+def test_period_over_sheets_of_two_months_keeps_each_sheets_month(tmp_path: Path) -> None:
+    header = ["工号", "姓名", "基本工资", "应发工资"]
+    path = write_xlsx(tmp_path / "工资.xlsx", [
+        SheetSpec("2025年6月", [header, ["E1", "张三", 5000, 5000]]),
+        SheetSpec("2025年7月", [header, ["E1", "张三", 5000, 5000]]),
+    ])  # fmt: skip
+    result, check = check_files([path], period="2025-07")
+    assert [r.period for r in result.rows] == ["2025-06", "2025-07"]
+    june, july = result.files[0].sheets
+    assert any("2025-06、2025-07" in r for r in june.remarks)
+    assert july.remarks == []
+    assert [f for f in check.findings if f.rule == "DATA.DUPLICATE"] == []
