@@ -103,6 +103,27 @@ def _overtime_kinds() -> tuple[str, ...]:
     return forms
 
 
+_OVERTIME_HOUR_KINDS = {
+    F.OT_HOURS_WORKDAY: ("工作日", "平时", "平日", "延时", "延长"),
+    F.OT_HOURS_RESTDAY: ("休息日", "周末", "双休", "双休日", "公休日"),
+    F.OT_HOURS_HOLIDAY: ("节假日", "法定节假日", "法定假日", "法定节日", "法定", "节日"),
+}
+"""Each kind of overtime (``OVERTIME_KINDS``) by the hours field it counts in."""
+assert {k for kinds in _OVERTIME_HOUR_KINDS.values() for k in kinds} == set(OVERTIME_KINDS)
+
+
+def _overtime_hours(field: PayrollField) -> tuple[str, ...]:
+    """法定加班, 双休加班天数, 平日加班时长…: one kind of overtime's hours (or days), for every
+    wording of the kind that its pay columns are recognised by."""
+    forms = tuple(
+        k + "加班" + s
+        for k in _OVERTIME_HOUR_KINDS[field]
+        for s in ("", "天数", "时数", "小时", "时长", "工时")
+    )
+    _GENERATED.update(forms)
+    return forms
+
+
 _OVERTIME_PART = re.compile(
     "(" + "|".join(sorted(OVERTIME_KINDS, key=len, reverse=True)) + r"|\d(\.\d)?倍|[123]\d\d%)"
     r"(加班|加点)"
@@ -164,13 +185,16 @@ SYNONYMS: dict[PayrollField, tuple[str, ...]] = {
     F.OT_HOURS_WORKDAY: ("工作日加班天数", "平时加班天数", "延时加班天数", "工作日加班", "平时加班",
                          "延时加班", "工作日加班时数", "平时加班时数",
                          "平时加班小时", "延长工作时间", "工作日延时加班", "平日加班",
-                         "工作日加班时长", "平时加班时长"),
+                         "工作日加班时长", "平时加班时长",
+                         *_overtime_hours(F.OT_HOURS_WORKDAY)),
     F.OT_HOURS_RESTDAY: ("休息日加班天数", "周末加班天数", "双休日加班天数", "休息日加班", "周末加班",
                          "双休日加班", "休息日加班时数", "周末加班时数",
-                         "公休日加班", "休息日加班小时", "休息日加班时长", "周末加班时长"),
+                         "公休日加班", "休息日加班小时", "休息日加班时长", "周末加班时长",
+                         *_overtime_hours(F.OT_HOURS_RESTDAY)),
     F.OT_HOURS_HOLIDAY: ("法定节假日加班天数", "节假日加班天数", "节日加班天数", "法定节假日加班", "节假日加班",
                          "法定假日加班", "法定节日加班",
-                         "节日加班", "法定节假日加班时数", "节假日加班时数", "法定节假日加班时长"),
+                         "节日加班", "法定节假日加班时数", "节假日加班时数", "法定节假日加班时长",
+                         *_overtime_hours(F.OT_HOURS_HOLIDAY)),
     F.OT_PAY: ("加班费", "加班工资", "加班费合计", "加点工资", "加班津贴", "加班补贴",
                "加班费用", *_overtime_kinds()),
     F.NIGHT_SHIFT_ALLOWANCE: ("夜班津贴", "夜班费", "中夜班津贴", "夜班补贴", "中班费",
@@ -186,7 +210,8 @@ SYNONYMS: dict[PayrollField, tuple[str, ...]] = {
                   "应发数", "应发薪资", "税前收入", "应发薪酬", "应发总额", "应发工资总额",
                   "应付合计", "应付工资合计", "税前应发", "税前应发工资", "应发数额",
                   "应发工资税前", "本期收入", "本月收入", "当月收入", "工资薪金收入", "收入合计",
-                  "税前合计", "工资薪金所得", "应发小计", "应发项目合计", "应发工资合计"),
+                  "税前合计", "工资薪金所得", "应发小计", "应发项目合计", "应发工资合计",
+                  "应发部分", "应发项目"),
     F.SI_BASE: ("社保缴费基数", "社保基数", "缴费基数", "社会保险缴费基数", "社保缴纳基数",
                 "社会保险基数", "社保缴费工资", "缴费工资", "养老保险缴费基数", "养老缴费基数",
                 "养老保险基数", "养老基数"),
@@ -206,7 +231,7 @@ SYNONYMS: dict[PayrollField, tuple[str, ...]] = {
                    "个税扣款", "个人所得税扣款", "代扣代缴个税", "代扣代缴个人所得税", "代缴个税",
                    "个人缴税", "应扣缴额", "应扣缴税额", "应补退税额", "扣缴个税", "扣缴税额",
                    "应缴个税", "应扣个税", "扣个人所得税", "个调税", "工资薪金所得税", "扣税",
-                   "税金", "个税金额", "代扣税款"),
+                   "税金", "个税金额", "代扣税款", "代扣税", "代缴税", "代扣税额"),
     F.OTHER_DEDUCTIONS: ("其他扣款", "其它扣款", "扣款", "其他扣除", "其他代扣",
                          "其他应扣", "其它扣除", "其它代扣", "其他扣款合计"),
     F.ABSENCE_DEDUCTIONS: ("考勤扣款", "缺勤扣款", "事假扣款", "病假扣款", "请假扣款", "事病假扣款",
@@ -278,11 +303,24 @@ def _match_form(text: str) -> str:
     return _MATCH_ONLY_PUNCT.sub("", _normalized(text, _MATCH_UNITS))
 
 
+_LATIN_WORDS = re.compile(r"[a-z]+(?:[ .'&-]*[a-z]+)*\.?")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
 def _match_forms(text: str) -> list[str]:
-    """``text`` as matched: as is, and without a leading 本月/本期/当月 (本月个税 is 个税)."""
+    """``text`` as matched: as is, and without a leading 本月/本期/当月 (本月个税 is 个税); a
+    bilingual header (``Gross Pay 应发工资``, ``应发工资(RMB)``) also by its Chinese words alone."""
     form = _match_form(text)
-    short = _THIS_MONTH.sub("", form)
-    return [form, short] if short and short != form else [form]
+    forms = [form]
+    if not form.isascii() and _LATIN_WORDS.search(form) and _CJK.search(form):
+        chinese = _match_form(_LATIN_WORDS.sub("", unicodedata.normalize("NFKC", text).lower()))
+        if chinese and chinese != form:
+            forms.append(chinese)
+    for f in list(forms):
+        short = _THIS_MONTH.sub("", f)
+        if short and short != f:
+            forms.append(short)
+    return forms
 
 
 _INDEX: dict[str, PayrollField] = {}

@@ -3,12 +3,14 @@ column of several months under ``--period``, group headers over 金额/小时/�
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from auditdesk.models.payroll import PayrollField
+from auditdesk.payroll import values
 from auditdesk.payroll.importer import read_payroll
 from auditdesk.payroll.mapping import is_overtime_part, suggest
 from auditdesk.services.payroll import check_files
@@ -204,3 +206,134 @@ def test_period_over_sheets_of_two_months_keeps_each_sheets_month(tmp_path: Path
     assert any("2025-06、2025-07" in r for r in june.remarks)
     assert july.remarks == []
     assert [f for f in check.findings if f.rule == "DATA.DUPLICATE"] == []
+
+
+# --- breaker findings: bilingual headers, kinds of overtime, 应发部分/小计, 代扣税 ----------------
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("Emp ID 工号", PayrollField.EMPLOYEE_ID),
+        ("Name 姓名 ", PayrollField.NAME),
+        ("ID No. 身份证号", PayrollField.ID_NUMBER),
+        ("Basic Salary 基本工资", PayrollField.BASE_PAY),
+        ("Gross Pay 应发工资", PayrollField.GROSS_PAY),
+        ("Pension 养老保险(个人)", PayrollField.PENSION_EMPLOYEE),
+        ("IIT 个税", PayrollField.INCOME_TAX),
+        ("实发工资 Net Pay", PayrollField.NET_PAY),
+        ("应发工资(RMB)", PayrollField.GROSS_PAY),
+    ],
+)
+def test_a_bilingual_header_is_read_by_its_chinese_name(header: str, field: PayrollField) -> None:
+    found = suggest((header,))
+    assert found.field is field
+    assert found.confidence >= 0.9
+
+
+def test_a_sheet_of_bilingual_headers_imports(tmp_path: Path) -> None:
+    rows = [["Emp ID 工号", "Name 姓名 ", "Basic Salary 基本工资", "Gross Pay 应发工资 ",
+             "Net Pay 实发工资"],
+            ["E1", "张三", 2500, 2500, 2500]]  # fmt: skip
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("2025-07", rows)])
+    result, check = check_files([path])
+    assert [r.gross_pay for r in result.rows] == [Decimal(2500)]
+    assert [f.rule for f in check.findings] == ["PAY.MIN_WAGE"]
+
+
+@pytest.mark.parametrize(
+    ("parts", "field"),
+    [
+        (("法定加班",), PayrollField.OT_HOURS_HOLIDAY),
+        (("加班", "法定(天)"), PayrollField.OT_HOURS_HOLIDAY),
+        (("双休加班",), PayrollField.OT_HOURS_RESTDAY),
+        (("加班", "双休(小时)"), PayrollField.OT_HOURS_RESTDAY),
+        (("延长加班",), PayrollField.OT_HOURS_WORKDAY),
+        (("平日加班天数",), PayrollField.OT_HOURS_WORKDAY),
+        (("公休日加班天数",), PayrollField.OT_HOURS_RESTDAY),
+        (("法定假日加班天数",), PayrollField.OT_HOURS_HOLIDAY),
+    ],
+)
+def test_every_kind_of_overtime_names_its_hours(
+    parts: tuple[str, ...], field: PayrollField
+) -> None:
+    found = suggest(parts)
+    assert found.field is field
+    assert found.confidence >= 0.9
+
+
+@pytest.mark.parametrize(
+    ("parts", "field"),
+    [
+        (("应发部分", "小计"), PayrollField.GROSS_PAY),
+        (("应发项目", "合计"), PayrollField.GROSS_PAY),
+        (("代扣税",), PayrollField.INCOME_TAX),
+        (("代缴税",), PayrollField.INCOME_TAX),
+    ],
+)
+def test_more_common_names_of_the_totals_and_the_tax(
+    parts: tuple[str, ...], field: PayrollField
+) -> None:
+    found = suggest(parts)
+    assert found.field is field
+    assert found.confidence >= 0.9
+
+
+# --- breaker findings: months and dates in English, a CSV of two encodings ----------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Jul-25", "25-Jul", "Jul 2025", "July 2025", "2025-Jul", "Jul-2025", "jul.25", "JUL-25"],
+)
+def test_a_pay_month_written_the_english_way(text: str) -> None:
+    assert values.parse_period(text) == "2025-07"
+
+
+@pytest.mark.parametrize("text", ["1-Jul", "Jul", "Foo-25", "Jul-251"])
+def test_an_english_month_without_a_year_is_no_pay_month(text: str) -> None:
+    with pytest.raises(values.CellValueError):
+        values.parse_period(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("10-Aug-25", date(2025, 8, 10)),
+        ("10-Aug-2025", date(2025, 8, 10)),
+        ("10 August 2025", date(2025, 8, 10)),
+        ("Aug 10, 2025", date(2025, 8, 10)),
+        ("2025-Aug-10", date(2025, 8, 10)),
+        ("15-Mar-98", date(1998, 3, 15)),
+    ],
+)
+def test_a_date_written_the_english_way(text: str, day: date) -> None:
+    assert values.parse_date(text) == day
+
+
+def test_an_english_date_that_does_not_exist_is_refused() -> None:
+    with pytest.raises(values.CellValueError, match="不是存在的日期"):
+        values.parse_date("31-Feb-25")
+
+
+def test_a_csv_of_a_utf8_header_and_gbk_rows_reads_both(tmp_path: Path) -> None:
+    # two exports pasted into one file: the header written as UTF-8, the rows as GBK
+    header = "工号,姓名,基本工资,应发工资,实发工资\r\n".encode()
+    body = "E1,张三,5000,5000,5000\r\nE2,李四,2600,2600,2600\r\n".encode("gbk")
+    path = tmp_path / "工资-2025-07.csv"
+    path.write_bytes(header + body)
+    for data in (header + body, b"\xef\xbb\xbf" + header + body, body[:0] + header + body):
+        path.write_bytes(data)
+        result = read_payroll([path])
+        assert [r.name for r in result.rows] == ["张三", "李四"]
+        assert "UTF-8" in (result.files[0].encoding or "")
+        assert "GBK" in (result.files[0].encoding or "")
+
+
+def test_a_csv_of_a_gbk_header_and_utf8_rows_reads_both(tmp_path: Path) -> None:
+    header = "工号,姓名,基本工资,应发工资,实发工资\r\n".encode("gbk")
+    body = "E1,张三,5000,5000,5000\r\nE2,李四,2600,2600,2600\r\n".encode()
+    path = tmp_path / "工资-2025-07.csv"
+    path.write_bytes(header + body)
+    result = read_payroll([path])
+    assert [r.name for r in result.rows] == ["张三", "李四"]
