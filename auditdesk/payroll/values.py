@@ -44,6 +44,8 @@ _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+")
 """An integer part grouped in thousands by commas or by spaces (after NFKC: full-width commas and
 ideographic or no-break spaces are plain ones)."""
 _NUMBER_UNITS = re.compile(r"(小时|个小时|工时|天|日|h|H|hrs?|d)$")
+_CURRENCY_WORDS = re.compile(r"^(?:rmb|cny|人民币)\s*|\s*(?:/月|每月|/人/月)$", re.IGNORECASE)
+"""``RMB 500``, ``人民币2600``, ``3500/月`` (after 元 is dropped): the currency or period written out."""
 
 
 _EXCEL_TEXT_WRAPPER = re.compile(r'^="((?:[^"]|"")*)"$')
@@ -108,6 +110,8 @@ def _text_to_decimal(text: str, *, what: str) -> Decimal:
         negative = True
         text = text[1:-1]
     text = text.translate(_MONEY_JUNK).strip()
+    if what == "money":
+        text = _CURRENCY_WORDS.sub("", text)
     scale = Decimal(1)
     if text.endswith("万"):
         scale = Decimal(10000)

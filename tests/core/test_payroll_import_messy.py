@@ -337,3 +337,43 @@ def test_a_csv_of_a_gbk_header_and_utf8_rows_reads_both(tmp_path: Path) -> None:
     path.write_bytes(header + body)
     result = read_payroll([path])
     assert [r.name for r in result.rows] == ["张三", "李四"]
+
+
+# --- breaker round 2: English row labels, currency words, line breaks in headers ----------------
+
+
+def test_english_and_bilingual_total_and_signature_rows_are_no_employees(tmp_path: Path) -> None:
+    h = ["工号", "姓名", "基本工资", "应发工资", "实发工资"]
+    rows = [h, ["E1", "张三", 5000, 5000, 5000], ["E2", "李四", 2600, 2600, 2600],
+            ["Subtotal 本页小计", None, 7600, 7600, 7600], h, ["E3", "王五", 5000, 5000, 5000],
+            ["Total 合计", None, 12600, 12600, 12600], ["Prepared by 制表：", "王会计"],
+            ["Grand Total", None, 12600, 12600, 12600], ["Approved by", "李经理"]]  # fmt: skip
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("2025年7月", rows)])
+    result = read_payroll([path])
+    assert [r.name for r in result.rows] == ["张三", "李四", "王五"]
+    reasons = {s.row: s.reason.value for s in result.files[0].sheets[0].skipped_rows}
+    assert reasons[4] == "subtotal"
+    assert reasons[7] == "total"
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [("RMB 500", 500), ("人民币2600元", 2600), ("3500.00元/月", 3500), ("CNY1,200.50", "1200.50"),
+     ("¥ 3,500", 3500)],
+)  # fmt: skip
+def test_an_amount_with_its_currency_written_out(text: str, amount: object) -> None:
+    assert values.parse_money(text) == Decimal(str(amount))
+
+
+def test_a_line_break_inside_a_header_cell_is_no_part_of_its_name(tmp_path: Path) -> None:
+    rows = [["工号", "姓\n名", "基本\n工资", "应发\r\n工资", "实发工资\n（元）"],
+            ["E1", "张三", 2500, 2500, 2500]]  # fmt: skip
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("2025年7月", rows)])
+    sheet = read_payroll([path]).files[0].sheets[0]
+    assert [c.header for c in sheet.columns] == [
+        "工号",
+        "姓名",
+        "基本工资",
+        "应发工资",
+        "实发工资(元)",
+    ]
