@@ -323,7 +323,7 @@ def _chinese_part(text: str) -> str:
 def _english_label(texts: list[str]) -> SkipReason | None:
     """What an English row label (the row's first text) says the row is."""
     match = _EN_LABEL.match(texts[0]) if texts and not _CJK.search(texts[0]) else None
-    if match is None:
+    if match is None or match.lastgroup is None:
         return None
     return SkipReason(match.lastgroup)
 
