@@ -294,7 +294,7 @@ OT_HOUR_FIELDS = (
 )
 HOURS_PER_DAY = Decimal(8)
 """Overtime given in days is converted at the statutory 8-hour day (国务院关于职工工作时间的规定 第三条)."""
-_DAYS_UNIT = re.compile(r"天|日数|工日|\(d\)|（d）", re.IGNORECASE)
+_DAYS_UNIT = re.compile(r"天|日数|工日|\(日\)|（日）|\(d\)|（d）", re.IGNORECASE)
 _HOURS_UNIT = re.compile(r"小时|时数|工时|时长|\(h\)|（h）", re.IGNORECASE)
 _HELPER_SHEET = re.compile(
     r"考勤|出勤|打卡|级别|职级|等级|标准|参数|说明|目录|封面|模板|字典|统计|分析"
@@ -1050,7 +1050,16 @@ def _unmapped_money(
         if info.index in lost:
             found.append(name)
             continue
-        if info.field is not None or info.note or _NOT_MONEY.search(info.header):
+        unconfirmed = (
+            info.source is MappingSource.GUESS
+            and info.candidate is not None
+            and info.candidate.kind is FieldKind.MONEY
+        )  # 话费补贴 guessed as 餐费补贴 and left out: an amount all the same
+        if (
+            info.field is not None
+            or (info.note and not unconfirmed)
+            or _NOT_MONEY.search(info.header)
+        ):
             continue
         if looks_like_money_header(info.header):
             found.append(name)

@@ -129,12 +129,18 @@ def _wide_merges(merged: Merged, row_index: int, width: int) -> bool:
     )
 
 
+_SHARE_LABEL = re.compile(r"^(个人|单位|公司|企业|员工|金额|小时|时数|天数|元|\(元\)|比例|基数)$")
+"""Sub-labels a header row may repeat in every cell (个人 under 社保 and under 公积金)."""
+
+
 def _title_like(row: list[Any], row_index: int, merged: Merged, width: int) -> bool:
     """A title or a label-value line above the table: one label, only ``标签：值`` / title texts,
     or a merged cell across most of the table."""
     labels = [_text(v) for v in row if _text(v)]
-    if len(set(labels)) <= 1 or _wide_merges(merged, row_index, width):
+    if len(labels) <= 1 or _wide_merges(merged, row_index, width):
         return True
+    if len(set(labels)) == 1 and _SHARE_LABEL.match(labels[0]) is None:
+        return True  # a title written into every cell of its merge
     return all(_LABEL_VALUE.match(t) or _TITLE_TEXT.search(t) for t in labels)
 
 
@@ -192,8 +198,8 @@ def _links(
         labels += 1
         if c in spans or (not above and seen_group):
             under += 1
-    if under == 0:
-        return False
+    if under == 0 and not (vertical and labels):
+        return False  # a label row under single labels belongs only where merges carry down
     return vertical or bool(spans) or under * 2 >= labels
 
 

@@ -377,3 +377,39 @@ def test_a_line_break_inside_a_header_cell_is_no_part_of_its_name(tmp_path: Path
         "应发工资",
         "实发工资(元)",
     ]
+
+
+# --- breaker round 3: an unconfirmed guess of an amount, overtime in (日), a share row ----------
+
+
+def test_an_amount_column_guessed_but_unconfirmed_keeps_the_sum_check_off(tmp_path: Path) -> None:
+    # 话费补贴 resembles 餐费补贴 (a guess, not used): it is still an amount 应发 includes
+    rows = [["工号", "姓名", "基本工资", "话费补贴", "应发工资", "个税", "实发工资"],
+            ["E1", "张三", 8000, 100, 8100, 0, 8100]]  # fmt: skip
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("2025年7月", rows)])
+    result, check = check_files([path])
+    assert result.files[0].sheets[0].unmapped_money == ["D 话费补贴"]
+    assert [f for f in check.findings if f.rule == "DATA.ARITHMETIC"] == []
+
+
+def test_overtime_counted_in_days_written_as_ri(tmp_path: Path) -> None:
+    rows = [["工号", "姓名", "基本工资", "平时加班(小时)", "节假日加班(日)", "加班费", "应发工资"],
+            ["E1", "张三", 4872, 4, 1, 400, 5272]]  # fmt: skip
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("2025年10月", rows)])
+    result, check = check_files([path])
+    assert result.rows[0].ot_hours_holiday == Decimal(8)
+    assert any(f.rule == "PAY.OT_UNDERPAID" for f in check.findings)
+
+
+def test_a_share_row_of_one_repeated_label_joins_the_header(tmp_path: Path) -> None:
+    # 单位 under both 社保 and 公积金: the employer's shares, never the employee's
+    rows = [["工号", "姓名", "应发工资", "社保", "公积金", "实发工资"],
+            [None, None, None, "单位", "单位", None],
+            ["E1", "张三", 5000, 800, 350, 5000]]  # fmt: skip
+    merged = ["A1:A2", "B1:B2", "C1:C2", "F1:F2"]
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("2025年7月", rows, merged=merged)])
+    sheet = read_payroll([path]).files[0].sheets[0]
+    assert sheet.header_rows == [1, 2]
+    fields = {c.column: c.field for c in sheet.columns}
+    assert fields["D"] is None
+    assert fields["E"] is None
