@@ -413,3 +413,51 @@ def test_a_share_row_of_one_repeated_label_joins_the_header(tmp_path: Path) -> N
     fields = {c.column: c.field for c in sheet.columns}
     assert fields["D"] is None
     assert fields["E"] is None
+
+
+# --- breaker round 4: overtime named by its rate, English-only and month-prefixed headers --------
+
+
+@pytest.mark.parametrize(
+    ("parts", "field"),
+    [
+        (("1.5倍加班(小时)",), PayrollField.OT_HOURS_WORKDAY),
+        (("加班1.5倍(小时)",), PayrollField.OT_HOURS_WORKDAY),
+        (("加班", "2倍"), PayrollField.OT_HOURS_RESTDAY),
+        (("加班(小时)", "3倍"), PayrollField.OT_HOURS_HOLIDAY),
+        (("周六加班",), PayrollField.OT_HOURS_RESTDAY),
+        (("国定假加班",), PayrollField.OT_HOURS_HOLIDAY),
+        (("加班费(1.5倍)",), PayrollField.OT_PAY),
+        (("加班工资(周末)",), PayrollField.OT_PAY),
+        (("Gross Pay",), PayrollField.GROSS_PAY),
+        (("Net Pay",), PayrollField.NET_PAY),
+        (("Basic Salary",), PayrollField.BASE_PAY),
+        (("Overtime Pay",), PayrollField.OT_PAY),
+        (("Employee ID",), PayrollField.EMPLOYEE_ID),
+        (("7月应发工资",), PayrollField.GROSS_PAY),
+        (("应发工资(7月)",), PayrollField.GROSS_PAY),
+        (("2025.07实发",), PayrollField.NET_PAY),
+        (("税后扣款",), PayrollField.OTHER_DEDUCTIONS),
+    ],
+)
+def test_more_headers_name_their_field(parts: tuple[str, ...], field: PayrollField) -> None:
+    found = suggest(parts)
+    assert found.field is field
+    assert found.confidence >= 0.9
+
+
+@pytest.mark.parametrize(
+    "header", ["加班费(1.5倍)", "加班工资(周末)", "加班费/3倍", "周六加班费", "国定假加班工资"]
+)
+def test_overtime_pay_named_by_its_kind_after_the_word_is_a_part(header: str) -> None:
+    assert is_overtime_part(header)
+
+
+def test_overtime_pay_split_by_rate_is_added_up(tmp_path: Path) -> None:
+    rows = [["工号", "姓名", "基本工资", "加班费(1.5倍)", "加班费(2倍)", "加班费(3倍)", "应发工资",
+             "个税", "实发工资"],
+            ["E1", "张三", 2700, 300, 400, 600, 4000, 0, 4000]]  # fmt: skip
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("2025年7月", rows)])
+    result, check = check_files([path])
+    assert [r.ot_pay for r in result.rows] == [Decimal(1300)]
+    assert [f for f in check.findings if f.rule == "DATA.ARITHMETIC"] == []
