@@ -44,7 +44,7 @@ _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+")
 """An integer part grouped in thousands by commas or by spaces (after NFKC: full-width commas and
 ideographic or no-break spaces are plain ones)."""
 _NUMBER_UNITS = re.compile(r"(小时|个小时|工时|天|日|h|H|hrs?|d)$")
-_CURRENCY_WORDS = re.compile(r"^(?:rmb|cny|人民币)\s*|\s*(?:/月|每月|/人/月)$", re.IGNORECASE)
+_CURRENCY_WORDS = re.compile(r"^(?:rmb|cny|人民币)\s*|\s*(?:/月|每月|/人/月|整)$", re.IGNORECASE)
 """``RMB 500``, ``人民币2600``, ``3500/月`` (after 元 is dropped): the currency or period written out."""
 
 
@@ -123,6 +123,9 @@ def _text_to_decimal(text: str, *, what: str) -> Decimal:
         text = text[1:].strip()
     elif text.startswith("+"):
         text = text[1:].strip()
+    elif text.endswith("-") and len(text) > 1:  # 1,234.00- as accounting systems write a debit
+        negative = not negative
+        text = text[:-1].strip()
     if _SEPARATED.search(text):
         # Only separators that group thousands are dropped: 8,00 or 1.234,56 (a decimal comma)
         # or 8000 7000 (two figures) would otherwise become another amount without a word.
@@ -132,7 +135,7 @@ def _text_to_decimal(text: str, *, what: str) -> Decimal:
                 f"“{raw}”中的逗号或空格不是千分位分隔符（应如 1,234.50），无法确定数值"
             )
         text = whole.replace(",", "").replace(" ", "") + dot + fraction
-    if not text or not re.fullmatch(r"\d+(\.\d+)?|\.\d+", text):
+    if not text or not re.fullmatch(r"\d+(\.\d*)?|\.\d+", text):
         label = "金额" if what == "money" else "数字"
         raise CellValueError(f"“{raw}”不是有效的{label}")
     try:
@@ -352,6 +355,8 @@ def _period(year: int, month: int) -> str | None:
 
 
 _HAS_LATIN = re.compile(r"[A-Za-z]")
+_MONTH_FIRST = re.compile(r"^(\d{1,2})\s*[/.\-]\s*((?:19|20)\d{2})$")
+"""``07/2025``, ``7-2025``: a month column as English-locale systems write it."""
 
 
 def find_period(text: str) -> str | None:
@@ -452,6 +457,9 @@ def parse_period(value: Any) -> str | None:
     english = english_period(text) if _HAS_LATIN.search(text) else None
     if english:
         return english
+    month_first = _MONTH_FIRST.match(unicodedata.normalize("NFKC", text).strip())
+    if month_first and _period(int(month_first.group(2)), int(month_first.group(1))):
+        return _period(int(month_first.group(2)), int(month_first.group(1)))
     try:
         day = parse_date(text)
     except CellValueError:

@@ -461,3 +461,24 @@ def test_overtime_pay_split_by_rate_is_added_up(tmp_path: Path) -> None:
     result, check = check_files([path])
     assert [r.ot_pay for r in result.rows] == [Decimal(1300)]
     assert [f for f in check.findings if f.rule == "DATA.ARITHMETIC"] == []
+
+
+# --- breaker round 5: accounting exports' amounts, a month written month first -----------------
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [("200-", "-200"), ("1,234.00-", "-1234.00"), ("3,500元整", "3500"), ("2,800.", "2800")],
+)
+def test_an_amount_as_accounting_systems_write_it(text: str, amount: str) -> None:
+    assert values.parse_money(text) == Decimal(amount)
+
+
+@pytest.mark.parametrize("text", ["07/2025", "7/2025", "07-2025", "7.2025"])
+def test_a_pay_month_written_month_first(text: str) -> None:
+    assert values.parse_period(text) == "2025-07"
+
+
+def test_a_pay_month_written_month_first_is_not_a_date() -> None:
+    with pytest.raises(values.CellValueError):
+        values.parse_period("13/2025")
