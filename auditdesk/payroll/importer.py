@@ -244,30 +244,100 @@ def yield_period(plans: Sequence[SheetPlan], period: str) -> None:
     for plan in used:
         if not plan.own_months or plan.own_months == (period,):
             continue
-        col = plan.field_columns().get(PayrollField.PERIOD)
-        assert plan.header is not None
-        where = (
-            f" {column_letter(col)} 列“{plan.header.text(col)}”" if col is not None
-            else f"本表按{plan.period.source}"
-        )  # fmt: skip
-        own = _month_list(plan.own_months)
         if not several:
             plan.period_remark = (
-                f"{where}的工资月份为 {own}，已按导入时指定的 {period}（--period）导入"
+                f"{_own_month_place(plan)}的工资月份为 {_month_list(plan.own_months)}，"
+                f"已按导入时指定的 {period}（--period）导入"
             )
             continue
+        column = PayrollField.PERIOD in plan.field_columns()
         plan.period_override = None
-        plan.period_fill = period if col is not None else None
-        blank = f"，该列空白或无法读取的行按 {period} 导入" if col is not None else ""
+        plan.period_fill = period if column else None
         others = (
-            "" if plan.own_months == tuple(months)
+            ""
+            if plan.own_months == tuple(months)
             else f"，本文件各工作表共有 {_month_list(months)}"
-        )  # fmt: skip
-        plan.period_remark = (
-            f"导入时指定了工资月份 {period}（--period），但{where}的工资月份为 {own}{others}："
-            f"都按 {period} 导入会把不同月份的工资算作同一月的重复发放，故各行按文件所写的月份"
-            f"导入{blank}；如只核查 {period}，请先从工资表中删去其他月份的行"
         )
+        plan.period_remark = _kept_months_remark(plan, period, others)
+
+
+def _own_month_place(plan: SheetPlan) -> str:
+    """Where a sheet names its own month: `` C 列“月份”`` or ``本表按工作表名“6月”``."""
+    assert plan.header is not None
+    col = plan.field_columns().get(PayrollField.PERIOD)
+    if col is not None:
+        return f" {column_letter(col)} 列“{plan.header.text(col)}”"
+    return f"本表按{plan.period.source}"
+
+
+def _kept_months_remark(plan: SheetPlan, period: str, others: str) -> str:
+    """The remark of a sheet whose own months were kept though ``period`` was given."""
+    blank = (
+        f"，该列空白或无法读取的行按 {period} 导入"
+        if PayrollField.PERIOD in plan.field_columns() else ""
+    )  # fmt: skip
+    return (
+        f"导入时指定了工资月份 {period}（--period），但{_own_month_place(plan)}的工资月份为 "
+        f"{_month_list(plan.own_months)}{others}：都按 {period} 导入会把不同月份的工资算作同一月的"
+        f"重复发放，故各行按文件所写的月份导入{blank}；如只核查 {period}，请只导入该月的工资"
+        "（或先删去其他月份的行）"
+    )
+
+
+@dataclass
+class _Relabelled:
+    """A sheet whose one own month was filed under the month given at import."""
+
+    file: int
+    sheet: int
+    month: str
+    source: str
+    remark: str
+    kept: str
+
+
+def _relabelled(plans: Sequence[SheetPlan], period: str, file: int) -> list[_Relabelled]:
+    return [
+        _Relabelled(
+            file, j, plan.own_months[0], plan.period.source if PayrollField.PERIOD not in
+            plan.field_columns() else "工资月份列", plan.period_remark,
+            _kept_months_remark(plan, period, "{others}"),
+        )
+        for j, plan in enumerate(plans)
+        if plan.period_override is not None and plan.period_remark and len(plan.own_months) == 1
+    ]  # fmt: skip
+
+
+def _unfile_across_files(
+    rows: list[PayrollRow],
+    files: list[FileReport],
+    relabelled: list[_Relabelled],
+    months: list[str],
+) -> tuple[list[PayrollRow], list[FileReport]]:
+    """Files whose own months differ though each names one (六月.xlsx, 七月.xlsx) under one
+    ``--period``: every row of such a sheet goes back to its own month (``yield_period`` across
+    files), its report saying so."""
+    back = {(files[r.file].file, files[r.file].sheets[r.sheet].name): r.month for r in relabelled}
+    rows = [
+        row.model_copy(update={"period": month})
+        if (month := back.get((row.source_file, row.source_sheet))) is not None
+        else row
+        for row in rows
+    ]
+    files = list(files)
+    others = f"，导入的各文件共有 {_month_list(months)}"
+    for r in relabelled:
+        report = files[r.file]
+        sheets = list(report.sheets)
+        sheet = sheets[r.sheet]
+        remarks = [
+            r.kept.replace("{others}", others) if x == r.remark else x for x in sheet.remarks
+        ]
+        sheets[r.sheet] = sheet.model_copy(
+            update={"periods": [r.month], "period_source": r.source, "remarks": remarks}
+        )
+        files[r.file] = report.model_copy(update={"sheets": sheets})
+    return rows, files
 
 
 def _no_period_reason(sheet_name: str, hint: layout.YearHint | None) -> str:
@@ -1415,12 +1485,18 @@ def _read_payroll(
     files: list[FileReport] = []
     rows: list[PayrollRow] = []
     keep_rows = True  # copies between sheets are found on the rows; inspect drops them after
+    all_months: set[str] = set()
+    relabelled: list[_Relabelled] = []
     for i, path in enumerate(paths):
         check_cancel(cancel)
         progress(0, 1, f"读取 {path.name}（{i + 1}/{len(paths)}）")
         workbook = read_workbook(path)
         plans = plan_workbook(workbook, mapping=mapping, profile=profile, period=period,
                               accept_guesses=accept_guesses)  # fmt: skip
+        if period is not None:
+            all_months.update(m for p in plans if p.header is not None and not p.note
+                              for m in p.own_months)  # fmt: skip
+            relabelled += _relabelled(plans, period, len(files))
         sheets: list[SheetReport] = []
         for plan in plans:
             report, parsed = parse_sheet(plan, workbook.name, keep_rows=keep_rows, release=True,
@@ -1433,6 +1509,8 @@ def _read_payroll(
                        encoding=workbook.encoding, sha256=workbook.sha256, sheets=sheets)
         )  # fmt: skip
         del workbook, plans
+    if period is not None and len(all_months) > 1 and relabelled:
+        rows, files = _unfile_across_files(rows, files, relabelled, sorted(all_months))
     rows, files = drop_copies(rows, files)
     files = flag_namesakes(rows, files)
     return ImportResult(files=files, rows=rows if wanted_rows else [])

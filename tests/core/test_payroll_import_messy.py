@@ -482,3 +482,22 @@ def test_a_pay_month_written_month_first(text: str) -> None:
 def test_a_pay_month_written_month_first_is_not_a_date() -> None:
     with pytest.raises(values.CellValueError):
         values.parse_period("13/2025")
+
+
+def test_period_over_files_of_two_months_keeps_each_files_month(tmp_path: Path) -> None:
+    header = ["工号", "姓名", "月份", "基本工资", "应发工资"]
+    june = write_xlsx(
+        tmp_path / "六月.xlsx", [SheetSpec("工资", [header, ["E1", "张三", "2025-06", 5000, 5000]])]
+    )
+    july = write_xlsx(
+        tmp_path / "七月.xlsx",
+        [SheetSpec("2025年7月", [header[:2] + header[3:], ["E1", "张三", 5000, 5000]])],
+    )
+    result, check = check_files([june, july], period="2025-07")
+    assert sorted(r.period for r in result.rows) == ["2025-06", "2025-07"]
+    sheet = result.files[0].sheets[0]
+    assert sheet.periods == ["2025-06"]
+    remarks = " ".join(sheet.remarks)
+    assert "2025-06、2025-07" in remarks
+    assert "已按导入时指定" not in remarks
+    assert [f for f in check.findings if f.rule == "DATA.DUPLICATE"] == []
