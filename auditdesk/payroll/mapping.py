@@ -600,10 +600,16 @@ def _measure_candidates(texts: list[str]) -> list[Candidate]:
     if stem:
         words.append(_match_form(stem) or stem)
     nearest, others = words[-1], words[-2::-1]
+    want = _MEASURE_FIELDS[kind]
+    if _TOTAL_WORD.match(nearest) and others:  # 加班 / 合计 / 金额 is 加班费合计
+        return [
+            (group + suffix + nearest, 0.95, False, want)
+            for group in others
+            for suffix in _MEASURE_SUFFIXES[kind]
+        ]
     bases = [nearest]
     for group in others:
         bases += [nearest + group, group + nearest]
-    want = _MEASURE_FIELDS[kind]
     return [
         (base + suffix, 0.95, False, want) for base in bases for suffix in _MEASURE_SUFFIXES[kind]
     ]

@@ -501,3 +501,20 @@ def test_period_over_files_of_two_months_keeps_each_files_month(tmp_path: Path) 
     assert "2025-06、2025-07" in remarks
     assert "已按导入时指定" not in remarks
     assert [f for f in check.findings if f.rule == "DATA.DUPLICATE"] == []
+
+
+def test_overtime_total_and_kinds_under_one_group_over_amounts(tmp_path: Path) -> None:
+    # 加班 / 平时 / 金额, 加班 / 周末 / 金额, 加班 / 合计 / 金额: the total is the overtime pay, the
+    # kinds its parts, nothing counted twice
+    rows = [["工号", "姓名", "基本工资", "加班", None, None, "应发工资", "个税", "实发工资"],
+            [None, None, None, "平时", "周末", "合计", None, None, None],
+            [None, None, None, "金额", "金额", "金额", None, None, None],
+            ["E1", "张三", 3000, 300, 400, 700, 3700, 0, 3700]]  # fmt: skip
+    merged = ["D1:F1", "A1:A3", "B1:B3", "C1:C3", "G1:G3", "H1:H3", "I1:I3"]
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("2025年7月", rows, merged=merged)])
+    result, check = check_files([path])
+    fields = {c.column: c.field for c in result.files[0].sheets[0].columns}
+    assert fields["F"] is PayrollField.OT_PAY
+    assert [r.ot_pay for r in result.rows] == [Decimal(700)]
+    assert result.files[0].sheets[0].unmapped_money == []
+    assert [f for f in check.findings if f.rule == "DATA.ARITHMETIC"] == []
