@@ -75,6 +75,14 @@ class SheetPlan:
     summed: dict[PayrollField, tuple[int, ...]] = dataclass_field(default_factory=dict)
     """Columns added into a field's own column, row by row (``休息日加班费`` and ``节假日加班费``
     into the ``工作日加班费`` column that holds the overtime pay)."""
+    own_months: tuple[str, ...] = ()
+    """With a month given at import: the months the sheet itself names (its 月份 column's, else
+    its own pay month), to tell whether that month would file several months under one."""
+    period_fill: str | None = None
+    """The month given at import, for the rows of a 月份 column left blank, when the column's
+    own months are kept (``yield_period``)."""
+    period_remark: str = ""
+    """What became of the month given at import on this sheet, when it differs from the sheet's."""
 
     def field_columns(self) -> dict[PayrollField, int]:
         return {c.field: c.index for c in self.columns if c.field is not None}
@@ -187,7 +195,149 @@ def plan_sheet(
             f"无法确定工资月份：{_no_period_reason(sheet.name, plan.year)}，也没有月份列；"
             "请在导入时指定工资月份（命令行：--period YYYY-MM）"
         )
+    elif period is not None:
+        plan.own_months = _own_months(plan)
     return plan
+
+
+def _own_months(plan: SheetPlan) -> tuple[str, ...]:
+    """The months a sheet names itself, sorted: its 月份 column's (a month without its year
+    placed by the year the sheet names; unreadable cells left out), else its own pay month."""
+    assert plan.header is not None
+    col = plan.field_columns().get(PayrollField.PERIOD)
+    if col is None:
+        return (plan.period.period,) if plan.period.period else ()
+    memo = _memo_for(PayrollField.PERIOD)
+    found: set[str] = set()
+    for row in plan.sheet.rows[plan.header.first_data_row :]:
+        raw = row[col] if col < len(row) else None
+        if is_empty(raw) or type(raw) is bool:
+            continue
+        value = memo[raw]
+        if type(value) is str:
+            found.add(value)
+        elif plan.year is not None and (month := values.year_less_month(raw)) is not None:
+            years = plan.year.years_for(month)
+            if len(years) == 1:
+                found.add(f"{years[0]:04d}-{month:02d}")
+    return tuple(sorted(found))
+
+
+def _month_list(months: Sequence[str]) -> str:
+    shown = "、".join(months[:12])
+    return f"{shown}等 {len(months)} 个月" if len(months) > 12 else shown
+
+
+def yield_period(plans: Sequence[SheetPlan], period: str) -> None:
+    """Settle what the month given at import (``--period``) does to a workbook's sheets, and say
+    so on each sheet it changes.
+
+    When the sheets' own months (``SheetPlan.own_months``: a 月份 column's, a sheet name's, a
+    title's) are one month, or none, every row is filed under ``period`` as asked. When they are
+    several (a 月份 column of 2025-06 and 2025-07, or sheets 6月 and 7月), filing them all under
+    one month would make every employee a duplicate of themself: each row keeps the month its
+    sheet names, and ``period`` serves only the rows that name none. Changes ``plans`` in place.
+    """
+    used = [p for p in plans if p.header is not None and not p.note]
+    months = sorted({m for p in used for m in p.own_months})
+    several = len(months) > 1
+    for plan in used:
+        if not plan.own_months or plan.own_months == (period,):
+            continue
+        if not several:
+            plan.period_remark = (
+                f"{_own_month_place(plan)}的工资月份为 {_month_list(plan.own_months)}，"
+                f"已按导入时指定的 {period}（--period）导入"
+            )
+            continue
+        column = PayrollField.PERIOD in plan.field_columns()
+        plan.period_override = None
+        plan.period_fill = period if column else None
+        others = (
+            ""
+            if plan.own_months == tuple(months)
+            else f"，本文件各工作表共有 {_month_list(months)}"
+        )
+        plan.period_remark = _kept_months_remark(plan, period, others)
+
+
+def _own_month_place(plan: SheetPlan) -> str:
+    """Where a sheet names its own month: `` C 列“月份”`` or ``本表按工作表名“6月”``."""
+    assert plan.header is not None
+    col = plan.field_columns().get(PayrollField.PERIOD)
+    if col is not None:
+        return f" {column_letter(col)} 列“{plan.header.text(col)}”"
+    return f"本表按{plan.period.source}"
+
+
+def _kept_months_remark(plan: SheetPlan, period: str, others: str) -> str:
+    """The remark of a sheet whose own months were kept though ``period`` was given."""
+    blank = (
+        f"，该列空白或无法读取的行按 {period} 导入"
+        if PayrollField.PERIOD in plan.field_columns() else ""
+    )  # fmt: skip
+    return (
+        f"导入时指定了工资月份 {period}（--period），但{_own_month_place(plan)}的工资月份为 "
+        f"{_month_list(plan.own_months)}{others}：都按 {period} 导入会把不同月份的工资算作同一月的"
+        f"重复发放，故各行按文件所写的月份导入{blank}；如只核查 {period}，请只导入该月的工资"
+        "（或先删去其他月份的行）"
+    )
+
+
+@dataclass
+class _Relabelled:
+    """A sheet whose one own month was filed under the month given at import."""
+
+    file: int
+    sheet: int
+    month: str
+    source: str
+    remark: str
+    kept: str
+
+
+def _relabelled(plans: Sequence[SheetPlan], period: str, file: int) -> list[_Relabelled]:
+    return [
+        _Relabelled(
+            file, j, plan.own_months[0], plan.period.source if PayrollField.PERIOD not in
+            plan.field_columns() else "工资月份列", plan.period_remark,
+            _kept_months_remark(plan, period, "{others}"),
+        )
+        for j, plan in enumerate(plans)
+        if plan.period_override is not None and plan.period_remark and len(plan.own_months) == 1
+    ]  # fmt: skip
+
+
+def _unfile_across_files(
+    rows: list[PayrollRow],
+    files: list[FileReport],
+    relabelled: list[_Relabelled],
+    months: list[str],
+) -> tuple[list[PayrollRow], list[FileReport]]:
+    """Files whose own months differ though each names one (六月.xlsx, 七月.xlsx) under one
+    ``--period``: every row of such a sheet goes back to its own month (``yield_period`` across
+    files), its report saying so."""
+    back = {(files[r.file].file, files[r.file].sheets[r.sheet].name): r.month for r in relabelled}
+    rows = [
+        row.model_copy(update={"period": month})
+        if (month := back.get((row.source_file, row.source_sheet))) is not None
+        else row
+        for row in rows
+    ]
+    files = list(files)
+    others = f"，导入的各文件共有 {_month_list(months)}"
+    for r in relabelled:
+        report = files[r.file]
+        sheets = list(report.sheets)
+        sheet = sheets[r.sheet]
+        remarks = [
+            r.kept.replace("{others}", others) if x == r.remark else x for x in sheet.remarks
+        ]
+        sheets[r.sheet] = sheet.model_copy(
+            update={"periods": [r.month], "period_source": r.source, "remarks": remarks}
+        )
+        files[r.file] = report.model_copy(update={"sheets": sheets})
+    return rows, files
 
 
 def _no_period_reason(sheet_name: str, hint: layout.YearHint | None) -> str:
@@ -214,7 +364,7 @@ OT_HOUR_FIELDS = (
 )
 HOURS_PER_DAY = Decimal(8)
 """Overtime given in days is converted at the statutory 8-hour day (国务院关于职工工作时间的规定 第三条)."""
-_DAYS_UNIT = re.compile(r"天|日数|工日|\(d\)|（d）", re.IGNORECASE)
+_DAYS_UNIT = re.compile(r"天|日数|工日|\(日\)|（日）|\(d\)|（d）", re.IGNORECASE)
 _HOURS_UNIT = re.compile(r"小时|时数|工时|时长|\(h\)|（h）", re.IGNORECASE)
 _HELPER_SHEET = re.compile(
     r"考勤|出勤|打卡|级别|职级|等级|标准|参数|说明|目录|封面|模板|字典|统计|分析"
@@ -239,7 +389,9 @@ def plan_workbook(
     period: str | None = None,
     accept_guesses: bool = False,
 ) -> list[SheetPlan]:
-    return [
+    """Each sheet's plan (``plan_sheet``); with ``period``, what that month does to each sheet
+    (``yield_period``)."""
+    plans = [
         plan_sheet(
             s,
             workbook.name,
@@ -250,6 +402,9 @@ def plan_workbook(
         )
         for s in workbook.sheets
     ]
+    if period is not None:
+        yield_period(plans, period)
+    return plans
 
 
 def _column_info(
@@ -362,7 +517,7 @@ def _total_below_item(
         return columns
     for c in columns:
         if (
-            c.field is not None or c.candidate is not field or c.hidden
+            c.field is not None or c.candidate is not field
             or not lost_tie(c.note) or names_grand_total(c.header)
         ):  # fmt: skip
             continue
@@ -412,7 +567,7 @@ def _overtime_parts(
     parts = [
         c for c in columns
         if c.field is None and c.candidate is PayrollField.OT_PAY and lost_tie(c.note)
-        and not c.hidden and is_overtime_part(c.header)
+        and is_overtime_part(c.header)
     ]  # fmt: skip
     if not parts:
         return columns, {}, (), ()
@@ -448,7 +603,7 @@ def _tie_losers(
         winner = holder.get(c.candidate) if c.candidate is not None else None
         if (
             c.field is not None or winner is None or winner.field is None
-            or winner.field.kind is not FieldKind.MONEY or c.hidden or not lost_tie(c.note)
+            or winner.field.kind is not FieldKind.MONEY or not lost_tie(c.note)
             or c.index in explained
         ):  # fmt: skip
             out.append(c)
@@ -798,6 +953,8 @@ def parse_sheet(
         return report.model_copy(update={"found_rows": n - len(skip), "skipped_rows": skipped}), []
     remarks = _end_remarks(skipped) + _other_table_remarks(skipped)
     own_month = plan.period_override is None and PayrollField.PERIOD not in fields
+    if plan.period_remark:
+        remarks.append(plan.period_remark)
     if plan.period.disagreeing and own_month:
         remarks.append(
             f"工资月份按{plan.period.source}定为 {plan.period.period}，但{plan.period.disagreeing}"
@@ -888,7 +1045,7 @@ def parse_sheet(
         )))  # fmt: skip
     check_cancel(cancel)
     period_col = fields.get(PayrollField.PERIOD) if plan.period_override is None else None
-    fixed_period = plan.period_override or plan.period.period
+    fixed_period = plan.period_override or plan.period_fill or plan.period.period
     from_column = parsed_by_field.pop(PayrollField.PERIOD, None)
     if period_col is not None and from_column is not None:
         row_periods = [p if p is not None else fixed_period for p in from_column]
@@ -927,6 +1084,8 @@ def parse_sheet(
     source = "工资月份列" if period_col is not None else plan.period.source
     if plan.period_override:
         source = "导入时指定"
+    elif plan.period_fill:
+        source = f"工资月份列（空白的行按导入时指定的 {plan.period_fill}）"
     problems.sort(key=lambda p: (p[0], p[1]))
     report = report.model_copy(
         update={
@@ -957,13 +1116,23 @@ def _unmapped_money(
     field to another column and are not its copy (``_tie_losers``), counted whatever their note."""
     found = []
     for info in columns:
+        name = f"{info.column} {info.header or '（无表头）'}{HIDDEN_MARK if info.hidden else ''}"
         if info.index in lost:
-            found.append(f"{info.column} {info.header or '（无表头）'}")
+            found.append(name)
             continue
-        if info.field is not None or info.note or info.hidden or _NOT_MONEY.search(info.header):
+        unconfirmed = (
+            info.source is MappingSource.GUESS
+            and info.candidate is not None
+            and info.candidate.kind is FieldKind.MONEY
+        )  # 话费补贴 guessed as 餐费补贴 and left out: an amount all the same
+        if (
+            info.field is not None
+            or (info.note and not unconfirmed)
+            or _NOT_MONEY.search(info.header)
+        ):
             continue
         if looks_like_money_header(info.header):
-            found.append(f"{info.column} {info.header}")
+            found.append(name)
             continue
         cells = [r[info.index] for r in rows if info.index < len(r) and not is_empty(r[info.index])]
         amounts = []
@@ -978,10 +1147,13 @@ def _unmapped_money(
             continue
         if amounts == [Decimal(i) for i in range(1, len(amounts) + 1)]:
             continue  # a row count (序号)
-        found.append(f"{info.column} {info.header or '（无表头）'}")
+        found.append(name)
     return found
 
 
+HIDDEN_MARK = "（隐藏列）"
+"""Said after a hidden column's name wherever the import report names it: its amounts are read
+like any other column's (the company hid them, it did not remove them)."""
 UNCACHED_FORMULA = "单元格是公式，但文件中没有保存计算结果（请在 Excel/WPS 中打开并保存后再导入）"
 _REMARK_LIMIT = 20
 
@@ -1069,7 +1241,7 @@ def _with_year(
     assert plan.header is not None
     first = plan.header.first_data_row
     letter = column_letter(col)
-    fallback = plan.period_override or plan.period.period
+    fallback = plan.period_override or plan.period_fill or plan.period.period
     years_text = "、".join(map(str, hint.years))
     out = list(parsed)
     dated: dict[int, list[int]] = {}
@@ -1176,7 +1348,11 @@ def _add_columns(
     for i in failed:
         out[i] = None
     header = plan.header
-    names = "、".join(f"{column_letter(c)} 列“{header.text(c)}”" for c in (col, *added))
+    hidden = plan.sheet.hidden_columns
+    names = "、".join(
+        f"{column_letter(c)} 列“{header.text(c)}”{HIDDEN_MARK if c in hidden else ''}"
+        for c in (col, *added)
+    )
     remarks.append(f"{names}是分列的加班费，已逐行相加作为加班费导入和核查")
     return out
 
@@ -1309,12 +1485,18 @@ def _read_payroll(
     files: list[FileReport] = []
     rows: list[PayrollRow] = []
     keep_rows = True  # copies between sheets are found on the rows; inspect drops them after
+    all_months: set[str] = set()
+    relabelled: list[_Relabelled] = []
     for i, path in enumerate(paths):
         check_cancel(cancel)
         progress(0, 1, f"读取 {path.name}（{i + 1}/{len(paths)}）")
         workbook = read_workbook(path)
         plans = plan_workbook(workbook, mapping=mapping, profile=profile, period=period,
                               accept_guesses=accept_guesses)  # fmt: skip
+        if period is not None:
+            all_months.update(m for p in plans if p.header is not None and not p.note
+                              for m in p.own_months)  # fmt: skip
+            relabelled += _relabelled(plans, period, len(files))
         sheets: list[SheetReport] = []
         for plan in plans:
             report, parsed = parse_sheet(plan, workbook.name, keep_rows=keep_rows, release=True,
@@ -1327,6 +1509,8 @@ def _read_payroll(
                        encoding=workbook.encoding, sha256=workbook.sha256, sheets=sheets)
         )  # fmt: skip
         del workbook, plans
+    if period is not None and len(all_months) > 1 and relabelled:
+        rows, files = _unfile_across_files(rows, files, relabelled, sorted(all_months))
     rows, files = drop_copies(rows, files)
     files = flag_namesakes(rows, files)
     return ImportResult(files=files, rows=rows if wanted_rows else [])

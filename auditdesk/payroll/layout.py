@@ -52,9 +52,14 @@ def split_cell_ref(ref: str) -> tuple[int, int]:
     return int(match.group(2)) - 1, col - 1
 
 
+_LINE_BREAK = re.compile(r"\s*[\r\n]+\s*")
+
+
 def _text(value: Any) -> str:
+    """A label cell's text: NFKC, trimmed, a line break inside it (Alt+Enter) dropped."""
     if isinstance(value, str):
-        return unicodedata.normalize("NFKC", value).strip()
+        text = unicodedata.normalize("NFKC", value).strip()
+        return _LINE_BREAK.sub("", text) if "\n" in text or "\r" in text else text
     return ""
 
 
@@ -124,12 +129,18 @@ def _wide_merges(merged: Merged, row_index: int, width: int) -> bool:
     )
 
 
+_SHARE_LABEL = re.compile(r"^(个人|单位|公司|企业|员工|金额|小时|时数|天数|元|\(元\)|比例|基数)$")
+"""Sub-labels a header row may repeat in every cell (个人 under 社保 and under 公积金)."""
+
+
 def _title_like(row: list[Any], row_index: int, merged: Merged, width: int) -> bool:
     """A title or a label-value line above the table: one label, only ``标签：值`` / title texts,
     or a merged cell across most of the table."""
     labels = [_text(v) for v in row if _text(v)]
-    if len(set(labels)) <= 1 or _wide_merges(merged, row_index, width):
+    if len(labels) <= 1 or _wide_merges(merged, row_index, width):
         return True
+    if len(set(labels)) == 1 and _SHARE_LABEL.match(labels[0]) is None:
+        return True  # a title written into every cell of its merge
     return all(_LABEL_VALUE.match(t) or _TITLE_TEXT.search(t) for t in labels)
 
 
@@ -187,8 +198,8 @@ def _links(
         labels += 1
         if c in spans or (not above and seen_group):
             under += 1
-    if under == 0:
-        return False
+    if under == 0 and not (vertical and labels):
+        return False  # a label row under single labels belongs only where merges carry down
     return vertical or bool(spans) or under * 2 >= labels
 
 
@@ -297,12 +308,42 @@ def _squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+_LATIN_WORDS = re.compile(r"[A-Za-z]+(?:[\s.'&/-]*[A-Za-z]+)*\.?")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_ANY_LATIN = re.compile(r"[A-Za-z]")
+_EN_LABEL = re.compile(
+    r"^\s*(?:(?P<subtotal>sub-?\s*total|page\s*total)|(?P<total>grand\s*total|total)"
+    r"|(?P<signature>(?:prepared|approved|checked|reviewed|verified|made)\s+by|signature))\b",
+    re.IGNORECASE,
+)
+"""Row labels in English (Subtotal, Grand Total, Prepared by), as bilingual templates write them."""
+
+
+def _chinese_part(text: str) -> str:
+    """A bilingual label's Chinese words (``Total 合计`` → ``合计``); other text unchanged."""
+    if text.isascii() or _CJK.search(text) is None or _LATIN_WORDS.search(text) is None:
+        return text
+    return _LATIN_WORDS.sub("", text).strip()
+
+
+def _english_label(texts: list[str]) -> SkipReason | None:
+    """What an English row label (the row's first text) says the row is."""
+    match = _EN_LABEL.match(texts[0]) if texts and not _CJK.search(texts[0]) else None
+    if match is None or match.lastgroup is None:
+        return None
+    return SkipReason(match.lastgroup)
+
+
 def classify_row(row: list[Any], header: Header, identity_cols: list[int]) -> SkipReason | None:
     """Why ``row`` is not an employee's data row, or ``None`` when it is."""
     texts = [_text(v) for v in row if isinstance(v, str) and v.strip()]
     filled = sum(1 for v in row if not _is_blank(v))
     if filled == 0:
         return SkipReason.BLANK
+    english = _english_label(texts)
+    if english is not None and (english is not SkipReason.SIGNATURE or filled <= 8):
+        return english
+    texts = [_chinese_part(t) for t in texts]
     for t in texts:
         if _SUBTOTAL.search(t) and len(t) <= 20:
             return SkipReason.SUBTOTAL
@@ -411,7 +452,14 @@ def is_column_name(text: str) -> bool:
 
 def looks_like_label(text: str) -> bool:
     """Whether an identity cell holds a row label (小计, 合计, 制表…) rather than an employee."""
-    return _LABEL_HINT.search(_squeeze(text)) is not None
+    if _LABEL_HINT.search(_squeeze(text)) is not None:
+        return True
+    if _ANY_LATIN.search(text) is None:
+        return False  # a Chinese name: nothing in English to read
+    return (
+        _LABEL_HINT.search(_squeeze(_chinese_part(text))) is not None
+        or _english_label([text.strip()]) is not None
+    )
 
 
 TABLE_END = (SkipReason.TOTAL, SkipReason.SIGNATURE)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from difflib import SequenceMatcher
@@ -90,22 +90,55 @@ def _employee_forms(*stems: str) -> tuple[str, ...]:
 
 
 OVERTIME_KINDS = ("工作日", "平时", "平日", "延时", "延长", "休息日", "周末", "双休", "双休日",
-                  "公休日", "节假日", "法定节假日", "法定假日", "法定节日", "法定", "节日")  # fmt: skip
+                  "公休日", "周六", "周日", "周六日", "节假日", "法定节假日", "法定假日", "法定节日",
+                  "法定假", "法定", "国定假", "国定假日", "节日")  # fmt: skip
 """The kinds of overtime a payroll pays in columns of their own (工作日加班费, 双休加班费…)."""
+
+
+OVERTIME_RATES = ("1.5倍", "2倍", "3倍")
+"""Overtime named by its rate of pay (1.5倍加班, 加班/2倍)."""
 
 
 def _overtime_kinds() -> tuple[str, ...]:
     """工作日加班费, 双休加班工资…: one kind of overtime's pay, added into the overtime pay with
     the other kinds' columns (``is_overtime_part``)."""
-    kinds = (*OVERTIME_KINDS, "1.5倍", "2倍", "3倍")
+    kinds = (*OVERTIME_KINDS, *OVERTIME_RATES)
     forms = tuple(k + s for k in kinds for s in ("加班费", "加班工资"))
+    forms += tuple(s + k for k in kinds for s in ("加班费", "加班工资"))  # 加班费(1.5倍)
     _GENERATED.update(forms)
     return forms
 
 
-_OVERTIME_PART = re.compile(
+_OVERTIME_HOUR_KINDS = {
+    F.OT_HOURS_WORKDAY: ("工作日", "平时", "平日", "延时", "延长", "1.5倍"),
+    F.OT_HOURS_RESTDAY: ("休息日", "周末", "双休", "双休日", "公休日", "周六", "周日", "周六日", "2倍"),
+    F.OT_HOURS_HOLIDAY: ("节假日", "法定节假日", "法定假日", "法定节日", "法定假", "法定", "国定假",
+                         "国定假日", "节日", "3倍"),
+}  # fmt: skip
+"""Each kind of overtime (``OVERTIME_KINDS``) and rate (``OVERTIME_RATES``: 1.5 times is the
+workday's, 2 times the rest day's, 3 times the holiday's, 劳动法第四十四条) by its hours field."""
+assert {k for kinds in _OVERTIME_HOUR_KINDS.values() for k in kinds} == {
+    *OVERTIME_KINDS,
+    *OVERTIME_RATES,
+}
+
+
+def _overtime_hours(field: PayrollField) -> tuple[str, ...]:
+    """法定加班, 双休加班天数, 平日加班时长…: one kind of overtime's hours (or days), for every
+    wording of the kind that its pay columns are recognised by."""
+    suffixes = ("", "天数", "时数", "小时", "时长", "工时")
+    kinds = _OVERTIME_HOUR_KINDS[field]
+    forms = tuple(k + "加班" + s for k in kinds for s in suffixes)
+    forms += tuple("加班" + k + s for k in kinds if k in OVERTIME_RATES for s in suffixes)
+    _GENERATED.update(forms)
+    return forms
+
+
+_KIND_PATTERN = (
     "(" + "|".join(sorted(OVERTIME_KINDS, key=len, reverse=True)) + r"|\d(\.\d)?倍|[123]\d\d%)"
-    r"(加班|加点)"
+)
+_OVERTIME_PART = re.compile(
+    _KIND_PATTERN + r"(加班|加点)" + r"|(加班|加点)(费|工资|津贴)?[(\[]?" + _KIND_PATTERN
 )
 
 
@@ -119,6 +152,11 @@ def is_overtime_part(header: str) -> bool:
     pay; not a total (``加班费合计``). A grouped header (``加班费/平时``) is read as the sub-label
     before its groups (平时加班费); a note of the unit (``双休(元)``) is left out."""
     parts = [re.sub(r"\s+", "", unicodedata.normalize("NFKC", p)) for p in header.split("/")]
+    measure = measure_of(parts[-1]) if parts else None
+    if measure is not None and measure[1] != "money":
+        return False  # 平时加班 / 小时: hours, not pay
+    if measure is not None and not measure[0] and len(parts) > 1:
+        parts = parts[:-1]  # 平时加班 / 金额: the group's pay
     parts = [p for p in (_AMOUNT_UNIT.sub("", p) for p in parts) if p]
     if not parts or re.search(r"合计|小计|总计|总额", parts[-1]):
         return False
@@ -136,8 +174,10 @@ def lost_tie(note: str) -> bool:
 SYNONYMS: dict[PayrollField, tuple[str, ...]] = {
     F.EMPLOYEE_ID: ("工号", "员工编号", "职工编号", "人员编码", "人员编号", "员工号", "员工工号",
                     "工作证号", "职员编号", "编号", "员工代码", "人员代码", "员工id", "职工号",
-                    "emp_id", "employee_id"),
-    F.NAME: ("姓名", "员工姓名", "职工姓名", "人员姓名", "名字", "员工名称", "纳税人姓名", "name"),
+                    "emp_id", "employee_id", "employee id", "emp id", "employee no", "staff id",
+                    "staff no"),
+    F.NAME: ("姓名", "员工姓名", "职工姓名", "人员姓名", "名字", "员工名称", "纳税人姓名", "name", "employee name",
+           "full name"),
     F.DEPARTMENT: ("部门", "所属部门", "部门名称", "车间", "班组", "科室", "部门/车间",
                    "所在部门", "成本中心", "department"),
     F.ID_NUMBER: ("身份证号", "身份证号码", "身份证", "证件号码", "证件号", "居民身份证号码",
@@ -151,7 +191,8 @@ SYNONYMS: dict[PayrollField, tuple[str, ...]] = {
     F.ATTENDED_DAYS: ("实际出勤天数", "实出勤天数", "出勤天数", "实际出勤", "实出勤", "出勤",
                       "实到天数", "出勤日数", "实际出勤日数", "出勤日", "实际出勤日"),
     F.BASE_PAY: ("基本工资", "底薪", "基础工资", "基本薪资", "基薪", "月基本工资", "基本工资标准",
-                 "标准工资", "基本薪酬", "基础薪资", "基本月薪", "固定工资"),
+                 "标准工资", "基本薪酬", "基础薪资", "基本月薪", "固定工资", "basic salary",
+                 "base salary", "basic pay", "base pay", "basic wage"),
     F.POSITION_PAY: ("岗位工资", "职务工资", "岗位津贴", "职位工资", "技能工资", "岗位薪资",
                      "岗位补贴", "职级工资"),
     F.BONUS: ("绩效奖金", "奖金", "绩效工资", "绩效", "月度奖金", "考核工资", "提成", "绩效奖",
@@ -159,15 +200,18 @@ SYNONYMS: dict[PayrollField, tuple[str, ...]] = {
     F.OT_HOURS_WORKDAY: ("工作日加班天数", "平时加班天数", "延时加班天数", "工作日加班", "平时加班",
                          "延时加班", "工作日加班时数", "平时加班时数",
                          "平时加班小时", "延长工作时间", "工作日延时加班", "平日加班",
-                         "工作日加班时长", "平时加班时长"),
+                         "工作日加班时长", "平时加班时长",
+                         *_overtime_hours(F.OT_HOURS_WORKDAY)),
     F.OT_HOURS_RESTDAY: ("休息日加班天数", "周末加班天数", "双休日加班天数", "休息日加班", "周末加班",
                          "双休日加班", "休息日加班时数", "周末加班时数",
-                         "公休日加班", "休息日加班小时", "休息日加班时长", "周末加班时长"),
+                         "公休日加班", "休息日加班小时", "休息日加班时长", "周末加班时长",
+                         *_overtime_hours(F.OT_HOURS_RESTDAY)),
     F.OT_HOURS_HOLIDAY: ("法定节假日加班天数", "节假日加班天数", "节日加班天数", "法定节假日加班", "节假日加班",
                          "法定假日加班", "法定节日加班",
-                         "节日加班", "法定节假日加班时数", "节假日加班时数", "法定节假日加班时长"),
+                         "节日加班", "法定节假日加班时数", "节假日加班时数", "法定节假日加班时长",
+                         *_overtime_hours(F.OT_HOURS_HOLIDAY)),
     F.OT_PAY: ("加班费", "加班工资", "加班费合计", "加点工资", "加班津贴", "加班补贴",
-               "加班费用", *_overtime_kinds()),
+               "加班费用", "overtime pay", "ot pay", "overtime", *_overtime_kinds()),
     F.NIGHT_SHIFT_ALLOWANCE: ("夜班津贴", "夜班费", "中夜班津贴", "夜班补贴", "中班费",
                               "轮班津贴", "倒班津贴", "夜班补助", "中夜班费"),
     F.MEAL_ALLOWANCE: ("餐补", "餐费补贴", "伙食补贴", "午餐补贴", "餐贴", "饭贴", "就餐补贴",
@@ -181,7 +225,8 @@ SYNONYMS: dict[PayrollField, tuple[str, ...]] = {
                   "应发数", "应发薪资", "税前收入", "应发薪酬", "应发总额", "应发工资总额",
                   "应付合计", "应付工资合计", "税前应发", "税前应发工资", "应发数额",
                   "应发工资税前", "本期收入", "本月收入", "当月收入", "工资薪金收入", "收入合计",
-                  "税前合计", "工资薪金所得", "应发小计", "应发项目合计", "应发工资合计"),
+                  "税前合计", "工资薪金所得", "应发小计", "应发项目合计", "应发工资合计",
+                  "应发部分", "应发项目", "gross pay", "gross salary", "gross wage", "gross"),
     F.SI_BASE: ("社保缴费基数", "社保基数", "缴费基数", "社会保险缴费基数", "社保缴纳基数",
                 "社会保险基数", "社保缴费工资", "缴费工资", "养老保险缴费基数", "养老缴费基数",
                 "养老保险基数", "养老基数"),
@@ -201,9 +246,11 @@ SYNONYMS: dict[PayrollField, tuple[str, ...]] = {
                    "个税扣款", "个人所得税扣款", "代扣代缴个税", "代扣代缴个人所得税", "代缴个税",
                    "个人缴税", "应扣缴额", "应扣缴税额", "应补退税额", "扣缴个税", "扣缴税额",
                    "应缴个税", "应扣个税", "扣个人所得税", "个调税", "工资薪金所得税", "扣税",
-                   "税金", "个税金额", "代扣税款"),
+                   "税金", "个税金额", "代扣税款", "代扣税", "代缴税", "代扣税额",
+                   "iit", "income tax", "individual income tax"),
     F.OTHER_DEDUCTIONS: ("其他扣款", "其它扣款", "扣款", "其他扣除", "其他代扣",
-                         "其他应扣", "其它扣除", "其它代扣", "其他扣款合计"),
+                         "其他应扣", "其它扣除", "其它代扣", "其他扣款合计", "税后扣款", "税后扣除",
+                         "税后扣减"),
     F.ABSENCE_DEDUCTIONS: ("考勤扣款", "缺勤扣款", "事假扣款", "病假扣款", "请假扣款", "事病假扣款",
                            "旷工扣款", "缺勤扣除", "假期扣款", "事假扣除", "病假扣除", "缺勤扣减"),
     F.ANNUAL_BONUS: ("年终奖", "年终奖金", "年度奖金", "年终绩效", "十三薪", "第十三个月工资",
@@ -221,7 +268,7 @@ SYNONYMS: dict[PayrollField, tuple[str, ...]] = {
                 "实发薪资", "实付工资", "实得", "实领", "员工实得", "实发数额", "实领工资",
                 "银行代发", "实得工资", "实领金额", "实得金额", "实付金额", "实发工资额",
                 "实际发放", "实际发放金额", "银行代发金额", "银行发放", "税后实发", "实发薪酬",
-                "实发工资合计", "实际发放工资"),
+                "实发工资合计", "实际发放工资", "net pay", "net salary", "take home pay", "net"),
     F.PAY_DATE: ("发放日期", "发薪日期", "工资发放日期", "支付日期", "发放时间", "发薪日",
                  "付款日期"),
     F.PERIOD: ("工资月份", "月份", "所属月份", "工资所属期", "薪资月份", "核算月份", "工资期间",
@@ -238,7 +285,7 @@ _MATCH_ONLY_PUNCT = re.compile(r"[+&~]")  # after NFKC, which folds the full-wid
 _THIS_MONTH = re.compile(r"^(本月|本期|当月|本次)")
 _TOTAL_WORD = re.compile(r"^(合计|小计|总计|总额|合计金额|小计金额)$")
 _MONEY_HINT = re.compile(r"费|金额|工资|元|补贴|津贴")
-_HOURS_HINT = re.compile(r"小时|时数|工时|时长")
+_HOURS_HINT = re.compile(r"小时|时数|工时|时长|\(h\)|hours?\b|hrs?\b", re.IGNORECASE)
 
 
 _MATCH_UNITS = re.compile(
@@ -273,11 +320,34 @@ def _match_form(text: str) -> str:
     return _MATCH_ONLY_PUNCT.sub("", _normalized(text, _MATCH_UNITS))
 
 
+_HAS_DIGIT = re.compile(r"\d")
+_MONTH_WORD = re.compile(
+    r"^(?:\d{4}年?)?\d{1,2}月份?|(?:\d{4}年?)?\d{1,2}月份?$|^(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?=\D)"
+)
+"""The month a header names beside its item (``7月应发工资``, ``应发工资7月``, ``202507实发``), in
+the match form (punctuation gone)."""
+_LATIN_WORDS = re.compile(r"[a-z]+(?:[ .'&-]*[a-z]+)*\.?")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
 def _match_forms(text: str) -> list[str]:
-    """``text`` as matched: as is, and without a leading 本月/本期/当月 (本月个税 is 个税)."""
+    """``text`` as matched: as is, and without a leading 本月/本期/当月 (本月个税 is 个税); a
+    bilingual header (``Gross Pay 应发工资``, ``应发工资(RMB)``) also by its Chinese words alone."""
     form = _match_form(text)
-    short = _THIS_MONTH.sub("", form)
-    return [form, short] if short and short != form else [form]
+    forms = [form]
+    if not form.isascii() and _LATIN_WORDS.search(form) and _CJK.search(form):
+        chinese = _match_form(_LATIN_WORDS.sub("", unicodedata.normalize("NFKC", text).lower()))
+        if chinese and chinese != form:
+            forms.append(chinese)
+    if _HAS_DIGIT.search(form):
+        dated = _MONTH_WORD.sub("", form)  # 7月应发工资, 应发工资(7月), 2025.07实发
+        if dated and dated != form:
+            forms.append(dated)
+    for f in list(forms):
+        short = _THIS_MONTH.sub("", f)
+        if short and short != f:
+            forms.append(short)
+    return forms
 
 
 _INDEX: dict[str, PayrollField] = {}
@@ -481,22 +551,90 @@ def _plausible(field: PayrollField, raw: str) -> bool:
     return not (kind is FieldKind.MONEY and _HOURS_HINT.search(raw))
 
 
-def _exact_candidates(texts: list[str]) -> list[tuple[str, float, bool]]:
+_MEASURE = re.compile(
+    r"^(?P<stem>.*?)[(\[【]?(?:(?P<money>金额|人民币元|人民币|元|数额)|(?P<hours>小时数|小时|时数|工时|时长|h)"
+    r"|(?P<days>天数|天|日数|d))[)\]】]?$"
+)
+"""A sub-label that only says what its cells measure (金额, 小时, 天数, 平时(元)), after NFKC
+with spaces removed: the field is the group's, in that measure (加班 / 平时 / 金额 is 平时加班费)."""
+_HOUR_FIELDS = frozenset({F.OT_HOURS_WORKDAY, F.OT_HOURS_RESTDAY, F.OT_HOURS_HOLIDAY,
+                          F.WORK_HOURS})  # fmt: skip
+_MEASURE_SUFFIXES = {
+    "money": ("费", "工资", "", "补贴", "津贴"),
+    "hours": ("",),
+    "days": ("天数", ""),
+}
+_MEASURE_FIELDS: dict[str, Callable[[PayrollField], bool]] = {
+    "money": lambda f: f.kind is FieldKind.MONEY,
+    "hours": lambda f: f in _HOUR_FIELDS,
+    "days": lambda f: f.kind is FieldKind.NUMBER and f is not F.WORK_HOURS,
+}
+
+
+def measure_of(text: str) -> tuple[str, str] | None:
+    """(stem, measure) when ``text`` ends in what its cells measure: ``("", "money")`` for 金额,
+    ``("平时", "money")`` for 平时(元), ``("", "hours")`` for 小时, ``("", "days")`` for 天数."""
+    match = _MEASURE.match(re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).lower())
+    if match is None:
+        return None
+    kind = next(k for k in ("money", "hours", "days") if match.group(k))
+    stem = match.group("stem")
+    inner = measure_of(stem) if stem else None
+    if inner is not None and inner[1] == kind:
+        stem = inner[0]  # 金额(元), 时数(h)
+    return stem, kind
+
+
+Candidate = tuple[str, float, bool, Callable[[PayrollField], bool] | None]
+
+
+def _measure_candidates(texts: list[str]) -> list[Candidate]:
+    """Forms of a header whose last part names a measure under group labels: the nearest label
+    (or the stem before the unit) joined with each group and the measure's wording, accepted only
+    for a field of that measure (平时加班 / 金额 → 平时加班费, 加班 / 周末 / 天数 → 周末加班天数)."""
+    found = measure_of(texts[-1])
+    if found is None or len(texts) < 2:
+        return []
+    stem, kind = found
+    words = [_match_form(t) or t for t in texts[:-1]]
+    if stem:
+        words.append(_match_form(stem) or stem)
+    nearest, others = words[-1], words[-2::-1]
+    want = _MEASURE_FIELDS[kind]
+    if _TOTAL_WORD.match(nearest) and others:  # 加班 / 合计 / 金额 is 加班费合计
+        return [
+            (group + suffix + nearest, 0.95, False, want)
+            for group in others
+            for suffix in _MEASURE_SUFFIXES[kind]
+        ]
+    bases = [nearest]
+    for group in others:
+        bases += [nearest + group, group + nearest]
+    return [
+        (base + suffix, 0.95, False, want) for base in bases for suffix in _MEASURE_SUFFIXES[kind]
+    ]
+
+
+def _exact_candidates(texts: list[str]) -> list[Candidate]:
     """Header forms to look up as they are: (text, confidence of an exact hit, whether the text
-    is a group label standing for its 合计/小计 column)."""
+    is a group label standing for its 合计/小计 column, which fields it may name or ``None`` for
+    any)."""
     # Parts are joined in their match forms, so a unit on a part goes with it: 加班 / 平时(小时)
     # is 平时加班, not 平时(小时)加班.
     forms = [_match_form(t) or t for t in texts]
     last = forms[-1]
     ancestors = forms[-2::-1]  # nearest group label first
-    out = [(texts[-1], 1.0, False)]
+    out: list[Candidate] = [(texts[-1], 1.0, False, None)]
     for group in ancestors:
-        out += [(group + last, 1.0, False), (last + group, 0.95, False)]
+        out += [(group + last, 1.0, False, None), (last + group, 0.95, False, None)]
     if len(texts) > 2:
-        out.append(("".join(forms), 1.0, False))
+        out.append(("".join(forms), 1.0, False, None))
     if ancestors and _TOTAL_WORD.match(last):
-        out.append((ancestors[0], 0.95, True))  # 应发工资 / 小计 is the 应发工资
-    return out
+        out.append((ancestors[0], 0.95, True, None))  # 应发工资 / 小计 is the 应发工资
+    return out + _measure_candidates(texts)
+
+
+_OVERTIME_WORDS = frozenset({"加班", "加点", "加班时间", "加班加点"})
 
 
 def _fuzzy(mains: list[str], raw: str) -> tuple[PayrollField | None, float]:
@@ -532,14 +670,22 @@ def _lookup(texts: list[str]) -> Suggestion:
     """The best match ignoring exclusions; ``field`` set even when it will be ruled out."""
     raw_all = "".join(texts)
     exact = _exact_candidates(texts)
-    for text, score, group_total in exact:
+    for text, score, group_total, want in exact:
         for form in _match_forms(text):
             field = _INDEX.get(form)
-            if field is None or not _plausible(field, raw_all):
+            if field is None or not _plausible(field, raw_all) or (want and not want(field)):
                 continue
             if group_total and field in _EMPLOYEE_SIDE and not _EMPLOYEE.search(raw_all):
                 continue  # 养老保险 / 合计 may add up the employer's and the employee's shares
             return Suggestion(field, score, MappingSource.SYNONYM)
+    measure = measure_of(texts[-1])
+    if measure is not None and measure[1] != "money":
+        stem = _match_form("".join(texts[:-1]) + measure[0])
+    else:
+        stem = _match_form(raw_all) if _HOURS_HINT.search(raw_all) else ""
+    if stem in _OVERTIME_WORDS:
+        # 加班小时, 加班 / 天数: overtime hours of no kind; workday's is a guess to confirm
+        return Suggestion(F.OT_HOURS_WORKDAY, 0.8, MappingSource.GUESS)
     # The group label alone is a weak hint (社会保险 / 其他); a header containing or resembling
     # a synonym is a guess.
     hint: tuple[PayrollField | None, float] = (None, 0.0)

@@ -711,12 +711,17 @@ def decode_text(path: Path) -> tuple[str, str]:
                 f"UTF-16 文本已损坏（第 {exc.start} 字节附近：文件被截断或含有无效字符），"
                 "请重新导出，或另存为 UTF-8 编码的 CSV。",
             ) from exc
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), "UTF-8 (BOM)"
+    bom = data.startswith(b"\xef\xbb\xbf")
+    body = data[3:] if bom else data
     try:
-        return data.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError:
-        pass
+        return body.decode("utf-8"), "UTF-8 (BOM)" if bom else "UTF-8"
+    except UnicodeDecodeError as exc:
+        first_bad = exc.start
+    mixed = _mixed_lines(body) if _maybe_mixed(body, first_bad) else None
+    if mixed is not None:
+        return mixed, "UTF-8 与 GBK 混合（逐行识别）"
+    if bom:
+        return body.decode("utf-8", errors="replace"), "UTF-8 (BOM)"
     try:
         return data.decode("gb18030"), "GBK/GB18030"
     except UnicodeDecodeError as exc:
@@ -724,6 +729,47 @@ def decode_text(path: Path) -> tuple[str, str]:
             path,
             f"无法识别文件的文字编码（第 {exc.start} 字节附近），请另存为 UTF-8 或 GBK 编码的 CSV。",
         ) from exc
+
+
+def _maybe_mixed(data: bytes, first_bad: int) -> bool:
+    """Whether a file that is not UTF-8 may still hold UTF-8 lines: Chinese written in UTF-8
+    before its first invalid byte, or on its last line (a cheap look, so a plain GBK file is not
+    decoded line by line)."""
+    if not data[:first_bad].isascii():
+        return True
+    last = data.rstrip().rsplit(b"\n", 1)[-1]
+    if last.isascii():
+        return False
+    try:
+        last.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _mixed_lines(data: bytes) -> str | None:
+    """The text of a file whose lines are partly UTF-8 and partly GBK (two exports pasted into one
+    file, a header typed in an editor over a payroll system's rows), each line decoded as what it
+    is; ``None`` unless some line with Chinese is valid UTF-8 and some other is not. A newline byte
+    is never part of a character in either encoding, so the lines can be cut before decoding."""
+    lines = data.split(b"\n")
+    utf8 = 0
+    out: list[str] = []
+    for line in lines:
+        if line.isascii():
+            out.append(line.decode("ascii"))
+            continue
+        try:
+            out.append(line.decode("utf-8"))
+            utf8 += 1
+        except UnicodeDecodeError:
+            try:
+                out.append(line.decode("gb18030"))
+            except UnicodeDecodeError:
+                return None
+    if utf8 == 0:
+        return None
+    return "\n".join(out)
 
 
 def _csv_sheet(path: Path, text: str) -> RawSheet:

@@ -44,6 +44,8 @@ _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+")
 """An integer part grouped in thousands by commas or by spaces (after NFKC: full-width commas and
 ideographic or no-break spaces are plain ones)."""
 _NUMBER_UNITS = re.compile(r"(小时|个小时|工时|天|日|h|H|hrs?|d)$")
+_CURRENCY_WORDS = re.compile(r"^(?:rmb|cny|人民币)\s*|\s*(?:/月|每月|/人/月|整)$", re.IGNORECASE)
+"""``RMB 500``, ``人民币2600``, ``3500/月`` (after 元 is dropped): the currency or period written out."""
 
 
 _EXCEL_TEXT_WRAPPER = re.compile(r'^="((?:[^"]|"")*)"$')
@@ -108,6 +110,8 @@ def _text_to_decimal(text: str, *, what: str) -> Decimal:
         negative = True
         text = text[1:-1]
     text = text.translate(_MONEY_JUNK).strip()
+    if what == "money":
+        text = _CURRENCY_WORDS.sub("", text)
     scale = Decimal(1)
     if text.endswith("万"):
         scale = Decimal(10000)
@@ -119,6 +123,9 @@ def _text_to_decimal(text: str, *, what: str) -> Decimal:
         text = text[1:].strip()
     elif text.startswith("+"):
         text = text[1:].strip()
+    elif text.endswith("-") and len(text) > 1:  # 1,234.00- as accounting systems write a debit
+        negative = not negative
+        text = text[:-1].strip()
     if _SEPARATED.search(text):
         # Only separators that group thousands are dropped: 8,00 or 1.234,56 (a decimal comma)
         # or 8000 7000 (two figures) would otherwise become another amount without a word.
@@ -128,7 +135,7 @@ def _text_to_decimal(text: str, *, what: str) -> Decimal:
                 f"“{raw}”中的逗号或空格不是千分位分隔符（应如 1,234.50），无法确定数值"
             )
         text = whole.replace(",", "").replace(" ", "") + dot + fraction
-    if not text or not re.fullmatch(r"\d+(\.\d+)?|\.\d+", text):
+    if not text or not re.fullmatch(r"\d+(\.\d*)?|\.\d+", text):
         label = "金额" if what == "money" else "数字"
         raise CellValueError(f"“{raw}”不是有效的{label}")
     try:
@@ -194,6 +201,71 @@ _SERIAL_WITH_TIME = re.compile(r"^\d{5}\.\d+$")
 
 _DATE_SPACES = re.compile(r"\s*([年月日号./-])\s*")
 
+_EN_MONTHS = {
+    name: i + 1
+    for i, names in enumerate((
+        ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
+        ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
+        ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+        ("dec", "december"),
+    ))
+    for name in names
+}  # fmt: skip
+"""English month names as Excel writes them in a CSV (Jul-25, 10-Aug-25) or people type them."""
+_EN = r"([a-z]{3,9})\.?"
+_EN_DATES = (
+    (re.compile(rf"^(\d{{1,2}})[\s\-/]*{_EN}[\s\-/,]*(\d{{4}}|\d{{2}})$"), "dmy"),  # 10-Aug-25
+    (
+        re.compile(rf"^{_EN}[\s\-/]*(\d{{1,2}})(?:st|nd|rd|th)?[\s,]+(\d{{4}})$"),
+        "mdy",
+    ),  # Aug 10, 2025
+    (re.compile(rf"^(\d{{4}})[\s\-/.]*{_EN}[\s\-/.]*(\d{{1,2}})$"), "ymd"),  # 2025-Aug-10
+)
+_EN_PERIODS = (
+    (re.compile(rf"^{_EN}[\s\-/.',]*(\d{{4}}|\d{{2}})$"), "my"),  # Jul-25, July 2025, jul.25
+    (re.compile(rf"^(\d{{4}}|\d{{2}})[\s\-/.]*{_EN}$"), "ym"),  # 2025-Jul, 25-Jul (yy-mmm)
+)
+
+
+def _full_year(text: str) -> int:
+    """A year of two digits as Excel reads it: 00-29 are 2000-2029, 30-99 are 1930-1999."""
+    year = int(text)
+    if len(text) == 2:
+        year += 2000 if year < 30 else 1900
+    return year
+
+
+def _english_date(text: str, raw: str) -> date | None:
+    """``10-Aug-25``, ``10 August 2025``, ``Aug 10, 2025``, ``2025-Aug-10`` (NFKC text), or ``None``."""
+    low = text.lower()
+    for pattern, order in _EN_DATES:
+        match = pattern.match(low)
+        if match is None:
+            continue
+        parts = dict(zip(order, match.groups(), strict=True))
+        month = _EN_MONTHS.get(parts["m"])
+        if month is None:
+            return None
+        return _make_date(_full_year(parts["y"]), month, int(parts["d"]), raw)
+    return None
+
+
+def english_period(text: str) -> str | None:
+    """``Jul-25``, ``July 2025``, ``2025-Jul``, ``25-Jul`` (a pay month column's yy-mmm) → ``YYYY-MM``,
+    or ``None``. A day and month without a year (``1-Jul``) names no pay month."""
+    low = unicodedata.normalize("NFKC", text).strip().lower()
+    for pattern, order in _EN_PERIODS:
+        match = pattern.match(low)
+        if match is None:
+            continue
+        parts = dict(zip(order, match.groups(), strict=True))
+        month = _EN_MONTHS.get(parts["m"])
+        year = parts["y"]
+        if month is None or (len(year) == 2 and order == "ym" and int(year) < 13):
+            return None  # 1-Jul, 12-Jul: a day of July, not a year
+        return _period(_full_year(year), month)
+    return None
+
 
 def _make_date(year: int, month: int, day: int, raw: str) -> date:
     try:
@@ -238,6 +310,10 @@ def parse_date(value: Any) -> date | None:
                 return _make_date(y, m, d, value)
         if text.isdigit() and len(text) <= 7:
             return excel_serial_to_date(int(text))
+        if _HAS_LATIN.search(text):
+            day = _english_date(text, value)
+            if day is not None:
+                return day
         if _SERIAL_WITH_TIME.match(text):
             return excel_serial_to_date(float(text))
         if text in _EXCEL_ERRORS:
@@ -276,6 +352,11 @@ def _period(year: int, month: int) -> str | None:
     if 1990 <= year <= 2100 and 1 <= month <= 12:
         return f"{year:04d}-{month:02d}"
     return None
+
+
+_HAS_LATIN = re.compile(r"[A-Za-z]")
+_MONTH_FIRST = re.compile(r"^(\d{1,2})\s*[/.\-]\s*((?:19|20)\d{2})$")
+"""``07/2025``, ``7-2025``: a month column as English-locale systems write it."""
 
 
 def find_period(text: str) -> str | None:
@@ -373,6 +454,12 @@ def parse_period(value: Any) -> str | None:
         return found
     if year_less_month(text) is not None:
         raise CellValueError(f"“{text.strip()}”只写了月份，没有年份（应如 2025-07 或 2025年7月）")
+    english = english_period(text) if _HAS_LATIN.search(text) else None
+    if english:
+        return english
+    month_first = _MONTH_FIRST.match(unicodedata.normalize("NFKC", text).strip())
+    if month_first and _period(int(month_first.group(2)), int(month_first.group(1))):
+        return _period(int(month_first.group(2)), int(month_first.group(1)))
     try:
         day = parse_date(text)
     except CellValueError:

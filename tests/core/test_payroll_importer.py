@@ -112,9 +112,14 @@ def test_no_period_anywhere_is_a_sheet_note_and_override_fixes_it(tmp_path: Path
     assert fixed.files[0].sheets[0].period_source == "导入时指定"
 
 
-def test_override_period_beats_the_period_column() -> None:
+def test_override_period_does_not_file_a_period_columns_months_under_one() -> None:
+    # s1 holds 2025-06, 2025-07 and 2025-08 in its 月份 column: under one month every employee
+    # would be a duplicate of themself, so the column keeps its months and the import says why
     result = read_payroll([SAMPLES / "s1-simple.xlsx"], period="2025-01")
-    assert result.periods == ["2025-01"]
+    assert result.periods == ["2025-06", "2025-07", "2025-08"]
+    remarks = " ".join(result.files[0].sheets[0].remarks)
+    assert "2025-01（--period）" in remarks
+    assert "2025-06、2025-07、2025-08" in remarks
 
 
 def test_two_row_header_without_merge_information(tmp_path: Path) -> None:
