@@ -235,7 +235,21 @@ def plain_source(text: str, titles: dict[str, str]) -> str:
     return _CODE.sub(lambda m: titles.get(m.group(0), "资料来源"), text)
 
 
-STATUS_LABELS = {"verified": "已核实", "2nd-hand": "二手来源，待复核", "": ""}
+STATUS_LABELS = {
+    "verified": "已核实",
+    "2nd-hand": "二手来源，待复核",
+    "inferred": "生效日期为推断，待复核",
+    "": "",
+}
+UNVERIFIED_WHY = {"2nd-hand": "为二手来源", "inferred": "的生效日期为推断"}
+"""How a finding says that the figure it rests on is not verified (by the entry's ``status``)."""
+
+
+def unverified_why(entry: Dated) -> str:
+    """``""`` for a verified figure; else why it is not (``为二手来源``), to follow its name."""
+    if entry.status == "verified":
+        return ""
+    return UNVERIFIED_WHY.get(entry.status, "未经核实")
 
 
 def describe(params: RegionParams) -> list[ParamLine]:

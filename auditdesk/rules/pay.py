@@ -139,8 +139,10 @@ def _part_time_min_wage(
     rule: Rule, ctx: RuleContext, emp: EmployeeMonth
 ) -> tuple[PayrollFinding | None, bool]:
     """A part-timer against the hourly minimum (劳动合同法 第七十二条; facts §1.10, §5.5):
-    pay per hour = (gross - overtime pay - excluded allowances) ÷ hours worked, or the hourly rate
-    when the hours are missing; the shortfall × hours is owed. No monthly minimum.
+    pay per hour = (gross - overtime pay - excluded allowances - the employee's own SI) ÷ hours
+    worked — Shanghai's hourly minimum excludes both sides' social insurance (2011 circular) —
+    with the hours implied by the hourly rate when they are missing; the shortfall × hours is
+    owed. No monthly minimum.
 
     Returns the finding (or None) and whether the row had hours or a rate to test at all.
     """
@@ -149,13 +151,18 @@ def _part_time_min_wage(
         return None, True
     hourly_min = found["hourly"]
     pay = emp.gross - emp.ot_pay - emp.excluded
+    si = emp.employee_si  # the employee's own SI does not count toward the hourly minimum
     hours, rate = emp.row.work_hours, emp.row.hourly_rate
     if hours is not None and hours > ZERO:
-        per_hour = pay / hours
-        basis = f"{yuan(pay)} ÷ {hours} 小时 = 每小时 {yuan(per_hour)}"
+        per_hour = (pay - si) / hours
+        basis = f"{yuan(pay - si)} ÷ {hours} 小时 = 每小时 {yuan(per_hour)}"
     elif rate is not None and rate > ZERO:
-        per_hour, hours = rate, pay / rate
+        hours = pay / rate
         basis = f"小时工资 {yuan(rate)}（表中无工作小时数，按 {yuan(pay)} ÷ 小时工资推算 {hours:.2f} 小时）"
+        per_hour = rate
+        if si and pay > ZERO:
+            per_hour = rate * (pay - si) / pay  # (pay - SI) over the same hours
+            basis += f"，扣除个人社保后每小时 {yuan(per_hour)}"
     else:
         return None, False
     if per_hour >= hourly_min:  # equality is compliant
@@ -163,8 +170,9 @@ def _part_time_min_wage(
     amount = (hourly_min - per_hour) * hours
     severity, message = _retired_info(
         emp,
-        f"非全日制用工：应发 {yuan(emp.gross)} 扣除加班费及特殊津贴、餐费/交通/住房补贴后，"
-        f"{basis}，低于 {emp.period} 上海小时最低工资 {yuan(hourly_min)}，"
+        f"非全日制用工：应发 {yuan(emp.gross)} 扣除加班费及特殊津贴、餐费/交通/住房补贴"
+        + (f"和个人缴纳的社会保险费 {yuan(si)}" if si else "")
+        + f"后，{basis}，低于 {emp.period} 上海小时最低工资 {yuan(hourly_min)}，"
         f"差额 {yuan(amount)}",
     )
     return ctx.finding(
@@ -214,7 +222,7 @@ MIN_WAGE = Rule(
     remedy="补足差额，今后工资中可计入最低工资的部分不低于当期最低工资标准；工资结构调整应通过集体协商而非单方降薪。",
     description="应发工资扣除加班费、特殊津贴、餐费/交通/住房补贴和个人社保公积金后，与当月最低工资比较；"
     "未满月的按计薪日（工作日 + 法定节假日）折算，有考勤时按（出勤 + 带薪假）÷ 应出勤折算；"
-    "非全日制用工按每小时工资与小时最低工资比较。",
+    "非全日制用工按每小时工资（不含个人缴纳的社保）与小时最低工资比较。",
 )
 
 

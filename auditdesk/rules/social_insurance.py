@@ -24,7 +24,7 @@ from auditdesk.rules.engine import (
     cite,
     yuan,
 )
-from auditdesk.rules.params import Lookup
+from auditdesk.rules.params import Lookup, unverified_why
 
 SI_PENSION_RATE = Decimal("0.08")
 PART_TIME_WORDS = ("非全日制", "小时工", "兼职", "钟点工")
@@ -101,6 +101,24 @@ def clamp_base(
     return declared, f"按{declared_as} {_whole(declared)}估算"
 
 
+def figure_caveat(found: Lookup, label: str, key: str) -> str:
+    """``""`` when the month's figure ``key`` (``lower``/``upper``) is verified; else a 待核实
+    note naming it (``2021-07-01 起的社保缴费基数下限 5,975 元为二手来源，待核实``) — facts file
+    marks such figures 2nd-hand or their dating inferred (§6.3, §6.5, §11.2)."""
+    why = unverified_why(found.entry)
+    if not why:
+        return ""
+    which = "下限" if key == "lower" else "上限"
+    return f"{found.entry.start:%Y-%m-%d} 起的{label}{which} {_whole(found[key])}{why}，待核实"
+
+
+def _clamped_by(declared: Decimal | None, found: Lookup) -> str:
+    """Which limit an estimate's base was clamped to (``lower``/``upper``), or ``""``."""
+    if declared is None or declared <= ZERO or declared < found["lower"]:
+        return "lower"
+    return "upper" if declared > found["upper"] else ""
+
+
 def _month_index(year: int, month: int) -> int:
     return year * 12 + month - 1
 
@@ -135,8 +153,15 @@ def check_si_not_paid(
         if found is not None:
             base, how = clamp_base(emp.row.si_base, found["lower"], found["upper"])
             amount = base * rate
+            limit = _clamped_by(emp.row.si_base, found)
             caveat = "；".join(
-                c for c in (ESTIMATE_CAVEAT, ctx.outdated_caveat(found, "社保基数")) if c
+                c
+                for c in (
+                    ESTIMATE_CAVEAT,
+                    figure_caveat(found, "社保缴费基数", limit) if limit else "",
+                    ctx.outdated_caveat(found, "社保基数"),
+                )
+                if c
             )
         hire = f"（{emp.row.hire_date:%Y-%m-%d} 入职）" if emp.row.hire_date else ""
         message = (
@@ -230,7 +255,14 @@ def check_si_base(
                 rule, ctx, emp, retired, f"{how} {yuan(base)} 低于当期社保缴费基数下限"
             )
             continue
-        caveat = ctx.outdated_caveat(found, "社保基数")
+        unverified = figure_caveat(found, "社保缴费基数", "lower")
+        caveat = "；".join(c for c in (unverified, ctx.outdated_caveat(found, "社保基数")) if c)
+        # the verdict itself rests on the floor: an unverified one makes it 待核实 (never 高)
+        depends = (
+            f"{found.entry.start:%Y-%m-%d} 起的社保缴费基数下限 {_whole(lower)}是否准确"
+            if unverified
+            else ""
+        )
         if (
             emp.period in params.si_catch_up_months
             and base >= params.si_catch_up_old_lower - tolerance
@@ -244,6 +276,7 @@ def check_si_base(
                 amount=(lower - base) * rate,
                 severity=Severity.LOW,
                 caveat=caveat,
+                depends_on=depends,
             )
             continue
         yield ctx.finding(
@@ -253,6 +286,7 @@ def check_si_base(
             f"每月少缴约 {yuan((lower - base) * rate)}（单位和个人合计）",
             amount=(lower - base) * rate,
             caveat=caveat,
+            depends_on=depends,
         )
 
 
@@ -284,6 +318,7 @@ SI_BASE_BELOW_FLOOR = Rule(
     test="社会保险费的缴费基数不得低于上海当年度公布的缴费基数下限（上年度全市职工月平均工资的 60%）。",
     remedy="按上年度月平均工资申报缴费基数（不低于当年下限），补缴差额。",
     description="缴费基数（或按养老保险 8% 反推）低于当期下限；2025 年 7 至 9 月介于新旧下限之间的按补差提示（低）。"
+    "当期下限为二手来源或生效日期为推断的（2021-07、2022-07 两档），注明待核实，不高于中风险。"
     "非全日制用工不提示；已达法定退休年龄的，每人提示一次。",
 )
 
@@ -319,8 +354,15 @@ def check_hf_not_paid(
                 wage, declared_as = emp.normal_wage, "本月正常工资"
             base, how = clamp_base(wage, found["lower"], found["upper"], declared_as)
             amount = base * params.hf_rate * 2
+            limit = _clamped_by(wage, found)
             caveat = "；".join(
-                c for c in (ESTIMATE_CAVEAT, ctx.outdated_caveat(found, "公积金基数")) if c
+                c
+                for c in (
+                    ESTIMATE_CAVEAT,
+                    figure_caveat(found, "公积金缴存基数", limit) if limit else "",
+                    ctx.outdated_caveat(found, "公积金基数"),
+                )
+                if c
             )
         yield ctx.finding(
             rule,

@@ -267,3 +267,17 @@ def test_high_temperature_allowance_cites_existing_rules() -> None:
     assert not any("高温作业及高温天气作业劳动保护有关规定" in law for law in laws)
     [f] = check("PAY.HIGH_TEMP", row(high_temp_allowance=D(200)))
     assert f.money_kind is MoneyKind.WAGES_OWED
+
+
+def test_part_time_hourly_minimum_excludes_the_employees_own_social_insurance() -> None:
+    # Shanghai's hourly minimum excludes both sides' SI (2011 circular, facts §5.5): 2025-07,
+    # 80 h, gross 2,000 with 160 of the employee's own pension withheld → (2,000 - 160) / 80 =
+    # 23.00 an hour < 25 → (25 - 23) × 80 = 160.00 owed.
+    [f] = check("PAY.MIN_WAGE", _part_time(pension_employee=D(160)))
+    assert f.amount == D("160.00")
+    assert "23.00" in f.message
+    # hours missing: the rate 25 gives 2,000 / 25 = 80 h; (2,000 - 160) / 80 = 23 → 160.00 again
+    [g] = check("PAY.MIN_WAGE", _part_time(pension_employee=D(160), work_hours=None))
+    assert g.amount == D("160.00")
+    # without SI withheld 2,000 / 80 = 25: compliant, as before
+    assert check("PAY.MIN_WAGE", _part_time()) == []

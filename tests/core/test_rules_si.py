@@ -184,3 +184,68 @@ def test_flexible_delay_ruled_out_by_the_dates_is_said() -> None:
     [recent] = check("SI.NOT_PAID", row(id_number=born(date(1965, 1, 15)), **NO_SI))
     assert "可能性很小" not in recent.message
     assert recent.severity is Severity.INFO
+
+
+# ------------------------------------------------------------------ figures the facts file marks unverified
+UNVERIFIED = "待核实"
+
+
+def test_base_below_a_second_hand_floor_depends_on_that_figure() -> None:
+    # 2021-08: the floor in force from 2021-07-01 is 5,975, marked 2nd-hand in the facts file
+    # (§6.3; §11.2: the dating of the 2021-07/2022-07 steps is inferred). Declared 5,900 < 5,975:
+    # (5,975 - 5,900) × 0.375 = 28.125 → 28.13, but the verdict rests on the unverified 5,975:
+    # 中 at most, 待核实, and the finding says which figure.
+    [found] = check("SI.BASE_BELOW_FLOOR", row(period="2021-08", si_base=D(5900),
+                                               pay_date=date(2021, 9, 10)))  # fmt: skip
+    assert found.amount == D("28.13")
+    assert found.certainty is Certainty.DEPENDS
+    assert found.severity.rank >= Severity.MEDIUM.rank
+    assert "5,975" in found.depends_on
+    assert UNVERIFIED in found.caveat
+
+
+def test_base_below_a_floor_with_an_inferred_date_depends_on_it() -> None:
+    # 2022-08: 6,520 from 2022-07-01 — the figures are sourced, the date is inferred (§6.3, §11.2);
+    # the region file marks it so, and a finding on it says so. (6,520 - 6,000) × 0.375 = 195.00
+    entry = load_params().si_base.at("2022-08")
+    assert entry is not None
+    assert entry.entry.status == "inferred"
+    [found] = check("SI.BASE_BELOW_FLOOR", row(period="2022-08", si_base=D(6000),
+                                               pay_date=date(2022, 9, 10)))  # fmt: skip
+    assert found.amount == D("195.00")
+    assert found.certainty is Certainty.DEPENDS
+    assert UNVERIFIED in found.caveat
+
+
+def test_base_below_a_verified_floor_stays_definite() -> None:
+    # 2024-08: 7,384 (verified) → (7,384 - 7,000) × 0.375 = 144.00, definite, no 待核实
+    [found] = check("SI.BASE_BELOW_FLOOR", row(period="2024-08", si_base=D(7000),
+                                               pay_date=date(2024, 9, 10)))  # fmt: skip
+    assert found.amount == D("144.00")
+    assert found.certainty is Certainty.DEFINITE
+    assert UNVERIFIED not in found.caveat
+
+
+def test_si_estimate_on_a_second_hand_floor_says_so() -> None:
+    # 2021-08, declared 3,000 below the (2nd-hand) floor 5,975: 5,975 × 0.375 = 2,240.625 → 2,240.63.
+    # No SI at all is definite from the file (high stays); the amount rests on the figure.
+    [found] = check("SI.NOT_PAID", row(period="2021-08", si_base=D(3000), pay_date=None, **NO_SI))
+    assert found.amount == D("2240.63")
+    assert found.severity is Severity.HIGH
+    assert UNVERIFIED in found.caveat
+    assert "5,975" in found.caveat
+
+
+def test_hf_estimate_on_a_second_hand_floor_says_so() -> None:
+    # 2024-08: HF limits 2,690 / 36,921 are 2nd-hand (calculator code, §6.5). Normal wage 2,000 <
+    # 2,690 → 2,690 × 7 % × 2 = 376.60, resting on the unverified floor.
+    r = row(period="2024-08", si_base=None, gross_pay=D(2000), base_pay=D(2000),
+            housing_fund_employee=None, pay_date=None)  # fmt: skip
+    [found] = check("HF.NOT_PAID", r)
+    assert found.amount == D("376.60")
+    assert UNVERIFIED in found.caveat
+    # a declared base inside the limits does not rest on them: 10,000 × 0.14 = 1,400.00
+    [inside] = check("HF.NOT_PAID", row(period="2024-08", si_base=D(10000),
+                                        housing_fund_employee=D(0), pay_date=None))  # fmt: skip
+    assert inside.amount == D("1400.00")
+    assert UNVERIFIED not in inside.caveat
