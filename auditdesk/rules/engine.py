@@ -123,6 +123,10 @@ class EmployeeMonth:
     """Workday, rest-day and statutory-holiday overtime hours, missing as zero."""
     maybe_retired: bool = False
     """A woman past the 50 schedule but not the 55 one: retired if hers is a worker's post."""
+    relation: str = ""
+    """The 用工形式 text when the payroll says the row is no labour relation (实习, 勤工助学,
+    退休返聘, 劳务协议: facts §1.10, §9.0), else ``""``: the labour-relation rules then give one
+    提示 to verify the relation instead of a finding (:func:`relation_fact`)."""
 
     @property
     def excluded(self) -> Decimal:
@@ -221,12 +225,21 @@ class RuleContext:
                 f for f in (depends_on, f"无法读取的单元格 {shown} 的实际数额") if f
             )
         if rule.labour_relation:
-            # past the statutory age the relation may have ended (retired) or go on (弹性延迟退休):
-            # whatever the rule found rests on that
-            fact = RETIREMENT_FACT if emp.retired else WOMEN_POST_FACT if emp.maybe_retired else ""
+            # past the statutory age the relation may have ended (retired) or go on (弹性延迟退休);
+            # a row the payroll marks as an intern's or a re-hired retiree's is no labour relation
+            # unless it is one in fact: whatever the rule found rests on that
+            fact = (
+                RETIREMENT_FACT
+                if emp.retired
+                else relation_fact(emp.relation)
+                if emp.relation
+                else WOMEN_POST_FACT
+                if emp.maybe_retired
+                else ""
+            )
             if fact and fact not in depends_on:
                 depends_on = "；".join(f for f in (fact, depends_on) if f)
-            if emp.retired:
+            if emp.retired or emp.relation:
                 level = Severity.INFO
         if depends_on and level.rank < Severity.MEDIUM.rank:
             level = Severity.MEDIUM  # nothing that rests on an unstated fact is 高
@@ -260,6 +273,11 @@ class RuleContext:
             source_sheet=r.source_sheet,
             source_row=r.source_row,
         )
+
+
+def relation_fact(kind: str) -> str:
+    """What a finding on a row marked as no labour relation rests on (``kind``: its 用工形式)."""
+    return f"是否确非劳动关系（工资表载明用工形式为“{kind}”）"
 
 
 HIDDEN_ROW = "该行在企业的工资表中被隐藏"
@@ -475,6 +493,29 @@ def _hire_ratio(start: date, end: date, hire: date) -> tuple[Decimal, str]:
 
 PART_TIME_WORDS = ("非全日制", "小时工", "兼职", "钟点工")
 """用工形式 values that say part-time (劳动合同法 第六十八条; facts file §1.10)."""
+NON_LABOUR_WORDS = (
+    "实习",
+    "勤工助学",
+    "返聘",
+    "退休人员",
+    "已退休",
+    "劳务关系",
+    "劳务协议",
+    "劳务合同",
+)
+"""用工形式 values that say the row is no labour relation: students' work-study and interns
+(劳部发〔1995〕309号 第十二条), retirees re-hired (最高法解释（一）第三十二条), service contracts.
+劳务派遣 (dispatch) is a labour relation with the agency and is not one of them (facts §1.10)."""
+
+
+@cache
+def _relation(kind: str) -> str:
+    """``kind`` when the 用工形式 says no labour relation (:data:`NON_LABOUR_WORDS`), else ``""``."""
+    if "派遣" in kind:
+        return ""
+    return kind if any(word in kind for word in NON_LABOUR_WORDS) else ""
+
+
 PART_TIME_WEEKLY_HOURS = Decimal(24)
 """A part-timer works at most 24 hours a week for one employer (劳动合同法 第六十八条)."""
 
@@ -599,7 +640,7 @@ def derive(rows: Sequence[PayrollRow], params: RegionParams) -> list[EmployeeMon
                 row, employee_id if employee_id else employee_key(row), ident, start, end, ratio,
                 note, gross, ot_pay, si == ZERO, hf, retired, retirement_note, normal, eligible,
                 part_time, leave_unknown, period, ot_wd or ZERO, ot_rd or ZERO, ot_hol or ZERO,
-                maybe_retired,
+                maybe_retired, _relation(kind) if kind else "",
             )
         )  # fmt: skip
     return out

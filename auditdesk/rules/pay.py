@@ -72,6 +72,11 @@ def _month_minimum(
 
 
 def _retired_info(emp: EmployeeMonth, message: str) -> tuple[Severity | None, str]:
+    if emp.relation and not emp.retired:
+        return Severity.INFO, message + (
+            f"。工资表载明用工形式为“{emp.relation}”：如确非劳动关系（在校学生勤工助学或实习、"
+            "已退休人员返聘），一般不适用最低工资；如实际为劳动关系，应适用。请核实用工性质"
+        )
     if emp.retired:
         return Severity.INFO, message + (
             f"。该员工{emp.retirement_note}：请核实已退休（劳务关系，一般不适用最低工资）还是"
@@ -107,7 +112,7 @@ def check_min_wage(
         required = monthly * emp.ratio
         if eligible >= required:  # equality is compliant
             full = monthly * (emp.ratio if not emp.leave_unknown else ONE)
-            if emp.leave_unknown and eligible < full and not emp.retired:
+            if emp.leave_unknown and eligible < full and not (emp.retired or emp.relation):
                 yield ctx.finding(
                     rule, emp,
                     f"按出勤折算后的最低工资 {yuan(required)} 已满足；但如缺勤天数是带薪假（年休假、"
@@ -222,7 +227,8 @@ MIN_WAGE = Rule(
     remedy="补足差额，今后工资中可计入最低工资的部分不低于当期最低工资标准；工资结构调整应通过集体协商而非单方降薪。",
     description="应发工资扣除加班费、特殊津贴、餐费/交通/住房补贴和个人社保公积金后，与当月最低工资比较；"
     "未满月的按计薪日（工作日 + 法定节假日）折算，有考勤时按（出勤 + 带薪假）÷ 应出勤折算；"
-    "非全日制用工按每小时工资（不含个人缴纳的社保）与小时最低工资比较。",
+    "非全日制用工按每小时工资（不含个人缴纳的社保）与小时最低工资比较。已达法定退休年龄或工资表载明为实习、"
+    "勤工助学、退休返聘、劳务协议的，只作提示，请核实是否仍为劳动关系。",
 )
 
 

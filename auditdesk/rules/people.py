@@ -62,7 +62,7 @@ def check_contract(
         unsigned_after_mark = signed is None and emp.end >= year_mark
         signed_after_mark = signed is not None and signed >= year_mark
         how = f"{signed:%Y-%m-%d} 才签订书面劳动合同" if signed else "未见书面劳动合同签订日期"
-        if emp.retired:
+        if emp.retired or emp.relation:
             if in_window or unsigned_after_mark or signed_after_mark:
                 yield from past_retirement(rule, ctx, emp, retired, f"{hire:%Y-%m-%d} 入职，{how}")
             continue
@@ -143,7 +143,8 @@ CONTRACT_NOT_SIGNED = Rule(
     "建立入职当月签订合同的流程。",
     description="二倍工资期间按入职满一个月的次日起至满一年的前一日（或签订前一日）计，按本月重叠天数和月正常工资"
     "（应发扣除加班费、年终奖）估算差额；一旦有签订日期，签订当月起不再提示补订；满一年后才签订的，每人提示一次。"
-    "已达法定退休年龄的，每人提示一次，请核实已退休还是弹性延迟退休。非全日制用工可以订立口头协议，不提示。",
+    "已达法定退休年龄或工资表载明为实习、勤工助学、退休返聘、劳务协议的，每人提示一次，请核实是否仍为劳动关系。"
+    "非全日制用工可以订立口头协议，不提示。",
 )
 
 

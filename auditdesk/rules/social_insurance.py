@@ -22,6 +22,7 @@ from auditdesk.rules.engine import (
     Rule,
     RuleContext,
     cite,
+    relation_fact,
     yuan,
 )
 from auditdesk.rules.params import Lookup, unverified_why
@@ -68,6 +69,17 @@ def past_retirement(
     if emp.key in seen:
         return
     seen.add(emp.key)
+    if not emp.retired:  # the payroll marks the row as no labour relation (EmployeeMonth.relation)
+        yield ctx.finding(
+            rule,
+            emp,
+            f"工资表载明用工形式为“{emp.relation}”；{what}。在校学生勤工助学或实习、已退休人员返聘等"
+            "一般不构成劳动关系，本项不适用；如实际为劳动关系（例如已毕业的学生、未领取养老金的人员），"
+            "本项照常适用。请核实用工性质",
+            severity=Severity.INFO,
+            depends_on=relation_fact(emp.relation),
+        )
+        return
     yield ctx.finding(
         rule,
         emp,
@@ -143,7 +155,7 @@ def check_si_not_paid(
     for emp in emps:
         if not emp.si_blank or emp.part_time or not _due_for_si(emp):
             continue
-        if emp.retired:
+        if emp.retired or emp.relation:
             yield from past_retirement(rule, ctx, emp, retired, "工资表未见个人缴纳的社会保险费")
             continue
         found = ctx.lookup("si_base", emp.period)
@@ -202,8 +214,9 @@ SI_NOT_PAID = Rule(
     test="用人单位应自用工之日起三十日内为职工办理社会保险登记并按月足额缴纳社会保险费（非全日制用工只强制工伤保险）。",
     remedy="自用工之日起 30 日内办理社保登记，补缴欠缴的社会保险费及滞纳金；现金补贴代替社保的约定无效。",
     description="个人社保三项均为空或为 0，且已过入职 30 日登记期（另留一个月发薪滞后）；"
-    "估算基数限定在当月上下限之间。非全日制用工不提示；已达法定退休年龄的，每人提示一次，"
-    "请核实已退休还是弹性延迟退休。",
+    "估算基数限定在当月上下限之间。非全日制用工不提示；"
+    "已达法定退休年龄或工资表载明为实习、勤工助学、退休返聘、劳务协议的，每人提示一次，"
+    "请核实是否仍为劳动关系。",
 )
 
 
@@ -250,7 +263,7 @@ def check_si_base(
             if base >= derived_floor:
                 continue
             tolerance, how = derived_slack, "按个人养老保险 8% 反推的缴费基数"
-        if emp.retired:
+        if emp.retired or emp.relation:
             yield from past_retirement(
                 rule, ctx, emp, retired, f"{how} {yuan(base)} 低于当期社保缴费基数下限"
             )
@@ -319,7 +332,8 @@ SI_BASE_BELOW_FLOOR = Rule(
     remedy="按上年度月平均工资申报缴费基数（不低于当年下限），补缴差额。",
     description="缴费基数（或按养老保险 8% 反推）低于当期下限；2025 年 7 至 9 月介于新旧下限之间的按补差提示（低）。"
     "当期下限为二手来源或生效日期为推断的（2021-07、2022-07 两档），注明待核实，不高于中风险。"
-    "非全日制用工不提示；已达法定退休年龄的，每人提示一次。",
+    "非全日制用工不提示；"
+    "已达法定退休年龄或工资表载明为实习、勤工助学、退休返聘、劳务协议的，每人提示一次。",
 )
 
 
@@ -340,7 +354,7 @@ def check_hf_not_paid(
         hf = emp.employee_hf
         if (hf is not None and hf > ZERO) or emp.part_time or not _due_for_hf(emp):
             continue
-        if emp.retired:
+        if emp.retired or emp.relation:
             yield from past_retirement(rule, ctx, emp, retired, "工资表未见个人缴存的住房公积金")
             continue
         found = ctx.lookup("hf_base", emp.period)
@@ -402,5 +416,6 @@ HF_NOT_PAID = Rule(
     test="单位应自录用之日起三十日内为职工办理住房公积金缴存登记，按月为职工缴存并代扣个人缴存部分（非全日制用工不强制）。",
     remedy="为职工办理住房公积金缴存登记，按不低于 5%（上海一般为 7%）的比例补缴。",
     description="个人公积金为空或为 0，且已过入职次月（另留一个月发薪滞后）；估算基数限定在当月上下限之间。"
-    "非全日制用工不提示；已达法定退休年龄的，每人提示一次。",
+    "非全日制用工不提示；"
+    "已达法定退休年龄或工资表载明为实习、勤工助学、退休返聘、劳务协议的，每人提示一次。",
 )

@@ -281,3 +281,14 @@ def test_part_time_hourly_minimum_excludes_the_employees_own_social_insurance() 
     assert g.amount == D("160.00")
     # without SI withheld 2,000 / 80 = 25: compliant, as before
     assert check("PAY.MIN_WAGE", _part_time()) == []
+
+
+def test_minimum_wage_for_a_retiree_rehired_is_info_to_verify() -> None:
+    # 2025-07, gross 1,500 < 2,740 → 1,240 short for an employee; the payroll says 退休返聘 (a
+    # service relation if a pension is drawn, SPC-I Art. 32): kept as 提示, resting on the relation
+    [f] = check("PAY.MIN_WAGE", row(employment_type="退休返聘", gross_pay=D(1500), **NO_DEDUCTIONS))
+    assert f.severity is Severity.INFO
+    assert f.certainty is Certainty.DEPENDS
+    assert "是否确非劳动关系" in f.depends_on
+    assert f.amount == D(1240)
+    assert "退休返聘" in f.message

@@ -317,3 +317,17 @@ def test_an_age_read_from_an_id_number_that_fails_its_check_is_to_verify(
     assert "核对身份证原件" in found.depends_on
     [sound] = check(rule_id, row(id_number=born(birth), pay_date=date(2025, 8, 10)))
     assert "身份证" not in sound.depends_on
+
+
+def test_contract_and_overtime_cap_for_an_intern_are_one_info_each() -> None:
+    # hired 2025-01-10, never signed: for an employee, 2025-07 would be 高 with 6,000 exposure;
+    # the payroll says 实习生 — not a labour relation: one 提示, no amount (facts §9.0, §9.2)
+    rows = [row(employment_type="实习生", period=p, hire_date=date(2025, 1, 10),
+                contract_signed_date=None, ot_hours_workday=D(40), pay_date=None)
+            for p in ("2025-07", "2025-08")]  # fmt: skip
+    for rule in ("CONTRACT.NOT_SIGNED", "HOURS.OT_MONTHLY_CAP"):
+        [found] = check(rule, *rows)
+        assert found.severity is Severity.INFO, rule
+        assert found.certainty is Certainty.DEPENDS, rule
+        assert "是否确非劳动关系" in found.depends_on, rule
+        assert found.amount is None, rule

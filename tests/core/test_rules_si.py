@@ -249,3 +249,37 @@ def test_hf_estimate_on_a_second_hand_floor_says_so() -> None:
                                         housing_fund_employee=D(0), pay_date=None))  # fmt: skip
     assert inside.amount == D("1400.00")
     assert UNVERIFIED not in inside.caveat
+
+
+# ------------------------------------------------------------------ rows the payroll marks as no labour relation
+# Interns and students (勤工助学, 劳部发〔1995〕309号 Art. 12) and retirees re-hired (SPC-I Art. 32)
+# are not in a labour relation: SI/HF/contract/OT-cap findings are not owed, nor silently dropped —
+# one 提示 per person to verify the relation (facts §1.10, §9.0, §9.2).
+RELATION_FACT = "是否确非劳动关系"
+
+
+@pytest.mark.parametrize("kind", ["退休返聘", "实习生", "勤工助学", "劳务协议"])
+@pytest.mark.parametrize(
+    ("rule", "changes"),
+    [("SI.NOT_PAID", NO_SI), ("HF.NOT_PAID", {"housing_fund_employee": D(0)}),
+     ("SI.BASE_BELOW_FLOOR", {"si_base": D(5000)})],
+)  # fmt: skip
+def test_no_labour_relation_in_the_payroll_is_one_info_to_verify(
+    kind: str, rule: str, changes: dict[str, object]
+) -> None:
+    # a man born 1990 (not past retirement by age): the 用工形式 alone says what the relation is.
+    # Without it SI.NOT_PAID would be 高 7,460 × 0.375 = 2,797.50 a month.
+    rows = [row(employment_type=kind, period=p, pay_date=None, **changes)
+            for p in ("2025-08", "2025-09")]  # fmt: skip
+    [found] = check(rule, *rows)
+    assert found.severity is Severity.INFO
+    assert found.certainty is Certainty.DEPENDS
+    assert RELATION_FACT in found.depends_on
+    assert found.amount is None
+    assert kind in found.message
+
+
+def test_dispatched_workers_are_in_a_labour_relation() -> None:
+    # 劳务派遣: a labour relation with the agency — not a 劳务关系
+    [found] = check("SI.NOT_PAID", row(employment_type="劳务派遣", **NO_SI))
+    assert found.severity is Severity.HIGH
