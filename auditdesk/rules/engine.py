@@ -123,6 +123,9 @@ class EmployeeMonth:
     """Workday, rest-day and statutory-holiday overtime hours, missing as zero."""
     maybe_retired: bool = False
     """A woman past the 50 schedule but not the 55 one: retired if hers is a worker's post."""
+    share_unknown: bool = False
+    """A month the person was hired inside, without attendance columns, in a year the holiday data
+    does not cover: its 计薪日 share is unknown, so the minimum wage is not checked (facts §9.2)."""
     relation: str = ""
     """The 用工形式 text when the payroll says the row is no labour relation (实习, 勤工助学,
     退休返聘, 劳务协议: facts §1.10, §9.0), else ``""``: the labour-relation rules then give one
@@ -395,9 +398,11 @@ def _days(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
-def _ratio(row: PayrollRow, start: date, end: date) -> tuple[Decimal, str, bool]:
-    """Share of the month the minimum wage is due for, the basis in words, and whether the
-    shortfall comes from days the file cannot classify (absent, and no paid-leave figure).
+def _ratio(row: PayrollRow, start: date, end: date) -> tuple[Decimal, str, bool, bool]:
+    """Share of the month the minimum wage is due for, the basis in words, whether the
+    shortfall comes from days the file cannot classify (absent, and no paid-leave figure), and
+    whether the share is unknown (a hire inside a month the holiday data does not cover, and no
+    attendance columns: the share is then given as 1 and must not be used).
 
     Paid leave counts as attendance (最低工资规定 第十二条: only days without normal labour for
     the employee's own reasons lower the requirement): ``min(1, (attended + paid leave) /
@@ -421,7 +426,7 @@ def _ratio(row: PayrollRow, start: date, end: date) -> tuple[Decimal, str, bool]
         # counts working days only — to the days worked, only those he was employed on
         days, due = counted + paid_holidays, scheduled + holidays
         if days >= due and share == ONE:
-            return ONE, "", False
+            return ONE, "", False, False
         att = min(ONE, days / due)
         ratio = att * share  # a schedule counted from the hire date: also the share employed
         basis = (
@@ -437,11 +442,19 @@ def _ratio(row: PayrollRow, start: date, end: date) -> tuple[Decimal, str, bool]
             + "，按比例折算"
         )
         if leave is None and counted < scheduled:  # absent days, not holidays before the hire
-            return ratio, basis + "；如缺勤为带薪假（年休假、婚假、调休等），不应折算，请核实", True
-        return ratio, basis, False
+            return (
+                ratio,
+                basis + "；如缺勤为带薪假（年休假、婚假、调休等），不应折算，请核实",
+                True,
+                False,
+            )
+        return ratio, basis, False, False
     if hired is not None:
-        return hired[0], hired[1], False
-    return ONE, "", False
+        hire_share, note = hired
+        if hire_share is None:  # the holiday data does not cover the year: share unknown
+            return ONE, note, False, True
+        return hire_share, note, False, False
+    return ONE, "", False, False
 
 
 @cache
@@ -462,7 +475,7 @@ def _schedule_basis(
         if hire is not None and start < hire <= end:
             work_from, hol_from = workcal.pay_days(hire, end)
             if abs(scheduled - work_from) < abs(scheduled - work_all):
-                share, _note = _hire_ratio(start, end, hire)
+                share = _hire_ratio(start, end, hire)[0] or ONE  # covered: pay_days worked
                 counts_work = scheduled <= work_from
                 return share, True, hol_from * counts_work, hol_from * counts_work
             counts_work = scheduled <= work_all
@@ -474,13 +487,17 @@ def _schedule_basis(
 
 
 @cache
-def _hire_ratio(start: date, end: date, hire: date) -> tuple[Decimal, str]:
-    """The 计薪日 share of a month for someone hired inside it (cached: many rows share it)."""
+def _hire_ratio(start: date, end: date, hire: date) -> tuple[Decimal | None, str]:
+    """The 计薪日 share of a month for someone hired inside it (cached: many rows share it);
+    ``None`` when the holiday data does not cover the year (the note says so)."""
     try:
         work, hol = workcal.pay_days(hire, end)
         all_work, all_hol = workcal.pay_days(start, end)
     except workcal.CalendarUnavailable as exc:
-        return ONE, f"{hire:%Y-%m-%d} 入职，本月未满月，但{exc.message}，未折算"
+        return (
+            None,
+            f"{hire:%Y-%m-%d} 入职，本月未满月，但{exc.message.rstrip('。')}，无法按计薪日折算",
+        )
     total = all_work + all_hol
     if not total:
         return ONE, ""
@@ -558,7 +575,7 @@ def derive(rows: Sequence[PayrollRow], params: RegionParams) -> list[EmployeeMon
     today = date.today()
     months: dict[str, tuple[date, date, tuple[int, int]]] = {}
     people: dict[str, tuple[IdInfo, tuple[int, int] | None, str, tuple[int, int] | None]] = {}
-    ratios: dict[tuple[object, ...], tuple[Decimal, str, bool]] = {}
+    ratios: dict[tuple[object, ...], tuple[Decimal, str, bool, bool]] = {}
     out: list[EmployeeMonth] = []
     append = out.append
     for row, values in zip(rows, row_fields(rows, _DERIVE_FIELDS), strict=True):
@@ -587,7 +604,7 @@ def derive(rows: Sequence[PayrollRow], params: RegionParams) -> list[EmployeeMon
             kind is not None or (work_hours is not None and hourly_rate is not None)
         ) and _part_time(row, start, end)
         if part_time:  # a part-timer is paid by the hour: no monthly minimum to pro-rate
-            ratio, note, leave_unknown = ONE, "", False
+            ratio, note, leave_unknown, share_unknown = ONE, "", False, False
         else:
             if hire is not None and not start < hire <= end:
                 hire = None  # only a hire inside the month changes the share
@@ -595,7 +612,7 @@ def derive(rows: Sequence[PayrollRow], params: RegionParams) -> list[EmployeeMon
             known = ratios.get(key)
             if known is None:
                 known = ratios[key] = _ratio(row, start, end)
-            ratio, note, leave_unknown = known
+            ratio, note, leave_unknown, share_unknown = known
         si_items = ZERO  # in EMPLOYEE_SI order, as _sum
         if pension:
             si_items = si_items + pension
@@ -640,7 +657,7 @@ def derive(rows: Sequence[PayrollRow], params: RegionParams) -> list[EmployeeMon
                 row, employee_id if employee_id else employee_key(row), ident, start, end, ratio,
                 note, gross, ot_pay, si == ZERO, hf, retired, retirement_note, normal, eligible,
                 part_time, leave_unknown, period, ot_wd or ZERO, ot_rd or ZERO, ot_hol or ZERO,
-                maybe_retired, _relation(kind) if kind else "",
+                maybe_retired, share_unknown, _relation(kind) if kind else "",
             )
         )  # fmt: skip
     return out

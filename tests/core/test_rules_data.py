@@ -8,10 +8,11 @@ from auditdesk.checklists.loader import load_library
 from auditdesk.checklists.schema import ChecklistItem
 from auditdesk.errors import AuditDeskError
 from auditdesk.models.finding import Severity
-from auditdesk.models.payroll import PayrollRow
+from auditdesk.models.payroll import PayrollField, PayrollRow
 from auditdesk.paths import shipped_dir
 from auditdesk.rules import calendar as workcal
 from auditdesk.rules.catalog import RULES_BY_ID
+from auditdesk.rules.engine import run_rules
 from auditdesk.rules.ids import check_char, parse_id
 from auditdesk.rules.params import load_params, parse_params
 from tests.builders.payroll_rows import D, check, row
@@ -193,11 +194,16 @@ def test_calendar_outside_its_years_is_a_clear_error() -> None:
     assert "2031" in info.value.message
 
 
-def test_partial_month_outside_the_calendar_is_not_pro_rated() -> None:
+def test_partial_month_outside_the_calendar_is_not_checked() -> None:
+    # hired 2031-03-16, no attendance columns, 1,000 paid: the 计薪日 share needs the 2031 holiday
+    # data. It used to be held to the full 2,740 ("high" 1,740, caveat 未折算); facts §9.2: without
+    # attendance only full months are checked, the part month is listed as not checked.
     r = row(period="2031-03", hire_date=date(2031, 3, 16), contract_signed_date=date(2031, 3, 16),
-            scheduled_days=None, attended_days=None, pay_date=date(2031, 4, 10))  # fmt: skip
-    found = check("PAY.MIN_WAGE", r.model_copy(update={"gross_pay": D(1000)}))
-    assert "节假日数据只覆盖" in found[0].caveat
+            scheduled_days=None, attended_days=None, pay_date=date(2031, 4, 10),
+            gross_pay=D(1000))  # fmt: skip
+    result = run_rules([r], rules=[RULES_BY_ID["PAY.MIN_WAGE"]], present=frozenset(PayrollField))
+    assert result.findings == []
+    assert any("节假日数据不覆盖" in n for n in result.notes), result.notes
 
 
 # ------------------------------------------------------------------ citations (checklists and rules)
