@@ -807,12 +807,24 @@ def _period_notes(ctx: RuleContext, periods: list[str]) -> list[str]:
             notes.append(
                 f"{'、'.join(before)} 早于已知的{series.label}数据，相关规则未检查这些月份。"
             )
-        late = [p for p in periods if (f := series.at(p)) is not None and f.outdated]
-        if late:
+        found = {p: series.at(p) for p in periods}
+        late = [p for p, f in found.items() if f is not None and f.outdated]
+        after = [p for p in late if period_start(p) > series.known_until]
+        if after:
             last = series.entries[-1]
             notes.append(
-                f"{'、'.join(late)} 晚于{series.label}数据的已知有效期（至 {series.known_until}），"
+                f"{'、'.join(after)} 晚于{series.label}数据的已知有效期（至 {series.known_until}），"
                 f"按 {last.start} 起的标准检查，参数可能已过时。"
+            )
+        gaps: dict[date, list[str]] = {}  # a yearly series' year with no figure of its own
+        for p in late:
+            f = found[p]
+            if f is not None and period_start(p) <= series.known_until:
+                gaps.setdefault(f.entry.start, []).append(p)
+        for start, months in gaps.items():
+            notes.append(
+                f"{'、'.join(months)} 所在年度没有已知的{series.label}，按 {start} 起的标准检查，"
+                "参数可能已过时，请核实。"
             )
     return notes
 

@@ -283,3 +283,25 @@ def test_dispatched_workers_are_in_a_labour_relation() -> None:
     # 劳务派遣: a labour relation with the agency — not a 劳务关系
     [found] = check("SI.NOT_PAID", row(employment_type="劳务派遣", **NO_SI))
     assert found.severity is Severity.HIGH
+
+
+def test_si_year_without_a_known_figure_is_possibly_outdated() -> None:
+    # the SI year runs July to June (facts §6.2); the facts file has 2019-05-01 (4,927) and then
+    # 2021-07-01 — nothing for the 2020-07 … 2021-06 year. 2020-08 is checked with 4,927 (floors
+    # are not lowered: a base under it is short in any case), but says the figure may be outdated.
+    # (4,927 - 4,500) × 0.375 = 160.125 → 160.13
+    from auditdesk.models.payroll import PayrollField
+    from auditdesk.rules.catalog import RULES_BY_ID
+    from auditdesk.rules.engine import run_rules
+
+    r = row(period="2020-08", si_base=D(4500), pay_date=date(2020, 9, 10))
+    result = run_rules([r], rules=[RULES_BY_ID["SI.BASE_BELOW_FLOOR"]],
+                       present=frozenset(PayrollField))  # fmt: skip
+    [found] = result.findings
+    assert found.amount == D("160.13")
+    assert "2019-05-01 起的标准" in found.caveat
+    assert any("2020-08" in n and "社保缴费基数上下限" in n for n in result.notes), result.notes
+    assert not any("至 2026-06-30" in n for n in result.notes)  # not the series' end
+    # 2020-06 is still inside the 2019 figure's year: no caveat
+    [june] = check("SI.BASE_BELOW_FLOOR", row(period="2020-06", si_base=D(4500), pay_date=None))
+    assert "可能已有调整" not in june.caveat
