@@ -331,3 +331,16 @@ def test_contract_and_overtime_cap_for_an_intern_are_one_info_each() -> None:
         assert found.certainty is Certainty.DEPENDS, rule
         assert "是否确非劳动关系" in found.depends_on, rule
         assert found.amount is None, rule
+
+
+def test_contract_window_months_before_the_file_are_mentioned_not_counted() -> None:
+    # hired 2024-01-10, never signed: the window runs 2024-02-10 … 2025-01-08. The file holds
+    # 2024-06 and 2024-07 only: each gets its month (6,000 each), and the first one says that
+    # 2024-02-10 … 2024-05-31 is outside the file and not counted (facts §9.1 CONTRACT.NOT_SIGNED).
+    rows = [row(period=p, hire_date=date(2024, 1, 10), contract_signed_date=None, pay_date=None)
+            for p in ("2024-07", "2024-06")]  # fmt: skip
+    found = sorted(check("CONTRACT.NOT_SIGNED", *rows), key=lambda f: f.period)
+    assert [(f.period, f.amount) for f in found] == [("2024-06", D(6000)), ("2024-07", D(6000))]
+    assert "2024-02-10 至 2024-05-31" in found[0].message
+    assert "不在本次导入的工资表中" in found[0].message
+    assert "不在本次导入的工资表中" not in found[1].message
