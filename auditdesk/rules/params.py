@@ -313,9 +313,18 @@ def describe(params: RegionParams) -> list[ParamLine]:
         ParamLine(
             "社保个人费率",
             "",
-            f"养老 {rates['pension']}、医疗 {rates['medical']}、"
-            f"失业 {rates['unemployment']}；单位合计约 {params.si_employer_total}（估算用）",
+            f"养老 {rates['pension']}、医疗 {rates['medical']}、失业 {rates['unemployment']}",
             "已核实",
+            params.si_rates_source,
+        )
+    )
+    lines.append(
+        ParamLine(
+            "社保单位费率",
+            "",
+            f"合计约 {params.si_employer_total}（养老 16%、医疗含生育 10.5%、失业 0.5%，不含工伤；"
+            "只用于估算金额）",
+            "待核实（医疗费率下调为 10% 的日期未核实）",
             params.si_rates_source,
         )
     )

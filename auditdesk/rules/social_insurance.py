@@ -170,6 +170,7 @@ def check_si_not_paid(
                 c
                 for c in (
                     ESTIMATE_CAVEAT,
+                    SI_RATE_CAVEAT,
                     figure_caveat(found, "社保缴费基数", limit) if limit else "",
                     ctx.outdated_caveat(found, "社保基数"),
                 )
@@ -186,6 +187,10 @@ def check_si_not_paid(
 
 
 ESTIMATE_CAVEAT = "缴费基数应为职工上年度月平均工资，金额为估算"
+SI_RATE_CAVEAT = "单位费率按约 27% 估算（医疗费率由 10.5% 下调为 10% 的日期待核实，工伤保险未计）"
+"""The employer total behind every SI amount rests on an unverified date (facts §6.4, §11.3)."""
+HF_RATE_CAVEAT = "按单位和个人各 7% 估算（上海是否允许 5% 至 7% 的比例区间待核实）"
+"""HF amounts at the standard 7 % may be high if 5 % is allowed (facts §6.5, §11.4)."""
 
 
 SI_NOT_PAID = Rule(
@@ -269,7 +274,9 @@ def check_si_base(
             )
             continue
         unverified = figure_caveat(found, "社保缴费基数", "lower")
-        caveat = "；".join(c for c in (unverified, ctx.outdated_caveat(found, "社保基数")) if c)
+        caveat = "；".join(
+            c for c in (unverified, ctx.outdated_caveat(found, "社保基数"), SI_RATE_CAVEAT) if c
+        )
         # the verdict itself rests on the floor: an unverified one makes it 待核实 (never 高)
         depends = (
             f"{found.entry.start:%Y-%m-%d} 起的社保缴费基数下限 {_whole(lower)}是否准确"
@@ -373,6 +380,7 @@ def check_hf_not_paid(
                 c
                 for c in (
                     ESTIMATE_CAVEAT,
+                    HF_RATE_CAVEAT,
                     figure_caveat(found, "公积金缴存基数", limit) if limit else "",
                     ctx.outdated_caveat(found, "公积金基数"),
                 )

@@ -311,3 +311,24 @@ def test_net_pay_check_takes_a_five_insurances_one_fund_total_once() -> None:
     for hf in (D("522.20"), None):
         r = _combined_si_row(si_hf_employee_total=D("1305.50"), housing_fund_employee=hf)
         assert check("DATA.ARITHMETIC", r) == [], hf
+
+
+def test_parameter_view_marks_every_figure_the_facts_file_does_not_verify() -> None:
+    # facts §6.3/§11.2: SI floor 2021-07 2nd-hand, 2022-07 dating inferred; §6.5: HF limits
+    # 2023/2024 2nd-hand; §11.3: the date of the medical rate cut 10.5 % → 10 % is unverified, so
+    # the employer total used for estimates (16 + 10.5 + 0.5 = 27 %) is not 已核实.
+    from auditdesk.rules.params import describe
+
+    lines = describe(load_params())
+    by = {(line.topic, line.effective): line.status for line in lines}
+    assert "待复核" in by[("社保缴费基数上下限", "2021-07-01 起")]
+    assert "推断" in by[("社保缴费基数上下限", "2022-07-01 起")]
+    assert by[("社保缴费基数上下限", "2023-07-01 起")] == "已核实"
+    assert "待复核" in by[("公积金缴存基数上下限", "2024-07-01 起")]
+    employer = [line for line in lines if line.topic == "社保单位费率"]
+    assert len(employer) == 1
+    assert "待核实" in employer[0].status
+    assert "0.27" in employer[0].value
+    [employee] = [line for line in lines if line.topic == "社保个人费率"]
+    assert "单位" not in employee.value
+    assert employee.status == "已核实"

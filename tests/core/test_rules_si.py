@@ -218,12 +218,12 @@ def test_base_below_a_floor_with_an_inferred_date_depends_on_it() -> None:
 
 
 def test_base_below_a_verified_floor_stays_definite() -> None:
-    # 2024-08: 7,384 (verified) → (7,384 - 7,000) × 0.375 = 144.00, definite, no 待核实
+    # 2024-08: 7,384 (verified) → (7,384 - 7,000) × 0.375 = 144.00, definite, the floor not 待核实
     [found] = check("SI.BASE_BELOW_FLOOR", row(period="2024-08", si_base=D(7000),
                                                pay_date=date(2024, 9, 10)))  # fmt: skip
     assert found.amount == D("144.00")
     assert found.certainty is Certainty.DEFINITE
-    assert UNVERIFIED not in found.caveat
+    assert "二手来源" not in found.caveat
 
 
 def test_si_estimate_on_a_second_hand_floor_says_so() -> None:
@@ -248,7 +248,7 @@ def test_hf_estimate_on_a_second_hand_floor_says_so() -> None:
     [inside] = check("HF.NOT_PAID", row(period="2024-08", si_base=D(10000),
                                         housing_fund_employee=D(0), pay_date=None))  # fmt: skip
     assert inside.amount == D("1400.00")
-    assert UNVERIFIED not in inside.caveat
+    assert "二手来源" not in inside.caveat
 
 
 # ------------------------------------------------------------------ rows the payroll marks as no labour relation
@@ -305,3 +305,19 @@ def test_si_year_without_a_known_figure_is_possibly_outdated() -> None:
     # 2020-06 is still inside the 2019 figure's year: no caveat
     [june] = check("SI.BASE_BELOW_FLOOR", row(period="2020-06", si_base=D(4500), pay_date=None))
     assert "可能已有调整" not in june.caveat
+
+
+def test_estimates_say_which_rates_are_unverified() -> None:
+    # facts §11.3: the date the employer medical rate fell 10.5 % → 10 % is unverified, so the
+    # 27 % employer total (16 + 10.5 + 0.5) behind every SI amount is; §11.4/§6.5: whether 5 % to 7 %
+    # is allowed instead of the fixed 7 % is unverified, so HF amounts at 7 % + 7 % may be high.
+    [si] = check("SI.NOT_PAID", row(**NO_SI))
+    assert "医疗费率" in si.caveat
+    assert "待核实" in si.caveat
+    [hf] = check("HF.NOT_PAID", row(housing_fund_employee=D(0)))
+    assert "5%" in hf.caveat
+    assert "待核实" in hf.caveat
+    [below] = check("SI.BASE_BELOW_FLOOR", row(period="2025-10", si_base=D(7000),
+                                               pay_date=date(2025, 11, 10)))  # fmt: skip
+    assert "医疗费率" in below.caveat
+    assert below.certainty is Certainty.DEFINITE  # the shortfall itself is certain
