@@ -123,6 +123,13 @@ class EmployeeMonth:
     """Workday, rest-day and statutory-holiday overtime hours, missing as zero."""
     maybe_retired: bool = False
     """A woman past the 50 schedule but not the 55 one: retired if hers is a worker's post."""
+    share_unknown: bool = False
+    """A month the person was hired inside, without attendance columns, in a year the holiday data
+    does not cover: its 计薪日 share is unknown, so the minimum wage is not checked (facts §9.2)."""
+    relation: str = ""
+    """The 用工形式 text when the payroll says the row is no labour relation (实习, 勤工助学,
+    退休返聘, 劳务协议: facts §1.10, §9.0), else ``""``: the labour-relation rules then give one
+    提示 to verify the relation instead of a finding (:func:`relation_fact`)."""
 
     @property
     def excluded(self) -> Decimal:
@@ -221,12 +228,21 @@ class RuleContext:
                 f for f in (depends_on, f"无法读取的单元格 {shown} 的实际数额") if f
             )
         if rule.labour_relation:
-            # past the statutory age the relation may have ended (retired) or go on (弹性延迟退休):
-            # whatever the rule found rests on that
-            fact = RETIREMENT_FACT if emp.retired else WOMEN_POST_FACT if emp.maybe_retired else ""
+            # past the statutory age the relation may have ended (retired) or go on (弹性延迟退休);
+            # a row the payroll marks as an intern's or a re-hired retiree's is no labour relation
+            # unless it is one in fact: whatever the rule found rests on that
+            fact = (
+                RETIREMENT_FACT
+                if emp.retired
+                else relation_fact(emp.relation)
+                if emp.relation
+                else WOMEN_POST_FACT
+                if emp.maybe_retired
+                else ""
+            )
             if fact and fact not in depends_on:
                 depends_on = "；".join(f for f in (fact, depends_on) if f)
-            if emp.retired:
+            if emp.retired or emp.relation:
                 level = Severity.INFO
         if depends_on and level.rank < Severity.MEDIUM.rank:
             level = Severity.MEDIUM  # nothing that rests on an unstated fact is 高
@@ -260,6 +276,11 @@ class RuleContext:
             source_sheet=r.source_sheet,
             source_row=r.source_row,
         )
+
+
+def relation_fact(kind: str) -> str:
+    """What a finding on a row marked as no labour relation rests on (``kind``: its 用工形式)."""
+    return f"是否确非劳动关系（工资表载明用工形式为“{kind}”）"
 
 
 HIDDEN_ROW = "该行在企业的工资表中被隐藏"
@@ -377,9 +398,11 @@ def _days(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
-def _ratio(row: PayrollRow, start: date, end: date) -> tuple[Decimal, str, bool]:
-    """Share of the month the minimum wage is due for, the basis in words, and whether the
-    shortfall comes from days the file cannot classify (absent, and no paid-leave figure).
+def _ratio(row: PayrollRow, start: date, end: date) -> tuple[Decimal, str, bool, bool]:
+    """Share of the month the minimum wage is due for, the basis in words, whether the
+    shortfall comes from days the file cannot classify (absent, and no paid-leave figure), and
+    whether the share is unknown (a hire inside a month the holiday data does not cover, and no
+    attendance columns: the share is then given as 1 and must not be used).
 
     Paid leave counts as attendance (最低工资规定 第十二条: only days without normal labour for
     the employee's own reasons lower the requirement): ``min(1, (attended + paid leave) /
@@ -403,7 +426,7 @@ def _ratio(row: PayrollRow, start: date, end: date) -> tuple[Decimal, str, bool]
         # counts working days only — to the days worked, only those he was employed on
         days, due = counted + paid_holidays, scheduled + holidays
         if days >= due and share == ONE:
-            return ONE, "", False
+            return ONE, "", False, False
         att = min(ONE, days / due)
         ratio = att * share  # a schedule counted from the hire date: also the share employed
         basis = (
@@ -419,11 +442,19 @@ def _ratio(row: PayrollRow, start: date, end: date) -> tuple[Decimal, str, bool]
             + "，按比例折算"
         )
         if leave is None and counted < scheduled:  # absent days, not holidays before the hire
-            return ratio, basis + "；如缺勤为带薪假（年休假、婚假、调休等），不应折算，请核实", True
-        return ratio, basis, False
+            return (
+                ratio,
+                basis + "；如缺勤为带薪假（年休假、婚假、调休等），不应折算，请核实",
+                True,
+                False,
+            )
+        return ratio, basis, False, False
     if hired is not None:
-        return hired[0], hired[1], False
-    return ONE, "", False
+        hire_share, note = hired
+        if hire_share is None:  # the holiday data does not cover the year: share unknown
+            return ONE, note, False, True
+        return hire_share, note, False, False
+    return ONE, "", False, False
 
 
 @cache
@@ -444,7 +475,7 @@ def _schedule_basis(
         if hire is not None and start < hire <= end:
             work_from, hol_from = workcal.pay_days(hire, end)
             if abs(scheduled - work_from) < abs(scheduled - work_all):
-                share, _note = _hire_ratio(start, end, hire)
+                share = _hire_ratio(start, end, hire)[0] or ONE  # covered: pay_days worked
                 counts_work = scheduled <= work_from
                 return share, True, hol_from * counts_work, hol_from * counts_work
             counts_work = scheduled <= work_all
@@ -456,13 +487,17 @@ def _schedule_basis(
 
 
 @cache
-def _hire_ratio(start: date, end: date, hire: date) -> tuple[Decimal, str]:
-    """The 计薪日 share of a month for someone hired inside it (cached: many rows share it)."""
+def _hire_ratio(start: date, end: date, hire: date) -> tuple[Decimal | None, str]:
+    """The 计薪日 share of a month for someone hired inside it (cached: many rows share it);
+    ``None`` when the holiday data does not cover the year (the note says so)."""
     try:
         work, hol = workcal.pay_days(hire, end)
         all_work, all_hol = workcal.pay_days(start, end)
     except workcal.CalendarUnavailable as exc:
-        return ONE, f"{hire:%Y-%m-%d} 入职，本月未满月，但{exc.message}，未折算"
+        return (
+            None,
+            f"{hire:%Y-%m-%d} 入职，本月未满月，但{exc.message.rstrip('。')}，无法按计薪日折算",
+        )
     total = all_work + all_hol
     if not total:
         return ONE, ""
@@ -475,6 +510,29 @@ def _hire_ratio(start: date, end: date, hire: date) -> tuple[Decimal, str]:
 
 PART_TIME_WORDS = ("非全日制", "小时工", "兼职", "钟点工")
 """用工形式 values that say part-time (劳动合同法 第六十八条; facts file §1.10)."""
+NON_LABOUR_WORDS = (
+    "实习",
+    "勤工助学",
+    "返聘",
+    "退休人员",
+    "已退休",
+    "劳务关系",
+    "劳务协议",
+    "劳务合同",
+)
+"""用工形式 values that say the row is no labour relation: students' work-study and interns
+(劳部发〔1995〕309号 第十二条), retirees re-hired (最高法解释（一）第三十二条), service contracts.
+劳务派遣 (dispatch) is a labour relation with the agency and is not one of them (facts §1.10)."""
+
+
+@cache
+def _relation(kind: str) -> str:
+    """``kind`` when the 用工形式 says no labour relation (:data:`NON_LABOUR_WORDS`), else ``""``."""
+    if "派遣" in kind:
+        return ""
+    return kind if any(word in kind for word in NON_LABOUR_WORDS) else ""
+
+
 PART_TIME_WEEKLY_HOURS = Decimal(24)
 """A part-timer works at most 24 hours a week for one employer (劳动合同法 第六十八条)."""
 
@@ -517,7 +575,7 @@ def derive(rows: Sequence[PayrollRow], params: RegionParams) -> list[EmployeeMon
     today = date.today()
     months: dict[str, tuple[date, date, tuple[int, int]]] = {}
     people: dict[str, tuple[IdInfo, tuple[int, int] | None, str, tuple[int, int] | None]] = {}
-    ratios: dict[tuple[object, ...], tuple[Decimal, str, bool]] = {}
+    ratios: dict[tuple[object, ...], tuple[Decimal, str, bool, bool]] = {}
     out: list[EmployeeMonth] = []
     append = out.append
     for row, values in zip(rows, row_fields(rows, _DERIVE_FIELDS), strict=True):
@@ -546,7 +604,7 @@ def derive(rows: Sequence[PayrollRow], params: RegionParams) -> list[EmployeeMon
             kind is not None or (work_hours is not None and hourly_rate is not None)
         ) and _part_time(row, start, end)
         if part_time:  # a part-timer is paid by the hour: no monthly minimum to pro-rate
-            ratio, note, leave_unknown = ONE, "", False
+            ratio, note, leave_unknown, share_unknown = ONE, "", False, False
         else:
             if hire is not None and not start < hire <= end:
                 hire = None  # only a hire inside the month changes the share
@@ -554,7 +612,7 @@ def derive(rows: Sequence[PayrollRow], params: RegionParams) -> list[EmployeeMon
             known = ratios.get(key)
             if known is None:
                 known = ratios[key] = _ratio(row, start, end)
-            ratio, note, leave_unknown = known
+            ratio, note, leave_unknown, share_unknown = known
         si_items = ZERO  # in EMPLOYEE_SI order, as _sum
         if pension:
             si_items = si_items + pension
@@ -599,7 +657,7 @@ def derive(rows: Sequence[PayrollRow], params: RegionParams) -> list[EmployeeMon
                 row, employee_id if employee_id else employee_key(row), ident, start, end, ratio,
                 note, gross, ot_pay, si == ZERO, hf, retired, retirement_note, normal, eligible,
                 part_time, leave_unknown, period, ot_wd or ZERO, ot_rd or ZERO, ot_hol or ZERO,
-                maybe_retired,
+                maybe_retired, share_unknown, _relation(kind) if kind else "",
             )
         )  # fmt: skip
     return out
@@ -749,12 +807,24 @@ def _period_notes(ctx: RuleContext, periods: list[str]) -> list[str]:
             notes.append(
                 f"{'、'.join(before)} 早于已知的{series.label}数据，相关规则未检查这些月份。"
             )
-        late = [p for p in periods if (f := series.at(p)) is not None and f.outdated]
-        if late:
+        found = {p: series.at(p) for p in periods}
+        late = [p for p, f in found.items() if f is not None and f.outdated]
+        after = [p for p in late if period_start(p) > series.known_until]
+        if after:
             last = series.entries[-1]
             notes.append(
-                f"{'、'.join(late)} 晚于{series.label}数据的已知有效期（至 {series.known_until}），"
+                f"{'、'.join(after)} 晚于{series.label}数据的已知有效期（至 {series.known_until}），"
                 f"按 {last.start} 起的标准检查，参数可能已过时。"
+            )
+        gaps: dict[date, list[str]] = {}  # a yearly series' year with no figure of its own
+        for p in late:
+            f = found[p]
+            if f is not None and period_start(p) <= series.known_until:
+                gaps.setdefault(f.entry.start, []).append(p)
+        for start, months in gaps.items():
+            notes.append(
+                f"{'、'.join(months)} 所在年度没有已知的{series.label}，按 {start} 起的标准检查，"
+                "参数可能已过时，请核实。"
             )
     return notes
 

@@ -22,7 +22,7 @@ def check_ot_cap(
         total = wd + rd + hol
         if total <= cap:  # exactly 36 hours is within the limit
             continue
-        if emp.retired:
+        if emp.retired or emp.relation:
             yield from past_retirement(
                 rule,
                 ctx,
@@ -61,5 +61,6 @@ OT_MONTHLY_CAP = Rule(
     test="延长工作时间每月不得超过三十六小时（此处将工作日、休息日和法定节假日加班合计计算）。",
     remedy="控制加班总量，每月不超过 36 小时；确需延长的，与工会和劳动者协商，考虑增加人手或申请特殊工时制度。",
     description="三类加班小时合计超过 36 小时（恰为 36 小时不违规）；不列金额（罚款为每名受侵害劳动者"
-    " 100 元以上 500 元以下）。已达法定退休年龄的，每人提示一次，请核实已退休还是弹性延迟退休。",
+    " 100 元以上 500 元以下）。"
+    "已达法定退休年龄或工资表载明为实习、勤工助学、退休返聘、劳务协议的，每人提示一次，请核实是否仍为劳动关系。",
 )

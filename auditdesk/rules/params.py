@@ -50,9 +50,14 @@ class Series:
     entries: tuple[Dated, ...]
     known_until: date
     note: str
+    yearly_from_july: bool = False
+    """The figures are set for a year running July to June (SI and HF bases): a figure is known to
+    be current only to the 30 June after its start's year, even where the next one is missing."""
 
     def at(self, period: str) -> Lookup | None:
-        """The figure in force on the first day of ``period``; ``None`` before the first one."""
+        """The figure in force on the first day of ``period``; ``None`` before the first one.
+        ``outdated`` after ``known_until``, and for a yearly series in a year with no figure of
+        its own (a gap in the data: the last earlier figure is used)."""
         day = period_start(period)
         found = None
         for entry in self.entries:
@@ -60,7 +65,14 @@ class Series:
                 found = entry
         if found is None:
             return None
-        return Lookup(found, day > self.known_until)
+        return Lookup(found, day > self.known_until or day > self.current_until(found))
+
+    def current_until(self, entry: Dated) -> date:
+        """The last day ``entry`` is known to be current (for a yearly series, the 30 June after
+        the year it starts in; else ``known_until``)."""
+        if self.yearly_from_july:
+            return min(self.known_until, date(entry.start.year + 1, 6, 30))
+        return self.known_until
 
 
 @dataclass(frozen=True)
@@ -120,6 +132,7 @@ class RegionParams:
 
 
 def _series(data: dict[str, Any], name: str, label: str, keys: tuple[str, ...]) -> Series:
+    """One dated series of a region file (``yearly_from_july`` from the table, default false)."""
     entries = tuple(
         sorted(
             (
@@ -134,7 +147,14 @@ def _series(data: dict[str, Any], name: str, label: str, keys: tuple[str, ...]) 
             key=lambda d: d.start,
         )
     )
-    return Series(name, label, entries, data["known_until"], data.get("note", ""))
+    return Series(
+        name,
+        label,
+        entries,
+        data["known_until"],
+        data.get("note", ""),
+        bool(data.get("yearly_from_july", False)),
+    )
 
 
 def _schedule(d: dict[str, Any]) -> RetirementSchedule:
@@ -235,7 +255,21 @@ def plain_source(text: str, titles: dict[str, str]) -> str:
     return _CODE.sub(lambda m: titles.get(m.group(0), "资料来源"), text)
 
 
-STATUS_LABELS = {"verified": "已核实", "2nd-hand": "二手来源，待复核", "": ""}
+STATUS_LABELS = {
+    "verified": "已核实",
+    "2nd-hand": "二手来源，待复核",
+    "inferred": "生效日期为推断，待复核",
+    "": "",
+}
+UNVERIFIED_WHY = {"2nd-hand": "为二手来源", "inferred": "的生效日期为推断"}
+"""How a finding says that the figure it rests on is not verified (by the entry's ``status``)."""
+
+
+def unverified_why(entry: Dated) -> str:
+    """``""`` for a verified figure; else why it is not (``为二手来源``), to follow its name."""
+    if entry.status == "verified":
+        return ""
+    return UNVERIFIED_WHY.get(entry.status, "未经核实")
 
 
 def describe(params: RegionParams) -> list[ParamLine]:
@@ -279,9 +313,18 @@ def describe(params: RegionParams) -> list[ParamLine]:
         ParamLine(
             "社保个人费率",
             "",
-            f"养老 {rates['pension']}、医疗 {rates['medical']}、"
-            f"失业 {rates['unemployment']}；单位合计约 {params.si_employer_total}（估算用）",
+            f"养老 {rates['pension']}、医疗 {rates['medical']}、失业 {rates['unemployment']}",
             "已核实",
+            params.si_rates_source,
+        )
+    )
+    lines.append(
+        ParamLine(
+            "社保单位费率",
+            "",
+            f"合计约 {params.si_employer_total}（养老 16%、医疗含生育 10.5%、失业 0.5%，不含工伤；"
+            "只用于估算金额）",
+            "待核实（医疗费率下调为 10% 的日期未核实）",
             params.si_rates_source,
         )
     )

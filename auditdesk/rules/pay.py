@@ -72,6 +72,11 @@ def _month_minimum(
 
 
 def _retired_info(emp: EmployeeMonth, message: str) -> tuple[Severity | None, str]:
+    if emp.relation and not emp.retired:
+        return Severity.INFO, message + (
+            f"。工资表载明用工形式为“{emp.relation}”：如确非劳动关系（在校学生勤工助学或实习、"
+            "已退休人员返聘），一般不适用最低工资；如实际为劳动关系，应适用。请核实用工性质"
+        )
     if emp.retired:
         return Severity.INFO, message + (
             f"。该员工{emp.retirement_note}：请核实已退休（劳务关系，一般不适用最低工资）还是"
@@ -88,6 +93,7 @@ def check_min_wage(
     rule: Rule, ctx: RuleContext, emps: list[EmployeeMonth]
 ) -> Iterator[PayrollFinding]:
     untimed: list[str] = []
+    unknown_share: list[str] = []  # part months the holiday data cannot pro-rate (facts §9.2)
     minimums: dict[str, tuple[Decimal, str] | None] = {}  # per period: (monthly minimum, caveat)
     for emp in emps:
         eligible = emp.eligible
@@ -100,6 +106,9 @@ def check_min_wage(
             elif found is not None:
                 yield _citing(found, LCL_72)
             continue
+        if emp.share_unknown:
+            unknown_share.append(f"{emp.key}（{emp.period}）")
+            continue
         minimum = _month_minimum(ctx, emp, minimums)
         if minimum is None:
             continue
@@ -107,7 +116,7 @@ def check_min_wage(
         required = monthly * emp.ratio
         if eligible >= required:  # equality is compliant
             full = monthly * (emp.ratio if not emp.leave_unknown else ONE)
-            if emp.leave_unknown and eligible < full and not emp.retired:
+            if emp.leave_unknown and eligible < full and not (emp.retired or emp.relation):
                 yield ctx.finding(
                     rule, emp,
                     f"按出勤折算后的最低工资 {yuan(required)} 已满足；但如缺勤天数是带薪假（年休假、"
@@ -127,6 +136,13 @@ def check_min_wage(
             rule, emp, message, amount=required - eligible, severity=severity, caveat=caveat,
             depends_on=_retired_fact(emp),
         )  # fmt: skip
+    if unknown_share:
+        ctx.notes.append(
+            f"{len(unknown_share)} 条记录为月中入职、没有出勤天数，且节假日数据不覆盖该年份，无法按计薪日"
+            "折算，未按最低工资检查（不以全月最低工资衡量未满月的工资）："
+            + "、".join(unknown_share[:10])
+            + ("等" if len(unknown_share) > 10 else "")
+        )
     if untimed:
         ctx.notes.append(
             f"{len(untimed)} 条非全日制用工记录没有工作小时数或小时工资，无法按小时最低工资检查："
@@ -139,8 +155,10 @@ def _part_time_min_wage(
     rule: Rule, ctx: RuleContext, emp: EmployeeMonth
 ) -> tuple[PayrollFinding | None, bool]:
     """A part-timer against the hourly minimum (劳动合同法 第七十二条; facts §1.10, §5.5):
-    pay per hour = (gross - overtime pay - excluded allowances) ÷ hours worked, or the hourly rate
-    when the hours are missing; the shortfall × hours is owed. No monthly minimum.
+    pay per hour = (gross - overtime pay - excluded allowances - the employee's own SI) ÷ hours
+    worked — Shanghai's hourly minimum excludes both sides' social insurance (2011 circular) —
+    with the hours implied by the hourly rate when they are missing; the shortfall × hours is
+    owed. No monthly minimum.
 
     Returns the finding (or None) and whether the row had hours or a rate to test at all.
     """
@@ -149,13 +167,18 @@ def _part_time_min_wage(
         return None, True
     hourly_min = found["hourly"]
     pay = emp.gross - emp.ot_pay - emp.excluded
+    si = emp.employee_si  # the employee's own SI does not count toward the hourly minimum
     hours, rate = emp.row.work_hours, emp.row.hourly_rate
     if hours is not None and hours > ZERO:
-        per_hour = pay / hours
-        basis = f"{yuan(pay)} ÷ {hours} 小时 = 每小时 {yuan(per_hour)}"
+        per_hour = (pay - si) / hours
+        basis = f"{yuan(pay - si)} ÷ {hours} 小时 = 每小时 {yuan(per_hour)}"
     elif rate is not None and rate > ZERO:
-        per_hour, hours = rate, pay / rate
+        hours = pay / rate
         basis = f"小时工资 {yuan(rate)}（表中无工作小时数，按 {yuan(pay)} ÷ 小时工资推算 {hours:.2f} 小时）"
+        per_hour = rate
+        if si and pay > ZERO:
+            per_hour = rate * (pay - si) / pay  # (pay - SI) over the same hours
+            basis += f"，扣除个人社保后每小时 {yuan(per_hour)}"
     else:
         return None, False
     if per_hour >= hourly_min:  # equality is compliant
@@ -163,8 +186,9 @@ def _part_time_min_wage(
     amount = (hourly_min - per_hour) * hours
     severity, message = _retired_info(
         emp,
-        f"非全日制用工：应发 {yuan(emp.gross)} 扣除加班费及特殊津贴、餐费/交通/住房补贴后，"
-        f"{basis}，低于 {emp.period} 上海小时最低工资 {yuan(hourly_min)}，"
+        f"非全日制用工：应发 {yuan(emp.gross)} 扣除加班费及特殊津贴、餐费/交通/住房补贴"
+        + (f"和个人缴纳的社会保险费 {yuan(si)}" if si else "")
+        + f"后，{basis}，低于 {emp.period} 上海小时最低工资 {yuan(hourly_min)}，"
         f"差额 {yuan(amount)}",
     )
     return ctx.finding(
@@ -214,7 +238,8 @@ MIN_WAGE = Rule(
     remedy="补足差额，今后工资中可计入最低工资的部分不低于当期最低工资标准；工资结构调整应通过集体协商而非单方降薪。",
     description="应发工资扣除加班费、特殊津贴、餐费/交通/住房补贴和个人社保公积金后，与当月最低工资比较；"
     "未满月的按计薪日（工作日 + 法定节假日）折算，有考勤时按（出勤 + 带薪假）÷ 应出勤折算；"
-    "非全日制用工按每小时工资与小时最低工资比较。",
+    "非全日制用工按每小时工资（不含个人缴纳的社保）与小时最低工资比较。已达法定退休年龄或工资表载明为实习、"
+    "勤工助学、退休返聘、劳务协议的，只作提示，请核实是否仍为劳动关系。",
 )
 
 
@@ -222,18 +247,25 @@ HOLIDAY_SHIFT_HOURS = Decimal(8)
 """Overtime hours counted at 300 % per statutory holiday date of the month (one working day)."""
 
 
-def _holiday_hours(emp: EmployeeMonth, hours: Decimal) -> tuple[Decimal, Decimal]:
-    """(hours payable at 300 %, hours moved to the rest-day rate): only the statutory holiday
-    dates themselves attract 300 % (facts §4.1, §8); a month with none — or fewer than the hours
-    claim — has the rest at 200 %. Outside the calendar's years the column is taken as given."""
+def _holiday_hours(emp: EmployeeMonth, hours: Decimal) -> tuple[Decimal, Decimal, Decimal]:
+    """(hours payable at 300 %, hours moved to the rest-day rate, hours that cannot be classified):
+    only the statutory holiday dates themselves attract 300 % (facts §4.1, §8); a month with none
+    — or fewer than the hours claim — has the rest at 200 %. In a year the holiday data does not
+    cover, which dates were statutory cannot be checked (facts §8 item 4): the hours are left
+    unclassified, never taken as 300 % for certain."""
     if hours <= ZERO:
-        return ZERO, ZERO
+        return ZERO, ZERO, ZERO
     try:
         dates = workcal.statutory_between(emp.start, emp.end)
     except workcal.CalendarUnavailable:
-        return hours, ZERO
+        return ZERO, ZERO, hours
     cap = HOLIDAY_SHIFT_HOURS * dates
-    return (hours, ZERO) if hours <= cap else (cap, hours - cap)
+    return (hours, ZERO, ZERO) if hours <= cap else (cap, hours - cap, ZERO)
+
+
+def holiday_data_fact(year: int) -> str:
+    """What a finding on holiday overtime in a year outside the holiday data rests on."""
+    return f"表列法定节假日加班是否确在法定节假日（{year} 年的节假日数据不可用，无法核对）"
 
 
 def _probable_extra(
@@ -256,8 +288,12 @@ def _probable_extra(
     return (estimate, due) if due > floor_due + TOLERANCE else None
 
 
-def _ot_hours_text(wd: Decimal, rd: Decimal, hol: Decimal, moved: Decimal) -> str:
+def _ot_hours_text(
+    wd: Decimal, rd: Decimal, hol: Decimal, moved: Decimal, unclassified: Decimal = ZERO
+) -> str:
     hours = f"加班工作日 {wd} 小时、休息日 {rd} 小时、法定节假日 {hol} 小时"
+    if unclassified:
+        hours += "（该年的节假日数据不可用，无法核对哪些日期是法定节假日）"
     if moved:
         hours += (
             f"（本月法定节假日只有 {hol - moved} 小时可按 300% 计，其余 {moved} 小时按休息日计）"
@@ -303,12 +339,17 @@ def check_ot_underpaid(
         if minimum is None:
             continue
         monthly, caveat = minimum
-        hol300, moved = _holiday_hours(emp, hol) if hol > ZERO else (ZERO, ZERO)
+        hol300, moved, unclassified = _holiday_hours(emp, hol) if hol > ZERO else (ZERO, ZERO, ZERO)
         rest = rd + moved
         # workday and statutory-holiday overtime must be paid; rest-day overtime may be repaid
         # with time off instead (劳动法 第四十四条), which the payroll cannot show
         sure = m_wd * wd + m_hol * hol300
         weighted = sure + m_rd * rest
+        # holiday hours in a year outside the holiday data: 300 % if the dates were statutory,
+        # which cannot be checked — never part of what is certain
+        holiday_fact = holiday_data_fact(emp.start.year) if unclassified else ""
+        if unclassified:
+            weighted += m_hol * unclassified
         if weighted <= ZERO:
             continue
         paid = emp.ot_pay
@@ -325,14 +366,22 @@ def check_ot_underpaid(
         sure_due = per_hour * sure
         all_due = per_hour * weighted
         if paid < sure_due - TOLERANCE:
-            hours = _ot_hours_text(wd, rd, hol, moved)
+            hours = _ot_hours_text(wd, rd, hol, moved, unclassified)
             base_text = _ot_base_text(contract, monthly, definite_base)
             message = (
                 f"{hours}，{base_text}，工作日和法定节假日加班应付至少 {yuan(sure_due)}，"
                 f"实付 {yuan(paid)}，少付 {yuan(sure_due - paid)}"
             )
+            unsure_due = per_hour * m_hol * unclassified
             if rest > ZERO:
-                message += f"；休息日加班如未安排补休，另应付 {yuan(all_due - sure_due)}"
+                message += (
+                    f"；休息日加班如未安排补休，另应付 {yuan(all_due - sure_due - unsure_due)}"
+                )
+            if unclassified:
+                message += (
+                    f"；表列法定节假日加班 {unclassified} 小时无法核对日期，未计入上述金额，"
+                    f"如确为法定节假日另应付 {yuan(unsure_due)}"
+                )
             yield ctx.finding(rule, emp, message, amount=sure_due - paid, caveat=caveat)
             if contract is None or contract <= ZERO:
                 extra = _probable_extra(emp, monthly, share, hours_per_month, weighted, all_due)
@@ -344,8 +393,21 @@ def check_ot_underpaid(
                         f"的 70% 或基本工资加岗位工资估算加班基数 {yuan(estimate)}，应付 {yuan(extra_due)}，"
                         f"比以最低工资为基数多 {yuan(extra_due - all_due)}",
                         amount=extra_due - all_due, severity=Severity.MEDIUM, caveat=caveat,
-                        depends_on=CONTRACT_WAGE_FACT,
+                        depends_on="；".join(f for f in (CONTRACT_WAGE_FACT, holiday_fact) if f),
                     )  # fmt: skip
+            continue
+        if paid < all_due - TOLERANCE and unclassified:
+            hours = _ot_hours_text(wd, rd, hol, moved, unclassified)
+            base_text = _ot_base_text(contract, monthly, definite_base)
+            yield ctx.finding(
+                rule, emp,
+                f"{hours}，{base_text}{formula}应付 {yuan(all_due)}，实付 {yuan(paid)}，"
+                f"差额 {yuan(all_due - paid)} 来自无法核对日期的法定节假日加班"
+                + ("和休息日加班（已安排同等时间补休的休息日加班可不支付）" if rest > ZERO else "")
+                + "：表列日期如确为法定节假日，应按 300% 支付",
+                amount=all_due - paid, severity=Severity.MEDIUM, caveat=caveat,
+                depends_on="；".join(f for f in (holiday_fact, COMP_TIME_FACT if rest > ZERO else "") if f),
+            )  # fmt: skip
             continue
         if paid < all_due - TOLERANCE:
             hours = _ot_hours_text(wd, rd, hol, moved)
@@ -388,7 +450,7 @@ def check_ot_underpaid(
             basis = f"如约定工资为基本工资加岗位工资 {yuan(guess)}，应付 {yuan(guess_due)}"
             due = guess_due
         restday = "；休息日加班如已安排补休，该部分可不付" if rest > ZERO else ""
-        hours = _ot_hours_text(wd, rd, hol, moved)
+        hours = _ot_hours_text(wd, rd, hol, moved, unclassified)
         yield ctx.finding(
             rule,
             emp,
@@ -399,7 +461,7 @@ def check_ot_underpaid(
             amount=due - paid,
             severity=Severity.MEDIUM,
             caveat=caveat,
-            depends_on=CONTRACT_WAGE_FACT,
+            depends_on="；".join(f for f in (CONTRACT_WAGE_FACT, holiday_fact) if f),
         )
     if part_timers:
         ctx.notes.append(
@@ -541,7 +603,12 @@ def check_deduction_cap(
         need = required_minimum(ctx, emp)
         eligible = emp.eligible
         # the remainder test is against the monthly minimum, which a part-timer is not held to
-        if need is not None and eligible is not None and eligible >= need[1] and not emp.part_time:
+        if (
+            need is not None
+            and eligible is not None
+            and eligible >= need[1]
+            and not (emp.part_time or emp.share_unknown)
+        ):
             below_min = need[1] - (eligible - other)
         if over_cap <= ZERO and below_min <= ZERO:
             continue

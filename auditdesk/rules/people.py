@@ -43,6 +43,11 @@ def check_contract(
     late_signed: set[str] = set()
     retired: set[str] = set()
     marks: dict[date, tuple[date, date]] = {}  # per hire date: (window start, 满一年)
+    first_month: dict[str, date] = {}  # per person: the first month of the file
+    for emp in emps:
+        known_first = first_month.get(emp.key)
+        if known_first is None or emp.start < known_first:
+            first_month[emp.key] = emp.start
     for emp in emps:
         hire, signed = emp.row.hire_date, emp.row.contract_signed_date
         if hire is None or hire > emp.end or emp.part_time:
@@ -62,7 +67,7 @@ def check_contract(
         unsigned_after_mark = signed is None and emp.end >= year_mark
         signed_after_mark = signed is not None and signed >= year_mark
         how = f"{signed:%Y-%m-%d} 才签订书面劳动合同" if signed else "未见书面劳动合同签订日期"
-        if emp.retired:
+        if emp.retired or emp.relation:
             if in_window or unsigned_after_mark or signed_after_mark:
                 yield from past_retirement(rule, ctx, emp, retired, f"{hire:%Y-%m-%d} 入职，{how}")
             continue
@@ -95,6 +100,12 @@ def check_contract(
                     else "缺少应发工资，未估算金额"
                 )
             )
+            if window_start < emp.start and first_month[emp.key] == emp.start:
+                before = min(window_end, emp.start - timedelta(days=1))
+                parts.append(
+                    f"此前 {window_start:%Y-%m-%d} 至 {before:%Y-%m-%d} 的二倍工资期间不在本次导入的工资表中，"
+                    "未计入金额"
+                )
         if unsigned_after_mark:
             parts.append(
                 f"自 {year_mark:%Y-%m-%d} 起视为已订立无固定期限劳动合同，应立即补订书面合同"
@@ -142,8 +153,9 @@ CONTRACT_NOT_SIGNED = Rule(
     remedy="未签的立即补订书面劳动合同，并依法支付未签合同期间的二倍工资差额；满一年后才签订的，审视所签合同的期限；"
     "建立入职当月签订合同的流程。",
     description="二倍工资期间按入职满一个月的次日起至满一年的前一日（或签订前一日）计，按本月重叠天数和月正常工资"
-    "（应发扣除加班费、年终奖）估算差额；一旦有签订日期，签订当月起不再提示补订；满一年后才签订的，每人提示一次。"
-    "已达法定退休年龄的，每人提示一次，请核实已退休还是弹性延迟退休。非全日制用工可以订立口头协议，不提示。",
+    "（应发扣除加班费、年终奖）估算差额，早于本次工资表的期间在首月注明未计入；一旦有签订日期，签订当月起不再提示补订；满一年后才签订的，每人提示一次。"
+    "已达法定退休年龄或工资表载明为实习、勤工助学、退休返聘、劳务协议的，每人提示一次，请核实是否仍为劳动关系。"
+    "非全日制用工可以订立口头协议，不提示。",
 )
 
 

@@ -22,9 +22,10 @@ from auditdesk.rules.engine import (
     Rule,
     RuleContext,
     cite,
+    relation_fact,
     yuan,
 )
-from auditdesk.rules.params import Lookup
+from auditdesk.rules.params import Lookup, unverified_why
 
 SI_PENSION_RATE = Decimal("0.08")
 PART_TIME_WORDS = ("非全日制", "小时工", "兼职", "钟点工")
@@ -68,6 +69,17 @@ def past_retirement(
     if emp.key in seen:
         return
     seen.add(emp.key)
+    if not emp.retired:  # the payroll marks the row as no labour relation (EmployeeMonth.relation)
+        yield ctx.finding(
+            rule,
+            emp,
+            f"工资表载明用工形式为“{emp.relation}”；{what}。在校学生勤工助学或实习、已退休人员返聘等"
+            "一般不构成劳动关系，本项不适用；如实际为劳动关系（例如已毕业的学生、未领取养老金的人员），"
+            "本项照常适用。请核实用工性质",
+            severity=Severity.INFO,
+            depends_on=relation_fact(emp.relation),
+        )
+        return
     yield ctx.finding(
         rule,
         emp,
@@ -101,6 +113,24 @@ def clamp_base(
     return declared, f"按{declared_as} {_whole(declared)}估算"
 
 
+def figure_caveat(found: Lookup, label: str, key: str) -> str:
+    """``""`` when the month's figure ``key`` (``lower``/``upper``) is verified; else a 待核实
+    note naming it (``2021-07-01 起的社保缴费基数下限 5,975 元为二手来源，待核实``) — facts file
+    marks such figures 2nd-hand or their dating inferred (§6.3, §6.5, §11.2)."""
+    why = unverified_why(found.entry)
+    if not why:
+        return ""
+    which = "下限" if key == "lower" else "上限"
+    return f"{found.entry.start:%Y-%m-%d} 起的{label}{which} {_whole(found[key])}{why}，待核实"
+
+
+def _clamped_by(declared: Decimal | None, found: Lookup) -> str:
+    """Which limit an estimate's base was clamped to (``lower``/``upper``), or ``""``."""
+    if declared is None or declared <= ZERO or declared < found["lower"]:
+        return "lower"
+    return "upper" if declared > found["upper"] else ""
+
+
 def _month_index(year: int, month: int) -> int:
     return year * 12 + month - 1
 
@@ -125,7 +155,7 @@ def check_si_not_paid(
     for emp in emps:
         if not emp.si_blank or emp.part_time or not _due_for_si(emp):
             continue
-        if emp.retired:
+        if emp.retired or emp.relation:
             yield from past_retirement(rule, ctx, emp, retired, "工资表未见个人缴纳的社会保险费")
             continue
         found = ctx.lookup("si_base", emp.period)
@@ -135,8 +165,16 @@ def check_si_not_paid(
         if found is not None:
             base, how = clamp_base(emp.row.si_base, found["lower"], found["upper"])
             amount = base * rate
+            limit = _clamped_by(emp.row.si_base, found)
             caveat = "；".join(
-                c for c in (ESTIMATE_CAVEAT, ctx.outdated_caveat(found, "社保基数")) if c
+                c
+                for c in (
+                    ESTIMATE_CAVEAT,
+                    SI_RATE_CAVEAT,
+                    figure_caveat(found, "社保缴费基数", limit) if limit else "",
+                    ctx.outdated_caveat(found, "社保基数"),
+                )
+                if c
             )
         hire = f"（{emp.row.hire_date:%Y-%m-%d} 入职）" if emp.row.hire_date else ""
         message = (
@@ -149,6 +187,10 @@ def check_si_not_paid(
 
 
 ESTIMATE_CAVEAT = "缴费基数应为职工上年度月平均工资，金额为估算"
+SI_RATE_CAVEAT = "单位费率按约 27% 估算（医疗费率由 10.5% 下调为 10% 的日期待核实，工伤保险未计）"
+"""The employer total behind every SI amount rests on an unverified date (facts §6.4, §11.3)."""
+HF_RATE_CAVEAT = "按单位和个人各 7% 估算（上海是否允许 5% 至 7% 的比例区间待核实）"
+"""HF amounts at the standard 7 % may be high if 5 % is allowed (facts §6.5, §11.4)."""
 
 
 SI_NOT_PAID = Rule(
@@ -177,8 +219,9 @@ SI_NOT_PAID = Rule(
     test="用人单位应自用工之日起三十日内为职工办理社会保险登记并按月足额缴纳社会保险费（非全日制用工只强制工伤保险）。",
     remedy="自用工之日起 30 日内办理社保登记，补缴欠缴的社会保险费及滞纳金；现金补贴代替社保的约定无效。",
     description="个人社保三项均为空或为 0，且已过入职 30 日登记期（另留一个月发薪滞后）；"
-    "估算基数限定在当月上下限之间。非全日制用工不提示；已达法定退休年龄的，每人提示一次，"
-    "请核实已退休还是弹性延迟退休。",
+    "估算基数限定在当月上下限之间。非全日制用工不提示；"
+    "已达法定退休年龄或工资表载明为实习、勤工助学、退休返聘、劳务协议的，每人提示一次，"
+    "请核实是否仍为劳动关系。",
 )
 
 
@@ -225,12 +268,21 @@ def check_si_base(
             if base >= derived_floor:
                 continue
             tolerance, how = derived_slack, "按个人养老保险 8% 反推的缴费基数"
-        if emp.retired:
+        if emp.retired or emp.relation:
             yield from past_retirement(
                 rule, ctx, emp, retired, f"{how} {yuan(base)} 低于当期社保缴费基数下限"
             )
             continue
-        caveat = ctx.outdated_caveat(found, "社保基数")
+        unverified = figure_caveat(found, "社保缴费基数", "lower")
+        caveat = "；".join(
+            c for c in (unverified, ctx.outdated_caveat(found, "社保基数"), SI_RATE_CAVEAT) if c
+        )
+        # the verdict itself rests on the floor: an unverified one makes it 待核实 (never 高)
+        depends = (
+            f"{found.entry.start:%Y-%m-%d} 起的社保缴费基数下限 {_whole(lower)}是否准确"
+            if unverified
+            else ""
+        )
         if (
             emp.period in params.si_catch_up_months
             and base >= params.si_catch_up_old_lower - tolerance
@@ -244,6 +296,7 @@ def check_si_base(
                 amount=(lower - base) * rate,
                 severity=Severity.LOW,
                 caveat=caveat,
+                depends_on=depends,
             )
             continue
         yield ctx.finding(
@@ -253,6 +306,7 @@ def check_si_base(
             f"每月少缴约 {yuan((lower - base) * rate)}（单位和个人合计）",
             amount=(lower - base) * rate,
             caveat=caveat,
+            depends_on=depends,
         )
 
 
@@ -284,7 +338,9 @@ SI_BASE_BELOW_FLOOR = Rule(
     test="社会保险费的缴费基数不得低于上海当年度公布的缴费基数下限（上年度全市职工月平均工资的 60%）。",
     remedy="按上年度月平均工资申报缴费基数（不低于当年下限），补缴差额。",
     description="缴费基数（或按养老保险 8% 反推）低于当期下限；2025 年 7 至 9 月介于新旧下限之间的按补差提示（低）。"
-    "非全日制用工不提示；已达法定退休年龄的，每人提示一次。",
+    "当期下限为二手来源或生效日期为推断的（2021-07、2022-07 两档），注明待核实，不高于中风险。"
+    "非全日制用工不提示；"
+    "已达法定退休年龄或工资表载明为实习、勤工助学、退休返聘、劳务协议的，每人提示一次。",
 )
 
 
@@ -305,7 +361,7 @@ def check_hf_not_paid(
         hf = emp.employee_hf
         if (hf is not None and hf > ZERO) or emp.part_time or not _due_for_hf(emp):
             continue
-        if emp.retired:
+        if emp.retired or emp.relation:
             yield from past_retirement(rule, ctx, emp, retired, "工资表未见个人缴存的住房公积金")
             continue
         found = ctx.lookup("hf_base", emp.period)
@@ -319,8 +375,16 @@ def check_hf_not_paid(
                 wage, declared_as = emp.normal_wage, "本月正常工资"
             base, how = clamp_base(wage, found["lower"], found["upper"], declared_as)
             amount = base * params.hf_rate * 2
+            limit = _clamped_by(wage, found)
             caveat = "；".join(
-                c for c in (ESTIMATE_CAVEAT, ctx.outdated_caveat(found, "公积金基数")) if c
+                c
+                for c in (
+                    ESTIMATE_CAVEAT,
+                    HF_RATE_CAVEAT,
+                    figure_caveat(found, "公积金缴存基数", limit) if limit else "",
+                    ctx.outdated_caveat(found, "公积金基数"),
+                )
+                if c
             )
         yield ctx.finding(
             rule,
@@ -360,5 +424,6 @@ HF_NOT_PAID = Rule(
     test="单位应自录用之日起三十日内为职工办理住房公积金缴存登记，按月为职工缴存并代扣个人缴存部分（非全日制用工不强制）。",
     remedy="为职工办理住房公积金缴存登记，按不低于 5%（上海一般为 7%）的比例补缴。",
     description="个人公积金为空或为 0，且已过入职次月（另留一个月发薪滞后）；估算基数限定在当月上下限之间。"
-    "非全日制用工不提示；已达法定退休年龄的，每人提示一次。",
+    "非全日制用工不提示；"
+    "已达法定退休年龄或工资表载明为实习、勤工助学、退休返聘、劳务协议的，每人提示一次。",
 )

@@ -8,10 +8,11 @@ from auditdesk.checklists.loader import load_library
 from auditdesk.checklists.schema import ChecklistItem
 from auditdesk.errors import AuditDeskError
 from auditdesk.models.finding import Severity
-from auditdesk.models.payroll import PayrollRow
+from auditdesk.models.payroll import PayrollField, PayrollRow
 from auditdesk.paths import shipped_dir
 from auditdesk.rules import calendar as workcal
 from auditdesk.rules.catalog import RULES_BY_ID
+from auditdesk.rules.engine import run_rules
 from auditdesk.rules.ids import check_char, parse_id
 from auditdesk.rules.params import load_params, parse_params
 from tests.builders.payroll_rows import D, check, row
@@ -193,11 +194,16 @@ def test_calendar_outside_its_years_is_a_clear_error() -> None:
     assert "2031" in info.value.message
 
 
-def test_partial_month_outside_the_calendar_is_not_pro_rated() -> None:
+def test_partial_month_outside_the_calendar_is_not_checked() -> None:
+    # hired 2031-03-16, no attendance columns, 1,000 paid: the 计薪日 share needs the 2031 holiday
+    # data. It used to be held to the full 2,740 ("high" 1,740, caveat 未折算); facts §9.2: without
+    # attendance only full months are checked, the part month is listed as not checked.
     r = row(period="2031-03", hire_date=date(2031, 3, 16), contract_signed_date=date(2031, 3, 16),
-            scheduled_days=None, attended_days=None, pay_date=date(2031, 4, 10))  # fmt: skip
-    found = check("PAY.MIN_WAGE", r.model_copy(update={"gross_pay": D(1000)}))
-    assert "节假日数据只覆盖" in found[0].caveat
+            scheduled_days=None, attended_days=None, pay_date=date(2031, 4, 10),
+            gross_pay=D(1000))  # fmt: skip
+    result = run_rules([r], rules=[RULES_BY_ID["PAY.MIN_WAGE"]], present=frozenset(PayrollField))
+    assert result.findings == []
+    assert any("节假日数据不覆盖" in n for n in result.notes), result.notes
 
 
 # ------------------------------------------------------------------ citations (checklists and rules)
@@ -305,3 +311,24 @@ def test_net_pay_check_takes_a_five_insurances_one_fund_total_once() -> None:
     for hf in (D("522.20"), None):
         r = _combined_si_row(si_hf_employee_total=D("1305.50"), housing_fund_employee=hf)
         assert check("DATA.ARITHMETIC", r) == [], hf
+
+
+def test_parameter_view_marks_every_figure_the_facts_file_does_not_verify() -> None:
+    # facts §6.3/§11.2: SI floor 2021-07 2nd-hand, 2022-07 dating inferred; §6.5: HF limits
+    # 2023/2024 2nd-hand; §11.3: the date of the medical rate cut 10.5 % → 10 % is unverified, so
+    # the employer total used for estimates (16 + 10.5 + 0.5 = 27 %) is not 已核实.
+    from auditdesk.rules.params import describe
+
+    lines = describe(load_params())
+    by = {(line.topic, line.effective): line.status for line in lines}
+    assert "待复核" in by[("社保缴费基数上下限", "2021-07-01 起")]
+    assert "推断" in by[("社保缴费基数上下限", "2022-07-01 起")]
+    assert by[("社保缴费基数上下限", "2023-07-01 起")] == "已核实"
+    assert "待复核" in by[("公积金缴存基数上下限", "2024-07-01 起")]
+    employer = [line for line in lines if line.topic == "社保单位费率"]
+    assert len(employer) == 1
+    assert "待核实" in employer[0].status
+    assert "0.27" in employer[0].value
+    [employee] = [line for line in lines if line.topic == "社保个人费率"]
+    assert "单位" not in employee.value
+    assert employee.status == "已核实"

@@ -267,3 +267,72 @@ def test_high_temperature_allowance_cites_existing_rules() -> None:
     assert not any("高温作业及高温天气作业劳动保护有关规定" in law for law in laws)
     [f] = check("PAY.HIGH_TEMP", row(high_temp_allowance=D(200)))
     assert f.money_kind is MoneyKind.WAGES_OWED
+
+
+def test_part_time_hourly_minimum_excludes_the_employees_own_social_insurance() -> None:
+    # Shanghai's hourly minimum excludes both sides' SI (2011 circular, facts §5.5): 2025-07,
+    # 80 h, gross 2,000 with 160 of the employee's own pension withheld → (2,000 - 160) / 80 =
+    # 23.00 an hour < 25 → (25 - 23) × 80 = 160.00 owed.
+    [f] = check("PAY.MIN_WAGE", _part_time(pension_employee=D(160)))
+    assert f.amount == D("160.00")
+    assert "23.00" in f.message
+    # hours missing: the rate 25 gives 2,000 / 25 = 80 h; (2,000 - 160) / 80 = 23 → 160.00 again
+    [g] = check("PAY.MIN_WAGE", _part_time(pension_employee=D(160), work_hours=None))
+    assert g.amount == D("160.00")
+    # without SI withheld 2,000 / 80 = 25: compliant, as before
+    assert check("PAY.MIN_WAGE", _part_time()) == []
+
+
+def test_minimum_wage_for_a_retiree_rehired_is_info_to_verify() -> None:
+    # 2025-07, gross 1,500 < 2,740 → 1,240 short for an employee; the payroll says 退休返聘 (a
+    # service relation if a pension is drawn, SPC-I Art. 32): kept as 提示, resting on the relation
+    [f] = check("PAY.MIN_WAGE", row(employment_type="退休返聘", gross_pay=D(1500), **NO_DEDUCTIONS))
+    assert f.severity is Severity.INFO
+    assert f.certainty is Certainty.DEPENDS
+    assert "是否确非劳动关系" in f.depends_on
+    assert f.amount == D(1240)
+    assert "退休返聘" in f.message
+
+
+# ------------------------------------------------------------------ years the holiday data does not cover
+def test_part_month_outside_the_holiday_data_is_not_checked_against_the_full_minimum() -> None:
+    # 2018-06 (minimum 2,420 from 2018-04-01), hired 06-20, no attendance columns: the 计薪日 share
+    # needs the 2018 working days and statutory holidays, which the holiday data (2019-2026) does
+    # not have. The old code held the 11-day month to the full 2,420 → "high" 1,420. Facts §9.2:
+    # without attendance, only full months are checked; the part month is listed as not checked.
+    from auditdesk.models.payroll import PayrollField
+    from auditdesk.rules.engine import run_rules
+
+    hired = row(period="2018-06", hire_date=date(2018, 6, 20), contract_signed_date=date(2018, 6, 20),
+                scheduled_days=None, attended_days=None, gross_pay=D(1000), pay_date=None,
+                **NO_DEDUCTIONS)  # fmt: skip
+    result = run_rules([hired], rules=[RULES_BY_ID["PAY.MIN_WAGE"]],
+                       present=frozenset(PayrollField))  # fmt: skip
+    assert result.findings == []
+    assert any("未按最低工资检查" in n and "E1（2018-06）" in n for n in result.notes), result.notes
+    # the same month with attendance is checked: 2,420 × 10/21 = 1,152.38 → 152.38 short
+    [f] = check("PAY.MIN_WAGE", row(period="2018-06", scheduled_days=D(21), attended_days=D(10),
+                                    gross_pay=D(1000), pay_date=None, **NO_DEDUCTIONS))  # fmt: skip
+    assert f.amount == D("152.38")
+
+
+def test_holiday_overtime_outside_the_holiday_data_is_not_taken_as_300_percent() -> None:
+    # 2018-10: 24 h of 法定节假日 overtime by the file's column, none paid; minimum 2,420. Which
+    # days were statutory (300 %) cannot be checked (facts §8 item 4: report, do not classify), so
+    # nothing is definite: at 300 % 2,420/174 × 3 × 24 = 1,001.38, at the rest-day rate 667.59 —
+    # 中, resting on the holiday dates (the old code said 高 1,001.38).
+    [f, *extra] = check("PAY.OT_UNDERPAID", row(period="2018-10", ot_hours_holiday=D(24),
+                                                ot_pay=D(0), base_pay=D(3000), gross_pay=D(3000),
+                                                pay_date=None, **NO_DEDUCTIONS))  # fmt: skip
+    assert f.severity is Severity.MEDIUM
+    assert f.certainty is Certainty.DEPENDS
+    assert "2018 年" in f.depends_on
+    assert f.amount == D("1001.38")
+    assert "节假日数据" in f.message
+    assert all(e.severity is Severity.MEDIUM for e in extra)
+    # workday overtime in the same month stays definite: 2,420/174 × 1.5 × 10 = 208.62
+    [w, *_] = check("PAY.OT_UNDERPAID", row(period="2018-10", ot_hours_workday=D(10),
+                                            ot_hours_holiday=D(24), ot_pay=D(0), base_pay=D(3000),
+                                            gross_pay=D(3000), pay_date=None, **NO_DEDUCTIONS))  # fmt: skip
+    assert w.severity is Severity.HIGH
+    assert w.amount == D("208.62")

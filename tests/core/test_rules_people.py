@@ -317,3 +317,30 @@ def test_an_age_read_from_an_id_number_that_fails_its_check_is_to_verify(
     assert "核对身份证原件" in found.depends_on
     [sound] = check(rule_id, row(id_number=born(birth), pay_date=date(2025, 8, 10)))
     assert "身份证" not in sound.depends_on
+
+
+def test_contract_and_overtime_cap_for_an_intern_are_one_info_each() -> None:
+    # hired 2025-01-10, never signed: for an employee, 2025-07 would be 高 with 6,000 exposure;
+    # the payroll says 实习生 — not a labour relation: one 提示, no amount (facts §9.0, §9.2)
+    rows = [row(employment_type="实习生", period=p, hire_date=date(2025, 1, 10),
+                contract_signed_date=None, ot_hours_workday=D(40), pay_date=None)
+            for p in ("2025-07", "2025-08")]  # fmt: skip
+    for rule in ("CONTRACT.NOT_SIGNED", "HOURS.OT_MONTHLY_CAP"):
+        [found] = check(rule, *rows)
+        assert found.severity is Severity.INFO, rule
+        assert found.certainty is Certainty.DEPENDS, rule
+        assert "是否确非劳动关系" in found.depends_on, rule
+        assert found.amount is None, rule
+
+
+def test_contract_window_months_before_the_file_are_mentioned_not_counted() -> None:
+    # hired 2024-01-10, never signed: the window runs 2024-02-10 … 2025-01-08. The file holds
+    # 2024-06 and 2024-07 only: each gets its month (6,000 each), and the first one says that
+    # 2024-02-10 … 2024-05-31 is outside the file and not counted (facts §9.1 CONTRACT.NOT_SIGNED).
+    rows = [row(period=p, hire_date=date(2024, 1, 10), contract_signed_date=None, pay_date=None)
+            for p in ("2024-07", "2024-06")]  # fmt: skip
+    found = sorted(check("CONTRACT.NOT_SIGNED", *rows), key=lambda f: f.period)
+    assert [(f.period, f.amount) for f in found] == [("2024-06", D(6000)), ("2024-07", D(6000))]
+    assert "2024-02-10 至 2024-05-31" in found[0].message
+    assert "不在本次导入的工资表中" in found[0].message
+    assert "不在本次导入的工资表中" not in found[1].message

@@ -184,3 +184,140 @@ def test_flexible_delay_ruled_out_by_the_dates_is_said() -> None:
     [recent] = check("SI.NOT_PAID", row(id_number=born(date(1965, 1, 15)), **NO_SI))
     assert "可能性很小" not in recent.message
     assert recent.severity is Severity.INFO
+
+
+# ------------------------------------------------------------------ figures the facts file marks unverified
+UNVERIFIED = "待核实"
+
+
+def test_base_below_a_second_hand_floor_depends_on_that_figure() -> None:
+    # 2021-08: the floor in force from 2021-07-01 is 5,975, marked 2nd-hand in the facts file
+    # (§6.3; §11.2: the dating of the 2021-07/2022-07 steps is inferred). Declared 5,900 < 5,975:
+    # (5,975 - 5,900) × 0.375 = 28.125 → 28.13, but the verdict rests on the unverified 5,975:
+    # 中 at most, 待核实, and the finding says which figure.
+    [found] = check("SI.BASE_BELOW_FLOOR", row(period="2021-08", si_base=D(5900),
+                                               pay_date=date(2021, 9, 10)))  # fmt: skip
+    assert found.amount == D("28.13")
+    assert found.certainty is Certainty.DEPENDS
+    assert found.severity.rank >= Severity.MEDIUM.rank
+    assert "5,975" in found.depends_on
+    assert UNVERIFIED in found.caveat
+
+
+def test_base_below_a_floor_with_an_inferred_date_depends_on_it() -> None:
+    # 2022-08: 6,520 from 2022-07-01 — the figures are sourced, the date is inferred (§6.3, §11.2);
+    # the region file marks it so, and a finding on it says so. (6,520 - 6,000) × 0.375 = 195.00
+    entry = load_params().si_base.at("2022-08")
+    assert entry is not None
+    assert entry.entry.status == "inferred"
+    [found] = check("SI.BASE_BELOW_FLOOR", row(period="2022-08", si_base=D(6000),
+                                               pay_date=date(2022, 9, 10)))  # fmt: skip
+    assert found.amount == D("195.00")
+    assert found.certainty is Certainty.DEPENDS
+    assert UNVERIFIED in found.caveat
+
+
+def test_base_below_a_verified_floor_stays_definite() -> None:
+    # 2024-08: 7,384 (verified) → (7,384 - 7,000) × 0.375 = 144.00, definite, the floor not 待核实
+    [found] = check("SI.BASE_BELOW_FLOOR", row(period="2024-08", si_base=D(7000),
+                                               pay_date=date(2024, 9, 10)))  # fmt: skip
+    assert found.amount == D("144.00")
+    assert found.certainty is Certainty.DEFINITE
+    assert "二手来源" not in found.caveat
+
+
+def test_si_estimate_on_a_second_hand_floor_says_so() -> None:
+    # 2021-08, declared 3,000 below the (2nd-hand) floor 5,975: 5,975 × 0.375 = 2,240.625 → 2,240.63.
+    # No SI at all is definite from the file (high stays); the amount rests on the figure.
+    [found] = check("SI.NOT_PAID", row(period="2021-08", si_base=D(3000), pay_date=None, **NO_SI))
+    assert found.amount == D("2240.63")
+    assert found.severity is Severity.HIGH
+    assert UNVERIFIED in found.caveat
+    assert "5,975" in found.caveat
+
+
+def test_hf_estimate_on_a_second_hand_floor_says_so() -> None:
+    # 2024-08: HF limits 2,690 / 36,921 are 2nd-hand (calculator code, §6.5). Normal wage 2,000 <
+    # 2,690 → 2,690 × 7 % × 2 = 376.60, resting on the unverified floor.
+    r = row(period="2024-08", si_base=None, gross_pay=D(2000), base_pay=D(2000),
+            housing_fund_employee=None, pay_date=None)  # fmt: skip
+    [found] = check("HF.NOT_PAID", r)
+    assert found.amount == D("376.60")
+    assert UNVERIFIED in found.caveat
+    # a declared base inside the limits does not rest on them: 10,000 × 0.14 = 1,400.00
+    [inside] = check("HF.NOT_PAID", row(period="2024-08", si_base=D(10000),
+                                        housing_fund_employee=D(0), pay_date=None))  # fmt: skip
+    assert inside.amount == D("1400.00")
+    assert "二手来源" not in inside.caveat
+
+
+# ------------------------------------------------------------------ rows the payroll marks as no labour relation
+# Interns and students (勤工助学, 劳部发〔1995〕309号 Art. 12) and retirees re-hired (SPC-I Art. 32)
+# are not in a labour relation: SI/HF/contract/OT-cap findings are not owed, nor silently dropped —
+# one 提示 per person to verify the relation (facts §1.10, §9.0, §9.2).
+RELATION_FACT = "是否确非劳动关系"
+
+
+@pytest.mark.parametrize("kind", ["退休返聘", "实习生", "勤工助学", "劳务协议"])
+@pytest.mark.parametrize(
+    ("rule", "changes"),
+    [("SI.NOT_PAID", NO_SI), ("HF.NOT_PAID", {"housing_fund_employee": D(0)}),
+     ("SI.BASE_BELOW_FLOOR", {"si_base": D(5000)})],
+)  # fmt: skip
+def test_no_labour_relation_in_the_payroll_is_one_info_to_verify(
+    kind: str, rule: str, changes: dict[str, object]
+) -> None:
+    # a man born 1990 (not past retirement by age): the 用工形式 alone says what the relation is.
+    # Without it SI.NOT_PAID would be 高 7,460 × 0.375 = 2,797.50 a month.
+    rows = [row(employment_type=kind, period=p, pay_date=None, **changes)
+            for p in ("2025-08", "2025-09")]  # fmt: skip
+    [found] = check(rule, *rows)
+    assert found.severity is Severity.INFO
+    assert found.certainty is Certainty.DEPENDS
+    assert RELATION_FACT in found.depends_on
+    assert found.amount is None
+    assert kind in found.message
+
+
+def test_dispatched_workers_are_in_a_labour_relation() -> None:
+    # 劳务派遣: a labour relation with the agency — not a 劳务关系
+    [found] = check("SI.NOT_PAID", row(employment_type="劳务派遣", **NO_SI))
+    assert found.severity is Severity.HIGH
+
+
+def test_si_year_without_a_known_figure_is_possibly_outdated() -> None:
+    # the SI year runs July to June (facts §6.2); the facts file has 2019-05-01 (4,927) and then
+    # 2021-07-01 — nothing for the 2020-07 … 2021-06 year. 2020-08 is checked with 4,927 (floors
+    # are not lowered: a base under it is short in any case), but says the figure may be outdated.
+    # (4,927 - 4,500) × 0.375 = 160.125 → 160.13
+    from auditdesk.models.payroll import PayrollField
+    from auditdesk.rules.catalog import RULES_BY_ID
+    from auditdesk.rules.engine import run_rules
+
+    r = row(period="2020-08", si_base=D(4500), pay_date=date(2020, 9, 10))
+    result = run_rules([r], rules=[RULES_BY_ID["SI.BASE_BELOW_FLOOR"]],
+                       present=frozenset(PayrollField))  # fmt: skip
+    [found] = result.findings
+    assert found.amount == D("160.13")
+    assert "2019-05-01 起的标准" in found.caveat
+    assert any("2020-08" in n and "社保缴费基数上下限" in n for n in result.notes), result.notes
+    assert not any("至 2026-06-30" in n for n in result.notes)  # not the series' end
+    # 2020-06 is still inside the 2019 figure's year: no caveat
+    [june] = check("SI.BASE_BELOW_FLOOR", row(period="2020-06", si_base=D(4500), pay_date=None))
+    assert "可能已有调整" not in june.caveat
+
+
+def test_estimates_say_which_rates_are_unverified() -> None:
+    # facts §11.3: the date the employer medical rate fell 10.5 % → 10 % is unverified, so the
+    # 27 % employer total (16 + 10.5 + 0.5) behind every SI amount is; §11.4/§6.5: whether 5 % to 7 %
+    # is allowed instead of the fixed 7 % is unverified, so HF amounts at 7 % + 7 % may be high.
+    [si] = check("SI.NOT_PAID", row(**NO_SI))
+    assert "医疗费率" in si.caveat
+    assert "待核实" in si.caveat
+    [hf] = check("HF.NOT_PAID", row(housing_fund_employee=D(0)))
+    assert "5%" in hf.caveat
+    assert "待核实" in hf.caveat
+    [below] = check("SI.BASE_BELOW_FLOOR", row(period="2025-10", si_base=D(7000),
+                                               pay_date=date(2025, 11, 10)))  # fmt: skip
+    assert "医疗费率" in below.caveat
+    assert below.certainty is Certainty.DEFINITE  # the shortfall itself is certain
