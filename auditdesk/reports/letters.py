@@ -24,7 +24,7 @@ from docx import Document
 from auditdesk.errors import AuditDeskError
 from auditdesk.models.finding import Finding, FindingOrigin, RectificationStatus, Severity
 from auditdesk.models.followup import LetterKind, UnionSettings
-from auditdesk.reports.dates import cn_date
+from auditdesk.reports.dates import chinese_context, cn_date
 from auditdesk.reports.docx_text import paragraphs
 from auditdesk.rules import calendar as workcal
 
@@ -212,7 +212,7 @@ def letter_snapshot(
                        "《整改建议书》及相关证据材料"]  # fmt: skip
     day_text = cn_date(issued_on)
     contact = f"联系人：{settings.contact_person or '—'}　联系电话：{settings.contact_phone or '—'}"
-    return {
+    return chinese_context({
         "letter": {
             "kind": kind.value, "title": spec.title, "draft": number is None,
             "number": number or "（草稿，未编号）", "date": day_text, "recipient": recipient,
@@ -226,7 +226,7 @@ def letter_snapshot(
         },
         "company": {"name": company},
         "report": {"union": issuer, "date": day_text},
-    }  # fmt: skip
+    })  # fmt: skip
 
 
 def check_signature(path: Path, issuer: str) -> None:
