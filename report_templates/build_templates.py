@@ -555,8 +555,11 @@ def build_followup_record() -> Path:
 
 def build_annex() -> Path:
     """人员明细（内部资料）: the personal data the report leaves out, as a separate document. A4
-    landscape: seven columns, each wide enough for its longest value on one line at 10 pt (a
-    three-character name, an 18-character ID number, 2025-07, an amount 待核实 with its kind)."""
+    landscape: seven columns, each wide enough for its header and a typical value on one line at
+    10 pt (a four-character name, an 18-character ID number, 2026年12月31日, 2025年12月, the longest
+    rule title, 待核实：¥12,345.67 and the longest money kind 赔偿风险（二倍工资等） on the line
+    under it). The union and the date stand in one unsplittable cell (the date was left alone on
+    a page of its own)."""
     doc = new_document()
     section = doc.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
@@ -574,15 +577,16 @@ def build_annex() -> Path:
     p(doc, "{%p if annex.rows %}")
     loop_table(doc, ["工号", "姓名", "身份证号", "出生日期/年龄", "月份", "问题", "金额"], "e in annex.rows",
                ["{{ e.employee }}", "{{ e.name }}", "{{ e.id_number }}", "{{ e.birth }}", "{{ e.period }}",
-                "{{ e.rule }}", "{{ e.amount }}"], [22, 22, 46, 34, 22, 56, 45])  # fmt: skip
+                "{{ e.rule }}", "{{ e.amount }}"], [24, 20, 42, 36, 27, 54, 44])  # fmt: skip
     p(doc, "{{ annex.more }}")
     p(doc, "{%p else %}")
     p(doc, "无受影响的员工。")
     p(doc, "{%p endif %}")
-    p(doc, "")
+    closing = closing_cell(doc)
+    keep(p(closing, ""))
     for text in ("{{ report.union }}", "{{ report.date }}"):
-        para = doc.add_paragraph(text)
-        para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        para = keep(p(closing, text))
+        para.alignment = WD_ALIGN_PARAGRAPH.RIGHT  # type: ignore[attr-defined]
     out = HERE / "personal_annex.docx"
     doc.save(out)
     return out

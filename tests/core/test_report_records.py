@@ -135,7 +135,7 @@ def test_annex_is_internal_and_never_puts_a_birth_date_beside_a_masked_id(
     assert child[3] == "当月 15 周岁"  # the age, not the birth date, beside a masked number
     assert "2010-03-01" not in text
     assert "2010年3月1日" not in text
-    assert child[6] == "¥5,000.00\n（罚款风险）"
+    assert child[6] == "¥5,000.00\n罚款风险"
 
     full = reports.export(ws, audit_id, tmp_path / "full.docx", kind="annex", unmasked=True)
     rows = _table_with(full, "身份证号")
