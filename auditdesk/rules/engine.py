@@ -123,6 +123,11 @@ class EmployeeMonth:
     """Workday, rest-day and statutory-holiday overtime hours, missing as zero."""
     maybe_retired: bool = False
     """A woman past the 50 schedule but not the 55 one: retired if hers is a worker's post."""
+    birth_doubt: str = ""
+    """Past a statutory age (``retirement_note`` says which) only by the birth date of an ID
+    number that fails its check (校验位 or 省份代码 wrong: a digit was mistyped, perhaps in the
+    date): the reason, and then ``retired`` is False — the rules' own findings stand, resting on
+    the ID card (:data:`BIRTH_DOUBT_FACT`), as the age rules' findings do."""
 
     @property
     def excluded(self) -> Decimal:
@@ -226,6 +231,10 @@ class RuleContext:
             fact = RETIREMENT_FACT if emp.retired else WOMEN_POST_FACT if emp.maybe_retired else ""
             if fact and fact not in depends_on:
                 depends_on = "；".join(f for f in (fact, depends_on) if f)
+            if emp.birth_doubt:  # past the age only by a birth date that may be mistyped
+                depends_on = "；".join(
+                    f for f in (BIRTH_DOUBT_FACT.format(emp.birth_doubt), depends_on) if f
+                )
             if emp.retired:
                 level = Severity.INFO
         if depends_on and level.rank < Severity.MEDIUM.rank:
@@ -252,6 +261,9 @@ class RuleContext:
                 for c in (
                     caveat,
                     emp.ratio_note if rule.pro_rated else "",
+                    BIRTH_DOUBT_NOTE.format(emp.birth_doubt)
+                    if emp.birth_doubt and rule.labour_relation
+                    else "",
                     HIDDEN_ROW if r.hidden else "",
                 )
                 if c
@@ -265,6 +277,13 @@ class RuleContext:
 HIDDEN_ROW = "该行在企业的工资表中被隐藏"
 RETIREMENT_FACT = "是否已退休或办理了弹性延迟退休"
 WOMEN_POST_FACT = "女职工的岗位是工人岗位（50 岁退休）还是管理、专业技术岗位（55 岁）"
+BIRTH_DOUBT_FACT = "是否已达法定退休年龄（出生日期须核对身份证原件：{}）"
+"""A labour rule's finding on someone past the statutory age by the birth date of an ID number
+that fails its check: whether the age is past at all (the reason is filled in)."""
+BIRTH_DOUBT_NOTE = (
+    "按身份证号中的出生日期，该员工已达法定退休年龄，但该号码有误（{}），出生日期须核对身份证原件；"
+    "确已达到的，本项视其已退休还是弹性延迟退休而定"
+)
 
 Check = Callable[["Rule", RuleContext, list[EmployeeMonth]], Iterable[PayrollFinding]]
 
@@ -529,7 +548,7 @@ def derive(rows: Sequence[PayrollRow], params: RegionParams) -> list[EmployeeMon
             month = months[period] = (*workcal.month_bounds(period), _year_month(period))
         start, end, ym = month
         ident = None
-        retired, retirement_note, maybe_retired = False, "", False
+        retired, retirement_note, maybe_retired, doubt = False, "", False, ""
         if number:
             person = people.get(number)
             if person is None:
@@ -542,6 +561,9 @@ def derive(rows: Sequence[PayrollRow], params: RegionParams) -> list[EmployeeMon
                 )
             elif women_50_at is not None and ym > women_50_at:
                 maybe_retired = True
+            if (retired or maybe_retired) and ident.problem and not ident.old_format:
+                # a birth date from a number that fails its check: not taken as past the age
+                retired, doubt = False, ident.problem
         part_time = (
             kind is not None or (work_hours is not None and hourly_rate is not None)
         ) and _part_time(row, start, end)
@@ -599,7 +621,7 @@ def derive(rows: Sequence[PayrollRow], params: RegionParams) -> list[EmployeeMon
                 row, employee_id if employee_id else employee_key(row), ident, start, end, ratio,
                 note, gross, ot_pay, si == ZERO, hf, retired, retirement_note, normal, eligible,
                 part_time, leave_unknown, period, ot_wd or ZERO, ot_rd or ZERO, ot_hol or ZERO,
-                maybe_retired,
+                maybe_retired, doubt,
             )
         )  # fmt: skip
     return out
