@@ -197,10 +197,15 @@ def letter_snapshot(
         preparer = (
             f"本建议书由{settings.union_name}提请，经{issuer}发出。" if settings.union_name else ""
         )
+        if issued_on > opinion.reply_due:
+            ran_out = (f"答复期限至{cn_date(opinion.reply_due)}届满，"
+                       "该单位未在期限内书面答复，亦未按意见书要求纠正。")  # fmt: skip
+        else:  # a draft written while the period runs (issuing is refused until it ran out)
+            ran_out = (f"答复期限至{cn_date(opinion.reply_due)}止，截至本草稿日期尚未届满"
+                       "（期限届满且该单位未书面答复、未按意见书要求纠正的，方可发出本建议书）。")  # fmt: skip
         intro = (f"{company}存在违反劳动法律法规、侵害职工合法权益的情形。{settings.union_name or '工会'}"
                  f"于{cn_date(opinion.issued_on)}向该单位发出《工会劳动法律监督意见书》（{opinion.number}），"
-                 f"该单位于{cn_date(opinion.served_on)}收到，答复期限至{cn_date(opinion.reply_due)}届满，"
-                 "该单位未在期限内书面答复，亦未按意见书要求纠正。"
+                 f"该单位于{cn_date(opinion.served_on)}收到，{ran_out}"
                  f"根据《中华人民共和国劳动法》第八十八条、《中华人民共和国工会法》第二十二条和{spec.basis}的规定，"
                  "本会提出如下建议。")  # fmt: skip
         items_intro = "建议贵局对该单位的下列问题依法调查处理："
