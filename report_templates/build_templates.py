@@ -348,9 +348,15 @@ def build_report() -> Path:
     p(doc, "{%p for area in findings_by_area %}")
     p(doc, "{{ area.ordinal }}{{ area.name }}", "Heading 2")
     p(doc, "{%p for f in area.findings %}")
-    p(doc, "问题 {{ f.no }}：{{ f.title }}", "Heading 3")
-    severity = body(doc, "严重程度：{{r f.severity }}")
-    severity.paragraph_format.keep_with_next = True  # type: ignore[attr-defined]
+    # the severity on the heading's second line, in the heading's paragraph: LibreOffice follows
+    # only the last link of a keep-with-next chain (heading → 严重程度 → 事实) and left a finding's
+    # heading alone at the foot of a page
+    heading = p(doc, "问题 {{ f.no }}：{{ f.title }}", "Heading 3")
+    heading.runs[-1].add_break()  # type: ignore[attr-defined]
+    label = heading.add_run("严重程度：")  # type: ignore[attr-defined]
+    label.bold = False
+    _east_asian(label, BODY_FONT, 11)
+    heading.add_run("{{r f.severity }}")  # type: ignore[attr-defined]
     body(doc, "事实：{{ f.facts }}")
     body(doc, "法律依据：{{ f.basis }}")
     body(doc, "可能后果：{{ f.consequence }}")
