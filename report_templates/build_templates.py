@@ -381,7 +381,7 @@ def build_report() -> Path:
     p(doc, "{%p if payroll.groups %}")
     loop_table(doc, ["规则", "月份", "人数", "金额（按类别）", "严重程度"], "g in payroll.groups",
                ["{{ g.title }}", "{{ g.period }}", "{{ g.employees }}", "{{ g.total }}", "{{r g.severity }}"],
-               [62, 22, 16, 40, 20])  # fmt: skip
+               [58, 27, 14, 41, 20])  # fmt: skip
     p(doc, "{%p else %}")
     body(doc, "工资表核查未发现问题。")
     p(doc, "{%p endif %}")
@@ -417,7 +417,7 @@ def build_report() -> Path:
     )
     loop_table(doc, ["工号", "姓名", "月份", "问题"], "e in payroll.appendix",
                ["{{ e.employee }}", "{{ e.name }}", "{{ e.period }}", "{{ e.rule }}"],
-               [26, 22, 22, 90])  # fmt: skip
+               [26, 22, 27, 85])  # fmt: skip
     p(doc, "{%p else %}")
     body(doc, "无。")
     p(doc, "{%p endif %}")

@@ -112,3 +112,16 @@ def test_the_annexs_columns_hold_their_header_and_a_typical_value(
     for cell in amounts:
         for line in cell.split("\n"):
             assert _text_width(line) + MARGINS <= widths["金额"], line
+
+
+@pytest.mark.parametrize(("first", "contains"), [("规则", "月份"), ("工号", "问题")])
+def test_the_reports_month_columns_hold_a_chinese_month(
+    ws: Workspace, audit_id: str, tmp_path: Path, first: str, contains: str
+) -> None:
+    """The 工资表核查 table and 附录一 print months as 2025年7月 (they wrapped “2025年6” / “月”)."""
+    out = reports.export(ws, audit_id, tmp_path / "r.docx")
+    widths, total = _widths(out, first, contains=contains)
+    assert total <= Mm(160) + Mm(0.5)
+    for header, width in widths.items():
+        assert _text_width(header) + MARGINS <= width, header
+    assert _text_width("2025年12月") + MARGINS <= widths["月份"]
