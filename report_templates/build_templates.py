@@ -493,6 +493,12 @@ def build_letter(kind: str) -> Path:
     p(doc, "{%p for i in letter.problems %}")
     body(doc, "问题 {{ i.no }}：{{ i.title }}")
     p(doc, "{%p endfor %}")
+    p(doc, "{%p if letter.to_verify %}")
+    body(doc, "{{ letter.verify_intro }}")
+    p(doc, "{%p for i in letter.to_verify %}")
+    body(doc, "问题 {{ i.no }}：{{ i.title }}")
+    p(doc, "{%p endfor %}")
+    p(doc, "{%p endif %}")
     body(doc, "{{ letter.details }}")
     # the closing request, 附件 and the seal line with its date stay on one page: the seal line
     # never stands alone on a page of its own (one unsplittable table row; see closing_cell)
