@@ -348,9 +348,15 @@ def build_report() -> Path:
     p(doc, "{%p for area in findings_by_area %}")
     p(doc, "{{ area.ordinal }}{{ area.name }}", "Heading 2")
     p(doc, "{%p for f in area.findings %}")
-    p(doc, "问题 {{ f.no }}：{{ f.title }}", "Heading 3")
-    severity = body(doc, "严重程度：{{r f.severity }}")
-    severity.paragraph_format.keep_with_next = True  # type: ignore[attr-defined]
+    # the severity on the heading's second line, in the heading's paragraph: LibreOffice follows
+    # only the last link of a keep-with-next chain (heading → 严重程度 → 事实) and left a finding's
+    # heading alone at the foot of a page
+    heading = p(doc, "问题 {{ f.no }}：{{ f.title }}", "Heading 3")
+    heading.runs[-1].add_break()  # type: ignore[attr-defined]
+    label = heading.add_run("严重程度：")  # type: ignore[attr-defined]
+    label.bold = False
+    _east_asian(label, BODY_FONT, 11)
+    heading.add_run("{{r f.severity }}")  # type: ignore[attr-defined]
     body(doc, "事实：{{ f.facts }}")
     body(doc, "法律依据：{{ f.basis }}")
     body(doc, "可能后果：{{ f.consequence }}")
@@ -375,7 +381,7 @@ def build_report() -> Path:
     p(doc, "{%p if payroll.groups %}")
     loop_table(doc, ["规则", "月份", "人数", "金额（按类别）", "严重程度"], "g in payroll.groups",
                ["{{ g.title }}", "{{ g.period }}", "{{ g.employees }}", "{{ g.total }}", "{{r g.severity }}"],
-               [62, 22, 16, 40, 20])  # fmt: skip
+               [58, 27, 14, 41, 20])  # fmt: skip
     p(doc, "{%p else %}")
     body(doc, "工资表核查未发现问题。")
     p(doc, "{%p endif %}")
@@ -411,7 +417,7 @@ def build_report() -> Path:
     )
     loop_table(doc, ["工号", "姓名", "月份", "问题"], "e in payroll.appendix",
                ["{{ e.employee }}", "{{ e.name }}", "{{ e.period }}", "{{ e.rule }}"],
-               [26, 22, 22, 90])  # fmt: skip
+               [26, 22, 27, 85])  # fmt: skip
     p(doc, "{%p else %}")
     body(doc, "无。")
     p(doc, "{%p endif %}")
@@ -487,6 +493,12 @@ def build_letter(kind: str) -> Path:
     p(doc, "{%p for i in letter.problems %}")
     body(doc, "问题 {{ i.no }}：{{ i.title }}")
     p(doc, "{%p endfor %}")
+    p(doc, "{%p if letter.to_verify %}")
+    body(doc, "{{ letter.verify_intro }}")
+    p(doc, "{%p for i in letter.to_verify %}")
+    body(doc, "问题 {{ i.no }}：{{ i.title }}")
+    p(doc, "{%p endfor %}")
+    p(doc, "{%p endif %}")
     body(doc, "{{ letter.details }}")
     # the closing request, 附件 and the seal line with its date stay on one page: the seal line
     # never stands alone on a page of its own (one unsplittable table row; see closing_cell)
@@ -555,8 +567,11 @@ def build_followup_record() -> Path:
 
 def build_annex() -> Path:
     """人员明细（内部资料）: the personal data the report leaves out, as a separate document. A4
-    landscape: seven columns, each wide enough for its longest value on one line at 10 pt (a
-    three-character name, an 18-character ID number, 2025-07, an amount 待核实 with its kind)."""
+    landscape: seven columns, each wide enough for its header and a typical value on one line at
+    10 pt (a four-character name, an 18-character ID number, 2026年12月31日, 2025年12月, the longest
+    rule title, 待核实：¥12,345.67 and the longest money kind 赔偿风险（二倍工资等） on the line
+    under it). The union and the date stand in one unsplittable cell (the date was left alone on
+    a page of its own)."""
     doc = new_document()
     section = doc.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
@@ -574,15 +589,16 @@ def build_annex() -> Path:
     p(doc, "{%p if annex.rows %}")
     loop_table(doc, ["工号", "姓名", "身份证号", "出生日期/年龄", "月份", "问题", "金额"], "e in annex.rows",
                ["{{ e.employee }}", "{{ e.name }}", "{{ e.id_number }}", "{{ e.birth }}", "{{ e.period }}",
-                "{{ e.rule }}", "{{ e.amount }}"], [22, 22, 46, 34, 22, 56, 45])  # fmt: skip
+                "{{ e.rule }}", "{{ e.amount }}"], [24, 20, 42, 36, 27, 54, 44])  # fmt: skip
     p(doc, "{{ annex.more }}")
     p(doc, "{%p else %}")
     p(doc, "无受影响的员工。")
     p(doc, "{%p endif %}")
-    p(doc, "")
+    closing = closing_cell(doc)
+    keep(p(closing, ""))
     for text in ("{{ report.union }}", "{{ report.date }}"):
-        para = doc.add_paragraph(text)
-        para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        para = keep(p(closing, text))
+        para.alignment = WD_ALIGN_PARAGRAPH.RIGHT  # type: ignore[attr-defined]
     out = HERE / "personal_annex.docx"
     doc.save(out)
     return out

@@ -29,7 +29,7 @@ from auditdesk.models.finding import (
 )
 from auditdesk.reports import laws as law_list
 from auditdesk.reports import summary as risk_summary
-from auditdesk.reports.dates import cn_date
+from auditdesk.reports.dates import chinese_context, cn_date
 from auditdesk.reports.personal import (
     ANNEX_LIMIT,
     annex_context,
@@ -127,7 +127,9 @@ def _payroll_changed(finding: Finding, review: PayrollReview | None) -> str:
 
 def build_context(data: ReportData, kind: str = "report") -> dict[str, Any]:
     """The template variables for ``kind``: ``report`` lists every finding kept in the report;
-    the 整改建议书 and the letters list only findings not yet verified as closed."""
+    the 整改建议书 and the letters list only findings not yet verified as closed. Months and dates
+    quoted in findings and payroll months read as the document's own dates do (2025年7月15日,
+    :func:`~auditdesk.reports.dates.chinese_context`); the findings stay as written."""
     company, audit = data.company, data.audit
     day = data.report_date or date.today()
     findings = [f for f in data.findings if not f.dismissed]
@@ -154,7 +156,7 @@ def build_context(data: ReportData, kind: str = "report") -> dict[str, Any]:
     totals = money_by_kind((f.money_kind, f.money_at_stake) for f in findings)
     dates = sorted({v.visit_date for v in data.visits})
     own = {line.area: line for line in data.self_scores.areas} if data.self_scores else {}
-    return {
+    return chinese_context({
         "company": {
             "name": company.name, "credit_code": company.credit_code or "—",
             "address": company.address or "—", "town": company.town or "—",
@@ -212,7 +214,7 @@ def build_context(data: ReportData, kind: str = "report") -> dict[str, Any]:
         "followup": _followup(data, day) if kind == "followup" else {},
         "annex": annex_context(data.payroll, unmasked=data.unmasked, mask_names=data.mask_names)
         if kind == "annex" else {},
-    }  # fmt: skip
+    })  # fmt: skip
 
 
 def _followup(data: ReportData, day: date) -> dict[str, Any]:

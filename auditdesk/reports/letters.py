@@ -22,14 +22,21 @@ from typing import TYPE_CHECKING, Any
 from docx import Document
 
 from auditdesk.errors import AuditDeskError
-from auditdesk.models.finding import Finding, FindingOrigin, RectificationStatus, Severity
+from auditdesk.models.finding import (
+    Certainty,
+    Finding,
+    FindingOrigin,
+    RectificationStatus,
+    Severity,
+)
 from auditdesk.models.followup import LetterKind, UnionSettings
-from auditdesk.reports.dates import cn_date
+from auditdesk.reports.dates import chinese_context, cn_date
 from auditdesk.reports.docx_text import paragraphs
 from auditdesk.rules import calendar as workcal
 
 if TYPE_CHECKING:
     from auditdesk.reports.context import ReportData
+    from auditdesk.rules.review import PayrollReview
 
 NOTHING_TO_SEND = "没有未整改的问题，无需发出。"
 TITLE_LIMIT = 60
@@ -119,6 +126,22 @@ def open_items(findings: list[Finding]) -> list[dict[str, Any]]:
     return [{"no": f.code, "ref": f.code, "title": short_title(f.title)} for f in kept]
 
 
+def to_verify_only(f: Finding, review: PayrollReview | None) -> bool:
+    """A payroll finding every employee-month of which rests on a fact the file cannot show
+    (使用未成年工（待核实）: employing a minor is lawful; a deduction of unknown nature): not a
+    violation an 意见书 states as 查明 or a 建议书 asks the authority to investigate."""
+    if f.origin is not FindingOrigin.PAYROLL or review is None:
+        return False
+    group = review.group(f.origin_ref)
+    return group is not None and all(x.certainty is Certainty.DEPENDS for x in group.findings)
+
+
+VERIFY_INTRO = {
+    "opinion": "以下情况尚待核实，请贵单位一并核实，并在书面答复中说明：",
+    "proposal": "以下情况尚待核实，建议一并调查核实：",
+}
+
+
 @dataclass(frozen=True)
 class OpinionCited:
     """The served 意见书 a 建议书 rests on."""
@@ -152,6 +175,18 @@ def letter_snapshot(
     items = open_items(data.findings)
     if not items:
         raise AuditDeskError(NOTHING_TO_SEND, location=data.audit.id)
+    verify: list[dict[str, Any]] = []
+    if kind is not LetterKind.NOTICE:  # a 提示函 names risks; these two state violations
+        doubtful = {f.code for f in data.findings if to_verify_only(f, data.payroll)}
+        verify = [i for i in items if i["no"] in doubtful]
+        items = [i for i in items if i["no"] not in doubtful]
+        if not items:
+            codes = "、".join(i["no"] for i in verify)
+            raise AuditDeskError(
+                f"{spec.title}须列明查明的违法情形，而未整改的问题 {codes} 均待核实（取决于工资表不能说明的情况）："
+                "请先核实并更新问题，或改发提示函。",
+                location=data.audit.id,
+            )
     company = data.company.name
     dates = sorted({v.visit_date for v in data.visits}) or (
         [data.audit.started_on] if data.audit.started_on else []
@@ -197,10 +232,15 @@ def letter_snapshot(
         preparer = (
             f"本建议书由{settings.union_name}提请，经{issuer}发出。" if settings.union_name else ""
         )
+        if issued_on > opinion.reply_due:
+            ran_out = (f"答复期限至{cn_date(opinion.reply_due)}届满，"
+                       "该单位未在期限内书面答复，亦未按意见书要求纠正。")  # fmt: skip
+        else:  # a draft written while the period runs (issuing is refused until it ran out)
+            ran_out = (f"答复期限至{cn_date(opinion.reply_due)}止，截至本草稿日期尚未届满"
+                       "（期限届满且该单位未书面答复、未按意见书要求纠正的，方可发出本建议书）。")  # fmt: skip
         intro = (f"{company}存在违反劳动法律法规、侵害职工合法权益的情形。{settings.union_name or '工会'}"
                  f"于{cn_date(opinion.issued_on)}向该单位发出《工会劳动法律监督意见书》（{opinion.number}），"
-                 f"该单位于{cn_date(opinion.served_on)}收到，答复期限至{cn_date(opinion.reply_due)}届满，"
-                 "该单位未在期限内书面答复，亦未按意见书要求纠正。"
+                 f"该单位于{cn_date(opinion.served_on)}收到，{ran_out}"
                  f"根据《中华人民共和国劳动法》第八十八条、《中华人民共和国工会法》第二十二条和{spec.basis}的规定，"
                  "本会提出如下建议。")  # fmt: skip
         items_intro = "建议贵局对该单位的下列问题依法调查处理："
@@ -212,12 +252,13 @@ def letter_snapshot(
                        "《整改建议书》及相关证据材料"]  # fmt: skip
     day_text = cn_date(issued_on)
     contact = f"联系人：{settings.contact_person or '—'}　联系电话：{settings.contact_phone or '—'}"
-    return {
+    return chinese_context({
         "letter": {
             "kind": kind.value, "title": spec.title, "draft": number is None,
             "number": number or "（草稿，未编号）", "date": day_text, "recipient": recipient,
             "issuer": issuer, "company": company, "intro": intro, "items_intro": items_intro,
             "problems": items, "details": details, "request": request, "days": spec.days,
+            "to_verify": verify, "verify_intro": VERIFY_INTRO.get(kind.value, "") if verify else "",
             "attachments": [f"{i}. {a}" for i, a in enumerate(attachments, start=1)],
             "cc": f"抄送：{settings.cc}" if settings.cc and settings.cc != issuer else "",
             "contact": contact,
@@ -226,7 +267,7 @@ def letter_snapshot(
         },
         "company": {"name": company},
         "report": {"union": issuer, "date": day_text},
-    }  # fmt: skip
+    })  # fmt: skip
 
 
 def check_signature(path: Path, issuer: str) -> None:

@@ -99,11 +99,12 @@ def person_months(findings: Iterable[PayrollFinding]) -> list[list[PayrollFindin
 
 
 def _amounts(members: list[PayrollFinding]) -> str:
-    """The amounts of one person-month, each with its kind; one that rests on a fact the file
-    cannot show is marked 待核实 (it is not owed until that fact is checked)."""
+    """The amounts of one person-month, each with its kind on the line under it (``¥10,000.00``
+    / ``赔偿风险（二倍工资等）``: no brackets around a kind that has its own); one that rests on a
+    fact the file cannot show is marked 待核实 (it is not owed until that fact is checked)."""
     parts = [
         f"{'待核实：' if f.certainty is Certainty.DEPENDS else ''}{format_money(f.amount)}"
-        f"\n（{kind_label(f.money_kind)}）"
+        f"\n{kind_label(f.money_kind)}"
         for f in members
         if f.amount is not None
     ]

@@ -130,6 +130,11 @@ class EmployeeMonth:
     """The 用工形式 text when the payroll says the row is no labour relation (实习, 勤工助学,
     退休返聘, 劳务协议: facts §1.10, §9.0), else ``""``: the labour-relation rules then give one
     提示 to verify the relation instead of a finding (:func:`relation_fact`)."""
+    birth_doubt: str = ""
+    """Past a statutory age (``retirement_note`` says which) only by the birth date of an ID
+    number that fails its check (校验位 or 省份代码 wrong: a digit was mistyped, perhaps in the
+    date): the reason, and then ``retired`` is False — the rules' own findings stand, resting on
+    the ID card (:data:`BIRTH_DOUBT_FACT`), as the age rules' findings do."""
 
     @property
     def excluded(self) -> Decimal:
@@ -242,6 +247,10 @@ class RuleContext:
             )
             if fact and fact not in depends_on:
                 depends_on = "；".join(f for f in (fact, depends_on) if f)
+            if emp.birth_doubt:  # past the age only by a birth date that may be mistyped
+                depends_on = "；".join(
+                    f for f in (BIRTH_DOUBT_FACT.format(emp.birth_doubt), depends_on) if f
+                )
             if emp.retired or emp.relation:
                 level = Severity.INFO
         if depends_on and level.rank < Severity.MEDIUM.rank:
@@ -268,6 +277,9 @@ class RuleContext:
                 for c in (
                     caveat,
                     emp.ratio_note if rule.pro_rated else "",
+                    BIRTH_DOUBT_NOTE.format(emp.birth_doubt)
+                    if emp.birth_doubt and rule.labour_relation
+                    else "",
                     HIDDEN_ROW if r.hidden else "",
                 )
                 if c
@@ -286,6 +298,13 @@ def relation_fact(kind: str) -> str:
 HIDDEN_ROW = "该行在企业的工资表中被隐藏"
 RETIREMENT_FACT = "是否已退休或办理了弹性延迟退休"
 WOMEN_POST_FACT = "女职工的岗位是工人岗位（50 岁退休）还是管理、专业技术岗位（55 岁）"
+BIRTH_DOUBT_FACT = "是否已达法定退休年龄（出生日期须核对身份证原件：{}）"
+"""A labour rule's finding on someone past the statutory age by the birth date of an ID number
+that fails its check: whether the age is past at all (the reason is filled in)."""
+BIRTH_DOUBT_NOTE = (
+    "按身份证号中的出生日期，该员工已达法定退休年龄，但该号码有误（{}），出生日期须核对身份证原件；"
+    "确已达到的，本项视其已退休还是弹性延迟退休而定"
+)
 
 Check = Callable[["Rule", RuleContext, list[EmployeeMonth]], Iterable[PayrollFinding]]
 
@@ -587,7 +606,7 @@ def derive(rows: Sequence[PayrollRow], params: RegionParams) -> list[EmployeeMon
             month = months[period] = (*workcal.month_bounds(period), _year_month(period))
         start, end, ym = month
         ident = None
-        retired, retirement_note, maybe_retired = False, "", False
+        retired, retirement_note, maybe_retired, doubt = False, "", False, ""
         if number:
             person = people.get(number)
             if person is None:
@@ -600,6 +619,9 @@ def derive(rows: Sequence[PayrollRow], params: RegionParams) -> list[EmployeeMon
                 )
             elif women_50_at is not None and ym > women_50_at:
                 maybe_retired = True
+            if (retired or maybe_retired) and ident.problem and not ident.old_format:
+                # a birth date from a number that fails its check: not taken as past the age
+                retired, doubt = False, ident.problem
         part_time = (
             kind is not None or (work_hours is not None and hourly_rate is not None)
         ) and _part_time(row, start, end)
@@ -657,7 +679,7 @@ def derive(rows: Sequence[PayrollRow], params: RegionParams) -> list[EmployeeMon
                 row, employee_id if employee_id else employee_key(row), ident, start, end, ratio,
                 note, gross, ot_pay, si == ZERO, hf, retired, retirement_note, normal, eligible,
                 part_time, leave_unknown, period, ot_wd or ZERO, ot_rd or ZERO, ot_hol or ZERO,
-                maybe_retired, share_unknown, _relation(kind) if kind else "",
+                maybe_retired, share_unknown, _relation(kind) if kind else "", doubt,
             )
         )  # fmt: skip
     return out

@@ -318,7 +318,7 @@ def check_retirement(
         ident = emp.ident
         if ident is None or ident.birth is None or emp.key in seen:
             continue
-        if emp.retired:
+        if emp.retired or (emp.birth_doubt and not emp.maybe_retired):
             seen.add(emp.key)
             yield ctx.finding(
                 rule,

@@ -96,7 +96,13 @@ def cited_opinion(ws: Workspace, audit_id: str, on: date, *, expired: bool = Tru
     return OpinionCited(opinion.number, opinion.issued_on, opinion.served_on, opinion.reply_due)
 
 
+LETTER_DEFAULTS: dict[str, object] = {"to_verify": [], "verify_intro": ""}
+"""Variables a letter issued before they existed lacks: rendered again (its file missing from
+this data dir), it reads as issued."""
+
+
 def _render(ws: Workspace, snapshot: dict[str, object], out: Path, template: Path | None) -> Path:
+    snapshot = {**snapshot, "letter": {**LETTER_DEFAULTS, **snapshot["letter"]}}  # type: ignore[dict-item]
     kind = str(snapshot["letter"]["kind"])  # type: ignore[index]
     issuer = str(snapshot["letter"]["issuer"])  # type: ignore[index]
     source = template or shipped_dir("report_templates") / TEMPLATES[kind]

@@ -149,9 +149,13 @@ def test_headings_keep_with_next(report: Path) -> None:
         if para.style.name.startswith("Heading") and para.text.strip():
             assert _style_value(para, "keep_with_next") is True, para.text
         if para.text.startswith("问题 "):
+            # the severity stands in the heading's own paragraph (after a line break): LibreOffice
+            # follows only the last link of a keep-with-next chain, and left a finding's heading
+            # alone at the foot of a page when the severity was a paragraph of its own
             findings += 1
-            assert paras[i + 1].text.startswith("严重程度")
-            assert paras[i + 1].paragraph_format.keep_with_next is True
+            _title, severity = para.text.split("\n")
+            assert severity.startswith("严重程度：【"), para.text
+            assert paras[i + 1].text.startswith("事实：")
     assert findings > 5
 
 

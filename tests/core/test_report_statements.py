@@ -39,7 +39,9 @@ def _blocks(path: Path) -> dict[str, list[str]]:
     current: list[str] | None = None
     for p in docx.Document(str(path)).paragraphs:
         if p.style is not None and p.style.name.startswith("Heading"):
-            current = blocks.setdefault(p.text, []) if p.style.name == "Heading 3" else None
+            # a finding's heading holds its severity on a second line
+            heading = p.text.split("\n")[0]
+            current = blocks.setdefault(heading, []) if p.style.name == "Heading 3" else None
         elif current is not None:
             current.append(p.text)
     return blocks

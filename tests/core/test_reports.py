@@ -9,6 +9,7 @@ import pytest
 from docx.shared import Mm
 
 from auditdesk.errors import AuditDeskError
+from auditdesk.reports.dates import chinese_text
 from auditdesk.reports.docx import leftover_tags
 from auditdesk.reports.laws import basis_text
 from auditdesk.reports.personal import redact
@@ -48,7 +49,7 @@ def test_report_content(ws: Workspace, audit_id: str, tmp_path: Path) -> None:
     findings = [f for f in visit.list_findings(ws, audit_id) if not f.dismissed]
     assert f"共发现问题 {len(findings)} 项" in text
     for f in findings:
-        assert f"问题 {f.code}：{redact(f.title, names)}" in text
+        assert f"问题 {f.code}：{chinese_text(redact(f.title, names))}" in text
         assert basis_text(f.legal_basis) in text  # each law once, articles merged
         if f.money_at_stake:
             assert f"¥{f.money_at_stake:,.2f}" in text

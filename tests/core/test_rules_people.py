@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from auditdesk.models.finding import Certainty, MoneyKind, Severity
-from auditdesk.models.payroll import PayrollField
+from auditdesk.models.payroll import PayrollField, PayrollRow
 from auditdesk.rules.catalog import RULES_BY_ID
 from auditdesk.rules.engine import present_fields, run_rules
 from tests.builders.payroll_rows import D, born, check, row
@@ -344,3 +344,52 @@ def test_contract_window_months_before_the_file_are_mentioned_not_counted() -> N
     assert "2024-02-10 至 2024-05-31" in found[0].message
     assert "不在本次导入的工资表中" in found[0].message
     assert "不在本次导入的工资表中" not in found[1].message
+
+
+def _past_retirement(**changes: object) -> PayrollRow:
+    """A man born 1958-04-20 (statutory age reached in 2018) in July 2025, with ``changes``."""
+    return row(id_number=born(date(1958, 4, 20)), pay_date=date(2025, 8, 10), **changes)
+
+
+NO_SI = {"pension_employee": None, "medical_employee": None, "unemployment_employee": None}
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "changes"),
+    [("SI.NOT_PAID", NO_SI), ("HF.NOT_PAID", {"housing_fund_employee": None}),
+     ("PAY.MIN_WAGE", {"base_pay": D(2000), "gross_pay": D(2000)})],
+)  # fmt: skip
+def test_retirement_read_from_an_id_number_that_fails_its_check_is_to_verify(
+    rule_id: str, changes: dict[str, object]
+) -> None:
+    """The retirement flag rests on the birth date as the age rules do: from a number whose check
+    character is wrong (a digit mistyped, perhaps in the date) the person is not taken as past
+    the statutory age — which would make the rule's finding a mere 提示 (SI not paid: “retired,
+    or a flexible delay?”) — but the rule's own finding stands, to verify against the ID card
+    and never above 中."""
+    sound = _past_retirement(**changes)
+    [retired] = check(rule_id, sound)
+    assert retired.severity is Severity.INFO  # a sound number: past the age, retired or delay?
+    bad = sound.model_copy(update={"id_number": _mistyped(sound.id_number or "")})
+    [found] = check(rule_id, bad)
+    assert found.severity is Severity.MEDIUM
+    assert found.certainty is Certainty.DEPENDS
+    assert "核对身份证原件" in found.depends_on
+    assert "法定退休年龄" in found.depends_on
+    assert "退休" not in found.message  # the rule's own finding, not the retirement 提示
+    assert found.amount
+
+
+def test_the_retirement_finding_from_a_mistyped_number_stays_one_to_verify() -> None:
+    bad = _mistyped(born(date(1958, 4, 20)))
+    [found] = check("AGE.PAST_RETIREMENT", row(id_number=bad, pay_date=date(2025, 8, 10)))
+    assert found.severity is Severity.INFO
+    assert "核对身份证原件" in found.depends_on
+
+
+def test_a_finding_resting_on_a_mistyped_numbers_age_says_why_without_the_date() -> None:
+    bad = _mistyped(born(date(1958, 4, 20)))
+    [found] = check("SI.NOT_PAID", row(id_number=bad, pay_date=date(2025, 8, 10), **NO_SI))
+    assert "出生日期须核对身份证原件" in found.caveat
+    assert "1958" not in found.caveat + found.message
+    assert "2018" not in found.caveat + found.message

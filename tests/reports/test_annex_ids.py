@@ -78,3 +78,41 @@ def test_no_birth_date_beside_a_masked_id_in_any_document(
                         kind,
                         cells,
                     )
+
+
+def test_no_document_prints_a_birth_date_or_month_from_a_mistyped_number(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """Someone past the statutory age by a number whose check character is wrong: no document
+    prints the birth date, nor the month the age would have been reached (either gives the masked
+    digits back), and the annex says the age is to verify."""
+    from datetime import date
+
+    from auditdesk.services import audits, demo
+    from tests.builders.payroll_files import HEADER, SheetSpec, write_xlsx
+    from tests.builders.payroll_rows import born
+
+    number = born(date(1958, 4, 20))
+    bad = number[:17] + ("0" if number[17] != "0" else "1")
+    line = ["E0009", "钱大海", "生产部", bad, date(2024, 3, 1), 22, 22, 3000, 300, 0, 200, 3500,
+            0, 0, 3500, date(2025, 8, 10)]  # fmt: skip
+    path = write_xlsx(tmp_path / "工资.xlsx",
+                      [SheetSpec("工资", [["2025年7月工资表"], list(HEADER), line], text_columns=[3])])  # fmt: skip
+    demo.load_demo(ws)
+    aid = audits.list_audits(ws)[0].audit.id
+    payroll.import_payroll(ws, aid, [path], period="2025-07")
+    for group in payroll.group_findings(payroll.check_audit(ws, aid)):
+        payroll.adopt_group(ws, aid, group)
+    assert any(
+        "AGE.PAST_RETIREMENT" in g.ref for g in payroll.group_findings(payroll.check_audit(ws, aid))
+    )
+    for kind in ("annex", "report", "rectification"):
+        out = reports.export(ws, aid, tmp_path / f"{kind}.docx", kind=kind)
+        d = docx.Document(str(out))
+        text = "\n".join([p.text for p in d.paragraphs]
+                         + [c.text for t in d.tables for r in t.rows for c in r.cells])  # fmt: skip
+        for leak in ("1958", "19580420", "2018-04", "2018年4月", "2018-05", "2018年5月"):
+            assert leak not in text, (kind, leak)
+        if kind == "annex":
+            row = next(r for r in _annex_rows(out) if r["工号"] == "E0009")
+            assert row["出生日期/年龄"] == "待核实（身份证号校验位不符）"

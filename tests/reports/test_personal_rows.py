@@ -51,8 +51,8 @@ def test_the_annex_marks_amounts_to_verify_and_keeps_them_apart() -> None:
     rows = annex_rows(review, unmasked=False, mask_names=False)
     assert [r["employee"] for r in rows] == ["E0044", "E0046"]
     ot, deduction = (r["amount"] for r in rows)
-    assert ot == "¥377.93\n（应补发工资）\n待核实：¥772.41\n（应补发工资）"
-    assert deduction == "待核实：¥1,302.72\n（应补发工资）"
+    assert ot == "¥377.93\n应补发工资\n待核实：¥772.41\n应补发工资"
+    assert deduction == "待核实：¥1,302.72\n应补发工资"
     assert annex_context(review, unmasked=False, mask_names=False)["more"] == ""
 
 

@@ -137,3 +137,19 @@ def test_a_letters_closing_is_one_row_that_never_splits(
     outside = [p.text for p in document.paragraphs]
     assert f"{UNION}（盖章）" not in outside
     assert "附件：" not in outside
+
+
+def test_the_annexs_signature_and_date_stay_together(
+    ws: Workspace, audit_id: str, tmp_path: Path
+) -> None:
+    """The annex's union and date stood on two pages (the date alone on page 3): they stand in
+    one borderless table cell whose row never splits, as a letter's closing does."""
+    document = docx.Document(str(reports.export(ws, audit_id, tmp_path / "a.docx", kind="annex")))
+    holding = [t for t in document.tables if any(p.text == UNION for p in paragraphs(t.cell(0, 0)))]
+    assert len(holding) == 1
+    lines = [p.text for p in paragraphs(holding[0].cell(0, 0))]
+    assert lines[-2:] == [UNION, lines[-1]]
+    assert lines[-1].endswith("日")
+    row = holding[0].rows[0]._tr
+    assert row.trPr is not None
+    assert row.trPr.find(qn("w:cantSplit")) is not None

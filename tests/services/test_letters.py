@@ -371,3 +371,22 @@ def test_nothing_to_list_is_refused(ws: Workspace, audit_id: str, tmp_path: Path
         reports.export(ws, audit_id, tmp_path / "x.docx", kind="rectification")
     assert not (tmp_path / "x.docx").exists()
     assert followups.list_letters(ws, audit_id) == []
+
+
+def test_a_draft_proposal_before_the_period_ran_out_states_no_unanswered_period(
+    ws: Workspace, audit_id: str, tmp_path: Path
+) -> None:
+    """A draft 建议书 written while the 意见书's period still runs said 答复期限至…届满，该单位未在
+    期限内书面答复 — a fact not yet true, in a text counsel reads before it is sent."""
+    opinion = _issue(ws, audit_id, OPINION, date(2026, 9, 28), tmp_path / "o.docx")
+    letters.serve_letter(ws, opinion.id, date(2026, 9, 30), today=date(2026, 10, 1))  # to 27 Oct
+    early = letters.write_letter(ws, audit_id, PROPOSAL, tmp_path / "d.docx",
+                                 today=date(2026, 10, 20))  # fmt: skip
+    assert early.path is not None
+    text = _text(early.path)
+    assert "未在期限内书面答复" not in text
+    assert "答复期限至2026年10月27日止，截至本草稿日期尚未届满" in text
+    late = letters.write_letter(ws, audit_id, PROPOSAL, tmp_path / "l.docx",
+                                today=date(2026, 10, 28))  # fmt: skip
+    assert late.path is not None
+    assert "答复期限至2026年10月27日届满，该单位未在期限内书面答复" in _text(late.path)
