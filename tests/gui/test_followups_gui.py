@@ -129,7 +129,7 @@ def test_visit_with_evidence_and_reschedule(qtbot: Any, ctx: AppContext, ws: Wor
     row = next(r for r, i in enumerate(page.model.rows()) if i.kind == "followup")
     page.table.selectRow(row)
     monkeypatch.setattr(
-        "PySide6.QtWidgets.QInputDialog.getText", lambda *a, **k: ("2027-03-01", True)
+        "auditdesk.gui.pages.followups.ask_text", lambda *a, **k: ("2027-03-01", True)
     )
     page.reschedule()
     due_then = followups.due(ws, today=date(2027, 3, 1), within_days=0)

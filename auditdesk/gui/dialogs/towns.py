@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from auditdesk.errors import AuditDeskError
 from auditdesk.gui.dialogs.confirm import confirm
+from auditdesk.gui.dialogs.discard import FormSnapshot, may_discard
 from auditdesk.gui.dialogs.errors import report_failure
 from auditdesk.gui.table_model import RIGHT, ColumnSpec, RecordProxyModel, RecordTableModel
 from auditdesk.gui.widgets import read_only_table, selected_record, stretch
@@ -79,6 +80,12 @@ class TownsDialog(QDialog):
         self.remove_button.clicked.connect(self.remove)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.reload()
+        self.snapshot = FormSnapshot(self)
+
+    def reject(self) -> None:
+        """Esc, 关闭 or closing: a name typed but not yet added or applied is asked about."""
+        if may_discard(self, self.snapshot, self.windowTitle()):
+            super().reject()
 
     def selected(self) -> TownUsage | None:
         row: TownUsage | None = selected_record(self.table)

@@ -25,6 +25,7 @@ from auditdesk.errors import AuditDeskError
 from auditdesk.fileperms import owner_only
 from auditdesk.gui.context import AppContext
 from auditdesk.gui.dialogs.confirm import confirm
+from auditdesk.gui.dialogs.discard import ask_text
 from auditdesk.gui.dialogs.errors import report_failure
 from auditdesk.gui.dialogs.followup_visit import FollowupVisitDialog
 from auditdesk.gui.dialogs.stale import differing, save_or_resolve
@@ -207,9 +208,7 @@ class FollowupsPage(QWidget):
                 )  # fmt: skip
                 self.reload()
             return
-        text, ok = QInputDialog.getText(
-            self, "跟诊改期", "新的跟诊日期（YYYY-MM-DD）：", text=item.day.isoformat()
-        )
+        text, ok = ask_text(self, "跟诊改期", "新的跟诊日期（YYYY-MM-DD）：", item.day.isoformat())
         if not ok:
             return
         try:
@@ -232,8 +231,8 @@ class FollowupsPage(QWidget):
         if item is None or item.kind != "letter":
             QMessageBox.information(self, "登记送达", "请选择一条函件。")
             return
-        text, ok = QInputDialog.getText(
-            self, "登记送达", "送达日期（YYYY-MM-DD，见送达回执）：", text=date.today().isoformat()
+        text, ok = ask_text(
+            self, "登记送达", "送达日期（YYYY-MM-DD，见送达回执）：", date.today().isoformat()
         )
         if not ok:
             return
