@@ -137,7 +137,8 @@ def headline(board: Dashboard) -> str:
     sentence the union's reports use; the companies are all those followed (:func:`build`)."""
     rate = f"（{board.rate}%）" if board.rate is not None else ""
     where = f"{board.town}：" if board.town else ""
-    return (f"{where}{len(board.companies)} 家企业（其中 {board.companies_with_findings} 家有整改建议），{board.found} 条整改建议，{board.closed} 条已落实{rate}；"
+    return (f"{where}{len(board.companies)} 家企业（其中 {board.companies_with_findings} 家有整改建议），"
+            f"{board.found} 条整改建议，{board.closed} 条已落实{rate}；"
             f"逾期未整改 {board.overdue_findings} 条，逾期未跟诊 {board.overdue_followups} 次；"
             f"{_money_sentence(board)}。")  # fmt: skip
 

@@ -573,8 +573,11 @@ class SummaryPage(QWizardPage):
             f"已导入 {len(result.rows)} 行（{len(outcome.imports)} 个文件），"
             f"工资月份：{'、'.join(result.periods)}。",
             f"跳过 {skipped} 行（小计、合计、空行、签字等）"
-            + (f"；{len(problems)} 个单元格无法读取，这些单元格按缺失处理，其余数据照常导入。"
-               if problems else "。"),
+            + (
+                f"；{len(problems)} 个单元格无法读取，这些单元格按缺失处理，其余数据照常导入。"
+                if problems
+                else "。"
+            ),
         ]
         if outcome.replaced:
             lines.append(f"替换了此前导入的 {outcome.replaced} 个相同文件。")
