@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -59,7 +60,11 @@ ALL = "（全部）"
 FINDING_COLUMNS: list[ColumnSpec[Finding]] = [
     ColumnSpec("严重程度", lambda f: f.severity.label, lambda f: f.severity.rank),
     ColumnSpec("领域", lambda f: f.area.label),
-    ColumnSpec("问题", lambda f: f.title, tooltip=lambda f: f.facts),
+    ColumnSpec(
+        "问题",
+        lambda f: f.title,
+        tooltip=lambda f: f"{f.title}\n\n{f.facts}" if f.facts else f.title,
+    ),
     ColumnSpec(
         "涉及金额",
         lambda f: format_money(f.money_at_stake),
@@ -239,6 +244,8 @@ class FindingsTab(QWidget):
         splitter.addWidget(panel)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        self.splitter = splitter
+        self._split_once = False
         self.empty_hint = QLabel(EMPTY_HINT)
         self.empty_hint.setWordWrap(True)
         self.empty_hint.setObjectName("emptyHint")
@@ -249,6 +256,15 @@ class FindingsTab(QWidget):
         layout.addWidget(splitter, 1)
         self.payroll_dialog: PayrollFindingsDialog | None = None
         self.reload()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """The first time shown: the list gets three fifths of the width (the editor's size
+        hint would take more than half, leaving the 问题 column a hundred pixels)."""
+        super().showEvent(event)
+        if not self._split_once and self.splitter.width() > 0:
+            self._split_once = True
+            total = self.splitter.width()
+            self.splitter.setSizes([total * 3 // 5, total - total * 3 // 5])
 
     def reload(self, keep: str | None = None) -> None:
         if not self.save_edits():

@@ -1,0 +1,37 @@
+"""会诊 · 问题 at 1366×768: the 问题 column shows enough of a title to tell findings apart, and
+its tooltip gives the whole title.
+
+Found under Xvfb: adopted payroll findings all begin “1 名员工 2025-06 …”; in a 130-px 问题
+column (the editor panel took more than half the window) 使用童工 and 未订立书面劳动合同 read
+the same, and the tooltip showed only the facts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from auditdesk.gui.context import AppContext
+from auditdesk.services import visit
+from tests.gui.conftest import open_audit_window
+
+TITLE_COLUMN = 2
+
+
+def test_title_column_is_wide_and_its_tooltip_has_the_title(
+    qtbot: Any, ctx: AppContext, demo_audit: str
+) -> None:
+    visit.gather_findings(ctx.ws, demo_audit, by="陈静")
+    window = open_audit_window(qtbot, ctx, demo_audit)
+    window.resize(1340, 700)
+    window.tabs.setCurrentWidget(window.findings)
+    qtbot.wait(100)
+    table = window.findings.table
+    assert table.columnWidth(TITLE_COLUMN) >= 250
+    assert table.width() >= window.width() * 0.5
+    finding = visit.list_findings(ctx.ws, demo_audit)[0]
+    model = table.model()
+    row = next(r for r in range(model.rowCount())
+               if model.index(r, TITLE_COLUMN).data() == finding.title)  # fmt: skip
+    tip = model.index(row, TITLE_COLUMN).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip.startswith(finding.title)
