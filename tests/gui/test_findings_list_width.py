@@ -35,3 +35,19 @@ def test_title_column_is_wide_and_its_tooltip_has_the_title(
                if model.index(r, TITLE_COLUMN).data() == finding.title)  # fmt: skip
     tip = model.index(row, TITLE_COLUMN).data(Qt.ItemDataRole.ToolTipRole)
     assert tip.startswith(finding.title)
+
+
+def test_a_long_title_shows_its_beginning_in_the_editor(
+    qtbot: Any, ctx: AppContext, demo_audit: str
+) -> None:
+    """Found under Xvfb: the 问题 field showed “…一个月内订立书面劳动合同，赔偿风险…11,500.00 元”,
+    its beginning (“1 名员工 2025-07 未在”) scrolled out of view."""
+    visit.gather_findings(ctx.ws, demo_audit, by="陈静")
+    window = open_audit_window(qtbot, ctx, demo_audit)
+    window.tabs.setCurrentWidget(window.findings)
+    tab = window.findings
+    tab.title.setText("很长" * 60)  # as the user left it in another finding
+    tab.table.selectRow(1)
+    tab.table.selectRow(0)
+    assert tab.title.text()
+    assert tab.title.cursorPosition() == 0

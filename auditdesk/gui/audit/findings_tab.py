@@ -391,6 +391,7 @@ class FindingsTab(QWidget):
         if f is None:
             return
         self.title.setText(f.title)
+        self.title.setCursorPosition(0)  # a long title shows its beginning, not its end
         self.facts.setPlainText(f.facts)
         self.severity.setCurrentIndex(self.severity.findData(f.severity.value))
         self.status.setCurrentIndex(self.status.findData(f.status.value))
