@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from auditdesk.gui.context import AppContext
+from auditdesk.gui.table_model import ROW_ROLE
 from auditdesk.services import visit
 from tests.gui.conftest import open_audit_window
 
@@ -51,3 +52,33 @@ def test_a_long_title_shows_its_beginning_in_the_editor(
     tab.table.selectRow(0)
     assert tab.title.text()
     assert tab.title.cursorPosition() == 0
+
+
+def test_dismiss_and_restore_say_what_happened(
+    qtbot: Any, ctx: AppContext, demo_audit: str, monkeypatch: Any
+) -> None:
+    """Found under Xvfb: after 剔除… the finding vanished from the list (不含已剔除) with no
+    word of what happened or where it went."""
+    from auditdesk.gui.audit import findings_tab
+
+    visit.gather_findings(ctx.ws, demo_audit, by="陈静")
+    window = open_audit_window(qtbot, ctx, demo_audit)
+    window.tabs.setCurrentWidget(window.findings)
+    tab = window.findings
+    first = tab.selected()[0]
+    monkeypatch.setattr(findings_tab, "ask_reason", lambda *a, **k: ("与另一项重复", True))
+    tab.dismiss()
+    said = tab.save_state.text()
+    assert said.startswith("已剔除")
+    assert first.title[:10] in said
+    assert "含已剔除" in said  # where to find it again
+    assert tab.save_state.isVisible()
+    tab.dismissed_filter.setCurrentIndex(1)  # 含已剔除
+    row = next(r for r in range(tab.proxy.rowCount())
+               if tab.proxy.index(r, 0).data(ROW_ROLE).id == first.id)  # fmt: skip
+    tab.table.selectRow(row)
+    tab.dismiss()  # 恢复
+    assert tab.save_state.text().startswith("已恢复")
+    assert not next(
+        f for f in visit.list_findings(ctx.ws, demo_audit) if f.id == first.id
+    ).dismissed

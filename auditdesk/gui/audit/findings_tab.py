@@ -200,6 +200,7 @@ class FindingsTab(QWidget):
         self.save_button.clicked.connect(self.save)
         self.save_state = QLabel("")
         self.save_state.setObjectName("saveState")
+        self.save_state.setWordWrap(True)
         for edited in (self.title.textEdited, self.owner.textEdited, self.facts.textChanged,
                        self.remedy.textChanged, self.consequence.textChanged,
                        self.severity.activated, self.status.activated, self.due.edited):  # fmt: skip
@@ -515,6 +516,12 @@ class FindingsTab(QWidget):
         if isinstance(done, Finding):
             self.reload(keep=f.id)
             self.changed.emit()
+            name = f"{done.code} {done.title}".strip()
+            self.save_state.setText(
+                f"已剔除“{name}”，不列入报告；右上选“含已剔除”可查看或恢复。"
+                if done.dismissed
+                else f"已恢复“{name}”，将列入报告。"
+            )
 
     def merge(self) -> None:
         if not self.save_edits():
