@@ -60,7 +60,8 @@ class MainWindow(QMainWindow):
         self.runner = JobRunner(self, ctx.pool)
         self.transfer = DataTransfer(ctx, self, self.runner)
         self.database = db_service.open_database(ctx.ws)
-        self.setWindowTitle(f"AuditDesk 用工体检台 {__version__} — {self.database.title()}")
+        # ends with the application's display name, so Qt appends nothing (it would repeat it)
+        self.setWindowTitle(f"{self.database.title()} · {__version__} 版 — AuditDesk 用工体检台")
         self.setStyleSheet(STYLE)
 
         self.nav = QListWidget()
