@@ -155,3 +155,12 @@ def test_escape_in_the_add_user_dialog_with_typed_input_asks(qtbot: Any, ctx: Ap
     assert not dialog.isVisible()
     assert dialog.result() == QDialog.DialogCode.Rejected
     assert added == []
+
+
+def test_towns_dialog_shows_the_name_fields_whole_hint(qtbot: Any, ws: Workspace) -> None:
+    """Found under Xvfb: the name field, squeezed beside three buttons, cut its hint to
+    “新街镇名称，或选中一行后…”."""
+    dialog = _shown(qtbot, TownsDialog(ws))
+    edit = dialog.name_edit
+    hint = edit.placeholderText()
+    assert edit.fontMetrics().horizontalAdvance(hint) + 16 <= edit.width()

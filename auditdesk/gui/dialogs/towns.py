@@ -63,15 +63,16 @@ class TownsDialog(QDialog):
             "选中多余的写法，输入保留的名称，点“改名/合并”。"
         )
         hint.setWordWrap(True)
-        row = QHBoxLayout()
-        row.addWidget(self.name_edit, 1)
+        row = QHBoxLayout()  # the name on its own row: beside the buttons its hint was cut
         for b in (self.add_button, self.rename_button, self.remove_button):
             row.addWidget(b)
+        row.addStretch(1)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(hint)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.name_edit)
         layout.addLayout(row)
         layout.addWidget(self.status)
         layout.addWidget(close)
