@@ -164,3 +164,53 @@ def test_towns_dialog_shows_the_name_fields_whole_hint(qtbot: Any, ws: Workspace
     edit = dialog.name_edit
     hint = edit.placeholderText()
     assert edit.fontMetrics().horizontalAdvance(hint) + 16 <= edit.width()
+
+
+def test_a_refused_date_opens_the_prompt_again_with_what_was_typed(
+    qtbot: Any, ctx: AppContext, ws: Workspace, monkeypatch: Any
+) -> None:
+    """Found under Xvfb: 登记送达 with a date after today was refused (送达日期…晚于今天), and a
+    mistyped 改期 date likewise; the prompt was gone and the next one offered today's date again."""
+    page = _page(qtbot, ctx, ws)
+    offered: list[str] = []
+    replies = iter(["2026-13-45", "2030-03-01"])
+
+    def ask(_parent: Any, _title: str, _label: str, text: str = "") -> tuple[str, bool]:
+        offered.append(text)
+        return next(replies, ""), text != "2030-03-01"
+
+    shown: list[str] = []
+    monkeypatch.setattr("auditdesk.gui.pages.followups.ask_text", ask)
+    monkeypatch.setattr(
+        "PySide6.QtWidgets.QMessageBox.warning", lambda _p, _t, text, *a: shown.append(text)
+    )
+    item = _select(page, "followup")
+    page.reschedule()
+    assert offered[0] == item.day.isoformat()
+    assert offered[1] == "2026-13-45"  # the mistyped date, to correct
+    assert "不是有效日期" in shown[0]
+    assert date(2030, 3, 1) in [
+        i.day for i in followups.due(ws, today=date(2030, 3, 1), within_days=0) if i.ref == item.ref
+    ]
+
+    offered.clear()
+    future = (date.today() + timedelta(days=3)).isoformat()
+    replies = iter([future, ""])
+    refused: list[str] = []
+    monkeypatch.setattr(
+        "auditdesk.gui.dialogs.stale.report_failure",
+        lambda _p, exc, *_a: refused.append(getattr(exc, "message", str(exc))),
+    )
+
+    def ask_serve(_parent: Any, _title: str, _label: str, text: str = "") -> tuple[str, bool]:
+        offered.append(text)
+        answer = next(replies, "")
+        return answer, bool(answer)
+
+    monkeypatch.setattr("auditdesk.gui.pages.followups.ask_text", ask_serve)
+    page.reload()
+    _select(page, "letter")
+    page.serve()
+    assert refused
+    assert "晚于今天" in refused[0]
+    assert offered == [date.today().isoformat(), future]  # asked again with the refused date

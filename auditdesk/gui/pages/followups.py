@@ -28,7 +28,7 @@ from auditdesk.gui.dialogs.confirm import confirm
 from auditdesk.gui.dialogs.discard import ask_text
 from auditdesk.gui.dialogs.errors import report_failure
 from auditdesk.gui.dialogs.followup_visit import FollowupVisitDialog
-from auditdesk.gui.dialogs.stale import differing, save_or_resolve
+from auditdesk.gui.dialogs.stale import StaleChoice, differing, save_or_resolve
 from auditdesk.gui.table_model import ROW_ROLE, ColumnSpec, RecordTableModel
 from auditdesk.gui.widgets import page_title, read_only_table, selected_record, stretch
 from auditdesk.models.followup import Letter
@@ -208,47 +208,56 @@ class FollowupsPage(QWidget):
                 )  # fmt: skip
                 self.reload()
             return
-        text, ok = ask_text(self, "跟诊改期", "新的跟诊日期（YYYY-MM-DD）：", item.day.isoformat())
-        if not ok:
-            return
-        try:
-            day = date.fromisoformat(text.strip())
-        except ValueError:
-            QMessageBox.warning(self, "跟诊改期", f"“{text}”不是有效日期，应为 YYYY-MM-DD。")
-            return
-        save_or_resolve(
-            self,
-            lambda version: followups.reschedule(self.ctx.ws, item.ref, day,
-                                                 expected_version=version),
-            item.version,
-            lambda exc: differing([("跟诊日期", day, getattr(exc.current, "planned_on", None))]),
-            title="无法改期",
-        )  # fmt: skip
+        typed = item.day.isoformat()
+        while (
+            day := self._ask_date("跟诊改期", "新的跟诊日期（YYYY-MM-DD）：", typed)
+        ) is not None:
+            outcome = save_or_resolve(
+                self,
+                lambda version: followups.reschedule(self.ctx.ws, item.ref, day,
+                                                     expected_version=version),
+                item.version,
+                lambda exc: differing([("跟诊日期", day, getattr(exc.current, "planned_on", None))]),
+                title="无法改期",
+            )  # fmt: skip
+            if outcome is not StaleChoice.CANCEL:
+                break
+            typed = day.isoformat()  # refused: asked again with the date typed
         self.reload()
+
+    def _ask_date(self, title: str, label: str, offered: str) -> date | None:
+        """Ask for a date, offering ``offered``; a mistyped one is said and asked again with what
+        was typed. ``None`` when the user cancels."""
+        text = offered
+        while True:
+            text, ok = ask_text(self, title, label, text)
+            if not ok:
+                return None
+            try:
+                return date.fromisoformat(text.strip())
+            except ValueError:
+                QMessageBox.warning(self, title, f"“{text}”不是有效日期，应为 YYYY-MM-DD。")
 
     def serve(self) -> None:
         item: DueItem | None = selected_record(self.table)
         if item is None or item.kind != "letter":
             QMessageBox.information(self, "登记送达", "请选择一条函件。")
             return
-        text, ok = ask_text(
-            self, "登记送达", "送达日期（YYYY-MM-DD，见送达回执）：", date.today().isoformat()
-        )
-        if not ok:
-            return
-        try:
-            day = date.fromisoformat(text.strip())
-        except ValueError:
-            QMessageBox.warning(self, "登记送达", f"“{text}”不是有效日期，应为 YYYY-MM-DD。")
-            return
-        outcome = save_or_resolve(
-            self,
-            lambda version: letters.serve_letter(self.ctx.ws, item.ref, day,
-                                                 expected_version=version),
-            item.version,
-            lambda exc: differing([("送达日期", day, getattr(exc.current, "served_on", None))]),
-            title="无法登记送达",
-        )  # fmt: skip
+        label = f"{item.text.split('须于')[0].strip()}\n送达日期（YYYY-MM-DD，见送达回执）："
+        typed = date.today().isoformat()
+        outcome: object = StaleChoice.CANCEL
+        while (day := self._ask_date("登记送达", label, typed)) is not None:
+            outcome = save_or_resolve(
+                self,
+                lambda version: letters.serve_letter(self.ctx.ws, item.ref, day,
+                                                     expected_version=version),
+                item.version,
+                lambda exc: differing([("送达日期", day, getattr(exc.current, "served_on", None))]),
+                title="无法登记送达",
+            )  # fmt: skip
+            if outcome is not StaleChoice.CANCEL:
+                break
+            typed = day.isoformat()  # refused: asked again with the date typed
         if not isinstance(outcome, Letter):
             self.reload()
             return
