@@ -214,3 +214,31 @@ def test_a_refused_date_opens_the_prompt_again_with_what_was_typed(
     assert refused
     assert "晚于今天" in refused[0]
     assert offered == [date.today().isoformat(), future]  # asked again with the refused date
+
+
+def test_an_empty_week_says_what_lies_further_ahead(
+    qtbot: Any, ctx: AppContext, ws: Workspace
+) -> None:
+    """Found under Xvfb: just after 安排跟诊 (follow-ups in 15 and 60 days) the 跟诊 page, at
+    “7 天内”, was empty and told the user to mark the audit diagnosed and plan follow-ups — which
+    they had just done."""
+    from auditdesk.models.audit import AnswerResult
+    from auditdesk.models.company import CompanyInput
+    from auditdesk.services import companies, visit
+
+    company = companies.add_company(ws, CompanyInput(name="上海测试机械有限公司"))
+    audit = audits.start_audit(ws, company.id, started_on=date.today())
+    item = visit.load_walk(ws, audit.id).items[5].item.id
+    visit.answer_item(ws, audit.id, item, AnswerResult.NON_COMPLIANT, by="王芳")
+    visit.gather_findings(ws, audit.id, by="王芳")
+    planned = followups.plan_followups(ws, audit.id, by="王芳")
+    assert planned
+    assert min(f.planned_on for f in planned) > date.today() + timedelta(days=7)
+    page = FollowupsPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    assert page.model.rowCount() == 0
+    hint = page.empty_hint.text()
+    assert hint.startswith("7 天内没有到期的事项")
+    assert "90 天内有" in hint
+    assert "标记已会诊" not in hint

@@ -35,6 +35,10 @@ from auditdesk.models.followup import Letter
 from auditdesk.services import audits, followups, ledger, letters
 from auditdesk.services.followups import DueItem
 
+EMPTY_HINT = (
+    "近期没有到期的跟诊、函件答复或整改期限。体检会诊后，在“体检”页选中该体检，"
+    "点“标记已会诊”和“安排跟诊”；有未关闭问题的体检可随时点“跟诊…”。"
+)
 KIND_LABELS = {"followup": "跟诊", "letter": "函件", "finding": "整改期限"}
 
 DUE_COLUMNS: list[ColumnSpec[DueItem]] = [
@@ -109,10 +113,7 @@ class FollowupsPage(QWidget):
                   self.ics_button):  # fmt: skip
             bar.addWidget(b)
         layout.addLayout(bar)
-        self.empty_hint = QLabel(
-            "近期没有到期的跟诊、函件答复或整改期限。体检会诊后，在“体检”页选中该体检，"
-            "点“标记已会诊”和“安排跟诊”；有未关闭问题的体检可随时点“跟诊…”。"
-        )
+        self.empty_hint = QLabel(EMPTY_HINT)
         self.empty_hint.setWordWrap(True)
         self.empty_hint.setObjectName("emptyHint")
         layout.addWidget(self.empty_hint)
@@ -144,6 +145,8 @@ class FollowupsPage(QWidget):
             return
         self.model.set_rows(page.items)
         self.empty_hint.setVisible(not page.items)
+        if not page.items:
+            self.empty_hint.setText(self._empty_text())
         self.page_note.setText(
             f"显示前 {len(page.items)} 条，共 {page.total} 条（逾期 {page.overdue} 条）"
             if page.more
@@ -151,6 +154,22 @@ class FollowupsPage(QWidget):
         )
         self.page_note.setVisible(bool(page.more))
         self.more_button.setVisible(bool(page.more))
+
+    def _empty_text(self) -> str:
+        """Why the list is empty: nothing within the chosen days but later entries (say how many
+        and where to widen it), or nothing at all (say how follow-ups come about)."""
+        days = self.window_days.currentData()
+        widest = self.window_days.itemData(self.window_days.count() - 1)
+        if days < widest:
+            try:
+                later = followups.due_page(self.ctx.ws, today=date.today(), within_days=widest,
+                                           limit=0).total  # fmt: skip
+            except AuditDeskError:
+                later = 0
+            if later:
+                return (f"{days} 天内没有到期的事项；{widest} 天内有 {later} 项，"
+                        "可在左上“到期提醒”中选更长的期限。")  # fmt: skip
+        return EMPTY_HINT
 
     def show_more(self) -> None:
         """显示更多: the next :attr:`page_size` entries below those shown."""
