@@ -167,3 +167,27 @@ def test_page_shows_the_most_urgent_first_and_more_on_request(
     assert not page.page_note.isVisible()
     page.window_days.setCurrentIndex(page.window_days.findData(30))  # a new window starts over
     assert len(page.model.rows()) <= 2
+
+
+def test_visit_offers_each_findings_own_running_deadline(
+    qtbot: Any, ctx: AppContext, ws: Workspace
+) -> None:
+    """Found under Xvfb: every row's 新期限 offered today + 30 days, so 未整改 on a finding due
+    2027-01-30 would have brought its deadline forward to 2026-12-31 without a word. A deadline
+    still running is offered as it is; a passed (or missing) one, today + 30 days."""
+    from datetime import timedelta
+
+    from auditdesk.services import visit
+
+    demo.load_demo(ws)
+    current = audits.list_audits(ws)[0].audit.id
+    found = visit.gather_findings(ws, current, by="陈静")
+    assert len(found) >= 3
+    later, passed = date.today() + timedelta(days=75), date.today() - timedelta(days=3)
+    visit.edit_finding(ws, found[0].id, {"due_date": later}, by="陈静")
+    visit.edit_finding(ws, found[1].id, {"due_date": passed}, by="陈静")
+    dialog = FollowupVisitDialog(ctx, current)
+    qtbot.addWidget(dialog)
+    offered = {f.id: dialog.dues[r].value() for r, f in enumerate(dialog.findings)}
+    assert offered[found[0].id] == later
+    assert offered[found[1].id] == date.today() + timedelta(days=30)
