@@ -191,3 +191,26 @@ def test_visit_offers_each_findings_own_running_deadline(
     offered = {f.id: dialog.dues[r].value() for r, f in enumerate(dialog.findings)}
     assert offered[found[0].id] == later
     assert offered[found[1].id] == date.today() + timedelta(days=30)
+
+
+def test_a_saved_visit_is_confirmed_on_the_page(
+    qtbot: Any, ctx: AppContext, ws: Workspace, last_year: str
+) -> None:
+    """Found under Xvfb: 保存跟诊记录 closed the dialog and the follow-up left the list, with no
+    word that the visit was saved or what it recorded."""
+    page = FollowupsPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    row = next(r for r, i in enumerate(page.model.rows()) if i.kind == "followup")
+    page.table.selectRow(row)
+    page.start_visit()
+    dialog = page.visit_dialog
+    assert dialog is not None
+    dialog.outcomes[0].setCurrentIndex(1)  # 已整改
+    with qtbot.waitSignal(dialog.visit_recorded):
+        dialog.save()
+    said = page.done_note.text()
+    assert said.startswith(f"已保存 {date.today().isoformat()} 的跟诊记录")
+    assert "核验 1 项" in said
+    assert "已整改 1 项" in said
+    assert page.done_note.isVisible()

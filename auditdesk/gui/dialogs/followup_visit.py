@@ -71,6 +71,8 @@ class FollowupVisitDialog(QDialog):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
         self.outcomes: list[QComboBox] = []
+        self.summary = ""
+        """After a save: what was recorded, for the page that opened the dialog to say."""
         self.dues: list[DateField] = []
         self.notes: list[QLineEdit] = []
         self.evidence: list[list[Path]] = [[] for _ in self.findings]
@@ -201,6 +203,9 @@ class FollowupVisitDialog(QDialog):
             self.reload_findings()
             return
         if isinstance(outcome, Visit):
+            fixed = sum(1 for r in results if r.outcome == "fixed")
+            self.summary = (f"已保存 {day.isoformat()} 的跟诊记录：核验 {len(results)} 项"
+                            f"（已整改 {fixed} 项）。")  # fmt: skip
             self.visit_recorded.emit(outcome)
             self.accept()
 

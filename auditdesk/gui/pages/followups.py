@@ -126,6 +126,10 @@ class FollowupsPage(QWidget):
         self.more_button = QPushButton("显示更多")
         self.more_button.setToolTip("再显示后面的事项（逾期在前，再按日期、企业排列）")
         self.more_button.clicked.connect(self.show_more)
+        self.done_note = QLabel("")  # what the last 跟诊 saved
+        self.done_note.setObjectName("doneNote")
+        self.done_note.setVisible(False)
+        layout.addWidget(self.done_note)
         footer = QHBoxLayout()
         footer.addWidget(self.page_note)
         footer.addStretch(1)
@@ -287,6 +291,9 @@ class FollowupsPage(QWidget):
         self.reload()
 
     def _visited(self, _visit: object) -> None:
+        if self.visit_dialog is not None:
+            self.done_note.setText(self.visit_dialog.summary)
+            self.done_note.setVisible(bool(self.visit_dialog.summary))
         self.reload()
         self.data_changed.emit("followups")
 
