@@ -71,3 +71,19 @@ def test_headline_counts_every_company_followed_and_agrees_with_the_lists(
     # company without an audit
     assert page.headline.text().startswith("2 家企业")
     assert set(_column(page, "企业")) == {"上海嘉研精密部件有限公司", "上海新桥机械有限公司"}
+
+
+def test_the_open_findings_table_shows_every_area_without_scrolling(
+    qtbot: Any, ctx: AppContext, ws: Workspace
+) -> None:
+    """Found under Xvfb at 1366×768: the 领域 × 严重程度 table showed six of its eight areas
+    (社会保险 cut in half, 特殊时期用工调整 hidden below a scroll bar)."""
+    demo.load_demo(ws)
+    page = DashboardPage(ctx)
+    qtbot.addWidget(page)
+    page.resize(980, 640)  # the page's share of a 1100×680 main window
+    page.show()
+    qtbot.waitExposed(page)
+    qtbot.wait(50)
+    assert page.matrix.verticalScrollBar().maximum() == 0
+    assert page.table.height() >= 120  # the company list keeps room for a few rows

@@ -84,7 +84,13 @@ class DashboardPage(QWidget):
         self.matrix.setHorizontalHeaderLabels([s.label for s in Severity] + ["合计"])
         self.matrix.setVerticalHeaderLabels([a.label for a in Area])
         self.matrix.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.matrix.setMaximumHeight(260)
+        # every area in view, no scroll bar (a 260-px cap hid two of the eight at 1366×768)
+        self.matrix.verticalHeader().setDefaultSectionSize(self.matrix.fontMetrics().height() + 8)
+        self.matrix.setFixedHeight(
+            self.matrix.horizontalHeader().sizeHint().height()
+            + self.matrix.verticalHeader().defaultSectionSize() * len(Area)
+            + 2 * self.matrix.frameWidth()
+        )
         layout.addWidget(QLabel("未关闭的问题（领域 × 严重程度）"))
         layout.addWidget(self.matrix)
         self.model: RecordTableModel[CompanyProgress] = RecordTableModel(
