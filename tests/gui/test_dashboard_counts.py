@@ -87,3 +87,20 @@ def test_the_open_findings_table_shows_every_area_without_scrolling(
     qtbot.wait(50)
     assert page.matrix.verticalScrollBar().maximum() == 0
     assert page.table.height() >= 120  # the company list keeps room for a few rows
+
+
+def test_the_board_is_counted_afresh_each_time_it_is_shown(
+    qtbot: Any, ctx: AppContext, ws: Workspace
+) -> None:
+    """Found under Xvfb: a company added elsewhere (the command line, or a colleague on the office
+    server) never reached the 看板, which kept saying “1 家企业” until some change in this window."""
+    companies.add_company(ws, CompanyInput(name="上海新桥机械有限公司", town="马陆镇"))
+    page = DashboardPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    assert page.headline.text().startswith("1 家企业")
+    page.hide()
+    companies.add_company(ws, CompanyInput(name="上海江桥食品有限公司", town="江桥镇"))
+    page.show()
+    assert page.headline.text().startswith("2 家企业")
+    assert page.town.findData("江桥镇") >= 0

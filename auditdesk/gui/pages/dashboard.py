@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -104,6 +105,13 @@ class DashboardPage(QWidget):
         layout.addWidget(QLabel("各企业整改进度"))
         layout.addWidget(self.table, 1)
         self.reload()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Counted afresh whenever shown: companies and findings change elsewhere too (the
+        command line, colleagues on the office server)."""
+        super().showEvent(event)
+        if not event.spontaneous():
+            self.reload()
 
     def show_backup_warning(self) -> str | None:
         """Show (or hide) the administrator's warning that the server was not backed up lately;
