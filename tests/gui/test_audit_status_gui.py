@@ -1,0 +1,69 @@
+"""体检 page: a diagnosed audit can be reopened (to add findings) or closed (结案) in the GUI, as
+``auditdesk audit status AUDIT in_progress|closed`` does.
+
+Found driving the workday under Xvfb: after 标记已会诊 (whose question says “如需补充问题，可在体检
+中重新打开”) and the follow-up visits, nothing in the GUI reopened or closed an audit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from auditdesk.gui.context import AppContext
+from auditdesk.gui.pages.audits import AuditsPage
+from auditdesk.models.audit import AuditStatus
+from auditdesk.services import audits, demo
+from auditdesk.services.workspace import Workspace
+from tests.gui.questions import answer_questions
+
+
+def _page(qtbot: Any, ctx: AppContext, audit_id: str) -> AuditsPage:
+    page = AuditsPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    row = next(r for r in range(page.proxy.rowCount())
+               if page.model.rows()[page.proxy.mapToSource(page.proxy.index(r, 0)).row()]
+               .audit.id == audit_id)  # fmt: skip
+    page.table.selectRow(row)
+    return page
+
+
+def test_a_diagnosed_audit_is_reopened_then_closed(
+    qtbot: Any, ctx: AppContext, ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    demo.load_demo(ws)
+    last_year = audits.list_audits(ws)[1]
+    assert last_year.audit.status is AuditStatus.DIAGNOSED
+    asked = answer_questions(monkeypatch, True)
+    page = _page(qtbot, ctx, last_year.audit.id)
+    assert page.reopen_action.isEnabled()
+    assert page.close_action.isEnabled()
+    assert page.status_button.isEnabled()
+    page.reopen_action.trigger()
+    assert audits.get_audit(ws, last_year.audit.id).status is AuditStatus.IN_PROGRESS
+    assert "重新打开" in asked[-1]
+    page = _page(qtbot, ctx, last_year.audit.id)
+    assert not page.close_action.isEnabled()  # in progress: mark it diagnosed first
+    assert page.diagnose_button.isEnabled()
+    audits.change_status(ws, last_year.audit.id, AuditStatus.DIAGNOSED)
+    page.reload()
+    page = _page(qtbot, ctx, last_year.audit.id)
+    page.close_action.trigger()
+    assert "未关闭的问题" in asked[-1]  # it says what stays open
+    assert audits.get_audit(ws, last_year.audit.id).status is AuditStatus.CLOSED
+    page = _page(qtbot, ctx, last_year.audit.id)
+    assert not page.reopen_action.isEnabled()
+    assert not page.close_action.isEnabled()
+
+
+def test_closing_asks_first_and_否_keeps_it_open(
+    qtbot: Any, ctx: AppContext, ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    demo.load_demo(ws)
+    last_year = audits.list_audits(ws)[1]
+    asked = answer_questions(monkeypatch, False)
+    page = _page(qtbot, ctx, last_year.audit.id)
+    page.close_action.trigger()
+    assert asked
+    assert audits.get_audit(ws, last_year.audit.id).status is AuditStatus.DIAGNOSED
