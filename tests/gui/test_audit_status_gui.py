@@ -67,3 +67,14 @@ def test_closing_asks_first_and_否_keeps_it_open(
     page.close_action.trigger()
     assert asked
     assert audits.get_audit(ws, last_year.audit.id).status is AuditStatus.DIAGNOSED
+
+
+def test_the_search_fields_hint_is_whole_beside_the_buttons(qtbot: Any, main_window: Any) -> None:
+    """At 1100 px (the window on a 1366×768 laptop) the search field sits between nine buttons;
+    its hint must not be cut (“搜索企业、体检名称、状态或…”)."""
+    main_window.resize(1100, 680)
+    main_window.nav.setCurrentRow(1)
+    qtbot.wait(50)
+    search = main_window.audits_page.search
+    hint = search.placeholderText()
+    assert search.fontMetrics().horizontalAdvance(hint) + 12 <= search.width()
