@@ -135,3 +135,15 @@ def test_window_title_names_the_app_once(main_window: Any) -> None:
     assert title.count("AuditDesk") == 1
     assert "本机数据库" in title
     assert __version__ in title
+
+
+def test_where_the_data_is_stays_in_the_status_bar(main_window: Any) -> None:
+    """Found under Xvfb: “数据目录：…” was a temporary status message, gone for good once a menu
+    item was hovered or another message (已备份到…) had been shown."""
+    from PySide6.QtWidgets import QLabel
+
+    bar = main_window.statusBar()
+    bar.showMessage("已备份到 D:/备份", 10)
+    bar.clearMessage()
+    labels = [w for w in bar.findChildren(QLabel) if w.isVisibleTo(main_window)]
+    assert any(w.text().startswith("数据目录：") for w in labels)
