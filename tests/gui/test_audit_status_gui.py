@@ -78,3 +78,30 @@ def test_the_search_fields_hint_is_whole_beside_the_buttons(qtbot: Any, main_win
     search = main_window.audits_page.search
     hint = search.placeholderText()
     assert search.fontMetrics().horizontalAdvance(hint) + 12 <= search.width()
+
+
+def test_marking_diagnosed_names_items_to_verify_and_unanswered(
+    qtbot: Any, ctx: AppContext, ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found under Xvfb: with 84 of 90 items unanswered and one 待核实, 标记已会诊 asked only
+    about the open findings; the lawyer was not reminded of what was still to check."""
+    from datetime import date
+
+    from auditdesk.models.audit import AnswerResult
+    from auditdesk.models.company import CompanyInput
+    from auditdesk.services import companies, visit
+
+    company = companies.add_company(ws, CompanyInput(name="上海测试机械有限公司"))
+    audit = audits.start_audit(ws, company.id, started_on=date.today())
+    walk = visit.load_walk(ws, audit.id)
+    first, second = walk.items[0].item.id, walk.items[6].item.id
+    visit.answer_item(ws, audit.id, first, AnswerResult.TO_VERIFY, by="王芳")
+    visit.answer_item(ws, audit.id, second, AnswerResult.NON_COMPLIANT, by="王芳")
+    asked = answer_questions(monkeypatch, False)
+    page = _page(qtbot, ctx, audit.id)
+    assert page.diagnose_button.isEnabled()
+    page.mark_diagnosed()
+    total = visit.load_walk(ws, audit.id).total
+    assert "待核实 1 项" in asked[0]
+    assert f"未答 {total - 2} 项" in asked[0]
+    assert audits.get_audit(ws, audit.id).status is AuditStatus.IN_PROGRESS  # 否
