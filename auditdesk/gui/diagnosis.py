@@ -9,18 +9,31 @@ from auditdesk.errors import AuditDeskError
 from auditdesk.gui.dialogs.confirm import confirm
 from auditdesk.gui.dialogs.errors import report_failure
 from auditdesk.models.audit import AuditStatus, AuditSummary
-from auditdesk.services import audits, followups
+from auditdesk.services import audits, followups, visit
 from auditdesk.services.workspace import Workspace
 
 
 def mark_diagnosed(parent: QWidget, ws: Workspace, row: AuditSummary) -> bool:
-    """Ask, then mark the audit 已会诊; ``True`` when it was marked."""
+    """Ask (naming the items still 待核实 or unanswered), then mark the audit 已会诊; ``True``
+    when it was marked."""
+    try:
+        walk = visit.load_walk(ws, row.audit.id)
+    except AuditDeskError as exc:
+        report_failure(parent, exc, "无法标记已会诊", None)
+        return False
+    verify = sum(p.to_verify for p in walk.progress)
+    unanswered = walk.total - walk.answered
+    pending = "、".join(
+        part for part in (f"待核实 {verify} 项" if verify else "",
+                          f"未答 {unanswered} 项" if unanswered else "") if part
+    )  # fmt: skip
+    still = f"检查清单尚有{pending}。\n" if pending else ""
     if not confirm(
         parent,
         "标记已会诊",
-        f"将“{row.company_name}”的{row.audit.title or '用工体检'}标记为已会诊？\n\n"
+        f"将“{row.company_name}”的{row.audit.title or '用工体检'}标记为已会诊？\n\n{still}"
         f"未关闭的问题 {row.open_findings} 项，之后可安排跟诊。"
-        "如需补充问题，可在体检中重新打开。",
+        "如需补充问题，可在“体检”页的“状态”中重新打开。",
     ):
         return False
     try:

@@ -60,7 +60,8 @@ class MainWindow(QMainWindow):
         self.runner = JobRunner(self, ctx.pool)
         self.transfer = DataTransfer(ctx, self, self.runner)
         self.database = db_service.open_database(ctx.ws)
-        self.setWindowTitle(f"AuditDesk 用工体检台 {__version__} — {self.database.title()}")
+        # ends with the application's display name, so Qt appends nothing (it would repeat it)
+        self.setWindowTitle(f"{self.database.title()} · {__version__} 版 — AuditDesk 用工体检台")
         self.setStyleSheet(STYLE)
 
         self.nav = QListWidget()
@@ -90,11 +91,13 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(0)
 
         self._build_menu()
-        self.statusBar().showMessage(
+        # a widget, not a temporary message: a hovered menu item or 已备份到… would clear that
+        self.where_label = QLabel(
             f"数据库：{self.database.where}"
             if self.database.is_server
             else f"数据目录：{ctx.ws.paths.root}"
         )
+        self.statusBar().addWidget(self.where_label)
         self.backup_warning = QLabel("")
         self.backup_warning.setObjectName("backupWarningStatus")
         self.backup_warning.setStyleSheet("color: #b00020; font-weight: bold; padding: 0 6px;")

@@ -71,6 +71,11 @@ class Dashboard:
     open_by: Counter[tuple[str, str]] = field(default_factory=Counter)
     """(area, severity) → open findings."""
     companies: list[CompanyProgress] = field(default_factory=list)
+    """Every company followed (see :func:`build`), with or without findings."""
+
+    @property
+    def companies_with_findings(self) -> int:
+        return sum(1 for p in self.companies if p.found)
 
     @property
     def rate(self) -> Decimal | None:
@@ -92,7 +97,9 @@ def build(ws: Workspace, *, town: str | None = None, since: date | None = None, 
     """The town-wide view of the kept findings of audits started between ``since`` and ``until``
     (inclusive; ``None``: unbounded), in ``town`` (``None``: every town), on ``today`` (default:
     the system date), and the open follow-ups planned before ``today``. Counted and summed in the
-    database (:meth:`Tx.dashboard_counts`); the companies with findings, most open first."""
+    database (:meth:`Tx.dashboard_counts`). ``companies``: every company followed — all those
+    in ``town``, or, with a period, those with an audit started in it — findings or not, most
+    open first, then by name."""
     today = today or date.today()
     board = Dashboard(town=town)
     with ws.store.read() as tx:
@@ -126,10 +133,12 @@ def build(ws: Workspace, *, town: str | None = None, since: date | None = None, 
 
 
 def headline(board: Dashboard) -> str:
-    """ "302 条整改建议，172 条已落实（57.0%）…" — the sentence the union's reports use."""
+    """ "24 家企业（其中 18 家有整改建议），302 条整改建议，172 条已落实（57.0%）…" — the
+    sentence the union's reports use; the companies are all those followed (:func:`build`)."""
     rate = f"（{board.rate}%）" if board.rate is not None else ""
     where = f"{board.town}：" if board.town else ""
-    return (f"{where}{len(board.companies)} 家企业，{board.found} 条整改建议，{board.closed} 条已落实{rate}；"
+    return (f"{where}{len(board.companies)} 家企业（其中 {board.companies_with_findings} 家有整改建议），"
+            f"{board.found} 条整改建议，{board.closed} 条已落实{rate}；"
             f"逾期未整改 {board.overdue_findings} 条，逾期未跟诊 {board.overdue_followups} 次；"
             f"{_money_sentence(board)}。")  # fmt: skip
 
@@ -150,7 +159,8 @@ def _money_sentence(board: Dashboard) -> str:
 
 def as_json(board: Dashboard) -> dict[str, Any]:
     return {
-        "town": board.town, "companies": len(board.companies), "found": board.found, "closed": board.closed,
+        "town": board.town, "companies": len(board.companies),
+        "companies_with_findings": board.companies_with_findings, "found": board.found, "closed": board.closed,
         "rate": None if board.rate is None else str(board.rate),
         "money_found": {(k.value if k else "unclassified"): f"{v:.2f}" for k, v in board.money_found.items()},
         "money_recovered": {k.value: f"{v:.2f}" for k, v in board.money_recovered.items()},

@@ -294,7 +294,8 @@ class FollowupQueries:
     ) -> DashboardCounts:
         """The dashboard's figures, counted and summed in SQL over the kept (not dismissed)
         findings of the audits chosen by ``town`` and by ``since``/``until`` (audit start dates,
-        inclusive): one row per company with findings, and one per (area, severity, status,
+        inclusive): one row per company followed — every company in ``town``, or with a period
+        every one with an audit started in it, findings or not (zeros) — and one per (area, severity, status,
         money kind) group. Money is summed exactly per kind, never across kinds: ``SUM`` of
         NUMERIC on PostgreSQL, ``decimal_sum`` of the canonical text on SQLite
         (:class:`auditdesk.store.sqlite.DecimalSum`); ``None`` where no amount was recorded.
@@ -325,10 +326,19 @@ class FollowupQueries:
             .subquery("per_audit")
         )  # fmt: skip
         p = per_audit.c
+        # every company followed (in ``town``; with a period, those with an audit started in
+        # it), with or without findings: outer joins from the companies
+        dated = since is not None or until is not None
+        followed = (c.join(a, a.c.company_id == c.c.id) if dated
+                    else c.outerjoin(a, a.c.company_id == c.c.id))  # fmt: skip
+
+        def zero_if_none(column: Any) -> ColumnElement[int]:
+            return func.coalesce(func.sum(column), 0)
+
         per_company = _filtered(
-            select(c.c.id, c.c.name, c.c.town, func.sum(p.found), func.sum(p.closed),
-                   func.sum(p.open), func.sum(p.overdue), total(p.owed))
-            .select_from(per_audit.join(a, a.c.id == p.audit_id).join(c, c.c.id == a.c.company_id))
+            select(c.c.id, c.c.name, c.c.town, zero_if_none(p.found), zero_if_none(p.closed),
+                   zero_if_none(p.open), zero_if_none(p.overdue), total(p.owed))
+            .select_from(followed.outerjoin(per_audit, p.audit_id == a.c.id))
             .group_by(c.c.id, c.c.name, c.c.town),
             a, c, town, since, until,
         )  # fmt: skip

@@ -54,7 +54,9 @@ def test_rectification_rate_money_and_overdue(ws: Workspace, tmp_path: Path) -> 
     assert board.overdue_findings == 1
     assert board.overdue_followups == 2
     assert board.open_by[("pay", "high")] == 2
-    assert dashboard.headline(board).startswith("2 家企业，4 条整改建议，2 条已落实（50.0%）")
+    assert dashboard.headline(board).startswith(
+        "2 家企业（其中 2 家有整改建议），4 条整改建议，2 条已落实（50.0%）"
+    )
     town = dashboard.build(ws, town="南翔镇", today=date(2026, 11, 28))
     assert [p.name for p in town.companies] == ["乙公司"]
     assert town.rate == Decimal("100.0")

@@ -100,3 +100,32 @@ def test_a_second_export_of_a_letter_reproduces_it_instead_of_issuing_another(
     again = letters.latest_issued(ws, current, LetterKind.OPINION)
     assert again is not None
     assert again.id == first.id
+
+
+def test_a_draft_letter_says_draft_and_keeps_正式发出_unticked(
+    qtbot: Any, ctx: AppContext, ws: Workspace, tmp_path: Path
+) -> None:
+    """Found under Xvfb: 正式发出 unticked, 导出 wrote a draft 意见书; the dialog then said only
+    “已生成：…意见书.docx” and ticked 正式发出 again, so it read as if the letter had been sent."""
+    from auditdesk.models.followup import LetterKind
+    from auditdesk.services import letters, visit
+
+    demo.load_demo(ws)
+    current = audits.list_audits(ws)[0].audit.id
+    visit.gather_findings(ws, current, by="陈静")
+    dialog = ExportReportDialog(ctx, current)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    _choose_kind(qtbot, dialog, LetterKind.OPINION.value)
+    qtbot.mouseClick(dialog.record_letter, Qt.MouseButton.LeftButton)
+    assert not dialog.record_letter.isChecked()
+    dialog.path.setText(str(tmp_path / "意见书.docx"))
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.written is not None, timeout=20000)
+    assert letters.latest_issued(ws, current, LetterKind.OPINION) is None
+    assert dialog.status.text().startswith("已生成草稿（未编号、未发出）：")
+    assert not dialog.record_letter.isChecked()
+    _choose_kind(qtbot, dialog, "report")
+    _choose_kind(qtbot, dialog, LetterKind.OPINION.value)
+    assert dialog.record_letter.isChecked()  # another kind chosen: the default again

@@ -129,7 +129,7 @@ def test_visit_with_evidence_and_reschedule(qtbot: Any, ctx: AppContext, ws: Wor
     row = next(r for r, i in enumerate(page.model.rows()) if i.kind == "followup")
     page.table.selectRow(row)
     monkeypatch.setattr(
-        "PySide6.QtWidgets.QInputDialog.getText", lambda *a, **k: ("2027-03-01", True)
+        "auditdesk.gui.pages.followups.ask_text", lambda *a, **k: ("2027-03-01", True)
     )
     page.reschedule()
     due_then = followups.due(ws, today=date(2027, 3, 1), within_days=0)
@@ -167,3 +167,50 @@ def test_page_shows_the_most_urgent_first_and_more_on_request(
     assert not page.page_note.isVisible()
     page.window_days.setCurrentIndex(page.window_days.findData(30))  # a new window starts over
     assert len(page.model.rows()) <= 2
+
+
+def test_visit_offers_each_findings_own_running_deadline(
+    qtbot: Any, ctx: AppContext, ws: Workspace
+) -> None:
+    """Found under Xvfb: every row's 新期限 offered today + 30 days, so 未整改 on a finding due
+    2027-01-30 would have brought its deadline forward to 2026-12-31 without a word. A deadline
+    still running is offered as it is; a passed (or missing) one, today + 30 days."""
+    from datetime import timedelta
+
+    from auditdesk.services import visit
+
+    demo.load_demo(ws)
+    current = audits.list_audits(ws)[0].audit.id
+    found = visit.gather_findings(ws, current, by="陈静")
+    assert len(found) >= 3
+    later, passed = date.today() + timedelta(days=75), date.today() - timedelta(days=3)
+    visit.edit_finding(ws, found[0].id, {"due_date": later}, by="陈静")
+    visit.edit_finding(ws, found[1].id, {"due_date": passed}, by="陈静")
+    dialog = FollowupVisitDialog(ctx, current)
+    qtbot.addWidget(dialog)
+    offered = {f.id: dialog.dues[r].value() for r, f in enumerate(dialog.findings)}
+    assert offered[found[0].id] == later
+    assert offered[found[1].id] == date.today() + timedelta(days=30)
+
+
+def test_a_saved_visit_is_confirmed_on_the_page(
+    qtbot: Any, ctx: AppContext, ws: Workspace, last_year: str
+) -> None:
+    """Found under Xvfb: 保存跟诊记录 closed the dialog and the follow-up left the list, with no
+    word that the visit was saved or what it recorded."""
+    page = FollowupsPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    row = next(r for r, i in enumerate(page.model.rows()) if i.kind == "followup")
+    page.table.selectRow(row)
+    page.start_visit()
+    dialog = page.visit_dialog
+    assert dialog is not None
+    dialog.outcomes[0].setCurrentIndex(1)  # 已整改
+    with qtbot.waitSignal(dialog.visit_recorded):
+        dialog.save()
+    said = page.done_note.text()
+    assert said.startswith(f"已保存 {date.today().isoformat()} 的跟诊记录")
+    assert "核验 1 项" in said
+    assert "已整改 1 项" in said
+    assert page.done_note.isVisible()

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QInputDialog, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from auditdesk.gui.context import AppContext
 from auditdesk.gui.pages.followups import FollowupsPage
@@ -44,7 +44,7 @@ def test_serve_button_records_service(
     row = next(i for i, r in enumerate(page.model.rows()) if r.kind == "letter")
     page.table.selectRow(row)
     served = letter.issued_on.isoformat()
-    monkeypatch.setattr(QInputDialog, "getText", lambda *_a, **_k: (served, True))
+    monkeypatch.setattr("auditdesk.gui.pages.followups.ask_text", lambda *_a, **_k: (served, True))
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text: shown.append(text))
     page.serve()

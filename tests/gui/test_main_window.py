@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 from auditdesk.gui.main_window import NAV_PAGES, MainWindow
@@ -116,3 +118,32 @@ def test_geometry_is_kept_in_the_data_dir(qtbot, ctx) -> None:
     again = MainWindow(ctx)
     qtbot.addWidget(again)
     assert (again.size().width(), again.size().height()) == (640, 470)
+
+
+def test_window_title_names_the_app_once(main_window: Any) -> None:
+    """Found under Xvfb: the title bar read “AuditDesk 用工体检台 0.1.0 — 本机数据库 — AuditDesk
+    用工体检台”: Qt appends the application's display name to a title that does not end with it
+    (on Windows too), and the title began with it."""
+    from PySide6.QtWidgets import QApplication
+
+    from auditdesk import __version__
+
+    title = main_window.windowTitle()
+    name = QApplication.applicationDisplayName()
+    assert name
+    assert title.endswith(name)  # nothing appended by Qt
+    assert title.count("AuditDesk") == 1
+    assert "本机数据库" in title
+    assert __version__ in title
+
+
+def test_where_the_data_is_stays_in_the_status_bar(main_window: Any) -> None:
+    """Found under Xvfb: “数据目录：…” was a temporary status message, gone for good once a menu
+    item was hovered or another message (已备份到…) had been shown."""
+    from PySide6.QtWidgets import QLabel
+
+    bar = main_window.statusBar()
+    bar.showMessage("已备份到 D:/备份", 10)
+    bar.clearMessage()
+    labels = [w for w in bar.findChildren(QLabel) if w.isVisibleTo(main_window)]
+    assert any(w.text().startswith("数据目录：") for w in labels)

@@ -60,7 +60,7 @@ def test_adopting_a_group_adds_a_report_finding(
         [finding] = tx.list_findings(audit.id)
     assert finding.origin_ref == "PAY.OT_UNDERPAID@2025-08"
     assert finding.money_at_stake is not None
-    assert "已转为报告问题" in dialog.status.text()
+    assert dialog.status.text().startswith("已转为 1 条报告问题：W01")
 
 
 def test_findings_models_pass_the_model_tester(
@@ -190,3 +190,28 @@ def test_a_check_without_findings_says_what_is_next(dialog: PayrollFindingsDialo
     assert "核查没有发现问题" in dialog.summary.text()
     assert dialog.groups.rowCount() == 0
     assert not dialog.adopt_button.isEnabled()
+
+
+def test_adopting_many_groups_keeps_the_dialog_on_a_laptop_screen(
+    qtbot: Any, dialog: PayrollFindingsDialog, ws: Workspace, audit: Audit
+) -> None:
+    """Found under Xvfb at 1366×768: after 转为报告问题 on four groups the one-line message
+    (“已转为报告问题：W04 1 名员工 2025-06 使用童工，罚款风险合计 5,000.00 元；W05 …”) widened
+    the dialog past the screen's right edge, hiding 关闭 and the detail columns."""
+    dialog.resize(1100, 700)
+    qtbot.wait(50)
+    width = dialog.width()
+    dialog.group_table.selectAll()
+    with qtbot.waitSignal(dialog.finding_adopted, timeout=5000):
+        qtbot.mouseClick(dialog.adopt_button, Qt.MouseButton.LeftButton)
+    qtbot.wait(50)
+    with ws.store.read() as tx:
+        adopted = tx.list_findings(audit.id)
+    assert len(adopted) == dialog.groups.rowCount()
+    assert dialog.width() == width
+    assert dialog.minimumSizeHint().width() <= 1100
+    text = dialog.status.text()
+    assert text.startswith(f"已转为 {len(adopted)} 条报告问题")
+    assert "会诊 · 问题" in text
+    assert dialog.status.fontMetrics().horizontalAdvance(text) <= 2 * dialog.status.width()
+    assert adopted[0].title in dialog.status.toolTip()

@@ -387,3 +387,30 @@ def test_the_pay_month_field_shows_its_whole_hint_on_a_laptop_screen(
     qtbot.waitUntil(lambda: edit.isVisible())
     needed = edit.fontMetrics().horizontalAdvance(edit.placeholderText())
     assert edit.width() >= needed + 8  # the frame and text margins
+
+
+def test_a_clean_import_from_the_audit_window_points_to_its_own_tab(
+    qtbot: Any, ctx: AppContext, audit: Audit, tmp_path: Path
+) -> None:
+    """Found under Xvfb: opened from the audit window, the summary said “跳过 0 行…；0 个单元格
+    无法读取，这些单元格按缺失处理” (nothing was unreadable) and sent the user to the 体检 page of
+    the main window, while 工资核查… is on this window's 会诊 · 问题 tab."""
+    from auditdesk.gui.audit.window import AuditWindow
+
+    rows: list[list[Any]] = [["上海测试机械有限公司2025年7月工资表"], list(HEADER)]
+    rows += [employee_row(i) for i in range(1, 4)]
+    path = write_xlsx(tmp_path / "7月工资.xlsx", [SheetSpec("7月", rows, text_columns=[3])])
+    window = AuditWindow(ctx, audit.id)
+    qtbot.addWidget(window)
+    window.show()
+    window.payroll.import_payroll()
+    wizard = window.payroll.wizard
+    _to_mapping_page(qtbot, wizard, path)
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.summary_page, timeout=15000)
+    page = wizard.summary_page
+    assert "无法读取" not in page.summary.text()
+    assert "体检页" not in page.next_step.text()
+    assert "“会诊 · 问题”页" in page.next_step.text()
+    assert "工资核查…" in page.next_step.text()
+    assert window.tabs.tabText(window.tabs.indexOf(window.findings)) == "会诊 · 问题"

@@ -233,7 +233,7 @@ def test_start_with_an_unreachable_server_can_open_the_local_database(
         assert not ws.is_server
         window = MainWindow(AppContext(ws))
         qtbot.addWidget(window)
-        assert window.windowTitle().endswith("— 本机数据库")
+        assert window.windowTitle().startswith("本机数据库 · ")
     finally:
         ws.close()
 

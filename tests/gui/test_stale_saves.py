@@ -190,7 +190,7 @@ def test_followup_reschedule_refused_then_overwrite(
     followups.reschedule(other, item.ref, date(2027, 2, 1), by="张律师",
                          expected_version=item.version)  # fmt: skip
     monkeypatch.setattr(
-        "PySide6.QtWidgets.QInputDialog.getText", lambda *a, **k: ("2027-03-01", True)
+        "auditdesk.gui.pages.followups.ask_text", lambda *a, **k: ("2027-03-01", True)
     )
     shown: Shown = []
     _choose_when_asked(qtbot, "覆盖", shown)

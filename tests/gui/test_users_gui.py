@@ -121,7 +121,10 @@ def test_admin_adds_changes_resets_and_removes_a_user(
     _ok(qtbot, again)
     assert again.isVisible()
     assert again.error.text() == (f"用户 {name} 已存在；改角色用 server user role。")
+    dropped = answer_questions(monkeypatch, True)  # 取消 with typed input asks 放弃? first
     _click(qtbot, again.buttons.button(QDialogButtonBox.StandardButton.Cancel))
+    assert dropped
+    assert not again.isVisible()
 
     _select_user(box, name)
     box.role_combo.setCurrentIndex(box.role_combo.findData(OfficeRole.ADMIN))

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -59,7 +60,11 @@ ALL = "（全部）"
 FINDING_COLUMNS: list[ColumnSpec[Finding]] = [
     ColumnSpec("严重程度", lambda f: f.severity.label, lambda f: f.severity.rank),
     ColumnSpec("领域", lambda f: f.area.label),
-    ColumnSpec("问题", lambda f: f.title, tooltip=lambda f: f.facts),
+    ColumnSpec(
+        "问题",
+        lambda f: f.title,
+        tooltip=lambda f: f"{f.title}\n\n{f.facts}" if f.facts else f.title,
+    ),
     ColumnSpec(
         "涉及金额",
         lambda f: format_money(f.money_at_stake),
@@ -195,6 +200,7 @@ class FindingsTab(QWidget):
         self.save_button.clicked.connect(self.save)
         self.save_state = QLabel("")
         self.save_state.setObjectName("saveState")
+        self.save_state.setWordWrap(True)
         for edited in (self.title.textEdited, self.owner.textEdited, self.facts.textChanged,
                        self.remedy.textChanged, self.consequence.textChanged,
                        self.severity.activated, self.status.activated, self.due.edited):  # fmt: skip
@@ -239,6 +245,8 @@ class FindingsTab(QWidget):
         splitter.addWidget(panel)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        self.splitter = splitter
+        self._split_once = False
         self.empty_hint = QLabel(EMPTY_HINT)
         self.empty_hint.setWordWrap(True)
         self.empty_hint.setObjectName("emptyHint")
@@ -249,6 +257,15 @@ class FindingsTab(QWidget):
         layout.addWidget(splitter, 1)
         self.payroll_dialog: PayrollFindingsDialog | None = None
         self.reload()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """The first time shown: the list gets three fifths of the width (the editor's size
+        hint would take more than half, leaving the 问题 column a hundred pixels)."""
+        super().showEvent(event)
+        if not self._split_once and self.splitter.width() > 0:
+            self._split_once = True
+            total = self.splitter.width()
+            self.splitter.setSizes([total * 3 // 5, total - total * 3 // 5])
 
     def reload(self, keep: str | None = None) -> None:
         if not self.save_edits():
@@ -375,6 +392,7 @@ class FindingsTab(QWidget):
         if f is None:
             return
         self.title.setText(f.title)
+        self.title.setCursorPosition(0)  # a long title shows its beginning, not its end
         self.facts.setPlainText(f.facts)
         self.severity.setCurrentIndex(self.severity.findData(f.severity.value))
         self.status.setCurrentIndex(self.status.findData(f.status.value))
@@ -498,6 +516,12 @@ class FindingsTab(QWidget):
         if isinstance(done, Finding):
             self.reload(keep=f.id)
             self.changed.emit()
+            name = f"{done.code} {done.title}".strip()
+            self.save_state.setText(
+                f"已剔除“{name}”，不列入报告；右上选“含已剔除”可查看或恢复。"
+                if done.dismissed
+                else f"已恢复“{name}”，将列入报告。"
+            )
 
     def merge(self) -> None:
         if not self.save_edits():

@@ -61,7 +61,8 @@ class PayrollTab(QWidget):
             self.imports.addItem("尚未导入工资表。")
 
     def import_payroll(self) -> None:
-        self.wizard = PayrollImportWizard(self.ctx, self.audit_id, self.company_id, self)
+        self.wizard = PayrollImportWizard(self.ctx, self.audit_id, self.company_id, self,
+                                          check_where="在本窗口的“会诊 · 问题”页点")  # fmt: skip
         self.wizard.imported.connect(self._imported)
         self.wizard.open()
 

@@ -78,28 +78,61 @@ def ask_discard(parent: QWidget, title: str, text: str = DISCARD_QUESTION) -> bo
     return confirm(parent, title, text, yes="放弃")
 
 
-class ReasonDialog(QInputDialog):
-    """A multi-line text prompt (as ``QInputDialog.getMultiLineText``) whose Esc, 取消 or close
-    asks before dropping typed text."""
+class PromptDialog(QInputDialog):
+    """A text prompt (as ``QInputDialog.getText``, or ``getMultiLineText`` with ``multi_line``)
+    whose Esc, 取消 or close asks before dropping text typed into it (text left as it was
+    offered, or emptied, closes at once)."""
 
-    def __init__(self, parent: QWidget | None, title: str, label: str) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None,
+        title: str,
+        label: str,
+        text: str = "",
+        *,
+        multi_line: bool = False,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setLabelText(label)
         self.setInputMode(QInputDialog.InputMode.TextInput)
-        self.setOption(QInputDialog.InputDialogOption.UsePlainTextEditForTextInput, True)
+        self.setOption(QInputDialog.InputDialogOption.UsePlainTextEditForTextInput, multi_line)
+        self.setTextValue(text)
+        self.offered = text
+
+    def typed(self) -> bool:
+        """Whether the text differs from what was offered (and is not blank)."""
+        value = self.textValue()
+        return bool(value.strip()) and value != self.offered
 
     def reject(self) -> None:
-        if self.textValue().strip() and not ask_discard(self, self.windowTitle()):
+        if self.typed() and not ask_discard(self, self.windowTitle()):
             return
         super().reject()
+
+
+class ReasonDialog(PromptDialog):
+    """A multi-line text prompt (as ``QInputDialog.getMultiLineText``) whose Esc, 取消 or close
+    asks before dropping typed text."""
+
+    def __init__(self, parent: QWidget | None, title: str, label: str) -> None:
+        super().__init__(parent, title, label, multi_line=True)
+
+
+def _run_prompt(dialog: PromptDialog) -> tuple[str, bool]:
+    accepted = dialog.exec() == QInputDialog.DialogCode.Accepted
+    text = dialog.textValue()
+    dialog.deleteLater()
+    return (text, True) if accepted else ("", False)
 
 
 def ask_reason(parent: QWidget | None, title: str, label: str) -> tuple[str, bool]:
     """Ask for a multi-line text (modal): ``(text, True)`` on 确定, ``("", False)`` when the
     user cancels (after agreeing to drop what was typed)."""
-    dialog = ReasonDialog(parent, title, label)
-    accepted = dialog.exec() == QInputDialog.DialogCode.Accepted
-    text = dialog.textValue()
-    dialog.deleteLater()
-    return (text, True) if accepted else ("", False)
+    return _run_prompt(ReasonDialog(parent, title, label))
+
+
+def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> tuple[str, bool]:
+    """Ask for one line of text, offering ``text`` (modal): ``(text, True)`` on 确定,
+    ``("", False)`` when the user cancels (after agreeing to drop a changed text)."""
+    return _run_prompt(PromptDialog(parent, title, label, text))

@@ -245,9 +245,17 @@ class ExportReportDialog(QDialog):
         path = paths[0]
         self._remember_folder(path)
         self.written = path
-        self.status.setText("已生成：" + "；".join(str(p) for p in paths))
+        kind = self.kind.currentData()
+        draft_letter = (
+            kind in {k.value for k in LetterKind}
+            and letters.latest_issued(self.ctx.ws, self.audit_id, LetterKind(kind)) is None
+        )
+        done = "已生成草稿（未编号、未发出）：" if draft_letter else "已生成："
+        self.status.setText(done + "；".join(str(p) for p in paths))
         self.issue.setChecked(False)
         self._kind_changed()
+        if draft_letter:  # the user's choice stands: a second 导出 is another draft
+            self.record_letter.setChecked(False)
         self.open_folder.setEnabled(True)
 
     def _issued(self, written: letters.Written) -> None:

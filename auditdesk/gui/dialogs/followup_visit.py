@@ -3,10 +3,10 @@ deadline; the payroll can be re-checked first, and findings that no longer fire 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -71,6 +71,8 @@ class FollowupVisitDialog(QDialog):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
         self.outcomes: list[QComboBox] = []
+        self.summary = ""
+        """After a save: what was recorded, for the page that opened the dialog to say."""
         self.dues: list[DateField] = []
         self.notes: list[QLineEdit] = []
         self.evidence: list[list[Path]] = [[] for _ in self.findings]
@@ -81,7 +83,10 @@ class FollowupVisitDialog(QDialog):
             combo = QComboBox()
             for label, key in OUTCOMES:
                 combo.addItem(label, key)
-            due = DateField(QDate.currentDate().addDays(30).toPython())  # type: ignore[arg-type]
+            # a deadline still running is offered as it is (未整改 never moves it unasked);
+            # a passed or missing one, today + 30 days
+            running = f.due_date is not None and f.due_date >= date.today()
+            due = DateField(f.due_date if running else date.today() + timedelta(days=30))
             note = QLineEdit()
             note.setPlaceholderText("核验情况、证据")
             self.table.setCellWidget(r, 3, combo)
@@ -198,6 +203,9 @@ class FollowupVisitDialog(QDialog):
             self.reload_findings()
             return
         if isinstance(outcome, Visit):
+            fixed = sum(1 for r in results if r.outcome == "fixed")
+            self.summary = (f"已保存 {day.isoformat()} 的跟诊记录：核验 {len(results)} 项"
+                            f"（已整改 {fixed} 项）。")  # fmt: skip
             self.visit_recorded.emit(outcome)
             self.accept()
 

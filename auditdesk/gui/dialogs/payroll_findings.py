@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -142,6 +143,8 @@ class PayrollFindingsDialog(QDialog):
         self.merge_button.setEnabled(False)
         self.merge_button.clicked.connect(lambda: self.adopt_selected(merge=True))
         self.status = QLabel("")
+        self.status.setWordWrap(True)  # a long message wraps; it never widens the dialog
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         bottom = QHBoxLayout()
@@ -278,11 +281,14 @@ class PayrollFindingsDialog(QDialog):
                 self.groups.update_row(position, row)
             if outcome is StaleChoice.RELOAD:
                 self.status.setText("已重新载入：报告问题已被他人修改，请核对后再转为报告问题。")
+                self.status.setToolTip("")
             return
         found = outcome
         for position, row in enumerate(rows):  # their 报告问题 cells now read so
             self.groups.update_row(position, row)
-        self.status.setText("已转为报告问题：" + "；".join(f"{f.code} {f.title}" for f in found))
+        self.status.setText(f"已转为 {len(found)} 条报告问题：{'、'.join(f.code for f in found)}"
+                            "（在体检窗口的“会诊 · 问题”页查看、编辑）")  # fmt: skip
+        self.status.setToolTip("\n".join(f"{f.code} {f.title}" for f in found))
         for finding in found:
             self.finding_adopted.emit(finding.id)
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from auditdesk.errors import AuditDeskError
 from auditdesk.gui.dialogs.confirm import confirm
+from auditdesk.gui.dialogs.discard import FormSnapshot, may_discard
 from auditdesk.gui.dialogs.errors import report_failure
 from auditdesk.gui.table_model import RIGHT, ColumnSpec, RecordProxyModel, RecordTableModel
 from auditdesk.gui.widgets import read_only_table, selected_record, stretch
@@ -62,15 +63,16 @@ class TownsDialog(QDialog):
             "选中多余的写法，输入保留的名称，点“改名/合并”。"
         )
         hint.setWordWrap(True)
-        row = QHBoxLayout()
-        row.addWidget(self.name_edit, 1)
+        row = QHBoxLayout()  # the name on its own row: beside the buttons its hint was cut
         for b in (self.add_button, self.rename_button, self.remove_button):
             row.addWidget(b)
+        row.addStretch(1)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(hint)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.name_edit)
         layout.addLayout(row)
         layout.addWidget(self.status)
         layout.addWidget(close)
@@ -79,6 +81,12 @@ class TownsDialog(QDialog):
         self.remove_button.clicked.connect(self.remove)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.reload()
+        self.snapshot = FormSnapshot(self)
+
+    def reject(self) -> None:
+        """Esc, 关闭 or closing: a name typed but not yet added or applied is asked about."""
+        if may_discard(self, self.snapshot, self.windowTitle()):
+            super().reject()
 
     def selected(self) -> TownUsage | None:
         row: TownUsage | None = selected_record(self.table)

@@ -8,8 +8,10 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QPushButton,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -33,7 +35,7 @@ from auditdesk.gui.table_model import (
 )
 from auditdesk.gui.widgets import page_title, read_only_table, selected_record, stretch
 from auditdesk.gui.wizards.payroll_import import PayrollImportWizard
-from auditdesk.models.audit import AuditStatus, AuditSummary
+from auditdesk.models.audit import AuditStatus, AuditSummary, can_move
 from auditdesk.services import audits, payroll
 
 
@@ -69,7 +71,8 @@ class AuditsPage(QWidget):
         layout.addWidget(page_title("体检"))
         bar = QHBoxLayout()
         self.search = QLineEdit()
-        self.search.setPlaceholderText("搜索企业、体检名称、状态或人员")
+        self.search.setPlaceholderText("搜索企业、体检、人员")
+        self.search.setToolTip("按企业名称、体检名称、状态或检查人员筛选")
         self.search.setClearButtonEnabled(True)
         self.remove_import_button = QPushButton("移除工资表…")
         self.remove_import_button.setToolTip("从所选体检中移除一次导入的工资表（先确认）")
@@ -102,7 +105,19 @@ class AuditsPage(QWidget):
         self.visit_button = QPushButton("跟诊…")
         self.visit_button.setToolTip("逐项核验所选体检未关闭问题的整改情况")
         self.visit_button.clicked.connect(self.start_visit)
-        for b in (self.diagnose_button, self.plan_button, self.visit_button):
+        # reopen (补充问题) or close (结案) a diagnosed audit: `auditdesk audit status`
+        self.status_button = QToolButton()
+        self.status_button.setText("状态")
+        self.status_button.setToolTip("重新打开已会诊的体检以补充问题，或在跟诊结束后关闭（结案）")
+        self.status_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.status_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        status_menu = QMenu(self.status_button)
+        self.reopen_action = status_menu.addAction("重新打开（补充问题）…")
+        self.reopen_action.triggered.connect(self.reopen)
+        self.close_action = status_menu.addAction("关闭体检（结案）…")
+        self.close_action.triggered.connect(self.close_audit)
+        self.status_button.setMenu(status_menu)
+        for b in (self.diagnose_button, self.plan_button, self.visit_button, self.status_button):
             bar.addWidget(b)
         layout.addLayout(bar)
         self.empty_hint = QLabel(
@@ -142,6 +157,47 @@ class AuditsPage(QWidget):
             status is AuditStatus.DIAGNOSED and bool(row and row.open_findings)
         )
         self.visit_button.setEnabled(bool(row and row.open_findings))
+        movable = {t for t in AuditStatus if status is not None and can_move(status, t)}
+        self.reopen_action.setEnabled(AuditStatus.IN_PROGRESS in movable and
+                                      status is AuditStatus.DIAGNOSED)  # fmt: skip
+        self.close_action.setEnabled(AuditStatus.CLOSED in movable)
+        self.status_button.setEnabled(
+            self.reopen_action.isEnabled() or self.close_action.isEnabled()
+        )
+
+    def reopen(self) -> None:
+        """重新打开: a diagnosed audit back to 进行中, to add or change findings."""
+        row = self.selected()
+        if row is None or not confirm(
+            self, "重新打开体检",
+            f"重新打开“{row.company_name}”的{row.audit.title or '用工体检'}？\n\n"
+            "状态改回“进行中”，可补充检查项和问题；补充后再点“标记已会诊”。",
+        ):  # fmt: skip
+            return
+        self._move(row, AuditStatus.IN_PROGRESS, "无法重新打开体检")
+
+    def close_audit(self) -> None:
+        """关闭体检 (结案): final; says how many findings are still open."""
+        row = self.selected()
+        if row is None:
+            return
+        still = (f"尚有 {row.open_findings} 项未关闭的问题。" if row.open_findings
+                 else "问题均已关闭。")  # fmt: skip
+        if not confirm(
+            self, "关闭体检",
+            f"关闭（结案）“{row.company_name}”的{row.audit.title or '用工体检'}？\n\n"
+            f"{still}关闭后不能再重新打开。",
+        ):  # fmt: skip
+            return
+        self._move(row, AuditStatus.CLOSED, "无法关闭体检")
+
+    def _move(self, row: AuditSummary, target: AuditStatus, title: str) -> None:
+        try:
+            audits.change_status(self.ctx.ws, row.audit.id, target)
+        except AuditDeskError as exc:
+            report_failure(self, exc, title, None)
+            return
+        self._changed("audits", row.audit.id)
 
     def remove_import(self) -> None:
         row = self.selected()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -84,7 +85,13 @@ class DashboardPage(QWidget):
         self.matrix.setHorizontalHeaderLabels([s.label for s in Severity] + ["合计"])
         self.matrix.setVerticalHeaderLabels([a.label for a in Area])
         self.matrix.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.matrix.setMaximumHeight(260)
+        # every area in view, no scroll bar (a 260-px cap hid two of the eight at 1366×768)
+        self.matrix.verticalHeader().setDefaultSectionSize(self.matrix.fontMetrics().height() + 8)
+        self.matrix.setFixedHeight(
+            self.matrix.horizontalHeader().sizeHint().height()
+            + self.matrix.verticalHeader().defaultSectionSize() * len(Area)
+            + 2 * self.matrix.frameWidth()
+        )
         layout.addWidget(QLabel("未关闭的问题（领域 × 严重程度）"))
         layout.addWidget(self.matrix)
         self.model: RecordTableModel[CompanyProgress] = RecordTableModel(
@@ -98,6 +105,13 @@ class DashboardPage(QWidget):
         layout.addWidget(QLabel("各企业整改进度"))
         layout.addWidget(self.table, 1)
         self.reload()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Counted afresh whenever shown: companies and findings change elsewhere too (the
+        command line, colleagues on the office server)."""
+        super().showEvent(event)
+        if not event.spontaneous():
+            self.reload()
 
     def show_backup_warning(self) -> str | None:
         """Show (or hide) the administrator's warning that the server was not backed up lately;

@@ -25,15 +25,20 @@ from auditdesk.errors import AuditDeskError
 from auditdesk.fileperms import owner_only
 from auditdesk.gui.context import AppContext
 from auditdesk.gui.dialogs.confirm import confirm
+from auditdesk.gui.dialogs.discard import ask_text
 from auditdesk.gui.dialogs.errors import report_failure
 from auditdesk.gui.dialogs.followup_visit import FollowupVisitDialog
-from auditdesk.gui.dialogs.stale import differing, save_or_resolve
+from auditdesk.gui.dialogs.stale import StaleChoice, differing, save_or_resolve
 from auditdesk.gui.table_model import ROW_ROLE, ColumnSpec, RecordTableModel
 from auditdesk.gui.widgets import page_title, read_only_table, selected_record, stretch
 from auditdesk.models.followup import Letter
 from auditdesk.services import audits, followups, ledger, letters
 from auditdesk.services.followups import DueItem
 
+EMPTY_HINT = (
+    "近期没有到期的跟诊、函件答复或整改期限。体检会诊后，在“体检”页选中该体检，"
+    "点“标记已会诊”和“安排跟诊”；有未关闭问题的体检可随时点“跟诊…”。"
+)
 KIND_LABELS = {"followup": "跟诊", "letter": "函件", "finding": "整改期限"}
 
 DUE_COLUMNS: list[ColumnSpec[DueItem]] = [
@@ -108,10 +113,7 @@ class FollowupsPage(QWidget):
                   self.ics_button):  # fmt: skip
             bar.addWidget(b)
         layout.addLayout(bar)
-        self.empty_hint = QLabel(
-            "近期没有到期的跟诊、函件答复或整改期限。体检会诊后，在“体检”页选中该体检，"
-            "点“标记已会诊”和“安排跟诊”；有未关闭问题的体检可随时点“跟诊…”。"
-        )
+        self.empty_hint = QLabel(EMPTY_HINT)
         self.empty_hint.setWordWrap(True)
         self.empty_hint.setObjectName("emptyHint")
         layout.addWidget(self.empty_hint)
@@ -124,6 +126,10 @@ class FollowupsPage(QWidget):
         self.more_button = QPushButton("显示更多")
         self.more_button.setToolTip("再显示后面的事项（逾期在前，再按日期、企业排列）")
         self.more_button.clicked.connect(self.show_more)
+        self.done_note = QLabel("")  # what the last 跟诊 saved
+        self.done_note.setObjectName("doneNote")
+        self.done_note.setVisible(False)
+        layout.addWidget(self.done_note)
         footer = QHBoxLayout()
         footer.addWidget(self.page_note)
         footer.addStretch(1)
@@ -143,6 +149,8 @@ class FollowupsPage(QWidget):
             return
         self.model.set_rows(page.items)
         self.empty_hint.setVisible(not page.items)
+        if not page.items:
+            self.empty_hint.setText(self._empty_text())
         self.page_note.setText(
             f"显示前 {len(page.items)} 条，共 {page.total} 条（逾期 {page.overdue} 条）"
             if page.more
@@ -150,6 +158,22 @@ class FollowupsPage(QWidget):
         )
         self.page_note.setVisible(bool(page.more))
         self.more_button.setVisible(bool(page.more))
+
+    def _empty_text(self) -> str:
+        """Why the list is empty: nothing within the chosen days but later entries (say how many
+        and where to widen it), or nothing at all (say how follow-ups come about)."""
+        days = self.window_days.currentData()
+        widest = self.window_days.itemData(self.window_days.count() - 1)
+        if days < widest:
+            try:
+                later = followups.due_page(self.ctx.ws, today=date.today(), within_days=widest,
+                                           limit=0).total  # fmt: skip
+            except AuditDeskError:
+                later = 0
+            if later:
+                return (f"{days} 天内没有到期的事项；{widest} 天内有 {later} 项，"
+                        "可在左上“到期提醒”中选更长的期限。")  # fmt: skip
+        return EMPTY_HINT
 
     def show_more(self) -> None:
         """显示更多: the next :attr:`page_size` entries below those shown."""
@@ -207,49 +231,56 @@ class FollowupsPage(QWidget):
                 )  # fmt: skip
                 self.reload()
             return
-        text, ok = QInputDialog.getText(
-            self, "跟诊改期", "新的跟诊日期（YYYY-MM-DD）：", text=item.day.isoformat()
-        )
-        if not ok:
-            return
-        try:
-            day = date.fromisoformat(text.strip())
-        except ValueError:
-            QMessageBox.warning(self, "跟诊改期", f"“{text}”不是有效日期，应为 YYYY-MM-DD。")
-            return
-        save_or_resolve(
-            self,
-            lambda version: followups.reschedule(self.ctx.ws, item.ref, day,
-                                                 expected_version=version),
-            item.version,
-            lambda exc: differing([("跟诊日期", day, getattr(exc.current, "planned_on", None))]),
-            title="无法改期",
-        )  # fmt: skip
+        typed = item.day.isoformat()
+        while (
+            day := self._ask_date("跟诊改期", "新的跟诊日期（YYYY-MM-DD）：", typed)
+        ) is not None:
+            outcome = save_or_resolve(
+                self,
+                lambda version: followups.reschedule(self.ctx.ws, item.ref, day,
+                                                     expected_version=version),
+                item.version,
+                lambda exc: differing([("跟诊日期", day, getattr(exc.current, "planned_on", None))]),
+                title="无法改期",
+            )  # fmt: skip
+            if outcome is not StaleChoice.CANCEL:
+                break
+            typed = day.isoformat()  # refused: asked again with the date typed
         self.reload()
+
+    def _ask_date(self, title: str, label: str, offered: str) -> date | None:
+        """Ask for a date, offering ``offered``; a mistyped one is said and asked again with what
+        was typed. ``None`` when the user cancels."""
+        text = offered
+        while True:
+            text, ok = ask_text(self, title, label, text)
+            if not ok:
+                return None
+            try:
+                return date.fromisoformat(text.strip())
+            except ValueError:
+                QMessageBox.warning(self, title, f"“{text}”不是有效日期，应为 YYYY-MM-DD。")
 
     def serve(self) -> None:
         item: DueItem | None = selected_record(self.table)
         if item is None or item.kind != "letter":
             QMessageBox.information(self, "登记送达", "请选择一条函件。")
             return
-        text, ok = QInputDialog.getText(
-            self, "登记送达", "送达日期（YYYY-MM-DD，见送达回执）：", text=date.today().isoformat()
-        )
-        if not ok:
-            return
-        try:
-            day = date.fromisoformat(text.strip())
-        except ValueError:
-            QMessageBox.warning(self, "登记送达", f"“{text}”不是有效日期，应为 YYYY-MM-DD。")
-            return
-        outcome = save_or_resolve(
-            self,
-            lambda version: letters.serve_letter(self.ctx.ws, item.ref, day,
-                                                 expected_version=version),
-            item.version,
-            lambda exc: differing([("送达日期", day, getattr(exc.current, "served_on", None))]),
-            title="无法登记送达",
-        )  # fmt: skip
+        label = f"{item.text.split('须于')[0].strip()}\n送达日期（YYYY-MM-DD，见送达回执）："
+        typed = date.today().isoformat()
+        outcome: object = StaleChoice.CANCEL
+        while (day := self._ask_date("登记送达", label, typed)) is not None:
+            outcome = save_or_resolve(
+                self,
+                lambda version: letters.serve_letter(self.ctx.ws, item.ref, day,
+                                                     expected_version=version),
+                item.version,
+                lambda exc: differing([("送达日期", day, getattr(exc.current, "served_on", None))]),
+                title="无法登记送达",
+            )  # fmt: skip
+            if outcome is not StaleChoice.CANCEL:
+                break
+            typed = day.isoformat()  # refused: asked again with the date typed
         if not isinstance(outcome, Letter):
             self.reload()
             return
@@ -260,6 +291,9 @@ class FollowupsPage(QWidget):
         self.reload()
 
     def _visited(self, _visit: object) -> None:
+        if self.visit_dialog is not None:
+            self.done_note.setText(self.visit_dialog.summary)
+            self.done_note.setVisible(bool(self.visit_dialog.summary))
         self.reload()
         self.data_changed.emit("followups")
 

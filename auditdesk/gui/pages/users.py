@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from auditdesk.errors import AuditDeskError
 from auditdesk.gui.dialogs.confirm import confirm
+from auditdesk.gui.dialogs.discard import FormSnapshot, may_discard
 from auditdesk.gui.table_model import ColumnSpec, RecordProxyModel, RecordTableModel
 from auditdesk.gui.widgets import read_only_table, selected_record, stretch
 from auditdesk.models.user import AuditAssignment, OfficeRole, OfficeUser
@@ -108,6 +109,14 @@ class UserDialog(QDialog):
         form.addRow(self.buttons)
         self.buttons.accepted.connect(self.try_accept)
         self.buttons.rejected.connect(self.reject)
+        self.snapshot = FormSnapshot(self)
+
+    def reject(self) -> None:
+        """Esc, 取消 or closing asks before dropping a typed name or password."""
+        if may_discard(self, self.snapshot, self.windowTitle()):
+            self.password_edit.clear()
+            self.again_edit.clear()
+            super().reject()
 
     def _refuse(self, message: str) -> None:
         self.error.setText(message)

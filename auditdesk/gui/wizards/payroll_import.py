@@ -524,6 +524,9 @@ class RunPage(QWizardPage):
 
 # ------------------------------------------------------------------ 5. summary
 class SummaryPage(QWizardPage):
+    check_where = "在“体检”页选中本次体检点"
+    """Where 工资核查… is, from where the wizard was opened (the audit window sets its own)."""
+
     def __init__(self, draft: ImportDraft) -> None:
         super().__init__()
         self.draft = draft
@@ -569,8 +572,12 @@ class SummaryPage(QWizardPage):
         lines = [
             f"已导入 {len(result.rows)} 行（{len(outcome.imports)} 个文件），"
             f"工资月份：{'、'.join(result.periods)}。",
-            f"跳过 {skipped} 行（小计、合计、空行、签字等）；{len(problems)} 个单元格无法读取，"
-            "这些单元格按缺失处理，其余数据照常导入。",
+            f"跳过 {skipped} 行（小计、合计、空行、签字等）"
+            + (
+                f"；{len(problems)} 个单元格无法读取，这些单元格按缺失处理，其余数据照常导入。"
+                if problems
+                else "。"
+            ),
         ]
         if outcome.replaced:
             lines.append(f"替换了此前导入的 {outcome.replaced} 个相同文件。")
@@ -597,7 +604,7 @@ class SummaryPage(QWizardPage):
         self.splitter.setVisible(bool(problems))
         self.next_step.setText(
             ("所有单元格都已读取，没有需要处理的问题。" if not problems else "")
-            + "下一步：点“完成”，再在体检页选中本次体检点“工资核查…”，查看工资表核查发现的问题。"
+            + f"下一步：点“完成”，再{self.check_where}“工资核查…”，查看工资表核查发现的问题。"
         )
 
     def show_problem(self, row: int) -> None:
@@ -621,8 +628,15 @@ class PayrollImportWizard(QWizard):
     imported = Signal(object)
 
     def __init__(
-        self, ctx: AppContext, audit_id: str, company_id: str, parent: QWidget | None = None
+        self,
+        ctx: AppContext,
+        audit_id: str,
+        company_id: str,
+        parent: QWidget | None = None,
+        *,
+        check_where: str | None = None,
     ) -> None:
+        """``check_where``: how the summary says to reach 工资核查… (default: from the 体检 page)."""
         super().__init__(parent)
         self.setWindowTitle("导入工资表")
         self.resize(1000, 680)
@@ -633,6 +647,8 @@ class PayrollImportWizard(QWizard):
         self.mapping_page = MappingPage(self.draft)
         self.run_page = RunPage(ctx, self.draft, self.runner)
         self.summary_page = SummaryPage(self.draft)
+        if check_where is not None:
+            self.summary_page.check_where = check_where
         for page in (self.files_page, self.preview_page, self.mapping_page, self.run_page,
                      self.summary_page):  # fmt: skip
             self.addPage(page)
