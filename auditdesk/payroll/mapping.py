@@ -181,7 +181,9 @@ SYNONYMS: dict[PayrollField, tuple[str, ...]] = {
     F.DEPARTMENT: ("部门", "所属部门", "部门名称", "车间", "班组", "科室", "部门/车间",
                    "所在部门", "成本中心", "department"),
     F.ID_NUMBER: ("身份证号", "身份证号码", "身份证", "证件号码", "证件号", "居民身份证号码",
-                  "公民身份号码", "身份证件号码", "身份证件号", "id_number"),
+                  "公民身份号码", "身份证件号码", "身份证件号", "id_number", "id no", "id number",
+                  "id card", "id card no", "id card number", "identity card no",
+                  "identity card number", "national id", "national id no"),
     F.HIRE_DATE: ("入职日期", "入职时间", "进厂日期", "到岗日期", "入司日期", "参加工作日期",
                   "入职日", "任职受雇从业日期", "受雇日期", "hire_date"),
     F.CONTRACT_SIGNED_DATE: ("合同签订日期", "劳动合同签订日期", "签订合同日期", "合同签订时间",
@@ -247,7 +249,7 @@ SYNONYMS: dict[PayrollField, tuple[str, ...]] = {
                    "个人缴税", "应扣缴额", "应扣缴税额", "应补退税额", "扣缴个税", "扣缴税额",
                    "应缴个税", "应扣个税", "扣个人所得税", "个调税", "工资薪金所得税", "扣税",
                    "税金", "个税金额", "代扣税款", "代扣税", "代缴税", "代扣税额",
-                   "iit", "income tax", "individual income tax"),
+                   "iit", "income tax", "individual income tax", "tax"),
     F.OTHER_DEDUCTIONS: ("其他扣款", "其它扣款", "扣款", "其他扣除", "其他代扣",
                          "其他应扣", "其它扣除", "其它代扣", "其他扣款合计", "税后扣款", "税后扣除",
                          "税后扣减"),
@@ -537,6 +539,10 @@ class Suggestion:
     excluded: Exclusion | None = None
 
 
+_TAX_WORD = re.compile(r"税|扣缴|(?<![a-z])(?:iit|tax)(?![a-z])", re.IGNORECASE)
+"""A header naming a tax: 个税, 扣缴, IIT, Income Tax (not Taxable Income's ``taxable``)."""
+
+
 def _plausible(field: PayrollField, raw: str) -> bool:
     """Rule out matches a similar-looking name would make wrongly."""
     kind = field.kind
@@ -544,7 +550,7 @@ def _plausible(field: PayrollField, raw: str) -> bool:
         return False  # 加班费 is money, not hours
     if field is PayrollField.SI_BASE and "公积金" in raw:
         return False  # the housing fund's base is not the social insurance base
-    if field is PayrollField.INCOME_TAX and "税" not in raw and "扣缴" not in raw:
+    if field is PayrollField.INCOME_TAX and not _TAX_WORD.search(raw):
         return False  # 工资薪金所得 is the income, not the tax on it
     if field is PayrollField.HOURLY_RATE:
         return True  # 小时工资: money per hour
