@@ -554,3 +554,26 @@ def test_an_english_tax_header_names_the_income_tax(header: str) -> None:
 
 def test_taxable_income_is_no_tax() -> None:
     assert suggest(("Taxable Income",)).field is not PayrollField.INCOME_TAX
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [("Hours Worked", PayrollField.WORK_HOURS), ("Hourly Rate", PayrollField.HOURLY_RATE),
+     ("Pay Period", PayrollField.PERIOD), ("Pay Date", PayrollField.PAY_DATE),
+     ("Date of Joining", PayrollField.HIRE_DATE), ("Employment Type", PayrollField.EMPLOYMENT_TYPE),
+     ("Pension (Employee)", PayrollField.PENSION_EMPLOYEE),
+     ("Housing Fund (Employee)", PayrollField.HOUSING_FUND_EMPLOYEE),
+     ("Other Deductions", PayrollField.OTHER_DEDUCTIONS), ("Bonus", PayrollField.BONUS),
+     ("Year-end Bonus", PayrollField.ANNUAL_BONUS), ("Attendance Days", PayrollField.ATTENDED_DAYS)],
+)  # fmt: skip
+def test_english_only_headers_name_their_field(header: str, field: PayrollField) -> None:
+    assert suggest((header,)).field is field
+
+
+@pytest.mark.parametrize(
+    "header", ["Employer Pension", "Pension (Employer)", "Company Housing Fund"]
+)
+def test_the_employers_share_in_english_is_no_employee_contribution(header: str) -> None:
+    found = suggest((header,))
+    assert found.field is None
+    assert found.excluded is not None
