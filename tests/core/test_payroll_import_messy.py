@@ -577,3 +577,22 @@ def test_the_employers_share_in_english_is_no_employee_contribution(header: str)
     found = suggest((header,))
     assert found.field is None
     assert found.excluded is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "period"),
+    [("Jul-25", "2025-07"), ("July 2025", "2025-07"), ("Payroll July 2025", "2025-07"),
+     ("Salary_Aug_2025.xlsx", "2025-08"), ("Sheet1", None), ("Payroll", None)],
+)  # fmt: skip
+def test_a_sheet_or_file_named_by_an_english_month_names_its_pay_month(
+    text: str, period: str | None
+) -> None:
+    assert values.find_period(text) == period
+
+
+def test_an_english_payroll_sheet_named_jul_25_is_read_as_july(tmp_path: Path) -> None:
+    rows = [["Employee ID", "Name", "Base Salary", "Gross Pay", "IIT", "Net Pay"],
+            ["E0001", "Tom Total", 9000, 9000, 0, 9000]]  # fmt: skip
+    path = write_xlsx(tmp_path / "payroll.xlsx", [SheetSpec("Jul-25", rows)])
+    result, _ = check_files([path])
+    assert [r.period for r in result.rows] == ["2025-07"]
