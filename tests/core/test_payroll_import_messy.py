@@ -563,6 +563,8 @@ def test_taxable_income_is_no_tax() -> None:
      ("Date of Joining", PayrollField.HIRE_DATE), ("Employment Type", PayrollField.EMPLOYMENT_TYPE),
      ("Pension (Employee)", PayrollField.PENSION_EMPLOYEE),
      ("Housing Fund (Employee)", PayrollField.HOUSING_FUND_EMPLOYEE),
+     ("Medical (Employee)", PayrollField.MEDICAL_EMPLOYEE),
+     ("Unemployment (Employee)", PayrollField.UNEMPLOYMENT_EMPLOYEE),
      ("Other Deductions", PayrollField.OTHER_DEDUCTIONS), ("Bonus", PayrollField.BONUS),
      ("Year-end Bonus", PayrollField.ANNUAL_BONUS), ("Attendance Days", PayrollField.ATTENDED_DAYS)],
 )  # fmt: skip
