@@ -1104,7 +1104,11 @@ def parse_sheet(
 
 _NOT_MONEY = re.compile(
     r"序号|编号|工号|代码|账号|卡号|银行|电话|手机|年龄|工龄|司龄|天数|小时|时数|工时|人数|次数|比例|费率|%|累计|计税|基数"
+    r"|(?<![a-z])(?:id|no|number|account|bank|phone|mobile|tel|age|hours?|hrs?|days?|rate|ytd"
+    r"|cumulative|count|headcount)(?![a-z])",
+    re.IGNORECASE,
 )
+"""Headers naming no amount of pay, in Chinese or English (ID No., Total Hours, Bank Account)."""
 
 
 def _unmapped_money(

@@ -179,24 +179,28 @@ SYNONYMS: dict[PayrollField, tuple[str, ...]] = {
     F.NAME: ("姓名", "员工姓名", "职工姓名", "人员姓名", "名字", "员工名称", "纳税人姓名", "name", "employee name",
            "full name"),
     F.DEPARTMENT: ("部门", "所属部门", "部门名称", "车间", "班组", "科室", "部门/车间",
-                   "所在部门", "成本中心", "department"),
+                   "所在部门", "成本中心", "department", "dept"),
     F.ID_NUMBER: ("身份证号", "身份证号码", "身份证", "证件号码", "证件号", "居民身份证号码",
-                  "公民身份号码", "身份证件号码", "身份证件号", "id_number"),
+                  "公民身份号码", "身份证件号码", "身份证件号", "id_number", "id no", "id number",
+                  "id card", "id card no", "id card number", "identity card no",
+                  "identity card number", "national id", "national id no"),
     F.HIRE_DATE: ("入职日期", "入职时间", "进厂日期", "到岗日期", "入司日期", "参加工作日期",
-                  "入职日", "任职受雇从业日期", "受雇日期", "hire_date"),
+                  "入职日", "任职受雇从业日期", "受雇日期", "hire_date", "date of joining",
+                  "joining date", "join date"),
     F.CONTRACT_SIGNED_DATE: ("合同签订日期", "劳动合同签订日期", "签订合同日期", "合同签订时间",
-                             "签约日期", "合同日期", "合同签订日"),
+                             "签约日期", "合同日期", "合同签订日", "contract signed date", "contract signing date"),
     F.SCHEDULED_DAYS: ("应出勤天数", "应出勤", "应出勤日", "应勤天数", "计薪天数", "应到天数",
                        "标准出勤天数", "满勤天数", "应出勤日数"),
     F.ATTENDED_DAYS: ("实际出勤天数", "实出勤天数", "出勤天数", "实际出勤", "实出勤", "出勤",
-                      "实到天数", "出勤日数", "实际出勤日数", "出勤日", "实际出勤日"),
+                      "实到天数", "出勤日数", "实际出勤日数", "出勤日", "实际出勤日",
+                      "attendance days", "days worked", "days attended"),
     F.BASE_PAY: ("基本工资", "底薪", "基础工资", "基本薪资", "基薪", "月基本工资", "基本工资标准",
                  "标准工资", "基本薪酬", "基础薪资", "基本月薪", "固定工资", "basic salary",
                  "base salary", "basic pay", "base pay", "basic wage"),
     F.POSITION_PAY: ("岗位工资", "职务工资", "岗位津贴", "职位工资", "技能工资", "岗位薪资",
                      "岗位补贴", "职级工资"),
     F.BONUS: ("绩效奖金", "奖金", "绩效工资", "绩效", "月度奖金", "考核工资", "提成", "绩效奖",
-              "业绩提成", "销售提成", "绩效薪资", "提成奖金"),
+              "业绩提成", "销售提成", "绩效薪资", "提成奖金", "bonus", "performance bonus", "commission"),
     F.OT_HOURS_WORKDAY: ("工作日加班天数", "平时加班天数", "延时加班天数", "工作日加班", "平时加班",
                          "延时加班", "工作日加班时数", "平时加班时数",
                          "平时加班小时", "延长工作时间", "工作日延时加班", "平日加班",
@@ -215,12 +219,12 @@ SYNONYMS: dict[PayrollField, tuple[str, ...]] = {
     F.NIGHT_SHIFT_ALLOWANCE: ("夜班津贴", "夜班费", "中夜班津贴", "夜班补贴", "中班费",
                               "轮班津贴", "倒班津贴", "夜班补助", "中夜班费"),
     F.MEAL_ALLOWANCE: ("餐补", "餐费补贴", "伙食补贴", "午餐补贴", "餐贴", "饭贴", "就餐补贴",
-                       "误餐补贴", "饭补", "餐费补助", "伙食补助", "餐补贴"),
+                       "误餐补贴", "饭补", "餐费补助", "伙食补助", "餐补贴", "meal allowance"),
     F.TRANSPORT_ALLOWANCE: ("交通补贴", "交通费", "车贴", "交通补助", "通勤补贴", "车费补贴",
-                            "交通费补贴"),
-    F.HIGH_TEMP_ALLOWANCE: ("高温津贴", "高温费", "防暑降温费", "高温补贴"),
+                            "交通费补贴", "transport allowance", "transportation allowance"),
+    F.HIGH_TEMP_ALLOWANCE: ("高温津贴", "高温费", "防暑降温费", "高温补贴", "high temperature allowance"),
     F.HOUSING_ALLOWANCE: ("住房补贴", "房贴", "住房津贴", "租房补贴", "住宿补贴", "住房补助",
-                          "房补"),
+                          "房补", "housing allowance"),
     F.GROSS_PAY: ("应发工资", "应发合计", "应付工资", "税前工资", "应发金额", "应发", "工资总额",
                   "应发数", "应发薪资", "税前收入", "应发薪酬", "应发总额", "应发工资总额",
                   "应付合计", "应付工资合计", "税前应发", "税前应发工资", "应发数额",
@@ -230,13 +234,18 @@ SYNONYMS: dict[PayrollField, tuple[str, ...]] = {
     F.SI_BASE: ("社保缴费基数", "社保基数", "缴费基数", "社会保险缴费基数", "社保缴纳基数",
                 "社会保险基数", "社保缴费工资", "缴费工资", "养老保险缴费基数", "养老缴费基数",
                 "养老保险基数", "养老基数"),
-    F.PENSION_EMPLOYEE: _employee_forms("养老保险", "养老", "养老金", "基本养老保险", "养老保险费",
-                                        "基本养老保险费", "养老保险金"),
-    F.MEDICAL_EMPLOYEE: _employee_forms("医疗保险", "医疗", "医保", "基本医疗保险", "医疗保险费",
-                                        "基本医疗保险费", "医疗保险金"),
-    F.UNEMPLOYMENT_EMPLOYEE: _employee_forms("失业保险", "失业", "失业保险费", "失业金",
-                                             "失业保险金"),
-    F.HOUSING_FUND_EMPLOYEE: _employee_forms("住房公积金", "公积金"),
+    F.PENSION_EMPLOYEE: (*_employee_forms("养老保险", "养老", "养老金", "基本养老保险", "养老保险费",
+                                          "基本养老保险费", "养老保险金"),
+                         "pension employee", "employee pension"),
+    F.MEDICAL_EMPLOYEE: (*_employee_forms("医疗保险", "医疗", "医保", "基本医疗保险", "医疗保险费",
+                                          "基本医疗保险费", "医疗保险金"),
+                         "medical employee", "employee medical", "medical insurance employee"),
+    F.UNEMPLOYMENT_EMPLOYEE: (*_employee_forms("失业保险", "失业", "失业保险费", "失业金",
+                                               "失业保险金"),
+                              "unemployment employee", "employee unemployment",
+                              "unemployment insurance employee"),
+    F.HOUSING_FUND_EMPLOYEE: (*_employee_forms("住房公积金", "公积金"), "housing fund employee",
+                              "employee housing fund"),
     F.SI_EMPLOYEE_TOTAL: _employee_forms("社保", "社会保险", "社保费", "社会保险费", "五险", "三险",
                                          "社保金额"),
     F.SI_HF_EMPLOYEE_TOTAL: _employee_forms("五险一金", "三险一金", "四险一金", "社保公积金",
@@ -247,21 +256,23 @@ SYNONYMS: dict[PayrollField, tuple[str, ...]] = {
                    "个人缴税", "应扣缴额", "应扣缴税额", "应补退税额", "扣缴个税", "扣缴税额",
                    "应缴个税", "应扣个税", "扣个人所得税", "个调税", "工资薪金所得税", "扣税",
                    "税金", "个税金额", "代扣税款", "代扣税", "代缴税", "代扣税额",
-                   "iit", "income tax", "individual income tax"),
+                   "iit", "income tax", "individual income tax", "tax"),
     F.OTHER_DEDUCTIONS: ("其他扣款", "其它扣款", "扣款", "其他扣除", "其他代扣",
                          "其他应扣", "其它扣除", "其它代扣", "其他扣款合计", "税后扣款", "税后扣除",
-                         "税后扣减"),
+                         "税后扣减", "other deductions", "other deduction"),
     F.ABSENCE_DEDUCTIONS: ("考勤扣款", "缺勤扣款", "事假扣款", "病假扣款", "请假扣款", "事病假扣款",
                            "旷工扣款", "缺勤扣除", "假期扣款", "事假扣除", "病假扣除", "缺勤扣减"),
     F.ANNUAL_BONUS: ("年终奖", "年终奖金", "年度奖金", "年终绩效", "十三薪", "第十三个月工资",
-                     "年底双薪", "年终双薪", "全年一次性奖金", "年度绩效奖金", "年终奖励"),
+                     "年底双薪", "年终双薪", "全年一次性奖金", "年度绩效奖金", "年终奖励",
+                     "year-end bonus", "year end bonus", "annual bonus", "13th month salary"),
     F.CONTRACT_WAGE: ("合同工资", "约定月薪", "约定工资", "合同约定工资", "劳动合同工资", "合同月薪",
                       "约定工资标准", "合同工资标准"),
     F.EMPLOYMENT_TYPE: ("用工形式", "用工性质", "用工类型", "员工类型", "人员类别", "用工方式",
-                        "雇佣类型", "雇佣形式"),
+                        "雇佣类型", "雇佣形式", "employment type"),
     F.WORK_HOURS: ("工作小时数", "工作时数", "出勤小时数", "实际工作小时", "计薪小时数", "工作时长",
-                   "出勤时长", "工作小时"),
-    F.HOURLY_RATE: ("小时工资", "时薪", "小时工资标准", "每小时工资", "计时工资标准", "小时单价"),
+                   "出勤时长", "工作小时", "hours worked", "work hours", "working hours"),
+    F.HOURLY_RATE: ("小时工资", "时薪", "小时工资标准", "每小时工资", "计时工资标准", "小时单价",
+                    "hourly rate", "hourly wage", "rate per hour"),
     F.PAID_LEAVE_DAYS: ("带薪假天数", "带薪休假天数", "年休假天数", "年假天数", "带薪假", "年休假",
                         "婚假天数", "产假天数", "丧假天数", "调休天数", "带薪假期天数"),
     F.NET_PAY: ("实发银行代发", "实发工资", "实发合计", "实发金额", "实发", "实发数", "税后工资", "到手工资",
@@ -270,11 +281,12 @@ SYNONYMS: dict[PayrollField, tuple[str, ...]] = {
                 "实际发放", "实际发放金额", "银行代发金额", "银行发放", "税后实发", "实发薪酬",
                 "实发工资合计", "实际发放工资", "net pay", "net salary", "take home pay", "net"),
     F.PAY_DATE: ("发放日期", "发薪日期", "工资发放日期", "支付日期", "发放时间", "发薪日",
-                 "付款日期"),
+                 "付款日期", "pay date", "payment date", "payday"),
     F.PERIOD: ("工资月份", "月份", "所属月份", "工资所属期", "薪资月份", "核算月份", "工资期间",
                "年月", "所属期", "计薪月份", "发放月份", "薪资期间", "薪资所属月份",
                "工资所属月份", "薪资所属期", "工资年月", "所属年月", "所属期间", "发薪月份",
-               "计薪期间", "薪酬月份", "工资月", "考勤月份"),
+               "计薪期间", "薪酬月份", "工资月", "考勤月份",
+               "pay period", "pay month", "payroll month", "salary month", "month", "period"),
 }  # fmt: skip
 
 _UNITS = re.compile(r"[(\[【]?(元|人民币|小时|时数|工时|天|日|h|%|‰)[)\]】]?$")
@@ -425,8 +437,8 @@ _EMPLOYEE_SIDE = frozenset({
 """Fields that are the employee's deductions; the employer's share of them is something else."""
 
 _UNIT_NOTE = re.compile(r"(金额|计量|货币)?单位\s*[:：]?\s*[(（]?\s*(万元|元|人民币)")
-_EMPLOYER = re.compile(r"单位|公司|企业|雇主|用人方")
-_EMPLOYEE = re.compile(r"个人|员工|职工|代扣|代缴")
+_EMPLOYER = re.compile(r"单位|公司|企业|雇主|用人方|(?<![a-z])(?:employer|company)(?![a-z])", re.I)
+_EMPLOYEE = re.compile(r"个人|员工|职工|代扣|代缴|(?<![a-z])employee(?![a-z])", re.I)
 _CUMULATIVE = re.compile(r"累计|本年累|年初至今|截至本月|截止本月|至本月|年度累")
 _PRIOR = re.compile(
     r"^(上月|上期|前月|以前月|以前期间)|已缴|已预缴|已扣缴|已扣税|补缴|补扣|补交|退补"
@@ -537,6 +549,10 @@ class Suggestion:
     excluded: Exclusion | None = None
 
 
+_TAX_WORD = re.compile(r"税|扣缴|(?<![a-z])(?:iit|tax)(?![a-z])", re.IGNORECASE)
+"""A header naming a tax: 个税, 扣缴, IIT, Income Tax (not Taxable Income's ``taxable``)."""
+
+
 def _plausible(field: PayrollField, raw: str) -> bool:
     """Rule out matches a similar-looking name would make wrongly."""
     kind = field.kind
@@ -544,7 +560,7 @@ def _plausible(field: PayrollField, raw: str) -> bool:
         return False  # 加班费 is money, not hours
     if field is PayrollField.SI_BASE and "公积金" in raw:
         return False  # the housing fund's base is not the social insurance base
-    if field is PayrollField.INCOME_TAX and "税" not in raw and "扣缴" not in raw:
+    if field is PayrollField.INCOME_TAX and not _TAX_WORD.search(raw):
         return False  # 工资薪金所得 is the income, not the tax on it
     if field is PayrollField.HOURLY_RATE:
         return True  # 小时工资: money per hour

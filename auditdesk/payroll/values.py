@@ -368,7 +368,18 @@ def find_period(text: str) -> str | None:
     match = _PERIOD_COMPACT.search(text)
     if match:
         return _period(int(match.group(1)), int(match.group(2)))
+    if _HAS_LATIN.search(text):
+        found = english_period(text)  # a sheet named Jul-25 or July 2025
+        if found:
+            return found
+        match = _EN_MONTH_YEAR.search(text)  # Payroll July 2025, Salary_Aug_2025
+        if match and match.group(1).lower() in _EN_MONTHS:
+            return _period(int(match.group(2)), _EN_MONTHS[match.group(1).lower()])
     return None
+
+
+_EN_MONTH_YEAR = re.compile(r"(?<![A-Za-z])([A-Za-z]{3,9})\.?[\s_\-]*((?:19|20)\d{2})(?!\d)")
+"""An English month and a four-digit year inside a longer name (``Payroll July 2025``)."""
 
 
 def find_month(text: str) -> int | None:

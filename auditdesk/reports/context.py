@@ -286,6 +286,13 @@ def _no_findings_text(data: ReportData) -> str:
     answered, total = data.items_answered, data.items_total
     if answered == 0 and not payroll:
         return "本次体检尚未核查任何检查项，也未核查工资表，尚不能作出是否存在问题的结论。"
+    if payroll and data.payroll is not None and data.payroll.result.findings:
+        # the payroll's findings stand in 工资表核查 but none was adopted: never "nothing found"
+        pending = "工资表核查发现的情况（见“工资表核查”）尚未列为本报告的问题，须逐项研判。"
+        if not answered:
+            return f"本次体检尚未核查任何检查项；{pending}"
+        items = f"已核查的 {answered} 项检查项" if answered < total else "全部检查项"
+        return f"在{items}范围内未发现问题；{pending}"
     scope = []
     if answered:
         scope.append(f"已核查的 {answered} 项检查项" if answered < total else "全部检查项")

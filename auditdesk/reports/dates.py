@@ -20,9 +20,11 @@ def cn_date(day: date | None) -> str:
 _BEFORE = r"(?<![0-9A-Za-z./\-])"
 _AFTER = r"(?![0-9A-Za-z]|[./\-]\d)"
 _YMD = r"((?:19|20)\d{2})-(0?[1-9]|1[0-2])(?:-(0?[1-9]|[12]\d|3[01]))?"
-_DATE = re.compile(_BEFORE + _YMD + _AFTER)
+_STAFF_LINE = r"(?!（[^）\n]{1,30}）[：:])"
+_DATE = re.compile(_BEFORE + _YMD + _AFTER + _STAFF_LINE)
 """A whole ISO month or date standing alone: not part of a longer code (工号 2025-07-001, an ID
-number, a version such as 2026.12.1, a telephone number)."""
+number, a version such as 2026.12.1, a telephone number), nor the 工号 heading a finding's fact
+line (``2019-12（张*）：…``: the 12th hire of 2019)."""
 _RANGE = re.compile(_BEFORE + _YMD + r"\.\." + _YMD + _AFTER)
 """Two months joined by ``..`` (a merged payroll group's months: 2025-05..2025-07)."""
 _DAYS = re.compile(
@@ -74,13 +76,18 @@ def chinese_text(text: str) -> str:
     return _DAYS.sub(_days, text)
 
 
+_KEEP = frozenset({"employee"})
+"""Template variables never read as dates: a 工号 (``2019-12``) is the company's code."""
+
+
 def chinese_dates(value: Any) -> Any:
     """``value`` (a document's template variables: dicts, lists and strings, other objects as
-    they are) with :func:`chinese_text` applied to every string, as a new structure."""
+    they are) with :func:`chinese_text` applied to every string, as a new structure; a 工号
+    (the key ``employee``) is left as it is."""
     if isinstance(value, str):
         return chinese_text(value)
     if isinstance(value, dict):
-        return {k: chinese_dates(v) for k, v in value.items()}
+        return {k: v if k in _KEEP else chinese_dates(v) for k, v in value.items()}
     if isinstance(value, list):
         return [chinese_dates(v) for v in value]
     if isinstance(value, tuple):

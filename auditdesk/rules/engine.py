@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import calendar as _cal
 import hashlib
+import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -544,12 +545,33 @@ NON_LABOUR_WORDS = (
 劳务派遣 (dispatch) is a labour relation with the agency and is not one of them (facts §1.10)."""
 
 
+_NEGATED = re.compile(r"(非|不是|不属于|不|无|未|否)\s*$")
+"""Words just before a :data:`NON_LABOUR_WORDS` word that deny it (非实习, 非劳务关系, 不是返聘)."""
+_ENDED = ("转正", "转为正式", "转合同", "转劳动合同")
+"""Words saying the internship or service contract has ended in employment (实习期满转正)."""
+
+
 @cache
 def _relation(kind: str) -> str:
-    """``kind`` when the 用工形式 says no labour relation (:data:`NON_LABOUR_WORDS`), else ``""``."""
-    if "派遣" in kind:
+    """``kind`` when the 用工形式 says no labour relation (:data:`NON_LABOUR_WORDS`), else ``""``.
+
+    A word the 用工形式 denies (非实习, 非退休人员, 不是返聘) or an internship that ended in
+    employment (实习期满转正) says the person is an employee: ``""``.
+    """
+    if "派遣" in kind or any(word in kind for word in _ENDED):
         return ""
-    return kind if any(word in kind for word in NON_LABOUR_WORDS) else ""
+    return kind if _says(kind, NON_LABOUR_WORDS) else ""
+
+
+def _says(kind: str, words: Iterable[str]) -> bool:
+    """Whether ``kind`` names one of ``words`` without denying it (非兼职, 非实习: :data:`_NEGATED`)."""
+    for word in words:
+        start = kind.find(word)
+        while start >= 0:
+            if not _NEGATED.search(kind[:start]):
+                return True
+            start = kind.find(word, start + 1)
+    return False
 
 
 PART_TIME_WEEKLY_HOURS = Decimal(24)
@@ -562,7 +584,7 @@ def _part_time(row: PayrollRow, start: date, end: date) -> bool:
     and so do more hours than a part-timer may work in the month (24 h a week)."""
     kind = row.employment_type
     if kind:
-        if any(word in kind for word in PART_TIME_WORDS):
+        if _says(kind, PART_TIME_WORDS):
             return True
         if "全日制" in kind:
             return False

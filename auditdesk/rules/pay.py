@@ -94,10 +94,14 @@ def check_min_wage(
 ) -> Iterator[PayrollFinding]:
     untimed: list[str] = []
     unknown_share: list[str] = []  # part months the holiday data cannot pro-rate (facts §9.2)
+    negative: list[str] = []  # 应发 below zero: a reversal or correction row, no wage paid
     minimums: dict[str, tuple[Decimal, str] | None] = {}  # per period: (monthly minimum, caveat)
     for emp in emps:
         eligible = emp.eligible
         if eligible is None:
+            continue
+        if emp.gross is not None and emp.gross < ZERO:
+            negative.append(f"{emp.key}（{emp.period}）")
             continue
         if emp.part_time:
             found, timed = _part_time_min_wage(rule, ctx, emp)
@@ -142,6 +146,12 @@ def check_min_wage(
             "折算，未按最低工资检查（不以全月最低工资衡量未满月的工资）："
             + "、".join(unknown_share[:10])
             + ("等" if len(unknown_share) > 10 else "")
+        )
+    if negative:
+        ctx.notes.append(
+            f"{len(negative)} 条记录应发为负数（冲销、更正或符号有误），未按最低工资检查，请核对："
+            + "、".join(negative[:10])
+            + ("等" if len(negative) > 10 else "")
         )
     if untimed:
         ctx.notes.append(

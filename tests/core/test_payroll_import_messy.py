@@ -518,3 +518,83 @@ def test_overtime_total_and_kinds_under_one_group_over_amounts(tmp_path: Path) -
     assert [r.ot_pay for r in result.rows] == [Decimal(700)]
     assert result.files[0].sheets[0].unmapped_money == []
     assert [f for f in check.findings if f.rule == "DATA.ARITHMETIC"] == []
+
+
+# --- breaker brk4: English headers that are no amounts ----------------------------------------
+
+
+@pytest.mark.parametrize("header", ["ID No.", "ID Number", "ID Card No.", "ID Card"])
+def test_an_english_id_number_header_names_the_id_number(header: str) -> None:
+    assert suggest((header,)).field is PayrollField.ID_NUMBER
+
+
+def test_english_hours_and_id_columns_are_no_unmapped_amounts(tmp_path: Path) -> None:
+    # Total Hours (176) and an ID number are no pay items: they must not switch the sum check
+    # off as "2 列金额未识别"; the ID column is read as the ID number (age rules run)
+    rows = [["Employee ID", "Name", "ID No.", "Base Salary", "Total Hours", "Bank Account",
+             "Gross Pay", "IIT", "Net Pay"],
+            ["E0001", "Tom Total", "110105194912310029", 8000, 176, "6222020200112233445",
+             9000, 0, 8000]]  # fmt: skip
+    path = write_xlsx(tmp_path / "payroll.xlsx", [SheetSpec("2025年7月", rows)])
+    result, check = check_files([path])
+    sheet = result.files[0].sheets[0]
+    assert sheet.unmapped_money == []
+    fields = {c.column: c.field for c in sheet.columns}
+    assert fields["C"] is PayrollField.ID_NUMBER
+    assert [r.name for r in result.rows] == ["Tom Total"]
+    # gross 9,000 ≠ base 8,000: the sum check runs and says so
+    assert [f.rule for f in check.findings if f.rule == "DATA.ARITHMETIC"] == ["DATA.ARITHMETIC"]
+
+
+@pytest.mark.parametrize("header", ["IIT", "Income Tax", "Individual Income Tax", "Tax"])
+def test_an_english_tax_header_names_the_income_tax(header: str) -> None:
+    # the "must say 税" guard (工资薪金所得 is income) had ruled every English tax header out
+    assert suggest((header,)).field is PayrollField.INCOME_TAX
+
+
+def test_taxable_income_is_no_tax() -> None:
+    assert suggest(("Taxable Income",)).field is not PayrollField.INCOME_TAX
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [("Hours Worked", PayrollField.WORK_HOURS), ("Hourly Rate", PayrollField.HOURLY_RATE),
+     ("Pay Period", PayrollField.PERIOD), ("Pay Date", PayrollField.PAY_DATE),
+     ("Date of Joining", PayrollField.HIRE_DATE), ("Employment Type", PayrollField.EMPLOYMENT_TYPE),
+     ("Pension (Employee)", PayrollField.PENSION_EMPLOYEE),
+     ("Housing Fund (Employee)", PayrollField.HOUSING_FUND_EMPLOYEE),
+     ("Medical (Employee)", PayrollField.MEDICAL_EMPLOYEE),
+     ("Unemployment (Employee)", PayrollField.UNEMPLOYMENT_EMPLOYEE),
+     ("Other Deductions", PayrollField.OTHER_DEDUCTIONS), ("Bonus", PayrollField.BONUS),
+     ("Year-end Bonus", PayrollField.ANNUAL_BONUS), ("Attendance Days", PayrollField.ATTENDED_DAYS)],
+)  # fmt: skip
+def test_english_only_headers_name_their_field(header: str, field: PayrollField) -> None:
+    assert suggest((header,)).field is field
+
+
+@pytest.mark.parametrize(
+    "header", ["Employer Pension", "Pension (Employer)", "Company Housing Fund"]
+)
+def test_the_employers_share_in_english_is_no_employee_contribution(header: str) -> None:
+    found = suggest((header,))
+    assert found.field is None
+    assert found.excluded is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "period"),
+    [("Jul-25", "2025-07"), ("July 2025", "2025-07"), ("Payroll July 2025", "2025-07"),
+     ("Salary_Aug_2025.xlsx", "2025-08"), ("Sheet1", None), ("Payroll", None)],
+)  # fmt: skip
+def test_a_sheet_or_file_named_by_an_english_month_names_its_pay_month(
+    text: str, period: str | None
+) -> None:
+    assert values.find_period(text) == period
+
+
+def test_an_english_payroll_sheet_named_jul_25_is_read_as_july(tmp_path: Path) -> None:
+    rows = [["Employee ID", "Name", "Base Salary", "Gross Pay", "IIT", "Net Pay"],
+            ["E0001", "Tom Total", 9000, 9000, 0, 9000]]  # fmt: skip
+    path = write_xlsx(tmp_path / "payroll.xlsx", [SheetSpec("Jul-25", rows)])
+    result, _ = check_files([path])
+    assert [r.period for r in result.rows] == ["2025-07"]

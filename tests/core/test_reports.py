@@ -102,6 +102,17 @@ def test_no_findings_says_so(ws: Workspace, tmp_path: Path) -> None:
     assert not (tmp_path / "整改.docx").exists()
 
 
+def test_payroll_findings_not_adopted_are_no_clean_payroll(ws: Workspace, tmp_path: Path) -> None:
+    # s1-simple yields findings (使用童工 严重 among them), none adopted: the report must not say
+    # that within the imported payroll nothing was found, while 四、工资表核查 lists them
+    aid = demo_audit_with_payroll(ws, "s1-simple.xlsx", adopt=0)
+    text = _text(reports.export(ws, aid, tmp_path / "r.docx"))
+    assert "使用童工" in text
+    assert "导入的工资表范围内，本次体检未发现问题" not in text
+    assert "在已核查的 22 项检查项范围内未发现问题" in text
+    assert "工资表核查发现的情况（见“工资表核查”）尚未列为本报告的问题" in text
+
+
 def test_an_audit_with_nothing_checked_draws_no_conclusion(ws: Workspace, tmp_path: Path) -> None:
     from auditdesk.models.company import CompanyInput
     from auditdesk.services import companies

@@ -336,3 +336,19 @@ def test_holiday_overtime_outside_the_holiday_data_is_not_taken_as_300_percent()
                                             gross_pay=D(3000), pay_date=None, **NO_DEDUCTIONS))  # fmt: skip
     assert w.severity is Severity.HIGH
     assert w.amount == D("208.62")
+
+
+# ------------------------------------------------------------------ negative gross pay (brk4)
+def test_a_negative_gross_is_a_reversal_not_a_wage_below_the_minimum() -> None:
+    # 应发 -8,000.00 (a reversal or correction row, or a sign typed wrong) had given a 高
+    # PAY.MIN_WAGE of 2,740 + 8,000 = 10,740 owed; it is listed as not checked instead
+    from auditdesk.models.payroll import PayrollField
+    from auditdesk.rules.engine import run_rules
+
+    for kind in (None, "非全日制"):
+        reversal = row(gross_pay=D(-8000), net_pay=D(-8000), pay_date=None, employment_type=kind,
+                       work_hours=D(80) if kind else None, **NO_DEDUCTIONS)  # fmt: skip
+        result = run_rules([reversal], rules=[RULES_BY_ID["PAY.MIN_WAGE"]],
+                           present=frozenset(PayrollField))  # fmt: skip
+        assert result.findings == []
+        assert any("应发为负数" in n and "E1（" in n for n in result.notes), result.notes

@@ -321,3 +321,23 @@ def test_estimates_say_which_rates_are_unverified() -> None:
                                                pay_date=date(2025, 11, 10)))  # fmt: skip
     assert "医疗费率" in below.caveat
     assert below.certainty is Certainty.DEFINITE  # the shortfall itself is certain
+
+
+@pytest.mark.parametrize(
+    "kind",
+    ["非实习", "非实习生", "实习期满转正", "实习转正", "非退休人员", "非劳务关系", "不是返聘"],
+)
+def test_a_negated_or_ended_no_labour_word_keeps_the_labour_relation(kind: str) -> None:
+    # 非实习 / 实习期满转正 / 非劳务关系 say the person IS an employee: the full 高 finding
+    # stands (7,460 × 0.375 = 2,797.50), not a 提示 resting on a relation the payroll denies.
+    [found] = check("SI.NOT_PAID", row(employment_type=kind, **NO_SI))
+    assert found.severity is Severity.HIGH
+    assert RELATION_FACT not in found.depends_on
+    assert found.amount == D("2797.50")
+
+
+def test_a_denied_part_time_word_is_no_part_timer() -> None:
+    # 非兼职 says full-time: SI is owed (高), unlike 兼职, where no SI finding is made
+    [found] = check("SI.NOT_PAID", row(employment_type="非兼职", **NO_SI))
+    assert found.severity is Severity.HIGH
+    assert check("SI.NOT_PAID", row(employment_type="兼职", **NO_SI)) == []

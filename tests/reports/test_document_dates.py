@@ -104,3 +104,29 @@ def test_each_date_field_reads_in_chinese(ws: Workspace, audit_id: str, tmp_path
     assert cn_date(today) in record  # the signature's date line
     later = today + timedelta(days=400)
     assert cn_date(later) == f"{later.year}年{later.month}月{later.day}日"
+
+
+def test_a_staff_number_shaped_like_a_month_stays_a_staff_number(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    # 工号 by year and sequence (2019-12: the 12th hire of 2019) is no month: the annex's 工号
+    # column and a finding's fact line "2019-12（张*）：…" keep it, while the month it quotes
+    # (2025-07) reads 2025年7月
+    from auditdesk.services import audits, demo, payroll
+    from tests.builders.payroll_files import SheetSpec, write_xlsx
+
+    demo.load_demo(ws)
+    aid = audits.list_audits(ws)[0].audit.id
+    rows = [["工号", "姓名", "基本工资", "应发工资", "个税", "实发工资"],
+            ["2019-12", "张三", 2000, 2000, 0, 2000]]  # fmt: skip
+    path = write_xlsx(tmp_path / "工资.xlsx", [SheetSpec("2025年7月", rows, text_columns=[0])])
+    payroll.import_payroll(ws, aid, [path])
+    for group in payroll.group_findings(payroll.check_audit(ws, aid)):
+        payroll.adopt_group(ws, aid, group)
+    annex = _lines(reports.export(ws, aid, tmp_path / "a.docx", kind="annex"))
+    assert "2019-12" in annex
+    assert "2019年12月" not in "\n".join(annex)
+    report = "\n".join(_lines(reports.export(ws, aid, tmp_path / "r.docx")))
+    assert "2019-12（张*）：" in report
+    assert "2019年12月" not in report
+    assert "2025年7月" in report
