@@ -131,6 +131,10 @@ class EmployeeMonth:
     """The 用工形式 text when the payroll says the row is no labour relation (实习, 勤工助学,
     退休返聘, 劳务协议: facts §1.10, §9.0), else ``""``: the labour-relation rules then give one
     提示 to verify the relation instead of a finding (:func:`relation_fact`)."""
+    intern_period: str = ""
+    """The 用工形式 text when it names an 实习期 but no student (``实习期``, ``实习期员工``): an
+    employee on probation as small firms write it, or a student intern; the labour-relation rules'
+    findings stand, to verify (:data:`INTERN_PERIOD_FACT`)."""
     birth_doubt: str = ""
     """Past a statutory age (``retirement_note`` says which) only by the birth date of an ID
     number that fails its check (校验位 or 省份代码 wrong: a digit was mistyped, perhaps in the
@@ -248,6 +252,10 @@ class RuleContext:
             )
             if fact and fact not in depends_on:
                 depends_on = "；".join(f for f in (fact, depends_on) if f)
+            if emp.intern_period:
+                depends_on = "；".join(
+                    f for f in (INTERN_PERIOD_FACT.format(emp.intern_period), depends_on) if f
+                )
             if emp.birth_doubt:  # past the age only by a birth date that may be mistyped
                 depends_on = "；".join(
                     f for f in (BIRTH_DOUBT_FACT.format(emp.birth_doubt), depends_on) if f
@@ -297,6 +305,9 @@ def relation_fact(kind: str) -> str:
 
 
 HIDDEN_ROW = "该行在企业的工资表中被隐藏"
+INTERN_PERIOD_FACT = "工资表载明用工形式为“{}”：如系在校学生实习则不属劳动关系，如系试用期员工（常被称作“实习期”）则本项成立"
+"""A labour rule's finding on a row whose 用工形式 names an 实习期 (the word small firms write for
+试用期) rather than a student intern (实习生): the finding stands, resting on which it is."""
 RETIREMENT_FACT = "是否已退休或办理了弹性延迟退休"
 WOMEN_POST_FACT = "女职工的岗位是工人岗位（50 岁退休）还是管理、专业技术岗位（55 岁）"
 BIRTH_DOUBT_FACT = "是否已达法定退休年龄（出生日期须核对身份证原件：{}）"
@@ -563,6 +574,21 @@ def _relation(kind: str) -> str:
     return kind if _says(kind, NON_LABOUR_WORDS) else ""
 
 
+_INTERN_PERIOD = re.compile(r"^\s*实习期(?!满)")
+"""实习期 at the start of a 用工形式 (实习期, 实习期员工), not 实习期满 (ended: :data:`_ENDED`)."""
+
+
+@cache
+def _intern_period(kind: str | None, relation: str) -> str:
+    """``kind`` when the 用工形式 names an 实习期 and nothing that makes the person a student
+    (学生, 实习生) — taken then as an employee to verify, not as no labour relation — else ``""``.
+    ``relation`` is :func:`_relation`'s answer for ``kind``."""
+    if not kind or not relation or not _INTERN_PERIOD.search(kind) or "学生" in kind:
+        return ""
+    rest = kind.replace("实习期", "", 1)
+    return "" if _says(rest, NON_LABOUR_WORDS) else kind
+
+
 def _says(kind: str, words: Iterable[str]) -> bool:
     """Whether ``kind`` names one of ``words`` without denying it (非兼职, 非实习: :data:`_NEGATED`)."""
     for word in words:
@@ -696,12 +722,16 @@ def derive(rows: Sequence[PayrollRow], params: RegionParams) -> list[EmployeeMon
                 # an exponent a zero would have changed is never shown)
                 normal = gross - ot_pay - excluded if ot_pay or excluded else gross
                 eligible = normal - si - hf_part if si or hf_part else normal
+        relation = _relation(kind) if kind else ""
+        intern_period = _intern_period(kind, relation)
+        if intern_period:
+            relation = ""  # an employee on probation, to verify: the findings stand
         append(
             EmployeeMonth(
                 row, employee_id if employee_id else employee_key(row), ident, start, end, ratio,
                 note, gross, ot_pay, si == ZERO, hf, retired, retirement_note, normal, eligible,
                 part_time, leave_unknown, period, ot_wd or ZERO, ot_rd or ZERO, ot_hol or ZERO,
-                maybe_retired, share_unknown, _relation(kind) if kind else "", doubt,
+                maybe_retired, share_unknown, relation, intern_period, doubt,
             )
         )  # fmt: skip
     return out

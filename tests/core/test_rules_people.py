@@ -393,3 +393,21 @@ def test_a_finding_resting_on_a_mistyped_numbers_age_says_why_without_the_date()
     assert "出生日期须核对身份证原件" in found.caveat
     assert "1958" not in found.caveat + found.message
     assert "2018" not in found.caveat + found.message
+
+
+@pytest.mark.parametrize("kind", ["实习期", "实习期员工"])
+def test_an_internship_period_is_an_employee_to_verify_not_a_student(kind: str) -> None:
+    # 实习期 is the word small firms write for 试用期 (probation): the person is employed, so
+    # the contract rule's finding stands with its amount (hired 2025-01-10, never signed: 2025-07
+    # lies in the double-wage window, 6,000 exposure), but rests on the relation — a student
+    # intern (实习生) would be no labour relation — so 中 and 待核实, never a mere 提示.
+    emp = row(employment_type=kind, period="2025-07", hire_date=date(2025, 1, 10),
+              contract_signed_date=None, pay_date=None)  # fmt: skip
+    [found] = check("CONTRACT.NOT_SIGNED", emp)
+    assert found.severity is Severity.MEDIUM
+    assert found.certainty is Certainty.DEPENDS
+    assert "实习期" in found.depends_on
+    assert "在校学生" in found.depends_on
+    assert found.amount == D(6000)
+    [student] = check("CONTRACT.NOT_SIGNED", emp.model_copy(update={"employment_type": "实习生"}))
+    assert student.severity is Severity.INFO
