@@ -108,12 +108,13 @@ def listed_in_letters(f: Finding) -> bool:
 
 
 def short_title(title: str, limit: int = TITLE_LIMIT) -> str:
-    """``title`` cut to ``limit`` characters at the last clause boundary (，；：。) before it, never
-    inside a number or a word; whole when it fits."""
+    """``title`` cut to ``limit`` characters at the last clause boundary (，；。、（) before it, never
+    inside a number or a word, nor right after a label whose value would be cut off (``待核实：``:
+    the cut falls before the label); whole when it fits."""
     if len(title) <= limit:
         return title
     head = title[: limit - 1]
-    cut = max(head.rfind(mark) for mark in "，；：。、（")
+    cut = max(head.rfind(mark) for mark in "，；。、（")  # not "：": it follows a label
     return (head[:cut] if cut >= limit // 2 else head).rstrip("，；：。、（ ") + "…"
 
 

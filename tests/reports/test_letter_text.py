@@ -65,3 +65,14 @@ def test_letters_name_violations_not_payroll_data_checks_or_information() -> Non
         finding(5, "ONB.HAS_MINORS", Severity.INFO, FindingOrigin.CHECKLIST),
     ])  # fmt: skip
     assert [(i["no"], i["title"]) for i in items] == [("W03", "问题3"), ("W04", "问题4")]
+
+
+def test_a_cut_title_never_ends_on_a_label_without_its_value() -> None:
+    # the 提示函 printed "…应补发工资合计 1,845.30 元，待核实…": the label kept, its amount cut off
+    from auditdesk.reports.letters import short_title
+
+    title = ("3 名员工 2025-06 至 2025-08 工资低于最低工资标准，应补发工资合计 1,845.30 元，"
+             "待核实：应补发工资合计 2,220.00 元")  # fmt: skip
+    cut = short_title(title, 60)
+    assert not cut.rstrip("…").endswith("待核实"), cut
+    assert cut == "3 名员工 2025-06 至 2025-08 工资低于最低工资标准，应补发工资合计 1,845.30 元…"
