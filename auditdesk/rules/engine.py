@@ -305,7 +305,10 @@ def relation_fact(kind: str) -> str:
 
 
 HIDDEN_ROW = "该行在企业的工资表中被隐藏"
-INTERN_PERIOD_FACT = "工资表载明用工形式为“{}”：如系在校学生实习则不属劳动关系，如系试用期员工（常被称作“实习期”）则本项成立"
+INTERN_PERIOD_FACT = (
+    "工资表载明用工形式为“{}”：如系在校学生实习则不属劳动关系，"
+    "如系试用期员工（常被称作“实习期”）则本项成立"
+)
 """A labour rule's finding on a row whose 用工形式 names an 实习期 (the word small firms write for
 试用期) rather than a student intern (实习生): the finding stands, resting on which it is."""
 RETIREMENT_FACT = "是否已退休或办理了弹性延迟退休"
