@@ -22,6 +22,7 @@ from auditdesk.models.company import Company
 from auditdesk.models.finding import (
     Certainty,
     Finding,
+    FindingOrigin,
     RectificationStatus,
     Severity,
     kind_label,
@@ -293,12 +294,21 @@ def _no_findings_text(data: ReportData) -> str:
             return f"本次体检尚未核查任何检查项；{pending}"
         items = f"已核查的 {answered} 项检查项" if answered < total else "全部检查项"
         return f"在{items}范围内未发现问题；{pending}"
+    missing = "（未导入工资表，工资支付情况未核查）" if not payroll else ""
+    # items answered 不符合 or 部分符合 that no finding (kept or dismissed) comes from: not yet
+    # gathered (汇总不符合项), while the 总体评价 table counts them — never "nothing found"
+    overall = data.scores.overall
+    gathered = {f.origin_ref for f in data.findings if f.origin is FindingOrigin.CHECKLIST}
+    ungathered = overall.non_compliant + overall.partial - len(gathered)
+    if answered and ungathered > 0:
+        items = f"已核查的 {answered} 项检查项" if answered < total else "全部检查项"
+        return (f"{items}中有 {ungathered} 项不符合或部分符合，尚未汇总为问题，"
+                f"须汇总研判后列出{missing}。")  # fmt: skip
     scope = []
     if answered:
         scope.append(f"已核查的 {answered} 项检查项" if answered < total else "全部检查项")
     if payroll:
         scope.append("导入的工资表")
-    missing = "（未导入工资表，工资支付情况未核查）" if not payroll else ""
     return f"在{'和'.join(scope)}范围内，本次体检未发现问题{missing}。"
 
 
