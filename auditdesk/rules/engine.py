@@ -234,9 +234,7 @@ class RuleContext:
         )
         if shown:
             # a blank is missing; an unreadable cell is not even that: it holds a figure unknown
-            depends_on = "；".join(
-                f for f in (depends_on, f"无法读取的单元格 {shown} 的实际数额") if f
-            )
+            depends_on = _facts(depends_on, f"无法读取的单元格 {shown} 的实际数额")
         if rule.labour_relation:
             # past the statutory age the relation may have ended (retired) or go on (弹性延迟退休);
             # a row the payroll marks as an intern's or a re-hired retiree's is no labour relation
@@ -251,15 +249,11 @@ class RuleContext:
                 else ""
             )
             if fact and fact not in depends_on:
-                depends_on = "；".join(f for f in (fact, depends_on) if f)
+                depends_on = _facts(fact, depends_on)
             if emp.intern_period:
-                depends_on = "；".join(
-                    f for f in (INTERN_PERIOD_FACT.format(emp.intern_period), depends_on) if f
-                )
+                depends_on = _facts(INTERN_PERIOD_FACT.format(emp.intern_period), depends_on)
             if emp.birth_doubt:  # past the age only by a birth date that may be mistyped
-                depends_on = "；".join(
-                    f for f in (BIRTH_DOUBT_FACT.format(emp.birth_doubt), depends_on) if f
-                )
+                depends_on = _facts(BIRTH_DOUBT_FACT.format(emp.birth_doubt), depends_on)
             if emp.retired or emp.relation:
                 level = Severity.INFO
         if depends_on and level.rank < Severity.MEDIUM.rank:
@@ -297,6 +291,12 @@ class RuleContext:
             source_sheet=r.source_sheet,
             source_row=r.source_row,
         )
+
+
+def _facts(*facts: str) -> str:
+    """The facts a finding rests on, in order, joined as ``depends_on`` writes them (empty ones
+    left out)."""
+    return "；".join(f for f in facts if f)
 
 
 def relation_fact(kind: str) -> str:
